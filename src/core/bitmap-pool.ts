@@ -1,0 +1,177 @@
+import { CoreError, type PoolUsage } from './errors.js';
+import { formatRanges, type Range } from './ranges.js';
+
+export interface PoolStats {
+  id: string;
+  owner: string;
+  ranges: Range[];
+  total: number;
+  used: number;
+  free: number;
+  peak: number;
+}
+
+const FULL = 0xffffffff;
+
+/**
+ * A finite pool of numbers made of one or more ranges, backed by a bitmap of 32-bit words.
+ * Allocation is first-fit (lowest free number), found by scanning whole words from a hint that
+ * never passes a free bit, so the cost does not grow with the pool beyond the word scan.
+ */
+export class BitmapPool {
+  readonly total: number;
+  private readonly words: Uint32Array;
+  /** Index of each range's first number in the bitmap. */
+  private readonly offsets: number[];
+  private usedCount = 0;
+  private peakCount = 0;
+  /** No word below this one has a free bit. */
+  private hint = 0;
+
+  constructor(
+    readonly id: string,
+    readonly owner: string,
+    readonly ranges: readonly Range[],
+  ) {
+    this.offsets = [];
+    let total = 0;
+    for (const r of ranges) {
+      this.offsets.push(total);
+      total += r.count;
+    }
+    this.total = total;
+    this.words = new Uint32Array(Math.ceil(total / 32) || 1);
+    // Bits past the end are permanently set so a scan never returns them.
+    const tail = total % 32;
+    if (tail !== 0) this.words[this.words.length - 1] = (FULL << tail) >>> 0;
+    else if (total === 0) this.words[0] = FULL;
+  }
+
+  get used(): number {
+    return this.usedCount;
+  }
+  get free(): number {
+    return this.total - this.usedCount;
+  }
+  get peak(): number {
+    return this.peakCount;
+  }
+  /** Restores the high-water mark after a failed operation is unwound. */
+  restorePeak(peak: number): void {
+    this.peakCount = peak;
+  }
+
+  usage(): PoolUsage {
+    return { id: this.id, used: this.usedCount, total: this.total };
+  }
+
+  exhausted(): CoreError {
+    return new CoreError('ENOSPC', `${this.id} exhausted (${this.usedCount}/${this.total} used)`, this.usage());
+  }
+
+  contains(n: number): boolean {
+    return this.indexOf(n) >= 0;
+  }
+
+  isUsed(n: number): boolean {
+    const i = this.indexOf(n);
+    return i >= 0 && (this.words[i >>> 5] & (1 << (i & 31))) !== 0;
+  }
+
+  /** Takes the lowest free number, or returns undefined when the pool is exhausted. */
+  alloc(): number | undefined {
+    const words = this.words;
+    for (let w = this.hint; w < words.length; w++) {
+      const word = words[w];
+      if (word === FULL) continue;
+      const lowestZero = ~word & (word + 1);
+      const bit = 31 - Math.clz32(lowestZero);
+      words[w] = (word | lowestZero) >>> 0;
+      this.hint = w;
+      this.bump();
+      return this.numberAt(w * 32 + bit);
+    }
+    this.hint = words.length;
+    return undefined;
+  }
+
+  /** Takes a specific number; false if it is not in the pool or already taken. */
+  take(n: number): boolean {
+    const i = this.indexOf(n);
+    if (i < 0) return false;
+    const mask = 1 << (i & 31);
+    const w = i >>> 5;
+    if ((this.words[w] & mask) !== 0) return false;
+    this.words[w] = (this.words[w] | mask) >>> 0;
+    this.bump();
+    return true;
+  }
+
+  release(n: number): void {
+    const i = this.indexOf(n);
+    const w = i >>> 5;
+    const mask = 1 << (i & 31);
+    if (i < 0 || (this.words[w] & mask) === 0) {
+      // A release of something not held is a bug in a caller, never a user error.
+      throw new Error(`internal: ${this.id}: release of ${n}, which is not held`);
+    }
+    this.words[w] = (this.words[w] & ~mask) >>> 0;
+    this.usedCount--;
+    if (w < this.hint) this.hint = w;
+  }
+
+  /** Every number currently taken, lowest first. */
+  *usedNumbers(): Generator<number> {
+    for (let w = 0; w < this.words.length; w++) {
+      let word = this.words[w];
+      if (word === 0) continue;
+      while (word !== 0) {
+        const low = word & -word;
+        const i = w * 32 + 31 - Math.clz32(low);
+        if (i < this.total) yield this.numberAt(i);
+        word = (word & ~low) >>> 0;
+      }
+    }
+  }
+
+  stats(): PoolStats {
+    return {
+      id: this.id,
+      owner: this.owner,
+      ranges: this.ranges.map((r) => ({ ...r })),
+      total: this.total,
+      used: this.usedCount,
+      free: this.total - this.usedCount,
+      peak: this.peakCount,
+    };
+  }
+
+  /** A canonical picture of the bitmap, for "left exactly as before" comparisons. */
+  fingerprint(): string {
+    return `${this.id}:${this.usedCount}:${this.peakCount}:${Array.from(this.words, (w) => w.toString(16)).join('.')}`;
+  }
+
+  describe(): string {
+    return `${this.id} (${formatRanges(this.ranges)})`;
+  }
+
+  private bump(): void {
+    this.usedCount++;
+    if (this.usedCount > this.peakCount) this.peakCount = this.usedCount;
+  }
+
+  private indexOf(n: number): number {
+    const ranges = this.ranges;
+    for (let k = 0; k < ranges.length; k++) {
+      const d = n - ranges[k].start;
+      if (d >= 0 && d < ranges[k].count) return this.offsets[k] + d;
+    }
+    return -1;
+  }
+
+  private numberAt(i: number): number {
+    const offsets = this.offsets;
+    for (let k = offsets.length - 1; k >= 0; k--) if (i >= offsets[k]) return this.ranges[k].start + (i - offsets[k]);
+    throw new Error(`internal: ${this.id}: index ${i} outside the pool`);
+  }
+}

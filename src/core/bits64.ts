@@ -1,0 +1,51 @@
+/** A 64-bit register or bitmap held as two 32-bit words, [low, high]. */
+export type Bits64 = [number, number];
+
+export const EMPTY64 = (): Bits64 => [0, 0];
+
+export const isEmpty64 = (b: Bits64): boolean => b[0] === 0 && b[1] === 0;
+
+export const testBit64 = (b: Bits64, bit: number): boolean => ((bit < 32 ? b[0] : b[1]) & (1 << (bit & 31))) !== 0;
+
+export const setBit64 = (b: Bits64, bit: number): void => {
+  const w = bit < 32 ? 0 : 1;
+  b[w] = (b[w] | (1 << (bit & 31))) >>> 0;
+};
+
+export const clearBit64 = (b: Bits64, bit: number): void => {
+  const w = bit < 32 ? 0 : 1;
+  b[w] = (b[w] & ~(1 << (bit & 31))) >>> 0;
+};
+
+const firstZero32 = (w: number): number => (w === 0xffffffff ? -1 : 31 - Math.clz32(~w & (w + 1)));
+
+/** find_first_zero_bit over 64 bits; -1 when all are set. */
+export const firstZero64 = (b: Bits64): number => {
+  const lo = firstZero32(b[0]);
+  if (lo >= 0) return lo;
+  const hi = firstZero32(b[1]);
+  return hi >= 0 ? 32 + hi : -1;
+};
+
+export const and64 = (a: Bits64, b: Bits64): Bits64 => [(a[0] & b[0]) >>> 0, (a[1] & b[1]) >>> 0];
+
+export const popcount64 = (b: Bits64): number => {
+  let n = 0;
+  for (let w of b) {
+    while (w !== 0) {
+      w = (w & (w - 1)) >>> 0;
+      n++;
+    }
+  }
+  return n;
+};
+
+/** Set bits, lowest first. */
+export const bitsOf64 = (b: Bits64): number[] => {
+  const out: number[] = [];
+  for (let bit = 0; bit < 64; bit++) if (testBit64(b, bit)) out.push(bit);
+  return out;
+};
+
+/** "0x0000000000000005" */
+export const hex64 = (b: Bits64): string => `0x${b[1].toString(16).padStart(8, '0')}${b[0].toString(16).padStart(8, '0')}`;

@@ -1,0 +1,249 @@
+import { BitmapPool } from '../bitmap-pool.js';
+import { and64, bitsOf64, clearBit64, EMPTY64, firstZero64, isEmpty64, setBit64, testBit64, type Bits64 } from '../bits64.js';
+import { CoreError } from '../errors.js';
+import type { Lock } from '../lock.js';
+import { translate, type Range, type Translation } from '../ranges.js';
+import { acquire, type Steps } from '../steps.js';
+import type { ParentDomain, ParentPath } from './domain.js';
+
+export const MAX_EVENTS_PER_VINT = 64;
+
+/** VINT register block offsets (per VINT at base + vint * 0x1000). */
+export const VINT_REGS = { ENABLE_SET: 0x0, ENABLE_CLR: 0x8, STATUS: 0x18, STATUS_MASKED: 0x20 } as const;
+
+/** The two allocation designs of the thread. */
+export type Policy = 'coalesced' | 'dedicated';
+
+export interface VintDesc {
+  vint: number;
+  intrInput: number;
+  parentVirq: number;
+  path: ParentPath;
+  /** event_map: which status bits are allocated */
+  map: Bits64;
+  enable: Bits64;
+  status: Bits64;
+  events: Array<EventDesc | undefined>;
+}
+
+export interface EventDesc {
+  /** The MSI's hwirq: source sci dev id << 16 | index. */
+  hwirq: number;
+  globalEvent: number;
+  vint: VintDesc;
+  bit: number;
+  /** The child virq the chained handler demultiplexes this bit to. */
+  virq: number;
+}
+
+/** Creates and disposes parent virqs (irq_create_fwspec_mapping / irq_dispose_mapping). */
+export interface ParentMapper {
+  createMapping(domain: ParentDomain, hwirq: number, name: string, owner: string): { virq: number; path: ParentPath };
+  disposeMapping(virq: number): void;
+}
+
+/** What raising one global event did inside the INTA. */
+export interface RaiseResult {
+  event: EventDesc;
+  statusBefore: Bits64;
+  status: Bits64;
+  enable: Bits64;
+  statusMasked: Bits64;
+  masked: boolean;
+}
+
+/**
+ * An interrupt aggregator (irq-ti-sci-inta.c). Every operation is a sequence of named steps over
+ * explicit state, taken under an explicit lock, so interleavings can be replayed step by step.
+ */
+export class IntaDomain {
+  readonly vintPool: BitmapPool;
+  readonly eventPool: BitmapPool;
+  /** vint_list, in the order VINTs were added (first fit walks it in this order). */
+  readonly vints: VintDesc[] = [];
+  private readonly byHwirq = new Map<number, EventDesc>();
+  private readonly byGlobal = new Map<number, EventDesc>();
+
+  constructor(
+    readonly id: string,
+    readonly sciId: number,
+    readonly base: number,
+    readonly vintRanges: readonly Translation[],
+    globalEvents: readonly Range[],
+    readonly parent: ParentDomain,
+    readonly mapper: ParentMapper,
+    readonly policy: Policy,
+    readonly lock: Lock,
+  ) {
+    this.vintPool = new BitmapPool(`${id}.vint`, id, vintRanges.map((r) => ({ start: r.from, count: r.count })));
+    this.eventPool = new BitmapPool(`${id}.global_event`, id, globalEvents);
+  }
+
+  event(hwirq: number): EventDesc | undefined {
+    return this.byHwirq.get(hwirq);
+  }
+
+  eventByGlobal(globalEvent: number): EventDesc | undefined {
+    return this.byGlobal.get(globalEvent);
+  }
+
+  registerAddress(vint: number, reg: keyof typeof VINT_REGS): number {
+    return this.base + vint * 0x1000 + VINT_REGS[reg];
+  }
+
+  /** ti_sci_inta_alloc_irq + ti_sci_inta_alloc_event: one event for `hwirq`, demuxed to `virq`. */
+  *allocSteps(hwirq: number, virq: number, owner: string, cpu: string): Steps<EventDesc> {
+    const op = `alloc ${hex(hwirq)}`;
+    if (this.byHwirq.has(hwirq)) throw new CoreError('EEXIST', `${this.id}: hwirq ${hex(hwirq)} already has an event`);
+    yield* acquire(this.lock, op, cpu);
+    const undo: Array<() => void> = [];
+    try {
+      yield { op, name: 'find-free-bit' };
+      let vint: VintDesc | undefined;
+      let bit = -1;
+      if (this.policy === 'coalesced') {
+        for (const v of this.vints) {
+          bit = firstZero64(v.map);
+          if (bit >= 0) {
+            vint = v;
+            break;
+          }
+        }
+      }
+      if (vint === undefined) {
+        yield { op, name: 'take-vint' };
+        const id = this.vintPool.alloc();
+        if (id === undefined) throw this.vintPool.exhausted();
+        undo.push(() => this.vintPool.release(id));
+
+        const intrInput = translate(this.vintRanges, id)!;
+        yield { op, name: 'allocate-parent', detail: `VINT ${id} -> ${this.parent.id} input ${intrInput}` };
+        const parent = this.mapper.createMapping(this.parent, intrInput, `${this.id} VINT ${id}`, owner);
+        undo.push(() => this.mapper.disposeMapping(parent.virq));
+
+        const desc: VintDesc = {
+          vint: id,
+          intrInput,
+          parentVirq: parent.virq,
+          path: parent.path,
+          map: EMPTY64(),
+          enable: EMPTY64(),
+          status: EMPTY64(),
+          events: new Array<EventDesc | undefined>(MAX_EVENTS_PER_VINT).fill(undefined),
+        };
+        yield { op, name: 'add-vint', detail: `VINT ${id}` };
+        this.vints.push(desc);
+        undo.push(() => this.vints.splice(this.vints.indexOf(desc), 1));
+        vint = desc;
+        bit = firstZero64(desc.map);
+      }
+      const v = vint;
+      const b = bit;
+      yield { op, name: 'set-bit', detail: `VINT ${v.vint} bit ${b}` };
+      setBit64(v.map, b);
+      undo.push(() => clearBit64(v.map, b));
+
+      yield { op, name: 'take-event' };
+      const globalEvent = this.eventPool.alloc();
+      if (globalEvent === undefined) throw this.eventPool.exhausted();
+      undo.push(() => this.eventPool.release(globalEvent));
+
+      yield { op, name: 'program-map', detail: `${hex(hwirq)} -> event ${globalEvent} -> VINT ${v.vint} bit ${b}` };
+      const ev: EventDesc = { hwirq, globalEvent, vint: v, bit: b, virq };
+      v.events[b] = ev;
+      setBit64(v.enable, b);
+      this.byHwirq.set(hwirq, ev);
+      this.byGlobal.set(globalEvent, ev);
+      return ev;
+    } catch (e) {
+      // Upstream leaves a freshly taken VINT on the list when the event allocation fails; the
+      // model unwinds it too, as the design requires that a failure leaves no trace.
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]();
+      throw e;
+    } finally {
+      this.lock.release(cpu);
+    }
+  }
+
+  /** ti_sci_inta_free_irq: releases the event; the last event of a VINT takes the VINT and parent. */
+  *freeSteps(hwirq: number, cpu: string): Steps<void> {
+    const op = `free ${hex(hwirq)}`;
+    const ev = this.byHwirq.get(hwirq);
+    if (ev === undefined) throw new CoreError('ENOENT', `${this.id}: hwirq ${hex(hwirq)} has no event`);
+    yield* acquire(this.lock, op, cpu);
+    try {
+      const v = ev.vint;
+      yield { op, name: 'unprogram-map', detail: `event ${ev.globalEvent}` };
+      this.byHwirq.delete(hwirq);
+      this.byGlobal.delete(ev.globalEvent);
+      v.events[ev.bit] = undefined;
+      clearBit64(v.enable, ev.bit);
+      clearBit64(v.status, ev.bit);
+
+      yield { op, name: 'release-event', detail: `event ${ev.globalEvent}` };
+      this.eventPool.release(ev.globalEvent);
+
+      yield { op, name: 'clear-bit', detail: `VINT ${v.vint} bit ${ev.bit}` };
+      clearBit64(v.map, ev.bit);
+
+      if (isEmpty64(v.map)) {
+        yield { op, name: 'remove-vint', detail: `VINT ${v.vint}` };
+        this.vints.splice(this.vints.indexOf(v), 1);
+        yield { op, name: 'dispose-parent', detail: `virq ${v.parentVirq}` };
+        this.mapper.disposeMapping(v.parentVirq);
+        yield { op, name: 'release-vint', detail: `VINT ${v.vint}` };
+        this.vintPool.release(v.vint);
+      }
+    } finally {
+      this.lock.release(cpu);
+    }
+  }
+
+  /** The source raised its event: the INTA sets the VINT status bit of the mapped event. */
+  raise(globalEvent: number): RaiseResult | undefined {
+    const ev = this.byGlobal.get(globalEvent);
+    if (ev === undefined) return undefined;
+    const v = ev.vint;
+    const statusBefore: Bits64 = [v.status[0], v.status[1]];
+    setBit64(v.status, ev.bit);
+    const statusMasked = and64(v.status, v.enable);
+    return {
+      event: ev,
+      statusBefore,
+      status: [v.status[0], v.status[1]],
+      enable: [v.enable[0], v.enable[1]],
+      statusMasked,
+      masked: !testBit64(v.enable, ev.bit),
+    };
+  }
+
+  /** ti_sci_inta_irq_handler: reads STATUS_MASKED, acks each set bit, returns the child events. */
+  demux(v: VintDesc): EventDesc[] {
+    const pending = bitsOf64(and64(v.status, v.enable));
+    for (const bit of pending) clearBit64(v.status, bit);
+    return pending.map((bit) => v.events[bit]!);
+  }
+
+  setEnabled(hwirq: number, enabled: boolean): EventDesc {
+    const ev = this.byHwirq.get(hwirq)!;
+    (enabled ? setBit64 : clearBit64)(ev.vint.enable, ev.bit);
+    return ev;
+  }
+
+  vintOf(vint: number): VintDesc | undefined {
+    return this.vints.find((v) => v.vint === vint);
+  }
+
+  fingerprint(): string {
+    const vints = this.vints
+      .map((v) => `${v.vint}@${v.parentVirq}:${v.map.join('.')}:${v.enable.join('.')}:${v.status.join('.')}`)
+      .join(',');
+    const events = [...this.byHwirq.values()]
+      .sort((a, b) => a.hwirq - b.hwirq)
+      .map((e) => `${e.hwirq}>${e.globalEvent}>${e.vint.vint}.${e.bit}>${e.virq}`)
+      .join(',');
+    return `${this.vintPool.fingerprint()}|${this.eventPool.fingerprint()}|${vints}|${events}|${this.lock.holder() ?? ''}`;
+  }
+}
+
+export const hex = (n: number): string => `0x${n.toString(16)}`;

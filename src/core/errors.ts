@@ -1,0 +1,26 @@
+/** Errno-style error codes the whole tool speaks (see DESIGN.md section 4). */
+export type ErrCode = 'ENOSPC' | 'EINVAL' | 'ENOENT' | 'EBUSY' | 'EEXIST' | 'ENODEV' | 'EUSAGE';
+
+export const ERR_CODES: readonly ErrCode[] = ['ENOSPC', 'EINVAL', 'ENOENT', 'EBUSY', 'EEXIST', 'ENODEV', 'EUSAGE'];
+
+export interface PoolUsage {
+  id: string;
+  used: number;
+  total: number;
+}
+
+/** A failed core operation. Thrown only after the operation has unwound everything it took. */
+export class CoreError extends Error {
+  constructor(
+    readonly code: ErrCode,
+    message: string,
+    readonly pool?: PoolUsage,
+  ) {
+    super(message);
+    this.name = 'CoreError';
+  }
+}
+
+export const fail = (code: ErrCode, message: string, pool?: PoolUsage): never => {
+  throw new CoreError(code, message, pool);
+};

@@ -1,0 +1,71 @@
+import { BitmapPool } from './bitmap-pool.js';
+
+export type IrqKind = 'msi' | 'vint-parent' | 'direct';
+
+/** A Linux interrupt descriptor: what /proc/interrupts shows for one virq. */
+export interface IrqDesc {
+  virq: number;
+  kind: IrqKind;
+  /** The irq domain (chip) that owns the hwirq. */
+  chip: string;
+  hwirq: number;
+  name: string;
+  /** Who asked for it: a driver, a DMA channel, or `alloc-irq`. */
+  owner: string;
+  /** Per-CPU handled counts. */
+  counts: number[];
+  /** Affinity as a CPU bitmask; children of a VINT follow their parent's. */
+  affinity: number;
+  masked: boolean;
+  /** For an INTA event: the parent virq whose chained handler demultiplexes it. */
+  parentVirq?: number;
+}
+
+/** The virq number space and its descriptors (the kernel's irq_desc table). */
+export class IrqDescs {
+  readonly pool: BitmapPool;
+  private readonly descs = new Map<number, IrqDesc>();
+
+  constructor(first: number, count: number, readonly cpus: number) {
+    this.pool = new BitmapPool('virq', 'linux', [{ start: first, count }]);
+  }
+
+  get allCpus(): number {
+    return this.cpus >= 31 ? 0x7fffffff : (1 << this.cpus) - 1;
+  }
+
+  /** Allocates the lowest free virq and its descriptor; undefined when the space is exhausted. */
+  alloc(d: Omit<IrqDesc, 'virq' | 'counts' | 'affinity' | 'masked'>): IrqDesc | undefined {
+    const virq = this.pool.alloc();
+    if (virq === undefined) return undefined;
+    const desc: IrqDesc = { ...d, virq, counts: new Array<number>(this.cpus).fill(0), affinity: this.allCpus, masked: false };
+    this.descs.set(virq, desc);
+    return desc;
+  }
+
+  free(virq: number): void {
+    this.descs.delete(virq);
+    this.pool.release(virq);
+  }
+
+  get(virq: number): IrqDesc | undefined {
+    return this.descs.get(virq);
+  }
+
+  all(): IrqDesc[] {
+    return [...this.descs.values()].sort((a, b) => a.virq - b.virq);
+  }
+
+  /** The CPU an interrupt is delivered to: the lowest CPU of its (parent's) affinity. */
+  effectiveCpu(desc: IrqDesc): number {
+    const parent = desc.parentVirq === undefined ? undefined : this.descs.get(desc.parentVirq);
+    const mask = parent ? parent.affinity : desc.affinity;
+    return 31 - Math.clz32(mask & -mask);
+  }
+
+  fingerprint(): string {
+    return this.all()
+      .map((d) => `${d.virq}:${d.kind}:${d.chip}:${d.hwirq}:${d.owner}:${d.affinity}:${d.masked ? 1 : 0}:${d.parentVirq ?? ''}:${d.counts.join(',')}`)
+      .join('|');
+  }
+}

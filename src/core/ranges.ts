@@ -1,0 +1,34 @@
+/** A TISCI-style resource range: `count` consecutive numbers from `start`. */
+export interface Range {
+  start: number;
+  count: number;
+}
+
+export const rangeEnd = (r: Range): number => r.start + r.count - 1;
+
+export const inRanges = (ranges: readonly Range[], n: number): boolean =>
+  ranges.some((r) => n >= r.start && n < r.start + r.count);
+
+/** "64-127, 448-511" */
+export const formatRanges = (ranges: readonly Range[]): string =>
+  ranges.map((r) => (r.count === 1 ? `${r.start}` : `${r.start}-${rangeEnd(r)}`)).join(', ');
+
+/**
+ * A piecewise-linear translation table, as in a `ti,interrupt-ranges` property:
+ * each entry maps `count` numbers from `from` onto `to`.
+ */
+export interface Translation {
+  from: number;
+  to: number;
+  count: number;
+}
+
+export const translate = (table: readonly Translation[], n: number): number | undefined => {
+  for (const t of table) if (n >= t.from && n < t.from + t.count) return t.to + (n - t.from);
+  return undefined;
+};
+
+export const translateBack = (table: readonly Translation[], m: number): number | undefined => {
+  for (const t of table) if (m >= t.to && m < t.to + t.count) return t.from + (m - t.to);
+  return undefined;
+};
