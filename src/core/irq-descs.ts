@@ -38,7 +38,19 @@ export class IrqDescs {
   alloc(d: Omit<IrqDesc, 'virq' | 'counts' | 'affinity' | 'masked'>): IrqDesc | undefined {
     const virq = this.pool.alloc();
     if (virq === undefined) return undefined;
-    const desc: IrqDesc = { ...d, virq, counts: new Array<number>(this.cpus).fill(0), affinity: this.allCpus, masked: false };
+    // Field by field: a spread into a fresh literal is a slow path in V8.
+    const desc: IrqDesc = {
+      virq,
+      kind: d.kind,
+      chip: d.chip,
+      hwirq: d.hwirq,
+      name: d.name,
+      owner: d.owner,
+      counts: new Array<number>(this.cpus).fill(0),
+      affinity: this.allCpus,
+      masked: false,
+      parentVirq: d.parentVirq,
+    };
     this.descs.set(virq, desc);
     return desc;
   }

@@ -62,21 +62,21 @@ export interface MsiRecord {
 /** The ti_sci_inta_msi layer: allocates a child virq and an INTA event for (device, index). */
 export class MsiDomain {
   private readonly byVirq = new Map<number, MsiRecord>();
-  private readonly byKey = new Map<string, MsiRecord>();
+  /** by hwirq, which is unique across devices (sci dev id << 16 | index) */
+  private readonly byHwirq = new Map<number, MsiRecord>();
 
   constructor(private readonly descs: IrqDescs) {}
 
   alloc(device: MsiDevice, index: number, owner: string, userOwned: boolean, cpu = 'cpu0'): MsiRecord {
     device.checkIndex(index);
-    const key = `${device.id}:${index}`;
-    const existing = this.byKey.get(key);
-    if (existing) throw new CoreError('EEXIST', `${device.id} ${index} already has an MSI (virq ${existing.virq}, ${existing.owner})`);
     const hwirq = device.hwirq(index);
+    const existing = this.byHwirq.get(hwirq);
+    if (existing) throw new CoreError('EEXIST', `${device.id} ${index} already has an MSI (virq ${existing.virq}, ${existing.owner})`);
     const desc = this.descs.alloc({ kind: 'msi', chip: device.inta.id, hwirq, name: `${device.id} ${index}`, owner });
     if (desc === undefined) throw this.descs.pool.exhausted();
     let event: EventDesc;
     try {
-      event = runAlone(device.inta.allocSteps(hwirq, desc.virq, owner, cpu));
+      event = runAlone(device.inta.allocSteps(hwirq, desc.virq, owner, cpu, false));
     } catch (e) {
       this.descs.free(desc.virq);
       throw e;
@@ -84,14 +84,14 @@ export class MsiDomain {
     desc.parentVirq = event.vint.parentVirq;
     const rec: MsiRecord = { virq: desc.virq, device, index, owner, userOwned, event };
     this.byVirq.set(rec.virq, rec);
-    this.byKey.set(key, rec);
+    this.byHwirq.set(hwirq, rec);
     return rec;
   }
 
   free(rec: MsiRecord, cpu = 'cpu0'): void {
-    runAlone(rec.device.inta.freeSteps(rec.event.hwirq, cpu));
+    runAlone(rec.device.inta.freeSteps(rec.event.hwirq, cpu, false));
     this.byVirq.delete(rec.virq);
-    this.byKey.delete(`${rec.device.id}:${rec.index}`);
+    this.byHwirq.delete(rec.event.hwirq);
     this.descs.free(rec.virq);
   }
 
@@ -100,7 +100,7 @@ export class MsiDomain {
   }
 
   find(device: MsiDevice, index: number): MsiRecord | undefined {
-    return this.byKey.get(`${device.id}:${index}`);
+    return this.byHwirq.get(device.hwirq(index));
   }
 
   all(): MsiRecord[] {

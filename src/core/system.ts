@@ -3,14 +3,14 @@ import { DirectClient } from './direct-client.js';
 import { DmaController, type Channel, type Direction, type Mode } from './dma.js';
 import { SPI_BASE, type ParentDomain } from './domains/domain.js';
 import { GicDomain } from './domains/gic.js';
-import { IntaDomain, hex, type EventDesc, type Policy } from './domains/inta.js';
+import { IntaDomain, hex, type EventDesc, type Policy, type VintDesc } from './domains/inta.js';
 import { IntrDomain } from './domains/intr.js';
 import { CoreError } from './errors.js';
 import { IrqDescs, type IrqDesc } from './irq-descs.js';
 import { Mutex } from './lock.js';
 import { Mapper } from './mapper.js';
 import { MsiDevice, MsiDomain, type MsiRecord } from './msi.js';
-import type { Range } from './ranges.js';
+import { formatRanges, type Range } from './ranges.js';
 import type { Topology } from './topology.js';
 import type {
   AffinityResult,
@@ -139,7 +139,7 @@ export class System {
   private runBoot(): void {
     const log = (e: BootEntry) => this.bootLog.push(e);
     const t = this.topology;
-    log({ device: this.gic.id, ok: true, message: `${t.gic.name}: ${this.gic.pool.total} SPI lines reachable through routers (${this.gic.pool.describe()})` });
+    log({ device: this.gic.id, ok: true, message: `${t.gic.name}: ${this.gic.pool.total} SPI lines reachable through routers (hwirq ${formatRanges(this.gic.pool.ranges)})` });
     for (const intr of this.intrs.values()) {
       log({ device: intr.id, ok: true, message: `INTR sci id ${intr.sciId}: ${intr.pool.total} outputs -> ${intr.parent.id}` });
     }
@@ -159,7 +159,7 @@ export class System {
           log({ device: id, ok: true, message: this.describeDmaProbe(dma, taken) });
         } else if (client) {
           const virqs = this.atomic(() => client.probe());
-          log({ device: id, ok: true, message: `${client.name}: virq ${spanList(virqs)} via ${client.intr.id} inputs ${spanList([...client.inputs])}` });
+          log({ device: id, ok: true, message: `${client.name}: virq ${spanList(virqs)} via ${client.intr.id} input${client.inputs.length === 1 ? '' : 's'} ${spanList([...client.inputs])}` });
         }
       } catch (e) {
         if (!(e instanceof CoreError)) throw e;
@@ -173,7 +173,7 @@ export class System {
     const vints = new Set(taken.map((r) => r.event.vint.vint));
     const virqs = taken.map((r) => r.virq);
     const span = virqs.length === 0 ? 'none' : `${Math.min(...virqs)}-${Math.max(...virqs)}`;
-    return `${dma.name}: probed; allocated ${taken.length} ring MSIs (child virqs in ${span}) on ${vints.size} VINT${vints.size === 1 ? '' : 's'} (mode probe)`;
+    return `${dma.name}: probed; allocated ${taken.length} ring MSIs on ${vints.size} VINT${vints.size === 1 ? '' : 's'} (virqs ${span}, their VINTs' parents among them; mode probe)`;
   }
 
   // ---- lookups -----------------------------------------------------------------------------
@@ -238,9 +238,13 @@ export class System {
       } else {
         dev.checkIndex(index);
         const owner = dev.reservedBy(index);
+        if (owner) {
+          const dma = owner.split(':')[0];
+          const how = this.dmas.get(dma)?.bound === false ? `${dma} is not bound` : 'request the channel instead';
+          throw new CoreError('EBUSY', `${dev.id} ${index} is the completion ring of ${owner}; ${how}`);
+        }
         const held = this.msi.find(dev, index);
         if (held) throw new CoreError('EEXIST', `${dev.id} ${index} already has an MSI (virq ${held.virq}, ${held.owner})`);
-        if (owner) throw new CoreError('EBUSY', `${dev.id} ${index} is the completion ring of ${owner}; request the channel instead`);
         if (!dev.freePool.take(index)) {
           throw new CoreError('EINVAL', `${dev.id} ${index} is not in this host's share (free for alloc-irq: ${dev.describeFree()})`);
         }
@@ -287,18 +291,23 @@ export class System {
     dev.checkIndex(ring);
     if (!Number.isInteger(times) || times < 1) throw new CoreError('EINVAL', `times must be at least 1, got ${times}`);
     const hwirq = dev.hwirq(ring);
-    const base: FireTrace = { device: dev.id, index: ring, hwirq, times, outcome: 'unmapped', inta: dev.inta.id };
-    const ev = dev.inta.event(hwirq);
+    const inta = dev.inta;
+    const ev = inta.event(hwirq);
     if (!ev) {
       this.unmapped += times;
-      return base;
+      return { device: dev.id, index: ring, hwirq, times, outcome: 'unmapped', inta: inta.id };
     }
-    const inta = dev.inta;
     const raised = inta.raise(ev.globalEvent)!;
     const v = ev.vint;
     const parent = this.descs.get(v.parentVirq)!;
+    // One literal with every field: spreading a trace this size is a slow path in V8.
     const trace: FireTrace = {
-      ...base,
+      device: dev.id,
+      index: ring,
+      hwirq,
+      times,
+      outcome: 'delivered',
+      inta: inta.id,
       globalEvent: ev.globalEvent,
       vint: v.vint,
       bit: ev.bit,
@@ -312,18 +321,23 @@ export class System {
       gicHwirq: v.path.gicHwirq,
       gicSpi: v.path.gicHwirq - SPI_BASE,
       parentVirq: v.parentVirq,
+      cpu: undefined,
+      handled: undefined,
       childVirq: ev.virq,
+      count: undefined,
     };
-    if (raised.masked) return { ...trace, outcome: 'masked', count: this.total(ev.virq) };
-    if (parent.masked) return { ...trace, outcome: 'parent-masked', count: this.total(ev.virq) };
-    const cpu = this.descs.effectiveCpu(parent);
-    const handled = this.deliver(inta, v.vint, ev, times);
-    return { ...trace, outcome: 'delivered', cpu, handled, count: this.total(ev.virq) };
+    if (raised.masked) trace.outcome = 'masked';
+    else if (parent.masked) trace.outcome = 'parent-masked';
+    else {
+      trace.cpu = this.descs.effectiveCpu(parent);
+      trace.handled = this.deliver(inta, v, ev, times);
+    }
+    trace.count = this.total(ev.virq);
+    return trace;
   }
 
   /** The parent virq fires; its chained handler demultiplexes every pending, enabled bit. */
-  private deliver(inta: IntaDomain, vint: number, fired: EventDesc | undefined, times: number): DemuxedEvent[] {
-    const v = inta.vintOf(vint)!;
+  private deliver(inta: IntaDomain, v: VintDesc, fired: EventDesc | undefined, times: number): DemuxedEvent[] {
     const parent = this.descs.get(v.parentVirq)!;
     const cpu = this.descs.effectiveCpu(parent);
     parent.counts[cpu] += times;
@@ -375,7 +389,7 @@ export class System {
       const inta = rec?.device.inta ?? [...this.intas.values()].find((i) => i.vints.some((v) => v.parentVirq === virq));
       const v = rec ? rec.event.vint : inta?.vints.find((x) => x.parentVirq === virq);
       if (inta && v && !this.descs.get(v.parentVirq)!.masked && (v.status[0] & v.enable[0] || v.status[1] & v.enable[1])) {
-        delivered = this.deliver(inta, v.vint, undefined, 1);
+        delivered = this.deliver(inta, v, undefined, 1);
       }
     }
     return { virq, masked, delivered };
@@ -384,58 +398,68 @@ export class System {
   // ---- views -------------------------------------------------------------------------------
 
   routes(device?: string): Route[] {
-    const out: Route[] = [];
-    for (const rec of this.msi.all()) {
-      const v = rec.event.vint;
-      out.push({
-        virq: rec.virq,
-        device: rec.device.id,
-        index: rec.index,
-        hwirq: rec.event.hwirq,
-        globalEvent: rec.event.globalEvent,
-        vint: v.vint,
-        vintBit: rec.event.bit,
-        intrInput: v.path.hops[0]?.input ?? null,
-        intrOutput: v.path.hops[0]?.output ?? null,
-        gicSpi: v.path.gicHwirq - SPI_BASE,
-        parentVirq: v.parentVirq,
-        count: this.total(rec.virq),
-        owner: rec.owner,
-        inta: rec.device.inta.id,
-        hops: v.path.hops,
-        gicHwirq: v.path.gicHwirq,
-      });
-    }
-    for (const client of this.clients.values()) {
-      client.virqs.forEach((virq, index) => {
-        const input = client.inputs[index];
-        const path = client.intr.path(input)!;
-        out.push({
-          virq,
-          device: client.id,
-          index,
-          hwirq: input,
-          globalEvent: null,
-          vint: null,
-          vintBit: null,
-          intrInput: input,
-          intrOutput: path.hops[0].output,
-          gicSpi: path.gicHwirq - SPI_BASE,
-          parentVirq: null,
-          count: this.total(virq),
-          owner: client.id,
-          inta: null,
-          hops: path.hops,
-          gicHwirq: path.gicHwirq,
-        });
-      });
-    }
-    const filtered = device === undefined ? out : out.filter((r) => r.device === device || r.owner === device || r.owner.startsWith(`${device}:`) || r.owner.startsWith(`${device} `));
+    const out: Route[] = this.msi.all().map((rec) => this.msiRoute(rec));
+    for (const client of this.clients.values()) client.virqs.forEach((_, index) => out.push(this.clientRoute(client, index)));
+    const filtered =
+      device === undefined
+        ? out
+        : out.filter((r) => r.device === device || r.owner === device || r.owner.startsWith(`${device}:`) || r.owner.startsWith(`${device} `));
     return filtered.sort((a, b) => a.virq - b.virq);
   }
 
+  /** The route of one live virq (an MSI or a direct client's), without building the table. */
   routeOf(virq: number): Route | undefined {
-    return this.routes().find((r) => r.virq === virq);
+    const rec = this.msi.byVirqNumber(virq);
+    if (rec) return this.msiRoute(rec);
+    const desc = this.descs.get(virq);
+    const client = desc?.kind === 'direct' ? this.clients.get(desc.owner) : undefined;
+    return client ? this.clientRoute(client, client.virqs.indexOf(virq)) : undefined;
+  }
+
+  private msiRoute(rec: MsiRecord): Route {
+    const v = rec.event.vint;
+    return {
+      virq: rec.virq,
+      device: rec.device.id,
+      index: rec.index,
+      hwirq: rec.event.hwirq,
+      globalEvent: rec.event.globalEvent,
+      vint: v.vint,
+      vintBit: rec.event.bit,
+      intrInput: v.path.hops[0]?.input ?? null,
+      intrOutput: v.path.hops[0]?.output ?? null,
+      gicSpi: v.path.gicHwirq - SPI_BASE,
+      parentVirq: v.parentVirq,
+      count: this.total(rec.virq),
+      owner: rec.owner,
+      inta: rec.device.inta.id,
+      hops: v.path.hops,
+      gicHwirq: v.path.gicHwirq,
+    };
+  }
+
+  private clientRoute(client: DirectClient, index: number): Route {
+    const virq = client.virqs[index];
+    const input = client.inputs[index];
+    const path = client.intr.path(input)!;
+    return {
+      virq,
+      device: client.id,
+      index,
+      hwirq: input,
+      globalEvent: null,
+      vint: null,
+      vintBit: null,
+      intrInput: input,
+      intrOutput: path.hops[0].output,
+      gicSpi: path.gicHwirq - SPI_BASE,
+      parentVirq: null,
+      count: this.total(virq),
+      owner: client.id,
+      inta: null,
+      hops: path.hops,
+      gicHwirq: path.gicHwirq,
+    };
   }
 
   interrupts(): IrqView[] {

@@ -92,8 +92,10 @@ export class IntaDomain {
   }
 
   /** ti_sci_inta_alloc_irq + ti_sci_inta_alloc_event: one event for `hwirq`, demuxed to `virq`. */
-  *allocSteps(hwirq: number, virq: number, owner: string, cpu: string): Steps<EventDesc> {
-    const op = `alloc ${hex(hwirq)}`;
+  *allocSteps(hwirq: number, virq: number, owner: string, cpu: string, trace = true): Steps<EventDesc> {
+    // Step names cost nothing; their descriptions are formatted only for someone watching.
+    const op = trace ? `alloc ${hex(hwirq)}` : 'alloc';
+    const say = trace ? (f: () => string) => f() : () => undefined;
     if (this.byHwirq.has(hwirq)) throw new CoreError('EEXIST', `${this.id}: hwirq ${hex(hwirq)} already has an event`);
     yield* acquire(this.lock, op, cpu);
     const undo: Array<() => void> = [];
@@ -117,7 +119,7 @@ export class IntaDomain {
         undo.push(() => this.vintPool.release(id));
 
         const intrInput = translate(this.vintRanges, id)!;
-        yield { op, name: 'allocate-parent', detail: `VINT ${id} -> ${this.parent.id} input ${intrInput}` };
+        yield { op, name: 'allocate-parent', detail: say(() => `VINT ${id} -> ${this.parent.id} input ${intrInput}`) };
         const parent = this.mapper.createMapping(this.parent, intrInput, `${this.id} VINT ${id}`, owner);
         undo.push(() => this.mapper.disposeMapping(parent.virq));
 
@@ -131,7 +133,7 @@ export class IntaDomain {
           status: EMPTY64(),
           events: new Array<EventDesc | undefined>(MAX_EVENTS_PER_VINT).fill(undefined),
         };
-        yield { op, name: 'add-vint', detail: `VINT ${id}` };
+        yield { op, name: 'add-vint', detail: say(() => `VINT ${id}`) };
         this.vints.push(desc);
         undo.push(() => this.vints.splice(this.vints.indexOf(desc), 1));
         vint = desc;
@@ -139,7 +141,7 @@ export class IntaDomain {
       }
       const v = vint;
       const b = bit;
-      yield { op, name: 'set-bit', detail: `VINT ${v.vint} bit ${b}` };
+      yield { op, name: 'set-bit', detail: say(() => `VINT ${v.vint} bit ${b}`) };
       setBit64(v.map, b);
       undo.push(() => clearBit64(v.map, b));
 
@@ -148,7 +150,7 @@ export class IntaDomain {
       if (globalEvent === undefined) throw this.eventPool.exhausted();
       undo.push(() => this.eventPool.release(globalEvent));
 
-      yield { op, name: 'program-map', detail: `${hex(hwirq)} -> event ${globalEvent} -> VINT ${v.vint} bit ${b}` };
+      yield { op, name: 'program-map', detail: say(() => `${hex(hwirq)} -> event ${globalEvent} -> VINT ${v.vint} bit ${b}`) };
       const ev: EventDesc = { hwirq, globalEvent, vint: v, bit: b, virq };
       v.events[b] = ev;
       setBit64(v.enable, b);
@@ -166,32 +168,33 @@ export class IntaDomain {
   }
 
   /** ti_sci_inta_free_irq: releases the event; the last event of a VINT takes the VINT and parent. */
-  *freeSteps(hwirq: number, cpu: string): Steps<void> {
-    const op = `free ${hex(hwirq)}`;
+  *freeSteps(hwirq: number, cpu: string, trace = true): Steps<void> {
+    const op = trace ? `free ${hex(hwirq)}` : 'free';
+    const say = trace ? (f: () => string) => f() : () => undefined;
     const ev = this.byHwirq.get(hwirq);
     if (ev === undefined) throw new CoreError('ENOENT', `${this.id}: hwirq ${hex(hwirq)} has no event`);
     yield* acquire(this.lock, op, cpu);
     try {
       const v = ev.vint;
-      yield { op, name: 'unprogram-map', detail: `event ${ev.globalEvent}` };
+      yield { op, name: 'unprogram-map', detail: say(() => `event ${ev.globalEvent}`) };
       this.byHwirq.delete(hwirq);
       this.byGlobal.delete(ev.globalEvent);
       v.events[ev.bit] = undefined;
       clearBit64(v.enable, ev.bit);
       clearBit64(v.status, ev.bit);
 
-      yield { op, name: 'release-event', detail: `event ${ev.globalEvent}` };
+      yield { op, name: 'release-event', detail: say(() => `event ${ev.globalEvent}`) };
       this.eventPool.release(ev.globalEvent);
 
-      yield { op, name: 'clear-bit', detail: `VINT ${v.vint} bit ${ev.bit}` };
+      yield { op, name: 'clear-bit', detail: say(() => `VINT ${v.vint} bit ${ev.bit}`) };
       clearBit64(v.map, ev.bit);
 
       if (isEmpty64(v.map)) {
-        yield { op, name: 'remove-vint', detail: `VINT ${v.vint}` };
+        yield { op, name: 'remove-vint', detail: say(() => `VINT ${v.vint}`) };
         this.vints.splice(this.vints.indexOf(v), 1);
-        yield { op, name: 'dispose-parent', detail: `virq ${v.parentVirq}` };
+        yield { op, name: 'dispose-parent', detail: say(() => `virq ${v.parentVirq}`) };
         this.mapper.disposeMapping(v.parentVirq);
-        yield { op, name: 'release-vint', detail: `VINT ${v.vint}` };
+        yield { op, name: 'release-vint', detail: say(() => `VINT ${v.vint}`) };
         this.vintPool.release(v.vint);
       }
     } finally {

@@ -1,0 +1,181 @@
+import { ERR_CODES } from '../core/errors.js';
+import { COMMANDS, findCommand } from '../commands/registry.js';
+import type { Session } from '../commands/session.js';
+import type { ArgSpec } from '../commands/spec.js';
+import { MODES, POLICIES } from '../commands/verbs/settings.js';
+
+/**
+ * Tab completion for the REPL, driven by the ArgSpec kinds of the verb being typed: the same
+ * declarative table that drives the parser and help. Pure: it reads the session and nothing else
+ * (a file lister may be injected for `source`).
+ */
+
+/** Lists a directory for `source <file>` completion: names, with a trailing `/` on folders. */
+export type FileLister = (dir: string) => string[];
+
+export interface CompleteOptions {
+  files?: FileLister;
+}
+
+/** The words before the cursor and the fragment being completed; undefined inside a comment or quotes. */
+export const splitLine = (line: string): { words: string[]; fragment: string } | undefined => {
+  const words: string[] = [];
+  let word = '';
+  let raw = '';
+  let quote: string | undefined;
+  for (const c of line) {
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else word += c;
+      raw += c;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+      raw += c;
+    } else if (c === '#' && raw === '') {
+      return undefined;
+    } else if (c === ' ' || c === '\t') {
+      if (raw !== '') words.push(word);
+      word = '';
+      raw = '';
+    } else {
+      word += c;
+      raw += c;
+    }
+  }
+  // Completing inside quotes would need the candidates quoted too: not worth it for these words.
+  if (quote || raw !== word) return undefined;
+  return { words, fragment: word };
+};
+
+const verbNames = (): string[] => COMMANDS.map((c) => c.name);
+
+/** Which argument the next word fills: the declared one at that position, or the trailing rest one. */
+export const argAt = (args: readonly ArgSpec[], position: number): { arg: ArgSpec; index: number } | undefined => {
+  if (position < args.length) return { arg: args[position], index: position };
+  const last = args[args.length - 1];
+  return last?.rest ? { arg: last, index: args.length - 1 } : undefined;
+};
+
+/** Live virqs that free-irq can free: MSIs taken with alloc-irq. */
+export const userVirqs = (session: Session): number[] =>
+  session.system.msi
+    .all()
+    .filter((r) => r.userOwned)
+    .map((r) => r.virq);
+
+/** Rings with something to fire at: requested channels by name, other live MSIs as device:index. */
+export const liveRings = (session: Session): string[] => {
+  const sys = session.system;
+  const channels = sys.channels();
+  const channelRings = new Set(channels.map((c) => `${sys.dma(c.dma).ringDevice.id}:${c.ring}`));
+  const others = sys.msi
+    .all()
+    .map((r) => `${r.device.id}:${r.index}`)
+    .filter((name) => !channelRings.has(name));
+  return [...channels.map((c) => c.name), ...others];
+};
+
+/** Every id `routes <device>` filters on: MSI source devices, direct clients, DMA controllers. */
+export const deviceIds = (session: Session): string[] => {
+  const sys = session.system;
+  return unique([...sys.msiDevices.keys(), ...sys.clients.keys(), ...sys.dmas.keys(), 'alloc-irq']);
+};
+
+const unique = (xs: string[]): string[] => [...new Set(xs)];
+
+const EXPECTATIONS = ['used=', 'free=', 'total=', 'peak='];
+
+/** Candidates for one argument, before filtering by the fragment. */
+const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragment: string, opts: CompleteOptions): string[] => {
+  const sys = session.system;
+  switch (arg.kind) {
+    case 'dma':
+      return [...sys.dmas.keys()];
+    case 'dir':
+      return ['tx', 'rx'];
+    case 'channel':
+      return [...sys.channels().map((c) => c.name), 'all'];
+    case 'msi-device':
+      return [...sys.msiDevices.keys()];
+    case 'index': {
+      // free-irq <device> <index>: the indices of that device that alloc-irq took.
+      if (before[0] === 'free-irq') {
+        return sys.msi
+          .all()
+          .filter((r) => r.userOwned && r.device.id === before[1])
+          .map((r) => `${r.index}`);
+      }
+      return ['any'];
+    }
+    case 'virq':
+      return sys.descs.all().map((d) => `${d.virq}`);
+    case 'user-virq':
+      return [...userVirqs(session).map(String), ...sys.msiDevices.keys()];
+    case 'ring':
+      return liveRings(session);
+    case 'pool':
+      return sys.allPools().map((p) => p.id);
+    case 'expectation': {
+      const given = new Set(before.map((w) => w.replace(/=.*$/, '=')));
+      return EXPECTATIONS.filter((e) => !given.has(e));
+    }
+    case 'policy':
+      return [...POLICIES];
+    case 'mode':
+      return [...MODES];
+    case 'cpus': {
+      const n = sys.topology.cpus;
+      return [...Array.from({ length: n }, (_, i) => `${i}`), ...(n > 1 ? [`0-${n - 1}`] : [])];
+    }
+    case 'code':
+      return [...ERR_CODES];
+    case 'verb':
+      return verbNames();
+    case 'device':
+      return deviceIds(session);
+    case 'file':
+      return fileCandidates(fragment, opts.files);
+    case 'count':
+    case 'command':
+      return [];
+  }
+};
+
+const fileCandidates = (fragment: string, files: FileLister | undefined): string[] => {
+  if (!files) return [];
+  const slash = fragment.lastIndexOf('/');
+  const dir = slash < 0 ? '' : fragment.slice(0, slash + 1);
+  let names: string[];
+  try {
+    names = files(dir === '' ? '.' : dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => n.endsWith('/') || n.endsWith('.msi')).map((n) => `${dir}${n}`);
+};
+
+/** Candidates for the word after `words` (all complete), unfiltered. */
+const candidates = (session: Session, words: string[], fragment: string, opts: CompleteOptions): string[] => {
+  if (words.length === 0) return verbNames();
+  const spec = findCommand(words[0]);
+  if (!spec) return [];
+  const at = argAt(spec.args, words.length - 1);
+  if (!at) return [];
+  // expect-error <CODE> <command ...>: the rest is a command line of its own.
+  if (at.arg.kind === 'command') return candidates(session, words.slice(1 + at.index), fragment, opts);
+  return candidatesFor(session, at.arg, words, fragment, opts);
+};
+
+/**
+ * node:readline completer shape: `[matching candidates, the fragment they replace]`, for the text
+ * before the cursor.
+ */
+export const complete = (session: Session, line: string, opts: CompleteOptions = {}): [string[], string] => {
+  const split = splitLine(line);
+  if (!split) return [[], ''];
+  const { words, fragment } = split;
+  const all = unique(candidates(session, words, fragment, opts));
+  return [all.filter((c) => c.startsWith(fragment)), fragment];
+};

@@ -1,0 +1,104 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The REPL's persistent history: one command a line, oldest first, as a shell keeps it.
+ * Default ~/.msi_explorer_history; MSI_EXPLORER_HISTORY names another file, and an empty
+ * MSI_EXPLORER_HISTORY turns persistence off (so does /dev/null, naturally). A file that cannot
+ * be read or written costs one warning line and the session goes on without persistence.
+ */
+
+export const HISTORY_ENV = 'MSI_EXPLORER_HISTORY';
+export const HISTORY_FILE = '.msi_explorer_history';
+export const HISTORY_MAX = 1000;
+/** Past this a history file is not one this program wrote: only its tail is read. */
+const MAX_READ = 1 << 20;
+
+/** Where history lives, or undefined when it is turned off. */
+export const historyPath = (env: NodeJS.ProcessEnv = process.env, home: () => string = homedir): string | undefined => {
+  const set = env[HISTORY_ENV];
+  if (set !== undefined) return set === '' ? undefined : set;
+  try {
+    const h = home();
+    return h ? join(h, HISTORY_FILE) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const why = (e: unknown): string => {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOENT':
+      return 'no such folder';
+    case 'ENOTDIR':
+      return 'a parent is not a folder';
+    default:
+      return err.code ?? err.message;
+  }
+};
+
+/** Lines of a history file, oldest first: no blanks, no control characters, no repeats in a row, the last HISTORY_MAX. */
+export const parseHistory = (text: string): string[] => {
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    // eslint-disable-next-line no-control-regex
+    if (line.trim() === '' || /[\x00-\x08\x0a-\x1f\x7f]/.test(line)) continue;
+    if (out[out.length - 1] === line) continue;
+    out.push(line);
+  }
+  return out.slice(-HISTORY_MAX);
+};
+
+export class History {
+  private enabled: boolean;
+  private warned = false;
+
+  constructor(
+    readonly path: string | undefined,
+    private readonly warn: (message: string) => void = (m) => process.stderr.write(`msi-explorer: ${m}\n`),
+  ) {
+    this.enabled = path !== undefined;
+  }
+
+  /** The saved history, newest first (node:readline's order). */
+  load(): string[] {
+    if (!this.enabled || this.path === undefined) return [];
+    let text: string;
+    try {
+      const bytes = readFileSync(this.path);
+      text = bytes.subarray(Math.max(0, bytes.length - MAX_READ)).toString('utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      // Not readable: do not overwrite what we could not read.
+      this.disable(`history: cannot read ${this.path}: ${why(e)}; history is not saved this session`);
+      return [];
+    }
+    return parseHistory(text).reverse();
+  }
+
+  /** Writes the history (newest first, as node:readline keeps it); never throws. */
+  save(newestFirst: readonly string[]): void {
+    if (!this.enabled || this.path === undefined) return;
+    const lines = parseHistory([...newestFirst].reverse().join('\n'));
+    try {
+      writeFileSync(this.path, lines.length === 0 ? '' : `${lines.join('\n')}\n`, { mode: 0o600 });
+    } catch (e) {
+      this.disable(`history: cannot write ${this.path}: ${why(e)}; history is not saved this session`);
+    }
+  }
+
+  private disable(message: string): void {
+    this.enabled = false;
+    if (this.warned) return;
+    this.warned = true;
+    this.warn(message);
+  }
+}

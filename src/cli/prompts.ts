@@ -1,0 +1,335 @@
+import { CoreError, ERR_CODES } from '../core/errors.js';
+import { System } from '../core/system.js';
+import { parseCpuList } from '../commands/args.js';
+import { findCommand } from '../commands/registry.js';
+import type { Session } from '../commands/session.js';
+import type { ArgSpec, CommandSpec } from '../commands/spec.js';
+import { tokenize } from '../commands/tokenize.js';
+import { MODES, POLICIES } from '../commands/verbs/settings.js';
+import { settingsLine } from '../render/text.js';
+import type { Style } from '../render/style.js';
+import { argAt, liveRings, userVirqs } from './completion.js';
+
+/**
+ * REPL prompts for what a command line left out. Planning is pure and synchronous (so the REPL
+ * can tell whether it needs @inquirer/prompts at all before loading it); asking goes through an
+ * injected Prompter, the real one being a thin adapter over @inquirer/prompts.
+ */
+
+export interface Choice {
+  value: string;
+  name?: string;
+  description?: string;
+}
+
+export type Question =
+  | { type: 'select'; arg: string; message: string; choices: Choice[]; default?: string }
+  | { type: 'input'; arg: string; message: string; default?: string; words?: boolean; validate?: (value: string) => true | string }
+  | { type: 'confirm'; message: string; default: boolean };
+
+/** The three prompt shapes the REPL uses; tests pass fakes. A cancelled prompt throws (see isCancel). */
+export interface Prompter {
+  select(q: { message: string; choices: Choice[]; default?: string }): Promise<string>;
+  input(q: { message: string; default?: string; validate?: (value: string) => true | string }): Promise<string>;
+  confirm(q: { message: string; default: boolean }): Promise<boolean>;
+}
+
+/** Ctrl-C in an @inquirer prompt (ExitPromptError), or a prompt cancelled or aborted. */
+export const isCancel = (e: unknown): boolean =>
+  e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'CancelPromptError' || e.name === 'AbortPromptError');
+
+const nonEmpty = (what: string) => (v: string): true | string => (v.trim() === '' ? `give ${what}` : true);
+
+const wordsOf = (what: string) => (v: string): true | string => {
+  if (v.trim() === '') return `give ${what}`;
+  try {
+    tokenize(v);
+    return true;
+  } catch (e) {
+    if (e instanceof CoreError) return e.message;
+    throw e;
+  }
+};
+
+/** The fixed menu of an argument, when it has one; a typed word outside it is left for the command to refuse. */
+const closedChoices = (session: Session, arg: ArgSpec): string[] | undefined => {
+  const sys = session.system;
+  switch (arg.kind) {
+    case 'dma':
+      return [...sys.dmas.keys()];
+    case 'dir':
+      return ['tx', 'rx'];
+    case 'msi-device':
+      return [...sys.msiDevices.keys()];
+    case 'pool':
+      return sys.allPools().map((p) => p.id);
+    case 'code':
+      return [...ERR_CODES];
+    default:
+      return undefined;
+  }
+};
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** One question for a missing required argument. */
+const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Question => {
+  const sys = session.system;
+  const select = (message: string, choices: Choice[], fallback: Question): Question =>
+    choices.length > 0 ? { type: 'select', arg: arg.name, message, choices } : fallback;
+  const input = (message: string, extra: Partial<Extract<Question, { type: 'input' }>> = {}): Question => ({
+    type: 'input',
+    arg: arg.name,
+    message,
+    validate: nonEmpty(arg.name),
+    ...extra,
+  });
+  switch (arg.kind) {
+    case 'dma':
+      return select(
+        'DMA controller',
+        [...sys.dmas.values()].map((d) => ({
+          value: d.id,
+          name: d.id,
+          description: `${d.name}: ${d.pools.tx.free} tx and ${d.pools.rx.free} rx channels free`,
+        })),
+        input('DMA controller id'),
+      );
+    case 'dir':
+      return select('direction', [
+        { value: 'tx', name: 'tx', description: 'transmit channel' },
+        { value: 'rx', name: 'rx', description: 'receive channel' },
+      ], input('direction (tx or rx)'));
+    case 'channel': {
+      const channels = sys.channels();
+      if (channels.length === 0) return input('channel (<dma>:<tx|rx><n>); none is requested yet');
+      return select(
+        'channel to release',
+        [
+          ...channels.map((c) => ({ value: c.name, name: c.name, description: `ring ${c.ring}, virq ${c.msi.virq}` })),
+          { value: 'all', name: 'all', description: `every requested channel (${plural(channels.length, 'channel')})` },
+        ],
+        input('channel'),
+      );
+    }
+    case 'msi-device':
+      return select(
+        'MSI device',
+        [...sys.msiDevices.values()].map((d) => ({
+          value: d.id,
+          name: d.id,
+          description: `${d.name}: ${d.freePool.free} general-purpose indices free (${d.describeFree()})`,
+        })),
+        input('MSI device id'),
+      );
+    case 'index':
+      return input('index (a number, or any for the lowest free one)', {
+        default: spec.name === 'alloc-irq' ? 'any' : undefined,
+        validate: (v) => (/^(any|\d+|0x[0-9a-f]+)$/i.test(v.trim()) ? true : 'give a number or any'),
+      });
+    case 'virq': {
+      const descs = sys.descs.all();
+      return select(
+        'virq',
+        descs.map((d) => ({ value: `${d.virq}`, name: `${d.virq}  ${d.name}`, description: `${d.kind}, owner ${d.owner}${d.masked ? ', masked' : ''}` })),
+        input('virq'),
+      );
+    }
+    case 'user-virq': {
+      const virqs = new Set(userVirqs(session));
+      const recs = sys.msi.all().filter((r) => virqs.has(r.virq));
+      return select(
+        'virq to free',
+        recs.map((r) => ({ value: `${r.virq}`, name: `${r.virq}  ${r.device.id} ${r.index}`, description: `taken with ${r.owner}` })),
+        input('virq to free (none was taken with alloc-irq yet)'),
+      );
+    }
+    case 'ring': {
+      const rings = liveRings(session);
+      return select(
+        'ring to fire',
+        rings.map((r) => ({ value: r, name: r })),
+        input('ring (a number, device:number or dma:tx<n>); no ring has an MSI yet'),
+      );
+    }
+    case 'pool':
+      return select(
+        'pool',
+        sys.poolStats().map((p) => ({ value: p.id, name: p.id, description: `${p.used}/${p.total} used, peak ${p.peak}` })),
+        input('pool id'),
+      );
+    case 'expectation':
+      return input('expectation (used=<n>, free=<n>, total=<n>, peak=<n>; several separated by spaces)', {
+        words: true,
+        validate: (v) => {
+          const ok = wordsOf('an expectation')(v);
+          if (ok !== true) return ok;
+          return tokenize(v).every((w) => /^(used|free|total|peak)=\S+$/.test(w)) ? true : 'expected used=<n>, free=<n>, total=<n> or peak=<n>';
+        },
+      });
+    case 'cpus':
+      return input(`CPU list (0-${sys.topology.cpus - 1}, e.g. 0-1,3)`, {
+        validate: (v) => {
+          try {
+            parseCpuList(v.trim());
+            return true;
+          } catch (e) {
+            if (e instanceof CoreError) return e.message;
+            throw e;
+          }
+        },
+      });
+    case 'code':
+      return select('error code', ERR_CODES.map((c) => ({ value: c, name: c })), input('error code'));
+    case 'command':
+      return input('command expected to fail', { words: true, validate: wordsOf('a command') });
+    case 'file':
+      return input('script file (relative to the current folder)');
+    case 'policy':
+    case 'mode':
+    case 'verb':
+    case 'device':
+    case 'count':
+      // Optional everywhere: never missing.
+      return input(arg.name);
+  }
+};
+
+/**
+ * What a re-boot would throw away, in words, compared with a fresh boot: `losses` is work the
+ * user did (channels, MSIs, counts, masks, affinities); `peaks` is whether only pool high-water
+ * marks differ, which nobody minds losing much.
+ */
+export const rebootLosses = (session: Session): { losses: string[]; peaks: boolean } => {
+  const sys = session.system;
+  const fresh = System.boot(session.topology, sys.settings);
+  const channels = sys.channels().length;
+  const msis = sys.msi.all().filter((r) => r.userOwned).length;
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const fired = sum(sys.descs.all().map((d) => sum(d.counts))) - sum(fresh.descs.all().map((d) => sum(d.counts)));
+  let masked = 0;
+  let moved = 0;
+  for (const d of sys.descs.all()) {
+    const f = fresh.descs.get(d.virq);
+    if (d.masked && !f?.masked) masked++;
+    if (f ? d.affinity !== f.affinity : d.affinity !== sys.descs.allCpus) moved++;
+  }
+  const losses: string[] = [];
+  if (channels > 0) losses.push(plural(channels, 'requested channel'));
+  if (msis > 0) losses.push(plural(msis, 'MSI from alloc-irq', 'MSIs from alloc-irq'));
+  if (fired > 0) losses.push(plural(fired, 'counted interrupt'));
+  if (sys.unmapped > fresh.unmapped) losses.push(plural(sys.unmapped - fresh.unmapped, 'dropped event'));
+  if (masked > 0) losses.push(plural(masked, 'masked virq'));
+  if (moved > 0) losses.push(plural(moved, 'affinity setting'));
+  const freshPeaks = new Map(fresh.poolStats().map((p) => [p.id, p.peak]));
+  const peaks = sys.poolStats().some((p) => p.peak !== freshPeaks.get(p.id));
+  if (losses.length === 0 && !peaks && fresh.fingerprint() !== sys.fingerprint()) losses.push('changes since boot');
+  return { losses, peaks };
+};
+
+/** The confirmation a re-booting command needs, or undefined when it changes nothing. */
+const rebootQuestion = (session: Session, spec: CommandSpec, args: string[]): Question | undefined => {
+  if (!spec.reboots) return undefined;
+  const current = session.settings;
+  let next = current;
+  if (spec.name === 'policy' || spec.name === 'mode') {
+    const value = args[0];
+    if (value === undefined) return undefined; // just shows the setting
+    const known: readonly string[] = spec.name === 'policy' ? POLICIES : MODES;
+    if (!known.includes(value)) return undefined; // the command refuses it
+    next = { ...current, [spec.name]: value };
+  }
+  const { losses, peaks } = rebootLosses(session);
+  const what = `re-boot with ${settingsLine(next)}`;
+  const same = next.policy === current.policy && next.mode === current.mode && spec.name !== 'reset';
+  const lead = same ? `${spec.name} is already ${spec.name === 'policy' ? current.policy : current.mode}; ${what} anyway` : what;
+  const tail =
+    losses.length > 0 ? `, discarding ${losses.join(', ')}` : peaks ? ' (only pool peaks are reset)' : ' (nothing to lose)';
+  // Enter does the harmless thing: yes when nothing would be lost, no when something would.
+  return { type: 'confirm', message: `${lead}${tail}?`, default: losses.length === 0 };
+};
+
+/**
+ * The questions to ask before running `words` in the REPL: one per missing required argument
+ * (only when every typed argument could be right), then a confirmation for a re-boot. Empty: run
+ * the line as typed.
+ */
+export const planPrompts = (session: Session, words: string[]): Question[] => {
+  if (words.length === 0) return [];
+  const spec = findCommand(words[0]);
+  if (!spec) return [];
+  const args = words.slice(1);
+  if (args.length > spec.args.length && !spec.args.some((a) => a.rest)) return [];
+  for (let i = 0; i < args.length; i++) {
+    const at = argAt(spec.args, i);
+    if (!at) return [];
+    const menu = closedChoices(session, at.arg);
+    if (menu && !menu.includes(args[i])) return [];
+  }
+  const questions: Question[] = [];
+  for (let i = args.length; i < spec.args.length; i++) {
+    const arg = spec.args[i];
+    if (arg.optional) break;
+    questions.push(questionFor(session, spec, arg));
+  }
+  if (questions.length > 0) return questions;
+  const confirm = rebootQuestion(session, spec, args);
+  return confirm ? [confirm] : [];
+};
+
+/**
+ * Asks the planned questions and returns the completed words, or undefined when the user
+ * cancelled (Ctrl-C in a prompt, or no to a re-boot).
+ */
+export const askPrompts = async (questions: Question[], words: string[], prompter: Prompter): Promise<string[] | undefined> => {
+  const out = [...words];
+  try {
+    for (const q of questions) {
+      if (q.type === 'confirm') {
+        if (!(await prompter.confirm({ message: q.message, default: q.default }))) return undefined;
+      } else if (q.type === 'select') {
+        out.push(await prompter.select({ message: q.message, choices: q.choices, default: q.default }));
+      } else {
+        const answer = (await prompter.input({ message: q.message, default: q.default, validate: q.validate })).trim();
+        if (q.words) out.push(...tokenize(answer));
+        else out.push(answer);
+      }
+    }
+  } catch (e) {
+    if (isCancel(e)) return undefined;
+    throw e;
+  }
+  return out;
+};
+
+/** Inquirer's theme for this terminal: plain ASCII and no colour when the style has neither. */
+const themeFor = (style: Style) => {
+  if (style.color) return undefined;
+  const plain = (s: string) => s;
+  return {
+    prefix: style.unicode ? undefined : { idle: '?', done: '>' },
+    icon: style.unicode ? undefined : { cursor: '>' },
+    style: {
+      answer: plain,
+      message: plain,
+      error: (s: string) => `> ${s}`,
+      defaultAnswer: (s: string) => `(${s})`,
+      help: plain,
+      highlight: plain,
+      key: (s: string) => `<${s}>`,
+      description: plain,
+      disabled: plain,
+    },
+  };
+};
+
+/** The real prompts: @inquirer/prompts, loaded on first use so that start-up never pays for it. */
+export const inquirerPrompter = async (style: Style): Promise<Prompter> => {
+  const { select, input, confirm } = await import('@inquirer/prompts');
+  const theme = themeFor(style);
+  return {
+    select: (q) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: 12, theme }),
+    input: (q) => input({ message: q.message, default: q.default, validate: q.validate, theme }),
+    confirm: (q) => confirm({ message: q.message, default: q.default, theme }),
+  };
+};

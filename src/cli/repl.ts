@@ -1,0 +1,283 @@
+import { readdirSync, realpathSync } from 'node:fs';
+import { createInterface, type Completer, type Interface } from 'node:readline';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { CoreError } from '../core/errors.js';
+import { findCommand, runWords } from '../commands/registry.js';
+import type { Result } from '../commands/result.js';
+import type { Session } from '../commands/session.js';
+import { tokenize } from '../commands/tokenize.js';
+import { renderJson } from '../render/json.js';
+import type { Style } from '../render/style.js';
+import { renderError, renderText } from '../render/text.js';
+import { BatchRunner, MAX_LINE } from './batch.js';
+import { complete, type FileLister } from './completion.js';
+import { History, HISTORY_MAX, historyPath } from './history.js';
+import { processSink } from './output.js';
+import { askPrompts, inquirerPrompter, planPrompts, type Prompter } from './prompts.js';
+import { readTextFile } from './script-file.js';
+import { VERSION } from './version.js';
+
+export interface ReplOptions {
+  style: Style;
+  json: boolean;
+}
+
+/** Folders and files for `source` completion, relative to the current folder. */
+const listFiles: FileLister = (dir) =>
+  readdirSync(dir, { withFileTypes: true })
+    .filter((e) => !e.name.startsWith('.'))
+    .map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
+
+/** The REPL's completer: a lone candidate that is a whole word gets its trailing space. */
+export const replCompleter =
+  (session: Session): Completer =>
+  (line: string) => {
+    const [candidates, fragment] = complete(session, line, { files: listFiles });
+    if (candidates.length === 1 && !/[=/]$/.test(candidates[0])) return [[`${candidates[0]} `], fragment];
+    return [candidates, fragment];
+  };
+
+/** A word as a command line would need it typed: quoted when it holds a space, quote or `#`. */
+export const quoteWord = (w: string): string => {
+  if (w !== '' && !/[\s'"#]/.test(w)) return w;
+  return w.includes("'") ? `"${w}"` : `'${w}'`;
+};
+
+type Readline = Interface & { clearLine?: () => void };
+
+/**
+ * node:readline in terminal mode, re-created around every @inquirer prompt (pausing it instead
+ * was seen to leak the answer into the REPL), with its history carried across and saved after
+ * each line. Lines arrive through next(), one at a time, whatever the input speed.
+ */
+class LineEditor {
+  private rl?: Readline;
+  private readonly queue: Array<string | null> = [];
+  private waiter?: (line: string | null) => void;
+  private suspending = false;
+  private history: string[];
+  private prompt = '> ';
+
+  constructor(
+    private readonly io: { input: NodeJS.ReadStream; output: NodeJS.WriteStream; terminal: boolean },
+    private readonly completer: Completer,
+    private readonly store: History,
+  ) {
+    this.history = store.load();
+  }
+
+  open(): void {
+    const { input, output, terminal } = this.io;
+    const rl: Readline = createInterface({
+      input,
+      output,
+      terminal,
+      completer: terminal ? this.completer : undefined,
+      history: [...this.history],
+      historySize: HISTORY_MAX,
+      prompt: this.prompt,
+      tabSize: 4,
+    });
+    rl.on('line', (line) => this.push(line));
+    rl.on('history', (h) => {
+      this.history = [...h];
+      this.store.save(this.history);
+    });
+    // Ctrl-C abandons the line being typed, as a shell does; the session goes on.
+    rl.on('SIGINT', () => this.interrupt());
+    rl.on('close', () => {
+      if (this.rl === rl) this.rl = undefined;
+      if (!this.suspending) this.push(null);
+    });
+    this.rl = rl;
+  }
+
+  /** The next line, or null at end of input (Ctrl-D). */
+  next(prompt: string): Promise<string | null> {
+    this.prompt = prompt;
+    if (this.queue.length > 0) return Promise.resolve(this.queue.shift()!);
+    if (!this.rl) return Promise.resolve(null);
+    this.rl.setPrompt(prompt);
+    this.rl.prompt();
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
+  }
+
+  /** Hands the terminal to someone else (an @inquirer prompt) until open() is called again. */
+  suspend(): void {
+    if (!this.rl) return;
+    this.suspending = true;
+    this.rl.close();
+    this.suspending = false;
+  }
+
+  close(): void {
+    this.suspend();
+  }
+
+  reprompt(): void {
+    this.rl?.prompt();
+  }
+
+  /** After a prompt completed a command, history keeps the whole command rather than the bare verb. */
+  replaceNewest(typed: string, full: string): void {
+    if (this.history[0] !== typed) return;
+    if (this.history[1] === full) this.history.shift();
+    else this.history[0] = full;
+    this.store.save(this.history);
+  }
+
+  private push(line: string | null): void {
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w(line);
+    } else {
+      this.queue.push(line);
+    }
+  }
+
+  private interrupt(): void {
+    const rl = this.rl;
+    if (!rl) return;
+    rl.write(null, { ctrl: true, name: 'e' });
+    this.io.output.write('^C');
+    if (typeof rl.clearLine === 'function') {
+      // Moves past the line, starts a new one and forgets what was typed (Node's own REPL does this).
+      rl.clearLine();
+      rl.prompt();
+      return;
+    }
+    this.io.output.write('\n');
+    this.suspend();
+    this.open();
+    this.rl?.prompt();
+  }
+}
+
+const promptText = (session: Session, style: Style): string => {
+  const { policy, mode } = session.settings;
+  const c = style.c;
+  return `${c.bold('msi')}(${c.cyan(policy)},${c.cyan(mode)})> `;
+};
+
+/**
+ * The interactive front end: a prompt showing policy and mode, line editing, persistent history,
+ * completion, and @inquirer prompts for what a command line leaves out. Returns the exit code.
+ */
+export const runRepl = async (session: Session, opts: ReplOptions): Promise<number> => {
+  const input = process.stdin;
+  const output = process.stdout;
+  const terminal = Boolean(input.isTTY && output.isTTY);
+  let style = opts.style;
+  const onResize = () => {
+    if (output.columns) style = { ...style, width: output.columns };
+  };
+  output.on('resize', onResize);
+
+  const editor = new LineEditor({ input, output, terminal }, replCompleter(session), new History(historyPath()));
+  let prompter: Prompter | undefined;
+  let lineNo = 0;
+
+  const report = (command: string, verb: string | undefined, result: Result): void => {
+    if (opts.json) output.write(`${renderJson({ file: '<repl>', line: lineNo }, command, result)}\n`);
+    if (!result.ok) {
+      process.stderr.write(`${renderError(style, undefined, verb === undefined ? undefined : findCommand(verb)?.name, result.error)}\n`);
+      return;
+    }
+    if (opts.json) return;
+    const text = renderText(style, result.output);
+    if (text !== '') output.write(`${text}\n`);
+  };
+
+  const fail = (command: string, verb: string | undefined, e: CoreError) =>
+    report(command, verb, { ok: false, error: { code: e.code, message: e.message, pool: e.pool } });
+
+  /** `source <file>` typed at the prompt: the path is relative to the current folder. */
+  const source = (path: string, command: string): void => {
+    const abs = isAbsolute(path) ? path : resolve(process.cwd(), path);
+    const shown = relative(process.cwd(), abs) || abs;
+    const read = readTextFile(abs, 'script');
+    if (!read.ok) return fail(command, 'source', new CoreError(read.code, read.message.replace(abs, shown)));
+    const sink = processSink();
+    const runner = new BatchRunner(session, { json: opts.json, quiet: false, bail: false, style, sink });
+    runner.run({ name: shown, text: read.text, dir: dirname(abs), real: realpathSync(abs) });
+    sink.flush();
+  };
+
+  /** Runs one line; true when the REPL should end. */
+  const handle = async (line: string): Promise<boolean> => {
+    const command = line.trim();
+    if (command === '') return false;
+    lineNo++;
+    let words: string[];
+    try {
+      if (line.length > MAX_LINE) throw new CoreError('EUSAGE', `line too long (${line.length} characters, at most ${MAX_LINE})`);
+      words = tokenize(line);
+    } catch (e) {
+      if (!(e instanceof CoreError)) throw e;
+      fail(command, undefined, e);
+      return false;
+    }
+    if (words.length === 0) return false;
+
+    // Prompts only where someone can answer them: in batch mode a missing argument is EUSAGE.
+    const questions = terminal ? planPrompts(session, words) : [];
+    if (questions.length > 0) {
+      editor.suspend();
+      let answered: string[] | undefined;
+      try {
+        prompter ??= await inquirerPrompter(style);
+        answered = await askPrompts(questions, words, prompter);
+      } finally {
+        editor.open();
+      }
+      if (!answered) {
+        output.write(`${style.c.dim('cancelled; nothing done')}\n`);
+        return false;
+      }
+      if (answered.length !== words.length) {
+        const full = answered.map(quoteWord).join(' ');
+        editor.replaceNewest(line, full);
+        output.write(`${style.c.dim(`${style.unicode ? '→' : '->'} ${full}`)}\n`);
+      }
+      words = answered;
+    }
+
+    const result = runWords(session, words);
+    report(command, words[0], result);
+    if (!result.ok) return false;
+    if (result.output.kind === 'exit') return true;
+    if (result.output.kind === 'source') source(result.output.path, command);
+    return false;
+  };
+
+  const { topology } = session;
+  const { policy, mode } = session.settings;
+  output.write(`msi-explorer ${VERSION} on ${topology.name}, policy ${policy}, mode ${mode}. ${style.c.bold('help')} lists the verbs.\n`);
+
+  // Without a terminal (stdout redirected) the line discipline turns Ctrl-C into SIGINT.
+  const onSigint = () => {
+    output.write('\n');
+    editor.reprompt();
+  };
+  if (!terminal) process.on('SIGINT', onSigint);
+
+  editor.open();
+  try {
+    for (;;) {
+      const line = await editor.next(promptText(session, style));
+      if (line === null) {
+        if (terminal) output.write('\n');
+        break;
+      }
+      if (await handle(line)) break;
+    }
+  } finally {
+    editor.close();
+    output.off('resize', onResize);
+    if (!terminal) process.off('SIGINT', onSigint);
+  }
+  return 0;
+};

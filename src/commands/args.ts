@@ -1,0 +1,105 @@
+import { CoreError } from '../core/errors.js';
+import type { Direction } from '../core/dma.js';
+
+/** Shown in place of a word too long or too strange to echo back whole. */
+export const shown = (word: string): string => {
+  const clean = word.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 40 ? `'${clean.slice(0, 37)}...'` : `'${clean}'`;
+};
+
+/** Longest error message passed on; anything past it is cut with "...". */
+export const MAX_MESSAGE = 1000;
+
+/**
+ * A message made safe for the one-line error contract: control characters (a newline above
+ * all), line separators and bidirectional controls become '?', and it is cut at MAX_MESSAGE.
+ */
+export const oneLine = (message: string): string => {
+  // eslint-disable-next-line no-control-regex
+  const clean = message.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
+  return clean.length > MAX_MESSAGE ? `${clean.slice(0, MAX_MESSAGE - 3)}...` : clean;
+};
+
+const usage = (message: string): never => {
+  throw new CoreError('EUSAGE', message);
+};
+
+/**
+ * A non-negative integer, decimal or 0x-hex. Syntax errors are EUSAGE; a well-formed number
+ * that no resource could have (negative, past 2^53) is EINVAL.
+ */
+export const parseUint = (word: string, what: string): number => {
+  if (/^-\d+$/.test(word) || /^-0x[0-9a-f]+$/i.test(word)) throw new CoreError('EINVAL', `${what} must not be negative, got ${shown(word)}`);
+  if (!/^(\d+|0x[0-9a-f]+)$/i.test(word)) return usage(`${what}: expected a number, got ${shown(word)}`);
+  const n = Number(word);
+  if (!Number.isSafeInteger(n)) throw new CoreError('EINVAL', `${what} ${shown(word)} is too large`);
+  return n;
+};
+
+export const parseCount = (word: string, what: string, max: number): number => {
+  const n = parseUint(word, what);
+  if (n < 1 || n > max) throw new CoreError('EINVAL', `${what} must be 1-${max}, got ${n}`);
+  return n;
+};
+
+export const parseDir = (word: string): Direction => {
+  if (word === 'tx' || word === 'rx') return word;
+  return usage(`direction: expected tx or rx, got ${shown(word)}`);
+};
+
+/** "main_udmap:tx5" */
+export const parseChannel = (word: string): { dma: string; dir: Direction; n: number } => {
+  const m = /^([^:]+):(tx|rx)(\d+|0x[0-9a-f]+)$/i.exec(word);
+  if (!m) return usage(`channel: expected <dma>:<tx|rx><n> such as main_udmap:tx0, got ${shown(word)}`);
+  return { dma: m[1], dir: m[2].toLowerCase() as Direction, n: parseUint(m[3], 'channel number') };
+};
+
+/** "0-1,3" -> [0, 1, 3] */
+export const parseCpuList = (word: string): number[] => {
+  if (!/^[0-9,-]+$/.test(word)) return usage(`cpus: expected a CPU list such as 0-1,3, got ${shown(word)}`);
+  const cpus = new Set<number>();
+  for (const part of word.split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m) return usage(`cpus: bad CPU list element ${shown(part)}`);
+    const lo = parseUint(m[1], 'CPU');
+    const hi = m[2] === undefined ? lo : parseUint(m[2], 'CPU');
+    if (hi < lo) throw new CoreError('EINVAL', `cpus: range ${shown(part)} runs backwards`);
+    if (hi > 1023) throw new CoreError('EINVAL', `CPU ${hi} does not exist`);
+    for (let c = lo; c <= hi; c++) cpus.add(c);
+  }
+  return [...cpus].sort((a, b) => a - b);
+};
+
+export const oneOf = <T extends string>(word: string, what: string, options: readonly T[]): T => {
+  if ((options as readonly string[]).includes(word)) return word as T;
+  return usage(`${what}: expected ${options.join(' or ')}, got ${shown(word)}`);
+};
+
+/** Edit distance, for "did you mean" suggestions. */
+export const distance = (a: string, b: string): number => {
+  if (Math.abs(a.length - b.length) > 3) return 99;
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+};
+
+export const nearest = (word: string, candidates: Iterable<string>): string | undefined => {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const c of candidates) {
+    const d = c.startsWith(word) && word.length >= 3 ? 1 : distance(word, c);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best;
+};

@@ -1,0 +1,82 @@
+import { CoreError } from '../core/errors.js';
+import { nearest, oneLine, shown } from './args.js';
+import type { Result } from './result.js';
+import type { Session } from './session.js';
+import type { CommandContext, CommandSpec } from './spec.js';
+import { releaseChannel, requestChannel } from './verbs/channels.js';
+import { expectError, expectPool } from './verbs/expect.js';
+import { allocIrq, fireRing, freeIrq, maskIrq, setAffinity, unmaskIrq } from './verbs/irqs.js';
+import { exit, help, helpIndex, quit, source } from './verbs/meta.js';
+import { mode, policy, reset } from './verbs/settings.js';
+import { boot, domains, interrupts, pools, routes, topology } from './verbs/views.js';
+
+/** Every verb, in the order `help` lists them. */
+export const COMMANDS: readonly CommandSpec[] = [
+  requestChannel,
+  releaseChannel,
+  allocIrq,
+  freeIrq,
+  fireRing,
+  setAffinity,
+  maskIrq,
+  unmaskIrq,
+  routes,
+  pools,
+  interrupts,
+  domains,
+  topology,
+  policy,
+  mode,
+  boot,
+  reset,
+  expectError,
+  expectPool,
+  source,
+  help,
+  exit,
+  quit,
+];
+
+const byName = new Map(COMMANDS.map((c) => [c.name, c]));
+
+helpIndex.entries = () =>
+  COMMANDS.map((c) => ({ name: c.name, usage: c.usage, summary: c.summary, example: c.example, details: c.details }));
+
+export const findCommand = (name: string): CommandSpec | undefined => byName.get(name);
+
+export const MAX_WORDS = 64;
+
+/** Resolves a verb and checks the number of words against its declared arguments. */
+export const resolve = (words: string[]): CommandSpec => {
+  const [verb, ...args] = words;
+  const spec = byName.get(verb);
+  if (!spec) {
+    const near = nearest(verb, byName.keys());
+    throw new CoreError('EUSAGE', `unknown verb ${shown(verb)}${near ? ` (did you mean ${near}?)` : '; try help'}`);
+  }
+  const min = spec.args.filter((a) => !a.optional && !a.rest).length;
+  const max = spec.args.some((a) => a.rest) ? MAX_WORDS : spec.args.length;
+  if (args.length < min) {
+    const missing = spec.args.slice(args.length).filter((a) => !a.optional && !a.rest).map((a) => `<${a.name}>`);
+    throw new CoreError('EUSAGE', `missing ${missing.join(' ')}; usage: ${spec.usage}`);
+  }
+  if (spec.args.some((a) => a.rest) && args.length < spec.args.length) {
+    throw new CoreError('EUSAGE', `missing <${spec.args[spec.args.length - 1].name}>; usage: ${spec.usage}`);
+  }
+  if (args.length > max) throw new CoreError('EUSAGE', `too many arguments (${args.length}, at most ${max}); usage: ${spec.usage}`);
+  return spec;
+};
+
+/** Runs one command given as words. Never throws for a user's mistake: that is a failed Result. */
+export const runWords = (session: Session, words: string[]): Result => {
+  const ctx: CommandContext = { session, run: (w) => runWords(session, w) };
+  try {
+    if (words.length === 0) throw new CoreError('EUSAGE', 'missing command');
+    if (words.length > MAX_WORDS) throw new CoreError('EUSAGE', `too many words (${words.length}, at most ${MAX_WORDS})`);
+    const spec = resolve(words);
+    return { ok: true, output: spec.run(ctx, words.slice(1)) };
+  } catch (e) {
+    if (e instanceof CoreError) return { ok: false, error: { code: e.code, message: oneLine(e.message), pool: e.pool } };
+    throw e;
+  }
+};

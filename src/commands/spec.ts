@@ -1,0 +1,53 @@
+import type { Output, Result } from './result.js';
+import type { Session } from './session.js';
+
+/** What an argument is, which drives validation, completion and REPL prompts alike. */
+export type ArgKind =
+  | 'dma'
+  | 'dir'
+  | 'count'
+  | 'channel'
+  | 'msi-device'
+  | 'index'
+  | 'virq'
+  | 'user-virq'
+  | 'ring'
+  | 'pool'
+  | 'expectation'
+  | 'policy'
+  | 'mode'
+  | 'cpus'
+  | 'code'
+  | 'command'
+  | 'verb'
+  | 'file'
+  | 'device';
+
+export interface ArgSpec {
+  name: string;
+  kind: ArgKind;
+  optional?: boolean;
+  /** Takes every remaining word. */
+  rest?: boolean;
+}
+
+export interface CommandContext {
+  session: Session;
+  /** Runs another command (for expect-error). */
+  run(words: string[]): Result;
+}
+
+/** One verb: a declarative record that drives the parser, help, completion and prompts. */
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  example: string;
+  details?: string;
+  args: ArgSpec[];
+  /** Shows state: still printed under --quiet. */
+  view?: boolean;
+  /** Re-boots the model: the REPL asks before doing it. */
+  reboots?: boolean;
+  run(ctx: CommandContext, words: string[]): Output;
+}

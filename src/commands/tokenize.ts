@@ -1,0 +1,58 @@
+import { CoreError } from '../core/errors.js';
+
+/**
+ * Characters no command word may hold, with the reason given to the user: C0 and C1 controls
+ * (tab excepted) and DEL, which a terminal would act on; line and paragraph separators, which
+ * would break the one-line error contract; bidirectional overrides, which make a line display
+ * differently from what it holds; and U+FFFD, which is what invalid UTF-8 decodes to.
+ */
+const refused = (code: number): string | undefined => {
+  if ((code < 0x20 && code !== 0x09) || (code >= 0x7f && code <= 0x9f)) return 'control character';
+  if (code === 0x2028 || code === 0x2029) return 'line separator';
+  if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) return 'bidirectional control';
+  return undefined;
+};
+
+const u = (code: number): string => `U+${code.toString(16).padStart(4, '0').toUpperCase()}`;
+
+/**
+ * Splits a command line into words: whitespace separates, '...' and "..." group, `#` outside
+ * quotes starts a comment. Control characters other than tab (and the other characters above)
+ * are refused rather than guessed at; what follows a comment's `#` is not looked at.
+ */
+export const tokenize = (line: string): string[] => {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    const code = c.charCodeAt(0);
+    if (code === 0xfffd) throw new CoreError('EUSAGE', `invalid UTF-8 at column ${i + 1} (read as U+FFFD)`);
+    if (code < 0x20 || code >= 0x7f) {
+      const why = refused(code);
+      if (why) throw new CoreError('EUSAGE', `${why} ${u(code)} at column ${i + 1}`);
+    }
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else word += c;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (c === '#' && !inWord) {
+      break;
+    } else if (c === ' ' || c === '\t') {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw new CoreError('EUSAGE', `unterminated ${quote} quote`);
+  if (inWord) words.push(word);
+  return words;
+};

@@ -1,0 +1,57 @@
+import { CoreError, ERR_CODES, type ErrCode } from '../../core/errors.js';
+import { parseUint, shown } from '../args.js';
+import type { CommandSpec } from '../spec.js';
+
+export const expectError: CommandSpec = {
+  name: 'expect-error',
+  summary: 'run a command and succeed only if it fails with the given code',
+  usage: 'expect-error <CODE> <command ...>',
+  example: 'expect-error ENOSPC request-channel main_udmap tx',
+  details: `Codes: ${ERR_CODES.join(', ')}. A mismatch fails with code EXPECT.`,
+  args: [
+    { name: 'code', kind: 'code' },
+    { name: 'command', kind: 'command', rest: true },
+  ],
+  run(ctx, [code, ...command]) {
+    if (!(ERR_CODES as readonly string[]).includes(code)) {
+      throw new CoreError('EUSAGE', `expect-error: unknown code ${shown(code)} (codes: ${ERR_CODES.join(', ')})`);
+    }
+    const result = ctx.run(command);
+    const cmd = command.join(' ');
+    if (result.ok) throw new CoreError('EXPECT', `expected ${code} from '${cmd}', but it succeeded`);
+    if (result.error.code !== (code as ErrCode)) {
+      throw new CoreError('EXPECT', `expected ${code} from '${cmd}', got ${result.error.code}: ${result.error.message}`);
+    }
+    return { kind: 'expected', message: `${code} as expected: ${result.error.message}` };
+  },
+};
+
+const FIELDS = ['used', 'free', 'total', 'peak'] as const;
+
+export const expectPool: CommandSpec = {
+  name: 'expect-pool',
+  summary: 'succeed only if the pool holds exactly the given numbers',
+  usage: 'expect-pool <pool> used=<n> | free=<n> [total=<n>] [peak=<n>]',
+  example: 'expect-pool intr_main_navss.out used=3',
+  args: [
+    { name: 'pool', kind: 'pool' },
+    { name: 'expectation', kind: 'expectation', rest: true },
+  ],
+  run({ session }, [id, ...conditions]) {
+    const pool = session.system.pool(id);
+    if (!pool) throw new CoreError('ENOENT', `unknown pool ${shown(id)}`);
+    if (conditions.length === 0) throw new CoreError('EUSAGE', `expect-pool: give at least one of ${FIELDS.map((f) => `${f}=<n>`).join(', ')}`);
+    const stats = pool.stats();
+    const wrong: string[] = [];
+    for (const c of conditions) {
+      const m = /^([a-z]+)=(.*)$/.exec(c);
+      const field = m?.[1] as (typeof FIELDS)[number] | undefined;
+      if (!m || !field || !FIELDS.includes(field)) throw new CoreError('EUSAGE', `expect-pool: expected used=<n>, free=<n>, total=<n> or peak=<n>, got ${shown(c)}`);
+      const want = parseUint(m[2], field);
+      if (stats[field] !== want) wrong.push(`${field}=${want}, found ${field}=${stats[field]}`);
+    }
+    const usage = `(${stats.used}/${stats.total} used, peak ${stats.peak})`;
+    if (wrong.length > 0) throw new CoreError('EXPECT', `${id}: expected ${wrong.join('; expected ')} ${usage}`, pool.usage());
+    return { kind: 'expected', message: `${id}: ${conditions.join(' ')} ${usage}` };
+  },
+};

@@ -1,0 +1,103 @@
+import { CoreError } from '../../core/errors.js';
+import type { MsiRecord } from '../../core/msi.js';
+import type { System } from '../../core/system.js';
+import { parseChannel, parseCount, parseCpuList, parseUint } from '../args.js';
+import type { CommandSpec } from '../spec.js';
+
+const routeOf = (sys: System, rec: MsiRecord) => sys.routeOf(rec.virq)!;
+
+export const allocIrq: CommandSpec = {
+  name: 'alloc-irq',
+  summary: 'allocate one MSI for a device index (`any`: the lowest free general-purpose index)',
+  usage: 'alloc-irq <device> <index|any>',
+  example: 'alloc-irq ringacc any',
+  details: "Only the host's general-purpose rings are free for alloc-irq; a DMA channel's ring is taken with request-channel.",
+  args: [
+    { name: 'device', kind: 'msi-device' },
+    { name: 'index', kind: 'index' },
+  ],
+  run({ session }, [device, index]) {
+    const sys = session.system;
+    const rec = sys.allocIrq(device, index === 'any' ? 'any' : parseUint(index, 'index'));
+    return { kind: 'allocated', virq: rec.virq, route: routeOf(sys, rec) };
+  },
+};
+
+export const freeIrq: CommandSpec = {
+  name: 'free-irq',
+  summary: 'free one MSI taken with alloc-irq, by virq or by device and index',
+  usage: 'free-irq <virq> | free-irq <device> <index>',
+  example: 'free-irq 71',
+  args: [
+    { name: 'virq', kind: 'user-virq' },
+    { name: 'index', kind: 'index', optional: true },
+  ],
+  run({ session }, [first, index]) {
+    const sys = session.system;
+    const rec = index === undefined ? sys.freeIrq(parseUint(first, 'virq')) : sys.freeIrqOf(first, parseUint(index, 'index'));
+    return { kind: 'freed', virq: rec.virq, device: rec.device.id, index: rec.index };
+  },
+};
+
+/** A ring named as `5`, `ringacc:5`, or by its channel, `main_udmap:tx5`. */
+const parseRing = (sys: System, word: string): { device?: string; ring: number } => {
+  if (/^[^:]+:(tx|rx)\d+$/i.test(word)) {
+    const { dma, dir, n } = parseChannel(word);
+    const d = sys.dma(dma);
+    d.checkChannel(dir, n);
+    return { device: d.ringDevice.id, ring: d.ringOf(dir, n) };
+  }
+  const colon = word.lastIndexOf(':');
+  if (colon > 0) return { device: word.slice(0, colon), ring: parseUint(word.slice(colon + 1), 'ring') };
+  return { ring: parseUint(word, 'ring') };
+};
+
+export const fireRing: CommandSpec = {
+  name: 'fire-ring',
+  summary: "raise a ring's event and follow it hop by hop to the child virq, counting it",
+  usage: 'fire-ring <ring> [times]',
+  example: 'fire-ring main_udmap:tx0 10',
+  details: 'A ring is a number on the DMA ring device (5), device:number (ringacc:5), or a channel (main_udmap:tx5).',
+  args: [
+    { name: 'ring', kind: 'ring' },
+    { name: 'times', kind: 'count', optional: true },
+  ],
+  run({ session }, [word, times]) {
+    const sys = session.system;
+    const { device, ring } = parseRing(sys, word);
+    const n = times === undefined ? 1 : parseCount(times, 'times', 1_000_000_000);
+    return { kind: 'fire', trace: sys.fireRing(device, ring, n) };
+  },
+};
+
+export const setAffinity: CommandSpec = {
+  name: 'set-affinity',
+  summary: "set a virq's CPU affinity; refused for an INTA event, which follows its VINT's parent",
+  usage: 'set-affinity <virq> <cpu-list>',
+  example: 'set-affinity 72 1',
+  args: [
+    { name: 'virq', kind: 'virq' },
+    { name: 'cpus', kind: 'cpus' },
+  ],
+  run({ session }, [virq, cpus]) {
+    return { kind: 'affinity', result: session.system.setAffinity(parseUint(virq, 'virq'), parseCpuList(cpus)) };
+  },
+};
+
+const maskVerb = (masked: boolean): CommandSpec => ({
+  name: masked ? 'mask-irq' : 'unmask-irq',
+  summary: masked
+    ? 'mask a virq (for an INTA event: clear its VINT ENABLE bit; events stay pending in STATUS)'
+    : 'unmask a virq; a pending event is delivered at once',
+  usage: `${masked ? 'mask-irq' : 'unmask-irq'} <virq>`,
+  example: `${masked ? 'mask-irq' : 'unmask-irq'} 71`,
+  args: [{ name: 'virq', kind: 'virq' }],
+  run({ session }, [virq]) {
+    const n = parseUint(virq, 'virq');
+    if (!session.system.descs.get(n)) throw new CoreError('ENOENT', `virq ${n} is not allocated`);
+    return { kind: 'mask', result: session.system.setMasked(n, masked) };
+  },
+});
+
+export const maskIrq = maskVerb(true);
+export const unmaskIrq = maskVerb(false);

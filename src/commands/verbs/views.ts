@@ -1,0 +1,75 @@
+import type { CommandSpec } from '../spec.js';
+
+export const routes: CommandSpec = {
+  name: 'routes',
+  summary: 'route table: virq, source, hwirq, global event, VINT and bit, INTR in/out, GIC SPI, parent virq, count',
+  usage: 'routes [device]',
+  example: 'routes ringacc',
+  details: 'The filter names a source device (ringacc, cpts), a DMA controller, or alloc-irq.',
+  args: [{ name: 'device', kind: 'device', optional: true }],
+  view: true,
+  run({ session }, [device]) {
+    return { kind: 'routes', routes: session.system.routes(device), filter: device };
+  },
+};
+
+export const pools: CommandSpec = {
+  name: 'pools',
+  summary: 'every pool: total, used, free, peak and a usage bar; exhausted pools stand out',
+  usage: 'pools',
+  example: 'pools',
+  args: [],
+  view: true,
+  run({ session }) {
+    return { kind: 'pools', pools: session.system.poolStats() };
+  },
+};
+
+export const interrupts: CommandSpec = {
+  name: 'interrupts',
+  summary: 'per-virq, per-CPU counts in the style of /proc/interrupts',
+  usage: 'interrupts',
+  example: 'interrupts',
+  args: [],
+  view: true,
+  run({ session }) {
+    const sys = session.system;
+    return { kind: 'interrupts', cpus: sys.topology.cpus, irqs: sys.interrupts(), unmapped: sys.unmapped };
+  },
+};
+
+export const domains: CommandSpec = {
+  name: 'domains',
+  summary: 'the irq domain hierarchy as a tree, with what each domain has allocated',
+  usage: 'domains',
+  example: 'domains',
+  args: [],
+  view: true,
+  run({ session }) {
+    return { kind: 'domains', tree: session.system.domains() };
+  },
+};
+
+export const topology: CommandSpec = {
+  name: 'topology',
+  summary: 'the SoC: controllers, ranges, pools, and which numbers come from the device tree',
+  usage: 'topology',
+  example: 'topology',
+  args: [],
+  view: true,
+  run({ session }) {
+    return { kind: 'topology', topology: session.topology, pools: session.system.poolStats() };
+  },
+};
+
+export const boot: CommandSpec = {
+  name: 'boot',
+  summary: 'show the boot log: what each driver took at probe, and what failed',
+  usage: 'boot',
+  example: 'boot',
+  args: [],
+  view: true,
+  run({ session }) {
+    return { kind: 'boot', settings: session.settings, boot: session.system.bootLog };
+  },
+};

@@ -1,0 +1,71 @@
+import { hex64 } from '../core/bits64.js';
+import type { Route } from '../core/types.js';
+import type { Output, Result } from '../commands/result.js';
+
+/** The route fields of the JSON contract (DESIGN.md section 4), plus who owns it. */
+export const jsonRoute = (r: Route) => ({
+  virq: r.virq,
+  device: r.device,
+  index: r.index,
+  hwirq: r.hwirq,
+  globalEvent: r.globalEvent,
+  vint: r.vint,
+  vintBit: r.vintBit,
+  intrInput: r.intrInput,
+  intrOutput: r.intrOutput,
+  gicSpi: r.gicSpi,
+  parentVirq: r.parentVirq,
+  count: r.count,
+  owner: r.owner,
+});
+
+const data = (o: Output): unknown => {
+  switch (o.kind) {
+    case 'channels':
+      return { channels: o.channels, routes: o.routes.map(jsonRoute) };
+    case 'released':
+      return { channels: o.channels, freed: o.freed };
+    case 'allocated':
+      return { virq: o.virq, route: jsonRoute(o.route) };
+    case 'freed':
+      return { virq: o.virq, device: o.device, index: o.index };
+    case 'fire': {
+      const t = o.trace;
+      const bits = (b?: [number, number]) => (b === undefined ? undefined : hex64(b));
+      return { ...t, statusBefore: bits(t.statusBefore), status: bits(t.status), enable: bits(t.enable), statusMasked: bits(t.statusMasked) };
+    }
+    case 'affinity':
+    case 'mask':
+      return o.result;
+    case 'routes':
+      return { routes: o.routes.map(jsonRoute) };
+    case 'pools':
+      return { pools: o.pools.map(({ id, owner, total, used, free, peak }) => ({ id, owner, total, used, free, peak })) };
+    case 'interrupts':
+      return { cpus: o.cpus, irqs: o.irqs, unmapped: o.unmapped };
+    case 'domains':
+      return { tree: o.tree };
+    case 'topology':
+      return { topology: o.topology, pools: o.pools };
+    case 'settings':
+      return { ...o.settings, changed: o.changed, boot: o.boot };
+    case 'boot':
+      return { ...o.settings, boot: o.boot };
+    case 'expected':
+      return { message: o.message };
+    case 'help':
+      return { entries: o.entries };
+    case 'source':
+      return { path: o.path };
+    case 'exit':
+      return {};
+  }
+};
+
+/** One line of --json output for one command. */
+export const renderJson = (where: { file: string; line: number }, command: string, result: Result): string => {
+  const head = { file: where.file, line: where.line, command };
+  if (result.ok) return JSON.stringify({ ...head, ok: true, data: data(result.output) });
+  const { code, message, pool } = result.error;
+  return JSON.stringify({ ...head, ok: false, error: pool ? { code, message, pool: pool.id } : { code, message } });
+};

@@ -1,0 +1,74 @@
+import type { Route } from '../core/types.js';
+import type { ChannelView } from '../commands/result.js';
+import type { Style } from './style.js';
+import { dash, tableOrRecords, type Column } from './table.js';
+
+export const hex = (n: number): string => `0x${n.toString(16)}`;
+
+const intrHop = (r: Route): string => (r.intrInput === null ? '-' : `${r.intrInput}>${r.intrOutput}`);
+const vintBit = (r: Route): string => (r.vint === null ? '-' : `${r.vint}.${r.vintBit}`);
+
+const ROUTE_COLUMNS: Column[] = [
+  { head: 'VIRQ', align: 'right' },
+  { head: 'SOURCE' },
+  { head: 'HWIRQ', align: 'right', optional: true },
+  { head: 'EVENT', align: 'right' },
+  { head: 'VINT.BIT', align: 'right' },
+  { head: 'INTR', align: 'right' },
+  { head: 'SPI', align: 'right' },
+  { head: 'PARENT', align: 'right' },
+  { head: 'COUNT', align: 'right' },
+  { head: 'OWNER' },
+];
+
+const routeRow = (r: Route): string[] => [
+  `${r.virq}`,
+  `${r.device} ${r.index}`,
+  hex(r.hwirq),
+  dash(r.globalEvent),
+  vintBit(r),
+  intrHop(r),
+  `${r.gicSpi}`,
+  dash(r.parentVirq),
+  `${r.count}`,
+  r.owner,
+];
+
+export const renderRoutes = (style: Style, routes: Route[], filter?: string): string => {
+  if (routes.length === 0) return filter === undefined ? 'no routes' : `no routes for ${filter}`;
+  return tableOrRecords(style, ROUTE_COLUMNS, routes.map(routeRow));
+};
+
+/** "ringacc 304 (hwirq 0xbb0130) -> event 16384 -> VINT 0 bit 0 -> intr_main_navss 0>1 -> SPI 33 -> parent virq 72" */
+export const routeLine = (r: Route): string => {
+  const parts = [`${r.device} ${r.index} (hwirq ${hex(r.hwirq)})`];
+  if (r.globalEvent !== null) parts.push(`event ${r.globalEvent}`, `VINT ${r.vint} bit ${r.vintBit}`);
+  for (const h of r.hops) parts.push(`${h.router} ${h.input}>${h.output}`);
+  parts.push(`SPI ${r.gicSpi}`);
+  if (r.parentVirq !== null) parts.push(`parent virq ${r.parentVirq}`);
+  return parts.join(' -> ');
+};
+
+const CHANNEL_COLUMNS: Column[] = [
+  { head: 'CHANNEL' },
+  { head: 'RING', align: 'right' },
+  { head: 'VIRQ', align: 'right' },
+  { head: 'EVENT', align: 'right' },
+  { head: 'VINT.BIT', align: 'right' },
+  { head: 'INTR', align: 'right' },
+  { head: 'SPI', align: 'right' },
+  { head: 'PARENT', align: 'right' },
+];
+
+export const renderChannels = (style: Style, channels: ChannelView[], routes: Route[]): string => {
+  const byVirq = new Map(routes.map((r) => [r.virq, r]));
+  if (channels.length === 1) {
+    const ch = channels[0];
+    return `${style.c.bold(ch.name)}: virq ${ch.virq}: ${routeLine(byVirq.get(ch.virq)!)}`;
+  }
+  const rows = channels.map((ch) => {
+    const r = byVirq.get(ch.virq)!;
+    return [ch.name, `${ch.ring}`, `${ch.virq}`, dash(r.globalEvent), vintBit(r), intrHop(r), `${r.gicSpi}`, dash(r.parentVirq)];
+  });
+  return `${tableOrRecords(style, CHANNEL_COLUMNS, rows)}\n${channels.length} channels`;
+};

@@ -1,0 +1,25 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+
+/** How output may look on this terminal: colour level, glyphs, and width. */
+export interface Style {
+  c: ChalkInstance;
+  color: boolean;
+  /** Box-drawing and block glyphs; plain ASCII when false. */
+  unicode: boolean;
+  width: number;
+}
+
+export const makeStyle = (level: 0 | 1 | 2 | 3, width = 80, unicode = level > 0): Style => ({
+  c: new Chalk({ level }),
+  color: level > 0,
+  unicode,
+  width: Math.max(20, width),
+});
+
+/** The look of goldens and pipes. */
+export const PLAIN: Style = makeStyle(0, 80);
+
+// Strips SGR sequences to measure what a terminal will show.
+// eslint-disable-next-line no-control-regex
+const SGR = /\x1b\[[0-9;]*m/g;
+export const visibleLength = (s: string): number => s.replace(SGR, '').length;

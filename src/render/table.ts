@@ -1,0 +1,80 @@
+import Table from 'cli-table3';
+import { visibleLength, type Style } from './style.js';
+
+export type Align = 'left' | 'right';
+
+export interface Column {
+  head: string;
+  align?: Align;
+  /** Dropped (rightmost first) when the table would not fit the width. */
+  optional?: boolean;
+}
+
+const NO_BORDERS = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '',
+  middle: '  ',
+};
+
+/** The narrowest a wrapped last column may become before records are clearer. */
+const MIN_WRAP = 16;
+
+const render = (style: Style, columns: Column[], rows: string[][], lastWidth?: number): string => {
+  const t = new Table({
+    head: columns.map((col) => style.c.bold(col.head)),
+    chars: NO_BORDERS,
+    // An empty style keeps cli-table3 from colouring heads and borders on its own.
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
+    colAligns: columns.map((col) => col.align ?? 'left'),
+    ...(lastWidth === undefined ? {} : { colWidths: [...columns.slice(1).map(() => null), lastWidth], wordWrap: true }),
+  });
+  for (const r of rows) t.push(r);
+  return t
+    .toString()
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n');
+};
+
+const widest = (text: string): number => Math.max(...text.split('\n').map(visibleLength));
+
+/**
+ * A borderless table in the manner of lsirq and /proc/interrupts: upper-case heads, numbers
+ * right-aligned, two spaces between columns. To fit the width it drops optional columns, then
+ * wraps the last column; undefined when even that does not fit.
+ */
+export const table = (style: Style, columns: Column[], rows: string[][], width = style.width): string | undefined => {
+  let cols = columns.map((c, i) => ({ c, i }));
+  const pick = (cs: typeof cols) => [cs.map((x) => x.c), rows.map((r) => cs.map((x) => r[x.i]))] as const;
+  let text = render(style, ...pick(cols));
+  while (widest(text) > width) {
+    const drop = cols.map((x) => x.c.optional).lastIndexOf(true);
+    if (drop < 0) break;
+    cols = cols.filter((_, k) => k !== drop);
+    text = render(style, ...pick(cols));
+  }
+  if (widest(text) <= width) return text;
+  const [cs, rs] = pick(cols);
+  const lastWidth = Math.max(visibleLength(cs[cs.length - 1].head), ...rs.map((r) => visibleLength(r[r.length - 1])));
+  const room = width - (widest(text) - lastWidth);
+  if (room >= MIN_WRAP) {
+    text = render(style, cs, rs, room);
+    if (widest(text) <= width) return text;
+  }
+  return undefined;
+};
+
+/** A table, or when it cannot fit, one "head: value" block per row. */
+export const tableOrRecords = (style: Style, columns: Column[], rows: string[][]): string =>
+  table(style, columns, rows) ??
+  rows
+    .map((r) =>
+      r
+        .map((cell, i) => (i === 0 ? `${style.c.bold(`${columns[0].head.toLowerCase()} ${cell}`)}` : `  ${columns[i].head.toLowerCase()}: ${cell}`))
+        .filter((line) => !line.endsWith(': '))
+        .join('\n'),
+    )
+    .join('\n');
+
+export const dash = (v: number | string | null | undefined): string => (v === null || v === undefined ? '-' : `${v}`);

@@ -1,0 +1,80 @@
+import type { Settings } from '../core/system.js';
+import type { BootEntry, ErrorInfo } from '../core/types.js';
+import type { HelpEntry, Output } from '../commands/result.js';
+import { renderDomains } from './domains.js';
+import { renderFire } from './fire.js';
+import { renderInterrupts } from './interrupts.js';
+import { renderPools } from './pools.js';
+import { renderChannels, renderRoutes, routeLine } from './routes.js';
+import type { Style } from './style.js';
+import { table } from './table.js';
+import { renderTopology } from './topology.js';
+
+export const settingsLine = (s: Settings): string => `policy ${s.policy}, mode ${s.mode}`;
+
+const renderBoot = (style: Style, boot: BootEntry[]): string =>
+  boot.map((e) => `${e.ok ? style.c.green('[ ok ]') : style.c.red.bold('[FAIL]')} ${style.c.bold(e.device)}: ${e.message}`).join('\n');
+
+const renderHelp = (style: Style, entries: HelpEntry[], verb?: string): string => {
+  if (verb !== undefined) {
+    const e = entries[0];
+    return [`${style.c.bold('usage:')} ${e.usage}`, `  ${e.summary}`, ...(e.details ? [`  ${e.details}`] : []), `${style.c.bold('example:')} ${e.example}`].join('\n');
+  }
+  const rows = entries.map((e) => [e.usage, e.summary]);
+  const wide = table(style, [{ head: 'COMMAND' }, { head: 'DOES' }], rows);
+  const body = wide ?? entries.map((e) => `${style.c.bold(e.usage)}\n    ${e.summary}`).join('\n');
+  return `${body}\n\n'help <verb>' shows one verb with an example.`;
+};
+
+/** One command's output as text for a terminal or a golden file. */
+export const renderText = (style: Style, o: Output): string => {
+  switch (o.kind) {
+    case 'channels':
+      return renderChannels(style, o.channels, o.routes);
+    case 'released': {
+      const what = o.channels.map((c) => `${c.name} (ring ${c.ring}, virq ${c.virq}${o.freed ? ' freed' : ' kept: mode probe'})`);
+      return o.channels.length === 0 ? 'no channels to release' : `released ${what.join(', ')}`;
+    }
+    case 'allocated':
+      return `virq ${style.c.bold(`${o.virq}`)}: ${routeLine(o.route)}`;
+    case 'freed':
+      return `freed virq ${o.virq} (${o.device} ${o.index})`;
+    case 'fire':
+      return renderFire(style, o.trace);
+    case 'affinity': {
+      const r = o.result;
+      const moved = r.moved.length === 0 ? '' : `; ${r.moved.length} event${r.moved.length === 1 ? '' : 's'} moved with it: virq ${r.moved.join(', ')}`;
+      return `virq ${r.virq} affinity ${r.cpus.join(',')}${moved}`;
+    }
+    case 'mask': {
+      const r = o.result;
+      const pending = r.delivered.length === 0 ? '' : `; delivered pending: ${r.delivered.map((d) => `virq ${d.virq}`).join(', ')}`;
+      return `virq ${r.virq} ${r.masked ? 'masked' : 'unmasked'}${pending}`;
+    }
+    case 'routes':
+      return renderRoutes(style, o.routes, o.filter);
+    case 'pools':
+      return renderPools(style, o.pools);
+    case 'interrupts':
+      return renderInterrupts(style, o.cpus, o.irqs, o.unmapped);
+    case 'domains':
+      return renderDomains(style, o.tree);
+    case 'topology':
+      return renderTopology(style, o.topology, o.pools);
+    case 'settings':
+      return o.changed ? `re-booted with ${settingsLine(o.settings)}\n${renderBoot(style, o.boot)}` : settingsLine(o.settings);
+    case 'boot':
+      return `boot with ${settingsLine(o.settings)}\n${renderBoot(style, o.boot)}`;
+    case 'expected':
+      return style.c.dim(o.message);
+    case 'help':
+      return renderHelp(style, o.entries, o.verb);
+    case 'source':
+    case 'exit':
+      return '';
+  }
+};
+
+/** "demo.msi:12: request-channel: ENOSPC: intr_main_navss.out exhausted (128/128 used)" */
+export const renderError = (style: Style, where: string | undefined, verb: string | undefined, e: ErrorInfo): string =>
+  [where, verb, style.c.red.bold(e.code), e.message].filter((p) => p !== undefined && p !== '').join(': ');
