@@ -296,7 +296,8 @@ const checkInvariants = (s: System): void => {
         is(c.msi.index, c.ring);
       }
     }
-    const probed = msis.filter((m) => m.owner === `${dma.id} (probe)`);
+    // a probe-time MSI is held by the driver, or by the channel bound to it
+    const probed = msis.filter((m) => m.owner === dma.probeOwner || (dma.mode === 'probe' && dma.channel(m.owner) !== undefined));
     is((probed).length, dma.mode === 'probe' && dma.bound ? dma.spec.tx.count + dma.spec.rx.count : 0);
   }
   for (const dev of s.msiDevices.values()) {

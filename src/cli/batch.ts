@@ -74,7 +74,8 @@ export class BatchRunner {
   run(script: Script, stack: string[] = []): void {
     const text = script.text;
     const name = oneLine(script.name);
-    let start = 0;
+    // A UTF-8 byte order mark is not part of the first command (readers strip it too).
+    let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     let lineNo = 0;
     while (start <= text.length && !this.stopped) {
       let end = text.indexOf('\n', start);

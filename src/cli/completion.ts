@@ -65,17 +65,9 @@ export const userVirqs = (session: Session): number[] =>
     .filter((r) => r.userOwned)
     .map((r) => r.virq);
 
-/** Rings with something to fire at: requested channels by name, other live MSIs as device:index. */
-export const liveRings = (session: Session): string[] => {
-  const sys = session.system;
-  const channels = sys.channels();
-  const channelRings = new Set(channels.map((c) => `${sys.dma(c.dma).ringDevice.id}:${c.ring}`));
-  const others = sys.msi
-    .all()
-    .map((r) => `${r.device.id}:${r.index}`)
-    .filter((name) => !channelRings.has(name));
-  return [...channels.map((c) => c.name), ...others];
-};
+/** Rings with an MSI to fire at, by virq: a DMA channel's ring by the channel's name, others as device:index. */
+export const liveRings = (session: Session): string[] =>
+  session.system.msi.all().map((r) => r.device.reservedBy(r.index) ?? `${r.device.id}:${r.index}`);
 
 /** Every id `routes <device>` filters on: MSI source devices, direct clients, DMA controllers. */
 export const deviceIds = (session: Session): string[] => {

@@ -48,7 +48,7 @@ const why = (e: unknown): string => {
 export const parseHistory = (text: string): string[] => {
   const out: string[] = [];
   for (const raw of text.split('\n')) {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const line = raw.trimEnd();
     // eslint-disable-next-line no-control-regex
     if (line.trim() === '' || /[\x00-\x08\x0a-\x1f\x7f]/.test(line)) continue;
     if (out[out.length - 1] === line) continue;

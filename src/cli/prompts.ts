@@ -3,7 +3,7 @@ import { System } from '../core/system.js';
 import { parseCpuList } from '../commands/args.js';
 import { findCommand } from '../commands/registry.js';
 import type { Session } from '../commands/session.js';
-import type { ArgSpec, CommandSpec } from '../commands/spec.js';
+import type { ArgKind, ArgSpec, CommandSpec } from '../commands/spec.js';
 import { tokenize } from '../commands/tokenize.js';
 import { MODES, POLICIES } from '../commands/verbs/settings.js';
 import { settingsLine } from '../render/text.js';
@@ -23,8 +23,8 @@ export interface Choice {
 }
 
 export type Question =
-  | { type: 'select'; arg: string; message: string; choices: Choice[]; default?: string }
-  | { type: 'input'; arg: string; message: string; default?: string; words?: boolean; validate?: (value: string) => true | string }
+  | { type: 'select'; arg: string; kind: ArgKind; message: string; choices: Choice[]; default?: string }
+  | { type: 'input'; arg: string; kind: ArgKind; message: string; default?: string; words?: boolean; validate?: (value: string) => true | string }
   | { type: 'confirm'; message: string; default: boolean };
 
 /** The three prompt shapes the REPL uses; tests pass fakes. A cancelled prompt throws (see isCancel). */
@@ -76,10 +76,11 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Question => {
   const sys = session.system;
   const select = (message: string, choices: Choice[], fallback: Question): Question =>
-    choices.length > 0 ? { type: 'select', arg: arg.name, message, choices } : fallback;
+    choices.length > 0 ? { type: 'select', arg: arg.name, kind: arg.kind, message, choices } : fallback;
   const input = (message: string, extra: Partial<Extract<Question, { type: 'input' }>> = {}): Question => ({
     type: 'input',
     arg: arg.name,
+    kind: arg.kind,
     message,
     validate: nonEmpty(arg.name),
     ...extra,
@@ -171,8 +172,8 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
       return input(`CPU list (0-${sys.topology.cpus - 1}, e.g. 0-1,3)`, {
         validate: (v) => {
           try {
-            parseCpuList(v.trim());
-            return true;
+            const bad = parseCpuList(v.trim()).find((c) => c >= sys.topology.cpus);
+            return bad === undefined ? true : `CPU ${bad} does not exist (CPUs 0-${sys.topology.cpus - 1})`;
           } catch (e) {
             if (e instanceof CoreError) return e.message;
             throw e;
@@ -205,8 +206,8 @@ export const rebootLosses = (session: Session): { losses: string[]; peaks: boole
   const fresh = System.boot(session.topology, sys.settings);
   const channels = sys.channels().length;
   const msis = sys.msi.all().filter((r) => r.userOwned).length;
-  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  const fired = sum(sys.descs.all().map((d) => sum(d.counts))) - sum(fresh.descs.all().map((d) => sum(d.counts)));
+  const counted = (d: { counts: number[] }) => d.counts.some((n) => n > 0);
+  const fired = sys.descs.all().filter(counted).length - fresh.descs.all().filter(counted).length;
   let masked = 0;
   let moved = 0;
   for (const d of sys.descs.all()) {
@@ -215,9 +216,9 @@ export const rebootLosses = (session: Session): { losses: string[]; peaks: boole
     if (f ? d.affinity !== f.affinity : d.affinity !== sys.descs.allCpus) moved++;
   }
   const losses: string[] = [];
-  if (channels > 0) losses.push(plural(channels, 'requested channel'));
-  if (msis > 0) losses.push(plural(msis, 'MSI from alloc-irq', 'MSIs from alloc-irq'));
-  if (fired > 0) losses.push(plural(fired, 'counted interrupt'));
+  if (channels > 0) losses.push(plural(channels, 'channel'));
+  if (msis > 0) losses.push(plural(msis, 'alloc-irq MSI'));
+  if (fired > 0) losses.push(`the counts of ${plural(fired, 'virq')}`);
   if (sys.unmapped > fresh.unmapped) losses.push(plural(sys.unmapped - fresh.unmapped, 'dropped event'));
   if (masked > 0) losses.push(plural(masked, 'masked virq'));
   if (moved > 0) losses.push(plural(moved, 'affinity setting'));
@@ -240,13 +241,14 @@ const rebootQuestion = (session: Session, spec: CommandSpec, args: string[]): Qu
     next = { ...current, [spec.name]: value };
   }
   const { losses, peaks } = rebootLosses(session);
-  const what = `re-boot with ${settingsLine(next)}`;
-  const same = next.policy === current.policy && next.mode === current.mode && spec.name !== 'reset';
-  const lead = same ? `${spec.name} is already ${spec.name === 'policy' ? current.policy : current.mode}; ${what} anyway` : what;
-  const tail =
-    losses.length > 0 ? `, discarding ${losses.join(', ')}` : peaks ? ' (only pool peaks are reset)' : ' (nothing to lose)';
+  let what = `re-boot with ${settingsLine(next)}`;
+  if (spec.name === 'policy' || spec.name === 'mode') {
+    const value = next[spec.name];
+    what = value === current[spec.name] ? `${spec.name} is already ${value}; re-boot anyway` : `re-boot with ${spec.name} ${value}`;
+  }
+  const tail = losses.length > 0 ? `discards ${losses.join(', ')}` : peaks ? 'resets only pool peaks' : 'nothing to lose';
   // Enter does the harmless thing: yes when nothing would be lost, no when something would.
-  return { type: 'confirm', message: `${lead}${tail}?`, default: losses.length === 0 };
+  return { type: 'confirm', message: `${what} (${tail})?`, default: losses.length === 0 };
 };
 
 /**

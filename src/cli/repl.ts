@@ -122,7 +122,7 @@ class LineEditor {
 
   /** After a prompt completed a command, history keeps the whole command rather than the bare verb. */
   replaceNewest(typed: string, full: string): void {
-    if (this.history[0] !== typed) return;
+    if (this.history[0]?.trim() !== typed.trim()) return;
     if (this.history[1] === full) this.history.shift();
     else this.history[0] = full;
     this.store.save(this.history);
@@ -197,7 +197,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   /** `source <file>` typed at the prompt: the path is relative to the current folder. */
   const source = (path: string, command: string): void => {
     const abs = isAbsolute(path) ? path : resolve(process.cwd(), path);
-    const shown = relative(process.cwd(), abs) || abs;
+    const shown = isAbsolute(path) ? path : relative(process.cwd(), abs) || abs;
     const read = readTextFile(abs, 'script');
     if (!read.ok) return fail(command, 'source', new CoreError(read.code, read.message.replace(abs, shown)));
     const sink = processSink();
@@ -230,6 +230,8 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
       try {
         prompter ??= await inquirerPrompter(style);
         answered = await askPrompts(questions, words, prompter);
+        // Before the editor re-opens with a copy of the history: keep the whole command there.
+        if (answered && answered.length !== words.length) editor.replaceNewest(line, answered.map(quoteWord).join(' '));
       } finally {
         editor.open();
       }
@@ -237,11 +239,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
         output.write(`${style.c.dim('cancelled; nothing done')}\n`);
         return false;
       }
-      if (answered.length !== words.length) {
-        const full = answered.map(quoteWord).join(' ');
-        editor.replaceNewest(line, full);
-        output.write(`${style.c.dim(`${style.unicode ? '→' : '->'} ${full}`)}\n`);
-      }
+      if (answered.length !== words.length) output.write(`${style.c.dim(`${style.unicode ? '→' : '->'} ${answered.map(quoteWord).join(' ')}`)}\n`);
       words = answered;
     }
 
@@ -255,7 +253,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
 
   const { topology } = session;
   const { policy, mode } = session.settings;
-  output.write(`msi-explorer ${VERSION} on ${topology.name}, policy ${policy}, mode ${mode}. ${style.c.bold('help')} lists the verbs.\n`);
+  output.write(`msi-explorer ${VERSION}: ${topology.name}, policy ${policy}, mode ${mode}; ${style.c.bold('help')} lists the verbs\n`);
 
   // Without a terminal (stdout redirected) the line discipline turns Ctrl-C into SIGINT.
   const onSigint = () => {

@@ -1,11 +1,8 @@
-import { CoreError } from '../core/errors.js';
+import { CoreError, quote } from '../core/errors.js';
 import type { Direction } from '../core/dma.js';
 
 /** Shown in place of a word too long or too strange to echo back whole. */
-export const shown = (word: string): string => {
-  const clean = word.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 40 ? `'${clean.slice(0, 37)}...'` : `'${clean}'`;
-};
+export const shown = quote;
 
 /** Longest error message passed on; anything past it is cut with "...". */
 export const MAX_MESSAGE = 1000;

@@ -34,7 +34,7 @@ export type Output =
   | { kind: 'topology'; topology: Topology; pools: PoolStats[] }
   | { kind: 'settings'; settings: Settings; changed: boolean; boot: BootEntry[] }
   | { kind: 'boot'; settings: Settings; boot: BootEntry[] }
-  | { kind: 'expected'; message: string }
+  | { kind: 'expected'; message: string; error?: ErrorInfo; pool?: PoolStats }
   | { kind: 'help'; entries: HelpEntry[]; verb?: string }
   | { kind: 'source'; path: string }
   | { kind: 'exit' };

@@ -52,6 +52,11 @@ export class DmaController {
     }
   }
 
+  /** Who holds a probe-time MSI while no channel is bound to it. */
+  get probeOwner(): string {
+    return `${this.id} (probe)`;
+  }
+
   get bound(): boolean {
     return this.boundState.ok;
   }
@@ -68,13 +73,13 @@ export class DmaController {
       for (const dir of ['tx', 'rx'] as const) {
         for (let n = 0; n < this.spec[dir].count; n++) {
           const ring = this.ringOf(dir, n);
-          taken.push(this.msi.alloc(this.ringDevice, ring, `${this.id} (probe)`, false));
+          taken.push(this.msi.alloc(this.ringDevice, ring, this.probeOwner, false));
         }
       }
     } catch (e) {
       for (let i = taken.length - 1; i >= 0; i--) this.msi.free(taken[i]);
       if (e instanceof CoreError) {
-        const msg = `${e.message} (MSI ${taken.length + 1} of ${this.spec.tx.count + this.spec.rx.count}; the ${taken.length} allocated before were freed)`;
+        const msg = `${e.message}, at MSI ${taken.length + 1} of ${this.spec.tx.count + this.spec.rx.count}; the ${taken.length} allocated before were freed`;
         this.boundState = { ok: false, error: new CoreError(e.code, msg, e.pool) };
         throw this.boundState.error;
       }
@@ -87,7 +92,7 @@ export class DmaController {
   /** Requests the lowest free channels, all or nothing. */
   request(dir: Direction, count: number): Channel[] {
     if (!this.boundState.ok) {
-      throw new CoreError('ENODEV', `${this.id}: driver not bound (probe failed: ${this.boundState.error.code}: ${this.boundState.error.message})`);
+      throw new CoreError('ENODEV', `${this.id}: driver not bound: its probe failed with ${this.boundState.error.code} (see boot)`);
     }
     const granted: Channel[] = [];
     try {
@@ -96,7 +101,7 @@ export class DmaController {
       for (let i = granted.length - 1; i >= 0; i--) this.releaseChannel(granted[i]);
       if (e instanceof CoreError && count > 1) {
         const tail = granted.length === 0 ? '' : `; the ${granted.length} granted before were released`;
-        throw new CoreError(e.code, `${e.message} (channel ${granted.length + 1} of ${count}${tail})`, e.pool);
+        throw new CoreError(e.code, `${e.message}, at channel ${granted.length + 1} of ${count}${tail}`, e.pool);
       }
       throw e;
     }
@@ -135,6 +140,7 @@ export class DmaController {
     let msi: MsiRecord;
     if (this.mode === 'probe') {
       msi = this.probeMsis.get(ring)!;
+      this.msi.setOwner(msi, name);
     } else {
       try {
         msi = this.msi.alloc(this.ringDevice, ring, name, false);
@@ -150,6 +156,7 @@ export class DmaController {
 
   private releaseChannel(ch: Channel): void {
     if (this.mode === 'demand') this.msi.free(ch.msi);
+    else this.msi.setOwner(ch.msi, this.probeOwner);
     this.channels.delete(ch.name);
     this.pools[ch.dir].release(ch.n);
   }

@@ -21,6 +21,12 @@ export class CoreError extends Error {
   }
 }
 
+/** A user-supplied name as it may be echoed in a message: printable, and not too long. */
+export const quote = (word: string): string => {
+  const clean = word.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 40 ? `'${clean.slice(0, 37)}...'` : `'${clean}'`;
+};
+
 export const fail = (code: ErrCode, message: string, pool?: PoolUsage): never => {
   throw new CoreError(code, message, pool);
 };

@@ -95,6 +95,12 @@ export class MsiDomain {
     this.descs.free(rec.virq);
   }
 
+  /** A probe-time MSI changes hands when a channel binds it, and back when it is released. */
+  setOwner(rec: MsiRecord, owner: string): void {
+    rec.owner = owner;
+    this.descs.get(rec.virq)!.owner = owner;
+  }
+
   byVirqNumber(virq: number): MsiRecord | undefined {
     return this.byVirq.get(virq);
   }

@@ -5,7 +5,7 @@ import { SPI_BASE, type ParentDomain } from './domains/domain.js';
 import { GicDomain } from './domains/gic.js';
 import { IntaDomain, hex, type EventDesc, type Policy, type VintDesc } from './domains/inta.js';
 import { IntrDomain } from './domains/intr.js';
-import { CoreError } from './errors.js';
+import { CoreError, quote } from './errors.js';
 import { IrqDescs, type IrqDesc } from './irq-descs.js';
 import { Mutex } from './lock.js';
 import { Mapper } from './mapper.js';
@@ -180,13 +180,13 @@ export class System {
 
   dma(id: string): DmaController {
     const dma = this.dmas.get(id);
-    if (!dma) throw new CoreError('ENOENT', `unknown DMA controller '${id}' (have: ${[...this.dmas.keys()].join(', ') || 'none'})`);
+    if (!dma) throw new CoreError('ENOENT', `unknown DMA controller ${quote(id)} (have: ${[...this.dmas.keys()].join(', ') || 'none'})`);
     return dma;
   }
 
   msiDevice(id: string): MsiDevice {
     const dev = this.msiDevices.get(id);
-    if (!dev) throw new CoreError('ENOENT', `unknown MSI device '${id}' (have: ${[...this.msiDevices.keys()].join(', ') || 'none'})`);
+    if (!dev) throw new CoreError('ENOENT', `unknown MSI device ${quote(id)} (have: ${[...this.msiDevices.keys()].join(', ') || 'none'})`);
     return dev;
   }
 
@@ -370,7 +370,8 @@ export class System {
         siblings > 0
           ? `virq ${virq} shares VINT ${v.vint} with ${siblings} other event${siblings === 1 ? '' : 's'}`
           : `virq ${virq} is an event of VINT ${v.vint}`;
-      throw new CoreError('EINVAL', `${why}; the INTA cannot steer one event (set the affinity of parent virq ${v.parentVirq} to move them all)`);
+      const move = siblings > 0 ? 'to move them all' : 'to move it';
+      throw new CoreError('EINVAL', `${why}; the INTA cannot steer one event (set the affinity of parent virq ${v.parentVirq} ${move})`);
     }
     desc.affinity = cpus.reduce((m, c) => m | (1 << c), 0);
     const moved = desc.kind === 'vint-parent' ? this.descs.all().filter((d) => d.parentVirq === virq).map((d) => d.virq) : [];

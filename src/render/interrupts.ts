@@ -2,17 +2,8 @@ import type { IrqView } from '../core/types.js';
 import { hex } from './routes.js';
 import type { Style } from './style.js';
 import { tableOrRecords, type Column } from './table.js';
+import { cpuList } from './wrap.js';
 
-const cpuList = (cpus: number[]): string => {
-  const parts: string[] = [];
-  for (let i = 0; i < cpus.length; i++) {
-    let j = i;
-    while (j + 1 < cpus.length && cpus[j + 1] === cpus[j] + 1) j++;
-    parts.push(i === j ? `${cpus[i]}` : `${cpus[i]}-${cpus[j]}`);
-    i = j;
-  }
-  return parts.join(',');
-};
 
 const describe = (irq: IrqView): string => {
   if (irq.kind === 'msi') return `${irq.name} [${irq.owner}]`;
@@ -26,8 +17,8 @@ export const renderInterrupts = (style: Style, cpus: number, irqs: IrqView[], un
     { head: 'IRQ', align: 'right' },
     ...Array.from({ length: cpus }, (_, i) => ({ head: `CPU${i}`, align: 'right' as const })),
     { head: 'AFF' },
-    { head: 'CHIP', optional: true },
-    { head: 'HWIRQ', align: 'right', optional: true },
+    { head: 'CHIP', drop: 2 },
+    { head: 'HWIRQ', align: 'right', drop: 1 },
     { head: 'NAME' },
   ];
   const rows = irqs.map((irq) => [

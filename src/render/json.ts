@@ -52,7 +52,9 @@ const data = (o: Output): unknown => {
     case 'boot':
       return { ...o.settings, boot: o.boot };
     case 'expected':
-      return { message: o.message };
+      return o.error
+        ? { message: o.message, expected: o.error.code, error: o.error.pool ? { ...o.error, pool: o.error.pool.id } : o.error }
+        : { message: o.message, pool: o.pool && { id: o.pool.id, owner: o.pool.owner, total: o.pool.total, used: o.pool.used, free: o.pool.free, peak: o.pool.peak } };
     case 'help':
       return { entries: o.entries };
     case 'source':

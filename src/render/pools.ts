@@ -17,14 +17,15 @@ const bar = (style: Style, p: PoolStats, BAR: number): string => {
 const state = (p: PoolStats): 'exhausted' | 'nearly-full' | 'ok' =>
   p.used >= p.total ? 'exhausted' : p.used / p.total >= NEARLY_FULL ? 'nearly-full' : 'ok';
 
-const NOTES = { exhausted: ' EXHAUSTED', 'nearly-full': ' nearly full', ok: '' } as const;
+const NOTES = { exhausted: ' EXHAUSTED', 'nearly-full': ' near full', ok: '' } as const;
+/** Room kept for a note whether or not one shows, so the bar is the same width in every table. */
+const NOTE_ROOM = 10;
 
 /** The usage bar takes whatever width the other columns leave, within reason. */
 const barWidth = (style: Style, pools: PoolStats[]): number => {
   const w = (f: (p: PoolStats) => string | number, head: string) => Math.max(head.length, ...pools.map((p) => `${f(p)}`.length));
-  const note = Math.max(0, ...pools.map((p) => NOTES[state(p)].length));
   const fixed = w((p) => p.id, 'POOL') + w((p) => p.used, 'USED') + w((p) => p.total, 'TOTAL') + w((p) => p.free, 'FREE') + w((p) => p.peak, 'PEAK');
-  return Math.max(6, Math.min(30, style.width - fixed - 5 * 2 - 5 - note));
+  return Math.max(6, Math.min(30, style.width - fixed - 5 * 2 - 5 - NOTE_ROOM));
 };
 
 export const renderPools = (style: Style, pools: PoolStats[]): string => {

@@ -2,6 +2,7 @@ import type { Route } from '../core/types.js';
 import type { ChannelView } from '../commands/result.js';
 import type { Style } from './style.js';
 import { dash, tableOrRecords, type Column } from './table.js';
+import { wrapParts } from './wrap.js';
 
 export const hex = (n: number): string => `0x${n.toString(16)}`;
 
@@ -11,14 +12,14 @@ const vintBit = (r: Route): string => (r.vint === null ? '-' : `${r.vint}.${r.vi
 const ROUTE_COLUMNS: Column[] = [
   { head: 'VIRQ', align: 'right' },
   { head: 'SOURCE' },
-  { head: 'HWIRQ', align: 'right', optional: true },
+  { head: 'HWIRQ', align: 'right', drop: 1 },
   { head: 'EVENT', align: 'right' },
   { head: 'VINT.BIT', align: 'right' },
   { head: 'INTR', align: 'right' },
   { head: 'SPI', align: 'right' },
   { head: 'PARENT', align: 'right' },
   { head: 'COUNT', align: 'right' },
-  { head: 'OWNER' },
+  { head: 'OWNER', drop: 2 },
 ];
 
 const routeRow = (r: Route): string[] => [
@@ -39,15 +40,18 @@ export const renderRoutes = (style: Style, routes: Route[], filter?: string): st
   return tableOrRecords(style, ROUTE_COLUMNS, routes.map(routeRow));
 };
 
-/** "ringacc 304 (hwirq 0xbb0130) -> event 16384 -> VINT 0 bit 0 -> intr_main_navss 0>1 -> SPI 33 -> parent virq 72" */
-export const routeLine = (r: Route): string => {
+/** The hops of a route: "ringacc 304 (hwirq 0xbb0130)", "event 16384", "VINT 0 bit 0", "intr_main_navss 0>1", ... */
+export const routeHops = (r: Route): string[] => {
   const parts = [`${r.device} ${r.index} (hwirq ${hex(r.hwirq)})`];
   if (r.globalEvent !== null) parts.push(`event ${r.globalEvent}`, `VINT ${r.vint} bit ${r.vintBit}`);
   for (const h of r.hops) parts.push(`${h.router} ${h.input}>${h.output}`);
   parts.push(`SPI ${r.gicSpi}`);
   if (r.parentVirq !== null) parts.push(`parent virq ${r.parentVirq}`);
-  return parts.join(' -> ');
+  return parts;
 };
+
+/** "<head>ringacc 304 (hwirq 0xbb0130) -> event 16384 -> ... -> parent virq 72", wrapped between hops. */
+export const routeLine = (style: Style, head: string, r: Route): string => wrapParts(head, routeHops(r), ' -> ', style.width);
 
 const CHANNEL_COLUMNS: Column[] = [
   { head: 'CHANNEL' },
@@ -64,7 +68,7 @@ export const renderChannels = (style: Style, channels: ChannelView[], routes: Ro
   const byVirq = new Map(routes.map((r) => [r.virq, r]));
   if (channels.length === 1) {
     const ch = channels[0];
-    return `${style.c.bold(ch.name)}: virq ${ch.virq}: ${routeLine(byVirq.get(ch.virq)!)}`;
+    return routeLine(style, `${style.c.bold(ch.name)}: virq ${ch.virq}: `, byVirq.get(ch.virq)!);
   }
   const rows = channels.map((ch) => {
     const r = byVirq.get(ch.virq)!;

@@ -6,8 +6,8 @@ export type Align = 'left' | 'right';
 export interface Column {
   head: string;
   align?: Align;
-  /** Dropped (rightmost first) when the table would not fit the width. */
-  optional?: boolean;
+  /** Dropped when the table would not fit the width: 1 goes first, then 2, and so on. */
+  drop?: number;
 }
 
 const NO_BORDERS = {
@@ -44,21 +44,21 @@ const widest = (text: string): number => Math.max(...text.split('\n').map(visibl
  * right-aligned, two spaces between columns. To fit the width it drops optional columns, then
  * wraps the last column; undefined when even that does not fit.
  */
-export const table = (style: Style, columns: Column[], rows: string[][], width = style.width): string | undefined => {
+export const table = (style: Style, columns: Column[], rows: string[][], width = style.width, wrapLast = true): string | undefined => {
   let cols = columns.map((c, i) => ({ c, i }));
   const pick = (cs: typeof cols) => [cs.map((x) => x.c), rows.map((r) => cs.map((x) => r[x.i]))] as const;
   let text = render(style, ...pick(cols));
-  while (widest(text) > width) {
-    const drop = cols.map((x) => x.c.optional).lastIndexOf(true);
-    if (drop < 0) break;
-    cols = cols.filter((_, k) => k !== drop);
+  const droppable = cols.filter((x) => x.c.drop !== undefined).sort((a, b) => a.c.drop! - b.c.drop!);
+  for (const victim of droppable) {
+    if (widest(text) <= width) break;
+    cols = cols.filter((x) => x !== victim);
     text = render(style, ...pick(cols));
   }
   if (widest(text) <= width) return text;
   const [cs, rs] = pick(cols);
   const lastWidth = Math.max(visibleLength(cs[cs.length - 1].head), ...rs.map((r) => visibleLength(r[r.length - 1])));
   const room = width - (widest(text) - lastWidth);
-  if (room >= MIN_WRAP) {
+  if (wrapLast && room >= MIN_WRAP) {
     text = render(style, cs, rs, room);
     if (widest(text) <= width) return text;
   }

@@ -9,20 +9,23 @@ import { renderChannels, renderRoutes, routeLine } from './routes.js';
 import type { Style } from './style.js';
 import { table } from './table.js';
 import { renderTopology } from './topology.js';
+import { cpuList, wrap, wrapAll } from './wrap.js';
 
 export const settingsLine = (s: Settings): string => `policy ${s.policy}, mode ${s.mode}`;
 
 const renderBoot = (style: Style, boot: BootEntry[]): string =>
-  boot.map((e) => `${e.ok ? style.c.green('[ ok ]') : style.c.red.bold('[FAIL]')} ${style.c.bold(e.device)}: ${e.message}`).join('\n');
+  boot.map((e) => wrap(`${e.ok ? style.c.green('[ ok ]') : style.c.red.bold('[FAIL]')} ${style.c.bold(e.device)}: ${e.message}`, style.width, 7)).join('\n');
 
 const renderHelp = (style: Style, entries: HelpEntry[], verb?: string): string => {
   if (verb !== undefined) {
     const e = entries[0];
-    return [`${style.c.bold('usage:')} ${e.usage}`, `  ${e.summary}`, ...(e.details ? [`  ${e.details}`] : []), `${style.c.bold('example:')} ${e.example}`].join('\n');
+    const lines = [`${style.c.bold('usage:')} ${e.usage}`, `  ${e.summary}`, ...(e.details ? [`  ${e.details}`] : []), `${style.c.bold('example:')} ${e.example}`];
+    return wrapAll(lines.join('\n'), style.width, 2);
   }
   const rows = entries.map((e) => [e.usage, e.summary]);
-  const wide = table(style, [{ head: 'COMMAND' }, { head: 'DOES' }], rows);
-  const body = wide ?? entries.map((e) => `${style.c.bold(e.usage)}\n    ${e.summary}`).join('\n');
+  // A table only when every summary fits on its line; else usage, then the summary under it.
+  const wide = table(style, [{ head: 'COMMAND' }, { head: 'DOES' }], rows, style.width, false);
+  const body = wide ?? entries.map((e) => `${style.c.bold(e.usage)}\n${wrap(`    ${e.summary}`, style.width, 4)}`).join('\n');
   return `${body}\n\n'help <verb>' shows one verb with an example.`;
 };
 
@@ -33,10 +36,10 @@ export const renderText = (style: Style, o: Output): string => {
       return renderChannels(style, o.channels, o.routes);
     case 'released': {
       const what = o.channels.map((c) => `${c.name} (ring ${c.ring}, virq ${c.virq}${o.freed ? ' freed' : ' kept: mode probe'})`);
-      return o.channels.length === 0 ? 'no channels to release' : `released ${what.join(', ')}`;
+      return o.channels.length === 0 ? 'no channels to release' : wrap(`released ${what.join(', ')}`, style.width);
     }
     case 'allocated':
-      return `virq ${style.c.bold(`${o.virq}`)}: ${routeLine(o.route)}`;
+      return routeLine(style, `virq ${style.c.bold(`${o.virq}`)}: `, o.route);
     case 'freed':
       return `freed virq ${o.virq} (${o.device} ${o.index})`;
     case 'fire':
@@ -44,7 +47,7 @@ export const renderText = (style: Style, o: Output): string => {
     case 'affinity': {
       const r = o.result;
       const moved = r.moved.length === 0 ? '' : `; ${r.moved.length} event${r.moved.length === 1 ? '' : 's'} moved with it: virq ${r.moved.join(', ')}`;
-      return `virq ${r.virq} affinity ${r.cpus.join(',')}${moved}`;
+      return wrap(`virq ${r.virq} affinity ${cpuList(r.cpus)}${moved}`, style.width);
     }
     case 'mask': {
       const r = o.result;
@@ -66,7 +69,7 @@ export const renderText = (style: Style, o: Output): string => {
     case 'boot':
       return `boot with ${settingsLine(o.settings)}\n${renderBoot(style, o.boot)}`;
     case 'expected':
-      return style.c.dim(o.message);
+      return style.c.dim(wrap(o.message, style.width));
     case 'help':
       return renderHelp(style, o.entries, o.verb);
     case 'source':

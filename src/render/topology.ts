@@ -3,6 +3,7 @@ import { formatRanges } from '../core/ranges.js';
 import type { Source, Topology } from '../core/topology.js';
 import type { Style } from './style.js';
 import { tableOrRecords } from './table.js';
+import { wrapAll } from './wrap.js';
 
 const span = (start: number, count: number): string => (count === 1 ? `${start}` : `${start}-${start + count - 1}`);
 
@@ -44,7 +45,7 @@ export const renderTopology = (style: Style, t: Topology, pools: PoolStats[]): s
   h('Pools');
   out.push(
     tableOrRecords(
-      style,
+      { ...style, width: style.width - 2 },
       [{ head: 'POOL' }, { head: 'OWNER' }, { head: 'RANGES' }, { head: 'TOTAL', align: 'right' }],
       pools.map((p) => [p.id, p.owner, formatRanges(p.ranges), `${p.total}`]),
     )
@@ -52,5 +53,5 @@ export const renderTopology = (style: Style, t: Topology, pools: PoolStats[]): s
       .map((l) => `  ${l}`)
       .join('\n'),
   );
-  return out.join('\n');
+  return wrapAll(out.join('\n'), style.width, 8);
 };

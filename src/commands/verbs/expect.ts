@@ -14,7 +14,7 @@ export const expectError: CommandSpec = {
   ],
   run(ctx, [code, ...command]) {
     if (!(ERR_CODES as readonly string[]).includes(code)) {
-      throw new CoreError('EUSAGE', `expect-error: unknown code ${shown(code)} (codes: ${ERR_CODES.join(', ')})`);
+      throw new CoreError('EUSAGE', `unknown code ${shown(code)} (codes: ${ERR_CODES.join(', ')})`);
     }
     const result = ctx.run(command);
     const cmd = command.join(' ');
@@ -22,7 +22,7 @@ export const expectError: CommandSpec = {
     if (result.error.code !== (code as ErrCode)) {
       throw new CoreError('EXPECT', `expected ${code} from '${cmd}', got ${result.error.code}: ${result.error.message}`);
     }
-    return { kind: 'expected', message: `${code} as expected: ${result.error.message}` };
+    return { kind: 'expected', message: `${code} as expected: ${result.error.message}`, error: result.error };
   },
 };
 
@@ -40,18 +40,17 @@ export const expectPool: CommandSpec = {
   run({ session }, [id, ...conditions]) {
     const pool = session.system.pool(id);
     if (!pool) throw new CoreError('ENOENT', `unknown pool ${shown(id)}`);
-    if (conditions.length === 0) throw new CoreError('EUSAGE', `expect-pool: give at least one of ${FIELDS.map((f) => `${f}=<n>`).join(', ')}`);
     const stats = pool.stats();
     const wrong: string[] = [];
     for (const c of conditions) {
       const m = /^([a-z]+)=(.*)$/.exec(c);
       const field = m?.[1] as (typeof FIELDS)[number] | undefined;
-      if (!m || !field || !FIELDS.includes(field)) throw new CoreError('EUSAGE', `expect-pool: expected used=<n>, free=<n>, total=<n> or peak=<n>, got ${shown(c)}`);
+      if (!m || !field || !FIELDS.includes(field)) throw new CoreError('EUSAGE', `expected used=<n>, free=<n>, total=<n> or peak=<n>, got ${shown(c)}`);
       const want = parseUint(m[2], field);
       if (stats[field] !== want) wrong.push(`${field}=${want}, found ${field}=${stats[field]}`);
     }
     const usage = `(${stats.used}/${stats.total} used, peak ${stats.peak})`;
     if (wrong.length > 0) throw new CoreError('EXPECT', `${id}: expected ${wrong.join('; expected ')} ${usage}`, pool.usage());
-    return { kind: 'expected', message: `${id}: ${conditions.join(' ')} ${usage}` };
+    return { kind: 'expected', message: `${id}: ${conditions.join(' ')} ${usage}`, pool: stats };
   },
 };

@@ -41,7 +41,7 @@ export const freeIrq: CommandSpec = {
 
 /** A ring named as `5`, `ringacc:5`, or by its channel, `main_udmap:tx5`. */
 const parseRing = (sys: System, word: string): { device?: string; ring: number } => {
-  if (/^[^:]+:(tx|rx)\d+$/i.test(word)) {
+  if (/^[^:]+:(tx|rx)(\d+|0x[0-9a-f]+)$/i.test(word)) {
     const { dma, dir, n } = parseChannel(word);
     const d = sys.dma(dma);
     d.checkChannel(dir, n);
@@ -77,7 +77,7 @@ export const setAffinity: CommandSpec = {
   example: 'set-affinity 72 1',
   args: [
     { name: 'virq', kind: 'virq' },
-    { name: 'cpus', kind: 'cpus' },
+    { name: 'cpu-list', kind: 'cpus' },
   ],
   run({ session }, [virq, cpus]) {
     return { kind: 'affinity', result: session.system.setAffinity(parseUint(virq, 'virq'), parseCpuList(cpus)) };

@@ -1,4 +1,9 @@
+import { CoreError, quote } from '../../core/errors.js';
+import type { System } from '../../core/system.js';
 import type { CommandSpec } from '../spec.js';
+
+/** What `routes` may be filtered by: a source device, a DMA controller, or alloc-irq. */
+export const routeFilters = (sys: System): string[] => [...sys.msiDevices.keys(), ...sys.clients.keys(), ...sys.dmas.keys(), 'alloc-irq'];
 
 export const routes: CommandSpec = {
   name: 'routes',
@@ -9,6 +14,10 @@ export const routes: CommandSpec = {
   args: [{ name: 'device', kind: 'device', optional: true }],
   view: true,
   run({ session }, [device]) {
+    const known = routeFilters(session.system);
+    if (device !== undefined && !known.includes(device)) {
+      throw new CoreError('ENOENT', `unknown device ${quote(device)} (have: ${known.join(', ')})`);
+    }
     return { kind: 'routes', routes: session.system.routes(device), filter: device };
   },
 };

@@ -1,0 +1,252 @@
+import { describe, expect, test } from '@jest/globals';
+import { askPrompts, isCancel, planPrompts, rebootLosses, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../src/core/system.js';
+import { am65x } from '../../src/core/topologies/am65x.js';
+import { runWords } from '../../src/commands/registry.js';
+import { Session } from '../../src/commands/session.js';
+
+const session = (settings: Settings = DEFAULT_SETTINGS): Session => new Session(am65x, settings);
+
+const given = (s: Session, ...lines: string[]): Session => {
+  for (const line of lines) {
+    const r = runWords(s, line.split(' '));
+    if (!r.ok) throw new Error(`${line}: ${r.error.code}: ${r.error.message}`);
+  }
+  return s;
+};
+
+const plan = (s: Session, line: string): Question[] => planPrompts(s, line === '' ? [] : line.split(' '));
+/** Keyed on argument kinds, which the prompts are about; argument names are only labels. */
+const shape = (qs: Question[]) => qs.map((q) => (q.type === 'confirm' ? 'confirm' : `${q.type}:${q.kind}`));
+const values = (q: Question | undefined): string[] => (q?.type === 'select' ? q.choices.map((c: Choice) => c.value) : []);
+
+/** Answers prompts from a script, recording what was asked. */
+class FakePrompter implements Prompter {
+  asked: Array<{ type: string; message: string; default?: unknown; choices?: string[] }> = [];
+  constructor(private readonly answers: Array<string | boolean | Error>) {}
+
+  private next(): string | boolean {
+    const a = this.answers.shift();
+    if (a === undefined) throw new Error('no answer scripted');
+    if (a instanceof Error) throw a;
+    return a;
+  }
+
+  async select(q: { message: string; choices: Choice[]; default?: string }): Promise<string> {
+    this.asked.push({ type: 'select', message: q.message, choices: q.choices.map((c) => c.value) });
+    const a = this.next();
+    if (typeof a !== 'string' || !q.choices.some((c) => c.value === a)) throw new Error(`bad scripted choice ${String(a)}`);
+    return a;
+  }
+
+  async input(q: { message: string; default?: string; validate?: (v: string) => true | string }): Promise<string> {
+    this.asked.push({ type: 'input', message: q.message, default: q.default });
+    const a = this.next();
+    if (typeof a !== 'string') throw new Error('bad scripted input');
+    const ok = q.validate ? q.validate(a) : true;
+    if (ok !== true) throw new Error(`invalid scripted input: ${ok}`);
+    return a;
+  }
+
+  async confirm(q: { message: string; default: boolean }): Promise<boolean> {
+    this.asked.push({ type: 'confirm', message: q.message, default: q.default });
+    const a = this.next();
+    if (typeof a !== 'boolean') throw new Error('bad scripted confirm');
+    return a;
+  }
+}
+
+const exitPrompt = (): Error => Object.assign(new Error('User force closed the prompt with SIGINT'), { name: 'ExitPromptError' });
+
+describe('planPrompts: what to ask for', () => {
+  test('a complete command, an unknown verb or no words: nothing', () => {
+    const s = session();
+    expect(plan(s, '')).toEqual([]);
+    expect(plan(s, 'pools')).toEqual([]);
+    expect(plan(s, 'routes')).toEqual([]);
+    expect(plan(s, 'bogus')).toEqual([]);
+    expect(plan(s, 'request-channel main_udmap tx')).toEqual([]);
+    expect(plan(s, 'help')).toEqual([]);
+  });
+
+  test('optional arguments are never asked for; policy and mode alone just show', () => {
+    const s = session();
+    expect(plan(s, 'policy')).toEqual([]);
+    expect(plan(s, 'mode')).toEqual([]);
+    expect(plan(s, 'fire-ring main_udmap:tx0')).toEqual([]);
+  });
+
+  test('request-channel: a DMA controller, then a direction, both picked from menus', () => {
+    const s = session();
+    const qs = plan(s, 'request-channel');
+    expect(shape(qs)).toEqual(['select:dma', 'select:dir']);
+    expect(values(qs[0])).toEqual(['main_udmap']);
+    expect(values(qs[1])).toEqual(['tx', 'rx']);
+    expect(qs[0].type === 'select' && qs[0].choices[0].description).toMatch(/64 tx and 64 rx channels free/);
+    expect(shape(plan(s, 'request-channel main_udmap'))).toEqual(['select:dir']);
+  });
+
+  test('a typed word a menu does not hold is left for the command to refuse', () => {
+    const s = session();
+    expect(plan(s, 'request-channel nodma')).toEqual([]);
+    expect(plan(s, 'expect-pool nopool')).toEqual([]);
+  });
+
+  test('too many words: nothing to ask', () => {
+    expect(plan(session(), 'pools extra')).toEqual([]);
+  });
+
+  test('release-channel: the requested channels and all; typed when none is requested', () => {
+    const s = session();
+    expect(shape(plan(s, 'release-channel'))).toEqual(['input:channel']);
+    given(s, 'request-channel main_udmap tx 2');
+    const qs = plan(s, 'release-channel');
+    expect(shape(qs)).toEqual(['select:channel']);
+    expect(values(qs[0])).toEqual(['main_udmap:tx0', 'main_udmap:tx1', 'all']);
+  });
+
+  test('free-irq: only virqs alloc-irq took, with their names', () => {
+    const s = session();
+    expect(shape(plan(s, 'free-irq'))).toEqual(['input:user-virq']);
+    given(s, 'request-channel main_udmap tx', 'alloc-irq ringacc any');
+    const qs = plan(s, 'free-irq');
+    const virq = s.system.msi.all().find((r) => r.userOwned)!.virq;
+    expect(values(qs[0])).toEqual([`${virq}`]);
+    expect(qs[0].type === 'select' && qs[0].choices[0].name).toBe(`${virq}  ringacc 304`);
+  });
+
+  test('alloc-irq: the MSI device from a menu, the index typed with any as default', () => {
+    const qs = plan(session(), 'alloc-irq');
+    expect(shape(qs)).toEqual(['select:msi-device', 'input:index']);
+    expect(qs[1].type === 'input' && qs[1].default).toBe('any');
+    const validate = qs[1].type === 'input' ? qs[1].validate! : () => true;
+    expect(validate('any')).toBe(true);
+    expect(validate('305')).toBe(true);
+    expect(validate('x')).toMatch(/number or any/);
+  });
+
+  test('set-affinity: a live virq from a menu, then a CPU list checked as typed', () => {
+    const s = session();
+    const qs = plan(s, 'set-affinity');
+    expect(shape(qs)).toEqual(['select:virq', 'input:cpus']);
+    expect(values(qs[0])).toEqual(s.system.descs.all().map((d) => `${d.virq}`));
+    const validate = qs[1].type === 'input' ? qs[1].validate! : () => true;
+    expect(validate('0-1')).toBe(true);
+    expect(validate('99')).toMatch(/CPU 99/);
+    expect(validate('zero')).toMatch(/CPU list/);
+  });
+
+  test('fire-ring: the rings that have an MSI; typed when none has', () => {
+    const s = session();
+    expect(shape(plan(s, 'fire-ring'))).toEqual(['input:ring']);
+    given(s, 'request-channel main_udmap rx');
+    expect(values(plan(s, 'fire-ring')[0])).toEqual(['main_udmap:rx0']);
+  });
+
+  test('expect-error and expect-pool: codes and pools from menus, the rest typed as words', () => {
+    const s = session();
+    const e = plan(s, 'expect-error');
+    expect(shape(e)).toEqual(['select:code', 'input:command']);
+    expect(values(e[0])).toContain('ENOSPC');
+    expect(shape(plan(s, 'expect-error ENOSPC'))).toEqual(['input:command']);
+    const p = plan(s, 'expect-pool');
+    expect(shape(p)).toEqual(['select:pool', 'input:expectation']);
+    const validate = p[1].type === 'input' ? p[1].validate! : () => true;
+    expect(validate('used=3 free=5')).toBe(true);
+    expect(validate('used')).toMatch(/used=<n>/);
+    expect(validate('used="3')).toMatch(/unterminated/);
+  });
+
+  test('source: a file name typed', () => {
+    expect(shape(plan(session(), 'source'))).toEqual(['input:file']);
+  });
+});
+
+describe('planPrompts: re-boots ask first', () => {
+  test('changing policy on a fresh boot: yes by default, nothing to lose', () => {
+    const qs = plan(session(), 'policy dedicated');
+    expect(qs).toEqual([{ type: 'confirm', message: 're-boot with policy dedicated (nothing to lose)?', default: true }]);
+  });
+
+  test('with work to lose: says what, and no by default', () => {
+    const s = given(session(), 'request-channel main_udmap tx 2', 'alloc-irq ringacc any', 'fire-ring main_udmap:tx0 5');
+    const [q] = plan(s, 'mode probe');
+    expect(q).toEqual({
+      type: 'confirm',
+      message: 're-boot with mode probe (discards 2 channels, 1 alloc-irq MSI, the counts of 2 virqs)?',
+      default: false,
+    });
+  });
+
+  test('masks and affinities count as work too', () => {
+    const s = given(session(), 'mask-irq 64', 'set-affinity 70 1');
+    expect(rebootLosses(s)).toEqual({ losses: ['1 masked virq', '1 affinity setting'], peaks: false });
+  });
+
+  test('only pool peaks differ: yes by default, and says so', () => {
+    const s = given(session(), 'request-channel main_udmap tx', 'release-channel all');
+    expect(rebootLosses(s)).toEqual({ losses: [], peaks: true });
+    expect(plan(s, 'reset')).toEqual([{ type: 'confirm', message: 're-boot with policy coalesced, mode demand (resets only pool peaks)?', default: true }]);
+  });
+
+  test('the same value still re-boots, and says so', () => {
+    const [q] = plan(session(), 'policy coalesced');
+    expect(q.type === 'confirm' && q.message).toBe('policy is already coalesced; re-boot anyway (nothing to lose)?');
+  });
+
+  test('an unknown value is left for the command to refuse', () => {
+    expect(plan(session(), 'policy bogus')).toEqual([]);
+    expect(plan(session(), 'mode bogus')).toEqual([]);
+  });
+});
+
+describe('askPrompts', () => {
+  test('answers complete the words in order', async () => {
+    const s = session();
+    const fake = new FakePrompter(['main_udmap', 'rx']);
+    const words = await askPrompts(plan(s, 'request-channel'), ['request-channel'], fake);
+    expect(words).toEqual(['request-channel', 'main_udmap', 'rx']);
+    expect(fake.asked.map((a) => a.type)).toEqual(['select', 'select']);
+    const r = runWords(s, words!);
+    expect(r.ok && r.output.kind === 'channels' && r.output.channels[0].name).toBe('main_udmap:rx0');
+  });
+
+  test('a rest argument typed at a prompt becomes several words', async () => {
+    const s = session();
+    const words = await askPrompts(plan(s, 'expect-error ENOENT'), ['expect-error', 'ENOENT'], new FakePrompter(['  release-channel main_udmap:tx0 ']));
+    expect(words).toEqual(['expect-error', 'ENOENT', 'release-channel', 'main_udmap:tx0']);
+    expect(runWords(s, words!).ok).toBe(true);
+  });
+
+  test('a typed single argument is trimmed but kept whole', async () => {
+    const s = session();
+    const words = await askPrompts(plan(s, 'source'), ['source'], new FakePrompter([' my script.msi ']));
+    expect(words).toEqual(['source', 'my script.msi']);
+  });
+
+  test('Ctrl-C in any prompt cancels the whole command', async () => {
+    const s = session();
+    expect(await askPrompts(plan(s, 'request-channel'), ['request-channel'], new FakePrompter(['main_udmap', exitPrompt()]))).toBeUndefined();
+    expect(s.system.channels()).toEqual([]);
+  });
+
+  test('no to a re-boot cancels it; yes runs it', async () => {
+    const s = given(session(), 'request-channel main_udmap tx');
+    const qs = plan(s, 'policy dedicated');
+    expect(await askPrompts(qs, ['policy', 'dedicated'], new FakePrompter([false]))).toBeUndefined();
+    expect(await askPrompts(qs, ['policy', 'dedicated'], new FakePrompter([true]))).toEqual(['policy', 'dedicated']);
+  });
+
+  test('other errors are not swallowed', async () => {
+    const s = session();
+    await expect(askPrompts(plan(s, 'request-channel'), ['request-channel'], new FakePrompter([new Error('boom')]))).rejects.toThrow('boom');
+  });
+
+  test('isCancel knows the @inquirer cancellations by name', () => {
+    expect(isCancel(exitPrompt())).toBe(true);
+    expect(isCancel(Object.assign(new Error('x'), { name: 'AbortPromptError' }))).toBe(true);
+    expect(isCancel(Object.assign(new Error('x'), { name: 'CancelPromptError' }))).toBe(true);
+    expect(isCancel(new Error('x'))).toBe(false);
+    expect(isCancel('ExitPromptError')).toBe(false);
+  });
+});

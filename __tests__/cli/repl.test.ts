@@ -1,0 +1,267 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as pty from 'node-pty';
+import { quoteWord } from '../../src/cli/repl.js';
+import { History, HISTORY_MAX, historyPath, parseHistory } from '../../src/cli/history.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/msi-explorer.js');
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'msi-repl-'));
+});
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('history file', () => {
+  test('default in the home folder; MSI_EXPLORER_HISTORY overrides; empty turns it off', () => {
+    expect(historyPath({}, () => '/home/k')).toBe('/home/k/.msi_explorer_history');
+    expect(historyPath({ MSI_EXPLORER_HISTORY: '/tmp/h' }, () => '/home/k')).toBe('/tmp/h');
+    expect(historyPath({ MSI_EXPLORER_HISTORY: '' }, () => '/home/k')).toBeUndefined();
+    expect(historyPath({}, () => '')).toBeUndefined();
+    expect(
+      historyPath({}, () => {
+        throw new Error('no home');
+      }),
+    ).toBeUndefined();
+  });
+
+  test('parse: blank lines, control characters and repeats in a row dropped; CRLF and trailing blanks trimmed', () => {
+    expect(parseHistory('pools\r\n\npools\nroutes  \n\x1b[Abad\nroutes\npools\n')).toEqual(['pools', 'routes', 'pools']);
+  });
+
+  test('keeps the last HISTORY_MAX lines', () => {
+    const lines = Array.from({ length: HISTORY_MAX + 50 }, (_, i) => `fire-ring ${i}`);
+    const parsed = parseHistory(lines.join('\n'));
+    expect(parsed).toHaveLength(HISTORY_MAX);
+    expect(parsed[0]).toBe('fire-ring 50');
+  });
+
+  test('round trip: readline order (newest first) in memory, oldest first on disk', () => {
+    const path = join(tmp, 'round-trip');
+    const h = new History(path, () => {
+      throw new Error('no warning expected');
+    });
+    expect(h.load()).toEqual([]);
+    h.save(['routes', 'request-channel main_udmap tx', 'pools']);
+    expect(readFileSync(path, 'utf8')).toBe('pools\nrequest-channel main_udmap tx\nroutes\n');
+    expect(new History(path).load()).toEqual(['routes', 'request-channel main_udmap tx', 'pools']);
+  });
+
+  test('turned off: reads and writes nothing', () => {
+    const h = new History(undefined);
+    expect(h.load()).toEqual([]);
+    h.save(['pools']);
+  });
+
+  test('an unreadable history costs one warning and is never overwritten', () => {
+    const dir = join(tmp, 'is-a-dir');
+    mkdirSync(dir);
+    const warnings: string[] = [];
+    const h = new History(dir, (m) => warnings.push(m));
+    expect(h.load()).toEqual([]);
+    h.save(['pools']);
+    h.save(['routes', 'pools']);
+    expect(warnings).toEqual([`history: cannot read ${dir}: is a directory; history is not saved this session`]);
+  });
+
+  test('an unwritable history costs one warning, then the session goes on', () => {
+    const path = join(tmp, 'no-such-folder', 'history');
+    const warnings: string[] = [];
+    const h = new History(path, (m) => warnings.push(m));
+    expect(h.load()).toEqual([]);
+    h.save(['pools']);
+    h.save(['routes', 'pools']);
+    expect(warnings).toEqual([`history: cannot write ${path}: no such folder; history is not saved this session`]);
+  });
+
+  test('a read-only history file is read but not written', () => {
+    if (process.getuid?.() === 0) return; // root writes anyway
+    const path = join(tmp, 'read-only');
+    writeFileSync(path, 'pools\n');
+    chmodSync(path, 0o400);
+    const warnings: string[] = [];
+    const h = new History(path, (m) => warnings.push(m));
+    expect(h.load()).toEqual(['pools']);
+    h.save(['routes', 'pools']);
+    expect(warnings).toHaveLength(1);
+  });
+});
+
+test('quoteWord: what the tokenizer would need to read the word back', () => {
+  expect(quoteWord('main_udmap:tx0')).toBe('main_udmap:tx0');
+  expect(quoteWord('used=3')).toBe('used=3');
+  expect(quoteWord('my file.msi')).toBe("'my file.msi'");
+  expect(quoteWord("it's")).toBe(`"it's"`);
+  expect(quoteWord('a#b')).toBe("'a#b'");
+  expect(quoteWord('')).toBe("''");
+});
+
+test('batch mode never prompts: a missing argument is EUSAGE', () => {
+  const r = spawnSync(process.execPath, [BIN, '-e', 'request-channel'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  expect(r.status).toBe(1);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(/^-e:1: request-channel: EUSAGE: missing <dma> <direction>/);
+});
+
+// ---- the real binary in a pseudo-terminal ---------------------------------------------------
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-B]|\x1b[=>78]/g;
+
+/** A terminal session: everything the program wrote, and waits for text to appear in it. */
+class Terminal {
+  private raw = '';
+  private mark = 0;
+  exit?: { exitCode: number; signal?: number };
+  private readonly exited: Promise<{ exitCode: number; signal?: number }>;
+
+  constructor(private readonly proc: pty.IPty) {
+    proc.onData((d) => {
+      this.raw += d;
+    });
+    this.exited = new Promise((done) =>
+      proc.onExit((e) => {
+        this.exit = e;
+        done(e);
+      }),
+    );
+  }
+
+  /** What the screen received, without escape sequences or carriage returns. */
+  get text(): string {
+    return this.raw.replace(ANSI, '').replace(/\r/g, '');
+  }
+
+  type(keys: string): void {
+    this.proc.write(keys);
+  }
+
+  /** Waits until `what` appears after the last thing waited for; returns the text from there to it. */
+  async waitFor(what: string | RegExp, timeoutMs = 8000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = this.text;
+      const rest = text.slice(this.mark);
+      const at = typeof what === 'string' ? rest.indexOf(what) : rest.search(what);
+      if (at >= 0) {
+        const len = typeof what === 'string' ? what.length : (rest.slice(at).match(what)?.[0].length ?? 0);
+        this.mark += at + len;
+        return rest.slice(0, at + len);
+      }
+      if (this.exit || Date.now() > deadline) {
+        throw new Error(`timed out waiting for ${String(what)}; the screen since the last match:\n${rest}`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async waitExit(timeoutMs = 8000): Promise<{ exitCode: number; signal?: number }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no exit; the screen ends with:\n${this.text.slice(-2000)}`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  kill(): void {
+    if (!this.exit) this.proc.kill();
+  }
+}
+
+describe('the REPL in a pseudo-terminal', () => {
+  const PROMPT = 'msi(coalesced,demand)> ';
+  let term: Terminal | undefined;
+  afterAll(() => term?.kill());
+
+  test('a session: a table, prompts, Ctrl-C, Tab, a re-boot with confirmation, Ctrl-D', async () => {
+    expect(existsSync(join(ROOT, 'dist/cli/repl.js'))).toBe(true);
+    const home = mkdtempSync(join(tmp, 'home-'));
+    const historyFile = join(home, 'history');
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|COLUMNS|LINES|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
+    Object.assign(env, { HOME: home, MSI_EXPLORER_HISTORY: historyFile, NO_COLOR: '1', TERM: 'xterm' });
+    term = new Terminal(pty.spawn(process.execPath, [BIN], { name: 'xterm', cols: 100, rows: 30, cwd: ROOT, env }));
+    const t = term;
+
+    expect(await t.waitFor(PROMPT)).toMatch(/msi-explorer \S+: am65x, policy coalesced, mode demand; help lists the verbs/);
+
+    // A view: the pool table.
+    t.type('pools\r');
+    const pools = await t.waitFor(PROMPT);
+    expect(pools).toMatch(/POOL\s+USED\s+TOTAL\s+FREE\s+PEAK/);
+    expect(pools).toMatch(/inta_main_udmass\.vint\s+0\s+256\s+256\s+0/);
+
+    // A verb without its arguments: pick them in @inquirer menus with the arrow keys and Enter.
+    t.type('request-channel\r');
+    await t.waitFor('DMA controller');
+    await t.waitFor('main_udmap');
+    t.type('\r');
+    await t.waitFor('direction');
+    await t.waitFor('transmit channel'); // tx is highlighted first
+    t.type('\x1b[B'); // down: rx
+    await t.waitFor('receive channel');
+    t.type('\r');
+    const route = await t.waitFor(PROMPT);
+    expect(route).toContain('-> request-channel main_udmap rx');
+    expect(route).toMatch(/main_udmap:rx0: virq \d+: ringacc 152 .*-> event \d+ -> VINT \d+ bit \d+/);
+
+    // Ctrl-C abandons a half-typed line; the session and its state survive.
+    t.type('alloc-irq ring');
+    await t.waitFor('alloc-irq ring');
+    t.type('\x03');
+    await t.waitFor('^C');
+    await t.waitFor(PROMPT);
+    t.type('routes ringacc\r');
+    const routes = await t.waitFor(PROMPT);
+    expect(routes).toMatch(/ringacc 152 .* main_udmap:rx0/);
+
+    // Tab completes a channel name from the live state.
+    t.type('release-channel m\t');
+    await t.waitFor('release-channel main_udmap:rx0');
+    t.type('\r');
+    expect(await t.waitFor(PROMPT)).toContain('released main_udmap:rx0');
+
+    // Changing the policy re-boots, so it asks first; Enter takes the default (yes: only peaks to lose).
+    t.type('policy dedicated\r');
+    expect(await t.waitFor('(Y/n)')).toContain('re-boot with policy dedicated (resets only pool peaks)?');
+    t.type('\r');
+    expect(await t.waitFor('msi(dedicated,demand)> ')).toContain('re-booted with policy dedicated, mode demand');
+
+    // Ctrl-D leaves with status 0.
+    t.type('\x04');
+    expect((await t.waitExit()).exitCode).toBe(0);
+
+    // History keeps what was run (prompted commands in full), not the abandoned line.
+    const history = readFileSync(historyFile, 'utf8').split('\n');
+    expect(history).toEqual(['pools', 'request-channel main_udmap rx', 'routes ringacc', 'release-channel main_udmap:rx0', 'policy dedicated', '']);
+  }, 20000);
+
+  test('history from an earlier session comes back with the up arrow; exit leaves', async () => {
+    const home = mkdtempSync(join(tmp, 'home-'));
+    const historyFile = join(home, 'history');
+    writeFileSync(historyFile, 'pools\nrequest-channel main_udmap tx 2\n');
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
+    Object.assign(env, { HOME: home, MSI_EXPLORER_HISTORY: historyFile, NO_COLOR: '1', TERM: 'xterm' });
+    term = new Terminal(pty.spawn(process.execPath, [BIN], { name: 'xterm', cols: 100, rows: 30, cwd: ROOT, env }));
+    const t = term;
+    await t.waitFor(PROMPT);
+    t.type('\x1b[A'); // up: the newest line of the earlier session
+    await t.waitFor('request-channel main_udmap tx 2');
+    t.type('\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/main_udmap:tx1 .*\n2 channels/s);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+    expect(readFileSync(historyFile, 'utf8')).toBe('pools\nrequest-channel main_udmap tx 2\nexit\n');
+  }, 20000);
+});

@@ -1,0 +1,561 @@
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { CoreError } from '../../src/core/errors.js';
+import { System, type Settings } from '../../src/core/system.js';
+import { am65x } from '../../src/core/topologies/am65x.js';
+import type { Topology } from '../../src/core/topology.js';
+import {
+  MAX_ISSUES,
+  MAX_LIST,
+  MAX_TOPOLOGY_BYTES,
+  parseTopology,
+  validateTopology,
+  type TopologyIssue,
+  type TopologyResult,
+} from '../../src/core/topology-validate.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Json = any;
+
+const ALL_SETTINGS: Settings[] = [
+  { policy: 'coalesced', mode: 'demand' },
+  { policy: 'coalesced', mode: 'probe' },
+  { policy: 'dedicated', mode: 'demand' },
+  { policy: 'dedicated', mode: 'probe' },
+];
+
+const am65xJson = (): Json => JSON.parse(JSON.stringify(am65x));
+
+const ok = (r: TopologyResult): Topology => {
+  if (!r.ok) throw new Error(`expected ok, got issues:\n${r.issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`);
+  return r.topology;
+};
+
+const issues = (r: TopologyResult): TopologyIssue[] => {
+  if (r.ok) throw new Error('expected issues, got a valid topology');
+  return r.issues;
+};
+
+/** Issues of am65x after `mutate`, fed through JSON text as a user's file would be. */
+const issuesAfter = (mutate: (j: Json) => void): TopologyIssue[] => {
+  const j = am65xJson();
+  mutate(j);
+  return issues(parseTopology(JSON.stringify(j)));
+};
+
+const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/topologies/${name}.json`, import.meta.url), 'utf8');
+
+describe('parseTopology: the built-in am65x', () => {
+  test('round-trips through JSON to an equal, fresh object that boots', () => {
+    const t = ok(parseTopology(JSON.stringify(am65x, null, 2)));
+    expect(t).toStrictEqual(am65x);
+    expect(t).not.toBe(am65x);
+    expect(t.intrs[0]).not.toBe(am65x.intrs[0]);
+    for (const settings of ALL_SETTINGS) {
+      const sys = System.boot(t, settings);
+      expect(sys.bootLog.filter((e) => !e.ok).map((e) => e.device)).toEqual(settings.policy === 'dedicated' && settings.mode === 'probe' ? ['cpts'] : []);
+    }
+  });
+
+  test('validateTopology never returns (or shares) the input object', () => {
+    const input = am65xJson();
+    const t = ok(validateTopology(input));
+    expect(t).not.toBe(input);
+    expect(t.intas[0].vints[0]).not.toBe(input.intas[0].vints[0]);
+    expect(t.directClients[0].inputs).not.toBe(input.directClients[0].inputs);
+    input.intrs[0].ranges[0].count = 1;
+    expect(t.intrs[0].ranges[0].count).toBe(64);
+  });
+
+  test('fills defaults: source, inputsSource, free, boot; accepts base as a hex string', () => {
+    const j = am65xJson();
+    delete j.intrs[0].inputsSource;
+    delete j.intrs[0].ranges[0].source;
+    delete j.intas[0].globalEvents[0].source;
+    delete j.dmas[0].tx.source;
+    delete j.directClients[1].source;
+    delete j.msiDevices[0].free;
+    delete j.boot;
+    j.intas[0].base = '0x33D00000';
+    j.extra = { ignored: [1, 2, 3] };
+    const t = ok(parseTopology(JSON.stringify(j)));
+    expect(t.intrs[0].inputsSource).toBe('illustrative');
+    expect(t.intrs[0].ranges[0].source).toBe('illustrative');
+    expect(t.intas[0].globalEvents[0].source).toBe('illustrative');
+    expect(t.dmas[0].tx.source).toBe('illustrative');
+    expect(t.directClients[1].source).toBe('illustrative');
+    expect(t.msiDevices[0].free).toEqual([]);
+    expect(t.boot).toEqual(['main_udmap', 'main_gpio0', 'cpts']);
+    expect(t.intas[0].base).toBe(0x33d00000);
+    expect(Object.hasOwn(t, 'extra')).toBe(false);
+  });
+});
+
+describe('parseTopology: text', () => {
+  test.each([
+    ['{\n  "name": }', "invalid JSON at 2:11: expected a value (object, array, string, number, true, false or null), got '}'"],
+    ['{"a": 1,}', "invalid JSON at 1:9: expected a property name in double quotes, got '}'"],
+    ['[1, 2', "invalid JSON at 1:6: expected ',' or ']' after an array element, got end of input"],
+    ['{"a" 1}', "invalid JSON at 1:6: expected ':' after the property name, got '1'"],
+    ['', 'invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got end of input'],
+    ['{} x', "invalid JSON at 1:4: expected end of input after the JSON value, got 'x'"],
+    ['\r\n\r\n  [01]', "invalid JSON at 3:5: expected ',' or ']' after an array element, got '1'"],
+    ['{"a": "tab\there"}', "invalid JSON at 1:11: expected a closing '\"' (control characters must be escaped in strings), got '\\u0009'"],
+    ['["\\q"]', "invalid JSON at 1:4: expected an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX), got 'q'"],
+    ['["\\u12G4"]', "invalid JSON at 1:7: expected 4 hex digits after \\u, got 'G'"],
+    ['[-]', "invalid JSON at 1:3: expected a digit, got ']'"],
+    ['[1.]', "invalid JSON at 1:4: expected a digit after the decimal point, got ']'"],
+    ['[1e+]', "invalid JSON at 1:5: expected a digit in the exponent, got ']'"],
+    ['"unterminated', 'invalid JSON at 1:14: unterminated string, got end of input'],
+    ['["é", tru]', "invalid JSON at 1:7: expected a value (object, array, string, number, true, false or null), got 't'"],
+    ['\ud83d\ude00', "invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got '\\ud83d'"],
+  ])('malformed JSON %j is one issue at $ with line:column', (text, message) => {
+    expect(issues(parseTopology(text))).toEqual([{ path: '$', message }]);
+  });
+
+  test('columns count characters, not UTF-16 units', () => {
+    expect(issues(parseTopology('["\ud83d\ude00", x]'))[0].message).toMatch(/^invalid JSON at 1:7: /);
+  });
+
+  test('a UTF-8 byte order mark is stripped', () => {
+    expect(ok(parseTopology(`\ufeff${JSON.stringify(am65x)}`))).toStrictEqual(am65x);
+    expect(issues(parseTopology('\ufeff{,}'))).toEqual([{ path: '$', message: "invalid JSON at 1:2: expected a property name in double quotes, got ','" }]);
+  });
+
+  test('input over 4 MiB is refused before parsing', () => {
+    const big = `${JSON.stringify(am65x)}${' '.repeat(MAX_TOPOLOGY_BYTES)}`;
+    expect(issues(parseTopology(big))).toEqual([{ path: '$', message: 'input too large: expected at most 4 MiB (4194304 bytes) of JSON, got more' }]);
+    // Counted in UTF-8 bytes: 1.5 M three-byte characters are 4.5 MB though only 1.5 M UTF-16 units.
+    const wide = `{"name": "${'\u20ac'.repeat(1_500_000)}"}`;
+    expect(issues(parseTopology(wide))[0].message).toMatch(/^input too large/);
+  });
+
+  test('nesting deeper than 64 levels is refused without recursion', () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    expect(issues(parseTopology(deep))).toEqual([{ path: '$', message: 'invalid JSON at 1:65: nesting deeper than 64 levels' }]);
+    const deepValue: Json = [];
+    let cur = deepValue;
+    for (let i = 0; i < 100_000; i++) cur = cur[0] = [];
+    expect(issues(validateTopology({ ...am65xJson(), deep: deepValue }))).toEqual([
+      { path: `$.deep${'[0]'.repeat(63)}`, message: 'nesting deeper than 64 levels' },
+    ]);
+  });
+
+  test('a literal "__proto__" key is an issue and pollutes nothing', () => {
+    const text = JSON.stringify(am65x).replace('{"name":"am65x"', '{"__proto__":{"polluted":true,"cpus":99},"name":"am65x"');
+    expect(text).toContain('"__proto__"');
+    expect(issues(parseTopology(text))).toEqual([
+      { path: '$.__proto__', message: "forbidden key '__proto__': the keys __proto__, constructor and prototype are refused anywhere in a topology" },
+    ]);
+    expect(({} as Json).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
+  test('constructor and prototype keys are refused anywhere, even under ignored keys', () => {
+    const j = am65xJson();
+    j.intrs[1].constructor = { prototype: { x: 1 } };
+    j.notes = [{ deep: { prototype: 1 } }, { 'odd key': [{ '[0]': { constructor: 2 } }] }];
+    const why = 'the keys __proto__, constructor and prototype are refused anywhere in a topology';
+    expect(issues(parseTopology(JSON.stringify(j)))).toEqual([
+      { path: '$.intrs[1].constructor', message: `forbidden key 'constructor': ${why}` },
+      { path: '$.notes[0].deep.prototype', message: `forbidden key 'prototype': ${why}` },
+      { path: '$.notes[1]["odd key"][0]["[0]"].constructor', message: `forbidden key 'constructor': ${why}` },
+    ]);
+  });
+
+  test('a missing field is never read through the prototype chain', () => {
+    // Object.prototype has a "constructor"; Function.prototype a "name": neither may count as present.
+    expect(issuesAfter((x) => delete x.gic.name)).toEqual([{ path: '$.gic.name', message: 'required field is missing: expected a string of 1-128 characters' }]);
+    const nullProto = Object.assign(Object.create(null), am65xJson());
+    expect(ok(validateTopology(nullProto))).toStrictEqual(am65x);
+  });
+
+  test('a huge array is refused quickly', () => {
+    const t0 = Date.now();
+    const r = parseTopology(JSON.stringify({ ...am65x, directClients: new Array(1_000_000).fill(0) }));
+    // boot names clients the refused list held; references into an unreadable list are not checked.
+    expect(issues(r)).toEqual([{ path: '$.directClients', message: `expected at most ${MAX_LIST} entries, got 1000000` }]);
+    const big = validateTopology({ ...am65xJson(), intrs: new Array(50_000_000) });
+    expect(issues(big)).toEqual([
+      { path: '$', message: 'expected at most 4000000 values in all, got more' },
+      { path: '$.intrs', message: 'expected at most 4096 entries, got 50000000' },
+    ]);
+    const wide = validateTopology({ ...am65xJson(), junk: new Array(10_000_000) });
+    expect(issues(wide)).toEqual([{ path: '$', message: 'expected at most 4000000 values in all, got more' }]);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  test('hostile JavaScript values give issues, never exceptions', () => {
+    const getter = am65xJson();
+    Object.defineProperty(getter, 'cpus', { get: () => { throw new Error('boom'); }, enumerable: true });
+    expect(issues(validateTopology(getter))).toEqual([{ path: '$.cpus', message: 'expected a plain JSON value, got a property with a getter or setter' }]);
+    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('trap'); } });
+    expect(issues(validateTopology(proxy))).toEqual([{ path: '$', message: 'could not read the value: trap' }]);
+    const cyclic = am65xJson();
+    cyclic.self = cyclic;
+    expect(ok(validateTopology(cyclic))).toStrictEqual(am65x);
+    expect(issues(validateTopology(new Map()))).toEqual([{ path: '$', message: 'expected an object, got a non-plain object' }]);
+    for (const v of [undefined, null, 5, 'x', [], () => 0]) expect(validateTopology(v).ok).toBe(false);
+    expect(issues(parseTopology(undefined as unknown as string))).toEqual([{ path: '$', message: 'expected the text of a JSON file, got nothing' }]);
+  });
+});
+
+describe('validateTopology: rules', () => {
+  const I = (path: string, message: string): TopologyIssue => ({ path, message });
+
+  test.each<[string, (j: Json) => void, TopologyIssue[]]>([
+    ['root must be an object', (j) => Object.keys(j).forEach((k) => delete j[k]), [
+      I('$.name', 'required field is missing: expected a string of 1-64 characters'),
+      I('$.description', 'required field is missing: expected a string of at most 1024 characters'),
+      I('$.cpus', 'required field is missing: expected an integer 1-32'),
+      I('$.virq', 'required field is missing: expected an object'),
+      I('$.gic', 'required field is missing: expected an object'),
+      I('$.intrs', 'required field is missing: expected an array'),
+      I('$.intas', 'required field is missing: expected an array'),
+      I('$.msiDevices', 'required field is missing: expected an array'),
+      I('$.dmas', 'required field is missing: expected an array'),
+      I('$.directClients', 'required field is missing: expected an array'),
+    ]],
+    ['name: printable text', (j) => (j.name = 'am\u001b[31m65x'), [I('$.name', 'expected printable text, got the control or direction character U+001B at offset 2')]],
+    ['name: no direction overrides', (j) => (j.gic.name = 'GIC\u202e005'), [I('$.gic.name', 'expected printable text, got the control or direction character U+202E at offset 3')]],
+    ['name: not empty', (j) => (j.name = ''), [I('$.name', 'expected a string of 1-64 characters, got an empty string')]],
+    ['description: a string', (j) => (j.description = 42), [I('$.description', 'expected a string of at most 1024 characters, got 42')]],
+    ['cpus: 1-32', (j) => (j.cpus = 33), [I('$.cpus', 'expected an integer 1-32, got 33')]],
+    ['cpus: an integer', (j) => (j.cpus = 1.5), [I('$.cpus', 'expected an integer 1-32, got 1.5')]],
+    ['cpus: a number, not a string', (j) => (j.cpus = '4'), [I('$.cpus', "expected an integer 1-32, got the string '4'")]],
+    ['virq.first >= 1', (j) => (j.virq.first = 0), [I('$.virq.first', 'expected an integer 1-65535, got 0')]],
+    ['virq.count 1-65536', (j) => (j.virq.count = 65537), [I('$.virq.count', 'expected an integer 1-65536, got 65537')]],
+    ['id syntax', (j) => { j.directClients[1].id = 'cpts!'; j.boot = ['main_gpio0']; }, [
+      I('$.directClients[1].id', "expected an id: 1-64 characters from A-Z a-z 0-9 _ . -, got the string 'cpts!'"),
+    ]],
+    ['id length', (j) => { j.dmas[0].id = 'd'.repeat(65); j.boot = []; }, [
+      I('$.dmas[0].id', `expected an id: 1-64 characters from A-Z a-z 0-9 _ . -, got the string '${'d'.repeat(40)}...'`),
+    ]],
+    ['ids unique across kinds', (j) => { j.dmas[0].id = 'ringacc'; j.boot = ['ringacc']; }, [
+      I('$.dmas[0].id', "duplicate id 'ringacc': already used by an MSI device at $.msiDevices[0].id"),
+      I('$.boot[0]', "expected the id of a DMA controller or a direct client, got 'ringacc', which is an MSI device ($.msiDevices[0].id)"),
+    ]],
+    ['sciId 16 bits', (j) => (j.intrs[0].sciId = 65536), [I('$.intrs[0].sciId', 'expected an integer 0-65535, got 65536')]],
+    ['sciIds unique', (j) => (j.dmas[0].sciId = 187), [I('$.dmas[0].sciId', 'sciId 187 is already used by $.msiDevices[0].sciId; TISCI device ids are unique')]],
+    ['INTR inputs >= 1', (j) => (j.intrs[1].inputs = 0), [I('$.intrs[1].inputs', 'expected an integer 1-65536, got 0')]],
+    ['range count >= 1', (j) => (j.intrs[0].ranges[1].count = -3), [I('$.intrs[0].ranges[1].count', 'expected an integer 1-65536, got -3')]],
+    ['range missing a field', (j) => delete j.intrs[0].ranges[1].from, [I('$.intrs[0].ranges[1].from', 'required field is missing: expected an integer 0-65535')]],
+    ['ranges list not empty', (j) => (j.intrs[1].ranges = []), [I('$.intrs[1].ranges', 'expected at least 1 entry, got an empty array')]],
+    ['range entry an object', (j) => (j.intrs[1].ranges = [[0, 392, 32]]), [I('$.intrs[1].ranges[0]', 'expected an object, got an array')]],
+    ['source dt or illustrative', (j) => (j.intrs[0].ranges[0].source = 'DT'), [I('$.intrs[0].ranges[0].source', `expected "dt" or "illustrative", got the string 'DT'`)]],
+    ['INTR outputs 16 bits', (j) => (j.intrs[0].ranges[1].from = 65500), [
+      I('$.intrs[0].ranges[1].count', 'from 65500 + count 64 - 1 = 65563 passes 65535: INTR outputs are 16-bit numbers'),
+    ]],
+    ['INTR outputs do not overlap', (j) => (j.intrs[0].ranges[1].from = 32), [I('$.intrs[0].ranges[1]', 'outputs 32-95 overlap outputs 0-63 at $.intrs[0].ranges[0]')]],
+    ['GIC hwirq is an SPI', (j) => (j.intrs[1].ranges[0].to = 16), [I('$.intrs[1].ranges[0].to', 'expected a GIC SPI hwirq 32-1019 (the parent is the GIC), got 16')]],
+    ['GIC hwirqs end at 1019', (j) => (j.intrs[0].ranges[1].to = 1000), [
+      I('$.intrs[0].ranges[1].count', 'to 1000 + count 64 - 1 = 1063 passes 1019: GIC hwirqs must be SPIs 32-1019'),
+    ]],
+    ['two routers never share a GIC hwirq', (j) => (j.intrs[1].ranges[0].to = 100), [
+      I('$.intrs[1].ranges[0]', 'GIC hwirqs 100-131 of intr_main_gpio are also mapped by $.intrs[0].ranges[0] (GIC hwirqs 64-127 of intr_main_navss); two router outputs may not share a GIC line'),
+    ]],
+    ['one router never maps two outputs to one GIC hwirq', (j) => (j.intrs[0].ranges[1].to = 120), [
+      I('$.intrs[0].ranges[1]', 'GIC hwirqs 120-183 of intr_main_navss are also mapped by $.intrs[0].ranges[0] (GIC hwirqs 64-127 of intr_main_navss); two router outputs may not share a GIC line'),
+    ]],
+    ['INTR parent exists', (j) => (j.intrs[1].parent = 'gic400'), [
+      I('$.intrs[1].parent', "expected the id of the GIC or an INTR, got 'gic400', which no element has (have: gic500, intr_main_navss, intr_main_gpio)"),
+    ]],
+    ['INTR parent is the GIC or an INTR', (j) => (j.intrs[1].parent = 'inta_main_udmass'), [
+      I('$.intrs[1].parent', "expected the id of the GIC or an INTR, got 'inta_main_udmass', which is an INTA ($.intas[0].id)"),
+    ]],
+    ['INTR parent is an id string', (j) => (j.intrs[1].parent = null), [I('$.intrs[1].parent', 'expected the id of the GIC or an INTR, got null')]],
+    ['INTR parent cycle', (j) => { j.intrs[0].parent = 'intr_main_gpio'; j.intrs[1].parent = 'intr_main_navss'; }, [
+      I('$.intrs[0].parent', 'parent cycle: intr_main_navss -> intr_main_gpio -> intr_main_navss; every INTR must lead to the GIC'),
+    ]],
+    ['INTR its own parent', (j) => (j.intrs[1].parent = 'intr_main_gpio'), [
+      I('$.intrs[1].parent', 'parent cycle: intr_main_gpio -> intr_main_gpio; every INTR must lead to the GIC'),
+    ]],
+    ['chained INTR outputs land on parent inputs', (j) => { j.intrs[1].parent = 'intr_main_navss'; j.intrs[1].ranges[0].to = 500; }, [
+      I('$.intrs[1].ranges[0].count', 'to 500 + count 32 - 1 = 531 passes 511: intr_main_navss has inputs 0-511'),
+    ]],
+    ['chained INTR outputs do not collide with VINT inputs', (j) => { j.intrs[1].parent = 'intr_main_navss'; j.intrs[1].ranges[0].to = 250; }, [
+      I('$.intas[0].vints[0]', 'intr_main_navss inputs 0-255 (VINTs of INTA inta_main_udmass) collide with inputs 250-281 (outputs of INTR intr_main_gpio) at $.intrs[1].ranges[0]'),
+    ]],
+    ['INTA parent is an INTR', (j) => (j.intas[0].parent = 'gic500'), [I('$.intas[0].parent', "expected the id of an INTR, got 'gic500', which is the GIC ($.gic.id)")]],
+    ['INTA base: address or hex string', (j) => (j.intas[0].base = '33d00000'), [
+      I('$.intas[0].base', `expected an address 0-0xffffffffffff: an integer or a hex string like "0x33d00000", got the string '33d00000'`),
+    ]],
+    ['INTA base not negative', (j) => (j.intas[0].base = -4096), [
+      I('$.intas[0].base', 'expected an address 0-0xffffffffffff: an integer or a hex string like "0x33d00000", got -4096'),
+    ]],
+    ['VINT ids 16 bits', (j) => (j.intas[0].vints[0].from = 65535), [I('$.intas[0].vints[0].count', 'from 65535 + count 256 - 1 = 65790 passes 65535: VINTs are 16-bit numbers')]],
+    ['VINT ranges fit the parent INTR inputs', (j) => (j.intas[0].vints[0].to = 300), [
+      I('$.intas[0].vints[0].count', 'to 300 + count 256 - 1 = 555 passes 511: intr_main_navss has inputs 0-511'),
+    ]],
+    ['VINT start inside the parent INTR inputs', (j) => (j.intas[0].vints[0].to = 512), [
+      I('$.intas[0].vints[0].to', 'intr_main_navss input 512 does not exist: intr_main_navss has inputs 0-511'),
+    ]],
+    ['VINT ranges do not overlap', (j) => j.intas[0].vints.push({ from: 255, to: 300, count: 2 }), [
+      I('$.intas[0].vints[1]', 'VINTs 255-256 overlap VINTs 0-255 at $.intas[0].vints[0]'),
+    ]],
+    ['VINT inputs do not overlap', (j) => j.intas[0].vints.push({ from: 300, to: 255, count: 2 }), [
+      I('$.intas[0].vints[1]', 'intr_main_navss inputs 255-256 (VINTs of INTA inta_main_udmass) collide with inputs 0-255 (VINTs of INTA inta_main_udmass) at $.intas[0].vints[0]'),
+    ]],
+    ['global events 16 bits', (j) => (j.intas[0].globalEvents[0].start = 65000), [
+      I('$.intas[0].globalEvents[0].count', 'start 65000 + count 1024 - 1 = 66023 passes 65535: global events are 16-bit numbers'),
+    ]],
+    ['global events do not overlap', (j) => j.intas[0].globalEvents.push({ start: 17407, count: 1 }), [
+      I('$.intas[0].globalEvents[1]', 'global events 17407 overlap global events 16384-17407 at $.intas[0].globalEvents[0]'),
+    ]],
+    ['msiParent is an INTA', (j) => (j.msiDevices[0].msiParent = 'intr_main_navss'), [
+      I('$.msiDevices[0].msiParent', "expected the id of an INTA, got 'intr_main_navss', which is an INTR ($.intrs[0].id)"),
+    ]],
+    ['indices 1-65536', (j) => (j.msiDevices[0].indices = 70000), [I('$.msiDevices[0].indices', 'expected an integer 1-65536, got 70000')]],
+    ['free indices inside the device', (j) => (j.msiDevices[0].free[0].start = 800), [
+      I('$.msiDevices[0].free[0].count', 'start 800 + count 128 - 1 = 927 passes 817: ringacc has indices 0-817'),
+    ]],
+    ['free indices exist', (j) => (j.msiDevices[0].free[0].start = 818), [I('$.msiDevices[0].free[0].start', 'index 818 does not exist: ringacc has indices 0-817')]],
+    ['free ranges do not overlap', (j) => j.msiDevices[0].free.push({ start: 431, count: 10 }), [
+      I('$.msiDevices[0].free[1]', 'free indices 431-440 overlap free indices 304-431 at $.msiDevices[0].free[0] (both on ringacc)'),
+    ]],
+    ['ringDevice is an MSI device', (j) => (j.dmas[0].ringDevice = 'main_udmap'), [
+      I('$.dmas[0].ringDevice', "expected the id of an MSI device, got 'main_udmap', which is a DMA controller ($.dmas[0].id)"),
+    ]],
+    ['channel count >= 1', (j) => (j.dmas[0].tx.count = 0), [I('$.dmas[0].tx.count', 'expected an integer 1-65536, got 0')]],
+    ['channel object', (j) => delete j.dmas[0].rx, [I('$.dmas[0].rx', 'required field is missing: expected an object')]],
+    ['channel rings inside the ring device', (j) => (j.dmas[0].rx.ringBase = 800), [
+      I('$.dmas[0].rx.count', 'ringBase 800 + count 64 - 1 = 863 passes 817: ringacc has indices 0-817'),
+    ]],
+    ['channel ring base inside the ring device', (j) => (j.dmas[0].rx.ringBase = 818), [I('$.dmas[0].rx.ringBase', 'ring 818 does not exist: ringacc has indices 0-817')]],
+    ['channel rings 16 bits', (j) => (j.dmas[0].rx.ringBase = 65500), [
+      I('$.dmas[0].rx.count', 'ringBase 65500 + count 64 - 1 = 65563 passes 65535: ring numbers (device indices) are 16-bit numbers'),
+    ]],
+    ['tx and rx rings do not overlap', (j) => (j.dmas[0].rx.ringBase = 63), [
+      I('$.dmas[0].rx', 'rx rings 63-126 of main_udmap overlap tx rings 0-63 of main_udmap at $.dmas[0].tx (both on ringacc)'),
+    ]],
+    ['channel rings do not overlap free indices', (j) => (j.dmas[0].rx.ringBase = 300), [
+      I('$.dmas[0].rx', 'rx rings 300-363 of main_udmap overlap free indices 304-431 at $.msiDevices[0].free[0] (both on ringacc)'),
+    ]],
+    ['direct client parent is an INTR', (j) => (j.directClients[1].parent = 'gic500'), [
+      I('$.directClients[1].parent', "expected the id of an INTR, got 'gic500', which is the GIC ($.gic.id)"),
+    ]],
+    ['direct client inputs exist', (j) => (j.directClients[1].inputs = [512]), [
+      I('$.directClients[1].inputs[0]', 'intr_main_navss input 512 does not exist: intr_main_navss has inputs 0-511'),
+    ]],
+    ['direct client inputs are 16-bit integers', (j) => (j.directClients[1].inputs = [-1]), [I('$.directClients[1].inputs[0]', 'expected an integer 0-65535, got -1')]],
+    ['direct client has inputs', (j) => (j.directClients[1].inputs = []), [I('$.directClients[1].inputs', 'expected at least 1 entry, got an empty array')]],
+    ['direct client input vs an INTA VINT input', (j) => (j.directClients[1].inputs = [100]), [
+      I('$.directClients[1].inputs[0]', 'intr_main_navss input 100 (of direct client cpts) collides with inputs 0-255 (VINTs of INTA inta_main_udmass) at $.intas[0].vints[0]'),
+    ]],
+    ['direct client input vs another client', (j) => { j.directClients[1].parent = 'intr_main_gpio'; j.directClients[1].inputs = [258]; }, [
+      I('$.directClients[1].inputs[0]', 'intr_main_gpio input 258 (of direct client cpts) collides with input 258 (of direct client main_gpio0) at $.directClients[0].inputs[2]'),
+    ]],
+    ['direct client input listed twice', (j) => (j.directClients[1].inputs = [391, 391]), [
+      I('$.directClients[1].inputs[1]', 'intr_main_navss input 391 (of direct client cpts) collides with input 391 (of direct client cpts) at $.directClients[1].inputs[0]'),
+    ]],
+    ['boot names DMAs or direct clients', (j) => (j.boot = ['main_gpio0', 'ringacc', 'nope', 5]), [
+      I('$.boot[1]', "expected the id of a DMA controller or a direct client, got 'ringacc', which is an MSI device ($.msiDevices[0].id)"),
+      I('$.boot[2]', "expected the id of a DMA controller or a direct client, got 'nope', which no element has (have: main_udmap, main_gpio0, cpts)"),
+      I('$.boot[3]', 'expected the id of a DMA controller or a direct client, got 5'),
+    ]],
+    ['boot has no duplicates', (j) => (j.boot = ['cpts', 'main_udmap', 'cpts']), [I('$.boot[2]', "'cpts' is already listed at $.boot[0]; each driver probes once")]],
+    ['lists are capped', (j) => (j.intrs[1].ranges = new Array(MAX_LIST + 1).fill({ from: 0, to: 392, count: 1 })), [
+      I('$.intrs[1].ranges', 'expected at most 4096 entries, got 4097'),
+    ]],
+  ])('%s', (_name, mutate, expected) => {
+    expect(issuesAfter(mutate)).toEqual(expected);
+  });
+
+  test('collects every issue rather than stopping at the first', () => {
+    expect(
+      issuesAfter((j) => {
+        j.cpus = 0;
+        j.intas[0].sciId = -1;
+        j.dmas[0].tx.ringBase = 'zero';
+      }),
+    ).toEqual([
+      I('$.cpus', 'expected an integer 1-32, got 0'),
+      I('$.intas[0].sciId', 'expected an integer 0-65535, got -1'),
+      I('$.dmas[0].tx.ringBase', "expected an integer 0-65535, got the string 'zero'"),
+    ]);
+  });
+
+  test(`stops at ${MAX_ISSUES} issues, the last saying so`, () => {
+    const list = issuesAfter((j) => {
+      j.intrs[1].ranges = Array.from({ length: 200 }, () => ({ from: -1, to: 392, count: 1 }));
+    });
+    expect(list).toHaveLength(MAX_ISSUES);
+    expect(list[0]).toEqual(I('$.intrs[1].ranges[0].from', 'expected an integer 0-65535, got -1'));
+    expect(list[MAX_ISSUES - 2]).toEqual(I('$.intrs[1].ranges[48].from', 'expected an integer 0-65535, got -1'));
+    expect(list[MAX_ISSUES - 1]).toEqual(I('$', 'too many issues; stopped after the first 49'));
+  });
+
+  test('overlap checks stay fast on long lists', () => {
+    const t0 = Date.now();
+    const j = am65xJson();
+    {
+      j.intas[0].globalEvents = Array.from({ length: MAX_LIST }, (_, i) => ({ start: i * 8, count: 8 }));
+      j.msiDevices[0].indices = 65536;
+      j.msiDevices[0].free = Array.from({ length: MAX_LIST }, (_, i) => ({ start: 1024 + i * 15, count: 15 }));
+    }
+    expect(ok(parseTopology(JSON.stringify(j))).msiDevices[0].free).toHaveLength(MAX_LIST);
+    j.msiDevices[0].free[MAX_LIST - 1] = { start: 1030, count: 1 };
+    expect(issues(parseTopology(JSON.stringify(j)))).toEqual([
+      { path: `$.msiDevices[0].free[${MAX_LIST - 1}]`, message: 'free indices 1030 overlap free indices 1024-1038 at $.msiDevices[0].free[0] (both on ringacc)' },
+    ]);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  }, 10_000);
+});
+
+describe('fixtures/topologies', () => {
+  const small8 = ok(parseTopology(fixture('small8')));
+  const chained = ok(parseTopology(fixture('chained')));
+
+  test.each(ALL_SETTINGS.flatMap((s) => [['small8', s] as const, ['chained', s] as const]))('%s boots under %j', (name, settings) => {
+    const sys = System.boot(name === 'small8' ? small8 : chained, settings);
+    const failed = sys.bootLog.filter((e) => !e.ok).map((e) => e.device);
+    expect(failed).toEqual(name === 'small8' && settings.policy === 'dedicated' && settings.mode === 'probe' ? ['udma'] : []);
+  });
+
+  test('small8 under dedicated+demand: 8 INTR outputs - 1 direct client = 7 channel MSIs, the 8th is ENOSPC on intr0.out', () => {
+    const sys = System.boot(small8, { policy: 'dedicated', mode: 'demand' });
+    expect(sys.pool('intr0.out')!.stats()).toMatchObject({ total: 8, used: 1 });
+    for (let k = 0; k < 7; k++) sys.requestChannel('udma', k % 2 === 0 ? 'tx' : 'rx');
+    const before = sys.fingerprint();
+    let err: unknown;
+    try {
+      sys.requestChannel('udma', 'tx');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CoreError);
+    expect(err).toMatchObject({ code: 'ENOSPC', message: 'intr0.out exhausted (8/8 used)', pool: { id: 'intr0.out', used: 8, total: 8 } });
+    expect(sys.fingerprint()).toBe(before);
+    expect(sys.routes().filter((r) => r.device === 'ringacc')).toHaveLength(7);
+  });
+
+  test('small8 under coalesced+demand: all 16 channels share one VINT', () => {
+    const sys = System.boot(small8, { policy: 'coalesced', mode: 'demand' });
+    sys.requestChannel('udma', 'tx', 8);
+    sys.requestChannel('udma', 'rx', 8);
+    expect(sys.pool('inta0.vint')!.used).toBe(1);
+    expect(sys.pool('intr0.out')!.used).toBe(2);
+    expect(sys.allocIrq('ringacc', 'any').index).toBe(32);
+  });
+
+  test('small8 under dedicated+probe: the DMA probe overruns the INTR and unwinds', () => {
+    const sys = System.boot(small8, { policy: 'dedicated', mode: 'probe' });
+    const entry = sys.bootLog.find((e) => e.device === 'udma')!;
+    expect(entry.error).toMatchObject({ code: 'ENOSPC', pool: { id: 'intr0.out', used: 8, total: 8 } });
+    expect(entry.message).toBe('probe failed: ENOSPC: intr0.out exhausted (8/8 used), at MSI 8 of 16; the 7 allocated before were freed');
+    expect(sys.pool('intr0.out')!.used).toBe(1);
+  });
+
+  test('chained: an MSI crosses two routers, leaf then root', () => {
+    for (const settings of ALL_SETTINGS) {
+      const sys = System.boot(chained, settings);
+      sys.requestChannel('dma0', 'tx', 2);
+      const routes = sys.routes();
+      const msis = routes.filter((r) => r.device === 'ringacc');
+      expect(msis.length).toBeGreaterThanOrEqual(2);
+      for (const r of msis) {
+        expect(r.hops.map((h) => h.router)).toEqual(['intr_leaf', 'intr_root']);
+        expect(r.hops[1].input).toBe(32 + r.hops[0].output);
+        expect(r.gicHwirq).toBe(200 + r.hops[1].output);
+      }
+      expect(routes.find((r) => r.device === 'leaf_dev')!.hops.map((h) => h.router)).toEqual(['intr_leaf', 'intr_root']);
+      expect(routes.find((r) => r.device === 'root_dev')!.hops.map((h) => h.router)).toEqual(['intr_root']);
+    }
+  });
+});
+
+describe('validateTopology: random mutations of am65x', () => {
+  type Key = string | number;
+  const ids = ['gic500', 'intr_main_navss', 'intr_main_gpio', 'inta_main_udmass', 'ringacc', 'main_udmap', 'cpts', 'main_gpio0'];
+  const value = fc.oneof(
+    fc.constantFrom<unknown>(-1, 0, 1, 31, 32, 63, 64, 128, 255, 256, 391, 511, 512, 817, 818, 1019, 1020, 65535, 65536, 2 ** 31, 1.5, null, true, '', '0x10', 'dt', ...ids),
+    fc.integer({ min: -2, max: 70_000 }),
+    fc.string({ maxLength: 8 }),
+    fc.constant({}),
+    fc.constant([]),
+    fc.jsonValue({ maxDepth: 2 }),
+  );
+  const mutation = fc.record({ at: fc.nat(), op: fc.constantFrom('delete', 'replace', 'negate', 'nudge', 'duplicate'), value, delta: fc.integer({ min: -300, max: 300 }) });
+
+  /** Every place in the tree: [container, key]. */
+  const places = (root: Json): Array<[Json, Key]> => {
+    const out: Array<[Json, Key]> = [];
+    const stack: Json[] = [root];
+    while (stack.length > 0) {
+      const v = stack.pop();
+      const keys: Key[] = Array.isArray(v) ? v.map((_: unknown, i: number) => i) : Object.keys(v);
+      for (const k of keys) {
+        out.push([v, k]);
+        if (typeof v[k] === 'object' && v[k] !== null) stack.push(v[k]);
+      }
+    }
+    return out;
+  };
+
+  const apply = (root: Json, m: { at: number; op: string; value: unknown; delta: number }) => {
+    const all = places(root);
+    if (all.length === 0) return;
+    const [parent, key] = all[m.at % all.length];
+    const old = parent[key];
+    switch (m.op) {
+      case 'delete':
+        if (Array.isArray(parent)) parent.splice(key as number, 1);
+        else delete parent[key];
+        break;
+      case 'replace':
+        parent[key] = m.value;
+        break;
+      case 'negate':
+        parent[key] = typeof old === 'number' ? -old : typeof old === 'string' ? '' : null;
+        break;
+      case 'nudge':
+        parent[key] = typeof old === 'number' ? old + m.delta : m.value;
+        break;
+      case 'duplicate':
+        if (Array.isArray(parent)) parent.push(JSON.parse(JSON.stringify(old ?? null)));
+        else parent[key] = JSON.parse(JSON.stringify(old ?? null));
+        break;
+    }
+  };
+
+  test('never throw; whatever validates boots and runs under every policy and mode', () => {
+    let valid = 0;
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (mutations) => {
+        const j = am65xJson();
+        for (const m of mutations) apply(j, m);
+        const r = parseTopology(JSON.stringify(j));
+        if (!r.ok) {
+          expect(r.issues.length).toBeGreaterThan(0);
+          expect(r.issues.length).toBeLessThanOrEqual(MAX_ISSUES);
+          for (const i of r.issues) expect(i.path.startsWith('$')).toBe(true);
+          return;
+        }
+        valid++;
+        // The result is canonical: it validates again to itself.
+        expect(ok(validateTopology(JSON.parse(JSON.stringify(r.topology))))).toStrictEqual(r.topology);
+        for (const settings of ALL_SETTINGS) {
+          const sys = System.boot(r.topology, settings);
+          // Operations may fail, but only with a CoreError.
+          const attempt = (fn: () => unknown) => {
+            try {
+              fn();
+            } catch (e) {
+              if (!(e instanceof CoreError)) throw e;
+            }
+          };
+          for (const dma of sys.dmas.keys()) {
+            attempt(() => sys.requestChannel(dma, 'tx', 3));
+            attempt(() => sys.requestChannel(dma, 'rx'));
+          }
+          for (const dev of sys.msiDevices.keys()) attempt(() => sys.allocIrq(dev, 'any'));
+          sys.routes();
+          sys.domains();
+        }
+      }),
+      { seed: 20240611, numRuns: 400 },
+    );
+    expect(valid).toBeGreaterThan(40);
+  }, 60_000);
+});

@@ -1,0 +1,63 @@
+import { visibleLength } from './style.js';
+
+/**
+ * Word-wraps one line to `width`, continuing with `indent` spaces. A word longer than the room
+ * stays whole on its own line: breaking an id or a number helps nobody.
+ */
+export const wrap = (line: string, width: number, indent = 4): string => {
+  if (visibleLength(line) <= width) return line;
+  const pad = ' '.repeat(indent);
+  const lead = /^ */.exec(line)![0];
+  const words = line.slice(lead.length).split(' ');
+  const out: string[] = [];
+  let cur = lead;
+  let curLen = lead.length;
+  let fresh = true;
+  for (const w of words) {
+    const len = visibleLength(w);
+    if (!fresh && curLen + 1 + len > width) {
+      out.push(cur);
+      cur = pad + w;
+      curLen = indent + len;
+    } else {
+      cur += fresh ? w : ` ${w}`;
+      curLen += fresh ? len : 1 + len;
+    }
+    fresh = false;
+  }
+  out.push(cur);
+  return out.join('\n');
+};
+
+/** Joins `parts` with `sep`, breaking lines only between parts (a route wraps between hops). */
+export const wrapParts = (head: string, parts: string[], sep: string, width: number, indent = 4): string => {
+  const lines: string[] = [];
+  let cur = head;
+  parts.forEach((part, i) => {
+    const piece = i === 0 ? part : `${sep}${part}`;
+    if (i > 0 && visibleLength(cur) + visibleLength(piece) > width) {
+      lines.push(cur + sep.trimEnd());
+      cur = ' '.repeat(indent) + part;
+    } else cur += piece;
+  });
+  lines.push(cur);
+  return lines.join('\n');
+};
+
+export const wrapAll = (text: string, width: number, indent = 4): string =>
+  text
+    .split('\n')
+    .map((l) => wrap(l, width, indent))
+    .join('\n');
+
+/** "0-1,3" from [0, 1, 3], as /proc and taskset write CPU lists. */
+export const cpuList = (cpus: number[]): string => {
+  const parts: string[] = [];
+  for (let i = 0; i < cpus.length; i++) {
+    let j = i;
+    while (j + 1 < cpus.length && cpus[j + 1] === cpus[j] + 1) j++;
+    parts.push(i === j ? `${cpus[i]}` : `${cpus[i]}-${cpus[j]}`);
+    i = j;
+  }
+  return parts.join(',');
+};
