@@ -61,6 +61,7 @@ try {
   const core = await runCoreBench();
   report('core.pairs_per_s', Math.round(core.pairsPerSecond), 'pairs/s');
   report('core.pairs_per_s_64x', Math.round(core.pairsPerSecond64x), 'pairs/s');
+  report('core.pairs_per_s_64x_same_live', Math.round(core.pairsPerSecond64xSameLive), 'pairs/s');
 } catch (e) {
   console.error(`bench: core benchmark unavailable: ${e.message}`);
 }

@@ -1,4 +1,5 @@
 import { BitmapPool } from './bitmap-pool.js';
+import { DenseMap } from './dense-map.js';
 
 export type IrqKind = 'msi' | 'vint-parent' | 'direct';
 
@@ -24,10 +25,11 @@ export interface IrqDesc {
 /** The virq number space and its descriptors (the kernel's irq_desc table). */
 export class IrqDescs {
   readonly pool: BitmapPool;
-  private readonly descs = new Map<number, IrqDesc>();
+  private readonly descs: DenseMap<IrqDesc>;
 
   constructor(first: number, count: number, readonly cpus: number) {
     this.pool = new BitmapPool('virq', 'linux', [{ start: first, count }]);
+    this.descs = new DenseMap(first, count);
   }
 
   get allCpus(): number {
@@ -65,7 +67,7 @@ export class IrqDescs {
   }
 
   all(): IrqDesc[] {
-    return [...this.descs.values()].sort((a, b) => a.virq - b.virq);
+    return this.descs.values();
   }
 
   /** The CPU an interrupt is delivered to: the lowest CPU of its (parent's) affinity. */

@@ -1,4 +1,5 @@
 import { BitmapPool } from './bitmap-pool.js';
+import { denseOver, type DenseMap } from './dense-map.js';
 import type { EventDesc, IntaDomain } from './domains/inta.js';
 import { CoreError } from './errors.js';
 import type { IrqDescs } from './irq-descs.js';
@@ -61,11 +62,13 @@ export interface MsiRecord {
 
 /** The ti_sci_inta_msi layer: allocates a child virq and an INTA event for (device, index). */
 export class MsiDomain {
-  private readonly byVirq = new Map<number, MsiRecord>();
+  private readonly byVirq: DenseMap<MsiRecord>;
   /** by hwirq, which is unique across devices (sci dev id << 16 | index) */
   private readonly byHwirq = new Map<number, MsiRecord>();
 
-  constructor(private readonly descs: IrqDescs) {}
+  constructor(private readonly descs: IrqDescs) {
+    this.byVirq = denseOver(descs.pool.ranges);
+  }
 
   alloc(device: MsiDevice, index: number, owner: string, userOwned: boolean, cpu = 'cpu0'): MsiRecord {
     device.checkIndex(index);
@@ -110,6 +113,6 @@ export class MsiDomain {
   }
 
   all(): MsiRecord[] {
-    return [...this.byVirq.values()].sort((a, b) => a.virq - b.virq);
+    return this.byVirq.values();
   }
 }

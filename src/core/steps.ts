@@ -31,6 +31,15 @@ export type StepName =
 
 export type Steps<T> = Generator<Step, T, void>;
 
+const STEP_NAMES: readonly StepName[] = [
+  'lock', 'wait-lock', 'unlock', 'find-free-bit', 'set-bit', 'take-vint', 'allocate-parent', 'add-vint', 'take-event',
+  'program-map', 'unprogram-map', 'release-event', 'clear-bit', 'remove-vint', 'dispose-parent', 'release-vint', 'unwind',
+];
+
+/** One shared, frozen step per name, for operations nobody is watching. */
+export const quietSteps = (op: string): Record<StepName, Step> =>
+  Object.fromEntries(STEP_NAMES.map((name) => [name, Object.freeze({ op, name })])) as Record<StepName, Step>;
+
 /** Acquire `lock` for `cpu`, yielding `wait-lock` for as long as another CPU holds it. */
 export function* acquire(lock: Lock, op: string, cpu: string): Steps<void> {
   yield { op, name: 'lock', detail: lock.name };

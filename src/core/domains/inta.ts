@@ -1,12 +1,16 @@
 import { BitmapPool } from '../bitmap-pool.js';
 import { and64, bitsOf64, clearBit64, EMPTY64, firstZero64, isEmpty64, setBit64, testBit64, type Bits64 } from '../bits64.js';
+import { denseOver, type DenseMap } from '../dense-map.js';
 import { CoreError } from '../errors.js';
 import type { Lock } from '../lock.js';
 import { translate, type Range, type Translation } from '../ranges.js';
-import { acquire, type Steps } from '../steps.js';
+import { acquire, quietSteps, type Step, type StepName, type Steps } from '../steps.js';
 import type { ParentDomain, ParentPath } from './domain.js';
 
 export const MAX_EVENTS_PER_VINT = 64;
+
+const QUIET_ALLOC = quietSteps('alloc');
+const QUIET_FREE = quietSteps('free');
 
 /** VINT register block offsets (per VINT at base + vint * 0x1000). */
 export const VINT_REGS = { ENABLE_SET: 0x0, ENABLE_CLR: 0x8, STATUS: 0x18, STATUS_MASKED: 0x20 } as const;
@@ -16,6 +20,8 @@ export type Policy = 'coalesced' | 'dedicated';
 
 export interface VintDesc {
   vint: number;
+  /** Position in vint_list. */
+  pos: number;
   intrInput: number;
   parentVirq: number;
   path: ParentPath;
@@ -61,8 +67,13 @@ export class IntaDomain {
   readonly eventPool: BitmapPool;
   /** vint_list, in the order VINTs were added (first fit walks it in this order). */
   readonly vints: VintDesc[] = [];
+  /**
+   * No VINT at a list position below this has a free bit, so first fit starts here: the same
+   * answer as upstream's walk from the head, without walking past full VINTs again and again.
+   */
+  private noFreeBelow = 0;
   private readonly byHwirq = new Map<number, EventDesc>();
-  private readonly byGlobal = new Map<number, EventDesc>();
+  private readonly byGlobal: DenseMap<EventDesc>;
 
   constructor(
     readonly id: string,
@@ -77,6 +88,7 @@ export class IntaDomain {
   ) {
     this.vintPool = new BitmapPool(`${id}.vint`, id, vintRanges.map((r) => ({ start: r.from, count: r.count })));
     this.eventPool = new BitmapPool(`${id}.global_event`, id, globalEvents);
+    this.byGlobal = denseOver(globalEvents);
   }
 
   event(hwirq: number): EventDesc | undefined {
@@ -93,38 +105,46 @@ export class IntaDomain {
 
   /** ti_sci_inta_alloc_irq + ti_sci_inta_alloc_event: one event for `hwirq`, demuxed to `virq`. */
   *allocSteps(hwirq: number, virq: number, owner: string, cpu: string, trace = true): Steps<EventDesc> {
-    // Step names cost nothing; their descriptions are formatted only for someone watching.
+    // Run alone and unwatched, the steps are shared constants and nothing is formatted.
     const op = trace ? `alloc ${hex(hwirq)}` : 'alloc';
-    const say = trace ? (f: () => string) => f() : () => undefined;
+    const step = (name: StepName, detail?: string): Step => (trace ? { op, name, detail } : QUIET_ALLOC[name]);
     if (this.byHwirq.has(hwirq)) throw new CoreError('EEXIST', `${this.id}: hwirq ${hex(hwirq)} already has an event`);
     yield* acquire(this.lock, op, cpu);
-    const undo: Array<() => void> = [];
+    // What this call took, for unwinding in reverse order.
+    let tookVint: number | undefined;
+    let parentVirq: number | undefined;
+    let added: VintDesc | undefined;
+    let v: VintDesc | undefined;
+    let bit = -1;
+    let bitSet = false;
     try {
-      yield { op, name: 'find-free-bit' };
-      let vint: VintDesc | undefined;
-      let bit = -1;
+      yield step('find-free-bit');
       if (this.policy === 'coalesced') {
-        for (const v of this.vints) {
-          bit = firstZero64(v.map);
+        const list = this.vints;
+        let i = this.noFreeBelow;
+        for (; i < list.length; i++) {
+          bit = firstZero64(list[i].map);
           if (bit >= 0) {
-            vint = v;
+            v = list[i];
             break;
           }
         }
+        this.noFreeBelow = i;
       }
-      if (vint === undefined) {
-        yield { op, name: 'take-vint' };
+      if (v === undefined) {
+        yield step('take-vint');
         const id = this.vintPool.alloc();
         if (id === undefined) throw this.vintPool.exhausted();
-        undo.push(() => this.vintPool.release(id));
+        tookVint = id;
 
         const intrInput = translate(this.vintRanges, id)!;
-        yield { op, name: 'allocate-parent', detail: say(() => `VINT ${id} -> ${this.parent.id} input ${intrInput}`) };
+        yield step('allocate-parent', trace ? `VINT ${id} -> ${this.parent.id} input ${intrInput}` : undefined);
         const parent = this.mapper.createMapping(this.parent, intrInput, `${this.id} VINT ${id}`, owner);
-        undo.push(() => this.mapper.disposeMapping(parent.virq));
+        parentVirq = parent.virq;
 
         const desc: VintDesc = {
           vint: id,
+          pos: this.vints.length,
           intrInput,
           parentVirq: parent.virq,
           path: parent.path,
@@ -133,34 +153,33 @@ export class IntaDomain {
           status: EMPTY64(),
           events: new Array<EventDesc | undefined>(MAX_EVENTS_PER_VINT).fill(undefined),
         };
-        yield { op, name: 'add-vint', detail: say(() => `VINT ${id}`) };
+        yield step('add-vint', trace ? `VINT ${id}` : undefined);
         this.vints.push(desc);
-        undo.push(() => this.vints.splice(this.vints.indexOf(desc), 1));
-        vint = desc;
+        added = v = desc;
         bit = firstZero64(desc.map);
       }
-      const v = vint;
-      const b = bit;
-      yield { op, name: 'set-bit', detail: say(() => `VINT ${v.vint} bit ${b}`) };
-      setBit64(v.map, b);
-      undo.push(() => clearBit64(v.map, b));
+      yield step('set-bit', trace ? `VINT ${v.vint} bit ${bit}` : undefined);
+      setBit64(v.map, bit);
+      bitSet = true;
 
-      yield { op, name: 'take-event' };
+      yield step('take-event');
       const globalEvent = this.eventPool.alloc();
       if (globalEvent === undefined) throw this.eventPool.exhausted();
-      undo.push(() => this.eventPool.release(globalEvent));
 
-      yield { op, name: 'program-map', detail: say(() => `${hex(hwirq)} -> event ${globalEvent} -> VINT ${v.vint} bit ${b}`) };
-      const ev: EventDesc = { hwirq, globalEvent, vint: v, bit: b, virq };
-      v.events[b] = ev;
-      setBit64(v.enable, b);
+      yield step('program-map', trace ? `${hex(hwirq)} -> event ${globalEvent} -> VINT ${v.vint} bit ${bit}` : undefined);
+      const ev: EventDesc = { hwirq, globalEvent, vint: v, bit, virq };
+      v.events[bit] = ev;
+      setBit64(v.enable, bit);
       this.byHwirq.set(hwirq, ev);
       this.byGlobal.set(globalEvent, ev);
       return ev;
     } catch (e) {
       // Upstream leaves a freshly taken VINT on the list when the event allocation fails; the
       // model unwinds it too, as the design requires that a failure leaves no trace.
-      for (let i = undo.length - 1; i >= 0; i--) undo[i]();
+      if (bitSet) this.clearMapBit(v!, bit);
+      if (added) this.removeVint(added);
+      if (parentVirq !== undefined) this.mapper.disposeMapping(parentVirq);
+      if (tookVint !== undefined) this.vintPool.release(tookVint);
       throw e;
     } finally {
       this.lock.release(cpu);
@@ -170,36 +189,48 @@ export class IntaDomain {
   /** ti_sci_inta_free_irq: releases the event; the last event of a VINT takes the VINT and parent. */
   *freeSteps(hwirq: number, cpu: string, trace = true): Steps<void> {
     const op = trace ? `free ${hex(hwirq)}` : 'free';
-    const say = trace ? (f: () => string) => f() : () => undefined;
+    const step = (name: StepName, detail?: string): Step => (trace ? { op, name, detail } : QUIET_FREE[name]);
     const ev = this.byHwirq.get(hwirq);
     if (ev === undefined) throw new CoreError('ENOENT', `${this.id}: hwirq ${hex(hwirq)} has no event`);
     yield* acquire(this.lock, op, cpu);
     try {
       const v = ev.vint;
-      yield { op, name: 'unprogram-map', detail: say(() => `event ${ev.globalEvent}`) };
+      yield step('unprogram-map', trace ? `event ${ev.globalEvent}` : undefined);
       this.byHwirq.delete(hwirq);
       this.byGlobal.delete(ev.globalEvent);
       v.events[ev.bit] = undefined;
       clearBit64(v.enable, ev.bit);
       clearBit64(v.status, ev.bit);
 
-      yield { op, name: 'release-event', detail: say(() => `event ${ev.globalEvent}`) };
+      yield step('release-event', trace ? `event ${ev.globalEvent}` : undefined);
       this.eventPool.release(ev.globalEvent);
 
-      yield { op, name: 'clear-bit', detail: say(() => `VINT ${v.vint} bit ${ev.bit}`) };
-      clearBit64(v.map, ev.bit);
+      yield step('clear-bit', trace ? `VINT ${v.vint} bit ${ev.bit}` : undefined);
+      this.clearMapBit(v, ev.bit);
 
       if (isEmpty64(v.map)) {
-        yield { op, name: 'remove-vint', detail: say(() => `VINT ${v.vint}`) };
-        this.vints.splice(this.vints.indexOf(v), 1);
-        yield { op, name: 'dispose-parent', detail: say(() => `virq ${v.parentVirq}`) };
+        yield step('remove-vint', trace ? `VINT ${v.vint}` : undefined);
+        this.removeVint(v);
+        yield step('dispose-parent', trace ? `virq ${v.parentVirq}` : undefined);
         this.mapper.disposeMapping(v.parentVirq);
-        yield { op, name: 'release-vint', detail: say(() => `VINT ${v.vint}`) };
+        yield step('release-vint', trace ? `VINT ${v.vint}` : undefined);
         this.vintPool.release(v.vint);
       }
     } finally {
       this.lock.release(cpu);
     }
+  }
+
+  private clearMapBit(v: VintDesc, bit: number): void {
+    clearBit64(v.map, bit);
+    if (v.pos < this.noFreeBelow) this.noFreeBelow = v.pos;
+  }
+
+  private removeVint(v: VintDesc): void {
+    const list = this.vints;
+    list.splice(v.pos, 1);
+    for (let j = v.pos; j < list.length; j++) list[j].pos = j;
+    if (v.pos < this.noFreeBelow) this.noFreeBelow = v.pos;
   }
 
   /** The source raised its event: the INTA sets the VINT status bit of the mapped event. */
