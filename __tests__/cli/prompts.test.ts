@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { askPrompts, isCancel, planPrompts, rebootLosses, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
+import { askPrompts, isCancel, planPrompts, rebootLosses, themeFor, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
+import { makeStyle, PLAIN } from '../../src/render/style.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/system.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import { runWords } from '../../src/commands/registry.js';
@@ -173,7 +174,7 @@ describe('planPrompts: re-boots ask first', () => {
     const [q] = plan(s, 'mode probe');
     expect(q).toEqual({
       type: 'confirm',
-      message: 're-boot with mode probe (discards 2 channels, 1 alloc-irq MSI, the counts of 2 virqs)?',
+      message: 're-boot with mode probe (discards 2 channels, 1 alloc-irq MSI, counts on 2 virqs)?',
       default: false,
     });
   });
@@ -248,5 +249,25 @@ describe('askPrompts', () => {
     expect(isCancel(Object.assign(new Error('x'), { name: 'CancelPromptError' }))).toBe(true);
     expect(isCancel(new Error('x'))).toBe(false);
     expect(isCancel('ExitPromptError')).toBe(false);
+  });
+});
+
+describe('themeFor', () => {
+  test('colour: inquirer keeps its own look', () => {
+    expect(themeFor(makeStyle(1))).toBeUndefined();
+  });
+
+  test('no colour and no Unicode: plain ASCII marks, styles that add nothing', () => {
+    const theme = themeFor(PLAIN)!;
+    expect(theme.prefix).toEqual({ idle: '?', done: '*' });
+    expect(theme.icon).toEqual({ cursor: '>' });
+    expect(theme.style.highlight('tx')).toBe('tx');
+    expect('keysHelpTip' in theme.style && theme.style.keysHelpTip()).toMatch(/^[\x20-\x7e]+$/);
+  });
+
+  test('no colour but Unicode: only the colours go', () => {
+    const theme = themeFor(makeStyle(0, 80, true))!;
+    expect(theme).not.toHaveProperty('prefix');
+    expect(theme.style.message('m')).toBe('m');
   });
 });

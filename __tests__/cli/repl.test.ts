@@ -264,4 +264,39 @@ describe('the REPL in a pseudo-terminal', () => {
     expect((await t.waitExit()).exitCode).toBe(0);
     expect(readFileSync(historyFile, 'utf8')).toBe('pools\nrequest-channel main_udmap tx 2\nexit\n');
   }, 20000);
+
+  test('--json, source relative to the current folder, and Ctrl-C inside a prompt', async () => {
+    const work = mkdtempSync(join(tmp, 'work-'));
+    writeFileSync(join(work, 'setup.msi'), 'request-channel main_udmap tx\nexit\npools\n');
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
+    Object.assign(env, { HOME: work, MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm' });
+    term = new Terminal(pty.spawn(process.execPath, [BIN, '--json'], { name: 'xterm', cols: 100, rows: 30, cwd: work, env }));
+    const t = term;
+    await t.waitFor(PROMPT);
+
+    // The script's exit ends the script, not the REPL; its lines are numbered in its own file.
+    t.type('source setup.msi\r');
+    const sourced = await t.waitFor(PROMPT);
+    expect(sourced).toContain('{"file":"setup.msi","line":1,"command":"request-channel main_udmap tx","ok":true');
+    expect(sourced).not.toContain('"pools"');
+
+    // Ctrl-C in a menu: back at the REPL prompt, nothing run.
+    t.type('request-channel\r');
+    await t.waitFor('DMA controller');
+    t.type('\x03');
+    expect(await t.waitFor(PROMPT)).toContain('cancelled; nothing done');
+
+    // A prompted command is reported in JSON as the whole command it became.
+    t.type('release-channel\r');
+    await t.waitFor('channel to release');
+    await t.waitFor('main_udmap:tx0');
+    t.type('\r');
+    const released = await t.waitFor(PROMPT);
+    expect(released).toMatch(/\{"file":"<repl>","line":\d+,"command":"release-channel main_udmap:tx0","ok":true,"data":\{"channels":\[\{"name":"main_udmap:tx0"/);
+
+    t.type('quit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+    expect(existsSync(join(work, '.msi_explorer_history'))).toBe(false);
+  }, 20000);
 });

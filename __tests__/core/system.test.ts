@@ -320,6 +320,17 @@ describe('dedicated + demand', () => {
 });
 
 describe('mode probe', () => {
+  test('a DMA left out of the boot list is never probed: not bound, ENODEV, nothing taken', () => {
+    for (const mode of ['demand', 'probe'] as const) {
+      const s = boot({ policy: 'coalesced', mode }, { ...am65x, boot: ['main_gpio0', 'cpts'] });
+      expect(s.bootLog[s.bootLog.length - 1]).toEqual({ device: 'main_udmap', ok: false, message: 'not probed: not in the boot list' });
+      const before = s.fingerprint();
+      expectFailure(s, () => s.requestChannel('main_udmap', 'tx', 2), 'ENODEV', "main_udmap: driver not bound: it is not in the topology's boot list");
+      expect(s.fingerprint()).toBe(before);
+      expect(used(s, 'main_udmap.tx_chan')).toBe(0);
+    }
+  });
+
   test('dedicated + probe: the DMA takes 128 outputs and cpts starves', () => {
     const s = boot(DEDICATED_PROBE);
     const entry = (id: string) => s.bootLog.find((e) => e.device === id)!;

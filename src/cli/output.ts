@@ -1,3 +1,5 @@
+import { writeSync } from 'node:fs';
+
 /**
  * Buffered stdout with stderr kept in order: stdout is flushed before anything goes to stderr,
  * so a terminal shows output and errors as they happened, while a long quiet run writes in
@@ -11,15 +13,45 @@ export interface Sink {
 
 const FLUSH_AT = 1 << 16;
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes all of `text` to a file descriptor before returning. A non-blocking pipe that is full
+ * (EAGAIN) is waited on, a millisecond at a time, so a slow reader (`| less`) holds the run back
+ * instead of the output piling up in memory; errors are thrown at once, so a closed pipe stops the
+ * run at the next write instead of after the whole script has run.
+ */
+const writeAll = (fd: number, text: string): void => {
+  const buf = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off, buf.length - off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+};
+
+/**
+ * The sink of the batch runner: synchronous writes to fds 1 and 2, so that `2>&1` keeps output
+ * and errors in order and a failing stdout is noticed at the write that failed.
+ */
 export const processSink = (): Sink => {
   let buf: string[] = [];
   let size = 0;
+  let errGone = false;
   const flush = () => {
     if (size === 0) return;
     const text = buf.join('');
     buf = [];
     size = 0;
-    process.stdout.write(text);
+    try {
+      writeAll(1, text);
+    } catch (e) {
+      stdoutFailed(e as NodeJS.ErrnoException);
+    }
   };
   return {
     out(text) {
@@ -29,7 +61,12 @@ export const processSink = (): Sink => {
     },
     err(text) {
       flush();
-      process.stderr.write(text);
+      if (errGone) return;
+      try {
+        writeAll(2, text);
+      } catch {
+        errGone = true;
+      }
     },
     flush,
   };
@@ -41,6 +78,17 @@ export const EXIT_OUTPUT_FAILED = 1;
 const describe = (e: NodeJS.ErrnoException): string =>
   e.code === 'ENOSPC' ? 'no space left on device' : e.code === 'EIO' ? 'input/output error' : (e.code ?? e.message.split('\n')[0]);
 
+/** A closed stdout ends the program quietly; any other failure is said once (see below). */
+const stdoutFailed = (e: NodeJS.ErrnoException): never => {
+  if (e.code === 'EPIPE') process.exit(0);
+  try {
+    writeSync(2, `msi-explorer: cannot write to stdout: ${describe(e)}\n`);
+  } catch {
+    // stderr is gone too
+  }
+  process.exit(EXIT_OUTPUT_FAILED);
+};
+
 let installed = false;
 
 /**
@@ -49,20 +97,12 @@ let installed = false;
  * - any other stdout error (`> /dev/full`) is said once on stderr, status 1;
  * - stderr errors are ignored: there is nowhere left to report them, and the exit status still
  *   tells whether the commands did what they should.
- * Errors from synchronous writes (files, pipes on Linux) come through the same 'error' events.
+ * This covers process.stdout (help, the REPL); the batch sink writes to the fds directly.
  */
 export const exitQuietlyOnEpipe = (): void => {
   if (installed) return;
   installed = true;
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    try {
-      process.stderr.write(`msi-explorer: cannot write to stdout: ${describe(e)}\n`);
-    } catch {
-      // stderr is gone too
-    }
-    process.exit(EXIT_OUTPUT_FAILED);
-  });
+  process.stdout.on('error', stdoutFailed);
   process.stderr.on('error', () => {
     // Nothing to do: see above.
   });

@@ -1,4 +1,4 @@
-import { fstatSync } from 'node:fs';
+import { fstatSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { Mode } from '../core/dma.js';
@@ -72,6 +72,15 @@ const stdinIsPiped = (): boolean => {
   }
 };
 
+/** The real path of a file just read, for `source` loop detection; the path itself if that fails. */
+const realPath = (abs: string): string => {
+  try {
+    return realpathSync(abs);
+  } catch {
+    return abs;
+  }
+};
+
 export const main = async (argv: string[]): Promise<number> => {
   exitQuietlyOnEpipe();
   const program = buildProgram();
@@ -120,7 +129,7 @@ export const main = async (argv: string[]): Promise<number> => {
     const read = readTextFile(path, 'script');
     if (!read.ok) return fail(read.message);
     const abs = resolve(cwd, path);
-    queue.push({ name: path, text: read.text, dir: dirname(abs), real: abs });
+    queue.push({ name: path, text: read.text, dir: dirname(abs), real: realPath(abs) });
   }
   if (opts.exec.length > 0) queue.push({ name: '-e', text: opts.exec.flatMap(splitExec).join('\n'), dir: cwd });
   const wantsStdin = queue.includes('stdin') || queue.length === 0 || stdinIsPiped();
@@ -134,10 +143,14 @@ export const main = async (argv: string[]): Promise<number> => {
 
   const sink = processSink();
   const runner = new BatchRunner(session, { json: Boolean(opts.json), quiet: Boolean(opts.quiet), bail: Boolean(opts.bail), style, errStyle, sink });
-  for (const item of queue) {
-    if (runner.stopped) break;
-    runner.run(item === 'stdin' ? stdinScript! : item);
+  try {
+    for (const item of queue) {
+      if (runner.stopped) break;
+      runner.run(item === 'stdin' ? stdinScript! : item);
+    }
+  } finally {
+    // Even when a bug of ours stops the run, what the commands before it printed is not lost.
+    sink.flush();
   }
-  sink.flush();
   return runner.failures > 0 ? EXIT.FAILED : EXIT.OK;
 };

@@ -218,7 +218,7 @@ export const rebootLosses = (session: Session): { losses: string[]; peaks: boole
   const losses: string[] = [];
   if (channels > 0) losses.push(plural(channels, 'channel'));
   if (msis > 0) losses.push(plural(msis, 'alloc-irq MSI'));
-  if (fired > 0) losses.push(`the counts of ${plural(fired, 'virq')}`);
+  if (fired > 0) losses.push(`counts on ${plural(fired, 'virq')}`);
   if (sys.unmapped > fresh.unmapped) losses.push(plural(sys.unmapped - fresh.unmapped, 'dropped event'));
   if (masked > 0) losses.push(plural(masked, 'masked virq'));
   if (moved > 0) losses.push(plural(moved, 'affinity setting'));
@@ -304,24 +304,27 @@ export const askPrompts = async (questions: Question[], words: string[], prompte
   return out;
 };
 
-/** Inquirer's theme for this terminal: plain ASCII and no colour when the style has neither. */
-const themeFor = (style: Style) => {
+/** Inquirer's theme for this terminal: no colour when the style has none, and plain ASCII when it has no Unicode. */
+export const themeFor = (style: Style) => {
   if (style.color) return undefined;
   const plain = (s: string) => s;
+  const colourless = {
+    answer: plain,
+    message: plain,
+    error: (s: string) => `> ${s}`,
+    defaultAnswer: (s: string) => `(${s})`,
+    help: plain,
+    highlight: plain,
+    key: (s: string) => `<${s}>`,
+    description: plain,
+    disabled: plain,
+  };
+  if (style.unicode) return { style: colourless };
   return {
-    prefix: style.unicode ? undefined : { idle: '?', done: '>' },
-    icon: style.unicode ? undefined : { cursor: '>' },
-    style: {
-      answer: plain,
-      message: plain,
-      error: (s: string) => `> ${s}`,
-      defaultAnswer: (s: string) => `(${s})`,
-      help: plain,
-      highlight: plain,
-      key: (s: string) => `<${s}>`,
-      description: plain,
-      disabled: plain,
-    },
+    prefix: { idle: '?', done: '*' },
+    icon: { cursor: '>' },
+    // The default tip draws arrows and a return symbol.
+    style: { ...colourless, keysHelpTip: () => 'up/down: move, enter: choose, ctrl-c: cancel' },
   };
 };
 

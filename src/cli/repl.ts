@@ -76,7 +76,6 @@ class LineEditor {
       history: [...this.history],
       historySize: HISTORY_MAX,
       prompt: this.prompt,
-      tabSize: 4,
     });
     rl.on('line', (line) => this.push(line));
     rl.on('history', (h) => {
@@ -176,7 +175,9 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   };
   output.on('resize', onResize);
 
-  const editor = new LineEditor({ input, output, terminal }, replCompleter(session), new History(historyPath()));
+  // The banner and the prompt are for the person at the keyboard, not for a file stdout goes to.
+  const chrome: NodeJS.WriteStream = output.isTTY ? output : process.stderr;
+  const editor = new LineEditor({ input, output: chrome, terminal }, replCompleter(session), new History(historyPath()));
   let prompter: Prompter | undefined;
   let lineNo = 0;
 
@@ -208,7 +209,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
 
   /** Runs one line; true when the REPL should end. */
   const handle = async (line: string): Promise<boolean> => {
-    const command = line.trim();
+    let command = line.trim();
     if (command === '') return false;
     lineNo++;
     let words: string[];
@@ -236,10 +237,13 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
         editor.open();
       }
       if (!answered) {
-        output.write(`${style.c.dim('cancelled; nothing done')}\n`);
+        chrome.write(`${style.c.dim('cancelled; nothing done')}\n`);
         return false;
       }
-      if (answered.length !== words.length) output.write(`${style.c.dim(`${style.unicode ? '→' : '->'} ${answered.map(quoteWord).join(' ')}`)}\n`);
+      if (answered.length !== words.length) {
+        command = answered.map(quoteWord).join(' ');
+        chrome.write(`${style.c.dim(`${style.unicode ? '→' : '->'} ${command}`)}\n`);
+      }
       words = answered;
     }
 
@@ -253,11 +257,11 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
 
   const { topology } = session;
   const { policy, mode } = session.settings;
-  output.write(`msi-explorer ${VERSION}: ${topology.name}, policy ${policy}, mode ${mode}; ${style.c.bold('help')} lists the verbs\n`);
+  chrome.write(`msi-explorer ${VERSION}: ${topology.name}, policy ${policy}, mode ${mode}; ${style.c.bold('help')} lists the verbs\n`);
 
   // Without a terminal (stdout redirected) the line discipline turns Ctrl-C into SIGINT.
   const onSigint = () => {
-    output.write('\n');
+    chrome.write('\n');
     editor.reprompt();
   };
   if (!terminal) process.on('SIGINT', onSigint);
@@ -267,7 +271,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
     for (;;) {
       const line = await editor.next(promptText(session, style));
       if (line === null) {
-        if (terminal) output.write('\n');
+        if (chrome.isTTY) chrome.write('\n');
         break;
       }
       if (await handle(line)) break;

@@ -30,7 +30,8 @@ export class DmaController {
   private readonly channels = new Map<string, Channel>();
   /** Probe-time MSIs by ring, in mode probe. */
   private readonly probeMsis = new Map<number, MsiRecord>();
-  private boundState: { ok: true } | { ok: false; error: CoreError } = { ok: true };
+  /** A driver is bound only once its probe has run and succeeded. */
+  private boundState: { state: 'unprobed' } | { state: 'bound' } | { state: 'failed'; error: CoreError } = { state: 'unprobed' };
 
   constructor(
     readonly id: string,
@@ -58,7 +59,7 @@ export class DmaController {
   }
 
   get bound(): boolean {
-    return this.boundState.ok;
+    return this.boundState.state === 'bound';
   }
 
   ringOf(dir: Direction, n: number): number {
@@ -67,7 +68,10 @@ export class DmaController {
 
   /** Driver probe. In mode probe: every ring's MSI, all or nothing. Returns the MSIs taken. */
   probe(): MsiRecord[] {
-    if (this.mode !== 'probe') return [];
+    if (this.mode !== 'probe') {
+      this.boundState = { state: 'bound' };
+      return [];
+    }
     const taken: MsiRecord[] = [];
     try {
       for (const dir of ['tx', 'rx'] as const) {
@@ -80,18 +84,21 @@ export class DmaController {
       for (let i = taken.length - 1; i >= 0; i--) this.msi.free(taken[i]);
       if (e instanceof CoreError) {
         const msg = `${e.message}, at MSI ${taken.length + 1} of ${this.spec.tx.count + this.spec.rx.count}; the ${taken.length} allocated before were freed`;
-        this.boundState = { ok: false, error: new CoreError(e.code, msg, e.pool) };
-        throw this.boundState.error;
+        const error = new CoreError(e.code, msg, e.pool);
+        this.boundState = { state: 'failed', error };
+        throw error;
       }
       throw e;
     }
     for (const rec of taken) this.probeMsis.set(rec.index, rec);
+    this.boundState = { state: 'bound' };
     return taken;
   }
 
   /** Requests the lowest free channels, all or nothing. */
   request(dir: Direction, count: number): Channel[] {
-    if (!this.boundState.ok) {
+    if (this.boundState.state === 'unprobed') throw new CoreError('ENODEV', `${this.id}: driver not bound: it is not in the topology's boot list`);
+    if (this.boundState.state === 'failed') {
       throw new CoreError('ENODEV', `${this.id}: driver not bound: its probe failed with ${this.boundState.error.code} (see boot)`);
     }
     const granted: Channel[] = [];

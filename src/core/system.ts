@@ -166,6 +166,14 @@ export class System {
         log({ device: id, ok: false, message: `probe failed: ${e.code}: ${e.message}`, error: { code: e.code, message: e.message, pool: e.pool } });
       }
     }
+    this.logUnprobed(log);
+  }
+
+  private logUnprobed(log: (e: BootEntry) => void): void {
+    const listed = new Set(this.topology.boot);
+    for (const id of [...this.dmas.keys(), ...this.clients.keys()]) {
+      if (!listed.has(id)) log({ device: id, ok: false, message: 'not probed: not in the boot list' });
+    }
   }
 
   private describeDmaProbe(dma: DmaController, taken: MsiRecord[]): string {

@@ -1,0 +1,450 @@
+/**
+ * The command-line contract (DESIGN.md section 4), through the built binary: exit codes 0/1/2,
+ * one compiler-style line per error on stderr, --bail, -q, -e, --json, --version, a closed
+ * stdout, narrow and dumb terminals, colour switches, and bad script and topology files.
+ */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { MAX_ERRORS, MAX_LINE, MAX_SOURCE_DEPTH } from '../../src/cli/batch.js';
+import { ANSI, ROOT, STACK_FRAME, runBin, runShell } from './harness.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'msi-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+/** Writes a file under the temporary folder and returns its path relative to the repo root (the child's cwd). */
+const file = (name: string, content: string | Buffer): string => {
+  const path = join(tmp, name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, content);
+  return relative(ROOT, path);
+};
+
+const ERROR_LINE = /^[^:]+:\d+: (?:[a-z-]+: )?E[A-Z]+: .+$/;
+
+describe('exit codes and error lines', () => {
+  test('a clean script: exit 0, nothing on stderr', () => {
+    const r = runBin([], { input: 'request-channel main_udmap tx 2\nexpect-pool main_udmap.tx_chan used=2\npools\n' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('main_udmap:tx1');
+  });
+
+  test('failures: exit 1, one compiler-style line each, with the verb and code; the run goes on', () => {
+    const input = [
+      'bogus',
+      'request-chanel main_udmap tx',
+      'alloc-irq ringacc',
+      'alloc-irq ringacc -1',
+      'alloc-irq ringacc 99999999999999999999',
+      'alloc-irq ringacc NaN',
+      'alloc-irq nosuch 1',
+      'release-channel main_udmap:tx99',
+      'expect-pool nosuch used=1',
+      'alloc-irq "ringacc 1',
+      'alloc-irq ring\u0007acc 1',
+      '# a comment, then a blank line',
+      '',
+      'expect-error ENOENT alloc-irq nosuch 1',
+      'expect-pool main_udmap.tx_chan used=0',
+    ].join('\n');
+    const r = runBin([], { input });
+    expect(r.status).toBe(1);
+    expect(r.errLines).toEqual([
+      "<stdin>:1: EUSAGE: unknown verb 'bogus'; try help",
+      "<stdin>:2: EUSAGE: unknown verb 'request-chanel' (did you mean request-channel?)",
+      '<stdin>:3: alloc-irq: EUSAGE: missing <index>; usage: alloc-irq <device> <index|any>',
+      "<stdin>:4: alloc-irq: EINVAL: index must not be negative, got '-1'",
+      "<stdin>:5: alloc-irq: EINVAL: index '99999999999999999999' is too large",
+      "<stdin>:6: alloc-irq: EUSAGE: index: expected a number, got 'NaN'",
+      "<stdin>:7: alloc-irq: ENOENT: unknown MSI device 'nosuch' (have: ringacc)",
+      '<stdin>:8: release-channel: EINVAL: main_udmap: tx channel 99 out of range (0-63)',
+      "<stdin>:9: expect-pool: ENOENT: unknown pool 'nosuch'",
+      '<stdin>:10: EUSAGE: unterminated " quote',
+      '<stdin>:11: EUSAGE: control character U+0007 at column 15',
+    ]);
+  });
+
+  test('ENOSPC names the pool and its usage', () => {
+    const r = runBin(['-q'], { input: 'policy dedicated\nrequest-channel main_udmap tx 64\nrequest-channel main_udmap rx 64\nexpect-pool intr_main_navss.out used=65\n' });
+    expect(r.status).toBe(1);
+    expect(r.errLines).toEqual([
+      '<stdin>:3: request-channel: ENOSPC: intr_main_navss.out exhausted (128/128 used), at channel 64 of 64; the 63 granted before were released',
+    ]);
+  });
+
+  test('expect-error turns the expected failure into success: exit 0', () => {
+    const r = runBin(['-e', 'expect-error ENOSPC request-channel main_udmap tx 65; expect-pool main_udmap.tx_chan used=0']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+
+  test.each([
+    [['--bogus'], "msi-explorer: unknown option '--bogus'"],
+    [['--bial'], "msi-explorer: unknown option '--bial' (Did you mean --bail?)"],
+    [['--policy', 'bogus'], "msi-explorer: option '--policy <policy>' argument 'bogus' is invalid. Allowed choices are coalesced, dedicated."],
+    [['--mode', 'later'], "msi-explorer: option '--mode <mode>' argument 'later' is invalid. Allowed choices are demand, probe."],
+    [['--color', 'sometimes'], "msi-explorer: option '--color <when>' argument 'sometimes' is invalid. Allowed choices are auto, always, never."],
+    [['-e'], "msi-explorer: option '-e, --exec <commands>' argument missing"],
+    [['-t', 'nosuch'], "msi-explorer: unknown topology 'nosuch' (built in: am65x; or give a .json file)"],
+    [['-t', 'missing.json'], 'msi-explorer: missing.json: cannot read topology file: no such file'],
+    [['missing.msi'], 'msi-explorer: missing.msi: cannot read script: no such file'],
+    [['fixtures'], 'msi-explorer: fixtures: is a directory, not a script'],
+    [['-t', 'fixtures/topologies'], 'msi-explorer: fixtures/topologies: is a directory, not a topology file'],
+  ])('usage error %j: exit 2, one line, nothing run', (args, line) => {
+    // With a command to run, so that "nothing run" means something (-e alone is the error itself).
+    const r = runBin(args[0] === '-e' ? [...args] : [...args, '-e', 'pools']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.errLines).toEqual([line]);
+  });
+
+  test('an unreadable script is refused before anything runs, even after good ones', () => {
+    const good = file('good.msi', 'request-channel main_udmap tx\n');
+    const r = runBin([good, 'missing.msi']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+  });
+
+  test('--version prints package.json version; --help exits 0', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const v = runBin(['--version']);
+    expect(v.status).toBe(0);
+    expect(v.stdout.trim()).toBe(pkg.version);
+    const h = runBin(['--help']);
+    expect(h.status).toBe(0);
+    expect(h.stdout).toMatch(/^Usage: msi-explorer/);
+    expect(h.stdout).toMatch(/Exit status: 0 .* 1 .* 2 usage error/);
+  });
+});
+
+describe('--bail, -q, -e', () => {
+  test('--bail stops at the first failure', () => {
+    const r = runBin(['--bail', '-q'], { input: 'request-channel main_udmap tx\nbogus\nalloc-irq nosuch 1\npools\n' });
+    expect(r.status).toBe(1);
+    expect(r.errLines).toEqual(["<stdin>:2: EUSAGE: unknown verb 'bogus'; try help"]);
+    expect(r.stdout).toBe('');
+  });
+
+  test('without --bail the same script runs to the end', () => {
+    const r = runBin(['-q'], { input: 'request-channel main_udmap tx\nbogus\nalloc-irq nosuch 1\npools\n' });
+    expect(r.status).toBe(1);
+    expect(r.errLines).toHaveLength(2);
+    expect(r.stdout).toMatch(/^POOL/);
+  });
+
+  test('--bail stops the scripts that follow too', () => {
+    const a = file('bail-a.msi', 'bogus\n');
+    const b = file('bail-b.msi', 'pools\n');
+    const r = runBin(['--bail', a, b]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.errLines).toEqual([`${a}:1: EUSAGE: unknown verb 'bogus'; try help`]);
+  });
+
+  test('-q prints only errors and the output of show commands', () => {
+    const r = runBin(['-q'], { input: 'request-channel main_udmap tx\nalloc-irq ringacc any\nfire-ring 0\nbogus\nexpect-pool virq used=10\nroutes ringacc\n' });
+    expect(r.status).toBe(1);
+    expect(r.errLines).toEqual(["<stdin>:4: EUSAGE: unknown verb 'bogus'; try help"]);
+    // Only the routes table: no channel, allocation, fire trace or expectation output.
+    expect(r.outLines[0]).toMatch(/^VIRQ/);
+    expect(r.stdout).not.toMatch(/channel main_udmap|virq \d+:|expected|event 16384 ->/);
+    const loud = runBin([], { input: 'request-channel main_udmap tx\n' });
+    expect(loud.stdout).toContain('main_udmap:tx0');
+  });
+
+  test('-e: ";" separates, quotes protect it, "#" comments to the end, repeatable; lines are numbered per command', () => {
+    const r = runBin(['-q', '-e', 'alloc-irq "ring;acc" 1; pools # comment; bogus', '-e', "expect-error ENOENT alloc-irq 'ring;acc' 1;;bogus2"]);
+    expect(r.status).toBe(1);
+    expect(r.errLines).toEqual(["-e:1: alloc-irq: ENOENT: unknown MSI device 'ring;acc' (have: ringacc)", "-e:5: EUSAGE: unknown verb 'bogus2'; try help"]);
+    expect(r.stdout).toMatch(/^POOL/);
+  });
+
+  test('-e with an unterminated quote is one error', () => {
+    const r = runBin(['-e', "alloc-irq 'ringacc any; pools"]);
+    expect(r.status).toBe(1);
+    expect(r.errLines).toEqual(["-e:1: EUSAGE: unterminated ' quote"]);
+    expect(r.stdout).toBe('');
+  });
+
+  test('scripts, then -e, then stdin with `-`; one session throughout', () => {
+    const s = file('order.msi', 'request-channel main_udmap tx\n');
+    const r = runBin(['-q', s, '-', '-e', 'expect-pool main_udmap.tx_chan used=1'], { input: 'expect-pool main_udmap.tx_chan used=1\n' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('--json', () => {
+  test('one object per command with the contract fields; ENOSPC carries the pool', () => {
+    const input = 'request-channel main_udmap tx 2\n\n# comment\npools\nbogus\npolicy dedicated\nrequest-channel main_udmap tx 64\nrequest-channel main_udmap rx 64\nroutes\n';
+    const r = runBin(['--json'], { input });
+    expect(r.status).toBe(1);
+    const objects = r.outLines.map((l) => JSON.parse(l));
+    expect(objects.map((o) => [o.line, o.command, o.ok])).toEqual([
+      [1, 'request-channel main_udmap tx 2', true],
+      [4, 'pools', true],
+      [5, 'bogus', false],
+      [6, 'policy dedicated', true],
+      [7, 'request-channel main_udmap tx 64', true],
+      [8, 'request-channel main_udmap rx 64', false],
+      [9, 'routes', true],
+    ]);
+    expect(objects[0].data.routes[0]).toMatchObject({ virq: 71, device: 'ringacc', index: 0, globalEvent: 16384, vint: 0, vintBit: 0 });
+    for (const k of ['virq', 'device', 'index', 'hwirq', 'globalEvent', 'vint', 'vintBit', 'intrInput', 'intrOutput', 'gicSpi', 'parentVirq', 'count']) {
+      expect(objects[6].data.routes[0]).toHaveProperty(k);
+    }
+    for (const p of objects[1].data.pools) expect(Object.keys(p).sort()).toEqual(['free', 'id', 'owner', 'peak', 'total', 'used']);
+    expect(objects[2].error).toEqual({ code: 'EUSAGE', message: "unknown verb 'bogus'; try help" });
+    expect(objects[5].error).toEqual({
+      code: 'ENOSPC',
+      message: 'intr_main_navss.out exhausted (128/128 used), at channel 64 of 64; the 63 granted before were released',
+      pool: 'intr_main_navss.out',
+    });
+    // Errors still go to stderr, one line each.
+    expect(r.errLines).toEqual(["<stdin>:5: EUSAGE: unknown verb 'bogus'; try help", expect.stringMatching(/^<stdin>:8: request-channel: ENOSPC: /)]);
+  });
+
+  test('a line the tokenizer refuses is still one object, with its raw command', () => {
+    const r = runBin(['--json', '-e', 'alloc-irq "x']);
+    expect(r.outLines.map((l) => JSON.parse(l))).toEqual([{ file: '-e', line: 1, command: 'alloc-irq "x', ok: false, error: { code: 'EUSAGE', message: 'unterminated " quote' } }]);
+  });
+
+  test('source is one object; its lines follow under their own file name', () => {
+    const inner = file('json/inner.msi', 'pools\nbogus\n');
+    const outer = file('json/outer.msi', 'source inner.msi\nsource nope.msi\n');
+    const r = runBin(['--json', outer]);
+    const objects = r.outLines.map((l) => JSON.parse(l));
+    expect(objects.map((o) => [o.file, o.line, o.ok])).toEqual([
+      [outer, 1, true],
+      [inner, 1, true],
+      [inner, 2, false],
+      [outer, 2, false],
+    ]);
+    expect(objects[3].error.code).toBe('ENOENT');
+  });
+});
+
+describe('scripts: files, CRLF, BOM, source', () => {
+  test('CRLF line ends and a UTF-8 BOM are accepted, in a file and on stdin', () => {
+    const text = '\ufeffrequest-channel main_udmap tx\r\nexpect-pool main_udmap.tx_chan used=1\r\nbogus\r\n';
+    const f = file('crlf.msi', text);
+    for (const r of [runBin([f]), runBin([], { input: text })]) {
+      expect(r.status).toBe(1);
+      expect(r.errLines).toHaveLength(1);
+      expect(r.errLines[0]).toMatch(/:3: EUSAGE: unknown verb 'bogus'; try help$/);
+    }
+  });
+
+  test('source: relative to the including file; loops, depth, missing files and directories are one error each', () => {
+    const common = file('src/lib/common.msi', 'request-channel main_udmap tx\n');
+    file('src/main.msi', 'source lib/common.msi\nexpect-pool main_udmap.tx_chan used=1\n');
+    const loopA = file('src/loop-a.msi', 'source loop-b.msi\n');
+    const loopB = file('src/loop-b.msi', 'source loop-a.msi\n');
+    const self = file('src/self.msi', 'pools\nsource self.msi\n');
+    const holes = file('src/holes.msi', 'source nope.msi\nsource lib\nsource /dev/zero\nexpect-pool virq used=7\n');
+    for (let i = 0; i <= MAX_SOURCE_DEPTH + 2; i++) file(`src/deep/d${i}.msi`, `source d${i + 1}.msi\n`);
+
+    const ok = runBin(['-q', join(relative(ROOT, tmp), 'src/main.msi')]);
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(common).toContain('common.msi');
+
+    const loop = runBin([loopA]);
+    expect(loop.status).toBe(1);
+    expect(loop.errLines).toEqual([`${loopB}:1: source: EINVAL: source loop: ${loopA} -> ${loopB} -> ${loopA}`]);
+
+    const s = runBin(['-q', self]);
+    expect(s.errLines).toEqual([`${self}:2: source: EINVAL: source loop: ${self} -> ${self}`]);
+
+    const h = runBin(['-q', holes]);
+    const dir = relative(ROOT, join(tmp, 'src'));
+    expect(h.status).toBe(1);
+    expect(h.errLines).toEqual([
+      `${holes}:1: source: ENOENT: ${dir}/nope.msi: cannot read script: no such file`,
+      `${holes}:2: source: EINVAL: ${dir}/lib: is a directory, not a script`,
+      `${holes}:3: source: EINVAL: /dev/zero: not a text script (NUL byte at offset 0)`,
+    ]);
+
+    const deep = runBin([join(dir, 'deep/d0.msi')]);
+    expect(deep.status).toBe(1);
+    expect(deep.errLines).toEqual([`${dir}/deep/d${MAX_SOURCE_DEPTH}.msi:1: source: EINVAL: ${dir}/deep/d${MAX_SOURCE_DEPTH + 1}.msi: source nested deeper than ${MAX_SOURCE_DEPTH} scripts`]);
+  });
+
+  test('a symlinked script is found through its link; a loop through a link is still a loop', () => {
+    const target = file('links/real.msi', 'source alias.msi\n');
+    symlinkSync(join(tmp, 'links/real.msi'), join(tmp, 'links/alias.msi'));
+    const r = runBin([target]);
+    expect(r.status).toBe(1);
+    expect(r.errLines).toHaveLength(1);
+    expect(r.errLines[0]).toMatch(/source: EINVAL: source loop: /);
+  });
+
+  test('an unreadable script (permissions) is a usage error, when the OS enforces them', () => {
+    const f = file('secret.msi', 'pools\n');
+    chmodSync(join(tmp, 'secret.msi'), 0o000);
+    const r = runBin([f]);
+    chmodSync(join(tmp, 'secret.msi'), 0o600);
+    // root reads anything; then the script simply runs.
+    if (r.status === 2) expect(r.errLines).toEqual([`msi-explorer: ${f}: cannot read script: permission denied`]);
+    else expect(r.status).toBe(0);
+  });
+
+  test('binary input: a NUL byte refuses the whole script; invalid UTF-8 is refused line by line', () => {
+    const nul = runBin([], { input: Buffer.from('pools\nfoo\u0000bar\n') });
+    expect(nul.status).toBe(2);
+    expect(nul.stdout).toBe('');
+    expect(nul.errLines).toEqual(['msi-explorer: <stdin>: not a text script (NUL byte at offset 9)']);
+    const latin1 = runBin(['-q'], { input: Buffer.concat([Buffer.from('alloc-irq caf'), Buffer.from([0xe9]), Buffer.from(' 1\npools\n')]) });
+    expect(latin1.status).toBe(1);
+    expect(latin1.errLines).toEqual(['<stdin>:1: EUSAGE: invalid UTF-8 at column 14 (read as U+FFFD)']);
+    expect(latin1.stdout).toMatch(/^POOL/);
+  });
+
+  test('a 1 MiB line is one error; the next line still runs', () => {
+    const long = `alloc-irq ringacc ${'9'.repeat(1 << 20)}`;
+    const r = runBin(['-q'], { input: `${long}\nexpect-pool virq used=7\n` });
+    expect(r.status).toBe(1);
+    expect(r.errLines).toEqual([`<stdin>:1: EUSAGE: line too long (${long.length} characters, at most ${MAX_LINE})`]);
+  });
+
+  test(`thousands of bad lines: ${MAX_ERRORS} error lines and one closing line`, () => {
+    const r = runBin([], { input: 'nonsense\n'.repeat(20_000) });
+    expect(r.status).toBe(1);
+    expect(r.errLines).toHaveLength(MAX_ERRORS + 1);
+    expect(r.errLines[MAX_ERRORS]).toBe(`msi-explorer: too many errors: stopped at <stdin>:${MAX_ERRORS + 1} after ${MAX_ERRORS} failed commands`);
+  });
+
+  test('endless or binary streams are refused, not buffered forever', () => {
+    const zero = runShell('msi < /dev/zero');
+    expect(zero.status).toBe(2);
+    expect(zero.stderr).toBe('msi-explorer: <stdin>: not a text script (NUL byte at offset 0)\n');
+    const yes = runShell('yes pools | msi');
+    expect(yes.status).toBe(2);
+    expect(yes.stderr).toBe('msi-explorer: <stdin>: more than 16777216 bytes is too large for a script (at most 16777216)\n');
+    const dev = runBin(['/dev/urandom']);
+    expect(dev.status).toBe(2);
+    expect(dev.errLines).toHaveLength(1);
+    expect(dev.errLines[0]).toMatch(/^msi-explorer: \/dev\/urandom: not a text script \(NUL byte at offset \d+\)$/);
+  });
+});
+
+describe('output: closed stdout, full disk, narrow and dumb terminals, colour', () => {
+  test('a closed stdout (| head -1) ends quietly with status 0', () => {
+    const many = Array.from({ length: 300 }, () => 'topology').join('; ');
+    const r = runShell(`{ msi -e '${many}'; echo "status=$?" >&2; } | head -1`);
+    expect(r.stdout).toMatch(/^am65x: /);
+    expect(r.outLines).toHaveLength(1);
+    expect(r.stderr).toBe('status=0\n');
+  });
+
+  test('2>&1 keeps output and errors in the order they happened', () => {
+    const r = runShell(`msi -e 'pools; bogus; help alloc-irq; alloc-irq nosuch 1' 2>&1`);
+    expect(r.status).toBe(1);
+    const at = (re: RegExp) => r.outLines.findIndex((l) => re.test(l));
+    const order = [at(/^POOL/), at(/^-e:2: EUSAGE/), at(/^usage: alloc-irq/), at(/^-e:4: alloc-irq: ENOENT/)];
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+  });
+
+  test('a failing stdout (> /dev/full) is one line and status 1, no stack', () => {
+    if (!existsSync('/dev/full')) return;
+    const r = runShell('msi -e "topology; pools" > /dev/full');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('msi-explorer: cannot write to stdout: no space left on device\n');
+  });
+
+  test('TERM=dumb and COLUMNS=40: no escapes; tables fit in 40 columns', () => {
+    const env = { TERM: 'dumb', COLUMNS: '40', NO_COLOR: undefined };
+    const r = runBin(['-q'], { input: 'request-channel main_udmap tx 3\npools\nroutes\nbogus\n', env });
+    expect(r.status).toBe(1);
+    expect(r.stdout + r.stderr).not.toMatch(ANSI);
+    expect(r.outLines.length).toBeGreaterThan(10);
+    for (const l of r.outLines) expect(l.length).toBeLessThanOrEqual(40);
+    const all = runBin([], { input: 'help\ndomains\ntopology\ninterrupts\nfire-ring 0\nboot\n', env });
+    expect(all.status).toBe(0);
+    expect(all.stdout).not.toMatch(ANSI);
+    expect(all.stdout).not.toMatch(/[\u2500-\u259f]/); // no box drawing or block glyphs
+  });
+
+  test.each([
+    ['NO_COLOR, auto (piped)', [], { NO_COLOR: '1' }, false],
+    ['no NO_COLOR, auto (piped)', [], { NO_COLOR: undefined }, false],
+    ['--color never', ['--color', 'never'], { NO_COLOR: undefined }, false],
+    ['--color always', ['--color', 'always'], { NO_COLOR: undefined }, true],
+    ['--color always beats NO_COLOR', ['--color', 'always'], { NO_COLOR: '1' }, true],
+    ['FORCE_COLOR=1 when piped', [], { FORCE_COLOR: '1', NO_COLOR: undefined }, true],
+    ['FORCE_COLOR=0 beats --color always', ['--color', 'always'], { FORCE_COLOR: '0' }, false],
+  ] as const)('%s', (_name, args, env, coloured) => {
+    const r = runBin([...args], { input: 'request-channel main_udmap tx\npolicy dedicated\npolicy\nbogus\n', env: { ...env } });
+    expect(r.status).toBe(1);
+    expect(ANSI.test(r.stdout)).toBe(coloured);
+    expect(ANSI.test(r.stderr)).toBe(coloured);
+    // Coloured or not, an error is one line with the same words.
+    expect(r.stderr.replace(/\x1b\[[0-9;]*m/g, '')).toBe("<stdin>:4: EUSAGE: unknown verb 'bogus'; try help\n"); // eslint-disable-line no-control-regex
+  });
+});
+
+describe('topology files', () => {
+  const small8 = JSON.parse(readFileSync(join(ROOT, 'fixtures/topologies/small8.json'), 'utf8'));
+  const variant = (name: string, edit: (t: typeof small8) => void): string => {
+    const t = JSON.parse(JSON.stringify(small8));
+    edit(t);
+    return file(`topo/${name}.json`, JSON.stringify(t, null, 2));
+  };
+
+  test('a good file runs', () => {
+    const r = runBin(['-t', 'fixtures/topologies/small8.json', '-q', '-e', 'request-channel udma tx 8; expect-pool udma.tx_chan used=8']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  test.each([
+    ['malformed JSON', () => file('topo/bad.json', '{"name": "x",\n  "cpus": 2,\n}'), ['$: invalid JSON at 3:1: expected a property name in double quotes, got \'}\'']],
+    ['empty file', () => file('topo/empty.json', ''), ['$: invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got end of input']],
+    ['missing field', () => variant('nogic', (t) => delete t.gic), ['$.gic: required field is missing: expected an object']],
+    ['overlapping ranges', () => variant('overlap', (t) => t.intrs[0].ranges.push({ from: 4, to: 200, count: 2 })), ['$.intrs[0].ranges[1]: outputs 4-5 overlap outputs 0-7 at $.intrs[0].ranges[0]']],
+    ['an empty range', () => variant('empty', (t) => (t.intrs[0].ranges[0].count = 0)), ['$.intrs[0].ranges[0].count: expected an integer 1-65536, got 0']],
+    ['past 16 bits', () => variant('wide', (t) => (t.intas[0].globalEvents[0].start = 65500)), ['$.intas[0].globalEvents[0].count: start 65500 + count 256 - 1 = 65755 passes 65535: global events are 16-bit numbers']],
+    ['a parent cycle', () => variant('cycle', (t) => (t.intrs[0].parent = 'intr0')), ['$.intrs[0].parent: parent cycle: intr0 -> intr0; every INTR must lead to the GIC']],
+    ['a duplicate id', () => variant('dup', (t) => (t.dmas[0].id = 'ringacc')), [/^\$\.dmas\[0\]\.id: duplicate id 'ringacc': already used by an MSI device at \$\.msiDevices\[0\]\.id$/, /^\$\.boot\[1\]: /]],
+    ['__proto__', () => file('topo/proto.json', readFileSync(join(ROOT, 'fixtures/topologies/small8.json'), 'utf8').replace('"name"', '"__proto__": {"polluted": true}, "name"')), [/^\$\.__proto__: forbidden key '__proto__'/]],
+  ])('%s: exit 2, the file and the JSON path on each line, nothing run', (_name, make, issues) => {
+    const path = make();
+    const r = runBin(['-t', path, '-e', 'pools']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    expect(r.errLines).toHaveLength(issues.length);
+    r.errLines.forEach((l, i) => {
+      const prefix = `msi-explorer: ${path}: `;
+      expect(l.startsWith(prefix)).toBe(true);
+      const want = issues[i];
+      if (typeof want === 'string') expect(l.slice(prefix.length)).toBe(want);
+      else expect(l.slice(prefix.length)).toMatch(want);
+    });
+  });
+
+  test('a file with many problems: one line per issue, each naming the file', () => {
+    const path = variant('many', (t) => {
+      t.cpus = 0;
+      t.intrs[0].inputs = -1;
+      t.dmas[0].tx.count = 'eight';
+    });
+    const r = runBin(['-t', path]);
+    expect(r.status).toBe(2);
+    expect(r.errLines.length).toBeGreaterThanOrEqual(3);
+    for (const l of r.errLines) expect(l).toMatch(new RegExp(`^msi-explorer: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\$[^ ]*: `));
+  });
+});
+
+describe('no stack trace reaches a user', () => {
+  test('none of the above paths prints one; errors are single lines', () => {
+    const inputs = ['bogus', '\u0000', 'alloc-irq ringacc any\nfree-irq 71\nfree-irq 71', `source ${'x'.repeat(5000)}`, 'help help help'];
+    for (const input of inputs) {
+      const r = runBin([], { input });
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+      for (const l of r.errLines) expect(l).toMatch(r.status === 2 ? /^msi-explorer: / : ERROR_LINE);
+    }
+  });
+});
