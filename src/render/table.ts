@@ -1,5 +1,10 @@
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type TableType from 'cli-table3';
 import { visibleLength, type Style } from './style.js';
+
+// Loaded on the first table, not at start-up: many runs print none.
+let TableCtor: typeof TableType | undefined;
+const Table = (): typeof TableType => (TableCtor ??= createRequire(import.meta.url)('cli-table3') as typeof TableType);
 
 export type Align = 'left' | 'right';
 
@@ -21,7 +26,7 @@ const NO_BORDERS = {
 const MIN_WRAP = 16;
 
 const render = (style: Style, columns: Column[], rows: string[][], lastWidth?: number): string => {
-  const t = new Table({
+  const t = new (Table())({
     head: columns.map((col) => style.c.bold(col.head)),
     chars: NO_BORDERS,
     // An empty style keeps cli-table3 from colouring heads and borders on its own.
