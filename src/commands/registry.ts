@@ -47,29 +47,50 @@ export const findCommand = (name: string): CommandSpec | undefined => byName.get
 export const MAX_WORDS = 64;
 
 /** Resolves a verb and checks the number of words against its declared arguments. */
+interface Arity {
+  min: number;
+  max: number;
+  rest: boolean;
+}
+
+/** Each verb's word counts, worked out once from its declared arguments. */
+const arity = new Map<CommandSpec, Arity>(
+  COMMANDS.map((c) => {
+    const rest = c.args.some((a) => a.rest);
+    return [c, { min: c.args.filter((a) => !a.optional && !a.rest).length, max: rest ? MAX_WORDS : c.args.length, rest }];
+  }),
+);
+
 export const resolve = (words: string[]): CommandSpec => {
-  const [verb, ...args] = words;
+  const verb = words[0];
   const spec = byName.get(verb);
   if (!spec) {
     const near = nearest(verb, byName.keys());
     throw new CoreError('EUSAGE', `unknown verb ${shown(verb)}${near ? ` (did you mean ${near}?)` : '; try help'}`);
   }
-  const min = spec.args.filter((a) => !a.optional && !a.rest).length;
-  const max = spec.args.some((a) => a.rest) ? MAX_WORDS : spec.args.length;
-  if (args.length < min) {
-    const missing = spec.args.slice(args.length).filter((a) => !a.optional && !a.rest).map((a) => `<${a.name}>`);
+  const { min, max, rest } = arity.get(spec)!;
+  const given = words.length - 1;
+  if (given < min) {
+    const missing = spec.args.slice(given).filter((a) => !a.optional && !a.rest).map((a) => `<${a.name}>`);
     throw new CoreError('EUSAGE', `missing ${missing.join(' ')}; usage: ${spec.usage}`);
   }
-  if (spec.args.some((a) => a.rest) && args.length < spec.args.length) {
+  if (rest && given < spec.args.length) {
     throw new CoreError('EUSAGE', `missing <${spec.args[spec.args.length - 1].name}>; usage: ${spec.usage}`);
   }
-  if (args.length > max) throw new CoreError('EUSAGE', `too many arguments (${args.length}, at most ${max}); usage: ${spec.usage}`);
+  if (given > max) throw new CoreError('EUSAGE', `too many arguments (${given}, at most ${max}); usage: ${spec.usage}`);
   return spec;
 };
 
 /** Runs one command given as words. Never throws for a user's mistake: that is a failed Result. */
+const contexts = new WeakMap<Session, CommandContext>();
+const contextOf = (session: Session): CommandContext => {
+  let ctx = contexts.get(session);
+  if (!ctx) contexts.set(session, (ctx = { session, run: (w) => runWords(session, w) }));
+  return ctx;
+};
+
 export const runWords = (session: Session, words: string[]): Result => {
-  const ctx: CommandContext = { session, run: (w) => runWords(session, w) };
+  const ctx = contextOf(session);
   try {
     if (words.length === 0) throw new CoreError('EUSAGE', 'missing command');
     if (words.length > MAX_WORDS) throw new CoreError('EUSAGE', `too many words (${words.length}, at most ${MAX_WORDS})`);

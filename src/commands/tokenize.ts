@@ -13,6 +13,9 @@ const refused = (code: number): string | undefined => {
   return undefined;
 };
 
+const PLAIN = /^[\t\x20\x21\x24-\x26\x28-\x7e]*$/;
+const SPACES = /[ \t]+/;
+
 const u = (code: number): string => `U+${code.toString(16).padStart(4, '0').toUpperCase()}`;
 
 /**
@@ -21,6 +24,13 @@ const u = (code: number): string => `U+${code.toString(16).padStart(4, '0').toUp
  * are refused rather than guessed at; what follows a comment's `#` is not looked at.
  */
 export const tokenize = (line: string): string[] => {
+  // Nearly every line is printable ASCII with no quote and no '#': plain whitespace splitting.
+  if (PLAIN.test(line)) {
+    const words = line.split(SPACES);
+    if (words[0] === '') words.shift();
+    if (words.length > 0 && words[words.length - 1] === '') words.pop();
+    return words;
+  }
   const words: string[] = [];
   let word = '';
   let inWord = false;

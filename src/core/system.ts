@@ -382,8 +382,19 @@ export class System {
       throw new CoreError('EINVAL', `${why}; the INTA cannot steer one event (set the affinity of parent virq ${v.parentVirq} ${move})`);
     }
     desc.affinity = cpus.reduce((m, c) => m | (1 << c), 0);
-    const moved = desc.kind === 'vint-parent' ? this.descs.all().filter((d) => d.parentVirq === virq).map((d) => d.virq) : [];
+    const moved: number[] = [];
+    if (desc.kind === 'vint-parent') for (const e of this.vintOfParent(virq)!.v.events) if (e) moved.push(e.virq);
+    moved.sort((x, y) => x - y);
     return { virq, cpus: cpusOf(desc.affinity), moved };
+  }
+
+  /** The INTA and VINT whose chained handler runs on parent virq `virq`. */
+  private vintOfParent(virq: number): { inta: IntaDomain; v: VintDesc } | undefined {
+    for (const inta of this.intas.values()) {
+      const v = inta.vints.find((x) => x.parentVirq === virq);
+      if (v) return { inta, v };
+    }
+    return undefined;
   }
 
   setMasked(virq: number, masked: boolean): MaskResult {
@@ -395,8 +406,9 @@ export class System {
     let delivered: DemuxedEvent[] = [];
     if (!masked) {
       // A level VINT line with a pending, now enabled bit fires at once.
-      const inta = rec?.device.inta ?? [...this.intas.values()].find((i) => i.vints.some((v) => v.parentVirq === virq));
-      const v = rec ? rec.event.vint : inta?.vints.find((x) => x.parentVirq === virq);
+      const found = rec ? { inta: rec.device.inta, v: rec.event.vint } : this.vintOfParent(virq);
+      const inta = found?.inta;
+      const v = found?.v;
       if (inta && v && !this.descs.get(v.parentVirq)!.masked && (v.status[0] & v.enable[0] || v.status[1] & v.enable[1])) {
         delivered = this.deliver(inta, v, undefined, 1);
       }
