@@ -308,6 +308,17 @@ describe('width', () => {
     expect(t).toContain('  71  ringacc 0     16384       0.0    0>1   33      72  10000  main_udmap:tx0');
   });
 
+  test('at 40 columns the domain tree and the re-boot lines wrap, keeping the rails', () => {
+    const narrow = makeStyle(0, 40);
+    const s = busy();
+    const tree = text(['domains'], narrow, s);
+    expect(longest(tree)).toBeLessThanOrEqual(40);
+    // a wrapped item continues under the same rails it started on
+    expect(lines(tree)).toContain('|  |          index 0 (hwirq 0xbb0000)');
+    expect(lines(tree)).toContain('|  |          -> virq 71, main_udmap:tx0');
+    for (const cmd of ['policy dedicated', 'boot']) expect(longest(text([cmd], narrow, fresh()))).toBeLessThanOrEqual(40);
+  });
+
   test('at 40 columns routes fall back to one record per route', () => {
     const s = busy();
     const routes = s.system.routes();

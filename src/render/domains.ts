@@ -1,5 +1,6 @@
 import type { DomainNode } from '../core/types.js';
-import type { Style } from './style.js';
+import { visibleLength, type Style } from './style.js';
+import { wrap } from './wrap.js';
 
 /** How many allocations a domain lists before it summarises the rest. */
 export const TREE_ITEMS = 8;
@@ -8,12 +9,18 @@ export const TREE_ITEMS = 8;
 export const renderDomains = (style: Style, root: DomainNode): string => {
   const g = style.unicode ? { tee: '├─ ', last: '└─ ', pipe: '│  ', none: '   ' } : { tee: '|- ', last: '`- ', pipe: '|  ', none: '   ' };
   const lines: string[] = [];
+  // A line too long for the width continues under its own text, the tree's rails kept.
+  const put = (first: string, rest: string, text: string) => {
+    const room = Math.max(12, style.width - visibleLength(rest) - 2);
+    const [head, ...more] = wrap(text, room, 0).split('\n');
+    lines.push(first + head, ...more.map((m) => `${rest}  ${m}`));
+  };
   const walk = (node: DomainNode, prefix: string, branch: string, childPrefix: string) => {
     const count = node.allocated.length;
-    lines.push(`${prefix}${branch}${style.c.bold(node.id)}  ${node.name}  ${style.c.dim(`(${count} allocated)`)}`);
     const inner = prefix + childPrefix;
     const bodyPrefix = inner + (node.children.length > 0 ? g.pipe : g.none);
-    for (const item of node.allocated.slice(0, TREE_ITEMS)) lines.push(`${bodyPrefix}  ${item}`);
+    put(prefix + branch, bodyPrefix, `${style.c.bold(node.id)}  ${node.name}  ${style.c.dim(`(${count} allocated)`)}`);
+    for (const item of node.allocated.slice(0, TREE_ITEMS)) put(`${bodyPrefix}  `, bodyPrefix, item);
     if (count > TREE_ITEMS) lines.push(`${bodyPrefix}  ${style.c.dim(`... and ${count - TREE_ITEMS} more`)}`);
     node.children.forEach((child, i) => {
       const last = i === node.children.length - 1;

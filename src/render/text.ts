@@ -65,9 +65,9 @@ export const renderText = (style: Style, o: Output): string => {
     case 'topology':
       return renderTopology(style, o.topology, o.pools);
     case 'settings':
-      return o.changed ? `re-booted with ${settingsLine(o.settings)}\n${renderBoot(style, o.boot)}` : settingsLine(o.settings);
+      return o.changed ? `${wrap(`re-booted with ${settingsLine(o.settings)}`, style.width)}\n${renderBoot(style, o.boot)}` : settingsLine(o.settings);
     case 'boot':
-      return `boot with ${settingsLine(o.settings)}\n${renderBoot(style, o.boot)}`;
+      return `${wrap(`boot with ${settingsLine(o.settings)}`, style.width)}\n${renderBoot(style, o.boot)}`;
     case 'expected':
       return style.c.dim(wrap(o.message, style.width));
     case 'help':
