@@ -1,8 +1,7 @@
-import { ERR_CODES } from '../core/errors.js';
 import { COMMANDS, findCommand } from '../commands/registry.js';
+import { fixedChoices } from '../commands/choices.js';
 import type { Session } from '../commands/session.js';
 import type { ArgSpec } from '../commands/spec.js';
-import { MODES, POLICIES } from '../commands/verbs/settings.js';
 
 /**
  * Tab completion for the REPL, driven by the ArgSpec kinds of the verb being typed: the same
@@ -82,15 +81,11 @@ const EXPECTATIONS = ['used=', 'free=', 'total=', 'peak='];
 /** Candidates for one argument, before filtering by the fragment. */
 const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragment: string, opts: CompleteOptions): string[] => {
   const sys = session.system;
+  const fixed = fixedChoices(session, arg.kind);
+  if (fixed) return fixed;
   switch (arg.kind) {
-    case 'dma':
-      return [...sys.dmas.keys()];
-    case 'dir':
-      return ['tx', 'rx'];
     case 'channel':
       return [...sys.channels().map((c) => c.name), 'all'];
-    case 'msi-device':
-      return [...sys.msiDevices.keys()];
     case 'index': {
       // free-irq <device> <index>: the indices of that device that alloc-irq took.
       if (before[0] === 'free-irq') {
@@ -107,30 +102,21 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
       return [...userVirqs(session).map(String), ...sys.msiDevices.keys()];
     case 'ring':
       return liveRings(session);
-    case 'pool':
-      return sys.allPools().map((p) => p.id);
     case 'expectation': {
       const given = new Set(before.map((w) => w.replace(/=.*$/, '=')));
       return EXPECTATIONS.filter((e) => !given.has(e));
     }
-    case 'policy':
-      return [...POLICIES];
-    case 'mode':
-      return [...MODES];
     case 'cpus': {
       const n = sys.topology.cpus;
       return [...Array.from({ length: n }, (_, i) => `${i}`), ...(n > 1 ? [`0-${n - 1}`] : [])];
     }
-    case 'code':
-      return [...ERR_CODES];
     case 'verb':
       return verbNames();
     case 'device':
       return deviceIds(session);
     case 'file':
       return fileCandidates(fragment, opts.files);
-    case 'count':
-    case 'command':
+    default:
       return [];
   }
 };

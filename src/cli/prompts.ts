@@ -2,6 +2,7 @@ import { CoreError, ERR_CODES } from '../core/errors.js';
 import { System } from '../core/system.js';
 import { parseCpuList } from '../commands/args.js';
 import { findCommand } from '../commands/registry.js';
+import { fixedChoices } from '../commands/choices.js';
 import type { Session } from '../commands/session.js';
 import type { ArgKind, ArgSpec, CommandSpec } from '../commands/spec.js';
 import { tokenize } from '../commands/tokenize.js';
@@ -52,23 +53,7 @@ const wordsOf = (what: string) => (v: string): true | string => {
 };
 
 /** The fixed menu of an argument, when it has one; a typed word outside it is left for the command to refuse. */
-const closedChoices = (session: Session, arg: ArgSpec): string[] | undefined => {
-  const sys = session.system;
-  switch (arg.kind) {
-    case 'dma':
-      return [...sys.dmas.keys()];
-    case 'dir':
-      return ['tx', 'rx'];
-    case 'msi-device':
-      return [...sys.msiDevices.keys()];
-    case 'pool':
-      return sys.allPools().map((p) => p.id);
-    case 'code':
-      return [...ERR_CODES];
-    default:
-      return undefined;
-  }
-};
+const closedChoices = (session: Session, arg: ArgSpec): string[] | undefined => fixedChoices(session, arg.kind);
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
