@@ -7,6 +7,7 @@ import type { DomainNode } from '../../src/core/types.js';
 import { TREE_ITEMS } from '../../src/render/domains.js';
 import { makeStyle, visibleLength, type Style } from '../../src/render/style.js';
 import { renderError, renderText } from '../../src/render/text.js';
+import { wrapParts } from '../../src/render/wrap.js';
 
 const PLAIN80 = makeStyle(0, 80);
 const WIDE = makeStyle(0, 200);
@@ -306,6 +307,14 @@ describe('width', () => {
     expect(t).toHaveLength(1 + s.system.routes().length);
     expect(t[0]).toBe('VIRQ  SOURCE        EVENT  VINT.BIT   INTR  SPI  PARENT  COUNT  OWNER');
     expect(t).toContain('  71  ringacc 0     16384       0.0    0>1   33      72  10000  main_udmap:tx0');
+  });
+
+  test('a route line that breaks keeps the trailing arrow within the width', () => {
+    // 'xxxxxxxxxx -> yyyyyyyyyy' fits 26, but not with the ' ->' the line would end on
+    const parts = ['x'.repeat(10), 'y'.repeat(10), 'z'.repeat(4)];
+    const text = wrapParts('', parts, ' -> ', 26);
+    expect(text.split('\n')).toEqual(['xxxxxxxxxx ->', '    yyyyyyyyyy -> zzzz']);
+    expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThanOrEqual(26);
   });
 
   test('at 40 columns the domain tree and the re-boot lines wrap, keeping the rails', () => {

@@ -33,9 +33,12 @@ export const wrap = (line: string, width: number, indent = 4): string => {
 export const wrapParts = (head: string, parts: string[], sep: string, width: number, indent = 4): string => {
   const lines: string[] = [];
   let cur = head;
+  const tail = sep.trimEnd().length;
   parts.forEach((part, i) => {
     const piece = i === 0 ? part : `${sep}${part}`;
-    if (i > 0 && visibleLength(cur) + visibleLength(piece) > width) {
+    // A line that goes on ends with the separator, so it needs room for that too.
+    const need = visibleLength(piece) + (i < parts.length - 1 ? tail : 0);
+    if (i > 0 && visibleLength(cur) + need > width) {
       lines.push(cur + sep.trimEnd());
       cur = ' '.repeat(indent) + part;
     } else cur += piece;
