@@ -102,10 +102,10 @@ const collect = <T>(steps: Steps<T>): { names: StepName[]; value?: T; error?: Co
 
 const alloc = (r: Rig, index: number, cpu = 'cpu0'): EventDesc => runAlone(r.inta.allocSteps(hw(index), 1000 + index, 'test', cpu));
 
-const NEW_VINT: StepName[] = ['lock', 'find-free-bit', 'take-vint', 'allocate-parent', 'add-vint', 'set-bit', 'take-event', 'program-map'];
-const SHARED_VINT: StepName[] = ['lock', 'find-free-bit', 'set-bit', 'take-event', 'program-map'];
-const FREE_SHARED: StepName[] = ['lock', 'unprogram-map', 'release-event', 'clear-bit'];
-const FREE_LAST: StepName[] = [...FREE_SHARED, 'remove-vint', 'dispose-parent', 'release-vint'];
+const NEW_VINT: StepName[] = ['lock', 'find-free-bit', 'take-vint', 'allocate-parent', 'add-vint', 'set-bit', 'take-event', 'program-map', 'unlock'];
+const SHARED_VINT: StepName[] = ['lock', 'find-free-bit', 'set-bit', 'take-event', 'program-map', 'unlock'];
+const FREE_SHARED: StepName[] = ['lock', 'unprogram-map', 'release-event', 'clear-bit', 'unlock'];
+const FREE_LAST: StepName[] = ['lock', 'unprogram-map', 'release-event', 'clear-bit', 'remove-vint', 'dispose-parent', 'release-vint', 'unlock'];
 
 describe('IntaDomain step sequences', () => {
   test('the first event opens a VINT; the next shares it', () => {
@@ -148,6 +148,7 @@ describe('IntaDomain step sequences', () => {
       'alloc 0x70005: set-bit (VINT 0 bit 0)',
       'alloc 0x70005: take-event',
       'alloc 0x70005: program-map (0x70005 -> event 100 -> VINT 0 bit 0)',
+      'alloc 0x70005: unlock (inta.vint_mutex)',
     ]);
   });
 
@@ -228,6 +229,56 @@ describe('IntaDomain step sequences', () => {
   });
 });
 
+describe('an operation abandoned part-way (a scheduler calling return())', () => {
+  test('an alloc abandoned before any step leaves no trace and frees the lock', () => {
+    for (const shared of [false, true]) {
+      // abandon at every step in turn: after 1, 2, ... steps
+      for (let k = 1; k <= (shared ? SHARED_VINT : NEW_VINT).length; k++) {
+        const r = rig();
+        if (shared) alloc(r, 0);
+        const peaks = r.peaks();
+        const before = r.print();
+        const g = r.inta.allocSteps(hw(9), 1009, 'test', 'cpu0');
+        for (let i = 0; i < k; i++) g.next();
+        const result = g.return(undefined as never);
+        expect(result.done).toBe(true);
+        expect(r.inta.lock.holder()).toBeUndefined();
+        if (k < (shared ? SHARED_VINT : NEW_VINT).length) {
+          // short of the last step the event is not there and nothing it took is held
+          expect(r.print(peaks)).toBe(before);
+        } else {
+          // abandoned at 'unlock': the allocation was complete and stays
+          expect(r.inta.event(hw(9))).toMatchObject({ hwirq: hw(9), virq: 1009 });
+        }
+      }
+    }
+  });
+
+  test('a free abandoned at any step is finished: the state is the freed one', () => {
+    for (const last of [true, false]) {
+      const steps = last ? FREE_LAST : FREE_SHARED;
+      // the state a complete free leaves
+      const ref = rig();
+      if (!last) alloc(ref, 1);
+      alloc(ref, 0);
+      runAlone(ref.inta.freeSteps(hw(0), 'cpu0'));
+      const freed = ref.print(new Map());
+      for (let k = 1; k <= steps.length; k++) {
+        const r = rig();
+        if (!last) alloc(r, 1);
+        alloc(r, 0);
+        const allocated = r.print(new Map());
+        const g = r.inta.freeSteps(hw(0), 'cpu0');
+        for (let i = 0; i < k; i++) g.next();
+        g.return(undefined);
+        expect(r.inta.lock.holder()).toBeUndefined();
+        // abandoned at 'lock', before it held the lock, the free never began
+        expect(r.print(new Map())).toBe(k === 1 ? allocated : freed);
+      }
+    }
+  });
+});
+
 describe('the INTA lock', () => {
   test('a second CPU waits for the lock until the first operation finishes', () => {
     const r = rig();
@@ -250,7 +301,7 @@ describe('the INTA lock', () => {
     expect(r.inta.lock.holder()).toBeUndefined();
     const rest: StepName[] = [];
     for (let s = b.next(); !s.done; s = b.next()) rest.push(s.value.name);
-    expect(rest).toEqual(['find-free-bit', 'set-bit', 'take-event', 'program-map']);
+    expect(rest).toEqual(['find-free-bit', 'set-bit', 'take-event', 'program-map', 'unlock']);
     expect(trace).toEqual([
       'cpu0 lock',
       'cpu0 find-free-bit',
@@ -266,6 +317,8 @@ describe('the INTA lock', () => {
       'cpu0 take-event',
       'cpu1 wait-lock',
       'cpu0 program-map',
+      'cpu1 wait-lock',
+      'cpu0 unlock',
       'cpu1 wait-lock',
       'cpu0 done',
     ]);
@@ -291,7 +344,7 @@ describe('the INTA lock', () => {
     const names: StepName[] = [];
     let s = g.next();
     for (; !s.done; s = g.next()) names.push(s.value.name);
-    expect(names).toEqual(['find-free-bit', 'take-vint', 'allocate-parent', 'add-vint', 'set-bit', 'take-event', 'program-map']);
+    expect(names).toEqual(['find-free-bit', 'take-vint', 'allocate-parent', 'add-vint', 'set-bit', 'take-event', 'program-map', 'unlock']);
     expect(s.value).toMatchObject({ vint: { vint: 0, parentVirq: 100 }, bit: 0 });
     expect(r.inta.vints).toHaveLength(1);
   });

@@ -12,6 +12,9 @@ export const MAX_EVENTS_PER_VINT = 64;
 const QUIET_ALLOC = quietSteps('alloc');
 const QUIET_FREE = quietSteps('free');
 
+/** A free, in order; the last three only when the VINT's last event goes. */
+const FREE_STAGES: readonly StepName[] = ['unprogram-map', 'release-event', 'clear-bit', 'remove-vint', 'dispose-parent', 'release-vint'];
+
 /** VINT register block offsets (per VINT at base + vint * 0x1000). */
 export const VINT_REGS = { ENABLE_SET: 0x0, ENABLE_CLR: 0x8, STATUS: 0x18, STATUS_MASKED: 0x20 } as const;
 
@@ -103,7 +106,11 @@ export class IntaDomain {
     return this.base + vint * 0x1000 + VINT_REGS[reg];
   }
 
-  /** ti_sci_inta_alloc_irq + ti_sci_inta_alloc_event: one event for `hwirq`, demuxed to `virq`. */
+  /**
+   * ti_sci_inta_alloc_irq + ti_sci_inta_alloc_event: one event for `hwirq`, demuxed to `virq`.
+   * However the operation ends short of done (an error, or a scheduler abandoning it with
+   * return()), everything it took is given back in reverse order before the lock is released.
+   */
   *allocSteps(hwirq: number, virq: number, owner: string, cpu: string, trace = true): Steps<EventDesc> {
     // Run alone and unwatched, the steps are shared constants and nothing is formatted.
     const op = trace ? `alloc ${hex(hwirq)}` : 'alloc';
@@ -117,6 +124,8 @@ export class IntaDomain {
     let v: VintDesc | undefined;
     let bit = -1;
     let bitSet = false;
+    let globalEvent: number | undefined;
+    let done = false;
     try {
       yield step('find-free-bit');
       if (this.policy === 'coalesced') {
@@ -163,7 +172,7 @@ export class IntaDomain {
       bitSet = true;
 
       yield step('take-event');
-      const globalEvent = this.eventPool.alloc();
+      globalEvent = this.eventPool.alloc();
       if (globalEvent === undefined) throw this.eventPool.exhausted();
 
       yield step('program-map', trace ? `${hex(hwirq)} -> event ${globalEvent} -> VINT ${v.vint} bit ${bit}` : undefined);
@@ -172,52 +181,92 @@ export class IntaDomain {
       setBit64(v.enable, bit);
       this.byHwirq.set(hwirq, ev);
       this.byGlobal.set(globalEvent, ev);
+      done = true;
+      yield step('unlock', this.lock.name);
       return ev;
-    } catch (e) {
-      // Upstream leaves a freshly taken VINT on the list when the event allocation fails; the
-      // model unwinds it too, as the design requires that a failure leaves no trace.
-      if (bitSet) this.clearMapBit(v!, bit);
-      if (added) this.removeVint(added);
-      if (parentVirq !== undefined) this.mapper.disposeMapping(parentVirq);
-      if (tookVint !== undefined) this.vintPool.release(tookVint);
-      throw e;
     } finally {
+      if (!done) {
+        // Upstream leaves a freshly taken VINT on the list when the event allocation fails; the
+        // model unwinds it too, as the design requires that a failure leaves no trace.
+        if (globalEvent !== undefined) this.eventPool.release(globalEvent);
+        if (bitSet) this.clearMapBit(v!, bit);
+        if (added) this.removeVint(added);
+        if (parentVirq !== undefined) this.mapper.disposeMapping(parentVirq);
+        if (tookVint !== undefined) this.vintPool.release(tookVint);
+      }
       this.lock.release(cpu);
     }
   }
 
-  /** ti_sci_inta_free_irq: releases the event; the last event of a VINT takes the VINT and parent. */
+  /**
+   * ti_sci_inta_free_irq: releases the event; the last event of a VINT takes the VINT and its
+   * parent with it. An abandoned free is finished rather than undone: once its event is out of
+   * the map, the only consistent state is the freed one.
+   */
   *freeSteps(hwirq: number, cpu: string, trace = true): Steps<void> {
     const op = trace ? `free ${hex(hwirq)}` : 'free';
-    const step = (name: StepName, detail?: string): Step => (trace ? { op, name, detail } : QUIET_FREE[name]);
     const ev = this.byHwirq.get(hwirq);
     if (ev === undefined) throw new CoreError('ENOENT', `${this.id}: hwirq ${hex(hwirq)} has no event`);
     yield* acquire(this.lock, op, cpu);
+    let stage = 0;
     try {
-      const v = ev.vint;
-      yield step('unprogram-map', trace ? `event ${ev.globalEvent}` : undefined);
-      this.byHwirq.delete(hwirq);
-      this.byGlobal.delete(ev.globalEvent);
-      v.events[ev.bit] = undefined;
-      clearBit64(v.enable, ev.bit);
-      clearBit64(v.status, ev.bit);
-
-      yield step('release-event', trace ? `event ${ev.globalEvent}` : undefined);
-      this.eventPool.release(ev.globalEvent);
-
-      yield step('clear-bit', trace ? `VINT ${v.vint} bit ${ev.bit}` : undefined);
-      this.clearMapBit(v, ev.bit);
-
-      if (isEmpty64(v.map)) {
-        yield step('remove-vint', trace ? `VINT ${v.vint}` : undefined);
-        this.removeVint(v);
-        yield step('dispose-parent', trace ? `virq ${v.parentVirq}` : undefined);
-        this.mapper.disposeMapping(v.parentVirq);
-        yield step('release-vint', trace ? `VINT ${v.vint}` : undefined);
-        this.vintPool.release(v.vint);
+      for (; stage < FREE_STAGES.length && this.freeStageApplies(ev, stage); stage++) {
+        yield trace ? { op, name: FREE_STAGES[stage], detail: this.describeFreeStage(ev, stage) } : QUIET_FREE[FREE_STAGES[stage]];
+        this.freeStage(ev, stage);
       }
+      stage = FREE_STAGES.length;
+      yield trace ? { op, name: 'unlock', detail: this.lock.name } : QUIET_FREE.unlock;
     } finally {
+      for (; stage < FREE_STAGES.length && this.freeStageApplies(ev, stage); stage++) this.freeStage(ev, stage);
       this.lock.release(cpu);
+    }
+  }
+
+  /** The VINT and its parent go only with their last event. */
+  private freeStageApplies(ev: EventDesc, stage: number): boolean {
+    return stage < 3 || isEmpty64(ev.vint.map);
+  }
+
+  private freeStage(ev: EventDesc, stage: number): void {
+    const v = ev.vint;
+    switch (FREE_STAGES[stage]) {
+      case 'unprogram-map':
+        this.byHwirq.delete(ev.hwirq);
+        this.byGlobal.delete(ev.globalEvent);
+        v.events[ev.bit] = undefined;
+        clearBit64(v.enable, ev.bit);
+        clearBit64(v.status, ev.bit);
+        return;
+      case 'release-event':
+        this.eventPool.release(ev.globalEvent);
+        return;
+      case 'clear-bit':
+        this.clearMapBit(v, ev.bit);
+        return;
+      case 'remove-vint':
+        this.removeVint(v);
+        return;
+      case 'dispose-parent':
+        this.mapper.disposeMapping(v.parentVirq);
+        return;
+      case 'release-vint':
+        this.vintPool.release(v.vint);
+        return;
+    }
+  }
+
+  private describeFreeStage(ev: EventDesc, stage: number): string {
+    const v = ev.vint;
+    switch (FREE_STAGES[stage]) {
+      case 'unprogram-map':
+      case 'release-event':
+        return `event ${ev.globalEvent}`;
+      case 'clear-bit':
+        return `VINT ${v.vint} bit ${ev.bit}`;
+      case 'dispose-parent':
+        return `virq ${v.parentVirq}`;
+      default:
+        return `VINT ${v.vint}`;
     }
   }
 
