@@ -535,7 +535,7 @@ describe('expect-error', () => {
   });
 
   test('fails with EXPECT when the command succeeds', () => {
-    fails(fresh(), 'expect-error ENOENT routes', 'EXPECT', "expected ENOENT from 'routes', but it succeeded");
+    fails(fresh(), 'expect-error ENOENT routes', 'EXPECT', "expected ENOENT from 'routes', but it succeeded (undone)");
   });
 
   test('fails with EXPECT when the command fails differently', () => {
@@ -547,10 +547,19 @@ describe('expect-error', () => {
     );
   });
 
-  test('a succeeding inner command still takes effect', () => {
+  test('a succeeding inner command is undone: the failed expect-error leaves no trace', () => {
     const s = fresh();
-    fails(s, 'expect-error ENOSPC request-channel main_udmap tx', 'EXPECT');
-    expect(poolUsed(s, 'main_udmap.tx_chan')).toBe(1);
+    for (const line of ['request-channel main_udmap tx 3', 'fire-ring 1 4', 'mask-irq 71', 'alloc-irq ringacc any', 'set-affinity 72 2', 'free-irq ringacc 304']) {
+      expect(run(s, line).ok).toBe(true);
+    }
+    const before = s.system.fingerprint();
+    for (const inner of ['request-channel main_udmap tx', 'release-channel all', 'fire-ring 1 7', 'unmask-irq 71', 'policy dedicated', 'mode probe', 'reset']) {
+      fails(s, `expect-error ENOSPC ${inner}`, 'EXPECT', `expected ENOSPC from '${inner}', but it succeeded (undone)`);
+      expect(s.system.fingerprint()).toBe(before);
+      expect(s.settings).toEqual(COALESCED_DEMAND);
+    }
+    // and later commands build on the restored state as if nothing had happened
+    expect(ok(s, 'request-channel main_udmap tx', 'channels').channels[0].name).toBe('main_udmap:tx3');
   });
 
   test('an unknown code or a missing command is EUSAGE', () => {

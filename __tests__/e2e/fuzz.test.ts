@@ -163,14 +163,6 @@ const checkError = (line: string, code: string, message: string): void => {
   if (message.length > MAX_MESSAGE) throw new Error(`message of ${message.length} characters ${where}`);
 };
 
-/**
- * expect-error runs its command for real: when that command unexpectedly succeeds, expect-error
- * fails (EXPECT) but the command's effect stands, as an assertion's does. That one case is exempt
- * from "a failed command leaves no trace".
- */
-const succeededInside = (words: string[], r: Result): boolean =>
-  words[0] === 'expect-error' && !r.ok && r.error.code === 'EXPECT' && r.error.message.includes('but it succeeded');
-
 /** Runs one line as the REPL and the batch runner do; returns whether it failed. */
 const runLine = (session: Session, line: string): boolean => {
   let words: string[];
@@ -194,11 +186,10 @@ const runLine = (session: Session, line: string): boolean => {
   if (r.ok) return false;
   checkError(line, r.error.code, r.error.message);
   if (r.error.code === 'ENOSPC' && r.error.pool) expect(POOLS).toContain(r.error.pool.id);
-  if (!succeededInside(words, r)) {
-    const after = session.system.fingerprint();
-    if (after !== before) throw new Error(`failed command changed the model: ${JSON.stringify(line.slice(0, 200))} -> ${r.error.code}: ${r.error.message}`);
-    expect(session.settings).toEqual(settings);
-  }
+  // Every failed command, expect-error whose command succeeded included, leaves no trace.
+  const after = session.system.fingerprint();
+  if (after !== before) throw new Error(`failed command changed the model: ${JSON.stringify(line.slice(0, 200))} -> ${r.error.code}: ${r.error.message}`);
+  expect(session.settings).toEqual(settings);
   return true;
 };
 

@@ -95,7 +95,9 @@ export const runWords = (session: Session, words: string[]): Result => {
     if (words.length === 0) throw new CoreError('EUSAGE', 'missing command');
     if (words.length > MAX_WORDS) throw new CoreError('EUSAGE', `too many words (${words.length}, at most ${MAX_WORDS})`);
     const spec = resolve(words);
-    return { ok: true, output: spec.run(ctx, words.slice(1)) };
+    const output = spec.run(ctx, words.slice(1));
+    if (spec.mutates) session.record(words);
+    return { ok: true, output };
   } catch (e) {
     if (e instanceof CoreError) return { ok: false, error: { code: e.code, message: oneLine(e.message), pool: e.pool } };
     throw e;

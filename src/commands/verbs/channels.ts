@@ -11,6 +11,7 @@ export const requestChannel: CommandSpec = {
   usage: 'request-channel <dma> <tx|rx> [count]',
   example: 'request-channel main_udmap tx 4',
   details: 'With a count, all or nothing: if one channel fails, those granted before it are released.',
+  mutates: true,
   args: [
     { name: 'dma', kind: 'dma' },
     { name: 'direction', kind: 'dir' },
@@ -29,6 +30,7 @@ export const releaseChannel: CommandSpec = {
   summary: 'release a DMA channel and (mode demand) free its MSI; `all` releases every requested channel',
   usage: 'release-channel <dma>:<tx|rx><n> | all',
   example: 'release-channel main_udmap:tx0',
+  mutates: true,
   args: [{ name: 'channel', kind: 'channel' }],
   run({ session }, [word]) {
     const sys = session.system;

@@ -16,9 +16,14 @@ export const expectError: CommandSpec = {
     if (!(ERR_CODES as readonly string[]).includes(code)) {
       throw new CoreError('EUSAGE', `unknown code ${shown(code)} (codes: ${ERR_CODES.join(', ')})`);
     }
+    const before = ctx.session.checkpoint();
     const result = ctx.run(command);
     const cmd = command.join(' ');
-    if (result.ok) throw new CoreError('EXPECT', `expected ${code} from '${cmd}', but it succeeded`);
+    if (result.ok) {
+      // The expectation failed, so as any failed command it leaves the model as it found it.
+      ctx.session.restore(before, (words) => ctx.run(words).ok);
+      throw new CoreError('EXPECT', `expected ${code} from '${cmd}', but it succeeded (undone)`);
+    }
     if (result.error.code !== (code as ErrCode)) {
       throw new CoreError('EXPECT', `expected ${code} from '${cmd}', got ${result.error.code}: ${result.error.message}`);
     }

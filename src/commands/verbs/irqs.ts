@@ -12,6 +12,7 @@ export const allocIrq: CommandSpec = {
   usage: 'alloc-irq <device> <index|any>',
   example: 'alloc-irq ringacc any',
   details: "Only the host's general-purpose rings are free for alloc-irq; a DMA channel's ring is taken with request-channel.",
+  mutates: true,
   args: [
     { name: 'device', kind: 'msi-device' },
     { name: 'index', kind: 'index' },
@@ -28,6 +29,7 @@ export const freeIrq: CommandSpec = {
   summary: 'free one MSI taken with alloc-irq, by virq or by device and index',
   usage: 'free-irq <virq> | free-irq <device> <index>',
   example: 'free-irq 71',
+  mutates: true,
   args: [
     { name: 'virq', kind: 'user-virq' },
     { name: 'index', kind: 'index', optional: true },
@@ -58,6 +60,7 @@ export const fireRing: CommandSpec = {
   usage: 'fire-ring <ring> [times]',
   example: 'fire-ring main_udmap:tx0 10',
   details: 'A ring is a number on the DMA ring device (5), device:number (ringacc:5), or a channel (main_udmap:tx5).',
+  mutates: true,
   args: [
     { name: 'ring', kind: 'ring' },
     { name: 'times', kind: 'count', optional: true },
@@ -75,6 +78,7 @@ export const setAffinity: CommandSpec = {
   summary: "set a virq's CPU affinity; refused for an INTA event, which follows its VINT's parent",
   usage: 'set-affinity <virq> <cpu-list>',
   example: 'set-affinity 72 1',
+  mutates: true,
   args: [
     { name: 'virq', kind: 'virq' },
     { name: 'cpu-list', kind: 'cpus' },
@@ -92,6 +96,7 @@ const maskVerb = (masked: boolean): CommandSpec => ({
   usage: `${masked ? 'mask-irq' : 'unmask-irq'} <virq>`,
   example: `${masked ? 'mask-irq' : 'unmask-irq'} 71`,
   args: [{ name: 'virq', kind: 'virq' }],
+  mutates: true,
   run({ session }, [virq]) {
     const n = parseUint(virq, 'virq');
     if (!session.system.descs.get(n)) throw new CoreError('ENOENT', `virq ${n} is not allocated`);
