@@ -66,6 +66,14 @@ export class IrqDescs {
     return this.descs.get(virq);
   }
 
+  /** Handled count over all CPUs. */
+  total(virq: number): number {
+    const counts = this.descs.get(virq)!.counts;
+    let n = 0;
+    for (const c of counts) n += c;
+    return n;
+  }
+
   all(): IrqDesc[] {
     return this.descs.values();
   }

@@ -3,15 +3,17 @@ import { DirectClient } from './direct-client.js';
 import { DmaController, type Channel, type Direction, type Mode } from './dma.js';
 import { SPI_BASE, type ParentDomain } from './domains/domain.js';
 import { GicDomain } from './domains/gic.js';
-import { IntaDomain, hex, type EventDesc, type Policy, type VintDesc } from './domains/inta.js';
+import { IntaDomain, type EventDesc, type Policy, type VintDesc } from './domains/inta.js';
 import { IntrDomain } from './domains/intr.js';
 import { CoreError, quote } from './errors.js';
-import { IrqDescs, type IrqDesc } from './irq-descs.js';
+import { IrqDescs } from './irq-descs.js';
 import { Mutex } from './lock.js';
 import { Mapper } from './mapper.js';
 import { MsiDevice, MsiDomain, type MsiRecord } from './msi.js';
 import { formatRanges, type Range } from './ranges.js';
+import { cpusOf, spanList } from './lists.js';
 import type { Topology } from './topology.js';
+import { domainTree, interruptsOf, routeOfVirq, routesOf } from './views.js';
 import type {
   AffinityResult,
   BootEntry,
@@ -340,7 +342,7 @@ export class System {
       trace.cpu = this.descs.effectiveCpu(parent);
       trace.handled = this.deliver(inta, v, ev, times);
     }
-    trace.count = this.total(ev.virq);
+    trace.count = this.descs.total(ev.virq);
     return trace;
   }
 
@@ -356,10 +358,6 @@ export class System {
       return { bit: e.bit, virq: e.virq, device: rec.device.id, index: rec.index, hwirq: e.hwirq };
     });
     return handled;
-  }
-
-  private total(virq: number): number {
-    return this.descs.get(virq)!.counts.reduce((a, b) => a + b, 0);
   }
 
   /** Affinity: per event it is refused, as the INTA chip does; on a parent it moves every sibling. */
@@ -416,144 +414,23 @@ export class System {
     return { virq, masked, delivered };
   }
 
-  // ---- views -------------------------------------------------------------------------------
+  // ---- views (src/core/views.ts) -------------------------------------------------------------
 
   routes(device?: string): Route[] {
-    const out: Route[] = this.msi.all().map((rec) => this.msiRoute(rec));
-    for (const client of this.clients.values()) client.virqs.forEach((_, index) => out.push(this.clientRoute(client, index)));
-    const filtered =
-      device === undefined
-        ? out
-        : out.filter((r) => r.device === device || r.owner === device || r.owner.startsWith(`${device}:`) || r.owner.startsWith(`${device} `));
-    return filtered.sort((a, b) => a.virq - b.virq);
+    return routesOf(this, device);
   }
 
   /** The route of one live virq (an MSI or a direct client's), without building the table. */
   routeOf(virq: number): Route | undefined {
-    const rec = this.msi.byVirqNumber(virq);
-    if (rec) return this.msiRoute(rec);
-    const desc = this.descs.get(virq);
-    const client = desc?.kind === 'direct' ? this.clients.get(desc.owner) : undefined;
-    return client ? this.clientRoute(client, client.virqs.indexOf(virq)) : undefined;
-  }
-
-  private msiRoute(rec: MsiRecord): Route {
-    const v = rec.event.vint;
-    return {
-      virq: rec.virq,
-      device: rec.device.id,
-      index: rec.index,
-      hwirq: rec.event.hwirq,
-      globalEvent: rec.event.globalEvent,
-      vint: v.vint,
-      vintBit: rec.event.bit,
-      intrInput: v.path.hops[0]?.input ?? null,
-      intrOutput: v.path.hops[0]?.output ?? null,
-      gicSpi: v.path.gicHwirq - SPI_BASE,
-      parentVirq: v.parentVirq,
-      count: this.total(rec.virq),
-      owner: rec.owner,
-      inta: rec.device.inta.id,
-      hops: v.path.hops,
-      gicHwirq: v.path.gicHwirq,
-    };
-  }
-
-  private clientRoute(client: DirectClient, index: number): Route {
-    const virq = client.virqs[index];
-    const input = client.inputs[index];
-    const path = client.intr.path(input)!;
-    return {
-      virq,
-      device: client.id,
-      index,
-      hwirq: input,
-      globalEvent: null,
-      vint: null,
-      vintBit: null,
-      intrInput: input,
-      intrOutput: path.hops[0].output,
-      gicSpi: path.gicHwirq - SPI_BASE,
-      parentVirq: null,
-      count: this.total(virq),
-      owner: client.id,
-      inta: null,
-      hops: path.hops,
-      gicHwirq: path.gicHwirq,
-    };
+    return routeOfVirq(this, virq);
   }
 
   interrupts(): IrqView[] {
-    return this.descs.all().map((d: IrqDesc) => {
-      const parent = d.parentVirq === undefined ? undefined : this.descs.get(d.parentVirq);
-      return {
-        virq: d.virq,
-        kind: d.kind,
-        chip: d.chip,
-        hwirq: d.hwirq,
-        name: d.name,
-        owner: d.owner,
-        counts: [...d.counts],
-        total: d.counts.reduce((a, b) => a + b, 0),
-        cpus: cpusOf(parent ? parent.affinity : d.affinity),
-        effectiveCpu: this.descs.effectiveCpu(d),
-        masked: d.masked,
-        parentVirq: d.parentVirq ?? null,
-      };
-    });
+    return interruptsOf(this);
   }
 
   domains(): DomainNode {
-    const byParent = (parentId: string): DomainNode[] => [
-      ...[...this.intrs.values()]
-        .filter((r) => r.parent.id === parentId)
-        .map((r) => ({
-          id: r.id,
-          kind: 'intr' as const,
-          name: `INTR, sci id ${r.sciId}`,
-          allocated: r.routedInputs().map((x) => `input ${x.input} -> output ${x.output}`),
-          children: byParent(r.id),
-        })),
-      ...[...this.intas.values()]
-        .filter((a) => a.parent.id === parentId)
-        .map((a) => ({
-          id: a.id,
-          kind: 'inta' as const,
-          name: `INTA, sci id ${a.sciId}, policy ${a.policy}`,
-          allocated: a.vints.map((v) => {
-            const n = v.events.filter((e) => e !== undefined).length;
-            return `VINT ${v.vint}: ${n} event${n === 1 ? '' : 's'} -> input ${v.intrInput}, parent virq ${v.parentVirq}`;
-          }),
-          children: [...this.msiDevices.values()]
-            .filter((d) => d.inta === a)
-            .map((d) => ({
-              id: d.id,
-              kind: 'msi-device' as const,
-              name: `${d.name}, sci id ${d.sciId}`,
-              allocated: this.msi
-                .all()
-                .filter((r) => r.device === d)
-                .map((r) => `index ${r.index} (hwirq ${hex(r.event.hwirq)}) -> virq ${r.virq}, ${r.owner}`),
-              children: [],
-            })),
-        })),
-      ...[...this.clients.values()]
-        .filter((c) => c.intr.id === parentId)
-        .map((c) => ({
-          id: c.id,
-          kind: 'client' as const,
-          name: c.name,
-          allocated: c.virqs.map((virq, i) => `input ${c.inputs[i]} -> virq ${virq}`),
-          children: [],
-        })),
-    ];
-    return {
-      id: this.gic.id,
-      kind: 'gic',
-      name: this.gic.name,
-      allocated: [...this.gic.pool.usedNumbers()].map((h) => `hwirq ${h} (SPI ${h - SPI_BASE})`),
-      children: byParent(this.gic.id),
-    };
+    return domainTree(this);
   }
 
   /** A canonical picture of every piece of state, for "left exactly as before" checks. */
@@ -584,26 +461,3 @@ export class System {
     }
   }
 }
-
-export const cpusOf = (mask: number): number[] => {
-  const out: number[] = [];
-  for (let c = 0; c < 31; c++) if (mask & (1 << c)) out.push(c);
-  return out;
-};
-
-/** "64-69" for consecutive numbers, "64, 66, 70" otherwise. */
-export const spanList = (ns: number[]): string => {
-  if (ns.length === 0) return 'none';
-  const parts: string[] = [];
-  let start = ns[0];
-  let prev = ns[0];
-  for (const n of [...ns.slice(1), NaN]) {
-    if (n === prev + 1) {
-      prev = n;
-      continue;
-    }
-    parts.push(start === prev ? `${start}` : `${start}-${prev}`);
-    start = prev = n;
-  }
-  return parts.join(', ');
-};

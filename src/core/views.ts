@@ -1,0 +1,149 @@
+import { hex } from './domains/inta.js';
+import { SPI_BASE } from './domains/domain.js';
+import type { DirectClient } from './direct-client.js';
+import type { MsiRecord } from './msi.js';
+import type { System } from './system.js';
+import type { DomainNode, IrqView, Route } from './types.js';
+import type { IrqDesc } from './irq-descs.js';
+import { cpusOf } from './lists.js';
+
+/** Read-only views of a System: routes, /proc/interrupts, the domain tree. Plain data out. */
+
+export const routesOf = (sys: System, device?: string): Route[] => {
+  const out: Route[] = sys.msi.all().map((rec) => msiRoute(sys, rec));
+  for (const client of sys.clients.values()) client.virqs.forEach((_, index) => out.push(clientRoute(sys, client, index)));
+  const filtered =
+    device === undefined
+      ? out
+      : out.filter((r) => r.device === device || r.owner === device || r.owner.startsWith(`${device}:`) || r.owner.startsWith(`${device} `));
+  return filtered.sort((a, b) => a.virq - b.virq);
+};
+
+/** The route of one live virq (an MSI or a direct client's), without building the table. */
+export const routeOfVirq = (sys: System, virq: number): Route | undefined => {
+  const rec = sys.msi.byVirqNumber(virq);
+  if (rec) return msiRoute(sys, rec);
+  const desc = sys.descs.get(virq);
+  const client = desc?.kind === 'direct' ? sys.clients.get(desc.owner) : undefined;
+  return client ? clientRoute(sys, client, client.virqs.indexOf(virq)) : undefined;
+};
+
+const msiRoute = (sys: System, rec: MsiRecord): Route => {
+  const v = rec.event.vint;
+  return {
+    virq: rec.virq,
+    device: rec.device.id,
+    index: rec.index,
+    hwirq: rec.event.hwirq,
+    globalEvent: rec.event.globalEvent,
+    vint: v.vint,
+    vintBit: rec.event.bit,
+    intrInput: v.path.hops[0]?.input ?? null,
+    intrOutput: v.path.hops[0]?.output ?? null,
+    gicSpi: v.path.gicHwirq - SPI_BASE,
+    parentVirq: v.parentVirq,
+    count: sys.descs.total(rec.virq),
+    owner: rec.owner,
+    inta: rec.device.inta.id,
+    hops: v.path.hops,
+    gicHwirq: v.path.gicHwirq,
+  };
+};
+
+const clientRoute = (sys: System, client: DirectClient, index: number): Route => {
+  const virq = client.virqs[index];
+  const input = client.inputs[index];
+  const path = client.intr.path(input)!;
+  return {
+    virq,
+    device: client.id,
+    index,
+    hwirq: input,
+    globalEvent: null,
+    vint: null,
+    vintBit: null,
+    intrInput: input,
+    intrOutput: path.hops[0].output,
+    gicSpi: path.gicHwirq - SPI_BASE,
+    parentVirq: null,
+    count: sys.descs.total(virq),
+    owner: client.id,
+    inta: null,
+    hops: path.hops,
+    gicHwirq: path.gicHwirq,
+  };
+};
+
+export const interruptsOf = (sys: System): IrqView[] => {
+  return sys.descs.all().map((d: IrqDesc) => {
+    const parent = d.parentVirq === undefined ? undefined : sys.descs.get(d.parentVirq);
+    return {
+      virq: d.virq,
+      kind: d.kind,
+      chip: d.chip,
+      hwirq: d.hwirq,
+      name: d.name,
+      owner: d.owner,
+      counts: [...d.counts],
+      total: sys.descs.total(d.virq),
+      cpus: cpusOf(parent ? parent.affinity : d.affinity),
+      effectiveCpu: sys.descs.effectiveCpu(d),
+      masked: d.masked,
+      parentVirq: d.parentVirq ?? null,
+    };
+  });
+};
+
+export const domainTree = (sys: System): DomainNode => {
+  const byParent = (parentId: string): DomainNode[] => [
+    ...[...sys.intrs.values()]
+      .filter((r) => r.parent.id === parentId)
+      .map((r) => ({
+        id: r.id,
+        kind: 'intr' as const,
+        name: `INTR, sci id ${r.sciId}`,
+        allocated: r.routedInputs().map((x) => `input ${x.input} -> output ${x.output}`),
+        children: byParent(r.id),
+      })),
+    ...[...sys.intas.values()]
+      .filter((a) => a.parent.id === parentId)
+      .map((a) => ({
+        id: a.id,
+        kind: 'inta' as const,
+        name: `INTA, sci id ${a.sciId}, policy ${a.policy}`,
+        allocated: a.vints.map((v) => {
+          const n = v.events.filter((e) => e !== undefined).length;
+          return `VINT ${v.vint}: ${n} event${n === 1 ? '' : 's'} -> input ${v.intrInput}, parent virq ${v.parentVirq}`;
+        }),
+        children: [...sys.msiDevices.values()]
+          .filter((d) => d.inta === a)
+          .map((d) => ({
+            id: d.id,
+            kind: 'msi-device' as const,
+            name: `${d.name}, sci id ${d.sciId}`,
+            allocated: sys.msi
+              .all()
+              .filter((r) => r.device === d)
+              .map((r) => `index ${r.index} (hwirq ${hex(r.event.hwirq)}) -> virq ${r.virq}, ${r.owner}`),
+            children: [],
+          })),
+      })),
+    ...[...sys.clients.values()]
+      .filter((c) => c.intr.id === parentId)
+      .map((c) => ({
+        id: c.id,
+        kind: 'client' as const,
+        name: c.name,
+        allocated: c.virqs.map((virq, i) => `input ${c.inputs[i]} -> virq ${virq}`),
+        children: [],
+      })),
+  ];
+  return {
+    id: sys.gic.id,
+    kind: 'gic',
+    name: sys.gic.name,
+    allocated: [...sys.gic.pool.usedNumbers()].map((h) => `hwirq ${h} (SPI ${h - SPI_BASE})`),
+    children: byParent(sys.gic.id),
+  };
+};
+
