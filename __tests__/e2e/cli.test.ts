@@ -7,7 +7,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { MAX_ERRORS, MAX_LINE, MAX_SOURCE_DEPTH } from '../../src/cli/batch.js';
+import { MAX_ERRORS, MAX_SOURCE_DEPTH } from '../../src/cli/batch.js';
+import { MAX_LINE } from '../../src/commands/tokenize.js';
 import { ANSI, ROOT, STACK_FRAME, runBin, runShell } from './harness.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'msi-cli-'));

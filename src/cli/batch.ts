@@ -6,14 +6,13 @@ import { oneLine } from '../commands/args.js';
 import { findCommand, runWords } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
-import { tokenize } from '../commands/tokenize.js';
+import { commandWords } from '../commands/tokenize.js';
 import { renderJson } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
 import type { Sink } from './output.js';
 import { readTextFile } from './script-file.js';
 
-export const MAX_LINE = 4096;
 export const MAX_SOURCE_DEPTH = 8;
 /**
  * After this many failed commands a run stops with one closing line, as clang stops after 20
@@ -90,8 +89,7 @@ export class BatchRunner {
   private line(raw: string, script: Script, where: Where, stack: string[]): void {
     let words: string[];
     try {
-      if (raw.length > MAX_LINE) throw new CoreError('EUSAGE', `line too long (${raw.length} characters, at most ${MAX_LINE})`);
-      words = tokenize(raw);
+      words = commandWords(raw);
     } catch (e) {
       if (!(e instanceof CoreError)) throw e;
       this.report(where, raw, undefined, { ok: false, error: { code: e.code, message: e.message } });

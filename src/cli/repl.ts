@@ -5,11 +5,11 @@ import { CoreError } from '../core/errors.js';
 import { findCommand, runWords } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
-import { tokenize } from '../commands/tokenize.js';
+import { commandWords } from '../commands/tokenize.js';
 import { renderJson } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
-import { BatchRunner, MAX_LINE } from './batch.js';
+import { BatchRunner } from './batch.js';
 import { complete, type FileLister } from './completion.js';
 import { History, HISTORY_MAX, historyPath } from './history.js';
 import { processSink } from './output.js';
@@ -214,8 +214,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
     lineNo++;
     let words: string[];
     try {
-      if (line.length > MAX_LINE) throw new CoreError('EUSAGE', `line too long (${line.length} characters, at most ${MAX_LINE})`);
-      words = tokenize(line);
+      words = commandWords(line);
     } catch (e) {
       if (!(e instanceof CoreError)) throw e;
       fail(command, undefined, e);

@@ -23,6 +23,15 @@ const u = (code: number): string => `U+${code.toString(16).padStart(4, '0').toUp
  * quotes starts a comment. Control characters other than tab (and the other characters above)
  * are refused rather than guessed at; what follows a comment's `#` is not looked at.
  */
+/** The longest command line: past this it is not a command someone typed. */
+export const MAX_LINE = 4096;
+
+/** A command line's words, refusing a line too long to be one. */
+export const commandWords = (line: string): string[] => {
+  if (line.length > MAX_LINE) throw new CoreError('EUSAGE', `line too long (${line.length} characters, at most ${MAX_LINE})`);
+  return tokenize(line);
+};
+
 export const tokenize = (line: string): string[] => {
   // Nearly every line is printable ASCII with no quote and no '#': plain whitespace splitting.
   if (PLAIN.test(line)) {

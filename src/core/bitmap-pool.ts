@@ -1,5 +1,5 @@
 import { CoreError, type PoolUsage } from './errors.js';
-import { formatRanges, type Range } from './ranges.js';
+import type { Range } from './ranges.js';
 
 export interface PoolStats {
   id: string;
@@ -149,10 +149,6 @@ export class BitmapPool {
   /** A canonical picture of the bitmap, for "left exactly as before" comparisons. */
   fingerprint(): string {
     return `${this.id}:${this.usedCount}:${this.peakCount}:${Array.from(this.words, (w) => w.toString(16)).join('.')}`;
-  }
-
-  describe(): string {
-    return `${this.id} (${formatRanges(this.ranges)})`;
   }
 
   private bump(): void {

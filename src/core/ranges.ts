@@ -6,9 +6,6 @@ export interface Range {
 
 export const rangeEnd = (r: Range): number => r.start + r.count - 1;
 
-export const inRanges = (ranges: readonly Range[], n: number): boolean =>
-  ranges.some((r) => n >= r.start && n < r.start + r.count);
-
 /** "64-127, 448-511" */
 export const formatRanges = (ranges: readonly Range[]): string =>
   ranges.map((r) => (r.count === 1 ? `${r.start}` : `${r.start}-${rangeEnd(r)}`)).join(', ');
@@ -28,7 +25,3 @@ export const translate = (table: readonly Translation[], n: number): number | un
   return undefined;
 };
 
-export const translateBack = (table: readonly Translation[], m: number): number | undefined => {
-  for (const t of table) if (m >= t.to && m < t.to + t.count) return t.from + (m - t.to);
-  return undefined;
-};

@@ -26,14 +26,13 @@ export type StepName =
   | 'clear-bit'
   | 'remove-vint'
   | 'dispose-parent'
-  | 'release-vint'
-  | 'unwind';
+  | 'release-vint';
 
 export type Steps<T> = Generator<Step, T, void>;
 
 const STEP_NAMES: readonly StepName[] = [
   'lock', 'wait-lock', 'unlock', 'find-free-bit', 'set-bit', 'take-vint', 'allocate-parent', 'add-vint', 'take-event',
-  'program-map', 'unprogram-map', 'release-event', 'clear-bit', 'remove-vint', 'dispose-parent', 'release-vint', 'unwind',
+  'program-map', 'unprogram-map', 'release-event', 'clear-bit', 'remove-vint', 'dispose-parent', 'release-vint',
 ];
 
 /** One shared, frozen step per name, for operations nobody is watching. */
