@@ -61,17 +61,23 @@ export const argAt = (args: readonly ArgSpec[], position: number): { arg: ArgSpe
 export const userVirqs = (session: Session): number[] =>
   session.system.msi
     .all()
-    .filter((r) => r.userOwned)
+    .filter((r) => r.requestedBy === 'alloc-irq')
     .map((r) => r.virq);
 
 /** Rings with an MSI to fire at, by virq: a DMA channel's ring by the channel's name, others as device:index. */
-export const liveRings = (session: Session): string[] =>
-  session.system.msi.all().map((r) => r.device.reservedBy(r.index) ?? `${r.device.id}:${r.index}`);
+export const liveRings = (session: Session): string[] => {
+  const sys = session.system;
+  const channelOf = new Map(sys.channels().map((c) => [c.msi.virq, c.name]));
+  return sys.msi
+    .all()
+    .filter((r) => r.event !== undefined)
+    .map((r) => channelOf.get(r.virq) ?? `${r.device.id}:${r.index}`);
+};
 
 /** Every id `routes <device>` filters on: MSI source devices, direct clients, DMA controllers. */
 export const deviceIds = (session: Session): string[] => {
   const sys = session.system;
-  return unique([...sys.msiDevices.keys(), ...sys.clients.keys(), ...sys.dmas.keys(), 'alloc-irq']);
+  return unique([...sys.msiDevices.keys(), ...sys.clients.keys(), ...sys.dmas.keys()]);
 };
 
 const unique = (xs: string[]): string[] => [...new Set(xs)];
@@ -91,7 +97,7 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
       if (before[0] === 'free-irq') {
         return sys.msi
           .all()
-          .filter((r) => r.userOwned && r.device.id === before[1])
+          .filter((r) => r.requestedBy === 'alloc-irq' && r.device.id === before[1])
           .map((r) => `${r.index}`);
       }
       return ['any'];

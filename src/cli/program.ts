@@ -1,6 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import type { Mode } from '../core/dma.js';
-import type { Policy } from '../core/domains/inta.js';
+import { DESIGNS, MODES, POLICIES, type DesignName, type Mode, type Policy } from '../core/designs.js';
 import type { ColorChoice } from './color.js';
 import { EXIT } from './exit.js';
 import { VERSION } from './version.js';
@@ -9,8 +8,10 @@ export { EXIT };
 
 export interface Options {
   topology: string;
-  policy: Policy;
-  mode: Mode;
+  design: DesignName;
+  /** Override one column of the design (kept as aliases of the design's first two columns). */
+  policy?: Policy;
+  mode?: Mode;
   exec: string[];
   json?: boolean;
   color: ColorChoice;
@@ -26,8 +27,9 @@ const buildProgram = (): Command =>
     .version(VERSION, '--version', 'print the version')
     .argument('[scripts...]', 'scripts to run (- for stdin); none and a terminal: the interactive REPL')
     .option('-t, --topology <name|file.json>', 'SoC topology: a built-in name or a JSON file', 'am65x')
-    .addOption(new Option('--policy <policy>', 'INTA allocation policy').choices(['coalesced', 'dedicated']).default('coalesced'))
-    .addOption(new Option('--mode <mode>', 'when DMA ring MSIs are allocated').choices(['demand', 'probe']).default('demand'))
+    .addOption(new Option('--design <name>', "the thread's allocation design (see `design` in the REPL)").choices(DESIGNS.map((d) => d.name)).default('merged'))
+    .addOption(new Option('--policy <policy>', "VINT sharing, overriding the design's").choices([...POLICIES]))
+    .addOption(new Option('--mode <mode>', "when MSIs are allocated, overriding the design's").choices([...MODES]))
     .option('-e, --exec <commands>', 'run commands separated by ";" (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
     .option('--json', 'one JSON object per command on stdout')
     .addOption(new Option('--color <when>', 'colour output').choices(['auto', 'always', 'never']).default('auto'))

@@ -1,3 +1,4 @@
+import { holderOf } from '../core/msi.js';
 import { CoreError, ERR_CODES } from '../core/errors.js';
 import { System } from '../core/system.js';
 import { parseCpuList } from '../commands/args.js';
@@ -104,7 +105,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
         [...sys.msiDevices.values()].map((d) => ({
           value: d.id,
           name: d.id,
-          description: `${d.name}: ${d.freePool.free} general-purpose indices free (${d.describeFree()})`,
+          description: d.indexPool ? `${d.name}: ${d.indexPool.free} GP rings free (${d.describeShare()})` : `${d.name}: events ${d.describeShare()}`,
         })),
         input('MSI device id'),
       );
@@ -126,7 +127,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
       const recs = sys.msi.all().filter((r) => virqs.has(r.virq));
       return select(
         'virq to free',
-        recs.map((r) => ({ value: `${r.virq}`, name: `${r.virq}  ${r.device.id} ${r.index}`, description: `taken with ${r.owner}` })),
+        recs.map((r) => ({ value: `${r.virq}`, name: `${r.virq}  ${r.device.id} ${r.index}`, description: `requested by ${holderOf(r)}` })),
         input('virq to free (none was taken with alloc-irq yet)'),
       );
     }
@@ -190,7 +191,7 @@ export const rebootLosses = (session: Session): { losses: string[]; peaks: boole
   const sys = session.system;
   const fresh = System.boot(session.topology, sys.settings);
   const channels = sys.channels().length;
-  const msis = sys.msi.all().filter((r) => r.userOwned).length;
+  const msis = sys.msi.all().filter((r) => r.requestedBy === 'alloc-irq').length;
   const counted = (d: { counts: number[] }) => d.counts.some((n) => n > 0);
   const fired = sys.descs.all().filter(counted).length - fresh.descs.all().filter(counted).length;
   let masked = 0;

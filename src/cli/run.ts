@@ -2,6 +2,7 @@ import { fstatSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { oneLine } from '../commands/args.js';
 import { Session } from '../commands/session.js';
+import { designNamed } from '../core/designs.js';
 import { makeStyle } from '../render/style.js';
 import { BatchRunner, type Script } from './batch.js';
 import { colorLevel, terminalWidth } from './color.js';
@@ -56,7 +57,8 @@ export const run = async (opts: Options, scripts: string[]): Promise<number> => 
     for (const line of loaded.errors) process.stderr.write(`msi-explorer: ${oneLine(line)}\n`);
     return EXIT.USAGE;
   }
-  const session = new Session(loaded.topology, { policy: opts.policy, mode: opts.mode });
+  const preset = designNamed(opts.design)!.settings;
+  const session = new Session(loaded.topology, { ...preset, policy: opts.policy ?? preset.policy, mode: opts.mode ?? preset.mode });
   // Box-drawing glyphs only with colour and never on a dumb terminal; errors go to stderr, which
   // gets its own colour decision (`2> log` from a terminal must not fill the log with escapes).
   const styleFor = (stream: NodeJS.WriteStream) => {

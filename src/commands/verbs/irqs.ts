@@ -1,4 +1,5 @@
 import { CoreError } from '../../core/errors.js';
+import { channelName } from '../../core/dma.js';
 import type { MsiRecord } from '../../core/msi.js';
 import type { System } from '../../core/system.js';
 import { parseChannel, parseCount, parseCpuList, parseUint } from '../args.js';
@@ -47,7 +48,10 @@ const parseRing = (sys: System, word: string): { device?: string; ring: number }
     const { dma, dir, n } = parseChannel(word);
     const d = sys.dma(dma);
     d.checkChannel(dir, n);
-    return { device: d.ringDevice.id, ring: d.ringOf(dir, n) };
+    const ch = d.channel(channelName(dma, dir, n));
+    // A channel takes its completion ring from the GP pool when it is requested, not before.
+    if (!ch) throw new CoreError('ENOENT', `${word} is not requested, so it has no completion ring yet`);
+    return { device: d.ringDevice.id, ring: ch.ring };
   }
   const colon = word.lastIndexOf(':');
   if (colon > 0) return { device: word.slice(0, colon), ring: parseUint(word.slice(colon + 1), 'ring') };

@@ -6,20 +6,24 @@ import type { Lock } from '../lock.js';
 import { translate, type Range, type Translation } from '../ranges.js';
 import { acquire, quietSteps, type Step, type StepName, type Steps } from '../steps.js';
 import type { ParentDomain, ParentPath } from './domain.js';
+import type { Failure, Policy } from '../designs.js';
 
 export const MAX_EVENTS_PER_VINT = 64;
 
 const QUIET_ALLOC = quietSteps('alloc');
 const QUIET_FREE = quietSteps('free');
 
-/** A free, in order; the last three only when the VINT's last event goes. */
-const FREE_STAGES: readonly StepName[] = ['unprogram-map', 'release-event', 'clear-bit', 'remove-vint', 'dispose-parent', 'release-vint'];
+/**
+ * A free, in upstream's order (ti_sci_inta_free_irq): free_event_map, clear_bit, release the
+ * event; then, only when the VINT's last event goes (ti_sci_inta_free_parent_irq): list_del,
+ * release the VINT, irq_dispose_mapping of the parent.
+ */
+const FREE_STAGES: readonly StepName[] = ['unprogram-map', 'clear-bit', 'release-event', 'remove-vint', 'release-vint', 'dispose-parent'];
 
 /** VINT register block offsets (per VINT at base + vint * 0x1000). */
 export const VINT_REGS = { ENABLE_SET: 0x0, ENABLE_CLR: 0x8, STATUS: 0x18, STATUS_MASKED: 0x20 } as const;
 
-/** The two allocation designs of the thread. */
-export type Policy = 'coalesced' | 'dedicated';
+export type { Policy } from '../designs.js';
 
 export interface VintDesc {
   vint: number;
@@ -83,13 +87,15 @@ export class IntaDomain {
     readonly sciId: number,
     readonly base: number,
     readonly vintRanges: readonly Translation[],
+    vintShare: readonly Range[],
     globalEvents: readonly Range[],
     readonly parent: ParentDomain,
     readonly mapper: ParentMapper,
     readonly policy: Policy,
     readonly lock: Lock,
+    readonly failure: Failure = 'unwind',
   ) {
-    this.vintPool = new BitmapPool(`${id}.vint`, id, vintRanges.map((r) => ({ start: r.from, count: r.count })));
+    this.vintPool = new BitmapPool(`${id}.vint`, id, vintShare);
     this.eventPool = new BitmapPool(`${id}.global_event`, id, globalEvents);
     this.byGlobal = denseOver(globalEvents);
   }
@@ -143,7 +149,7 @@ export class IntaDomain {
       if (v === undefined) {
         yield step('take-vint');
         const id = this.vintPool.alloc();
-        if (id === undefined) throw this.vintPool.exhausted();
+        if (id === undefined) throw this.vintPool.exhausted('EINVAL');
         tookVint = id;
 
         const intrInput = translate(this.vintRanges, id)!;
@@ -173,7 +179,7 @@ export class IntaDomain {
 
       yield step('take-event');
       globalEvent = this.eventPool.alloc();
-      if (globalEvent === undefined) throw this.eventPool.exhausted();
+      if (globalEvent === undefined) throw this.eventPool.exhausted('EINVAL');
 
       yield step('program-map', trace ? `${hex(hwirq)} -> event ${globalEvent} -> VINT ${v.vint} bit ${bit}` : undefined);
       const ev: EventDesc = { hwirq, globalEvent, vint: v, bit, virq };
@@ -186,13 +192,17 @@ export class IntaDomain {
       return ev;
     } finally {
       if (!done) {
-        // Upstream leaves a freshly taken VINT on the list when the event allocation fails; the
-        // model unwinds it too, as the design requires that a failure leaves no trace.
         if (globalEvent !== undefined) this.eventPool.release(globalEvent);
         if (bitSet) this.clearMapBit(v!, bit);
-        if (added) this.removeVint(added);
-        if (parentVirq !== undefined) this.mapper.disposeMapping(parentVirq);
-        if (tookVint !== undefined) this.vintPool.release(tookVint);
+        // ti_sci_inta_alloc_irq clears only the bit when alloc_event fails: the VINT it just
+        // opened stays on vint_list with its INTR output and SPI (failure 'upstream'). By
+        // default the model gives it back too, so that a failed command leaves no trace.
+        const keep = added !== undefined && this.failure === 'upstream' && bitSet;
+        if (!keep) {
+          if (added) this.removeVint(added);
+          if (parentVirq !== undefined) this.mapper.disposeMapping(parentVirq);
+          if (tookVint !== undefined) this.vintPool.release(tookVint);
+        }
       }
       this.lock.release(cpu);
     }
