@@ -24,10 +24,10 @@ import { DEFAULT_SETTINGS, ROOT, STACK_FRAME, runBin, runInProcess } from './har
 const SEED = 0x5eed_2024;
 const VERBS = COMMANDS.map((c) => c.name);
 const ALL_SETTINGS: Settings[] = [
-  { policy: 'coalesced', mode: 'demand' },
-  { policy: 'coalesced', mode: 'probe' },
-  { policy: 'dedicated', mode: 'demand' },
-  { policy: 'dedicated', mode: 'probe' },
+  { ...DEFAULT_SETTINGS, policy: 'coalesced', mode: 'demand' },
+  { ...DEFAULT_SETTINGS, policy: 'coalesced', mode: 'probe' },
+  { ...DEFAULT_SETTINGS, policy: 'dedicated', mode: 'demand' },
+  { ...DEFAULT_SETTINGS, policy: 'dedicated', mode: 'probe' },
 ];
 const POOLS = new Session(am65x, DEFAULT_SETTINGS).system.poolStats().map((p) => p.id);
 
