@@ -1,4 +1,5 @@
 import { holderOf } from '../core/msi.js';
+import { designNamed, designOf, FAILURES, HARDWARE, LOCKS, MODES, POLICIES, type Settings } from '../core/designs.js';
 import { CoreError, ERR_CODES } from '../core/errors.js';
 import { System } from '../core/system.js';
 import { parseCpuList } from '../commands/args.js';
@@ -7,7 +8,6 @@ import { fixedChoices } from '../commands/choices.js';
 import type { Session } from '../commands/session.js';
 import type { ArgKind, ArgSpec, CommandSpec } from '../commands/spec.js';
 import { tokenize } from '../commands/tokenize.js';
-import { MODES, POLICIES } from '../commands/verbs/settings.js';
 import { settingsLine } from '../render/text.js';
 import type { Style } from '../render/style.js';
 import { argAt, liveRings, userVirqs } from './completion.js';
@@ -174,6 +174,11 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
       return input('script file (relative to the current folder)');
     case 'policy':
     case 'mode':
+    case 'hardware':
+    case 'lock':
+    case 'failure':
+    case 'design':
+    case 'chmode':
     case 'verb':
     case 'device':
     case 'count':
@@ -181,6 +186,9 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
       return input(arg.name);
   }
 };
+
+const COLUMNS = ['policy', 'mode', 'hardware', 'lock', 'failure'] as const satisfies readonly (keyof Settings)[];
+const COLUMN_VALUES: Record<(typeof COLUMNS)[number], readonly string[]> = { policy: POLICIES, mode: MODES, hardware: HARDWARE, lock: LOCKS, failure: FAILURES };
 
 /**
  * What a re-boot would throw away, in words, compared with a fresh boot: `losses` is work the
@@ -219,18 +227,23 @@ const rebootQuestion = (session: Session, spec: CommandSpec, args: string[]): Qu
   if (!spec.reboots) return undefined;
   const current = session.settings;
   let next = current;
-  if (spec.name === 'policy' || spec.name === 'mode') {
-    const value = args[0];
-    if (value === undefined) return undefined; // just shows the setting
-    const known: readonly string[] = spec.name === 'policy' ? POLICIES : MODES;
-    if (!known.includes(value)) return undefined; // the command refuses it
-    next = { ...current, [spec.name]: value };
+  const column = COLUMNS.find((c) => c === spec.name);
+  const value = args[0];
+  if ((column || spec.name === 'design') && value === undefined) return undefined; // just shows
+  if (column) {
+    if (!(COLUMN_VALUES[column] as readonly string[]).includes(value)) return undefined; // the command refuses it
+    next = { ...current, [column]: value };
+  } else if (spec.name === 'design') {
+    const d = designNamed(value);
+    if (!d) return undefined;
+    next = d.settings;
   }
   const { losses, peaks } = rebootLosses(session);
   let what = `re-boot with ${settingsLine(next)}`;
-  if (spec.name === 'policy' || spec.name === 'mode') {
-    const value = next[spec.name];
-    what = value === current[spec.name] ? `${spec.name} is already ${value}; re-boot anyway` : `re-boot with ${spec.name} ${value}`;
+  if (column) {
+    what = next[column] === current[column] ? `${column} is already ${value}; re-boot anyway` : `re-boot with ${column} ${value}`;
+  } else if (spec.name === 'design') {
+    what = designOf(current) === value ? `design is already ${value}; re-boot anyway` : `re-boot with design ${value}`;
   }
   const tail = losses.length > 0 ? `discards ${losses.join(', ')}` : peaks ? 'resets only pool peaks' : 'nothing to lose';
   // Enter does the harmless thing: yes when nothing would be lost, no when something would.

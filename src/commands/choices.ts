@@ -1,7 +1,7 @@
 import { ERR_CODES } from '../core/errors.js';
 import type { Session } from './session.js';
 import type { ArgKind } from './spec.js';
-import { MODES, POLICIES } from './verbs/settings.js';
+import { DESIGNS, FAILURES, HARDWARE, LOCKS, MODES, POLICIES } from '../core/designs.js';
 
 /**
  * The whole set of words an argument kind accepts, when it is a closed set (DMA controllers,
@@ -25,6 +25,16 @@ export const fixedChoices = (session: Session, kind: ArgKind): string[] | undefi
       return [...POLICIES];
     case 'mode':
       return [...MODES];
+    case 'hardware':
+      return [...HARDWARE];
+    case 'lock':
+      return [...LOCKS];
+    case 'failure':
+      return [...FAILURES];
+    case 'design':
+      return DESIGNS.map((d) => d.name);
+    case 'chmode':
+      return ['pkt', 'tr'];
     default:
       return undefined;
   }

@@ -7,7 +7,7 @@ import { releaseChannel, requestChannel } from './verbs/channels.js';
 import { expectError, expectPool } from './verbs/expect.js';
 import { allocIrq, fireRing, freeIrq, maskIrq, setAffinity, unmaskIrq } from './verbs/irqs.js';
 import { exit, help, helpIndex, quit, source } from './verbs/meta.js';
-import { mode, policy, reset } from './verbs/settings.js';
+import { design, failure, hardware, lock, mode, policy, reset } from './verbs/settings.js';
 import { boot, domains, interrupts, pools, routes, topology } from './verbs/views.js';
 
 /** Every verb, in the order `help` lists them. */
@@ -25,8 +25,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   interrupts,
   domains,
   topology,
+  design,
   policy,
   mode,
+  hardware,
+  lock,
+  failure,
   boot,
   reset,
   expectError,

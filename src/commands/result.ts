@@ -1,13 +1,16 @@
 import type { PoolStats } from '../core/bitmap-pool.js';
-import type { Settings } from '../core/system.js';
+import type { Design, DesignName, Settings } from '../core/designs.js';
 import type { Topology } from '../core/topology.js';
 import type { AffinityResult, BootEntry, DomainNode, ErrorInfo, FireTrace, IrqView, MaskResult, Route } from '../core/types.js';
 
 /** A channel as shown to the user. */
 export interface ChannelView {
   name: string;
+  mode: 'pkt' | 'tr';
   ring: number;
   virq: number;
+  /** TR mode: the channel's UDMA event virq. */
+  eventVirq: number | null;
 }
 
 export interface HelpEntry {
@@ -32,8 +35,9 @@ export type Output =
   | { kind: 'interrupts'; cpus: number; irqs: IrqView[]; unmapped: number }
   | { kind: 'domains'; tree: DomainNode }
   | { kind: 'topology'; topology: Topology; pools: PoolStats[] }
-  | { kind: 'settings'; settings: Settings; changed: boolean; boot: BootEntry[] }
-  | { kind: 'boot'; settings: Settings; boot: BootEntry[] }
+  | { kind: 'settings'; settings: Settings; design: DesignName | 'custom'; changed: boolean; boot: BootEntry[] }
+  | { kind: 'designs'; designs: Design[]; current: DesignName | 'custom'; settings: Settings }
+  | { kind: 'boot'; settings: Settings; design: DesignName | 'custom'; boot: BootEntry[] }
   | { kind: 'expected'; message: string; error?: ErrorInfo; pool?: PoolStats }
   | { kind: 'help'; entries: HelpEntry[]; verb?: string }
   | { kind: 'source'; path: string }

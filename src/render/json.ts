@@ -48,9 +48,11 @@ const data = (o: Output): unknown => {
     case 'topology':
       return { topology: o.topology, pools: o.pools };
     case 'settings':
-      return { ...o.settings, changed: o.changed, boot: o.boot };
+      return { design: o.design, ...o.settings, changed: o.changed, boot: o.boot };
+    case 'designs':
+      return { current: o.current, settings: o.settings, designs: o.designs };
     case 'boot':
-      return { ...o.settings, boot: o.boot };
+      return { design: o.design, ...o.settings, boot: o.boot };
     case 'expected':
       return o.error
         ? { message: o.message, expected: o.error.code, error: o.error.pool ? { ...o.error, pool: o.error.pool.id } : o.error }

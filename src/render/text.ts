@@ -1,4 +1,4 @@
-import type { Settings } from '../core/system.js';
+import type { Design, DesignName, Settings } from '../core/designs.js';
 import type { BootEntry, ErrorInfo } from '../core/types.js';
 import type { HelpEntry, Output } from '../commands/result.js';
 import { renderDomains } from './domains.js';
@@ -11,7 +11,22 @@ import { table } from './table.js';
 import { renderTopology } from './topology.js';
 import { cpuList, wrap, wrapAll } from './wrap.js';
 
-export const settingsLine = (s: Settings): string => `policy ${s.policy}, mode ${s.mode}`;
+/** "design merged (policy coalesced, mode probe, hardware request, lock inta, failure unwind)" */
+export const settingsLine = (s: Settings, design?: DesignName | 'custom'): string =>
+  `${design === undefined ? '' : `design ${design} (`}policy ${s.policy}, mode ${s.mode}, hardware ${s.hardware}, lock ${s.lock}, failure ${s.failure}${design === undefined ? '' : ')'}`;
+
+const renderDesigns = (style: Style, designs: Design[], current: DesignName | 'custom', s: Settings): string => {
+  const out: string[] = [];
+  for (const d of designs) {
+    const mark = d.name === current ? style.c.bold('*') : ' ';
+    out.push(wrap(`${mark} ${style.c.bold(d.name)}: ${d.title}`, style.width, 4));
+    out.push(wrap(`    ${settingsLine(d.settings)}`, style.width, 6));
+    out.push(wrap(`    ${d.summary}`, style.width, 4));
+  }
+  out.push('', wrap(`now: ${settingsLine(s, current)}`, style.width, 5));
+  out.push(wrap("'design <name>' re-boots with one; policy, mode, hardware, lock and failure set one column each.", style.width));
+  return out.join('\n');
+};
 
 const renderBoot = (style: Style, boot: BootEntry[]): string =>
   boot.map((e) => wrap(`${e.ok ? style.c.green('[ ok ]') : style.c.red.bold('[FAIL]')} ${style.c.bold(e.device)}: ${e.message}`, style.width, 7)).join('\n');
@@ -65,9 +80,13 @@ export const renderText = (style: Style, o: Output): string => {
     case 'topology':
       return renderTopology(style, o.topology, o.pools);
     case 'settings':
-      return o.changed ? `${wrap(`re-booted with ${settingsLine(o.settings)}`, style.width)}\n${renderBoot(style, o.boot)}` : settingsLine(o.settings);
+      return o.changed
+        ? `${wrap(`re-booted with ${settingsLine(o.settings, o.design)}`, style.width, 2)}\n${renderBoot(style, o.boot)}`
+        : wrap(settingsLine(o.settings, o.design), style.width, 2);
+    case 'designs':
+      return renderDesigns(style, o.designs, o.current, o.settings);
     case 'boot':
-      return `${wrap(`boot with ${settingsLine(o.settings)}`, style.width)}\n${renderBoot(style, o.boot)}`;
+      return `${wrap(`boot with ${settingsLine(o.settings, o.design)}`, style.width, 2)}\n${renderBoot(style, o.boot)}`;
     case 'expected':
       return style.c.dim(wrap(o.message, style.width));
     case 'help':

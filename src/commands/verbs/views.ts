@@ -1,3 +1,4 @@
+import { designOf } from '../../core/designs.js';
 import { CoreError, quote } from '../../core/errors.js';
 import type { System } from '../../core/system.js';
 import type { CommandSpec } from '../spec.js';
@@ -79,6 +80,6 @@ export const boot: CommandSpec = {
   args: [],
   view: true,
   run({ session }) {
-    return { kind: 'boot', settings: session.settings, boot: session.system.bootLog };
+    return { kind: 'boot', settings: session.settings, design: designOf(session.settings), boot: session.system.bootLog };
   },
 };
