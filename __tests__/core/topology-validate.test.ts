@@ -302,8 +302,9 @@ describe('validateTopology: rules', () => {
     ['sciId 16 bits', (j) => (j.intrs[0].sciId = 65536), [I('$.intrs[0].sciId', 'expected an integer 0-65535, got 65536')]],
     ['sciIds unique', (j) => (j.dmas[0].sciId = 187), [I('$.dmas[0].sciId', 'sciId 187 is already used by $.msiDevices[0].sciId; TISCI device ids are unique')]],
     ['INTR inputs >= 1', (j) => (j.intrs[1].inputs = 0), [I('$.intrs[1].inputs', 'expected an integer 1-65536, got 0')]],
-    // A range entry that is refused is left out, so Linux's share then also looks unrouted (see the report on
-    // this cascade); on intrs[0] the share 16-79 first leaves ranges[0] at output 64.
+    // A range entry that is refused is left out, so Linux's share then also looks unrouted: a second,
+    // consequential issue (today's behaviour; one issue would be kinder). On intrs[0] the share 16-79
+    // first leaves ranges[0] at output 64.
     ['range count >= 1', (j) => (j.intrs[0].ranges[1].count = -3), [I('$.intrs[0].ranges[1].count', 'expected an integer 1-65536, got -3'), UNROUTED_64]],
     ['range missing a field', (j) => delete j.intrs[0].ranges[1].from, [I('$.intrs[0].ranges[1].from', 'required field is missing: expected an integer 0-65535'), UNROUTED_64]],
     ['ranges list not empty', (j) => (j.intrs[1].ranges = []), [I('$.intrs[1].ranges', 'expected at least 1 entry, got an empty array')]],
@@ -396,7 +397,7 @@ describe('validateTopology: rules', () => {
     ['indices 1-65536', (j) => (j.msiDevices[0].indices = 70000), [I('$.msiDevices[0].indices', 'expected an integer 1-65536, got 70000')]],
     ['share indices inside the device', (j) => (j.msiDevices[0].share[0].start = 800), [
       I('$.msiDevices[0].share[0].count', 'start 800 + count 100 - 1 = 899 passes 817: ringacc has indices 0-817'),
-      // the refused entry is left out, so the share looks empty (a cascade, see the report)
+      // the refused entry is left out, so the share looks empty: a consequential second issue
       NO_GP_RINGS,
     ]],
     ['share indices exist', (j) => (j.msiDevices[0].share[0].start = 818), [I('$.msiDevices[0].share[0].start', 'index 818 does not exist: ringacc has indices 0-817'), NO_GP_RINGS]],
@@ -421,7 +422,7 @@ describe('validateTopology: rules', () => {
     ['older channel count: 1-65536', (j) => (j.dmas[0].tx = { count: 0 }), [I('$.dmas[0].tx.count', 'expected an integer 1-65536, got 0')]],
     ['firstNormal an integer', (j) => (j.dmas[0].tx.firstNormal = -1), [I('$.dmas[0].tx.firstNormal', 'expected an integer 0-65535, got -1')]],
     ['TR event indices of rx channels are 16-bit', (j) => (j.dmas[0].rxEventOffset = 65500), [
-      // the path names `rx.count`, a field the channels format does not have (see the report)
+      // today's path names `rx.count`, a field the channels format does not have
       I('$.dmas[0].rx.count', 'rxEventOffset + start 65526 + count 52 - 1 = 65577 passes 65535: TR event indices (rxEventOffset + rchan) are 16-bit numbers'),
     ]],
     ['direct client parent is an INTR', (j) => (j.directClients[1].parent = 'gic500'), [
