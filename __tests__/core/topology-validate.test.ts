@@ -552,6 +552,19 @@ describe('fixtures/topologies', () => {
     expect(sys.pool('intr0.out')!.used).toBe(1);
   });
 
+  test("am65x-64events: am65x with one VINT's worth of global events, to show upstream's kept VINT", () => {
+    const t = ok(parseTopology(fixture('am65x-64events')));
+    expect({ ...t, name: 'am65x', description: am65x.description, intas: am65x.intas }).toStrictEqual(am65xRead);
+    expect(t.intas[0].globalEvents).toEqual([{ start: 16, count: 64, source: 'illustrative' }]);
+    for (const failure of ['unwind', 'upstream'] as const) {
+      const sys = System.boot(t, { ...settingsOf('merged'), failure });
+      for (let k = 0; k < 64; k++) sys.allocIrq('ringacc', 'any');
+      expect(() => sys.allocIrq('ringacc', 'any')).toThrow('inta_main_udmass.global_event exhausted (64/64 used)');
+      // VINT 16 full; upstream keeps the VINT 17 it opened for the 65th, with INTR output 18 and SPI 50
+      expect(['inta_main_udmass.vint', 'intr_main_navss.out', 'gic500.spi'].map((id) => sys.pool(id)!.used)).toEqual(failure === 'upstream' ? [2, 3, 9] : [1, 2, 8]);
+    }
+  });
+
   test('chained: an MSI crosses two routers, leaf then root', () => {
     for (const settings of ALL_SETTINGS.filter((x) => !probesDedicated(x))) {
       const sys = System.boot(chained, settings);
