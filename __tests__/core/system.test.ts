@@ -81,6 +81,33 @@ const noHardwareBoot = (virqs: number): Array<[string, number, number]> => [
   ['virq', virqs, virqs],
 ];
 
+describe('designs: named combinations of the five settings', () => {
+  test('the presets of the thread, in order, merged first and the default', () => {
+    expect(DESIGNS.map((d) => [d.name, d.settings])).toEqual([
+      ['merged', { policy: 'coalesced', mode: 'probe', hardware: 'request', lock: 'inta', failure: 'unwind' }],
+      ['rfc-v4', { policy: 'dedicated', mode: 'demand', hardware: 'alloc', lock: 'none', failure: 'unwind' }],
+      ['probe-all', { policy: 'dedicated', mode: 'probe', hardware: 'alloc', lock: 'inta', failure: 'unwind' }],
+      ['dynamic', { policy: 'coalesced', mode: 'demand', hardware: 'request', lock: 'inta', failure: 'unwind' }],
+    ]);
+    expect(DEFAULT_SETTINGS).toEqual(MERGED);
+    for (const d of DESIGNS) expect(designOf({ ...d.settings })).toBe(d.name);
+    expect(designOf({ ...MERGED, failure: 'upstream' })).toBe('custom');
+    expect(designOf({ ...RFC_V4, lock: 'device' })).toBe('custom');
+    expect(designNamed('rfc-v5')).toBeUndefined();
+  });
+
+  test('the lock column: vint_mutex for list and inta; none and device leave the INTA unlocked', () => {
+    for (const lock of ['none', 'list', 'inta', 'device'] as const) {
+      const l = boot({ ...MERGED, lock }).intas.get('inta_main_udmass')!.lock;
+      expect(l.name).toBe('inta_main_udmass.vint_mutex');
+      expect(l.tryAcquire('cpu0')).toBe(true);
+      // a second CPU gets in at once unless it is a real mutex
+      expect(l.tryAcquire('cpu1')).toBe(lock === 'none' || lock === 'device');
+      l.release('cpu0');
+    }
+  });
+});
+
 describe('boot on am65x under every design', () => {
   test('merged (the default): 226 virqs (100 ring + 119 UDMA MSIs, cpts, 6 GPIO), no hardware taken', () => {
     const s = boot();
