@@ -121,7 +121,8 @@ describe('IntaDomain step sequences', () => {
     expect(first.names).toEqual(NEW_VINT);
     expect(first.value).toMatchObject({ hwirq: hw(0), globalEvent: 100, bit: 0, virq: 1000 });
     const v = first.value!.vint;
-    expect(v).toMatchObject({ vint: 0, intrInput: 0, parentVirq: 100, map: [1, 0], enable: [1, 0], status: [0, 0] });
+    // The bit stays disabled until request_irq unmasks it (ti_sci_inta_unmask_irq).
+    expect(v).toMatchObject({ vint: 0, intrInput: 0, parentVirq: 100, map: [1, 0], enable: [0, 0], status: [0, 0] });
     expect(v.path).toEqual({ hops: [{ router: 'intr', input: 0, output: 0 }], gicHwirq: 64 });
     expect(r.descs.get(100)).toMatchObject({ kind: 'vint-parent', chip: 'intr', hwirq: 0, name: 'inta VINT 0' });
 
@@ -219,8 +220,10 @@ describe('IntaDomain step sequences', () => {
     const r = rig();
     const a = alloc(r, 0);
     const b = alloc(r, 1);
+    // Allocated events stay disabled until request_irq's startup unmasks them.
+    expect(a.vint.enable).toEqual([0, 0]);
+    r.inta.setEnabled(b.hwirq, true);
     expect(r.inta.raise(999)).toBeUndefined();
-    r.inta.setEnabled(a.hwirq, false);
     expect(r.inta.raise(a.globalEvent)).toMatchObject({ masked: true, statusBefore: [0, 0], status: [1, 0], enable: [2, 0], statusMasked: [0, 0] });
     expect(r.inta.raise(b.globalEvent)).toMatchObject({ masked: false, status: [3, 0], statusMasked: [2, 0] });
     expect(r.inta.demux(a.vint)).toEqual([b]);
@@ -478,7 +481,7 @@ describe('failure injection: unwinding in reverse, nothing leaked', () => {
       const before = r.print();
       const res = collect(r.inta.allocSteps(hw(0), 1000, 'test', 'cpu0'));
       expect(res.names).toEqual(['lock', 'find-free-bit', 'take-vint', 'allocate-parent']);
-      expect(res.error).toMatchObject({ code: 'ENOSPC', message: 'fake parent exhausted' });
+      expect(res.error).toMatchObject({ code: 'EINVAL', message: 'inta: parent IRQ allocation failed: fake parent exhausted' });
       expect(r.log).toEqual(['inta.vint alloc -> 0', 'create-mapping 0', 'inta.vint release 0']);
       expect(r.inta.vints).toEqual([]);
       expect(r.print()).toBe(before);
@@ -494,7 +497,7 @@ describe('failure injection: unwinding in reverse, nothing leaked', () => {
     const before = r.print();
     r.log.length = 0;
     const res = collect(r.inta.allocSteps(hw(1), 1001, 'test', 'cpu0'));
-    expect(res.error).toMatchObject({ code: 'EBUSY', message: 'gic: SPI 33 (hwirq 65) is already in use' });
+    expect(res.error).toMatchObject({ code: 'EINVAL', message: 'inta: parent IRQ allocation failed: gic: SPI 33 (hwirq 65) is already in use' });
     expect(r.log).toEqual(['inta.vint alloc -> 1', 'create-mapping 1', 'inta.vint release 1']);
     expect(r.intr.pool.used).toBe(1);
     expect(r.descs.pool.used).toBe(1);
