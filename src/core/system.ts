@@ -10,7 +10,7 @@ import { CoreError, quote } from './errors.js';
 import { IrqDescs } from './irq-descs.js';
 import { Mutex, NoLock } from './lock.js';
 import { Mapper } from './mapper.js';
-import { holderOf, MsiDevice, MsiDomain, type MsiRecord } from './msi.js';
+import { MsiDevice, MsiDomain, type MsiRecord } from './msi.js';
 import { formatRanges, translate, type Range } from './ranges.js';
 import { cpusOf, spanList } from './lists.js';
 import type { Topology } from './topology.js';
@@ -360,10 +360,10 @@ export class System {
   freeIrq(virq: number): MsiRecord {
     const rec = this.msi.byVirqNumber(virq);
     if (!rec) throw this.notAnMsi(virq);
+    if (rec.requestedBy === undefined) throw new CoreError('ENOENT', `virq ${virq} (${rec.device.id} ${rec.index}) is not requested`);
     if (rec.requestedBy !== 'alloc-irq') {
-      const held = rec.requestedBy ?? holderOf(rec);
-      const hint = rec.requestedBy === undefined ? 'it is not requested' : held.includes(':') ? 'release the channel instead' : 'it is held by the driver';
-      throw new CoreError('EBUSY', `virq ${virq} belongs to ${held}; ${hint}`);
+      const held = rec.requestedBy;
+      throw new CoreError('EBUSY', `virq ${virq} belongs to ${held}; ${held.includes(':') ? 'release the channel instead' : 'it is held by the driver'}`);
     }
     this.atomic(() => {
       this.msi.release(rec);
