@@ -334,7 +334,7 @@ describe('alloc-irq and free-irq', () => {
     expect(ok(s, 'free-irq 70', 'freed')).toEqual({ kind: 'freed', virq: 70, device: 'ringacc', index: 304 });
     expect(s.system.routeOf(70)).toBeUndefined();
     expect(poolUsed(s, 'virq')).toBe(BOOT_VIRQS);
-    fails(s, 'free-irq 70', 'EBUSY', 'virq 70 belongs to ringacc; it is not requested');
+    fails(s, 'free-irq 70', 'ENOENT', 'virq 70 (ringacc 304) is not requested');
     const d = fresh(DYNAMIC);
     ok(d, 'alloc-irq ringacc any', 'allocated');
     ok(d, 'free-irq 71', 'freed');
