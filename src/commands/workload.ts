@@ -1,0 +1,122 @@
+import { realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
+// A workload reads exactly as a batch script does, so it shares the batch runner's file reader
+// and `-e` splitter (both plain functions with no state of the front end).
+import { readTextFile } from '../cli/script-file.js';
+import { splitExec } from '../cli/split-exec.js';
+import { CoreError } from '../core/errors.js';
+import { oneLine, shown } from './args.js';
+import { findCommand, resolve } from './registry.js';
+import { commandWords } from './tokenize.js';
+
+/** One command of a workload, with where it came from. */
+export interface WorkloadLine {
+  file: string;
+  line: number;
+  words: string[];
+}
+
+export interface Workload {
+  /** The file as given, or `inline` for commands given on the line. */
+  name: string;
+  lines: WorkloadLine[];
+}
+
+/** As deep as `source` may nest in a batch script. */
+const MAX_DEPTH = 8;
+/** A workload of more commands than a 16 MiB script could hold is a loop of `source`s gone wide. */
+const MAX_LINES = 4_000_000;
+
+/** Verbs a workload may not hold: they would replace the design being compared, or recurse. */
+const refusal = (words: string[]): string | undefined => {
+  let inner = words;
+  while (inner[0] === 'expect-error' && inner.length > 2) inner = inner.slice(2);
+  const spec = findCommand(inner[0]);
+  if (!spec) return undefined;
+  if (spec.name === 'compare' || spec.name === 'capacity') return `${spec.name} cannot run inside a workload`;
+  if (spec.reboots) return `${spec.name} re-boots, which would replace the design being compared`;
+  return undefined;
+};
+
+const fail = (where: string, message: string): never => {
+  throw new CoreError('EUSAGE', oneLine(`${where}: ${message}`));
+};
+
+/**
+ * Whether the words name a script file (one word, no `;`, no space) or are commands themselves
+ * (`"cmd; cmd"`, or a single command typed out: `request-channel main_udmap tx 64`).
+ */
+export const isWorkloadFile = (words: string[]): boolean => words.length === 1 && !/[;\s]/.test(words[0]);
+
+/**
+ * Reads a workload as the batch runner would run it: comments and blank lines skipped, `source`
+ * expanded relative to the including file, and every line checked before anything runs: a line
+ * that is not a command (unknown verb, wrong arity, bad characters) is refused with its place.
+ */
+export const loadWorkload = (words: string[], cwd = process.cwd()): Workload => {
+  if (words.length === 0) throw new CoreError('EUSAGE', 'missing workload: a script file, or commands separated by ;');
+  const lines: WorkloadLine[] = [];
+  const addText = (file: string, text: string, dir: string, chain: string[]) => {
+    const raw = text.split('\n');
+    for (let i = 0; i < raw.length; i++) {
+      const where = `${file}:${i + 1}`;
+      let w: string[];
+      try {
+        w = commandWords(raw[i].endsWith('\r') ? raw[i].slice(0, -1) : raw[i]);
+      } catch (e) {
+        if (e instanceof CoreError) return fail(where, e.message);
+        throw e;
+      }
+      if (w.length === 0) continue;
+      try {
+        resolve(w);
+      } catch (e) {
+        if (e instanceof CoreError) return fail(where, e.message);
+        throw e;
+      }
+      const refused = refusal(w);
+      if (refused) fail(where, refused);
+      if (w[0] === 'source') {
+        include(where, w[1], dir, chain);
+        continue;
+      }
+      if (lines.length >= MAX_LINES) fail(where, `workload longer than ${MAX_LINES} commands`);
+      lines.push({ file, line: i + 1, words: w });
+    }
+  };
+  const include = (where: string, path: string, fromDir: string, chain: string[]) => {
+    if (chain.length >= MAX_DEPTH) fail(where, `source: nested deeper than ${MAX_DEPTH} scripts`);
+    const abs = isAbsolute(path) ? path : resolvePath(fromDir, path);
+    const name = isAbsolute(path) ? path : relative(cwd, abs) || abs;
+    const read = readTextFile(abs, 'script');
+    if (!read.ok) throw new CoreError(read.code, oneLine(`${where}: source: ${read.message.replace(abs, name)}`));
+    let real = abs;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      // read just now: keep the path as given
+    }
+    if (chain.includes(real)) fail(where, `source loop: ${[...chain.slice(chain.indexOf(real)), real].map((p) => relative(cwd, p) || p).join(' -> ')}`);
+    addText(name, read.text, dirname(abs), [...chain, real]);
+  };
+
+  let name: string;
+  if (isWorkloadFile(words)) {
+    name = words[0];
+    const abs = resolvePath(cwd, name);
+    const read = readTextFile(abs, 'workload');
+    if (!read.ok) throw new CoreError(read.code, oneLine(read.message.replace(abs, name)));
+    let real = abs;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      // as above
+    }
+    addText(name, read.text, dirname(abs), [real]);
+  } else {
+    name = 'inline';
+    addText(name, splitExec(words.join(' ')).join('\n'), cwd, []);
+  }
+  if (lines.length === 0) throw new CoreError('EUSAGE', `workload ${shown(name)} has no commands`);
+  return { name, lines };
+};
