@@ -1,6 +1,7 @@
 import { ERR_CODES } from '../core/errors.js';
 import type { Session } from './session.js';
 import type { ArgKind } from './spec.js';
+import { CAPACITY_DIRS } from './verbs/compare.js';
 import { MODES, POLICIES } from './verbs/settings.js';
 
 /**
@@ -25,6 +26,8 @@ export const fixedChoices = (session: Session, kind: ArgKind): string[] | undefi
       return [...POLICIES];
     case 'mode':
       return [...MODES];
+    case 'capacity-dir':
+      return [...CAPACITY_DIRS];
     default:
       return undefined;
   }

@@ -21,7 +21,10 @@ export type ArgKind =
   | 'command'
   | 'verb'
   | 'file'
-  | 'device';
+  | 'device'
+  | 'compare-arg'
+  | 'capacity-dir'
+  | 'capacity-arg';
 
 export interface ArgSpec {
   name: string;
