@@ -98,7 +98,7 @@ export interface PoolRow {
   total: number;
   /** Peak used, by design name. */
   peak: Record<string, number>;
-  /** Designs under which the pool's peak reached its total. */
+  /** Designs under which the pool ran out: its peak reached its total, or it refused a request. */
   exhausted: string[];
 }
 
@@ -213,7 +213,10 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
     const boot = bootOf(session, poolRef);
     sample(0);
     const starved = new Map<string, Starved>();
+    // Pools that refused someone: a refused all-or-nothing request leaves no peak behind.
+    const refusedBy = new Set<string>();
     const starve = (who: string, at: Starved['at'], pool: string | null) => {
+      if (pool !== null) refusedBy.add(pool);
       const key = `${at}:${who}`;
       const s = starved.get(key);
       if (s) s.refused++;
@@ -247,7 +250,7 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
     }
     // After `exit`, the pools stay as they were.
     for (let k = ran + 1; k <= n; k++) used.copyWithin(k * P, ran * P, ran * P + P);
-    const peaks = session.system.allPools().map((p, i): PoolPeak => ({ id: p.id, layer: layers[i].layer, total: p.total, peak: p.peak, exhausted: p.peak >= p.total }));
+    const peaks = session.system.allPools().map((p, i): PoolPeak => ({ id: p.id, layer: layers[i].layer, total: p.total, peak: p.peak, exhausted: p.peak >= p.total || refusedBy.has(p.id) }));
     rows.push({
       design: design.name,
       boot,

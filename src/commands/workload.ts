@@ -48,13 +48,18 @@ const fail = (where: string, message: string): never => {
  */
 export const isWorkloadFile = (words: string[]): boolean => words.length === 1 && !/[;\s]/.test(words[0]);
 
+/** A workload as the words of a command line: a script file, or the commands themselves. */
+export const workloadOf = (words: string[]): { file: string } | { commands: string } => {
+  if (words.length === 0) throw new CoreError('EUSAGE', 'missing workload: a script file, or commands separated by ;');
+  return isWorkloadFile(words) ? { file: words[0] } : { commands: words.join(' ') };
+};
+
 /**
  * Reads a workload as the batch runner would run it: comments and blank lines skipped, `source`
  * expanded relative to the including file, and every line checked before anything runs: a line
  * that is not a command (unknown verb, wrong arity, bad characters) is refused with its place.
  */
-export const loadWorkload = (words: string[], cwd = process.cwd()): Workload => {
-  if (words.length === 0) throw new CoreError('EUSAGE', 'missing workload: a script file, or commands separated by ;');
+export const loadWorkload = (spec: { file: string } | { commands: string }, cwd = process.cwd()): Workload => {
   const lines: WorkloadLine[] = [];
   const addText = (file: string, text: string, dir: string, chain: string[]) => {
     const raw = text.split('\n');
@@ -101,8 +106,8 @@ export const loadWorkload = (words: string[], cwd = process.cwd()): Workload => 
   };
 
   let name: string;
-  if (isWorkloadFile(words)) {
-    name = words[0];
+  if ('file' in spec) {
+    name = spec.file;
     const abs = resolvePath(cwd, name);
     const read = readTextFile(abs, 'workload');
     if (!read.ok) throw new CoreError(read.code, oneLine(read.message.replace(abs, name)));
@@ -115,7 +120,7 @@ export const loadWorkload = (words: string[], cwd = process.cwd()): Workload => 
     addText(name, read.text, dirname(abs), [real]);
   } else {
     name = 'inline';
-    addText(name, splitExec(words.join(' ')).join('\n'), cwd, []);
+    addText(name, splitExec(spec.commands).join('\n'), cwd, []);
   }
   if (lines.length === 0) throw new CoreError('EUSAGE', `workload ${shown(name)} has no commands`);
   return { name, lines };

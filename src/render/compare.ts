@@ -119,7 +119,8 @@ const failureCell = (style: Style, r: DesignRow): Cell => {
 const starvedCell = (r: DesignRow): Cell =>
   cell(r.starved.length === 0 ? '-' : r.starved.map((s) => (s.at === 'probe' ? `${s.who} at probe` : `${s.who}: ${s.refused} refused`)).join('; '));
 
-const okCell = (r: DesignRow): Cell => cell(r.ran < r.commands ? `${r.succeeded}/${r.ran} (exit)` : `${r.succeeded}/${r.commands}`);
+/** Commands that succeeded (the heading says of how many); `exit` may have stopped the run early. */
+const okCell = (r: DesignRow): Cell => cell(r.ran < r.commands ? `${r.succeeded} of ${r.ran} (exit)` : `${r.succeeded}`);
 
 const busiestCell = (r: DesignRow): Cell => cell(`${r.busiest.id} ${r.busiest.peak}/${r.busiest.total}`);
 
@@ -163,7 +164,7 @@ const renderPoolPeaks = (style: Style, data: CompareData): string =>
     data.designs.map((d) => d.name),
     data.pools,
     (i, n) => ({ n: data.pools[i].peak[n], marked: data.pools[i].exhausted.includes(n) }),
-    '* exhausted: its peak reached its total',
+    '* exhausted: reached its total, or refused a request',
   );
 
 /** One character per design for the chart: its initial when the initials differ, else its number. */

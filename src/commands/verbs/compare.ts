@@ -3,7 +3,7 @@ import { oneOf, shown } from '../args.js';
 import { runCapacity, runCompare, type CapacityDir, type ChannelType } from '../compare-run.js';
 import { NAMED_DESIGNS, parseDesignList, type NamedDesign } from '../designs-catalog.js';
 import type { CommandSpec } from '../spec.js';
-import { loadWorkload } from '../workload.js';
+import { loadWorkload, workloadOf } from '../workload.js';
 
 export const CAPACITY_DIRS = ['tx', 'rx', 'both'] as const satisfies readonly CapacityDir[];
 export const CHANNEL_TYPES = ['pkt', 'tr'] as const satisfies readonly ChannelType[];
@@ -50,7 +50,7 @@ export const compare: CommandSpec = {
   run({ session }, words) {
     const { flags, rest } = splitFlags(words, ['--designs', '--pool']);
     const designs = designsOf(flags['--designs']);
-    const workload = loadWorkload(rest);
+    const workload = loadWorkload(workloadOf(rest));
     return { kind: 'compare', compare: runCompare(session.topology, designs, workload, { pool: flags['--pool'] }) };
   },
 };
