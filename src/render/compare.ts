@@ -154,7 +154,7 @@ const poolsByDesign = (
       }),
     ]),
   );
-  return `${body}\n${style.c.dim(note)}`;
+  return `${body}\n${style.c.dim(wrap(note, style.width))}`;
 };
 
 const renderPoolPeaks = (style: Style, data: CompareData): string =>
