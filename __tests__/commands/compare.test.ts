@@ -208,6 +208,9 @@ describe('runCompare', () => {
     const d = runCompare(am65x, designs('rfc-v4'), inline('request-channel main_udmap tx 64; request-channel main_udmap rx 63; expect-error ENOSPC request-channel main_udmap rx; exit; release-channel all'));
     const r = d.rows[0];
     expect([r.commands, r.ran, r.succeeded, r.firstFailure]).toEqual([5, 4, 4, null]);
+    // A failed expectation names its pool, but nothing ran out: no one starved, no pool marked.
+    const e = runCompare(am65x, designs('dynamic'), inline('expect-pool inta_main_udmass.vint used=5')).rows[0];
+    expect([e.succeeded, e.firstFailure?.code, e.firstFailure?.pool, e.starved, e.firstOut]).toEqual([0, 'EXPECT', null, [], null]);
     expect(r.starved).toEqual([{ who: 'main_udmap rx', at: 'request', refused: 1, pool: 'intr_main_navss.out' }]);
     expect(d.chart.series[0].used).toEqual([1, 65, 128, 128, 128, 128]);
   });

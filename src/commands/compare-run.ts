@@ -144,6 +144,16 @@ const bootOf = (session: Session, poolRef: (e: ErrorInfo | undefined) => PoolRef
   return { ok: failed.length === 0, failed };
 };
 
+/**
+ * The pool an error says ran out, with its layer; null when none did. Exhaustion is ENOSPC (or
+ * EINVAL, as upstream returns for INTA/INTR pools); a failed expect-pool or an SPI already in
+ * use (EBUSY) names its pool too, but nothing ran out there.
+ */
+const ranOutOf =
+  (layerById: Map<string, Layer>) =>
+  (e: ErrorInfo | undefined): PoolRef | null =>
+    e?.pool && (e.code === 'ENOSPC' || e.code === 'EINVAL') ? { id: e.pool.id, layer: layerById.get(e.pool.id) ?? 'virq', used: e.pool.used, total: e.pool.total } : null;
+
 /** Pool ids and layers, the same under every design of one topology. */
 const poolLayers = (topology: Topology, session: Session) =>
   session.system.allPools().map((p) => ({ id: p.id, total: p.total, layer: layerOf(topology, p.owner) }));
@@ -187,8 +197,7 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
   const ids = layers.map((p) => p.id);
   if (opts.pool !== undefined && !ids.includes(opts.pool)) throw unknownPool(opts.pool, ids);
   const layerById = new Map(layers.map((p) => [p.id, p.layer]));
-  const poolRef = (e: ErrorInfo | undefined): PoolRef | null =>
-    e?.pool ? { id: e.pool.id, layer: layerById.get(e.pool.id) ?? 'virq', used: e.pool.used, total: e.pool.total } : null;
+  const poolRef = ranOutOf(layerById);
 
   const P = layers.length;
   const n = lines.length;
@@ -235,10 +244,10 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
       const result: Result = runWords(session, line.words);
       ran = k;
       // A refusal the script expected still starved someone.
-      const refusal = result.ok ? (result.output.kind === 'expected' ? result.output.error : undefined) : result.error;
-      if (refusal?.pool) {
-        starve(requester(line.words), 'request', refusal.pool.id);
-        if (!firstOut) firstOut = { pool: refusal.pool.id, command: k };
+      const refused = poolRef(result.ok ? (result.output.kind === 'expected' ? result.output.error : undefined) : result.error);
+      if (refused) {
+        starve(requester(line.words), 'request', refused.id);
+        if (!firstOut) firstOut = { pool: refused.id, command: k };
       }
       if (result.ok) succeeded++;
       else if (!firstFailure) {
@@ -346,9 +355,7 @@ export const runCapacity = (topology: Topology, designs: readonly NamedDesign[],
   for (const design of designs) {
     const session = new Session(topology, design.settings);
     if (layers.length === 0) layers = poolLayers(topology, session);
-    const layerById = new Map(layers.map((p) => [p.id, p.layer]));
-    const poolRef = (e: ErrorInfo | undefined): PoolRef | null =>
-      e?.pool ? { id: e.pool.id, layer: layerById.get(e.pool.id) ?? 'virq', used: e.pool.used, total: e.pool.total } : null;
+    const poolRef = ranOutOf(new Map(layers.map((p) => [p.id, p.layer])));
     const held = { tx: 0, rx: 0 };
     let stop: CapacityRow['stop'] = null;
     for (let i = 0; i < limit; i++) {
