@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { channelRequestWords, runCapacity, runCompare } from '../../src/commands/compare-run.js';
+import { requestOneChannel, runCapacity, runCompare } from '../../src/commands/compare-run.js';
 import { NAMED_DESIGNS, parseDesignList } from '../../src/commands/designs-catalog.js';
 import { runWords } from '../../src/commands/registry.js';
 import type { Output, Result } from '../../src/commands/result.js';
@@ -233,7 +233,9 @@ describe('capacity', () => {
   test('one direction, a subset of designs, pkt|tr passed through one function', () => {
     const d = runCapacity(am65x, designs('rfc-v4'), 'main_udmap', 'rx', 'tr');
     expect([d.type, d.rows[0].channels, d.rows[0].rx, d.rows[0].stop?.pool?.id]).toEqual(['tr', 64, 64, 'main_udmap.rx_chan']);
-    expect(channelRequestWords('main_udmap', 'tx', 'pkt')).toEqual(['request-channel', 'main_udmap', 'tx']);
+    const s = fresh();
+    requestOneChannel(s, 'main_udmap', 'rx', 'pkt');
+    expect(s.system.channels().map((c) => c.name)).toEqual(['main_udmap:rx0']);
     expect(thrown(() => runCapacity(am65x, designs('merged'), 'nope', 'tx', null)).message).toBe("unknown DMA controller 'nope' (have: main_udmap)");
   });
 });

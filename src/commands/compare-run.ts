@@ -3,7 +3,7 @@ import { CoreError } from '../core/errors.js';
 import type { Settings } from '../core/system.js';
 import type { Topology } from '../core/topology.js';
 import type { ErrorInfo } from '../core/types.js';
-import { nearest, shown } from './args.js';
+import { nearest, oneLine, shown } from './args.js';
 import type { NamedDesign } from './designs-catalog.js';
 import { runWords } from './registry.js';
 import type { Result } from './result.js';
@@ -300,13 +300,14 @@ export type CapacityDir = Direction | 'both';
 export type ChannelType = 'pkt' | 'tr';
 
 /**
- * The one place a capacity probe's request is spelled out.
- * TODO(lead): pass `type` on as `request-channel <dma> <dir> 1 <pkt|tr>` once request-channel
- * takes it; until then every channel is requested the way request-channel does by default.
+ * The one place a capacity probe requests a channel: what `request-channel <dma> <dir>` does,
+ * without building the routes it would print. Throws the CoreError of a refusal.
+ * TODO(lead): pass `type` on (packet or TR mode) once request-channel takes it; until then every
+ * channel is requested the way request-channel does by default.
  */
-export const channelRequestWords = (dma: string, dir: Direction, type: ChannelType | null): string[] => {
+export const requestOneChannel = (session: Session, dma: string, dir: Direction, type: ChannelType | null): void => {
   void type;
-  return ['request-channel', dma, dir];
+  session.system.requestChannel(dma, dir, 1);
 };
 
 export interface CapacityRow {
@@ -360,9 +361,11 @@ export const runCapacity = (topology: Topology, designs: readonly NamedDesign[],
     let stop: CapacityRow['stop'] = null;
     for (let i = 0; i < limit; i++) {
       const d: Direction = dir === 'both' ? (i % 2 === 0 ? 'tx' : 'rx') : dir;
-      const result = runWords(session, channelRequestWords(dma, d, type));
-      if (!result.ok) {
-        stop = { dir: d, code: result.error.code, message: result.error.message, pool: poolRef(result.error) };
+      try {
+        requestOneChannel(session, dma, d, type);
+      } catch (e) {
+        if (!(e instanceof CoreError)) throw e;
+        stop = { dir: d, code: e.code, message: oneLine(e.message), pool: poolRef({ code: e.code, message: e.message, pool: e.pool }) };
         break;
       }
       held[d]++;
