@@ -200,6 +200,7 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
   const poolRef = ranOutOf(layerById);
 
   const P = layers.length;
+  const totals = Int32Array.from(layers, (l) => l.total);
   const n = lines.length;
   const rows: DesignRow[] = [];
   const samples: Int32Array[] = [];
@@ -209,14 +210,19 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
     // used[k * P + p]: pool p after command k (0: after boot)
     const used = new Int32Array((n + 1) * P);
     let firstFull: DesignRow['firstFull'] = null;
+    // The pools of the System in use: a failed expect-error re-boots the session to undo itself.
+    let system = session.system;
+    let pools = system.allPools();
     const sample = (k: number) => {
-      const pools = session.system.allPools();
+      if (session.system !== system) {
+        system = session.system;
+        pools = system.allPools();
+      }
       const base = k * P;
       for (let p = 0; p < P; p++) {
-        const pool = pools[p];
-        const u = pool.used;
+        const u = pools[p].used;
         used[base + p] = u;
-        if (firstFull === null && u >= pool.total) firstFull = { pool: pool.id, command: k };
+        if (u >= totals[p] && firstFull === null) firstFull = { pool: pools[p].id, command: k };
       }
     };
     const boot = bootOf(session, poolRef);

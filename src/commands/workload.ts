@@ -27,6 +27,9 @@ const MAX_DEPTH = 8;
 /** A workload of more commands than a 16 MiB script could hold is a loop of `source`s gone wide. */
 const MAX_LINES = 4_000_000;
 
+/** Distinct lines whose words are kept for reuse; past this, lines are split each time. */
+const MAX_CHECKED = 4096;
+
 /** Verbs a workload may not hold: they would replace the design being compared, or recurse. */
 const refusal = (words: string[]): string | undefined => {
   let inner = words;
@@ -61,31 +64,36 @@ export const workloadOf = (words: string[]): { file: string } | { commands: stri
  */
 export const loadWorkload = (spec: { file: string } | { commands: string }, cwd = process.cwd()): Workload => {
   const lines: WorkloadLine[] = [];
+  // Scripts repeat their lines: each distinct one is split and checked once, and its words are
+  // shared by every line that holds it (a few arrays rather than one per line to keep alive).
+  const checked = new Map<string, string[]>();
+  const wordsOf = (text: string, where: string): string[] => {
+    const known = checked.get(text);
+    if (known) return known;
+    let w: string[];
+    try {
+      w = commandWords(text);
+      if (w.length > 0) resolve(w);
+    } catch (e) {
+      if (e instanceof CoreError) return fail(where, e.message);
+      throw e;
+    }
+    const refused = w.length > 0 ? refusal(w) : undefined;
+    if (refused) fail(where, refused);
+    if (checked.size < MAX_CHECKED) checked.set(text, w);
+    return w;
+  };
   const addText = (file: string, text: string, dir: string, chain: string[]) => {
     const raw = text.split('\n');
     for (let i = 0; i < raw.length; i++) {
-      const where = `${file}:${i + 1}`;
-      let w: string[];
-      try {
-        w = commandWords(raw[i].endsWith('\r') ? raw[i].slice(0, -1) : raw[i]);
-      } catch (e) {
-        if (e instanceof CoreError) return fail(where, e.message);
-        throw e;
-      }
+      const line = raw[i].endsWith('\r') ? raw[i].slice(0, -1) : raw[i];
+      const w = wordsOf(line, `${file}:${i + 1}`);
       if (w.length === 0) continue;
-      try {
-        resolve(w);
-      } catch (e) {
-        if (e instanceof CoreError) return fail(where, e.message);
-        throw e;
-      }
-      const refused = refusal(w);
-      if (refused) fail(where, refused);
       if (w[0] === 'source') {
-        include(where, w[1], dir, chain);
+        include(`${file}:${i + 1}`, w[1], dir, chain);
         continue;
       }
-      if (lines.length >= MAX_LINES) fail(where, `workload longer than ${MAX_LINES} commands`);
+      if (lines.length >= MAX_LINES) fail(`${file}:${i + 1}`, `workload longer than ${MAX_LINES} commands`);
       lines.push({ file, line: i + 1, words: w });
     }
   };
