@@ -258,6 +258,7 @@ describe('the verbs', () => {
       [['compare'], 'EUSAGE', 'missing <workload>; usage: compare [--designs a,b,...] [--pool P] <script.msi | "cmd; cmd; ...">'],
       [['compare', '--designs', 'merged'], 'EUSAGE', 'missing workload: a script file, or commands separated by ;'],
       [['compare', '--designs', 'nope', 'pools;'], 'ENOENT', 'unknown design \'nope\'; designs: merged, rfc-v4, probe-all, dynamic'],
+      [['compare', 'pools'], 'ENOENT', 'pools: cannot read workload: no such file (to run the command pools as the workload, write "pools;")'],
       [['capacity', 'main_udmap'], 'EUSAGE', 'missing <direction>; usage: capacity <dma> <tx|rx|both> [pkt|tr] [--designs a,b,...]'],
       [['capacity', 'main_udmap', 'tx', 'packet'], 'EUSAGE', "channel type: expected pkt or tr, got 'packet'"],
       [['capacity', 'x', 'tx'], 'ENOENT', "unknown DMA controller 'x' (have: main_udmap)"],

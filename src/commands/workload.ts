@@ -118,7 +118,11 @@ export const loadWorkload = (spec: { file: string } | { commands: string }, cwd 
     name = spec.file;
     const abs = resolvePath(cwd, name);
     const read = readTextFile(abs, 'workload');
-    if (!read.ok) throw new CoreError(read.code, oneLine(read.message.replace(abs, name)));
+    if (!read.ok) {
+      // `compare pools` means a file named pools; say how to give the command instead.
+      const hint = read.code === 'ENOENT' && findCommand(name) ? ` (to run the command ${name} as the workload, write "${name};")` : '';
+      throw new CoreError(read.code, oneLine(read.message.replace(abs, name) + hint));
+    }
     let real = abs;
     try {
       real = realpathSync(abs);
