@@ -65,9 +65,9 @@ const longest = (lines: string[]): number => Math.max(0, ...lines.map((l) => l.l
 
 /**
  * A borderless table (cli-table3, through table()) whose cells wrap so that the whole fits the
- * width: every column starts as wide as its longest line, and the one with the most room to give
- * narrows, one character at a time, down to its longest word; only if that is not enough do
- * words break, at dots first. When even that does not fit, one "head: value" block per row.
+ * width: every column starts as wide as its longest line, and the widest one narrows, one
+ * character at a time, down to its longest word (so short columns and their heads stay whole);
+ * only if that is not enough do words break, at dots first. When even that does not fit, one "head: value" block per row.
  */
 const fittedTable = (style: Style, cols: Col[], rows: Cell[][]): string => {
   const texts = (i: number) => [cols[i].head, ...rows.map((r) => r[i].text)];
@@ -78,7 +78,7 @@ const fittedTable = (style: Style, cols: Col[], rows: Cell[][]): string => {
     const least = cols.map((_, i) => longest(texts(i).flatMap((t) => t.split(/\s+/).flatMap(pieces[i]))));
     while (total() > style.width) {
       let best = -1;
-      for (let i = 0; i < cols.length; i++) if (widths[i] > least[i] && (best < 0 || widths[i] - least[i] > widths[best] - least[best])) best = i;
+      for (let i = 0; i < cols.length; i++) if (widths[i] > least[i] && (best < 0 || widths[i] > widths[best])) best = i;
       if (best < 0) break;
       widths[best]--;
     }
