@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { DEFAULT_SETTINGS, DESIGNS, designNamed } from '../../src/core/designs.js';
 import { describe, expect, test } from '@jest/globals';
 import { COMMANDS, runWords } from '../../src/commands/registry.js';
@@ -5,6 +6,7 @@ import type { Output, Result } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
 import type { ErrCode } from '../../src/core/errors.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
+import { parseTopology } from '../../src/core/topology-validate.js';
 import type { Settings } from '../../src/core/system.js';
 
 /** TISCI device ids: TO_HWIRQ(dev, index) = dev << 16 | index (irq-ti-sci-inta.c). */
@@ -724,6 +726,25 @@ describe('design and its settings, reset and boot', () => {
     expect(f).toMatchObject({ settings: { ...MERGED, lock: 'list', failure: 'upstream' }, design: 'custom' });
     expect(f.boot).toEqual(boot);
     expect(ok(s, 'lock device', 'settings').settings.lock).toBe('device');
+  });
+
+  test('failure upstream keeps the VINT a failed event allocation opened; unwind leaves no trace', () => {
+    // am65x with 64 global events: VINT 16 fills, the 65th event opens VINT 17 and finds no event.
+    const parsed = parseTopology(readFileSync(new URL('../../fixtures/topologies/am65x-64events.json', import.meta.url), 'utf8'));
+    if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('; '));
+    const s = new Session(parsed.topology, MERGED);
+    const vints = () => ['inta_main_udmass.vint', 'intr_main_navss.out', 'gic500.spi'].map((id) => poolUsed(s, id));
+    for (const [failure, left] of [
+      ['unwind', [1, 2, 8]],
+      ['upstream', [2, 3, 9]],
+    ] as const) {
+      ok(s, `failure ${failure}`, 'settings');
+      ok(s, 'request-channel main_udmap tx 50', 'channels');
+      ok(s, 'request-channel main_udmap rx 14', 'channels');
+      const e = fails(s, 'alloc-irq ringacc any', 'EINVAL', 'inta_main_udmass.global_event exhausted (64/64 used)');
+      expect(e.pool).toEqual({ id: 'inta_main_udmass.global_event', used: 64, total: 64 });
+      expect({ failure, left: vints() }).toEqual({ failure, left });
+    }
   });
 
   test('probe-all: ringacc probes first and fails at MSI 65 on INTR outputs; main_udmap stays deferred; cpts probes fine', () => {
