@@ -104,8 +104,8 @@ const alloc = (r: Rig, index: number, cpu = 'cpu0'): EventDesc => runAlone(r.int
 
 const NEW_VINT: StepName[] = ['lock', 'find-free-bit', 'take-vint', 'allocate-parent', 'add-vint', 'set-bit', 'take-event', 'program-map', 'unlock'];
 const SHARED_VINT: StepName[] = ['lock', 'find-free-bit', 'set-bit', 'take-event', 'program-map', 'unlock'];
-const FREE_SHARED: StepName[] = ['lock', 'unprogram-map', 'release-event', 'clear-bit', 'unlock'];
-const FREE_LAST: StepName[] = ['lock', 'unprogram-map', 'release-event', 'clear-bit', 'remove-vint', 'dispose-parent', 'release-vint', 'unlock'];
+const FREE_SHARED: StepName[] = ['lock', 'unprogram-map', 'release-event', 'clear-bit', 'check-empty', 'unlock'];
+const FREE_LAST: StepName[] = ['lock', 'unprogram-map', 'release-event', 'clear-bit', 'check-empty', 'remove-vint', 'dispose-parent', 'release-vint', 'unlock'];
 
 describe('IntaDomain step sequences', () => {
   test('the first event opens a VINT; the next shares it', () => {
