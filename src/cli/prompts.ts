@@ -169,6 +169,11 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
       return select('error code', ERR_CODES.map((c) => ({ value: c, name: c })), input('error code'));
     case 'command':
       return input('command expected to fail', { words: true, validate: wordsOf('a command') });
+    case 'op':
+      return input('operations, each quoted, then options: "alloc-irq ringacc any" "alloc-irq ringacc any" --lock none', {
+        words: true,
+        validate: wordsOf('operations'),
+      });
     case 'file':
       return input('script file (relative to the current folder)');
     case 'policy':

@@ -1,4 +1,6 @@
 import type { PoolStats } from '../core/bitmap-pool.js';
+import { CoreError, type ErrCode } from '../core/errors.js';
+import type { InterleaveReport } from '../core/interleave/explore.js';
 import type { Settings } from '../core/system.js';
 import type { Topology } from '../core/topology.js';
 import type { AffinityResult, BootEntry, DomainNode, ErrorInfo, FireTrace, IrqView, MaskResult, Route } from '../core/types.js';
@@ -37,6 +39,19 @@ export type Output =
   | { kind: 'expected'; message: string; error?: ErrorInfo; pool?: PoolStats }
   | { kind: 'help'; entries: HelpEntry[]; verb?: string }
   | { kind: 'source'; path: string }
-  | { kind: 'exit' };
+  | { kind: 'exit' }
+  | { kind: 'interleave'; report: InterleaveReport; expect: 'ok' | 'race' };
 
-export type Result = { ok: true; output: Output } | { ok: false; error: ErrorInfo };
+/** A failed command may still have output to show (interleave's outcome table and trace). */
+export type Result = { ok: true; output: Output } | { ok: false; error: ErrorInfo; output?: Output };
+
+/** A command's failure that comes with output: shown, then the error line. */
+export class Failed extends CoreError {
+  constructor(
+    code: ErrCode,
+    message: string,
+    readonly output: Output,
+  ) {
+    super(code, message);
+  }
+}

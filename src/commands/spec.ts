@@ -19,6 +19,7 @@ export type ArgKind =
   | 'cpus'
   | 'code'
   | 'command'
+  | 'op'
   | 'verb'
   | 'file'
   | 'device';

@@ -3,6 +3,7 @@ import type { BootEntry, ErrorInfo } from '../core/types.js';
 import type { HelpEntry, Output } from '../commands/result.js';
 import { renderDomains } from './domains.js';
 import { renderFire } from './fire.js';
+import { renderInterleave } from './interleave.js';
 import { renderInterrupts } from './interrupts.js';
 import { renderPools } from './pools.js';
 import { renderChannels, renderRoutes, routeLine } from './routes.js';
@@ -75,6 +76,8 @@ export const renderText = (style: Style, o: Output): string => {
     case 'source':
     case 'exit':
       return '';
+    case 'interleave':
+      return renderInterleave(style, o.report);
   }
 };
 

@@ -1,3 +1,4 @@
+import { CoreError } from '../errors.js';
 import type { System } from '../system.js';
 import type { LockMode } from './locks.js';
 import type { OpSpec, OpValue } from './ops.js';
@@ -149,6 +150,24 @@ export class Explorer {
       return { order, result: resultOf(exec.ends), fingerprint: this.world.fingerprint(), ends: exec.ends, vints: this.world.vintCount() };
     });
     this.world.reset();
+  }
+
+  /**
+   * Refuses an operation that fails alone before its first step (an unknown device, a virq
+   * that is no MSI): a mistake in the command, not a finding of any schedule.
+   */
+  preflight(): void {
+    for (let i = 0; i < this.ops.length; i++) {
+      this.world.reset();
+      try {
+        this.world.start(i, false).next();
+      } catch (e) {
+        if (e instanceof CoreError) throw new CoreError(e.code, `operation ${letter(i)} (${this.ops[i].label}): ${e.message}`, e.pool);
+        throw e;
+      } finally {
+        this.world.reset();
+      }
+    }
   }
 
   /** Grades the execution that just ran (the world still holds its final state). */

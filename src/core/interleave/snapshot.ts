@@ -6,10 +6,11 @@
  *
  * Why in place rather than a clone: the explorer restores the pre-state before every schedule (tens
  * of thousands of times), and comparing then writing back only what differs costs a walk over
- * flat arrays with no allocation, where a clone would rebuild the graph each time. The fields of
- * objects are restored by a function generated once per snapshot, one property access per field
- * in its own line of code: each access then sees one object shape and stays fast, where a loop
- * over `obj[key]` sees hundreds of shapes and goes through the slow generic lookup (10x).
+ * flat arrays with no allocation, where a clone would rebuild the graph each time. A long run
+ * (past COMPILE_AFTER restores) switches to restorers generated for this snapshot, one property
+ * access per field in its own line of code: each access then sees one object shape and stays
+ * fast, where a loop over `obj[key]` sees hundreds of shapes and goes through the slow generic
+ * lookup (5x); a short run does not pay for the engine to warm the generated code up.
  *
  * Limits, by design: a property added to an existing object after the snapshot is not removed
  * (the core's objects are created with all their fields), and frozen objects are taken as
@@ -29,6 +30,14 @@ interface ArrayCell {
   values: unknown[];
   restore: (a: unknown[], v: readonly unknown[]) => void;
 }
+
+/** Restores before the generated restorers take over. */
+const COMPILE_AFTER = 2000;
+
+const restoreArray: ArrayCell['restore'] = (a, v) => {
+  if (a.length !== v.length) a.length = v.length;
+  for (let i = 0; i < v.length; i++) if (a[i] !== v[i]) a[i] = v[i];
+};
 
 /**
  * One array's restorer, a function of its own: its element loads then see one kind of array
@@ -92,9 +101,10 @@ const compileFields = (cells: readonly ObjectCell[]): FieldRestorer => {
 
 export class Snapshot {
   private readonly objects: ObjectCell[] = [];
-  private readonly restoreFields: FieldRestorer;
+  private restoreFields: FieldRestorer | undefined;
   private readonly fieldObjects: object[];
   private readonly fieldValues: unknown[];
+  private restores = 0;
   private readonly arrays: ArrayCell[] = [];
   private readonly maps: MapCell[] = [];
   private readonly sets: SetCell[] = [];
@@ -111,7 +121,7 @@ export class Snapshot {
         if (!(x instanceof DataView)) this.typed.push({ obj: x as AnyTyped, copy: (x as AnyTyped).slice() });
       } else if (Array.isArray(x)) {
         const values = x.slice();
-        if (!Object.isFrozen(x)) this.arrays.push({ obj: x, values, restore: arrayRestorer() });
+        if (!Object.isFrozen(x)) this.arrays.push({ obj: x, values, restore: restoreArray });
         stack.push(...values);
       } else if (x instanceof Map) {
         const keys = [...x.keys()];
@@ -132,7 +142,6 @@ export class Snapshot {
     }
     this.fieldObjects = this.objects.map((c) => c.obj);
     this.fieldValues = this.objects.flatMap((c) => c.values);
-    this.restoreFields = compileFields(this.objects);
   }
 
   /**
@@ -150,7 +159,17 @@ export class Snapshot {
 
   /** Puts every recorded object back as it was when the snapshot was taken. */
   restore(): void {
-    this.restoreFields(this.fieldObjects, this.fieldValues);
+    if (++this.restores === COMPILE_AFTER) {
+      this.restoreFields = compileFields(this.objects);
+      for (const c of this.arrays) c.restore = arrayRestorer();
+    }
+    if (this.restoreFields) this.restoreFields(this.fieldObjects, this.fieldValues);
+    else {
+      for (const c of this.objects) {
+        const { obj, keys, values } = c;
+        for (let i = 0; i < keys.length; i++) if (obj[keys[i]] !== values[i]) obj[keys[i]] = values[i];
+      }
+    }
     for (const c of this.arrays) c.restore(c.obj, c.values);
     for (const c of this.maps) restoreMap(c);
     for (const c of this.sets) restoreSet(c);

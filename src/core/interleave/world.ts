@@ -79,7 +79,11 @@ export class SystemWorld implements World<OpValue> {
         const v = ev.vint;
         if (inta.vints[v.pos] !== v) return `${who}'s event is on VINT ${v.vint}, which was freed (use after free)`;
         const holder = v.events[ev.bit];
-        if (holder !== ev) return `VINT ${v.vint} bit ${ev.bit} held twice (${hex(h)} and ${holder ? hex(holder.hwirq) : 'nobody'})`;
+        if (holder !== ev) {
+          // Named in hwirq order, so that both ways round are one outcome.
+          const pair = [h, holder?.hwirq ?? -1].sort((x, y) => x - y).map((x) => (x < 0 ? 'nobody' : hex(x)));
+          return `VINT ${v.vint} bit ${ev.bit} held twice (${pair.join(' and ')})`;
+        }
       }
       if (e.value.freed) {
         const inta = this.sys.intas.get(e.value.freed.inta)!;
