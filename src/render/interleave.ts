@@ -118,8 +118,9 @@ const traceLines = (style: Style, r: InterleaveReport, shown: ShownSchedule): st
 
 const shownBlock = (style: Style, r: InterleaveReport, shown: ShownSchedule): string[] => {
   const pre = plural(shown.preemptions, 'preemption');
-  const title = r.explore.mode === 'schedule' ? `${shown.grade} (${pre}): ${shown.verdict}` : `first FORBIDDEN, fewest preemptions (${pre}): ${shown.verdict}`;
-  const lines = [wrap(title, style.width, 2), ...traceLines(style, r, shown)];
+  // The same block for a found schedule and for its replay, so the two compare line for line.
+  const lines = r.explore.mode === 'schedule' ? [] : ['first FORBIDDEN schedule with the fewest preemptions:'];
+  lines.push(wrap(`${gradeText(style, shown.grade)} (${pre}): ${shown.verdict}`, style.width, 2), ...traceLines(style, r, shown));
   if (shown.conflict) {
     const steps = shown.steps;
     const find = (n: number) => steps.find((s) => s.n === n)!;
