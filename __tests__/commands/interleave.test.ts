@@ -5,6 +5,8 @@ import { Session } from '../../src/commands/session.js';
 import { tokenize } from '../../src/commands/tokenize.js';
 import { Explorer } from '../../src/core/interleave/explore.js';
 import { allocIrqOp, freeIrqOp } from '../../src/core/interleave/ops.js';
+import { complete } from '../../src/cli/completion.js';
+import { askPrompts, planPrompts } from '../../src/cli/prompts.js';
 import { loadTopology } from '../../src/cli/topology-load.js';
 import type { Topology } from '../../src/core/topology.js';
 import { renderText } from '../../src/render/text.js';
@@ -126,5 +128,26 @@ describe('the verb', () => {
     expect(text.split('\n')[0]).toBe('interleave: 3 ops, lock none, explore random 50, seed 7');
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     expect(out(r).report.explored).toBe(50);
+  });
+});
+
+describe('in the REPL', () => {
+  test('completes the verb, its options and their values', () => {
+    const s = session();
+    expect(complete(s, 'interl')).toEqual([['interleave'], 'interl']);
+    expect(complete(s, 'interleave "alloc-irq ringacc 96" "alloc-irq ringacc 97" --l')).toEqual([['--lock'], '--l']);
+    expect(complete(s, 'interleave "alloc-irq ringacc 96" "alloc-irq ringacc 97" --lock ')).toEqual([['none', 'list', 'inta', 'device'], '']);
+    expect(complete(s, 'interleave "alloc-irq ringacc 96" --expect ')).toEqual([['ok', 'race'], '']);
+  });
+
+  test('asks for the operations when none is given, and runs what was typed', async () => {
+    const s = session();
+    const questions = planPrompts(s, ['interleave']);
+    expect(questions).toMatchObject([{ type: 'input', arg: 'op', kind: 'op', words: true }]);
+    const typed = '"alloc-irq ringacc 96" "alloc-irq ringacc 97" --lock inta';
+    const prompter = { input: async () => typed, select: async () => '', confirm: async () => true };
+    const words = await askPrompts(questions, ['interleave'], prompter);
+    expect(words).toEqual(['interleave', 'alloc-irq ringacc 96', 'alloc-irq ringacc 97', '--lock', 'inta']);
+    expect(runWords(s, words!).ok).toBe(true);
   });
 });

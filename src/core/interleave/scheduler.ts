@@ -97,6 +97,8 @@ export interface StepObserver {
   after(row: TraceRow): void;
 }
 
+const UNFINISHED: OpEnd<never> = Object.freeze({ kind: 'unfinished' });
+
 export const execute = <R>(world: World<R>, choose: Chooser, trace = false, observer?: StepObserver): Execution<R> => {
   world.reset();
   const n = world.opCount;
@@ -135,8 +137,9 @@ export const execute = <R>(world: World<R>, choose: Chooser, trace = false, obse
     }
   };
   for (let i = 0; i < n; i++) {
-    run.push({ state: 'ready' });
-    ends.push({ kind: 'unfinished' });
+    // Every field from the start: one object shape for the engine, however the state goes.
+    run.push({ state: 'ready', announced: undefined, heldBy: undefined, lock: undefined });
+    ends.push(UNFINISHED);
     gens.push(world.start(i, trace));
   }
   // Each generator runs to its first announced step: only what precedes the first yield.
