@@ -121,12 +121,13 @@ const clock = (): (() => number) | undefined => (process.env.MSI_EXPLORER_TIMING
 
 export const interleave: CommandSpec = {
   name: 'interleave',
-  summary: 'run operations in parallel, one per CPU, through every interleaving of their steps; grade each outcome',
-  usage: 'interleave "<op>" "<op>" [...] [--lock none|list|inta|device] [--explore all|random N] [--preemptions K] [--seed S] [--schedule S] [--max-schedules M] [--expect ok|race]',
-  example: 'interleave "alloc-irq ringacc any" "alloc-irq ringacc any" --lock none',
+  summary: 'run operations in parallel, one per CPU, through the interleavings of their steps',
+  usage: 'interleave "<op>" "<op>" [...] [--<option> <value> ...]',
+  example: 'interleave "alloc-irq ringacc 304" "alloc-irq ringacc 305" --lock none --preemptions 1',
   details:
     'Each quoted op is an alloc-irq, free-irq, request-channel (one channel) or release-channel line, run from the current state, which is left unchanged. ' +
     "Locks: none (the RFC), list (v7: the list walk only), inta (vint_mutex over each alloc and free, upstream), device (6.2's per-device MSI mutex only); default: the design's. " +
+    'Options: --lock none|list|inta|device, --explore all|random <N>, --preemptions <K>, --seed <S>, --schedule <A2,B*,A*>, --max-schedules <M>, --expect ok|race. ' +
     'Exploration: every schedule for two ops, at most 2 preemptions for more. ' +
     'Fails when a FORBIDDEN outcome exists, or with --expect race when none does.',
   view: true,
