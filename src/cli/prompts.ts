@@ -170,7 +170,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
     case 'command':
       return input('command expected to fail', { words: true, validate: wordsOf('a command') });
     case 'op':
-      return input('operations, each quoted, then options: "alloc-irq ringacc any" "alloc-irq ringacc any" --lock none', {
+      return input('operations, each in quotes, then options (see help interleave)', {
         words: true,
         validate: wordsOf('operations'),
       });
