@@ -216,8 +216,9 @@ export class Explorer {
     let worst: { exec: Execution<OpValue>; graded: Graded } | undefined;
     let explored = 0;
     let truncated = false;
+    let last: Graded | undefined;
     const visit = (exec: Execution<OpValue>): boolean => {
-      const g = this.grade(exec);
+      const g = (last = this.grade(exec));
       let row = rows.get(g.key);
       if (!row) {
         row = { result: g.result, count: 0, grade: g.grade, description: g.description, witness: scheduleString(exec), preemptions: exec.preemptions };
@@ -251,7 +252,6 @@ export class Explorer {
     const mode = opts.mode;
     if (mode.kind === 'all') {
       exploreAll(this.world, mode.bound, visit);
-      // A truncated run stops at the cap; "truncated" only if there was more to see.
     } else if (mode.kind === 'random') {
       exploreRandom(this.world, Math.min(mode.count, max), mode.seed, visit);
       truncated = mode.count > max;
@@ -261,7 +261,7 @@ export class Explorer {
         const exec = execute(this.world, replayChooser(runs));
         visit(exec);
         truncated = false;
-        report.shown = this.show(exec.choices, this.grade(this.replayed(exec.choices)));
+        report.shown = this.show(exec.choices, last!);
       } catch (e) {
         if (!(e instanceof Divergence)) throw e;
         report.divergence = e.message;
@@ -275,11 +275,6 @@ export class Explorer {
     const order: Record<Grade, number> = { acceptable: 0, interesting: 1, FORBIDDEN: 2 };
     report.outcomes = [...rows.values()].sort((a, b) => order[a.grade] - order[b.grade] || b.count - a.count || a.result.localeCompare(b.result));
     return report;
-  }
-
-  /** Runs a schedule again (untraced) and leaves its final state in the world, for grading. */
-  private replayed(choices: readonly number[]): Execution<OpValue> {
-    return execute(this.world, (_o, k) => choices[k - 1]);
   }
 
   /** Replays a schedule traced, with the state each step changed, and names the conflicting pair. */
