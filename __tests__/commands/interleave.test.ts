@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { runWords } from '../../src/commands/registry.js';
 import type { Output, Result } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
@@ -149,5 +150,18 @@ describe('in the REPL', () => {
     const words = await askPrompts(questions, ['interleave'], prompter);
     expect(words).toEqual(['interleave', 'alloc-irq ringacc 96', 'alloc-irq ringacc 97', '--lock', 'inta']);
     expect(runWords(s, words!).ok).toBe(true);
+  });
+});
+
+describe('fixture 23', () => {
+  test('the printed replay string reproduces the found trace byte for byte', () => {
+    const golden = readFileSync('fixtures/scripts/23-three-ops-replay.stdout', 'utf8');
+    const [explored, replayed] = golden.split(/^interleave: /m).slice(1);
+    const found = explored.split('first FORBIDDEN schedule with the fewest preemptions:\n')[1];
+    const schedule = /^replay: --schedule (\S+)$/m.exec(found)![1];
+    expect(readFileSync('fixtures/scripts/23-three-ops-replay.msi', 'utf8')).toContain(`--schedule ${schedule} `);
+    const block = replayed.slice(replayed.indexOf('\nFORBIDDEN (') + 1);
+    expect(block.length).toBeGreaterThan(1000);
+    expect(block).toBe(found);
   });
 });
