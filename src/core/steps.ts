@@ -39,16 +39,14 @@ export type StepName =
   | 'take-index'
   | 'alloc-desc'
   | 'free-desc'
-  | 'release-index'
-  | 'take-channel'
-  | 'release-channel';
+  | 'release-index';
 
 export type Steps<T> = Generator<Step, T, void>;
 
 const STEP_NAMES: readonly StepName[] = [
   'lock', 'wait-lock', 'unlock', 'find-free-bit', 'set-bit', 'take-vint', 'allocate-parent', 'add-vint', 'take-event',
   'program-map', 'unprogram-map', 'release-event', 'clear-bit', 'check-empty', 'remove-vint', 'dispose-parent', 'release-vint',
-  'take-index', 'alloc-desc', 'free-desc', 'release-index', 'take-channel', 'release-channel',
+  'take-index', 'alloc-desc', 'free-desc', 'release-index',
 ];
 
 /** One shared, frozen step per name, for operations nobody is watching. */

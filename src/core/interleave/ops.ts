@@ -159,14 +159,11 @@ export const requestChannelOp = (dmaId: string, dir: Direction): OpSpec => ({
   *start(sys, locks, cpu, trace) {
     const dma = sys.dma(dmaId);
     if (!dma.bound) throw new CoreError('ENODEV', `${dma.id}: driver not bound (see boot)`);
-    const step = stepper(trace ? `request-channel ${dmaId} ${dir}` : 'request-channel', trace);
+    // The channel is dmaengine's, drawn atomically under dma_list_mutex: no choice point.
     const pool = dma.pools[dir];
-    const take = step('take-channel', dir, [pool.id]);
-    yield take;
     const n = pool.alloc();
     if (n === undefined) throw pool.exhausted();
     const name = channelName(dma.id, dir, n);
-    if (!Object.isFrozen(take)) take.result = name;
     const ring = dma.ringOf(dir, n);
     let done = false;
     try {
@@ -177,6 +174,7 @@ export const requestChannelOp = (dmaId: string, dir: Direction): OpSpec => ({
         return { summary: `${dir}${n}` };
       }
       const dev = dma.ringDevice;
+      const step = stepper(trace ? `request-channel ${dmaId} ${dir}` : 'request-channel', trace);
       const msi = yield* takeMsi(sys, dev, ring, name, false, locks, cpu, step);
       try {
         const ev = yield* dev.inta.allocSteps(msi.hwirq, msi.desc.virq, name, cpu, trace, locks.inta(dev.inta.id));
@@ -214,7 +212,7 @@ export const releaseChannelOp = (dmaId: string, dir: Direction, n: number): OpSp
     } else {
       sys.msi.setOwner(ch.msi, dma.probeOwner);
     }
-    yield step('release-channel', name, [dma.pools[dir].id]);
+    // Given back with the last step: dmaengine's, atomic, no choice point.
     dma.pools[dir].release(n);
     return { summary: 'released', freed };
   },
