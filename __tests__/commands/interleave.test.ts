@@ -69,6 +69,22 @@ describe("Lokesh's case: two frees on a VINT with two events", () => {
   });
 });
 
+describe('channels as operations', () => {
+  test('a request against a release of the last event on a VINT: unlocked, a use after free; locked, serial', () => {
+    const s = session('request-channel udma tx');
+    const before = s.system.fingerprint();
+    const line = (lock: string) => `interleave "request-channel udma rx" "release-channel udma:tx0" --lock ${lock}`;
+    const locked = run(s, line('inta'));
+    expect(locked.ok).toBe(true);
+    const outcomes = (r: Result) => ((r.ok ? r.output : r.output) as Extract<Output, { kind: 'interleave' }>).report.outcomes;
+    expect(outcomes(locked).map((o) => `${o.result} ${o.grade}`)).toEqual(['A=rx0:0.0 B=released acceptable', 'A=rx0:0.1 B=released acceptable']);
+    const unlocked = run(s, line('none'));
+    expect(unlocked.ok).toBe(false);
+    expect(outcomes(unlocked).some((o) => o.grade === 'FORBIDDEN' && /use after free/.test(o.description))).toBe(true);
+    expect(s.system.fingerprint()).toBe(before);
+  });
+});
+
 describe('the verb', () => {
   const out = (r: Result): Extract<Output, { kind: 'interleave' }> => {
     const o = r.ok ? r.output : r.output;
