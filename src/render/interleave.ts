@@ -27,7 +27,7 @@ const header = (style: Style, r: InterleaveReport): string[] => {
   const time = r.seconds === undefined ? '' : ` in ${r.seconds.toFixed(2)} s`;
   const pct = r.explored === 0 ? 0 : (100 * forbidden) / r.explored;
   const share = forbidden === 0 ? 'none FORBIDDEN' : `${pct < 0.1 ? pct.toFixed(2) : pct.toFixed(1)}% FORBIDDEN`;
-  const trunc = r.truncated ? ' (truncated: --max-schedules)' : '';
+  const trunc = r.truncated ? ' (stopped at the --max-schedules cap; more remain)' : '';
   lines.push(wrap(`explored ${plural(r.explored, 'schedule')}${time}${trunc}; ${plural(r.outcomes.length, 'distinct outcome')}; ${share}`, style.width));
   return lines;
 };
