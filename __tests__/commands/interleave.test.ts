@@ -36,12 +36,12 @@ const grades = (s: Session, ops: ReturnType<typeof allocIrqOp>[], lock: 'none' |
 
 describe("Marc's case: one VINT left, the others full", () => {
   const marc = () => session('request-channel udma tx 64');
-  const ops = () => [allocIrqOp('ringacc', 96), allocIrqOp('ringacc', 97)];
+  const ops = () => [allocIrqOp('ringacc', 160), allocIrqOp('ringacc', 161)];
 
-  test('no lock and v7 list lock: a spurious ENOSPC, FORBIDDEN', () => {
+  test('no lock and v7 list lock: a spurious EINVAL (no VINT left), FORBIDDEN', () => {
     for (const lock of ['none', 'list'] as const) {
       const g = grades(marc(), ops(), lock);
-      expect(g).toContain('A=ENOSPC B=1.0 FORBIDDEN: A failed with ENOSPC, though VINT 1 has 63 free bits; every serial order succeeds');
+      expect(g).toContain('A=EINVAL B=1.0 FORBIDDEN: A failed with EINVAL, though VINT 1 has 63 free bits; every serial order succeeds');
       expect(g).toContain('A=1.0 B=1.1 acceptable: serial A;B');
     }
   });
@@ -57,14 +57,14 @@ describe("Marc's case: one VINT left, the others full", () => {
     expect(shown.grade).toBe('FORBIDDEN');
     expect(shown.conflict).toEqual({ step: 2, with: 9, object: 'vint_list' });
     expect(shown.steps.filter((x) => x.marker).map((x) => `${x.n} ${x.op} ${x.name} ${x.marker}`)).toEqual(['2 A find-free-bit <', '9 B add-vint !', '13 A take-vint <']);
-    expect(shown.steps[12]).toMatchObject({ end: 'failed', error: 'ENOSPC: inta0.vint exhausted (2/2 used)' });
+    expect(shown.steps[12]).toMatchObject({ end: 'failed', error: 'EINVAL: inta0.vint exhausted (2/2 used)' });
   });
 });
 
 describe("Lokesh's case: two frees on a VINT with two events", () => {
   test('unlocked, the second removes a VINT already removed; under vint_mutex, serial only', () => {
-    const s = session('alloc-irq ringacc 96', 'alloc-irq ringacc 97');
-    const ops = [freeIrqOp(s.system.msi.find(s.system.msiDevice('ringacc'), 96)!.virq), freeIrqOp(s.system.msi.find(s.system.msiDevice('ringacc'), 97)!.virq)];
+    const s = session('alloc-irq ringacc 160', 'alloc-irq ringacc 161');
+    const ops = [freeIrqOp(s.system.msi.find(s.system.msiDevice('ringacc'), 160)!.virq), freeIrqOp(s.system.msi.find(s.system.msiDevice('ringacc'), 161)!.virq)];
     expect(grades(s, ops, 'none')).toContain('A=freed B=crash FORBIDDEN: B: VINT 0 is not on vint_list (removed twice)');
     expect(grades(s, ops, 'inta')).toEqual(['A=freed B=freed acceptable: serial A;B']);
   });
@@ -97,7 +97,7 @@ describe('the verb', () => {
     const s = session('request-channel udma tx 64');
     const before = s.system.fingerprint();
     const journal = s.checkpoint().length;
-    const r = run(s, 'interleave "alloc-irq ringacc 96" "alloc-irq ringacc 97" --lock none');
+    const r = run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none');
     expect(r.ok).toBe(false);
     expect(s.system.fingerprint()).toBe(before);
     expect(s.checkpoint().length).toBe(journal);
@@ -105,32 +105,32 @@ describe('the verb', () => {
 
   test('FORBIDDEN fails the command with its output; --expect race turns that around', () => {
     const s = session('request-channel udma tx 64');
-    const r = run(s, 'interleave "alloc-irq ringacc 96" "alloc-irq ringacc 97" --lock none');
+    const r = run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toEqual({ code: 'EXPECT', message: '1040 of 1880 schedules FORBIDDEN (--expect race if that is the point)', pool: undefined });
     expect(out(r).report.explored).toBe(1880);
-    expect(run(s, 'interleave "alloc-irq ringacc 96" "alloc-irq ringacc 97" --lock none --expect race').ok).toBe(true);
-    const none = run(s, 'interleave "alloc-irq ringacc 96" "alloc-irq ringacc 97" --lock inta --expect race');
+    expect(run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none --expect race').ok).toBe(true);
+    const none = run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock inta --expect race');
     expect(none.ok ? undefined : none.error.message).toBe('no FORBIDDEN outcome in 18 schedules, but --expect race');
   });
 
   test('a replay that diverges fails with where', () => {
     const s = session();
-    const r = run(s, 'interleave "alloc-irq ringacc 96" "alloc-irq ringacc 97" --lock none --schedule A20');
+    const r = run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none --schedule A20');
     expect(r.ok ? undefined : r.error).toEqual({ code: 'EINVAL', message: 'replay diverged at step 10: schedule says A, but A has finished', pool: undefined });
   });
 
   test.each([
-    ['interleave "alloc-irq ringacc 96"', 'EUSAGE', 'give at least two operations, each quoted: interleave "alloc-irq ringacc any" "free-irq 71"'],
-    ['interleave "pools" "alloc-irq ringacc 96"', 'EUSAGE', "operation A 'pools': an operation is alloc-irq, free-irq, request-channel, release-channel (quote each one)"],
-    ['interleave "alloc-irq ringacc" "alloc-irq ringacc 96"', 'EUSAGE', 'operation A: missing <index>; usage: alloc-irq <device> <index|any>'],
-    ['interleave "alloc-irq nope 1" "alloc-irq ringacc 96"', 'ENOENT', "operation A (alloc-irq nope 1): unknown MSI device 'nope' (have: ringacc, timer)"],
-    ['interleave "free-irq 40" "alloc-irq ringacc 96"', 'ENOENT', 'operation A (free-irq 40): virq 40 is not an MSI'],
-    ['interleave "request-channel udma tx 2" "alloc-irq ringacc 96"', 'EUSAGE', 'operation A: one channel per operation (give the other channels operations of their own)'],
-    ['interleave "alloc-irq ringacc 96" "alloc-irq ringacc 97" --lock mutex', 'EUSAGE', "--lock: expected none or list or inta or device, got 'mutex'"],
-    ['interleave "alloc-irq ringacc 96" "alloc-irq ringacc 97" --frob 1', 'EUSAGE', "unknown option '--frob' (options: --lock, --explore, --preemptions, --seed, --schedule, --max-schedules, --expect)"],
-    ['interleave "alloc-irq ringacc 96" "alloc-irq ringacc 97" --schedule A1,C*', 'EUSAGE', "schedule: run 'C*' names operation C, but there are only 2 (A, B)"],
-    ['interleave "alloc-irq ringacc 96" "alloc-irq ringacc 97" --schedule A*,B* --preemptions 1', 'EUSAGE', '--schedule replays one schedule: --preemptions does not go with it'],
+    ['interleave "alloc-irq ringacc 160"', 'EUSAGE', 'give at least two operations, each quoted: interleave "alloc-irq ringacc any" "free-irq 71"'],
+    ['interleave "pools" "alloc-irq ringacc 160"', 'EUSAGE', "operation A 'pools': an operation is alloc-irq, free-irq, request-channel, release-channel (quote each one)"],
+    ['interleave "alloc-irq ringacc" "alloc-irq ringacc 160"', 'EUSAGE', 'operation A: missing <index>; usage: alloc-irq <device> <index|any>'],
+    ['interleave "alloc-irq nope 1" "alloc-irq ringacc 160"', 'ENOENT', "operation A (alloc-irq nope 1): unknown MSI device 'nope' (have: ringacc, timer, udma)"],
+    ['interleave "free-irq 40" "alloc-irq ringacc 160"', 'ENOENT', 'operation A (free-irq 40): virq 40 is not an MSI'],
+    ['interleave "request-channel udma tx 2" "alloc-irq ringacc 160"', 'EUSAGE', 'operation A: one channel per operation (give the other channels operations of their own)'],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock mutex', 'EUSAGE', "--lock: expected none or list or inta or device, got 'mutex'"],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --frob 1', 'EUSAGE', "unknown option '--frob' (options: --lock, --explore, --preemptions, --seed, --schedule, --max-schedules, --expect)"],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --schedule A1,C*', 'EUSAGE', "schedule: run 'C*' names operation C, but there are only 2 (A, B)"],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --schedule A*,B* --preemptions 1', 'EUSAGE', '--schedule replays one schedule: --preemptions does not go with it'],
   ])('%s: %s', (line, code, message) => {
     const s = session();
     const before = s.system.fingerprint();
@@ -141,7 +141,7 @@ describe('the verb', () => {
 
   test('text fits 80 columns; random exploration prints its seed', () => {
     const s = session('request-channel udma tx 64');
-    const r = run(s, 'interleave "alloc-irq ringacc 96" "alloc-irq ringacc 97" "alloc-irq timer 0" --lock none --explore random 50 --seed 7 --expect race');
+    const r = run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" "alloc-irq timer 0" --lock none --explore random 50 --seed 7 --expect race');
     const text = renderText(PLAIN, out(r));
     expect(text.split('\n')[0]).toBe('interleave: 3 ops, lock none, explore random 50, seed 7');
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
@@ -153,19 +153,19 @@ describe('in the REPL', () => {
   test('completes the verb, its options and their values', () => {
     const s = session();
     expect(complete(s, 'interl')).toEqual([['interleave'], 'interl']);
-    expect(complete(s, 'interleave "alloc-irq ringacc 96" "alloc-irq ringacc 97" --l')).toEqual([['--lock'], '--l']);
-    expect(complete(s, 'interleave "alloc-irq ringacc 96" "alloc-irq ringacc 97" --lock ')).toEqual([['none', 'list', 'inta', 'device'], '']);
-    expect(complete(s, 'interleave "alloc-irq ringacc 96" --expect ')).toEqual([['ok', 'race'], '']);
+    expect(complete(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --l')).toEqual([['--lock'], '--l']);
+    expect(complete(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock ')).toEqual([['none', 'list', 'inta', 'device'], '']);
+    expect(complete(s, 'interleave "alloc-irq ringacc 160" --expect ')).toEqual([['ok', 'race'], '']);
   });
 
   test('asks for the operations when none is given, and runs what was typed', async () => {
     const s = session();
     const questions = planPrompts(s, ['interleave']);
     expect(questions).toMatchObject([{ type: 'input', arg: 'op', kind: 'op', words: true }]);
-    const typed = '"alloc-irq ringacc 96" "alloc-irq ringacc 97" --lock inta';
+    const typed = '"alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock inta';
     const prompter = { input: async () => typed, select: async () => '', confirm: async () => true };
     const words = await askPrompts(questions, ['interleave'], prompter);
-    expect(words).toEqual(['interleave', 'alloc-irq ringacc 96', 'alloc-irq ringacc 97', '--lock', 'inta']);
+    expect(words).toEqual(['interleave', 'alloc-irq ringacc 160', 'alloc-irq ringacc 161', '--lock', 'inta']);
     expect(runWords(s, words!).ok).toBe(true);
   });
 });
