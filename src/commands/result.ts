@@ -1,6 +1,7 @@
 import type { PoolStats } from '../core/bitmap-pool.js';
 import type { Design, DesignName, Settings } from '../core/designs.js';
 import type { Topology } from '../core/topology.js';
+import type { IrqDetail } from '../core/irq-detail.js';
 import type { AffinityResult, BootEntry, DomainNode, ErrorInfo, FireTrace, IrqView, MaskResult, Route } from '../core/types.js';
 
 /** A channel as shown to the user. */
@@ -33,6 +34,7 @@ export type Output =
   | { kind: 'routes'; routes: Route[]; filter?: string }
   | { kind: 'pools'; pools: PoolStats[] }
   | { kind: 'interrupts'; cpus: number; irqs: IrqView[]; unmapped: number }
+  | { kind: 'irq'; detail: IrqDetail }
   | { kind: 'domains'; tree: DomainNode }
   | { kind: 'topology'; topology: Topology; pools: PoolStats[] }
   | { kind: 'settings'; settings: Settings; design: DesignName | 'custom'; changed: boolean; boot: BootEntry[] }
