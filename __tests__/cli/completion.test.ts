@@ -91,7 +91,7 @@ describe('complete', () => {
     given(s, 'request-channel main_udmap tx', 'alloc-irq ringacc any', 'alloc-irq ringacc 310');
     const virqs = s.system.msi
       .all()
-      .filter((r) => r.userOwned)
+      .filter((r) => r.requestedBy === 'alloc-irq')
       .map((r) => `${r.virq}`);
     expect(virqs).toHaveLength(2);
     expect(candidates(s, 'free-irq ')).toEqual([...virqs, 'ringacc']);
@@ -129,7 +129,7 @@ describe('complete', () => {
   });
 
   test('fire-ring in mode probe: every pre-allocated ring, named by its channel', () => {
-    const s = session({ policy: 'coalesced', mode: 'probe' });
+    const s = session({ ...DEFAULT_SETTINGS, policy: 'coalesced', mode: 'probe' });
     const rings = candidates(s, 'fire-ring ');
     expect(rings).toHaveLength(128);
     expect(rings.slice(0, 2)).toEqual(['main_udmap:tx0', 'main_udmap:tx1']);
@@ -217,7 +217,7 @@ describe('complete', () => {
   test('property: any path through the completions gives words the runner takes without throwing', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), fc.constantFrom<Settings['mode']>('demand', 'probe'), (picks, mode) => {
-        const s = given(session({ policy: 'coalesced', mode }), 'request-channel main_udmap tx', 'alloc-irq ringacc any');
+        const s = given(session({ ...DEFAULT_SETTINGS, policy: 'coalesced', mode }), 'request-channel main_udmap tx', 'alloc-irq ringacc any');
         let line = '';
         for (const pick of picks) {
           const [cands, fragment] = complete(s, line);

@@ -111,7 +111,7 @@ describe('planPrompts: what to ask for', () => {
     expect(shape(plan(s, 'free-irq'))).toEqual(['input:user-virq']);
     given(s, 'request-channel main_udmap tx', 'alloc-irq ringacc any');
     const qs = plan(s, 'free-irq');
-    const virq = s.system.msi.all().find((r) => r.userOwned)!.virq;
+    const virq = s.system.msi.all().find((r) => r.requestedBy === 'alloc-irq')!.virq;
     expect(values(qs[0])).toEqual([`${virq}`]);
     expect(qs[0].type === 'select' && qs[0].choices[0].name).toBe(`${virq}  ringacc 304`);
   });

@@ -1,3 +1,4 @@
+import { DEFAULT_SETTINGS } from '../../src/core/designs.js';
 import { describe, expect, test } from '@jest/globals';
 import { COMMANDS, runWords } from '../../src/commands/registry.js';
 import type { Output, Result } from '../../src/commands/result.js';
@@ -8,7 +9,7 @@ import type { Settings } from '../../src/core/system.js';
 
 const RINGACC = 187;
 const hwirqOf = (ring: number): number => (RINGACC << 16) | ring;
-const COALESCED_DEMAND: Settings = { policy: 'coalesced', mode: 'demand' };
+const COALESCED_DEMAND: Settings = { ...DEFAULT_SETTINGS, policy: 'coalesced', mode: 'demand' };
 
 const fresh = (settings: Settings = COALESCED_DEMAND): Session => new Session(am65x, settings);
 
@@ -88,7 +89,7 @@ describe('request-channel', () => {
   });
 
   test('mode probe binds the MSI allocated at boot', () => {
-    const s = fresh({ policy: 'coalesced', mode: 'probe' });
+    const s = fresh({ ...DEFAULT_SETTINGS, policy: 'coalesced', mode: 'probe' });
     const events = poolUsed(s, 'inta_main_udmass.global_event');
     expect(events).toBe(128);
     const o = ok(s, 'request-channel main_udmap rx', 'channels');
@@ -126,7 +127,7 @@ describe('release-channel', () => {
   });
 
   test('mode probe keeps the MSI', () => {
-    const s = fresh({ policy: 'coalesced', mode: 'probe' });
+    const s = fresh({ ...DEFAULT_SETTINGS, policy: 'coalesced', mode: 'probe' });
     ok(s, 'request-channel main_udmap rx', 'channels');
     const o = ok(s, 'release-channel main_udmap:rx0', 'released');
     expect(o.freed).toBe(false);
@@ -470,7 +471,7 @@ describe('settings, reset and boot', () => {
     ok(s, 'request-channel main_udmap tx', 'channels');
     const o = ok(s, 'policy dedicated', 'settings');
     expect(o.changed).toBe(true);
-    expect(o.settings).toEqual({ policy: 'dedicated', mode: 'demand' });
+    expect(o.settings).toEqual({ ...DEFAULT_SETTINGS, policy: 'dedicated', mode: 'demand' });
     expect(o.boot.map((e) => [e.device, e.ok])).toEqual([
       ['gic500', true],
       ['intr_main_navss', true],
@@ -488,7 +489,7 @@ describe('settings, reset and boot', () => {
     const s = fresh();
     ok(s, 'policy dedicated', 'settings');
     const o = ok(s, 'mode probe', 'settings');
-    expect(o.settings).toEqual({ policy: 'dedicated', mode: 'probe' });
+    expect(o.settings).toEqual({ ...DEFAULT_SETTINGS, policy: 'dedicated', mode: 'probe' });
     const cpts = o.boot.find((e) => e.device === 'cpts')!;
     expect(cpts.ok).toBe(false);
     expect(cpts.message).toBe('probe failed: ENOSPC: intr_main_navss.out exhausted (128/128 used)');
@@ -504,12 +505,12 @@ describe('settings, reset and boot', () => {
   });
 
   test('reset re-boots to the initial state with the same settings', () => {
-    const s = fresh({ policy: 'dedicated', mode: 'demand' });
+    const s = fresh({ ...DEFAULT_SETTINGS, policy: 'dedicated', mode: 'demand' });
     ok(s, 'request-channel main_udmap tx 3', 'channels');
     ok(s, 'fire-ring 0', 'fire');
     const o = ok(s, 'reset', 'settings');
     expect(o.changed).toBe(true);
-    expect(o.settings).toEqual({ policy: 'dedicated', mode: 'demand' });
+    expect(o.settings).toEqual({ ...DEFAULT_SETTINGS, policy: 'dedicated', mode: 'demand' });
     expect(o.boot.every((e) => e.ok)).toBe(true);
     expect(poolUsed(s, 'main_udmap.tx_chan')).toBe(0);
     expect(ok(s, 'routes', 'routes').routes.map((r) => r.virq)).toEqual([64, 65, 66, 67, 68, 69, 70]);

@@ -1,3 +1,4 @@
+import { DEFAULT_SETTINGS } from '../../src/core/designs.js';
 import { describe, expect, test } from '@jest/globals';
 import { runWords } from '../../src/commands/registry.js';
 import type { Result } from '../../src/commands/result.js';
@@ -10,7 +11,7 @@ const ROUTE_FIELDS = ['virq', 'device', 'index', 'hwirq', 'globalEvent', 'vint',
 const POOL_FIELDS = ['id', 'owner', 'total', 'used', 'free', 'peak'];
 const HEX64 = /^0x[0-9a-f]{16}$/;
 
-const fresh = (): Session => new Session(am65x, { policy: 'coalesced', mode: 'demand' });
+const fresh = (): Session => new Session(am65x, { ...DEFAULT_SETTINGS, policy: 'coalesced', mode: 'demand' });
 
 const WHERE = { file: 'demo.msi', line: 12 };
 
@@ -207,7 +208,7 @@ describe('data', () => {
   });
 
   test('fire: a full VINT shows all 64 bits', () => {
-    const s = new Session(am65x, { policy: 'coalesced', mode: 'probe' });
+    const s = new Session(am65x, { ...DEFAULT_SETTINGS, policy: 'coalesced', mode: 'probe' });
     const t = json(s, 'fire-ring 0').data as Data;
     expect(t.enable).toBe('0xffffffffffffffff');
     expect(t.status).toBe('0x0000000000000001');
@@ -225,7 +226,7 @@ describe('data', () => {
   test('settings, boot, affinity, mask, expected, help, source, exit', () => {
     const s = fresh();
     runWords(s, ['request-channel', 'main_udmap', 'tx', '2']);
-    expect(json(s, 'policy').data).toEqual({ policy: 'coalesced', mode: 'demand', changed: false, boot: [] });
+    expect(json(s, 'policy').data).toEqual({ ...DEFAULT_SETTINGS, policy: 'coalesced', mode: 'demand', changed: false, boot: [] });
     expect(json(s, 'set-affinity 72 2').data).toEqual({ virq: 72, cpus: [2], moved: [71, 73] });
     expect(json(s, 'mask-irq 71').data).toEqual({ virq: 71, masked: true, delivered: [] });
     expect(json(s, 'expect-pool virq used=10').data).toEqual({
@@ -242,7 +243,7 @@ describe('data', () => {
     const help = json(s, 'help pools').data as Data;
     expect(help).toEqual({ entries: [{ name: 'pools', usage: 'pools', summary: expect.any(String), example: 'pools' }] });
     const changed = json(s, 'mode probe').data as Data;
-    expect(changed).toMatchObject({ policy: 'coalesced', mode: 'probe', changed: true });
+    expect(changed).toMatchObject({ ...DEFAULT_SETTINGS, policy: 'coalesced', mode: 'probe', changed: true });
     expect((changed.boot as Data[]).map((e) => e.device)).toEqual(['gic500', 'intr_main_navss', 'intr_main_gpio', 'inta_main_udmass', 'main_gpio0', 'main_udmap', 'cpts']);
     const boot = json(s, 'boot').data as Data;
     expect(Object.keys(boot)).toEqual(['policy', 'mode', 'boot']);

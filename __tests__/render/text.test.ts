@@ -1,3 +1,4 @@
+import { DEFAULT_SETTINGS } from '../../src/core/designs.js';
 import { describe, expect, test } from '@jest/globals';
 import { runWords } from '../../src/commands/registry.js';
 import type { Output } from '../../src/commands/result.js';
@@ -14,7 +15,7 @@ const WIDE = makeStyle(0, 200);
 const ESC = '\x1b';
 const RED = '\x1b[31m';
 
-const fresh = (): Session => new Session(am65x, { policy: 'coalesced', mode: 'demand' });
+const fresh = (): Session => new Session(am65x, { ...DEFAULT_SETTINGS, policy: 'coalesced', mode: 'demand' });
 
 const out = (s: Session, line: string): Output => {
   const r = runWords(s, line.split(' '));
@@ -79,7 +80,7 @@ describe('exact text for small outputs', () => {
   });
 
   test('released in mode probe keeps the MSI', () => {
-    const s = new Session(am65x, { policy: 'coalesced', mode: 'probe' });
+    const s = new Session(am65x, { ...DEFAULT_SETTINGS, policy: 'coalesced', mode: 'probe' });
     out(s, 'request-channel main_udmap rx');
     expect(text(['release-channel main_udmap:rx0'], PLAIN80, s)).toBe('released main_udmap:rx0 (ring 152, virq 135 kept: mode probe)');
   });
@@ -220,14 +221,14 @@ describe('exact text for small outputs', () => {
     const t = lines(text(['policy dedicated'], WIDE));
     expect(t[0]).toBe('re-booted with policy dedicated, mode demand');
     expect(t.slice(1).map((l) => l.slice(0, 6))).toEqual(Array(7).fill('[ ok ]'));
-    const log = new Session(am65x, { policy: 'dedicated', mode: 'demand' }).system.bootLog;
+    const log = new Session(am65x, { ...DEFAULT_SETTINGS, policy: 'dedicated', mode: 'demand' }).system.bootLog;
     expect(t.slice(1)).toEqual(log.map((e) => `[ ok ] ${e.device}: ${e.message}`));
     expect(t[t.length - 1]).toMatch(/^\[ ok \] cpts: CPTS time sync: virq 70 via intr_main_navss /);
     expect(lines(text(['reset']))[0]).toBe('re-booted with policy coalesced, mode demand');
   });
 
   test('the boot log marks a failed probe', () => {
-    const s = new Session(am65x, { policy: 'dedicated', mode: 'probe' });
+    const s = new Session(am65x, { ...DEFAULT_SETTINGS, policy: 'dedicated', mode: 'probe' });
     const t = lines(text(['boot'], WIDE, s));
     // at 80 columns a long entry continues on an indented line
     expect(lines(text(['boot'], PLAIN80, s))).toContain('       256-261');

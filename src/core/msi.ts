@@ -102,8 +102,8 @@ export class MsiDomain {
     const existing = this.byHwirq.get(hwirq);
     if (existing) throw new CoreError('EEXIST', `${device.id} ${index} already has an MSI (virq ${existing.virq}, ${holderOf(existing)})`);
     const desc = this.descs.alloc({ kind: 'msi', chip: device.inta.id, hwirq, name: `${device.id} ${index}`, owner: allocatedBy });
-    // irq_domain_alloc_descs: no virq left is -ENOMEM.
-    if (desc === undefined) throw this.descs.pool.exhausted('ENOMEM');
+    // __msi_domain_alloc_irqs turns any failure into -ENOSPC on a non-PCI bus (msi_handle_pci_fail).
+    if (desc === undefined) throw this.descs.pool.exhausted('ENOSPC');
     const rec: MsiRecord = { virq: desc.virq, device, index, hwirq, allocatedBy, requestedBy: undefined, trigger: undefined, event: undefined };
     if (this.hardware === 'alloc') {
       try {
@@ -133,6 +133,8 @@ export class MsiDomain {
       }
     }
     rec.trigger = trigger;
+    // irq_startup -> unmask: ti_sci_inta_unmask_irq sets the bit in VINT_ENABLE_SET.
+    rec.device.inta.setEnabled(rec.hwirq, true);
     const desc = this.descs.get(rec.virq)!;
     desc.owner = requestedBy;
     desc.trigger = trigger;
@@ -142,6 +144,8 @@ export class MsiDomain {
   /** free_irq: the last action releases the resources (hardware 'request'); the MSI stays. */
   release(rec: MsiRecord): void {
     if (rec.requestedBy === undefined) throw new Error(`internal: free_irq of virq ${rec.virq}, which is not requested`);
+    // irq_shutdown masks the event (VINT_ENABLE_CLR) before the resources are released.
+    rec.device.inta.setEnabled(rec.hwirq, false);
     if (this.hardware === 'request') this.releaseHardware(rec);
     rec.requestedBy = undefined;
     rec.trigger = undefined;

@@ -10,7 +10,7 @@ import { CoreError, quote } from './errors.js';
 import { IrqDescs } from './irq-descs.js';
 import { Mutex, NoLock } from './lock.js';
 import { Mapper } from './mapper.js';
-import { holderOf, MsiDevice, MsiDomain, type MsiRecord } from './msi.js';
+import { MsiDevice, MsiDomain, type MsiRecord } from './msi.js';
 import { formatRanges, translate, type Range } from './ranges.js';
 import { cpusOf, spanList } from './lists.js';
 import type { Topology } from './topology.js';
@@ -165,13 +165,21 @@ export class System {
       });
     }
     const probed = new Set<string>();
+    const deferred = new Set<string>();
+    let final = false;
     const probe = (id: string): void => {
       if (probed.has(id)) return;
-      probed.add(id);
       const dma = this.dmas.get(id);
-      // A DMA needs its ring accelerator: one left out of the boot list probes first, as a
-      // deferred probe would be retried once its supplier is there.
+      // A DMA needs its ring accelerator: one left out of the boot list probes first; one listed
+      // later defers the DMA, whose probe is retried once its supplier has bound (as Linux's
+      // deferred probe list does).
       if (dma && !t.boot.includes(dma.ringDevice.id)) probe(dma.ringDevice.id);
+      if (dma && !dma.ringDevice.bound && !probed.has(dma.ringDevice.id) && !final) {
+        deferred.add(id);
+        return;
+      }
+      probed.add(id);
+      deferred.delete(id);
       const dev = dma ? undefined : this.msiDevices.get(id);
       const client = this.clients.get(id);
       const before = this.descs.pool.used;
@@ -183,6 +191,7 @@ export class System {
         } else if (dev) {
           const taken = this.atomic(() => this.probeMsiDevice(dev));
           log({ device: id, ok: true, message: this.describeProbe(dev.name, taken, virqsSince(), `GP rings ${dev.describeShare()}`) });
+          for (const waiting of [...deferred]) if (this.dmas.get(waiting)?.ringDevice === dev) probe(waiting);
         } else if (client) {
           const virqs = this.atomic(() => client.probe());
           log({ device: id, ok: true, message: `${client.name}: virq ${spanList(virqs)} via ${client.intr.id} input${client.inputs.length === 1 ? '' : 's'} ${spanList([...client.inputs])}` });
@@ -193,6 +202,9 @@ export class System {
       }
     };
     for (const id of t.boot) probe(id);
+    // Suppliers that never bound leave their consumers deferred for good: say so.
+    final = true;
+    for (const id of [...deferred]) probe(id);
     this.logUnprobed(log, probed);
   }
 
@@ -348,10 +360,10 @@ export class System {
   freeIrq(virq: number): MsiRecord {
     const rec = this.msi.byVirqNumber(virq);
     if (!rec) throw this.notAnMsi(virq);
+    if (rec.requestedBy === undefined) throw new CoreError('ENOENT', `virq ${virq} (${rec.device.id} ${rec.index}) is not requested`);
     if (rec.requestedBy !== 'alloc-irq') {
-      const held = rec.requestedBy ?? holderOf(rec);
-      const hint = rec.requestedBy === undefined ? 'it is not requested' : held.includes(':') ? 'release the channel instead' : 'it is held by the driver';
-      throw new CoreError('EBUSY', `virq ${virq} belongs to ${held}; ${hint}`);
+      const held = rec.requestedBy;
+      throw new CoreError('EBUSY', `virq ${virq} belongs to ${held}; ${held.includes(':') ? 'release the channel instead' : 'it is held by the driver'}`);
     }
     this.atomic(() => {
       this.msi.release(rec);
@@ -486,7 +498,8 @@ export class System {
     const desc = this.descs.get(virq);
     if (!desc) throw new CoreError('ENOENT', `virq ${virq} is not allocated`);
     const rec = desc.kind === 'msi' ? this.msi.byVirqNumber(virq)! : undefined;
-    if (rec && !rec.event) throw new CoreError('EINVAL', `virq ${virq} (${rec.device.id} ${rec.index}) is not requested: it has no VINT bit to mask`);
+    // disable_irq/enable_irq on an irq nobody requested: there is no action to mask or unmask.
+    if (rec && rec.requestedBy === undefined) throw new CoreError('EINVAL', `virq ${virq} (${rec.device.id} ${rec.index}) is not requested: nothing to ${masked ? 'mask' : 'unmask'}`);
     desc.masked = masked;
     if (rec?.event) rec.device.inta.setEnabled(rec.event.hwirq, !masked);
     let delivered: DemuxedEvent[] = [];

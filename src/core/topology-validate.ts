@@ -394,6 +394,19 @@ class Validator {
     return false;
   }
 
+  /** A hardware count: an integer, or `{ count, source }` as the built-in topologies write it. */
+  count(o: Obj, key: string, path: string, source: Source | undefined): SourcedCount | undefined {
+    const v = this.field(o, key, path);
+    if (isPlainObject(v)) {
+      const p = keyPath(path, key);
+      const count = this.int(v, 'count', p, 1, U16 + 1);
+      const src = this.source(v, 'source', p);
+      return count !== undefined && src !== undefined ? { count, source: src } : undefined;
+    }
+    const count = this.int(o, key, path, 1, U16 + 1);
+    return count !== undefined && source !== undefined ? { count, source } : undefined;
+  }
+
   /** A span start..start+count-1 must lie below `limit` (a count of inputs or indices). */
   fitsBelow(path: string, startKey: string, start: number, count: number, limit: number, noun: string, has: string): boolean {
     if (start >= limit) {
@@ -484,6 +497,7 @@ class Validator {
     this.checkRingDevices(msiDevices ?? [], dmas ?? []);
     const boot = this.boot(root, msiDevices ?? [], dmas ?? [], clients ?? []);
 
+    const sources = this.sources(root);
     if (this.issues.list.length > 0) return undefined;
     // Every field below was validated; an issue would have been recorded for any that was not.
     return {
@@ -542,7 +556,25 @@ class Validator {
         (d): DirectClientSpec => ({ id: d.id!, name: d.name!, parent: d.parent!, inputs: d.inputs!.map((x) => x.value), source: d.source! }),
       ),
       boot: boot!,
+      ...(sources ? { sources } : {}),
     };
+  }
+
+  /** `sources`: what each source label means for this SoC (optional), e.g. `{ "dt": "k3-am65-main.dtsi" }`. */
+  private sources(root: Obj): Topology['sources'] | undefined {
+    if (!own(root, 'sources').present) return undefined;
+    const o = this.objField(root, 'sources', '$');
+    if (o === undefined) return undefined;
+    const out: Partial<Record<Source, string>> = {};
+    for (const key of Object.keys(o)) {
+      if (!(SOURCES as readonly string[]).includes(key)) {
+        this.issues.add(keyPath('$.sources', key), `expected one of ${SOURCES.join(', ')} as a key, got ${quote(key)}`);
+        continue;
+      }
+      const text = this.text(o, key, '$.sources', 1, 512);
+      if (text !== undefined) out[key as Source] = text;
+    }
+    return out;
   }
 
   /** Refuses `__proto__`, `constructor` and `prototype` keys anywhere, without recursion. */
@@ -634,11 +666,7 @@ class Validator {
       this.translation(v, p, 'INTR outputs', U16, 'parent hwirqs are 16-bit numbers'),
     );
     if (d.ranges) this.noOverlap(d.ranges.map((r) => this.span(r.value.from, r.value.count, r.path, `outputs ${span(r.value.from, r.value.from + r.value.count - 1)}`)));
-    if (own(o, 'outputs').present) {
-      const count = this.int(o, 'outputs', path, 1, U16 + 1);
-      const source = this.source(o, 'outputsSource', path);
-      if (count !== undefined && source !== undefined) d.outputs = { count, source };
-    }
+    if (own(o, 'outputs').present) d.outputs = this.count(o, 'outputs', path, this.source(o, 'outputsSource', path));
     // Linux's share of the outputs: by default every output the ranges wire up.
     d.share = this.share(o, 'share', path, 'INTR outputs', d.ranges, (t) => ({ start: t.from, count: t.count, source: t.source }), 'outputs', 'ranges');
     return d;
@@ -657,10 +685,10 @@ class Validator {
       const h = this.objField(o, 'hardware', path);
       if (h !== undefined) {
         const hp = keyPath(path, 'hardware');
-        const vints = this.int(h, 'vints', hp, 1, U16 + 1);
-        const events = this.int(h, 'globalEvents', hp, 1, U16 + 1);
         const source = this.source(h, 'source', hp);
-        if (vints !== undefined && events !== undefined && source !== undefined) d.hardware = { vints: { count: vints, source }, globalEvents: { count: events, source } };
+        const vints = this.count(h, 'vints', hp, source);
+        const globalEvents = this.count(h, 'globalEvents', hp, source);
+        if (vints !== undefined && globalEvents !== undefined) d.hardware = { vints, globalEvents };
       }
     }
     return d;
@@ -694,8 +722,10 @@ class Validator {
     const c = this.objField(o, key, path);
     if (c === undefined) return undefined;
     let share: SourcedRange[] | undefined;
-    if (own(c, 'channels').present || !own(c, 'count').present) {
-      const list = this.entries(this.list(c, 'channels', p, 1), `${p}.channels`, (v, q) => this.range(v, q, 'channel ids'));
+    if (own(c, 'channels').present || own(c, 'share').present || !own(c, 'count').present) {
+      // `share` is the name in the built-in topologies' form (JSON.stringify of one is a file).
+      const key = own(c, 'share').present && !own(c, 'channels').present ? 'share' : 'channels';
+      const list = this.entries(this.list(c, key, p, 1), `${p}.${key}`, (v, q) => this.range(v, q, 'channel ids'));
       if (list) {
         this.noOverlap(list.map((r) => this.span(r.value.start, r.value.count, r.path, `channels ${span(r.value.start, r.value.start + r.value.count - 1)}`)));
         share = list.map((r) => r.value);

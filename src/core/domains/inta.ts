@@ -132,6 +132,7 @@ export class IntaDomain {
     let bitSet = false;
     let globalEvent: number | undefined;
     let done = false;
+    let failed = false;
     try {
       yield step('find-free-bit');
       if (this.policy === 'coalesced') {
@@ -154,7 +155,15 @@ export class IntaDomain {
 
         const intrInput = translate(this.vintRanges, id)!;
         yield step('allocate-parent', trace ? `VINT ${id} -> ${this.parent.id} input ${intrInput}` : undefined);
-        const parent = this.mapper.createMapping(this.parent, intrInput, `${this.id} VINT ${id}`, owner);
+        let parent: { virq: number; path: ParentPath };
+        try {
+          parent = this.mapper.createMapping(this.parent, intrInput, `${this.id} VINT ${id}`, owner);
+        } catch (e) {
+          // ti_sci_inta_alloc_parent_irq: irq_create_fwspec_mapping returning 0 for any reason
+          // is "Parent IRQ allocation failed", -EINVAL.
+          if (e instanceof CoreError && e.code !== 'EINVAL') throw new CoreError('EINVAL', `${this.id}: parent IRQ allocation failed: ${e.message}`, e.pool);
+          throw e;
+        }
         parentVirq = parent.virq;
 
         const desc: VintDesc = {
@@ -184,12 +193,15 @@ export class IntaDomain {
       yield step('program-map', trace ? `${hex(hwirq)} -> event ${globalEvent} -> VINT ${v.vint} bit ${bit}` : undefined);
       const ev: EventDesc = { hwirq, globalEvent, vint: v, bit, virq };
       v.events[bit] = ev;
-      setBit64(v.enable, bit);
+      // The bit stays disabled until request_irq starts the irq up (ti_sci_inta_unmask_irq).
       this.byHwirq.set(hwirq, ev);
       this.byGlobal.set(globalEvent, ev);
       done = true;
       yield step('unlock', this.lock.name);
       return ev;
+    } catch (e) {
+      failed = true;
+      throw e;
     } finally {
       if (!done) {
         if (globalEvent !== undefined) this.eventPool.release(globalEvent);
@@ -197,7 +209,7 @@ export class IntaDomain {
         // ti_sci_inta_alloc_irq clears only the bit when alloc_event fails: the VINT it just
         // opened stays on vint_list with its INTR output and SPI (failure 'upstream'). By
         // default the model gives it back too, so that a failed command leaves no trace.
-        const keep = added !== undefined && this.failure === 'upstream' && bitSet;
+        const keep = failed && added !== undefined && this.failure === 'upstream' && bitSet;
         if (!keep) {
           if (added) this.removeVint(added);
           if (parentVirq !== undefined) this.mapper.disposeMapping(parentVirq);
