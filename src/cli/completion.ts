@@ -78,6 +78,20 @@ export const liveRings = (session: Session): string[] => {
     .map((r) => channelOf.get(r.virq) ?? `${r.device.id}:${r.index}`);
 };
 
+/**
+ * What `irq` takes, most useful first: requested channels, then every requested irq as
+ * device:index, then every virq (MSIs allocated at probe and not requested included).
+ */
+export const irqNames = (session: Session): string[] => {
+  const sys = session.system;
+  const requested = sys.msi
+    .all()
+    .filter((r) => r.requestedBy !== undefined)
+    .map((r) => `${r.device.id}:${r.index}`);
+  const lines = [...sys.clients.values()].flatMap((c) => c.virqs.map((_, i) => `${c.id}:${i}`));
+  return [...sys.channels().map((c) => c.name), ...requested, ...lines, ...sys.descs.all().map((d) => `${d.virq}`)];
+};
+
 /** Every id `routes <device>` filters on: MSI source devices, direct clients, DMA controllers. */
 export const deviceIds = (session: Session): string[] => {
   const sys = session.system;
@@ -110,6 +124,8 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
       return sys.descs.all().map((d) => `${d.virq}`);
     case 'user-virq':
       return [...userVirqs(session).map(String), ...sys.msiDevices.keys()];
+    case 'irq':
+      return irqNames(session);
     case 'ring':
       return liveRings(session);
     case 'expectation': {

@@ -131,6 +131,20 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
         input('virq to free (none was taken with alloc-irq yet)'),
       );
     }
+    case 'irq': {
+      // Channels first (by name), then every virq as /proc/interrupts would list it.
+      const channels = sys.channels().map((c) => ({
+        value: c.name,
+        name: c.name,
+        description: `ring irq ${c.msi.virq}${c.event ? `, TR event irq ${c.event.virq}` : ''}`,
+      }));
+      const virqs = sys.descs.all().map((d) => ({
+        value: `${d.virq}`,
+        name: `${d.virq}  ${d.name}`,
+        description: `${d.kind}, ${d.requested ? `owner ${d.owner}` : 'not requested'}${d.masked ? ', masked' : ''}`,
+      }));
+      return select('irq', [...channels, ...virqs], input('irq (a virq, a channel such as main_udmap:tx8, or device:index such as ringacc:304)'));
+    }
     case 'ring': {
       const rings = liveRings(session);
       return select(

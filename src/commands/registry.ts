@@ -8,6 +8,7 @@ import { capacity, compare } from './verbs/compare.js';
 import { expectError, expectPool } from './verbs/expect.js';
 import { interleave } from './verbs/interleave.js';
 import { allocIrq, fireRing, freeIrq, maskIrq, setAffinity, unmaskIrq } from './verbs/irqs.js';
+import { irq } from './verbs/irq.js';
 import { exit, help, helpIndex, quit, source } from './verbs/meta.js';
 import { design, failure, hardware, lock, mode, policy, reset } from './verbs/settings.js';
 import { boot, domains, interrupts, pools, routes, topology } from './verbs/views.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   routes,
   pools,
   interrupts,
+  irq,
   domains,
   topology,
   design,

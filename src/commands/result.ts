@@ -4,6 +4,7 @@ import { CoreError, type ErrCode } from '../core/errors.js';
 import type { InterleaveReport } from '../core/interleave/explore.js';
 import type { Topology } from '../core/topology.js';
 import type { CapacityData, CompareData } from './compare-run.js';
+import type { IrqDetail } from '../core/irq-detail.js';
 import type { AffinityResult, BootEntry, DomainNode, ErrorInfo, FireTrace, IrqView, MaskResult, Route } from '../core/types.js';
 
 /** A channel as shown to the user. */
@@ -36,6 +37,7 @@ export type Output =
   | { kind: 'routes'; routes: Route[]; filter?: string }
   | { kind: 'pools'; pools: PoolStats[] }
   | { kind: 'interrupts'; cpus: number; irqs: IrqView[]; unmapped: number }
+  | { kind: 'irq'; detail: IrqDetail }
   | { kind: 'domains'; tree: DomainNode }
   | { kind: 'topology'; topology: Topology; pools: PoolStats[] }
   | { kind: 'settings'; settings: Settings; design: DesignName | 'custom'; changed: boolean; boot: BootEntry[] }

@@ -11,6 +11,7 @@ export type ArgKind =
   | 'index'
   | 'virq'
   | 'user-virq'
+  | 'irq'
   | 'ring'
   | 'pool'
   | 'expectation'

@@ -44,6 +44,8 @@ const data = (o: Output): unknown => {
       return { pools: o.pools.map(({ id, owner, total, used, free, peak }) => ({ id, owner, total, used, free, peak })) };
     case 'interrupts':
       return { cpus: o.cpus, irqs: o.irqs, unmapped: o.unmapped };
+    case 'irq':
+      return o.detail;
     case 'domains':
       return { tree: o.tree };
     case 'topology':
