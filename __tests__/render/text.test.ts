@@ -83,14 +83,23 @@ describe('exact text for small outputs', () => {
     );
   });
 
-  test('TR channels: the table shows each completion ring (events 16 and 18: the TR events sit between)', () => {
-    // The channel table does not show the TR events yet; expected to change when it does.
+  test('TR channels: each completion ring, then its UDMA TR event (tchan id: main_udmap 8 is virq 173)', () => {
     expect(text(['request-channel main_udmap tx 2 tr'])).toBe(
       [
         'CHANNEL         RING  VIRQ  EVENT  VINT.BIT   INTR  SPI  PARENT',
         'main_udmap:tx8   304    70     16      16.0  16>17   49     290',
+        '  TR event         -   173     17      16.1  16>17   49     290',
         'main_udmap:tx9   305    71     18      16.2  16>17   49     290',
-        '2 channels',
+        '  TR event         -   174     19      16.3  16>17   49     290',
+        '2 channels in TR mode',
+      ].join('\n'),
+    );
+    expect(text(['request-channel main_udmap tx tr'])).toBe(
+      [
+        'main_udmap:tx8: virq 70: ringacc 304 (hwirq 0xbb0130) -> event 16 ->',
+        '    VINT 16 bit 0 -> intr_main_navss 16>17 -> SPI 49 -> parent virq 290',
+        'main_udmap:tx8 TR event: virq 173: main_udmap 8 (hwirq 0xbc0008) -> event 17 ->',
+        '    VINT 16 bit 1 -> intr_main_navss 16>17 -> SPI 49 -> parent virq 290',
       ].join('\n'),
     );
   });
@@ -134,28 +143,44 @@ describe('exact text for small outputs', () => {
     expect(text(['unmask-irq 70'], PLAIN80, s)).toBe('virq 70 unmasked; delivered pending: virq 70');
   });
 
-  // The fire-ring traces below are the current single flow; they are expected to change when
-  // fire-ring shows the level (mask, handler, unmask) and edge (STATUS write-1 ack) flows.
-  test('fire-ring, delivered', () => {
+  test('fire-ring, delivered: a ring irq is level (mask, handler, unmask; no STATUS write)', () => {
     const s = fresh();
     out(s, 'request-channel main_udmap tx 2');
     expect(text(['fire-ring 304'], PLAIN80, s)).toBe(
       [
         'fire-ring ringacc 304: delivered',
-        '  1. ringacc ring 304 raises its event: hwirq 0xbb0130 (sci dev 187, index 304)',
+        '  1. ringacc 304 raises its event: hwirq 0xbb0130 (sci dev 187, index 304)',
         '  2. inta_main_udmass: global event 16 -> VINT 16 bit 0',
         '  3. VINT 16 STATUS @0x33d10018: 0x0000000000000000 -> 0x0000000000000001',
         '  4. ENABLE 0x0000000000000003, STATUS_MASKED @0x33d10020 = 0x0000000000000001',
         '  5. intr_main_navss: input 16 -> output 17',
         '  6. GIC hwirq 81 (SPI 49) -> parent virq 290',
-        '  7. CPU0 runs the chained handler of virq 290: STATUS_MASKED bits 0',
-        '  8. bit 0 -> child virq 70 (ringacc 304), acked in STATUS',
-        '  9. virq 70 handled; count now 1',
+        "  7. CPU0: virq 290's chained handler reads STATUS_MASKED: bit 0",
+        '  8. bit 0 -> virq 70 (ringacc 304): handle_level_irq',
+        '       mask: BIT(0) -> VINT_ENABLE_CLR @0x33d10008',
+        '       ack: no STATUS write (IRQF_TRIGGER_HIGH)',
+        "       handler; the ring's down event clears STATUS bit 0",
+        '       unmask: BIT(0) -> VINT_ENABLE_SET @0x33d10000',
+        '  9. chained_irq_exit: EOI of GIC hwirq 81 (SPI 49)',
+        '  10. virq 70: count now 1 (+1 on CPU0); chained parent virq 290: not counted',
       ].join('\n'),
     );
     const again = lines(text(['fire-ring ringacc:305 3'], PLAIN80, s));
     expect(again[0]).toBe('fire-ring ringacc 305 x3: delivered');
-    expect(again[again.length - 1]).toBe('  9. virq 71 handled x3; count now 3');
+    expect(again).toContain('  8. bit 1 -> virq 71 (ringacc 305) x3: handle_level_irq');
+    expect(again[again.length - 1]).toBe('  10. virq 71: count now 3 (+3 on CPU0); chained parent virq 290: not counted');
+  });
+
+  test('fire-ring of a UDMA TR event: edge, acked by a STATUS write-1', () => {
+    const s = fresh();
+    out(s, 'request-channel main_udmap tx tr');
+    expect(lines(text(['fire-ring main_udmap:8'], PLAIN80, s)).slice(8)).toEqual([
+      '  8. bit 1 -> virq 173 (main_udmap 8): handle_edge_irq',
+      '       ack: BIT(1) -> VINT_STATUS @0x33d10018 (write 1 to clear)',
+      '       handler',
+      '  9. chained_irq_exit: EOI of GIC hwirq 81 (SPI 49)',
+      '  10. virq 173: count now 1 (+1 on CPU0); chained parent virq 290: not counted',
+    ]);
   });
 
   test('fire-ring, masked', () => {
@@ -165,7 +190,7 @@ describe('exact text for small outputs', () => {
     expect(text(['fire-ring main_udmap:tx8'], PLAIN80, s)).toBe(
       [
         'fire-ring ringacc 304: masked',
-        '  1. ringacc ring 304 raises its event: hwirq 0xbb0130 (sci dev 187, index 304)',
+        '  1. ringacc 304 raises its event: hwirq 0xbb0130 (sci dev 187, index 304)',
         '  2. inta_main_udmass: global event 16 -> VINT 16 bit 0',
         '  3. VINT 16 STATUS @0x33d10018: 0x0000000000000000 -> 0x0000000000000001',
         '  4. ENABLE 0x0000000000000002, STATUS_MASKED @0x33d10020 = 0x0000000000000000',
@@ -187,13 +212,13 @@ describe('exact text for small outputs', () => {
     expect(text(['fire-ring 9'])).toBe(
       [
         'fire-ring ringacc 9: unmapped',
-        '  1. ringacc ring 9 raises its event: hwirq 0xbb0009 (sci dev 187, index 9)',
+        '  1. ringacc 9 raises its event: hwirq 0xbb0009 (sci dev 187, index 9)',
         '  2. inta_main_udmass: no event map for 0xbb0009: dropped, counted in ERR',
       ].join('\n'),
     );
     expect(lines(text(['fire-ring 304']))).toEqual([
       'fire-ring ringacc 304: unmapped',
-      '  1. ringacc ring 304 raises its event: hwirq 0xbb0130 (sci dev 187, index 304)',
+      '  1. ringacc 304 raises its event: hwirq 0xbb0130 (sci dev 187, index 304)',
       '  2. inta_main_udmass: no event map for 0xbb0130: dropped, counted in ERR',
     ]);
   });
@@ -215,24 +240,29 @@ describe('exact text for small outputs', () => {
   test('interrupts after boot: the 219 MSIs nobody requested are left out', () => {
     expect(text(['interrupts'])).toBe(
       [
-        ' IRQ  CPU0  CPU1  CPU2  CPU3  AFF  NAME',
-        ' 64:     0     0     0     0  0-3  main_gpio0 0',
-        ' 65:     0     0     0     0  0-3  main_gpio0 1',
-        ' 66:     0     0     0     0  0-3  main_gpio0 2',
-        ' 67:     0     0     0     0  0-3  main_gpio0 3',
-        ' 68:     0     0     0     0  0-3  main_gpio0 4',
-        ' 69:     0     0     0     0  0-3  main_gpio0 5',
-        '289:     0     0     0     0  0-3  cpts 0',
-        'ERR:     0                         events raised with no event map',
+        ' IRQ  CPU0  CPU1  CPU2  CPU3  AFF  CHIP  TYPE   NAME',
+        ' 64:     0     0     0     0  0-3  INTR  Level  main_gpio0 0',
+        ' 65:     0     0     0     0  0-3  INTR  Level  main_gpio0 1',
+        ' 66:     0     0     0     0  0-3  INTR  Level  main_gpio0 2',
+        ' 67:     0     0     0     0  0-3  INTR  Level  main_gpio0 3',
+        ' 68:     0     0     0     0  0-3  INTR  Level  main_gpio0 4',
+        ' 69:     0     0     0     0  0-3  INTR  Level  main_gpio0 5',
+        '289:     0     0     0     0  0-3  INTR  Level  cpts 0',
+        'ERR:     0                                      events raised with no event map',
       ].join('\n'),
     );
   });
 
   test("interrupts: a requested channel's irq, not its chained parent", () => {
-    // Expected to gain a trigger column (level for ring irqs).
-    const t = lines(text(['request-channel main_udmap tx', 'fire-ring 304 3', 'interrupts']));
-    expect(t).toContain(' 70:     3     0     0     0  0-3  ringacc 304 [main_udmap:tx8]');
+    const t = lines(text(['request-channel main_udmap tx tr', 'fire-ring 304 3', 'interrupts'], makeStyle(0, 100)));
+    expect(t[0]).toBe(' IRQ  CPU0  CPU1  CPU2  CPU3  AFF  CHIP         HWIRQ  TYPE   NAME');
+    expect(t).toContain(' 70:     3     0     0     0  0-3  MSI-INTA  0xbb0130  Level  ringacc 304 [main_udmap:tx8]');
+    expect(t).toContain('173:     0     0     0     0  0-3  MSI-INTA  0xbc0008  Edge   main_udmap 8 [main_udmap:tx8]');
     expect(t.find((l) => l.startsWith('290:'))).toBeUndefined();
+    // at 80 columns AFF and HWIRQ make way; the rest stays
+    expect(lines(text(['request-channel main_udmap tx tr', 'fire-ring 304 3', 'interrupts']))).toContain(
+      ' 70:     3     0     0     0  MSI-INTA  Level  ringacc 304 [main_udmap:tx8]',
+    );
   });
 
   test("pools after boot: Linux's host-12 share", () => {
