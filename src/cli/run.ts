@@ -57,7 +57,7 @@ export const run = async (opts: Options, scripts: string[]): Promise<number> => 
     return EXIT.USAGE;
   };
 
-  const loaded = loadTopology(opts.topology);
+  const loaded = await loadTopology(opts.topology);
   if (!loaded.ok) {
     for (const line of loaded.errors) process.stderr.write(`msi-explorer: ${oneLine(line)}\n`);
     return EXIT.USAGE;
