@@ -4,8 +4,8 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { cliTableLayout, plainLayout, type Column } from '../../src/render/table.js';
-import { makeStyle } from '../../src/render/style.js';
+import { cliTableLayout, plainLayout, table as table_, type Column } from '../../src/render/table.js';
+import { makeStyle, visibleLength } from '../../src/render/style.js';
 
 const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 12 });
 const table = fc.integer({ min: 1, max: 6 }).chain((n) =>
@@ -24,7 +24,12 @@ describe('plain table layout', () => {
         const cells = colour ? rows.map((r) => r.map((c, i) => (i % 2 === 0 ? style.c.red(c) : c))) : rows;
         const plain = plainLayout(style, columns, cells);
         expect(plain).toBeDefined();
-        expect(plain).toBe(cliTableLayout(style, columns, cells));
+        const cli = cliTableLayout(style, columns, cells);
+        expect(plain).toBe(cli);
+        // table() keeps the table whole exactly when its widest line fits.
+        const widest = Math.max(...cli.split('\n').map(visibleLength));
+        expect(table_(style, columns, cells, widest)).toBe(cli);
+        if (widest > 20) expect(table_(style, columns, cells, widest - 1)).not.toBe(cli);
       }),
       { seed: 12, numRuns: 300 },
     );

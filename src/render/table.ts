@@ -47,41 +47,64 @@ export const cliTableLayout = (style: Style, columns: Column[], rows: string[][]
 // eslint-disable-next-line no-control-regex
 const ONE_LINE_ASCII = /^(?:[\x20-\x7e]|\x1b\[[0-9;]*m)*$/;
 
+/** A laid-out table and the width of its widest line. */
+interface Laid {
+  text: string;
+  width: number;
+}
+
 /**
  * The same layout as cliTableLayout for the common case, one line of printable ASCII per cell,
  * done directly: cli-table3 measures every cell with a fresh RegExp and several passes, which was
  * 70% of a run printing tables. Undefined when a cell is anything else.
  */
-export const plainLayout = (style: Style, columns: Column[], rows: string[][]): string | undefined => {
+const plainLines = (style: Style, columns: Column[], rows: string[][]): Laid | undefined => {
+  const n = columns.length;
   const heads = columns.map((col) => style.c.bold(col.head));
-  // cli-table3 gives an empty column one character.
-  const widths = heads.map((h) => Math.max(1, visibleLength(h)));
-  for (const cell of heads) if (!ONE_LINE_ASCII.test(cell)) return undefined;
-  for (const r of rows) {
-    for (let i = 0; i < widths.length; i++) {
-      const cell = r[i];
+  const all = [heads, ...rows];
+  // Visible lengths, row by row; cli-table3 gives an empty column one character.
+  const lens = new Array<number>(all.length * n);
+  const widths = new Array<number>(n).fill(1);
+  for (let r = 0; r < all.length; r++) {
+    const cells = all[r];
+    for (let i = 0; i < n; i++) {
+      const cell = cells[i];
       if (!ONE_LINE_ASCII.test(cell)) return undefined;
       const w = visibleLength(cell);
+      lens[r * n + i] = w;
       if (w > widths[i]) widths[i] = w;
     }
   }
   const right = columns.map((col) => col.align === 'right');
-  const line = (cells: string[]): string => {
+  let text = '';
+  let width = 0;
+  for (let r = 0; r < all.length; r++) {
+    const cells = all[r];
     let out = '';
-    for (let i = 0; i < widths.length; i++) {
-      const cell = cells[i];
-      const pad = ' '.repeat(widths[i] - visibleLength(cell));
-      out += (i === 0 ? '' : '  ') + (right[i] ? pad + cell : cell + pad);
+    let visible = 0;
+    for (let i = 0; i < n; i++) {
+      const pad = ' '.repeat(widths[i] - lens[r * n + i]);
+      out += (i === 0 ? '' : '  ') + (right[i] ? pad + cells[i] : cells[i] + pad);
+      visible += (i === 0 ? 0 : 2) + widths[i];
     }
-    return out.trimEnd();
-  };
-  const lines = [line(heads)];
-  for (const r of rows) lines.push(line(r));
-  return lines.join('\n');
+    const trimmed = out.trimEnd();
+    // Only trailing blanks were cut: the visible width drops by as much.
+    visible -= out.length - trimmed.length;
+    if (visible > width) width = visible;
+    text += (r === 0 ? '' : '\n') + trimmed;
+  }
+  return { text, width };
 };
 
-const render = (style: Style, columns: Column[], rows: string[][], lastWidth?: number): string =>
-  (lastWidth === undefined ? plainLayout(style, columns, rows) : undefined) ?? cliTableLayout(style, columns, rows, lastWidth);
+/** plainLayout's text, for comparing with cliTableLayout. */
+export const plainLayout = (style: Style, columns: Column[], rows: string[][]): string | undefined => plainLines(style, columns, rows)?.text;
+
+const render = (style: Style, columns: Column[], rows: string[][], lastWidth?: number): Laid => {
+  const plain = lastWidth === undefined ? plainLines(style, columns, rows) : undefined;
+  if (plain) return plain;
+  const text = cliTableLayout(style, columns, rows, lastWidth);
+  return { text, width: widest(text) };
+};
 
 const widest = (text: string): number => Math.max(...text.split('\n').map(visibleLength));
 
@@ -93,20 +116,20 @@ const widest = (text: string): number => Math.max(...text.split('\n').map(visibl
 export const table = (style: Style, columns: Column[], rows: string[][], width = style.width, wrapLast = true): string | undefined => {
   let cols = columns.map((c, i) => ({ c, i }));
   const pick = (cs: typeof cols) => [cs.map((x) => x.c), rows.map((r) => cs.map((x) => r[x.i]))] as const;
-  let text = render(style, ...pick(cols));
+  let laid = render(style, ...pick(cols));
   const droppable = cols.filter((x) => x.c.drop !== undefined).sort((a, b) => a.c.drop! - b.c.drop!);
   for (const victim of droppable) {
-    if (widest(text) <= width) break;
+    if (laid.width <= width) break;
     cols = cols.filter((x) => x !== victim);
-    text = render(style, ...pick(cols));
+    laid = render(style, ...pick(cols));
   }
-  if (widest(text) <= width) return text;
+  if (laid.width <= width) return laid.text;
   const [cs, rs] = pick(cols);
   const lastWidth = Math.max(visibleLength(cs[cs.length - 1].head), ...rs.map((r) => visibleLength(r[r.length - 1])));
-  const room = width - (widest(text) - lastWidth);
+  const room = width - (laid.width - lastWidth);
   if (wrapLast && room >= MIN_WRAP) {
-    text = render(style, cs, rs, room);
-    if (widest(text) <= width) return text;
+    laid = render(style, cs, rs, room);
+    if (laid.width <= width) return laid.text;
   }
   return undefined;
 };
