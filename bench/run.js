@@ -1,7 +1,8 @@
 // npm run bench: one `name: value unit` line per figure. Never part of npm test.
 //
-// Every batch and start-up figure is a ratio to a floor measured in the same run, runs of the two
-// alternating, so that a machine shared with other work slows both alike:
+// Every batch and start-up figure is a ratio of CPU time (user + system, from process start, read
+// by bench/usage.mjs preloaded into each run) to a floor measured in the same run, runs of the two
+// alternating: on a machine shared with other work, wall time mostly measures the other work.
 //   batch.*        the binary on a generated script over bench/floor.mjs on the same file (read it,
 //                  split it into lines, tokenize each line: the least any batch run must do);
 //   startup.*      the binary over `node -e 0`;
@@ -11,6 +12,7 @@
 //   npm run bench                 core, batch, start-up and memory figures
 //   npm run bench -- --suite      also the wall time of `npm test`
 //   npm run bench -- --reps 9     more runs per median (default 5)
+//   npm run bench -- --bin PATH   measure another build's bin/msi-explorer.js against the same floors
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -18,50 +20,52 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin', 'msi-explorer.js');
+const argv = process.argv.slice(2);
+// --bin <path>: measure another build (an older checkout, for before/after figures).
+const bin = argv.includes('--bin') ? argv[argv.indexOf('--bin') + 1] : join(root, 'bin', 'msi-explorer.js');
 const floorJs = join(root, 'bench', 'floor.mjs');
-const maxrssJs = join(root, 'bench', 'maxrss.mjs');
+const usageJs = join(root, 'bench', 'usage.mjs');
 const env = { ...process.env, NO_COLOR: '1', COLUMNS: '80' };
 delete env.FORCE_COLOR;
-const argv = process.argv.slice(2);
 const REPS = argv.includes('--reps') ? Number(argv[argv.indexOf('--reps') + 1]) : 5;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const devNull = openSync('/dev/null', 'w');
+const dir = mkdtempSync(join(tmpdir(), 'msi-bench-'));
+const usageFile = join(dir, 'usage');
 
-/** Runs node with `args`, stdout to /dev/null; seconds taken. Fails the bench on a non-zero status. */
-const run = (args, extraEnv = {}) => {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', devNull, 'pipe'], maxBuffer: 1 << 26 });
-  const s = Number(process.hrtime.bigint() - t) / 1e9;
+/**
+ * Runs node with `args` (stdout to /dev/null), bench/usage.mjs preloaded into it: its CPU time
+ * (user + system, ms) and peak RSS (KiB). Fails the bench on a non-zero status.
+ */
+const run = (args) => {
+  rmSync(usageFile, { force: true });
+  const r = spawnSync(process.execPath, ['--import', usageJs, ...args], {
+    env: { ...env, MSI_BENCH_USAGE: usageFile },
+    stdio: ['ignore', devNull, 'pipe'],
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) throw new Error(`bench: node ${args.join(' ')} exited ${r.status}: ${r.stderr.toString().split('\n')[0]}`);
-  return s;
+  const [cpu, rss] = readFileSync(usageFile, 'utf8').trim().split(' ').map(Number);
+  return { cpu, rss };
 };
 
-/** Median seconds of `subject` and `floor`, their runs alternating; one warm-up run of each first. */
+/** Median CPU ms of `subject` and `floor`, their runs alternating; one warm-up run of each first. */
 const paired = (subject, floor, reps = REPS) => {
   run(subject);
   run(floor);
   const a = [];
   const b = [];
   for (let i = 0; i < reps; i++) {
-    a.push(run(subject));
-    b.push(run(floor));
+    a.push(run(subject).cpu);
+    b.push(run(floor).cpu);
   }
   return { subject: median(a), floor: median(b) };
 };
 
-/** Peak RSS in KiB of one run of node with `args` (median of `reps`). */
-const peakRss = (args, file, reps = 3) => {
-  const xs = [];
-  for (let i = 0; i < reps; i++) {
-    rmSync(file, { force: true });
-    run(['--import', maxrssJs, ...args], { MSI_BENCH_RSS: file });
-    xs.push(Number(readFileSync(file, 'utf8').trim().split('\n').pop()));
-  }
-  return median(xs);
-};
+/** Peak RSS in KiB of a run of node with `args` (median of `reps`). */
+const peakRss = (args, reps = 3) => median(Array.from({ length: reps }, () => run(args).rss));
 
 /** A script of mixed verbs that keeps every pool busy but never fails; `pools` every `showEvery` lines if given. */
 const mixedScript = (lines, showEvery = 0) => {
@@ -106,7 +110,6 @@ try {
   console.error(`bench: core benchmark unavailable: ${e.message}`);
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'msi-bench-'));
 try {
   const LINES = 100_000;
   const mixed = join(dir, 'mixed.msi');
@@ -115,7 +118,7 @@ try {
   writeFileSync(shows, mixedScript(LINES, 17));
 
   const quiet = paired([bin, '--quiet', mixed], [floorJs, mixed]);
-  report('batch.lines_per_s', Math.round(LINES / quiet.subject), 'lines/s', '-q, 100k-line mixed script');
+  report('batch.lines_per_s', Math.round((LINES * 1000) / quiet.subject), 'lines/s of CPU time', '-q, 100k-line mixed script');
   report('batch.quiet_ratio', x(quiet.subject / quiet.floor), 'x', '-q over the input floor');
   const text = paired([bin, mixed], [floorJs, mixed]);
   report('batch.text_ratio', x(text.subject / text.floor), 'x', 'text output over the input floor');
@@ -126,26 +129,25 @@ try {
 
   const N = 3 * REPS;
   const execPools = paired([bin, '-e', 'pools'], ['-e', '0'], N);
-  report('startup.exec_pools_ratio', x(execPools.subject / execPools.floor), 'x', `-e pools over node -e 0 (${(execPools.subject * 1000).toFixed(0)} ms)`);
+  report('startup.exec_pools_ratio', x(execPools.subject / execPools.floor), 'x', `-e pools over node -e 0 (${execPools.subject.toFixed(0)} ms CPU)`);
   const version = paired([bin, '--version'], ['-e', '0'], N);
-  report('startup.version_ratio', x(version.subject / version.floor), 'x', `--version over node -e 0 (${(version.subject * 1000).toFixed(0)} ms)`);
+  report('startup.version_ratio', x(version.subject / version.floor), 'x', `--version over node -e 0 (${version.subject.toFixed(0)} ms CPU)`);
 
   // Memory: a 1M-line script (about 24 MB) is generated here, never committed.
   const big = join(dir, 'big.msi');
   writeFileSync(big, mixedScript(1_000_000));
-  const rssFile = join(dir, 'rss');
   let bigRss;
   try {
-    bigRss = peakRss([bin, '--quiet', big], rssFile);
+    bigRss = peakRss([bin, '--quiet', big]);
   } catch (e) {
     report('rss.ratio', 'n/a', '', e.message.split('\n')[0]);
   }
   if (bigRss !== undefined) {
-    const floorRss = peakRss([floorJs, big], rssFile);
+    const floorRss = peakRss([floorJs, big]);
     // Twice the script: memory flat in the script's length gives 1.0 (V8's heap settles by 1M lines).
     const huge = join(dir, 'huge.msi');
     writeFileSync(huge, mixedScript(2_000_000));
-    const hugeRss = peakRss([bin, '--quiet', huge], rssFile);
+    const hugeRss = peakRss([bin, '--quiet', huge]);
     report('rss.ratio', x(bigRss / floorRss), 'x', `1M lines: ${(bigRss / 1024).toFixed(0)} MiB over the floor's ${(floorRss / 1024).toFixed(0)} MiB`);
     report('rss.growth', x(hugeRss / bigRss), 'x', `2M lines (${(hugeRss / 1024).toFixed(0)} MiB) over 1M lines`);
   }
