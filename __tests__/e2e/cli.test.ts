@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { MAX_ERRORS, MAX_SOURCE_DEPTH } from '../../src/cli/batch.js';
+import { loadTopology } from '../../src/cli/topology-load.js';
 import { MAX_LINE } from '../../src/commands/tokenize.js';
 import { ANSI, BIN, ROOT, STACK_FRAME, childEnv, runBin, runInProcess, runShell } from './harness.js';
 
@@ -472,20 +473,30 @@ describe('topology files', () => {
     ['a parent cycle', () => variant('cycle', (t) => (t.intrs[0].parent = 'intr0')), ['$.intrs[0].parent: parent cycle: intr0 -> intr0; every INTR must lead to the GIC']],
     ['a duplicate id', () => variant('dup', (t) => (t.dmas[0].id = 'ringacc')), [/^\$\.dmas\[0\]\.id: duplicate id 'ringacc': already used by an MSI device at \$\.msiDevices\[0\]\.id$/, /^\$\.boot\[1\]: /]],
     ['__proto__', () => file('topo/proto.json', readFileSync(join(ROOT, 'fixtures/topologies/small8.json'), 'utf8').replace('"name"', '"__proto__": {"polluted": true}, "name"')), [/^\$\.__proto__: forbidden key '__proto__'/]],
-  ])('%s: exit 2, the file and the JSON path on each line, nothing run', (_name, make, issues) => {
+  ])('%s: the file and the JSON path on each line', async (_name, make, issues) => {
+    // What each line says is the loader's (in-process); how the binary reports it is tested below.
     const path = make();
-    const r = runBin(['-t', path, '-e', 'pools']);
-    expect(r.status).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).not.toMatch(STACK_FRAME);
-    expect(r.errLines).toHaveLength(issues.length);
-    r.errLines.forEach((l, i) => {
-      const prefix = `msi-explorer: ${path}: `;
+    const loaded = await loadTopology(path);
+    if (loaded.ok) throw new Error(`${path} was accepted`);
+    expect(loaded.errors).toHaveLength(issues.length);
+    loaded.errors.forEach((l, i) => {
+      const prefix = `${path}: `;
       expect(l.startsWith(prefix)).toBe(true);
       const want = issues[i];
       if (typeof want === 'string') expect(l.slice(prefix.length)).toBe(want);
       else expect(l.slice(prefix.length)).toMatch(want);
     });
+  });
+
+  test('a refused topology file: exit 2, the loader\'s lines each after "msi-explorer: ", nothing run', async () => {
+    const path = variant('overlap2', (t) => t.intrs[0].ranges.push({ from: 4, to: 200, count: 2 }));
+    const loaded = await loadTopology(path);
+    const r = runBin(['-t', path, '-e', 'pools']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    expect(loaded.ok).toBe(false);
+    expect(r.errLines).toEqual(loaded.ok ? [] : loaded.errors.map((l) => `msi-explorer: ${l}`));
   });
 
   test('a file with many problems: one line per issue, each naming the file', () => {
