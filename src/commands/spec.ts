@@ -59,7 +59,7 @@ export interface CommandSpec {
   view?: boolean;
   /** Re-boots the model: the REPL asks before doing it. */
   reboots?: boolean;
-  /** Changes the model (allocations, counts, masks, affinities): kept in the session's journal. */
+  /** Changes the model (allocations, counts, masks, affinities). */
   mutates?: boolean;
   run(ctx: CommandContext, words: string[]): Output;
 }

@@ -22,4 +22,4 @@ export const PLAIN: Style = makeStyle(0, 80);
 // Strips SGR sequences to measure what a terminal will show.
 // eslint-disable-next-line no-control-regex
 const SGR = /\x1b\[[0-9;]*m/g;
-export const visibleLength = (s: string): number => s.replace(SGR, '').length;
+export const visibleLength = (s: string): number => (s.indexOf('\x1b') < 0 ? s.length : s.replace(SGR, '').length);

@@ -21,7 +21,7 @@ export const expectError: CommandSpec = {
     const cmd = command.join(' ');
     if (result.ok) {
       // The expectation failed, so as any failed command it leaves the model as it found it.
-      ctx.session.restore(before, (words) => ctx.run(words).ok);
+      ctx.session.restore(before);
       throw new CoreError('EXPECT', `expected ${code} from '${cmd}', but it succeeded (undone)`);
     }
     if (result.error.code !== (code as ErrCode)) {
