@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { askPrompts, isCancel, planPrompts, rebootLosses, themeFor, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
+import { askPrompts, filterChoices, isCancel, MENU_PAGE, wantsSearch, planPrompts, rebootLosses, themeFor, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
 import { makeStyle, PLAIN } from '../../src/render/style.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/system.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
@@ -35,6 +35,13 @@ class FakePrompter implements Prompter {
 
   async select(q: { message: string; choices: Choice[]; default?: string }): Promise<string> {
     this.asked.push({ type: 'select', message: q.message, choices: q.choices.map((c) => c.value) });
+    const a = this.next();
+    if (typeof a !== 'string' || !q.choices.some((c) => c.value === a)) throw new Error(`bad scripted choice ${String(a)}`);
+    return a;
+  }
+
+  async search(q: { message: string; choices: Choice[] }): Promise<string> {
+    this.asked.push({ type: 'search', message: q.message, choices: q.choices.map((c) => c.value) });
     const a = this.next();
     if (typeof a !== 'string' || !q.choices.some((c) => c.value === a)) throw new Error(`bad scripted choice ${String(a)}`);
     return a;
@@ -160,6 +167,43 @@ describe('planPrompts: what to ask for', () => {
 
   test('source: a file name typed', () => {
     expect(shape(plan(session(), 'source'))).toEqual(['input:file']);
+  });
+});
+
+describe('menus of numbers are searched, not picked by position', () => {
+  const virqs: Choice[] = [64, 65, 100, 200, 2000].map((v) => ({ value: `${v}`, name: `${v}  irq ${v}`, description: v === 65 ? 'owner 200' : 'other' }));
+
+  test('a typed number finds that value first, then values starting with it, then names and descriptions', () => {
+    expect(filterChoices(virqs, '200').map((c) => c.value)).toEqual(['200', '2000', '65']);
+    expect(filterChoices(virqs, ' 64 ').map((c) => c.value)).toEqual(['64']);
+    expect(filterChoices(virqs, '').map((c) => c.value)).toEqual(['64', '65', '100', '200', '2000']);
+    expect(filterChoices(virqs, undefined)).toHaveLength(5);
+    expect(filterChoices(virqs, 'nothing')).toEqual([]);
+    expect(filterChoices([{ value: 'main_udmap:tx1', name: 'main_udmap:tx1' }, { value: 'main_udmap:rx1' }], 'RX').map((c) => c.value)).toEqual(['main_udmap:rx1']);
+  });
+
+  test('search when a value holds a number or the list is long; a short list of words is a select', () => {
+    expect(wantsSearch([{ value: 'tx' }, { value: 'rx' }])).toBe(false);
+    expect(wantsSearch([{ value: '64' }])).toBe(true);
+    expect(wantsSearch([{ value: 'main_udmap:tx0' }])).toBe(true);
+    expect(wantsSearch(Array.from({ length: MENU_PAGE + 1 }, (_, i) => ({ value: 'abcdefghijklmnopqrstuvwxyz'[i] })))).toBe(true);
+  });
+
+  test('the virq, channel and ring menus are searches; direction, DMA and code menus are selects', () => {
+    const s = given(session(), 'request-channel main_udmap tx 2');
+    const search = (line: string) => plan(s, line).map((q) => q.type === 'select' && q.search);
+    expect(search('mask-irq')).toEqual([true]);
+    expect(search('release-channel')).toEqual([true]);
+    expect(search('fire-ring')).toEqual([true]);
+    expect(search('request-channel')).toEqual([false, false]);
+    expect(search('expect-error')[0]).toBe(false);
+  });
+
+  test('askPrompts sends a search menu to the search prompt', async () => {
+    const s = given(session(), 'request-channel main_udmap tx 2');
+    const fake = new FakePrompter(['main_udmap:tx1']);
+    expect(await askPrompts(plan(s, 'release-channel'), ['release-channel'], fake)).toEqual(['release-channel', 'main_udmap:tx1']);
+    expect(fake.asked.map((a) => a.type)).toEqual(['search']);
   });
 });
 

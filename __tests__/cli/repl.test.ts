@@ -246,6 +246,26 @@ describe('the REPL in a pseudo-terminal', () => {
     expect(history).toEqual(['pools', 'request-channel main_udmap rx', 'routes ringacc', 'release-channel main_udmap:rx0', 'policy dedicated', '']);
   }, 20000);
 
+  test('a menu of virqs finds the virq typed, not the entry at that position', async () => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
+    Object.assign(env, { MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm' });
+    term = new Terminal(pty.spawn(process.execPath, [BIN], { name: 'xterm', cols: 100, rows: 30, cwd: ROOT, env }));
+    const t = term;
+    await t.waitFor(PROMPT);
+    t.type('request-channel main_udmap tx 40\r');
+    await t.waitFor('40 channels');
+    await t.waitFor(PROMPT);
+    t.type('mask-irq\r');
+    await t.waitFor('virq (type to filter)');
+    t.type('100');
+    await t.waitFor(/100 {2}ringacc/);
+    t.type('\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/-> mask-irq 100\n.*virq 100 masked/s);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 20000);
+
   test('history from an earlier session comes back with the up arrow; exit leaves', async () => {
     const home = mkdtempSync(join(tmp, 'home-'));
     const historyFile = join(home, 'history');

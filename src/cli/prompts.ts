@@ -24,13 +24,15 @@ export interface Choice {
 }
 
 export type Question =
-  | { type: 'select'; arg: string; kind: ArgKind; message: string; choices: Choice[]; default?: string }
+  | { type: 'select'; arg: string; kind: ArgKind; message: string; choices: Choice[]; default?: string; search: boolean }
   | { type: 'input'; arg: string; kind: ArgKind; message: string; default?: string; words?: boolean; validate?: (value: string) => true | string }
   | { type: 'confirm'; message: string; default: boolean };
 
-/** The three prompt shapes the REPL uses; tests pass fakes. A cancelled prompt throws (see isCancel). */
+/** The prompt shapes the REPL uses; tests pass fakes. A cancelled prompt throws (see isCancel). */
 export interface Prompter {
   select(q: { message: string; choices: Choice[]; default?: string }): Promise<string>;
+  /** A menu filtered by what is typed (see filterChoices). */
+  search(q: { message: string; choices: Choice[] }): Promise<string>;
   input(q: { message: string; default?: string; validate?: (value: string) => true | string }): Promise<string>;
   confirm(q: { message: string; default: boolean }): Promise<boolean>;
 }
@@ -55,13 +57,41 @@ const wordsOf = (what: string) => (v: string): true | string => {
 /** The fixed menu of an argument, when it has one; a typed word outside it is left for the command to refuse. */
 const closedChoices = (session: Session, arg: ArgSpec): string[] | undefined => fixedChoices(session, arg.kind);
 
+/** Menus longer than this are searched rather than scrolled. */
+export const MENU_PAGE = 12;
+
+/**
+ * Whether a menu is a search prompt: when it is long, or when its values are numbers or hold
+ * them (virqs, channels, rings). A plain select takes a typed digit as a list position, so
+ * typing 200 in a virq menu would pick the second entry, not virq 200.
+ */
+export const wantsSearch = (choices: readonly Choice[]): boolean => choices.length > MENU_PAGE || choices.some((c) => /\d/.test(c.value));
+
+/**
+ * The choices a search prompt shows for a typed term, best first: the value itself, values
+ * starting with it, then names and descriptions containing it (case ignored). Empty term: all.
+ */
+export const filterChoices = (choices: readonly Choice[], term: string | undefined): Choice[] => {
+  const t = (term ?? '').trim().toLowerCase();
+  if (t === '') return [...choices];
+  const tiers: Choice[][] = [[], [], [], []];
+  for (const c of choices) {
+    const value = c.value.toLowerCase();
+    if (value === t) tiers[0].push(c);
+    else if (value.startsWith(t)) tiers[1].push(c);
+    else if ((c.name ?? c.value).toLowerCase().includes(t)) tiers[2].push(c);
+    else if ((c.description ?? '').toLowerCase().includes(t)) tiers[3].push(c);
+  }
+  return tiers.flat();
+};
+
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** One question for a missing required argument. */
 const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Question => {
   const sys = session.system;
   const select = (message: string, choices: Choice[], fallback: Question): Question =>
-    choices.length > 0 ? { type: 'select', arg: arg.name, kind: arg.kind, message, choices } : fallback;
+    choices.length > 0 ? { type: 'select', arg: arg.name, kind: arg.kind, message, choices, search: wantsSearch(choices) } : fallback;
   const input = (message: string, extra: Partial<Extract<Question, { type: 'input' }>> = {}): Question => ({
     type: 'input',
     arg: arg.name,
@@ -275,7 +305,7 @@ export const askPrompts = async (questions: Question[], words: string[], prompte
       if (q.type === 'confirm') {
         if (!(await prompter.confirm({ message: q.message, default: q.default }))) return undefined;
       } else if (q.type === 'select') {
-        out.push(await prompter.select({ message: q.message, choices: q.choices, default: q.default }));
+        out.push(q.search ? await prompter.search({ message: q.message, choices: q.choices }) : await prompter.select({ message: q.message, choices: q.choices, default: q.default }));
       } else {
         const answer = (await prompter.input({ message: q.message, default: q.default, validate: q.validate })).trim();
         if (q.words) out.push(...tokenize(answer));
@@ -300,6 +330,7 @@ export const themeFor = (style: Style) => {
     defaultAnswer: (s: string) => `(${s})`,
     help: plain,
     highlight: plain,
+    searchTerm: plain,
     key: (s: string) => `<${s}>`,
     description: plain,
     disabled: plain,
@@ -315,10 +346,12 @@ export const themeFor = (style: Style) => {
 
 /** The real prompts: @inquirer/prompts, loaded on first use so that start-up never pays for it. */
 export const inquirerPrompter = async (style: Style): Promise<Prompter> => {
-  const { select, input, confirm } = await import('@inquirer/prompts');
+  // @inquirer/search comes with @inquirer/prompts 7.10.1 (search 3.2, Node 18+): no new dependency.
+  const { select, search, input, confirm } = await import('@inquirer/prompts');
   const theme = themeFor(style);
   return {
-    select: (q) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: 12, theme }),
+    select: (q) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme }),
+    search: (q) => search({ message: `${q.message} (type to filter)`, source: async (term) => filterChoices(q.choices, term), pageSize: MENU_PAGE, theme }),
     input: (q) => input({ message: q.message, default: q.default, validate: q.validate, theme }),
     confirm: (q) => confirm({ message: q.message, default: q.default, theme }),
   };
