@@ -9,7 +9,8 @@ import { join, relative } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { MAX_ERRORS, MAX_SOURCE_DEPTH } from '../../src/cli/batch.js';
 import { MAX_LINE } from '../../src/commands/tokenize.js';
-import { ANSI, ROOT, STACK_FRAME, runBin, runShell } from './harness.js';
+import { spawn } from 'node:child_process';
+import { ANSI, BIN, ROOT, STACK_FRAME, childEnv, runBin, runShell } from './harness.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'msi-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -351,6 +352,25 @@ describe('output: closed stdout, full disk, narrow and dumb terminals, colour', 
   test('a failing stdout (> /dev/full) is one line and status 1, no stack', () => {
     if (!existsSync('/dev/full')) return;
     const r = runShell('msi -e "topology; pools" > /dev/full');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('msi-explorer: cannot write to stdout: no space left on device\n');
+  });
+
+  test.each([['--help'], ['--version'], ['-h']])('%s into a closed pipe: quiet, status 0', async (flag) => {
+    // The reading end is closed before the child can start, so its first write meets EPIPE.
+    const child = spawn(process.execPath, [BIN, flag], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const status = await new Promise<number | null>((done) => child.on('close', done));
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  test.each([['--help'], ['--version']])('%s into a full disk: one line, status 1', (flag) => {
+    if (!existsSync('/dev/full')) return;
+    const r = runShell(`msi ${flag} > /dev/full`);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('msi-explorer: cannot write to stdout: no space left on device\n');
   });

@@ -3,6 +3,7 @@ import type { Mode } from '../core/dma.js';
 import type { Policy } from '../core/domains/inta.js';
 import type { ColorChoice } from './color.js';
 import { EXIT } from './exit.js';
+import { writeStderr, writeStdout } from './output.js';
 import { VERSION } from './version.js';
 
 export { EXIT };
@@ -37,7 +38,8 @@ const buildProgram = (): Command =>
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', '\nExit status: 0 all commands did what they should, 1 a command failed, 2 usage error.\nIn a script or the REPL, `help` lists the verbs.')
     .exitOverride()
-    .configureOutput({ outputError: (s, write) => write(`msi-explorer: ${s.replace(/^error: /, '').trimEnd().replace(/\s*\n\s*/g, ' ')}\n`) });
+    // Help and version obey the output rules of everything else (a closed pipe, a full disk).
+    .configureOutput({ writeOut: writeStdout, writeErr: writeStderr, outputError: (s, write) => write(`msi-explorer: ${s.replace(/^error: /, '').trimEnd().replace(/\s*\n\s*/g, ' ')}\n`) });
 
 /**
  * Parses the command line; only then loads the model, the verbs and the renderers, so that
