@@ -18,7 +18,7 @@ const given = (s: Session, ...lines: string[]): Session => {
 
 const plan = (s: Session, line: string): Question[] => planPrompts(s, line === '' ? [] : line.split(' '));
 /** Keyed on argument kinds, which the prompts are about; argument names are only labels. */
-const shape = (qs: Question[]) => qs.map((q) => (q.type === 'confirm' ? 'confirm' : `${q.type}:${q.kind}`));
+const shape = (qs: Question[]) => qs.map((q) => (q.type === 'confirm' || q.type === 'none' ? q.type : `${q.type}:${q.kind}`));
 const values = (q: Question | undefined): string[] => (q?.type === 'select' ? q.choices.map((c: Choice) => c.value) : []);
 
 /** Answers prompts from a script, recording what was asked. */
@@ -104,9 +104,9 @@ describe('planPrompts: what to ask for', () => {
     expect(plan(session(), 'pools extra')).toEqual([]);
   });
 
-  test('release-channel: the requested channels and all; typed when none is requested', () => {
+  test('release-channel: the requested channels and all; when none is requested, says so at once', () => {
     const s = session();
-    expect(shape(plan(s, 'release-channel'))).toEqual(['input:channel']);
+    expect(plan(s, 'release-channel')).toEqual([{ type: 'none', message: 'nothing to release: no channel is requested (request-channel takes one)' }]);
     given(s, 'request-channel main_udmap tx 2');
     const qs = plan(s, 'release-channel');
     expect(shape(qs)).toEqual(['select:channel']);
@@ -115,8 +115,10 @@ describe('planPrompts: what to ask for', () => {
 
   test('free-irq: only virqs alloc-irq took, with their names', () => {
     const s = session();
-    expect(shape(plan(s, 'free-irq'))).toEqual(['input:user-virq']);
-    given(s, 'request-channel main_udmap tx', 'alloc-irq ringacc any');
+    expect(plan(s, 'free-irq')).toEqual([{ type: 'none', message: "nothing to free: no MSI was taken with alloc-irq (a channel's MSI goes with release-channel)" }]);
+    given(s, 'request-channel main_udmap tx');
+    expect(shape(plan(s, 'free-irq'))).toEqual(['none']);
+    given(s, 'alloc-irq ringacc any');
     const qs = plan(s, 'free-irq');
     const virq = s.system.msi.all().find((r) => r.userOwned)!.virq;
     expect(values(qs[0])).toEqual([`${virq}`]);
@@ -133,11 +135,19 @@ describe('planPrompts: what to ask for', () => {
     expect(validate('x')).toMatch(/number or any/);
   });
 
-  test('set-affinity: a live virq from a menu, then a CPU list checked as typed', () => {
-    const s = session();
+  test('set-affinity: a virq it can steer from a menu (no INTA events), then a CPU list checked as typed', () => {
+    const s = given(session(), 'request-channel main_udmap tx');
     const qs = plan(s, 'set-affinity');
-    expect(shape(qs)).toEqual(['select:virq', 'input:cpus']);
-    expect(values(qs[0])).toEqual(s.system.descs.all().map((d) => `${d.virq}`));
+    expect(shape(qs)).toEqual(['select:steerable-virq', 'input:cpus']);
+    const event = s.system.channels()[0].msi.virq;
+    const parent = s.system.routeOf(event)!.parentVirq;
+    expect(values(qs[0])).toEqual(s.system.descs.all().filter((d) => d.virq !== event).map((d) => `${d.virq}`));
+    expect(values(qs[0])).toContain(`${parent}`);
+    // An INTA event typed: refused at once, before any CPU list is asked for.
+    expect(plan(s, `set-affinity ${event}`)).toEqual([
+      { type: 'none', message: `virq ${event} is an INTA event: it follows its VINT's parent virq ${parent} (set-affinity ${parent} <cpu-list> moves them all)` },
+    ]);
+    expect(shape(plan(s, `set-affinity ${parent}`))).toEqual(['input:cpus']);
     const validate = qs[1].type === 'input' ? qs[1].validate! : () => true;
     expect(validate('0-1')).toBe(true);
     expect(validate('99')).toMatch(/CPU 99/);

@@ -246,13 +246,16 @@ describe('the REPL in a pseudo-terminal', () => {
     expect(history).toEqual(['pools', 'request-channel main_udmap rx', 'routes ringacc', 'release-channel main_udmap:rx0', 'policy dedicated', '']);
   }, 20000);
 
-  test('a menu of virqs finds the virq typed, not the entry at that position', async () => {
+  test('nothing to choose is said at once; a menu of virqs finds the virq typed, not the entry at that position', async () => {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
     Object.assign(env, { MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm' });
     term = new Terminal(pty.spawn(process.execPath, [BIN], { name: 'xterm', cols: 100, rows: 30, cwd: ROOT, env }));
     const t = term;
     await t.waitFor(PROMPT);
+    // Nothing that could succeed: said at once, no prompt opened.
+    t.type('free-irq\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/free-irq: nothing to free: no MSI was taken with alloc-irq/);
     t.type('request-channel main_udmap tx 40\r');
     await t.waitFor('40 channels');
     await t.waitFor(PROMPT);

@@ -64,6 +64,13 @@ export const userVirqs = (session: Session): number[] =>
     .filter((r) => r.userOwned)
     .map((r) => r.virq);
 
+/** Virqs set-affinity accepts: all but INTA events (their VINT's parent carries them). */
+export const steerableVirqs = (session: Session): number[] =>
+  session.system.descs
+    .all()
+    .filter((d) => d.kind !== 'msi')
+    .map((d) => d.virq);
+
 /** Rings with an MSI to fire at, by virq: a DMA channel's ring by the channel's name, others as device:index. */
 export const liveRings = (session: Session): string[] =>
   session.system.msi.all().map((r) => r.device.reservedBy(r.index) ?? `${r.device.id}:${r.index}`);
@@ -98,6 +105,8 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
     }
     case 'virq':
       return sys.descs.all().map((d) => `${d.virq}`);
+    case 'steerable-virq':
+      return steerableVirqs(session).map(String);
     case 'user-virq':
       return [...userVirqs(session).map(String), ...sys.msiDevices.keys()];
     case 'ring':

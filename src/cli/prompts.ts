@@ -9,7 +9,7 @@ import { tokenize } from '../commands/tokenize.js';
 import { MODES, POLICIES } from '../commands/verbs/settings.js';
 import { settingsLine } from '../render/text.js';
 import type { Style } from '../render/style.js';
-import { argAt, liveRings, userVirqs } from './completion.js';
+import { argAt, liveRings, steerableVirqs, userVirqs } from './completion.js';
 
 /**
  * REPL prompts for what a command line left out. Planning is pure and synchronous (so the REPL
@@ -26,7 +26,9 @@ export interface Choice {
 export type Question =
   | { type: 'select'; arg: string; kind: ArgKind; message: string; choices: Choice[]; default?: string; search: boolean }
   | { type: 'input'; arg: string; kind: ArgKind; message: string; default?: string; words?: boolean; validate?: (value: string) => true | string }
-  | { type: 'confirm'; message: string; default: boolean };
+  | { type: 'confirm'; message: string; default: boolean }
+  /** Nothing could be chosen that would succeed: the command is not run, and this says why. */
+  | { type: 'none'; message: string };
 
 /** The prompt shapes the REPL uses; tests pass fakes. A cancelled prompt throws (see isCancel). */
 export interface Prompter {
@@ -118,7 +120,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
       ], input('direction (tx or rx)'));
     case 'channel': {
       const channels = sys.channels();
-      if (channels.length === 0) return input('channel (<dma>:<tx|rx><n>); none is requested yet');
+      if (channels.length === 0) return { type: 'none', message: 'nothing to release: no channel is requested (request-channel takes one)' };
       return select(
         'channel to release',
         [
@@ -151,13 +153,24 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
         input('virq'),
       );
     }
+    case 'steerable-virq': {
+      const virqs = new Set(steerableVirqs(session));
+      return select(
+        'virq (INTA events are left out: they follow their VINT\'s parent)',
+        sys.descs
+          .all()
+          .filter((d) => virqs.has(d.virq))
+          .map((d) => ({ value: `${d.virq}`, name: `${d.virq}  ${d.name}`, description: `${d.kind}, owner ${d.owner}` })),
+        { type: 'none', message: 'no virq can be steered: every live virq is an INTA event' },
+      );
+    }
     case 'user-virq': {
       const virqs = new Set(userVirqs(session));
       const recs = sys.msi.all().filter((r) => virqs.has(r.virq));
       return select(
         'virq to free',
         recs.map((r) => ({ value: `${r.virq}`, name: `${r.virq}  ${r.device.id} ${r.index}`, description: `taken with ${r.owner}` })),
-        input('virq to free (none was taken with alloc-irq yet)'),
+        { type: 'none', message: 'nothing to free: no MSI was taken with alloc-irq (a channel\'s MSI goes with release-channel)' },
       );
     }
     case 'ring': {
@@ -267,6 +280,20 @@ const rebootQuestion = (session: Session, spec: CommandSpec, args: string[]): Qu
 };
 
 /**
+ * Why a typed argument dooms the command, when the REPL would otherwise go on to ask for the
+ * rest: set-affinity on an INTA event is refused whatever CPUs are given.
+ */
+const cannotSucceed = (session: Session, arg: ArgSpec, word: string): string | undefined => {
+  if (arg.kind !== 'steerable-virq' || !/^\d+$/.test(word)) return undefined;
+  const sys = session.system;
+  const virq = Number(word);
+  if (sys.descs.get(virq)?.kind !== 'msi') return undefined;
+  const parent = sys.routeOf(virq)?.parentVirq ?? undefined;
+  if (parent === undefined) return `virq ${virq} is an INTA event: it follows its VINT's parent`;
+  return `virq ${virq} is an INTA event: it follows its VINT's parent virq ${parent} (set-affinity ${parent} <cpu-list> moves them all)`;
+};
+
+/**
  * The questions to ask before running `words` in the REPL: one per missing required argument
  * (only when every typed argument could be right), then a confirmation for a re-boot. Empty: run
  * the line as typed.
@@ -282,12 +309,17 @@ export const planPrompts = (session: Session, words: string[]): Question[] => {
     if (!at) return [];
     const menu = closedChoices(session, at.arg);
     if (menu && !menu.includes(args[i])) return [];
+    const why = args.length < spec.args.length ? cannotSucceed(session, at.arg, args[i]) : undefined;
+    if (why) return [{ type: 'none', message: why }];
   }
   const questions: Question[] = [];
   for (let i = args.length; i < spec.args.length; i++) {
     const arg = spec.args[i];
     if (arg.optional) break;
-    questions.push(questionFor(session, spec, arg));
+    const q = questionFor(session, spec, arg);
+    // Asking for the rest would be a waste when this one has nothing to offer.
+    if (q.type === 'none') return [q];
+    questions.push(q);
   }
   if (questions.length > 0) return questions;
   const confirm = rebootQuestion(session, spec, args);
@@ -302,6 +334,7 @@ export const askPrompts = async (questions: Question[], words: string[], prompte
   const out = [...words];
   try {
     for (const q of questions) {
+      if (q.type === 'none') return undefined;
       if (q.type === 'confirm') {
         if (!(await prompter.confirm({ message: q.message, default: q.default }))) return undefined;
       } else if (q.type === 'select') {

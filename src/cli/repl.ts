@@ -9,6 +9,7 @@ import { commandWords } from '../commands/tokenize.js';
 import { renderJson } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
+import { wrap } from '../render/wrap.js';
 import { BatchRunner } from './batch.js';
 import { complete, type FileLister } from './completion.js';
 import { History, HISTORY_MAX, historyPath } from './history.js';
@@ -224,6 +225,10 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
 
     // Prompts only where someone can answer them: in batch mode a missing argument is EUSAGE.
     const questions = terminal ? planPrompts(session, words) : [];
+    if (questions[0]?.type === 'none') {
+      chrome.write(`${wrap(`${words[0]}: ${questions[0].message}`, style.width)}\n`);
+      return false;
+    }
     if (questions.length > 0) {
       editor.suspend();
       let answered: string[] | undefined;

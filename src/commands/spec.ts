@@ -10,6 +10,8 @@ export type ArgKind =
   | 'msi-device'
   | 'index'
   | 'virq'
+  /** A virq whose affinity can be set: not an INTA event, which follows its VINT's parent. */
+  | 'steerable-virq'
   | 'user-virq'
   | 'ring'
   | 'pool'
