@@ -290,7 +290,8 @@ describe('the REPL in a pseudo-terminal', () => {
 
   test('--json, source relative to the current folder, and Ctrl-C inside a prompt', async () => {
     const work = mkdtempSync(join(tmp, 'work-'));
-    writeFileSync(join(work, 'setup.msi'), 'request-channel main_udmap tx\nexit\npools\n');
+    writeFileSync(join(work, 'setup.msi'), 'request-channel main_udmap tx\n');
+    writeFileSync(join(work, 'bye.msi'), 'exit 4\npools\n');
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
     Object.assign(env, { HOME: work, MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm' });
@@ -298,11 +299,10 @@ describe('the REPL in a pseudo-terminal', () => {
     const t = term;
     await t.waitFor(PROMPT);
 
-    // The script's exit ends the script, not the REPL; its lines are numbered in its own file.
+    // A sourced script's lines are numbered in its own file.
     t.type('source setup.msi\r');
     const sourced = await t.waitFor(PROMPT);
     expect(sourced).toContain('{"file":"setup.msi","line":1,"command":"request-channel main_udmap tx","ok":true');
-    expect(sourced).not.toContain('"pools"');
 
     // Ctrl-C in a menu: back at the REPL prompt, nothing run.
     t.type('request-channel\r');
@@ -318,8 +318,11 @@ describe('the REPL in a pseudo-terminal', () => {
     const released = await t.waitFor(PROMPT);
     expect(released).toMatch(/\{"file":"<repl>","line":\d+,"command":"release-channel main_udmap:tx0","ok":true,"data":\{"channels":\[\{"name":"main_udmap:tx0"/);
 
-    t.type('quit\r');
-    expect((await t.waitExit()).exitCode).toBe(0);
+    // exit in a sourced script ends the REPL too (one rule with batch runs), with its status.
+    t.type('source bye.msi\r');
+    expect((await t.waitExit()).exitCode).toBe(4);
+    expect(t.text).toContain('{"file":"bye.msi","line":1,"command":"exit 4","ok":true,"data":{"status":4}}');
+    expect(t.text).not.toContain('"command":"pools"');
     expect(existsSync(join(work, '.msi_explorer_history'))).toBe(false);
   }, 20000);
 });

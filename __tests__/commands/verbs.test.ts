@@ -657,7 +657,11 @@ describe('help, source, exit', () => {
   test('exit and quit', () => {
     expect(ok(fresh(), 'exit', 'exit')).toEqual({ kind: 'exit' });
     expect(ok(fresh(), 'quit', 'exit')).toEqual({ kind: 'exit' });
-    fails(fresh(), 'exit now', 'EUSAGE', 'too many arguments (1, at most 0); usage: exit');
+    expect(ok(fresh(), 'exit 3', 'exit')).toEqual({ kind: 'exit', status: 3 });
+    expect(ok(fresh(), 'quit 0x10', 'exit')).toEqual({ kind: 'exit', status: 16 });
+    fails(fresh(), 'exit now', 'EUSAGE', "exit status: expected a number, got 'now'");
+    fails(fresh(), 'exit 256', 'EINVAL', 'exit status must be 0-255, got 256');
+    fails(fresh(), 'exit 1 2', 'EUSAGE', 'too many arguments (2, at most 1); usage: exit [status]');
   });
 });
 

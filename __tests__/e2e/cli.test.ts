@@ -169,11 +169,36 @@ describe('--bail, -q, -e', () => {
     expect(r.stdout).toBe('');
   });
 
-  test('scripts, then -e, then stdin with `-`; one session throughout', () => {
+  test('scripts, -e and stdin (`-`) run in command-line order, on one session', () => {
     const s = file('order.msi', 'request-channel main_udmap tx\n');
-    const r = runBin(['-q', s, '-', '-e', 'expect-pool main_udmap.tx_chan used=1'], { input: 'expect-pool main_udmap.tx_chan used=1\n' });
+    const used = (n: number) => `expect-pool main_udmap.tx_chan used=${n}`;
+    const r = runBin(['-q', '-e', used(0), s, '-e', `${used(1)}; request-channel main_udmap tx`, '-', `--exec=${used(3)}`, '-qe', 'bogus'], {
+      input: `${used(2)}\nrequest-channel main_udmap tx\n`,
+    });
+    // -e commands are numbered as one script: bogus is the fifth.
+    expect(r.errLines).toEqual(["-e:5: EUSAGE: unknown verb 'bogus'; try help"]);
+    expect(r.status).toBe(1);
+    const after = runBin(['-q', s, '-e', used(1)]);
+    expect(after.stderr).toBe('');
+    const before = runBin(['-q', '-e', used(0), s]);
+    expect(before.stderr).toBe('');
+  });
+
+  test('exit ends the whole run, even from a sourced script; exit <status> sets the status as in a shell', () => {
+    file('inner.msi', 'request-channel main_udmap tx\nexit 7\npools\n');
+    const outer = file('outer.msi', 'source inner.msi\nbogus\n');
+    const r = runBin([outer, '-e', 'pools']);
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.status).toBe(7);
+    expect(r.stdout).not.toMatch(/POOL/);
+    expect(r.stdout).toMatch(/main_udmap:tx0/);
+    // No status: 1 if a command failed, else 0; `exit 0` after a failure is 0, as in sh.
+    expect(runBin(['-e', 'bogus; exit; bogus']).status).toBe(1);
+    expect(runBin(['-e', 'pools; exit']).status).toBe(0);
+    expect(runBin(['-e', 'bogus; exit 0']).status).toBe(0);
+    const bad = runBin(['-e', 'exit 256; exit x']);
+    expect(bad.errLines).toEqual(['-e:1: exit: EINVAL: exit status must be 0-255, got 256', "-e:2: exit: EUSAGE: exit status: expected a number, got 'x'"]);
+    expect(bad.status).toBe(1);
   });
 });
 

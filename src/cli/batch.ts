@@ -10,6 +10,7 @@ import { commandWords } from '../commands/tokenize.js';
 import { renderJson } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
+import { EXIT } from './exit.js';
 import type { Sink } from './output.js';
 import { readTextFile } from './script-file.js';
 
@@ -40,6 +41,8 @@ export interface Script {
   dir: string;
   /** Real path, for loop detection; undefined for stdin and -e. */
   real?: string;
+  /** Number of the first line (1 unless the script continues another, as later -e texts do). */
+  firstLine?: number;
 }
 
 interface Where {
@@ -64,18 +67,25 @@ export class InternalError extends Error {
 export class BatchRunner {
   failures = 0;
   stopped = false;
+  /** Set by `exit`: the session ends (sourced scripts included); the status it gave, if any. */
+  exited?: { status?: number };
 
   constructor(
     private readonly session: Session,
     private readonly opts: BatchOptions,
   ) {}
 
+  /** The run's exit status: what `exit <status>` said, else 1 if a command failed, else 0. */
+  get status(): number {
+    return this.exited?.status ?? (this.failures > 0 ? EXIT.FAILED : EXIT.OK);
+  }
+
   run(script: Script, stack: string[] = []): void {
     const text = script.text;
     const name = oneLine(script.name);
     // A UTF-8 byte order mark is not part of the first command (readers strip it too).
     let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    let lineNo = 0;
+    let lineNo = (script.firstLine ?? 1) - 1;
     while (start <= text.length && !this.stopped) {
       let end = text.indexOf('\n', start);
       if (end < 0) end = text.length;
@@ -109,7 +119,10 @@ export class BatchRunner {
       return;
     }
     this.report(where, command, words[0], result);
-    if (result.ok && result.output.kind === 'exit') this.stopped = true;
+    if (result.ok && result.output.kind === 'exit') {
+      this.stopped = true;
+      this.exited = { status: result.output.status };
+    }
   }
 
   /** `source`: reported once, as a failure if the file cannot be included, else as done before its lines run. */

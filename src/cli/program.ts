@@ -53,6 +53,7 @@ export const main = async (argv: string[]): Promise<number> => {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     throw e;
   }
-  const { run } = await import('./run.js');
-  return run(program.opts<Options>(), program.args);
+  const opts = program.opts<Options>();
+  const [{ run }, { inputOrder }] = await Promise.all([import('./run.js'), import('./inputs.js')]);
+  return run(opts, inputOrder(program, argv, program.args, opts.exec));
 };

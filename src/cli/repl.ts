@@ -196,22 +196,26 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   const fail = (command: string, verb: string | undefined, e: CoreError) =>
     report(command, verb, { ok: false, error: { code: e.code, message: e.message, pool: e.pool } });
 
-  /** `source <file>` typed at the prompt: the path is relative to the current folder. */
-  const source = (path: string, command: string): void => {
+  /** `source <file>` typed at the prompt: the path is relative to the current folder. Returns the exit status if the script ran `exit`. */
+  const source = (path: string, command: string): number | undefined => {
     const abs = isAbsolute(path) ? path : resolve(process.cwd(), path);
     const shown = isAbsolute(path) ? path : relative(process.cwd(), abs) || abs;
     const read = readTextFile(abs, 'script');
-    if (!read.ok) return fail(command, 'source', new CoreError(read.code, read.message.replace(abs, shown)));
+    if (!read.ok) {
+      fail(command, 'source', new CoreError(read.code, read.message.replace(abs, shown)));
+      return undefined;
+    }
     const sink = processSink();
     const runner = new BatchRunner(session, { json: opts.json, quiet: false, bail: false, style, sink });
     runner.run({ name: shown, text: read.text, dir: dirname(abs), real: realpathSync(abs) });
     sink.flush();
+    return runner.exited ? (runner.exited.status ?? 0) : undefined;
   };
 
-  /** Runs one line; true when the REPL should end. */
-  const handle = async (line: string): Promise<boolean> => {
+  /** Runs one line; the exit status when the REPL should end. */
+  const handle = async (line: string): Promise<number | undefined> => {
     let command = line.trim();
-    if (command === '') return false;
+    if (command === '') return undefined;
     lineNo++;
     let words: string[];
     try {
@@ -219,15 +223,15 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
     } catch (e) {
       if (!(e instanceof CoreError)) throw e;
       fail(command, undefined, e);
-      return false;
+      return undefined;
     }
-    if (words.length === 0) return false;
+    if (words.length === 0) return undefined;
 
     // Prompts only where someone can answer them: in batch mode a missing argument is EUSAGE.
     const questions = terminal ? planPrompts(session, words) : [];
     if (questions[0]?.type === 'none') {
       chrome.write(`${wrap(`${words[0]}: ${questions[0].message}`, style.width)}\n`);
-      return false;
+      return undefined;
     }
     if (questions.length > 0) {
       editor.suspend();
@@ -242,7 +246,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
       }
       if (!answered) {
         chrome.write(`${style.c.dim('cancelled; nothing done')}\n`);
-        return false;
+        return undefined;
       }
       if (answered.length !== words.length) {
         command = answered.map(quoteWord).join(' ');
@@ -253,10 +257,10 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
 
     const result = runWords(session, words);
     report(command, words[0], result);
-    if (!result.ok) return false;
-    if (result.output.kind === 'exit') return true;
-    if (result.output.kind === 'source') source(result.output.path, command);
-    return false;
+    if (!result.ok) return undefined;
+    if (result.output.kind === 'exit') return result.output.status ?? 0;
+    if (result.output.kind === 'source') return source(result.output.path, command);
+    return undefined;
   };
 
   const { topology } = session;
@@ -271,6 +275,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   if (!terminal) process.on('SIGINT', onSigint);
 
   editor.open();
+  let status = 0;
   try {
     for (;;) {
       const line = await editor.next(promptText(session, style));
@@ -278,12 +283,16 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
         if (chrome.isTTY) chrome.write('\n');
         break;
       }
-      if (await handle(line)) break;
+      const ended = await handle(line);
+      if (ended !== undefined) {
+        status = ended;
+        break;
+      }
     }
   } finally {
     editor.close();
     output.off('resize', onResize);
     if (!terminal) process.off('SIGINT', onSigint);
   }
-  return 0;
+  return status;
 };

@@ -6,6 +6,7 @@ import { makeStyle } from '../render/style.js';
 import { BatchRunner, type Script } from './batch.js';
 import { colorLevel, terminalWidth } from './color.js';
 import { EXIT } from './exit.js';
+import type { Input } from './inputs.js';
 import { exitQuietlyOnEpipe, processSink } from './output.js';
 import type { Options } from './program.js';
 import { BoundedReader, readTextFile, type ReadResult } from './script-file.js';
@@ -43,8 +44,8 @@ const realPath = (abs: string): string => {
   }
 };
 
-/** Runs what the command line asked for: the REPL, or scripts, -e commands and stdin. */
-export const run = async (opts: Options, scripts: string[]): Promise<number> => {
+/** Runs what the command line asked for: the REPL, or scripts, -e commands and stdin, in command-line order. */
+export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
   exitQuietlyOnEpipe();
   const fail = (message: string): number => {
     process.stderr.write(`msi-explorer: ${oneLine(message)}\n`);
@@ -66,7 +67,7 @@ export const run = async (opts: Options, scripts: string[]): Promise<number> => 
   const style = styleFor(process.stdout);
   const errStyle = styleFor(process.stderr);
 
-  const interactive = scripts.length === 0 && opts.exec.length === 0 && Boolean(process.stdin.isTTY);
+  const interactive = inputs.length === 0 && Boolean(process.stdin.isTTY);
   if (interactive) {
     const { runRepl } = await import('./repl.js');
     return runRepl(session, { style, json: Boolean(opts.json) });
@@ -75,7 +76,16 @@ export const run = async (opts: Options, scripts: string[]): Promise<number> => 
   // Every script is read before any runs, so an unreadable one is a usage error with nothing done.
   const cwd = process.cwd();
   const queue: Array<Script | 'stdin'> = [];
-  for (const path of scripts) {
+  // -e texts are numbered as one script, wherever they stand: -e:5 is the fifth -e command.
+  let execLines = 0;
+  for (const input of inputs) {
+    if ('exec' in input) {
+      const lines = splitExec(input.exec);
+      queue.push({ name: '-e', text: lines.join('\n'), dir: cwd, firstLine: execLines + 1 });
+      execLines += lines.length;
+      continue;
+    }
+    const path = input.script;
     if (path === '-') {
       queue.push('stdin');
       continue;
@@ -85,7 +95,6 @@ export const run = async (opts: Options, scripts: string[]): Promise<number> => 
     const abs = resolve(cwd, path);
     queue.push({ name: path, text: read.text, dir: dirname(abs), real: realPath(abs) });
   }
-  if (opts.exec.length > 0) queue.push({ name: '-e', text: opts.exec.flatMap(splitExec).join('\n'), dir: cwd });
   const wantsStdin = queue.includes('stdin') || queue.length === 0 || stdinIsPiped();
   let stdinScript: Script | undefined;
   if (wantsStdin) {
@@ -106,5 +115,5 @@ export const run = async (opts: Options, scripts: string[]): Promise<number> => 
     // Even when a bug of ours stops the run, what the commands before it printed is not lost.
     sink.flush();
   }
-  return runner.failures > 0 ? EXIT.FAILED : EXIT.OK;
+  return runner.status;
 };

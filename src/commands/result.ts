@@ -37,6 +37,6 @@ export type Output =
   | { kind: 'expected'; message: string; error?: ErrorInfo; pool?: PoolStats }
   | { kind: 'help'; entries: HelpEntry[]; verb?: string }
   | { kind: 'source'; path: string }
-  | { kind: 'exit' };
+  | { kind: 'exit'; status?: number };
 
 export type Result = { ok: true; output: Output } | { ok: false; error: ErrorInfo };

@@ -60,7 +60,7 @@ const data = (o: Output): unknown => {
     case 'source':
       return { path: o.path };
     case 'exit':
-      return {};
+      return { status: o.status ?? null };
   }
 };
 
