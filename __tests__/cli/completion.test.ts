@@ -171,6 +171,7 @@ describe('complete', () => {
     const s = session();
     expect(candidates(s, 'routes ')).toEqual(['ringacc', 'main_gpio0', 'cpts', 'main_udmap', 'alloc-irq']);
     expect(candidates(s, 'routes c')).toEqual(['cpts']);
+    expect(candidates(given(s, 'request-channel main_udmap rx'), 'routes main_udmap:')).toEqual(['main_udmap:rx0']);
   });
 
   test('expect-error: codes, then a whole command line of its own', () => {

@@ -61,7 +61,7 @@ describe('exit codes and error lines', () => {
       "<stdin>:6: alloc-irq: EUSAGE: index: expected a number, got 'NaN'",
       "<stdin>:7: alloc-irq: ENOENT: unknown MSI device 'nosuch' (have: ringacc)",
       '<stdin>:8: release-channel: EINVAL: main_udmap: tx channel 99 out of range (0-63)',
-      "<stdin>:9: expect-pool: ENOENT: unknown pool 'nosuch'",
+      "<stdin>:9: expect-pool: ENOENT: unknown pool 'nosuch'; pools lists them",
       '<stdin>:10: EUSAGE: unterminated " quote',
       '<stdin>:11: EUSAGE: control character U+0007 at column 15',
     ]);
@@ -153,6 +153,12 @@ describe('--bail, -q, -e', () => {
     expect(r.stdout).not.toMatch(/channel main_udmap|virq \d+:|expected|event 16384 ->/);
     const loud = runBin([], { input: 'request-channel main_udmap tx\n' });
     expect(loud.stdout).toContain('main_udmap:tx0');
+  });
+
+  test('-q still prints the show forms of policy and mode, not their changes', () => {
+    const r = runBin(['-q', '-e', 'policy; mode; policy dedicated; mode probe; policy']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('policy coalesced, mode demand\npolicy coalesced, mode demand\npolicy dedicated, mode probe\n');
   });
 
   test('-e: ";" separates, quotes protect it, "#" comments to the end, repeatable; lines are numbered per command', () => {
@@ -292,6 +298,15 @@ describe('scripts: files, CRLF, BOM, source', () => {
       `${holes}:2: source: EINVAL: ${dir}/lib: is a directory, not a script`,
       `${holes}:3: source: EINVAL: /dev/zero: not a text script (NUL byte at offset 0)`,
     ]);
+
+    // One rule for names at every depth: the path as written, joined to the including script's
+    // name, whose top is named as given (here absolute, so the nested names are too).
+    const abs = runBin(['-q', join(tmp, 'src/holes.msi')]);
+    expect(abs.errLines[0]).toBe(`${join(tmp, 'src/holes.msi')}:1: source: ENOENT: ${join(tmp, 'src/nope.msi')}: cannot read script: no such file`);
+    file('src/lib/bad.msi', 'bogus\n');
+    file('src/nest.msi', 'source lib/../lib/bad.msi\n');
+    expect(runBin([join(tmp, 'src/nest.msi')]).errLines).toEqual([`${join(tmp, 'src/lib/bad.msi')}:1: EUSAGE: unknown verb 'bogus'; try help`]);
+    expect(runBin([join(dir, 'nest.msi')]).errLines).toEqual([`${dir}/lib/bad.msi:1: EUSAGE: unknown verb 'bogus'; try help`]);
 
     const deep = runBin([join(dir, 'deep/d0.msi')]);
     expect(deep.status).toBe(1);

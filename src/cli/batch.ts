@@ -1,11 +1,12 @@
 import { realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import { CoreError } from '../core/errors.js';
 import type { ErrorInfo } from '../core/types.js';
 import { oneLine } from '../commands/args.js';
 import { findCommand, runWords } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
+import { showsState } from '../commands/spec.js';
 import { commandWords } from '../commands/tokenize.js';
 import { renderJson } from '../render/json.js';
 import type { Style } from '../render/style.js';
@@ -51,6 +52,16 @@ interface Where {
 }
 
 const shortCommand = (line: string): string => (line.length > 200 ? `${line.slice(0, 197)}...` : line);
+
+/**
+ * How error lines name a sourced script, one rule at every depth: the path as written, joined
+ * to the name of the script that sources it, as the top script is named as given. So
+ * `msi-explorer /work/a/top.msi` sourcing `lib/x.msi` reports `/work/a/lib/x.msi:3:`, and
+ * `msi-explorer a/top.msi` reports `a/lib/x.msi:3:`. From -e, stdin or the REPL (no file), the
+ * path as written.
+ */
+export const sourcedName = (from: Pick<Script, 'name' | 'real'>, path: string): string =>
+  normalize(isAbsolute(path) || !from.real ? path : join(dirname(from.name), path));
 
 /** A bug of ours met while running a line: says where, keeps the original as the cause. */
 export class InternalError extends Error {
@@ -129,7 +140,7 @@ export class BatchRunner {
   private include(path: string, from: Script, where: Where, command: string, stack: string[]): void {
     const fail = (code: ErrorInfo['code'], message: string) => this.report(where, command, 'source', { ok: false, error: { code, message: oneLine(message) } });
     const abs = isAbsolute(path) ? path : resolve(from.dir, path);
-    const shown = isAbsolute(path) ? path : relative(process.cwd(), abs) || abs;
+    const shown = sourcedName(from, path);
     if (stack.length >= MAX_SOURCE_DEPTH) return fail('EINVAL', `${shown}: source nested deeper than ${MAX_SOURCE_DEPTH} scripts`);
     const read = readTextFile(abs, 'script');
     if (!read.ok) return fail(read.code, read.message.replace(abs, shown));
@@ -166,7 +177,7 @@ export class BatchRunner {
       sink.err(`${renderError(this.opts.errStyle ?? style, `${where.file}:${where.line}`, spec?.name, result.error)}\n`);
       return;
     }
-    if (json || (quiet && !spec?.view)) return;
+    if (json || (quiet && !showsState(spec, result.output))) return;
     const text = renderText(style, result.output);
     if (text !== '') sink.out(`${text}\n`);
   }

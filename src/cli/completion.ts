@@ -75,7 +75,7 @@ export const steerableVirqs = (session: Session): number[] =>
 export const liveRings = (session: Session): string[] =>
   session.system.msi.all().map((r) => r.device.reservedBy(r.index) ?? `${r.device.id}:${r.index}`);
 
-/** Every id `routes <device>` filters on: MSI source devices, direct clients, DMA controllers. */
+/** Every id `routes <device>` filters on: MSI source devices, direct clients, DMA controllers, alloc-irq. */
 export const deviceIds = (session: Session): string[] => {
   const sys = session.system;
   return unique([...sys.msiDevices.keys(), ...sys.clients.keys(), ...sys.dmas.keys(), 'alloc-irq']);
@@ -122,7 +122,8 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
     case 'verb':
       return verbNames();
     case 'device':
-      return deviceIds(session);
+      // routes' filter: a device, alloc-irq, or a requested channel (virqs are too many to list).
+      return [...deviceIds(session), ...sys.channels().map((c) => c.name)];
     case 'file':
       return fileCandidates(fragment, opts.files);
     default:

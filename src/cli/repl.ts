@@ -1,6 +1,6 @@
 import { readdirSync, realpathSync } from 'node:fs';
 import { createInterface, type Completer, type Interface } from 'node:readline';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { CoreError } from '../core/errors.js';
 import { findCommand, runWords } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
@@ -10,7 +10,7 @@ import { renderJson } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
 import { wrap } from '../render/wrap.js';
-import { BatchRunner } from './batch.js';
+import { BatchRunner, sourcedName } from './batch.js';
 import { complete, type FileLister } from './completion.js';
 import { History, HISTORY_MAX, historyPath } from './history.js';
 import { processSink } from './output.js';
@@ -199,7 +199,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   /** `source <file>` typed at the prompt: the path is relative to the current folder. Returns the exit status if the script ran `exit`. */
   const source = (path: string, command: string): number | undefined => {
     const abs = isAbsolute(path) ? path : resolve(process.cwd(), path);
-    const shown = isAbsolute(path) ? path : relative(process.cwd(), abs) || abs;
+    const shown = sourcedName({ name: '<repl>' }, path);
     const read = readTextFile(abs, 'script');
     if (!read.ok) {
       fail(command, 'source', new CoreError(read.code, read.message.replace(abs, shown)));

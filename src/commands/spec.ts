@@ -47,11 +47,15 @@ export interface CommandSpec {
   example: string;
   details?: string;
   args: ArgSpec[];
-  /** Shows state: still printed under --quiet. */
-  view?: boolean;
+  /** Shows state: still printed under --quiet. A function when only some forms show (`policy` alone). */
+  view?: boolean | ((output: Output) => boolean);
   /** Re-boots the model: the REPL asks before doing it. */
   reboots?: boolean;
   /** Changes the model (allocations, counts, masks, affinities): kept in the session's journal. */
   mutates?: boolean;
   run(ctx: CommandContext, words: string[]): Output;
 }
+
+/** Whether this output of `spec` shows state, and so is printed under --quiet. */
+export const showsState = (spec: CommandSpec | undefined, output: Output): boolean =>
+  typeof spec?.view === 'function' ? spec.view(output) : Boolean(spec?.view);
