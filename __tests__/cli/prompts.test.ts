@@ -164,9 +164,13 @@ describe('planPrompts: what to ask for', () => {
   test('expect-error and expect-pool: codes and pools from menus, the rest typed as words', () => {
     const s = session();
     const e = plan(s, 'expect-error');
-    expect(shape(e)).toEqual(['select:code', 'input:command']);
+    expect(shape(e)).toEqual(['select:code', 'command:command']);
     expect(values(e[0])).toContain('ENOSPC');
-    expect(shape(plan(s, 'expect-error ENOSPC'))).toEqual(['input:command']);
+    expect(shape(plan(s, 'expect-error ENOSPC'))).toEqual(['command:command']);
+    // A command begun after the code is planned as a line of its own, without a re-boot question.
+    expect(shape(plan(s, 'expect-error ENOSPC request-channel'))).toEqual(['select:dma', 'select:dir']);
+    expect(shape(plan(s, 'expect-error ENOSPC request-channel main_udmap'))).toEqual(['select:dir']);
+    expect(plan(s, 'expect-error EINVAL policy dedicated')).toEqual([]);
     const p = plan(s, 'expect-pool');
     expect(shape(p)).toEqual(['select:pool', 'input:expectation']);
     const validate = p[1].type === 'input' ? p[1].validate! : () => true;
@@ -266,11 +270,16 @@ describe('askPrompts', () => {
     expect(r.ok && r.output.kind === 'channels' && r.output.channels[0].name).toBe('main_udmap:rx0');
   });
 
-  test('a rest argument typed at a prompt becomes several words', async () => {
+  test("expect-error's command: a verb from a menu, then its own questions; nothing-to-choose may be typed", async () => {
     const s = session();
-    const words = await askPrompts(plan(s, 'expect-error ENOENT'), ['expect-error', 'ENOENT'], new FakePrompter(['  release-channel main_udmap:tx0 ']));
+    const fake = new FakePrompter(['release-channel', ' main_udmap:tx0 ']);
+    const words = await askPrompts(plan(s, 'expect-error ENOENT'), ['expect-error', 'ENOENT'], fake);
     expect(words).toEqual(['expect-error', 'ENOENT', 'release-channel', 'main_udmap:tx0']);
+    expect(fake.asked.map((a) => a.type)).toEqual(['search', 'input']);
+    expect(fake.asked[1].message).toMatch(/^nothing to release: .*; type it anyway$/);
     expect(runWords(s, words!).ok).toBe(true);
+    const pools = await askPrompts(plan(s, 'expect-error ENOENT'), ['expect-error', 'ENOENT'], new FakePrompter(['pools']));
+    expect(pools).toEqual(['expect-error', 'ENOENT', 'pools']);
   });
 
   test('a typed single argument is trimmed but kept whole', async () => {

@@ -133,6 +133,11 @@ class Terminal {
     );
   }
 
+  /** Everything received, escape sequences included. */
+  get rawText(): string {
+    return this.raw;
+  }
+
   /** What the screen received, without escape sequences or carriage returns. */
   get text(): string {
     return this.raw.replace(ANSI, '').replace(/\r/g, '');
@@ -256,6 +261,11 @@ describe('the REPL in a pseudo-terminal', () => {
     // Nothing that could succeed: said at once, no prompt opened.
     t.type('free-irq\r');
     expect(await t.waitFor(PROMPT)).toMatch(/free-irq: nothing to free: no MSI was taken with alloc-irq/);
+    // An error line longer than the terminal (100 columns) is wrapped, continuing indented.
+    t.type('routes no_such_device_at_all\r');
+    const err = await t.waitFor(PROMPT);
+    expect(err).toMatch(/^routes: ENOENT: unknown device 'no_such_device_at_all' \(devices: .{1,60}\n {4}\S/m);
+    for (const l of err.split('\n')) expect(l.length).toBeLessThanOrEqual(100);
     t.type('request-channel main_udmap tx 40\r');
     await t.waitFor('40 channels');
     await t.waitFor(PROMPT);
@@ -304,11 +314,26 @@ describe('the REPL in a pseudo-terminal', () => {
     const sourced = await t.waitFor(PROMPT);
     expect(sourced).toContain('{"file":"setup.msi","line":1,"command":"request-channel main_udmap tx","ok":true');
 
-    // Ctrl-C in a menu: back at the REPL prompt, nothing run.
+    // Ctrl-C in a menu: the menu is erased (erase-line sequences, not a newline under it), back at the REPL prompt, nothing run.
     t.type('request-channel\r');
     await t.waitFor('DMA controller');
+    const before = t.rawText.length;
     t.type('\x03');
     expect(await t.waitFor(PROMPT)).toContain('cancelled; nothing done');
+    const after = t.rawText.slice(before);
+    expect(after.slice(0, after.indexOf('cancelled'))).toContain('\x1b[2K');
+
+    // expect-error's command is prompted for as a command of its own: a verb, then its arguments.
+    t.type('expect-error EBUSY\r');
+    await t.waitFor('command expected to fail');
+    t.type('alloc-irq');
+    await t.waitFor(/> alloc-irq/);
+    t.type('\r');
+    await t.waitFor('MSI device');
+    t.type('\r');
+    await t.waitFor('index');
+    t.type('0\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/-> expect-error EBUSY alloc-irq ringacc 0\n.*EBUSY as expected/s);
 
     // A prompted command is reported in JSON as the whole command it became.
     t.type('release-channel\r');

@@ -1,7 +1,7 @@
 import { CoreError, ERR_CODES } from '../core/errors.js';
 import { System } from '../core/system.js';
 import { parseCpuList } from '../commands/args.js';
-import { findCommand } from '../commands/registry.js';
+import { COMMANDS, findCommand } from '../commands/registry.js';
 import { fixedChoices } from '../commands/choices.js';
 import type { Session } from '../commands/session.js';
 import type { ArgKind, ArgSpec, CommandSpec } from '../commands/spec.js';
@@ -27,6 +27,8 @@ export type Question =
   | { type: 'select'; arg: string; kind: ArgKind; message: string; choices: Choice[]; default?: string; search: boolean }
   | { type: 'input'; arg: string; kind: ArgKind; message: string; default?: string; words?: boolean; validate?: (value: string) => true | string }
   | { type: 'confirm'; message: string; default: boolean }
+  /** A whole command (expect-error's): its verb from a menu, then that verb's own questions. */
+  | { type: 'command'; arg: string; kind: ArgKind; message: string; choices: Choice[]; then: (words: string[]) => Question[] }
   /** Nothing could be chosen that would succeed: the command is not run, and this says why. */
   | { type: 'none'; message: string };
 
@@ -211,7 +213,14 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
     case 'code':
       return select('error code', ERR_CODES.map((c) => ({ value: c, name: c })), input('error code'));
     case 'command':
-      return input('command expected to fail', { words: true, validate: wordsOf('a command') });
+      return {
+        type: 'command',
+        arg: arg.name,
+        kind: arg.kind,
+        message: 'command expected to fail',
+        choices: COMMANDS.map((c) => ({ value: c.name, name: c.name, description: c.summary })),
+        then: (words) => innerQuestions(session, words),
+      };
     case 'file':
       return input('script file (relative to the current folder)');
     case 'policy':
@@ -312,6 +321,9 @@ export const planPrompts = (session: Session, words: string[]): Question[] => {
     const why = args.length < spec.args.length ? cannotSucceed(session, at.arg, args[i]) : undefined;
     if (why) return [{ type: 'none', message: why }];
   }
+  // expect-error <CODE> <command ...>: the command, once begun, is planned as a line of its own.
+  const inner = spec.args.findIndex((a) => a.kind === 'command');
+  if (inner >= 0 && args.length > inner) return innerQuestions(session, args.slice(inner));
   const questions: Question[] = [];
   for (let i = args.length; i < spec.args.length; i++) {
     const arg = spec.args[i];
@@ -326,6 +338,13 @@ export const planPrompts = (session: Session, words: string[]): Question[] => {
   return confirm ? [confirm] : [];
 };
 
+/** The questions for a command inside expect-error: its missing arguments; no re-boot confirmation (a success is undone). */
+const innerQuestions = (session: Session, words: string[]): Question[] =>
+  planPrompts(session, words)
+    .filter((q) => q.type !== 'confirm')
+    // Nothing that could succeed is just what an expected failure may want: let it be typed.
+    .map((q): Question => (q.type === 'none' ? { type: 'input', arg: 'argument', kind: 'command', message: `${q.message}; type it anyway`, words: true, validate: wordsOf('an argument') } : q));
+
 /**
  * Asks the planned questions and returns the completed words, or undefined when the user
  * cancelled (Ctrl-C in a prompt, or no to a re-boot).
@@ -335,6 +354,14 @@ export const askPrompts = async (questions: Question[], words: string[], prompte
   try {
     for (const q of questions) {
       if (q.type === 'none') return undefined;
+      if (q.type === 'command') {
+        const verb = await prompter.search({ message: q.message, choices: q.choices });
+        const rest = q.then([verb]);
+        const command = rest.length === 0 ? [verb] : await askPrompts(rest, [verb], prompter);
+        if (!command) return undefined;
+        out.push(...command);
+        continue;
+      }
       if (q.type === 'confirm') {
         if (!(await prompter.confirm({ message: q.message, default: q.default }))) return undefined;
       } else if (q.type === 'select') {
@@ -382,10 +409,13 @@ export const inquirerPrompter = async (style: Style): Promise<Prompter> => {
   // @inquirer/search comes with @inquirer/prompts 7.10.1 (search 3.2, Node 18+): no new dependency.
   const { select, search, input, confirm } = await import('@inquirer/prompts');
   const theme = themeFor(style);
+  // A prompt leaves the screen when it ends, answered or cancelled: the REPL then echoes the
+  // command the answers made (or says it was cancelled), so no half-used menu stays behind.
+  const context = { clearPromptOnDone: true };
   return {
-    select: (q) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme }),
-    search: (q) => search({ message: `${q.message} (type to filter)`, source: async (term) => filterChoices(q.choices, term), pageSize: MENU_PAGE, theme }),
-    input: (q) => input({ message: q.message, default: q.default, validate: q.validate, theme }),
-    confirm: (q) => confirm({ message: q.message, default: q.default, theme }),
+    select: (q) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme }, context),
+    search: (q) => search({ message: `${q.message} (type to filter)`, source: async (term) => filterChoices(q.choices, term), pageSize: MENU_PAGE, theme }, context),
+    input: (q) => input({ message: q.message, default: q.default, validate: q.validate, theme }, context),
+    confirm: (q) => confirm({ message: q.message, default: q.default, theme }, context),
   };
 };

@@ -185,7 +185,8 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   const report = (command: string, verb: string | undefined, result: Result): void => {
     if (opts.json) output.write(`${renderJson({ file: '<repl>', line: lineNo }, command, result)}\n`);
     if (!result.ok) {
-      process.stderr.write(`${renderError(style, undefined, verb === undefined ? undefined : findCommand(verb)?.name, result.error)}\n`);
+      // Wrapped to the terminal, as every other REPL output is (batch error lines stay one line each for tools).
+      process.stderr.write(`${wrap(renderError(style, undefined, verb === undefined ? undefined : findCommand(verb)?.name, result.error), style.width)}\n`);
       return;
     }
     if (opts.json) return;
