@@ -190,6 +190,13 @@ describe('--bail, -q, -e', () => {
     expect(before.stderr).toBe('');
   });
 
+  test('-i needs a terminal: piped, it is a usage error with nothing run', () => {
+    const r = runBin(['-i', '-e', 'request-channel main_udmap tx'], { input: 'pools\n' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('msi-explorer: -i: the REPL needs a terminal on stdin (pipe the commands without -i)\n');
+  });
+
   test('exit ends the whole run, even from a sourced script; exit <status> sets the status as in a shell', () => {
     file('inner.msi', 'request-channel main_udmap tx\nexit 7\npools\n');
     const outer = file('outer.msi', 'source inner.msi\nbogus\n');

@@ -16,6 +16,7 @@ export interface Options {
   json?: boolean;
   color: ColorChoice;
   bail?: boolean;
+  interactive?: boolean;
   quiet?: boolean;
   debug?: boolean;
 }
@@ -33,6 +34,7 @@ const buildProgram = (): Command =>
     .option('--json', 'one JSON object per command on stdout')
     .addOption(new Option('--color <when>', 'colour output').choices(['auto', 'always', 'never']).default('auto'))
     .option('--bail', 'stop at the first failing command')
+    .option('-i, --interactive', 'run the scripts and -e commands, then open the REPL')
     .option('-q, --quiet', 'print only errors and the output of show commands')
     .option('--debug', 'show stack traces of internal errors')
     .helpOption('-h, --help', 'show this help')

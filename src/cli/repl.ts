@@ -13,7 +13,9 @@ import { wrap } from '../render/wrap.js';
 import { BatchRunner, sourcedName } from './batch.js';
 import { complete, type FileLister } from './completion.js';
 import { History, HISTORY_MAX, historyPath } from './history.js';
+import { addReverseSearch } from './history-search.js';
 import { processSink } from './output.js';
+import { page, pagerCommand, tallerThan } from './pager.js';
 import { askPrompts, inquirerPrompter, planPrompts, type Prompter } from './prompts.js';
 import { readTextFile } from './script-file.js';
 import { VERSION } from './version.js';
@@ -78,6 +80,7 @@ class LineEditor {
       historySize: HISTORY_MAX,
       prompt: this.prompt,
     });
+    if (terminal) addReverseSearch(rl);
     rl.on('line', (line) => this.push(line));
     rl.on('history', (h) => {
       this.history = [...h];
@@ -191,7 +194,21 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
     }
     if (opts.json) return;
     const text = renderText(style, result.output);
-    if (text !== '') output.write(`${text}\n`);
+    if (text !== '') show(text);
+  };
+
+  /** Output for the screen: through the pager when it is taller than the terminal. */
+  const pager = pagerCommand(process.env);
+  const show = (text: string): void => {
+    if (terminal && pager && tallerThan(text, output.rows)) {
+      editor.suspend();
+      try {
+        if (page(pager, text)) return;
+      } finally {
+        editor.open();
+      }
+    }
+    output.write(`${text}\n`);
   };
 
   const fail = (command: string, verb: string | undefined, e: CoreError) =>

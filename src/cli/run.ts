@@ -67,11 +67,13 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
   const style = styleFor(process.stdout);
   const errStyle = styleFor(process.stderr);
 
-  const interactive = inputs.length === 0 && Boolean(process.stdin.isTTY);
-  if (interactive) {
+  const repl = async (): Promise<number> => {
     const { runRepl } = await import('./repl.js');
     return runRepl(session, { style, json: Boolean(opts.json) });
-  }
+  };
+  if (opts.interactive && !process.stdin.isTTY) return fail('-i: the REPL needs a terminal on stdin (pipe the commands without -i)');
+  if (opts.interactive && inputs.some((i) => 'script' in i && i.script === '-')) return fail('-i: stdin is the REPL\'s terminal, so - cannot be a script');
+  if (inputs.length === 0 && process.stdin.isTTY) return repl();
 
   // Every script is read before any runs, so an unreadable one is a usage error with nothing done.
   const cwd = process.cwd();
@@ -95,7 +97,7 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
     const abs = resolve(cwd, path);
     queue.push({ name: path, text: read.text, dir: dirname(abs), real: realPath(abs) });
   }
-  const wantsStdin = queue.includes('stdin') || queue.length === 0 || stdinIsPiped();
+  const wantsStdin = !opts.interactive && (queue.includes('stdin') || queue.length === 0 || stdinIsPiped());
   let stdinScript: Script | undefined;
   if (wantsStdin) {
     const read = await readStdin();
@@ -115,5 +117,7 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
     // Even when a bug of ours stops the run, what the commands before it printed is not lost.
     sink.flush();
   }
+  // -i: the inputs set the scene, then the REPL opens on it, unless they ran exit.
+  if (opts.interactive && !runner.exited) return repl();
   return runner.status;
 };
