@@ -38,10 +38,27 @@ const buildProgram = (): Command =>
     .option('-q, --quiet', 'print only errors and the output of show commands')
     .option('--debug', 'show stack traces of internal errors')
     .helpOption('-h, --help', 'show this help')
-    .addHelpText('after', '\nExit status: 0 all commands did what they should, 1 a command failed, 2 usage error.\nIn a script or the REPL, `help` lists the verbs.')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 all commands did what they should, 1 a command failed, 2 usage error.\nIn a script or the REPL, `help` lists the verbs.\n`msi-explorer completion bash|zsh` prints a shell completion script.',
+    )
     .exitOverride()
     // Help and version obey the output rules of everything else (a closed pipe, a full disk).
     .configureOutput({ writeOut: writeStdout, writeErr: writeStderr, outputError: (s, write) => write(`msi-explorer: ${s.replace(/^error: /, '').trimEnd().replace(/\s*\n\s*/g, ' ')}\n`) });
+
+/** `msi-explorer completion bash|zsh`: prints the shell's completion script. */
+const printCompletion = async (program: Command, args: string[]): Promise<number> => {
+  const { SHELLS, completionData, completionScript } = await import('./shell-completion.js');
+  const shell = SHELLS.find((s) => s === args[0]);
+  if (!shell || args.length > 1) {
+    const got = args.length === 0 ? 'nothing' : `'${args.join(' ').slice(0, 40)}'`;
+    writeStderr(`msi-explorer: completion: expected ${SHELLS.join(' or ')}, got ${got}; usage: msi-explorer completion bash|zsh\n`);
+    return EXIT.USAGE;
+  }
+  const [{ COMMANDS }, { BUILT_IN }] = await Promise.all([import('../commands/registry.js'), import('./topology-load.js')]);
+  writeStdout(completionScript(shell, completionData(program, COMMANDS.map((c) => c.name), Object.keys(BUILT_IN))));
+  return EXIT.OK;
+};
 
 /**
  * Parses the command line; only then loads the model, the verbs and the renderers, so that
@@ -49,6 +66,7 @@ const buildProgram = (): Command =>
  */
 export const main = async (argv: string[]): Promise<number> => {
   const program = buildProgram();
+  if (argv[2] === 'completion') return printCompletion(program, argv.slice(3));
   try {
     program.parse(argv);
   } catch (e) {
