@@ -228,6 +228,8 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
     case 'verb':
     case 'device':
     case 'count':
+    case 'format-option':
+    case 'format':
       // Optional everywhere: never missing.
       return input(arg.name);
   }

@@ -1,6 +1,7 @@
 import { ERR_CODES } from '../core/errors.js';
 import type { Session } from './session.js';
 import type { ArgKind } from './spec.js';
+import { DOMAIN_FORMATS } from './result.js';
 import { MODES, POLICIES } from './verbs/settings.js';
 
 /**
@@ -25,6 +26,10 @@ export const fixedChoices = (session: Session, kind: ArgKind): string[] | undefi
       return [...POLICIES];
     case 'mode':
       return [...MODES];
+    case 'format-option':
+      return ['--format'];
+    case 'format':
+      return [...DOMAIN_FORMATS];
     default:
       return undefined;
   }

@@ -3,6 +3,10 @@ import type { Settings } from '../core/system.js';
 import type { Topology } from '../core/topology.js';
 import type { AffinityResult, BootEntry, DomainNode, ErrorInfo, FireTrace, IrqView, MaskResult, Route } from '../core/types.js';
 
+/** How `domains` draws the hierarchy: the text tree, or a Graphviz / Mermaid picture. */
+export const DOMAIN_FORMATS = ['text', 'dot', 'mermaid'] as const;
+export type DomainFormat = (typeof DOMAIN_FORMATS)[number];
+
 /** A channel as shown to the user. */
 export interface ChannelView {
   name: string;
@@ -30,7 +34,7 @@ export type Output =
   | { kind: 'routes'; routes: Route[]; filter?: string }
   | { kind: 'pools'; pools: PoolStats[] }
   | { kind: 'interrupts'; cpus: number; irqs: IrqView[]; unmapped: number }
-  | { kind: 'domains'; tree: DomainNode }
+  | { kind: 'domains'; tree: DomainNode; format: DomainFormat; routes: Route[] }
   | { kind: 'topology'; topology: Topology; pools: PoolStats[] }
   | { kind: 'settings'; settings: Settings; changed: boolean; boot: BootEntry[] }
   | { kind: 'boot'; settings: Settings; boot: BootEntry[] }

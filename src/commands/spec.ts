@@ -23,7 +23,10 @@ export type ArgKind =
   | 'command'
   | 'verb'
   | 'file'
-  | 'device';
+  | 'device'
+  /** `--format`, and the format it names (domains). */
+  | 'format-option'
+  | 'format';
 
 export interface ArgSpec {
   name: string;

@@ -1,6 +1,7 @@
 import { hex64 } from '../core/bits64.js';
 import type { Route } from '../core/types.js';
 import type { Output, Result } from '../commands/result.js';
+import { renderGraph } from './graph.js';
 
 /** The route fields of the JSON contract (DESIGN.md section 4), plus who owns it. */
 export const jsonRoute = (r: Route) => ({
@@ -44,7 +45,7 @@ const data = (o: Output): unknown => {
     case 'interrupts':
       return { cpus: o.cpus, irqs: o.irqs, unmapped: o.unmapped };
     case 'domains':
-      return { tree: o.tree };
+      return o.format === 'text' ? { tree: o.tree } : { tree: o.tree, format: o.format, graph: renderGraph(o.format, o.tree, o.routes) };
     case 'topology':
       return { topology: o.topology, pools: o.pools };
     case 'settings':

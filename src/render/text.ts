@@ -3,6 +3,7 @@ import type { BootEntry, ErrorInfo } from '../core/types.js';
 import type { HelpEntry, Output } from '../commands/result.js';
 import { renderDomains } from './domains.js';
 import { renderFire } from './fire.js';
+import { renderGraph } from './graph.js';
 import { renderInterrupts } from './interrupts.js';
 import { renderPools } from './pools.js';
 import { renderChannels, renderRoutes, routeLine } from './routes.js';
@@ -61,7 +62,7 @@ export const renderText = (style: Style, o: Output): string => {
     case 'interrupts':
       return renderInterrupts(style, o.cpus, o.irqs, o.unmapped);
     case 'domains':
-      return renderDomains(style, o.tree);
+      return o.format === 'text' ? renderDomains(style, o.tree) : renderGraph(o.format, o.tree, o.routes);
     case 'topology':
       return renderTopology(style, o.topology, o.pools);
     case 'settings':

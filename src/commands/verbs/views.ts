@@ -1,7 +1,8 @@
 import { CoreError, quote } from '../../core/errors.js';
 import type { System } from '../../core/system.js';
 import type { Route } from '../../core/types.js';
-import { nearest, parseChannel, parseUint } from '../args.js';
+import { nearest, oneOf, parseChannel, parseUint } from '../args.js';
+import { DOMAIN_FORMATS, type DomainFormat } from '../result.js';
 import type { CommandSpec } from '../spec.js';
 
 /** The devices `routes` may be filtered by: source devices and DMA controllers. */
@@ -76,15 +77,29 @@ export const interrupts: CommandSpec = {
   },
 };
 
+/** `--format dot`, `--format=dot` or nothing (text). */
+const parseFormat = (words: string[]): DomainFormat => {
+  if (words.length === 0) return 'text';
+  const [flag, value] = words[0].startsWith('--format=') ? ['--format', words[0].slice(9), ...words.slice(1)] : words;
+  if (flag !== '--format') throw new CoreError('EUSAGE', `expected --format, got ${quote(flag)}; usage: ${domains.usage}`);
+  if (value === undefined) throw new CoreError('EUSAGE', `missing <format> after --format; usage: ${domains.usage}`);
+  return oneOf(value, 'format', DOMAIN_FORMATS);
+};
+
 export const domains: CommandSpec = {
   name: 'domains',
-  summary: 'the irq domain hierarchy as a tree, with what each domain has allocated',
-  usage: 'domains',
-  example: 'domains',
-  args: [],
+  summary: 'the irq domain hierarchy as a tree, with what each domain has allocated; or as a dot / Mermaid graph',
+  usage: 'domains [--format text|dot|mermaid]',
+  example: 'domains --format dot',
+  details: 'dot and mermaid draw the domains with edges from child to parent, labelled with what live routes take on them (events, VINTs, INTR outputs); unused edges are dashed. Render with `dot -Tsvg` or in Markdown.',
+  args: [
+    { name: 'option', kind: 'format-option', optional: true },
+    { name: 'format', kind: 'format', optional: true },
+  ],
   view: true,
-  run({ session }) {
-    return { kind: 'domains', tree: session.system.domains() };
+  run({ session }, words) {
+    const format = parseFormat(words);
+    return { kind: 'domains', tree: session.system.domains(), format, routes: format === 'text' ? [] : session.system.routes() };
   },
 };
 
