@@ -158,7 +158,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
     case 'steerable-virq': {
       const virqs = new Set(steerableVirqs(session));
       return select(
-        'virq (INTA events are left out: they follow their VINT\'s parent)',
+        'virq to steer (INTA events follow their VINT\'s parent)',
         sys.descs
           .all()
           .filter((d) => virqs.has(d.virq))
