@@ -55,7 +55,7 @@ describe('completion bash', () => {
 
   test('verbs at the start of an -e text, inside its quote', () => {
     expect(complete('msi-explorer', '-e', 'al')).toEqual(['alloc-irq']);
-    expect(complete('msi-explorer', '-e', "'request-")).toEqual(["'request-channel"]);
+    expect(complete('msi-explorer', '-e', "'request-")).toEqual(['request-channel']);
     expect(complete('msi-explorer', '--exec', '')).toEqual(COMMANDS.map((c) => c.name));
   });
 

@@ -44,7 +44,7 @@ const bash = (d: CompletionData): string => {
 #   source <(msi-explorer completion bash)
 # or save it as ~/.local/share/bash-completion/completions/msi-explorer
 _msi_explorer() {
-  local cur prev q
+  local cur prev
   cur=\${COMP_WORDS[COMP_CWORD]}
   prev=\${COMP_WORDS[COMP_CWORD-1]}
   case $prev in
@@ -54,10 +54,11 @@ _msi_explorer() {
       return ;;
 ${valueCases.join('\n')}
     -e|--exec)
-      # The first verb of the -e text, after an opening quote if one was typed.
-      q=
-      case $cur in \\'*|\\"*) q=\${cur:0:1}; cur=\${cur:1} ;; esac
-      COMPREPLY=($(compgen -P "$q" -W '${words(d.verbs)}' -- "$cur"))
+      # The first verb of the -e text. Inside an opening quote readline keeps the quote itself,
+      # so the candidates go without it (and without filename quoting).
+      case $cur in \\'*|\\"*) cur=\${cur:1} ;; esac
+      compopt +o filenames 2>/dev/null
+      COMPREPLY=($(compgen -W '${words(d.verbs)}' -- "$cur"))
       return ;;
   esac
   if [[ $cur == -* ]]; then
