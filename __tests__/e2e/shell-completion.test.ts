@@ -73,6 +73,8 @@ describe('completion zsh', () => {
     expect(text.split('\n')[0]).toBe('#compdef msi-explorer');
     expect(text).toContain(`verbs=(${COMMANDS.map((c) => c.name).join(' ')})`);
     expect(text).toContain("'--policy='[INTA allocation policy]:policy:(coalesced dedicated)'");
+    // A repeatable option takes no exclusion list: zsh's _arguments refuses '*(-e --exec)...'.
+    expect(text).toContain(`'*'{-e+,--exec=}'[run commands separated by ";" (repeatable)]:commands:->exec'`);
   });
 
   test('zsh parses it and compdef registers it (when zsh is installed)', () => {

@@ -84,8 +84,9 @@ const zshText = (s: string): string => s.replace(/[[\]\\']/g, (c) => (c === "'" 
 const zsh = (d: CompletionData): string => {
   const specs = d.options.map((o) => {
     const names = [o.short, o.long].filter((f): f is string => f !== undefined);
-    const exclusive = names.length > 1 ? `(${names.join(' ')})` : '';
+    // -e repeats (zsh's `*`); the others exclude their own other spelling once given.
     const repeat = o.long === '--exec' ? '*' : '';
+    const exclusive = names.length > 1 && !repeat ? `(${names.join(' ')})` : '';
     let action = '';
     if (o.long === '--topology') action = ':topology:->topology';
     else if (o.long === '--exec') action = ':commands:->exec';
