@@ -103,14 +103,17 @@ describe('complete', () => {
     expect(candidates(s, `free-irq ${virqs[0]} `)).toEqual([]);
   });
 
-  test('virq arguments complete to every live virq', () => {
+  test('virq arguments complete to every live virq; set-affinity to those it can steer', () => {
     const s = given(session(), 'request-channel main_udmap tx');
     const live = s.system.descs.all().map((d) => `${d.virq}`);
     expect(live.length).toBeGreaterThan(7);
     expect(candidates(s, 'mask-irq ')).toEqual(live);
     expect(candidates(s, 'unmask-irq ')).toEqual(live);
-    expect(candidates(s, 'set-affinity ')).toEqual(live);
-    expect(candidates(s, 'set-affinity 6')).toEqual(live.filter((v) => v.startsWith('6')));
+    const event = `${s.system.channels()[0].msi.virq}`;
+    const steerable = live.filter((v) => v !== event);
+    expect(steerable.length).toBe(live.length - 1);
+    expect(candidates(s, 'set-affinity ')).toEqual(steerable);
+    expect(candidates(s, 'set-affinity 6')).toEqual(steerable.filter((v) => v.startsWith('6')));
   });
 
   test('set-affinity: CPUs of the topology after the virq', () => {
@@ -168,6 +171,7 @@ describe('complete', () => {
     const s = session();
     expect(candidates(s, 'routes ')).toEqual(['ringacc', 'main_gpio0', 'cpts', 'main_udmap', 'alloc-irq']);
     expect(candidates(s, 'routes c')).toEqual(['cpts']);
+    expect(candidates(given(s, 'request-channel main_udmap rx'), 'routes main_udmap:')).toEqual(['main_udmap:rx0']);
   });
 
   test('expect-error: codes, then a whole command line of its own', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { askPrompts, isCancel, planPrompts, rebootLosses, themeFor, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
+import { askPrompts, filterChoices, isCancel, MENU_PAGE, wantsSearch, planPrompts, rebootLosses, themeFor, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
 import { makeStyle, PLAIN } from '../../src/render/style.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/system.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
@@ -18,7 +18,7 @@ const given = (s: Session, ...lines: string[]): Session => {
 
 const plan = (s: Session, line: string): Question[] => planPrompts(s, line === '' ? [] : line.split(' '));
 /** Keyed on argument kinds, which the prompts are about; argument names are only labels. */
-const shape = (qs: Question[]) => qs.map((q) => (q.type === 'confirm' ? 'confirm' : `${q.type}:${q.kind}`));
+const shape = (qs: Question[]) => qs.map((q) => (q.type === 'confirm' || q.type === 'none' ? q.type : `${q.type}:${q.kind}`));
 const values = (q: Question | undefined): string[] => (q?.type === 'select' ? q.choices.map((c: Choice) => c.value) : []);
 
 /** Answers prompts from a script, recording what was asked. */
@@ -35,6 +35,13 @@ class FakePrompter implements Prompter {
 
   async select(q: { message: string; choices: Choice[]; default?: string }): Promise<string> {
     this.asked.push({ type: 'select', message: q.message, choices: q.choices.map((c) => c.value) });
+    const a = this.next();
+    if (typeof a !== 'string' || !q.choices.some((c) => c.value === a)) throw new Error(`bad scripted choice ${String(a)}`);
+    return a;
+  }
+
+  async search(q: { message: string; choices: Choice[] }): Promise<string> {
+    this.asked.push({ type: 'search', message: q.message, choices: q.choices.map((c) => c.value) });
     const a = this.next();
     if (typeof a !== 'string' || !q.choices.some((c) => c.value === a)) throw new Error(`bad scripted choice ${String(a)}`);
     return a;
@@ -97,9 +104,9 @@ describe('planPrompts: what to ask for', () => {
     expect(plan(session(), 'pools extra')).toEqual([]);
   });
 
-  test('release-channel: the requested channels and all; typed when none is requested', () => {
+  test('release-channel: the requested channels and all; when none is requested, says so at once', () => {
     const s = session();
-    expect(shape(plan(s, 'release-channel'))).toEqual(['input:channel']);
+    expect(plan(s, 'release-channel')).toEqual([{ type: 'none', message: 'nothing to release: no channel is requested (request-channel takes one)' }]);
     given(s, 'request-channel main_udmap tx 2');
     const qs = plan(s, 'release-channel');
     expect(shape(qs)).toEqual(['select:channel']);
@@ -108,8 +115,10 @@ describe('planPrompts: what to ask for', () => {
 
   test('free-irq: only virqs alloc-irq took, with their names', () => {
     const s = session();
-    expect(shape(plan(s, 'free-irq'))).toEqual(['input:user-virq']);
-    given(s, 'request-channel main_udmap tx', 'alloc-irq ringacc any');
+    expect(plan(s, 'free-irq')).toEqual([{ type: 'none', message: "nothing to free: no MSI was taken with alloc-irq (a channel's MSI goes with release-channel)" }]);
+    given(s, 'request-channel main_udmap tx');
+    expect(shape(plan(s, 'free-irq'))).toEqual(['none']);
+    given(s, 'alloc-irq ringacc any');
     const qs = plan(s, 'free-irq');
     const virq = s.system.msi.all().find((r) => r.requestedBy === 'alloc-irq')!.virq;
     expect(values(qs[0])).toEqual([`${virq}`]);
@@ -126,11 +135,19 @@ describe('planPrompts: what to ask for', () => {
     expect(validate('x')).toMatch(/number or any/);
   });
 
-  test('set-affinity: a live virq from a menu, then a CPU list checked as typed', () => {
-    const s = session();
+  test('set-affinity: a virq it can steer from a menu (no INTA events), then a CPU list checked as typed', () => {
+    const s = given(session(), 'request-channel main_udmap tx');
     const qs = plan(s, 'set-affinity');
-    expect(shape(qs)).toEqual(['select:virq', 'input:cpus']);
-    expect(values(qs[0])).toEqual(s.system.descs.all().map((d) => `${d.virq}`));
+    expect(shape(qs)).toEqual(['select:steerable-virq', 'input:cpus']);
+    const event = s.system.channels()[0].msi.virq;
+    const parent = s.system.routeOf(event)!.parentVirq;
+    expect(values(qs[0])).toEqual(s.system.descs.all().filter((d) => d.virq !== event).map((d) => `${d.virq}`));
+    expect(values(qs[0])).toContain(`${parent}`);
+    // An INTA event typed: refused at once, before any CPU list is asked for.
+    expect(plan(s, `set-affinity ${event}`)).toEqual([
+      { type: 'none', message: `virq ${event} is an INTA event: it follows its VINT's parent virq ${parent} (set-affinity ${parent} <cpu-list> moves them all)` },
+    ]);
+    expect(shape(plan(s, `set-affinity ${parent}`))).toEqual(['input:cpus']);
     const validate = qs[1].type === 'input' ? qs[1].validate! : () => true;
     expect(validate('0-1')).toBe(true);
     expect(validate('99')).toMatch(/CPU 99/);
@@ -147,9 +164,13 @@ describe('planPrompts: what to ask for', () => {
   test('expect-error and expect-pool: codes and pools from menus, the rest typed as words', () => {
     const s = session();
     const e = plan(s, 'expect-error');
-    expect(shape(e)).toEqual(['select:code', 'input:command']);
+    expect(shape(e)).toEqual(['select:code', 'command:command']);
     expect(values(e[0])).toContain('ENOSPC');
-    expect(shape(plan(s, 'expect-error ENOSPC'))).toEqual(['input:command']);
+    expect(shape(plan(s, 'expect-error ENOSPC'))).toEqual(['command:command']);
+    // A command begun after the code is planned as a line of its own, without a re-boot question.
+    expect(shape(plan(s, 'expect-error ENOSPC request-channel'))).toEqual(['select:dma', 'select:dir']);
+    expect(shape(plan(s, 'expect-error ENOSPC request-channel main_udmap'))).toEqual(['select:dir']);
+    expect(plan(s, 'expect-error EINVAL policy dedicated')).toEqual([]);
     const p = plan(s, 'expect-pool');
     expect(shape(p)).toEqual(['select:pool', 'input:expectation']);
     const validate = p[1].type === 'input' ? p[1].validate! : () => true;
@@ -160,6 +181,43 @@ describe('planPrompts: what to ask for', () => {
 
   test('source: a file name typed', () => {
     expect(shape(plan(session(), 'source'))).toEqual(['input:file']);
+  });
+});
+
+describe('menus of numbers are searched, not picked by position', () => {
+  const virqs: Choice[] = [64, 65, 100, 200, 2000].map((v) => ({ value: `${v}`, name: `${v}  irq ${v}`, description: v === 65 ? 'owner 200' : 'other' }));
+
+  test('a typed number finds that value first, then values starting with it, then names and descriptions', () => {
+    expect(filterChoices(virqs, '200').map((c) => c.value)).toEqual(['200', '2000', '65']);
+    expect(filterChoices(virqs, ' 64 ').map((c) => c.value)).toEqual(['64']);
+    expect(filterChoices(virqs, '').map((c) => c.value)).toEqual(['64', '65', '100', '200', '2000']);
+    expect(filterChoices(virqs, undefined)).toHaveLength(5);
+    expect(filterChoices(virqs, 'nothing')).toEqual([]);
+    expect(filterChoices([{ value: 'main_udmap:tx1', name: 'main_udmap:tx1' }, { value: 'main_udmap:rx1' }], 'RX').map((c) => c.value)).toEqual(['main_udmap:rx1']);
+  });
+
+  test('search when a value holds a number or the list is long; a short list of words is a select', () => {
+    expect(wantsSearch([{ value: 'tx' }, { value: 'rx' }])).toBe(false);
+    expect(wantsSearch([{ value: '64' }])).toBe(true);
+    expect(wantsSearch([{ value: 'main_udmap:tx0' }])).toBe(true);
+    expect(wantsSearch(Array.from({ length: MENU_PAGE + 1 }, (_, i) => ({ value: 'abcdefghijklmnopqrstuvwxyz'[i] })))).toBe(true);
+  });
+
+  test('the virq, channel and ring menus are searches; direction, DMA and code menus are selects', () => {
+    const s = given(session(), 'request-channel main_udmap tx 2');
+    const search = (line: string) => plan(s, line).map((q) => q.type === 'select' && q.search);
+    expect(search('mask-irq')).toEqual([true]);
+    expect(search('release-channel')).toEqual([true]);
+    expect(search('fire-ring')).toEqual([true]);
+    expect(search('request-channel')).toEqual([false, false]);
+    expect(search('expect-error')[0]).toBe(false);
+  });
+
+  test('askPrompts sends a search menu to the search prompt', async () => {
+    const s = given(session(), 'request-channel main_udmap tx 2');
+    const fake = new FakePrompter(['main_udmap:tx1']);
+    expect(await askPrompts(plan(s, 'release-channel'), ['release-channel'], fake)).toEqual(['release-channel', 'main_udmap:tx1']);
+    expect(fake.asked.map((a) => a.type)).toEqual(['search']);
   });
 });
 
@@ -212,11 +270,16 @@ describe('askPrompts', () => {
     expect(r.ok && r.output.kind === 'channels' && r.output.channels[0].name).toBe('main_udmap:rx0');
   });
 
-  test('a rest argument typed at a prompt becomes several words', async () => {
+  test("expect-error's command: a verb from a menu, then its own questions; nothing-to-choose may be typed", async () => {
     const s = session();
-    const words = await askPrompts(plan(s, 'expect-error ENOENT'), ['expect-error', 'ENOENT'], new FakePrompter(['  release-channel main_udmap:tx0 ']));
+    const fake = new FakePrompter(['release-channel', ' main_udmap:tx0 ']);
+    const words = await askPrompts(plan(s, 'expect-error ENOENT'), ['expect-error', 'ENOENT'], fake);
     expect(words).toEqual(['expect-error', 'ENOENT', 'release-channel', 'main_udmap:tx0']);
+    expect(fake.asked.map((a) => a.type)).toEqual(['search', 'input']);
+    expect(fake.asked[1].message).toMatch(/^nothing to release: .*; type it anyway$/);
     expect(runWords(s, words!).ok).toBe(true);
+    const pools = await askPrompts(plan(s, 'expect-error ENOENT'), ['expect-error', 'ENOENT'], new FakePrompter(['pools']));
+    expect(pools).toEqual(['expect-error', 'ENOENT', 'pools']);
   });
 
   test('a typed single argument is trimmed but kept whole', async () => {

@@ -116,12 +116,15 @@ const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-B]|\x1b[=
 
 /** A terminal session: everything the program wrote, and waits for text to appear in it. */
 class Terminal {
+  /** Every terminal a test opened, so that one left hanging by a failed test is still killed. */
+  static readonly opened: Terminal[] = [];
   private raw = '';
   private mark = 0;
   exit?: { exitCode: number; signal?: number };
   private readonly exited: Promise<{ exitCode: number; signal?: number }>;
 
   constructor(private readonly proc: pty.IPty) {
+    Terminal.opened.push(this);
     proc.onData((d) => {
       this.raw += d;
     });
@@ -131,6 +134,11 @@ class Terminal {
         done(e);
       }),
     );
+  }
+
+  /** Everything received, escape sequences included. */
+  get rawText(): string {
+    return this.raw;
   }
 
   /** What the screen received, without escape sequences or carriage returns. */
@@ -181,7 +189,9 @@ class Terminal {
 describe('the REPL in a pseudo-terminal', () => {
   const PROMPT = 'msi(coalesced,demand)> ';
   let term: Terminal | undefined;
-  afterAll(() => term?.kill());
+  afterAll(() => {
+    for (const t of Terminal.opened) t.kill();
+  });
 
   test('a session: a table, prompts, Ctrl-C, Tab, a re-boot with confirmation, Ctrl-D', async () => {
     expect(existsSync(join(ROOT, 'dist/cli/repl.js'))).toBe(true);
@@ -189,7 +199,7 @@ describe('the REPL in a pseudo-terminal', () => {
     const historyFile = join(home, 'history');
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|COLUMNS|LINES|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
-    Object.assign(env, { HOME: home, MSI_EXPLORER_HISTORY: historyFile, NO_COLOR: '1', TERM: 'xterm' });
+    Object.assign(env, { HOME: home, MSI_EXPLORER_HISTORY: historyFile, NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
     term = new Terminal(pty.spawn(process.execPath, [BIN], { name: 'xterm', cols: 100, rows: 30, cwd: ROOT, env }));
     const t = term;
 
@@ -246,13 +256,60 @@ describe('the REPL in a pseudo-terminal', () => {
     expect(history).toEqual(['pools', 'request-channel main_udmap rx', 'routes ringacc', 'release-channel main_udmap:rx0', 'policy dedicated', '']);
   }, 20000);
 
+  test('nothing to choose is said at once; a menu of virqs finds the virq typed, not the entry at that position', async () => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
+    Object.assign(env, { MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
+    term = new Terminal(pty.spawn(process.execPath, [BIN], { name: 'xterm', cols: 100, rows: 30, cwd: ROOT, env }));
+    const t = term;
+    await t.waitFor(PROMPT);
+    // Nothing that could succeed: said at once, no prompt opened.
+    t.type('free-irq\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/free-irq: nothing to free: no MSI was taken with alloc-irq/);
+    // An error line longer than the terminal (100 columns) is wrapped, continuing indented.
+    t.type('routes no_such_device_at_all\r');
+    const err = await t.waitFor(PROMPT);
+    expect(err).toMatch(/^routes: ENOENT: unknown device 'no_such_device_at_all' \(devices: .{1,60}\n {4}\S/m);
+    for (const l of err.split('\n')) expect(l.length).toBeLessThanOrEqual(100);
+    t.type('request-channel main_udmap tx 40\r');
+    await t.waitFor('40 channels');
+    await t.waitFor(PROMPT);
+    t.type('mask-irq\r');
+    await t.waitFor('virq (type to filter)');
+    t.type('100');
+    await t.waitFor(/100 {2}ringacc/);
+    t.type('\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/-> mask-irq 100\n.*virq 100 masked/s);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 20000);
+
+  test('-i runs the inputs, then opens the REPL on them; tall output goes through $PAGER; exit <status>', async () => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|PAGER|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
+    Object.assign(env, { MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm', PAGER: "sed 's/^/paged: /'" });
+    term = new Terminal(pty.spawn(process.execPath, [BIN, '-i', '-e', 'request-channel main_udmap tx 3'], { name: 'xterm', cols: 100, rows: 30, cwd: ROOT, env }));
+    const t = term;
+    expect(await t.waitFor(PROMPT)).toMatch(/3 channels\n.*help lists the verbs/s);
+    t.type('routes main_udmap\r');
+    const short = await t.waitFor(PROMPT);
+    expect(short).toMatch(/main_udmap:tx2/);
+    expect(short).not.toContain('paged: ');
+    t.type('request-channel main_udmap tx 40\r');
+    const tall = await t.waitFor(PROMPT);
+    expect(tall).toMatch(/^paged: CHANNEL/m);
+    expect(tall).toMatch(/^paged: 40 channels/m);
+    t.type('exit 5\r');
+    expect((await t.waitExit()).exitCode).toBe(5);
+  }, 20000);
+
   test('history from an earlier session comes back with the up arrow; exit leaves', async () => {
     const home = mkdtempSync(join(tmp, 'home-'));
     const historyFile = join(home, 'history');
     writeFileSync(historyFile, 'pools\nrequest-channel main_udmap tx 2\n');
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
-    Object.assign(env, { HOME: home, MSI_EXPLORER_HISTORY: historyFile, NO_COLOR: '1', TERM: 'xterm' });
+    Object.assign(env, { HOME: home, MSI_EXPLORER_HISTORY: historyFile, NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
     term = new Terminal(pty.spawn(process.execPath, [BIN], { name: 'xterm', cols: 100, rows: 30, cwd: ROOT, env }));
     const t = term;
     await t.waitFor(PROMPT);
@@ -260,32 +317,67 @@ describe('the REPL in a pseudo-terminal', () => {
     await t.waitFor('request-channel main_udmap tx 2');
     t.type('\r');
     expect(await t.waitFor(PROMPT)).toMatch(/main_udmap:tx1 .*\n2 channels/s);
+    // Ctrl-R searches the history backwards as typed; Ctrl-R again goes further back; Enter runs the match.
+    t.type('\x12');
+    t.type('oo');
+    await t.waitFor("(reverse-i-search)`oo': pools");
+    t.type('\x12');
+    await t.waitFor("(failed reverse-i-search)`oo': pools");
+    t.type('\x7f\x7f');
+    t.type('tx');
+    await t.waitFor("(reverse-i-search)`tx': request-channel main_udmap tx 2");
+    t.type('\r');
+    expect(await t.waitFor('2 channels')).toMatch(/main_udmap:tx3 /);
+    await t.waitFor(PROMPT);
+    // Ctrl-G gives back the line as it was.
+    t.type('rout');
+    t.type('\x12p');
+    await t.waitFor("`p': ");
+    t.type('\x07');
+    t.type('es\r');
+    await t.waitFor(/^VIRQ/m);
+    await t.waitFor(PROMPT);
     t.type('exit\r');
     expect((await t.waitExit()).exitCode).toBe(0);
-    expect(readFileSync(historyFile, 'utf8')).toBe('pools\nrequest-channel main_udmap tx 2\nexit\n');
+    expect(readFileSync(historyFile, 'utf8')).toBe('pools\nrequest-channel main_udmap tx 2\nroutes\nexit\n');
   }, 20000);
 
   test('--json, source relative to the current folder, and Ctrl-C inside a prompt', async () => {
     const work = mkdtempSync(join(tmp, 'work-'));
-    writeFileSync(join(work, 'setup.msi'), 'request-channel main_udmap tx\nexit\npools\n');
+    writeFileSync(join(work, 'setup.msi'), 'request-channel main_udmap tx\n');
+    writeFileSync(join(work, 'bye.msi'), 'exit 4\npools\n');
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
-    Object.assign(env, { HOME: work, MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm' });
+    Object.assign(env, { HOME: work, MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
     term = new Terminal(pty.spawn(process.execPath, [BIN, '--json'], { name: 'xterm', cols: 100, rows: 30, cwd: work, env }));
     const t = term;
     await t.waitFor(PROMPT);
 
-    // The script's exit ends the script, not the REPL; its lines are numbered in its own file.
+    // A sourced script's lines are numbered in its own file.
     t.type('source setup.msi\r');
     const sourced = await t.waitFor(PROMPT);
     expect(sourced).toContain('{"file":"setup.msi","line":1,"command":"request-channel main_udmap tx","ok":true');
-    expect(sourced).not.toContain('"pools"');
 
-    // Ctrl-C in a menu: back at the REPL prompt, nothing run.
+    // Ctrl-C in a menu: the menu is erased (erase-line sequences, not a newline under it), back at the REPL prompt, nothing run.
     t.type('request-channel\r');
     await t.waitFor('DMA controller');
+    const before = t.rawText.length;
     t.type('\x03');
     expect(await t.waitFor(PROMPT)).toContain('cancelled; nothing done');
+    const after = t.rawText.slice(before);
+    expect(after.slice(0, after.indexOf('cancelled'))).toContain('\x1b[2K');
+
+    // expect-error's command is prompted for as a command of its own: a verb, then its arguments.
+    t.type('expect-error EBUSY\r');
+    await t.waitFor('command expected to fail');
+    t.type('alloc-irq');
+    await t.waitFor(/> alloc-irq/);
+    t.type('\r');
+    await t.waitFor('MSI device');
+    t.type('\r');
+    await t.waitFor('index');
+    t.type('0\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/-> expect-error EBUSY alloc-irq ringacc 0\n.*EBUSY as expected/s);
 
     // A prompted command is reported in JSON as the whole command it became.
     t.type('release-channel\r');
@@ -295,8 +387,11 @@ describe('the REPL in a pseudo-terminal', () => {
     const released = await t.waitFor(PROMPT);
     expect(released).toMatch(/\{"file":"<repl>","line":\d+,"command":"release-channel main_udmap:tx0","ok":true,"data":\{"channels":\[\{"name":"main_udmap:tx0"/);
 
-    t.type('quit\r');
-    expect((await t.waitExit()).exitCode).toBe(0);
+    // exit in a sourced script ends the REPL too (one rule with batch runs), with its status.
+    t.type('source bye.msi\r');
+    expect((await t.waitExit()).exitCode).toBe(4);
+    expect(t.text).toContain('{"file":"bye.msi","line":1,"command":"exit 4","ok":true,"data":{"status":4}}');
+    expect(t.text).not.toContain('"command":"pools"');
     expect(existsSync(join(work, '.msi_explorer_history'))).toBe(false);
   }, 20000);
 });

@@ -62,7 +62,7 @@ describe('exit codes and error lines', () => {
       "<stdin>:6: alloc-irq: EUSAGE: index: expected a number, got 'NaN'",
       "<stdin>:7: alloc-irq: ENOENT: unknown MSI device 'nosuch' (have: ringacc, main_udmap)",
       "<stdin>:8: release-channel: EINVAL: main_udmap: tx channel 99 is not one of this host's (1-3, 8-19, 26-63)",
-      "<stdin>:9: expect-pool: ENOENT: unknown pool 'nosuch'",
+      "<stdin>:9: expect-pool: ENOENT: unknown pool 'nosuch'; pools lists them",
       '<stdin>:10: EUSAGE: unterminated " quote',
       '<stdin>:11: EUSAGE: control character U+0007 at column 15',
     ]);
@@ -157,6 +157,15 @@ describe('--bail, -q, -e', () => {
     expect(loud.stdout).toContain('main_udmap:tx8');
   });
 
+  test('-q still prints the show forms of policy and mode, not their changes', () => {
+    const r = runBin(['-q', '-e', 'policy; mode; policy dedicated; mode probe; policy']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(
+      'design merged (policy coalesced, mode probe, hardware request, lock inta, failure unwind)\n'.repeat(2) +
+        'design custom (policy dedicated, mode probe, hardware request, lock inta, failure unwind)\n',
+    );
+  });
+
   test('-e: ";" separates, quotes protect it, "#" comments to the end, repeatable; lines are numbered per command', () => {
     const r = runBin(['-q', '-e', 'alloc-irq "ring;acc" 1; pools # comment; bogus', '-e', "expect-error ENOENT alloc-irq 'ring;acc' 1;;bogus2"]);
     expect(r.status).toBe(1);
@@ -171,11 +180,43 @@ describe('--bail, -q, -e', () => {
     expect(r.stdout).toBe('');
   });
 
-  test('scripts, then -e, then stdin with `-`; one session throughout', () => {
+  test('scripts, -e and stdin (`-`) run in command-line order, on one session', () => {
     const s = file('order.msi', 'request-channel main_udmap tx\n');
-    const r = runBin(['-q', s, '-', '-e', 'expect-pool main_udmap.tx_chan used=1'], { input: 'expect-pool main_udmap.tx_chan used=1\n' });
+    const used = (n: number) => `expect-pool main_udmap.tx_chan used=${n}`;
+    const r = runBin(['-q', '-e', used(0), s, '-e', `${used(1)}; request-channel main_udmap tx`, '-', `--exec=${used(3)}`, '-qe', 'bogus'], {
+      input: `${used(2)}\nrequest-channel main_udmap tx\n`,
+    });
+    // -e commands are numbered as one script: bogus is the fifth.
+    expect(r.errLines).toEqual(["-e:5: EUSAGE: unknown verb 'bogus'; try help"]);
+    expect(r.status).toBe(1);
+    const after = runBin(['-q', s, '-e', used(1)]);
+    expect(after.stderr).toBe('');
+    const before = runBin(['-q', '-e', used(0), s]);
+    expect(before.stderr).toBe('');
+  });
+
+  test('-i needs a terminal: piped, it is a usage error with nothing run', () => {
+    const r = runBin(['-i', '-e', 'request-channel main_udmap tx'], { input: 'pools\n' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('msi-explorer: -i: the REPL needs a terminal on stdin (pipe the commands without -i)\n');
+  });
+
+  test('exit ends the whole run, even from a sourced script; exit <status> sets the status as in a shell', () => {
+    file('inner.msi', 'request-channel main_udmap tx\nexit 7\npools\n');
+    const outer = file('outer.msi', 'source inner.msi\nbogus\n');
+    const r = runBin([outer, '-e', 'pools']);
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.status).toBe(7);
+    expect(r.stdout).not.toMatch(/POOL/);
+    expect(r.stdout).toMatch(/main_udmap:tx0/);
+    // No status: 1 if a command failed, else 0; `exit 0` after a failure is 0, as in sh.
+    expect(runBin(['-e', 'bogus; exit; bogus']).status).toBe(1);
+    expect(runBin(['-e', 'pools; exit']).status).toBe(0);
+    expect(runBin(['-e', 'bogus; exit 0']).status).toBe(0);
+    const bad = runBin(['-e', 'exit 256; exit x']);
+    expect(bad.errLines).toEqual(['-e:1: exit: EINVAL: exit status must be 0-255, got 256', "-e:2: exit: EUSAGE: exit status: expected a number, got 'x'"]);
+    expect(bad.status).toBe(1);
   });
 });
 
@@ -270,6 +311,15 @@ describe('scripts: files, CRLF, BOM, source', () => {
       `${holes}:2: source: EINVAL: ${dir}/lib: is a directory, not a script`,
       'msi-explorer: /dev/zero:1: not a text script (NUL byte at offset 0)',
     ]);
+
+    // One rule for names at every depth: the path as written, joined to the including script's
+    // name, whose top is named as given (here absolute, so the nested names are too).
+    const abs = runBin(['-q', join(tmp, 'src/holes.msi')]);
+    expect(abs.errLines[0]).toBe(`${join(tmp, 'src/holes.msi')}:1: source: ENOENT: ${join(tmp, 'src/nope.msi')}: cannot read script: no such file`);
+    file('src/lib/bad.msi', 'bogus\n');
+    file('src/nest.msi', 'source lib/../lib/bad.msi\n');
+    expect(runBin([join(tmp, 'src/nest.msi')]).errLines).toEqual([`${join(tmp, 'src/lib/bad.msi')}:1: EUSAGE: unknown verb 'bogus'; try help`]);
+    expect(runBin([join(dir, 'nest.msi')]).errLines).toEqual([`${dir}/lib/bad.msi:1: EUSAGE: unknown verb 'bogus'; try help`]);
 
     const deep = runBin([join(dir, 'deep/d0.msi')]);
     expect(deep.status).toBe(1);
@@ -415,6 +465,25 @@ describe('output: closed stdout, full disk, narrow and dumb terminals, colour', 
   test('a failing stdout (> /dev/full) is one line and status 1, no stack', () => {
     if (!existsSync('/dev/full')) return;
     const r = runShell('msi -e "topology; pools" > /dev/full');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('msi-explorer: cannot write to stdout: no space left on device\n');
+  });
+
+  test.each([['--help'], ['--version'], ['-h']])('%s into a closed pipe: quiet, status 0', async (flag) => {
+    // The reading end is closed before the child can start, so its first write meets EPIPE.
+    const child = spawn(process.execPath, [BIN, flag], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const status = await new Promise<number | null>((done) => child.on('close', done));
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  test.each([['--help'], ['--version']])('%s into a full disk: one line, status 1', (flag) => {
+    if (!existsSync('/dev/full')) return;
+    const r = runShell(`msi ${flag} > /dev/full`);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('msi-explorer: cannot write to stdout: no space left on device\n');
   });

@@ -240,7 +240,8 @@ describe('data', () => {
       error: { code: 'EBUSY', message: 'ringacc 5 is the completion ring of main_udmap:tx5; request the channel instead' },
     });
     expect(json(s, 'source lib/x.msi').data).toEqual({ path: 'lib/x.msi' });
-    expect(json(s, 'exit').data).toEqual({});
+    expect(json(s, 'exit').data).toEqual({ status: null });
+    expect(json(s, 'exit 4').data).toEqual({ status: 4 });
     const help = json(s, 'help pools').data as Data;
     expect(help).toEqual({ entries: [{ name: 'pools', usage: 'pools', summary: expect.any(String), example: 'pools' }] });
     const changed = json(s, 'mode probe').data as Data;

@@ -1,16 +1,18 @@
 import { realpathSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import { CoreError } from '../core/errors.js';
 import type { ErrorInfo } from '../core/types.js';
 import { oneLine } from '../commands/args.js';
 import { findCommand, runWords } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
+import { showsState } from '../commands/spec.js';
 import { commandWords, lineTooLong, MAX_LINE } from '../commands/tokenize.js';
 import { renderJson } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
+import { EXIT } from './exit.js';
 import type { Sink } from './output.js';
 import { closeQuietly, openTextFile, readChunks } from './script-file.js';
 
@@ -41,6 +43,8 @@ export interface Script {
   dir: string;
   /** Real path, for loop detection; undefined for stdin and -e. */
   real?: string;
+  /** Number of the first line (1 unless the script continues another, as later -e texts do). */
+  firstLine?: number;
 }
 
 /** Where a script comes from, without its text (a file or pipe read as it runs). */
@@ -72,6 +76,16 @@ interface Where {
 
 const shortCommand = (line: string): string => (line.length > 200 ? `${line.slice(0, 197)}...` : line);
 
+/**
+ * How error lines name a sourced script, one rule at every depth: the path as written, joined
+ * to the name of the script that sources it, as the top script is named as given. So
+ * `msi-explorer /work/a/top.msi` sourcing `lib/x.msi` reports `/work/a/lib/x.msi:3:`, and
+ * `msi-explorer a/top.msi` reports `a/lib/x.msi:3:`. From -e, stdin or the REPL (no file), the
+ * path as written.
+ */
+export const sourcedName = (from: Pick<Script, 'name' | 'real'>, path: string): string =>
+  normalize(isAbsolute(path) || !from.real ? path : join(dirname(from.name), path));
+
 /** A bug of ours met while running a line: says where, keeps the original as the cause. */
 export class InternalError extends Error {
   constructor(message: string, cause: unknown) {
@@ -87,6 +101,8 @@ export class InternalError extends Error {
 export class BatchRunner {
   failures = 0;
   stopped = false;
+  /** Set by `exit`: the session ends (sourced scripts included); the status it gave, if any. */
+  exited?: { status?: number };
 
   constructor(
     private readonly session: Session,
@@ -95,6 +111,12 @@ export class BatchRunner {
 
   /** Set when a line held a NUL byte: the input is not a script, and the run stopped (exit 2). */
   binary = false;
+
+  /** The run's exit status: a NUL byte's 2, what `exit <status>` said, else 1 if a command failed, else 0. */
+  get status(): number {
+    if (this.binary) return EXIT.USAGE;
+    return this.exited?.status ?? (this.failures > 0 ? EXIT.FAILED : EXIT.OK);
+  }
 
   /** Runs a script given as text (-e, tests). */
   run(script: Script, stack: string[] = []): void {
@@ -108,7 +130,7 @@ export class BatchRunner {
    * comes, then end(). Every complete line runs as soon as its chunk is pushed.
    */
   open(script: ScriptSource, stack: string[] = []): Feed {
-    return { script, name: oneLine(script.name), stack, lineNo: 0, partial: '', long: -1, head: '', lastCode: 0, offset: 0, started: false };
+    return { script, name: oneLine(script.name), stack, lineNo: (script.firstLine ?? 1) - 1, partial: '', long: -1, head: '', lastCode: 0, offset: 0, started: false };
   }
 
   /** One chunk of a streamed script: a NUL byte stops the run at the line holding it. */
@@ -211,14 +233,17 @@ export class BatchRunner {
       return;
     }
     this.report(where, command, words[0], result);
-    if (result.ok && result.output.kind === 'exit') this.stopped = true;
+    if (result.ok && result.output.kind === 'exit') {
+      this.stopped = true;
+      this.exited = { status: result.output.status };
+    }
   }
 
   /** `source`: reported once, as a failure if the file cannot be included, else as done before its lines run. */
   private include(path: string, from: ScriptSource, where: Where, command: string, stack: string[]): void {
     const fail = (code: ErrorInfo['code'], message: string) => this.report(where, command, 'source', { ok: false, error: { code, message: oneLine(message) } });
     const abs = isAbsolute(path) ? path : resolve(from.dir, path);
-    const shown = isAbsolute(path) ? path : relative(process.cwd(), abs) || abs;
+    const shown = sourcedName(from, path);
     if (stack.length >= MAX_SOURCE_DEPTH) return fail('EINVAL', `${shown}: source nested deeper than ${MAX_SOURCE_DEPTH} scripts`);
     const opened = openTextFile(abs, 'script');
     if (!opened.ok) return fail(opened.code, opened.message.replace(abs, shown));
@@ -270,7 +295,7 @@ export class BatchRunner {
       sink.err(`${renderError(this.opts.errStyle ?? style, `${where.file}:${where.line}`, spec?.name, result.error)}\n`);
       return;
     }
-    if (json || (quiet && !spec?.view)) return;
+    if (json || (quiet && !showsState(spec, result.output))) return;
     const text = renderText(style, result.output);
     if (text !== '') sink.out(`${text}\n`);
   }

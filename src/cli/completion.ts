@@ -68,6 +68,13 @@ export const userVirqs = (session: Session): number[] =>
     .filter((r) => r.requestedBy === 'alloc-irq')
     .map((r) => r.virq);
 
+/** Virqs set-affinity accepts: all but INTA events (their VINT's parent carries them). */
+export const steerableVirqs = (session: Session): number[] =>
+  session.system.descs
+    .all()
+    .filter((d) => d.kind !== 'msi')
+    .map((d) => d.virq);
+
 /** Rings with an MSI to fire at, by virq: a DMA channel's ring by the channel's name, others as device:index. */
 export const liveRings = (session: Session): string[] => {
   const sys = session.system;
@@ -92,7 +99,7 @@ export const irqNames = (session: Session): string[] => {
   return [...sys.channels().map((c) => c.name), ...requested, ...lines, ...sys.descs.all().map((d) => `${d.virq}`)];
 };
 
-/** Every id `routes <device>` filters on: MSI source devices, direct clients, DMA controllers. */
+/** Every id `routes <device>` filters on: MSI source devices, direct clients, DMA controllers, alloc-irq. */
 export const deviceIds = (session: Session): string[] => {
   const sys = session.system;
   return unique([...sys.msiDevices.keys(), ...sys.clients.keys(), ...sys.dmas.keys()]);
@@ -122,6 +129,8 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
     }
     case 'virq':
       return sys.descs.all().map((d) => `${d.virq}`);
+    case 'steerable-virq':
+      return steerableVirqs(session).map(String);
     case 'user-virq':
       return [...userVirqs(session).map(String), ...sys.msiDevices.keys()];
     case 'irq':
@@ -139,7 +148,8 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
     case 'verb':
       return verbNames();
     case 'device':
-      return deviceIds(session);
+      // routes' filter: a device, alloc-irq, or a requested channel (virqs are too many to list).
+      return [...deviceIds(session), ...sys.channels().map((c) => c.name)];
     case 'file':
       return fileCandidates(fragment, opts.files);
     case 'compare-arg':

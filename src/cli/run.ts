@@ -7,6 +7,7 @@ import { makeStyle } from '../render/style.js';
 import { BatchRunner, type Script, type ScriptSource } from './batch.js';
 import { colorLevel, terminalWidth } from './color.js';
 import { EXIT } from './exit.js';
+import type { Input } from './inputs.js';
 import { exitQuietlyOnEpipe, processSink, type Sink } from './output.js';
 import type { Options } from './program.js';
 import { closeQuietly, openTextFile } from './script-file.js';
@@ -50,8 +51,8 @@ const realPath = (abs: string): string => {
   }
 };
 
-/** Runs what the command line asked for: the REPL, or scripts, -e commands and stdin. */
-export const run = async (opts: Options, scripts: string[]): Promise<number> => {
+/** Runs what the command line asked for: the REPL, or scripts, -e commands and stdin, in command-line order. */
+export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
   exitQuietlyOnEpipe();
   const fail = (message: string): number => {
     process.stderr.write(`msi-explorer: ${oneLine(message)}\n`);
@@ -76,14 +77,17 @@ export const run = async (opts: Options, scripts: string[]): Promise<number> => 
 
   if (opts.compare !== undefined || opts.pool !== undefined) {
     const { runCompareCli } = await import('./compare-cli.js');
+    const scripts = inputs.flatMap((i) => ('script' in i ? [i.script] : []));
     return runCompareCli(opts, scripts, session, style, errStyle);
   }
 
-  const interactive = scripts.length === 0 && opts.exec.length === 0 && Boolean(process.stdin.isTTY);
-  if (interactive) {
+  const repl = async (): Promise<number> => {
     const { runRepl } = await import('./repl.js');
     return runRepl(session, { style, json: Boolean(opts.json) });
-  }
+  };
+  if (opts.interactive && !process.stdin.isTTY) return fail('-i: the REPL needs a terminal on stdin (pipe the commands without -i)');
+  if (opts.interactive && inputs.some((i) => 'script' in i && i.script === '-')) return fail("-i: stdin is the REPL's terminal, so - cannot be a script");
+  if (inputs.length === 0 && process.stdin.isTTY) return repl();
 
   // Every script is opened before any runs, so an unreadable one is a usage error with nothing
   // done; each is read as it runs.
@@ -92,7 +96,16 @@ export const run = async (opts: Options, scripts: string[]): Promise<number> => 
   const closeAll = () => {
     for (const item of queue) if (typeof item === 'object' && 'fd' in item) closeQuietly(item.fd);
   };
-  for (const path of scripts) {
+  // -e texts are numbered as one script, wherever they stand: -e:5 is the fifth -e command.
+  let execLines = 0;
+  for (const input of inputs) {
+    if ('exec' in input) {
+      const lines = splitExec(input.exec);
+      queue.push({ name: '-e', text: lines.join('\n'), dir: cwd, firstLine: execLines + 1 });
+      execLines += lines.length;
+      continue;
+    }
+    const path = input.script;
     if (path === '-') {
       queue.push('stdin');
       continue;
@@ -105,8 +118,7 @@ export const run = async (opts: Options, scripts: string[]): Promise<number> => 
     const abs = resolve(cwd, path);
     queue.push({ fd: opened.fd, script: { name: path, dir: dirname(abs), real: realPath(abs) } });
   }
-  if (opts.exec.length > 0) queue.push({ name: '-e', text: opts.exec.flatMap(splitExec).join('\n'), dir: cwd });
-  if (!queue.includes('stdin') && (queue.length === 0 || stdinIsPiped())) queue.push('stdin');
+  if (!opts.interactive && !queue.includes('stdin') && (queue.length === 0 || stdinIsPiped())) queue.push('stdin');
 
   const sink = processSink();
   const runner = new BatchRunner(session, { json: Boolean(opts.json), quiet: Boolean(opts.quiet), bail: Boolean(opts.bail), style, errStyle, sink });
@@ -124,6 +136,7 @@ export const run = async (opts: Options, scripts: string[]): Promise<number> => 
     // Even when a bug of ours stops the run, what the commands before it printed is not lost.
     sink.flush();
   }
-  if (runner.binary) return EXIT.USAGE;
-  return runner.failures > 0 ? EXIT.FAILED : EXIT.OK;
+  // -i: the inputs set the scene, then the REPL opens on it, unless they ran exit.
+  if (opts.interactive && !runner.exited && !runner.binary) return repl();
+  return runner.status;
 };

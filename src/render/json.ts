@@ -3,6 +3,7 @@ import type { PoolStats } from '../core/bitmap-pool.js';
 import type { Route } from '../core/types.js';
 import type { InterleaveReport } from '../core/interleave/explore.js';
 import type { ChannelView, Output, Result } from '../commands/result.js';
+import { renderGraph } from './graph.js';
 
 /** The route fields of the JSON contract (the JSON contract in the README), plus who owns it. */
 export const jsonRoute = (r: Route) => ({
@@ -48,7 +49,7 @@ const data = (o: Output): unknown => {
     case 'irq':
       return o.detail;
     case 'domains':
-      return { tree: o.tree };
+      return o.format === 'text' ? { tree: o.tree } : { tree: o.tree, format: o.format, graph: renderGraph(o.format, o.tree, o.routes) };
     case 'topology':
       return { topology: o.topology, pools: o.pools };
     case 'settings':
@@ -66,7 +67,7 @@ const data = (o: Output): unknown => {
     case 'source':
       return { path: o.path };
     case 'exit':
-      return {};
+      return { status: o.status ?? null };
     case 'compare':
       return o.compare;
     case 'capacity':

@@ -7,6 +7,8 @@ export interface Style {
   /** Box-drawing and block glyphs; plain ASCII when false. */
   unicode: boolean;
   width: number;
+  /** Notes already given this session (e.g. which columns were left out), so each is said once. */
+  said: Set<string>;
 }
 
 export const makeStyle = (level: 0 | 1 | 2 | 3, width = 80, unicode = level > 0): Style => ({
@@ -14,6 +16,7 @@ export const makeStyle = (level: 0 | 1 | 2 | 3, width = 80, unicode = level > 0)
   color: level > 0,
   unicode,
   width: Math.max(20, width),
+  said: new Set(),
 });
 
 /** The look of goldens and pipes. */

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type TableType from 'cli-table3';
 import { visibleLength, type Style } from './style.js';
+import { wrap, wrapParts } from './wrap.js';
 
 // Loaded on the first table, not at start-up: many runs print none.
 let TableCtor: typeof TableType | undefined;
@@ -110,40 +111,54 @@ const widest = (text: string): number => Math.max(...text.split('\n').map(visibl
 
 /**
  * A borderless table in the manner of lsirq and /proc/interrupts: upper-case heads, numbers
- * right-aligned, two spaces between columns. To fit the width it drops optional columns, then
- * wraps the last column; undefined when even that does not fit.
+ * right-aligned, two spaces between columns. To fit the width it drops optional columns (and
+ * says which, the first time the session drops them), then wraps the last column; undefined
+ * when even that does not fit.
  */
 export const table = (style: Style, columns: Column[], rows: string[][], width = style.width, wrapLast = true): string | undefined => {
+  const fitted = fit(style, columns, rows, width, wrapLast);
+  if (fitted === undefined) return undefined;
+  if (fitted.dropped.length === 0) return fitted.text;
+  const note = `(${fitted.dropped.join(', ')} hidden to fit ${width} columns; a wider terminal or COLUMNS shows them)`;
+  if (style.said.has(note)) return fitted.text;
+  style.said.add(note);
+  return `${fitted.text}\n${style.c.dim(wrap(note, width, 1))}`;
+};
+
+const fit = (style: Style, columns: Column[], rows: string[][], width: number, wrapLast: boolean): { text: string; dropped: string[] } | undefined => {
   let cols = columns.map((c, i) => ({ c, i }));
   const pick = (cs: typeof cols) => [cs.map((x) => x.c), rows.map((r) => cs.map((x) => r[x.i]))] as const;
   let laid = render(style, ...pick(cols));
   const droppable = cols.filter((x) => x.c.drop !== undefined).sort((a, b) => a.c.drop! - b.c.drop!);
+  const dropped: string[] = [];
   for (const victim of droppable) {
     if (laid.width <= width) break;
     cols = cols.filter((x) => x !== victim);
+    dropped.push(victim.c.head);
     laid = render(style, ...pick(cols));
   }
-  if (laid.width <= width) return laid.text;
+  if (laid.width <= width) return { text: laid.text, dropped };
   const [cs, rs] = pick(cols);
   const lastWidth = Math.max(visibleLength(cs[cs.length - 1].head), ...rs.map((r) => visibleLength(r[r.length - 1])));
   const room = width - (laid.width - lastWidth);
   if (wrapLast && room >= MIN_WRAP) {
     laid = render(style, cs, rs, room);
-    if (laid.width <= width) return laid.text;
+    if (laid.width <= width) return { text: laid.text, dropped };
   }
   return undefined;
 };
 
-/** A table, or when it cannot fit, one "head: value" block per row. */
+/**
+ * A table, or when it cannot fit, one record per row: "head value" pairs on a line, wrapped
+ * to the width between pairs (a 2-row table at 60 columns stays a few lines, not 16).
+ */
 export const tableOrRecords = (style: Style, columns: Column[], rows: string[][]): string =>
   table(style, columns, rows) ??
   rows
-    .map((r) =>
-      r
-        .map((cell, i) => (i === 0 ? `${style.c.bold(`${columns[0].head.toLowerCase()} ${cell}`)}` : `  ${columns[i].head.toLowerCase()}: ${cell}`))
-        .filter((line) => !line.endsWith(': '))
-        .join('\n'),
-    )
+    .map((r) => {
+      const pairs = r.map((cell, i) => `${columns[i].head.toLowerCase()} ${cell}`).filter((p, i) => i === 0 || (r[i] !== '' && r[i] !== '-'));
+      return wrapParts('', [style.c.bold(pairs[0]), ...pairs.slice(1)], '  ', style.width);
+    })
     .join('\n');
 
 export const dash = (v: number | string | null | undefined): string => (v === null || v === undefined ? '-' : `${v}`);

@@ -1,5 +1,5 @@
 import { CoreError, ERR_CODES, type ErrCode } from '../../core/errors.js';
-import { parseUint, shown } from '../args.js';
+import { nearest, parseUint, shown } from '../args.js';
 import type { CommandSpec } from '../spec.js';
 
 export const expectError: CommandSpec = {
@@ -44,7 +44,10 @@ export const expectPool: CommandSpec = {
   ],
   run({ session }, [id, ...conditions]) {
     const pool = session.system.pool(id);
-    if (!pool) throw new CoreError('ENOENT', `unknown pool ${shown(id)}`);
+    if (!pool) {
+      const near = nearest(id, session.system.allPools().map((p) => p.id));
+      throw new CoreError('ENOENT', `unknown pool ${shown(id)}${near ? ` (did you mean ${near}?)` : '; pools lists them'}`);
+    }
     const stats = pool.stats();
     const wrong: string[] = [];
     for (const c of conditions) {
