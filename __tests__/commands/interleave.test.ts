@@ -41,13 +41,13 @@ describe("Marc's case: one VINT left, the others full", () => {
   test('no lock and v7 list lock: a spurious EINVAL (no VINT left), FORBIDDEN', () => {
     for (const lock of ['none', 'list'] as const) {
       const g = grades(marc(), ops(), lock);
-      expect(g).toContain('A=EINVAL B=1.0 FORBIDDEN: A failed with EINVAL, though VINT 1 has 63 free bits; every serial order succeeds');
-      expect(g).toContain('A=1.0 B=1.1 acceptable: serial A;B');
+      expect(g).toContain('A=EINVAL B=1:0 FORBIDDEN: A failed with EINVAL, though VINT 1 has 63 free bits; every serial order succeeds');
+      expect(g).toContain('A=1:0 B=1:1 acceptable: serial A;B');
     }
   });
 
   test("upstream's vint_mutex: only the serial outcomes", () => {
-    expect(grades(marc(), ops(), 'inta')).toEqual(['A=1.0 B=1.1 acceptable: serial A;B', 'A=1.1 B=1.0 acceptable: serial B;A']);
+    expect(grades(marc(), ops(), 'inta')).toEqual(['A=1:0 B=1:1 acceptable: serial A;B', 'A=1:1 B=1:0 acceptable: serial B;A']);
   });
 
   test("the shown schedule is the fewest preemptions' FORBIDDEN one, with the conflicting pair marked", () => {
@@ -78,7 +78,7 @@ describe('channels as operations', () => {
     const locked = run(s, line('inta'));
     expect(locked.ok).toBe(true);
     const outcomes = (r: Result) => ((r.ok ? r.output : r.output) as Extract<Output, { kind: 'interleave' }>).report.outcomes;
-    expect(outcomes(locked).map((o) => `${o.result} ${o.grade}`)).toEqual(['A=rx0:0.0 B=released acceptable', 'A=rx0:0.1 B=released acceptable']);
+    expect(outcomes(locked).map((o) => `${o.result} ${o.grade}`)).toEqual(['A=rx0@0:0 B=released acceptable', 'A=rx0@0:1 B=released acceptable']);
     const unlocked = run(s, line('none'));
     expect(unlocked.ok).toBe(false);
     expect(outcomes(unlocked).some((o) => o.grade === 'FORBIDDEN' && /use after free/.test(o.description))).toBe(true);
