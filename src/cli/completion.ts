@@ -2,6 +2,7 @@ import { COMMANDS, findCommand } from '../commands/registry.js';
 import { fixedChoices } from '../commands/choices.js';
 import type { Session } from '../commands/session.js';
 import type { ArgSpec } from '../commands/spec.js';
+import { routeFilters } from '../commands/verbs/views.js';
 
 /**
  * Tab completion for the REPL, driven by the ArgSpec kinds of the verb being typed: the same
@@ -74,11 +75,16 @@ export const liveRings = (session: Session): string[] => {
     .map((r) => channelOf.get(r.virq) ?? `${r.device.id}:${r.index}`);
 };
 
-/** Every id `routes <device>` filters on: MSI source devices, direct clients, DMA controllers. */
-export const deviceIds = (session: Session): string[] => {
-  const sys = session.system;
-  return unique([...sys.msiDevices.keys(), ...sys.clients.keys(), ...sys.dmas.keys()]);
-};
+/** Every word `routes <device>` filters on: MSI source devices, direct clients, DMA controllers, alloc-irq. */
+export const deviceIds = (session: Session): string[] => unique(routeFilters(session.system));
+
+/**
+ * The virqs a verb would act on rather than refuse: mask-irq and unmask-irq need an action (an
+ * MSI that is not requested has none: EINVAL); set-affinity only moves a direct INTR client's
+ * virq, as an INTA event follows its VINT and a chained parent has no /proc/irq entry.
+ */
+export const virqsFor = (session: Session, verb: string) =>
+  session.system.descs.all().filter((d) => (verb === 'set-affinity' ? d.kind === 'direct' : d.requested === true));
 
 const unique = (xs: string[]): string[] => [...new Set(xs)];
 
@@ -87,6 +93,8 @@ const EXPECTATIONS = ['used=', 'free=', 'total=', 'peak='];
 /** Candidates for one argument, before filtering by the fragment. */
 const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragment: string, opts: CompleteOptions): string[] => {
   const sys = session.system;
+  // Nothing after a mode given in the count's place (`request-channel main_udmap tx tr`).
+  if (arg.kind === 'chmode' && /^(pkt|tr)$/.test(before[3] ?? '')) return [];
   const fixed = fixedChoices(session, arg.kind);
   if (fixed) return fixed;
   switch (arg.kind) {
@@ -103,11 +111,14 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
       return ['any'];
     }
     case 'virq':
-      return sys.descs.all().map((d) => `${d.virq}`);
+      return virqsFor(session, before[0]).map((d) => `${d.virq}`);
     case 'user-virq':
       return [...userVirqs(session).map(String), ...sys.msiDevices.keys()];
     case 'ring':
       return liveRings(session);
+    case 'count':
+      // request-channel <dma> <dir> [count] [pkt|tr]: the count may be left out before the mode.
+      return before[0] === 'request-channel' ? (fixedChoices(session, 'chmode') ?? []) : [];
     case 'expectation': {
       const given = new Set(before.map((w) => w.replace(/=.*$/, '=')));
       return EXPECTATIONS.filter((e) => !given.has(e));
