@@ -50,6 +50,38 @@ const mixedScript = (lines) => {
   return `${out.join('\n')}\n`;
 };
 
+/**
+ * compare and capacity (issue 10), apart from the rows above so that their edits and these merge
+ * cleanly. compare.ratio: `--compare all` (the four designs, tables and chart, in one process)
+ * over one `-q` run of the same 10,000-line script; the target is at most 4.5. capacity.ms: the
+ * `capacity main_udmap both` command over every design, in-process after start-up (its first
+ * call, so loading cli-table3 counts); the target is under 200 ms.
+ */
+const benchCompare = async (dir) => {
+  const script = join(dir, 'compare-10k.msi');
+  writeFileSync(script, mixedScript(10_000));
+  run([bin, '-q', script]); // warm the file cache
+  const one = median([1, 2, 3, 4, 5].map(() => seconds(() => run([bin, '-q', script]))));
+  const four = median([1, 2, 3, 4, 5].map(() => seconds(() => run([bin, '--compare', 'all', script]))));
+  report('compare.ratio', (four / one).toFixed(2), 'x');
+  report('compare.ms', (four * 1000).toFixed(0), 'ms');
+  const dist = join(root, 'dist');
+  const { Session } = await import(join(dist, 'commands/session.js'));
+  const { runWords } = await import(join(dist, 'commands/registry.js'));
+  const { renderText } = await import(join(dist, 'render/text.js'));
+  const { PLAIN } = await import(join(dist, 'render/style.js'));
+  const { am65x } = await import(join(dist, 'core/topologies/am65x.js'));
+  const session = new Session(am65x, { policy: 'coalesced', mode: 'demand' });
+  let text = '';
+  const ms = seconds(() => {
+    const r = runWords(session, ['capacity', 'main_udmap', 'both']);
+    if (!r.ok) throw new Error(`bench: capacity failed: ${r.error.message}`);
+    text = renderText(PLAIN, r.output);
+  }) * 1000;
+  if (!text.includes('DESIGN')) throw new Error('bench: capacity printed no table');
+  report('capacity.ms', ms.toFixed(1), 'ms');
+};
+
 const figures = [];
 const report = (name, value, unit) => {
   figures.push({ name, value, unit });
@@ -84,6 +116,7 @@ try {
   const bare = median(Array.from({ length: N }, () => seconds(() => run(['-e', '0']))));
   report('startup.ratio', (version / bare).toFixed(2), 'x');
   report('startup.ms', (version * 1000).toFixed(1), 'ms');
+  await benchCompare(dir);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

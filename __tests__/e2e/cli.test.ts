@@ -28,7 +28,7 @@ describe('exit codes and error lines', () => {
     const r = runBin([], { input: 'request-channel main_udmap tx 2\nexpect-pool main_udmap.tx_chan used=2\npools\n' });
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toContain('main_udmap:tx1');
+    expect(r.stdout).toContain('main_udmap:tx9');
   });
 
   test('failures: exit 1, one compiler-style line each, with the verb and code; the run goes on', () => {
@@ -58,24 +58,24 @@ describe('exit codes and error lines', () => {
       "<stdin>:4: alloc-irq: EINVAL: index must not be negative, got '-1'",
       "<stdin>:5: alloc-irq: EINVAL: index '99999999999999999999' is too large",
       "<stdin>:6: alloc-irq: EUSAGE: index: expected a number, got 'NaN'",
-      "<stdin>:7: alloc-irq: ENOENT: unknown MSI device 'nosuch' (have: ringacc)",
-      '<stdin>:8: release-channel: EINVAL: main_udmap: tx channel 99 out of range (0-63)',
+      "<stdin>:7: alloc-irq: ENOENT: unknown MSI device 'nosuch' (have: ringacc, main_udmap)",
+      "<stdin>:8: release-channel: EINVAL: main_udmap: tx channel 99 is not one of this host's (1-3, 8-19, 26-63)",
       "<stdin>:9: expect-pool: ENOENT: unknown pool 'nosuch'",
       '<stdin>:10: EUSAGE: unterminated " quote',
       '<stdin>:11: EUSAGE: control character U+0007 at column 15',
     ]);
   });
 
-  test('ENOSPC names the pool and its usage', () => {
-    const r = runBin(['-q'], { input: 'policy dedicated\nrequest-channel main_udmap tx 64\nrequest-channel main_udmap rx 64\nexpect-pool intr_main_navss.out used=65\n' });
+  test('an exhausted pool is named with its usage', () => {
+    const r = runBin(['-q'], { input: 'design rfc-v4\nrequest-channel main_udmap tx 50\nrequest-channel main_udmap rx 14\nexpect-pool intr_main_navss.out used=51\n' });
     expect(r.status).toBe(1);
     expect(r.errLines).toEqual([
-      '<stdin>:3: request-channel: ENOSPC: intr_main_navss.out exhausted (128/128 used), at channel 64 of 64; the 63 granted before were released',
+      '<stdin>:3: request-channel: EINVAL: intr_main_navss.out exhausted (64/64 used), at channel 14 of 14; the 13 granted before were released',
     ]);
   });
 
   test('expect-error turns the expected failure into success: exit 0', () => {
-    const r = runBin(['-e', 'expect-error ENOSPC request-channel main_udmap tx 65; expect-pool main_udmap.tx_chan used=0']);
+    const r = runBin(['-e', 'expect-error ENOENT request-channel main_udmap tx 51; expect-pool main_udmap.tx_chan used=0']);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
   });
@@ -84,7 +84,8 @@ describe('exit codes and error lines', () => {
     [['--bogus'], "msi-explorer: unknown option '--bogus'"],
     [['--bial'], "msi-explorer: unknown option '--bial' (Did you mean --bail?)"],
     [['--policy', 'bogus'], "msi-explorer: option '--policy <policy>' argument 'bogus' is invalid. Allowed choices are coalesced, dedicated."],
-    [['--mode', 'later'], "msi-explorer: option '--mode <mode>' argument 'later' is invalid. Allowed choices are demand, probe."],
+    [['--mode', 'later'], "msi-explorer: option '--mode <mode>' argument 'later' is invalid. Allowed choices are probe, demand."],
+    [['--design', 'rfc'], "msi-explorer: option '--design <name>' argument 'rfc' is invalid. Allowed choices are merged, rfc-v4, probe-all, dynamic."],
     [['--color', 'sometimes'], "msi-explorer: option '--color <when>' argument 'sometimes' is invalid. Allowed choices are auto, always, never."],
     [['-e'], "msi-explorer: option '-e, --exec <commands>' argument missing"],
     [['-t', 'nosuch'], "msi-explorer: unknown topology 'nosuch' (built in: am65x; or give a .json file)"],
@@ -144,20 +145,20 @@ describe('--bail, -q, -e', () => {
   });
 
   test('-q prints only errors and the output of show commands', () => {
-    const r = runBin(['-q'], { input: 'request-channel main_udmap tx\nalloc-irq ringacc any\nfire-ring 0\nbogus\nexpect-pool virq used=10\nroutes ringacc\n' });
+    const r = runBin(['-q'], { input: 'request-channel main_udmap tx\nalloc-irq ringacc any\nfire-ring 304\nbogus\nexpect-pool virq used=227\nroutes ringacc\n' });
     expect(r.status).toBe(1);
     expect(r.errLines).toEqual(["<stdin>:4: EUSAGE: unknown verb 'bogus'; try help"]);
     // Only the routes table: no channel, allocation, fire trace or expectation output.
     expect(r.outLines[0]).toMatch(/^VIRQ/);
-    expect(r.stdout).not.toMatch(/channel main_udmap|virq \d+:|expected|event 16384 ->/);
+    expect(r.stdout).not.toMatch(/channel main_udmap|virq \d+:|expected|event 16 ->/);
     const loud = runBin([], { input: 'request-channel main_udmap tx\n' });
-    expect(loud.stdout).toContain('main_udmap:tx0');
+    expect(loud.stdout).toContain('main_udmap:tx8');
   });
 
   test('-e: ";" separates, quotes protect it, "#" comments to the end, repeatable; lines are numbered per command', () => {
     const r = runBin(['-q', '-e', 'alloc-irq "ring;acc" 1; pools # comment; bogus', '-e', "expect-error ENOENT alloc-irq 'ring;acc' 1;;bogus2"]);
     expect(r.status).toBe(1);
-    expect(r.errLines).toEqual(["-e:1: alloc-irq: ENOENT: unknown MSI device 'ring;acc' (have: ringacc)", "-e:5: EUSAGE: unknown verb 'bogus2'; try help"]);
+    expect(r.errLines).toEqual(["-e:1: alloc-irq: ENOENT: unknown MSI device 'ring;acc' (have: ringacc, main_udmap)", "-e:5: EUSAGE: unknown verb 'bogus2'; try help"]);
     expect(r.stdout).toMatch(/^POOL/);
   });
 
@@ -178,7 +179,7 @@ describe('--bail, -q, -e', () => {
 
 describe('--json', () => {
   test('one object per command with the contract fields; ENOSPC carries the pool', () => {
-    const input = 'request-channel main_udmap tx 2\n\n# comment\npools\nbogus\npolicy dedicated\nrequest-channel main_udmap tx 64\nrequest-channel main_udmap rx 64\nroutes\n';
+    const input = 'request-channel main_udmap tx 2\n\n# comment\npools\nbogus\ndesign rfc-v4\nrequest-channel main_udmap tx 50\nrequest-channel main_udmap rx 14\nroutes\n';
     const r = runBin(['--json'], { input });
     expect(r.status).toBe(1);
     const objects = r.outLines.map((l) => JSON.parse(l));
@@ -186,24 +187,24 @@ describe('--json', () => {
       [1, 'request-channel main_udmap tx 2', true],
       [4, 'pools', true],
       [5, 'bogus', false],
-      [6, 'policy dedicated', true],
-      [7, 'request-channel main_udmap tx 64', true],
-      [8, 'request-channel main_udmap rx 64', false],
+      [6, 'design rfc-v4', true],
+      [7, 'request-channel main_udmap tx 50', true],
+      [8, 'request-channel main_udmap rx 14', false],
       [9, 'routes', true],
     ]);
-    expect(objects[0].data.routes[0]).toMatchObject({ virq: 71, device: 'ringacc', index: 0, globalEvent: 16384, vint: 0, vintBit: 0 });
+    expect(objects[0].data.routes[0]).toMatchObject({ virq: 70, device: 'ringacc', index: 304, hwirq: 0xbb0130, globalEvent: 16, vint: 16, vintBit: 0, intrOutput: 17, gicSpi: 49 });
     for (const k of ['virq', 'device', 'index', 'hwirq', 'globalEvent', 'vint', 'vintBit', 'intrInput', 'intrOutput', 'gicSpi', 'parentVirq', 'count']) {
       expect(objects[6].data.routes[0]).toHaveProperty(k);
     }
     for (const p of objects[1].data.pools) expect(Object.keys(p).sort()).toEqual(['free', 'id', 'owner', 'peak', 'total', 'used']);
     expect(objects[2].error).toEqual({ code: 'EUSAGE', message: "unknown verb 'bogus'; try help" });
     expect(objects[5].error).toEqual({
-      code: 'ENOSPC',
-      message: 'intr_main_navss.out exhausted (128/128 used), at channel 64 of 64; the 63 granted before were released',
+      code: 'EINVAL',
+      message: 'intr_main_navss.out exhausted (64/64 used), at channel 14 of 14; the 13 granted before were released',
       pool: 'intr_main_navss.out',
     });
     // Errors still go to stderr, one line each.
-    expect(r.errLines).toEqual(["<stdin>:5: EUSAGE: unknown verb 'bogus'; try help", expect.stringMatching(/^<stdin>:8: request-channel: ENOSPC: /)]);
+    expect(r.errLines).toEqual(["<stdin>:5: EUSAGE: unknown verb 'bogus'; try help", expect.stringMatching(/^<stdin>:8: request-channel: EINVAL: /)]);
   });
 
   test('a line the tokenizer refuses is still one object, with its raw command', () => {
@@ -243,7 +244,7 @@ describe('scripts: files, CRLF, BOM, source', () => {
     const loopA = file('src/loop-a.msi', 'source loop-b.msi\n');
     const loopB = file('src/loop-b.msi', 'source loop-a.msi\n');
     const self = file('src/self.msi', 'pools\nsource self.msi\n');
-    const holes = file('src/holes.msi', 'source nope.msi\nsource lib\nsource /dev/zero\nexpect-pool virq used=7\n');
+    const holes = file('src/holes.msi', 'source nope.msi\nsource lib\nsource /dev/zero\nexpect-pool virq used=226\n');
     for (let i = 0; i <= MAX_SOURCE_DEPTH + 2; i++) file(`src/deep/d${i}.msi`, `source d${i + 1}.msi\n`);
 
     const ok = runBin(['-q', join(relative(ROOT, tmp), 'src/main.msi')]);
@@ -304,7 +305,7 @@ describe('scripts: files, CRLF, BOM, source', () => {
 
   test('a 1 MiB line is one error; the next line still runs', () => {
     const long = `alloc-irq ringacc ${'9'.repeat(1 << 20)}`;
-    const r = runBin(['-q'], { input: `${long}\nexpect-pool virq used=7\n` });
+    const r = runBin(['-q'], { input: `${long}\nexpect-pool virq used=226\n` });
     expect(r.status).toBe(1);
     expect(r.errLines).toEqual([`<stdin>:1: EUSAGE: line too long (${long.length} characters, at most ${MAX_LINE})`]);
   });
@@ -430,7 +431,7 @@ describe('topology files', () => {
     const path = variant('many', (t) => {
       t.cpus = 0;
       t.intrs[0].inputs = -1;
-      t.dmas[0].tx.count = 'eight';
+      t.dmas[0].tx.firstNormal = 'eight';
     });
     const r = runBin(['-t', path]);
     expect(r.status).toBe(2);

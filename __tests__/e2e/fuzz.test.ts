@@ -20,15 +20,12 @@ import { System, type Settings } from '../../src/core/system.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import { parseTopology } from '../../src/core/topology-validate.js';
 import { DEFAULT_SETTINGS, ROOT, STACK_FRAME, runBin, runInProcess } from './harness.js';
+import { DESIGNS } from '../../src/core/designs.js';
 
 const SEED = 0x5eed_2024;
 const VERBS = COMMANDS.map((c) => c.name);
-const ALL_SETTINGS: Settings[] = [
-  { ...DEFAULT_SETTINGS, policy: 'coalesced', mode: 'demand' },
-  { ...DEFAULT_SETTINGS, policy: 'coalesced', mode: 'probe' },
-  { ...DEFAULT_SETTINGS, policy: 'dedicated', mode: 'demand' },
-  { ...DEFAULT_SETTINGS, policy: 'dedicated', mode: 'probe' },
-];
+/** Every design, and the other VINT-sharing policy under merged's phases. */
+const ALL_SETTINGS: Settings[] = [...DESIGNS.map((d) => d.settings), { ...DEFAULT_SETTINGS, policy: 'dedicated' }];
 const POOLS = new Session(am65x, DEFAULT_SETTINGS).system.poolStats().map((p) => p.id);
 
 // ---- random command lines ---------------------------------------------------------------------
@@ -224,10 +221,10 @@ describe('fuzz: command lines in-process (tokenize + runWords)', () => {
     for (const c of ['EUSAGE', 'EINVAL', 'ENOENT', 'EXPECT']) expect(codes).toContain(c);
   }, 30_000);
 
-  test('exhausting every pool under each policy and mode: the failure (ENOSPC) changes nothing', () => {
+  test('exhausting every pool under each design: the failure (a pool ran out) changes nothing', () => {
     for (const settings of ALL_SETTINGS) {
       const session = new Session(am65x, settings);
-      let enospc = 0;
+      let exhausted = 0;
       for (let i = 0; i < 300; i++) {
         for (const line of ['request-channel main_udmap tx 5', 'request-channel main_udmap rx 3', 'alloc-irq ringacc any']) {
           const before = session.system.fingerprint();
@@ -235,14 +232,13 @@ describe('fuzz: command lines in-process (tokenize + runWords)', () => {
           if (!r.ok) {
             checkError(line, r.error.code, r.error.message);
             expect(session.system.fingerprint()).toBe(before);
-            if (r.error.code === 'ENOSPC') {
-              enospc++;
-              expect(r.error.pool).toBeDefined();
-            }
+            // A pool that ran out: EINVAL (INTA, INTR), EBUSY (GP rings), ENOENT (channels), ENOSPC (virqs).
+            if (r.error.pool && r.error.pool.used === r.error.pool.total) exhausted++;
           }
         }
       }
-      expect(enospc).toBeGreaterThan(0);
+      // probe-all never binds the DMA on am65x: its requests are ENODEV, nothing runs out.
+      if (session.system.dma('main_udmap').bound) expect(exhausted).toBeGreaterThan(0);
     }
   });
 
@@ -267,8 +263,8 @@ describe('fuzz: command lines in-process (tokenize + runWords)', () => {
       ['request-channel nosuch tx', 'ENOENT', /unknown DMA controller/],
       ['request-channel main_udmap up', 'EUSAGE', /expected tx or rx/],
       ['request-channel main_udmap tx 0', 'EINVAL', /must be 1-/],
-      ['release-channel main_udmap:tx0', 'ENOENT', /is not requested/],
-      ['release-channel main_udmap:tx64', 'EINVAL', /out of range/],
+      ['release-channel main_udmap:tx8', 'ENOENT', /is not requested/],
+      ['release-channel main_udmap:tx64', 'EINVAL', /is not one of this host's/],
       ['release-channel main_udmap', 'EUSAGE', /expected <dma>:<tx\|rx><n>/],
       ['expect-pool nosuch used=1', 'ENOENT', /unknown pool/],
       ['expect-pool virq used=x', 'EUSAGE', /expected a number/],

@@ -2,6 +2,8 @@ import { COMMANDS, findCommand } from '../commands/registry.js';
 import { fixedChoices } from '../commands/choices.js';
 import type { Session } from '../commands/session.js';
 import type { ArgSpec } from '../commands/spec.js';
+import { NAMED_DESIGNS } from '../commands/designs-catalog.js';
+import { CHANNEL_TYPES } from '../commands/verbs/compare.js';
 import { routeFilters } from '../commands/verbs/views.js';
 
 /**
@@ -133,6 +135,9 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
       return deviceIds(session);
     case 'file':
       return fileCandidates(fragment, opts.files);
+    case 'compare-arg':
+    case 'capacity-arg':
+      return compareCandidates(session, arg.kind, before, fragment, opts);
     default:
       return [];
   }
@@ -149,6 +154,26 @@ const fileCandidates = (fragment: string, files: FileLister | undefined): string
     return [];
   }
   return names.filter((n) => n.endsWith('/') || n.endsWith('.msi')).map((n) => `${dir}${n}`);
+};
+
+/**
+ * compare and capacity: after --designs the design names (a comma list grows one name at a
+ * time), after --pool the pools, else the options and what the verb takes next.
+ */
+const compareCandidates = (session: Session, kind: ArgSpec['kind'], before: string[], fragment: string, opts: CompleteOptions): string[] => {
+  const flag = before[before.length - 1];
+  if (flag === '--designs') {
+    const comma = fragment.lastIndexOf(',');
+    const head = fragment.slice(0, comma + 1);
+    const taken = new Set(head.split(',').filter((n) => n !== ''));
+    const names = NAMED_DESIGNS.map((d) => d.name).filter((n) => !taken.has(n));
+    return [...(comma < 0 ? ['all'] : []), ...names.map((n) => `${head}${n}`)];
+  }
+  if (flag === '--pool') return session.system.allPools().map((p) => p.id);
+  const given = new Set(before.filter((w) => w.startsWith('--')));
+  const flags = (kind === 'compare-arg' ? ['--designs', '--pool'] : ['--designs']).filter((f) => !given.has(f));
+  if (kind === 'capacity-arg') return [...(before.length === 3 ? CHANNEL_TYPES : []), ...flags];
+  return [...flags, ...fileCandidates(fragment, opts.files)];
 };
 
 /** Candidates for the word after `words` (all complete), unfiltered. */

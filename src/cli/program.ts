@@ -18,6 +18,8 @@ export interface Options {
   bail?: boolean;
   quiet?: boolean;
   debug?: boolean;
+  compare?: string;
+  pool?: string;
 }
 const buildProgram = (): Command =>
   new Command()
@@ -36,6 +38,8 @@ const buildProgram = (): Command =>
     .option('--bail', 'stop at the first failing command')
     .option('-q, --quiet', 'print only errors and the output of show commands')
     .option('--debug', 'show stack traces of internal errors')
+    .option('--compare <designs>', 'run the one workload (script or -e) under each design (a,b,... or all) side by side')
+    .option('--pool <pool>', 'with --compare: the pool to chart (default: the first to run out)')
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', '\nExit status: 0 all commands did what they should, 1 a command failed, 2 usage error.\nIn a script or the REPL, `help` lists the verbs.')
     .exitOverride()

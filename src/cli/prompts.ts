@@ -172,6 +172,15 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
       return input('command expected to fail', { words: true, validate: wordsOf('a command') });
     case 'file':
       return input('script file (relative to the current folder)');
+    case 'compare-arg':
+      return input('workload: a script file (relative to the current folder), or commands separated by ;');
+    case 'capacity-dir':
+      return select('channels to request', [
+        { value: 'tx', name: 'tx', description: 'transmit channels' },
+        { value: 'rx', name: 'rx', description: 'receive channels' },
+        { value: 'both', name: 'both', description: 'tx and rx, alternately' },
+      ], input('direction (tx, rx or both)'));
+    case 'capacity-arg':
     case 'policy':
     case 'mode':
     case 'hardware':

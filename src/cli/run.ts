@@ -68,6 +68,11 @@ export const run = async (opts: Options, scripts: string[]): Promise<number> => 
   const style = styleFor(process.stdout);
   const errStyle = styleFor(process.stderr);
 
+  if (opts.compare !== undefined || opts.pool !== undefined) {
+    const { runCompareCli } = await import('./compare-cli.js');
+    return runCompareCli(opts, scripts, session, style, errStyle);
+  }
+
   const interactive = scripts.length === 0 && opts.exec.length === 0 && Boolean(process.stdin.isTTY);
   if (interactive) {
     const { runRepl } = await import('./repl.js');

@@ -2,6 +2,7 @@ import { ERR_CODES } from '../core/errors.js';
 import type { Session } from './session.js';
 import type { ArgKind } from './spec.js';
 import { DESIGNS, FAILURES, HARDWARE, LOCKS, MODES, POLICIES } from '../core/designs.js';
+import { CAPACITY_DIRS } from './verbs/compare.js';
 
 /**
  * The whole set of words an argument kind accepts, when it is a closed set (DMA controllers,
@@ -35,6 +36,8 @@ export const fixedChoices = (session: Session, kind: ArgKind): string[] | undefi
       return DESIGNS.map((d) => d.name);
     case 'chmode':
       return ['pkt', 'tr'];
+    case 'capacity-dir':
+      return [...CAPACITY_DIRS];
     default:
       return undefined;
   }

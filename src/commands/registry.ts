@@ -4,6 +4,7 @@ import type { Result } from './result.js';
 import type { Session } from './session.js';
 import type { CommandContext, CommandSpec } from './spec.js';
 import { releaseChannel, requestChannel } from './verbs/channels.js';
+import { capacity, compare } from './verbs/compare.js';
 import { expectError, expectPool } from './verbs/expect.js';
 import { allocIrq, fireRing, freeIrq, maskIrq, setAffinity, unmaskIrq } from './verbs/irqs.js';
 import { exit, help, helpIndex, quit, source } from './verbs/meta.js';
@@ -33,6 +34,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   failure,
   boot,
   reset,
+  compare,
+  capacity,
   expectError,
   expectPool,
   source,
@@ -78,7 +81,8 @@ export const resolve = (words: string[]): CommandSpec => {
     const missing = spec.args.slice(given).filter((a) => !a.optional && !a.rest).map((a) => `<${a.name}>`);
     throw new CoreError('EUSAGE', `missing ${missing.join(' ')}; usage: ${spec.usage}`);
   }
-  if (rest && given < spec.args.length) {
+  // A trailing rest argument is required unless it is declared optional.
+  if (rest && given < spec.args.length && !spec.args[spec.args.length - 1].optional) {
     throw new CoreError('EUSAGE', `missing <${spec.args[spec.args.length - 1].name}>; usage: ${spec.usage}`);
   }
   if (given > max) throw new CoreError('EUSAGE', `too many arguments (${given}, at most ${max}); usage: ${spec.usage}`);

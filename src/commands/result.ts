@@ -1,6 +1,7 @@
 import type { PoolStats } from '../core/bitmap-pool.js';
 import type { Design, DesignName, Settings } from '../core/designs.js';
 import type { Topology } from '../core/topology.js';
+import type { CapacityData, CompareData } from './compare-run.js';
 import type { AffinityResult, BootEntry, DomainNode, ErrorInfo, FireTrace, IrqView, MaskResult, Route } from '../core/types.js';
 
 /** A channel as shown to the user. */
@@ -41,6 +42,8 @@ export type Output =
   | { kind: 'expected'; message: string; error?: ErrorInfo; pool?: PoolStats }
   | { kind: 'help'; entries: HelpEntry[]; verb?: string }
   | { kind: 'source'; path: string }
-  | { kind: 'exit' };
+  | { kind: 'exit' }
+  | { kind: 'compare'; compare: CompareData }
+  | { kind: 'capacity'; capacity: CapacityData };
 
 export type Result = { ok: true; output: Output } | { ok: false; error: ErrorInfo };

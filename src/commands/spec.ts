@@ -26,7 +26,10 @@ export type ArgKind =
   | 'command'
   | 'verb'
   | 'file'
-  | 'device';
+  | 'device'
+  | 'compare-arg'
+  | 'capacity-dir'
+  | 'capacity-arg';
 
 export interface ArgSpec {
   name: string;

@@ -63,6 +63,10 @@ const data = (o: Output): unknown => {
       return { path: o.path };
     case 'exit':
       return {};
+    case 'compare':
+      return o.compare;
+    case 'capacity':
+      return o.capacity;
   }
 };
 

@@ -1,6 +1,7 @@
 import type { Design, DesignName, Settings } from '../core/designs.js';
 import type { BootEntry, ErrorInfo } from '../core/types.js';
 import type { HelpEntry, Output } from '../commands/result.js';
+import { renderCapacity, renderCompare } from './compare.js';
 import { renderDomains } from './domains.js';
 import { renderFire } from './fire.js';
 import { renderInterrupts } from './interrupts.js';
@@ -94,6 +95,10 @@ export const renderText = (style: Style, o: Output): string => {
     case 'source':
     case 'exit':
       return '';
+    case 'compare':
+      return renderCompare(style, o.compare);
+    case 'capacity':
+      return renderCapacity(style, o.capacity);
   }
 };
 
