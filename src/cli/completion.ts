@@ -4,7 +4,9 @@ import type { Session } from '../commands/session.js';
 import type { ArgSpec } from '../commands/spec.js';
 import { NAMED_DESIGNS } from '../commands/designs-catalog.js';
 import { CHANNEL_TYPES } from '../commands/verbs/compare.js';
+import { INTERLEAVE_OPTIONS } from '../commands/verbs/interleave.js';
 import { routeFilters } from '../commands/verbs/views.js';
+import { LOCK_MODES } from '../core/interleave/locks.js';
 
 /**
  * Tab completion for the REPL, driven by the ArgSpec kinds of the verb being typed: the same
@@ -77,6 +79,20 @@ export const liveRings = (session: Session): string[] => {
     .map((r) => channelOf.get(r.virq) ?? `${r.device.id}:${r.index}`);
 };
 
+/**
+ * What `irq` takes, most useful first: requested channels, then every requested irq as
+ * device:index, then every virq (MSIs allocated at probe and not requested included).
+ */
+export const irqNames = (session: Session): string[] => {
+  const sys = session.system;
+  const requested = sys.msi
+    .all()
+    .filter((r) => r.requestedBy !== undefined)
+    .map((r) => `${r.device.id}:${r.index}`);
+  const lines = [...sys.clients.values()].flatMap((c) => c.virqs.map((_, i) => `${c.id}:${i}`));
+  return [...sys.channels().map((c) => c.name), ...requested, ...lines, ...sys.descs.all().map((d) => `${d.virq}`)];
+};
+
 /** Every word `routes <device>` filters on: MSI source devices, direct clients, DMA controllers, alloc-irq. */
 export const deviceIds = (session: Session): string[] => unique(routeFilters(session.system));
 
@@ -116,6 +132,8 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
       return virqsFor(session, before[0]).map((d) => `${d.virq}`);
     case 'user-virq':
       return [...userVirqs(session).map(String), ...sys.msiDevices.keys()];
+    case 'irq':
+      return irqNames(session);
     case 'ring':
       return liveRings(session);
     case 'count':
@@ -138,9 +156,20 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
     case 'compare-arg':
     case 'capacity-arg':
       return compareCandidates(session, arg.kind, before, fragment, opts);
+    case 'op':
+      return interleaveCandidates(before[before.length - 1]);
     default:
       return [];
   }
+};
+
+/** interleave: its options, and the values of the one just typed (the quoted operations are typed whole). */
+const interleaveCandidates = (previous: string | undefined): string[] => {
+  if (previous === '--lock') return [...LOCK_MODES];
+  if (previous === '--explore') return ['all', 'random'];
+  if (previous === '--expect') return ['ok', 'race'];
+  if (previous !== undefined && (INTERLEAVE_OPTIONS as readonly string[]).includes(previous)) return [];
+  return [...INTERLEAVE_OPTIONS];
 };
 
 const fileCandidates = (fragment: string, files: FileLister | undefined): string[] => {

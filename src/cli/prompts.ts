@@ -131,6 +131,20 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
         input('virq to free (none was taken with alloc-irq yet)'),
       );
     }
+    case 'irq': {
+      // Channels first (by name), then every virq as /proc/interrupts would list it.
+      const channels = sys.channels().map((c) => ({
+        value: c.name,
+        name: c.name,
+        description: `ring irq ${c.msi.virq}${c.event ? `, TR event irq ${c.event.virq}` : ''}`,
+      }));
+      const virqs = sys.descs.all().map((d) => ({
+        value: `${d.virq}`,
+        name: `${d.virq}  ${d.name}`,
+        description: `${d.kind}, ${d.requested ? `owner ${d.owner}` : 'not requested'}${d.masked ? ', masked' : ''}`,
+      }));
+      return select('irq', [...channels, ...virqs], input('irq (a virq, a channel such as main_udmap:tx8, or device:index such as ringacc:304)'));
+    }
     case 'ring': {
       const rings = liveRings(session);
       return select(
@@ -170,6 +184,11 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
       return select('error code', ERR_CODES.map((c) => ({ value: c, name: c })), input('error code'));
     case 'command':
       return input('command expected to fail', { words: true, validate: wordsOf('a command') });
+    case 'op':
+      return input('operations, each in quotes, then options (see help interleave)', {
+        words: true,
+        validate: wordsOf('operations'),
+      });
     case 'file':
       return input('script file (relative to the current folder)');
     case 'compare-arg':

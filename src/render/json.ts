@@ -1,8 +1,9 @@
 import { hex64 } from '../core/bits64.js';
 import type { Route } from '../core/types.js';
+import type { InterleaveReport } from '../core/interleave/explore.js';
 import type { Output, Result } from '../commands/result.js';
 
-/** The route fields of the JSON contract (DESIGN.md section 4), plus who owns it. */
+/** The route fields of the JSON contract (the JSON contract in the README), plus who owns it. */
 export const jsonRoute = (r: Route) => ({
   virq: r.virq,
   device: r.device,
@@ -43,6 +44,8 @@ const data = (o: Output): unknown => {
       return { pools: o.pools.map(({ id, owner, total, used, free, peak }) => ({ id, owner, total, used, free, peak })) };
     case 'interrupts':
       return { cpus: o.cpus, irqs: o.irqs, unmapped: o.unmapped };
+    case 'irq':
+      return o.detail;
     case 'domains':
       return { tree: o.tree };
     case 'topology':
@@ -67,7 +70,21 @@ const data = (o: Output): unknown => {
       return o.compare;
     case 'capacity':
       return o.capacity;
+    case 'interleave':
+      return interleaveJson(o.report, o.expect);
   }
+};
+
+/** interleave as one object (reference/interleaving.md 5.5): the violation, or the replayed schedule. */
+const interleaveJson = (r: InterleaveReport, expect: 'ok' | 'race') => {
+  const { shown, ...rest } = r;
+  const key = r.explore.mode === 'schedule' ? 'replay' : 'violation';
+  return {
+    ...rest,
+    expect,
+    outcomes: r.outcomes.map(({ result, count, grade, description, witness, preemptions }) => ({ result, count, expect: grade, description, witness, preemptions })),
+    ...(shown ? { [key]: shown } : {}),
+  };
 };
 
 /** One line of --json output for one command. */
@@ -75,5 +92,6 @@ export const renderJson = (where: { file: string; line: number }, command: strin
   const head = { file: where.file, line: where.line, command };
   if (result.ok) return JSON.stringify({ ...head, ok: true, data: data(result.output) });
   const { code, message, pool } = result.error;
-  return JSON.stringify({ ...head, ok: false, error: pool ? { code, message, pool: pool.id } : { code, message } });
+  const failed = { ...head, ok: false, error: pool ? { code, message, pool: pool.id } : { code, message } };
+  return JSON.stringify(result.output ? { ...failed, data: data(result.output) } : failed);
 };

@@ -64,15 +64,28 @@ const CHANNEL_COLUMNS: Column[] = [
   { head: 'PARENT', align: 'right' },
 ];
 
+/**
+ * Channels and their routes. A TR-mode channel has two irqs (udma_alloc_chan_resources requests
+ * the ring's and, for TR, the channel's own UDMA event): its TR event gets a row, or a line, of
+ * its own under the channel's.
+ */
 export const renderChannels = (style: Style, channels: ChannelView[], routes: Route[]): string => {
   const byVirq = new Map(routes.map((r) => [r.virq, r]));
   if (channels.length === 1) {
     const ch = channels[0];
-    return routeLine(style, `${style.c.bold(ch.name)}: virq ${ch.virq}: `, byVirq.get(ch.virq)!);
+    const ring = routeLine(style, `${style.c.bold(ch.name)}: virq ${ch.virq}: `, byVirq.get(ch.virq)!);
+    if (ch.eventVirq === null) return ring;
+    return `${ring}\n${routeLine(style, `${style.c.bold(ch.name)} TR event: virq ${ch.eventVirq}: `, byVirq.get(ch.eventVirq)!)}`;
   }
-  const rows = channels.map((ch) => {
-    const r = byVirq.get(ch.virq)!;
-    return [ch.name, `${ch.ring}`, `${ch.virq}`, dash(r.globalEvent), vintBit(r), intrHop(r), `${r.gicSpi}`, dash(r.parentVirq)];
-  });
-  return `${tableOrRecords(style, CHANNEL_COLUMNS, rows)}\n${channels.length} channels`;
+  const row = (label: string, ring: string, virq: number): string[] => {
+    const r = byVirq.get(virq)!;
+    return [label, ring, `${virq}`, dash(r.globalEvent), vintBit(r), intrHop(r), `${r.gicSpi}`, dash(r.parentVirq)];
+  };
+  const rows = channels.flatMap((ch) => [
+    row(ch.name, `${ch.ring}`, ch.virq),
+    ...(ch.eventVirq === null ? [] : [row('  TR event', '-', ch.eventVirq)]),
+  ]);
+  const tr = channels.filter((ch) => ch.eventVirq !== null).length;
+  const modes = tr === 0 ? '' : tr === channels.length ? ' in TR mode' : `, ${tr} in TR mode`;
+  return `${tableOrRecords(style, CHANNEL_COLUMNS, rows)}\n${channels.length} channels${modes}`;
 };

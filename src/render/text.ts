@@ -4,7 +4,9 @@ import type { HelpEntry, Output } from '../commands/result.js';
 import { renderCapacity, renderCompare } from './compare.js';
 import { renderDomains } from './domains.js';
 import { renderFire } from './fire.js';
+import { renderInterleave } from './interleave.js';
 import { renderInterrupts } from './interrupts.js';
+import { renderIrq } from './irq.js';
 import { renderPools } from './pools.js';
 import { renderChannels, renderRoutes, routeLine } from './routes.js';
 import type { Style } from './style.js';
@@ -76,6 +78,8 @@ export const renderText = (style: Style, o: Output): string => {
       return renderPools(style, o.pools);
     case 'interrupts':
       return renderInterrupts(style, o.cpus, o.irqs, o.unmapped);
+    case 'irq':
+      return renderIrq(style, o.detail);
     case 'domains':
       return renderDomains(style, o.tree);
     case 'topology':
@@ -99,6 +103,8 @@ export const renderText = (style: Style, o: Output): string => {
       return renderCompare(style, o.compare);
     case 'capacity':
       return renderCapacity(style, o.capacity);
+    case 'interleave':
+      return renderInterleave(style, o.report);
   }
 };
 

@@ -37,7 +37,7 @@ export const pools: CommandSpec = {
 
 export const interrupts: CommandSpec = {
   name: 'interrupts',
-  summary: 'per-virq, per-CPU counts in the style of /proc/interrupts',
+  summary: 'per-virq, per-CPU counts, chip, trigger and name in the style of /proc/interrupts',
   usage: 'interrupts',
   example: 'interrupts',
   args: [],
