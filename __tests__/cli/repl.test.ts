@@ -180,8 +180,8 @@ class Terminal {
 }
 
 describe('the REPL in a pseudo-terminal', () => {
-  // The default design, merged: coalesced VINTs, MSIs at probe.
-  const PROMPT = 'msi(coalesced,probe)> ';
+  // The prompt names the design: merged is the default.
+  const PROMPT = 'msi(merged)> ';
   // Every terminal a test opened is closed after it, failed or not: a live pty keeps jest waiting.
   const terms: Terminal[] = [];
   const open = (args: string[], cwd: string, env: Record<string, string>): Terminal => {
@@ -202,7 +202,7 @@ describe('the REPL in a pseudo-terminal', () => {
     Object.assign(env, { HOME: home, MSI_EXPLORER_HISTORY: historyFile, NO_COLOR: '1', TERM: 'xterm' });
     const t = open([], ROOT, env);
 
-    expect(await t.waitFor(PROMPT)).toMatch(/msi-explorer \S+: am65x, policy coalesced, mode probe; help lists the verbs/);
+    expect(await t.waitFor(PROMPT)).toMatch(/msi-explorer \S+: am65x, design merged; help lists the verbs, design the designs\n/);
 
     // A view: the pool table. Linux's host-12 share: VINTs 16-95, none taken before request_irq.
     t.type('pools\r');
@@ -251,15 +251,15 @@ describe('the REPL in a pseudo-terminal', () => {
     t.type('\r');
     expect(await t.waitFor('(Y/n)')).toContain('re-boot with design rfc-v4 (resets only pool peaks)?');
     t.type('\r');
-    expect(await t.waitFor('msi(dedicated,demand)> ')).toMatch(/re-booted with design rfc-v4 \(policy dedicated, mode demand, hardware alloc, lock\s+none, failure\s+unwind\)/);
+    expect(await t.waitFor('msi(rfc-v4)> ')).toMatch(/re-booted with design rfc-v4 \(policy dedicated, mode demand, hardware alloc, lock\s+none, failure\s+unwind\)/);
 
     // With work to lose the default is no: Enter keeps the channel and the design.
     t.type('request-channel main_udmap tx\r');
-    expect(await t.waitFor('msi(dedicated,demand)> ')).toContain('main_udmap:tx8: virq');
+    expect(await t.waitFor('msi(rfc-v4)> ')).toContain('main_udmap:tx8: virq');
     t.type('hardware request\r');
     expect(await t.waitFor('(y/N)')).toContain('re-boot with hardware request (discards 1 channel)?');
     t.type('\r');
-    expect(await t.waitFor('msi(dedicated,demand)> ')).toContain('cancelled; nothing done');
+    expect(await t.waitFor('msi(rfc-v4)> ')).toContain('cancelled; nothing done');
 
     // Ctrl-D leaves with status 0.
     t.type('\x04');
@@ -297,13 +297,19 @@ describe('the REPL in a pseudo-terminal', () => {
     t.type('request-channel main_udmap rx t\t');
     await t.waitFor('request-channel main_udmap rx tr');
     t.type('\r');
-    expect(await t.waitFor(PROMPT)).toMatch(/main_udmap:rx8: virq 72: ringacc 306 /);
-    t.type('routes main_udmap\r');
-    // rchan 8's event is MSI index 0x200 + 8, edge-triggered, on the same VINT as the rings.
-    expect(await t.waitFor(PROMPT)).toMatch(/^\s*\d+\s+main_udmap 520\s+0xbc0208\s+19\s+16\.3\s.*main_udmap:rx8\s*$/m);
+    // rchan 8's event is MSI index 0x200 + 8, allocated at probe after the 53 tx channels' and
+    // rx2's and rx3's (virqs 170-224), on the same VINT as the rings.
+    const tr = await t.waitFor(PROMPT);
+    expect(tr).toMatch(/main_udmap:rx8: virq 72: ringacc 306 \(hwirq 0xbb0132\) -> event 18 -> VINT 16 bit 2 ->/);
+    expect(tr).toMatch(/main_udmap:rx8 TR event: virq 225: main_udmap 520 \(hwirq 0xbc0208\) -> event 19 -> VINT 16 bit 3 ->/);
+    t.type('interrupts\r');
+    // A ring irq is level, a UDMA TR event edge.
+    const irqs = await t.waitFor(PROMPT);
+    expect(irqs).toMatch(/^\s*72:.*\sLevel\s+ringacc 306 \[main_udmap:rx8\]$/m);
+    expect(irqs).toMatch(/^\s*225:.*\sEdge\s+main_udmap 520 \[main_udmap:rx8\]$/m);
     t.type('exit\r');
     expect((await t.waitExit()).exitCode).toBe(0);
-    expect(readFileSync(historyFile, 'utf8')).toBe('pools\nrequest-channel main_udmap tx 2\nrequest-channel main_udmap rx tr\nroutes main_udmap\nexit\n');
+    expect(readFileSync(historyFile, 'utf8')).toBe('pools\nrequest-channel main_udmap tx 2\nrequest-channel main_udmap rx tr\ninterrupts\nexit\n');
   }, 60000);
 
   test('--json, source relative to the current folder, and Ctrl-C inside a prompt', async () => {
