@@ -10,7 +10,7 @@ import type { ArgKind, ArgSpec, CommandSpec } from '../commands/spec.js';
 import { tokenize } from '../commands/tokenize.js';
 import { settingsLine } from '../render/text.js';
 import type { Style } from '../render/style.js';
-import { argAt, liveRings, steerableVirqs, userVirqs } from './completion.js';
+import { argAt, liveRings, steerableVirqs, userVirqs, virqsFor } from './completion.js';
 
 /**
  * REPL prompts for what a command line left out. Planning is pure and synchronous (so the REPL
@@ -149,7 +149,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
         validate: (v) => (/^(any|\d+|0x[0-9a-f]+)$/i.test(v.trim()) ? true : 'give a number or any'),
       });
     case 'virq': {
-      const descs = sys.descs.all();
+      const descs = virqsFor(session, spec.name);
       return select(
         'virq',
         descs.map((d) => ({ value: `${d.virq}`, name: `${d.virq}  ${d.name}`, description: `${d.kind}, owner ${d.owner}${d.masked ? ', masked' : ''}` })),
@@ -321,7 +321,9 @@ const rebootQuestion = (session: Session, spec: CommandSpec, args: string[]): Qu
     next = d.settings;
   }
   const { losses, peaks } = rebootLosses(session);
-  let what = `re-boot with ${settingsLine(next)}`;
+  // reset: name the preset when the settings are one; a line of five columns would not fit.
+  const preset = designOf(next);
+  let what = preset === 'custom' ? `re-boot with ${settingsLine(next)}` : `re-boot with design ${preset}`;
   if (column) {
     what = next[column] === current[column] ? `${column} is already ${value}; re-boot anyway` : `re-boot with ${column} ${value}`;
   } else if (spec.name === 'design') {
@@ -340,10 +342,12 @@ const cannotSucceed = (session: Session, arg: ArgSpec, word: string): string | u
   if (arg.kind !== 'steerable-virq' || !/^\d+$/.test(word)) return undefined;
   const sys = session.system;
   const virq = Number(word);
-  if (sys.descs.get(virq)?.kind !== 'msi') return undefined;
+  const kind = sys.descs.get(virq)?.kind;
+  if (kind === 'vint-parent') return `virq ${virq} is a VINT's chained parent: /proc/irq has no entry for it, so its affinity cannot be set`;
+  if (kind !== 'msi') return undefined;
   const parent = sys.routeOf(virq)?.parentVirq ?? undefined;
-  if (parent === undefined) return `virq ${virq} is an INTA event: it follows its VINT's parent`;
-  return `virq ${virq} is an INTA event: it follows its VINT's parent virq ${parent} (set-affinity ${parent} <cpu-list> moves them all)`;
+  const via = parent === undefined ? "its VINT's parent" : `its VINT's chained parent virq ${parent}`;
+  return `virq ${virq} is an INTA event: it follows ${via}, which cannot be moved from user space either (ti_sci_inta_set_affinity is -EINVAL)`;
 };
 
 /**
