@@ -287,7 +287,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   };
 
   const { topology } = session;
-  chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designOf(session.settings)}; ${style.c.bold('help')} lists the verbs, ${style.c.bold('design')} the designs\n`);
+  chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designOf(session.settings)}; ${style.c.bold('help')} lists the verbs\n`);
 
   // Without a terminal (stdout redirected) the line discipline turns Ctrl-C into SIGINT.
   const onSigint = () => {

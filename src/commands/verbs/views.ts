@@ -35,7 +35,7 @@ export const routes: CommandSpec = {
   example: 'routes ringacc',
   details:
     'The filter names a source device (ringacc, cpts) or a DMA controller; a virq (a VINT parent ' +
-    'shows its events); a channel (main_udmap:tx0); or alloc-irq, for the MSIs taken with alloc-irq.',
+    'shows its events); a channel (main_udmap:tx8); or alloc-irq, for the MSIs taken with alloc-irq.',
   args: [{ name: 'filter', kind: 'device', optional: true }],
   view: true,
   run({ session }, [filter]) {
