@@ -97,10 +97,10 @@ describe('irq: what a word names', () => {
   test('looking changes nothing and is not journaled', () => {
     const s = given(merged(), 'request-channel main_udmap tx tr');
     const before = s.system.fingerprint();
-    const cp = s.checkpoint();
+    const system = s.system;
     detail(s, 'irq main_udmap:tx8');
+    expect(s.system).toBe(system);
     expect(s.system.fingerprint()).toBe(before);
-    expect(s.checkpoint().length).toBe(cp.length);
   });
 });
 

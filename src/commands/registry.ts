@@ -108,7 +108,6 @@ export const runWords = (session: Session, words: string[]): Result => {
     if (words.length > MAX_WORDS) throw new CoreError('EUSAGE', `too many words (${words.length}, at most ${MAX_WORDS})`);
     const spec = resolve(words);
     const output = spec.run(ctx, words.slice(1));
-    if (spec.mutates) session.record(words);
     return { ok: true, output };
   } catch (e) {
     if (e instanceof Failed) return { ok: false, error: { code: e.code, message: oneLine(e.message), pool: e.pool }, output: e.output };

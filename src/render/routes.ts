@@ -7,14 +7,15 @@ import { wrapParts } from './wrap.js';
 export const hex = (n: number): string => `0x${n.toString(16)}`;
 
 const intrHop = (r: Route): string => (r.intrInput === null ? '-' : `${r.intrInput}>${r.intrOutput}`);
-const vintBit = (r: Route): string => (r.vint === null ? '-' : `${r.vint}.${r.vintBit}`);
+/** "0:10", bit 10 of VINT 0: a colon, as in ringacc:5, so that it never reads as a decimal. */
+const vintBit = (r: Route): string => (r.vint === null ? '-' : `${r.vint}:${r.vintBit}`);
 
 const ROUTE_COLUMNS: Column[] = [
   { head: 'VIRQ', align: 'right' },
   { head: 'SOURCE' },
   { head: 'HWIRQ', align: 'right', drop: 1 },
   { head: 'EVENT', align: 'right' },
-  { head: 'VINT.BIT', align: 'right' },
+  { head: 'VINT:BIT', align: 'right' },
   { head: 'INTR', align: 'right' },
   { head: 'SPI', align: 'right' },
   { head: 'PARENT', align: 'right' },
@@ -58,7 +59,7 @@ const CHANNEL_COLUMNS: Column[] = [
   { head: 'RING', align: 'right' },
   { head: 'VIRQ', align: 'right' },
   { head: 'EVENT', align: 'right' },
-  { head: 'VINT.BIT', align: 'right' },
+  { head: 'VINT:BIT', align: 'right' },
   { head: 'INTR', align: 'right' },
   { head: 'SPI', align: 'right' },
   { head: 'PARENT', align: 'right' },

@@ -5,6 +5,7 @@ import { renderCapacity, renderCompare } from './compare.js';
 import { renderDomains } from './domains.js';
 import { renderFire } from './fire.js';
 import { renderInterleave } from './interleave.js';
+import { renderGraph } from './graph.js';
 import { renderInterrupts } from './interrupts.js';
 import { renderIrq } from './irq.js';
 import { renderPools } from './pools.js';
@@ -81,7 +82,7 @@ export const renderText = (style: Style, o: Output): string => {
     case 'irq':
       return renderIrq(style, o.detail);
     case 'domains':
-      return renderDomains(style, o.tree);
+      return o.format === 'text' ? renderDomains(style, o.tree) : renderGraph(o.format, o.tree, o.routes);
     case 'topology':
       return renderTopology(style, o.topology, o.pools);
     case 'settings':

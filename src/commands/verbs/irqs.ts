@@ -85,7 +85,7 @@ export const setAffinity: CommandSpec = {
   example: 'set-affinity 72 1',
   mutates: true,
   args: [
-    { name: 'virq', kind: 'virq' },
+    { name: 'virq', kind: 'steerable-virq' },
     { name: 'cpu-list', kind: 'cpus' },
   ],
   run({ session }, [virq, cpus]) {
