@@ -41,13 +41,16 @@ const output = <K extends Output['kind']>(r: Result, kind: K): Extract<Output, {
 };
 
 describe('designs catalog', () => {
-  test('the four named designs, in order, each a policy x mode for now', () => {
-    expect(NAMED_DESIGNS.map((d) => [d.name, d.settings.policy, d.settings.mode])).toEqual([
-      ['merged', 'coalesced', 'probe'],
-      ['rfc-v4', 'dedicated', 'demand'],
-      ['probe-all', 'dedicated', 'probe'],
-      ['dynamic', 'coalesced', 'demand'],
+  test("the four named designs are the core's presets, in order, with all five settings", () => {
+    const s = (d: (typeof NAMED_DESIGNS)[number]) => d.settings;
+    expect(NAMED_DESIGNS.map((d) => [d.name, s(d).policy, s(d).mode, s(d).hardware, s(d).lock, s(d).failure])).toEqual([
+      ['merged', 'coalesced', 'probe', 'request', 'inta', 'unwind'],
+      ['rfc-v4', 'dedicated', 'demand', 'alloc', 'none', 'unwind'],
+      ['probe-all', 'dedicated', 'probe', 'alloc', 'inta', 'unwind'],
+      ['dynamic', 'coalesced', 'demand', 'request', 'inta', 'unwind'],
     ]);
+    // The summary a reader sees is the preset's title, then what it stands for in the thread.
+    expect(NAMED_DESIGNS[1].summary).toMatch(/^the seed patch, Feb 2019: "\[RFC PATCH v4 08\/13\] genirq\/msi: /);
   });
 
   test('a list keeps its order; all is every design; unknown and repeated names are refused', () => {
@@ -97,7 +100,7 @@ describe('workloads', () => {
   test('garbage, re-boots, recursion, nothing at all and unreadable files are refused before anything runs', () => {
     const cases: Array<[string, string, string]> = [
       ['pools; frobnicate main_udmap', 'EUSAGE', "inline:2: unknown verb 'frobnicate'; try help"],
-      ['request-channel', 'EUSAGE', 'inline:1: missing <dma> <direction>; usage: request-channel <dma> <tx|rx> [count]'],
+      ['request-channel', 'EUSAGE', 'inline:1: missing <dma> <direction>; usage: request-channel <dma> <tx|rx> [count] [pkt|tr]'],
       ['mode probe', 'EUSAGE', 'inline:1: mode re-boots, which would replace the design being compared'],
       ['reset', 'EUSAGE', 'inline:1: reset re-boots, which would replace the design being compared'],
       ['expect-error ENOSPC compare x.msi', 'EUSAGE', 'inline:1: compare cannot run inside a workload'],
