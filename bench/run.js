@@ -120,3 +120,19 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+
+// The interleaving explorer (issue 9): schedules per second, each from a restored snapshot.
+async function interleaveBench() {
+  try {
+    const { runInterleaveBench } = await import('./interleave.mjs');
+    const r = runInterleaveBench();
+    report('interleave.schedules_per_s', Math.round(r.schedulesPerSecond), 'schedules/s');
+    report('interleave.all_48620_s', r.allSeconds.toFixed(2), 's');
+    report('interleave.three_ops_bound2_s', r.threeSeconds.toFixed(2), 's');
+    report('interleave.restore_us', r.restoreUs.toFixed(1), 'us');
+    report('interleave.reboot_replay_us', Math.round(r.replayUs), 'us');
+  } catch (e) {
+    console.error(`bench: interleave benchmark unavailable: ${e.message}`);
+  }
+}
+await interleaveBench();

@@ -3,6 +3,7 @@ import { describe, expect, test } from '@jest/globals';
 import { COMMANDS, runWords } from '../../src/commands/registry.js';
 import type { Output, Result } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
+import { tokenize } from '../../src/commands/tokenize.js';
 import type { ErrCode } from '../../src/core/errors.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import type { Settings } from '../../src/core/system.js';
@@ -640,7 +641,8 @@ describe('help, source, exit', () => {
   test('every verb has help, and its example parses', () => {
     for (const c of COMMANDS) {
       expect(ok(fresh(), `help ${c.name}`, 'help').entries[0].name).toBe(c.name);
-      const r = run(fresh(), c.example);
+      // Split as the command line is (interleave's example quotes its operations).
+      const r = runWords(fresh(), tokenize(c.example));
       if (!r.ok) expect(r.error.code).not.toBe('EUSAGE');
     }
   });

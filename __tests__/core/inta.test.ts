@@ -109,10 +109,11 @@ const alloc = (r: Rig, index: number, cpu = 'cpu0'): EventDesc => runAlone(r.int
 
 const NEW_VINT: StepName[] = ['lock', 'find-free-bit', 'take-vint', 'allocate-parent', 'add-vint', 'set-bit', 'take-event', 'program-map', 'unlock'];
 const SHARED_VINT: StepName[] = ['lock', 'find-free-bit', 'set-bit', 'take-event', 'program-map', 'unlock'];
-// ti_sci_inta_free_irq: free_event_map, clear_bit, release the event; then, for the VINT's last
-// event, ti_sci_inta_free_parent_irq: list_del, release the VINT, irq_dispose_mapping.
-const FREE_SHARED: StepName[] = ['lock', 'unprogram-map', 'clear-bit', 'release-event', 'unlock'];
-const FREE_LAST: StepName[] = ['lock', 'unprogram-map', 'clear-bit', 'release-event', 'remove-vint', 'release-vint', 'dispose-parent', 'unlock'];
+// ti_sci_inta_free_irq: free_event_map, clear_bit, release the event; then
+// ti_sci_inta_free_parent_irq checks the map and, for the VINT's last event: list_del, release
+// the VINT, irq_dispose_mapping.
+const FREE_SHARED: StepName[] = ['lock', 'unprogram-map', 'clear-bit', 'release-event', 'check-empty', 'unlock'];
+const FREE_LAST: StepName[] = ['lock', 'unprogram-map', 'clear-bit', 'release-event', 'check-empty', 'remove-vint', 'release-vint', 'dispose-parent', 'unlock'];
 
 describe('IntaDomain step sequences', () => {
   test('the first event opens a VINT; the next shares it', () => {

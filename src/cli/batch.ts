@@ -150,6 +150,8 @@ export class BatchRunner {
     }
     if (json) sink.out(`${renderJson(where, shortCommand(command), result)}\n`);
     if (!result.ok) {
+      // A failure with output (interleave's table and trace) shows it first: it says why.
+      if (result.output && !json) sink.out(`${renderText(style, result.output)}\n`);
       sink.err(`${renderError(this.opts.errStyle ?? style, `${where.file}:${where.line}`, spec?.name, result.error)}\n`);
       return;
     }

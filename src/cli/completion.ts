@@ -4,6 +4,8 @@ import type { Session } from '../commands/session.js';
 import type { ArgSpec } from '../commands/spec.js';
 import { NAMED_DESIGNS } from '../commands/designs-catalog.js';
 import { CHANNEL_TYPES } from '../commands/verbs/compare.js';
+import { INTERLEAVE_OPTIONS } from '../commands/verbs/interleave.js';
+import { LOCK_MODES } from '../core/interleave/locks.js';
 
 /**
  * Tab completion for the REPL, driven by the ArgSpec kinds of the verb being typed: the same
@@ -127,9 +129,20 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
     case 'compare-arg':
     case 'capacity-arg':
       return compareCandidates(session, arg.kind, before, fragment, opts);
+    case 'op':
+      return interleaveCandidates(before[before.length - 1]);
     default:
       return [];
   }
+};
+
+/** interleave: its options, and the values of the one just typed (the quoted operations are typed whole). */
+const interleaveCandidates = (previous: string | undefined): string[] => {
+  if (previous === '--lock') return [...LOCK_MODES];
+  if (previous === '--explore') return ['all', 'random'];
+  if (previous === '--expect') return ['ok', 'race'];
+  if (previous !== undefined && (INTERLEAVE_OPTIONS as readonly string[]).includes(previous)) return [];
+  return [...INTERLEAVE_OPTIONS];
 };
 
 const fileCandidates = (fragment: string, files: FileLister | undefined): string[] => {

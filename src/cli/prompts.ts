@@ -170,6 +170,11 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
       return select('error code', ERR_CODES.map((c) => ({ value: c, name: c })), input('error code'));
     case 'command':
       return input('command expected to fail', { words: true, validate: wordsOf('a command') });
+    case 'op':
+      return input('operations, each in quotes, then options (see help interleave)', {
+        words: true,
+        validate: wordsOf('operations'),
+      });
     case 'file':
       return input('script file (relative to the current folder)');
     case 'compare-arg':

@@ -184,6 +184,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   const report = (command: string, verb: string | undefined, result: Result): void => {
     if (opts.json) output.write(`${renderJson({ file: '<repl>', line: lineNo }, command, result)}\n`);
     if (!result.ok) {
+      if (result.output && !opts.json) output.write(`${renderText(style, result.output)}\n`);
       process.stderr.write(`${renderError(style, undefined, verb === undefined ? undefined : findCommand(verb)?.name, result.error)}\n`);
       return;
     }

@@ -1,11 +1,12 @@
 import { CoreError } from '../core/errors.js';
 import { nearest, oneLine, shown } from './args.js';
-import type { Result } from './result.js';
+import { Failed, type Result } from './result.js';
 import type { Session } from './session.js';
 import type { CommandContext, CommandSpec } from './spec.js';
 import { releaseChannel, requestChannel } from './verbs/channels.js';
 import { capacity, compare } from './verbs/compare.js';
 import { expectError, expectPool } from './verbs/expect.js';
+import { interleave } from './verbs/interleave.js';
 import { allocIrq, fireRing, freeIrq, maskIrq, setAffinity, unmaskIrq } from './verbs/irqs.js';
 import { exit, help, helpIndex, quit, source } from './verbs/meta.js';
 import { design, failure, hardware, lock, mode, policy, reset } from './verbs/settings.js';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   capacity,
   expectError,
   expectPool,
+  interleave,
   source,
   help,
   exit,
@@ -107,6 +109,7 @@ export const runWords = (session: Session, words: string[]): Result => {
     if (spec.mutates) session.record(words);
     return { ok: true, output };
   } catch (e) {
+    if (e instanceof Failed) return { ok: false, error: { code: e.code, message: oneLine(e.message), pool: e.pool }, output: e.output };
     if (e instanceof CoreError) return { ok: false, error: { code: e.code, message: oneLine(e.message), pool: e.pool } };
     throw e;
   }

@@ -1,5 +1,7 @@
 import type { PoolStats } from '../core/bitmap-pool.js';
 import type { Design, DesignName, Settings } from '../core/designs.js';
+import { CoreError, type ErrCode } from '../core/errors.js';
+import type { InterleaveReport } from '../core/interleave/explore.js';
 import type { Topology } from '../core/topology.js';
 import type { CapacityData, CompareData } from './compare-run.js';
 import type { AffinityResult, BootEntry, DomainNode, ErrorInfo, FireTrace, IrqView, MaskResult, Route } from '../core/types.js';
@@ -44,6 +46,19 @@ export type Output =
   | { kind: 'source'; path: string }
   | { kind: 'exit' }
   | { kind: 'compare'; compare: CompareData }
-  | { kind: 'capacity'; capacity: CapacityData };
+  | { kind: 'capacity'; capacity: CapacityData }
+  | { kind: 'interleave'; report: InterleaveReport; expect: 'ok' | 'race' };
 
-export type Result = { ok: true; output: Output } | { ok: false; error: ErrorInfo };
+/** A failed command may still have output to show (interleave's outcome table and trace). */
+export type Result = { ok: true; output: Output } | { ok: false; error: ErrorInfo; output?: Output };
+
+/** A command's failure that comes with output: shown, then the error line. */
+export class Failed extends CoreError {
+  constructor(
+    code: ErrCode,
+    message: string,
+    readonly output: Output,
+  ) {
+    super(code, message);
+  }
+}

@@ -24,6 +24,7 @@ export type ArgKind =
   | 'cpus'
   | 'code'
   | 'command'
+  | 'op'
   | 'verb'
   | 'file'
   | 'device'

@@ -1,5 +1,6 @@
 import { hex64 } from '../core/bits64.js';
 import type { Route } from '../core/types.js';
+import type { InterleaveReport } from '../core/interleave/explore.js';
 import type { Output, Result } from '../commands/result.js';
 
 /** The route fields of the JSON contract (DESIGN.md section 4), plus who owns it. */
@@ -67,7 +68,21 @@ const data = (o: Output): unknown => {
       return o.compare;
     case 'capacity':
       return o.capacity;
+    case 'interleave':
+      return interleaveJson(o.report, o.expect);
   }
+};
+
+/** interleave as one object (reference/interleaving.md 5.5): the violation, or the replayed schedule. */
+const interleaveJson = (r: InterleaveReport, expect: 'ok' | 'race') => {
+  const { shown, ...rest } = r;
+  const key = r.explore.mode === 'schedule' ? 'replay' : 'violation';
+  return {
+    ...rest,
+    expect,
+    outcomes: r.outcomes.map(({ result, count, grade, description, witness, preemptions }) => ({ result, count, expect: grade, description, witness, preemptions })),
+    ...(shown ? { [key]: shown } : {}),
+  };
 };
 
 /** One line of --json output for one command. */
@@ -75,5 +90,6 @@ export const renderJson = (where: { file: string; line: number }, command: strin
   const head = { file: where.file, line: where.line, command };
   if (result.ok) return JSON.stringify({ ...head, ok: true, data: data(result.output) });
   const { code, message, pool } = result.error;
-  return JSON.stringify({ ...head, ok: false, error: pool ? { code, message, pool: pool.id } : { code, message } });
+  const failed = { ...head, ok: false, error: pool ? { code, message, pool: pool.id } : { code, message } };
+  return JSON.stringify(result.output ? { ...failed, data: data(result.output) } : failed);
 };

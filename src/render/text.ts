@@ -4,6 +4,7 @@ import type { HelpEntry, Output } from '../commands/result.js';
 import { renderCapacity, renderCompare } from './compare.js';
 import { renderDomains } from './domains.js';
 import { renderFire } from './fire.js';
+import { renderInterleave } from './interleave.js';
 import { renderInterrupts } from './interrupts.js';
 import { renderPools } from './pools.js';
 import { renderChannels, renderRoutes, routeLine } from './routes.js';
@@ -99,6 +100,8 @@ export const renderText = (style: Style, o: Output): string => {
       return renderCompare(style, o.compare);
     case 'capacity':
       return renderCapacity(style, o.capacity);
+    case 'interleave':
+      return renderInterleave(style, o.report);
   }
 };
 
