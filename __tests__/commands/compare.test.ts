@@ -318,6 +318,12 @@ describe('the verbs', () => {
     expect(s.system.fingerprint()).toBe(before);
   });
 
+  test('capacity <dma> <dir> tr reaches the runner as TR mode', () => {
+    const c = output(run(fresh(), 'capacity main_udmap both tr --designs rfc-v4'), 'capacity').capacity;
+    // 31 TR channels, tx first: 16 tx and 15 rx; the 32nd (an rx) finds no second INTR output.
+    expect([c.type, c.rows[0].channels, c.rows[0].tx, c.rows[0].rx, c.rows[0].stop?.dir, c.rows[0].stop?.code]).toEqual(['tr', 31, 16, 15, 'rx', 'EINVAL']);
+  });
+
   test('bad input is one failed result', () => {
     const s = fresh();
     const cases: Array<[string[], string, string]> = [
