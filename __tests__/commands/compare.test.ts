@@ -241,6 +241,19 @@ describe('runCompare', () => {
   });
 });
 
+describe('runCompare across an undo', () => {
+  test('a failed expect-error re-boots and replays to undo itself: the peaks reached before it stay', () => {
+    // tx 60 holds the 50 normal tx channels (and 50 GP rings) before the 51st is refused and all are
+    // released; `pools` then succeeds where EINVAL was expected, so the session is restored.
+    const d = runCompare(am65x, designs('merged'), inline('request-channel main_udmap tx 60; expect-error EINVAL pools'));
+    const r = d.rows[0];
+    expect([r.succeeded, r.firstFailure?.command, r.firstFailure?.code]).toEqual([0, 1, 'ENOENT']);
+    const peak = (id: string) => d.pools.find((p) => p.id === id)!.peak.merged;
+    expect([peak('main_udmap.tx_chan'), peak('ringacc.gp_ring'), peak('inta_main_udmass.global_event'), peak('intr_main_navss.out')]).toEqual([50, 50, 50, 2]);
+    expect(r.busiest).toEqual({ id: 'main_udmap.tx_chan', layer: 'DMA', total: 53, peak: 50, exhausted: true });
+  });
+});
+
 describe('capacity', () => {
   test('both: one VINT per MSI stops at 63 channels on the INTR outputs; merged and dynamic hold 100, stopped by the tx channels with every GP ring taken; under probe-all the DMA never binds', () => {
     const d = runCapacity(am65x, NAMED_DESIGNS, 'main_udmap', 'both', null);
