@@ -1,3 +1,4 @@
+import { designOf } from '../core/designs.js';
 import { readdirSync, realpathSync } from 'node:fs';
 import { createInterface, type Completer, type Interface } from 'node:readline';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
@@ -155,10 +156,13 @@ class LineEditor {
   }
 }
 
+/** `msi(merged)> `; a design changed column by column shows its columns instead. */
 const promptText = (session: Session, style: Style): string => {
-  const { policy, mode } = session.settings;
+  const s = session.settings;
   const c = style.c;
-  return `${c.bold('msi')}(${c.cyan(policy)},${c.cyan(mode)})> `;
+  const name = designOf(s);
+  const what = name === 'custom' ? `${s.policy},${s.mode},${s.hardware},lock ${s.lock}${s.failure === 'upstream' ? ',upstream' : ''}` : name;
+  return `${c.bold('msi')}(${c.cyan(what)})> `;
 };
 
 /**
@@ -256,8 +260,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   };
 
   const { topology } = session;
-  const { policy, mode } = session.settings;
-  chrome.write(`msi-explorer ${VERSION}: ${topology.name}, policy ${policy}, mode ${mode}; ${style.c.bold('help')} lists the verbs\n`);
+  chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designOf(session.settings)}; ${style.c.bold('help')} lists the verbs, ${style.c.bold('design')} the designs\n`);
 
   // Without a terminal (stdout redirected) the line discipline turns Ctrl-C into SIGINT.
   const onSigint = () => {

@@ -312,7 +312,7 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
 // ---- capacity -------------------------------------------------------------------------------
 
 export type CapacityDir = Direction | 'both';
-/** Packet or TR mode channels (DESIGN.md section 4). */
+/** Packet or TR mode channels (request-channel ... pkt|tr). */
 export type ChannelType = 'pkt' | 'tr';
 
 /**

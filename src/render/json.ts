@@ -3,7 +3,7 @@ import type { Route } from '../core/types.js';
 import type { InterleaveReport } from '../core/interleave/explore.js';
 import type { Output, Result } from '../commands/result.js';
 
-/** The route fields of the JSON contract (DESIGN.md section 4), plus who owns it. */
+/** The route fields of the JSON contract (the JSON contract in the README), plus who owns it. */
 export const jsonRoute = (r: Route) => ({
   virq: r.virq,
   device: r.device,

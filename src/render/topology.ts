@@ -22,13 +22,7 @@ const spisOf = (t: Topology, routerId: string, outputs: readonly Range[]): strin
     const h = translate(r.ranges, n);
     if (h !== undefined) spis.push(h - 32);
   }
-  const runs: Range[] = [];
-  for (const s of spis) {
-    const last = runs[runs.length - 1];
-    if (last && last.start + last.count === s) last.count++;
-    else runs.push({ start: s, count: 1 });
-  }
-  return formatRanges(runs);
+  return formatNumbers(spis);
 };
 
 /**
@@ -109,7 +103,8 @@ const DEFAULT_SOURCE: Record<Source, string> = {
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
-const formatNumbers = (ns: readonly number[]): string => {
+/** "48-95, 416-431" for a list of numbers in order. */
+function formatNumbers(ns: readonly number[]): string {
   const runs: Range[] = [];
   for (const n of ns) {
     const last = runs[runs.length - 1];
@@ -117,4 +112,4 @@ const formatNumbers = (ns: readonly number[]): string => {
     else runs.push({ start: n, count: 1 });
   }
   return formatRanges(runs);
-};
+}
