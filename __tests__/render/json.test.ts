@@ -4,7 +4,8 @@ import { runWords } from '../../src/commands/registry.js';
 import type { Result } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
-import { jsonRoute, renderJson } from '../../src/render/json.js';
+import fc from 'fast-check';
+import { jsonRoute, renderJson, renderJsonReference } from '../../src/render/json.js';
 
 /** The route fields of DESIGN.md section 4, in its order, plus the owner. */
 const ROUTE_FIELDS = ['virq', 'device', 'index', 'hwirq', 'globalEvent', 'vint', 'vintBit', 'intrInput', 'intrOutput', 'gicSpi', 'parentVirq', 'count', 'owner'];
@@ -239,7 +240,8 @@ describe('data', () => {
       error: { code: 'EBUSY', message: 'ringacc 5 is the completion ring of main_udmap:tx5; request the channel instead' },
     });
     expect(json(s, 'source lib/x.msi').data).toEqual({ path: 'lib/x.msi' });
-    expect(json(s, 'exit').data).toEqual({});
+    expect(json(s, 'exit').data).toEqual({ status: null });
+    expect(json(s, 'exit 4').data).toEqual({ status: 4 });
     const help = json(s, 'help pools').data as Data;
     expect(help).toEqual({ entries: [{ name: 'pools', usage: 'pools', summary: expect.any(String), example: 'pools' }] });
     const changed = json(s, 'mode probe').data as Data;
@@ -258,5 +260,32 @@ describe('data', () => {
     expect(irq.unmapped).toBe(1);
     const d = json(s, 'domains').data as Data;
     expect((d.tree as Data).id).toBe('gic500');
+  });
+});
+
+describe('the fast JSON line equals its definition', () => {
+  // Every kind of output, failures with and without a pool, and names JSON must escape.
+  const commands = [
+    'request-channel main_udmap tx 3', 'request-channel main_udmap rx', 'release-channel main_udmap:tx0', 'release-channel all',
+    'alloc-irq ringacc any', 'alloc-irq ringacc 300', 'free-irq 71', 'free-irq ringacc 300', 'fire-ring 1 3', 'fire-ring main_udmap:tx1',
+    'fire-ring 999', 'set-affinity 72 1', 'set-affinity 71 0-1', 'mask-irq 71', 'unmask-irq 71', 'routes', 'routes ringacc', 'pools',
+    'interrupts', 'domains', 'policy', 'mode', 'boot', 'expect-pool virq used=7', 'expect-pool virq used=8', 'expect-error ENOSPC pools',
+    'expect-error EBUSY alloc-irq ringacc 0', 'help', 'help pools', 'source x.msi', 'exit', 'alloc-irq "caf\u00e9 \\"q\\"" 1',
+    'request-channel main_udmap tx 200', 'bogus\ttab', 'topology',
+  ];
+  const where = fc.record({ file: fc.constantFrom('demo.msi', '<stdin>', 'a "quoted"\\path', 'caf\u00e9\u2028.msi', '-e'), line: fc.nat() });
+
+  test('for every output kind, file name and command text', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...commands), { minLength: 1, maxLength: 25 }), where, fc.string(), (lines, at, text) => {
+        const s = fresh();
+        for (const line of lines) {
+          const words = line.match(/"[^"]*(?:\\"[^"]*)*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ''));
+          const result = runWords(s, words);
+          for (const command of [line, text]) expect(renderJson(at, command, result)).toBe(renderJsonReference(at, command, result));
+        }
+      }),
+      { seed: 7, numRuns: 60 },
+    );
   });
 });

@@ -5,6 +5,7 @@ import type { ArgSpec } from '../commands/spec.js';
 import { NAMED_DESIGNS } from '../commands/designs-catalog.js';
 import { CHANNEL_TYPES } from '../commands/verbs/compare.js';
 import { INTERLEAVE_OPTIONS } from '../commands/verbs/interleave.js';
+import { routeDevices } from '../commands/verbs/views.js';
 import { LOCK_MODES } from '../core/interleave/locks.js';
 
 /**
@@ -68,6 +69,10 @@ export const userVirqs = (session: Session): number[] =>
     .filter((r) => r.requestedBy === 'alloc-irq')
     .map((r) => r.virq);
 
+/** Virqs set-affinity accepts: all but INTA events (their VINT's parent carries them). */
+/** Virqs set-affinity can move: a direct INTR client's (an INTA event follows its VINT; a chained parent has no /proc/irq entry). */
+export const steerableVirqs = (session: Session): number[] => virqsFor(session, 'set-affinity').map((d) => d.virq);
+
 /** Rings with an MSI to fire at, by virq: a DMA channel's ring by the channel's name, others as device:index. */
 export const liveRings = (session: Session): string[] => {
   const sys = session.system;
@@ -78,11 +83,30 @@ export const liveRings = (session: Session): string[] => {
     .map((r) => channelOf.get(r.virq) ?? `${r.device.id}:${r.index}`);
 };
 
-/** Every id `routes <device>` filters on: MSI source devices, direct clients, DMA controllers. */
-export const deviceIds = (session: Session): string[] => {
+/**
+ * What `irq` takes, most useful first: requested channels, then every requested irq as
+ * device:index, then every virq (MSIs allocated at probe and not requested included).
+ */
+export const irqNames = (session: Session): string[] => {
   const sys = session.system;
-  return unique([...sys.msiDevices.keys(), ...sys.clients.keys(), ...sys.dmas.keys()]);
+  const requested = sys.msi
+    .all()
+    .filter((r) => r.requestedBy !== undefined)
+    .map((r) => `${r.device.id}:${r.index}`);
+  const lines = [...sys.clients.values()].flatMap((c) => c.virqs.map((_, i) => `${c.id}:${i}`));
+  return [...sys.channels().map((c) => c.name), ...requested, ...lines, ...sys.descs.all().map((d) => `${d.virq}`)];
 };
+
+/** Every word `routes <device>` filters on: MSI source devices, direct clients, DMA controllers, alloc-irq. */
+export const deviceIds = (session: Session): string[] => unique([...routeDevices(session.system), 'alloc-irq']);
+
+/**
+ * The virqs a verb would act on rather than refuse: mask-irq and unmask-irq need an action (an
+ * MSI that is not requested has none: EINVAL); set-affinity only moves a direct INTR client's
+ * virq, as an INTA event follows its VINT and a chained parent has no /proc/irq entry.
+ */
+export const virqsFor = (session: Session, verb: string) =>
+  session.system.descs.all().filter((d) => (verb === 'set-affinity' ? d.kind === 'direct' : d.requested === true));
 
 const unique = (xs: string[]): string[] => [...new Set(xs)];
 
@@ -91,6 +115,8 @@ const EXPECTATIONS = ['used=', 'free=', 'total=', 'peak='];
 /** Candidates for one argument, before filtering by the fragment. */
 const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragment: string, opts: CompleteOptions): string[] => {
   const sys = session.system;
+  // Nothing after a mode given in the count's place (`request-channel main_udmap tx tr`).
+  if (arg.kind === 'chmode' && /^(pkt|tr)$/.test(before[3] ?? '')) return [];
   const fixed = fixedChoices(session, arg.kind);
   if (fixed) return fixed;
   switch (arg.kind) {
@@ -107,11 +133,18 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
       return ['any'];
     }
     case 'virq':
-      return sys.descs.all().map((d) => `${d.virq}`);
+      return virqsFor(session, before[0]).map((d) => `${d.virq}`);
+    case 'steerable-virq':
+      return steerableVirqs(session).map(String);
     case 'user-virq':
       return [...userVirqs(session).map(String), ...sys.msiDevices.keys()];
+    case 'irq':
+      return irqNames(session);
     case 'ring':
       return liveRings(session);
+    case 'count':
+      // request-channel <dma> <dir> [count] [pkt|tr]: the count may be left out before the mode.
+      return before[0] === 'request-channel' ? (fixedChoices(session, 'chmode') ?? []) : [];
     case 'expectation': {
       const given = new Set(before.map((w) => w.replace(/=.*$/, '=')));
       return EXPECTATIONS.filter((e) => !given.has(e));
@@ -123,7 +156,8 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
     case 'verb':
       return verbNames();
     case 'device':
-      return deviceIds(session);
+      // routes' filter: a device, alloc-irq, or a requested channel (virqs are too many to list).
+      return [...deviceIds(session), ...sys.channels().map((c) => c.name)];
     case 'file':
       return fileCandidates(fragment, opts.files);
     case 'compare-arg':

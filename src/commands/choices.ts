@@ -3,6 +3,7 @@ import type { Session } from './session.js';
 import type { ArgKind } from './spec.js';
 import { DESIGNS, FAILURES, HARDWARE, LOCKS, MODES, POLICIES } from '../core/designs.js';
 import { CAPACITY_DIRS } from './verbs/compare.js';
+import { DOMAIN_FORMATS } from './result.js';
 
 /**
  * The whole set of words an argument kind accepts, when it is a closed set (DMA controllers,
@@ -38,6 +39,10 @@ export const fixedChoices = (session: Session, kind: ArgKind): string[] | undefi
       return ['pkt', 'tr'];
     case 'capacity-dir':
       return [...CAPACITY_DIRS];
+    case 'format-option':
+      return ['--format'];
+    case 'format':
+      return [...DOMAIN_FORMATS];
     default:
       return undefined;
   }

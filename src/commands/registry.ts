@@ -8,6 +8,7 @@ import { capacity, compare } from './verbs/compare.js';
 import { expectError, expectPool } from './verbs/expect.js';
 import { interleave } from './verbs/interleave.js';
 import { allocIrq, fireRing, freeIrq, maskIrq, setAffinity, unmaskIrq } from './verbs/irqs.js';
+import { irq } from './verbs/irq.js';
 import { exit, help, helpIndex, quit, source } from './verbs/meta.js';
 import { design, failure, hardware, lock, mode, policy, reset } from './verbs/settings.js';
 import { boot, domains, interrupts, pools, routes, topology } from './verbs/views.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   routes,
   pools,
   interrupts,
+  irq,
   domains,
   topology,
   design,
@@ -106,7 +108,6 @@ export const runWords = (session: Session, words: string[]): Result => {
     if (words.length > MAX_WORDS) throw new CoreError('EUSAGE', `too many words (${words.length}, at most ${MAX_WORDS})`);
     const spec = resolve(words);
     const output = spec.run(ctx, words.slice(1));
-    if (spec.mutates) session.record(words);
     return { ok: true, output };
   } catch (e) {
     if (e instanceof Failed) return { ok: false, error: { code: e.code, message: oneLine(e.message), pool: e.pool }, output: e.output };

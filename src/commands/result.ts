@@ -4,7 +4,12 @@ import { CoreError, type ErrCode } from '../core/errors.js';
 import type { InterleaveReport } from '../core/interleave/explore.js';
 import type { Topology } from '../core/topology.js';
 import type { CapacityData, CompareData } from './compare-run.js';
+import type { IrqDetail } from '../core/irq-detail.js';
 import type { AffinityResult, BootEntry, DomainNode, ErrorInfo, FireTrace, IrqView, MaskResult, Route } from '../core/types.js';
+
+/** How `domains` draws the hierarchy: the text tree, or a Graphviz / Mermaid picture. */
+export const DOMAIN_FORMATS = ['text', 'dot', 'mermaid'] as const;
+export type DomainFormat = (typeof DOMAIN_FORMATS)[number];
 
 /** A channel as shown to the user. */
 export interface ChannelView {
@@ -36,7 +41,8 @@ export type Output =
   | { kind: 'routes'; routes: Route[]; filter?: string }
   | { kind: 'pools'; pools: PoolStats[] }
   | { kind: 'interrupts'; cpus: number; irqs: IrqView[]; unmapped: number }
-  | { kind: 'domains'; tree: DomainNode }
+  | { kind: 'irq'; detail: IrqDetail }
+  | { kind: 'domains'; tree: DomainNode; format: DomainFormat; routes: Route[] }
   | { kind: 'topology'; topology: Topology; pools: PoolStats[] }
   | { kind: 'settings'; settings: Settings; design: DesignName | 'custom'; changed: boolean; boot: BootEntry[] }
   | { kind: 'designs'; designs: Design[]; current: DesignName | 'custom'; settings: Settings }
@@ -44,7 +50,7 @@ export type Output =
   | { kind: 'expected'; message: string; error?: ErrorInfo; pool?: PoolStats }
   | { kind: 'help'; entries: HelpEntry[]; verb?: string }
   | { kind: 'source'; path: string }
-  | { kind: 'exit' }
+  | { kind: 'exit'; status?: number }
   | { kind: 'compare'; compare: CompareData }
   | { kind: 'capacity'; capacity: CapacityData }
   | { kind: 'interleave'; report: InterleaveReport; expect: 'ok' | 'race' };

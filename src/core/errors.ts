@@ -1,7 +1,7 @@
 /** Errno-style error codes, as upstream returns them, plus EXPECT for a failed expect-error / expect-pool. */
-export type ErrCode = 'ENOSPC' | 'EINVAL' | 'ENOENT' | 'EBUSY' | 'EEXIST' | 'ENODEV' | 'ENOMEM' | 'ERANGE' | 'EUSAGE' | 'EXPECT';
+export type ErrCode = 'ENOSPC' | 'EINVAL' | 'ENOENT' | 'EBUSY' | 'EEXIST' | 'ENODEV' | 'EUSAGE' | 'EXPECT';
 
-export const ERR_CODES: readonly ErrCode[] = ['ENOSPC', 'EINVAL', 'ENOENT', 'EBUSY', 'EEXIST', 'ENODEV', 'ENOMEM', 'ERANGE', 'EUSAGE', 'EXPECT'];
+export const ERR_CODES: readonly ErrCode[] = ['ENOSPC', 'EINVAL', 'ENOENT', 'EBUSY', 'EEXIST', 'ENODEV', 'EUSAGE', 'EXPECT'];
 
 export interface PoolUsage {
   id: string;

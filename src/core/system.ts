@@ -420,6 +420,8 @@ export class System {
       statusMasked: raised.statusMasked,
       statusAddress: inta.registerAddress(v.vint, 'STATUS'),
       statusMaskedAddress: inta.registerAddress(v.vint, 'STATUS_MASKED'),
+      enableSetAddress: inta.registerAddress(v.vint, 'ENABLE_SET'),
+      enableClearAddress: inta.registerAddress(v.vint, 'ENABLE_CLR'),
       hops: v.path.hops,
       gicHwirq: v.path.gicHwirq,
       gicSpi: v.path.gicHwirq - SPI_BASE,

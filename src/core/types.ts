@@ -66,6 +66,9 @@ export interface FireTrace {
   statusMasked?: Bits64;
   statusAddress?: number;
   statusMaskedAddress?: number;
+  /** VINT_ENABLE_SET / VINT_ENABLE_CLR: where a level irq's unmask and mask write BIT(bit). */
+  enableSetAddress?: number;
+  enableClearAddress?: number;
   hops?: RouterHop[];
   gicHwirq?: number;
   gicSpi?: number;

@@ -5,7 +5,9 @@ import { renderCapacity, renderCompare } from './compare.js';
 import { renderDomains } from './domains.js';
 import { renderFire } from './fire.js';
 import { renderInterleave } from './interleave.js';
+import { renderGraph } from './graph.js';
 import { renderInterrupts } from './interrupts.js';
+import { renderIrq } from './irq.js';
 import { renderPools } from './pools.js';
 import { renderChannels, renderRoutes, routeLine } from './routes.js';
 import type { Style } from './style.js';
@@ -77,8 +79,10 @@ export const renderText = (style: Style, o: Output): string => {
       return renderPools(style, o.pools);
     case 'interrupts':
       return renderInterrupts(style, o.cpus, o.irqs, o.unmapped);
+    case 'irq':
+      return renderIrq(style, o.detail);
     case 'domains':
-      return renderDomains(style, o.tree);
+      return o.format === 'text' ? renderDomains(style, o.tree) : renderGraph(o.format, o.tree, o.routes);
     case 'topology':
       return renderTopology(style, o.topology, o.pools);
     case 'settings':

@@ -60,10 +60,11 @@ const parseRing = (sys: System, word: string): { device?: string; ring: number }
 
 export const fireRing: CommandSpec = {
   name: 'fire-ring',
-  summary: "raise a ring's event and follow it hop by hop to the child virq, counting it",
+  summary: "raise a ring's event and follow it hop by hop to the child virq: registers, flow handler (level or edge), counts",
   usage: 'fire-ring <ring> [times]',
-  example: 'fire-ring main_udmap:tx0 10',
-  details: 'A ring is a number on the DMA ring device (5), device:number (ringacc:5), or a channel (main_udmap:tx5).',
+  example: 'fire-ring main_udmap:tx8 10',
+  details:
+    "A ring is a number on the DMA ring device (304), device:number (ringacc:304; main_udmap:8 is tx8's TR event), or a channel (main_udmap:tx8, its completion ring).",
   mutates: true,
   args: [
     { name: 'ring', kind: 'ring' },
@@ -84,7 +85,7 @@ export const setAffinity: CommandSpec = {
   example: 'set-affinity 72 1',
   mutates: true,
   args: [
-    { name: 'virq', kind: 'virq' },
+    { name: 'virq', kind: 'steerable-virq' },
     { name: 'cpu-list', kind: 'cpus' },
   ],
   run({ session }, [virq, cpus]) {

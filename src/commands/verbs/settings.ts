@@ -15,6 +15,8 @@ const settingVerb = <K extends Column>(key: K, values: readonly Settings[K][], s
   details,
   args: [{ name: key, kind: key, optional: true }],
   reboots: true,
+  // The bare form shows the setting: printed under --quiet like any other view.
+  view: (o) => o.kind === 'settings' && !o.changed,
   run({ session }, [word]) {
     if (word === undefined) return { kind: 'settings', settings: session.settings, design: designOf(session.settings), changed: false, boot: [] };
     session.reboot({ ...session.settings, [key]: oneOf(word, key, values) });

@@ -162,7 +162,7 @@ export const allocIrqOp = (deviceId: string, index: number | 'any'): OpSpec => (
     try {
       const ev = yield* takeHardware(sys, dev, msi, 'alloc-irq', locks, cpu, trace);
       done = true;
-      return { summary: `${ev.vint.vint}.${ev.bit}`, allocated: { inta: dev.inta.id, hwirq: msi.hwirq } };
+      return { summary: `${ev.vint.vint}:${ev.bit}`, allocated: { inta: dev.inta.id, hwirq: msi.hwirq } };
     } finally {
       if (!done) {
         if (msi.allocated) sys.descs.free(msi.virq);
@@ -217,7 +217,7 @@ export const requestChannelOp = (dmaId: string, dir: Direction): OpSpec => ({
       try {
         const ev = yield* takeHardware(sys, dev, msi, name, locks, cpu, trace);
         done = true;
-        return { summary: `${dir}${n}:${ev.vint.vint}.${ev.bit}`, allocated: { inta: dev.inta.id, hwirq: msi.hwirq } };
+        return { summary: `${dir}${n}@${ev.vint.vint}:${ev.bit}`, allocated: { inta: dev.inta.id, hwirq: msi.hwirq } };
       } finally {
         if (!done && msi.allocated) sys.descs.free(msi.virq);
       }
