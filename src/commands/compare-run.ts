@@ -317,9 +317,8 @@ export type ChannelType = 'pkt' | 'tr';
 
 /**
  * The one place a capacity probe requests a channel: what `request-channel <dma> <dir>` does,
- * without building the routes it would print. Throws the CoreError of a refusal.
- * TODO(lead): pass `type` on (packet or TR mode) once request-channel takes it; until then every
- * channel is requested the way request-channel does by default.
+ * without building the routes it would print, in packet mode unless `type` says TR. Throws the
+ * CoreError of a refusal.
  */
 export const requestOneChannel = (session: Session, dma: string, dir: Direction, type: ChannelType | null): void => {
   session.system.requestChannel(dma, dir, 1, type ?? 'pkt');
