@@ -1,7 +1,7 @@
 // Interleaving explorer benchmark: schedules explored per second, each from a restored snapshot
 // of the pre-state. Needs the compiled core (`npm run build`).
 //
-// Two allocations that each take a new VINT (policy dedicated): two 9-step operations, every
+// Two allocations that each take a new VINT (design rfc-v4): two 9-step operations, every
 // schedule: 48,620 (reference/interleaving.md 5.2). The aim is all of them in under 1 s. Then
 // three such operations at the default preemption bound of 2 (2,622 schedules).
 //
@@ -15,6 +15,7 @@ import { Snapshot } from '../dist/core/interleave/snapshot.js';
 import { runWords } from '../dist/commands/registry.js';
 import { am65x } from '../dist/core/topologies/am65x.js';
 import { parseTopology } from '../dist/core/topology-validate.js';
+import { designNamed } from '../dist/core/designs.js';
 
 const small8 = () => {
   const r = parseTopology(readFileSync(new URL('../fixtures/topologies/small8.json', import.meta.url), 'utf8'));
@@ -31,13 +32,11 @@ const explore = (session, ops, bound) => {
 
 /**
  * The pre-state each schedule starts from, restored from a snapshot, against what the session
- * does to go back to an earlier state (re-boot, then replay every command since boot): am65x
- * with 127 channels requested.
+ * it would cost to re-boot and replay every command since boot: am65x (merged) with 100 channels.
  */
 const restoreVsReplay = () => {
-  const session = new Session(am65x, { policy: 'coalesced', mode: 'demand' });
-  const cp = session.checkpoint();
-  const lines = ['request-channel main_udmap tx 64', 'request-channel main_udmap rx 63'];
+  const session = new Session(am65x, designNamed('merged').settings);
+  const lines = ['request-channel main_udmap tx 50', 'request-channel main_udmap rx 50'];
   for (const l of lines) if (!runWords(session, l.split(' ')).ok) throw new Error(l);
   const snap = Snapshot.take([session.system], [session.system.topology]);
   const N = 20000;
@@ -46,17 +45,18 @@ const restoreVsReplay = () => {
   let t = process.hrtime.bigint();
   for (let i = 0; i < N; i++) snap.restore();
   const restoreUs = Number(process.hrtime.bigint() - t) / 1e3 / N;
-  const after = session.checkpoint();
   t = process.hrtime.bigint();
   const M = 20;
-  for (let i = 0; i < M; i++) session.restore(after, (w) => runWords(session, w).ok);
+  for (let i = 0; i < M; i++) {
+    session.reboot();
+    for (const l of lines) runWords(session, l.split(' '));
+  }
   const replayUs = Number(process.hrtime.bigint() - t) / 1e3 / M;
-  void cp;
   return { restoreUs, replayUs };
 };
 
 export const runInterleaveBench = () => {
-  const session = new Session(small8(), { policy: 'dedicated', mode: 'demand' });
+  const session = new Session(small8(), designNamed('rfc-v4').settings);
   const two = () => [allocIrqOp('ringacc', 32), allocIrqOp('ringacc', 33)];
   explore(session, two()); // warm up
   const runs = [1, 2, 3].map(() => explore(session, two()));
@@ -71,5 +71,5 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   console.log(`interleave.schedules_per_s: ${Math.round(r.schedulesPerSecond)} schedules/s`);
   console.log(`interleave.all_48620_s: ${r.allSeconds.toFixed(2)} s`);
   console.log(`interleave.three_ops_bound2_s: ${r.threeSeconds.toFixed(2)} s (${r.threeExplored} schedules)`);
-  console.log(`interleave.restore_us: ${r.restoreUs.toFixed(1)} us (am65x, 127 channels; re-boot + replay: ${Math.round(r.replayUs)} us)`);
+  console.log(`interleave.restore_us: ${r.restoreUs.toFixed(1)} us (am65x merged, 100 channels; re-boot + replay: ${Math.round(r.replayUs)} us)`);
 }

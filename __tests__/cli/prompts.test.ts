@@ -119,7 +119,7 @@ describe('planPrompts: what to ask for', () => {
 
   test('free-irq: only virqs alloc-irq took, with their names', () => {
     const s = session();
-    expect(plan(s, 'free-irq')).toEqual([{ type: 'none', message: "nothing to free: no MSI was taken with alloc-irq (a channel's MSI goes with release-channel)" }]);
+    expect(plan(s, 'free-irq')).toEqual([{ type: 'none', message: "nothing to free: no irq was requested with alloc-irq (a channel's irqs go with release-channel)" }]);
     given(s, 'request-channel main_udmap tx');
     expect(shape(plan(s, 'free-irq'))).toEqual(['none']);
     given(s, 'alloc-irq ringacc any');
@@ -235,8 +235,8 @@ describe('menus of numbers are searched, not picked by position', () => {
 
   test('askPrompts sends a search menu to the search prompt', async () => {
     const s = given(session(), 'request-channel main_udmap tx 2');
-    const fake = new FakePrompter(['main_udmap:tx1']);
-    expect(await askPrompts(plan(s, 'release-channel'), ['release-channel'], fake)).toEqual(['release-channel', 'main_udmap:tx1']);
+    const fake = new FakePrompter(['main_udmap:tx9']);
+    expect(await askPrompts(plan(s, 'release-channel'), ['release-channel'], fake)).toEqual(['release-channel', 'main_udmap:tx9']);
     expect(fake.asked.map((a) => a.type)).toEqual(['search']);
   });
 });

@@ -4,27 +4,32 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { clone } from '../../src/core/clone.js';
-import { DEFAULT_SETTINGS, System } from '../../src/core/system.js';
+import { DEFAULT_SETTINGS } from '../../src/core/designs.js';
+import { System } from '../../src/core/system.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
 
-/** A System with something in every kind of state: channels, MSIs, counts, masks, affinities. */
+/**
+ * A System with something in every kind of state: channels, MSIs, counts, masks, affinities.
+ * tx8-10 complete on GP rings 304-306 (virqs 70-72), rx8-9 on 307-308, alloc-irq takes ring 309;
+ * only a direct INTR client's line has an affinity to set (CPTS, virq 289).
+ */
 const busy = (): System => {
   const s = System.boot(am65x, DEFAULT_SETTINGS);
   s.requestChannel('main_udmap', 'tx', 3);
   s.requestChannel('main_udmap', 'rx', 2);
   s.allocIrq('ringacc', 'any');
-  s.fireRing(undefined, 1, 4);
+  s.fireRing(undefined, 304, 4);
   s.setMasked(71, true);
-  s.setAffinity(72, [1]);
+  s.setAffinity(289, [1]);
   return s;
 };
 
 /** The same operations, for the original and its copy. */
 const mutate = (s: System): void => {
   s.requestChannel('main_udmap', 'tx', 5);
-  s.releaseChannel('main_udmap', 'rx', 0);
+  s.releaseChannel('main_udmap', 'rx', 8);
   s.allocIrq('ringacc', 'any');
-  s.fireRing(undefined, 2, 3);
+  s.fireRing(undefined, 305, 3);
   s.setMasked(71, false);
 };
 

@@ -857,6 +857,9 @@ describe('fire-ring', () => {
       statusMasked: [2, 0],
       statusAddress: vintReg(16, 0x18),
       statusMaskedAddress: vintReg(16, 0x20),
+      // level flow: mask with VINT_ENABLE_CLR, unmask with VINT_ENABLE_SET (irq-ti-sci-inta.c offsets)
+      enableSetAddress: vintReg(16, 0x0),
+      enableClearAddress: vintReg(16, 0x8),
       hops: [{ router: 'intr_main_navss', input: 16, output: 17 }],
       gicHwirq: 81,
       gicSpi: 49,

@@ -22,7 +22,8 @@ const npm = (args: string[], cwd: string) => {
 
 test('npm pack builds a tarball that npm install -g installs, and the command runs', () => {
   const src = join(tmp, 'src');
-  for (const p of ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md', 'bin', 'src', 'fixtures']) cpSync(join(ROOT, p), join(src, p), { recursive: true });
+  // What `npm run build` reads: tsc's sources and config, and scripts/bundle.js (esbuild).
+  for (const p of ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md', 'bin', 'scripts', 'src', 'fixtures']) cpSync(join(ROOT, p), join(src, p), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
   expect(existsSync(join(src, 'dist'))).toBe(false);
 
@@ -33,6 +34,8 @@ test('npm pack builds a tarball that npm install -g installs, and the command ru
   const prefix = join(tmp, 'prefix');
   npm(['install', '-g', '--prefix', prefix, join(tmp, tarball!)], tmp);
   const bin = join(prefix, 'bin', 'msi-explorer');
+  // The build the tarball carries includes the bundle that start-up runs.
+  expect(existsSync(join(prefix, 'lib', 'node_modules', 'msi-explorer', 'dist', 'bundle', 'main.js'))).toBe(true);
   const version = spawnSync(bin, ['--version'], { encoding: 'utf8', env: childEnv() });
   expect({ status: version.status, stdout: version.stdout, stderr: version.stderr }).toEqual({ status: 0, stdout: `${VERSION}\n`, stderr: '' });
   // The installed copy runs commands, and finds the topology files it ships.

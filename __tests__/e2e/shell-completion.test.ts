@@ -42,6 +42,7 @@ describe('completion bash', () => {
 
   test('options and their values', () => {
     expect(complete('msi-explorer', '--pol')).toEqual(['--policy']);
+    expect(complete('msi-explorer', '--design', '')).toEqual(['merged', 'rfc-v4', 'probe-all', 'dynamic']);
     expect(complete('msi-explorer', '--policy', '')).toEqual(['coalesced', 'dedicated']);
     expect(complete('msi-explorer', '--mode', 'p')).toEqual(['probe']);
     expect(complete('msi-explorer', '--color', '')).toEqual(['auto', 'always', 'never']);
@@ -60,7 +61,7 @@ describe('completion bash', () => {
   });
 
   test('scripts: .msi files and folders; the subcommand and its shells', () => {
-    expect(complete('msi-explorer', 'fixtures/scripts/01')).toEqual(['fixtures/scripts/01-coalesced-demand.msi']);
+    expect(complete('msi-explorer', 'fixtures/scripts/01')).toEqual(['fixtures/scripts/01-merged.msi']);
     expect(complete('msi-explorer', 'fixtures/scr')).toEqual(['fixtures/scripts/']);
     expect(complete('msi-explorer', 'comp')).toEqual(['completion']);
     expect(complete('msi-explorer', 'completion', '')).toEqual(['bash', 'zsh']);
@@ -72,7 +73,9 @@ describe('completion zsh', () => {
     const text = script('zsh');
     expect(text.split('\n')[0]).toBe('#compdef msi-explorer');
     expect(text).toContain(`verbs=(${COMMANDS.map((c) => c.name).join(' ')})`);
-    expect(text).toContain("'--policy='[INTA allocation policy]:policy:(coalesced dedicated)'");
+    expect(text).toContain(`'--design='[the thread'\\''s allocation design (see \`design\` in the REPL)]:design:(merged rfc-v4 probe-all dynamic)'`);
+    expect(text).toContain(`'--policy='[VINT sharing, overriding the design'\\''s]:policy:(coalesced dedicated)'`);
+    expect(text).toContain(`'--mode='[when MSIs are allocated, overriding the design'\\''s]:mode:(probe demand)'`);
     // A repeatable option takes no exclusion list: zsh's _arguments refuses '*(-e --exec)...'.
     expect(text).toContain(`'*'{-e+,--exec=}'[run commands separated by ";" (repeatable)]:commands:->exec'`);
   });

@@ -7,7 +7,10 @@ import { renderCapacity, renderChart, renderCompare, resample } from '../../src/
 import { renderJson } from '../../src/render/json.js';
 import { makeStyle, PLAIN, visibleLength } from '../../src/render/style.js';
 
-const workload = loadWorkload({ commands: 'request-channel main_udmap tx 64; request-channel main_udmap rx 63; request-channel main_udmap rx; alloc-irq ringacc any' });
+// On am65x's host-12 share, rfc-v4's 64th channel (command 3) finds no INTR output: 63 are free.
+const workload = loadWorkload({
+  commands: 'request-channel main_udmap tx 50; request-channel main_udmap rx 13; request-channel main_udmap rx; request-channel main_udmap rx 35; alloc-irq ringacc any',
+});
 const data = runCompare(am65x, NAMED_DESIGNS, workload);
 const widest = (text: string) => Math.max(...text.split('\n').map(visibleLength));
 // eslint-disable-next-line no-control-regex
@@ -83,22 +86,31 @@ describe('compare and capacity as text', () => {
 
   test('the summary names the failure, its pool and layer, and who starved', () => {
     const text = renderCompare(PLAIN, data);
-    expect(text).toContain('compare inline: 4 commands from a fresh boot under merged, rfc-v4,');
+    expect(text).toContain('compare inline: 5 commands from a fresh boot under merged, rfc-v4,');
     const rows = text.split('\n');
     const rfc = rows.findIndex((l) => l.startsWith('rfc-v4 '));
-    expect(rows.slice(rfc, rfc + 5).join('\n')).toMatch(/inline:3/);
-    expect(text).toMatch(/intr_main_navss\.out\s+4\/128\s+128\/128\*\s+128\/128\*\s+4\/128/);
+    // Each cell wraps within its column: where the first failure is, its code, pool and layer.
+    expect(rows.slice(rfc, rfc + 5)).toEqual([
+      'rfc-v4     ok                inline:3          main_udmap   2  intr_main_navss.',
+      '                             request-channel   rx: 2           out 64/64',
+      '                             EINVAL            refused;',
+      '                             intr_main_navss.  ringacc: 1',
+      '                             out (INTR)        refused',
+    ]);
+    expect(text).toMatch(/intr_main_navss\.out\s+3\/64\s+64\/64\*\s+64\/64\*\s+3\/64\n/);
     expect(text).toContain('* exhausted: reached its total, or refused a request');
-    expect(text).toContain('intr_main_navss.out, % of 128 used after each command (first to run out):');
+    expect(text).toContain('intr_main_navss.out, % of 64 used after each command (first to run out):');
   });
 
   test('capacity: the rows and what is left, the stopping pool marked', () => {
     const text = renderCapacity(PLAIN, runCapacity(am65x, parseDesignList('rfc-v4,merged'), 'main_udmap', 'both', null));
     const lines = text.split('\n');
     expect(lines[2]).toBe('DESIGN  BOOT  CHANNELS  TX  RX  NEXT       STOPPED BY');
-    expect(lines[3]).toBe('rfc-v4  ok         127  64  63  rx ENOSPC  intr_main_navss.out (INTR) 128/128');
-    expect(lines[4]).toBe('merged  ok         128  64  64  tx ENOSPC  main_udmap.tx_chan (DMA) 64/64');
-    expect(text).toContain('intr_main_navss.out              0/128*   125/128');
+    expect(lines[3]).toBe('rfc-v4  ok          63  32  31  rx EINVAL  intr_main_navss.out (INTR) 64/64');
+    expect(lines[4]).toBe('merged  ok         100  50  50  tx ENOENT  main_udmap.tx_chan (DMA) 50/53');
+    // The mark is part of its right-aligned cell.
+    expect(text).toContain('\nintr_main_navss.out               0/64*     61/64\n');
+    expect(text).toContain('\nmain_udmap.tx_chan                21/53     3/53*\n');
   });
 });
 
@@ -107,6 +119,7 @@ describe('compare and capacity as JSON', () => {
     const line = JSON.parse(renderJson({ file: 'f', line: 1 }, 'compare x', { ok: true, output: { kind: 'compare', compare: data } }));
     expect(Object.keys(line.data)).toEqual(['workload', 'commands', 'designs', 'rows', 'pools', 'chart']);
     expect(line.data.designs.map((d: { name: string }) => d.name)).toEqual(['merged', 'rfc-v4', 'probe-all', 'dynamic']);
-    expect(line.data.chart.series[1]).toEqual({ design: 'rfc-v4', used: [1, 65, 128, 128, 128] });
+    expect(line.data.rows[1].firstFailure).toMatchObject({ command: 3, code: 'EINVAL', pool: { id: 'intr_main_navss.out', layer: 'INTR', used: 64, total: 64 } });
+    expect(line.data.chart.series[1]).toEqual({ design: 'rfc-v4', used: [1, 51, 64, 64, 64, 64] });
   });
 });

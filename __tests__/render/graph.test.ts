@@ -27,6 +27,8 @@ const show = (s: Session, line: string): string => {
   return renderText(PLAIN, r.output as Output);
 };
 
+// The UDMA is an MSI source too (its TR-mode channel events), so it is a node under the INTA;
+// packet-mode channels complete on the ring accelerator's rings, leaving its edge unused.
 describe('domains --format dot|mermaid', () => {
   test('dot: the hierarchy child to parent, edges labelled with what live routes take', () => {
     expect(show(small8('request-channel udma tx 2'), 'domains --format dot')).toBe(
@@ -38,10 +40,12 @@ describe('domains --format dot|mermaid', () => {
         '  "intr0" [label="intr0\\nINTR, sci id 10\\n2 allocated"];',
         '  "inta0" [label="inta0\\nINTA, sci id 20, policy coalesced\\n1 allocated"];',
         '  "ringacc" [label="ringacc\\nring accelerator, sci id 30\\n2 allocated"];',
+        '  "udma" [label="udma\\nUDMA, sci id 40\\n0 allocated"];',
         '  "timesync" [label="timesync\\ntime sync router\\n1 allocated"];',
         '  "intr0" -> "gic" [label="2 outputs"];',
         '  "inta0" -> "intr0" [label="1 VINT"];',
         '  "ringacc" -> "inta0" [label="2 events"];',
+        '  "udma" -> "inta0" [style=dashed];',
         '  "timesync" -> "intr0" [label="1 input"];',
         '}',
       ].join('\n'),
@@ -56,13 +60,22 @@ describe('domains --format dot|mermaid', () => {
         '  intr0["intr0<br/>INTR, sci id 10<br/>1 allocated"]',
         '  inta0["inta0<br/>INTA, sci id 20, policy coalesced<br/>0 allocated"]',
         '  ringacc["ringacc<br/>ring accelerator, sci id 30<br/>0 allocated"]',
+        '  udma["udma<br/>UDMA, sci id 40<br/>0 allocated"]',
         '  timesync["timesync<br/>time sync router<br/>1 allocated"]',
         '  intr0 -->|"1 output"| gic',
         '  inta0 -.-> intr0',
         '  ringacc -.-> inta0',
+        '  udma -.-> inta0',
         '  timesync -->|"1 input"| intr0',
       ].join('\n'),
     );
+  });
+
+  test("a TR channel's event is the UDMA's own MSI: its edge is labelled", () => {
+    const dot = show(small8('request-channel udma tx 1 tr'), 'domains --format dot');
+    expect(dot).toContain('"udma" [label="udma\\nUDMA, sci id 40\\n1 allocated"];');
+    expect(dot).toContain('"udma" -> "inta0" [label="1 event"];');
+    expect(dot).toContain('"ringacc" -> "inta0" [label="1 event"];');
   });
 
   test('dedicated policy: one VINT per event shows on the INTA edge', () => {

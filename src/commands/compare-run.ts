@@ -213,8 +213,15 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
     // The pools of the System in use: a failed expect-error re-boots the session to undo itself.
     let system = session.system;
     let pools = system.allPools();
+    // Peaks of the Systems replaced so far: the replay after a re-boot does not repeat the
+    // transient peaks of commands that failed (they are not in the journal).
+    const peaksBefore = new Int32Array(P);
+    const foldPeaks = () => {
+      for (let p = 0; p < P; p++) peaksBefore[p] = Math.max(peaksBefore[p], pools[p].peak);
+    };
     const sample = (k: number) => {
       if (session.system !== system) {
+        foldPeaks();
         system = session.system;
         pools = system.allPools();
       }
@@ -265,7 +272,10 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
     }
     // After `exit`, the pools stay as they were.
     for (let k = ran + 1; k <= n; k++) used.copyWithin(k * P, ran * P, ran * P + P);
-    const peaks = session.system.allPools().map((p, i): PoolPeak => ({ id: p.id, layer: layers[i].layer, total: p.total, peak: p.peak, exhausted: p.peak >= p.total || refusedBy.has(p.id) }));
+    const peaks = session.system.allPools().map((p, i): PoolPeak => {
+      const peak = Math.max(p.peak, peaksBefore[i]);
+      return { id: p.id, layer: layers[i].layer, total: p.total, peak, exhausted: peak >= p.total || refusedBy.has(p.id) };
+    });
     rows.push({
       design: design.name,
       boot,
@@ -307,9 +317,8 @@ export type ChannelType = 'pkt' | 'tr';
 
 /**
  * The one place a capacity probe requests a channel: what `request-channel <dma> <dir>` does,
- * without building the routes it would print. Throws the CoreError of a refusal.
- * TODO(lead): pass `type` on (packet or TR mode) once request-channel takes it; until then every
- * channel is requested the way request-channel does by default.
+ * without building the routes it would print, in packet mode unless `type` says TR. Throws the
+ * CoreError of a refusal.
  */
 export const requestOneChannel = (session: Session, dma: string, dir: Direction, type: ChannelType | null): void => {
   session.system.requestChannel(dma, dir, 1, type ?? 'pkt');
