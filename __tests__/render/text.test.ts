@@ -115,8 +115,11 @@ describe('exact text for small outputs', () => {
   test('released: merged keeps the MSI', () => {
     const s = fresh();
     out(s, 'request-channel main_udmap tx 2');
-    expect(text(['release-channel main_udmap:tx8'], PLAIN80, s)).toBe('released main_udmap:tx8 (ring 304, virq 70 kept: mode probe)');
-    expect(text(['release-channel all'], PLAIN80, s)).toBe('released main_udmap:tx9 (ring 305, virq 71 kept: mode probe)');
+    expect(text(['release-channel main_udmap:tx8'], PLAIN80, s)).toBe('released main_udmap:tx8 (ring 304, virq 70: MSI kept, allocated at probe)');
+    expect(text(['release-channel all'], PLAIN80, s)).toBe('released main_udmap:tx9 (ring 305, virq 71: MSI kept, allocated at probe)');
+    // A TR channel gives back both of its irqs.
+    text(['request-channel main_udmap rx tr'], PLAIN80, s);
+    expect(text(['release-channel main_udmap:rx8'], PLAIN80, s)).toBe('released main_udmap:rx8 (ring 304, virqs 70 and 225: MSIs kept, allocated at\n    probe)');
     expect(text(['release-channel all'], PLAIN80, s)).toBe('no channels to release');
   });
 

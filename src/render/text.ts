@@ -54,7 +54,8 @@ export const renderText = (style: Style, o: Output): string => {
     case 'channels':
       return renderChannels(style, o.channels, o.routes);
     case 'released': {
-      const what = o.channels.map((c) => `${c.name} (ring ${c.ring}, virq ${c.virq}${o.freed ? ' freed' : ' kept: mode probe'})`);
+      const virqs = (c: (typeof o.channels)[number]) => (c.eventVirq === null ? `virq ${c.virq}` : `virqs ${c.virq} and ${c.eventVirq}`);
+      const what = o.channels.map((c) => `${c.name} (ring ${c.ring}, ${virqs(c)}${o.freed ? ' freed' : `: ${c.eventVirq === null ? 'MSI' : 'MSIs'} kept, allocated at probe`})`);
       return o.channels.length === 0 ? 'no channels to release' : wrap(`released ${what.join(', ')}`, style.width);
     }
     case 'allocated':

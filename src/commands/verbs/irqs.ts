@@ -9,10 +9,10 @@ const routeOf = (sys: System, rec: MsiRecord) => sys.routeOf(rec.virq)!;
 
 export const allocIrq: CommandSpec = {
   name: 'alloc-irq',
-  summary: 'allocate one MSI for a device index (`any`: the lowest free general-purpose index)',
+  summary: 'make the MSI of a device index live as a driver does under the design: allocate it if MSIs come on demand, then request_irq (`any`: the lowest free GP ring)',
   usage: 'alloc-irq <device> <index|any>',
   example: 'alloc-irq ringacc any',
-  details: "Only the host's general-purpose rings are free for alloc-irq; a DMA channel's ring is taken with request-channel.",
+  details: "Only indices of this host's share (ringacc: its GP rings) can be requested; a DMA channel's ring is taken with request-channel.",
   mutates: true,
   args: [
     { name: 'device', kind: 'msi-device' },
@@ -27,7 +27,7 @@ export const allocIrq: CommandSpec = {
 
 export const freeIrq: CommandSpec = {
   name: 'free-irq',
-  summary: 'free one MSI taken with alloc-irq, by virq or by device and index',
+  summary: 'free_irq an irq taken with alloc-irq, by virq or by device and index (the MSI goes too if MSIs come on demand)',
   usage: 'free-irq <virq> | free-irq <device> <index>',
   example: 'free-irq 71',
   mutates: true,

@@ -7,7 +7,7 @@ import { DOMAIN_FORMATS, type DomainFormat } from '../result.js';
 import type { CommandSpec } from '../spec.js';
 
 /** The devices `routes` may be filtered by: source devices and DMA controllers. */
-export const routeDevices = (sys: System): string[] => [...sys.msiDevices.keys(), ...sys.clients.keys(), ...sys.dmas.keys()];
+export const routeDevices = (sys: System): string[] => [...new Set([...sys.msiDevices.keys(), ...sys.clients.keys(), ...sys.dmas.keys()])];
 
 /** `routes <virq>`: that virq's route, or for a VINT's parent virq the routes of its events. */
 const routesOfVirq = (sys: System, word: string): Route[] => {
@@ -17,7 +17,7 @@ const routesOfVirq = (sys: System, word: string): Route[] => {
   return found;
 };
 
-/** `routes <dma>:<tx|rx><n>`: the route of a requested channel's ring MSI. */
+/** `routes <dma>:<tx|rx><n>`: the routes of a requested channel's ring MSI and, in TR mode, its UDMA event. */
 const routesOfChannel = (sys: System, word: string): Route[] => {
   const { dma, dir, n } = parseChannel(word);
   const channel = sys.channels().find((c) => c.dma === dma && c.dir === dir && c.n === n);
@@ -25,7 +25,7 @@ const routesOfChannel = (sys: System, word: string): Route[] => {
     sys.dma(dma).checkChannel(dir, n);
     throw new CoreError('ENOENT', `channel ${dma}:${dir}${n} is not requested`);
   }
-  return [sys.routeOf(channel.msi.virq)!];
+  return [channel.msi, ...(channel.event ? [channel.event] : [])].map((r) => sys.routeOf(r.virq)!);
 };
 
 export const routes: CommandSpec = {
