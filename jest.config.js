@@ -1,6 +1,9 @@
 /** ts-jest in ESM mode; type checking is done by `tsc` in `npm test`, so ts-jest only transpiles. */
 export default {
   testEnvironment: 'node',
+  // Both cores: the e2e suites mostly wait on the binaries they start, and jest's default
+  // (cores - 1) would run every suite one after another on a 2-core machine.
+  maxWorkers: 2,
   reporters: ['default', '<rootDir>/scripts/summary-reporter.cjs'],
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],

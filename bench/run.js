@@ -1,30 +1,74 @@
 // npm run bench: one `name: value unit` line per figure. Never part of npm test.
+//
+// Every batch and start-up figure is a ratio of CPU time (user + system, from process start, read
+// by bench/usage.mjs preloaded into each run) to a floor measured in the same run, runs of the two
+// alternating: on a machine shared with other work, wall time mostly measures the other work.
+//   batch.*        the binary on a generated script over bench/floor.mjs on the same file (read it,
+//                  split it into lines, tokenize each line: the least any batch run must do);
+//   startup.*      the binary over `node -e 0`;
+//   rss.*          peak resident memory of a 1M-line run over the floor's on the same file, and of
+//                  a 2M-line run over the 1M-line one (1.0 is memory flat in the script's length).
+//
+//   npm run bench                 core, batch, start-up and memory figures
+//   npm run bench -- --suite      also the wall time of `npm test`
+//   npm run bench -- --reps 9     more runs per median (default 5)
+//   npm run bench -- --bin PATH   measure another build's bin/msi-explorer.js against the same floors
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin', 'msi-explorer.js');
-const env = { ...process.env, NO_COLOR: '1' };
-
-const seconds = (fn) => {
-  const t = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t) / 1e9;
-};
+const argv = process.argv.slice(2);
+// --bin <path>: measure another build (an older checkout, for before/after figures).
+const bin = argv.includes('--bin') ? argv[argv.indexOf('--bin') + 1] : join(root, 'bin', 'msi-explorer.js');
+const floorJs = join(root, 'bench', 'floor.mjs');
+const usageJs = join(root, 'bench', 'usage.mjs');
+const env = { ...process.env, NO_COLOR: '1', COLUMNS: '80' };
+delete env.FORCE_COLOR;
+const REPS = argv.includes('--reps') ? Number(argv[argv.indexOf('--reps') + 1]) : 5;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const devNull = openSync('/dev/null', 'w');
+const dir = mkdtempSync(join(tmpdir(), 'msi-bench-'));
+const usageFile = join(dir, 'usage');
+
+/**
+ * Runs node with `args` (stdout to /dev/null), bench/usage.mjs preloaded into it: its CPU time
+ * (user + system, ms) and peak RSS (KiB). Fails the bench on a non-zero status.
+ */
 const run = (args) => {
-  const r = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`bench: ${args.join(' ')} exited ${r.status}: ${r.stderr.toString().split('\n')[0]}`);
-  return r;
+  rmSync(usageFile, { force: true });
+  const r = spawnSync(process.execPath, ['--import', usageJs, ...args], {
+    env: { ...env, MSI_BENCH_USAGE: usageFile },
+    stdio: ['ignore', devNull, 'pipe'],
+    maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) throw new Error(`bench: node ${args.join(' ')} exited ${r.status}: ${r.stderr.toString().split('\n')[0]}`);
+  const [cpu, rss] = readFileSync(usageFile, 'utf8').trim().split(' ').map(Number);
+  return { cpu, rss };
 };
 
-/** A script of mixed verbs that keeps every pool busy but never fails. */
-const mixedScript = (lines) => {
+/** Median CPU ms of `subject` and `floor`, their runs alternating; one warm-up run of each first. */
+const paired = (subject, floor, reps = REPS) => {
+  run(subject);
+  run(floor);
+  const a = [];
+  const b = [];
+  for (let i = 0; i < reps; i++) {
+    a.push(run(subject).cpu);
+    b.push(run(floor).cpu);
+  }
+  return { subject: median(a), floor: median(b) };
+};
+
+/** Peak RSS in KiB of a run of node with `args` (median of `reps`). */
+const peakRss = (args, reps = 3) => median(Array.from({ length: reps }, () => run(args).rss));
+
+/** A script of mixed verbs that keeps every pool busy but never fails; `pools` every `showEvery` lines if given. */
+const mixedScript = (lines, showEvery = 0) => {
   const cycle = [
     'request-channel main_udmap tx',
     'request-channel main_udmap rx 2',
@@ -44,17 +88,47 @@ const mixedScript = (lines) => {
     '',
   ];
   const out = [];
-  for (let i = 0; i < lines; i++) out.push(cycle[i % cycle.length]);
-  // End on a whole cycle so nothing is left held.
-  while (out.length % cycle.length !== 0) out.pop();
+  for (let i = 0, c = 0; out.length < lines; i++) {
+    if (showEvery > 0 && out.length % showEvery === showEvery - 1) out.push('pools');
+    else out.push(cycle[c++ % cycle.length]);
+  }
   return `${out.join('\n')}\n`;
 };
 
-const figures = [];
-const report = (name, value, unit) => {
-  figures.push({ name, value, unit });
-  console.log(`${name}: ${value} ${unit}`);
+/**
+ * compare and capacity (issue 10), apart from the rows above so that their edits and these merge
+ * cleanly. compare.ratio: `--compare all` (the four designs, tables and chart, in one process)
+ * over one `-q` run of the same 10,000-line script; the target is at most 4.5. capacity.ms: the
+ * `capacity main_udmap both` command over every design, in-process after start-up (its first
+ * call, so loading cli-table3 counts); the target is under 200 ms.
+ */
+const benchCompare = async (dir) => {
+  const script = join(dir, 'compare-10k.msi');
+  writeFileSync(script, mixedScript(10_000));
+  const r = paired([bin, '--compare', 'all', script], [bin, '-q', script]);
+  report('compare.ratio', x(r.subject / r.floor), 'x', `--compare all over one -q run, 10k lines (${r.subject.toFixed(0)} ms CPU)`);
+  const dist = join(root, 'dist');
+  const { Session } = await import(join(dist, 'commands/session.js'));
+  const { runWords } = await import(join(dist, 'commands/registry.js'));
+  const { renderText } = await import(join(dist, 'render/text.js'));
+  const { PLAIN } = await import(join(dist, 'render/style.js'));
+  const { am65x } = await import(join(dist, 'core/topologies/am65x.js'));
+  const { DEFAULT_SETTINGS } = await import(join(dist, 'core/designs.js'));
+  const session = new Session(am65x, DEFAULT_SETTINGS);
+  let text = '';
+  const t = performance.now();
+  const c = runWords(session, ['capacity', 'main_udmap', 'both']);
+  if (!c.ok) throw new Error(`bench: capacity failed: ${c.error.message}`);
+  text = renderText(PLAIN, c.output);
+  const ms = performance.now() - t;
+  if (!text.includes('DESIGN')) throw new Error('bench: capacity printed no table');
+  report('capacity.ms', ms.toFixed(1), 'ms', 'capacity main_udmap both, every design, in-process after start-up');
 };
+
+const report = (name, value, unit, note = '') => console.log(`${name}: ${value} ${unit}${note ? `  (${note})` : ''}`);
+const x = (v) => v.toFixed(2);
+
+console.log(`# ${cpus().length} x ${cpus()[0]?.model ?? 'unknown cpu'}, node ${process.version}, ${REPS} runs per median`);
 
 try {
   const { runCoreBench } = await import('./core.mjs');
@@ -66,24 +140,73 @@ try {
   console.error(`bench: core benchmark unavailable: ${e.message}`);
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'msi-bench-'));
 try {
-  const LINES = 200_000;
-  const script = join(dir, 'mixed.msi');
-  writeFileSync(script, mixedScript(LINES));
-  const lines = readFileSync(script, 'utf8').split('\n').length - 1;
-  run([bin, '--quiet', script]); // warm the file cache
-  const batch = median([1, 2, 3].map(() => seconds(() => run([bin, '--quiet', script]))));
-  const floorCode = `const t=require('fs').readFileSync(${JSON.stringify(script)},'utf8').split('\\n');if(t.length<2)process.exit(1)`;
-  const floor = median([1, 2, 3, 4, 5].map(() => seconds(() => run(['-e', floorCode]))));
-  report('batch.lines_per_s', Math.round(lines / batch), 'lines/s');
-  report('batch.floor_ratio', (batch / floor).toFixed(2), 'x');
+  const LINES = 100_000;
+  const mixed = join(dir, 'mixed.msi');
+  const shows = join(dir, 'pools17.msi');
+  writeFileSync(mixed, mixedScript(LINES));
+  writeFileSync(shows, mixedScript(LINES, 17));
 
-  const N = 15;
-  const version = median(Array.from({ length: N }, () => seconds(() => run([bin, '--version']))));
-  const bare = median(Array.from({ length: N }, () => seconds(() => run(['-e', '0']))));
-  report('startup.ratio', (version / bare).toFixed(2), 'x');
-  report('startup.ms', (version * 1000).toFixed(1), 'ms');
+  const quiet = paired([bin, '--quiet', mixed], [floorJs, mixed]);
+  report('batch.lines_per_s', Math.round((LINES * 1000) / quiet.subject), 'lines/s of CPU time', '-q, 100k-line mixed script');
+  report('batch.quiet_ratio', x(quiet.subject / quiet.floor), 'x', '-q over the input floor');
+  const text = paired([bin, mixed], [floorJs, mixed]);
+  report('batch.text_ratio', x(text.subject / text.floor), 'x', 'text output over the input floor');
+  const pools = paired([bin, '--quiet', shows], [floorJs, shows]);
+  report('batch.pools17_ratio', x(pools.subject / pools.floor), 'x', '-q, pools every 17th line, over its floor');
+  const json = paired([bin, '--json', mixed], [floorJs, mixed]);
+  report('batch.json_ratio', x(json.subject / json.floor), 'x', '--json over the input floor');
+
+  const N = 3 * REPS;
+  const execPools = paired([bin, '-e', 'pools'], ['-e', '0'], N);
+  report('startup.exec_pools_ratio', x(execPools.subject / execPools.floor), 'x', `-e pools over node -e 0 (${execPools.subject.toFixed(0)} ms CPU)`);
+  const version = paired([bin, '--version'], ['-e', '0'], N);
+  report('startup.version_ratio', x(version.subject / version.floor), 'x', `--version over node -e 0 (${version.subject.toFixed(0)} ms CPU)`);
+
+  // Memory: a 1M-line script (about 24 MB) is generated here, never committed.
+  const big = join(dir, 'big.msi');
+  writeFileSync(big, mixedScript(1_000_000));
+  let bigRss;
+  try {
+    bigRss = peakRss([bin, '--quiet', big]);
+  } catch (e) {
+    report('rss.ratio', 'n/a', '', e.message.split('\n')[0]);
+  }
+  if (bigRss !== undefined) {
+    const floorRss = peakRss([floorJs, big]);
+    // Twice the script: memory flat in the script's length gives 1.0 (V8's heap settles by 1M lines).
+    const huge = join(dir, 'huge.msi');
+    writeFileSync(huge, mixedScript(2_000_000));
+    const hugeRss = peakRss([bin, '--quiet', huge]);
+    report('rss.ratio', x(bigRss / floorRss), 'x', `1M lines: ${(bigRss / 1024).toFixed(0)} MiB over the floor's ${(floorRss / 1024).toFixed(0)} MiB`);
+    report('rss.growth', x(hugeRss / bigRss), 'x', `2M lines (${(hugeRss / 1024).toFixed(0)} MiB) over 1M lines`);
+  }
+
+  await benchCompare(dir);
 } finally {
+  closeSync(devNull);
   rmSync(dir, { recursive: true, force: true });
 }
+
+if (argv.includes('--suite')) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync('npm', ['test', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'ignore'] });
+  const s = Number(process.hrtime.bigint() - t) / 1e9;
+  report('suite.npm_test_s', s.toFixed(1), 's', r.status === 0 ? 'npm test, green' : `npm test FAILED (status ${r.status})`);
+}
+
+// The interleaving explorer (issue 9): schedules per second, each from a restored snapshot.
+async function interleaveBench() {
+  try {
+    const { runInterleaveBench } = await import('./interleave.mjs');
+    const r = runInterleaveBench();
+    report('interleave.schedules_per_s', Math.round(r.schedulesPerSecond), 'schedules/s');
+    report('interleave.all_48620_s', r.allSeconds.toFixed(2), 's');
+    report('interleave.three_ops_bound2_s', r.threeSeconds.toFixed(2), 's');
+    report('interleave.restore_us', r.restoreUs.toFixed(1), 'us');
+    report('interleave.reboot_replay_us', Math.round(r.replayUs), 'us');
+  } catch (e) {
+    console.error(`bench: interleave benchmark unavailable: ${e.message}`);
+  }
+}
+await interleaveBench();

@@ -61,7 +61,7 @@ export const readArgs = (fixture) => {
 
 /** The environment of a run: nothing inherited that could change the output. */
 export const fixtureEnv = () => {
-  const env = { NO_COLOR: '1', COLUMNS: '80', TERM: 'dumb', LANG: 'C.UTF-8', TZ: 'UTC' };
+  const env = { NO_COLOR: '1', COLUMNS: '80', TERM: 'dumb', LANG: 'C.UTF-8', TZ: 'UTC', MSI_EXPLORER_TIMING: 'off' };
   if (process.env.PATH !== undefined) env.PATH = process.env.PATH;
   if (process.env.SystemRoot !== undefined) env.SystemRoot = process.env.SystemRoot;
   return env;

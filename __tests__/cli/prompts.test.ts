@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { askPrompts, isCancel, planPrompts, rebootLosses, themeFor, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
+import { askPrompts, filterChoices, isCancel, MENU_PAGE, wantsSearch, planPrompts, rebootLosses, themeFor, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
 import { makeStyle, PLAIN } from '../../src/render/style.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/system.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
@@ -18,7 +18,7 @@ const given = (s: Session, ...lines: string[]): Session => {
 
 const plan = (s: Session, line: string): Question[] => planPrompts(s, line === '' ? [] : line.split(' '));
 /** Keyed on argument kinds, which the prompts are about; argument names are only labels. */
-const shape = (qs: Question[]) => qs.map((q) => (q.type === 'confirm' ? 'confirm' : `${q.type}:${q.kind}`));
+const shape = (qs: Question[]) => qs.map((q) => (q.type === 'confirm' || q.type === 'none' ? q.type : `${q.type}:${q.kind}`));
 const values = (q: Question | undefined): string[] => (q?.type === 'select' ? q.choices.map((c: Choice) => c.value) : []);
 
 /** Answers prompts from a script, recording what was asked. */
@@ -35,6 +35,13 @@ class FakePrompter implements Prompter {
 
   async select(q: { message: string; choices: Choice[]; default?: string }): Promise<string> {
     this.asked.push({ type: 'select', message: q.message, choices: q.choices.map((c) => c.value) });
+    const a = this.next();
+    if (typeof a !== 'string' || !q.choices.some((c) => c.value === a)) throw new Error(`bad scripted choice ${String(a)}`);
+    return a;
+  }
+
+  async search(q: { message: string; choices: Choice[] }): Promise<string> {
+    this.asked.push({ type: 'search', message: q.message, choices: q.choices.map((c) => c.value) });
     const a = this.next();
     if (typeof a !== 'string' || !q.choices.some((c) => c.value === a)) throw new Error(`bad scripted choice ${String(a)}`);
     return a;
@@ -70,11 +77,12 @@ describe('planPrompts: what to ask for', () => {
     expect(plan(s, 'help')).toEqual([]);
   });
 
-  test('optional arguments are never asked for; policy and mode alone just show', () => {
+  test('optional arguments are never asked for; design and each setting alone just show', () => {
     const s = session();
-    expect(plan(s, 'policy')).toEqual([]);
-    expect(plan(s, 'mode')).toEqual([]);
-    expect(plan(s, 'fire-ring main_udmap:tx0')).toEqual([]);
+    for (const verb of ['design', 'policy', 'mode', 'hardware', 'lock', 'failure']) expect(plan(s, verb)).toEqual([]);
+    expect(plan(s, 'fire-ring main_udmap:tx8')).toEqual([]);
+    expect(plan(s, 'request-channel main_udmap tx 2')).toEqual([]);
+    expect(plan(s, 'request-channel main_udmap tx 2 tr')).toEqual([]);
   });
 
   test('request-channel: a DMA controller, then a direction, both picked from menus', () => {
@@ -83,7 +91,8 @@ describe('planPrompts: what to ask for', () => {
     expect(shape(qs)).toEqual(['select:dma', 'select:dir']);
     expect(values(qs[0])).toEqual(['main_udmap']);
     expect(values(qs[1])).toEqual(['tx', 'rx']);
-    expect(qs[0].type === 'select' && qs[0].choices[0].description).toMatch(/64 tx and 64 rx channels free/);
+    // Linux's host-12 share on AM65x: tx channels 1-3, 8-19, 26-63; rx channels 2-3, 8-19, 26-77.
+    expect(qs[0].type === 'select' && qs[0].choices[0].description).toBe('UDMA-P: 53 tx and 66 rx channels free');
     expect(shape(plan(s, 'request-channel main_udmap'))).toEqual(['select:dir']);
   });
 
@@ -91,29 +100,34 @@ describe('planPrompts: what to ask for', () => {
     const s = session();
     expect(plan(s, 'request-channel nodma')).toEqual([]);
     expect(plan(s, 'expect-pool nopool')).toEqual([]);
+    expect(plan(s, 'request-channel main_udmap tx 2 bogus')).toEqual([]);
   });
 
   test('too many words: nothing to ask', () => {
     expect(plan(session(), 'pools extra')).toEqual([]);
   });
 
-  test('release-channel: the requested channels and all; typed when none is requested', () => {
+  test('release-channel: the requested channels and all; when none is requested, says so at once', () => {
     const s = session();
-    expect(shape(plan(s, 'release-channel'))).toEqual(['input:channel']);
+    expect(plan(s, 'release-channel')).toEqual([{ type: 'none', message: 'nothing to release: no channel is requested (request-channel takes one)' }]);
     given(s, 'request-channel main_udmap tx 2');
     const qs = plan(s, 'release-channel');
     expect(shape(qs)).toEqual(['select:channel']);
-    expect(values(qs[0])).toEqual(['main_udmap:tx0', 'main_udmap:tx1', 'all']);
+    // Channels are named by channel id: the first normal tx channel of the share is 8.
+    expect(values(qs[0])).toEqual(['main_udmap:tx8', 'main_udmap:tx9', 'all']);
   });
 
   test('free-irq: only virqs alloc-irq took, with their names', () => {
     const s = session();
-    expect(shape(plan(s, 'free-irq'))).toEqual(['input:user-virq']);
-    given(s, 'request-channel main_udmap tx', 'alloc-irq ringacc any');
+    expect(plan(s, 'free-irq')).toEqual([{ type: 'none', message: "nothing to free: no irq was requested with alloc-irq (a channel's irqs go with release-channel)" }]);
+    given(s, 'request-channel main_udmap tx');
+    expect(shape(plan(s, 'free-irq'))).toEqual(['none']);
+    given(s, 'alloc-irq ringacc any');
     const qs = plan(s, 'free-irq');
-    const virq = s.system.msi.all().find((r) => r.userOwned)!.virq;
-    expect(values(qs[0])).toEqual([`${virq}`]);
-    expect(qs[0].type === 'select' && qs[0].choices[0].name).toBe(`${virq}  ringacc 304`);
+    // tx8 took GP ring 304, so alloc-irq any requested ring 305, whose MSI ringacc allocated at
+    // probe: virq 71 of the ring MSIs' 70-169, not a new one.
+    expect(values(qs[0])).toEqual(['71']);
+    expect(qs[0].type === 'select' && qs[0].choices[0]).toEqual({ value: '71', name: '71  ringacc 305', description: 'requested by alloc-irq' });
   });
 
   test('alloc-irq: the MSI device from a menu, the index typed with any as default', () => {
@@ -126,30 +140,57 @@ describe('planPrompts: what to ask for', () => {
     expect(validate('x')).toMatch(/number or any/);
   });
 
-  test('set-affinity: a live virq from a menu, then a CPU list checked as typed', () => {
-    const s = session();
+  test('set-affinity: a virq it can move from a menu, then a CPU list checked as typed', () => {
+    const s = given(session(), 'request-channel main_udmap tx');
     const qs = plan(s, 'set-affinity');
-    expect(shape(qs)).toEqual(['select:virq', 'input:cpus']);
-    expect(values(qs[0])).toEqual(s.system.descs.all().map((d) => `${d.virq}`));
+    expect(shape(qs)).toEqual(['select:steerable-virq', 'input:cpus']);
+    // Only the direct INTR clients (main_gpio0's six banks, cpts): not tx8's INTA event (virq 70),
+    // which follows its VINT, nor the VINT's chained parent (290), which /proc/irq does not show.
+    expect(values(qs[0])).toEqual(['64', '65', '66', '67', '68', '69', '289']);
+    expect(qs[0].type === 'select' && qs[0].choices[6]).toEqual({ value: '289', name: '289  cpts 0', description: 'direct, owner cpts' });
+    // An INTA event or a chained parent typed: refused at once, before any CPU list is asked for.
+    expect(plan(s, 'set-affinity 70')).toEqual([
+      { type: 'none', message: "virq 70 is an INTA event: it follows its VINT's chained parent virq 290, which cannot be moved from user space either (ti_sci_inta_set_affinity is -EINVAL)" },
+    ]);
+    expect(plan(s, 'set-affinity 290')).toEqual([
+      { type: 'none', message: "virq 290 is a VINT's chained parent: /proc/irq has no entry for it, so its affinity cannot be set" },
+    ]);
+    expect(shape(plan(s, 'set-affinity 289'))).toEqual(['input:cpus']);
     const validate = qs[1].type === 'input' ? qs[1].validate! : () => true;
     expect(validate('0-1')).toBe(true);
     expect(validate('99')).toMatch(/CPU 99/);
     expect(validate('zero')).toMatch(/CPU list/);
   });
 
-  test('fire-ring: the rings that have an MSI; typed when none has', () => {
+  test('mask-irq and unmask-irq: the virqs with an action to mask, not MSIs nobody requested', () => {
     const s = session();
+    const direct = ['64', '65', '66', '67', '68', '69', '289'];
+    expect(values(plan(s, 'mask-irq')[0])).toEqual(direct);
+    given(s, 'request-channel main_udmap tx');
+    // tx8's ring MSI (70) and the parent of the VINT it opened (290); ring 305's MSI (71) is not requested.
+    expect(values(plan(s, 'mask-irq')[0])).toEqual([...direct.slice(0, 6), '70', '289', '290']);
+    expect(values(plan(s, 'unmask-irq')[0])).toEqual([...direct.slice(0, 6), '70', '289', '290']);
+  });
+
+  test('fire-ring: the rings whose MSI has hardware; typed when none has', () => {
+    const s = session();
+    // Under merged ringacc allocated an MSI for each of its 100 GP rings at probe, but no hardware.
+    expect(s.system.msi.all().filter((r) => r.device.id === 'ringacc')).toHaveLength(100);
     expect(shape(plan(s, 'fire-ring'))).toEqual(['input:ring']);
     given(s, 'request-channel main_udmap rx');
-    expect(values(plan(s, 'fire-ring')[0])).toEqual(['main_udmap:rx0']);
+    expect(values(plan(s, 'fire-ring')[0])).toEqual(['main_udmap:rx8']);
   });
 
   test('expect-error and expect-pool: codes and pools from menus, the rest typed as words', () => {
     const s = session();
     const e = plan(s, 'expect-error');
-    expect(shape(e)).toEqual(['select:code', 'input:command']);
+    expect(shape(e)).toEqual(['select:code', 'command:command']);
     expect(values(e[0])).toContain('ENOSPC');
-    expect(shape(plan(s, 'expect-error ENOSPC'))).toEqual(['input:command']);
+    expect(shape(plan(s, 'expect-error ENOSPC'))).toEqual(['command:command']);
+    // A command begun after the code is planned as a line of its own, without a re-boot question.
+    expect(shape(plan(s, 'expect-error ENOSPC request-channel'))).toEqual(['select:dma', 'select:dir']);
+    expect(shape(plan(s, 'expect-error ENOSPC request-channel main_udmap'))).toEqual(['select:dir']);
+    expect(plan(s, 'expect-error EINVAL policy dedicated')).toEqual([]);
     const p = plan(s, 'expect-pool');
     expect(shape(p)).toEqual(['select:pool', 'input:expectation']);
     const validate = p[1].type === 'input' ? p[1].validate! : () => true;
@@ -163,6 +204,43 @@ describe('planPrompts: what to ask for', () => {
   });
 });
 
+describe('menus of numbers are searched, not picked by position', () => {
+  const virqs: Choice[] = [64, 65, 100, 200, 2000].map((v) => ({ value: `${v}`, name: `${v}  irq ${v}`, description: v === 65 ? 'owner 200' : 'other' }));
+
+  test('a typed number finds that value first, then values starting with it, then names and descriptions', () => {
+    expect(filterChoices(virqs, '200').map((c) => c.value)).toEqual(['200', '2000', '65']);
+    expect(filterChoices(virqs, ' 64 ').map((c) => c.value)).toEqual(['64']);
+    expect(filterChoices(virqs, '').map((c) => c.value)).toEqual(['64', '65', '100', '200', '2000']);
+    expect(filterChoices(virqs, undefined)).toHaveLength(5);
+    expect(filterChoices(virqs, 'nothing')).toEqual([]);
+    expect(filterChoices([{ value: 'main_udmap:tx1', name: 'main_udmap:tx1' }, { value: 'main_udmap:rx1' }], 'RX').map((c) => c.value)).toEqual(['main_udmap:rx1']);
+  });
+
+  test('search when a value holds a number or the list is long; a short list of words is a select', () => {
+    expect(wantsSearch([{ value: 'tx' }, { value: 'rx' }])).toBe(false);
+    expect(wantsSearch([{ value: '64' }])).toBe(true);
+    expect(wantsSearch([{ value: 'main_udmap:tx0' }])).toBe(true);
+    expect(wantsSearch(Array.from({ length: MENU_PAGE + 1 }, (_, i) => ({ value: 'abcdefghijklmnopqrstuvwxyz'[i] })))).toBe(true);
+  });
+
+  test('the virq, channel and ring menus are searches; direction, DMA and code menus are selects', () => {
+    const s = given(session(), 'request-channel main_udmap tx 2');
+    const search = (line: string) => plan(s, line).map((q) => q.type === 'select' && q.search);
+    expect(search('mask-irq')).toEqual([true]);
+    expect(search('release-channel')).toEqual([true]);
+    expect(search('fire-ring')).toEqual([true]);
+    expect(search('request-channel')).toEqual([false, false]);
+    expect(search('expect-error')[0]).toBe(false);
+  });
+
+  test('askPrompts sends a search menu to the search prompt', async () => {
+    const s = given(session(), 'request-channel main_udmap tx 2');
+    const fake = new FakePrompter(['main_udmap:tx9']);
+    expect(await askPrompts(plan(s, 'release-channel'), ['release-channel'], fake)).toEqual(['release-channel', 'main_udmap:tx9']);
+    expect(fake.asked.map((a) => a.type)).toEqual(['search']);
+  });
+});
+
 describe('planPrompts: re-boots ask first', () => {
   test('changing policy on a fresh boot: yes by default, nothing to lose', () => {
     const qs = plan(session(), 'policy dedicated');
@@ -170,24 +248,42 @@ describe('planPrompts: re-boots ask first', () => {
   });
 
   test('with work to lose: says what, and no by default', () => {
-    const s = given(session(), 'request-channel main_udmap tx 2', 'alloc-irq ringacc any', 'fire-ring main_udmap:tx0 5');
-    const [q] = plan(s, 'mode probe');
-    expect(q).toEqual({
-      type: 'confirm',
-      message: 're-boot with mode probe (discards 2 channels, 1 alloc-irq MSI, counts on 2 virqs)?',
-      default: false,
-    });
+    const s = given(session(), 'request-channel main_udmap tx 2', 'alloc-irq ringacc any', 'fire-ring main_udmap:tx8 5');
+    // Counts on 1 virq: the ring's; a chained VINT parent's count is never incremented.
+    const lost = '(discards 2 channels, 1 alloc-irq MSI, counts on 1 virq)?';
+    expect(plan(s, 'mode demand')).toEqual([{ type: 'confirm', message: `re-boot with mode demand ${lost}`, default: false }]);
+    expect(plan(s, 'design rfc-v4')).toEqual([{ type: 'confirm', message: `re-boot with design rfc-v4 ${lost}`, default: false }]);
+  });
+
+  test('every column and the design ask the same way', () => {
+    const s = session();
+    const asks = (line: string) => {
+      const [q] = plan(s, line);
+      return q.type === 'confirm' && q.message;
+    };
+    expect(asks('hardware alloc')).toBe('re-boot with hardware alloc (nothing to lose)?');
+    expect(asks('lock list')).toBe('re-boot with lock list (nothing to lose)?');
+    expect(asks('failure upstream')).toBe('re-boot with failure upstream (nothing to lose)?');
+    expect(asks('design probe-all')).toBe('re-boot with design probe-all (nothing to lose)?');
+    expect(asks('lock inta')).toBe('lock is already inta; re-boot anyway (nothing to lose)?');
+    expect(asks('design merged')).toBe('design is already merged; re-boot anyway (nothing to lose)?');
   });
 
   test('masks and affinities count as work too', () => {
-    const s = given(session(), 'mask-irq 64', 'set-affinity 70 1');
+    const s = given(session(), 'mask-irq 64', 'set-affinity 289 1');
     expect(rebootLosses(s)).toEqual({ losses: ['1 masked virq', '1 affinity setting'], peaks: false });
   });
 
   test('only pool peaks differ: yes by default, and says so', () => {
     const s = given(session(), 'request-channel main_udmap tx', 'release-channel all');
     expect(rebootLosses(s)).toEqual({ losses: [], peaks: true });
-    expect(plan(s, 'reset')).toEqual([{ type: 'confirm', message: 're-boot with policy coalesced, mode demand (resets only pool peaks)?', default: true }]);
+    expect(plan(s, 'reset')).toEqual([{ type: 'confirm', message: 're-boot with design merged (resets only pool peaks)?', default: true }]);
+  });
+
+  test('reset with settings no design stands for: every column', () => {
+    const s = given(session(), 'policy dedicated');
+    const [q] = plan(s, 'reset');
+    expect(q.type === 'confirm' && q.message).toBe('re-boot with policy dedicated, mode probe, hardware request, lock inta, failure unwind (nothing to lose)?');
   });
 
   test('the same value still re-boots, and says so', () => {
@@ -197,7 +293,7 @@ describe('planPrompts: re-boots ask first', () => {
 
   test('an unknown value is left for the command to refuse', () => {
     expect(plan(session(), 'policy bogus')).toEqual([]);
-    expect(plan(session(), 'mode bogus')).toEqual([]);
+    for (const verb of ['mode', 'hardware', 'lock', 'failure', 'design']) expect(plan(session(), `${verb} bogus`)).toEqual([]);
   });
 });
 
@@ -209,14 +305,19 @@ describe('askPrompts', () => {
     expect(words).toEqual(['request-channel', 'main_udmap', 'rx']);
     expect(fake.asked.map((a) => a.type)).toEqual(['select', 'select']);
     const r = runWords(s, words!);
-    expect(r.ok && r.output.kind === 'channels' && r.output.channels[0].name).toBe('main_udmap:rx0');
+    expect(r.ok && r.output.kind === 'channels' && r.output.channels[0].name).toBe('main_udmap:rx8');
   });
 
-  test('a rest argument typed at a prompt becomes several words', async () => {
+  test("expect-error's command: a verb from a menu, then its own questions; nothing-to-choose may be typed", async () => {
     const s = session();
-    const words = await askPrompts(plan(s, 'expect-error ENOENT'), ['expect-error', 'ENOENT'], new FakePrompter(['  release-channel main_udmap:tx0 ']));
-    expect(words).toEqual(['expect-error', 'ENOENT', 'release-channel', 'main_udmap:tx0']);
+    const fake = new FakePrompter(['release-channel', ' main_udmap:tx8 ']);
+    const words = await askPrompts(plan(s, 'expect-error ENOENT'), ['expect-error', 'ENOENT'], fake);
+    expect(words).toEqual(['expect-error', 'ENOENT', 'release-channel', 'main_udmap:tx8']);
+    expect(fake.asked.map((a) => a.type)).toEqual(['search', 'input']);
+    expect(fake.asked[1].message).toMatch(/^nothing to release: .*; type it anyway$/);
     expect(runWords(s, words!).ok).toBe(true);
+    const pools = await askPrompts(plan(s, 'expect-error ENOENT'), ['expect-error', 'ENOENT'], new FakePrompter(['pools']));
+    expect(pools).toEqual(['expect-error', 'ENOENT', 'pools']);
   });
 
   test('a typed single argument is trimmed but kept whole', async () => {

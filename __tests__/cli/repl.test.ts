@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,7 +94,7 @@ describe('history file', () => {
 });
 
 test('quoteWord: what the tokenizer would need to read the word back', () => {
-  expect(quoteWord('main_udmap:tx0')).toBe('main_udmap:tx0');
+  expect(quoteWord('main_udmap:tx8')).toBe('main_udmap:tx8');
   expect(quoteWord('used=3')).toBe('used=3');
   expect(quoteWord('my file.msi')).toBe("'my file.msi'");
   expect(quoteWord("it's")).toBe(`"it's"`);
@@ -116,12 +116,15 @@ const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-B]|\x1b[=
 
 /** A terminal session: everything the program wrote, and waits for text to appear in it. */
 class Terminal {
+  /** Every terminal a test opened, so that one left hanging by a failed test is still killed. */
+  static readonly opened: Terminal[] = [];
   private raw = '';
   private mark = 0;
   exit?: { exitCode: number; signal?: number };
   private readonly exited: Promise<{ exitCode: number; signal?: number }>;
 
   constructor(private readonly proc: pty.IPty) {
+    Terminal.opened.push(this);
     proc.onData((d) => {
       this.raw += d;
     });
@@ -133,6 +136,11 @@ class Terminal {
     );
   }
 
+  /** Everything received, escape sequences included. */
+  get rawText(): string {
+    return this.raw;
+  }
+
   /** What the screen received, without escape sequences or carriage returns. */
   get text(): string {
     return this.raw.replace(ANSI, '').replace(/\r/g, '');
@@ -142,8 +150,9 @@ class Terminal {
     this.proc.write(keys);
   }
 
-  /** Waits until `what` appears after the last thing waited for; returns the text from there to it. */
-  async waitFor(what: string | RegExp, timeoutMs = 8000): Promise<string> {
+  /** Waits until `what` appears after the last thing waited for; returns the text from there to it.
+   *  The limits only catch a hang: the machine may be loaded, so they are generous. */
+  async waitFor(what: string | RegExp, timeoutMs = 15000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const text = this.text;
@@ -161,7 +170,7 @@ class Terminal {
     }
   }
 
-  async waitExit(timeoutMs = 8000): Promise<{ exitCode: number; signal?: number }> {
+  async waitExit(timeoutMs = 15000): Promise<{ exitCode: number; signal?: number }> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no exit; the screen ends with:\n${this.text.slice(-2000)}`)), timeoutMs);
@@ -179,9 +188,18 @@ class Terminal {
 }
 
 describe('the REPL in a pseudo-terminal', () => {
-  const PROMPT = 'msi(coalesced,demand)> ';
-  let term: Terminal | undefined;
-  afterAll(() => term?.kill());
+  // The prompt names the design: merged is the default.
+  const PROMPT = 'msi(merged)> ';
+  // Every terminal a test opened is closed after it, failed or not: a live pty keeps jest waiting.
+  const terms: Terminal[] = [];
+  const open = (args: string[], cwd: string, env: Record<string, string>): Terminal => {
+    const t = new Terminal(pty.spawn(process.execPath, [BIN, ...args], { name: 'xterm', cols: 100, rows: 30, cwd, env }));
+    terms.push(t);
+    return t;
+  };
+  afterEach(() => {
+    for (const t of terms.splice(0)) t.kill();
+  });
 
   test('a session: a table, prompts, Ctrl-C, Tab, a re-boot with confirmation, Ctrl-D', async () => {
     expect(existsSync(join(ROOT, 'dist/cli/repl.js'))).toBe(true);
@@ -189,22 +207,22 @@ describe('the REPL in a pseudo-terminal', () => {
     const historyFile = join(home, 'history');
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|COLUMNS|LINES|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
-    Object.assign(env, { HOME: home, MSI_EXPLORER_HISTORY: historyFile, NO_COLOR: '1', TERM: 'xterm' });
-    term = new Terminal(pty.spawn(process.execPath, [BIN], { name: 'xterm', cols: 100, rows: 30, cwd: ROOT, env }));
-    const t = term;
+    Object.assign(env, { HOME: home, MSI_EXPLORER_HISTORY: historyFile, NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
+    const t = open([], ROOT, env);
 
-    expect(await t.waitFor(PROMPT)).toMatch(/msi-explorer \S+: am65x, policy coalesced, mode demand; help lists the verbs/);
+    expect(await t.waitFor(PROMPT)).toMatch(/msi-explorer \S+: am65x, design merged; help lists the verbs\n/);
 
-    // A view: the pool table.
+    // A view: the pool table. Linux's host-12 share: VINTs 16-95, none taken before request_irq.
     t.type('pools\r');
     const pools = await t.waitFor(PROMPT);
     expect(pools).toMatch(/POOL\s+USED\s+TOTAL\s+FREE\s+PEAK/);
-    expect(pools).toMatch(/inta_main_udmass\.vint\s+0\s+256\s+256\s+0/);
+    expect(pools).toMatch(/inta_main_udmass\.vint\s+0\s+80\s+80\s+0/);
+    expect(pools).toMatch(/virq\s+226\s+/);
 
     // A verb without its arguments: pick them in @inquirer menus with the arrow keys and Enter.
     t.type('request-channel\r');
     await t.waitFor('DMA controller');
-    await t.waitFor('main_udmap');
+    await t.waitFor('UDMA-P: 53 tx and 66 rx channels free');
     t.type('\r');
     await t.waitFor('direction');
     await t.waitFor('transmit channel'); // tx is highlighted first
@@ -213,7 +231,9 @@ describe('the REPL in a pseudo-terminal', () => {
     t.type('\r');
     const route = await t.waitFor(PROMPT);
     expect(route).toContain('-> request-channel main_udmap rx');
-    expect(route).toMatch(/main_udmap:rx0: virq \d+: ringacc 152 .*-> event \d+ -> VINT \d+ bit \d+/);
+    // rchan 8 takes the first GP ring, 304, whose probe-time MSI is virq 70; request_irq takes
+    // the first event and VINT of Linux's share.
+    expect(route).toMatch(/main_udmap:rx8: virq 70: ringacc 304 \(hwirq 0xbb0130\) -> event 16 -> VINT 16 bit 0 ->/);
 
     // Ctrl-C abandons a half-typed line; the session and its state survive.
     t.type('alloc-irq ring');
@@ -223,27 +243,94 @@ describe('the REPL in a pseudo-terminal', () => {
     await t.waitFor(PROMPT);
     t.type('routes ringacc\r');
     const routes = await t.waitFor(PROMPT);
-    expect(routes).toMatch(/ringacc 152 .* main_udmap:rx0/);
+    // Only the requested MSI has a route: the other 218 from probe have no hardware.
+    expect(routes).toMatch(/^\s*70\s+ringacc 304\s.* main_udmap:rx8\s*$/m);
+    expect(routes.match(/ringacc \d+/g)).toEqual(['ringacc 304']);
 
     // Tab completes a channel name from the live state.
     t.type('release-channel m\t');
-    await t.waitFor('release-channel main_udmap:rx0');
+    await t.waitFor('release-channel main_udmap:rx8');
     t.type('\r');
-    expect(await t.waitFor(PROMPT)).toContain('released main_udmap:rx0');
+    expect(await t.waitFor(PROMPT)).toContain('released main_udmap:rx8');
 
-    // Changing the policy re-boots, so it asks first; Enter takes the default (yes: only peaks to lose).
-    t.type('policy dedicated\r');
-    expect(await t.waitFor('(Y/n)')).toContain('re-boot with policy dedicated (resets only pool peaks)?');
+    // A design re-boots, so it asks first; Tab completes its name, Enter takes the default (yes: only peaks to lose).
+    t.type('design r\t');
+    await t.waitFor('design rfc-v4');
     t.type('\r');
-    expect(await t.waitFor('msi(dedicated,demand)> ')).toContain('re-booted with policy dedicated, mode demand');
+    expect(await t.waitFor('(Y/n)')).toContain('re-boot with design rfc-v4 (resets only pool peaks)?');
+    t.type('\r');
+    expect(await t.waitFor('msi(rfc-v4)> ')).toMatch(/re-booted with design rfc-v4 \(policy dedicated, mode demand, hardware alloc, lock\s+none, failure\s+unwind\)/);
+
+    // With work to lose the default is no: Enter keeps the channel and the design.
+    t.type('request-channel main_udmap tx\r');
+    expect(await t.waitFor('msi(rfc-v4)> ')).toContain('main_udmap:tx8: virq');
+    t.type('hardware request\r');
+    expect(await t.waitFor('(y/N)')).toContain('re-boot with hardware request (discards 1 channel)?');
+    t.type('\r');
+    expect(await t.waitFor('msi(rfc-v4)> ')).toContain('cancelled; nothing done');
 
     // Ctrl-D leaves with status 0.
     t.type('\x04');
     expect((await t.waitExit()).exitCode).toBe(0);
 
-    // History keeps what was run (prompted commands in full), not the abandoned line.
+    // History keeps what was entered (prompted commands in full, a declined re-boot as typed),
+    // not the line abandoned with Ctrl-C.
     const history = readFileSync(historyFile, 'utf8').split('\n');
-    expect(history).toEqual(['pools', 'request-channel main_udmap rx', 'routes ringacc', 'release-channel main_udmap:rx0', 'policy dedicated', '']);
+    expect(history).toEqual([
+      'pools',
+      'request-channel main_udmap rx',
+      'routes ringacc',
+      'release-channel main_udmap:rx8',
+      'design rfc-v4',
+      'request-channel main_udmap tx',
+      'hardware request',
+      '',
+    ]);
+  }, 60000);
+
+  test('nothing to choose is said at once; a menu of virqs finds the virq typed, not the entry at that position', async () => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
+    Object.assign(env, { MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
+    const t = open([], ROOT, env);
+    await t.waitFor(PROMPT);
+    // Nothing that could succeed: said at once, no prompt opened.
+    t.type('free-irq\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/free-irq: nothing to free: no irq was requested with alloc-irq/);
+    // An error line longer than the terminal (100 columns) is wrapped, continuing indented.
+    t.type('routes no_such_device_at_all\r');
+    const err = await t.waitFor(PROMPT);
+    expect(err).toMatch(/^routes: ENOENT: unknown device 'no_such_device_at_all' \(devices: .{1,60}\n {4}\S/m);
+    for (const l of err.split('\n')) expect(l.length).toBeLessThanOrEqual(100);
+    t.type('request-channel main_udmap tx 40\r');
+    await t.waitFor('40 channels');
+    await t.waitFor(PROMPT);
+    t.type('mask-irq\r');
+    await t.waitFor('virq (type to filter)');
+    t.type('100');
+    await t.waitFor(/100 {2}ringacc/);
+    t.type('\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/-> mask-irq 100\n.*virq 100 masked/s);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 20000);
+
+  test('-i runs the inputs, then opens the REPL on them; tall output goes through $PAGER; exit <status>', async () => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|PAGER|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
+    Object.assign(env, { MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm', PAGER: "sed 's/^/paged: /'" });
+    const t = open(['-i', '-e', 'request-channel main_udmap tx 3'], ROOT, env);
+    expect(await t.waitFor(PROMPT)).toMatch(/3 channels\n.*help lists the verbs/s);
+    t.type('routes main_udmap\r');
+    const short = await t.waitFor(PROMPT);
+    expect(short).toMatch(/main_udmap:tx10/);
+    expect(short).not.toContain('paged: ');
+    t.type('request-channel main_udmap tx 40\r');
+    const tall = await t.waitFor(PROMPT);
+    expect(tall).toMatch(/^paged: CHANNEL/m);
+    expect(tall).toMatch(/^paged: 40 channels/m);
+    t.type('exit 5\r');
+    expect((await t.waitExit()).exitCode).toBe(5);
   }, 20000);
 
   test('history from an earlier session comes back with the up arrow; exit leaves', async () => {
@@ -252,51 +339,88 @@ describe('the REPL in a pseudo-terminal', () => {
     writeFileSync(historyFile, 'pools\nrequest-channel main_udmap tx 2\n');
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
-    Object.assign(env, { HOME: home, MSI_EXPLORER_HISTORY: historyFile, NO_COLOR: '1', TERM: 'xterm' });
-    term = new Terminal(pty.spawn(process.execPath, [BIN], { name: 'xterm', cols: 100, rows: 30, cwd: ROOT, env }));
-    const t = term;
+    Object.assign(env, { HOME: home, MSI_EXPLORER_HISTORY: historyFile, NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
+    const t = open([], ROOT, env);
     await t.waitFor(PROMPT);
     t.type('\x1b[A'); // up: the newest line of the earlier session
     await t.waitFor('request-channel main_udmap tx 2');
     t.type('\r');
-    expect(await t.waitFor(PROMPT)).toMatch(/main_udmap:tx1 .*\n2 channels/s);
+    expect(await t.waitFor(PROMPT)).toMatch(/main_udmap:tx8\s+304\s+70\s.*\nmain_udmap:tx9\s+305\s+71\s.*\n2 channels/s);
+    // Ctrl-R searches the history backwards as typed; Ctrl-R again goes further back; Enter runs the match.
+    t.type('\x12');
+    t.type('oo');
+    await t.waitFor("(reverse-i-search)`oo': pools");
+    t.type('\x12');
+    await t.waitFor("(failed reverse-i-search)`oo': pools");
+    t.type('\x7f\x7f');
+    t.type('tx');
+    await t.waitFor("(reverse-i-search)`tx': request-channel main_udmap tx 2");
+    t.type('\r');
+    expect(await t.waitFor('2 channels')).toMatch(/main_udmap:tx11 /);
+    await t.waitFor(PROMPT);
+    // Ctrl-G gives back the line as it was.
+    t.type('rout');
+    t.type('\x12p');
+    await t.waitFor("`p': ");
+    t.type('\x07');
+    t.type('es\r');
+    await t.waitFor(/^VIRQ/m);
+    await t.waitFor(PROMPT);
     t.type('exit\r');
     expect((await t.waitExit()).exitCode).toBe(0);
-    expect(readFileSync(historyFile, 'utf8')).toBe('pools\nrequest-channel main_udmap tx 2\nexit\n');
+    expect(readFileSync(historyFile, 'utf8')).toBe('pools\nrequest-channel main_udmap tx 2\nroutes\nexit\n');
   }, 20000);
 
   test('--json, source relative to the current folder, and Ctrl-C inside a prompt', async () => {
     const work = mkdtempSync(join(tmp, 'work-'));
-    writeFileSync(join(work, 'setup.msi'), 'request-channel main_udmap tx\nexit\npools\n');
+    writeFileSync(join(work, 'setup.msi'), 'request-channel main_udmap tx\n');
+    writeFileSync(join(work, 'bye.msi'), 'exit 4\npools\n');
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
-    Object.assign(env, { HOME: work, MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm' });
-    term = new Terminal(pty.spawn(process.execPath, [BIN, '--json'], { name: 'xterm', cols: 100, rows: 30, cwd: work, env }));
-    const t = term;
+    Object.assign(env, { HOME: work, MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
+    const t = open(['--json'], work, env);
     await t.waitFor(PROMPT);
 
-    // The script's exit ends the script, not the REPL; its lines are numbered in its own file.
+    // A sourced script's lines are numbered in its own file.
     t.type('source setup.msi\r');
     const sourced = await t.waitFor(PROMPT);
     expect(sourced).toContain('{"file":"setup.msi","line":1,"command":"request-channel main_udmap tx","ok":true');
-    expect(sourced).not.toContain('"pools"');
 
-    // Ctrl-C in a menu: back at the REPL prompt, nothing run.
+    // Ctrl-C in a menu: the menu is erased (erase-line sequences, not a newline under it), back at the REPL prompt, nothing run.
     t.type('request-channel\r');
     await t.waitFor('DMA controller');
+    const before = t.rawText.length;
     t.type('\x03');
     expect(await t.waitFor(PROMPT)).toContain('cancelled; nothing done');
+    const after = t.rawText.slice(before);
+    expect(after.slice(0, after.indexOf('cancelled'))).toContain('\x1b[2K');
+
+    // expect-error's command is prompted for as a command of its own: a verb, then its arguments.
+    t.type('expect-error EBUSY\r');
+    await t.waitFor('command expected to fail');
+    t.type('alloc-irq');
+    await t.waitFor(/> alloc-irq/);
+    t.type('\r');
+    await t.waitFor('MSI device');
+    t.type('\r');
+    await t.waitFor('index');
+    // ring 304 is the completion ring of setup.msi's channel, main_udmap:tx8
+    t.type('304\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/-> expect-error EBUSY alloc-irq ringacc 304\n.*EBUSY as expected/s);
 
     // A prompted command is reported in JSON as the whole command it became.
     t.type('release-channel\r');
     await t.waitFor('channel to release');
-    await t.waitFor('main_udmap:tx0');
+    await t.waitFor('main_udmap:tx8');
     t.type('\r');
     const released = await t.waitFor(PROMPT);
-    expect(released).toMatch(/\{"file":"<repl>","line":\d+,"command":"release-channel main_udmap:tx0","ok":true,"data":\{"channels":\[\{"name":"main_udmap:tx0"/);
+    expect(released).toMatch(/\{"file":"<repl>","line":\d+,"command":"release-channel main_udmap:tx8","ok":true,"data":\{"channels":\[\{"name":"main_udmap:tx8"/);
 
-    t.type('quit\r');
-    expect((await t.waitExit()).exitCode).toBe(0);
+    // exit in a sourced script ends the REPL too (one rule with batch runs), with its status.
+    t.type('source bye.msi\r');
+    expect((await t.waitExit()).exitCode).toBe(4);
+    expect(t.text).toContain('{"file":"bye.msi","line":1,"command":"exit 4","ok":true,"data":{"status":4}}');
+    expect(t.text).not.toContain('"command":"pools"');
     expect(existsSync(join(work, '.msi_explorer_history'))).toBe(false);
-  }, 20000);
+  }, 60000);
 });

@@ -1,16 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULT_SETTINGS, DESIGNS, designNamed } from '../../src/core/designs.js';
 import { describe, expect, test } from '@jest/globals';
 import { COMMANDS, runWords } from '../../src/commands/registry.js';
 import type { Output, Result } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
+import { tokenize } from '../../src/commands/tokenize.js';
 import type { ErrCode } from '../../src/core/errors.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
+import { parseTopology } from '../../src/core/topology-validate.js';
 import type { Settings } from '../../src/core/system.js';
 
+/** TISCI device ids: TO_HWIRQ(dev, index) = dev << 16 | index (irq-ti-sci-inta.c). */
 const RINGACC = 187;
-const hwirqOf = (ring: number): number => (RINGACC << 16) | ring;
-const COALESCED_DEMAND: Settings = { policy: 'coalesced', mode: 'demand' };
+const UDMAP = 188;
+const hwirqOf = (ring: number, dev = RINGACC): number => ((dev << 16) | ring) >>> 0;
+/** The default: upstream's merged design (MSIs at probe, hardware at request_irq). */
+const MERGED: Settings = DEFAULT_SETTINGS;
+/** Coalesced like merged, but MSIs allocated on demand and freed with the channel. */
+const DYNAMIC: Settings = designNamed('dynamic')!.settings;
+const PROBE_ALL: Settings = designNamed('probe-all')!.settings;
+const RFC_V4: Settings = designNamed('rfc-v4')!.settings;
 
-const fresh = (settings: Settings = COALESCED_DEMAND): Session => new Session(am65x, settings);
+/**
+ * am65x under merged, after boot: main_gpio0 on virqs 64-69, ringacc's 100 GP-ring MSIs on
+ * 70-169 (ring 304 + k on 70 + k), main_udmap's 119 on 170-288 (tx 1-3, 8-19, 26-63, then rx at
+ * 0x200 + 2-3, 8-19, 26-77), cpts on 289 (INTR output 16, SPI 48): 226 virqs, no INTA hardware.
+ */
+const BOOT_VIRQS = 226;
+const GPIO_VIRQS = [64, 65, 66, 67, 68, 69];
+
+const fresh = (settings: Settings = MERGED): Session => new Session(am65x, settings);
 
 /** Splits a command line on blanks; these tests never need quoting. */
 const words = (line: string): string[] => line.split(/\s+/).filter((w) => w !== '');
@@ -36,41 +55,47 @@ const fails = (s: Session, line: string, code: ErrCode, message?: string | RegEx
 };
 
 const poolUsed = (s: Session, id: string): number => s.system.pool(id)!.used;
+const poolPeak = (s: Session, id: string): number => s.system.pool(id)!.stats().peak;
 
 describe('request-channel', () => {
-  test('two tx channels on rings 0/1 share VINT 0 behind one parent virq', () => {
+  test('two tx channels take GP rings 304/305 and share VINT 16 behind one parent virq', () => {
     const s = fresh();
     const o = ok(s, 'request-channel main_udmap tx 2', 'channels');
+    // tx 1-3 are high-capacity channels: k3-udma starts at the first normal one, 8.
     expect(o.channels).toEqual([
-      { name: 'main_udmap:tx0', ring: 0, virq: 71 },
-      { name: 'main_udmap:tx1', ring: 1, virq: 73 },
+      { name: 'main_udmap:tx8', mode: 'pkt', ring: 304, virq: 70, eventVirq: null },
+      { name: 'main_udmap:tx9', mode: 'pkt', ring: 305, virq: 71, eventVirq: null },
     ]);
-    expect(o.routes.map((r) => r.virq)).toEqual([71, 73]);
+    expect(o.routes.map((r) => r.virq)).toEqual([70, 71]);
     const [r0, r1] = o.routes;
+    // cpts took INTR output 16 at boot, so VINT 16 gets output 17: SPI 49 (output o -> SPI o + 32).
     expect(r0).toMatchObject({
-      virq: 71,
+      virq: 70,
       device: 'ringacc',
-      index: 0,
-      hwirq: hwirqOf(0),
-      globalEvent: 16384,
-      vint: 0,
+      index: 304,
+      hwirq: hwirqOf(304),
+      globalEvent: 16,
+      vint: 16,
       vintBit: 0,
-      intrInput: 0,
-      intrOutput: 1,
-      gicSpi: 33,
-      parentVirq: 72,
+      intrInput: 16,
+      intrOutput: 17,
+      gicSpi: 49,
+      parentVirq: 290,
       count: 0,
-      owner: 'main_udmap:tx0',
+      owner: 'main_udmap:tx8',
     });
-    expect(r1).toMatchObject({ virq: 73, index: 1, hwirq: hwirqOf(1), globalEvent: 16385, vint: 0, vintBit: 1, parentVirq: 72, owner: 'main_udmap:tx1' });
+    expect(hwirqOf(304)).toBe(0xbb0130);
+    expect(r1).toMatchObject({ virq: 71, index: 305, hwirq: hwirqOf(305), globalEvent: 17, vint: 16, vintBit: 1, parentVirq: 290, owner: 'main_udmap:tx9' });
   });
 
-  test('one channel by default; rx channels complete on ring 152+n', () => {
+  test('one channel by default; rx channels take their completion ring from the same GP pool', () => {
     const s = fresh();
-    const o = ok(s, 'request-channel main_udmap rx', 'channels');
-    expect(o.channels).toEqual([{ name: 'main_udmap:rx0', ring: 152, virq: 71 }]);
+    expect(ok(s, 'request-channel main_udmap rx', 'channels').channels).toEqual([{ name: 'main_udmap:rx8', mode: 'pkt', ring: 304, virq: 70, eventVirq: null }]);
+    const o = ok(s, 'request-channel main_udmap tx', 'channels');
+    expect(o.channels).toEqual([{ name: 'main_udmap:tx8', mode: 'pkt', ring: 305, virq: 71, eventVirq: null }]);
     expect(o.routes).toHaveLength(1);
-    expect(o.routes[0]).toMatchObject({ device: 'ringacc', index: 152, owner: 'main_udmap:rx0' });
+    expect(o.routes[0]).toMatchObject({ device: 'ringacc', index: 305, globalEvent: 17, vintBit: 1, owner: 'main_udmap:tx8' });
+    expect(poolUsed(s, 'ringacc.gp_ring')).toBe(2);
   });
 
   test('0x hex counts are accepted', () => {
@@ -79,128 +104,262 @@ describe('request-channel', () => {
     expect(poolUsed(s, 'main_udmap.tx_chan')).toBe(16);
   });
 
-  test('a count past the pool is all or nothing', () => {
+  test('a count past the normal channels is all or nothing (ENOENT); the peaks keep the attempt', () => {
     const s = fresh();
-    const e = fails(s, 'request-channel main_udmap rx 65', 'ENOSPC', /^main_udmap\.rx_chan exhausted \(64\/64 used\)/);
-    expect(e.pool).toEqual({ id: 'main_udmap.rx_chan', used: 64, total: 64 });
-    expect(poolUsed(s, 'main_udmap.rx_chan')).toBe(0);
-    expect(poolUsed(s, 'inta_main_udmass.global_event')).toBe(0);
+    // tx 8-19 and 26-63: 50 normal-capacity channels of the 53 in Linux's share.
+    const e = fails(
+      s,
+      'request-channel main_udmap tx 51',
+      'ENOENT',
+      'main_udmap.tx_chan: no free normal-capacity tx channel (50 of 50 from 8 in use; 50/53 used), at channel 51 of 51; the 50 granted before were released',
+    );
+    expect(e.pool).toEqual({ id: 'main_udmap.tx_chan', used: 50, total: 53 });
+    for (const id of ['main_udmap.tx_chan', 'ringacc.gp_ring', 'inta_main_udmass.global_event']) {
+      expect(poolUsed(s, id)).toBe(0);
+      expect(poolPeak(s, id)).toBe(50);
+    }
+    expect(poolUsed(s, 'inta_main_udmass.vint')).toBe(0);
+    expect(poolUsed(s, 'virq')).toBe(BOOT_VIRQS);
   });
 
-  test('mode probe binds the MSI allocated at boot', () => {
-    const s = fresh({ policy: 'coalesced', mode: 'probe' });
-    const events = poolUsed(s, 'inta_main_udmass.global_event');
-    expect(events).toBe(128);
+  test('the 101st channel finds no GP completion ring: EBUSY on ringacc.gp_ring', () => {
+    const s = fresh();
+    ok(s, 'request-channel main_udmap tx 50', 'channels');
+    const e = fails(
+      s,
+      'request-channel main_udmap rx 51',
+      'EBUSY',
+      'ringacc.gp_ring exhausted (100/100 used): no completion ring for main_udmap:rx64, at channel 51 of 51; the 50 granted before were released',
+    );
+    expect(e.pool).toEqual({ id: 'ringacc.gp_ring', used: 100, total: 100 });
+    expect(poolUsed(s, 'ringacc.gp_ring')).toBe(50);
+    expect(poolPeak(s, 'ringacc.gp_ring')).toBe(100);
+    expect(poolUsed(s, 'main_udmap.rx_chan')).toBe(0);
+    // 100 events on two VINTs: 16 (full) and 17 (36).
+    expect(poolPeak(s, 'inta_main_udmass.vint')).toBe(2);
+  });
+
+  test('merged requests the MSI allocated at probe: only the hardware and the parent virq are new', () => {
+    const s = fresh();
+    expect(poolUsed(s, 'virq')).toBe(BOOT_VIRQS);
+    expect(poolUsed(s, 'inta_main_udmass.global_event')).toBe(0);
     const o = ok(s, 'request-channel main_udmap rx', 'channels');
-    expect(o.channels[0]).toMatchObject({ name: 'main_udmap:rx0', ring: 152 });
-    expect(poolUsed(s, 'inta_main_udmass.global_event')).toBe(events);
+    // virq 70 is ringacc's MSI for ring 304, allocated at boot.
+    expect(o.channels[0]).toMatchObject({ name: 'main_udmap:rx8', ring: 304, virq: 70 });
+    expect(o.routes[0]).toMatchObject({ globalEvent: 16, vint: 16, parentVirq: 290 });
+    expect(poolUsed(s, 'virq')).toBe(BOOT_VIRQS + 1);
+    expect(poolUsed(s, 'inta_main_udmass.global_event')).toBe(1);
+    expect(poolUsed(s, 'intr_main_navss.out')).toBe(2);
+  });
+
+  test("TR mode also requests the channel's own UDMA event: two irqs per channel", () => {
+    const s = fresh();
+    const tx = ok(s, 'request-channel main_udmap tx tr', 'channels');
+    // main_udmap's MSI for tchan 8 is its 4th (after tx 1-3): virq 173.
+    expect(tx.channels).toEqual([{ name: 'main_udmap:tx8', mode: 'tr', ring: 304, virq: 70, eventVirq: 173 }]);
+    expect(tx.routes).toHaveLength(2);
+    expect(tx.routes[0]).toMatchObject({ virq: 70, device: 'ringacc', index: 304, globalEvent: 16, vint: 16, vintBit: 0 });
+    expect(tx.routes[1]).toMatchObject({
+      virq: 173,
+      device: 'main_udmap',
+      index: 8,
+      hwirq: hwirqOf(8, UDMAP),
+      globalEvent: 17,
+      vint: 16,
+      vintBit: 1,
+      intrInput: 16,
+      intrOutput: 17,
+      gicSpi: 49,
+      parentVirq: 290,
+      count: 0,
+      owner: 'main_udmap:tx8',
+    });
+    // An rx channel's event is MSI index 0x200 + rchan: rchan 8 -> 0x208, hwirq 0xbc0208.
+    const rx = ok(s, 'request-channel main_udmap rx 1 tr', 'channels');
+    expect(rx.channels).toEqual([{ name: 'main_udmap:rx8', mode: 'tr', ring: 305, virq: 71, eventVirq: 225 }]);
+    expect(rx.routes[1]).toMatchObject({ virq: 225, device: 'main_udmap', index: 0x208, hwirq: 0xbc0208, globalEvent: 19, vint: 16, vintBit: 3 });
+    expect(poolUsed(s, 'inta_main_udmass.global_event')).toBe(4);
+  });
+
+  test('32 TR channels fill VINT 16; the 33rd opens VINT 17 on INTR output 18, SPI 50', () => {
+    const s = fresh();
+    const o = ok(s, 'request-channel main_udmap tx 32 tr', 'channels');
+    expect(o.routes).toHaveLength(64);
+    expect(new Set(o.routes.map((r) => r.vint))).toEqual(new Set([16]));
+    expect(poolUsed(s, 'inta_main_udmass.vint')).toBe(1);
+    expect(poolUsed(s, 'inta_main_udmass.global_event')).toBe(64);
+    const next = ok(s, 'request-channel main_udmap tx tr', 'channels');
+    expect(next.channels[0].name).toBe('main_udmap:tx46');
+    expect(next.routes.map((r) => [r.vint, r.vintBit, r.intrOutput, r.gicSpi, r.parentVirq])).toEqual([
+      [17, 0, 18, 50, 291],
+      [17, 1, 18, 50, 291],
+    ]);
+    expect(poolUsed(s, 'inta_main_udmass.vint')).toBe(2);
+    expect(poolUsed(s, 'intr_main_navss.out')).toBe(3);
+  });
+
+  test('the mode may follow the direction without a count; a bad mode is EUSAGE', () => {
+    const s = fresh();
+    expect(ok(s, 'request-channel main_udmap tx tr', 'channels').channels[0].mode).toBe('tr');
+    expect(ok(s, 'request-channel main_udmap tx 2 pkt', 'channels').channels.map((c) => c.mode)).toEqual(['pkt', 'pkt']);
+    fails(s, 'request-channel main_udmap tx 1 xx', 'EUSAGE', "mode: expected pkt or tr, got 'xx'");
+    fails(s, 'request-channel main_udmap tx xx', 'EUSAGE', "count: expected a number, got 'xx'");
+  });
+
+  test('in an on-demand design the MSIs are allocated at request, the parent virq first', () => {
+    const s = fresh(DYNAMIC);
+    expect(poolUsed(s, 'virq')).toBe(7);
+    const o = ok(s, 'request-channel main_udmap tx tr', 'channels');
+    expect(o.channels).toEqual([{ name: 'main_udmap:tx8', mode: 'tr', ring: 304, virq: 71, eventVirq: 73 }]);
+    expect(o.routes.map((r) => r.parentVirq)).toEqual([72, 72]);
+    expect(poolUsed(s, 'virq')).toBe(10);
   });
 });
 
 describe('release-channel', () => {
-  test('releases one channel and frees its MSI in mode demand', () => {
-    const s = fresh();
+  test('in an on-demand design releasing frees the MSIs', () => {
+    const s = fresh(DYNAMIC);
     ok(s, 'request-channel main_udmap tx 2', 'channels');
-    const o = ok(s, 'release-channel main_udmap:tx0', 'released');
-    expect(o).toEqual({ kind: 'released', channels: [{ name: 'main_udmap:tx0', ring: 0, virq: 71 }], freed: true });
-    expect(s.system.routes().map((r) => r.owner)).not.toContain('main_udmap:tx0');
+    const o = ok(s, 'release-channel main_udmap:tx8', 'released');
+    expect(o).toEqual({ kind: 'released', channels: [{ name: 'main_udmap:tx8', mode: 'pkt', ring: 304, virq: 71, eventVirq: null }], freed: true });
+    expect(s.system.routes().map((r) => r.owner)).not.toContain('main_udmap:tx8');
+    expect(s.system.descs.get(71)).toBeUndefined();
     expect(poolUsed(s, 'main_udmap.tx_chan')).toBe(1);
+    expect(poolUsed(s, 'ringacc.gp_ring')).toBe(1);
   });
 
-  test('`all` releases every requested channel, lowest first', () => {
+  test('`all` releases every requested channel, lowest first, and the hardware goes back', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx 2', 'channels');
-    ok(s, 'request-channel main_udmap rx', 'channels');
+    ok(s, 'request-channel main_udmap rx tr', 'channels');
     const o = ok(s, 'release-channel all', 'released');
-    expect(o.channels.map((c) => c.name)).toEqual(['main_udmap:tx0', 'main_udmap:tx1', 'main_udmap:rx0']);
-    expect(o.freed).toBe(true);
+    expect(o.channels.map((c) => c.name)).toEqual(['main_udmap:tx8', 'main_udmap:tx9', 'main_udmap:rx8']);
+    expect(o.freed).toBe(false);
     expect(poolUsed(s, 'main_udmap.tx_chan')).toBe(0);
     expect(poolUsed(s, 'main_udmap.rx_chan')).toBe(0);
-    // The last event left VINT 0: the VINT and its parent went back.
+    expect(poolUsed(s, 'ringacc.gp_ring')).toBe(0);
+    // The last event left VINT 16: the VINT, its INTR output and parent virq went back; cpts keeps output 16.
     expect(poolUsed(s, 'inta_main_udmass.vint')).toBe(0);
+    expect(poolUsed(s, 'inta_main_udmass.global_event')).toBe(0);
     expect(poolUsed(s, 'intr_main_navss.out')).toBe(1);
+    expect(poolUsed(s, 'virq')).toBe(BOOT_VIRQS);
   });
 
   test('`all` with nothing requested releases nothing', () => {
-    expect(ok(fresh(), 'release-channel all', 'released')).toEqual({ kind: 'released', channels: [], freed: true });
+    expect(ok(fresh(), 'release-channel all', 'released')).toEqual({ kind: 'released', channels: [], freed: false });
+    expect(ok(fresh(DYNAMIC), 'release-channel all', 'released')).toEqual({ kind: 'released', channels: [], freed: true });
   });
 
-  test('mode probe keeps the MSI', () => {
-    const s = fresh({ policy: 'coalesced', mode: 'probe' });
-    ok(s, 'request-channel main_udmap rx', 'channels');
-    const o = ok(s, 'release-channel main_udmap:rx0', 'released');
-    expect(o.freed).toBe(false);
-    expect(poolUsed(s, 'inta_main_udmass.global_event')).toBe(128);
+  test('merged keeps the MSIs (free_irq only gives the hardware back)', () => {
+    const s = fresh();
+    ok(s, 'request-channel main_udmap rx tr', 'channels');
+    const o = ok(s, 'release-channel main_udmap:rx8', 'released');
+    expect(o).toEqual({ kind: 'released', channels: [{ name: 'main_udmap:rx8', mode: 'tr', ring: 304, virq: 70, eventVirq: 225 }], freed: false });
+    expect(poolUsed(s, 'virq')).toBe(BOOT_VIRQS);
+    expect(poolUsed(s, 'inta_main_udmass.global_event')).toBe(0);
+    for (const virq of [70, 225]) {
+      expect(s.system.descs.get(virq)).toBeDefined();
+      expect(s.system.routeOf(virq)).toBeUndefined();
+    }
   });
 
   test('errors', () => {
     const s = fresh();
     fails(s, 'release-channel main_udmap:tx9', 'ENOENT', 'main_udmap:tx9 is not requested');
-    fails(s, 'release-channel nodma:tx0', 'ENOENT', "unknown DMA controller 'nodma' (have: main_udmap)");
-    fails(s, 'release-channel main_udmap:tz0', 'EUSAGE', "channel: expected <dma>:<tx|rx><n> such as main_udmap:tx0, got 'main_udmap:tz0'");
-    fails(s, 'release-channel foo', 'EUSAGE', "channel: expected <dma>:<tx|rx><n> such as main_udmap:tx0, got 'foo'");
+    fails(s, 'release-channel main_udmap:tx0', 'EINVAL', "main_udmap: tx channel 0 is not one of this host's (1-3, 8-19, 26-63)");
+    fails(s, 'release-channel main_udmap:rx78', 'EINVAL', "main_udmap: rx channel 78 is not one of this host's (2-3, 8-19, 26-77)");
+    fails(s, 'release-channel nodma:tx8', 'ENOENT', "unknown DMA controller 'nodma' (have: main_udmap)");
+    // (the example channel in the hint is left open: tx0 is not in Linux's share)
+    fails(s, 'release-channel main_udmap:tz0', 'EUSAGE', /^channel: expected <dma>:<tx\|rx><n> such as main_udmap:tx\d+, got 'main_udmap:tz0'$/);
+    fails(s, 'release-channel foo', 'EUSAGE', /^channel: expected <dma>:<tx\|rx><n> such as main_udmap:tx\d+, got 'foo'$/);
     fails(s, 'release-channel', 'EUSAGE', 'missing <channel>; usage: release-channel <dma>:<tx|rx><n> | all');
   });
 });
 
 describe('alloc-irq and free-irq', () => {
-  test('alloc-irq ringacc any takes general-purpose ring 304', () => {
+  test("alloc-irq ringacc any requests GP ring 304's MSI from boot", () => {
     const s = fresh();
     const o = ok(s, 'alloc-irq ringacc any', 'allocated');
-    expect(o.virq).toBe(71);
-    expect(o.route).toMatchObject({ virq: 71, device: 'ringacc', index: 304, hwirq: hwirqOf(304), vint: 0, vintBit: 0, parentVirq: 72, owner: 'alloc-irq' });
-    expect(ok(s, 'alloc-irq ringacc any', 'allocated').route.index).toBe(305);
+    expect(o.virq).toBe(70);
+    expect(o.route).toMatchObject({ virq: 70, device: 'ringacc', index: 304, hwirq: hwirqOf(304), globalEvent: 16, vint: 16, vintBit: 0, parentVirq: 290, owner: 'alloc-irq' });
+    expect(ok(s, 'alloc-irq ringacc any', 'allocated').route).toMatchObject({ virq: 71, index: 305 });
+    expect(poolUsed(s, 'virq')).toBe(BOOT_VIRQS + 1);
+  });
+
+  test('on demand (dynamic) alloc-irq allocates the MSI too', () => {
+    const s = fresh(DYNAMIC);
+    expect(ok(s, 'alloc-irq ringacc any', 'allocated').route).toMatchObject({ virq: 71, index: 304, parentVirq: 72 });
+    expect(poolUsed(s, 'virq')).toBe(9);
   });
 
   test('a hex index names the same ring', () => {
     expect(ok(fresh(), 'alloc-irq ringacc 0x130', 'allocated').route.index).toBe(304);
   });
 
-  test("a channel's ring is refused, naming the channel", () => {
+  test("a channel's ring is refused, naming the channel; a ring outside Linux's share is EINVAL", () => {
     const s = fresh();
-    fails(s, 'alloc-irq ringacc 5', 'EBUSY', 'ringacc 5 is the completion ring of main_udmap:tx5; request the channel instead');
-    ok(s, 'request-channel main_udmap tx 6', 'channels');
-    // Still the channel's, now with an MSI: the same refusal, not EEXIST.
-    fails(s, 'alloc-irq ringacc 5', 'EBUSY', 'ringacc 5 is the completion ring of main_udmap:tx5; request the channel instead');
+    ok(s, 'request-channel main_udmap tx', 'channels');
+    fails(s, 'alloc-irq ringacc 304', 'EBUSY', 'ringacc 304 is the completion ring of main_udmap:tx8; release the channel instead');
+    fails(s, 'alloc-irq ringacc 5', 'EINVAL', "ringacc 5 is not in this host's share (304-403)");
+    fails(s, 'alloc-irq ringacc 404', 'EINVAL', "ringacc 404 is not in this host's share (304-403)");
   });
 
-  test('a second MSI for the same index is EEXIST', () => {
+  test('a second request of the same index is EBUSY', () => {
+    for (const settings of [MERGED, DYNAMIC]) {
+      const s = fresh(settings);
+      ok(s, 'alloc-irq ringacc 304', 'allocated');
+      fails(s, 'alloc-irq ringacc 304', 'EBUSY', 'ringacc 304 is already requested by alloc-irq');
+    }
     const s = fresh();
-    ok(s, 'alloc-irq ringacc 304', 'allocated');
-    fails(s, 'alloc-irq ringacc 304', 'EEXIST', 'ringacc 304 already has an MSI (virq 71, alloc-irq)');
+    ok(s, 'alloc-irq main_udmap 8', 'allocated');
+    fails(s, 'alloc-irq main_udmap 8', 'EBUSY', 'main_udmap 8 is already requested by alloc-irq (virq 173)');
+  });
+
+  test("main_udmap's own events: tchan ids, 0x200 + rchan ids; any takes the lowest of the share", () => {
+    const s = fresh();
+    expect(ok(s, 'alloc-irq main_udmap 0x208', 'allocated').route).toMatchObject({ virq: 225, device: 'main_udmap', index: 0x208, hwirq: 0xbc0208 });
+    expect(ok(s, 'alloc-irq main_udmap any', 'allocated').route).toMatchObject({ virq: 170, index: 1, hwirq: hwirqOf(1, UDMAP) });
+    fails(s, 'alloc-irq main_udmap 4', 'EINVAL', "main_udmap 4 is not in this host's share (1-3, 8-19, 26-63, 514-515, 520-531, 538-589)");
   });
 
   test('index errors', () => {
     const s = fresh();
-    fails(s, 'alloc-irq foo 1', 'ENOENT', "unknown MSI device 'foo' (have: ringacc)");
+    fails(s, 'alloc-irq foo 1', 'ENOENT', "unknown MSI device 'foo' (have: ringacc, main_udmap)");
     fails(s, 'alloc-irq ringacc abc', 'EUSAGE', "index: expected a number, got 'abc'");
     fails(s, 'alloc-irq ringacc -1', 'EINVAL', "index must not be negative, got '-1'");
     fails(s, 'alloc-irq ringacc 9007199254740992', 'EINVAL', "index '9007199254740992' is too large");
     fails(s, 'alloc-irq ringacc 818', 'EINVAL', 'ringacc: index 818 out of range (0-817)');
   });
 
-  test('free-irq by virq', () => {
+  test('free-irq by virq gives the hardware back; merged keeps the MSI, on demand it goes', () => {
     const s = fresh();
     ok(s, 'alloc-irq ringacc any', 'allocated');
-    expect(ok(s, 'free-irq 71', 'freed')).toEqual({ kind: 'freed', virq: 71, device: 'ringacc', index: 304 });
-    expect(s.system.routeOf(71)).toBeUndefined();
-    fails(s, 'free-irq 71', 'ENOENT', 'virq 71 is not allocated');
+    expect(ok(s, 'free-irq 70', 'freed')).toEqual({ kind: 'freed', virq: 70, device: 'ringacc', index: 304 });
+    expect(s.system.routeOf(70)).toBeUndefined();
+    expect(poolUsed(s, 'virq')).toBe(BOOT_VIRQS);
+    fails(s, 'free-irq 70', 'ENOENT', 'virq 70 (ringacc 304) is not requested');
+    const d = fresh(DYNAMIC);
+    ok(d, 'alloc-irq ringacc any', 'allocated');
+    ok(d, 'free-irq 71', 'freed');
+    fails(d, 'free-irq 71', 'ENOENT', 'virq 71 is not allocated');
   });
 
   test('free-irq by device and index', () => {
     const s = fresh();
     ok(s, 'alloc-irq ringacc any', 'allocated');
     ok(s, 'alloc-irq ringacc any', 'allocated');
-    expect(ok(s, 'free-irq ringacc 305', 'freed')).toEqual({ kind: 'freed', virq: 73, device: 'ringacc', index: 305 });
-    fails(s, 'free-irq ringacc 305', 'ENOENT', 'ringacc 305 has no MSI');
-    expect(ok(s, 'free-irq ringacc 0x130', 'freed').virq).toBe(71);
+    expect(ok(s, 'free-irq ringacc 305', 'freed')).toEqual({ kind: 'freed', virq: 71, device: 'ringacc', index: 305 });
+    fails(s, 'free-irq ringacc 305', 'ENOENT', 'ringacc 305 is not requested');
+    expect(ok(s, 'free-irq ringacc 0x130', 'freed').virq).toBe(70);
   });
 
   test('free-irq refuses what a driver holds', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx', 'channels');
-    fails(s, 'free-irq 71', 'EBUSY', 'virq 71 belongs to main_udmap:tx0; release the channel instead');
+    fails(s, 'free-irq 70', 'EBUSY', 'virq 70 belongs to main_udmap:tx8; release the channel instead');
     fails(s, 'free-irq 0x40', 'EBUSY', 'virq 64 belongs to main_gpio0, a direct INTR client');
+    fails(s, 'free-irq 289', 'EBUSY', 'virq 289 belongs to cpts, a direct INTR client');
+    fails(s, 'free-irq 290', 'EINVAL', 'virq 290 is the parent of inta_main_udmass VINT 16; free its events instead');
     fails(s, 'free-irq abc', 'EUSAGE', "virq: expected a number, got 'abc'");
     fails(s, 'free-irq -1', 'EINVAL', "virq must not be negative, got '-1'");
   });
@@ -215,105 +374,122 @@ describe('fire-ring', () => {
 
   test('by ring number', () => {
     const s = session();
-    const t = ok(s, 'fire-ring 0', 'fire').trace;
+    const t = ok(s, 'fire-ring 304', 'fire').trace;
     expect(t).toMatchObject({
       device: 'ringacc',
-      index: 0,
-      hwirq: hwirqOf(0),
+      index: 304,
+      hwirq: hwirqOf(304),
       times: 1,
       outcome: 'delivered',
       inta: 'inta_main_udmass',
-      globalEvent: 16384,
-      vint: 0,
+      globalEvent: 16,
+      vint: 16,
       bit: 0,
       statusBefore: [0, 0],
       status: [1, 0],
       enable: [3, 0],
       statusMasked: [1, 0],
-      statusAddress: 0x33d00018,
-      statusMaskedAddress: 0x33d00020,
-      hops: [{ router: 'intr_main_navss', input: 0, output: 1 }],
-      gicHwirq: 65,
-      gicSpi: 33,
-      parentVirq: 72,
+      // VINT 16's registers: base 0x33d00000 + 16 * 0x1000, STATUS +0x18, STATUS_MASKED +0x20
+      statusAddress: 0x33d10018,
+      statusMaskedAddress: 0x33d10020,
+      hops: [{ router: 'intr_main_navss', input: 16, output: 17 }],
+      gicHwirq: 81,
+      gicSpi: 49,
+      parentVirq: 290,
       cpu: 0,
-      childVirq: 71,
+      childVirq: 70,
       count: 1,
     });
-    expect(t.handled).toEqual([{ bit: 0, virq: 71, device: 'ringacc', index: 0, hwirq: hwirqOf(0) }]);
+    // Ring irqs are level (IRQF_TRIGGER_HIGH).
+    expect(t.handled).toEqual([{ bit: 0, virq: 70, device: 'ringacc', index: 304, hwirq: hwirqOf(304), trigger: 'level' }]);
   });
 
   test('by device:ring with times', () => {
     const s = session();
-    const t = ok(s, 'fire-ring ringacc:1 3', 'fire').trace;
-    expect(t).toMatchObject({ device: 'ringacc', index: 1, times: 3, outcome: 'delivered', vint: 0, bit: 1, status: [2, 0], childVirq: 73, count: 3 });
-    expect(s.system.routeOf(73)!.count).toBe(3);
+    const t = ok(s, 'fire-ring ringacc:305 3', 'fire').trace;
+    expect(t).toMatchObject({ device: 'ringacc', index: 305, times: 3, outcome: 'delivered', vint: 16, bit: 1, status: [2, 0], childVirq: 71, count: 3 });
+    expect(s.system.routeOf(71)!.count).toBe(3);
   });
 
-  test('by channel name, counts accumulate', () => {
+  test('by channel name, counts accumulate; the chained parent is never counted', () => {
     const s = session();
-    ok(s, 'fire-ring 0', 'fire');
-    const t = ok(s, 'fire-ring main_udmap:tx0 2', 'fire').trace;
-    expect(t).toMatchObject({ index: 0, times: 2, childVirq: 71, count: 3 });
-    const counts = ok(s, 'interrupts', 'interrupts').irqs;
-    expect(counts.find((i) => i.virq === 71)!.counts).toEqual([3, 0, 0, 0]);
-    expect(counts.find((i) => i.virq === 72)!.counts).toEqual([3, 0, 0, 0]);
+    ok(s, 'fire-ring 304', 'fire');
+    const t = ok(s, 'fire-ring main_udmap:tx8 2', 'fire').trace;
+    expect(t).toMatchObject({ index: 304, times: 2, childVirq: 70, count: 3 });
+    const irqs = ok(s, 'interrupts', 'interrupts').irqs;
+    expect(irqs.find((i) => i.virq === 70)!.counts).toEqual([3, 0, 0, 0]);
+    expect(irqs.find((i) => i.virq === 290)).toBeUndefined();
   });
 
-  test('an unmapped ring is dropped and counted in ERR', () => {
+  test("a TR channel's UDMA event is fired by device:index and is edge", () => {
+    const s = fresh();
+    ok(s, 'request-channel main_udmap tx tr', 'channels');
+    const t = ok(s, 'fire-ring main_udmap:8', 'fire').trace;
+    expect(t).toMatchObject({ device: 'main_udmap', index: 8, hwirq: hwirqOf(8, UDMAP), outcome: 'delivered', globalEvent: 17, vint: 16, bit: 1, childVirq: 173, count: 1 });
+    expect(t.handled).toEqual([{ bit: 1, virq: 173, device: 'main_udmap', index: 8, hwirq: hwirqOf(8, UDMAP), trigger: 'edge' }]);
+  });
+
+  test('a ring without an event map is dropped and counted in ERR, even one with an MSI', () => {
     const s = session();
     const t = ok(s, 'fire-ring 9', 'fire').trace;
     expect(t).toMatchObject({ device: 'ringacc', index: 9, hwirq: hwirqOf(9), outcome: 'unmapped' });
     expect(t.childVirq).toBeUndefined();
-    expect(ok(s, 'interrupts', 'interrupts').unmapped).toBe(1);
+    // Ring 306 has its MSI (virq 72) from boot, but nobody requested it: no hardware, no event map.
+    expect(ok(s, 'fire-ring 306', 'fire').trace.outcome).toBe('unmapped');
+    expect(ok(s, 'interrupts', 'interrupts').unmapped).toBe(2);
   });
 
   test('errors', () => {
     const s = session();
     fails(s, 'fire-ring abc', 'EUSAGE', "ring: expected a number, got 'abc'");
     fails(s, 'fire-ring -1', 'EINVAL', "ring must not be negative, got '-1'");
-    fails(s, 'fire-ring 0 0', 'EINVAL', 'times must be 1-1000000000, got 0');
-    fails(s, 'fire-ring foo:1', 'ENOENT', "unknown MSI device 'foo' (have: ringacc)");
+    fails(s, 'fire-ring 304 0', 'EINVAL', 'times must be 1-1000000000, got 0');
+    fails(s, 'fire-ring foo:1', 'ENOENT', "unknown MSI device 'foo' (have: ringacc, main_udmap)");
     fails(s, 'fire-ring 818', 'EINVAL', 'ringacc: index 818 out of range (0-817)');
-    fails(s, 'fire-ring main_udmap:tx64', 'EINVAL', 'main_udmap: tx channel 64 out of range (0-63)');
+    fails(s, 'fire-ring main_udmap:tx64', 'EINVAL', "main_udmap: tx channel 64 is not one of this host's (1-3, 8-19, 26-63)");
+    fails(s, 'fire-ring main_udmap:tx10', 'ENOENT', 'main_udmap:tx10 is not requested, so it has no completion ring yet');
     fails(s, 'fire-ring', 'EUSAGE', 'missing <ring>; usage: fire-ring <ring> [times]');
   });
 });
 
 describe('set-affinity', () => {
-  test('refused on a child sharing a VINT, with the exact message', () => {
+  const CHAINED = "the INTA cannot steer one event (ti_sci_inta_set_affinity), and VINT 16's parent virq 290 is chained";
+
+  test('refused on an event sharing a VINT, with the exact message', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx 2', 'channels');
-    fails(
-      s,
-      'set-affinity 71 1',
-      'EINVAL',
-      'virq 71 shares VINT 0 with 1 other event; the INTA cannot steer one event (set the affinity of parent virq 72 to move them all)',
-    );
+    fails(s, 'set-affinity 70 1', 'EINVAL', `virq 70 shares VINT 16 with 1 other event; ${CHAINED}`);
   });
 
-  test('refused on a lone child too', () => {
+  test('refused on a lone event too', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx', 'channels');
-    fails(
-      s,
-      'set-affinity 71 1',
-      'EINVAL',
-      'virq 71 is an event of VINT 0; the INTA cannot steer one event (set the affinity of parent virq 72 to move it)',
-    );
+    fails(s, 'set-affinity 70 1', 'EINVAL', `virq 70 is an event of VINT 16; ${CHAINED}`);
   });
 
-  test('accepted on the parent, which moves every event on the VINT', () => {
+  test('refused on the chained parent: /proc/irq has no entry for it, nothing moves', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx 2', 'channels');
-    expect(ok(s, 'set-affinity 72 1-2', 'affinity').result).toEqual({ virq: 72, cpus: [1, 2], moved: [71, 73] });
+    fails(
+      s,
+      'set-affinity 290 1-2',
+      'EINVAL',
+      'virq 290 is the chained parent of inta_main_udmass VINT 16: /proc/irq has no entry for it, only the kernel could move it (and every event of the VINT with it)',
+    );
     const irqs = ok(s, 'interrupts', 'interrupts').irqs;
-    for (const v of [71, 72, 73]) expect(irqs.find((i) => i.virq === v)!.cpus).toEqual([1, 2]);
-    expect(ok(s, 'fire-ring 0', 'fire').trace.cpu).toBe(1);
+    for (const v of [70, 71]) expect(irqs.find((i) => i.virq === v)!.cpus).toEqual([0, 1, 2, 3]);
+    expect(ok(s, 'fire-ring 304', 'fire').trace.cpu).toBe(0);
+  });
+
+  test('refused on an MSI nobody requested', () => {
+    fails(fresh(), 'set-affinity 100 1', 'EINVAL', 'virq 100 is an INTA event; the INTA cannot steer one event (ti_sci_inta_set_affinity)');
   });
 
   test('a direct client moves alone', () => {
-    expect(ok(fresh(), 'set-affinity 64 3', 'affinity').result).toEqual({ virq: 64, cpus: [3], moved: [] });
+    const s = fresh();
+    expect(ok(s, 'set-affinity 289 3', 'affinity').result).toEqual({ virq: 289, cpus: [3], moved: [] });
+    expect(ok(s, 'set-affinity 64 1-2', 'affinity').result).toEqual({ virq: 64, cpus: [1, 2], moved: [] });
+    expect(ok(s, 'interrupts', 'interrupts').irqs.find((i) => i.virq === 289)!.cpus).toEqual([3]);
   });
 
   test('errors', () => {
@@ -330,33 +506,33 @@ describe('mask-irq and unmask-irq', () => {
   test('a masked event stays pending and is delivered on unmask', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx 2', 'channels');
-    expect(ok(s, 'mask-irq 71', 'mask').result).toEqual({ virq: 71, masked: true, delivered: [] });
-    const t = ok(s, 'fire-ring 0', 'fire').trace;
-    expect(t).toMatchObject({ outcome: 'masked', status: [1, 0], enable: [2, 0], statusMasked: [0, 0], childVirq: 71 });
-    expect(s.system.routeOf(71)!.count).toBe(0);
-    expect(ok(s, 'unmask-irq 71', 'mask').result).toEqual({
-      virq: 71,
+    expect(ok(s, 'mask-irq 70', 'mask').result).toEqual({ virq: 70, masked: true, delivered: [] });
+    const t = ok(s, 'fire-ring 304', 'fire').trace;
+    expect(t).toMatchObject({ outcome: 'masked', status: [1, 0], enable: [2, 0], statusMasked: [0, 0], childVirq: 70 });
+    expect(s.system.routeOf(70)!.count).toBe(0);
+    expect(ok(s, 'unmask-irq 70', 'mask').result).toEqual({
+      virq: 70,
       masked: false,
-      delivered: [{ bit: 0, virq: 71, device: 'ringacc', index: 0, hwirq: hwirqOf(0) }],
+      delivered: [{ bit: 0, virq: 70, device: 'ringacc', index: 304, hwirq: hwirqOf(304), trigger: 'level' }],
     });
-    expect(s.system.routeOf(71)!.count).toBe(1);
+    expect(s.system.routeOf(70)!.count).toBe(1);
     // Nothing is left pending.
-    expect(ok(s, 'unmask-irq 71', 'mask').result.delivered).toEqual([]);
+    expect(ok(s, 'unmask-irq 70', 'mask').result.delivered).toEqual([]);
   });
 
   test('a masked parent holds the line at the GIC', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx 2', 'channels');
-    ok(s, 'mask-irq 72', 'mask');
-    expect(ok(s, 'fire-ring 1', 'fire').trace.outcome).toBe('parent-masked');
-    expect(ok(s, 'unmask-irq 72', 'mask').result.delivered.map((d) => d.virq)).toEqual([73]);
+    ok(s, 'mask-irq 290', 'mask');
+    expect(ok(s, 'fire-ring 305', 'fire').trace.outcome).toBe('parent-masked');
+    expect(ok(s, 'unmask-irq 290', 'mask').result.delivered.map((d) => d.virq)).toEqual([71]);
   });
 
   test('interrupts marks a masked virq', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx', 'channels');
-    ok(s, 'mask-irq 71', 'mask');
-    expect(ok(s, 'interrupts', 'interrupts').irqs.find((i) => i.virq === 71)!.masked).toBe(true);
+    ok(s, 'mask-irq 70', 'mask');
+    expect(ok(s, 'interrupts', 'interrupts').irqs.find((i) => i.virq === 70)!.masked).toBe(true);
   });
 
   test('errors', () => {
@@ -364,22 +540,25 @@ describe('mask-irq and unmask-irq', () => {
     fails(s, 'mask-irq 9999', 'ENOENT', 'virq 9999 is not allocated');
     fails(s, 'unmask-irq 9999', 'ENOENT', 'virq 9999 is not allocated');
     fails(s, 'mask-irq x', 'EUSAGE', "virq: expected a number, got 'x'");
+    // virq 100 is ringacc's MSI for ring 334: allocated at probe, never requested.
+    fails(s, 'mask-irq 100', 'EINVAL', 'virq 100 (ringacc 334) is not requested: nothing to mask');
+    fails(s, 'unmask-irq 100', 'EINVAL', 'virq 100 (ringacc 334) is not requested: nothing to unmask');
   });
 });
 
 describe('views', () => {
-  test('routes lists every route; a filter narrows it', () => {
+  test('routes lists the live routes (not the MSIs without hardware); a filter narrows it', () => {
     const s = fresh();
-    ok(s, 'request-channel main_udmap tx', 'channels');
+    ok(s, 'request-channel main_udmap tx tr', 'channels');
     ok(s, 'alloc-irq ringacc any', 'allocated');
     const all = ok(s, 'routes', 'routes');
     expect(all.filter).toBeUndefined();
-    expect(all.routes.map((r) => r.virq)).toEqual([64, 65, 66, 67, 68, 69, 70, 71, 73]);
+    expect(all.routes.map((r) => r.virq)).toEqual([...GPIO_VIRQS, 70, 71, 173, 289]);
     const cpts = ok(s, 'routes cpts', 'routes');
     expect(cpts.filter).toBe('cpts');
     expect(cpts.routes).toHaveLength(1);
     expect(cpts.routes[0]).toMatchObject({
-      virq: 70,
+      virq: 289,
       device: 'cpts',
       index: 0,
       hwirq: 391,
@@ -387,17 +566,45 @@ describe('views', () => {
       vint: null,
       vintBit: null,
       intrInput: 391,
-      intrOutput: 0,
-      gicSpi: 32,
+      intrOutput: 16,
+      gicSpi: 48,
       parentVirq: null,
       owner: 'cpts',
     });
-    expect(ok(s, 'routes main_udmap', 'routes').routes.map((r) => r.owner)).toEqual(['main_udmap:tx0']);
-    expect(ok(s, 'routes alloc-irq', 'routes').routes.map((r) => r.index)).toEqual([304]);
-    expect(ok(s, 'routes ringacc', 'routes').routes.map((r) => r.index)).toEqual([0, 304]);
+    expect(ok(s, 'routes main_udmap', 'routes').routes.map((r) => [r.device, r.owner])).toEqual([
+      ['ringacc', 'main_udmap:tx8'],
+      ['main_udmap', 'main_udmap:tx8'],
+    ]);
+    expect(ok(s, 'routes alloc-irq', 'routes').routes.map((r) => r.index)).toEqual([305]);
+    expect(ok(s, 'routes ringacc', 'routes').routes.map((r) => r.index)).toEqual([304, 305]);
   });
 
-  test('pools', () => {
+  test('routes takes a virq (a VINT parent: its events) or a channel as well as a device', () => {
+    const s = fresh();
+    ok(s, 'request-channel main_udmap tx 2 tr', 'channels');
+    const byVirq = ok(s, 'routes 71', 'routes');
+    expect(byVirq.routes.map((r) => r.owner)).toEqual(['main_udmap:tx9']);
+    expect(byVirq.filter).toBe('virq 71');
+    expect(ok(s, 'routes 0x47', 'routes').routes.map((r) => r.virq)).toEqual([71]);
+    // the chained parent: every event of VINT 16, rings and TR events
+    expect(ok(s, 'routes 290', 'routes').routes.map((r) => r.virq)).toEqual([70, 71, 173, 174]);
+    expect(ok(s, 'routes 289', 'routes').routes.map((r) => r.device)).toEqual(['cpts']);
+    // a channel: its completion ring (packet mode)
+    ok(s, 'request-channel main_udmap rx', 'channels');
+    expect(ok(s, 'routes main_udmap:rx8', 'routes').routes.map((r) => r.virq)).toEqual([72]);
+    fails(s, 'routes main_udmap:tx10', 'ENOENT', 'channel main_udmap:tx10 is not requested');
+    fails(s, 'routes main_udmap:tx99', 'EINVAL', /tx channel 99 /);
+    fails(s, 'routes 999', 'ENOENT', 'virq 999 has no route (not allocated)');
+  });
+
+  test('an unknown routes filter: did-you-mean, and the devices, with alloc-irq named as what it is', () => {
+    const s = fresh();
+    // (the device list itself is left open: today it names main_udmap twice, as MSI device and DMA)
+    fails(s, 'routes ringac', 'ENOENT', /^unknown device 'ringac' \(did you mean ringacc\? devices: ringacc, .*; or a virq, a channel, alloc-irq\)$/);
+    fails(s, 'routes zzz', 'ENOENT', /^unknown device 'zzz' \(devices: .*\bcpts\b.*; or a virq, a channel, alloc-irq\)$/);
+  });
+
+  test('pools: Linux\'s host-12 share', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx 2', 'channels');
     const pools = ok(s, 'pools', 'pools').pools;
@@ -413,25 +620,31 @@ describe('views', () => {
       'virq',
     ]);
     const byId = new Map(pools.map((p) => [p.id, p]));
-    expect(byId.get('intr_main_navss.out')).toMatchObject({ owner: 'intr_main_navss', total: 128, used: 2, free: 126, peak: 2 });
+    // SPIs 48-95 and 416-431 (intr_main_navss outputs 16-79) and 360-379 (intr_main_gpio outputs 0-19)
+    expect(byId.get('gic500.spi')).toMatchObject({ total: 84, used: 8, free: 76, peak: 8 });
+    expect(byId.get('intr_main_navss.out')).toMatchObject({ owner: 'intr_main_navss', total: 64, used: 2, free: 62, peak: 2 });
+    expect(byId.get('intr_main_gpio.out')).toMatchObject({ total: 20, used: 6 });
+    expect(byId.get('inta_main_udmass.vint')).toMatchObject({ total: 80, used: 1, free: 79, peak: 1 });
     expect(byId.get('inta_main_udmass.global_event')).toMatchObject({ total: 1024, used: 2, free: 1022, peak: 2 });
-    expect(byId.get('virq')).toMatchObject({ total: 1024, used: 10, free: 1014, peak: 10 });
+    expect(byId.get('ringacc.gp_ring')).toMatchObject({ total: 100, used: 2 });
+    expect(byId.get('main_udmap.tx_chan')).toMatchObject({ total: 53, used: 2 });
+    expect(byId.get('main_udmap.rx_chan')).toMatchObject({ total: 66, used: 0 });
+    expect(byId.get('virq')).toMatchObject({ total: 1024, used: 227, free: 797, peak: 227 });
     for (const p of pools) expect(p.used + p.free).toBe(p.total);
   });
 
-  test('interrupts', () => {
+  test('interrupts leaves out chained parents and MSIs nobody requested', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx', 'channels');
     const o = ok(s, 'interrupts', 'interrupts');
     expect(o.cpus).toBe(4);
     expect(o.unmapped).toBe(0);
-    expect(o.irqs.map((i) => i.virq)).toEqual([64, 65, 66, 67, 68, 69, 70, 71, 72]);
-    expect(o.irqs.find((i) => i.virq === 71)).toMatchObject({ kind: 'msi', owner: 'main_udmap:tx0', counts: [0, 0, 0, 0], parentVirq: 72 });
-    expect(o.irqs.find((i) => i.virq === 72)).toMatchObject({ kind: 'vint-parent', parentVirq: null });
-    expect(o.irqs.find((i) => i.virq === 70)).toMatchObject({ kind: 'direct', name: 'cpts 0' });
+    expect(o.irqs.map((i) => i.virq)).toEqual([...GPIO_VIRQS, 70, 289]);
+    expect(o.irqs.find((i) => i.virq === 70)).toMatchObject({ kind: 'msi', owner: 'main_udmap:tx8', counts: [0, 0, 0, 0], parentVirq: 290, trigger: 'level' });
+    expect(o.irqs.find((i) => i.virq === 289)).toMatchObject({ kind: 'direct', name: 'cpts 0' });
   });
 
-  test('domains: GIC at the root, INTA under its INTR, ringacc under the INTA', () => {
+  test('domains: GIC at the root, INTA under its INTR, ringacc and main_udmap under the INTA', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx 2', 'channels');
     const tree = ok(s, 'domains', 'domains').tree;
@@ -440,10 +653,11 @@ describe('views', () => {
     expect(tree.children.map((c) => c.id)).toEqual(['intr_main_navss', 'intr_main_gpio']);
     const navss = tree.children[0];
     expect(navss.children.map((c) => c.id)).toEqual(['inta_main_udmass', 'cpts']);
+    expect(navss.allocated).toEqual(['input 16 -> output 17', 'input 391 -> output 16']);
     const inta = navss.children[0];
     expect(inta.kind).toBe('inta');
-    expect(inta.allocated).toEqual(['VINT 0: 2 events -> input 0, parent virq 72']);
-    expect(inta.children.map((c) => c.id)).toEqual(['ringacc']);
+    expect(inta.allocated).toEqual(['VINT 16: 2 events -> input 16, parent virq 290']);
+    expect(inta.children.map((c) => c.id)).toEqual(['ringacc', 'main_udmap']);
     expect(inta.children[0].allocated).toHaveLength(2);
   });
 
@@ -455,79 +669,187 @@ describe('views', () => {
   });
 });
 
-describe('settings, reset and boot', () => {
-  test('policy and mode without a value show the settings and change nothing', () => {
+describe('design and its settings, reset and boot', () => {
+  const DEVICES = ['gic500', 'intr_main_navss', 'intr_main_gpio', 'inta_main_udmass', 'main_gpio0', 'ringacc', 'main_udmap', 'cpts'];
+
+  test('a column without a value shows the settings and changes nothing', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx', 'channels');
     const system = s.system;
-    expect(ok(s, 'policy', 'settings')).toEqual({ kind: 'settings', settings: COALESCED_DEMAND, changed: false, boot: [] });
-    expect(ok(s, 'mode', 'settings')).toEqual({ kind: 'settings', settings: COALESCED_DEMAND, changed: false, boot: [] });
+    for (const verb of ['policy', 'mode', 'hardware', 'lock', 'failure']) {
+      expect(ok(s, verb, 'settings')).toEqual({ kind: 'settings', settings: MERGED, design: 'merged', changed: false, boot: [] });
+    }
     expect(s.system).toBe(system);
   });
 
-  test('policy with a value re-boots with its boot log', () => {
+  test('policy with a value re-boots with its boot log; the design becomes custom', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx', 'channels');
     const o = ok(s, 'policy dedicated', 'settings');
     expect(o.changed).toBe(true);
-    expect(o.settings).toEqual({ policy: 'dedicated', mode: 'demand' });
-    expect(o.boot.map((e) => [e.device, e.ok])).toEqual([
-      ['gic500', true],
-      ['intr_main_navss', true],
-      ['intr_main_gpio', true],
-      ['inta_main_udmass', true],
-      ['main_gpio0', true],
-      ['main_udmap', true],
-      ['cpts', true],
-    ]);
+    expect(o.settings).toEqual({ ...MERGED, policy: 'dedicated' });
+    expect(o.design).toBe('custom');
+    expect(o.boot.map((e) => [e.device, e.ok])).toEqual(DEVICES.map((d) => [d, true]));
     expect(poolUsed(s, 'main_udmap.tx_chan')).toBe(0);
     expect(s.settings.policy).toBe('dedicated');
   });
 
-  test('dedicated + probe starves cpts at boot', () => {
+  test('design lists the presets, marking the one in force', () => {
+    const o = ok(fresh(), 'design', 'designs');
+    expect(o.designs.map((d) => d.name)).toEqual(['merged', 'rfc-v4', 'probe-all', 'dynamic']);
+    expect(o.designs).toEqual([...DESIGNS]);
+    expect(o.current).toBe('merged');
+    expect(o.settings).toEqual(MERGED);
+    expect(o.designs.find((d) => d.name === 'rfc-v4')!.settings).toEqual({ policy: 'dedicated', mode: 'demand', hardware: 'alloc', lock: 'none', failure: 'unwind' });
+    expect(o.designs.find((d) => d.name === 'probe-all')!.settings).toEqual({ policy: 'dedicated', mode: 'probe', hardware: 'alloc', lock: 'inta', failure: 'unwind' });
+  });
+
+  test('design <name> re-boots with its settings', () => {
     const s = fresh();
-    ok(s, 'policy dedicated', 'settings');
-    const o = ok(s, 'mode probe', 'settings');
-    expect(o.settings).toEqual({ policy: 'dedicated', mode: 'probe' });
-    const cpts = o.boot.find((e) => e.device === 'cpts')!;
-    expect(cpts.ok).toBe(false);
-    expect(cpts.message).toBe('probe failed: ENOSPC: intr_main_navss.out exhausted (128/128 used)');
-    expect(cpts.error).toMatchObject({ code: 'ENOSPC', pool: { id: 'intr_main_navss.out', used: 128, total: 128 } });
+    ok(s, 'request-channel main_udmap tx', 'channels');
+    const o = ok(s, 'design rfc-v4', 'settings');
+    expect(o).toMatchObject({ settings: RFC_V4, design: 'rfc-v4', changed: true });
+    expect(o.boot.map((e) => [e.device, e.ok])).toEqual(DEVICES.map((d) => [d, true]));
+    expect(o.boot.find((e) => e.device === 'ringacc')!.message).toBe('ring accelerator: probed; MSIs are allocated on demand');
+    expect(poolUsed(s, 'virq')).toBe(7);
+    expect(ok(s, 'design', 'designs').current).toBe('rfc-v4');
+    expect(ok(s, 'design merged', 'settings').settings).toEqual(MERGED);
+    expect(poolUsed(s, 'virq')).toBe(BOOT_VIRQS);
+  });
+
+  test('a column set by hand that matches a preset is named by it', () => {
+    const s = fresh();
+    // merged with MSIs on demand is exactly dynamic
+    expect(ok(s, 'mode demand', 'settings')).toMatchObject({ settings: DYNAMIC, design: 'dynamic' });
+    expect(ok(s, 'lock none', 'settings')).toMatchObject({ settings: { ...DYNAMIC, lock: 'none' }, design: 'custom' });
+  });
+
+  test('hardware alloc takes every MSI\'s hardware at probe: 219 events on VINTs 16-19', () => {
+    const s = fresh();
+    const o = ok(s, 'hardware alloc', 'settings');
+    expect(o).toMatchObject({ settings: { ...MERGED, hardware: 'alloc' }, design: 'custom', changed: true });
+    const ring = o.boot.find((e) => e.device === 'ringacc')!;
+    expect(ring.message).toBe('ring accelerator: probed; 100 MSIs for GP rings 304-403 (virqs 70-171, with hardware: 2 VINTs)');
+    expect(o.boot.find((e) => e.device === 'main_udmap')!.message).toBe(
+      'UDMA-P: probed; 119 MSIs for 53 tx and 66 rx channel events (virqs 172-292, with hardware: 3 VINTs)',
+    );
+    expect(poolUsed(s, 'inta_main_udmass.global_event')).toBe(219);
+    expect(poolUsed(s, 'inta_main_udmass.vint')).toBe(4);
+    // VINTs 16-19 took INTR outputs 16-19 first: cpts probes last and gets output 20, SPI 52.
+    expect(ok(s, 'routes cpts', 'routes').routes[0]).toMatchObject({ virq: 293, intrOutput: 20, gicSpi: 52 });
+    expect(ok(s, 'hardware', 'settings').settings.hardware).toBe('alloc');
+    expect(ok(s, 'hardware request', 'settings').design).toBe('merged');
+  });
+
+  test('lock and failure change only their column (the boot is the same)', () => {
+    const s = fresh();
+    const boot = s.system.bootLog;
+    const l = ok(s, 'lock list', 'settings');
+    expect(l).toMatchObject({ settings: { ...MERGED, lock: 'list' }, design: 'custom', changed: true });
+    expect(l.boot).toEqual(boot);
+    expect(ok(s, 'lock', 'settings')).toMatchObject({ settings: { ...MERGED, lock: 'list' }, changed: false });
+    const f = ok(s, 'failure upstream', 'settings');
+    expect(f).toMatchObject({ settings: { ...MERGED, lock: 'list', failure: 'upstream' }, design: 'custom' });
+    expect(f.boot).toEqual(boot);
+    expect(ok(s, 'lock device', 'settings').settings.lock).toBe('device');
+  });
+
+  test('failure upstream keeps the VINT a failed event allocation opened; unwind leaves no trace', () => {
+    // am65x with 64 global events: VINT 16 fills, the 65th event opens VINT 17 and finds no event.
+    const parsed = parseTopology(readFileSync(new URL('../../fixtures/topologies/am65x-64events.json', import.meta.url), 'utf8'));
+    if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('; '));
+    const s = new Session(parsed.topology, MERGED);
+    const vints = () => ['inta_main_udmass.vint', 'intr_main_navss.out', 'gic500.spi'].map((id) => poolUsed(s, id));
+    for (const [failure, left] of [
+      ['unwind', [1, 2, 8]],
+      ['upstream', [2, 3, 9]],
+    ] as const) {
+      ok(s, `failure ${failure}`, 'settings');
+      ok(s, 'request-channel main_udmap tx 50', 'channels');
+      ok(s, 'request-channel main_udmap rx 14', 'channels');
+      const e = fails(s, 'alloc-irq ringacc any', 'EINVAL', 'inta_main_udmass.global_event exhausted (64/64 used)');
+      expect(e.pool).toEqual({ id: 'inta_main_udmass.global_event', used: 64, total: 64 });
+      expect({ failure, left: vints() }).toEqual({ failure, left });
+    }
+  });
+
+  test('probe-all: ringacc probes first and fails at MSI 65 on INTR outputs; main_udmap stays deferred; cpts probes fine', () => {
+    const s = fresh();
+    const o = ok(s, 'design probe-all', 'settings');
+    expect(o.settings).toEqual(PROBE_ALL);
+    expect(o.boot.map((e) => [e.device, e.ok])).toEqual(DEVICES.map((d) => [d, d !== 'ringacc' && d !== 'main_udmap']));
+    const ring = o.boot.find((e) => e.device === 'ringacc')!;
+    expect(ring.message).toBe('probe failed: EINVAL: intr_main_navss.out exhausted (64/64 used), at MSI 65 of 100; the 64 allocated before were freed');
+    expect(ring.error).toMatchObject({ code: 'EINVAL', pool: { id: 'intr_main_navss.out', used: 64, total: 64 } });
+    expect(o.boot.find((e) => e.device === 'main_udmap')!.message).toBe('probe failed: ENODEV: probe deferred: ringacc is not bound (EPROBE_DEFER)');
+    // The unwound probe gave every output back: cpts takes output 16.
+    expect(o.boot.find((e) => e.device === 'cpts')!.message).toBe('CPTS time sync: virq 70 via intr_main_navss input 391');
+    expect(poolUsed(s, 'intr_main_navss.out')).toBe(1);
+    expect(poolPeak(s, 'intr_main_navss.out')).toBe(64);
     expect(ok(s, 'boot', 'boot').boot).toEqual(o.boot);
+    fails(s, 'request-channel main_udmap tx', 'ENODEV', 'main_udmap: driver not bound: its probe failed with ENODEV (see boot)');
+  });
+
+  test('probe-all with cpts first in the probe order: cpts holds output 16 and ringacc fails at MSI 64', () => {
+    const topology = { ...am65x, boot: ['main_gpio0', 'cpts', 'ringacc', 'main_udmap'] };
+    const s = new Session(topology, PROBE_ALL);
+    const log = s.system.bootLog;
+    expect(log.find((e) => e.device === 'cpts')).toMatchObject({ ok: true, message: 'CPTS time sync: virq 70 via intr_main_navss input 391' });
+    expect(log.find((e) => e.device === 'ringacc')).toMatchObject({
+      ok: false,
+      message: 'probe failed: EINVAL: intr_main_navss.out exhausted (64/64 used), at MSI 64 of 100; the 63 allocated before were freed',
+    });
   });
 
   test('bad values', () => {
     const s = fresh();
     fails(s, 'policy bogus', 'EUSAGE', "policy: expected coalesced or dedicated, got 'bogus'");
-    fails(s, 'mode x', 'EUSAGE', "mode: expected demand or probe, got 'x'");
-    expect(s.settings).toEqual(COALESCED_DEMAND);
+    fails(s, 'mode x', 'EUSAGE', "mode: expected probe or demand, got 'x'");
+    fails(s, 'hardware x', 'EUSAGE', "hardware: expected request or alloc, got 'x'");
+    fails(s, 'lock x', 'EUSAGE', "lock: expected none or list or inta or device, got 'x'");
+    fails(s, 'failure x', 'EUSAGE', "failure: expected unwind or upstream, got 'x'");
+    fails(s, 'design x', 'EUSAGE', "design: expected merged or rfc-v4 or probe-all or dynamic, got 'x'");
+    fails(s, 'design merged x', 'EUSAGE', 'too many arguments (2, at most 1); usage: design [merged|rfc-v4|probe-all|dynamic]');
+    expect(s.settings).toEqual(MERGED);
   });
 
   test('reset re-boots to the initial state with the same settings', () => {
-    const s = fresh({ policy: 'dedicated', mode: 'demand' });
+    const s = fresh(RFC_V4);
     ok(s, 'request-channel main_udmap tx 3', 'channels');
-    ok(s, 'fire-ring 0', 'fire');
+    ok(s, 'fire-ring 304', 'fire');
     const o = ok(s, 'reset', 'settings');
     expect(o.changed).toBe(true);
-    expect(o.settings).toEqual({ policy: 'dedicated', mode: 'demand' });
+    expect(o.settings).toEqual(RFC_V4);
+    expect(o.design).toBe('rfc-v4');
     expect(o.boot.every((e) => e.ok)).toBe(true);
     expect(poolUsed(s, 'main_udmap.tx_chan')).toBe(0);
-    expect(ok(s, 'routes', 'routes').routes.map((r) => r.virq)).toEqual([64, 65, 66, 67, 68, 69, 70]);
+    // On demand nothing is allocated at probe: cpts gets virq 70.
+    expect(ok(s, 'routes', 'routes').routes.map((r) => r.virq)).toEqual([...GPIO_VIRQS, 70]);
   });
 
-  test('boot shows the log of the current boot', () => {
+  test('boot shows the log of the current boot: 226 virqs under merged', () => {
     const s = fresh();
     const o = ok(s, 'boot', 'boot');
-    expect(o.settings).toEqual(COALESCED_DEMAND);
+    expect(o.settings).toEqual(MERGED);
+    expect(o.design).toBe('merged');
     expect(o.boot).toBe(s.system.bootLog);
-    expect(o.boot.find((e) => e.device === 'cpts')!.message).toMatch(/^CPTS time sync: virq 70 via intr_main_navss inputs? 391$/);
+    expect(o.boot.map((e) => e.device)).toEqual(DEVICES);
+    const msg = (d: string) => o.boot.find((e) => e.device === d)!.message;
+    expect(msg('main_gpio0')).toBe('GPIO bank interrupts: virq 64-69 via intr_main_gpio inputs 192-197');
+    expect(msg('ringacc')).toBe('ring accelerator: probed; 100 MSIs for GP rings 304-403 (virqs 70-169; no hardware until request_irq)');
+    expect(msg('main_udmap')).toBe('UDMA-P: probed; 119 MSIs for 53 tx and 66 rx channel events (virqs 170-288; no hardware until request_irq)');
+    expect(msg('cpts')).toBe('CPTS time sync: virq 289 via intr_main_navss input 391');
+    expect(poolUsed(s, 'virq')).toBe(BOOT_VIRQS);
+    expect(poolUsed(s, 'inta_main_udmass.vint')).toBe(0);
+    expect(poolUsed(s, 'inta_main_udmass.global_event')).toBe(0);
+    expect(poolUsed(s, 'intr_main_navss.out')).toBe(1);
   });
 });
 
 describe('expect-error', () => {
   test('succeeds when the command fails with the code', () => {
-    const o = ok(fresh(), 'expect-error EBUSY alloc-irq ringacc 5', 'expected');
-    expect(o.message).toBe('EBUSY as expected: ringacc 5 is the completion ring of main_udmap:tx5; request the channel instead');
+    const o = ok(fresh(), 'expect-error EINVAL alloc-irq ringacc 5', 'expected');
+    expect(o.message).toBe("EINVAL as expected: ringacc 5 is not in this host's share (304-403)");
   });
 
   test('catches usage errors of the inner command too', () => {
@@ -543,23 +865,37 @@ describe('expect-error', () => {
       fresh(),
       'expect-error ENOENT alloc-irq ringacc 5',
       'EXPECT',
-      "expected ENOENT from 'alloc-irq ringacc 5', got EBUSY: ringacc 5 is the completion ring of main_udmap:tx5; request the channel instead",
+      "expected ENOENT from 'alloc-irq ringacc 5', got EINVAL: ringacc 5 is not in this host's share (304-403)",
     );
   });
 
   test('a succeeding inner command is undone: the failed expect-error leaves no trace', () => {
     const s = fresh();
-    for (const line of ['request-channel main_udmap tx 3', 'fire-ring 1 4', 'mask-irq 71', 'alloc-irq ringacc any', 'set-affinity 72 2', 'free-irq ringacc 304']) {
+    for (const line of ['request-channel main_udmap tx 3', 'fire-ring 305 4', 'mask-irq 70', 'alloc-irq ringacc any', 'set-affinity 289 2', 'free-irq ringacc 307']) {
       expect(run(s, line).ok).toBe(true);
     }
     const before = s.system.fingerprint();
-    for (const inner of ['request-channel main_udmap tx', 'release-channel all', 'fire-ring 1 7', 'unmask-irq 71', 'policy dedicated', 'mode probe', 'reset']) {
-      fails(s, `expect-error ENOSPC ${inner}`, 'EXPECT', `expected ENOSPC from '${inner}', but it succeeded (undone)`);
+    const inner = [
+      'request-channel main_udmap tx',
+      'request-channel main_udmap rx 2 tr',
+      'release-channel all',
+      'fire-ring 305 7',
+      'unmask-irq 70',
+      'policy dedicated',
+      'mode demand',
+      'hardware alloc',
+      'lock none',
+      'failure upstream',
+      'design rfc-v4',
+      'reset',
+    ];
+    for (const cmd of inner) {
+      fails(s, `expect-error ENOSPC ${cmd}`, 'EXPECT', `expected ENOSPC from '${cmd}', but it succeeded (undone)`);
       expect(s.system.fingerprint()).toBe(before);
-      expect(s.settings).toEqual(COALESCED_DEMAND);
+      expect(s.settings).toEqual(MERGED);
     }
     // and later commands build on the restored state as if nothing had happened
-    expect(ok(s, 'request-channel main_udmap tx', 'channels').channels[0].name).toBe('main_udmap:tx3');
+    expect(ok(s, 'request-channel main_udmap tx', 'channels').channels[0]).toMatchObject({ name: 'main_udmap:tx11', ring: 307 });
   });
 
   test('an unknown code or a missing command is EUSAGE', () => {
@@ -571,11 +907,12 @@ describe('expect-error', () => {
 describe('expect-pool', () => {
   test('matches', () => {
     const s = fresh();
-    expect(ok(s, 'expect-pool virq used=7', 'expected').message).toBe('virq: used=7 (7/1024 used, peak 7)');
-    expect(ok(s, 'expect-pool virq used=7 free=1017 total=1024 peak=7', 'expected').message).toBe(
-      'virq: used=7 free=1017 total=1024 peak=7 (7/1024 used, peak 7)',
+    expect(ok(s, 'expect-pool virq used=226', 'expected').message).toBe('virq: used=226 (226/1024 used, peak 226)');
+    expect(ok(s, 'expect-pool virq used=226 free=798 total=1024 peak=226', 'expected').message).toBe(
+      'virq: used=226 free=798 total=1024 peak=226 (226/1024 used, peak 226)',
     );
-    ok(s, 'expect-pool virq free=0x3f9', 'expected');
+    ok(s, 'expect-pool virq free=0x31e', 'expected');
+    ok(s, 'expect-pool intr_main_navss.out used=1 total=64', 'expected');
   });
 
   test('peak survives a release', () => {
@@ -583,17 +920,17 @@ describe('expect-pool', () => {
     ok(s, 'request-channel main_udmap tx 3', 'channels');
     ok(s, 'release-channel all', 'released');
     ok(s, 'expect-pool main_udmap.tx_chan used=0 peak=3', 'expected');
+    ok(s, 'expect-pool ringacc.gp_ring used=0 peak=3', 'expected');
   });
 
   test('a mismatch is EXPECT with the exact message and the pool', () => {
     const s = fresh();
-    const e = fails(s, 'expect-pool virq used=8', 'EXPECT', 'virq: expected used=8, found used=7 (7/1024 used, peak 7)');
-    expect(e.pool).toEqual({ id: 'virq', used: 7, total: 1024 });
-    fails(s, 'expect-pool virq used=8 free=1', 'EXPECT', 'virq: expected used=8, found used=7; expected free=1, found free=1017 (7/1024 used, peak 7)');
-    fails(s, 'expect-pool virq used=7 total=1000', 'EXPECT', 'virq: expected total=1000, found total=1024 (7/1024 used, peak 7)');
-    fails(s, 'expect-pool virq peak=0', 'EXPECT', 'virq: expected peak=0, found peak=7 (7/1024 used, peak 7)');
+    const e = fails(s, 'expect-pool virq used=227', 'EXPECT', 'virq: expected used=227, found used=226 (226/1024 used, peak 226)');
+    expect(e.pool).toEqual({ id: 'virq', used: 226, total: 1024 });
+    fails(s, 'expect-pool virq used=227 free=1', 'EXPECT', 'virq: expected used=227, found used=226; expected free=1, found free=798 (226/1024 used, peak 226)');
+    fails(s, 'expect-pool virq used=226 total=1000', 'EXPECT', 'virq: expected total=1000, found total=1024 (226/1024 used, peak 226)');
+    fails(s, 'expect-pool virq peak=0', 'EXPECT', 'virq: expected peak=0, found peak=226 (226/1024 used, peak 226)');
   });
-
   test('bad conditions are EUSAGE; an unknown pool is ENOENT', () => {
     const s = fresh();
     const COND = 'expected used=<n>, free=<n>, total=<n> or peak=<n>, got';
@@ -603,7 +940,9 @@ describe('expect-pool', () => {
     fails(s, 'expect-pool virq used=x', 'EUSAGE', "used: expected a number, got 'x'");
     fails(s, 'expect-pool virq used=-1', 'EINVAL', "used must not be negative, got '-1'");
     fails(s, 'expect-pool virq', 'EUSAGE', 'missing <expectation>; usage: expect-pool <pool> used=<n> | free=<n> [total=<n>] [peak=<n>]');
-    fails(s, 'expect-pool nopool used=1', 'ENOENT', "unknown pool 'nopool'");
+    fails(s, 'expect-pool nopool used=1', 'ENOENT', "unknown pool 'nopool'; pools lists them");
+    fails(s, 'expect-pool intr_main_navss used=1', 'ENOENT', "unknown pool 'intr_main_navss' (did you mean intr_main_navss.out?)");
+    fails(s, 'expect-pool gic500.sip used=1', 'ENOENT', "unknown pool 'gic500.sip' (did you mean gic500.spi?)");
   });
 });
 
@@ -627,10 +966,11 @@ describe('help, source, exit', () => {
       entries: [
         {
           name: 'request-channel',
-          usage: 'request-channel <dma> <tx|rx> [count]',
-          summary: "take the lowest free DMA channel(s) and allocate (mode demand) or bind (mode probe) its ring's MSI",
-          example: 'request-channel main_udmap tx 4',
-          details: 'With a count, all or nothing: if one channel fails, those granted before it are released.',
+          usage: 'request-channel <dma> <tx|rx> [count] [pkt|tr]',
+          summary: 'take the lowest free normal-capacity channel(s), a GP completion ring each, and request their irqs (as k3-udma does)',
+          example: 'request-channel main_udmap tx 4 tr',
+          details:
+            "Packet mode (pkt, the default) requests the completion ring's irq; TR mode also the channel's own UDMA event (MSI index tchan, or 0x200 + rchan). With a count, all or nothing: if one channel fails, those granted before it are released.",
         },
       ],
     });
@@ -639,7 +979,8 @@ describe('help, source, exit', () => {
   test('every verb has help, and its example parses', () => {
     for (const c of COMMANDS) {
       expect(ok(fresh(), `help ${c.name}`, 'help').entries[0].name).toBe(c.name);
-      const r = run(fresh(), c.example);
+      // Split as the command line is (interleave's example quotes its operations).
+      const r = runWords(fresh(), tokenize(c.example));
       if (!r.ok) expect(r.error.code).not.toBe('EUSAGE');
     }
   });
@@ -657,16 +998,21 @@ describe('help, source, exit', () => {
   test('exit and quit', () => {
     expect(ok(fresh(), 'exit', 'exit')).toEqual({ kind: 'exit' });
     expect(ok(fresh(), 'quit', 'exit')).toEqual({ kind: 'exit' });
-    fails(fresh(), 'exit now', 'EUSAGE', 'too many arguments (1, at most 0); usage: exit');
+    expect(ok(fresh(), 'exit 3', 'exit')).toEqual({ kind: 'exit', status: 3 });
+    expect(ok(fresh(), 'quit 0x10', 'exit')).toEqual({ kind: 'exit', status: 16 });
+    fails(fresh(), 'exit now', 'EUSAGE', "exit status: expected a number, got 'now'");
+    fails(fresh(), 'exit 256', 'EINVAL', 'exit status must be 0-255, got 256');
+    fails(fresh(), 'exit 1 2', 'EUSAGE', 'too many arguments (2, at most 1); usage: exit [status]');
   });
 });
 
 describe('parsing', () => {
   test('arity errors name what is missing and show the usage', () => {
     const s = fresh();
-    fails(s, 'request-channel main_udmap', 'EUSAGE', 'missing <direction>; usage: request-channel <dma> <tx|rx> [count]');
-    fails(s, 'request-channel', 'EUSAGE', 'missing <dma> <direction>; usage: request-channel <dma> <tx|rx> [count]');
-    fails(s, 'request-channel main_udmap tx 1 2', 'EUSAGE', 'too many arguments (4, at most 3); usage: request-channel <dma> <tx|rx> [count]');
+    const USAGE = 'usage: request-channel <dma> <tx|rx> [count] [pkt|tr]';
+    fails(s, 'request-channel main_udmap', 'EUSAGE', `missing <direction>; ${USAGE}`);
+    fails(s, 'request-channel', 'EUSAGE', `missing <dma> <direction>; ${USAGE}`);
+    fails(s, 'request-channel main_udmap tx 1 tr 2', 'EUSAGE', `too many arguments (5, at most 4); ${USAGE}`);
     fails(s, 'pools x', 'EUSAGE', 'too many arguments (1, at most 0); usage: pools');
     fails(s, 'alloc-irq ringacc', 'EUSAGE', 'missing <index>; usage: alloc-irq <device> <index|any>');
   });
@@ -697,8 +1043,8 @@ describe('parsing', () => {
   test('unknown names are ENOENT; a direction typo is EUSAGE', () => {
     const s = fresh();
     fails(s, 'request-channel foo tx', 'ENOENT', "unknown DMA controller 'foo' (have: main_udmap)");
-    fails(s, 'alloc-irq foo 1', 'ENOENT', "unknown MSI device 'foo' (have: ringacc)");
-    fails(s, 'expect-pool foo used=0', 'ENOENT', "unknown pool 'foo'");
+    fails(s, 'alloc-irq foo 1', 'ENOENT', "unknown MSI device 'foo' (have: ringacc, main_udmap)");
+    fails(s, 'expect-pool foo used=0', 'ENOENT', "unknown pool 'foo'; pools lists them");
     fails(s, 'request-channel main_udmap tz', 'EUSAGE', "direction: expected tx or rx, got 'tz'");
     fails(s, 'request-channel main_udmap TX', 'EUSAGE', "direction: expected tx or rx, got 'TX'");
   });
@@ -713,7 +1059,20 @@ describe('parsing', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx 2', 'channels');
     const before = s.system.fingerprint();
-    for (const line of ['request-channel main_udmap rx 65', 'alloc-irq ringacc 5', 'set-affinity 71 1', 'free-irq 71', 'policy bogus', 'expect-pool virq used=0']) {
+    const failing = [
+      'request-channel main_udmap tx 51',
+      'request-channel main_udmap rx 65 tr',
+      'alloc-irq ringacc 304',
+      'alloc-irq ringacc 5',
+      'set-affinity 70 1',
+      'set-affinity 290 1',
+      'free-irq 70',
+      'mask-irq 100',
+      'policy bogus',
+      'design x',
+      'expect-pool virq used=0',
+    ];
+    for (const line of failing) {
       expect(run(s, line).ok).toBe(false);
       expect(s.system.fingerprint()).toBe(before);
     }

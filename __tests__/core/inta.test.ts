@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { BitmapPool } from '../../src/core/bitmap-pool.js';
+import type { Failure } from '../../src/core/designs.js';
 import type { ParentDomain, ParentPath } from '../../src/core/domains/domain.js';
 import { GicDomain } from '../../src/core/domains/gic.js';
 import { IntaDomain, type EventDesc, type ParentMapper, type Policy } from '../../src/core/domains/inta.js';
@@ -19,20 +20,23 @@ interface Rig {
   gic: GicDomain;
   descs: IrqDescs;
   log: string[];
-  /** Every piece of state below and including the INTA, with high-water marks set back to `peaks`. */
-  print(peaks?: Map<BitmapPool, number>): string;
-  peaks(): Map<BitmapPool, number>;
+  /** Every piece of state below and including the INTA (high-water marks are history, not state). */
+  print(): string;
+  /** Each pool's high-water mark, by pool id. */
+  peaks(): Record<string, number>;
 }
 
 /**
  * A real GIC <- INTR <- INTA stack in miniature: `outputs` INTR outputs to GIC hwirq 64.., `vints`
  * VINTs on INTR inputs 0.., `events` global events from 100. `mapper` may be replaced by a fake.
  */
-const rig = (opts: { policy?: Policy; vints?: number; events?: number; outputs?: number; lock?: Lock; mapper?: (m: Mapper) => ParentMapper } = {}): Rig => {
+const rig = (
+  opts: { policy?: Policy; vints?: number; events?: number; outputs?: number; lock?: Lock; failure?: Failure; mapper?: (m: Mapper) => ParentMapper } = {},
+): Rig => {
   const log: string[] = [];
   const descs = new IrqDescs(100, 32, 2);
   const gic = new GicDomain('gic', 'GIC', [{ start: 64, count: opts.outputs ?? 8 }]);
-  const intr = new IntrDomain('intr', 1, 64, [{ from: 0, to: 64, count: opts.outputs ?? 8 }], gic);
+  const intr = new IntrDomain('intr', 1, 64, [{ from: 0, to: 64, count: opts.outputs ?? 8 }], gic, [{ start: 0, count: opts.outputs ?? 8 }]);
   const real = new Mapper(descs, 'vint-parent');
   const logged: ParentMapper = {
     createMapping(domain, hwirq, name, owner) {
@@ -51,11 +55,13 @@ const rig = (opts: { policy?: Policy; vints?: number; events?: number; outputs?:
     2,
     0x10000000,
     [{ from: 0, to: 0, count: opts.vints ?? 4 }],
+    [{ start: 0, count: opts.vints ?? 4 }],
     [{ start: 100, count: opts.events ?? 16 }],
     intr,
     logged,
     opts.policy ?? 'coalesced',
     opts.lock ?? new Mutex('inta.vint_mutex'),
+    opts.failure,
   );
   for (const pool of [inta.vintPool, inta.eventPool]) {
     const alloc = pool.alloc.bind(pool);
@@ -77,9 +83,8 @@ const rig = (opts: { policy?: Policy; vints?: number; events?: number; outputs?:
     gic,
     descs,
     log,
-    peaks: () => new Map(pools.map((p) => [p, p.peak])),
-    print(peaks) {
-      if (peaks) for (const [p, n] of peaks) p.restorePeak(n);
+    peaks: () => Object.fromEntries(pools.map((p: BitmapPool) => [p.id, p.peak])),
+    print() {
       return [inta.fingerprint(), intr.fingerprint(), gic.fingerprint(), descs.fingerprint()].join('\n');
     },
   };
@@ -104,8 +109,11 @@ const alloc = (r: Rig, index: number, cpu = 'cpu0'): EventDesc => runAlone(r.int
 
 const NEW_VINT: StepName[] = ['lock', 'find-free-bit', 'take-vint', 'allocate-parent', 'add-vint', 'set-bit', 'take-event', 'program-map', 'unlock'];
 const SHARED_VINT: StepName[] = ['lock', 'find-free-bit', 'set-bit', 'take-event', 'program-map', 'unlock'];
-const FREE_SHARED: StepName[] = ['lock', 'unprogram-map', 'release-event', 'clear-bit', 'unlock'];
-const FREE_LAST: StepName[] = ['lock', 'unprogram-map', 'release-event', 'clear-bit', 'remove-vint', 'dispose-parent', 'release-vint', 'unlock'];
+// ti_sci_inta_free_irq: free_event_map, clear_bit, release the event; then
+// ti_sci_inta_free_parent_irq checks the map and, for the VINT's last event: list_del, release
+// the VINT, irq_dispose_mapping.
+const FREE_SHARED: StepName[] = ['lock', 'unprogram-map', 'clear-bit', 'release-event', 'check-empty', 'unlock'];
+const FREE_LAST: StepName[] = ['lock', 'unprogram-map', 'clear-bit', 'release-event', 'check-empty', 'remove-vint', 'release-vint', 'dispose-parent', 'unlock'];
 
 describe('IntaDomain step sequences', () => {
   test('the first event opens a VINT; the next shares it', () => {
@@ -114,7 +122,8 @@ describe('IntaDomain step sequences', () => {
     expect(first.names).toEqual(NEW_VINT);
     expect(first.value).toMatchObject({ hwirq: hw(0), globalEvent: 100, bit: 0, virq: 1000 });
     const v = first.value!.vint;
-    expect(v).toMatchObject({ vint: 0, intrInput: 0, parentVirq: 100, map: [1, 0], enable: [1, 0], status: [0, 0] });
+    // The bit stays disabled until request_irq unmasks it (ti_sci_inta_unmask_irq).
+    expect(v).toMatchObject({ vint: 0, intrInput: 0, parentVirq: 100, map: [1, 0], enable: [0, 0], status: [0, 0] });
     expect(v.path).toEqual({ hops: [{ router: 'intr', input: 0, output: 0 }], gicHwirq: 64 });
     expect(r.descs.get(100)).toMatchObject({ kind: 'vint-parent', chip: 'intr', hwirq: 0, name: 'inta VINT 0' });
 
@@ -178,7 +187,7 @@ describe('IntaDomain step sequences', () => {
     expect(r.inta.event(hw(0))).toBeUndefined();
     expect(r.inta.eventByGlobal(100)).toBeUndefined();
     expect(collect(r.inta.freeSteps(hw(1), 'cpu0')).names).toEqual(FREE_LAST);
-    expect(r.log).toEqual(['inta.global_event release 100', 'inta.global_event release 101', 'dispose-mapping 100', 'inta.vint release 0']);
+    expect(r.log).toEqual(['inta.global_event release 100', 'inta.global_event release 101', 'inta.vint release 0', 'dispose-mapping 100']);
     expect(r.inta.vints).toEqual([]);
     expect([r.inta.vintPool.used, r.inta.eventPool.used, r.intr.pool.used, r.gic.pool.used, r.descs.pool.used]).toEqual([0, 0, 0, 0, 0]);
     expect(r.intr.routedInputs()).toEqual([]);
@@ -212,8 +221,10 @@ describe('IntaDomain step sequences', () => {
     const r = rig();
     const a = alloc(r, 0);
     const b = alloc(r, 1);
+    // Allocated events stay disabled until request_irq's startup unmasks them.
+    expect(a.vint.enable).toEqual([0, 0]);
+    r.inta.setEnabled(b.hwirq, true);
     expect(r.inta.raise(999)).toBeUndefined();
-    r.inta.setEnabled(a.hwirq, false);
     expect(r.inta.raise(a.globalEvent)).toMatchObject({ masked: true, statusBefore: [0, 0], status: [1, 0], enable: [2, 0], statusMasked: [0, 0] });
     expect(r.inta.raise(b.globalEvent)).toMatchObject({ masked: false, status: [3, 0], statusMasked: [2, 0] });
     expect(r.inta.demux(a.vint)).toEqual([b]);
@@ -236,7 +247,6 @@ describe('an operation abandoned part-way (a scheduler calling return())', () =>
       for (let k = 1; k <= (shared ? SHARED_VINT : NEW_VINT).length; k++) {
         const r = rig();
         if (shared) alloc(r, 0);
-        const peaks = r.peaks();
         const before = r.print();
         const g = r.inta.allocSteps(hw(9), 1009, 'test', 'cpu0');
         for (let i = 0; i < k; i++) g.next();
@@ -245,7 +255,7 @@ describe('an operation abandoned part-way (a scheduler calling return())', () =>
         expect(r.inta.lock.holder()).toBeUndefined();
         if (k < (shared ? SHARED_VINT : NEW_VINT).length) {
           // short of the last step the event is not there and nothing it took is held
-          expect(r.print(peaks)).toBe(before);
+          expect(r.print()).toBe(before);
         } else {
           // abandoned at 'unlock': the allocation was complete and stays
           expect(r.inta.event(hw(9))).toMatchObject({ hwirq: hw(9), virq: 1009 });
@@ -262,18 +272,18 @@ describe('an operation abandoned part-way (a scheduler calling return())', () =>
       if (!last) alloc(ref, 1);
       alloc(ref, 0);
       runAlone(ref.inta.freeSteps(hw(0), 'cpu0'));
-      const freed = ref.print(new Map());
+      const freed = ref.print();
       for (let k = 1; k <= steps.length; k++) {
         const r = rig();
         if (!last) alloc(r, 1);
         alloc(r, 0);
-        const allocated = r.print(new Map());
+        const allocated = r.print();
         const g = r.inta.freeSteps(hw(0), 'cpu0');
         for (let i = 0; i < k; i++) g.next();
         g.return(undefined);
         expect(r.inta.lock.holder()).toBeUndefined();
         // abandoned at 'lock', before it held the lock, the free never began
-        expect(r.print(new Map())).toBe(k === 1 ? allocated : freed);
+        expect(r.print()).toBe(k === 1 ? allocated : freed);
       }
     }
   });
@@ -400,6 +410,8 @@ describe('the INTA lock', () => {
 });
 
 describe('failure injection: unwinding in reverse, nothing leaked', () => {
+  // INTA and INTR exhaustion is -EINVAL upstream: ti_sci_inta_alloc_parent_irq,
+  // ti_sci_inta_alloc_event and ti_sci_intr_alloc_parent_irq all turn a NULL resource into it.
   test('global_event pool of 1, on a shared VINT', () => {
     const r = rig({ events: 1 });
     alloc(r, 0);
@@ -408,21 +420,21 @@ describe('failure injection: unwinding in reverse, nothing leaked', () => {
     r.log.length = 0;
     const res = collect(r.inta.allocSteps(hw(1), 1001, 'test', 'cpu0'));
     expect(res.names).toEqual(['lock', 'find-free-bit', 'set-bit', 'take-event']);
-    expect(res.error).toMatchObject({ code: 'ENOSPC', message: 'inta.global_event exhausted (1/1 used)', pool: { id: 'inta.global_event', used: 1, total: 1 } });
+    expect(res.error).toMatchObject({ code: 'EINVAL', message: 'inta.global_event exhausted (1/1 used)', pool: { id: 'inta.global_event', used: 1, total: 1 } });
     expect(r.log).toEqual(['inta.global_event alloc -> none']);
     expect(r.inta.vints[0].map).toEqual([1, 0]);
-    expect(r.print(peaks)).toBe(before);
+    expect(r.print()).toBe(before);
+    expect(r.peaks()).toEqual(peaks);
   });
 
   test('global_event pool of 1, on a new VINT (dedicated): the parent and VINT go back in reverse', () => {
     const r = rig({ events: 1, policy: 'dedicated' });
     alloc(r, 0);
-    const peaks = r.peaks();
     const before = r.print();
     r.log.length = 0;
     const res = collect(r.inta.allocSteps(hw(1), 1001, 'test', 'cpu0'));
     expect(res.names).toEqual(['lock', 'find-free-bit', 'take-vint', 'allocate-parent', 'add-vint', 'set-bit', 'take-event']);
-    expect(res.error!.message).toBe('inta.global_event exhausted (1/1 used)');
+    expect(res.error).toMatchObject({ code: 'EINVAL', message: 'inta.global_event exhausted (1/1 used)' });
     expect(r.log).toEqual([
       'inta.vint alloc -> 1',
       'create-mapping 1',
@@ -435,7 +447,9 @@ describe('failure injection: unwinding in reverse, nothing leaked', () => {
     expect(r.intr.pool.used).toBe(1);
     expect(r.gic.pool.used).toBe(1);
     expect(r.descs.pool.used).toBe(1);
-    expect(r.print(peaks)).toBe(before);
+    expect(r.print()).toBe(before);
+    // the high-water marks keep what the undone attempt reached
+    expect(r.peaks()).toEqual({ 'inta.vint': 2, 'inta.global_event': 1, 'intr.out': 2, 'gic.spi': 2, virq: 2 });
     expect(r.inta.lock.holder()).toBeUndefined();
   });
 
@@ -448,12 +462,13 @@ describe('failure injection: unwinding in reverse, nothing leaked', () => {
     r.log.length = 0;
     const res = collect(r.inta.allocSteps(hw(64), 1064, 'test', 'cpu0'));
     expect(res.names).toEqual(['lock', 'find-free-bit', 'take-vint']);
-    expect(res.error).toMatchObject({ code: 'ENOSPC', message: 'inta.vint exhausted (1/1 used)' });
+    expect(res.error).toMatchObject({ code: 'EINVAL', message: 'inta.vint exhausted (1/1 used)', pool: { id: 'inta.vint', used: 1, total: 1 } });
     expect(r.log).toEqual(['inta.vint alloc -> none']);
-    expect(r.print(peaks)).toBe(before);
+    expect(r.print()).toBe(before);
+    expect(r.peaks()).toEqual(peaks);
   });
 
-  test('a parent that fails: the VINT goes back', () => {
+  test('a parent that fails: the VINT goes back, whatever the failure setting', () => {
     const failing: ParentMapper = {
       createMapping() {
         throw new CoreError('ENOSPC', 'fake parent exhausted');
@@ -462,46 +477,108 @@ describe('failure injection: unwinding in reverse, nothing leaked', () => {
         throw new Error('nothing to dispose');
       },
     };
-    const r = rig({ mapper: () => failing });
-    const before = r.print();
-    const peaks = r.peaks();
-    const res = collect(r.inta.allocSteps(hw(0), 1000, 'test', 'cpu0'));
-    expect(res.names).toEqual(['lock', 'find-free-bit', 'take-vint', 'allocate-parent']);
-    expect(res.error).toMatchObject({ code: 'ENOSPC', message: 'fake parent exhausted' });
-    expect(r.log).toEqual(['inta.vint alloc -> 0', 'create-mapping 0', 'inta.vint release 0']);
-    expect(r.inta.vints).toEqual([]);
-    expect(r.print(peaks)).toBe(before);
-    expect(r.inta.lock.holder()).toBeUndefined();
+    for (const failure of ['unwind', 'upstream'] as const) {
+      const r = rig({ mapper: () => failing, failure });
+      const before = r.print();
+      const res = collect(r.inta.allocSteps(hw(0), 1000, 'test', 'cpu0'));
+      expect(res.names).toEqual(['lock', 'find-free-bit', 'take-vint', 'allocate-parent']);
+      expect(res.error).toMatchObject({ code: 'EINVAL', message: 'inta: parent IRQ allocation failed: fake parent exhausted' });
+      expect(r.log).toEqual(['inta.vint alloc -> 0', 'create-mapping 0', 'inta.vint release 0']);
+      expect(r.inta.vints).toEqual([]);
+      expect(r.print()).toBe(before);
+      expect(r.peaks()).toEqual({ 'inta.vint': 1, 'inta.global_event': 0, 'intr.out': 0, 'gic.spi': 0, virq: 0 });
+      expect(r.inta.lock.holder()).toBeUndefined();
+    }
   });
 
   test('a GIC line already taken: INTR output, parent virq and VINT all go back', () => {
     const r = rig({ policy: 'dedicated' });
     alloc(r, 0); // output 0 -> GIC 64
     expect(r.gic.pool.take(65)).toBe(true); // someone else holds the line output 1 leads to
-    const peaks = r.peaks();
     const before = r.print();
     r.log.length = 0;
     const res = collect(r.inta.allocSteps(hw(1), 1001, 'test', 'cpu0'));
-    expect(res.error).toMatchObject({ code: 'EBUSY', message: 'gic: SPI 33 (hwirq 65) is already in use' });
+    expect(res.error).toMatchObject({ code: 'EINVAL', message: 'inta: parent IRQ allocation failed: gic: SPI 33 (hwirq 65) is already in use' });
     expect(r.log).toEqual(['inta.vint alloc -> 1', 'create-mapping 1', 'inta.vint release 1']);
     expect(r.intr.pool.used).toBe(1);
     expect(r.descs.pool.used).toBe(1);
-    expect(r.print(peaks)).toBe(before);
+    expect(r.print()).toBe(before);
+    expect(r.peaks()).toEqual({ 'inta.vint': 2, 'inta.global_event': 1, 'intr.out': 2, 'gic.spi': 2, virq: 2 });
   });
 
-  test('INTR outputs exhausted: the mapper gives the virq back', () => {
+  test('INTR outputs exhausted: EINVAL, and the mapper gives the virq back', () => {
     const r = rig({ policy: 'dedicated', outputs: 2 });
     alloc(r, 0);
     alloc(r, 1);
-    const peaks = r.peaks();
     const before = r.print();
     const res = collect(r.inta.allocSteps(hw(2), 1002, 'test', 'cpu0'));
-    expect(res.error).toMatchObject({ code: 'ENOSPC', message: 'intr.out exhausted (2/2 used)', pool: { id: 'intr.out', used: 2, total: 2 } });
+    expect(res.error).toMatchObject({ code: 'EINVAL', message: 'intr.out exhausted (2/2 used)', pool: { id: 'intr.out', used: 2, total: 2 } });
     expect(r.descs.pool.used).toBe(2);
-    expect(r.print(peaks)).toBe(before);
+    expect(r.print()).toBe(before);
+    expect(r.peaks()).toEqual({ 'inta.vint': 3, 'inta.global_event': 2, 'intr.out': 2, 'gic.spi': 2, virq: 3 });
     // and after a free, the same request succeeds on the released numbers
     runAlone(r.inta.freeSteps(hw(0), 'cpu0'));
     expect(alloc(r, 2)).toMatchObject({ vint: { vint: 0, parentVirq: 100, path: { gicHwirq: 64 } }, globalEvent: 100 });
+  });
+});
+
+describe("failure 'upstream': the VINT opened for an event that then fails is kept", () => {
+  // ti_sci_inta_alloc_irq: when ti_sci_inta_alloc_event fails after ti_sci_inta_alloc_parent_irq
+  // opened a VINT, only the bit is cleared; the VINT stays on vint_list with its INTR output and SPI.
+  test('coalesced, 64 events: the 65th opens VINT 1, fails with EINVAL and leaves VINT 1 empty but held', () => {
+    const r = rig({ events: 64, failure: 'upstream' });
+    for (let i = 0; i < 64; i++) alloc(r, i);
+    r.log.length = 0;
+    const res = collect(r.inta.allocSteps(hw(64), 1064, 'test', 'cpu0'));
+    expect(res.names).toEqual(['lock', 'find-free-bit', 'take-vint', 'allocate-parent', 'add-vint', 'set-bit', 'take-event']);
+    expect(res.error).toMatchObject({ code: 'EINVAL', message: 'inta.global_event exhausted (64/64 used)' });
+    // no dispose-mapping, no VINT release
+    expect(r.log).toEqual(['inta.vint alloc -> 1', 'create-mapping 1', '  -> virq 101', 'inta.global_event alloc -> none']);
+    expect(r.inta.vints.map((v) => [v.vint, v.map, v.parentVirq])).toEqual([
+      [0, [0xffffffff, 0xffffffff], 100],
+      [1, [0, 0], 101],
+    ]);
+    expect([r.inta.vintPool.used, r.inta.eventPool.used, r.intr.pool.used, r.gic.pool.used, r.descs.pool.used]).toEqual([2, 64, 2, 2, 2]);
+    expect(r.intr.routedInputs()).toEqual([
+      { input: 0, output: 0 },
+      { input: 1, output: 1 },
+    ]);
+    expect(r.inta.lock.holder()).toBeUndefined();
+    // the next failure finds the empty VINT on the list and opens nothing more
+    r.log.length = 0;
+    expect(collect(r.inta.allocSteps(hw(65), 1065, 'test', 'cpu0')).names).toEqual(['lock', 'find-free-bit', 'set-bit', 'take-event']);
+    expect(r.log).toEqual(['inta.global_event alloc -> none']);
+    expect(r.inta.vintPool.used).toBe(2);
+    // a freed event goes back to VINT 0 (first fit walks the list in order); VINT 1 stays empty
+    runAlone(r.inta.freeSteps(hw(5), 'cpu0'));
+    expect(alloc(r, 66)).toMatchObject({ vint: { vint: 0 }, bit: 5, globalEvent: 105 });
+    expect(r.inta.vints[1].map).toEqual([0, 0]);
+    expect(r.intr.pool.used).toBe(2);
+  });
+
+  test("the same failure under 'unwind' leaves no trace", () => {
+    const r = rig({ events: 64, failure: 'unwind' });
+    for (let i = 0; i < 64; i++) alloc(r, i);
+    const before = r.print();
+    const res = collect(r.inta.allocSteps(hw(64), 1064, 'test', 'cpu0'));
+    expect(res.error).toMatchObject({ code: 'EINVAL', message: 'inta.global_event exhausted (64/64 used)' });
+    expect(r.print()).toBe(before);
+    expect([r.inta.vintPool.used, r.intr.pool.used, r.gic.pool.used, r.descs.pool.used]).toEqual([1, 1, 1, 1]);
+  });
+
+  test('dedicated never reuses a kept VINT: each failure leaks one more', () => {
+    const r = rig({ events: 1, policy: 'dedicated', failure: 'upstream' });
+    alloc(r, 0);
+    for (let k = 1; k <= 3; k++) {
+      expect(collect(r.inta.allocSteps(hw(k), 1000 + k, 'test', 'cpu0')).error).toMatchObject({ code: 'EINVAL' });
+      expect([r.inta.vintPool.used, r.intr.pool.used, r.gic.pool.used]).toEqual([1 + k, 1 + k, 1 + k]);
+    }
+    expect(r.inta.vints.map((v) => v.map)).toEqual([
+      [1, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
   });
 });
 
@@ -521,7 +598,7 @@ describe('fake parents', () => {
       fingerprint: () => [...held].join(','),
     };
     const descs = new IrqDescs(10, 4, 1);
-    const inta = new IntaDomain('x', 1, 0, [{ from: 0, to: 40, count: 2 }], [{ start: 0, count: 4 }], parent, new Mapper(descs, 'vint-parent'), 'dedicated', new Mutex('m'));
+    const inta = new IntaDomain('x', 1, 0, [{ from: 0, to: 40, count: 2 }], [{ start: 0, count: 2 }], [{ start: 0, count: 4 }], parent, new Mapper(descs, 'vint-parent'), 'dedicated', new Mutex('m'));
     const e0 = runAlone(inta.allocSteps(1, 50, 'o', 'c'));
     const e1 = runAlone(inta.allocSteps(2, 51, 'o', 'c'));
     expect([e0.vint.intrInput, e1.vint.intrInput]).toEqual([40, 41]);

@@ -1,3 +1,4 @@
+import { DEFAULT_SETTINGS as MERGED } from '../../src/core/designs.js';
 /**
  * Shared by the e2e suites: spawning the built binary (dist/ is built by `npm test` before jest
  * runs) and running scripts in-process through the same BatchRunner the binary uses.
@@ -75,7 +76,7 @@ export const runShell = (script: string, env: Record<string, string | undefined>
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, errLines: lines(r.stderr), outLines: lines(r.stdout) };
 };
 
-export const DEFAULT_SETTINGS: Settings = { policy: 'coalesced', mode: 'demand' };
+export const DEFAULT_SETTINGS: Settings = MERGED;
 
 /** Runs a script in-process, as the binary would with stdin piped and no colour. */
 export const runInProcess = (

@@ -1,8 +1,10 @@
+import { DEFAULT_SETTINGS, designNamed } from '../../src/core/designs.js';
 import { describe, expect, test } from '@jest/globals';
 import { runWords } from '../../src/commands/registry.js';
 import type { Output } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
+import type { Settings } from '../../src/core/system.js';
 import type { DomainNode } from '../../src/core/types.js';
 import { TREE_ITEMS } from '../../src/render/domains.js';
 import { makeStyle, visibleLength, type Style } from '../../src/render/style.js';
@@ -14,7 +16,8 @@ const WIDE = makeStyle(0, 200);
 const ESC = '\x1b';
 const RED = '\x1b[31m';
 
-const fresh = (): Session => new Session(am65x, { policy: 'coalesced', mode: 'demand' });
+/** The default design, merged: MSIs allocated at probe, hardware taken at request_irq. */
+const fresh = (settings: Settings = DEFAULT_SETTINGS): Session => new Session(am65x, settings);
 
 const out = (s: Session, line: string): Output => {
   const r = runWords(s, line.split(' '));
@@ -22,25 +25,43 @@ const out = (s: Session, line: string): Output => {
   return r.output;
 };
 
-/** Runs the lines in order and renders the last one's output. */
+/** Runs the lines in order and renders the last one's output, as the first output of a session. */
 const text = (lines: string[], style: Style = PLAIN80, s: Session = fresh()): string => {
   let last: Output | undefined;
   for (const line of lines) last = out(s, line);
-  return renderText(style, last!);
+  return renderText({ ...style, said: new Set() }, last!);
 };
 
-/** Every channel requested, some general-purpose rings taken, and counts large and small. */
-const busy = (): Session => {
+const DROPPED_80 = (cols: string) => [`(${cols} hidden to fit 80 columns; a wider terminal or COLUMNS shows them)`];
+
+const given2 = (): Session => {
   const s = fresh();
-  for (const line of ['request-channel main_udmap tx 64', 'request-channel main_udmap rx 64', 'alloc-irq ringacc any', 'alloc-irq ringacc any']) out(s, line);
-  out(s, 'fire-ring 0 10000');
-  out(s, 'fire-ring 9');
-  out(s, 'set-affinity 72 3');
-  out(s, 'mask-irq 73');
+  out(s, 'request-channel main_udmap tx 2');
   return s;
 };
 
-const VIEWS = ['routes', 'pools', 'interrupts', 'domains', 'help'];
+/**
+ * Every normal tx channel (in TR mode) and 48 rx channels: GP rings exhausted (the last two by
+ * alloc-irq), tx channels near full, three VINTs; counts large and small, a masked event.
+ */
+const busy = (): Session => {
+  const s = fresh();
+  for (const line of [
+    'request-channel main_udmap tx 50 tr',
+    'request-channel main_udmap rx 48',
+    'alloc-irq ringacc any',
+    'alloc-irq ringacc any',
+    'alloc-irq main_udmap any',
+  ])
+    out(s, line);
+  out(s, 'fire-ring 304 10000');
+  out(s, 'fire-ring 9');
+  out(s, 'set-affinity 289 3');
+  out(s, 'mask-irq 71');
+  return s;
+};
+
+const VIEWS = ['routes', 'pools', 'interrupts', 'domains', 'help', 'design', 'topology'];
 
 const lines = (t: string): string[] => t.split('\n');
 const longest = (t: string): number => Math.max(...lines(t).map(visibleLength));
@@ -49,102 +70,142 @@ describe('exact text for small outputs', () => {
   test('a single requested channel is one route line', () => {
     expect(text(['request-channel main_udmap tx'])).toBe(
       [
-        'main_udmap:tx0: virq 71: ringacc 0 (hwirq 0xbb0000) -> event 16384 ->',
-        '    VINT 0 bit 0 -> intr_main_navss 0>1 -> SPI 33 -> parent virq 72',
+        'main_udmap:tx8: virq 70: ringacc 304 (hwirq 0xbb0130) -> event 16 ->',
+        '    VINT 16 bit 0 -> intr_main_navss 16>17 -> SPI 49 -> parent virq 290',
       ].join('\n'),
     );
     // wide enough, it is one line
     expect(text(['request-channel main_udmap tx'], makeStyle(0, 160))).toBe(
-      'main_udmap:tx0: virq 71: ringacc 0 (hwirq 0xbb0000) -> event 16384 -> VINT 0 bit 0 -> intr_main_navss 0>1 -> SPI 33 -> parent virq 72',
+      'main_udmap:tx8: virq 70: ringacc 304 (hwirq 0xbb0130) -> event 16 -> VINT 16 bit 0 -> intr_main_navss 16>17 -> SPI 49 -> parent virq 290',
     );
   });
 
   test('several channels are a table and a count', () => {
     expect(text(['request-channel main_udmap tx 2'])).toBe(
       [
-        'CHANNEL         RING  VIRQ  EVENT  VINT.BIT  INTR  SPI  PARENT',
-        'main_udmap:tx0     0    71  16384       0.0   0>1   33      72',
-        'main_udmap:tx1     1    73  16385       0.1   0>1   33      72',
+        'CHANNEL         RING  VIRQ  EVENT  VINT:BIT   INTR  SPI  PARENT',
+        'main_udmap:tx8   304    70     16      16:0  16>17   49     290',
+        'main_udmap:tx9   305    71     17      16:1  16>17   49     290',
         '2 channels',
       ].join('\n'),
     );
   });
 
-  test('released', () => {
+  test('TR channels: each completion ring, then its UDMA TR event (tchan id: main_udmap 8 is virq 173)', () => {
+    expect(text(['request-channel main_udmap tx 2 tr'])).toBe(
+      [
+        'CHANNEL         RING  VIRQ  EVENT  VINT:BIT   INTR  SPI  PARENT',
+        'main_udmap:tx8   304    70     16      16:0  16>17   49     290',
+        '  TR event         -   173     17      16:1  16>17   49     290',
+        'main_udmap:tx9   305    71     18      16:2  16>17   49     290',
+        '  TR event         -   174     19      16:3  16>17   49     290',
+        '2 channels in TR mode',
+      ].join('\n'),
+    );
+    expect(text(['request-channel main_udmap tx tr'])).toBe(
+      [
+        'main_udmap:tx8: virq 70: ringacc 304 (hwirq 0xbb0130) -> event 16 ->',
+        '    VINT 16 bit 0 -> intr_main_navss 16>17 -> SPI 49 -> parent virq 290',
+        'main_udmap:tx8 TR event: virq 173: main_udmap 8 (hwirq 0xbc0008) -> event 17 ->',
+        '    VINT 16 bit 1 -> intr_main_navss 16>17 -> SPI 49 -> parent virq 290',
+      ].join('\n'),
+    );
+  });
+
+  test('released: merged keeps the MSI', () => {
     const s = fresh();
     out(s, 'request-channel main_udmap tx 2');
-    expect(text(['release-channel main_udmap:tx0'], PLAIN80, s)).toBe('released main_udmap:tx0 (ring 0, virq 71 freed)');
-    expect(text(['release-channel all'], PLAIN80, s)).toBe('released main_udmap:tx1 (ring 1, virq 73 freed)');
+    expect(text(['release-channel main_udmap:tx8'], PLAIN80, s)).toBe('released main_udmap:tx8 (ring 304, virq 70: MSI kept, allocated at probe)');
+    expect(text(['release-channel all'], PLAIN80, s)).toBe('released main_udmap:tx9 (ring 305, virq 71: MSI kept, allocated at probe)');
+    // A TR channel gives back both of its irqs.
+    text(['request-channel main_udmap rx tr'], PLAIN80, s);
+    expect(text(['release-channel main_udmap:rx8'], PLAIN80, s)).toBe('released main_udmap:rx8 (ring 304, virqs 70 and 225: MSIs kept, allocated at\n    probe)');
     expect(text(['release-channel all'], PLAIN80, s)).toBe('no channels to release');
   });
 
-  test('released in mode probe keeps the MSI', () => {
-    const s = new Session(am65x, { policy: 'coalesced', mode: 'probe' });
+  test('released on demand (dynamic) frees the MSI', () => {
+    const s = fresh(designNamed('dynamic')!.settings);
     out(s, 'request-channel main_udmap rx');
-    expect(text(['release-channel main_udmap:rx0'], PLAIN80, s)).toBe('released main_udmap:rx0 (ring 152, virq 135 kept: mode probe)');
+    expect(text(['release-channel main_udmap:rx8'], PLAIN80, s)).toBe('released main_udmap:rx8 (ring 304, virq 71 freed)');
   });
 
   test('allocated and freed', () => {
     const s = fresh();
     expect(text(['alloc-irq ringacc any'], PLAIN80, s)).toBe(
-      ['virq 71: ringacc 304 (hwirq 0xbb0130) -> event 16384 -> VINT 0 bit 0 ->', '    intr_main_navss 0>1 -> SPI 33 -> parent virq 72'].join('\n'),
+      ['virq 70: ringacc 304 (hwirq 0xbb0130) -> event 16 -> VINT 16 bit 0 ->', '    intr_main_navss 16>17 -> SPI 49 -> parent virq 290'].join('\n'),
     );
-    expect(text(['free-irq 71'], PLAIN80, s)).toBe('freed virq 71 (ringacc 304)');
+    expect(text(['free-irq 70'], PLAIN80, s)).toBe('freed virq 70 (ringacc 304)');
   });
 
-  test('affinity', () => {
+  test('affinity: only a direct client moves', () => {
     const s = fresh();
     out(s, 'request-channel main_udmap tx 2');
-    expect(text(['set-affinity 72 1-2'], PLAIN80, s)).toBe('virq 72 affinity 1-2; 2 events moved with it: virq 71, 73');
+    expect(text(['set-affinity 289 1-2'], PLAIN80, s)).toBe('virq 289 affinity 1-2');
     expect(text(['set-affinity 64 3'], PLAIN80, s)).toBe('virq 64 affinity 3');
-    out(s, 'release-channel main_udmap:tx1');
-    expect(text(['set-affinity 72 0'], PLAIN80, s)).toBe('virq 72 affinity 0; 1 event moved with it: virq 71');
   });
 
   test('mask and unmask', () => {
     const s = fresh();
     out(s, 'request-channel main_udmap tx 2');
-    expect(text(['mask-irq 71'], PLAIN80, s)).toBe('virq 71 masked');
-    expect(text(['unmask-irq 71'], PLAIN80, s)).toBe('virq 71 unmasked');
-    out(s, 'mask-irq 71');
-    out(s, 'fire-ring 0');
-    expect(text(['unmask-irq 71'], PLAIN80, s)).toBe('virq 71 unmasked; delivered pending: virq 71');
+    expect(text(['mask-irq 70'], PLAIN80, s)).toBe('virq 70 masked');
+    expect(text(['unmask-irq 70'], PLAIN80, s)).toBe('virq 70 unmasked');
+    out(s, 'mask-irq 70');
+    out(s, 'fire-ring 304');
+    expect(text(['unmask-irq 70'], PLAIN80, s)).toBe('virq 70 unmasked; delivered pending: virq 70');
   });
 
-  test('fire-ring, delivered', () => {
+  test('fire-ring, delivered: a ring irq is level (mask, handler, unmask; no STATUS write)', () => {
     const s = fresh();
     out(s, 'request-channel main_udmap tx 2');
-    expect(text(['fire-ring 0'], PLAIN80, s)).toBe(
+    expect(text(['fire-ring 304'], PLAIN80, s)).toBe(
       [
-        'fire-ring ringacc 0: delivered',
-        '  1. ringacc ring 0 raises its event: hwirq 0xbb0000 (sci dev 187, index 0)',
-        '  2. inta_main_udmass: global event 16384 -> VINT 0 bit 0',
-        '  3. VINT 0 STATUS @0x33d00018: 0x0000000000000000 -> 0x0000000000000001',
-        '  4. ENABLE 0x0000000000000003, STATUS_MASKED @0x33d00020 = 0x0000000000000001',
-        '  5. intr_main_navss: input 0 -> output 1',
-        '  6. GIC hwirq 65 (SPI 33) -> parent virq 72',
-        '  7. CPU0 runs the chained handler of virq 72: STATUS_MASKED bits 0',
-        '  8. bit 0 -> child virq 71 (ringacc 0), acked in STATUS',
-        '  9. virq 71 handled; count now 1',
+        'fire-ring ringacc 304: delivered',
+        '  1. ringacc 304 raises its event: hwirq 0xbb0130 (sci dev 187, index 304)',
+        '  2. inta_main_udmass: global event 16 -> VINT 16 bit 0',
+        '  3. VINT 16 STATUS @0x33d10018: 0x0000000000000000 -> 0x0000000000000001',
+        '  4. ENABLE 0x0000000000000003, STATUS_MASKED @0x33d10020 = 0x0000000000000001',
+        '  5. intr_main_navss: input 16 -> output 17',
+        '  6. GIC hwirq 81 (SPI 49) -> parent virq 290',
+        "  7. CPU0: virq 290's chained handler reads STATUS_MASKED: bit 0",
+        '  8. bit 0 -> virq 70 (ringacc 304): handle_level_irq',
+        '       mask: BIT(0) -> VINT_ENABLE_CLR @0x33d10008',
+        '       ack: no STATUS write (IRQF_TRIGGER_HIGH)',
+        "       handler; the ring's down event clears STATUS bit 0",
+        '       unmask: BIT(0) -> VINT_ENABLE_SET @0x33d10000',
+        '  9. chained_irq_exit: EOI of GIC hwirq 81 (SPI 49)',
+        '  10. virq 70: count now 1 (+1 on CPU0); chained parent virq 290: not counted',
       ].join('\n'),
     );
-    const again = lines(text(['fire-ring ringacc:1 3'], PLAIN80, s));
-    expect(again[0]).toBe('fire-ring ringacc 1 x3: delivered');
-    expect(again[again.length - 1]).toBe('  9. virq 73 handled x3; count now 3');
+    const again = lines(text(['fire-ring ringacc:305 3'], PLAIN80, s));
+    expect(again[0]).toBe('fire-ring ringacc 305 x3: delivered');
+    expect(again).toContain('  8. bit 1 -> virq 71 (ringacc 305) x3: handle_level_irq');
+    expect(again[again.length - 1]).toBe('  10. virq 71: count now 3 (+3 on CPU0); chained parent virq 290: not counted');
+  });
+
+  test('fire-ring of a UDMA TR event: edge, acked by a STATUS write-1', () => {
+    const s = fresh();
+    out(s, 'request-channel main_udmap tx tr');
+    expect(lines(text(['fire-ring main_udmap:8'], PLAIN80, s)).slice(8)).toEqual([
+      '  8. bit 1 -> virq 173 (main_udmap 8): handle_edge_irq',
+      '       ack: BIT(1) -> VINT_STATUS @0x33d10018 (write 1 to clear)',
+      '       handler',
+      '  9. chained_irq_exit: EOI of GIC hwirq 81 (SPI 49)',
+      '  10. virq 173: count now 1 (+1 on CPU0); chained parent virq 290: not counted',
+    ]);
   });
 
   test('fire-ring, masked', () => {
     const s = fresh();
     out(s, 'request-channel main_udmap tx 2');
-    out(s, 'mask-irq 71');
-    expect(text(['fire-ring main_udmap:tx0'], PLAIN80, s)).toBe(
+    out(s, 'mask-irq 70');
+    expect(text(['fire-ring main_udmap:tx8'], PLAIN80, s)).toBe(
       [
-        'fire-ring ringacc 0: masked',
-        '  1. ringacc ring 0 raises its event: hwirq 0xbb0000 (sci dev 187, index 0)',
-        '  2. inta_main_udmass: global event 16384 -> VINT 0 bit 0',
-        '  3. VINT 0 STATUS @0x33d00018: 0x0000000000000000 -> 0x0000000000000001',
-        '  4. ENABLE 0x0000000000000002, STATUS_MASKED @0x33d00020 = 0x0000000000000000',
-        '  5. bit 0 is masked: it stays pending in STATUS until unmask-irq 71',
+        'fire-ring ringacc 304: masked',
+        '  1. ringacc 304 raises its event: hwirq 0xbb0130 (sci dev 187, index 304)',
+        '  2. inta_main_udmass: global event 16 -> VINT 16 bit 0',
+        '  3. VINT 16 STATUS @0x33d10018: 0x0000000000000000 -> 0x0000000000000001',
+        '  4. ENABLE 0x0000000000000002, STATUS_MASKED @0x33d10020 = 0x0000000000000000',
+        '  5. bit 0 is masked: it stays pending in STATUS until unmask-irq 70',
       ].join('\n'),
     );
   });
@@ -152,27 +213,33 @@ describe('exact text for small outputs', () => {
   test('fire-ring, parent masked', () => {
     const s = fresh();
     out(s, 'request-channel main_udmap tx 2');
-    out(s, 'mask-irq 72');
-    const t = lines(text(['fire-ring 1'], PLAIN80, s));
-    expect(t[0]).toBe('fire-ring ringacc 1: parent-masked');
-    expect(t[t.length - 1]).toBe('  7. parent virq 72 is masked: the line stays pending at the GIC');
+    out(s, 'mask-irq 290');
+    const t = lines(text(['fire-ring 305'], PLAIN80, s));
+    expect(t[0]).toBe('fire-ring ringacc 305: parent-masked');
+    expect(t[t.length - 1]).toBe('  7. parent virq 290 is masked: the line stays pending at the GIC');
   });
 
-  test('fire-ring, unmapped', () => {
+  test('fire-ring, unmapped: a ring with no event map, and a GP ring whose MSI nobody requested', () => {
     expect(text(['fire-ring 9'])).toBe(
       [
         'fire-ring ringacc 9: unmapped',
-        '  1. ringacc ring 9 raises its event: hwirq 0xbb0009 (sci dev 187, index 9)',
+        '  1. ringacc 9 raises its event: hwirq 0xbb0009 (sci dev 187, index 9)',
         '  2. inta_main_udmass: no event map for 0xbb0009: dropped, counted in ERR',
       ].join('\n'),
     );
+    expect(lines(text(['fire-ring 304']))).toEqual([
+      'fire-ring ringacc 304: unmapped',
+      '  1. ringacc 304 raises its event: hwirq 0xbb0130 (sci dev 187, index 304)',
+      '  2. inta_main_udmass: no event map for 0xbb0130: dropped, counted in ERR',
+    ]);
   });
 
   test('a direct client route table', () => {
     expect(text(['routes cpts'])).toBe(
-      ['VIRQ  SOURCE  HWIRQ  EVENT  VINT.BIT   INTR  SPI  PARENT  COUNT  OWNER', '  70  cpts 0  0x187      -         -  391>0   32       -      0  cpts'].join(
-        '\n',
-      ),
+      [
+        'VIRQ  SOURCE  HWIRQ  EVENT  VINT:BIT    INTR  SPI  PARENT  COUNT  OWNER',
+        ' 289  cpts 0  0x187      -         -  391>16   48       -      0  cpts',
+      ].join('\n'),
     );
   });
 
@@ -181,67 +248,118 @@ describe('exact text for small outputs', () => {
     expect(renderText(PLAIN80, { kind: 'routes', routes: [] })).toBe('no routes');
   });
 
-  test('interrupts after boot', () => {
+  test('interrupts after boot: the 219 MSIs nobody requested are left out', () => {
     expect(text(['interrupts'])).toBe(
       [
-        ' IRQ  CPU0  CPU1  CPU2  CPU3  AFF  NAME',
-        ' 64:     0     0     0     0  0-3  main_gpio0 0',
-        ' 65:     0     0     0     0  0-3  main_gpio0 1',
-        ' 66:     0     0     0     0  0-3  main_gpio0 2',
-        ' 67:     0     0     0     0  0-3  main_gpio0 3',
-        ' 68:     0     0     0     0  0-3  main_gpio0 4',
-        ' 69:     0     0     0     0  0-3  main_gpio0 5',
-        ' 70:     0     0     0     0  0-3  cpts 0',
-        'ERR:     0                         events raised with no event map',
+        ' IRQ  CPU0  CPU1  CPU2  CPU3  AFF  CHIP  TYPE   NAME',
+        ' 64:     0     0     0     0  0-3  INTR  Level  main_gpio0 0',
+        ' 65:     0     0     0     0  0-3  INTR  Level  main_gpio0 1',
+        ' 66:     0     0     0     0  0-3  INTR  Level  main_gpio0 2',
+        ' 67:     0     0     0     0  0-3  INTR  Level  main_gpio0 3',
+        ' 68:     0     0     0     0  0-3  INTR  Level  main_gpio0 4',
+        ' 69:     0     0     0     0  0-3  INTR  Level  main_gpio0 5',
+        '289:     0     0     0     0  0-3  INTR  Level  cpts 0',
+        'ERR:     0                                      events raised with no event map',
+        ...DROPPED_80('HWIRQ'),
       ].join('\n'),
     );
   });
 
-  test('pools after boot', () => {
+  test("interrupts: a requested channel's irq, not its chained parent", () => {
+    const t = lines(text(['request-channel main_udmap tx tr', 'fire-ring 304 3', 'interrupts'], makeStyle(0, 100)));
+    expect(t[0]).toBe(' IRQ  CPU0  CPU1  CPU2  CPU3  AFF  CHIP         HWIRQ  TYPE   NAME');
+    expect(t).toContain(' 70:     3     0     0     0  0-3  MSI-INTA  0xbb0130  Level  ringacc 304 [main_udmap:tx8]');
+    expect(t).toContain('173:     0     0     0     0  0-3  MSI-INTA  0xbc0008  Edge   main_udmap 8 [main_udmap:tx8]');
+    expect(t.find((l) => l.startsWith('290:'))).toBeUndefined();
+    // at 80 columns AFF and HWIRQ make way; the rest stays
+    expect(lines(text(['request-channel main_udmap tx tr', 'fire-ring 304 3', 'interrupts']))).toContain(
+      ' 70:     3     0     0     0  MSI-INTA  Level  ringacc 304 [main_udmap:tx8]',
+    );
+  });
+
+  test("pools after boot: Linux's host-12 share", () => {
     expect(text(['pools'])).toBe(
       [
         'POOL                           USED  TOTAL  FREE  PEAK  USAGE',
-        'gic500.spi                        7    160   153     7  #........   4%',
-        'intr_main_navss.out               1    128   127     1  #........   0%',
-        'intr_main_gpio.out                6     32    26     6  ##.......  18%',
-        'inta_main_udmass.vint             0    256   256     0  .........   0%',
+        'gic500.spi                        7     84    77     7  #........   8%',
+        'intr_main_navss.out               1     64    63     1  #........   1%',
+        'intr_main_gpio.out                6     20    14     6  ###......  30%',
+        'inta_main_udmass.vint             0     80    80     0  .........   0%',
         'inta_main_udmass.global_event     0   1024  1024     0  .........   0%',
-        'ringacc.gp_ring                   0    128   128     0  .........   0%',
-        'main_udmap.tx_chan                0     64    64     0  .........   0%',
-        'main_udmap.rx_chan                0     64    64     0  .........   0%',
-        'virq                              7   1024  1017     7  #........   0%',
+        'ringacc.gp_ring                   0    100   100     0  .........   0%',
+        'main_udmap.tx_chan                0     53    53     0  .........   0%',
+        'main_udmap.rx_chan                0     66    66     0  .........   0%',
+        'virq                            226   1024   798   226  ##.......  22%',
       ].join('\n'),
     );
   });
 
   test('settings, unchanged and re-booted', () => {
-    expect(text(['policy'])).toBe('policy coalesced, mode demand');
-    expect(text(['mode'])).toBe('policy coalesced, mode demand');
+    const MERGED_LINE = 'design merged (policy coalesced, mode probe, hardware request, lock inta,\n  failure unwind)';
+    for (const verb of ['policy', 'mode', 'hardware', 'lock', 'failure']) expect(text([verb])).toBe(MERGED_LINE);
+    expect(text(['policy'], WIDE)).toBe('design merged (policy coalesced, mode probe, hardware request, lock inta, failure unwind)');
     const t = lines(text(['policy dedicated'], WIDE));
-    expect(t[0]).toBe('re-booted with policy dedicated, mode demand');
-    expect(t.slice(1).map((l) => l.slice(0, 6))).toEqual(Array(7).fill('[ ok ]'));
-    const log = new Session(am65x, { policy: 'dedicated', mode: 'demand' }).system.bootLog;
+    expect(t[0]).toBe('re-booted with design custom (policy dedicated, mode probe, hardware request, lock inta, failure unwind)');
+    expect(t.slice(1).map((l) => l.slice(0, 6))).toEqual(Array(8).fill('[ ok ]'));
+    const log = new Session(am65x, { ...DEFAULT_SETTINGS, policy: 'dedicated' }).system.bootLog;
     expect(t.slice(1)).toEqual(log.map((e) => `[ ok ] ${e.device}: ${e.message}`));
-    expect(t[t.length - 1]).toMatch(/^\[ ok \] cpts: CPTS time sync: virq 70 via intr_main_navss /);
-    expect(lines(text(['reset']))[0]).toBe('re-booted with policy coalesced, mode demand');
+    expect(t[t.length - 1]).toBe('[ ok ] cpts: CPTS time sync: virq 289 via intr_main_navss input 391');
+    expect(lines(text(['reset']))[0]).toBe('re-booted with design merged (policy coalesced, mode probe, hardware request,');
+    expect(lines(text(['design rfc-v4'], WIDE))[0]).toBe('re-booted with design rfc-v4 (policy dedicated, mode demand, hardware alloc, lock none, failure unwind)');
+    expect(lines(text(['hardware alloc', 'lock list', 'failure upstream'], WIDE))[0]).toBe(
+      're-booted with design custom (policy coalesced, mode probe, hardware alloc, lock list, failure upstream)',
+    );
   });
 
-  test('the boot log marks a failed probe', () => {
-    const s = new Session(am65x, { policy: 'dedicated', mode: 'probe' });
+  test('design lists the presets with their settings and marks the one in force', () => {
+    const t = lines(text(['design']));
+    expect(t.filter((l) => /^[* ] \S+: /.test(l))).toEqual([
+      '* merged: upstream since 2019',
+      '  rfc-v4: the seed patch, Feb 2019',
+      '  probe-all: what the thread warned against',
+      '  dynamic: Linux 6.2+ API, a what-if',
+    ]);
+    expect(t.filter((l) => l.startsWith('    policy '))).toEqual([
+      '    policy coalesced, mode probe, hardware request, lock inta, failure unwind',
+      '    policy dedicated, mode demand, hardware alloc, lock none, failure unwind',
+      '    policy dedicated, mode probe, hardware alloc, lock inta, failure unwind',
+      '    policy coalesced, mode demand, hardware request, lock inta, failure unwind',
+    ]);
+    expect(t).toContain('now: design merged (policy coalesced, mode probe, hardware request, lock inta,');
+    expect(longest(t.join('\n'))).toBeLessThanOrEqual(80);
+    const now = lines(text(['mode demand', 'lock none', 'design'])).filter((l) => /^(\* |now: )/.test(l));
+    // no preset is marked once a column was changed by hand
+    expect(now).toEqual(['now: design custom (policy coalesced, mode demand, hardware request, lock none,']);
+  });
+
+  test('the boot log marks a failed probe: probe-all runs out of INTR outputs in ringacc', () => {
+    const s = fresh(designNamed('probe-all')!.settings);
     const t = lines(text(['boot'], WIDE, s));
     // at 80 columns a long entry continues on an indented line
-    expect(lines(text(['boot'], PLAIN80, s))).toContain('       256-261');
-    expect(t[0]).toBe('boot with policy dedicated, mode probe');
-    expect(t).toContain('[ ok ] main_gpio0: GPIO bank interrupts: virq 64-69 via intr_main_gpio inputs 256-261');
+    expect(lines(text(['boot'], PLAIN80, s))).toContain('       used), at MSI 65 of 100; the 64 allocated before were freed');
+    expect(t[0]).toBe('boot with design probe-all (policy dedicated, mode probe, hardware alloc, lock inta, failure unwind)');
+    expect(t).toContain('[ ok ] main_gpio0: GPIO bank interrupts: virq 64-69 via intr_main_gpio inputs 192-197');
     expect(t.slice(1)).toEqual(s.system.bootLog.map((e) => `${e.ok ? '[ ok ]' : '[FAIL]'} ${e.device}: ${e.message}`));
-    expect(t.find((l) => l.startsWith('[ ok ] main_udmap: UDMA-P: probed; allocated 128 ring MSIs'))).toBeDefined();
-    expect(t[t.length - 1]).toBe('[FAIL] cpts: probe failed: ENOSPC: intr_main_navss.out exhausted (128/128 used)');
+    expect(t.slice(-3)).toEqual([
+      '[FAIL] ringacc: probe failed: EINVAL: intr_main_navss.out exhausted (64/64 used), at MSI 65 of 100; the 64 allocated before were freed',
+      '[FAIL] main_udmap: probe failed: ENODEV: probe deferred: ringacc is not bound (EPROBE_DEFER)',
+      '[ ok ] cpts: CPTS time sync: virq 70 via intr_main_navss input 391',
+    ]);
+  });
+
+  test('the merged boot log: MSIs without hardware', () => {
+    const t = lines(text(['boot'], WIDE));
+    expect(t).toContain('[ ok ] ringacc: ring accelerator: probed; 100 MSIs for GP rings 304-403 (virqs 70-169; no hardware until request_irq)');
+    expect(t).toContain(
+      '[ ok ] main_udmap: UDMA-P: probed; 119 MSIs for 53 tx and 66 rx channel events (virqs 170-288; no hardware until request_irq)',
+    );
+    expect(t).toContain("[ ok ] gic500: GIC-500: 84 SPI lines reachable through Linux's router outputs (hwirq 80-127, 392-411, 448-463)");
   });
 
   test('expected', () => {
-    expect(text(['expect-pool virq used=7'])).toBe('virq: used=7 (7/1024 used, peak 7)');
-    expect(text(['expect-error EBUSY alloc-irq ringacc 5'])).toBe(
-      'EBUSY as expected: ringacc 5 is the completion ring of main_udmap:tx5; request\n    the channel instead',
+    expect(text(['expect-pool virq used=226'])).toBe('virq: used=226 (226/1024 used, peak 226)');
+    expect(text(['request-channel main_udmap tx', 'expect-error EBUSY alloc-irq ringacc 304'])).toBe(
+      'EBUSY as expected: ringacc 304 is the completion ring of main_udmap:tx8; release\n    the channel instead',
     );
   });
 
@@ -250,27 +368,29 @@ describe('exact text for small outputs', () => {
       ['usage: pools', '  every pool: total, used, free, peak and a usage bar; exhausted pools stand out', 'example: pools'].join('\n'),
     );
     expect(lines(text(['help request-channel']))).toEqual([
-      'usage: request-channel <dma> <tx|rx> [count]',
-      '  take the lowest free DMA channel(s) and allocate (mode demand) or bind (mode',
-      "  probe) its ring's MSI",
-      '  With a count, all or nothing: if one channel fails, those granted before it',
-      '  are released.',
-      'example: request-channel main_udmap tx 4',
+      'usage: request-channel <dma> <tx|rx> [count] [pkt|tr]',
+      '  take the lowest free normal-capacity channel(s), a GP completion ring each,',
+      '  and request their irqs (as k3-udma does)',
+      "  Packet mode (pkt, the default) requests the completion ring's irq; TR mode",
+      "  also the channel's own UDMA event (MSI index tchan, or 0x200 + rchan). With a",
+      '  count, all or nothing: if one channel fails, those granted before it are',
+      '  released.',
+      'example: request-channel main_udmap tx 4 tr',
     ]);
   });
 
   test('help lists every verb and ends with a hint', () => {
-    // wide enough: a table; at 80 columns: each usage with its summary under it
-    expect(lines(text(['help'], WIDE))[0]).toMatch(/^COMMAND +DOES$/);
+    // wide enough for every summary on its line: a table; at 80 columns: each usage with its summary under it
+    expect(lines(text(['help'], makeStyle(0, 300)))[0]).toMatch(/^COMMAND +DOES$/);
     const t = text(['help']);
     expect(lines(t).slice(0, 3)).toEqual([
-      'request-channel <dma> <tx|rx> [count]',
-      '    take the lowest free DMA channel(s) and allocate (mode demand) or bind (mode',
-      "    probe) its ring's MSI",
+      'request-channel <dma> <tx|rx> [count] [pkt|tr]',
+      '    take the lowest free normal-capacity channel(s), a GP completion ring each,',
+      '    and request their irqs (as k3-udma does)',
     ]);
     expect(longest(t)).toBeLessThanOrEqual(80);
     expect(t.endsWith("\n\n'help <verb>' shows one verb with an example.")).toBe(true);
-    for (const verb of ['request-channel', 'expect-pool', 'quit']) expect(t).toMatch(new RegExp(`^${verb}`, 'm'));
+    for (const verb of ['request-channel', 'design', 'hardware', 'lock', 'failure', 'expect-pool', 'quit']) expect(t).toMatch(new RegExp(`^${verb}`, 'm'));
   });
 
   test('source and exit print nothing', () => {
@@ -279,10 +399,10 @@ describe('exact text for small outputs', () => {
   });
 
   test('the error line is file:line: verb: CODE: message', () => {
-    const e = { code: 'ENOSPC' as const, message: 'intr_main_navss.out exhausted (128/128 used)', pool: { id: 'intr_main_navss.out', used: 128, total: 128 } };
-    expect(renderError(PLAIN80, 'demo.msi:12', 'request-channel', e)).toBe('demo.msi:12: request-channel: ENOSPC: intr_main_navss.out exhausted (128/128 used)');
+    const e = { code: 'EINVAL' as const, message: 'intr_main_navss.out exhausted (64/64 used)', pool: { id: 'intr_main_navss.out', used: 64, total: 64 } };
+    expect(renderError(PLAIN80, 'demo.msi:12', 'request-channel', e)).toBe('demo.msi:12: request-channel: EINVAL: intr_main_navss.out exhausted (64/64 used)');
     // Without a place (a REPL line) or a verb (an unknown one), those parts are left out.
-    expect(renderError(PLAIN80, undefined, 'request-channel', e)).toBe('request-channel: ENOSPC: intr_main_navss.out exhausted (128/128 used)');
+    expect(renderError(PLAIN80, undefined, 'request-channel', e)).toBe('request-channel: EINVAL: intr_main_navss.out exhausted (64/64 used)');
     expect(renderError(PLAIN80, '<stdin>:3', undefined, { code: 'EUSAGE', message: "unknown verb 'x'; try help" })).toBe(
       "<stdin>:3: EUSAGE: unknown verb 'x'; try help",
     );
@@ -304,9 +424,18 @@ describe('width', () => {
   test('the busy route table keeps a row per route and drops only optional columns', () => {
     const s = busy();
     const t = lines(text(['routes'], PLAIN80, s));
-    expect(t).toHaveLength(1 + s.system.routes().length);
-    expect(t[0]).toBe('VIRQ  SOURCE        EVENT  VINT.BIT   INTR  SPI  PARENT  COUNT  OWNER');
-    expect(t).toContain('  71  ringacc 0     16384       0.0    0>1   33      72  10000  main_udmap:tx0');
+    expect(t).toHaveLength(1 + s.system.routes().length + 1);
+    // 'main_udmap 538' and '391>16' widen SOURCE and INTR: HWIRQ and OWNER make way
+    expect(t[0]).toBe('VIRQ  SOURCE         EVENT  VINT:BIT    INTR  SPI  PARENT  COUNT');
+    expect(t).toContain('  70  ringacc 304       16      16:0   16>17   49     290  10000');
+    expect(t).toContain(' 170  main_udmap 1     166     18:22   18>19   51     292      0');
+    expect(t[t.length - 2]).toBe(' 289  cpts 0             -         -  391>16   48       -      0');
+    // The columns left out are named, once a session: the same style says it no more.
+    expect(t.slice(-1)).toEqual(DROPPED_80('HWIRQ, OWNER'));
+    const style = { ...PLAIN80, said: new Set<string>() };
+    expect(renderText(style, out(s, 'routes'))).toContain('HWIRQ, OWNER hidden');
+    expect(renderText(style, out(s, 'routes'))).not.toContain('hidden');
+    expect(renderText(style, out(s, 'interrupts'))).toContain('(HWIRQ, AFF, CHIP hidden');
   });
 
   test('a route line that breaks keeps the trailing arrow within the width', () => {
@@ -323,9 +452,10 @@ describe('width', () => {
     const tree = text(['domains'], narrow, s);
     expect(longest(tree)).toBeLessThanOrEqual(40);
     // a wrapped item continues under the same rails it started on
-    expect(lines(tree)).toContain('|  |          index 0 (hwirq 0xbb0000)');
-    expect(lines(tree)).toContain('|  |          -> virq 71, main_udmap:tx0');
-    for (const cmd of ['policy dedicated', 'boot']) expect(longest(text([cmd], narrow, fresh()))).toBeLessThanOrEqual(40);
+    expect(lines(tree)).toContain('|  |  |       index 306 (hwirq 0xbb0132)');
+    expect(lines(tree)).toContain('|  |  |       -> virq 72,');
+    expect(lines(tree)).toContain('|  |  |       main_udmap:tx10');
+    for (const cmd of ['policy dedicated', 'boot', 'design']) expect(longest(text([cmd], narrow, fresh()))).toBeLessThanOrEqual(40);
   });
 
   test('at 40 columns routes fall back to one record per route', () => {
@@ -333,74 +463,68 @@ describe('width', () => {
     const routes = s.system.routes();
     const t = text(['routes'], makeStyle(0, 40), s);
     const ls = lines(t);
-    expect(ls.filter((l) => /^virq \d+$/.test(l))).toHaveLength(routes.length);
-    expect(ls.slice(0, 11)).toEqual([
-      'virq 64',
-      '  source: main_gpio0 0',
-      '  hwirq: 0x100',
-      '  event: -',
-      '  vint.bit: -',
-      '  intr: 256>0',
-      '  spi: 360',
-      '  parent: -',
-      '  count: 0',
-      '  owner: main_gpio0',
-      'virq 65',
-    ]);
-    // A line may pass the width only when its value alone does.
-    for (const l of ls) {
-      if (l.length <= 40) continue;
-      const value = l.slice(l.indexOf(': ') + 2);
-      expect(value.length).toBeGreaterThan(40);
-    }
+    expect(ls.filter((l) => /^virq \d+ /.test(l))).toHaveLength(routes.length);
+    // Fields as "head value" pairs wrapped between pairs; fields with no value ('-') left out.
+    expect(ls.slice(0, 4)).toEqual(['virq 64  source main_gpio0 0  hwirq 0xc0', '    intr 192>0  spi 360  count 0', '    owner main_gpio0', 'virq 65  source main_gpio0 1  hwirq 0xc1']);
+    expect(longest(t)).toBeLessThanOrEqual(40);
   });
 
   test('at 40 columns several channels fall back to records too', () => {
     expect(lines(text(['request-channel main_udmap tx 2'], makeStyle(0, 40)))).toEqual([
-      'channel main_udmap:tx0',
-      '  ring: 0',
-      '  virq: 71',
-      '  event: 16384',
-      '  vint.bit: 0.0',
-      '  intr: 0>1',
-      '  spi: 33',
-      '  parent: 72',
-      'channel main_udmap:tx1',
-      '  ring: 1',
-      '  virq: 73',
-      '  event: 16385',
-      '  vint.bit: 0.1',
-      '  intr: 0>1',
-      '  spi: 33',
-      '  parent: 72',
+      'channel main_udmap:tx8  ring 304',
+      '    virq 70  event 16  vint:bit 16:0',
+      '    intr 16>17  spi 49  parent 290',
+      'channel main_udmap:tx9  ring 305',
+      '    virq 71  event 17  vint:bit 16:1',
+      '    intr 16>17  spi 49  parent 290',
       '2 channels',
     ]);
+  });
+
+  test('at 60 columns a 2-row table is a few lines, not one per field', () => {
+    const t = lines(text(['routes main_udmap'], makeStyle(0, 60), given2()));
+    expect(t).toEqual([
+      'virq 70  source ringacc 304  hwirq 0xbb0130  event 16',
+      '    vint:bit 16:0  intr 16>17  spi 49  parent 290  count 0',
+      '    owner main_udmap:tx8',
+      'virq 71  source ringacc 305  hwirq 0xbb0131  event 17',
+      '    vint:bit 16:1  intr 16>17  spi 49  parent 290  count 0',
+      '    owner main_udmap:tx9',
+    ]);
+    expect(longest(t.join('\n'))).toBeLessThanOrEqual(60);
   });
 
   test('pools fit at 40 columns as records', () => {
     const t = text(['pools'], makeStyle(0, 40), busy());
     expect(longest(t)).toBeLessThanOrEqual(40);
-    expect(t).toContain('pool main_udmap.tx_chan\n  used: 64\n  total: 64\n  free: 0\n  peak: 64\n  usage: ###### 100% EXHAUSTED');
+    expect(t).toContain('pool ringacc.gp_ring  used 100\n    total 100  free 0  peak 100\n    usage ###### 100% EXHAUSTED');
   });
 
-  test('a count too wide for the table still fits: OWNER goes after HWIRQ', () => {
+  test('a count too wide for the table still fits, without HWIRQ and OWNER', () => {
     const s = busy();
-    out(s, 'fire-ring 2 1000000000');
+    out(s, 'fire-ring 306 1000000000');
     const t = text(['routes'], PLAIN80, s);
     expect(longest(t)).toBeLessThanOrEqual(80);
-    expect(lines(t)[0]).toMatch(/^VIRQ +SOURCE +EVENT +VINT\.BIT +INTR +SPI +PARENT +COUNT$/);
-    expect(t).toMatch(/^ +74 +ringacc 2 +16386 +0\.2 +0>1 +33 +72 +1000000000$/m);
+    expect(lines(t)[0]).toMatch(/^VIRQ +SOURCE +EVENT +VINT:BIT +INTR +SPI +PARENT +COUNT$/);
+    expect(t).toMatch(/^ +72 +ringacc 306 +20 +16:4 +16>17 +49 +290 +1000000000$/m);
+  });
+
+  test('with only short sources the route table keeps OWNER at 80 columns (HWIRQ goes first)', () => {
+    const t = lines(text(['request-channel main_udmap tx 2', 'routes']));
+    expect(t[0]).toBe('VIRQ  SOURCE        EVENT  VINT:BIT    INTR  SPI  PARENT  COUNT  OWNER');
+    expect(t).toContain('  70  ringacc 304      16      16:0   16>17   49     290      0  main_udmap:tx8');
+    expect(t.slice(-1)).toEqual(DROPPED_80('HWIRQ'));
   });
 });
 
 describe('colour and glyphs', () => {
   test('colour level 0 writes no escape byte anywhere', () => {
     const s = busy();
-    const all = [...VIEWS, 'topology', 'boot', 'policy', 'help fire-ring', 'fire-ring 0 5', 'fire-ring 1', 'fire-ring 9', 'expect-pool virq used=140'];
+    const all = [...VIEWS, 'boot', 'policy', 'help fire-ring', 'fire-ring 304 5', 'fire-ring 305', 'fire-ring 9', 'fire-ring main_udmap:8', 'expect-pool virq used=229'];
     for (const unicode of [false, true]) {
       for (const v of all) expect(renderText(makeStyle(0, 80, unicode), out(s, v))).not.toContain(ESC);
     }
-    const failed = runWords(s, ['request-channel', 'main_udmap', 'tx']);
+    const failed = runWords(s, ['request-channel', 'main_udmap', 'rx']);
     expect(failed.ok).toBe(false);
     if (!failed.ok) expect(renderError(PLAIN80, 'a.msi:1', 'request-channel', failed.error)).not.toContain(ESC);
     expect(renderError(PLAIN80, 'a.msi:1', 'pools', { code: 'EUSAGE', message: 'm' })).not.toContain(ESC);
@@ -412,13 +536,13 @@ describe('colour and glyphs', () => {
     const plain = lines(text(['pools'], PLAIN80, s));
     const row = (ls: string[], id: string) => ls.find((l) => l.replace(/\x1b\[[0-9;]*m/g, '').startsWith(`${id} `))!;
     for (const ls of [colour, plain]) {
-      expect(row(ls, 'main_udmap.tx_chan')).toContain('EXHAUSTED');
-      expect(row(ls, 'main_udmap.rx_chan')).toContain('EXHAUSTED');
+      expect(row(ls, 'ringacc.gp_ring')).toContain('EXHAUSTED');
+      expect(row(ls, 'main_udmap.tx_chan')).not.toContain('EXHAUSTED');
       expect(row(ls, 'virq')).not.toContain('EXHAUSTED');
     }
-    expect(row(colour, 'main_udmap.tx_chan')).toContain(RED);
+    expect(row(colour, 'ringacc.gp_ring')).toContain(RED);
     expect(row(colour, 'virq')).not.toContain(RED);
-    expect(row(plain, 'main_udmap.tx_chan')).not.toContain(ESC);
+    expect(row(plain, 'ringacc.gp_ring')).not.toContain(ESC);
     // Colour changes the bytes, not the layout.
     const unstyled = colour.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').replace(/[█░]/g, (g) => (g === '█' ? '#' : '.')));
     expect(unstyled).toEqual(plain);
@@ -426,8 +550,9 @@ describe('colour and glyphs', () => {
 
   test('a nearly full pool is marked at both levels', () => {
     const s = fresh();
-    out(s, 'request-channel main_udmap rx 58');
+    out(s, 'request-channel main_udmap rx 60');
     const row = lines(text(['pools'], PLAIN80, s)).find((l) => l.startsWith('main_udmap.rx_chan'))!;
+    // 60 of Linux's 66 rx channels
     expect(row).toMatch(/ 90% near full$/);
     expect(lines(text(['pools'], makeStyle(1, 80), s)).find((l) => l.includes('main_udmap.rx_chan'))).toContain('\x1b[33m');
   });
@@ -442,9 +567,9 @@ describe('colour and glyphs', () => {
     expect(blocks).toMatch(/█+░+/);
     // A full pool has a full bar; an empty one has no filled cell.
     const bar = (t: string, id: string) => /(\S+) +\d+%/.exec(lines(t).find((l) => l.startsWith(`${id} `))!)![1];
-    expect(bar(blocks, 'main_udmap.tx_chan')).toMatch(/^█+$/);
-    expect(bar(ascii, 'main_udmap.tx_chan')).toMatch(/^#+$/);
-    expect(bar(ascii, 'ringacc.gp_ring')).toMatch(/^#\.+$/);
+    expect(bar(blocks, 'ringacc.gp_ring')).toMatch(/^█+$/);
+    expect(bar(ascii, 'ringacc.gp_ring')).toMatch(/^#+$/);
+    expect(bar(ascii, 'intr_main_navss.out')).toMatch(/^#\.+$/);
     expect(bar(text(['pools']), 'ringacc.gp_ring')).toMatch(/^\.+$/);
   });
 
@@ -480,18 +605,29 @@ describe('colour and glyphs', () => {
     const body = (l: string) => l.replace(/^[|\s]+/, '');
     expect(t.slice(head + 1, head + 1 + TREE_ITEMS).map(body)).toEqual(ringacc.allocated.slice(0, TREE_ITEMS));
     expect(body(t[head + 1 + TREE_ITEMS])).toBe(`... and ${ringacc.allocated.length - TREE_ITEMS} more`);
-    expect(body(t[head + 2 + TREE_ITEMS])).toMatch(/^`- cpts /);
+    expect(body(t[head + 2 + TREE_ITEMS])).toMatch(/^`- main_udmap /);
     for (const n of nodes.filter((x) => x.allocated.length > TREE_ITEMS)) {
       expect(t.filter((l) => body(l) === `... and ${n.allocated.length - TREE_ITEMS} more`)).toHaveLength(1);
     }
   });
 
   test('topology labels its numbers with where they come from', () => {
-    const t = text(['topology']);
-    expect(t).toContain('      outputs 0-63 -> gic500 hwirq 64-127 (SPI 32-95) [DT]');
-    expect(t).toContain('      outputs 64-127 -> gic500 hwirq 448-511 (SPI 416-479) [DT]');
-    expect(t).toContain('      global events 16384-17407 [illustrative]');
-    expect(t).toContain('      free for alloc-irq: rings 304-431 [illustrative]');
-    expect(t).toContain('  cpts  CPTS time sync: intr_main_navss inputs 391 [DT]');
+    const t = lines(text(['topology']));
+    // each pool: what the hardware routes, then Linux's share (TISCI host 12)
+    const pool = (id: string) => t.slice(t.indexOf(`  ${id}`) + 1, t.indexOf(`  ${id}`) + 3).join('\n');
+    expect(pool('intr_main_navss.out')).toBe(
+      '      hardware  152 outputs [SYSFW]; 0-63 -> SPI 32-95, 64-127 -> SPI 416-479\n        [DT]',
+    );
+    expect(t).toContain('      Linux     outputs 16-79 (64) -> SPI 48-95, 416-431 [RM]');
+    expect(pool('intr_main_gpio.out')).toBe('      hardware  0-31 -> SPI 360-391 [DT]\n      Linux     outputs 0-19 (20) -> SPI 360-379 [RM]');
+    expect(pool('inta_main_udmass.global_event')).toBe('      hardware  4608 global events [SYSFW]\n      Linux     events 16-1039 (1024) [RM]');
+    expect(t).toContain('      Linux     VINTs 16-95 (80) [RM]');
+    expect(pool('ringacc.gp_ring')).toBe('      hardware  818 rings [DT]\n      Linux     GP rings 304-403 (100), one MSI each [RM]');
+    expect(t).toContain('      Linux     tchan 1-3, 8-19, 26-63 (53) [RM]');
+    expect(t).toContain('      Linux     rchan 2-3, 8-19, 26-77 (66) [RM]');
+    expect(t).toContain('  main_gpio0  GPIO bank interrupts: intr_main_gpio inputs 192-197 [DT]');
+    expect(t).toContain('  cpts  CPTS time sync: intr_main_navss input 391 [DT]');
+    expect(t).toContain('Boot order: main_gpio0, ringacc, main_udmap, cpts');
+    expect(t).toContain('  [RM] U-Boot board/ti/am65x/rm-cfg.yaml, host_id 12 (Linux on the A53s)');
   });
 });

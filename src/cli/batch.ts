@@ -1,17 +1,20 @@
 import { realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import { CoreError } from '../core/errors.js';
 import type { ErrorInfo } from '../core/types.js';
 import { oneLine } from '../commands/args.js';
 import { findCommand, runWords } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
-import { commandWords } from '../commands/tokenize.js';
+import { showsState } from '../commands/spec.js';
+import { commandWords, lineTooLong, MAX_LINE } from '../commands/tokenize.js';
 import { renderJson } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
+import { EXIT } from './exit.js';
 import type { Sink } from './output.js';
-import { readTextFile } from './script-file.js';
+import { closeQuietly, openTextFile, readChunks } from './script-file.js';
 
 export const MAX_SOURCE_DEPTH = 8;
 /**
@@ -40,6 +43,30 @@ export interface Script {
   dir: string;
   /** Real path, for loop detection; undefined for stdin and -e. */
   real?: string;
+  /** Number of the first line (1 unless the script continues another, as later -e texts do). */
+  firstLine?: number;
+}
+
+/** Where a script comes from, without its text (a file or pipe read as it runs). */
+export type ScriptSource = Omit<Script, 'text'>;
+
+/** A script being run, line by line, as its text arrives. */
+export interface Feed {
+  readonly script: ScriptSource;
+  readonly name: string;
+  readonly stack: string[];
+  lineNo: number;
+  /** The start of a line whose newline has not arrived yet. */
+  partial: string;
+  /** Length so far of a line too long to be a command (its text is not kept), or -1. */
+  long: number;
+  /** The first characters of that line, for --json's `command`. */
+  head: string;
+  lastCode: number;
+  /** Bytes of the script before the current chunk, for the NUL byte's offset. */
+  offset: number;
+  started: boolean;
+  decoder?: StringDecoder;
 }
 
 interface Where {
@@ -48,6 +75,16 @@ interface Where {
 }
 
 const shortCommand = (line: string): string => (line.length > 200 ? `${line.slice(0, 197)}...` : line);
+
+/**
+ * How error lines name a sourced script, one rule at every depth: the path as written, joined
+ * to the name of the script that sources it, as the top script is named as given. So
+ * `msi-explorer /work/a/top.msi` sourcing `lib/x.msi` reports `/work/a/lib/x.msi:3:`, and
+ * `msi-explorer a/top.msi` reports `a/lib/x.msi:3:`. From -e, stdin or the REPL (no file), the
+ * path as written.
+ */
+export const sourcedName = (from: Pick<Script, 'name' | 'real'>, path: string): string =>
+  normalize(isAbsolute(path) || !from.real ? path : join(dirname(from.name), path));
 
 /** A bug of ours met while running a line: says where, keeps the original as the cause. */
 export class InternalError extends Error {
@@ -64,29 +101,116 @@ export class InternalError extends Error {
 export class BatchRunner {
   failures = 0;
   stopped = false;
+  /** Set by `exit`: the session ends (sourced scripts included); the status it gave, if any. */
+  exited?: { status?: number };
 
   constructor(
     private readonly session: Session,
     private readonly opts: BatchOptions,
   ) {}
 
+  /** Set when a line held a NUL byte: the input is not a script, and the run stopped (exit 2). */
+  binary = false;
+
+  /** The run's exit status: a NUL byte's 2, what `exit <status>` said, else 1 if a command failed, else 0. */
+  get status(): number {
+    if (this.binary) return EXIT.USAGE;
+    return this.exited?.status ?? (this.failures > 0 ? EXIT.FAILED : EXIT.OK);
+  }
+
+  /** Runs a script given as text (-e, tests). */
   run(script: Script, stack: string[] = []): void {
-    const text = script.text;
-    const name = oneLine(script.name);
-    // A UTF-8 byte order mark is not part of the first command (readers strip it too).
-    let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    let lineNo = 0;
-    while (start <= text.length && !this.stopped) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      lineNo++;
-      const raw = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
-      this.line(raw, script, { file: name, line: lineNo }, stack);
+    const feed = this.open(script, stack);
+    this.text(feed, script.text);
+    this.end(feed);
+  }
+
+  /**
+   * Starts a script that arrives in chunks (a file, a pipe): push each chunk with bytes() as it
+   * comes, then end(). Every complete line runs as soon as its chunk is pushed.
+   */
+  open(script: ScriptSource, stack: string[] = []): Feed {
+    return { script, name: oneLine(script.name), stack, lineNo: (script.firstLine ?? 1) - 1, partial: '', long: -1, head: '', lastCode: 0, offset: 0, started: false };
+  }
+
+  /** One chunk of a streamed script: a NUL byte stops the run at the line holding it. */
+  bytes(feed: Feed, chunk: Buffer): void {
+    const nul = chunk.indexOf(0);
+    feed.decoder ??= new StringDecoder('utf8');
+    this.text(feed, feed.decoder.write(nul < 0 ? chunk : chunk.subarray(0, nul)));
+    if (nul >= 0 && !this.stopped) {
+      this.binary = true;
+      this.stopped = true;
+      this.opts.sink.err(`msi-explorer: ${feed.name}:${feed.lineNo + 1}: not a text script (NUL byte at offset ${feed.offset + nul})\n`);
+    }
+    feed.offset += chunk.length;
+  }
+
+  /** The end of a script: its last line, if it had no newline, runs now. */
+  end(feed: Feed): void {
+    if (feed.decoder) this.text(feed, feed.decoder.end());
+    if (this.stopped) return;
+    const { partial, long } = feed;
+    feed.partial = '';
+    feed.long = -1;
+    if (long >= 0) this.tooLong(feed, long);
+    else if (partial !== '') this.complete(feed, partial);
+  }
+
+  /** Runs the complete lines of `text` and keeps the rest for the next chunk. */
+  private text(feed: Feed, text: string): void {
+    let start = 0;
+    if (!feed.started && text !== '') {
+      feed.started = true;
+      // A UTF-8 byte order mark is not part of the first command (readers strip it too).
+      if (text.charCodeAt(0) === 0xfeff) start = 1;
+    }
+    while (!this.stopped) {
+      const end = text.indexOf('\n', start);
+      if (end < 0) break;
+      if (feed.long >= 0) {
+        feed.long += end - start;
+        if (end > start) feed.lastCode = text.charCodeAt(end - 1);
+        const long = feed.long;
+        feed.long = -1;
+        this.tooLong(feed, long);
+      } else {
+        this.complete(feed, feed.partial === '' ? text.slice(start, end) : feed.partial + text.slice(start, end));
+        feed.partial = '';
+      }
       start = end + 1;
+    }
+    if (this.stopped || start >= text.length) return;
+    // A partial line waits for the rest; one already longer than any command is only counted.
+    if (feed.long >= 0) {
+      feed.long += text.length - start;
+      feed.lastCode = text.charCodeAt(text.length - 1);
+      return;
+    }
+    feed.partial += text.slice(start);
+    if (feed.partial.length > MAX_LINE + 1) {
+      feed.head = feed.partial.slice(0, 201);
+      feed.long = feed.partial.length;
+      feed.lastCode = feed.partial.charCodeAt(feed.partial.length - 1);
+      feed.partial = '';
     }
   }
 
-  private line(raw: string, script: Script, where: Where, stack: string[]): void {
+  /** One complete line, newline removed. */
+  private complete(feed: Feed, line: string): void {
+    feed.lineNo++;
+    const raw = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
+    this.line(raw, feed.script, { file: feed.name, line: feed.lineNo }, feed.stack);
+  }
+
+  /** A line too long to be a command, counted rather than kept: one error, as commandWords gives. */
+  private tooLong(feed: Feed, length: number): void {
+    feed.lineNo++;
+    const chars = feed.lastCode === 13 ? length - 1 : length;
+    this.report({ file: feed.name, line: feed.lineNo }, feed.head, undefined, { ok: false, error: { code: 'EUSAGE', message: lineTooLong(chars).message } });
+  }
+
+  private line(raw: string, script: ScriptSource, where: Where, stack: string[]): void {
     let words: string[];
     try {
       words = commandWords(raw);
@@ -109,17 +233,20 @@ export class BatchRunner {
       return;
     }
     this.report(where, command, words[0], result);
-    if (result.ok && result.output.kind === 'exit') this.stopped = true;
+    if (result.ok && result.output.kind === 'exit') {
+      this.stopped = true;
+      this.exited = { status: result.output.status };
+    }
   }
 
   /** `source`: reported once, as a failure if the file cannot be included, else as done before its lines run. */
-  private include(path: string, from: Script, where: Where, command: string, stack: string[]): void {
+  private include(path: string, from: ScriptSource, where: Where, command: string, stack: string[]): void {
     const fail = (code: ErrorInfo['code'], message: string) => this.report(where, command, 'source', { ok: false, error: { code, message: oneLine(message) } });
     const abs = isAbsolute(path) ? path : resolve(from.dir, path);
-    const shown = isAbsolute(path) ? path : relative(process.cwd(), abs) || abs;
+    const shown = sourcedName(from, path);
     if (stack.length >= MAX_SOURCE_DEPTH) return fail('EINVAL', `${shown}: source nested deeper than ${MAX_SOURCE_DEPTH} scripts`);
-    const read = readTextFile(abs, 'script');
-    if (!read.ok) return fail(read.code, read.message.replace(abs, shown));
+    const opened = openTextFile(abs, 'script');
+    if (!opened.ok) return fail(opened.code, opened.message.replace(abs, shown));
     let real: string;
     try {
       real = realpathSync(abs);
@@ -128,11 +255,24 @@ export class BatchRunner {
     }
     const chain = [...stack, ...(from.real ? [from.real] : [])];
     if (chain.includes(real)) {
+      closeQuietly(opened.fd);
       const names = [...chain.slice(chain.indexOf(real)), real].map((p) => relative(process.cwd(), p) || p);
       return fail('EINVAL', `source loop: ${names.join(' -> ')}`);
     }
     this.report(where, command, 'source', { ok: true, output: { kind: 'source', path } });
-    this.run({ name: shown, text: read.text, dir: dirname(abs), real }, chain);
+    this.runFile(opened.fd, { name: shown, dir: dirname(abs), real }, chain);
+  }
+
+  /** Streams an open script file (closing it): lines run as they are read, in memory that does not grow with its length. */
+  runFile(fd: number, script: ScriptSource, stack: string[] = []): void {
+    const feed = this.open(script, stack);
+    readChunks(fd, script.name, 'script', (chunk) => {
+      this.bytes(feed, chunk);
+      // What ran so far is shown before waiting on a slow pipe (`<(...)`).
+      this.opts.sink.flush();
+      return !this.stopped;
+    });
+    this.end(feed);
   }
 
   private report(where: Where, command: string, verb: string | undefined, result: Result): void {
@@ -150,10 +290,12 @@ export class BatchRunner {
     }
     if (json) sink.out(`${renderJson(where, shortCommand(command), result)}\n`);
     if (!result.ok) {
+      // A failure with output (interleave's table and trace) shows it first: it says why.
+      if (result.output && !json) sink.out(`${renderText(style, result.output)}\n`);
       sink.err(`${renderError(this.opts.errStyle ?? style, `${where.file}:${where.line}`, spec?.name, result.error)}\n`);
       return;
     }
-    if (json || (quiet && !spec?.view)) return;
+    if (json || (quiet && !showsState(spec, result.output))) return;
     const text = renderText(style, result.output);
     if (text !== '') sink.out(`${text}\n`);
   }

@@ -2,6 +2,11 @@ import { COMMANDS, findCommand } from '../commands/registry.js';
 import { fixedChoices } from '../commands/choices.js';
 import type { Session } from '../commands/session.js';
 import type { ArgSpec } from '../commands/spec.js';
+import { NAMED_DESIGNS } from '../commands/designs-catalog.js';
+import { CHANNEL_TYPES } from '../commands/verbs/compare.js';
+import { INTERLEAVE_OPTIONS } from '../commands/verbs/interleave.js';
+import { routeDevices } from '../commands/verbs/views.js';
+import { LOCK_MODES } from '../core/interleave/locks.js';
 
 /**
  * Tab completion for the REPL, driven by the ArgSpec kinds of the verb being typed: the same
@@ -61,18 +66,47 @@ export const argAt = (args: readonly ArgSpec[], position: number): { arg: ArgSpe
 export const userVirqs = (session: Session): number[] =>
   session.system.msi
     .all()
-    .filter((r) => r.userOwned)
+    .filter((r) => r.requestedBy === 'alloc-irq')
     .map((r) => r.virq);
 
-/** Rings with an MSI to fire at, by virq: a DMA channel's ring by the channel's name, others as device:index. */
-export const liveRings = (session: Session): string[] =>
-  session.system.msi.all().map((r) => r.device.reservedBy(r.index) ?? `${r.device.id}:${r.index}`);
+/** Virqs set-affinity accepts: all but INTA events (their VINT's parent carries them). */
+/** Virqs set-affinity can move: a direct INTR client's (an INTA event follows its VINT; a chained parent has no /proc/irq entry). */
+export const steerableVirqs = (session: Session): number[] => virqsFor(session, 'set-affinity').map((d) => d.virq);
 
-/** Every id `routes <device>` filters on: MSI source devices, direct clients, DMA controllers. */
-export const deviceIds = (session: Session): string[] => {
+/** Rings with an MSI to fire at, by virq: a DMA channel's ring by the channel's name, others as device:index. */
+export const liveRings = (session: Session): string[] => {
   const sys = session.system;
-  return unique([...sys.msiDevices.keys(), ...sys.clients.keys(), ...sys.dmas.keys(), 'alloc-irq']);
+  const channelOf = new Map(sys.channels().map((c) => [c.msi.virq, c.name]));
+  return sys.msi
+    .all()
+    .filter((r) => r.event !== undefined)
+    .map((r) => channelOf.get(r.virq) ?? `${r.device.id}:${r.index}`);
 };
+
+/**
+ * What `irq` takes, most useful first: requested channels, then every requested irq as
+ * device:index, then every virq (MSIs allocated at probe and not requested included).
+ */
+export const irqNames = (session: Session): string[] => {
+  const sys = session.system;
+  const requested = sys.msi
+    .all()
+    .filter((r) => r.requestedBy !== undefined)
+    .map((r) => `${r.device.id}:${r.index}`);
+  const lines = [...sys.clients.values()].flatMap((c) => c.virqs.map((_, i) => `${c.id}:${i}`));
+  return [...sys.channels().map((c) => c.name), ...requested, ...lines, ...sys.descs.all().map((d) => `${d.virq}`)];
+};
+
+/** Every word `routes <device>` filters on: MSI source devices, direct clients, DMA controllers, alloc-irq. */
+export const deviceIds = (session: Session): string[] => unique([...routeDevices(session.system), 'alloc-irq']);
+
+/**
+ * The virqs a verb would act on rather than refuse: mask-irq and unmask-irq need an action (an
+ * MSI that is not requested has none: EINVAL); set-affinity only moves a direct INTR client's
+ * virq, as an INTA event follows its VINT and a chained parent has no /proc/irq entry.
+ */
+export const virqsFor = (session: Session, verb: string) =>
+  session.system.descs.all().filter((d) => (verb === 'set-affinity' ? d.kind === 'direct' : d.requested === true));
 
 const unique = (xs: string[]): string[] => [...new Set(xs)];
 
@@ -81,6 +115,8 @@ const EXPECTATIONS = ['used=', 'free=', 'total=', 'peak='];
 /** Candidates for one argument, before filtering by the fragment. */
 const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragment: string, opts: CompleteOptions): string[] => {
   const sys = session.system;
+  // Nothing after a mode given in the count's place (`request-channel main_udmap tx tr`).
+  if (arg.kind === 'chmode' && /^(pkt|tr)$/.test(before[3] ?? '')) return [];
   const fixed = fixedChoices(session, arg.kind);
   if (fixed) return fixed;
   switch (arg.kind) {
@@ -91,17 +127,24 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
       if (before[0] === 'free-irq') {
         return sys.msi
           .all()
-          .filter((r) => r.userOwned && r.device.id === before[1])
+          .filter((r) => r.requestedBy === 'alloc-irq' && r.device.id === before[1])
           .map((r) => `${r.index}`);
       }
       return ['any'];
     }
     case 'virq':
-      return sys.descs.all().map((d) => `${d.virq}`);
+      return virqsFor(session, before[0]).map((d) => `${d.virq}`);
+    case 'steerable-virq':
+      return steerableVirqs(session).map(String);
     case 'user-virq':
       return [...userVirqs(session).map(String), ...sys.msiDevices.keys()];
+    case 'irq':
+      return irqNames(session);
     case 'ring':
       return liveRings(session);
+    case 'count':
+      // request-channel <dma> <dir> [count] [pkt|tr]: the count may be left out before the mode.
+      return before[0] === 'request-channel' ? (fixedChoices(session, 'chmode') ?? []) : [];
     case 'expectation': {
       const given = new Set(before.map((w) => w.replace(/=.*$/, '=')));
       return EXPECTATIONS.filter((e) => !given.has(e));
@@ -113,12 +156,27 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
     case 'verb':
       return verbNames();
     case 'device':
-      return deviceIds(session);
+      // routes' filter: a device, alloc-irq, or a requested channel (virqs are too many to list).
+      return [...deviceIds(session), ...sys.channels().map((c) => c.name)];
     case 'file':
       return fileCandidates(fragment, opts.files);
+    case 'compare-arg':
+    case 'capacity-arg':
+      return compareCandidates(session, arg.kind, before, fragment, opts);
+    case 'op':
+      return interleaveCandidates(before[before.length - 1]);
     default:
       return [];
   }
+};
+
+/** interleave: its options, and the values of the one just typed (the quoted operations are typed whole). */
+const interleaveCandidates = (previous: string | undefined): string[] => {
+  if (previous === '--lock') return [...LOCK_MODES];
+  if (previous === '--explore') return ['all', 'random'];
+  if (previous === '--expect') return ['ok', 'race'];
+  if (previous !== undefined && (INTERLEAVE_OPTIONS as readonly string[]).includes(previous)) return [];
+  return [...INTERLEAVE_OPTIONS];
 };
 
 const fileCandidates = (fragment: string, files: FileLister | undefined): string[] => {
@@ -132,6 +190,26 @@ const fileCandidates = (fragment: string, files: FileLister | undefined): string
     return [];
   }
   return names.filter((n) => n.endsWith('/') || n.endsWith('.msi')).map((n) => `${dir}${n}`);
+};
+
+/**
+ * compare and capacity: after --designs the design names (a comma list grows one name at a
+ * time), after --pool the pools, else the options and what the verb takes next.
+ */
+const compareCandidates = (session: Session, kind: ArgSpec['kind'], before: string[], fragment: string, opts: CompleteOptions): string[] => {
+  const flag = before[before.length - 1];
+  if (flag === '--designs') {
+    const comma = fragment.lastIndexOf(',');
+    const head = fragment.slice(0, comma + 1);
+    const taken = new Set(head.split(',').filter((n) => n !== ''));
+    const names = NAMED_DESIGNS.map((d) => d.name).filter((n) => !taken.has(n));
+    return [...(comma < 0 ? ['all'] : []), ...names.map((n) => `${head}${n}`)];
+  }
+  if (flag === '--pool') return session.system.allPools().map((p) => p.id);
+  const given = new Set(before.filter((w) => w.startsWith('--')));
+  const flags = (kind === 'compare-arg' ? ['--designs', '--pool'] : ['--designs']).filter((f) => !given.has(f));
+  if (kind === 'capacity-arg') return [...(before.length === 3 ? CHANNEL_TYPES : []), ...flags];
+  return [...flags, ...fileCandidates(fragment, opts.files)];
 };
 
 /** Candidates for the word after `words` (all complete), unfiltered. */

@@ -89,6 +89,28 @@ const stdoutFailed = (e: NodeJS.ErrnoException): never => {
   process.exit(EXIT_OUTPUT_FAILED);
 };
 
+/**
+ * Writes straight to stdout, synchronously, under the same rules as the batch sink: a closed
+ * stdout ends the program quietly with status 0, any other failure is one line and status 1.
+ * For what is printed before the model loads (--help, --version).
+ */
+export const writeStdout = (text: string): void => {
+  try {
+    writeAll(1, text);
+  } catch (e) {
+    stdoutFailed(e as NodeJS.ErrnoException);
+  }
+};
+
+/** Writes to stderr, synchronously; a failure is ignored (there is nowhere left to report it). */
+export const writeStderr = (text: string): void => {
+  try {
+    writeAll(2, text);
+  } catch {
+    // see exitQuietlyOnEpipe
+  }
+};
+
 let installed = false;
 
 /**

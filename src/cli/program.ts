@@ -1,22 +1,27 @@
 import { Command, CommanderError, Option } from 'commander';
-import type { Mode } from '../core/dma.js';
-import type { Policy } from '../core/domains/inta.js';
+import { DESIGNS, MODES, POLICIES, type DesignName, type Mode, type Policy } from '../core/designs.js';
 import type { ColorChoice } from './color.js';
 import { EXIT } from './exit.js';
+import { writeStderr, writeStdout } from './output.js';
 import { VERSION } from './version.js';
 
 export { EXIT };
 
 export interface Options {
   topology: string;
-  policy: Policy;
-  mode: Mode;
+  design: DesignName;
+  /** Override one column of the design (kept as aliases of the design's first two columns). */
+  policy?: Policy;
+  mode?: Mode;
   exec: string[];
   json?: boolean;
   color: ColorChoice;
   bail?: boolean;
+  interactive?: boolean;
   quiet?: boolean;
   debug?: boolean;
+  compare?: string;
+  pool?: string;
 }
 const buildProgram = (): Command =>
   new Command()
@@ -26,18 +31,40 @@ const buildProgram = (): Command =>
     .version(VERSION, '--version', 'print the version')
     .argument('[scripts...]', 'scripts to run (- for stdin); none and a terminal: the interactive REPL')
     .option('-t, --topology <name|file.json>', 'SoC topology: a built-in name or a JSON file', 'am65x')
-    .addOption(new Option('--policy <policy>', 'INTA allocation policy').choices(['coalesced', 'dedicated']).default('coalesced'))
-    .addOption(new Option('--mode <mode>', 'when DMA ring MSIs are allocated').choices(['demand', 'probe']).default('demand'))
+    .addOption(new Option('--design <name>', "the thread's allocation design (see `design` in the REPL)").choices(DESIGNS.map((d) => d.name)).default('merged'))
+    .addOption(new Option('--policy <policy>', "VINT sharing, overriding the design's").choices([...POLICIES]))
+    .addOption(new Option('--mode <mode>', "when MSIs are allocated, overriding the design's").choices([...MODES]))
     .option('-e, --exec <commands>', 'run commands separated by ";" (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
     .option('--json', 'one JSON object per command on stdout')
     .addOption(new Option('--color <when>', 'colour output').choices(['auto', 'always', 'never']).default('auto'))
     .option('--bail', 'stop at the first failing command')
+    .option('-i, --interactive', 'run the scripts and -e commands, then open the REPL')
     .option('-q, --quiet', 'print only errors and the output of show commands')
     .option('--debug', 'show stack traces of internal errors')
+    .option('--compare <designs>', 'run the one workload (script or -e) under each design (a,b,... or all) side by side')
+    .option('--pool <pool>', 'with --compare: the pool to chart (default: the first to run out)')
     .helpOption('-h, --help', 'show this help')
-    .addHelpText('after', '\nExit status: 0 all commands did what they should, 1 a command failed, 2 usage error.\nIn a script or the REPL, `help` lists the verbs.')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 all commands did what they should, 1 a command failed, 2 usage error.\nIn a script or the REPL, `help` lists the verbs.\n`msi-explorer completion bash|zsh` prints a shell completion script.',
+    )
     .exitOverride()
-    .configureOutput({ outputError: (s, write) => write(`msi-explorer: ${s.replace(/^error: /, '').trimEnd().replace(/\s*\n\s*/g, ' ')}\n`) });
+    // Help and version obey the output rules of everything else (a closed pipe, a full disk).
+    .configureOutput({ writeOut: writeStdout, writeErr: writeStderr, outputError: (s, write) => write(`msi-explorer: ${s.replace(/^error: /, '').trimEnd().replace(/\s*\n\s*/g, ' ')}\n`) });
+
+/** `msi-explorer completion bash|zsh`: prints the shell's completion script. */
+const printCompletion = async (program: Command, args: string[]): Promise<number> => {
+  const { SHELLS, completionData, completionScript } = await import('./shell-completion.js');
+  const shell = SHELLS.find((s) => s === args[0]);
+  if (!shell || args.length > 1) {
+    const got = args.length === 0 ? 'nothing' : `'${args.join(' ').slice(0, 40)}'`;
+    writeStderr(`msi-explorer: completion: expected ${SHELLS.join(' or ')}, got ${got}; usage: msi-explorer completion bash|zsh\n`);
+    return EXIT.USAGE;
+  }
+  const [{ COMMANDS }, { BUILT_IN }] = await Promise.all([import('../commands/registry.js'), import('./topology-load.js')]);
+  writeStdout(completionScript(shell, completionData(program, COMMANDS.map((c) => c.name), Object.keys(BUILT_IN))));
+  return EXIT.OK;
+};
 
 /**
  * Parses the command line; only then loads the model, the verbs and the renderers, so that
@@ -45,12 +72,14 @@ const buildProgram = (): Command =>
  */
 export const main = async (argv: string[]): Promise<number> => {
   const program = buildProgram();
+  if (argv[2] === 'completion') return printCompletion(program, argv.slice(3));
   try {
     program.parse(argv);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     throw e;
   }
-  const { run } = await import('./run.js');
-  return run(program.opts<Options>(), program.args);
+  const opts = program.opts<Options>();
+  const [{ run }, { inputOrder }] = await Promise.all([import('./run.js'), import('./inputs.js')]);
+  return run(opts, inputOrder(program, argv, program.args, opts.exec));
 };

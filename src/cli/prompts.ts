@@ -1,15 +1,16 @@
+import { holderOf } from '../core/msi.js';
+import { designNamed, designOf, FAILURES, HARDWARE, LOCKS, MODES, POLICIES, type Settings } from '../core/designs.js';
 import { CoreError, ERR_CODES } from '../core/errors.js';
 import { System } from '../core/system.js';
 import { parseCpuList } from '../commands/args.js';
-import { findCommand } from '../commands/registry.js';
+import { COMMANDS, findCommand } from '../commands/registry.js';
 import { fixedChoices } from '../commands/choices.js';
 import type { Session } from '../commands/session.js';
 import type { ArgKind, ArgSpec, CommandSpec } from '../commands/spec.js';
 import { tokenize } from '../commands/tokenize.js';
-import { MODES, POLICIES } from '../commands/verbs/settings.js';
 import { settingsLine } from '../render/text.js';
 import type { Style } from '../render/style.js';
-import { argAt, liveRings, userVirqs } from './completion.js';
+import { argAt, liveRings, steerableVirqs, userVirqs, virqsFor } from './completion.js';
 
 /**
  * REPL prompts for what a command line left out. Planning is pure and synchronous (so the REPL
@@ -24,13 +25,19 @@ export interface Choice {
 }
 
 export type Question =
-  | { type: 'select'; arg: string; kind: ArgKind; message: string; choices: Choice[]; default?: string }
+  | { type: 'select'; arg: string; kind: ArgKind; message: string; choices: Choice[]; default?: string; search: boolean }
   | { type: 'input'; arg: string; kind: ArgKind; message: string; default?: string; words?: boolean; validate?: (value: string) => true | string }
-  | { type: 'confirm'; message: string; default: boolean };
+  | { type: 'confirm'; message: string; default: boolean }
+  /** A whole command (expect-error's): its verb from a menu, then that verb's own questions. */
+  | { type: 'command'; arg: string; kind: ArgKind; message: string; choices: Choice[]; then: (words: string[]) => Question[] }
+  /** Nothing could be chosen that would succeed: the command is not run, and this says why. */
+  | { type: 'none'; message: string };
 
-/** The three prompt shapes the REPL uses; tests pass fakes. A cancelled prompt throws (see isCancel). */
+/** The prompt shapes the REPL uses; tests pass fakes. A cancelled prompt throws (see isCancel). */
 export interface Prompter {
   select(q: { message: string; choices: Choice[]; default?: string }): Promise<string>;
+  /** A menu filtered by what is typed (see filterChoices). */
+  search(q: { message: string; choices: Choice[] }): Promise<string>;
   input(q: { message: string; default?: string; validate?: (value: string) => true | string }): Promise<string>;
   confirm(q: { message: string; default: boolean }): Promise<boolean>;
 }
@@ -55,13 +62,41 @@ const wordsOf = (what: string) => (v: string): true | string => {
 /** The fixed menu of an argument, when it has one; a typed word outside it is left for the command to refuse. */
 const closedChoices = (session: Session, arg: ArgSpec): string[] | undefined => fixedChoices(session, arg.kind);
 
+/** Menus longer than this are searched rather than scrolled. */
+export const MENU_PAGE = 12;
+
+/**
+ * Whether a menu is a search prompt: when it is long, or when its values are numbers or hold
+ * them (virqs, channels, rings). A plain select takes a typed digit as a list position, so
+ * typing 200 in a virq menu would pick the second entry, not virq 200.
+ */
+export const wantsSearch = (choices: readonly Choice[]): boolean => choices.length > MENU_PAGE || choices.some((c) => /\d/.test(c.value));
+
+/**
+ * The choices a search prompt shows for a typed term, best first: the value itself, values
+ * starting with it, then names and descriptions containing it (case ignored). Empty term: all.
+ */
+export const filterChoices = (choices: readonly Choice[], term: string | undefined): Choice[] => {
+  const t = (term ?? '').trim().toLowerCase();
+  if (t === '') return [...choices];
+  const tiers: Choice[][] = [[], [], [], []];
+  for (const c of choices) {
+    const value = c.value.toLowerCase();
+    if (value === t) tiers[0].push(c);
+    else if (value.startsWith(t)) tiers[1].push(c);
+    else if ((c.name ?? c.value).toLowerCase().includes(t)) tiers[2].push(c);
+    else if ((c.description ?? '').toLowerCase().includes(t)) tiers[3].push(c);
+  }
+  return tiers.flat();
+};
+
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** One question for a missing required argument. */
 const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Question => {
   const sys = session.system;
   const select = (message: string, choices: Choice[], fallback: Question): Question =>
-    choices.length > 0 ? { type: 'select', arg: arg.name, kind: arg.kind, message, choices } : fallback;
+    choices.length > 0 ? { type: 'select', arg: arg.name, kind: arg.kind, message, choices, search: wantsSearch(choices) } : fallback;
   const input = (message: string, extra: Partial<Extract<Question, { type: 'input' }>> = {}): Question => ({
     type: 'input',
     arg: arg.name,
@@ -88,7 +123,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
       ], input('direction (tx or rx)'));
     case 'channel': {
       const channels = sys.channels();
-      if (channels.length === 0) return input('channel (<dma>:<tx|rx><n>); none is requested yet');
+      if (channels.length === 0) return { type: 'none', message: 'nothing to release: no channel is requested (request-channel takes one)' };
       return select(
         'channel to release',
         [
@@ -104,7 +139,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
         [...sys.msiDevices.values()].map((d) => ({
           value: d.id,
           name: d.id,
-          description: `${d.name}: ${d.freePool.free} general-purpose indices free (${d.describeFree()})`,
+          description: d.indexPool ? `${d.name}: ${d.indexPool.free} GP rings free (${d.describeShare()})` : `${d.name}: events ${d.describeShare()}`,
         })),
         input('MSI device id'),
       );
@@ -114,11 +149,22 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
         validate: (v) => (/^(any|\d+|0x[0-9a-f]+)$/i.test(v.trim()) ? true : 'give a number or any'),
       });
     case 'virq': {
-      const descs = sys.descs.all();
+      const descs = virqsFor(session, spec.name);
       return select(
         'virq',
         descs.map((d) => ({ value: `${d.virq}`, name: `${d.virq}  ${d.name}`, description: `${d.kind}, owner ${d.owner}${d.masked ? ', masked' : ''}` })),
         input('virq'),
+      );
+    }
+    case 'steerable-virq': {
+      const virqs = new Set(steerableVirqs(session));
+      return select(
+        'virq to steer (INTA events follow their VINT\'s parent)',
+        sys.descs
+          .all()
+          .filter((d) => virqs.has(d.virq))
+          .map((d) => ({ value: `${d.virq}`, name: `${d.virq}  ${d.name}`, description: `${d.kind}, owner ${d.owner}` })),
+        { type: 'none', message: 'no virq can be steered: every live virq is an INTA event' },
       );
     }
     case 'user-virq': {
@@ -126,9 +172,23 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
       const recs = sys.msi.all().filter((r) => virqs.has(r.virq));
       return select(
         'virq to free',
-        recs.map((r) => ({ value: `${r.virq}`, name: `${r.virq}  ${r.device.id} ${r.index}`, description: `taken with ${r.owner}` })),
-        input('virq to free (none was taken with alloc-irq yet)'),
+        recs.map((r) => ({ value: `${r.virq}`, name: `${r.virq}  ${r.device.id} ${r.index}`, description: `requested by ${holderOf(r)}` })),
+        { type: 'none', message: 'nothing to free: no irq was requested with alloc-irq (a channel\'s irqs go with release-channel)' },
       );
+    }
+    case 'irq': {
+      // Channels first (by name), then every virq as /proc/interrupts would list it.
+      const channels = sys.channels().map((c) => ({
+        value: c.name,
+        name: c.name,
+        description: `ring irq ${c.msi.virq}${c.event ? `, TR event irq ${c.event.virq}` : ''}`,
+      }));
+      const virqs = sys.descs.all().map((d) => ({
+        value: `${d.virq}`,
+        name: `${d.virq}  ${d.name}`,
+        description: `${d.kind}, ${d.requested ? `owner ${d.owner}` : 'not requested'}${d.masked ? ', masked' : ''}`,
+      }));
+      return select('irq', [...channels, ...virqs], input('irq (a virq, a channel such as main_udmap:tx8, or device:index such as ringacc:304)'));
     }
     case 'ring': {
       const rings = liveRings(session);
@@ -168,18 +228,49 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
     case 'code':
       return select('error code', ERR_CODES.map((c) => ({ value: c, name: c })), input('error code'));
     case 'command':
-      return input('command expected to fail', { words: true, validate: wordsOf('a command') });
+      return {
+        type: 'command',
+        arg: arg.name,
+        kind: arg.kind,
+        message: 'command expected to fail',
+        choices: COMMANDS.map((c) => ({ value: c.name, name: c.name, description: c.summary })),
+        then: (words) => innerQuestions(session, words),
+      };
+    case 'op':
+      return input('operations, each in quotes, then options (see help interleave)', {
+        words: true,
+        validate: wordsOf('operations'),
+      });
     case 'file':
       return input('script file (relative to the current folder)');
+    case 'compare-arg':
+      return input('workload: a script file (relative to the current folder), or commands separated by ;');
+    case 'capacity-dir':
+      return select('channels to request', [
+        { value: 'tx', name: 'tx', description: 'transmit channels' },
+        { value: 'rx', name: 'rx', description: 'receive channels' },
+        { value: 'both', name: 'both', description: 'tx and rx, alternately' },
+      ], input('direction (tx, rx or both)'));
+    case 'capacity-arg':
     case 'policy':
     case 'mode':
+    case 'hardware':
+    case 'lock':
+    case 'failure':
+    case 'design':
+    case 'chmode':
     case 'verb':
     case 'device':
     case 'count':
+    case 'format-option':
+    case 'format':
       // Optional everywhere: never missing.
       return input(arg.name);
   }
 };
+
+const COLUMNS = ['policy', 'mode', 'hardware', 'lock', 'failure'] as const satisfies readonly (keyof Settings)[];
+const COLUMN_VALUES: Record<(typeof COLUMNS)[number], readonly string[]> = { policy: POLICIES, mode: MODES, hardware: HARDWARE, lock: LOCKS, failure: FAILURES };
 
 /**
  * What a re-boot would throw away, in words, compared with a fresh boot: `losses` is work the
@@ -190,7 +281,7 @@ export const rebootLosses = (session: Session): { losses: string[]; peaks: boole
   const sys = session.system;
   const fresh = System.boot(session.topology, sys.settings);
   const channels = sys.channels().length;
-  const msis = sys.msi.all().filter((r) => r.userOwned).length;
+  const msis = sys.msi.all().filter((r) => r.requestedBy === 'alloc-irq').length;
   const counted = (d: { counts: number[] }) => d.counts.some((n) => n > 0);
   const fired = sys.descs.all().filter(counted).length - fresh.descs.all().filter(counted).length;
   let masked = 0;
@@ -218,22 +309,45 @@ const rebootQuestion = (session: Session, spec: CommandSpec, args: string[]): Qu
   if (!spec.reboots) return undefined;
   const current = session.settings;
   let next = current;
-  if (spec.name === 'policy' || spec.name === 'mode') {
-    const value = args[0];
-    if (value === undefined) return undefined; // just shows the setting
-    const known: readonly string[] = spec.name === 'policy' ? POLICIES : MODES;
-    if (!known.includes(value)) return undefined; // the command refuses it
-    next = { ...current, [spec.name]: value };
+  const column = COLUMNS.find((c) => c === spec.name);
+  const value = args[0];
+  if ((column || spec.name === 'design') && value === undefined) return undefined; // just shows
+  if (column) {
+    if (!(COLUMN_VALUES[column] as readonly string[]).includes(value)) return undefined; // the command refuses it
+    next = { ...current, [column]: value };
+  } else if (spec.name === 'design') {
+    const d = designNamed(value);
+    if (!d) return undefined;
+    next = d.settings;
   }
   const { losses, peaks } = rebootLosses(session);
-  let what = `re-boot with ${settingsLine(next)}`;
-  if (spec.name === 'policy' || spec.name === 'mode') {
-    const value = next[spec.name];
-    what = value === current[spec.name] ? `${spec.name} is already ${value}; re-boot anyway` : `re-boot with ${spec.name} ${value}`;
+  // reset: name the preset when the settings are one; a line of five columns would not fit.
+  const preset = designOf(next);
+  let what = preset === 'custom' ? `re-boot with ${settingsLine(next)}` : `re-boot with design ${preset}`;
+  if (column) {
+    what = next[column] === current[column] ? `${column} is already ${value}; re-boot anyway` : `re-boot with ${column} ${value}`;
+  } else if (spec.name === 'design') {
+    what = designOf(current) === value ? `design is already ${value}; re-boot anyway` : `re-boot with design ${value}`;
   }
   const tail = losses.length > 0 ? `discards ${losses.join(', ')}` : peaks ? 'resets only pool peaks' : 'nothing to lose';
   // Enter does the harmless thing: yes when nothing would be lost, no when something would.
   return { type: 'confirm', message: `${what} (${tail})?`, default: losses.length === 0 };
+};
+
+/**
+ * Why a typed argument dooms the command, when the REPL would otherwise go on to ask for the
+ * rest: set-affinity on an INTA event is refused whatever CPUs are given.
+ */
+const cannotSucceed = (session: Session, arg: ArgSpec, word: string): string | undefined => {
+  if (arg.kind !== 'steerable-virq' || !/^\d+$/.test(word)) return undefined;
+  const sys = session.system;
+  const virq = Number(word);
+  const kind = sys.descs.get(virq)?.kind;
+  if (kind === 'vint-parent') return `virq ${virq} is a VINT's chained parent: /proc/irq has no entry for it, so its affinity cannot be set`;
+  if (kind !== 'msi') return undefined;
+  const parent = sys.routeOf(virq)?.parentVirq ?? undefined;
+  const via = parent === undefined ? "its VINT's parent" : `its VINT's chained parent virq ${parent}`;
+  return `virq ${virq} is an INTA event: it follows ${via}, which cannot be moved from user space either (ti_sci_inta_set_affinity is -EINVAL)`;
 };
 
 /**
@@ -252,17 +366,32 @@ export const planPrompts = (session: Session, words: string[]): Question[] => {
     if (!at) return [];
     const menu = closedChoices(session, at.arg);
     if (menu && !menu.includes(args[i])) return [];
+    const why = args.length < spec.args.length ? cannotSucceed(session, at.arg, args[i]) : undefined;
+    if (why) return [{ type: 'none', message: why }];
   }
+  // expect-error <CODE> <command ...>: the command, once begun, is planned as a line of its own.
+  const inner = spec.args.findIndex((a) => a.kind === 'command');
+  if (inner >= 0 && args.length > inner) return innerQuestions(session, args.slice(inner));
   const questions: Question[] = [];
   for (let i = args.length; i < spec.args.length; i++) {
     const arg = spec.args[i];
     if (arg.optional) break;
-    questions.push(questionFor(session, spec, arg));
+    const q = questionFor(session, spec, arg);
+    // Asking for the rest would be a waste when this one has nothing to offer.
+    if (q.type === 'none') return [q];
+    questions.push(q);
   }
   if (questions.length > 0) return questions;
   const confirm = rebootQuestion(session, spec, args);
   return confirm ? [confirm] : [];
 };
+
+/** The questions for a command inside expect-error: its missing arguments; no re-boot confirmation (a success is undone). */
+const innerQuestions = (session: Session, words: string[]): Question[] =>
+  planPrompts(session, words)
+    .filter((q) => q.type !== 'confirm')
+    // Nothing that could succeed is just what an expected failure may want: let it be typed.
+    .map((q): Question => (q.type === 'none' ? { type: 'input', arg: 'argument', kind: 'command', message: `${q.message}; type it anyway`, words: true, validate: wordsOf('an argument') } : q));
 
 /**
  * Asks the planned questions and returns the completed words, or undefined when the user
@@ -272,10 +401,19 @@ export const askPrompts = async (questions: Question[], words: string[], prompte
   const out = [...words];
   try {
     for (const q of questions) {
+      if (q.type === 'none') return undefined;
+      if (q.type === 'command') {
+        const verb = await prompter.search({ message: q.message, choices: q.choices });
+        const rest = q.then([verb]);
+        const command = rest.length === 0 ? [verb] : await askPrompts(rest, [verb], prompter);
+        if (!command) return undefined;
+        out.push(...command);
+        continue;
+      }
       if (q.type === 'confirm') {
         if (!(await prompter.confirm({ message: q.message, default: q.default }))) return undefined;
       } else if (q.type === 'select') {
-        out.push(await prompter.select({ message: q.message, choices: q.choices, default: q.default }));
+        out.push(q.search ? await prompter.search({ message: q.message, choices: q.choices }) : await prompter.select({ message: q.message, choices: q.choices, default: q.default }));
       } else {
         const answer = (await prompter.input({ message: q.message, default: q.default, validate: q.validate })).trim();
         if (q.words) out.push(...tokenize(answer));
@@ -300,6 +438,7 @@ export const themeFor = (style: Style) => {
     defaultAnswer: (s: string) => `(${s})`,
     help: plain,
     highlight: plain,
+    searchTerm: plain,
     key: (s: string) => `<${s}>`,
     description: plain,
     disabled: plain,
@@ -315,11 +454,16 @@ export const themeFor = (style: Style) => {
 
 /** The real prompts: @inquirer/prompts, loaded on first use so that start-up never pays for it. */
 export const inquirerPrompter = async (style: Style): Promise<Prompter> => {
-  const { select, input, confirm } = await import('@inquirer/prompts');
+  // @inquirer/search comes with @inquirer/prompts 7.10.1 (search 3.2, Node 18+): no new dependency.
+  const { select, search, input, confirm } = await import('@inquirer/prompts');
   const theme = themeFor(style);
+  // A prompt leaves the screen when it ends, answered or cancelled: the REPL then echoes the
+  // command the answers made (or says it was cancelled), so no half-used menu stays behind.
+  const context = { clearPromptOnDone: true };
   return {
-    select: (q) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: 12, theme }),
-    input: (q) => input({ message: q.message, default: q.default, validate: q.validate, theme }),
-    confirm: (q) => confirm({ message: q.message, default: q.default, theme }),
+    select: (q) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme }, context),
+    search: (q) => search({ message: `${q.message} (type to filter)`, source: async (term) => filterChoices(q.choices, term), pageSize: MENU_PAGE, theme }, context),
+    input: (q) => input({ message: q.message, default: q.default, validate: q.validate, theme }, context),
+    confirm: (q) => confirm({ message: q.message, default: q.default, theme }, context),
   };
 };

@@ -1,6 +1,7 @@
+import { designOf } from '../core/designs.js';
 import { readdirSync, realpathSync } from 'node:fs';
 import { createInterface, type Completer, type Interface } from 'node:readline';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { CoreError } from '../core/errors.js';
 import { findCommand, runWords } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
@@ -9,10 +10,13 @@ import { commandWords } from '../commands/tokenize.js';
 import { renderJson } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
-import { BatchRunner } from './batch.js';
+import { wrap } from '../render/wrap.js';
+import { BatchRunner, sourcedName } from './batch.js';
 import { complete, type FileLister } from './completion.js';
 import { History, HISTORY_MAX, historyPath } from './history.js';
+import { addReverseSearch } from './history-search.js';
 import { processSink } from './output.js';
+import { page, pagerCommand, tallerThan } from './pager.js';
 import { askPrompts, inquirerPrompter, planPrompts, type Prompter } from './prompts.js';
 import { readTextFile } from './script-file.js';
 import { VERSION } from './version.js';
@@ -77,6 +81,7 @@ class LineEditor {
       historySize: HISTORY_MAX,
       prompt: this.prompt,
     });
+    if (terminal) addReverseSearch(rl);
     rl.on('line', (line) => this.push(line));
     rl.on('history', (h) => {
       this.history = [...h];
@@ -155,10 +160,13 @@ class LineEditor {
   }
 }
 
+/** `msi(merged)> `; a design changed column by column shows its columns instead. */
 const promptText = (session: Session, style: Style): string => {
-  const { policy, mode } = session.settings;
+  const s = session.settings;
   const c = style.c;
-  return `${c.bold('msi')}(${c.cyan(policy)},${c.cyan(mode)})> `;
+  const name = designOf(s);
+  const what = name === 'custom' ? `${s.policy},${s.mode},${s.hardware},lock ${s.lock}${s.failure === 'upstream' ? ',upstream' : ''}` : name;
+  return `${c.bold('msi')}(${c.cyan(what)})> `;
 };
 
 /**
@@ -184,33 +192,53 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   const report = (command: string, verb: string | undefined, result: Result): void => {
     if (opts.json) output.write(`${renderJson({ file: '<repl>', line: lineNo }, command, result)}\n`);
     if (!result.ok) {
-      process.stderr.write(`${renderError(style, undefined, verb === undefined ? undefined : findCommand(verb)?.name, result.error)}\n`);
+      if (result.output && !opts.json) output.write(`${renderText(style, result.output)}\n`);
+      // Wrapped to the terminal, as every other REPL output is (batch error lines stay one line each for tools).
+      process.stderr.write(`${wrap(renderError(style, undefined, verb === undefined ? undefined : findCommand(verb)?.name, result.error), style.width)}\n`);
       return;
     }
     if (opts.json) return;
     const text = renderText(style, result.output);
-    if (text !== '') output.write(`${text}\n`);
+    if (text !== '') show(text);
+  };
+
+  /** Output for the screen: through the pager when it is taller than the terminal. */
+  const pager = pagerCommand(process.env);
+  const show = (text: string): void => {
+    if (terminal && pager && tallerThan(text, output.rows)) {
+      editor.suspend();
+      try {
+        if (page(pager, text)) return;
+      } finally {
+        editor.open();
+      }
+    }
+    output.write(`${text}\n`);
   };
 
   const fail = (command: string, verb: string | undefined, e: CoreError) =>
     report(command, verb, { ok: false, error: { code: e.code, message: e.message, pool: e.pool } });
 
-  /** `source <file>` typed at the prompt: the path is relative to the current folder. */
-  const source = (path: string, command: string): void => {
+  /** `source <file>` typed at the prompt: the path is relative to the current folder. Returns the exit status if the script ran `exit`. */
+  const source = (path: string, command: string): number | undefined => {
     const abs = isAbsolute(path) ? path : resolve(process.cwd(), path);
-    const shown = isAbsolute(path) ? path : relative(process.cwd(), abs) || abs;
+    const shown = sourcedName({ name: '<repl>' }, path);
     const read = readTextFile(abs, 'script');
-    if (!read.ok) return fail(command, 'source', new CoreError(read.code, read.message.replace(abs, shown)));
+    if (!read.ok) {
+      fail(command, 'source', new CoreError(read.code, read.message.replace(abs, shown)));
+      return undefined;
+    }
     const sink = processSink();
     const runner = new BatchRunner(session, { json: opts.json, quiet: false, bail: false, style, sink });
     runner.run({ name: shown, text: read.text, dir: dirname(abs), real: realpathSync(abs) });
     sink.flush();
+    return runner.exited ? (runner.exited.status ?? 0) : undefined;
   };
 
-  /** Runs one line; true when the REPL should end. */
-  const handle = async (line: string): Promise<boolean> => {
+  /** Runs one line; the exit status when the REPL should end. */
+  const handle = async (line: string): Promise<number | undefined> => {
     let command = line.trim();
-    if (command === '') return false;
+    if (command === '') return undefined;
     lineNo++;
     let words: string[];
     try {
@@ -218,12 +246,16 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
     } catch (e) {
       if (!(e instanceof CoreError)) throw e;
       fail(command, undefined, e);
-      return false;
+      return undefined;
     }
-    if (words.length === 0) return false;
+    if (words.length === 0) return undefined;
 
     // Prompts only where someone can answer them: in batch mode a missing argument is EUSAGE.
     const questions = terminal ? planPrompts(session, words) : [];
+    if (questions[0]?.type === 'none') {
+      chrome.write(`${wrap(`${words[0]}: ${questions[0].message}`, style.width)}\n`);
+      return undefined;
+    }
     if (questions.length > 0) {
       editor.suspend();
       let answered: string[] | undefined;
@@ -237,7 +269,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
       }
       if (!answered) {
         chrome.write(`${style.c.dim('cancelled; nothing done')}\n`);
-        return false;
+        return undefined;
       }
       if (answered.length !== words.length) {
         command = answered.map(quoteWord).join(' ');
@@ -248,15 +280,14 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
 
     const result = runWords(session, words);
     report(command, words[0], result);
-    if (!result.ok) return false;
-    if (result.output.kind === 'exit') return true;
-    if (result.output.kind === 'source') source(result.output.path, command);
-    return false;
+    if (!result.ok) return undefined;
+    if (result.output.kind === 'exit') return result.output.status ?? 0;
+    if (result.output.kind === 'source') return source(result.output.path, command);
+    return undefined;
   };
 
   const { topology } = session;
-  const { policy, mode } = session.settings;
-  chrome.write(`msi-explorer ${VERSION}: ${topology.name}, policy ${policy}, mode ${mode}; ${style.c.bold('help')} lists the verbs\n`);
+  chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designOf(session.settings)}; ${style.c.bold('help')} lists the verbs\n`);
 
   // Without a terminal (stdout redirected) the line discipline turns Ctrl-C into SIGINT.
   const onSigint = () => {
@@ -266,6 +297,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   if (!terminal) process.on('SIGINT', onSigint);
 
   editor.open();
+  let status = 0;
   try {
     for (;;) {
       const line = await editor.next(promptText(session, style));
@@ -273,12 +305,16 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
         if (chrome.isTTY) chrome.write('\n');
         break;
       }
-      if (await handle(line)) break;
+      const ended = await handle(line);
+      if (ended !== undefined) {
+        status = ended;
+        break;
+      }
     }
   } finally {
     editor.close();
     output.off('resize', onResize);
     if (!terminal) process.off('SIGINT', onSigint);
   }
-  return 0;
+  return status;
 };

@@ -2,26 +2,34 @@ import { fstatSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { oneLine } from '../commands/args.js';
 import { Session } from '../commands/session.js';
+import { designNamed } from '../core/designs.js';
 import { makeStyle } from '../render/style.js';
-import { BatchRunner, type Script } from './batch.js';
+import { BatchRunner, type Script, type ScriptSource } from './batch.js';
 import { colorLevel, terminalWidth } from './color.js';
 import { EXIT } from './exit.js';
-import { exitQuietlyOnEpipe, processSink } from './output.js';
+import type { Input } from './inputs.js';
+import { exitQuietlyOnEpipe, processSink, type Sink } from './output.js';
 import type { Options } from './program.js';
-import { BoundedReader, readTextFile, type ReadResult } from './script-file.js';
+import { closeQuietly, openTextFile } from './script-file.js';
 import { splitExec } from './split-exec.js';
 import { loadTopology } from './topology-load.js';
 
-/** All of stdin, or a refusal as soon as it proves binary or too large (`yes |`, `< /dev/zero`). */
-const readStdin = async (): Promise<ReadResult> => {
-  const reader = new BoundedReader('<stdin>', 'script');
+/**
+ * Runs stdin as it arrives: each chunk's complete lines run at once and their output is written
+ * before the next chunk is awaited, so another program can drive the tool line by line, and a
+ * script of any length runs in memory that does not grow with it.
+ */
+const runStdin = async (runner: BatchRunner, sink: Sink, dir: string): Promise<void> => {
+  const feed = runner.open({ name: '<stdin>', dir });
   for await (const chunk of process.stdin) {
-    if (!reader.add(chunk as Buffer)) {
+    runner.bytes(feed, chunk as Buffer);
+    sink.flush();
+    if (runner.stopped) {
       process.stdin.destroy();
       break;
     }
   }
-  return reader.result();
+  runner.end(feed);
 };
 
 /** stdin redirected from a pipe or a file (not a terminal, /dev/null or a socket nobody writes). */
@@ -43,20 +51,21 @@ const realPath = (abs: string): string => {
   }
 };
 
-/** Runs what the command line asked for: the REPL, or scripts, -e commands and stdin. */
-export const run = async (opts: Options, scripts: string[]): Promise<number> => {
+/** Runs what the command line asked for: the REPL, or scripts, -e commands and stdin, in command-line order. */
+export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
   exitQuietlyOnEpipe();
   const fail = (message: string): number => {
     process.stderr.write(`msi-explorer: ${oneLine(message)}\n`);
     return EXIT.USAGE;
   };
 
-  const loaded = loadTopology(opts.topology);
+  const loaded = await loadTopology(opts.topology);
   if (!loaded.ok) {
     for (const line of loaded.errors) process.stderr.write(`msi-explorer: ${oneLine(line)}\n`);
     return EXIT.USAGE;
   }
-  const session = new Session(loaded.topology, { policy: opts.policy, mode: opts.mode });
+  const preset = designNamed(opts.design)!.settings;
+  const session = new Session(loaded.topology, { ...preset, policy: opts.policy ?? preset.policy, mode: opts.mode ?? preset.mode });
   // Box-drawing glyphs only with colour and never on a dumb terminal; errors go to stderr, which
   // gets its own colour decision (`2> log` from a terminal must not fill the log with escapes).
   const styleFor = (stream: NodeJS.WriteStream) => {
@@ -66,45 +75,68 @@ export const run = async (opts: Options, scripts: string[]): Promise<number> => 
   const style = styleFor(process.stdout);
   const errStyle = styleFor(process.stderr);
 
-  const interactive = scripts.length === 0 && opts.exec.length === 0 && Boolean(process.stdin.isTTY);
-  if (interactive) {
-    const { runRepl } = await import('./repl.js');
-    return runRepl(session, { style, json: Boolean(opts.json) });
+  if (opts.compare !== undefined || opts.pool !== undefined) {
+    const { runCompareCli } = await import('./compare-cli.js');
+    const scripts = inputs.flatMap((i) => ('script' in i ? [i.script] : []));
+    return runCompareCli(opts, scripts, session, style, errStyle);
   }
 
-  // Every script is read before any runs, so an unreadable one is a usage error with nothing done.
+  const repl = async (): Promise<number> => {
+    const { runRepl } = await import('./repl.js');
+    return runRepl(session, { style, json: Boolean(opts.json) });
+  };
+  if (opts.interactive && !process.stdin.isTTY) return fail('-i: the REPL needs a terminal on stdin (pipe the commands without -i)');
+  if (opts.interactive && inputs.some((i) => 'script' in i && i.script === '-')) return fail("-i: stdin is the REPL's terminal, so - cannot be a script");
+  if (inputs.length === 0 && process.stdin.isTTY) return repl();
+
+  // Every script is opened before any runs, so an unreadable one is a usage error with nothing
+  // done; each is read as it runs.
   const cwd = process.cwd();
-  const queue: Array<Script | 'stdin'> = [];
-  for (const path of scripts) {
+  const queue: Array<{ fd: number; script: ScriptSource } | Script | 'stdin'> = [];
+  const closeAll = () => {
+    for (const item of queue) if (typeof item === 'object' && 'fd' in item) closeQuietly(item.fd);
+  };
+  // -e texts are numbered as one script, wherever they stand: -e:5 is the fifth -e command.
+  let execLines = 0;
+  for (const input of inputs) {
+    if ('exec' in input) {
+      const lines = splitExec(input.exec);
+      queue.push({ name: '-e', text: lines.join('\n'), dir: cwd, firstLine: execLines + 1 });
+      execLines += lines.length;
+      continue;
+    }
+    const path = input.script;
     if (path === '-') {
       queue.push('stdin');
       continue;
     }
-    const read = readTextFile(path, 'script');
-    if (!read.ok) return fail(read.message);
+    const opened = openTextFile(path, 'script');
+    if (!opened.ok) {
+      closeAll();
+      return fail(opened.message);
+    }
     const abs = resolve(cwd, path);
-    queue.push({ name: path, text: read.text, dir: dirname(abs), real: realPath(abs) });
+    queue.push({ fd: opened.fd, script: { name: path, dir: dirname(abs), real: realPath(abs) } });
   }
-  if (opts.exec.length > 0) queue.push({ name: '-e', text: opts.exec.flatMap(splitExec).join('\n'), dir: cwd });
-  const wantsStdin = queue.includes('stdin') || queue.length === 0 || stdinIsPiped();
-  let stdinScript: Script | undefined;
-  if (wantsStdin) {
-    const read = await readStdin();
-    if (!read.ok) return fail(read.message);
-    stdinScript = { name: '<stdin>', text: read.text, dir: cwd };
-    if (!queue.includes('stdin')) queue.push('stdin');
-  }
+  if (!opts.interactive && !queue.includes('stdin') && (queue.length === 0 || stdinIsPiped())) queue.push('stdin');
 
   const sink = processSink();
   const runner = new BatchRunner(session, { json: Boolean(opts.json), quiet: Boolean(opts.quiet), bail: Boolean(opts.bail), style, errStyle, sink });
   try {
     for (const item of queue) {
-      if (runner.stopped) break;
-      runner.run(item === 'stdin' ? stdinScript! : item);
+      if (runner.stopped) {
+        if (typeof item === 'object' && 'fd' in item) closeQuietly(item.fd);
+        continue;
+      }
+      if (item === 'stdin') await runStdin(runner, sink, cwd);
+      else if ('fd' in item) runner.runFile(item.fd, item.script);
+      else runner.run(item);
     }
   } finally {
     // Even when a bug of ours stops the run, what the commands before it printed is not lost.
     sink.flush();
   }
-  return runner.failures > 0 ? EXIT.FAILED : EXIT.OK;
+  // -i: the inputs set the scene, then the REPL opens on it, unless they ran exit.
+  if (opts.interactive && !runner.exited && !runner.binary) return repl();
+  return runner.status;
 };

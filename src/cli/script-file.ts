@@ -1,6 +1,9 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
-/** Scripts are text: one command a line. Anything larger is not a script someone wrote. */
+/**
+ * Files read whole (topology files) are at most this large: anything larger is not one someone
+ * wrote. Scripts are not read whole: they stream, line by line, whatever their length.
+ */
 export const MAX_SCRIPT_BYTES = 16 << 20;
 
 export type ReadResult = { ok: true; text: string } | { ok: false; code: 'ENOENT' | 'EINVAL'; message: string };
@@ -74,40 +77,85 @@ const why = (err: NodeJS.ErrnoException): string => {
   }
 };
 
+export type OpenResult = { ok: true; fd: number } | { ok: false; code: 'ENOENT' | 'EINVAL'; message: string };
+
 /**
- * Reads a script or topology file, turning every way it can fail into one sentence. Regular
- * files, pipes (`<(...)`) and character devices are read in bounded chunks; a directory or a
- * socket is refused. (A FIFO nobody writes blocks in open(2), as it does for cat.)
+ * Opens a script or topology file for reading, turning every way it can fail into one sentence.
+ * Regular files, pipes (`<(...)`) and character devices are accepted; a directory or a socket is
+ * refused. (A FIFO nobody writes blocks in open(2), as it does for cat.)
  */
-export const readTextFile = (path: string, what: string): ReadResult => {
+export const openTextFile = (path: string, what: string): OpenResult => {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
     const st = fstatSync(fd);
-    if (st.isDirectory()) return { ok: false, code: 'EINVAL', message: `${path}: is a directory, not a ${what}` };
-    if (st.isSocket()) return { ok: false, code: 'EINVAL', message: `${path}: is a socket, not a ${what}` };
-    if (st.isFile() && st.size > MAX_SCRIPT_BYTES) return tooLarge(path, what, st.size);
-    const reader = new BoundedReader(path, what);
-    for (;;) {
-      const buf = Buffer.allocUnsafe(CHUNK);
-      const n = readSync(fd, buf, 0, CHUNK, null);
-      if (n === 0) break;
-      if (!reader.add(buf.subarray(0, n))) break;
+    if (st.isDirectory() || st.isSocket()) {
+      closeQuietly(fd);
+      return { ok: false, code: 'EINVAL', message: `${path}: is a ${st.isDirectory() ? 'directory' : 'socket'}, not a ${what}` };
     }
-    return reader.result();
+    return { ok: true, fd };
   } catch (e) {
+    if (fd !== undefined) closeQuietly(fd);
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EISDIR') return { ok: false, code: 'EINVAL', message: `${path}: is a directory, not a ${what}` };
     return { ok: false, code: err.code === 'ENOENT' ? 'ENOENT' : 'EINVAL', message: `${path}: cannot read ${what}: ${why(err)}` };
-  } finally {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd);
-      } catch {
-        // nothing more to say about a file already read
-      }
-    }
   }
+};
+
+export const closeQuietly = (fd: number): void => {
+  try {
+    closeSync(fd);
+  } catch {
+    // nothing more to say about a file already read
+  }
+};
+
+/**
+ * Reads an open file in chunks, synchronously, handing each to `chunk` until the end or until it
+ * returns false; closes the file. Throws only for a read error (EIO), said as one sentence.
+ */
+export const readChunks = (fd: number, path: string, what: string, chunk: (bytes: Buffer) => boolean): void => {
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, CHUNK, null);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        // A non-blocking pipe with nothing in it yet: wait for the writer, a millisecond at a time.
+        if (err.code === 'EAGAIN') {
+          Atomics.wait(pause, 0, 0, 1);
+          continue;
+        }
+        throw new Error(`${path}: cannot read ${what}: ${why(err)}`);
+      }
+      if (n === 0) break;
+      if (!chunk(buf.subarray(0, n))) break;
+    }
+  } finally {
+    closeQuietly(fd);
+  }
+};
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Reads a whole topology file (at most MAX_SCRIPT_BYTES), turning every way it can fail into one sentence. */
+export const readTextFile = (path: string, what: string): ReadResult => {
+  const opened = openTextFile(path, what);
+  if (!opened.ok) return opened;
+  const st = fstatSync(opened.fd);
+  if (st.isFile() && st.size > MAX_SCRIPT_BYTES) {
+    closeQuietly(opened.fd);
+    return tooLarge(path, what, st.size);
+  }
+  const reader = new BoundedReader(path, what);
+  try {
+    readChunks(opened.fd, path, what, (bytes) => reader.add(Buffer.from(bytes)));
+  } catch (e) {
+    return { ok: false, code: 'EINVAL', message: (e as Error).message };
+  }
+  return reader.result();
 };
 
 /** Refuses binary input (a NUL byte) and decodes the rest as UTF-8 without a BOM. */

@@ -1,12 +1,14 @@
 import { am65x } from '../core/topologies/am65x.js';
 import type { Topology } from '../core/topology.js';
-import { parseTopology } from '../core/topology-validate.js';
 import { readTextFile } from './script-file.js';
 
 export const BUILT_IN: Record<string, Topology> = { am65x };
 
-/** A built-in name or a JSON file; errors name the file and the JSON path at fault. */
-export const loadTopology = (nameOrPath: string): { ok: true; topology: Topology } | { ok: false; errors: string[] } => {
+/**
+ * A built-in name or a JSON file; errors name the file and the JSON path at fault. The validator
+ * is loaded only for a file: most runs use a built-in topology.
+ */
+export const loadTopology = async (nameOrPath: string): Promise<{ ok: true; topology: Topology } | { ok: false; errors: string[] }> => {
   const builtIn = Object.hasOwn(BUILT_IN, nameOrPath) ? BUILT_IN[nameOrPath] : undefined;
   if (builtIn) return { ok: true, topology: builtIn };
   if (!nameOrPath.endsWith('.json') && !nameOrPath.includes('/')) {
@@ -14,6 +16,7 @@ export const loadTopology = (nameOrPath: string): { ok: true; topology: Topology
   }
   const read = readTextFile(nameOrPath, 'topology file');
   if (!read.ok) return { ok: false, errors: [read.message] };
+  const { parseTopology } = await import('../core/topology-validate.js');
   const parsed = parseTopology(read.text);
   if (parsed.ok) return { ok: true, topology: parsed.topology };
   return { ok: false, errors: parsed.issues.map((i) => `${nameOrPath}: ${i.path}: ${i.message}`) };

@@ -47,7 +47,7 @@ export const parseDir = (word: string): Direction => {
 /** "main_udmap:tx5" */
 export const parseChannel = (word: string): { dma: string; dir: Direction; n: number } => {
   const m = /^([^:]+):(tx|rx)(\d+|0x[0-9a-f]+)$/i.exec(word);
-  if (!m) return usage(`channel: expected <dma>:<tx|rx><n> such as main_udmap:tx0, got ${shown(word)}`);
+  if (!m) return usage(`channel: expected <dma>:<tx|rx><n> such as main_udmap:tx8, got ${shown(word)}`);
   return { dma: m[1], dir: m[2].toLowerCase() as Direction, n: parseUint(m[3], 'channel number') };
 };
 

@@ -1,7 +1,9 @@
 import { ERR_CODES } from '../core/errors.js';
 import type { Session } from './session.js';
 import type { ArgKind } from './spec.js';
-import { MODES, POLICIES } from './verbs/settings.js';
+import { DESIGNS, FAILURES, HARDWARE, LOCKS, MODES, POLICIES } from '../core/designs.js';
+import { CAPACITY_DIRS } from './verbs/compare.js';
+import { DOMAIN_FORMATS } from './result.js';
 
 /**
  * The whole set of words an argument kind accepts, when it is a closed set (DMA controllers,
@@ -25,6 +27,22 @@ export const fixedChoices = (session: Session, kind: ArgKind): string[] | undefi
       return [...POLICIES];
     case 'mode':
       return [...MODES];
+    case 'hardware':
+      return [...HARDWARE];
+    case 'lock':
+      return [...LOCKS];
+    case 'failure':
+      return [...FAILURES];
+    case 'design':
+      return DESIGNS.map((d) => d.name);
+    case 'chmode':
+      return ['pkt', 'tr'];
+    case 'capacity-dir':
+      return [...CAPACITY_DIRS];
+    case 'format-option':
+      return ['--format'];
+    case 'format':
+      return [...DOMAIN_FORMATS];
     default:
       return undefined;
   }

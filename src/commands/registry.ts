@@ -1,13 +1,16 @@
 import { CoreError } from '../core/errors.js';
 import { nearest, oneLine, shown } from './args.js';
-import type { Result } from './result.js';
+import { Failed, type Result } from './result.js';
 import type { Session } from './session.js';
 import type { CommandContext, CommandSpec } from './spec.js';
 import { releaseChannel, requestChannel } from './verbs/channels.js';
+import { capacity, compare } from './verbs/compare.js';
 import { expectError, expectPool } from './verbs/expect.js';
+import { interleave } from './verbs/interleave.js';
 import { allocIrq, fireRing, freeIrq, maskIrq, setAffinity, unmaskIrq } from './verbs/irqs.js';
+import { irq } from './verbs/irq.js';
 import { exit, help, helpIndex, quit, source } from './verbs/meta.js';
-import { mode, policy, reset } from './verbs/settings.js';
+import { design, failure, hardware, lock, mode, policy, reset } from './verbs/settings.js';
 import { boot, domains, interrupts, pools, routes, topology } from './verbs/views.js';
 
 /** Every verb, in the order `help` lists them. */
@@ -23,14 +26,22 @@ export const COMMANDS: readonly CommandSpec[] = [
   routes,
   pools,
   interrupts,
+  irq,
   domains,
   topology,
+  design,
   policy,
   mode,
+  hardware,
+  lock,
+  failure,
   boot,
   reset,
+  compare,
+  capacity,
   expectError,
   expectPool,
+  interleave,
   source,
   help,
   exit,
@@ -74,7 +85,8 @@ export const resolve = (words: string[]): CommandSpec => {
     const missing = spec.args.slice(given).filter((a) => !a.optional && !a.rest).map((a) => `<${a.name}>`);
     throw new CoreError('EUSAGE', `missing ${missing.join(' ')}; usage: ${spec.usage}`);
   }
-  if (rest && given < spec.args.length) {
+  // A trailing rest argument is required unless it is declared optional.
+  if (rest && given < spec.args.length && !spec.args[spec.args.length - 1].optional) {
     throw new CoreError('EUSAGE', `missing <${spec.args[spec.args.length - 1].name}>; usage: ${spec.usage}`);
   }
   if (given > max) throw new CoreError('EUSAGE', `too many arguments (${given}, at most ${max}); usage: ${spec.usage}`);
@@ -96,9 +108,9 @@ export const runWords = (session: Session, words: string[]): Result => {
     if (words.length > MAX_WORDS) throw new CoreError('EUSAGE', `too many words (${words.length}, at most ${MAX_WORDS})`);
     const spec = resolve(words);
     const output = spec.run(ctx, words.slice(1));
-    if (spec.mutates) session.record(words);
     return { ok: true, output };
   } catch (e) {
+    if (e instanceof Failed) return { ok: false, error: { code: e.code, message: oneLine(e.message), pool: e.pool }, output: e.output };
     if (e instanceof CoreError) return { ok: false, error: { code: e.code, message: oneLine(e.message), pool: e.pool } };
     throw e;
   }

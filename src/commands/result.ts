@@ -1,13 +1,24 @@
 import type { PoolStats } from '../core/bitmap-pool.js';
-import type { Settings } from '../core/system.js';
+import type { Design, DesignName, Settings } from '../core/designs.js';
+import { CoreError, type ErrCode } from '../core/errors.js';
+import type { InterleaveReport } from '../core/interleave/explore.js';
 import type { Topology } from '../core/topology.js';
+import type { CapacityData, CompareData } from './compare-run.js';
+import type { IrqDetail } from '../core/irq-detail.js';
 import type { AffinityResult, BootEntry, DomainNode, ErrorInfo, FireTrace, IrqView, MaskResult, Route } from '../core/types.js';
+
+/** How `domains` draws the hierarchy: the text tree, or a Graphviz / Mermaid picture. */
+export const DOMAIN_FORMATS = ['text', 'dot', 'mermaid'] as const;
+export type DomainFormat = (typeof DOMAIN_FORMATS)[number];
 
 /** A channel as shown to the user. */
 export interface ChannelView {
   name: string;
+  mode: 'pkt' | 'tr';
   ring: number;
   virq: number;
+  /** TR mode: the channel's UDMA event virq. */
+  eventVirq: number | null;
 }
 
 export interface HelpEntry {
@@ -30,13 +41,30 @@ export type Output =
   | { kind: 'routes'; routes: Route[]; filter?: string }
   | { kind: 'pools'; pools: PoolStats[] }
   | { kind: 'interrupts'; cpus: number; irqs: IrqView[]; unmapped: number }
-  | { kind: 'domains'; tree: DomainNode }
+  | { kind: 'irq'; detail: IrqDetail }
+  | { kind: 'domains'; tree: DomainNode; format: DomainFormat; routes: Route[] }
   | { kind: 'topology'; topology: Topology; pools: PoolStats[] }
-  | { kind: 'settings'; settings: Settings; changed: boolean; boot: BootEntry[] }
-  | { kind: 'boot'; settings: Settings; boot: BootEntry[] }
+  | { kind: 'settings'; settings: Settings; design: DesignName | 'custom'; changed: boolean; boot: BootEntry[] }
+  | { kind: 'designs'; designs: Design[]; current: DesignName | 'custom'; settings: Settings }
+  | { kind: 'boot'; settings: Settings; design: DesignName | 'custom'; boot: BootEntry[] }
   | { kind: 'expected'; message: string; error?: ErrorInfo; pool?: PoolStats }
   | { kind: 'help'; entries: HelpEntry[]; verb?: string }
   | { kind: 'source'; path: string }
-  | { kind: 'exit' };
+  | { kind: 'exit'; status?: number }
+  | { kind: 'compare'; compare: CompareData }
+  | { kind: 'capacity'; capacity: CapacityData }
+  | { kind: 'interleave'; report: InterleaveReport; expect: 'ok' | 'race' };
 
-export type Result = { ok: true; output: Output } | { ok: false; error: ErrorInfo };
+/** A failed command may still have output to show (interleave's outcome table and trace). */
+export type Result = { ok: true; output: Output } | { ok: false; error: ErrorInfo; output?: Output };
+
+/** A command's failure that comes with output: shown, then the error line. */
+export class Failed extends CoreError {
+  constructor(
+    code: ErrCode,
+    message: string,
+    readonly output: Output,
+  ) {
+    super(code, message);
+  }
+}

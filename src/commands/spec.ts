@@ -10,18 +10,33 @@ export type ArgKind =
   | 'msi-device'
   | 'index'
   | 'virq'
+  /** A virq whose affinity can be set: not an INTA event, which follows its VINT's parent. */
+  | 'steerable-virq'
   | 'user-virq'
+  | 'irq'
   | 'ring'
   | 'pool'
   | 'expectation'
   | 'policy'
   | 'mode'
+  | 'hardware'
+  | 'lock'
+  | 'failure'
+  | 'design'
+  | 'chmode'
   | 'cpus'
   | 'code'
   | 'command'
+  | 'op'
   | 'verb'
   | 'file'
-  | 'device';
+  | 'device'
+  | 'compare-arg'
+  | 'capacity-dir'
+  | 'capacity-arg'
+  /** `--format`, and the format it names (domains). */
+  | 'format-option'
+  | 'format';
 
 export interface ArgSpec {
   name: string;
@@ -45,11 +60,15 @@ export interface CommandSpec {
   example: string;
   details?: string;
   args: ArgSpec[];
-  /** Shows state: still printed under --quiet. */
-  view?: boolean;
+  /** Shows state: still printed under --quiet. A function when only some forms show (`policy` alone). */
+  view?: boolean | ((output: Output) => boolean);
   /** Re-boots the model: the REPL asks before doing it. */
   reboots?: boolean;
-  /** Changes the model (allocations, counts, masks, affinities): kept in the session's journal. */
+  /** Changes the model (allocations, counts, masks, affinities). */
   mutates?: boolean;
   run(ctx: CommandContext, words: string[]): Output;
 }
+
+/** Whether this output of `spec` shows state, and so is printed under --quiet. */
+export const showsState = (spec: CommandSpec | undefined, output: Output): boolean =>
+  typeof spec?.view === 'function' ? spec.view(output) : Boolean(spec?.view);

@@ -26,9 +26,12 @@ const u = (code: number): string => `U+${code.toString(16).padStart(4, '0').toUp
 /** The longest command line: past this it is not a command someone typed. */
 export const MAX_LINE = 4096;
 
+/** The error for a line of `length` characters, more than MAX_LINE. */
+export const lineTooLong = (length: number): CoreError => new CoreError('EUSAGE', `line too long (${length} characters, at most ${MAX_LINE})`);
+
 /** A command line's words, refusing a line too long to be one. */
 export const commandWords = (line: string): string[] => {
-  if (line.length > MAX_LINE) throw new CoreError('EUSAGE', `line too long (${line.length} characters, at most ${MAX_LINE})`);
+  if (line.length > MAX_LINE) throw lineTooLong(line.length);
   return tokenize(line);
 };
 

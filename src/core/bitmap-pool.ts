@@ -1,4 +1,4 @@
-import { CoreError, type PoolUsage } from './errors.js';
+import { CoreError, type ErrCode, type PoolUsage } from './errors.js';
 import type { Range } from './ranges.js';
 
 export interface PoolStats {
@@ -56,17 +56,13 @@ export class BitmapPool {
   get peak(): number {
     return this.peakCount;
   }
-  /** Restores the high-water mark after a failed operation is unwound. */
-  restorePeak(peak: number): void {
-    this.peakCount = peak;
-  }
-
   usage(): PoolUsage {
     return { id: this.id, used: this.usedCount, total: this.total };
   }
 
-  exhausted(): CoreError {
-    return new CoreError('ENOSPC', `${this.id} exhausted (${this.usedCount}/${this.total} used)`, this.usage());
+  /** The error of an allocation that found no free number; upstream's code varies by layer. */
+  exhausted(code: ErrCode = 'ENOSPC'): CoreError {
+    return new CoreError(code, `${this.id} exhausted (${this.usedCount}/${this.total} used)`, this.usage());
   }
 
   contains(n: number): boolean {
@@ -92,6 +88,30 @@ export class BitmapPool {
       return this.numberAt(w * 32 + bit);
     }
     this.hint = words.length;
+    return undefined;
+  }
+
+  /**
+   * Takes the first free number at or after `min` in pool order (find_next_zero_bit from a start,
+   * as k3-udma does from a throughput level's first channel), or undefined.
+   */
+  allocFrom(min: number): number | undefined {
+    let start = -1;
+    for (let k = 0; k < this.ranges.length && start < 0; k++) {
+      const r = this.ranges[k];
+      if (r.start + r.count > min) start = this.offsets[k] + Math.max(0, min - r.start);
+    }
+    if (start < 0) return undefined;
+    const words = this.words;
+    for (let w = start >>> 5; w < words.length; w++) {
+      // Bits below `start` in its first word count as taken.
+      const word = w === start >>> 5 ? (words[w] | ((1 << (start & 31)) - 1)) >>> 0 : words[w];
+      if (word === FULL) continue;
+      const lowestZero = ~word & (word + 1);
+      words[w] = (words[w] | lowestZero) >>> 0;
+      this.bump();
+      return this.numberAt(w * 32 + 31 - Math.clz32(lowestZero));
+    }
     return undefined;
   }
 
@@ -146,9 +166,12 @@ export class BitmapPool {
     };
   }
 
-  /** A canonical picture of the bitmap, for "left exactly as before" comparisons. */
+  /**
+   * A canonical picture of the bitmap, for "left exactly as before" comparisons. The peak is
+   * history, not state: it counts the highest use ever reached, even inside an undone operation.
+   */
   fingerprint(): string {
-    return `${this.id}:${this.usedCount}:${this.peakCount}:${Array.from(this.words, (w) => w.toString(16)).join('.')}`;
+    return `${this.id}:${this.usedCount}:${Array.from(this.words, (w) => w.toString(16)).join('.')}`;
   }
 
   private bump(): void {

@@ -1,36 +1,43 @@
 import { BitmapPool } from './bitmap-pool.js';
+import type { Mode } from './designs.js';
 import { CoreError } from './errors.js';
 import type { MsiDevice, MsiDomain, MsiRecord } from './msi.js';
 import type { ChannelSpec } from './topology.js';
 
 export type Direction = 'tx' | 'rx';
+export type { Mode } from './designs.js';
 
-/** When a DMA channel's completion MSI is allocated. */
-export type Mode = 'demand' | 'probe';
+/** Packet mode completes on the ring only; TR mode also raises the channel's own UDMA event. */
+export type ChannelMode = 'pkt' | 'tr';
 
 export interface Channel {
   dma: string;
   dir: Direction;
+  /** The channel id (tchan or rchan). */
   n: number;
-  /** "main_udmap:tx5" */
+  /** "main_udmap:tx8" */
   name: string;
+  mode: ChannelMode;
+  /** The completion ring, a GP ring of the ring device. */
   ring: number;
+  /** The completion ring's MSI. */
   msi: MsiRecord;
+  /** TR mode: the channel's UDMA event MSI (tchan id, or rx offset + rchan id). */
+  event: MsiRecord | undefined;
 }
 
 export const channelName = (dma: string, dir: Direction, n: number): string => `${dma}:${dir}${n}`;
 
 /**
- * A UDMA-P controller driver. In `demand` mode a channel's ring MSI is allocated when the channel is
- * requested; in `probe` mode the driver allocates MSIs for all its rings at probe (as
- * msi_domain_alloc_irqs did) and requesting a channel only binds one.
+ * A UDMA-P controller driver (k3-udma.c). At probe (udma_setup_resources) it allocates one MSI
+ * per channel of its share when MSIs come at probe. A channel request (udma_alloc_chan_resources)
+ * takes the lowest free normal-capacity channel, a completion ring from the ring device's GP
+ * pool (k3_ringacc_request_rings_pair(.., -1)), and requests the ring's irq and, in TR mode, the
+ * channel's own UDMA event.
  */
 export class DmaController {
   readonly pools: Record<Direction, BitmapPool>;
   private readonly channels = new Map<string, Channel>();
-  /** Probe-time MSIs by ring, in mode probe. */
-  private readonly probeMsis = new Map<number, MsiRecord>();
-  /** A driver is bound only once its probe has run and succeeded. */
   private boundState: { state: 'unprobed' } | { state: 'bound' } | { state: 'failed'; error: CoreError } = { state: 'unprobed' };
 
   constructor(
@@ -38,72 +45,64 @@ export class DmaController {
     readonly sciId: number,
     readonly name: string,
     readonly ringDevice: MsiDevice,
+    /** This controller's own MSI source: its TR events. */
+    readonly events: MsiDevice,
     readonly spec: Record<Direction, ChannelSpec>,
+    readonly rxEventOffset: number,
     readonly mode: Mode,
     private readonly msi: MsiDomain,
   ) {
     this.pools = {
-      tx: new BitmapPool(`${id}.tx_chan`, id, [{ start: 0, count: spec.tx.count }]),
-      rx: new BitmapPool(`${id}.rx_chan`, id, [{ start: 0, count: spec.rx.count }]),
+      tx: new BitmapPool(`${id}.tx_chan`, id, spec.tx.share),
+      rx: new BitmapPool(`${id}.rx_chan`, id, spec.rx.share),
     };
-    for (const dir of ['tx', 'rx'] as const) {
-      ringDevice.reserve({ start: spec[dir].ringBase, count: spec[dir].count }, (ring) =>
-        channelName(id, dir, ring - spec[dir].ringBase),
-      );
-    }
-  }
-
-  /** Who holds a probe-time MSI while no channel is bound to it. */
-  get probeOwner(): string {
-    return `${this.id} (probe)`;
   }
 
   get bound(): boolean {
     return this.boundState.state === 'bound';
   }
 
-  ringOf(dir: Direction, n: number): number {
-    return this.spec[dir].ringBase + n;
+  /** The MSI index of a channel's UDMA event. */
+  eventIndex(dir: Direction, n: number): number {
+    return dir === 'tx' ? n : this.rxEventOffset + n;
   }
 
-  /** Driver probe. In mode probe: every ring's MSI, all or nothing. Returns the MSIs taken. */
+  /** Driver probe: in designs that allocate MSIs at probe, one per channel of the share, all or nothing. */
   probe(): MsiRecord[] {
-    if (this.mode !== 'probe') {
-      this.boundState = { state: 'bound' };
-      return [];
+    if (!this.ringDevice.bound) {
+      const error = new CoreError('ENODEV', `probe deferred: ${this.ringDevice.id} is not bound (EPROBE_DEFER)`);
+      this.boundState = { state: 'failed', error };
+      throw error;
     }
     const taken: MsiRecord[] = [];
-    try {
-      for (const dir of ['tx', 'rx'] as const) {
-        for (let n = 0; n < this.spec[dir].count; n++) {
-          const ring = this.ringOf(dir, n);
-          taken.push(this.msi.alloc(this.ringDevice, ring, this.probeOwner, false));
+    if (this.mode === 'probe') {
+      const indices = [...this.events.shareIndices()];
+      try {
+        for (const index of indices) taken.push(this.msi.allocate(this.events, index, this.id));
+      } catch (e) {
+        for (let i = taken.length - 1; i >= 0; i--) this.msi.free(taken[i]);
+        if (e instanceof CoreError) {
+          const error = new CoreError(e.code, `${e.message}, at MSI ${taken.length + 1} of ${indices.length}; the ${taken.length} allocated before were freed`, e.pool);
+          this.boundState = { state: 'failed', error };
+          throw error;
         }
+        throw e;
       }
-    } catch (e) {
-      for (let i = taken.length - 1; i >= 0; i--) this.msi.free(taken[i]);
-      if (e instanceof CoreError) {
-        const msg = `${e.message}, at MSI ${taken.length + 1} of ${this.spec.tx.count + this.spec.rx.count}; the ${taken.length} allocated before were freed`;
-        const error = new CoreError(e.code, msg, e.pool);
-        this.boundState = { state: 'failed', error };
-        throw error;
-      }
-      throw e;
     }
-    for (const rec of taken) this.probeMsis.set(rec.index, rec);
+    this.events.bound = true;
     this.boundState = { state: 'bound' };
     return taken;
   }
 
   /** Requests the lowest free channels, all or nothing. */
-  request(dir: Direction, count: number): Channel[] {
+  request(dir: Direction, count: number, mode: ChannelMode = 'pkt'): Channel[] {
     if (this.boundState.state === 'unprobed') throw new CoreError('ENODEV', `${this.id}: driver not bound: it is not in the topology's boot list`);
     if (this.boundState.state === 'failed') {
       throw new CoreError('ENODEV', `${this.id}: driver not bound: its probe failed with ${this.boundState.error.code} (see boot)`);
     }
     const granted: Channel[] = [];
     try {
-      for (let k = 0; k < count; k++) granted.push(this.requestOne(dir));
+      for (let k = 0; k < count; k++) granted.push(this.requestOne(dir, mode));
     } catch (e) {
       for (let i = granted.length - 1; i >= 0; i--) this.releaseChannel(granted[i]);
       if (e instanceof CoreError && count > 1) {
@@ -132,38 +131,67 @@ export class DmaController {
   }
 
   checkChannel(dir: Direction, n: number): void {
-    const count = this.spec[dir].count;
-    if (!Number.isInteger(n) || n < 0 || n >= count) {
-      throw new CoreError('EINVAL', `${this.id}: ${dir} channel ${n} out of range (0-${count - 1})`);
+    if (!Number.isInteger(n) || !this.pools[dir].contains(n)) {
+      throw new CoreError('EINVAL', `${this.id}: ${dir} channel ${n} is not one of this host's (${this.describe(dir)})`);
     }
   }
 
-  private requestOne(dir: Direction): Channel {
+  describe(dir: Direction): string {
+    return this.pools[dir].ranges.map((r) => (r.count === 1 ? `${r.start}` : `${r.start}-${r.start + r.count - 1}`)).join(', ');
+  }
+
+  private requestOne(dir: Direction, mode: ChannelMode): Channel {
     const pool = this.pools[dir];
-    const n = pool.alloc();
-    if (n === undefined) throw pool.exhausted();
-    const name = channelName(this.id, dir, n);
-    const ring = this.ringOf(dir, n);
-    let msi: MsiRecord;
-    if (this.mode === 'probe') {
-      msi = this.probeMsis.get(ring)!;
-      this.msi.setOwner(msi, name);
-    } else {
-      try {
-        msi = this.msi.alloc(this.ringDevice, ring, name, false);
-      } catch (e) {
-        pool.release(n);
-        throw e;
-      }
+    const first = this.spec[dir].firstNormal;
+    // __udma_reserve_tchan/rchan: find_next_zero_bit from the normal throughput level's start.
+    const n = pool.allocFrom(first);
+    if (n === undefined) {
+      const normal = pool.ranges.reduce((k, r) => k + Math.max(0, r.start + r.count - Math.max(r.start, first)), 0);
+      throw new CoreError('ENOENT', `${pool.id}: no free normal-capacity ${dir} channel (${normal} of ${normal} from ${first} in use; ${pool.used}/${pool.total} used)`, pool.usage());
     }
-    const ch: Channel = { dma: this.id, dir, n, name, ring, msi };
-    this.channels.set(name, ch);
-    return ch;
+    const name = channelName(this.id, dir, n);
+    const undo: Array<() => void> = [() => pool.release(n)];
+    try {
+      const rings = this.ringDevice.indexPool!;
+      const ring = rings.alloc();
+      // udma_alloc_tx/rx_resources turn a failed k3_ringacc_request_rings_pair into -EBUSY.
+      if (ring === undefined) throw new CoreError('EBUSY', `${rings.id} exhausted (${rings.used}/${rings.total} used): no completion ring for ${name}`, rings.usage());
+      undo.push(() => rings.release(ring));
+      const msi = this.requestIrq(this.ringDevice, ring, name, 'level', undo);
+      const event = mode === 'tr' ? this.requestIrq(this.events, this.eventIndex(dir, n), name, 'edge', undo) : undefined;
+      const ch: Channel = { dma: this.id, dir, n, name, mode, ring, msi, event };
+      this.channels.set(name, ch);
+      return ch;
+    } catch (e) {
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]();
+      throw e;
+    }
+  }
+
+  /** msi_get_virq + request_irq; on demand the MSI is allocated first. Pushes its own undo. */
+  private requestIrq(dev: MsiDevice, index: number, name: string, trigger: 'level' | 'edge', undo: Array<() => void>): MsiRecord {
+    let rec = this.msi.find(dev, index);
+    if (this.mode === 'demand') {
+      if (rec === undefined) {
+        rec = this.msi.allocate(dev, index, name);
+        const allocated = rec;
+        undo.push(() => this.msi.free(allocated));
+      }
+    } else if (rec === undefined) {
+      throw new CoreError('EINVAL', `${dev.id} ${index} has no MSI (msi_get_virq returned 0)`);
+    }
+    this.msi.request(rec, name, trigger);
+    const requested = rec;
+    undo.push(() => this.msi.release(requested));
+    return rec;
   }
 
   private releaseChannel(ch: Channel): void {
-    if (this.mode === 'demand') this.msi.free(ch.msi);
-    else this.msi.setOwner(ch.msi, this.probeOwner);
+    for (const rec of ch.event ? [ch.event, ch.msi] : [ch.msi]) {
+      this.msi.release(rec);
+      if (this.mode === 'demand') this.msi.free(rec);
+    }
+    this.ringDevice.indexPool!.release(ch.ring);
     this.channels.delete(ch.name);
     this.pools[ch.dir].release(ch.n);
   }

@@ -1,4 +1,4 @@
-/** Errno-style error codes (DESIGN.md section 4), plus EXPECT for a failed expect-error / expect-pool. */
+/** Errno-style error codes, as upstream returns them, plus EXPECT for a failed expect-error / expect-pool. */
 export type ErrCode = 'ENOSPC' | 'EINVAL' | 'ENOENT' | 'EBUSY' | 'EEXIST' | 'ENODEV' | 'EUSAGE' | 'EXPECT';
 
 export const ERR_CODES: readonly ErrCode[] = ['ENOSPC', 'EINVAL', 'ENOENT', 'EBUSY', 'EEXIST', 'ENODEV', 'EUSAGE', 'EXPECT'];

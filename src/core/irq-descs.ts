@@ -20,6 +20,9 @@ export interface IrqDesc {
   masked: boolean;
   /** For an INTA event: the parent virq whose chained handler demultiplexes it. */
   parentVirq?: number;
+  /** request_irq done (an action is installed); direct clients' and VINT parents' always are. */
+  requested?: boolean;
+  trigger?: 'level' | 'edge';
 }
 
 /** The virq number space and its descriptors (the kernel's irq_desc table). */
@@ -37,7 +40,7 @@ export class IrqDescs {
   }
 
   /** Allocates the lowest free virq and its descriptor; undefined when the space is exhausted. */
-  alloc(d: Omit<IrqDesc, 'virq' | 'counts' | 'affinity' | 'masked'>): IrqDesc | undefined {
+  alloc(d: Omit<IrqDesc, 'virq' | 'counts' | 'affinity' | 'masked' | 'requested'>): IrqDesc | undefined {
     const virq = this.pool.alloc();
     if (virq === undefined) return undefined;
     // Field by field: a spread into a fresh literal is a slow path in V8.
@@ -52,6 +55,8 @@ export class IrqDescs {
       affinity: this.allCpus,
       masked: false,
       parentVirq: d.parentVirq,
+      requested: d.kind !== 'msi',
+      trigger: d.trigger,
     };
     this.descs.set(virq, desc);
     return desc;
@@ -87,7 +92,7 @@ export class IrqDescs {
 
   fingerprint(): string {
     return this.all()
-      .map((d) => `${d.virq}:${d.kind}:${d.chip}:${d.hwirq}:${d.owner}:${d.affinity}:${d.masked ? 1 : 0}:${d.parentVirq ?? ''}:${d.counts.join(',')}`)
+      .map((d) => `${d.virq}:${d.kind}:${d.chip}:${d.hwirq}:${d.owner}:${d.affinity}:${d.masked ? 1 : 0}:${d.parentVirq ?? ''}:${d.requested ? 1 : 0}:${d.trigger ?? ''}:${d.counts.join(',')}`)
       .join('|');
   }
 }

@@ -1,41 +1,47 @@
 import { BitmapPool } from './bitmap-pool.js';
 import { denseOver, type DenseMap } from './dense-map.js';
+import type { Hardware } from './designs.js';
 import type { EventDesc, IntaDomain } from './domains/inta.js';
 import { CoreError } from './errors.js';
 import type { IrqDescs } from './irq-descs.js';
 import { formatRanges, type Range } from './ranges.js';
 import { runAlone } from './steps.js';
 
-/** A device that raises MSIs through an INTA (the ring accelerator). */
+/** How a requested irq fires: ring irqs are level (IRQF_TRIGGER_HIGH), UDMA TR events edge. */
+export type Trigger = 'level' | 'edge';
+
+/** A device that raises MSIs through an INTA: the ring accelerator, or a UDMA-P's own TR events. */
 export class MsiDevice {
-  /** Indices this host may take with `alloc-irq` (`<id>.gp_ring`-style pool). */
-  readonly freePool: BitmapPool;
-  private readonly reserved: Array<{ range: Range; label: (index: number) => string }> = [];
+  /**
+   * Indices this host hands out one at a time (`ringacc.gp_ring`: k3_ringacc_request_ring(-1)
+   * takes the first free GP ring); none for a device whose indices are its channels.
+   */
+  readonly indexPool: BitmapPool | undefined;
+  /** The driver has probed (its MSIs exist, in designs that allocate them at probe). */
+  bound = false;
 
   constructor(
     readonly id: string,
     readonly sciId: number,
     readonly name: string,
+    /** Size of the index space in hardware (rings), for range checks. */
     readonly indices: number,
     readonly inta: IntaDomain,
-    free: Range[],
-    poolName: string,
+    /** Linux's share of indices: one MSI each at probe. */
+    readonly share: readonly Range[],
+    readonly trigger: Trigger,
+    poolName: string | undefined,
   ) {
-    this.freePool = new BitmapPool(`${id}.${poolName}`, id, free);
+    this.indexPool = poolName === undefined ? undefined : new BitmapPool(`${id}.${poolName}`, id, share);
   }
 
+  /** TO_HWIRQ(dev, index) in irq-ti-sci-inta.c: sci dev id << 16 | index. */
   hwirq(index: number): number {
     return ((this.sciId << 16) | index) >>> 0;
   }
 
-  /** Marks indices as belonging to another driver (a DMA controller's completion rings). */
-  reserve(range: Range, label: (index: number) => string): void {
-    this.reserved.push({ range, label });
-  }
-
-  reservedBy(index: number): string | undefined {
-    for (const r of this.reserved) if (index >= r.range.start && index < r.range.start + r.range.count) return r.label(index);
-    return undefined;
+  inShare(index: number): boolean {
+    return this.share.some((r) => index >= r.start && index < r.start + r.count);
   }
 
   checkIndex(index: number): void {
@@ -44,64 +50,131 @@ export class MsiDevice {
     }
   }
 
-  describeFree(): string {
-    return formatRanges(this.freePool.ranges);
+  describeShare(): string {
+    return formatRanges(this.share);
+  }
+
+  *shareIndices(): Generator<number> {
+    for (const r of this.share) for (let i = r.start; i < r.start + r.count; i++) yield i;
   }
 }
 
-/** One live MSI: a child virq whose event is mapped through an INTA. */
+/** One MSI: a descriptor and child virq, and, while its hardware is taken, an INTA event. */
 export interface MsiRecord {
   virq: number;
   device: MsiDevice;
   index: number;
-  owner: string;
-  /** True when taken with alloc-irq, so free-irq may release it. */
-  userOwned: boolean;
-  event: EventDesc;
+  hwirq: number;
+  /** Who allocated it: the driver at probe, or the requester on demand. */
+  allocatedBy: string;
+  /** Who requested it (request_irq), if anyone: a channel or `alloc-irq`. */
+  requestedBy: string | undefined;
+  trigger: Trigger | undefined;
+  /** The hardware (global event, VINT bit), while taken. */
+  event: EventDesc | undefined;
 }
 
-/** The ti_sci_inta_msi layer: allocates a child virq and an INTA event for (device, index). */
+/** Who holds an MSI, as routes and /proc show it. */
+export const holderOf = (rec: MsiRecord): string => rec.requestedBy ?? rec.allocatedBy;
+
+/**
+ * The ti_sci_inta_msi layer, in two phases as upstream: allocating an MSI creates its descriptor
+ * and virq ("No actual allocation happens here", ti_sci_inta_irq_domain_alloc); the hardware is
+ * taken by ti_sci_inta_request_resources at request_irq and given back at free_irq. Designs that
+ * take the hardware with the allocation (the RFC, probe-all) do both at once.
+ */
 export class MsiDomain {
   private readonly byVirq: DenseMap<MsiRecord>;
   /** by hwirq, which is unique across devices (sci dev id << 16 | index) */
   private readonly byHwirq = new Map<number, MsiRecord>();
 
-  constructor(private readonly descs: IrqDescs) {
+  constructor(
+    private readonly descs: IrqDescs,
+    readonly hardware: Hardware,
+  ) {
     this.byVirq = denseOver(descs.pool.ranges);
   }
 
-  alloc(device: MsiDevice, index: number, owner: string, userOwned: boolean, cpu = 'cpu0'): MsiRecord {
+  /** msi_domain_alloc: a descriptor and virq for (device, index); with hardware 'alloc', the event too. */
+  allocate(device: MsiDevice, index: number, allocatedBy: string): MsiRecord {
     device.checkIndex(index);
     const hwirq = device.hwirq(index);
     const existing = this.byHwirq.get(hwirq);
-    if (existing) throw new CoreError('EEXIST', `${device.id} ${index} already has an MSI (virq ${existing.virq}, ${existing.owner})`);
-    const desc = this.descs.alloc({ kind: 'msi', chip: device.inta.id, hwirq, name: `${device.id} ${index}`, owner });
-    if (desc === undefined) throw this.descs.pool.exhausted();
-    let event: EventDesc;
-    try {
-      event = runAlone(device.inta.allocSteps(hwirq, desc.virq, owner, cpu, false));
-    } catch (e) {
-      this.descs.free(desc.virq);
-      throw e;
+    if (existing) throw new CoreError('EEXIST', `${device.id} ${index} already has an MSI (virq ${existing.virq}, ${holderOf(existing)})`);
+    const desc = this.descs.alloc({ kind: 'msi', chip: device.inta.id, hwirq, name: `${device.id} ${index}`, owner: allocatedBy });
+    // __msi_domain_alloc_irqs turns any failure into -ENOSPC on a non-PCI bus (msi_handle_pci_fail).
+    if (desc === undefined) throw this.descs.pool.exhausted('ENOSPC');
+    const rec: MsiRecord = { virq: desc.virq, device, index, hwirq, allocatedBy, requestedBy: undefined, trigger: undefined, event: undefined };
+    if (this.hardware === 'alloc') {
+      try {
+        this.takeHardware(rec);
+      } catch (e) {
+        this.descs.free(desc.virq);
+        throw e;
+      }
     }
-    desc.parentVirq = event.vint.parentVirq;
-    const rec: MsiRecord = { virq: desc.virq, device, index, owner, userOwned, event };
     this.byVirq.set(rec.virq, rec);
     this.byHwirq.set(hwirq, rec);
     return rec;
   }
 
-  free(rec: MsiRecord, cpu = 'cpu0'): void {
-    runAlone(rec.device.inta.freeSteps(rec.event.hwirq, cpu, false));
+  /** request_irq: the first action requests the resources (hardware 'request'). */
+  request(rec: MsiRecord, requestedBy: string, trigger: Trigger): void {
+    if (rec.requestedBy !== undefined) {
+      throw new CoreError('EBUSY', `virq ${rec.virq} (${rec.device.id} ${rec.index}) is already requested by ${rec.requestedBy}`);
+    }
+    rec.requestedBy = requestedBy;
+    if (this.hardware === 'request') {
+      try {
+        this.takeHardware(rec);
+      } catch (e) {
+        rec.requestedBy = undefined;
+        throw e;
+      }
+    }
+    rec.trigger = trigger;
+    // irq_startup -> unmask: ti_sci_inta_unmask_irq sets the bit in VINT_ENABLE_SET.
+    rec.device.inta.setEnabled(rec.hwirq, true);
+    const desc = this.descs.get(rec.virq)!;
+    desc.owner = requestedBy;
+    desc.trigger = trigger;
+    desc.requested = true;
+  }
+
+  /** free_irq: the last action releases the resources (hardware 'request'); the MSI stays. */
+  release(rec: MsiRecord): void {
+    if (rec.requestedBy === undefined) throw new Error(`internal: free_irq of virq ${rec.virq}, which is not requested`);
+    // irq_shutdown masks the event (VINT_ENABLE_CLR) before the resources are released.
+    rec.device.inta.setEnabled(rec.hwirq, false);
+    if (this.hardware === 'request') this.releaseHardware(rec);
+    rec.requestedBy = undefined;
+    rec.trigger = undefined;
+    const desc = this.descs.get(rec.virq)!;
+    desc.owner = rec.allocatedBy;
+    desc.trigger = undefined;
+    desc.requested = false;
+    desc.masked = false;
+  }
+
+  /** msi_domain_free: the descriptor and virq go (and the hardware, if it came with them). */
+  free(rec: MsiRecord): void {
+    if (rec.requestedBy !== undefined) throw new Error(`internal: freeing virq ${rec.virq}, still requested by ${rec.requestedBy}`);
+    if (rec.event) this.releaseHardware(rec);
     this.byVirq.delete(rec.virq);
-    this.byHwirq.delete(rec.event.hwirq);
+    this.byHwirq.delete(rec.hwirq);
     this.descs.free(rec.virq);
   }
 
-  /** A probe-time MSI changes hands when a channel binds it, and back when it is released. */
-  setOwner(rec: MsiRecord, owner: string): void {
-    rec.owner = owner;
-    this.descs.get(rec.virq)!.owner = owner;
+  private takeHardware(rec: MsiRecord, cpu = 'cpu0'): void {
+    const event = runAlone(rec.device.inta.allocSteps(rec.hwirq, rec.virq, holderOf(rec), cpu, false));
+    rec.event = event;
+    this.descs.get(rec.virq)!.parentVirq = event.vint.parentVirq;
+  }
+
+  private releaseHardware(rec: MsiRecord, cpu = 'cpu0'): void {
+    runAlone(rec.device.inta.freeSteps(rec.hwirq, cpu, false));
+    rec.event = undefined;
+    this.descs.get(rec.virq)!.parentVirq = undefined;
   }
 
   byVirqNumber(virq: number): MsiRecord | undefined {

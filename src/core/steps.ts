@@ -8,6 +8,13 @@ export interface Step {
   op: string;
   name: StepName;
   detail?: string;
+  /** What the step found or did, filled in (when traced) once it has run: `VINT 17 bit 0`, `none free`. */
+  result?: string;
+  /** Footprint, when traced: the objects the step reads and writes, to name a conflicting pair. */
+  reads?: readonly string[];
+  writes?: readonly string[];
+  /** For `wait-lock`: the lock waited on, so a scheduler can treat the CPU as blocked until its holder changes. */
+  lock?: Lock;
 }
 
 export type StepName =
@@ -24,15 +31,22 @@ export type StepName =
   | 'unprogram-map'
   | 'release-event'
   | 'clear-bit'
+  | 'check-empty'
   | 'remove-vint'
   | 'dispose-parent'
-  | 'release-vint';
+  | 'release-vint'
+  // the MSI layer's steps (descriptor and index), for operations composed above the INTA
+  | 'take-index'
+  | 'alloc-desc'
+  | 'free-desc'
+  | 'release-index';
 
 export type Steps<T> = Generator<Step, T, void>;
 
 const STEP_NAMES: readonly StepName[] = [
   'lock', 'wait-lock', 'unlock', 'find-free-bit', 'set-bit', 'take-vint', 'allocate-parent', 'add-vint', 'take-event',
-  'program-map', 'unprogram-map', 'release-event', 'clear-bit', 'remove-vint', 'dispose-parent', 'release-vint',
+  'program-map', 'unprogram-map', 'release-event', 'clear-bit', 'check-empty', 'remove-vint', 'dispose-parent', 'release-vint',
+  'take-index', 'alloc-desc', 'free-desc', 'release-index',
 ];
 
 /** One shared, frozen step per name, for operations nobody is watching. */
@@ -42,7 +56,12 @@ export const quietSteps = (op: string): Record<StepName, Step> =>
 /** Acquire `lock` for `cpu`, yielding `wait-lock` for as long as another CPU holds it. */
 export function* acquire(lock: Lock, op: string, cpu: string): Steps<void> {
   yield { op, name: 'lock', detail: lock.name };
-  while (!lock.tryAcquire(cpu)) yield { op, name: 'wait-lock', detail: `${lock.name} held by ${lock.holder()}` };
+  while (!lock.tryAcquire(cpu)) {
+    const wait: Step = { op, name: 'wait-lock', detail: `${lock.name} held by ${lock.holder()}` };
+    // Not enumerable: a step stays plain data when printed or compared; a scheduler reads it.
+    Object.defineProperty(wait, 'lock', { value: lock });
+    yield wait;
+  }
 }
 
 /** Runs an operation's steps to completion on one CPU with nothing interleaved. */

@@ -1,16 +1,17 @@
 import type { BitmapPool, PoolStats } from './bitmap-pool.js';
 import { DirectClient } from './direct-client.js';
-import { DmaController, type Channel, type Direction, type Mode } from './dma.js';
+import { DEFAULT_SETTINGS, type Settings } from './designs.js';
+import { DmaController, type Channel, type ChannelMode, type Direction } from './dma.js';
 import { SPI_BASE, type ParentDomain } from './domains/domain.js';
 import { GicDomain } from './domains/gic.js';
-import { IntaDomain, type EventDesc, type Policy, type VintDesc } from './domains/inta.js';
+import { IntaDomain, type EventDesc, type VintDesc } from './domains/inta.js';
 import { IntrDomain } from './domains/intr.js';
 import { CoreError, quote } from './errors.js';
 import { IrqDescs } from './irq-descs.js';
-import { Mutex } from './lock.js';
+import { Mutex, NoLock } from './lock.js';
 import { Mapper } from './mapper.js';
 import { MsiDevice, MsiDomain, type MsiRecord } from './msi.js';
-import { formatRanges, type Range } from './ranges.js';
+import { formatRanges, translate, type Range } from './ranges.js';
 import { cpusOf, spanList } from './lists.js';
 import type { Topology } from './topology.js';
 import { domainTree, interruptsOf, routeOfVirq, routesOf } from './views.js';
@@ -25,19 +26,20 @@ import type {
   Route,
 } from './types.js';
 
-export interface Settings {
-  policy: Policy;
-  mode: Mode;
-}
+export type { Settings } from './designs.js';
+export { DEFAULT_SETTINGS } from './designs.js';
 
-export const DEFAULT_SETTINGS: Settings = { policy: 'coalesced', mode: 'demand' };
-
-/** GIC lines reachable through the routers that feed the GIC, merged into ranges. */
+/** GIC lines reachable through the outputs Linux was granted on the routers that feed the GIC. */
 const gicLines = (topology: Topology): Range[] => {
-  const spans = topology.intrs
-    .filter((r) => r.parent === topology.gic.id)
-    .flatMap((r) => r.ranges.map((t) => ({ start: t.to, count: t.count })))
-    .sort((a, b) => a.start - b.start);
+  const hwirqs: number[] = [];
+  for (const r of topology.intrs) {
+    if (r.parent !== topology.gic.id) continue;
+    for (const s of r.share) for (let o = s.start; o < s.start + s.count; o++) {
+      const h = translate(r.ranges, o);
+      if (h !== undefined) hwirqs.push(h);
+    }
+  }
+  const spans = hwirqs.sort((a, b) => a - b).map((h) => ({ start: h, count: 1 }));
   const merged: Range[] = [];
   for (const s of spans) {
     const last = merged[merged.length - 1];
@@ -96,7 +98,7 @@ export class System {
     this.pools.push(this.gic.pool);
     const parents = new Map<string, ParentDomain>([[this.gic.id, this.gic]]);
     for (const spec of routersParentFirst(topology)) {
-      const intr = new IntrDomain(spec.id, spec.sciId, spec.inputs, spec.ranges, parents.get(spec.parent)!);
+      const intr = new IntrDomain(spec.id, spec.sciId, spec.inputs, spec.ranges, parents.get(spec.parent)!, spec.share);
       this.intrs.set(spec.id, intr);
       parents.set(spec.id, intr);
       this.pools.push(intr.pool);
@@ -108,23 +110,33 @@ export class System {
         spec.sciId,
         spec.base,
         spec.vints,
+        spec.vintShare,
         spec.globalEvents,
         parents.get(spec.parent)!,
         vintMapper,
         settings.policy,
-        new Mutex(`${spec.id}.vint_mutex`),
+        settings.lock === 'none' || settings.lock === 'device' ? new NoLock(`${spec.id}.vint_mutex`) : new Mutex(`${spec.id}.vint_mutex`),
+        settings.failure,
       );
       this.intas.set(spec.id, inta);
       this.pools.push(inta.vintPool, inta.eventPool);
     }
-    this.msi = new MsiDomain(this.descs);
+    this.msi = new MsiDomain(this.descs, settings.hardware);
     for (const spec of topology.msiDevices) {
-      const dev = new MsiDevice(spec.id, spec.sciId, spec.name, spec.indices, this.intas.get(spec.msiParent)!, spec.free, 'gp_ring');
+      const dev = new MsiDevice(spec.id, spec.sciId, spec.name, spec.indices, this.intas.get(spec.msiParent)!, spec.share, 'level', 'gp_ring');
       this.msiDevices.set(spec.id, dev);
-      this.pools.push(dev.freePool);
+      this.pools.push(dev.indexPool!);
     }
     for (const spec of topology.dmas) {
-      const dma = new DmaController(spec.id, spec.sciId, spec.name, this.msiDevices.get(spec.ringDevice)!, { tx: spec.tx, rx: spec.rx }, settings.mode, this.msi);
+      const ringDevice = this.msiDevices.get(spec.ringDevice)!;
+      const eventShare = [
+        ...spec.tx.share.map((r) => ({ start: r.start, count: r.count })),
+        ...spec.rx.share.map((r) => ({ start: spec.rxEventOffset + r.start, count: r.count })),
+      ];
+      const indices = Math.max(0, ...eventShare.map((r) => r.start + r.count));
+      const events = new MsiDevice(spec.id, spec.sciId, spec.name, indices, ringDevice.inta, eventShare, 'edge', undefined);
+      this.msiDevices.set(spec.id, events);
+      const dma = new DmaController(spec.id, spec.sciId, spec.name, ringDevice, events, { tx: spec.tx, rx: spec.rx }, spec.rxEventOffset, settings.mode, this.msi);
       this.dmas.set(spec.id, dma);
       this.pools.push(dma.pools.tx, dma.pools.rx);
     }
@@ -141,24 +153,45 @@ export class System {
   private runBoot(): void {
     const log = (e: BootEntry) => this.bootLog.push(e);
     const t = this.topology;
-    log({ device: this.gic.id, ok: true, message: `${t.gic.name}: ${this.gic.pool.total} SPI lines reachable through routers (hwirq ${formatRanges(this.gic.pool.ranges)})` });
+    log({ device: this.gic.id, ok: true, message: `${t.gic.name}: ${this.gic.pool.total} SPI lines reachable through Linux's router outputs (hwirq ${formatRanges(this.gic.pool.ranges)})` });
     for (const intr of this.intrs.values()) {
-      log({ device: intr.id, ok: true, message: `INTR sci id ${intr.sciId}: ${intr.pool.total} outputs -> ${intr.parent.id}` });
+      log({ device: intr.id, ok: true, message: `INTR sci id ${intr.sciId}: outputs ${formatRanges(intr.pool.ranges)} (${intr.pool.total}) -> ${intr.parent.id}` });
     }
     for (const inta of this.intas.values()) {
       log({
         device: inta.id,
         ok: true,
-        message: `INTA sci id ${inta.sciId}: ${inta.vintPool.total} VINTs, ${inta.eventPool.total} global events -> ${inta.parent.id}; policy ${inta.policy}`,
+        message: `INTA sci id ${inta.sciId}: VINTs ${formatRanges(inta.vintPool.ranges)} (${inta.vintPool.total}), global events ${formatRanges(inta.eventPool.ranges)} (${inta.eventPool.total}) -> ${inta.parent.id}`,
       });
     }
-    for (const id of t.boot) {
+    const probed = new Set<string>();
+    const deferred = new Set<string>();
+    let final = false;
+    const probe = (id: string): void => {
+      if (probed.has(id)) return;
       const dma = this.dmas.get(id);
+      // A DMA needs its ring accelerator: one left out of the boot list probes first; one listed
+      // later defers the DMA, whose probe is retried once its supplier has bound (as Linux's
+      // deferred probe list does).
+      if (dma && !t.boot.includes(dma.ringDevice.id)) probe(dma.ringDevice.id);
+      if (dma && !dma.ringDevice.bound && !probed.has(dma.ringDevice.id) && !final) {
+        deferred.add(id);
+        return;
+      }
+      probed.add(id);
+      deferred.delete(id);
+      const dev = dma ? undefined : this.msiDevices.get(id);
       const client = this.clients.get(id);
+      const before = this.descs.pool.used;
+      const virqsSince = (): number[] => this.virqsAllocatedSince(before);
       try {
         if (dma) {
           const taken = this.atomic(() => dma.probe());
-          log({ device: id, ok: true, message: this.describeDmaProbe(dma, taken) });
+          log({ device: id, ok: true, message: this.describeProbe(dma.name, taken, virqsSince(), `${dma.pools.tx.total} tx and ${dma.pools.rx.total} rx channel events`) });
+        } else if (dev) {
+          const taken = this.atomic(() => this.probeMsiDevice(dev));
+          log({ device: id, ok: true, message: this.describeProbe(dev.name, taken, virqsSince(), `GP rings ${dev.describeShare()}`) });
+          for (const waiting of [...deferred]) if (this.dmas.get(waiting)?.ringDevice === dev) probe(waiting);
         } else if (client) {
           const virqs = this.atomic(() => client.probe());
           log({ device: id, ok: true, message: `${client.name}: virq ${spanList(virqs)} via ${client.intr.id} input${client.inputs.length === 1 ? '' : 's'} ${spanList([...client.inputs])}` });
@@ -167,23 +200,49 @@ export class System {
         if (!(e instanceof CoreError)) throw e;
         log({ device: id, ok: false, message: `probe failed: ${e.code}: ${e.message}`, error: { code: e.code, message: e.message, pool: e.pool } });
       }
-    }
-    this.logUnprobed(log);
+    };
+    for (const id of t.boot) probe(id);
+    // Suppliers that never bound leave their consumers deferred for good: say so.
+    final = true;
+    for (const id of [...deferred]) probe(id);
+    this.logUnprobed(log, probed);
   }
 
-  private logUnprobed(log: (e: BootEntry) => void): void {
-    const listed = new Set(this.topology.boot);
-    for (const id of [...this.dmas.keys(), ...this.clients.keys()]) {
-      if (!listed.has(id)) log({ device: id, ok: false, message: 'not probed: not in the boot list' });
+  /** Every virq allocated since the virq pool held `before` (probe allocates in order). */
+  private virqsAllocatedSince(before: number): number[] {
+    const used = [...this.descs.pool.usedNumbers()];
+    return used.slice(before);
+  }
+
+  /** ringacc probe: one MSI per GP ring of the share (ti_sci_inta_msi_domain_alloc_irqs), all or nothing. */
+  private probeMsiDevice(dev: MsiDevice): MsiRecord[] {
+    const taken: MsiRecord[] = [];
+    if (this.settings.mode === 'probe') {
+      const indices = [...dev.shareIndices()];
+      try {
+        for (const index of indices) taken.push(this.msi.allocate(dev, index, dev.id));
+      } catch (e) {
+        for (let i = taken.length - 1; i >= 0; i--) this.msi.free(taken[i]);
+        if (e instanceof CoreError) throw new CoreError(e.code, `${e.message}, at MSI ${taken.length + 1} of ${indices.length}; the ${taken.length} allocated before were freed`, e.pool);
+        throw e;
+      }
+    }
+    dev.bound = true;
+    return taken;
+  }
+
+  private logUnprobed(log: (e: BootEntry) => void, probed: Set<string>): void {
+    const t = this.topology;
+    for (const id of [...t.msiDevices.map((d) => d.id), ...t.dmas.map((d) => d.id), ...t.directClients.map((c) => c.id)]) {
+      if (!probed.has(id)) log({ device: id, ok: false, message: 'not probed: not in the boot list' });
     }
   }
 
-  private describeDmaProbe(dma: DmaController, taken: MsiRecord[]): string {
-    if (dma.mode === 'demand') return `${dma.name}: probed; ring MSIs are allocated as channels are requested (mode demand)`;
-    const vints = new Set(taken.map((r) => r.event.vint.vint));
-    const virqs = taken.map((r) => r.virq);
-    const span = virqs.length === 0 ? 'none' : `${Math.min(...virqs)}-${Math.max(...virqs)}`;
-    return `${dma.name}: probed; allocated ${taken.length} ring MSIs on ${vints.size} VINT${vints.size === 1 ? '' : 's'} (virqs ${span}, their VINTs' parents among them; mode probe)`;
+  private describeProbe(name: string, taken: MsiRecord[], virqs: number[], what: string): string {
+    if (this.settings.mode === 'demand') return `${name}: probed; MSIs are allocated on demand`;
+    const vints = new Set(taken.flatMap((r) => (r.event ? [r.event.vint.vint] : [])));
+    const hw = this.settings.hardware === 'alloc' ? `, with hardware: ${vints.size} VINT${vints.size === 1 ? '' : 's'}` : '; no hardware until request_irq';
+    return `${name}: probed; ${taken.length} MSIs for ${what} (virqs ${spanList(virqs)}${hw})`;
   }
 
   // ---- lookups -----------------------------------------------------------------------------
@@ -225,10 +284,10 @@ export class System {
 
   // ---- operations --------------------------------------------------------------------------
 
-  requestChannel(dmaId: string, dir: Direction, count = 1): Channel[] {
+  requestChannel(dmaId: string, dir: Direction, count = 1, mode: ChannelMode = 'pkt'): Channel[] {
     const dma = this.dma(dmaId);
     if (!Number.isInteger(count) || count < 1) throw new CoreError('EINVAL', `channel count must be at least 1, got ${count}`);
-    return this.atomic(() => dma.request(dir, count));
+    return this.atomic(() => dma.request(dir, count, mode));
   }
 
   releaseChannel(dmaId: string, dir: Direction, n: number): Channel {
@@ -236,46 +295,80 @@ export class System {
     return this.atomic(() => dma.release(dir, n));
   }
 
-  /** alloc-irq: an MSI for one device index; `any` takes the lowest free general-purpose index. */
+  /**
+   * alloc-irq: makes the MSI of one device index live, as a driver does under the design in
+   * force: allocate it if MSIs come on demand, then request_irq it (taking the hardware when
+   * that is where hardware is taken). `any` takes the lowest free index: a GP ring from the ring
+   * pool (k3_ringacc_request_ring(-1)), or the lowest unrequested index of the share.
+   */
   allocIrq(deviceId: string, index: number | 'any'): MsiRecord {
     const dev = this.msiDevice(deviceId);
+    if (!dev.bound) {
+      const dma = this.dmas.get(dev.id);
+      const why = (dma ? this.bootLog.find((e) => e.device === dma.id && !e.ok) : this.bootLog.find((e) => e.device === dev.id && !e.ok))?.message;
+      throw new CoreError('ENODEV', `${dev.id}: driver not bound${why ? ` (${why})` : ''}`);
+    }
+    if (index !== 'any') {
+      dev.checkIndex(index);
+      if (!dev.inShare(index)) throw new CoreError('EINVAL', `${dev.id} ${index} is not in this host's share (${dev.describeShare()})`);
+    }
     return this.atomic(() => {
-      let idx: number;
-      if (index === 'any') {
-        const n = dev.freePool.alloc();
-        if (n === undefined) throw dev.freePool.exhausted();
-        idx = n;
-      } else {
-        dev.checkIndex(index);
-        const owner = dev.reservedBy(index);
-        if (owner) {
-          const dma = owner.split(':')[0];
-          const how = this.dmas.get(dma)?.bound === false ? `${dma} is not bound` : 'request the channel instead';
-          throw new CoreError('EBUSY', `${dev.id} ${index} is the completion ring of ${owner}; ${how}`);
-        }
-        const held = this.msi.find(dev, index);
-        if (held) throw new CoreError('EEXIST', `${dev.id} ${index} already has an MSI (virq ${held.virq}, ${held.owner})`);
-        if (!dev.freePool.take(index)) {
-          throw new CoreError('EINVAL', `${dev.id} ${index} is not in this host's share (free for alloc-irq: ${dev.describeFree()})`);
-        }
-        idx = index;
-      }
+      const undo: Array<() => void> = [];
       try {
-        return this.msi.alloc(dev, idx, 'alloc-irq', true);
+        const idx = this.takeIndex(dev, index, undo);
+        let rec = this.msi.find(dev, idx);
+        if (rec?.requestedBy !== undefined) throw new CoreError('EBUSY', `${dev.id} ${idx} is already requested by ${rec.requestedBy} (virq ${rec.virq})`);
+        if (rec === undefined) {
+          if (this.settings.mode === 'probe') throw new Error(`internal: ${dev.id} ${idx} has no probe-time MSI`);
+          rec = this.msi.allocate(dev, idx, 'alloc-irq');
+          const allocated = rec;
+          undo.push(() => this.msi.free(allocated));
+        }
+        this.msi.request(rec, 'alloc-irq', dev.trigger);
+        return rec;
       } catch (e) {
-        dev.freePool.release(idx);
+        for (let i = undo.length - 1; i >= 0; i--) undo[i]();
         throw e;
       }
     });
   }
 
+  /** The index alloc-irq works on: a ring taken from the ring pool, or a free index of the share. */
+  private takeIndex(dev: MsiDevice, index: number | 'any', undo: Array<() => void>): number {
+    const pool = dev.indexPool;
+    if (pool) {
+      if (index === 'any') {
+        const n = pool.alloc();
+        if (n === undefined) throw new CoreError('EBUSY', `${pool.id} exhausted (${pool.used}/${pool.total} used)`, pool.usage());
+        undo.push(() => pool.release(n));
+        return n;
+      }
+      if (!pool.take(index)) {
+        const ch = this.channels().find((c) => c.ring === index && c.msi.device === dev);
+        const by = ch ? `the completion ring of ${ch.name}; release the channel instead` : `already requested by ${this.msi.find(dev, index)?.requestedBy ?? 'another user'}`;
+        throw new CoreError('EBUSY', `${dev.id} ${index} is ${by}`);
+      }
+      undo.push(() => pool.release(index));
+      return index;
+    }
+    if (index !== 'any') return index;
+    for (const i of dev.shareIndices()) if (this.msi.find(dev, i)?.requestedBy === undefined) return i;
+    throw new CoreError('EBUSY', `${dev.id}: every index of its share is requested (${dev.describeShare()})`);
+  }
+
+  /** free-irq: free_irq on an MSI taken with alloc-irq; in designs that allocate on demand the MSI goes too. */
   freeIrq(virq: number): MsiRecord {
     const rec = this.msi.byVirqNumber(virq);
     if (!rec) throw this.notAnMsi(virq);
-    if (!rec.userOwned) throw new CoreError('EBUSY', `virq ${virq} belongs to ${rec.owner}; ${rec.owner.includes(':') ? 'release the channel instead' : 'it is held by the driver'}`);
+    if (rec.requestedBy === undefined) throw new CoreError('ENOENT', `virq ${virq} (${rec.device.id} ${rec.index}) is not requested`);
+    if (rec.requestedBy !== 'alloc-irq') {
+      const held = rec.requestedBy;
+      throw new CoreError('EBUSY', `virq ${virq} belongs to ${held}; ${held.includes(':') ? 'release the channel instead' : 'it is held by the driver'}`);
+    }
     this.atomic(() => {
-      this.msi.free(rec);
-      rec.device.freePool.release(rec.index);
+      this.msi.release(rec);
+      if (this.settings.mode === 'demand') this.msi.free(rec);
+      rec.device.indexPool?.release(rec.index);
     });
     return rec;
   }
@@ -284,7 +377,7 @@ export class System {
     const dev = this.msiDevice(deviceId);
     dev.checkIndex(index);
     const rec = this.msi.find(dev, index);
-    if (!rec) throw new CoreError('ENOENT', `${dev.id} ${index} has no MSI`);
+    if (!rec || rec.requestedBy === undefined) throw new CoreError('ENOENT', `${dev.id} ${index} is not requested`);
     return this.freeIrq(rec.virq);
   }
 
@@ -327,6 +420,8 @@ export class System {
       statusMasked: raised.statusMasked,
       statusAddress: inta.registerAddress(v.vint, 'STATUS'),
       statusMaskedAddress: inta.registerAddress(v.vint, 'STATUS_MASKED'),
+      enableSetAddress: inta.registerAddress(v.vint, 'ENABLE_SET'),
+      enableClearAddress: inta.registerAddress(v.vint, 'ENABLE_CLR'),
       hops: v.path.hops,
       gicHwirq: v.path.gicHwirq,
       gicSpi: v.path.gicHwirq - SPI_BASE,
@@ -350,17 +445,21 @@ export class System {
   private deliver(inta: IntaDomain, v: VintDesc, fired: EventDesc | undefined, times: number): DemuxedEvent[] {
     const parent = this.descs.get(v.parentVirq)!;
     const cpu = this.descs.effectiveCpu(parent);
-    parent.counts[cpu] += times;
+    // A chained handler is never counted (no kstat_incr_irqs_this_cpu): only the children are.
     const handled = inta.demux(v).map((e) => {
       const rec = this.msi.byVirqNumber(e.virq)!;
       // The fired event is handled `times` times; a sibling that was pending, once.
       this.descs.get(e.virq)!.counts[cpu] += e === fired ? times : 1;
-      return { bit: e.bit, virq: e.virq, device: rec.device.id, index: rec.index, hwirq: e.hwirq };
+      return { bit: e.bit, virq: e.virq, device: rec.device.id, index: rec.index, hwirq: e.hwirq, trigger: rec.trigger ?? 'edge' };
     });
     return handled;
   }
 
-  /** Affinity: per event it is refused, as the INTA chip does; on a parent it moves every sibling. */
+  /**
+   * Affinity: refused for an INTA event (ti_sci_inta_set_affinity returns -EINVAL) and for a
+   * VINT's parent (a chained interrupt has no /proc/irq entry: irq_set_chained_handler marks it
+   * IRQ_NOREQUEST and it is never requested); a direct INTR client's line moves at the GIC.
+   */
   setAffinity(virq: number, cpus: number[]): AffinityResult {
     const desc = this.descs.get(virq);
     if (!desc) throw new CoreError('ENOENT', `virq ${virq} is not allocated`);
@@ -370,20 +469,20 @@ export class System {
     }
     if (desc.kind === 'msi') {
       const rec = this.msi.byVirqNumber(virq)!;
-      const v = rec.event.vint;
+      const v = rec.event?.vint;
+      if (!v) throw new CoreError('EINVAL', `virq ${virq} is an INTA event; the INTA cannot steer one event (ti_sci_inta_set_affinity)`);
       const siblings = v.events.filter((e) => e !== undefined).length - 1;
       const why =
         siblings > 0
           ? `virq ${virq} shares VINT ${v.vint} with ${siblings} other event${siblings === 1 ? '' : 's'}`
           : `virq ${virq} is an event of VINT ${v.vint}`;
-      const move = siblings > 0 ? 'to move them all' : 'to move it';
-      throw new CoreError('EINVAL', `${why}; the INTA cannot steer one event (set the affinity of parent virq ${v.parentVirq} ${move})`);
+      throw new CoreError('EINVAL', `${why}; the INTA cannot steer one event (ti_sci_inta_set_affinity), and VINT ${v.vint}'s parent virq ${v.parentVirq} is chained`);
+    }
+    if (desc.kind === 'vint-parent') {
+      throw new CoreError('EINVAL', `virq ${virq} is the chained parent of ${desc.name}: /proc/irq has no entry for it, only the kernel could move it (and every event of the VINT with it)`);
     }
     desc.affinity = cpus.reduce((m, c) => m | (1 << c), 0);
-    const moved: number[] = [];
-    if (desc.kind === 'vint-parent') for (const e of this.vintOfParent(virq)!.v.events) if (e) moved.push(e.virq);
-    moved.sort((x, y) => x - y);
-    return { virq, cpus: cpusOf(desc.affinity), moved };
+    return { virq, cpus: cpusOf(desc.affinity), moved: [] };
   }
 
   /** The INTA and VINT whose chained handler runs on parent virq `virq`. */
@@ -398,13 +497,15 @@ export class System {
   setMasked(virq: number, masked: boolean): MaskResult {
     const desc = this.descs.get(virq);
     if (!desc) throw new CoreError('ENOENT', `virq ${virq} is not allocated`);
-    desc.masked = masked;
     const rec = desc.kind === 'msi' ? this.msi.byVirqNumber(virq)! : undefined;
-    if (rec) rec.device.inta.setEnabled(rec.event.hwirq, !masked);
+    // disable_irq/enable_irq on an irq nobody requested: there is no action to mask or unmask.
+    if (rec && rec.requestedBy === undefined) throw new CoreError('EINVAL', `virq ${virq} (${rec.device.id} ${rec.index}) is not requested: nothing to ${masked ? 'mask' : 'unmask'}`);
+    desc.masked = masked;
+    if (rec?.event) rec.device.inta.setEnabled(rec.event.hwirq, !masked);
     let delivered: DemuxedEvent[] = [];
     if (!masked) {
       // A level VINT line with a pending, now enabled bit fires at once.
-      const found = rec ? { inta: rec.device.inta, v: rec.event.vint } : this.vintOfParent(virq);
+      const found = rec?.event ? { inta: rec.device.inta, v: rec.event.vint } : this.vintOfParent(virq);
       const inta = found?.inta;
       const v = found?.v;
       if (inta && v && !this.descs.get(v.parentVirq)!.masked && (v.status[0] & v.enable[0] || v.status[1] & v.enable[1])) {
@@ -441,23 +542,21 @@ export class System {
       ...[...this.intas.values()].map((a) => a.fingerprint()),
       this.descs.fingerprint(),
       this.channels()
-        .map((c) => `${c.name}>${c.msi.virq}`)
+        .map((c) => `${c.name}>${c.msi.virq}${c.event ? `+${c.event.virq}` : ''}`)
+        .join(','),
+      this.msi
+        .all()
+        .map((r) => `${r.virq}:${r.hwirq}:${r.allocatedBy}:${r.requestedBy ?? ''}`)
         .join(','),
       `unmapped:${this.unmapped}`,
     ].join('\n');
   }
 
   /**
-   * Runs an operation; if it fails, its own unwinding has returned every resource, and this puts
-   * back the pools' high-water marks so that nothing at all shows the attempt.
+   * Runs an operation; if it fails, its own unwinding has returned every resource. The pools'
+   * high-water marks keep what the attempt reached: a peak is the highest use ever seen.
    */
   private atomic<T>(fn: () => T): T {
-    const peaks = this.pools.map((p) => p.peak);
-    try {
-      return fn();
-    } catch (e) {
-      this.pools.forEach((p, i) => p.restorePeak(peaks[i]));
-      throw e;
-    }
+    return fn();
   }
 }

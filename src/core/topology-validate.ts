@@ -16,10 +16,12 @@ import type {
   IntrSpec,
   MsiDeviceSpec,
   Source,
+  SourcedCount,
   SourcedRange,
   SourcedTranslation,
   Topology,
 } from './topology.js';
+import { SOURCES } from './topology.js';
 
 export interface TopologyIssue {
   /** JSON path of the offending value, e.g. `$.intrs[0].ranges[1].count`. */
@@ -195,7 +197,9 @@ interface IntrDraft {
   parent?: string;
   inputs?: number;
   inputsSource?: Source;
+  outputs?: SourcedCount;
   ranges?: At<SourcedTranslation>[];
+  share?: At<SourcedRange>[];
 }
 
 interface IntaDraft {
@@ -205,7 +209,9 @@ interface IntaDraft {
   parent?: string;
   base?: number;
   vints?: At<SourcedTranslation>[];
+  vintShare?: At<SourcedRange>[];
   globalEvents?: At<SourcedRange>[];
+  hardware?: IntaSpec['hardware'];
 }
 
 interface MsiDeviceDraft {
@@ -215,7 +221,8 @@ interface MsiDeviceDraft {
   name?: string;
   msiParent?: string;
   indices?: number;
-  free?: At<SourcedRange>[];
+  indicesSource?: Source;
+  share?: At<SourcedRange>[];
 }
 
 interface DmaDraft {
@@ -226,6 +233,7 @@ interface DmaDraft {
   ringDevice?: string;
   tx?: ChannelSpec;
   rx?: ChannelSpec;
+  rxEventOffset?: number;
 }
 
 interface ClientDraft {
@@ -363,9 +371,9 @@ class Validator {
   source(o: Obj, key: string, path: string): Source | undefined {
     const v = this.field(o, key, path);
     if (v === undefined) return 'illustrative';
-    if (v === 'dt' || v === 'illustrative') return v;
+    if (typeof v === 'string' && (SOURCES as readonly string[]).includes(v)) return v as Source;
     if (v === ACCESSOR) return undefined;
-    this.issues.add(keyPath(path, key), `expected "dt" or "illustrative", got ${describe(v)}`);
+    this.issues.add(keyPath(path, key), `expected one of ${SOURCES.map((x) => `"${x}"`).join(', ')}, got ${describe(v)}`);
     return undefined;
   }
 
@@ -384,6 +392,19 @@ class Validator {
     if (end <= last) return true;
     this.issues.add(`${path}.count`, `${startKey} ${start} + count ${count} - 1 = ${end} passes ${last}: ${what}`);
     return false;
+  }
+
+  /** A hardware count: an integer, or `{ count, source }` as the built-in topologies write it. */
+  count(o: Obj, key: string, path: string, source: Source | undefined): SourcedCount | undefined {
+    const v = this.field(o, key, path);
+    if (isPlainObject(v)) {
+      const p = keyPath(path, key);
+      const count = this.int(v, 'count', p, 1, U16 + 1);
+      const src = this.source(v, 'source', p);
+      return count !== undefined && src !== undefined ? { count, source: src } : undefined;
+    }
+    const count = this.int(o, key, path, 1, U16 + 1);
+    return count !== undefined && source !== undefined ? { count, source } : undefined;
   }
 
   /** A span start..start+count-1 must lie below `limit` (a count of inputs or indices). */
@@ -474,8 +495,9 @@ class Validator {
     this.checkRouterInputs(intrs ?? [], intas ?? [], clients ?? []);
     this.checkIntas(intas ?? []);
     this.checkRingDevices(msiDevices ?? [], dmas ?? []);
-    const boot = this.boot(root, dmas ?? [], clients ?? []);
+    const boot = this.boot(root, msiDevices ?? [], dmas ?? [], clients ?? []);
 
+    const sources = this.sources(root);
     if (this.issues.list.length > 0) return undefined;
     // Every field below was validated; an issue would have been recorded for any that was not.
     return {
@@ -491,7 +513,9 @@ class Validator {
           parent: d.parent!,
           inputs: d.inputs!,
           inputsSource: d.inputsSource!,
+          ...(d.outputs ? { outputs: d.outputs } : {}),
           ranges: d.ranges!.map((r) => ({ ...r.value })),
+          share: d.share!.map((r) => ({ ...r.value })),
         }),
       ),
       intas: intas!.map(
@@ -501,7 +525,9 @@ class Validator {
           parent: d.parent!,
           base: d.base!,
           vints: d.vints!.map((r) => ({ ...r.value })),
+          vintShare: d.vintShare!.map((r) => ({ ...r.value })),
           globalEvents: d.globalEvents!.map((r) => ({ ...r.value })),
+          ...(d.hardware ? { hardware: d.hardware } : {}),
         }),
       ),
       msiDevices: msiDevices!.map(
@@ -511,17 +537,44 @@ class Validator {
           name: d.name!,
           msiParent: d.msiParent!,
           indices: d.indices!,
-          free: d.free!.map((r) => ({ ...r.value })),
+          indicesSource: d.indicesSource!,
+          share: d.share!.map((r) => ({ ...r.value })),
         }),
       ),
       dmas: dmas!.map(
-        (d): DmaSpec => ({ id: d.id!, sciId: d.sciId!, name: d.name!, ringDevice: d.ringDevice!, tx: { ...d.tx! }, rx: { ...d.rx! } }),
+        (d): DmaSpec => ({
+          id: d.id!,
+          sciId: d.sciId!,
+          name: d.name!,
+          ringDevice: d.ringDevice!,
+          tx: { ...d.tx!, share: d.tx!.share.map((r) => ({ ...r })) },
+          rx: { ...d.rx!, share: d.rx!.share.map((r) => ({ ...r })) },
+          rxEventOffset: d.rxEventOffset!,
+        }),
       ),
       directClients: clients!.map(
         (d): DirectClientSpec => ({ id: d.id!, name: d.name!, parent: d.parent!, inputs: d.inputs!.map((x) => x.value), source: d.source! }),
       ),
       boot: boot!,
+      ...(sources ? { sources } : {}),
     };
+  }
+
+  /** `sources`: what each source label means for this SoC (optional), e.g. `{ "dt": "k3-am65-main.dtsi" }`. */
+  private sources(root: Obj): Topology['sources'] | undefined {
+    if (!own(root, 'sources').present) return undefined;
+    const o = this.objField(root, 'sources', '$');
+    if (o === undefined) return undefined;
+    const out: Partial<Record<Source, string>> = {};
+    for (const key of Object.keys(o)) {
+      if (!(SOURCES as readonly string[]).includes(key)) {
+        this.issues.add(keyPath('$.sources', key), `expected one of ${SOURCES.join(', ')} as a key, got ${quote(key)}`);
+        continue;
+      }
+      const text = this.text(o, key, '$.sources', 1, 512);
+      if (text !== undefined) out[key as Source] = text;
+    }
+    return out;
   }
 
   /** Refuses `__proto__`, `constructor` and `prototype` keys anywhere, without recursion. */
@@ -613,6 +666,9 @@ class Validator {
       this.translation(v, p, 'INTR outputs', U16, 'parent hwirqs are 16-bit numbers'),
     );
     if (d.ranges) this.noOverlap(d.ranges.map((r) => this.span(r.value.from, r.value.count, r.path, `outputs ${span(r.value.from, r.value.from + r.value.count - 1)}`)));
+    if (own(o, 'outputs').present) d.outputs = this.count(o, 'outputs', path, this.source(o, 'outputsSource', path));
+    // Linux's share of the outputs: by default every output the ranges wire up.
+    d.share = this.share(o, 'share', path, 'INTR outputs', d.ranges, (t) => ({ start: t.from, count: t.count, source: t.source }), 'outputs', 'ranges');
     return d;
   }
 
@@ -624,6 +680,17 @@ class Validator {
     d.base = this.address(o, 'base', path);
     d.vints = this.entries(this.list(o, 'vints', path, 1), `${path}.vints`, (v, p) => this.translation(v, p, 'VINTs', U16, 'INTR inputs are 16-bit numbers'));
     d.globalEvents = this.entries(this.list(o, 'globalEvents', path, 1), `${path}.globalEvents`, (v, p) => this.range(v, p, 'global events'));
+    d.vintShare = this.share(o, 'vintShare', path, 'VINTs', d.vints, (t) => ({ start: t.from, count: t.count, source: t.source }), 'VINTs', 'vints');
+    if (own(o, 'hardware').present) {
+      const h = this.objField(o, 'hardware', path);
+      if (h !== undefined) {
+        const hp = keyPath(path, 'hardware');
+        const source = this.source(h, 'source', hp);
+        const vints = this.count(h, 'vints', hp, source);
+        const globalEvents = this.count(h, 'globalEvents', hp, source);
+        if (vints !== undefined && globalEvents !== undefined) d.hardware = { vints, globalEvents };
+      }
+    }
     return d;
   }
 
@@ -634,24 +701,44 @@ class Validator {
     d.name = this.text(o, 'name', path, 1, 128);
     d.msiParent = this.ref(o, 'msiParent', path, 'an INTA');
     d.indices = this.int(o, 'indices', path, 1, U16 + 1);
-    d.free = this.entries(this.list(o, 'free', path, 0, true), `${path}.free`, (v, p) => this.range(v, p, 'device indices'));
-    if (d.free && d.indices !== undefined) {
+    d.indicesSource = this.source(o, 'indicesSource', path);
+    // `free` is the name this list had before Linux's share was called a share.
+    const key = own(o, 'share').present || !own(o, 'free').present ? 'share' : 'free';
+    d.share = this.entries(this.list(o, key, path, 0, true), `${path}.${key}`, (v, p) => this.range(v, p, 'device indices'));
+    if (d.share && d.indices !== undefined) {
       const has = `${d.id ?? 'this device'} has indices 0-${d.indices - 1}`;
-      d.free = d.free.filter((r) => this.fitsBelow(r.path, 'start', r.value.start, r.value.count, d.indices!, 'index', has));
+      d.share = d.share.filter((r) => this.fitsBelow(r.path, 'start', r.value.start, r.value.count, d.indices!, 'index', has));
+      this.noOverlap(d.share.map((r) => this.span(r.value.start, r.value.count, r.path, `indices ${span(r.value.start, r.value.start + r.value.count - 1)}`)));
     }
     return d;
   }
 
+  /**
+   * A channel direction: `channels` (Linux's channel ranges) and optionally `firstNormal`, or
+   * the older `count` (channels 0..count-1).
+   */
   private channel(o: Obj, key: 'tx' | 'rx', path: string): ChannelSpec | undefined {
     const p = keyPath(path, key);
     const c = this.objField(o, key, path);
     if (c === undefined) return undefined;
-    const count = this.int(c, 'count', p, 1, U16 + 1);
-    const ringBase = this.int(c, 'ringBase', p, 0, U16);
-    const source = this.source(c, 'source', p);
-    if (count === undefined || ringBase === undefined || source === undefined) return undefined;
-    if (!this.endWithin(p, 'ringBase', ringBase, count, U16, 'ring numbers (device indices) are 16-bit numbers')) return undefined;
-    return { count, ringBase, source };
+    let share: SourcedRange[] | undefined;
+    if (own(c, 'channels').present || own(c, 'share').present || !own(c, 'count').present) {
+      // `share` is the name in the built-in topologies' form (JSON.stringify of one is a file).
+      const key = own(c, 'share').present && !own(c, 'channels').present ? 'share' : 'channels';
+      const list = this.entries(this.list(c, key, p, 1), `${p}.${key}`, (v, q) => this.range(v, q, 'channel ids'));
+      if (list) {
+        this.noOverlap(list.map((r) => this.span(r.value.start, r.value.count, r.path, `channels ${span(r.value.start, r.value.start + r.value.count - 1)}`)));
+        share = list.map((r) => r.value);
+      }
+    } else {
+      const count = this.int(c, 'count', p, 1, U16 + 1);
+      const source = this.source(c, 'source', p);
+      if (count !== undefined && source !== undefined) share = [{ start: 0, count, source }];
+    }
+    const firstNormal = own(c, 'firstNormal').present ? this.int(c, 'firstNormal', p, 0, U16) : 0;
+    const firstNormalSource = this.source(c, 'firstNormalSource', p);
+    if (share === undefined || firstNormal === undefined || firstNormalSource === undefined) return undefined;
+    return { share, firstNormal, firstNormalSource };
   }
 
   private dma(o: Obj, path: string, index: number): DmaDraft {
@@ -662,6 +749,10 @@ class Validator {
     d.ringDevice = this.ref(o, 'ringDevice', path, 'an MSI device');
     d.tx = this.channel(o, 'tx', path);
     d.rx = this.channel(o, 'rx', path);
+    d.rxEventOffset = own(o, 'rxEventOffset').present ? this.int(o, 'rxEventOffset', path, 0, U16) : 0x200;
+    if (d.rx && d.rxEventOffset !== undefined) {
+      for (const r of d.rx.share) this.endWithin(`${path}.rx`, 'rxEventOffset + start', d.rxEventOffset + r.start, r.count, U16, 'TR event indices (rxEventOffset + rchan) are 16-bit numbers');
+    }
     return d;
   }
 
@@ -802,52 +893,71 @@ class Validator {
   }
 
   private checkRingDevices(devices: MsiDeviceDraft[], dmas: DmaDraft[]): void {
+    for (const d of devices) this.resolve(d.msiParent, `${d.path}.msiParent`, ['inta'], 'an INTA');
     const byId = new Map(devices.filter((d) => d.id !== undefined).map((d) => [d.id!, d]));
-    const rings = new Map<MsiDeviceDraft, Span[]>();
-    for (const d of devices) {
-      this.resolve(d.msiParent, `${d.path}.msiParent`, ['inta'], 'an INTA');
-      rings.set(d, (d.free ?? []).map((r) => this.span(r.value.start, r.value.count, r.path, `free indices ${span(r.value.start, r.value.start + r.value.count - 1)}`)));
-    }
     for (const m of dmas) {
       const target = this.resolve(m.ringDevice, `${m.path}.ringDevice`, ['msiDevice'], 'an MSI device');
       const dev = target ? byId.get(m.ringDevice!) : undefined;
-      if (dev === undefined || dev.indices === undefined) continue;
-      for (const dir of ['tx', 'rx'] as const) {
-        const c = m[dir];
-        if (c === undefined) continue;
-        const p = `${m.path}.${dir}`;
-        if (!this.fitsBelow(p, 'ringBase', c.ringBase, c.count, dev.indices, 'ring', `${dev.id} has indices 0-${dev.indices - 1}`)) continue;
-        rings.get(dev)!.push(this.span(c.ringBase, c.count, p, `${dir} rings ${span(c.ringBase, c.ringBase + c.count - 1)} of ${m.id}`));
+      // Channels complete on GP rings handed out from the ring device's share.
+      if (dev?.share && dev.share.length === 0) {
+        this.issues.add(`${m.path}.ringDevice`, `${dev.id} has no GP rings in its share (${dev.path}.share): ${m.id}'s channels would have no completion ring`);
       }
-    }
-    for (const [dev, spans] of rings) {
-      sweep(spans, (at, other) => this.issues.add(at.path, `${at.what} overlap ${other.what} at ${other.path} (both on ${dev.id})`));
     }
   }
 
-  private boot(root: Obj, dmas: DmaDraft[], clients: ClientDraft[]): string[] | undefined {
+  /**
+   * Linux's share of a hardware number space (`share`, `vintShare`): ranges that must lie
+   * inside what the hardware wires (`within`, a translation table), or by default all of it.
+   */
+  private share(
+    o: Obj,
+    key: string,
+    path: string,
+    what: string,
+    within: At<SourcedTranslation>[] | undefined,
+    whole: (t: SourcedTranslation) => SourcedRange,
+    noun: string,
+    withinKey: string,
+  ): At<SourcedRange>[] | undefined {
+    if (!own(o, key).present) return within?.map((t) => ({ path: t.path, value: whole(t.value) }));
+    const list = this.entries(this.list(o, key, path, 1), `${path}.${key}`, (v, p) => this.range(v, p, what));
+    if (list === undefined || within === undefined) return list;
+    this.noOverlap(list.map((r) => this.span(r.value.start, r.value.count, r.path, `${noun} ${span(r.value.start, r.value.start + r.value.count - 1)}`)));
+    return list.filter((r) => {
+      for (let n = r.value.start; n < r.value.start + r.value.count; n++) {
+        if (!within.some((t) => n >= t.value.from && n < t.value.from + t.value.count)) {
+          this.issues.add(r.path, `${noun.replace(/s$/, '')} ${n} is in Linux's share but routes nowhere: not in ${keyPath(path, withinKey)}`);
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
+  private boot(root: Obj, devices: MsiDeviceDraft[], dmas: DmaDraft[], clients: ClientDraft[]): string[] | undefined {
     if (!own(root, 'boot').present) {
-      return [...dmas.map((d) => d.id), ...clients.map((c) => c.id)].filter((x): x is string => x !== undefined);
+      return [...devices.map((d) => d.id), ...dmas.map((d) => d.id), ...clients.map((c) => c.id)].filter((x): x is string => x !== undefined);
     }
     const items = this.list(root, 'boot', '$', 0);
     if (items === undefined) return undefined;
     const seen = new Map<string, string>();
     const out: string[] = [];
-    const candidates = [...this.ids].filter(([, r]) => r.kind === 'dma' || r.kind === 'directClient').map(([id]) => id);
+    const probes = (k: Kind) => k === 'dma' || k === 'directClient' || k === 'msiDevice';
+    const candidates = [...this.ids].filter(([, r]) => probes(r.kind)).map(([id]) => id);
     items.forEach((v, i) => {
       const p = `$.boot[${i}]`;
       if (typeof v !== 'string' || !ID_RE.test(v)) {
-        this.missingOr(p, v, 'the id of a DMA controller or a direct client');
+        this.missingOr(p, v, 'the id of an MSI device, a DMA controller or a direct client');
         return;
       }
       const target = this.ids.get(v);
       if (target === undefined) {
-        if (this.unreadable.has('dma') || this.unreadable.has('directClient')) return;
-        this.issues.add(p, `expected the id of a DMA controller or a direct client, got ${quote(v)}, which no element has (${have(candidates)})`);
+        if (this.unreadable.has('dma') || this.unreadable.has('directClient') || this.unreadable.has('msiDevice')) return;
+        this.issues.add(p, `expected the id of an MSI device, a DMA controller or a direct client, got ${quote(v)}, which no element has (${have(candidates)})`);
         return;
       }
-      if (target.kind !== 'dma' && target.kind !== 'directClient') {
-        this.issues.add(p, `expected the id of a DMA controller or a direct client, got ${quote(v)}, which is ${KIND_NAME[target.kind]} (${target.path})`);
+      if (!probes(target.kind)) {
+        this.issues.add(p, `expected the id of an MSI device, a DMA controller or a direct client, got ${quote(v)}, which is ${KIND_NAME[target.kind]} (${target.path})`);
         return;
       }
       const prev = seen.get(v);

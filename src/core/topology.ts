@@ -1,12 +1,23 @@
 import type { Range, Translation } from './ranges.js';
 
-/** Where a number in a topology comes from: the upstream device tree, or chosen for illustration. */
-export type Source = 'dt' | 'illustrative';
+/**
+ * Where a number in a topology comes from. `dt`: the upstream device tree; `rm`: the system
+ * firmware's resource-management board config (what TISCI grants Linux's host); `sysfw`: the
+ * firmware's SoC data (hardware counts); `driver`: a constant in the Linux driver;
+ * `illustrative`: chosen for the example, not read from a source.
+ */
+export type Source = 'dt' | 'rm' | 'sysfw' | 'driver' | 'illustrative';
+
+export const SOURCES: readonly Source[] = ['dt', 'rm', 'sysfw', 'driver', 'illustrative'];
 
 export interface SourcedTranslation extends Translation {
   source: Source;
 }
 export interface SourcedRange extends Range {
+  source: Source;
+}
+export interface SourcedCount {
+  count: number;
   source: Source;
 }
 
@@ -15,7 +26,10 @@ export interface GicSpec {
   name: string;
 }
 
-/** An interrupt router: inputs are routed to outputs; `ranges` maps outputs to parent hwirqs. */
+/**
+ * An interrupt router: inputs are routed to outputs. `ranges` (DT `ti,interrupt-ranges`) is what
+ * the hardware wires to the parent; `share` is the outputs the resource manager grants Linux.
+ */
 export interface IntrSpec {
   id: string;
   sciId: number;
@@ -23,10 +37,14 @@ export interface IntrSpec {
   parent: string;
   inputs: number;
   inputsSource: Source;
+  /** Outputs in hardware, when known. */
+  outputs?: SourcedCount;
   ranges: SourcedTranslation[];
+  /** Linux's outputs (TISCI IR_OUTPUT for this host): the `<id>.out` pool. */
+  share: SourcedRange[];
 }
 
-/** An interrupt aggregator: `vints` maps VINTs to parent INTR inputs. */
+/** An interrupt aggregator: `vints` maps VINTs to parent INTR inputs (DT `ti,interrupt-ranges`). */
 export interface IntaSpec {
   id: string;
   sciId: number;
@@ -34,28 +52,42 @@ export interface IntaSpec {
   /** MMIO base of the VINT register blocks (one 0x1000 page per VINT). */
   base: number;
   vints: SourcedTranslation[];
+  /** Linux's VINTs (TISCI IA_VINT): the `<id>.vint` pool. */
+  vintShare: SourcedRange[];
+  /** Linux's global events (TISCI GLOBAL_EVENT_SEVT): the `<id>.global_event` pool. */
   globalEvents: SourcedRange[];
+  /** Hardware totals, when known. */
+  hardware?: { vints: SourcedCount; globalEvents: SourcedCount };
 }
 
-/** A device that raises MSIs (global events) through an INTA. */
+/**
+ * A device that raises MSIs (global events) through an INTA and allocates one MSI per index of
+ * its share at probe (k3_ringacc_probe_dt -> ti_sci_inta_msi_domain_alloc_irqs).
+ */
 export interface MsiDeviceSpec {
   id: string;
   sciId: number;
   name: string;
   msiParent: string;
-  /** Number of event sources (rings) the device has. */
+  /** Number of event sources (rings) in hardware. */
   indices: number;
-  /** Indices this host may allocate with `alloc-irq` (general-purpose rings). */
-  free: SourcedRange[];
+  indicesSource: Source;
+  /** Linux's share of indices (GP rings): one MSI each, handed out by `<id>.gp_ring`. */
+  share: SourcedRange[];
 }
 
+/** A DMA channel direction: Linux's channels, and where normal-capacity requests start. */
 export interface ChannelSpec {
-  count: number;
-  /** Channel n completes on ring ringBase + n of the ring device. */
-  ringBase: number;
-  source: Source;
+  share: SourcedRange[];
+  /** udma_setup_resources: tchan_tpl.start_idx[0], the first normal-capacity channel. */
+  firstNormal: number;
+  firstNormalSource: Source;
 }
 
+/**
+ * A UDMA-P controller. Its channels complete on general-purpose rings of `ringDevice`, and it
+ * raises its own TR events as MSIs: index = tchan id, or rxEventOffset + rchan id.
+ */
 export interface DmaSpec {
   id: string;
   sciId: number;
@@ -63,6 +95,8 @@ export interface DmaSpec {
   ringDevice: string;
   tx: ChannelSpec;
   rx: ChannelSpec;
+  /** am654 soc data oes.udma_rchan: 0x200. */
+  rxEventOffset: number;
 }
 
 /** A peripheral wired straight to INTR inputs, with no INTA in between. */
@@ -85,6 +119,8 @@ export interface Topology {
   msiDevices: MsiDeviceSpec[];
   dmas: DmaSpec[];
   directClients: DirectClientSpec[];
-  /** Probe order of the drivers at boot: DMA controllers and direct clients by id. */
+  /** Probe order of the drivers at boot: MSI devices, DMA controllers and direct clients by id. */
   boot: string[];
+  /** What each source label means for this SoC: the file, board config or table it was read from. */
+  sources?: Partial<Record<Source, string>>;
 }

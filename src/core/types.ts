@@ -45,6 +45,8 @@ export interface DemuxedEvent {
   device: string;
   index: number;
   hwirq: number;
+  /** level: mask, handler, unmask, no STATUS write; edge: STATUS write-1 ack, handler. */
+  trigger: 'level' | 'edge';
 }
 
 /** Everything one raised ring event did, hop by hop. */
@@ -64,6 +66,9 @@ export interface FireTrace {
   statusMasked?: Bits64;
   statusAddress?: number;
   statusMaskedAddress?: number;
+  /** VINT_ENABLE_SET / VINT_ENABLE_CLR: where a level irq's unmask and mask write BIT(bit). */
+  enableSetAddress?: number;
+  enableClearAddress?: number;
   hops?: RouterHop[];
   gicHwirq?: number;
   gicSpi?: number;
@@ -111,4 +116,6 @@ export interface IrqView {
   effectiveCpu: number;
   masked: boolean;
   parentVirq: number | null;
+  /** How the flow handler treats it: INTR routes and ring irqs are level, UDMA TR events edge. */
+  trigger: 'level' | 'edge' | null;
 }

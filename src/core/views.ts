@@ -1,7 +1,8 @@
 import { hex } from './domains/inta.js';
 import { SPI_BASE } from './domains/domain.js';
 import type { DirectClient } from './direct-client.js';
-import type { MsiRecord } from './msi.js';
+import { holderOf, type MsiRecord } from './msi.js';
+import type { EventDesc } from './domains/inta.js';
 import type { System } from './system.js';
 import type { DomainNode, IrqView, Route } from './types.js';
 import type { IrqDesc } from './irq-descs.js';
@@ -10,7 +11,9 @@ import { cpusOf } from './lists.js';
 /** Read-only views of a System: routes, /proc/interrupts, the domain tree. Plain data out. */
 
 export const routesOf = (sys: System, device?: string): Route[] => {
-  const out: Route[] = sys.msi.all().map((rec) => msiRoute(sys, rec));
+  // An MSI has a route only while its hardware is taken; one allocated at probe and not requested has none.
+  const out: Route[] = [];
+  for (const rec of sys.msi.all()) if (rec.event) out.push(msiRoute(sys, rec, rec.event));
   for (const client of sys.clients.values()) client.virqs.forEach((_, index) => out.push(clientRoute(sys, client, index)));
   const filtered =
     device === undefined
@@ -22,28 +25,28 @@ export const routesOf = (sys: System, device?: string): Route[] => {
 /** The route of one live virq (an MSI or a direct client's), without building the table. */
 export const routeOfVirq = (sys: System, virq: number): Route | undefined => {
   const rec = sys.msi.byVirqNumber(virq);
-  if (rec) return msiRoute(sys, rec);
+  if (rec) return rec.event ? msiRoute(sys, rec, rec.event) : undefined;
   const desc = sys.descs.get(virq);
   const client = desc?.kind === 'direct' ? sys.clients.get(desc.owner) : undefined;
   return client ? clientRoute(sys, client, client.virqs.indexOf(virq)) : undefined;
 };
 
-const msiRoute = (sys: System, rec: MsiRecord): Route => {
-  const v = rec.event.vint;
+const msiRoute = (sys: System, rec: MsiRecord, event: EventDesc): Route => {
+  const v = event.vint;
   return {
     virq: rec.virq,
     device: rec.device.id,
     index: rec.index,
-    hwirq: rec.event.hwirq,
-    globalEvent: rec.event.globalEvent,
+    hwirq: event.hwirq,
+    globalEvent: event.globalEvent,
     vint: v.vint,
-    vintBit: rec.event.bit,
+    vintBit: event.bit,
     intrInput: v.path.hops[0]?.input ?? null,
     intrOutput: v.path.hops[0]?.output ?? null,
     gicSpi: v.path.gicHwirq - SPI_BASE,
     parentVirq: v.parentVirq,
     count: sys.descs.total(rec.virq),
-    owner: rec.owner,
+    owner: holderOf(rec),
     inta: rec.device.inta.id,
     hops: v.path.hops,
     gicHwirq: v.path.gicHwirq,
@@ -74,8 +77,14 @@ const clientRoute = (sys: System, client: DirectClient, index: number): Route =>
   };
 };
 
+/**
+ * /proc/interrupts: show_interrupts skips an irq with no action (an MSI allocated at probe and
+ * never requested) or a chained one (a VINT's parent: its count is never incremented) unless it
+ * has counted something.
+ */
 export const interruptsOf = (sys: System): IrqView[] => {
-  return sys.descs.all().map((d: IrqDesc) => {
+  const shown = sys.descs.all().filter((d) => (d.requested && d.kind !== 'vint-parent') || sys.descs.total(d.virq) > 0);
+  return shown.map((d: IrqDesc) => {
     const parent = d.parentVirq === undefined ? undefined : sys.descs.get(d.parentVirq);
     return {
       virq: d.virq,
@@ -90,6 +99,7 @@ export const interruptsOf = (sys: System): IrqView[] => {
       effectiveCpu: sys.descs.effectiveCpu(d),
       masked: d.masked,
       parentVirq: d.parentVirq ?? null,
+      trigger: d.trigger ?? (d.kind === 'msi' ? null : 'level'),
     };
   });
 };
@@ -124,7 +134,8 @@ export const domainTree = (sys: System): DomainNode => {
             allocated: sys.msi
               .all()
               .filter((r) => r.device === d)
-              .map((r) => `index ${r.index} (hwirq ${hex(r.event.hwirq)}) -> virq ${r.virq}, ${r.owner}`),
+              .filter((r) => r.event !== undefined)
+              .map((r) => `index ${r.index} (hwirq ${hex(r.hwirq)}) -> virq ${r.virq}, ${holderOf(r)}`),
             children: [],
           })),
       })),

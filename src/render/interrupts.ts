@@ -1,9 +1,9 @@
 import type { IrqView } from '../core/types.js';
+import { chipName } from '../core/irq-detail.js';
 import { hex } from './routes.js';
 import type { Style } from './style.js';
 import { tableOrRecords, type Column } from './table.js';
 import { cpuList } from './wrap.js';
-
 
 const describe = (irq: IrqView): string => {
   if (irq.kind === 'msi') return `${irq.name} [${irq.owner}]`;
@@ -11,24 +11,33 @@ const describe = (irq: IrqView): string => {
   return irq.name;
 };
 
-/** /proc/interrupts: one row per virq, a count column per CPU, then chip, hwirq and name. */
+/** show_interrupts prints irqd_is_level_type() as "Level", anything else as "Edge". */
+const triggerWord = (irq: IrqView): string => (irq.trigger === null ? '-' : irq.trigger === 'level' ? 'Level' : 'Edge');
+
+/**
+ * /proc/interrupts: one row per virq, a count column per CPU, then, as show_interrupts prints
+ * them, the chip name, the hwirq, the trigger and the name. At 80 columns the hwirq goes first
+ * (the name says the device and index), then the affinity (which `irq <virq>` shows), then the chip.
+ */
 export const renderInterrupts = (style: Style, cpus: number, irqs: IrqView[], unmapped: number): string => {
   const columns: Column[] = [
     { head: 'IRQ', align: 'right' },
     ...Array.from({ length: cpus }, (_, i) => ({ head: `CPU${i}`, align: 'right' as const })),
-    { head: 'AFF' },
-    { head: 'CHIP', drop: 2 },
+    { head: 'AFF', drop: 2 },
+    { head: 'CHIP', drop: 3 },
     { head: 'HWIRQ', align: 'right', drop: 1 },
+    { head: 'TYPE' },
     { head: 'NAME' },
   ];
   const rows = irqs.map((irq) => [
     `${irq.virq}:`,
     ...irq.counts.map((n) => `${n}`),
     cpuList(irq.cpus),
-    irq.chip,
+    chipName(irq.kind),
     hex(irq.hwirq),
+    triggerWord(irq),
     `${describe(irq)}${irq.masked ? style.c.yellow(' MASKED') : ''}`,
   ]);
-  rows.push(['ERR:', `${unmapped}`, ...Array.from({ length: cpus - 1 }, () => ''), '', '', '', 'events raised with no event map']);
+  rows.push(['ERR:', `${unmapped}`, ...Array.from({ length: cpus - 1 }, () => ''), '', '', '', '', 'events raised with no event map']);
   return tableOrRecords(style, columns, rows);
 };

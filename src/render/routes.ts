@@ -7,14 +7,15 @@ import { wrapParts } from './wrap.js';
 export const hex = (n: number): string => `0x${n.toString(16)}`;
 
 const intrHop = (r: Route): string => (r.intrInput === null ? '-' : `${r.intrInput}>${r.intrOutput}`);
-const vintBit = (r: Route): string => (r.vint === null ? '-' : `${r.vint}.${r.vintBit}`);
+/** "0:10", bit 10 of VINT 0: a colon, as in ringacc:5, so that it never reads as a decimal. */
+const vintBit = (r: Route): string => (r.vint === null ? '-' : `${r.vint}:${r.vintBit}`);
 
 const ROUTE_COLUMNS: Column[] = [
   { head: 'VIRQ', align: 'right' },
   { head: 'SOURCE' },
   { head: 'HWIRQ', align: 'right', drop: 1 },
   { head: 'EVENT', align: 'right' },
-  { head: 'VINT.BIT', align: 'right' },
+  { head: 'VINT:BIT', align: 'right' },
   { head: 'INTR', align: 'right' },
   { head: 'SPI', align: 'right' },
   { head: 'PARENT', align: 'right' },
@@ -58,21 +59,34 @@ const CHANNEL_COLUMNS: Column[] = [
   { head: 'RING', align: 'right' },
   { head: 'VIRQ', align: 'right' },
   { head: 'EVENT', align: 'right' },
-  { head: 'VINT.BIT', align: 'right' },
+  { head: 'VINT:BIT', align: 'right' },
   { head: 'INTR', align: 'right' },
   { head: 'SPI', align: 'right' },
   { head: 'PARENT', align: 'right' },
 ];
 
+/**
+ * Channels and their routes. A TR-mode channel has two irqs (udma_alloc_chan_resources requests
+ * the ring's and, for TR, the channel's own UDMA event): its TR event gets a row, or a line, of
+ * its own under the channel's.
+ */
 export const renderChannels = (style: Style, channels: ChannelView[], routes: Route[]): string => {
   const byVirq = new Map(routes.map((r) => [r.virq, r]));
   if (channels.length === 1) {
     const ch = channels[0];
-    return routeLine(style, `${style.c.bold(ch.name)}: virq ${ch.virq}: `, byVirq.get(ch.virq)!);
+    const ring = routeLine(style, `${style.c.bold(ch.name)}: virq ${ch.virq}: `, byVirq.get(ch.virq)!);
+    if (ch.eventVirq === null) return ring;
+    return `${ring}\n${routeLine(style, `${style.c.bold(ch.name)} TR event: virq ${ch.eventVirq}: `, byVirq.get(ch.eventVirq)!)}`;
   }
-  const rows = channels.map((ch) => {
-    const r = byVirq.get(ch.virq)!;
-    return [ch.name, `${ch.ring}`, `${ch.virq}`, dash(r.globalEvent), vintBit(r), intrHop(r), `${r.gicSpi}`, dash(r.parentVirq)];
-  });
-  return `${tableOrRecords(style, CHANNEL_COLUMNS, rows)}\n${channels.length} channels`;
+  const row = (label: string, ring: string, virq: number): string[] => {
+    const r = byVirq.get(virq)!;
+    return [label, ring, `${virq}`, dash(r.globalEvent), vintBit(r), intrHop(r), `${r.gicSpi}`, dash(r.parentVirq)];
+  };
+  const rows = channels.flatMap((ch) => [
+    row(ch.name, `${ch.ring}`, ch.virq),
+    ...(ch.eventVirq === null ? [] : [row('  TR event', '-', ch.eventVirq)]),
+  ]);
+  const tr = channels.filter((ch) => ch.eventVirq !== null).length;
+  const modes = tr === 0 ? '' : tr === channels.length ? ' in TR mode' : `, ${tr} in TR mode`;
+  return `${tableOrRecords(style, CHANNEL_COLUMNS, rows)}\n${channels.length} channels${modes}`;
 };

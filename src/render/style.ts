@@ -7,6 +7,8 @@ export interface Style {
   /** Box-drawing and block glyphs; plain ASCII when false. */
   unicode: boolean;
   width: number;
+  /** Notes already given this session (e.g. which columns were left out), so each is said once. */
+  said: Set<string>;
 }
 
 export const makeStyle = (level: 0 | 1 | 2 | 3, width = 80, unicode = level > 0): Style => ({
@@ -14,6 +16,7 @@ export const makeStyle = (level: 0 | 1 | 2 | 3, width = 80, unicode = level > 0)
   color: level > 0,
   unicode,
   width: Math.max(20, width),
+  said: new Set(),
 });
 
 /** The look of goldens and pipes. */
@@ -22,4 +25,4 @@ export const PLAIN: Style = makeStyle(0, 80);
 // Strips SGR sequences to measure what a terminal will show.
 // eslint-disable-next-line no-control-regex
 const SGR = /\x1b\[[0-9;]*m/g;
-export const visibleLength = (s: string): number => s.replace(SGR, '').length;
+export const visibleLength = (s: string): number => (s.indexOf('\x1b') < 0 ? s.length : s.replace(SGR, '').length);

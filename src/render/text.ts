@@ -1,9 +1,13 @@
-import type { Settings } from '../core/system.js';
+import type { Design, DesignName, Settings } from '../core/designs.js';
 import type { BootEntry, ErrorInfo } from '../core/types.js';
 import type { HelpEntry, Output } from '../commands/result.js';
+import { renderCapacity, renderCompare } from './compare.js';
 import { renderDomains } from './domains.js';
 import { renderFire } from './fire.js';
+import { renderInterleave } from './interleave.js';
+import { renderGraph } from './graph.js';
 import { renderInterrupts } from './interrupts.js';
+import { renderIrq } from './irq.js';
 import { renderPools } from './pools.js';
 import { renderChannels, renderRoutes, routeLine } from './routes.js';
 import type { Style } from './style.js';
@@ -11,7 +15,22 @@ import { table } from './table.js';
 import { renderTopology } from './topology.js';
 import { cpuList, wrap, wrapAll } from './wrap.js';
 
-export const settingsLine = (s: Settings): string => `policy ${s.policy}, mode ${s.mode}`;
+/** "design merged (policy coalesced, mode probe, hardware request, lock inta, failure unwind)" */
+export const settingsLine = (s: Settings, design?: DesignName | 'custom'): string =>
+  `${design === undefined ? '' : `design ${design} (`}policy ${s.policy}, mode ${s.mode}, hardware ${s.hardware}, lock ${s.lock}, failure ${s.failure}${design === undefined ? '' : ')'}`;
+
+const renderDesigns = (style: Style, designs: Design[], current: DesignName | 'custom', s: Settings): string => {
+  const out: string[] = [];
+  for (const d of designs) {
+    const mark = d.name === current ? style.c.bold('*') : ' ';
+    out.push(wrap(`${mark} ${style.c.bold(d.name)}: ${d.title}`, style.width, 4));
+    out.push(wrap(`    ${settingsLine(d.settings)}`, style.width, 6));
+    out.push(wrap(`    ${d.summary}`, style.width, 4));
+  }
+  out.push('', wrap(`now: ${settingsLine(s, current)}`, style.width, 5));
+  out.push(wrap("'design <name>' re-boots with one; policy, mode, hardware, lock and failure set one column each.", style.width));
+  return out.join('\n');
+};
 
 const renderBoot = (style: Style, boot: BootEntry[]): string =>
   boot.map((e) => wrap(`${e.ok ? style.c.green('[ ok ]') : style.c.red.bold('[FAIL]')} ${style.c.bold(e.device)}: ${e.message}`, style.width, 7)).join('\n');
@@ -35,7 +54,8 @@ export const renderText = (style: Style, o: Output): string => {
     case 'channels':
       return renderChannels(style, o.channels, o.routes);
     case 'released': {
-      const what = o.channels.map((c) => `${c.name} (ring ${c.ring}, virq ${c.virq}${o.freed ? ' freed' : ' kept: mode probe'})`);
+      const virqs = (c: (typeof o.channels)[number]) => (c.eventVirq === null ? `virq ${c.virq}` : `virqs ${c.virq} and ${c.eventVirq}`);
+      const what = o.channels.map((c) => `${c.name} (ring ${c.ring}, ${virqs(c)}${o.freed ? ' freed' : `: ${c.eventVirq === null ? 'MSI' : 'MSIs'} kept, allocated at probe`})`);
       return o.channels.length === 0 ? 'no channels to release' : wrap(`released ${what.join(', ')}`, style.width);
     }
     case 'allocated':
@@ -60,14 +80,20 @@ export const renderText = (style: Style, o: Output): string => {
       return renderPools(style, o.pools);
     case 'interrupts':
       return renderInterrupts(style, o.cpus, o.irqs, o.unmapped);
+    case 'irq':
+      return renderIrq(style, o.detail);
     case 'domains':
-      return renderDomains(style, o.tree);
+      return o.format === 'text' ? renderDomains(style, o.tree) : renderGraph(o.format, o.tree, o.routes);
     case 'topology':
       return renderTopology(style, o.topology, o.pools);
     case 'settings':
-      return o.changed ? `${wrap(`re-booted with ${settingsLine(o.settings)}`, style.width)}\n${renderBoot(style, o.boot)}` : settingsLine(o.settings);
+      return o.changed
+        ? `${wrap(`re-booted with ${settingsLine(o.settings, o.design)}`, style.width, 2)}\n${renderBoot(style, o.boot)}`
+        : wrap(settingsLine(o.settings, o.design), style.width, 2);
+    case 'designs':
+      return renderDesigns(style, o.designs, o.current, o.settings);
     case 'boot':
-      return `${wrap(`boot with ${settingsLine(o.settings)}`, style.width)}\n${renderBoot(style, o.boot)}`;
+      return `${wrap(`boot with ${settingsLine(o.settings, o.design)}`, style.width, 2)}\n${renderBoot(style, o.boot)}`;
     case 'expected':
       return style.c.dim(wrap(o.message, style.width));
     case 'help':
@@ -75,6 +101,12 @@ export const renderText = (style: Style, o: Output): string => {
     case 'source':
     case 'exit':
       return '';
+    case 'compare':
+      return renderCompare(style, o.compare);
+    case 'capacity':
+      return renderCapacity(style, o.capacity);
+    case 'interleave':
+      return renderInterleave(style, o.report);
   }
 };
 

@@ -1,35 +1,42 @@
 import type { Channel } from '../../core/dma.js';
-import { parseChannel, parseCount, parseDir } from '../args.js';
+import { oneOf, parseChannel, parseCount, parseDir } from '../args.js';
 import type { ChannelView } from '../result.js';
 import type { CommandSpec } from '../spec.js';
 
-const view = (c: Channel): ChannelView => ({ name: c.name, ring: c.ring, virq: c.msi.virq });
+const view = (c: Channel): ChannelView => ({ name: c.name, mode: c.mode, ring: c.ring, virq: c.msi.virq, eventVirq: c.event?.virq ?? null });
 
 export const requestChannel: CommandSpec = {
   name: 'request-channel',
-  summary: "take the lowest free DMA channel(s) and allocate (mode demand) or bind (mode probe) its ring's MSI",
-  usage: 'request-channel <dma> <tx|rx> [count]',
-  example: 'request-channel main_udmap tx 4',
-  details: 'With a count, all or nothing: if one channel fails, those granted before it are released.',
+  summary: 'take the lowest free normal-capacity channel(s), a GP completion ring each, and request their irqs (as k3-udma does)',
+  usage: 'request-channel <dma> <tx|rx> [count] [pkt|tr]',
+  example: 'request-channel main_udmap tx 4 tr',
+  details:
+    'Packet mode (pkt, the default) requests the completion ring\'s irq; TR mode also the channel\'s own UDMA event (MSI index tchan, or 0x200 + rchan). With a count, all or nothing: if one channel fails, those granted before it are released.',
   mutates: true,
   args: [
     { name: 'dma', kind: 'dma' },
     { name: 'direction', kind: 'dir' },
     { name: 'count', kind: 'count', optional: true },
+    { name: 'mode', kind: 'chmode', optional: true },
   ],
-  run({ session }, [dma, dir, count]) {
+  run({ session }, [dma, dir, third, fourth]) {
     const d = parseDir(dir);
+    // The count may be left out before the mode: `request-channel main_udmap tx tr`.
+    const [count, mode] = third !== undefined && fourth === undefined && /^(pkt|tr)$/.test(third) ? [undefined, third] : [third, fourth];
     const n = count === undefined ? 1 : parseCount(count, 'count', 65536);
-    const channels = session.system.requestChannel(dma, d, n);
-    return { kind: 'channels', channels: channels.map(view), routes: channels.map((c) => session.system.routeOf(c.msi.virq)!) };
+    const m = mode === undefined ? 'pkt' : oneOf(mode, 'mode', ['pkt', 'tr'] as const);
+    const sys = session.system;
+    const channels = sys.requestChannel(dma, d, n, m);
+    const routes = channels.flatMap((c) => [c.msi, ...(c.event ? [c.event] : [])].map((r) => sys.routeOf(r.virq)!));
+    return { kind: 'channels', channels: channels.map(view), routes };
   },
 };
 
 export const releaseChannel: CommandSpec = {
   name: 'release-channel',
-  summary: 'release a DMA channel and (mode demand) free its MSI; `all` releases every requested channel',
+  summary: 'release a DMA channel: free_irq its irqs, return its ring and the channel (MSIs allocated on demand are freed too); `all` releases every one',
   usage: 'release-channel <dma>:<tx|rx><n> | all',
-  example: 'release-channel main_udmap:tx0',
+  example: 'release-channel main_udmap:tx8',
   mutates: true,
   args: [{ name: 'channel', kind: 'channel' }],
   run({ session }, [word]) {

@@ -1,5 +1,5 @@
 import { CoreError, ERR_CODES, type ErrCode } from '../../core/errors.js';
-import { parseUint, shown } from '../args.js';
+import { nearest, parseUint, shown } from '../args.js';
 import type { CommandSpec } from '../spec.js';
 
 export const expectError: CommandSpec = {
@@ -21,7 +21,7 @@ export const expectError: CommandSpec = {
     const cmd = command.join(' ');
     if (result.ok) {
       // The expectation failed, so as any failed command it leaves the model as it found it.
-      ctx.session.restore(before, (words) => ctx.run(words).ok);
+      ctx.session.restore(before);
       throw new CoreError('EXPECT', `expected ${code} from '${cmd}', but it succeeded (undone)`);
     }
     if (result.error.code !== (code as ErrCode)) {
@@ -44,7 +44,10 @@ export const expectPool: CommandSpec = {
   ],
   run({ session }, [id, ...conditions]) {
     const pool = session.system.pool(id);
-    if (!pool) throw new CoreError('ENOENT', `unknown pool ${shown(id)}`);
+    if (!pool) {
+      const near = nearest(id, session.system.allPools().map((p) => p.id));
+      throw new CoreError('ENOENT', `unknown pool ${shown(id)}${near ? ` (did you mean ${near}?)` : '; pools lists them'}`);
+    }
     const stats = pool.stats();
     const wrong: string[] = [];
     for (const c of conditions) {

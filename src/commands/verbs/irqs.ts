@@ -1,4 +1,5 @@
 import { CoreError } from '../../core/errors.js';
+import { channelName } from '../../core/dma.js';
 import type { MsiRecord } from '../../core/msi.js';
 import type { System } from '../../core/system.js';
 import { parseChannel, parseCount, parseCpuList, parseUint } from '../args.js';
@@ -8,10 +9,10 @@ const routeOf = (sys: System, rec: MsiRecord) => sys.routeOf(rec.virq)!;
 
 export const allocIrq: CommandSpec = {
   name: 'alloc-irq',
-  summary: 'allocate one MSI for a device index (`any`: the lowest free general-purpose index)',
+  summary: 'make the MSI of a device index live as a driver does under the design: allocate it if MSIs come on demand, then request_irq (`any`: the lowest free GP ring)',
   usage: 'alloc-irq <device> <index|any>',
   example: 'alloc-irq ringacc any',
-  details: "Only the host's general-purpose rings are free for alloc-irq; a DMA channel's ring is taken with request-channel.",
+  details: "Only indices of this host's share (ringacc: its GP rings) can be requested; a DMA channel's ring is taken with request-channel.",
   mutates: true,
   args: [
     { name: 'device', kind: 'msi-device' },
@@ -26,7 +27,7 @@ export const allocIrq: CommandSpec = {
 
 export const freeIrq: CommandSpec = {
   name: 'free-irq',
-  summary: 'free one MSI taken with alloc-irq, by virq or by device and index',
+  summary: 'free_irq an irq taken with alloc-irq, by virq or by device and index (the MSI goes too if MSIs come on demand)',
   usage: 'free-irq <virq> | free-irq <device> <index>',
   example: 'free-irq 71',
   mutates: true,
@@ -47,7 +48,10 @@ const parseRing = (sys: System, word: string): { device?: string; ring: number }
     const { dma, dir, n } = parseChannel(word);
     const d = sys.dma(dma);
     d.checkChannel(dir, n);
-    return { device: d.ringDevice.id, ring: d.ringOf(dir, n) };
+    const ch = d.channel(channelName(dma, dir, n));
+    // A channel takes its completion ring from the GP pool when it is requested, not before.
+    if (!ch) throw new CoreError('ENOENT', `${word} is not requested, so it has no completion ring yet`);
+    return { device: d.ringDevice.id, ring: ch.ring };
   }
   const colon = word.lastIndexOf(':');
   if (colon > 0) return { device: word.slice(0, colon), ring: parseUint(word.slice(colon + 1), 'ring') };
@@ -56,10 +60,11 @@ const parseRing = (sys: System, word: string): { device?: string; ring: number }
 
 export const fireRing: CommandSpec = {
   name: 'fire-ring',
-  summary: "raise a ring's event and follow it hop by hop to the child virq, counting it",
+  summary: "raise a ring's event and follow it hop by hop to the child virq: registers, flow handler (level or edge), counts",
   usage: 'fire-ring <ring> [times]',
-  example: 'fire-ring main_udmap:tx0 10',
-  details: 'A ring is a number on the DMA ring device (5), device:number (ringacc:5), or a channel (main_udmap:tx5).',
+  example: 'fire-ring main_udmap:tx8 10',
+  details:
+    "A ring is a number on the DMA ring device (304), device:number (ringacc:304; main_udmap:8 is tx8's TR event), or a channel (main_udmap:tx8, its completion ring).",
   mutates: true,
   args: [
     { name: 'ring', kind: 'ring' },
@@ -80,7 +85,7 @@ export const setAffinity: CommandSpec = {
   example: 'set-affinity 72 1',
   mutates: true,
   args: [
-    { name: 'virq', kind: 'virq' },
+    { name: 'virq', kind: 'steerable-virq' },
     { name: 'cpu-list', kind: 'cpus' },
   ],
   run({ session }, [virq, cpus]) {

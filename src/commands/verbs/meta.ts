@@ -1,5 +1,5 @@
 import { CoreError } from '../../core/errors.js';
-import { nearest, shown } from '../args.js';
+import { nearest, parseUint, shown } from '../args.js';
 import type { HelpEntry } from '../result.js';
 import type { CommandSpec } from '../spec.js';
 
@@ -38,13 +38,20 @@ export const source: CommandSpec = {
 
 export const exit: CommandSpec = {
   name: 'exit',
-  summary: 'leave the REPL, or stop the script here',
-  usage: 'exit',
-  example: 'exit',
-  args: [],
-  run() {
-    return { kind: 'exit' };
+  summary: 'end the session: the REPL, or the whole batch run, with an exit status as a shell does',
+  usage: 'exit [status]',
+  example: 'exit 3',
+  details:
+    'One rule everywhere, as in a shell: exit ends the session, even from a script run with source ' +
+    '(in the REPL as in a batch run; later scripts, -e commands and stdin do not run). The status is ' +
+    '0-255; without one it is 1 if a command failed, else 0 (in the REPL, 0).',
+  args: [{ name: 'status', kind: 'count', optional: true }],
+  run(_ctx, [word]) {
+    if (word === undefined) return { kind: 'exit' };
+    const status = parseUint(word, 'exit status');
+    if (status > 255) throw new CoreError('EINVAL', `exit status must be 0-255, got ${status}`);
+    return { kind: 'exit', status };
   },
 };
 
-export const quit: CommandSpec = { ...exit, name: 'quit', usage: 'quit', example: 'quit' };
+export const quit: CommandSpec = { ...exit, name: 'quit', usage: 'quit [status]', example: 'quit' };

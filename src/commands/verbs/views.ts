@@ -1,24 +1,55 @@
+import { designOf } from '../../core/designs.js';
 import { CoreError, quote } from '../../core/errors.js';
 import type { System } from '../../core/system.js';
+import type { Route } from '../../core/types.js';
+import { nearest, oneOf, parseChannel, parseUint } from '../args.js';
+import { DOMAIN_FORMATS, type DomainFormat } from '../result.js';
 import type { CommandSpec } from '../spec.js';
 
-/** What `routes` may be filtered by: a source device, a DMA controller, or alloc-irq. */
-export const routeFilters = (sys: System): string[] => [...sys.msiDevices.keys(), ...sys.clients.keys(), ...sys.dmas.keys(), 'alloc-irq'];
+/** The devices `routes` may be filtered by: source devices and DMA controllers. */
+export const routeDevices = (sys: System): string[] => [...new Set([...sys.msiDevices.keys(), ...sys.clients.keys(), ...sys.dmas.keys()])];
+
+/** `routes <virq>`: that virq's route, or for a VINT's parent virq the routes of its events. */
+const routesOfVirq = (sys: System, word: string): Route[] => {
+  const virq = parseUint(word, 'virq');
+  const found = sys.routes().filter((r) => r.virq === virq || r.parentVirq === virq);
+  if (found.length === 0) throw new CoreError('ENOENT', `virq ${virq} has no route (${sys.descs.get(virq) ? 'not an MSI or a direct client' : 'not allocated'})`);
+  return found;
+};
+
+/** `routes <dma>:<tx|rx><n>`: the routes of a requested channel's ring MSI and, in TR mode, its UDMA event. */
+const routesOfChannel = (sys: System, word: string): Route[] => {
+  const { dma, dir, n } = parseChannel(word);
+  const channel = sys.channels().find((c) => c.dma === dma && c.dir === dir && c.n === n);
+  if (!channel) {
+    sys.dma(dma).checkChannel(dir, n);
+    throw new CoreError('ENOENT', `channel ${dma}:${dir}${n} is not requested`);
+  }
+  return [channel.msi, ...(channel.event ? [channel.event] : [])].map((r) => sys.routeOf(r.virq)!);
+};
 
 export const routes: CommandSpec = {
   name: 'routes',
   summary: 'route table: virq, source, hwirq, global event, VINT and bit, INTR in/out, GIC SPI, parent virq, count',
-  usage: 'routes [device]',
+  usage: 'routes [device | virq | channel | alloc-irq]',
   example: 'routes ringacc',
-  details: 'The filter names a source device (ringacc, cpts), a DMA controller, or alloc-irq.',
-  args: [{ name: 'device', kind: 'device', optional: true }],
+  details:
+    'The filter names a source device (ringacc, cpts) or a DMA controller; a virq (a VINT parent ' +
+    'shows its events); a channel (main_udmap:tx8); or alloc-irq, for the MSIs taken with alloc-irq.',
+  args: [{ name: 'filter', kind: 'device', optional: true }],
   view: true,
-  run({ session }, [device]) {
-    const known = routeFilters(session.system);
-    if (device !== undefined && !known.includes(device)) {
-      throw new CoreError('ENOENT', `unknown device ${quote(device)} (have: ${known.join(', ')})`);
+  run({ session }, [filter]) {
+    const sys = session.system;
+    if (filter === undefined || filter === 'alloc-irq') return { kind: 'routes', routes: sys.routes(filter), filter };
+    if (/^(\d+|0x[0-9a-f]+)$/i.test(filter)) return { kind: 'routes', routes: routesOfVirq(sys, filter), filter: `virq ${filter}` };
+    if (/^[^:]+:(tx|rx)/i.test(filter)) return { kind: 'routes', routes: routesOfChannel(sys, filter), filter };
+    const devices = routeDevices(sys);
+    if (!devices.includes(filter)) {
+      const near = nearest(filter, devices);
+      const hint = near ? `did you mean ${near}? ` : '';
+      throw new CoreError('ENOENT', `unknown device ${quote(filter)} (${hint}devices: ${devices.join(', ')}; or a virq, a channel, alloc-irq)`);
     }
-    return { kind: 'routes', routes: session.system.routes(device), filter: device };
+    return { kind: 'routes', routes: sys.routes(filter), filter };
   },
 };
 
@@ -36,7 +67,7 @@ export const pools: CommandSpec = {
 
 export const interrupts: CommandSpec = {
   name: 'interrupts',
-  summary: 'per-virq, per-CPU counts in the style of /proc/interrupts',
+  summary: 'per-virq, per-CPU counts, chip, trigger and name in the style of /proc/interrupts',
   usage: 'interrupts',
   example: 'interrupts',
   args: [],
@@ -47,15 +78,29 @@ export const interrupts: CommandSpec = {
   },
 };
 
+/** `--format dot`, `--format=dot` or nothing (text). */
+const parseFormat = (words: string[]): DomainFormat => {
+  if (words.length === 0) return 'text';
+  const [flag, value] = words[0].startsWith('--format=') ? ['--format', words[0].slice(9), ...words.slice(1)] : words;
+  if (flag !== '--format') throw new CoreError('EUSAGE', `expected --format, got ${quote(flag)}; usage: ${domains.usage}`);
+  if (value === undefined) throw new CoreError('EUSAGE', `missing <format> after --format; usage: ${domains.usage}`);
+  return oneOf(value, 'format', DOMAIN_FORMATS);
+};
+
 export const domains: CommandSpec = {
   name: 'domains',
-  summary: 'the irq domain hierarchy as a tree, with what each domain has allocated',
-  usage: 'domains',
-  example: 'domains',
-  args: [],
+  summary: 'the irq domain hierarchy as a tree, with what each domain has allocated; or as a dot / Mermaid graph',
+  usage: 'domains [--format text|dot|mermaid]',
+  example: 'domains --format dot',
+  details: 'dot and mermaid draw the domains with edges from child to parent, labelled with what live routes take on them (events, VINTs, INTR outputs); unused edges are dashed. Render with `dot -Tsvg` or in Markdown.',
+  args: [
+    { name: 'option', kind: 'format-option', optional: true },
+    { name: 'format', kind: 'format', optional: true },
+  ],
   view: true,
-  run({ session }) {
-    return { kind: 'domains', tree: session.system.domains() };
+  run({ session }, words) {
+    const format = parseFormat(words);
+    return { kind: 'domains', tree: session.system.domains(), format, routes: format === 'text' ? [] : session.system.routes() };
   },
 };
 
@@ -79,6 +124,6 @@ export const boot: CommandSpec = {
   args: [],
   view: true,
   run({ session }) {
-    return { kind: 'boot', settings: session.settings, boot: session.system.bootLog };
+    return { kind: 'boot', settings: session.settings, design: designOf(session.settings), boot: session.system.bootLog };
   },
 };

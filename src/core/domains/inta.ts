@@ -6,20 +6,35 @@ import type { Lock } from '../lock.js';
 import { translate, type Range, type Translation } from '../ranges.js';
 import { acquire, quietSteps, type Step, type StepName, type Steps } from '../steps.js';
 import type { ParentDomain, ParentPath } from './domain.js';
+import type { Failure, Policy } from '../designs.js';
 
 export const MAX_EVENTS_PER_VINT = 64;
 
 const QUIET_ALLOC = quietSteps('alloc');
 const QUIET_FREE = quietSteps('free');
 
-/** A free, in order; the last three only when the VINT's last event goes. */
-const FREE_STAGES: readonly StepName[] = ['unprogram-map', 'release-event', 'clear-bit', 'remove-vint', 'dispose-parent', 'release-vint'];
+/**
+ * A free, in upstream's order (ti_sci_inta_free_irq): free_event_map, clear_bit, release the
+ * event; then ti_sci_inta_free_parent_irq checks the map (check-empty) and, only when the
+ * VINT's last event went: list_del, release the VINT, irq_dispose_mapping of the parent.
+ */
+const FREE_STAGES: readonly StepName[] = ['unprogram-map', 'clear-bit', 'release-event', 'check-empty', 'remove-vint', 'release-vint', 'dispose-parent'];
+
+/**
+ * What an operation holds while it runs: `whole` is upstream's vint_mutex over the whole alloc and
+ * the whole free (v8 on); `list` is v7's, over the list walk and the bit claimed there only.
+ */
+export type LockScope = 'whole' | 'list';
+
+export interface Locking {
+  lock: Lock;
+  scope: LockScope;
+}
 
 /** VINT register block offsets (per VINT at base + vint * 0x1000). */
 export const VINT_REGS = { ENABLE_SET: 0x0, ENABLE_CLR: 0x8, STATUS: 0x18, STATUS_MASKED: 0x20 } as const;
 
-/** The two allocation designs of the thread. */
-export type Policy = 'coalesced' | 'dedicated';
+export type { Policy } from '../designs.js';
 
 export interface VintDesc {
   vint: number;
@@ -83,13 +98,15 @@ export class IntaDomain {
     readonly sciId: number,
     readonly base: number,
     readonly vintRanges: readonly Translation[],
+    vintShare: readonly Range[],
     globalEvents: readonly Range[],
     readonly parent: ParentDomain,
     readonly mapper: ParentMapper,
     readonly policy: Policy,
     readonly lock: Lock,
+    readonly failure: Failure = 'unwind',
   ) {
-    this.vintPool = new BitmapPool(`${id}.vint`, id, vintRanges.map((r) => ({ start: r.from, count: r.count })));
+    this.vintPool = new BitmapPool(`${id}.vint`, id, vintShare);
     this.eventPool = new BitmapPool(`${id}.global_event`, id, globalEvents);
     this.byGlobal = denseOver(globalEvents);
   }
@@ -110,13 +127,20 @@ export class IntaDomain {
    * ti_sci_inta_alloc_irq + ti_sci_inta_alloc_event: one event for `hwirq`, demuxed to `virq`.
    * However the operation ends short of done (an error, or a scheduler abandoning it with
    * return()), everything it took is given back in reverse order before the lock is released.
+   * `locking` says what is held and for how long (an interleaving explorer passes its own); run
+   * alone, it is this INTA's vint_mutex over the whole operation, as upstream since v8.
    */
-  *allocSteps(hwirq: number, virq: number, owner: string, cpu: string, trace = true): Steps<EventDesc> {
+  *allocSteps(hwirq: number, virq: number, owner: string, cpu: string, trace = true, locking?: Locking): Steps<EventDesc> {
     // Run alone and unwatched, the steps are shared constants and nothing is formatted.
     const op = trace ? `alloc ${hex(hwirq)}` : 'alloc';
-    const step = (name: StepName, detail?: string): Step => (trace ? { op, name, detail } : QUIET_ALLOC[name]);
+    const step = (name: StepName, detail?: string, reads?: string[], writes?: string[]): Step =>
+      trace ? { op, name, detail, reads, writes } : QUIET_ALLOC[name];
+    const lock = locking?.lock ?? this.lock;
+    // v7 held the lock over the list walk and the bit it claims there, nothing else (Marc's race).
+    const listOnly = locking?.scope === 'list';
     if (this.byHwirq.has(hwirq)) throw new CoreError('EEXIST', `${this.id}: hwirq ${hex(hwirq)} already has an event`);
-    yield* acquire(this.lock, op, cpu);
+    yield* acquire(lock, op, cpu);
+    let held = true;
     // What this call took, for unwinding in reverse order.
     let tookVint: number | undefined;
     let parentVirq: number | undefined;
@@ -126,11 +150,14 @@ export class IntaDomain {
     let bitSet = false;
     let globalEvent: number | undefined;
     let done = false;
+    let failed = false;
     try {
-      yield step('find-free-bit');
+      const find = step('find-free-bit', undefined, ['vint_list']);
+      yield find;
       if (this.policy === 'coalesced') {
         const list = this.vints;
-        let i = this.noFreeBelow;
+        const from = this.noFreeBelow;
+        let i = from;
         for (; i < list.length; i++) {
           bit = firstZero64(list[i].map);
           if (bit >= 0) {
@@ -139,17 +166,36 @@ export class IntaDomain {
           }
         }
         this.noFreeBelow = i;
+        if (trace) find.reads = ['vint_list', ...list.slice(from, i + 1).map((w) => `VINT ${w.vint}.map`)];
       }
+      if (trace) find.result = v ? `VINT ${v.vint} bit ${bit}` : 'none free';
       if (v === undefined) {
-        yield step('take-vint');
+        if (listOnly) {
+          yield step('unlock', lock.name);
+          held = false;
+          lock.release(cpu);
+        }
+        const take = step('take-vint', undefined, [this.vintPool.id], [this.vintPool.id]);
+        yield take;
         const id = this.vintPool.alloc();
-        if (id === undefined) throw this.vintPool.exhausted();
+        if (id === undefined) throw this.vintPool.exhausted('EINVAL');
         tookVint = id;
+        if (trace) take.result = `VINT ${id}`;
 
         const intrInput = translate(this.vintRanges, id)!;
-        yield step('allocate-parent', trace ? `VINT ${id} -> ${this.parent.id} input ${intrInput}` : undefined);
-        const parent = this.mapper.createMapping(this.parent, intrInput, `${this.id} VINT ${id}`, owner);
+        const ap = step('allocate-parent', trace ? `VINT ${id} -> ${this.parent.id} input ${intrInput}` : undefined, undefined, [this.parent.id]);
+        yield ap;
+        let parent: { virq: number; path: ParentPath };
+        try {
+          parent = this.mapper.createMapping(this.parent, intrInput, `${this.id} VINT ${id}`, owner);
+        } catch (e) {
+          // ti_sci_inta_alloc_parent_irq: irq_create_fwspec_mapping returning 0 for any reason
+          // is "Parent IRQ allocation failed", -EINVAL.
+          if (e instanceof CoreError && e.code !== 'EINVAL') throw new CoreError('EINVAL', `${this.id}: parent IRQ allocation failed: ${e.message}`, e.pool);
+          throw e;
+        }
         parentVirq = parent.virq;
+        if (trace) ap.result = `virq ${parent.virq}`;
 
         const desc: VintDesc = {
           vint: id,
@@ -162,72 +208,99 @@ export class IntaDomain {
           status: EMPTY64(),
           events: new Array<EventDesc | undefined>(MAX_EVENTS_PER_VINT).fill(undefined),
         };
-        yield step('add-vint', trace ? `VINT ${id}` : undefined);
+        yield step('add-vint', trace ? `VINT ${id}` : undefined, undefined, ['vint_list']);
+        desc.pos = this.vints.length;
         this.vints.push(desc);
         added = v = desc;
         bit = firstZero64(desc.map);
       }
-      yield step('set-bit', trace ? `VINT ${v.vint} bit ${bit}` : undefined);
+      const map = trace ? [`VINT ${v.vint}.map`] : undefined;
+      const set = step('set-bit', trace ? `VINT ${v.vint} bit ${bit}` : undefined, map, map);
+      yield set;
+      this.checkLive(v, 'set a bit in');
+      // Upstream's set_bit is idempotent, and so is the model's; a watcher is told, as this is the
+      // earliest point at which two events sharing one bit show.
+      if (trace && testBit64(v.map, bit)) set.result = 'already set';
       setBit64(v.map, bit);
       bitSet = true;
+      if (listOnly && held) {
+        yield step('unlock', lock.name);
+        held = false;
+        lock.release(cpu);
+      }
 
-      yield step('take-event');
+      const te = step('take-event', undefined, [this.eventPool.id], [this.eventPool.id]);
+      yield te;
       globalEvent = this.eventPool.alloc();
-      if (globalEvent === undefined) throw this.eventPool.exhausted();
+      if (globalEvent === undefined) throw this.eventPool.exhausted('EINVAL');
+      if (trace) te.result = `event ${globalEvent}`;
 
-      yield step('program-map', trace ? `${hex(hwirq)} -> event ${globalEvent} -> VINT ${v.vint} bit ${bit}` : undefined);
+      yield step(
+        'program-map',
+        trace ? `${hex(hwirq)} -> event ${globalEvent} -> VINT ${v.vint} bit ${bit}` : undefined,
+        undefined,
+        trace ? [`VINT ${v.vint}.events`] : undefined,
+      );
+      this.checkLive(v, 'map an event to');
       const ev: EventDesc = { hwirq, globalEvent, vint: v, bit, virq };
       v.events[bit] = ev;
-      setBit64(v.enable, bit);
+      // The bit stays disabled until request_irq starts the irq up (ti_sci_inta_unmask_irq).
       this.byHwirq.set(hwirq, ev);
       this.byGlobal.set(globalEvent, ev);
       done = true;
-      yield step('unlock', this.lock.name);
+      if (held) yield step('unlock', lock.name);
       return ev;
+    } catch (e) {
+      failed = true;
+      throw e;
     } finally {
       if (!done) {
-        // Upstream leaves a freshly taken VINT on the list when the event allocation fails; the
-        // model unwinds it too, as the design requires that a failure leaves no trace.
         if (globalEvent !== undefined) this.eventPool.release(globalEvent);
         if (bitSet) this.clearMapBit(v!, bit);
-        if (added) this.removeVint(added);
-        if (parentVirq !== undefined) this.mapper.disposeMapping(parentVirq);
-        if (tookVint !== undefined) this.vintPool.release(tookVint);
+        // ti_sci_inta_alloc_irq clears only the bit when alloc_event fails: the VINT it just
+        // opened stays on vint_list with its INTR output and SPI (failure 'upstream'). By
+        // default the model gives it back too, so that a failed command leaves no trace.
+        const keep = failed && added !== undefined && this.failure === 'upstream' && bitSet;
+        if (!keep) {
+          if (added) this.removeVint(added);
+          if (parentVirq !== undefined) this.mapper.disposeMapping(parentVirq);
+          if (tookVint !== undefined) this.vintPool.release(tookVint);
+        }
       }
-      this.lock.release(cpu);
+      if (held) lock.release(cpu);
     }
   }
 
   /**
    * ti_sci_inta_free_irq: releases the event; the last event of a VINT takes the VINT and its
    * parent with it. An abandoned free is finished rather than undone: once its event is out of
-   * the map, the only consistent state is the freed one.
+   * the map, the only consistent state is the freed one. Whether the VINT is empty is its own
+   * step (find_first_bit after clear_bit), where two unlocked frees both find it empty.
    */
-  *freeSteps(hwirq: number, cpu: string, trace = true): Steps<void> {
+  *freeSteps(hwirq: number, cpu: string, trace = true, locking?: Locking): Steps<void> {
     const op = trace ? `free ${hex(hwirq)}` : 'free';
     const ev = this.byHwirq.get(hwirq);
     if (ev === undefined) throw new CoreError('ENOENT', `${this.id}: hwirq ${hex(hwirq)} has no event`);
-    yield* acquire(this.lock, op, cpu);
+    // v7's free path took no lock (as Lokesh describes it); otherwise the lock covers it all.
+    const lock = locking?.scope === 'list' ? undefined : (locking?.lock ?? this.lock);
+    if (lock) yield* acquire(lock, op, cpu);
     let stage = 0;
     try {
-      for (; stage < FREE_STAGES.length && this.freeStageApplies(ev, stage); stage++) {
-        yield trace ? { op, name: FREE_STAGES[stage], detail: this.describeFreeStage(ev, stage) } : QUIET_FREE[FREE_STAGES[stage]];
-        this.freeStage(ev, stage);
+      for (; stage < FREE_STAGES.length; stage++) {
+        const s = trace ? this.describeFreeStage(op, ev, stage) : QUIET_FREE[FREE_STAGES[stage]];
+        yield s;
+        if (!this.freeStage(ev, stage, s)) break;
       }
       stage = FREE_STAGES.length;
-      yield trace ? { op, name: 'unlock', detail: this.lock.name } : QUIET_FREE.unlock;
+      if (lock) yield trace ? { op, name: 'unlock', detail: lock.name } : QUIET_FREE.unlock;
     } finally {
-      for (; stage < FREE_STAGES.length && this.freeStageApplies(ev, stage); stage++) this.freeStage(ev, stage);
-      this.lock.release(cpu);
+      for (; stage < FREE_STAGES.length; stage++) if (!this.freeStage(ev, stage)) break;
+      if (lock) lock.release(cpu);
     }
   }
 
-  /** The VINT and its parent go only with their last event. */
-  private freeStageApplies(ev: EventDesc, stage: number): boolean {
-    return stage < 3 || isEmpty64(ev.vint.map);
-  }
-
-  private freeStage(ev: EventDesc, stage: number): void {
+  /** Does one stage of a free; false when the free ends there (the VINT still has events). */
+  private freeStage(ev: EventDesc, stage: number, s?: Step): boolean {
     const v = ev.vint;
     switch (FREE_STAGES[stage]) {
       case 'unprogram-map':
@@ -236,38 +309,56 @@ export class IntaDomain {
         v.events[ev.bit] = undefined;
         clearBit64(v.enable, ev.bit);
         clearBit64(v.status, ev.bit);
-        return;
+        return true;
       case 'release-event':
         this.eventPool.release(ev.globalEvent);
-        return;
+        return true;
       case 'clear-bit':
         this.clearMapBit(v, ev.bit);
-        return;
+        return true;
+      case 'check-empty': {
+        const empty = isEmpty64(v.map);
+        if (s && !Object.isFrozen(s)) s.result = empty ? `VINT ${v.vint} empty` : `VINT ${v.vint} still has bits ${bitsOf64(v.map).join(',')}`;
+        return empty;
+      }
       case 'remove-vint':
         this.removeVint(v);
-        return;
+        return true;
       case 'dispose-parent':
         this.mapper.disposeMapping(v.parentVirq);
-        return;
+        return true;
       case 'release-vint':
         this.vintPool.release(v.vint);
-        return;
+        return true;
+    }
+    return true;
+  }
+
+  private describeFreeStage(op: string, ev: EventDesc, stage: number): Step {
+    const v = ev.vint;
+    const name = FREE_STAGES[stage];
+    const map = [`VINT ${v.vint}.map`];
+    switch (name) {
+      case 'unprogram-map':
+        return { op, name, detail: `event ${ev.globalEvent}`, writes: [`VINT ${v.vint}.events`] };
+      case 'release-event':
+        return { op, name, detail: `event ${ev.globalEvent}`, writes: [this.eventPool.id] };
+      case 'clear-bit':
+        return { op, name, detail: `VINT ${v.vint} bit ${ev.bit}`, writes: map };
+      case 'check-empty':
+        return { op, name, detail: `VINT ${v.vint}`, reads: map };
+      case 'remove-vint':
+        return { op, name, detail: `VINT ${v.vint}`, writes: ['vint_list'] };
+      case 'dispose-parent':
+        return { op, name, detail: `virq ${v.parentVirq}`, writes: [this.parent.id] };
+      default:
+        return { op, name, detail: `VINT ${v.vint}`, writes: [this.vintPool.id] };
     }
   }
 
-  private describeFreeStage(ev: EventDesc, stage: number): string {
-    const v = ev.vint;
-    switch (FREE_STAGES[stage]) {
-      case 'unprogram-map':
-      case 'release-event':
-        return `event ${ev.globalEvent}`;
-      case 'clear-bit':
-        return `VINT ${v.vint} bit ${ev.bit}`;
-      case 'dispose-parent':
-        return `virq ${v.parentVirq}`;
-      default:
-        return `VINT ${v.vint}`;
-    }
+  /** A step acting on a VINT another CPU has already taken off the list: use after free. */
+  private checkLive(v: VintDesc, what: string): void {
+    if (this.vints[v.pos] !== v) throw new Error(`internal: ${what} VINT ${v.vint}, which is no longer on vint_list (use after free)`);
   }
 
   private clearMapBit(v: VintDesc, bit: number): void {
@@ -277,6 +368,7 @@ export class IntaDomain {
 
   private removeVint(v: VintDesc): void {
     const list = this.vints;
+    if (list[v.pos] !== v) throw new Error(`internal: VINT ${v.vint} is not on vint_list (removed twice)`);
     list.splice(v.pos, 1);
     for (let j = v.pos; j < list.length; j++) list[j].pos = j;
     if (v.pos < this.noFreeBelow) this.noFreeBelow = v.pos;

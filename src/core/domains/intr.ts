@@ -1,6 +1,6 @@
 import { BitmapPool } from '../bitmap-pool.js';
 import { CoreError } from '../errors.js';
-import { translate, type Translation } from '../ranges.js';
+import { translate, type Range, type Translation } from '../ranges.js';
 import type { ParentDomain, ParentPath } from './domain.js';
 
 /**
@@ -18,12 +18,10 @@ export class IntrDomain implements ParentDomain {
     readonly inputs: number,
     readonly ranges: readonly Translation[],
     readonly parent: ParentDomain,
+    /** The outputs the resource manager grants this host (TISCI IR_OUTPUT). */
+    share: readonly Range[],
   ) {
-    this.pool = new BitmapPool(
-      `${id}.out`,
-      id,
-      ranges.map((r) => ({ start: r.from, count: r.count })),
-    );
+    this.pool = new BitmapPool(`${id}.out`, id, share);
   }
 
   alloc(input: number): ParentPath {
@@ -32,7 +30,7 @@ export class IntrDomain implements ParentDomain {
     }
     if (this.routes.has(input)) throw new CoreError('EBUSY', `${this.id}: input ${input} is already routed to output ${this.routes.get(input)}`);
     const output = this.pool.alloc();
-    if (output === undefined) throw this.pool.exhausted();
+    if (output === undefined) throw this.pool.exhausted('EINVAL');
     let parentPath: ParentPath;
     try {
       parentPath = this.parent.alloc(translate(this.ranges, output)!);

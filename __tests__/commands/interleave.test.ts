@@ -1,0 +1,184 @@
+import { designNamed } from '../../src/core/designs.js';
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { runWords } from '../../src/commands/registry.js';
+import type { Output, Result } from '../../src/commands/result.js';
+import { Session } from '../../src/commands/session.js';
+import { tokenize } from '../../src/commands/tokenize.js';
+import { Explorer } from '../../src/core/interleave/explore.js';
+import { allocIrqOp, freeIrqOp } from '../../src/core/interleave/ops.js';
+import { complete } from '../../src/cli/completion.js';
+import { askPrompts, planPrompts } from '../../src/cli/prompts.js';
+import { parseTopology } from '../../src/core/topology-validate.js';
+import type { Topology } from '../../src/core/topology.js';
+import { renderText } from '../../src/render/text.js';
+import { PLAIN } from '../../src/render/style.js';
+
+const race2 = (): Topology => {
+  const parsed = parseTopology(readFileSync('fixtures/topologies/race2.json', 'utf8'));
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+  return parsed.topology;
+};
+
+const session = (...lines: string[]): Session => {
+  const s = new Session(race2(), { ...designNamed('dynamic')!.settings });
+  for (const l of lines) {
+    const r = runWords(s, tokenize(l));
+    if (!r.ok) throw new Error(`${l}: ${r.error.message}`);
+  }
+  return s;
+};
+
+const run = (s: Session, line: string): Result => runWords(s, tokenize(line));
+
+const grades = (s: Session, ops: ReturnType<typeof allocIrqOp>[], lock: 'none' | 'list' | 'inta') =>
+  new Explorer(s.system, ops, lock).run({ lock, mode: { kind: 'all' } }).outcomes.map((o) => `${o.result} ${o.grade}: ${o.description}`);
+
+describe("Marc's case: one VINT left, the others full", () => {
+  const marc = () => session('request-channel udma tx 64');
+  const ops = () => [allocIrqOp('ringacc', 160), allocIrqOp('ringacc', 161)];
+
+  test('no lock and v7 list lock: a spurious EINVAL (no VINT left), FORBIDDEN', () => {
+    for (const lock of ['none', 'list'] as const) {
+      const g = grades(marc(), ops(), lock);
+      expect(g).toContain('A=EINVAL B=1:0 FORBIDDEN: A failed with EINVAL, though VINT 1 has 63 free bits; every serial order succeeds');
+      expect(g).toContain('A=1:0 B=1:1 acceptable: serial A;B');
+    }
+  });
+
+  test("upstream's vint_mutex: only the serial outcomes", () => {
+    expect(grades(marc(), ops(), 'inta')).toEqual(['A=1:0 B=1:1 acceptable: serial A;B', 'A=1:1 B=1:0 acceptable: serial B;A']);
+  });
+
+  test("the shown schedule is the fewest preemptions' FORBIDDEN one, with the conflicting pair marked", () => {
+    const s = marc();
+    const r = new Explorer(s.system, ops(), 'list').run({ lock: 'list', mode: { kind: 'schedule', schedule: 'A3,B*,A*' } });
+    const shown = r.shown!;
+    expect(shown.grade).toBe('FORBIDDEN');
+    expect(shown.conflict).toEqual({ step: 2, with: 9, object: 'vint_list' });
+    expect(shown.steps.filter((x) => x.marker).map((x) => `${x.n} ${x.op} ${x.name} ${x.marker}`)).toEqual(['2 A find-free-bit <', '9 B add-vint !', '13 A take-vint <']);
+    expect(shown.steps[12]).toMatchObject({ end: 'failed', error: 'EINVAL: inta0.vint exhausted (2/2 used)' });
+  });
+});
+
+describe("Lokesh's case: two frees on a VINT with two events", () => {
+  test('unlocked, the second removes a VINT already removed; under vint_mutex, serial only', () => {
+    const s = session('alloc-irq ringacc 160', 'alloc-irq ringacc 161');
+    const ops = [freeIrqOp(s.system.msi.find(s.system.msiDevice('ringacc'), 160)!.virq), freeIrqOp(s.system.msi.find(s.system.msiDevice('ringacc'), 161)!.virq)];
+    expect(grades(s, ops, 'none')).toContain('A=freed B=crash FORBIDDEN: B: VINT 0 is not on vint_list (removed twice)');
+    expect(grades(s, ops, 'inta')).toEqual(['A=freed B=freed acceptable: serial A;B']);
+  });
+});
+
+describe('channels as operations', () => {
+  test('a request against a release of the last event on a VINT: unlocked, a use after free; locked, serial', () => {
+    const s = session('request-channel udma tx');
+    const before = s.system.fingerprint();
+    const line = (lock: string) => `interleave "request-channel udma rx" "release-channel udma:tx0" --lock ${lock}`;
+    const locked = run(s, line('inta'));
+    expect(locked.ok).toBe(true);
+    const outcomes = (r: Result) => ((r.ok ? r.output : r.output) as Extract<Output, { kind: 'interleave' }>).report.outcomes;
+    expect(outcomes(locked).map((o) => `${o.result} ${o.grade}`)).toEqual(['A=rx0@0:0 B=released acceptable', 'A=rx0@0:1 B=released acceptable']);
+    const unlocked = run(s, line('none'));
+    expect(unlocked.ok).toBe(false);
+    expect(outcomes(unlocked).some((o) => o.grade === 'FORBIDDEN' && /use after free/.test(o.description))).toBe(true);
+    expect(s.system.fingerprint()).toBe(before);
+  });
+});
+
+describe('the verb', () => {
+  const out = (r: Result): Extract<Output, { kind: 'interleave' }> => {
+    const o = r.ok ? r.output : r.output;
+    if (o?.kind !== 'interleave') throw new Error('no interleave output');
+    return o;
+  };
+
+  test('is a query: the session is exactly as before', () => {
+    const s = session('request-channel udma tx 64');
+    const before = s.system.fingerprint();
+    const system = s.system;
+    const r = run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none');
+    expect(r.ok).toBe(false);
+    expect(s.system).toBe(system);
+    expect(s.system.fingerprint()).toBe(before);
+  });
+
+  test('FORBIDDEN fails the command with its output; --expect race turns that around', () => {
+    const s = session('request-channel udma tx 64');
+    const r = run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toEqual({ code: 'EXPECT', message: '1040 of 1880 schedules FORBIDDEN (--expect race if that is the point)', pool: undefined });
+    expect(out(r).report.explored).toBe(1880);
+    expect(run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none --expect race').ok).toBe(true);
+    const none = run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock inta --expect race');
+    expect(none.ok ? undefined : none.error.message).toBe('no FORBIDDEN outcome in 18 schedules, but --expect race');
+  });
+
+  test('a replay that diverges fails with where', () => {
+    const s = session();
+    const r = run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none --schedule A20');
+    expect(r.ok ? undefined : r.error).toEqual({ code: 'EINVAL', message: 'replay diverged at step 10: schedule says A, but A has finished', pool: undefined });
+  });
+
+  test.each([
+    ['interleave "alloc-irq ringacc 160"', 'EUSAGE', 'give at least two operations, each quoted: interleave "alloc-irq ringacc any" "free-irq 71"'],
+    ['interleave "pools" "alloc-irq ringacc 160"', 'EUSAGE', "operation A 'pools': an operation is alloc-irq, free-irq, request-channel, release-channel (quote each one)"],
+    ['interleave "alloc-irq ringacc" "alloc-irq ringacc 160"', 'EUSAGE', 'operation A: missing <index>; usage: alloc-irq <device> <index|any>'],
+    ['interleave "alloc-irq nope 1" "alloc-irq ringacc 160"', 'ENOENT', "operation A (alloc-irq nope 1): unknown MSI device 'nope' (have: ringacc, timer, udma)"],
+    ['interleave "free-irq 40" "alloc-irq ringacc 160"', 'ENOENT', 'operation A (free-irq 40): virq 40 is not an MSI'],
+    ['interleave "request-channel udma tx 2" "alloc-irq ringacc 160"', 'EUSAGE', 'operation A: one channel per operation (give the other channels operations of their own)'],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock mutex', 'EUSAGE', "--lock: expected none or list or inta or device, got 'mutex'"],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --frob 1', 'EUSAGE', "unknown option '--frob' (options: --lock, --explore, --preemptions, --seed, --schedule, --max-schedules, --expect)"],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --schedule A1,C*', 'EUSAGE', "schedule: run 'C*' names operation C, but there are only 2 (A, B)"],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --schedule A*,B* --preemptions 1', 'EUSAGE', '--schedule replays one schedule: --preemptions does not go with it'],
+  ])('%s: %s', (line, code, message) => {
+    const s = session();
+    const before = s.system.fingerprint();
+    const r = run(s, line);
+    expect(r.ok ? undefined : { code: r.error.code, message: r.error.message }).toEqual({ code, message });
+    expect(s.system.fingerprint()).toBe(before);
+  });
+
+  test('text fits 80 columns; random exploration prints its seed', () => {
+    const s = session('request-channel udma tx 64');
+    const r = run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" "alloc-irq timer 0" --lock none --explore random 50 --seed 7 --expect race');
+    const text = renderText(PLAIN, out(r));
+    expect(text.split('\n')[0]).toBe('interleave: 3 ops, lock none, explore random 50, seed 7');
+    for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    expect(out(r).report.explored).toBe(50);
+  });
+});
+
+describe('in the REPL', () => {
+  test('completes the verb, its options and their values', () => {
+    const s = session();
+    expect(complete(s, 'interl')).toEqual([['interleave'], 'interl']);
+    expect(complete(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --l')).toEqual([['--lock'], '--l']);
+    expect(complete(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock ')).toEqual([['none', 'list', 'inta', 'device'], '']);
+    expect(complete(s, 'interleave "alloc-irq ringacc 160" --expect ')).toEqual([['ok', 'race'], '']);
+  });
+
+  test('asks for the operations when none is given, and runs what was typed', async () => {
+    const s = session();
+    const questions = planPrompts(s, ['interleave']);
+    expect(questions).toMatchObject([{ type: 'input', arg: 'op', kind: 'op', words: true }]);
+    const typed = '"alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock inta';
+    const prompter = { input: async () => typed, select: async () => '', search: async () => '', confirm: async () => true };
+    const words = await askPrompts(questions, ['interleave'], prompter);
+    expect(words).toEqual(['interleave', 'alloc-irq ringacc 160', 'alloc-irq ringacc 161', '--lock', 'inta']);
+    expect(runWords(s, words!).ok).toBe(true);
+  });
+});
+
+describe('fixture 23', () => {
+  test('the printed replay string reproduces the found trace byte for byte', () => {
+    const golden = readFileSync('fixtures/scripts/23-three-ops-replay.stdout', 'utf8');
+    const [explored, replayed] = golden.split(/^interleave: /m).slice(1);
+    const found = explored.split('first FORBIDDEN schedule with the fewest preemptions:\n')[1];
+    const schedule = /^replay: --schedule (\S+)$/m.exec(found)![1];
+    expect(readFileSync('fixtures/scripts/23-three-ops-replay.msi', 'utf8')).toContain(`--schedule ${schedule} `);
+    const block = replayed.slice(replayed.indexOf('\nFORBIDDEN (') + 1);
+    expect(block.length).toBeGreaterThan(1000);
+    expect(block).toBe(found);
+  });
+});

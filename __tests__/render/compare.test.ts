@@ -1,0 +1,125 @@
+import { describe, expect, test } from '@jest/globals';
+import { runCapacity, runCompare, type ChartData } from '../../src/commands/compare-run.js';
+import { NAMED_DESIGNS, parseDesignList } from '../../src/commands/designs-catalog.js';
+import { loadWorkload } from '../../src/commands/workload.js';
+import { am65x } from '../../src/core/topologies/am65x.js';
+import { renderCapacity, renderChart, renderCompare, resample } from '../../src/render/compare.js';
+import { renderJson } from '../../src/render/json.js';
+import { makeStyle, PLAIN, visibleLength } from '../../src/render/style.js';
+
+// On am65x's host-12 share, rfc-v4's 64th channel (command 3) finds no INTR output: 63 are free.
+const workload = loadWorkload({
+  commands: 'request-channel main_udmap tx 50; request-channel main_udmap rx 13; request-channel main_udmap rx; request-channel main_udmap rx 35; alloc-irq ringacc any',
+});
+const data = runCompare(am65x, NAMED_DESIGNS, workload);
+const widest = (text: string) => Math.max(...text.split('\n').map(visibleLength));
+// eslint-disable-next-line no-control-regex
+const ESC = /\x1b/;
+
+describe('resample', () => {
+  test('many commands per column: each point is the highest it stands for', () => {
+    expect(resample([0, 5, 1, 1, 9, 2, 0, 0, 3], 3)).toEqual([0, 9, 3]);
+  });
+  test('few commands: each is repeated across the columns nearest it', () => {
+    expect(resample([0, 10], 6)).toEqual([0, 0, 0, 10, 10, 10]);
+    expect(resample([1, 2, 3], 3)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('the chart', () => {
+  const chart: ChartData = {
+    pool: 'p',
+    total: 10,
+    why: 'chosen',
+    series: [
+      { design: 'merged', used: [0, 10] },
+      { design: 'rfc-v4', used: [0, 5] },
+    ],
+  };
+
+  test('each design is drawn in its letter, shared cells are *, the axes are plain ASCII without colour', () => {
+    const lines = renderChart(makeStyle(0, 30), chart).split('\n');
+    // Two commands over 24 columns: the rise is in the middle; m and r climb in the same column.
+    expect(lines).toEqual([
+      'p, % of 10 used after each',
+      '    command:',
+      ' 100%|           mmmmmmmmmmmmm',
+      '  90%|           m',
+      '  80%|           m',
+      '  70%|           m',
+      '  60%|           m',
+      '  50%|           *rrrrrrrrrrrr',
+      '  40%|           *',
+      '  30%|           *',
+      '  20%|           *',
+      '  10%|           *',
+      '   0%+************',
+      '      0       command        1',
+      'm merged  r rfc-v4  * lines',
+      '    overlap',
+    ]);
+  });
+
+  test('designs whose initials clash are numbered', () => {
+    const text = renderChart(PLAIN, { ...chart, series: [{ design: 'dynamic', used: [0, 1] }, { design: 'dedicated', used: [0, 2] }] });
+    expect(text.split('\n').pop()).toBe('1 dynamic  2 dedicated  * lines overlap');
+  });
+
+  test('colour paints the letters only; the layout is the same', () => {
+    const coloured = renderChart(makeStyle(1, 80), chart);
+    expect(ESC.test(coloured)).toBe(true);
+    expect(coloured.replace(/\x1b\[[0-9;]*m/g, '').replace(/[┤┼]/g, (c) => (c === '┤' ? '|' : '+'))).toBe(renderChart(makeStyle(0, 80), chart));
+  });
+});
+
+describe('compare and capacity as text', () => {
+  test('every line fits the width, at 80 and at 50 columns, with no escape codes when plain', () => {
+    for (const width of [80, 50]) {
+      const style = makeStyle(0, width);
+      const text = renderCompare(style, data);
+      expect(ESC.test(text)).toBe(false);
+      expect(widest(text)).toBeLessThanOrEqual(width);
+      const cap = renderCapacity(style, runCapacity(am65x, NAMED_DESIGNS, 'main_udmap', 'both', null));
+      expect(widest(cap)).toBeLessThanOrEqual(width);
+    }
+  });
+
+  test('the summary names the failure, its pool and layer, and who starved', () => {
+    const text = renderCompare(PLAIN, data);
+    expect(text).toContain('compare inline: 5 commands from a fresh boot under merged, rfc-v4,');
+    const rows = text.split('\n');
+    const rfc = rows.findIndex((l) => l.startsWith('rfc-v4 '));
+    // Each cell wraps within its column: where the first failure is, its code, pool and layer.
+    expect(rows.slice(rfc, rfc + 5)).toEqual([
+      'rfc-v4     ok                inline:3          main_udmap   2  intr_main_navss.',
+      '                             request-channel   rx: 2           out 64/64',
+      '                             EINVAL            refused;',
+      '                             intr_main_navss.  ringacc: 1',
+      '                             out (INTR)        refused',
+    ]);
+    expect(text).toMatch(/intr_main_navss\.out\s+3\/64\s+64\/64\*\s+64\/64\*\s+3\/64\n/);
+    expect(text).toContain('* exhausted: reached its total, or refused a request');
+    expect(text).toContain('intr_main_navss.out, % of 64 used after each command (first to run out):');
+  });
+
+  test('capacity: the rows and what is left, the stopping pool marked', () => {
+    const text = renderCapacity(PLAIN, runCapacity(am65x, parseDesignList('rfc-v4,merged'), 'main_udmap', 'both', null));
+    const lines = text.split('\n');
+    expect(lines[2]).toBe('DESIGN  BOOT  CHANNELS  TX  RX  NEXT       STOPPED BY');
+    expect(lines[3]).toBe('rfc-v4  ok          63  32  31  rx EINVAL  intr_main_navss.out (INTR) 64/64');
+    expect(lines[4]).toBe('merged  ok         100  50  50  tx ENOENT  main_udmap.tx_chan (DMA) 50/53');
+    // The mark is part of its right-aligned cell.
+    expect(text).toContain('\nintr_main_navss.out               0/64*     61/64\n');
+    expect(text).toContain('\nmain_udmap.tx_chan                21/53     3/53*\n');
+  });
+});
+
+describe('compare and capacity as JSON', () => {
+  test('one object: designs, rows, pool peaks and the chart series', () => {
+    const line = JSON.parse(renderJson({ file: 'f', line: 1 }, 'compare x', { ok: true, output: { kind: 'compare', compare: data } }));
+    expect(Object.keys(line.data)).toEqual(['workload', 'commands', 'designs', 'rows', 'pools', 'chart']);
+    expect(line.data.designs.map((d: { name: string }) => d.name)).toEqual(['merged', 'rfc-v4', 'probe-all', 'dynamic']);
+    expect(line.data.rows[1].firstFailure).toMatchObject({ command: 3, code: 'EINVAL', pool: { id: 'intr_main_navss.out', layer: 'INTR', used: 64, total: 64 } });
+    expect(line.data.chart.series[1]).toEqual({ design: 'rfc-v4', used: [1, 51, 64, 64, 64, 64] });
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, test } from '@jest/globals';
+import { makeStyle } from '../../src/render/style.js';
+import { merged, textOf, widest } from './run-lines.js';
+
+// A TR channel (ring irq level, TR event edge), both fired through the chained parent.
+const TR_FIRED = ['request-channel main_udmap tx tr', 'fire-ring main_udmap:tx8 3', 'fire-ring main_udmap:8', 'interrupts'];
+
+describe('interrupts: chip, trigger and name as /proc/interrupts shows them', () => {
+  test('at 80 columns: chip, Level for ring irqs and INTR lines, Edge for the TR event; no chained parent', () => {
+    // A fresh style: the note on hidden columns is said once per session (Style.said).
+    const style = makeStyle(0, 80);
+    const s = merged();
+    const table = [
+      ' IRQ  CPU0  CPU1  CPU2  CPU3  CHIP      TYPE   NAME',
+      ' 64:     0     0     0     0  INTR      Level  main_gpio0 0',
+      ' 65:     0     0     0     0  INTR      Level  main_gpio0 1',
+      ' 66:     0     0     0     0  INTR      Level  main_gpio0 2',
+      ' 67:     0     0     0     0  INTR      Level  main_gpio0 3',
+      ' 68:     0     0     0     0  INTR      Level  main_gpio0 4',
+      ' 69:     0     0     0     0  INTR      Level  main_gpio0 5',
+      ' 70:     3     0     0     0  MSI-INTA  Level  ringacc 304 [main_udmap:tx8]',
+      '173:     1     0     0     0  MSI-INTA  Edge   main_udmap 8 [main_udmap:tx8]',
+      '289:     0     0     0     0  INTR      Level  cpts 0',
+      'ERR:     0                                     events raised with no event map',
+    ];
+    expect(textOf(TR_FIRED, style, s)).toBe(
+      [...table, '(HWIRQ, AFF hidden to fit 80 columns; a wider terminal or COLUMNS shows them)'].join('\n'),
+    );
+    // said once: the next table that hides the same columns goes without the note
+    expect(textOf(['interrupts'], style, s)).toBe(table.join('\n'));
+  });
+
+  test('wide enough, the hwirq and the affinity come back', () => {
+    const wide = textOf(TR_FIRED, makeStyle(0, 120)).split('\n');
+    expect(wide[0]).toBe(' IRQ  CPU0  CPU1  CPU2  CPU3  AFF  CHIP         HWIRQ  TYPE   NAME');
+    expect(wide[7]).toBe(' 70:     3     0     0     0  0-3  MSI-INTA  0xbb0130  Level  ringacc 304 [main_udmap:tx8]');
+    expect(wide[8]).toBe('173:     1     0     0     0  0-3  MSI-INTA  0xbc0008  Edge   main_udmap 8 [main_udmap:tx8]');
+    expect(wide[9]).toBe('289:     0     0     0     0  0-3  INTR         0x187  Level  cpts 0');
+  });
+
+  test('an MSI allocated at probe and never requested is not listed; once requested it is', () => {
+    const s = merged();
+    expect(textOf(['interrupts'], undefined, s)).not.toContain('ringacc 304');
+    expect(textOf(['alloc-irq ringacc 304', 'interrupts'], undefined, s)).toContain(' 70:     0     0     0     0  MSI-INTA  Level  ringacc 304 [alloc-irq]');
+  });
+
+  test('a masked irq and a long name still fit 80 columns', () => {
+    const s = merged();
+    const t = textOf(['request-channel main_udmap rx 2 tr', 'mask-irq 225', 'interrupts'], undefined, s);
+    expect(t).toContain('MASKED');
+    expect(widest(t)).toBeLessThanOrEqual(80);
+  });
+});

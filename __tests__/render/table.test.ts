@@ -1,0 +1,43 @@
+/**
+ * Tables are laid out directly for one-line ASCII cells and by cli-table3 for the rest: the two
+ * must agree to the byte, or goldens would depend on which path a table took.
+ */
+import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import { cliTableLayout, plainLayout, table as table_, type Column } from '../../src/render/table.js';
+import { makeStyle, visibleLength } from '../../src/render/style.js';
+
+const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 12 });
+const table = fc.integer({ min: 1, max: 6 }).chain((n) =>
+  fc.record({
+    columns: fc.array(fc.record({ head: ascii, align: fc.constantFrom<Column['align']>('left', 'right', undefined) }), { minLength: n, maxLength: n }),
+    rows: fc.array(fc.array(ascii, { minLength: n, maxLength: n }), { maxLength: 8 }),
+    colour: fc.boolean(),
+  }),
+);
+
+describe('plain table layout', () => {
+  test('equals cli-table3 for one-line ASCII cells, with and without colour', () => {
+    fc.assert(
+      fc.property(table, ({ columns, rows, colour }) => {
+        const style = makeStyle(colour ? 1 : 0, 80);
+        const cells = colour ? rows.map((r) => r.map((c, i) => (i % 2 === 0 ? style.c.red(c) : c))) : rows;
+        const plain = plainLayout(style, columns, cells);
+        expect(plain).toBeDefined();
+        const cli = cliTableLayout(style, columns, cells);
+        expect(plain).toBe(cli);
+        // table() keeps the table whole exactly when its widest line fits.
+        const widest = Math.max(...cli.split('\n').map(visibleLength));
+        expect(table_(style, columns, cells, widest)).toBe(cli);
+        if (widest > 20) expect(table_(style, columns, cells, widest - 1)).not.toBe(cli);
+      }),
+      { seed: 12, numRuns: 300 },
+    );
+  });
+
+  test('leaves to cli-table3 what it does not handle: several lines, wide or control characters', () => {
+    const style = makeStyle(0, 80);
+    const cols: Column[] = [{ head: 'A' }, { head: 'B' }];
+    for (const cell of ['two\nlines', '\u5bbd', 'caf\u00e9', 'tab\there']) expect(plainLayout(style, cols, [['x', cell]])).toBeUndefined();
+  });
+});

@@ -1,0 +1,48 @@
+import { oneLine } from '../commands/args.js';
+import { runCompare } from '../commands/compare-run.js';
+import { parseDesignList } from '../commands/designs-catalog.js';
+import type { Result } from '../commands/result.js';
+import type { Session } from '../commands/session.js';
+import { loadWorkload } from '../commands/workload.js';
+import { CoreError } from '../core/errors.js';
+import { renderJson } from '../render/json.js';
+import type { Style } from '../render/style.js';
+import { renderError, renderText } from '../render/text.js';
+import { EXIT } from './exit.js';
+import type { Options } from './program.js';
+import { splitExec } from './split-exec.js';
+
+/**
+ * `msi-explorer --compare a,b,... script.msi` (or `-e "cmd; cmd"` as the workload): the compare
+ * verb from the command line. The workload's own failures are what is being compared, so they
+ * do not fail the run; a bad design, pool or workload is a usage error (status 2).
+ */
+export const runCompareCli = (opts: Options, scripts: string[], session: Session, style: Style, errStyle: Style): number => {
+  const usage = (message: string): number => {
+    process.stderr.write(`msi-explorer: ${oneLine(message)}\n`);
+    return EXIT.USAGE;
+  };
+  if (opts.compare === undefined) return usage('--pool goes with --compare');
+  const fromExec = opts.exec.length > 0;
+  if (scripts.length + (fromExec ? 1 : 0) !== 1 || scripts[0] === '-') {
+    return usage('--compare takes one workload: a script file, or commands with -e');
+  }
+  const command = `compare --designs ${opts.compare}${opts.pool === undefined ? '' : ` --pool ${opts.pool}`} ${fromExec ? `'${opts.exec.join('; ')}'` : scripts[0]}`;
+  let result: Result;
+  try {
+    const designs = parseDesignList(opts.compare);
+    const workload = loadWorkload(fromExec ? { commands: opts.exec.flatMap(splitExec).join('\n') } : { file: scripts[0] });
+    result = { ok: true, output: { kind: 'compare', compare: runCompare(session.topology, designs, workload, { pool: opts.pool }) } };
+  } catch (e) {
+    if (!(e instanceof CoreError)) throw e;
+    result = { ok: false, error: { code: e.code, message: oneLine(e.message), pool: e.pool } };
+  }
+  if (opts.json) process.stdout.write(`${renderJson({ file: '--compare', line: 1 }, command, result)}\n`);
+  if (!result.ok) {
+    process.stderr.write(`${renderError(errStyle, 'msi-explorer', 'compare', result.error)}\n`);
+    return EXIT.USAGE;
+  }
+  if (!opts.json) process.stdout.write(`${renderText(style, result.output)}\n`);
+  return EXIT.OK;
+};
+

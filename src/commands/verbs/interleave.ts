@@ -1,0 +1,150 @@
+import { CoreError } from '../../core/errors.js';
+import { DEFAULT_MAX_SCHEDULES, Explorer, MAX_OPS, type ExploreMode } from '../../core/interleave/explore.js';
+import { LOCK_MODES, type LockMode } from '../../core/interleave/locks.js';
+import { allocIrqOp, freeIrqOp, releaseChannelOp, requestChannelOp, type OpSpec } from '../../core/interleave/ops.js';
+import type { Settings, System } from '../../core/system.js';
+import { oneOf, parseChannel, parseCount, parseDir, parseUint, shown } from '../args.js';
+import { resolve } from '../registry.js';
+import { Failed, type Output } from '../result.js';
+import type { CommandSpec } from '../spec.js';
+import { tokenize } from '../tokenize.js';
+
+/** The verbs an operation may be: those that take hardware or descriptors. */
+export const OP_VERBS = ['alloc-irq', 'free-irq', 'request-channel', 'release-channel'] as const;
+
+export const INTERLEAVE_OPTIONS = ['--lock', '--explore', '--preemptions', '--seed', '--schedule', '--max-schedules', '--expect'] as const;
+
+export type Expect = 'ok' | 'race';
+
+/** The lock setting of the session's design: its `lock` column once designs have one, else upstream's. */
+export const designLock = (settings: Settings): LockMode => {
+  const lock = (settings as Settings & { lock?: LockMode }).lock;
+  return lock !== undefined && LOCK_MODES.includes(lock) ? lock : 'inta';
+};
+
+/** One quoted operation as an op factory, checked as the command itself would be. */
+const opOf = (sys: System, text: string, which: string): OpSpec => {
+  const words = tokenize(text);
+  const verb = words[0];
+  if (verb === undefined || !(OP_VERBS as readonly string[]).includes(verb)) {
+    throw new CoreError('EUSAGE', `operation ${which} ${shown(text)}: an operation is ${OP_VERBS.join(', ')} (quote each one)`);
+  }
+  try {
+    resolve(words);
+  } catch (e) {
+    if (e instanceof CoreError) throw new CoreError(e.code, `operation ${which}: ${e.message}`);
+    throw e;
+  }
+  const [, a, b, c] = words;
+  switch (verb) {
+    case 'alloc-irq':
+      return allocIrqOp(a, b === 'any' ? 'any' : parseUint(b, 'index'));
+    case 'free-irq': {
+      if (b === undefined) return freeIrqOp(parseUint(a, 'virq'));
+      const dev = sys.msiDevice(a);
+      const index = parseUint(b, 'index');
+      dev.checkIndex(index);
+      const rec = sys.msi.find(dev, index);
+      if (!rec) throw new CoreError('ENOENT', `operation ${which}: ${dev.id} ${index} has no MSI`);
+      return freeIrqOp(rec.virq, `free-irq ${dev.id} ${index}`);
+    }
+    case 'request-channel':
+      if (c !== undefined && parseCount(c, 'count', 65536) !== 1) {
+        throw new CoreError('EUSAGE', `operation ${which}: one channel per operation (give the other channels operations of their own)`);
+      }
+      return requestChannelOp(a, parseDir(b));
+    default: {
+      if (a === 'all') throw new CoreError('EUSAGE', `operation ${which}: release one channel per operation, not all`);
+      const ch = parseChannel(a);
+      return releaseChannelOp(ch.dma, ch.dir, ch.n);
+    }
+  }
+};
+
+interface Parsed {
+  ops: OpSpec[];
+  lock: LockMode;
+  mode: ExploreMode;
+  max: number;
+  expect: Expect;
+}
+
+const parseArgs = (sys: System, settings: Settings, words: string[]): Parsed => {
+  const opTexts: string[] = [];
+  const opt = new Map<string, string[]>();
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (!w.startsWith('--')) {
+      opTexts.push(w);
+      continue;
+    }
+    if (!(INTERLEAVE_OPTIONS as readonly string[]).includes(w)) throw new CoreError('EUSAGE', `unknown option ${shown(w)} (options: ${INTERLEAVE_OPTIONS.join(', ')})`);
+    if (opt.has(w)) throw new CoreError('EUSAGE', `${w} given twice`);
+    const value = words[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new CoreError('EUSAGE', `${w} needs a value`);
+    i++;
+    const values = [value];
+    if (w === '--explore' && value === 'random') {
+      const n = words[i + 1];
+      if (n === undefined || n.startsWith('--')) throw new CoreError('EUSAGE', '--explore random needs a count: --explore random <N>');
+      values.push(n);
+      i++;
+    }
+    opt.set(w, values);
+  }
+  if (opTexts.length < 2) throw new CoreError('EUSAGE', `give at least two operations, each quoted: interleave "alloc-irq ringacc any" "free-irq 71"`);
+  if (opTexts.length > MAX_OPS) throw new CoreError('EUSAGE', `at most ${MAX_OPS} operations (${opTexts.length} given)`);
+  const ops = opTexts.map((t, i) => opOf(sys, t, String.fromCharCode(65 + i)));
+  const lock = opt.has('--lock') ? oneOf(opt.get('--lock')![0], '--lock', LOCK_MODES) : designLock(settings);
+  const max = opt.has('--max-schedules') ? parseCount(opt.get('--max-schedules')![0], '--max-schedules', 10_000_000) : DEFAULT_MAX_SCHEDULES;
+  const expect = opt.has('--expect') ? oneOf(opt.get('--expect')![0], '--expect', ['ok', 'race'] as const) : 'ok';
+  const schedule = opt.get('--schedule')?.[0];
+  const explore = opt.get('--explore');
+  if (schedule !== undefined) {
+    for (const o of ['--explore', '--preemptions', '--seed']) if (opt.has(o)) throw new CoreError('EUSAGE', `--schedule replays one schedule: ${o} does not go with it`);
+    return { ops, lock, max, expect, mode: { kind: 'schedule', schedule } };
+  }
+  if (explore?.[0] === 'random') {
+    if (opt.has('--preemptions')) throw new CoreError('EUSAGE', '--preemptions bounds --explore all, not random schedules');
+    const count = parseCount(explore[1], 'random schedules', 10_000_000);
+    const seed = opt.has('--seed') ? parseUint(opt.get('--seed')![0], '--seed') >>> 0 : Math.floor(Math.random() * 0x100000000);
+    return { ops, lock, max, expect, mode: { kind: 'random', count, seed } };
+  }
+  if (explore !== undefined && explore[0] !== 'all') throw new CoreError('EUSAGE', `--explore: expected all or random <N>, got ${shown(explore[0])}`);
+  if (opt.has('--seed')) throw new CoreError('EUSAGE', '--seed goes with --explore random <N>');
+  const bound = opt.has('--preemptions') ? parseUint(opt.get('--preemptions')![0], '--preemptions') : ops.length > 2 ? 2 : undefined;
+  return { ops, lock, max, expect, mode: { kind: 'all', bound } };
+};
+
+/** Seconds are left out when MSI_EXPLORER_TIMING=off, so that goldens stay byte for byte. */
+const clock = (): (() => number) | undefined => (process.env.MSI_EXPLORER_TIMING === 'off' ? undefined : () => performance.now());
+
+export const interleave: CommandSpec = {
+  name: 'interleave',
+  summary: 'run operations in parallel, one per CPU, through the interleavings of their steps',
+  usage: 'interleave "<op>" "<op>" [...] [--<option> <value> ...]',
+  example: 'interleave "alloc-irq ringacc 304" "alloc-irq ringacc 305" --lock none --preemptions 1',
+  details:
+    'Each quoted op is an alloc-irq, free-irq, request-channel (one channel) or release-channel line, run from the current state, which is left unchanged. ' +
+    "Locks: none (the RFC), list (v7: the list walk only), inta (vint_mutex over each alloc and free, upstream), device (6.2's per-device MSI mutex only); default: the design's. " +
+    'Options: --lock none|list|inta|device, --explore all|random <N>, --preemptions <K>, --seed <S>, --schedule <A2,B*,A*>, --max-schedules <M>, --expect ok|race. ' +
+    'Exploration: every schedule for two ops, at most 2 preemptions for more. ' +
+    'Fails when a FORBIDDEN outcome exists, or with --expect race when none does.',
+  view: true,
+  args: [{ name: 'op', kind: 'op', rest: true }],
+  run({ session }, words): Output {
+    const sys = session.system;
+    const p = parseArgs(sys, session.settings, words);
+    const explorer = new Explorer(sys, p.ops, p.lock);
+    explorer.preflight();
+    const report = explorer.run({ lock: p.lock, mode: p.mode, maxSchedules: p.max, clock: clock() });
+    const output: Output = { kind: 'interleave', report, expect: p.expect };
+    if (report.divergence) throw new Failed('EINVAL', report.divergence, output);
+    const forbidden = report.outcomes.filter((o) => o.grade === 'FORBIDDEN').reduce((n, o) => n + o.count, 0);
+    if (p.expect === 'ok' && forbidden > 0) {
+      throw new Failed('EXPECT', `${forbidden} of ${report.explored} schedules FORBIDDEN (--expect race if that is the point)`, output);
+    }
+    if (p.expect === 'race' && forbidden === 0) throw new Failed('EXPECT', `no FORBIDDEN outcome in ${report.explored} schedules, but --expect race`, output);
+    return output;
+  },
+};

@@ -1,0 +1,139 @@
+import { realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
+// A workload reads exactly as a batch script does, so it shares the batch runner's file reader
+// and `-e` splitter (both plain functions with no state of the front end).
+import { readTextFile } from '../cli/script-file.js';
+import { splitExec } from '../cli/split-exec.js';
+import { CoreError } from '../core/errors.js';
+import { oneLine, shown } from './args.js';
+import { findCommand, resolve } from './registry.js';
+import { commandWords } from './tokenize.js';
+
+/** One command of a workload, with where it came from. */
+export interface WorkloadLine {
+  file: string;
+  line: number;
+  words: string[];
+}
+
+export interface Workload {
+  /** The file as given, or `inline` for commands given on the line. */
+  name: string;
+  lines: WorkloadLine[];
+}
+
+/** As deep as `source` may nest in a batch script. */
+const MAX_DEPTH = 8;
+/** A workload of more commands than a 16 MiB script could hold is a loop of `source`s gone wide. */
+const MAX_LINES = 4_000_000;
+
+/** Distinct lines whose words are kept for reuse; past this, lines are split each time. */
+const MAX_CHECKED = 4096;
+
+/** Verbs a workload may not hold: they would replace the design being compared, or recurse. */
+const refusal = (words: string[]): string | undefined => {
+  let inner = words;
+  while (inner[0] === 'expect-error' && inner.length > 2) inner = inner.slice(2);
+  const spec = findCommand(inner[0]);
+  if (!spec) return undefined;
+  if (spec.name === 'compare' || spec.name === 'capacity') return `${spec.name} cannot run inside a workload`;
+  if (spec.reboots) return `${spec.name} re-boots, which would replace the design being compared`;
+  return undefined;
+};
+
+const fail = (where: string, message: string): never => {
+  throw new CoreError('EUSAGE', oneLine(`${where}: ${message}`));
+};
+
+/**
+ * Whether the words name a script file (one word, no `;`, no space) or are commands themselves
+ * (`"cmd; cmd"`, or a single command typed out: `request-channel main_udmap tx 64`).
+ */
+export const isWorkloadFile = (words: string[]): boolean => words.length === 1 && !/[;\s]/.test(words[0]);
+
+/** A workload as the words of a command line: a script file, or the commands themselves. */
+export const workloadOf = (words: string[]): { file: string } | { commands: string } => {
+  if (words.length === 0) throw new CoreError('EUSAGE', 'missing workload: a script file, or commands separated by ;');
+  return isWorkloadFile(words) ? { file: words[0] } : { commands: words.join(' ') };
+};
+
+/**
+ * Reads a workload as the batch runner would run it: comments and blank lines skipped, `source`
+ * expanded relative to the including file, and every line checked before anything runs: a line
+ * that is not a command (unknown verb, wrong arity, bad characters) is refused with its place.
+ */
+export const loadWorkload = (spec: { file: string } | { commands: string }, cwd = process.cwd()): Workload => {
+  const lines: WorkloadLine[] = [];
+  // Scripts repeat their lines: each distinct one is split and checked once, and its words are
+  // shared by every line that holds it (a few arrays rather than one per line to keep alive).
+  const checked = new Map<string, string[]>();
+  const wordsOf = (text: string, where: string): string[] => {
+    const known = checked.get(text);
+    if (known) return known;
+    let w: string[];
+    try {
+      w = commandWords(text);
+      if (w.length > 0) resolve(w);
+    } catch (e) {
+      if (e instanceof CoreError) return fail(where, e.message);
+      throw e;
+    }
+    const refused = w.length > 0 ? refusal(w) : undefined;
+    if (refused) fail(where, refused);
+    if (checked.size < MAX_CHECKED) checked.set(text, w);
+    return w;
+  };
+  const addText = (file: string, text: string, dir: string, chain: string[]) => {
+    const raw = text.split('\n');
+    for (let i = 0; i < raw.length; i++) {
+      const line = raw[i].endsWith('\r') ? raw[i].slice(0, -1) : raw[i];
+      const w = wordsOf(line, `${file}:${i + 1}`);
+      if (w.length === 0) continue;
+      if (w[0] === 'source') {
+        include(`${file}:${i + 1}`, w[1], dir, chain);
+        continue;
+      }
+      if (lines.length >= MAX_LINES) fail(`${file}:${i + 1}`, `workload longer than ${MAX_LINES} commands`);
+      lines.push({ file, line: i + 1, words: w });
+    }
+  };
+  const include = (where: string, path: string, fromDir: string, chain: string[]) => {
+    if (chain.length >= MAX_DEPTH) fail(where, `source: nested deeper than ${MAX_DEPTH} scripts`);
+    const abs = isAbsolute(path) ? path : resolvePath(fromDir, path);
+    const name = isAbsolute(path) ? path : relative(cwd, abs) || abs;
+    const read = readTextFile(abs, 'script');
+    if (!read.ok) throw new CoreError(read.code, oneLine(`${where}: source: ${read.message.replace(abs, name)}`));
+    let real = abs;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      // read just now: keep the path as given
+    }
+    if (chain.includes(real)) fail(where, `source loop: ${[...chain.slice(chain.indexOf(real)), real].map((p) => relative(cwd, p) || p).join(' -> ')}`);
+    addText(name, read.text, dirname(abs), [...chain, real]);
+  };
+
+  let name: string;
+  if ('file' in spec) {
+    name = spec.file;
+    const abs = resolvePath(cwd, name);
+    const read = readTextFile(abs, 'workload');
+    if (!read.ok) {
+      // `compare pools` means a file named pools; say how to give the command instead.
+      const hint = read.code === 'ENOENT' && findCommand(name) ? ` (to run the command ${name} as the workload, write "${name};")` : '';
+      throw new CoreError(read.code, oneLine(read.message.replace(abs, name) + hint));
+    }
+    let real = abs;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      // as above
+    }
+    addText(name, read.text, dirname(abs), [real]);
+  } else {
+    name = 'inline';
+    addText(name, splitExec(spec.commands).join('\n'), cwd, []);
+  }
+  if (lines.length === 0) throw new CoreError('EUSAGE', `workload ${shown(name)} has no commands`);
+  return { name, lines };
+};

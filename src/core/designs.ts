@@ -1,0 +1,87 @@
+/**
+ * The allocation designs of the mailing-list thread, as data. Each layer consults the column it
+ * owns at its own decision point: the INTA the VINT sharing and the failure unwinding, the MSI
+ * layer when hardware is taken, the drivers when MSIs are allocated; the interleaving explorer
+ * the locks.
+ */
+
+/** VINT sharing: up to 64 events per VINT, or one VINT (and INTR output and SPI) per event. */
+export type Policy = 'coalesced' | 'dedicated';
+/** When drivers allocate their MSIs (descriptor + virq): all at probe, or one at a time on demand. */
+export type Mode = 'probe' | 'demand';
+/** When the hardware (event, VINT bit, VINT, INTR output, SPI) is taken: at request_irq, or with the MSI. */
+export type Hardware = 'request' | 'alloc';
+/**
+ * Locking of the INTA and MSI state. none: the RFC as posted; list: v7 (list walk and bitmap
+ * under locks, the rest not); inta: vint_mutex over the whole alloc and free (upstream since v8);
+ * device: only the per-device MSI descriptor mutex (Linux 6.2 msi_domain_alloc_irq_at).
+ */
+export type LockSetting = 'none' | 'list' | 'inta' | 'device';
+/** When the event allocation fails after a new VINT was opened: unwind it, or keep it as upstream does. */
+export type Failure = 'unwind' | 'upstream';
+
+export interface Settings {
+  policy: Policy;
+  mode: Mode;
+  hardware: Hardware;
+  lock: LockSetting;
+  failure: Failure;
+}
+
+export const POLICIES: readonly Policy[] = ['coalesced', 'dedicated'];
+export const MODES: readonly Mode[] = ['probe', 'demand'];
+export const HARDWARE: readonly Hardware[] = ['request', 'alloc'];
+export const LOCKS: readonly LockSetting[] = ['none', 'list', 'inta', 'device'];
+export const FAILURES: readonly Failure[] = ['unwind', 'upstream'];
+
+export type DesignName = 'merged' | 'rfc-v4' | 'probe-all' | 'dynamic';
+
+export interface Design {
+  name: DesignName;
+  title: string;
+  /** What it stands for in the thread, with its source. */
+  summary: string;
+  settings: Settings;
+}
+
+/** The presets, in the order `design` lists them; the first is the default. */
+export const DESIGNS: readonly Design[] = [
+  {
+    name: 'merged',
+    title: 'upstream since 2019',
+    summary:
+      'events coalesced 64 per VINT by the INTA; MSIs allocated at probe (ti_sci_inta_msi_domain_alloc_irqs); hardware taken at request_irq (ti_sci_inta_request_resources) under vint_mutex',
+    settings: { policy: 'coalesced', mode: 'probe', hardware: 'request', lock: 'inta', failure: 'unwind' },
+  },
+  {
+    name: 'rfc-v4',
+    title: 'the seed patch, Feb 2019',
+    summary:
+      '"[RFC PATCH v4 08/13] genirq/msi: Add support for allocating single MSI for a device": single MSIs on demand, hardware with the allocation, one VINT per MSI, no INTA lock',
+    settings: { policy: 'dedicated', mode: 'demand', hardware: 'alloc', lock: 'none', failure: 'unwind' },
+  },
+  {
+    name: 'probe-all',
+    title: 'what the thread warned against',
+    summary:
+      'every MSI and its hardware at probe, one VINT per MSI: "will overrun the gic IRQs available to this INTA and the IPs that are connected to INTR directly will not get any interrupts" (Lokesh Vutla)',
+    settings: { policy: 'dedicated', mode: 'probe', hardware: 'alloc', lock: 'inta', failure: 'unwind' },
+  },
+  {
+    name: 'dynamic',
+    title: 'Linux 6.2+ API, a what-if',
+    summary:
+      'msi_domain_alloc_irq_at (index or MSI_ANY_INDEX, per-device descriptor mutex) applied to the INTA: coalesced, MSIs on demand, hardware at request_irq; TI drivers still allocate at probe',
+    settings: { policy: 'coalesced', mode: 'demand', hardware: 'request', lock: 'inta', failure: 'unwind' },
+  },
+];
+
+export const DEFAULT_SETTINGS: Settings = DESIGNS[0].settings;
+
+export const designNamed = (name: string): Design | undefined => DESIGNS.find((d) => d.name === name);
+
+const same = (a: Settings, b: Settings): boolean =>
+  a.policy === b.policy && a.mode === b.mode && a.hardware === b.hardware && a.lock === b.lock && a.failure === b.failure;
+
+/** The preset these settings are, if any ('custom' once a column was changed by hand). */
+export const designOf = (s: Settings): DesignName | 'custom' => DESIGNS.find((d) => same(d.settings, s))?.name ?? 'custom';

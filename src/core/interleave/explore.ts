@@ -1,0 +1,358 @@
+import { CoreError } from '../errors.js';
+import type { System } from '../system.js';
+import type { LockMode } from './locks.js';
+import type { OpSpec, OpValue } from './ops.js';
+import {
+  Divergence,
+  execute,
+  exploreAll,
+  exploreRandom,
+  letter,
+  parseSchedule,
+  replayChooser,
+  scheduleString,
+  type Execution,
+  type OpEnd,
+  type TraceRow,
+} from './scheduler.js';
+import { SystemWorld, viewDiff } from './world.js';
+
+/**
+ * `interleave`: every schedule (or a bounded, random or given set) of several operations run
+ * in parallel from one pre-state, each graded as jcstress grades outcomes:
+ * - acceptable: every invariant holds and the outcome is that of some serial order;
+ * - interesting: every invariant holds, but no serial order gives this state;
+ * - FORBIDDEN: an invariant broke, a step threw, a deadlock, or a spurious failure (an operation
+ *   failed although it succeeds in every serial order: Marc's "fails despite 63 free interrupts").
+ */
+
+export type Grade = 'acceptable' | 'interesting' | 'FORBIDDEN';
+
+export type ExploreMode =
+  | { kind: 'all'; bound?: number }
+  | { kind: 'random'; count: number; seed: number }
+  | { kind: 'schedule'; schedule: string };
+
+export interface ExploreOptions {
+  lock: LockMode;
+  mode: ExploreMode;
+  /** Stop after this many schedules (the report says it was truncated). */
+  maxSchedules?: number;
+  /** Milliseconds, for the time taken; the core itself reads no clock. */
+  clock?: () => number;
+}
+
+export interface OutcomeRow {
+  result: string;
+  count: number;
+  grade: Grade;
+  description: string;
+  /** The first schedule with this outcome among those with fewest preemptions. */
+  witness: string;
+  preemptions: number;
+}
+
+export interface ShownStep {
+  n: number;
+  op: string;
+  cpu: string;
+  name: string;
+  detail?: string;
+  result?: string;
+  reads: readonly string[];
+  writes: readonly string[];
+  changed: string[];
+  blockedBy?: string;
+  end?: 'done' | 'failed' | 'crashed';
+  error?: string;
+  /** `<`: the failing operation's conflicting step; `!`: the other operation's write. */
+  marker?: '<' | '!';
+}
+
+export interface ShownSchedule {
+  schedule: string;
+  preemptions: number;
+  grade: Grade;
+  result: string;
+  verdict: string;
+  steps: ShownStep[];
+  conflict?: { step: number; with: number; object: string };
+}
+
+export interface InterleaveReport {
+  ops: Array<{ letter: string; cpu: string; label: string }>;
+  lock: LockMode;
+  explore: { mode: 'all'; bound: number | null } | { mode: 'random'; count: number; seed: number } | { mode: 'schedule'; schedule: string };
+  explored: number;
+  truncated: boolean;
+  seconds?: number;
+  outcomes: OutcomeRow[];
+  /** The shown schedule: the first FORBIDDEN one with fewest preemptions, or the replayed one. */
+  shown?: ShownSchedule;
+  /** A replay that no longer fits the operations. */
+  divergence?: string;
+}
+
+export const DEFAULT_MAX_SCHEDULES = 100_000;
+/** More operations than this make n! serial orders (the oracle) and the output unwieldy. */
+export const MAX_OPS = 6;
+
+interface Serial {
+  order: number[];
+  result: string;
+  fingerprint: string;
+  ends: OpEnd<OpValue>[];
+  vints: number;
+}
+
+const endText = (e: OpEnd<OpValue>): string => {
+  switch (e.kind) {
+    case 'done':
+      return e.value.summary;
+    case 'failed':
+      return e.code;
+    case 'crashed':
+      return 'crash';
+    case 'unfinished':
+      return '-';
+  }
+};
+
+const resultOf = (ends: readonly OpEnd<OpValue>[]): string => ends.map((e, i) => `${letter(i)}=${endText(e)}`).join(' ');
+
+const permutations = (n: number): number[][] => {
+  if (n === 0) return [[]];
+  const out: number[][] = [];
+  for (const rest of permutations(n - 1)) for (let i = 0; i <= rest.length; i++) out.push([...rest.slice(0, i), n - 1, ...rest.slice(i)]);
+  return out.sort((a, b) => a.join().localeCompare(b.join()));
+};
+
+interface Graded {
+  key: string;
+  result: string;
+  grade: Grade;
+  description: string;
+}
+
+export class Explorer {
+  readonly world: SystemWorld;
+  private readonly serials: Serial[];
+
+  constructor(
+    sys: System,
+    readonly ops: readonly OpSpec[],
+    readonly lock: LockMode,
+  ) {
+    this.world = new SystemWorld(sys, ops, lock);
+    // The oracle: each serial order, run alone one operation after the other.
+    this.serials = permutations(ops.length).map((order) => {
+      const exec = execute(this.world, (options, _k, run) => order.find((i) => run[i].state !== 'done' && options.includes(i)) ?? options[0]);
+      return { order, result: resultOf(exec.ends), fingerprint: this.world.fingerprint(), ends: exec.ends, vints: this.world.vintCount() };
+    });
+    this.world.reset();
+  }
+
+  /**
+   * Refuses an operation that fails alone before its first step (an unknown device, a virq
+   * that is no MSI): a mistake in the command, not a finding of any schedule.
+   */
+  preflight(): void {
+    for (let i = 0; i < this.ops.length; i++) {
+      this.world.reset();
+      try {
+        this.world.start(i, false).next();
+      } catch (e) {
+        if (e instanceof CoreError) throw new CoreError(e.code, `operation ${letter(i)} (${this.ops[i].label}): ${e.message}`, e.pool);
+        throw e;
+      } finally {
+        this.world.reset();
+      }
+    }
+  }
+
+  /** Grades the execution that just ran (the world still holds its final state). */
+  grade(exec: Execution<OpValue>): Graded {
+    const result = resultOf(exec.ends);
+    const forbidden = (description: string): Graded => ({ key: `F\0${result}\0${description}`, result, grade: 'FORBIDDEN', description });
+    if (exec.violation) {
+      const v = exec.violation;
+      return forbidden(v.op === undefined ? v.message : `${letter(v.op)}: ${v.message}`);
+    }
+    const broken = this.world.checkEnd(exec.ends);
+    if (broken !== undefined) return forbidden(broken);
+    const fp = this.world.fingerprint();
+    const serial = this.serials.find((s) => s.result === result && s.fingerprint === fp);
+    if (serial) return { key: `A\0${result}\0${fp}`, result, grade: 'acceptable', description: `serial ${serial.order.map(letter).join(';')}` };
+    for (let i = 0; i < exec.ends.length; i++) {
+      const e = exec.ends[i];
+      if (e.kind === 'failed' && this.serials.every((s) => s.ends[i].kind === 'done')) {
+        const free = this.world.freeBits();
+        const where = free.length > 0 ? `, though ${free.map((f) => `VINT ${f.vint} has ${f.free} free bit${f.free === 1 ? '' : 's'}`).join(', ')}` : '';
+        return forbidden(`${letter(i)} failed with ${e.code}${where}; every serial order succeeds`);
+      }
+    }
+    const vints = this.world.vintCount();
+    const serialVints = new Set(this.serials.map((s) => s.vints));
+    const why = serialVints.size === 1 && !serialVints.has(vints) ? `${vints} VINTs where every serial order has ${[...serialVints][0]}` : 'a state no serial order gives';
+    return { key: `I\0${result}\0${fp}`, result, grade: 'interesting', description: why };
+  }
+
+  run(opts: ExploreOptions): InterleaveReport {
+    // A failing step throws; its message is the finding, and capturing a stack for each of
+    // thousands of throws would cost more than the schedules themselves.
+    const stackLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return this.explore(opts);
+    } finally {
+      Error.stackTraceLimit = stackLimit;
+    }
+  }
+
+  private explore(opts: ExploreOptions): InterleaveReport {
+    const started = opts.clock?.();
+    const max = opts.maxSchedules ?? DEFAULT_MAX_SCHEDULES;
+    const rows = new Map<string, OutcomeRow>();
+    let worst: { exec: Execution<OpValue>; graded: Graded } | undefined;
+    let explored = 0;
+    let truncated = false;
+    let last: Graded | undefined;
+    const visit = (exec: Execution<OpValue>): boolean => {
+      const g = (last = this.grade(exec));
+      let row = rows.get(g.key);
+      if (!row) {
+        row = { result: g.result, count: 0, grade: g.grade, description: g.description, witness: scheduleString(exec), preemptions: exec.preemptions };
+        rows.set(g.key, row);
+      } else if (exec.preemptions < row.preemptions) {
+        row.witness = scheduleString(exec);
+        row.preemptions = exec.preemptions;
+      }
+      row.count++;
+      if (g.grade === 'FORBIDDEN' && (!worst || exec.preemptions < worst.exec.preemptions)) worst = { exec, graded: g };
+      explored++;
+      if (explored >= max) {
+        truncated = true;
+        return false;
+      }
+      return true;
+    };
+    const report: InterleaveReport = {
+      ops: this.ops.map((o, i) => ({ letter: letter(i), cpu: `cpu${i}`, label: o.label })),
+      lock: this.lock,
+      explore:
+        opts.mode.kind === 'all'
+          ? { mode: 'all', bound: opts.mode.bound ?? null }
+          : opts.mode.kind === 'random'
+            ? { mode: 'random', count: opts.mode.count, seed: opts.mode.seed }
+            : { mode: 'schedule', schedule: opts.mode.schedule },
+      explored: 0,
+      truncated: false,
+      outcomes: [],
+    };
+    const mode = opts.mode;
+    if (mode.kind === 'all') {
+      exploreAll(this.world, mode.bound, visit);
+    } else if (mode.kind === 'random') {
+      exploreRandom(this.world, Math.min(mode.count, max), mode.seed, visit);
+      truncated = mode.count > max;
+    } else {
+      const runs = parseSchedule(mode.schedule, this.ops.length);
+      try {
+        const exec = execute(this.world, replayChooser(runs));
+        visit(exec);
+        truncated = false;
+        report.shown = this.show(exec.choices, last!);
+      } catch (e) {
+        if (!(e instanceof Divergence)) throw e;
+        report.divergence = e.message;
+      }
+    }
+    if (mode.kind !== 'schedule' && worst) report.shown = this.show(worst.exec.choices, worst.graded);
+    this.world.reset();
+    report.explored = explored;
+    report.truncated = truncated && mode.kind !== 'schedule';
+    if (started !== undefined) report.seconds = (opts.clock!() - started) / 1000;
+    const order: Record<Grade, number> = { acceptable: 0, interesting: 1, FORBIDDEN: 2 };
+    report.outcomes = [...rows.values()].sort((a, b) => order[a.grade] - order[b.grade] || b.count - a.count || a.result.localeCompare(b.result));
+    return report;
+  }
+
+  /** Replays a schedule traced, with the state each step changed, and names the conflicting pair. */
+  show(choices: readonly number[], graded: Graded): ShownSchedule {
+    let before = new Map<string, string>();
+    const changed: string[][] = [];
+    const exec = execute(this.world, (_o, k) => choices[k - 1], true, {
+      before: () => {
+        before = this.world.view();
+      },
+      after: () => {
+        changed.push(viewDiff(before, this.world.view()));
+      },
+    });
+    const rows = exec.rows ?? [];
+    const steps: ShownStep[] = rows.map((r: TraceRow, i) => ({
+      n: r.n,
+      op: letter(r.op),
+      cpu: `cpu${r.op}`,
+      name: r.step.name,
+      detail: r.step.detail,
+      result: r.step.result,
+      reads: r.step.reads ?? [],
+      writes: r.step.writes ?? [],
+      changed: changed[i] ?? [],
+      blockedBy: r.blockedBy,
+      end: r.end,
+      error: r.error,
+    }));
+    const shown: ShownSchedule = {
+      schedule: scheduleString(exec),
+      preemptions: exec.preemptions,
+      grade: graded.grade,
+      result: graded.result,
+      verdict: graded.description,
+      steps,
+    };
+    if (graded.grade === 'FORBIDDEN') this.markConflict(shown, exec);
+    return shown;
+  }
+
+  /**
+   * The step where it went wrong (a throw, a failure, a flagged result, else the last step), and
+   * the pair that explains it, KCSAN-style: the latest earlier step of the same operation that
+   * read an object which another operation then wrote (a stale read), else the other
+   * operation's latest write to what the failing step touches.
+   */
+  private markConflict(shown: ShownSchedule, exec: Execution<OpValue>): void {
+    const steps = shown.steps;
+    if (steps.length === 0) return;
+    let at = steps.findIndex((s) => s.end === 'crashed' || s.end === 'failed' || s.result === 'already set');
+    if (at < 0 && exec.violation && exec.violation.step > 0) at = exec.violation.step - 1;
+    if (at < 0) at = steps.length - 1;
+    const bad = steps[at];
+    for (let r = at - 1; r >= 0; r--) {
+      if (steps[r].op !== bad.op) continue;
+      for (const obj of steps[r].reads) {
+        for (let w = at - 1; w > r; w--) {
+          if (steps[w].op !== bad.op && steps[w].writes.includes(obj)) {
+            steps[r].marker = '<';
+            bad.marker = '<';
+            steps[w].marker = '!';
+            shown.conflict = { step: steps[r].n, with: steps[w].n, object: obj };
+            return;
+          }
+        }
+      }
+    }
+    const touched = [...bad.reads, ...bad.writes];
+    for (let w = at - 1; w >= 0; w--) {
+      const obj = steps[w].writes.find((o) => touched.includes(o));
+      if (steps[w].op !== bad.op && obj !== undefined) {
+        bad.marker = '<';
+        steps[w].marker = '!';
+        shown.conflict = { step: bad.n, with: steps[w].n, object: obj };
+        return;
+      }
+    }
+    bad.marker = '<';
+  }
+}

@@ -1,0 +1,253 @@
+import type { Direction } from '../dma.js';
+import { channelName } from '../dma.js';
+import { CoreError } from '../errors.js';
+import { holderOf, type MsiDevice } from '../msi.js';
+import { acquire, quietSteps, type Step, type StepName, type Steps } from '../steps.js';
+import type { System } from '../system.js';
+import type { Locks } from './locks.js';
+
+/**
+ * The operations `interleave` runs, one per CPU: each a factory of steps over a System. The INTA
+ * part is the core's own stepped code (allocSteps / freeSteps); the MSI-layer part around it
+ * (index, descriptor, virq) is composed here. Under `--lock device` it is steps too, under the
+ * device's MSI mutex (Linux 6.2's msi_lock_descs), released before the INTA is touched, as
+ * msi_domain_alloc_irq_at returns before request_irq takes the hardware. Under the other
+ * settings it is no choice point: an allocation's part runs before its first step (in operation
+ * order), a free's with its last; each pool draw is atomic, so stepping it would only multiply
+ * the schedules (two 9-step INTA allocations: 48,620; with two more steps each: 705,432).
+ *
+ * msi.ts and dma.ts keep their records (the MSI record of a requested virq, the channel map) in
+ * their own maps, and run alone; these factories do the same work as the design in force asks
+ * (an index, an on-demand descriptor and virq, the INTA's hardware) as steps, leaving those
+ * records alone. Every schedule and every serial order run these same factories, so outcomes
+ * compare like with like, and an interleave is a query whose final state nobody keeps.
+ */
+
+/** What an operation returns when it completes: a short result for the outcome table. */
+export interface OpValue {
+  summary: string;
+  /** The INTA event it allocated (checked at the end: it must be live and alone on its bit). */
+  allocated?: { inta: string; hwirq: number };
+  /** The INTA event it freed (checked at the end: it must be gone). */
+  freed?: { inta: string; hwirq: number };
+}
+
+export interface OpSpec {
+  /** The command line, as the user gave it. */
+  label: string;
+  start(sys: System, locks: Locks, cpu: string, trace: boolean): Steps<OpValue>;
+}
+
+type Stepper = (name: StepName, detail?: string, writes?: string[]) => Step;
+
+/** Untraced, the steps are shared constants per operation kind: nothing allocated per step. */
+const QUIET = new Map<string, Record<StepName, Step>>();
+const stepper = (op: string, trace: boolean): Stepper => {
+  if (trace) return (name, detail, writes) => ({ op, name, detail, writes });
+  let quiet = QUIET.get(op);
+  if (!quiet) QUIET.set(op, (quiet = quietSteps(op)));
+  return (name) => quiet[name];
+};
+
+/**
+ * The MSI layer's part of an allocation: an index (given, or the lowest free: a GP ring from the
+ * ring pool, as k3_ringacc_request_ring(-1)), then, when MSIs come on demand, a descriptor and
+ * virq; when they came at probe, the MSI allocated then.
+ */
+function* takeMsi(sys: System, dev: MsiDevice, index: number | 'any', owner: string, fromPool: boolean, locks: Locks, cpu: string, step: Stepper) {
+  const lock = locks.device(dev.id);
+  if (lock) yield* acquire(lock, step('lock').op, cpu);
+  const pool = fromPool ? dev.indexPool : undefined;
+  let idx: number | undefined;
+  let took = false;
+  try {
+    const take = step('take-index', index === 'any' ? 'lowest free' : `${index}`, pool ? [pool.id] : undefined);
+    if (index === 'any') {
+      if (lock) yield take;
+      if (pool) {
+        idx = pool.alloc();
+        if (idx === undefined) throw new CoreError('EBUSY', `${pool.id} exhausted (${pool.used}/${pool.total} used)`, pool.usage());
+        took = true;
+      } else {
+        for (const i of dev.shareIndices()) if (sys.msi.find(dev, i)?.requestedBy === undefined) { idx = i; break; }
+        if (idx === undefined) throw new CoreError('EBUSY', `${dev.id}: every index of its share is requested`);
+      }
+    } else {
+      if (lock && pool) yield take;
+      // Checked before the first step too; another CPU may have taken it since.
+      if (pool) {
+        if (!pool.take(index)) throw new CoreError('EBUSY', `${dev.id} ${index} is already requested`);
+        took = true;
+      }
+      idx = index;
+    }
+    if (!Object.isFrozen(take)) take.result = `${dev.id} ${idx}`;
+    const hwirq = dev.hwirq(idx);
+    let virq: number;
+    let allocated = false;
+    if (sys.settings.mode === 'demand') {
+      const ad = step('alloc-desc', `${dev.id} ${idx}`, ['virq']);
+      if (lock) yield ad;
+      const desc = sys.descs.alloc({ kind: 'msi', chip: dev.inta.id, hwirq, name: `${dev.id} ${idx}`, owner });
+      if (desc === undefined) throw sys.descs.pool.exhausted('ENOSPC');
+      if (!Object.isFrozen(ad)) ad.result = `virq ${desc.virq}`;
+      virq = desc.virq;
+      allocated = true;
+    } else {
+      const rec = sys.msi.find(dev, idx);
+      if (!rec) throw new CoreError('EINVAL', `${dev.id} ${idx} has no MSI (msi_get_virq returned 0)`);
+      virq = rec.virq;
+    }
+    if (lock) yield step('unlock', lock.name);
+    const taken = { idx, hwirq, virq, allocated, took };
+    idx = undefined;
+    return taken;
+  } finally {
+    if (idx !== undefined && took) pool!.release(idx);
+    if (lock) lock.release(cpu);
+  }
+}
+
+/** The MSI layer's part of a free: the descriptor and virq (MSIs on demand), then the index. */
+function* dropMsi(sys: System, dev: MsiDevice, virq: number, index: number | undefined, locks: Locks, cpu: string, step: Stepper) {
+  const lock = locks.device(dev.id);
+  if (lock) yield* acquire(lock, step('lock').op, cpu);
+  try {
+    if (sys.settings.mode === 'demand') {
+      if (lock) yield step('free-desc', `virq ${virq}`, ['virq']);
+      sys.descs.free(virq);
+    }
+    if (index !== undefined && dev.indexPool) {
+      if (lock) yield step('release-index', `${dev.id} ${index}`, [dev.indexPool.id]);
+      dev.indexPool.release(index);
+    }
+    if (lock) yield step('unlock', lock.name);
+  } finally {
+    if (lock) lock.release(cpu);
+  }
+}
+
+/** Hardware for a requested MSI, unless it came with the MSI at probe (hardware 'alloc'). */
+function* takeHardware(sys: System, dev: MsiDevice, msi: { hwirq: number; virq: number }, owner: string, locks: Locks, cpu: string, trace: boolean) {
+  const existing = dev.inta.event(msi.hwirq);
+  if (existing && sys.settings.mode === 'probe' && sys.settings.hardware === 'alloc') return existing;
+  const ev = yield* dev.inta.allocSteps(msi.hwirq, msi.virq, owner, cpu, trace, locks.inta(dev.inta.id));
+  const desc = sys.descs.get(msi.virq);
+  if (desc) desc.parentVirq = ev.vint.parentVirq;
+  return ev;
+}
+
+/** Gives a requested MSI's hardware back, unless it stays with the MSI (probe-time hardware). */
+function* dropHardware(sys: System, dev: MsiDevice, hwirq: number, locks: Locks, cpu: string, trace: boolean) {
+  if (sys.settings.mode === 'probe' && sys.settings.hardware === 'alloc') return false;
+  yield* dev.inta.freeSteps(hwirq, cpu, trace, locks.inta(dev.inta.id));
+  return true;
+}
+
+/** `alloc-irq <device> <index|any>`: the checks of System.allocIrq, then MSI layer, then INTA. */
+export const allocIrqOp = (deviceId: string, index: number | 'any'): OpSpec => ({
+  label: `alloc-irq ${deviceId} ${index}`,
+  *start(sys, locks, cpu, trace) {
+    const dev = sys.msiDevice(deviceId);
+    if (!dev.bound) throw new CoreError('ENODEV', `${dev.id}: driver not bound (see boot)`);
+    if (index !== 'any') {
+      dev.checkIndex(index);
+      if (!dev.inShare(index)) throw new CoreError('EINVAL', `${dev.id} ${index} is not in this host's share (${dev.describeShare()})`);
+      const held = sys.msi.find(dev, index);
+      if (held?.requestedBy !== undefined) throw new CoreError('EBUSY', `${dev.id} ${index} is already requested by ${held.requestedBy} (virq ${held.virq})`);
+    }
+    const step = stepper(trace ? `alloc-irq ${deviceId} ${index}` : 'alloc-irq', trace);
+    const msi = yield* takeMsi(sys, dev, index, 'alloc-irq', true, locks, cpu, step);
+    let done = false;
+    try {
+      const ev = yield* takeHardware(sys, dev, msi, 'alloc-irq', locks, cpu, trace);
+      done = true;
+      return { summary: `${ev.vint.vint}:${ev.bit}`, allocated: { inta: dev.inta.id, hwirq: msi.hwirq } };
+    } finally {
+      if (!done) {
+        if (msi.allocated) sys.descs.free(msi.virq);
+        if (msi.took) dev.indexPool!.release(msi.idx);
+      }
+    }
+  },
+});
+
+/** `free-irq <virq>`: the checks of System.freeIrq, then the INTA's free, then the MSI layer's. */
+export const freeIrqOp = (virq: number, label = `free-irq ${virq}`): OpSpec => ({
+  label,
+  *start(sys, locks, cpu, trace) {
+    const rec = sys.msi.byVirqNumber(virq);
+    if (!rec) throw new CoreError('ENOENT', `virq ${virq} is not an MSI`);
+    if (rec.requestedBy === undefined || !rec.event) throw new CoreError('ENOENT', `virq ${virq} (${rec.device.id} ${rec.index}) is not requested`);
+    if (rec.requestedBy !== 'alloc-irq') throw new CoreError('EBUSY', `virq ${virq} belongs to ${holderOf(rec)}; release the channel instead`);
+    const dev = rec.device;
+    const step = stepper(trace ? label : 'free-irq', trace);
+    const hwirq = rec.event.hwirq;
+    const freed = yield* dropHardware(sys, dev, hwirq, locks, cpu, trace);
+    yield* dropMsi(sys, dev, virq, rec.index, locks, cpu, step);
+    return { summary: 'freed', freed: freed ? { inta: dev.inta.id, hwirq } : undefined };
+  },
+});
+
+/**
+ * `request-channel <dma> <dir>` (one channel, packet mode): the channel and its completion ring
+ * (dmaengine's and ringacc's, each drawn atomically: no choice point), then the ring's MSI and
+ * its hardware.
+ */
+export const requestChannelOp = (dmaId: string, dir: Direction): OpSpec => ({
+  label: `request-channel ${dmaId} ${dir}`,
+  *start(sys, locks, cpu, trace) {
+    const dma = sys.dma(dmaId);
+    if (!dma.bound) throw new CoreError('ENODEV', `${dma.id}: driver not bound (see boot)`);
+    const pool = dma.pools[dir];
+    const n = pool.allocFrom(dma.spec[dir].firstNormal);
+    if (n === undefined) throw new CoreError('ENOENT', `${pool.id}: no free normal-capacity ${dir} channel`, pool.usage());
+    const rings = dma.ringDevice.indexPool!;
+    const ring = rings.alloc();
+    if (ring === undefined) {
+      pool.release(n);
+      throw new CoreError('EBUSY', `${rings.id} exhausted (${rings.used}/${rings.total} used)`, rings.usage());
+    }
+    const name = channelName(dma.id, dir, n);
+    let done = false;
+    try {
+      const dev = dma.ringDevice;
+      const step = stepper(trace ? `request-channel ${dmaId} ${dir}` : 'request-channel', trace);
+      const msi = yield* takeMsi(sys, dev, ring, name, false, locks, cpu, step);
+      try {
+        const ev = yield* takeHardware(sys, dev, msi, name, locks, cpu, trace);
+        done = true;
+        return { summary: `${dir}${n}@${ev.vint.vint}:${ev.bit}`, allocated: { inta: dev.inta.id, hwirq: msi.hwirq } };
+      } finally {
+        if (!done && msi.allocated) sys.descs.free(msi.virq);
+      }
+    } finally {
+      if (!done) {
+        rings.release(ring);
+        pool.release(n);
+      }
+    }
+  },
+});
+
+/** `release-channel <dma>:<dir><n>`: the ring irq's hardware (and an on-demand MSI), then ring and channel. */
+export const releaseChannelOp = (dmaId: string, dir: Direction, n: number): OpSpec => ({
+  label: `release-channel ${channelName(dmaId, dir, n)}`,
+  *start(sys, locks, cpu, trace) {
+    const dma = sys.dma(dmaId);
+    dma.checkChannel(dir, n);
+    const name = channelName(dma.id, dir, n);
+    const ch = dma.channel(name);
+    if (!ch) throw new CoreError('ENOENT', `${name} is not requested`);
+    if (ch.event) throw new CoreError('EINVAL', `${name} is a TR-mode channel: interleave runs packet-mode channels only`);
+    const step = stepper(trace ? `release-channel ${name}` : 'release-channel', trace);
+    const dev = dma.ringDevice;
+    const hwirq = ch.msi.hwirq;
+    const freed = yield* dropHardware(sys, dev, hwirq, locks, cpu, trace);
+    yield* dropMsi(sys, dev, ch.msi.virq, undefined, locks, cpu, step);
+    // Given back with the last step: ringacc's and dmaengine's, atomic, no choice point.
+    dev.indexPool!.release(ch.ring);
+    dma.pools[dir].release(n);
+    return { summary: 'released', freed: freed ? { inta: dev.inta.id, hwirq } : undefined };
+  },
+});

@@ -1,0 +1,346 @@
+import { CoreError } from '../errors.js';
+import type { Lock } from '../lock.js';
+import type { Step, Steps } from '../steps.js';
+
+/**
+ * Runs several step generators ("operations", one per CPU) in one chosen order, and enumerates
+ * orders. Stateless, as CHESS and loom are: generators cannot be cloned, so every schedule starts
+ * from the pre-state (the World resets it) with fresh generators, and replays its prefix.
+ *
+ * A yield announces a step; the next `next()` performs it. A schedule is the sequence of
+ * operations whose announced step is performed, one per step. An operation whose announced step
+ * is `wait-lock` is blocked, not a choice, until the lock's holder changes (else the search would
+ * never end); when every unfinished operation is blocked, that is a deadlock.
+ */
+
+/** What the scheduler runs: the pre-state, the operations' generators, and the checks. */
+export interface World<R> {
+  readonly opCount: number;
+  /** Puts the pre-state back (a snapshot restore); called before every schedule. */
+  reset(): void;
+  /** A fresh generator for operation `i` on the reset state; traced when the schedule is shown. */
+  start(i: number, trace: boolean): Steps<R>;
+  /** Checked after every step: a broken invariant, or undefined. */
+  checkStep?(): string | undefined;
+}
+
+/** How an operation ended in one schedule. */
+export type OpEnd<R> =
+  | { kind: 'done'; value: R }
+  | { kind: 'failed'; code: string; message: string }
+  | { kind: 'crashed'; message: string }
+  | { kind: 'unfinished' };
+
+export interface Violation {
+  kind: 'exception' | 'deadlock' | 'invariant' | 'livelock';
+  /** 1-based step number where it showed (0: before any step). */
+  step: number;
+  /** The operation at fault, when there is one. */
+  op?: number;
+  message: string;
+}
+
+/** One performed step, for a shown trace. */
+export interface TraceRow {
+  n: number;
+  op: number;
+  step: Step;
+  /** The step left the operation waiting for a lock: held by whom. */
+  blockedBy?: string;
+  /** The step ended the operation: how. */
+  end?: 'done' | 'failed' | 'crashed';
+  error?: string;
+}
+
+export interface Execution<R> {
+  /** The operation that performed each step. */
+  choices: number[];
+  /**
+   * Per choice point (step k at index k-1), kept as numbers, not objects, as there is one per
+   * step of every schedule: the operations that could run (a bit mask), the position of the
+   * chosen one among them (the current operation first, then by letter), and the preemptions
+   * before it.
+   */
+  masks: number[];
+  chosen: number[];
+  before: number[];
+  ends: OpEnd<R>[];
+  violation?: Violation;
+  preemptions: number;
+  rows?: TraceRow[];
+}
+
+/** Picks the operation for step `k` among `options` (current first); may throw Divergence. */
+export type Chooser = (options: readonly number[], k: number, running: readonly RunState[]) => number;
+
+export interface RunState {
+  state: 'ready' | 'blocked' | 'done';
+  announced?: Step;
+  heldBy?: string;
+  lock?: Lock;
+}
+
+/** A replayed schedule that no longer fits the operations. */
+export class Divergence extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Divergence';
+  }
+}
+
+/** A step that never ends is a bug of a lock setting: stop well before memory does. */
+export const MAX_STEPS = 10_000;
+
+/** The observer of one execution's steps (a trace builder); undefined when nobody is watching. */
+export interface StepObserver {
+  before?(k: number): void;
+  after(row: TraceRow): void;
+}
+
+const UNFINISHED: OpEnd<never> = Object.freeze({ kind: 'unfinished' });
+
+export const execute = <R>(world: World<R>, choose: Chooser, trace = false, observer?: StepObserver): Execution<R> => {
+  world.reset();
+  const n = world.opCount;
+  const gens: Steps<R>[] = [];
+  const run: RunState[] = [];
+  const ends: OpEnd<R>[] = [];
+  const exec: Execution<R> = { choices: [], masks: [], chosen: [], before: [], ends, preemptions: 0, rows: trace ? [] : undefined };
+  const finish = (i: number, end: OpEnd<R>) => {
+    ends[i] = end;
+    run[i].state = 'done';
+  };
+  const settle = (i: number, r: IteratorResult<Step, R>) => {
+    if (r.done) return finish(i, { kind: 'done', value: r.value });
+    const s = r.value;
+    run[i].announced = s;
+    if (s.name === 'wait-lock' && s.lock) {
+      run[i].state = 'blocked';
+      run[i].lock = s.lock;
+      run[i].heldBy = s.lock.holder();
+    } else run[i].state = 'ready';
+  };
+  /** Runs one `next()`; false when the schedule must stop (a violation). */
+  const advance = (i: number, k: number): boolean => {
+    try {
+      settle(i, gens[i].next());
+      return true;
+    } catch (e) {
+      if (e instanceof CoreError) {
+        finish(i, { kind: 'failed', code: e.code, message: e.message });
+        return true;
+      }
+      const message = (e instanceof Error ? e.message : String(e)).replace(/^internal: /, '');
+      finish(i, { kind: 'crashed', message });
+      exec.violation = { kind: 'exception', step: k, op: i, message };
+      return false;
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    // Every field from the start: one object shape for the engine, however the state goes.
+    run.push({ state: 'ready', announced: undefined, heldBy: undefined, lock: undefined });
+    ends.push(UNFINISHED);
+    gens.push(world.start(i, trace));
+  }
+  // Each generator runs to its first announced step: only what precedes the first yield.
+  for (let i = 0; i < n; i++) if (!advance(i, 0)) return exec;
+  let current = -1;
+  const options: number[] = [];
+  for (let k = 1; ; k++) {
+    options.length = 0;
+    let unfinished = 0;
+    for (let i = 0; i < n; i++) {
+      const r = run[i];
+      if (r.state === 'done') continue;
+      unfinished++;
+      // Blocked until the holder changes: then it may try again (and perhaps block again).
+      if (r.state === 'blocked' && r.lock!.holder() !== r.heldBy) r.state = 'ready';
+      if (r.state === 'ready') {
+        if (i === current) options.unshift(i);
+        else options.push(i);
+      }
+    }
+    if (unfinished === 0) break;
+    if (options.length === 0) {
+      const waits = run.map((r, i) => (r.state === 'blocked' ? `${letter(i)} waits for ${r.lock!.name} (held by ${r.heldBy})` : '')).filter((s) => s !== '');
+      exec.violation = { kind: 'deadlock', step: k - 1, message: `deadlock: ${waits.join(', ')}` };
+      break;
+    }
+    if (k > MAX_STEPS) {
+      exec.violation = { kind: 'livelock', step: k - 1, message: `no end after ${MAX_STEPS} steps` };
+      break;
+    }
+    const pick = choose(options, k, run);
+    const chosen = options.indexOf(pick);
+    if (chosen < 0) throw new Error(`internal: chooser picked ${pick}, not among ${options.join(',')}`);
+    const preempt = current >= 0 && options[0] === current && pick !== current;
+    let mask = 0;
+    for (const o of options) mask |= 1 << o;
+    exec.masks.push(mask);
+    exec.chosen.push(chosen);
+    exec.before.push(exec.preemptions);
+    if (preempt) exec.preemptions++;
+    exec.choices.push(pick);
+    const performed = run[pick].announced!;
+    observer?.before?.(k);
+    const ok = advance(pick, k);
+    current = pick;
+    if (exec.rows || observer) {
+      const row: TraceRow = { n: k, op: pick, step: performed };
+      const r = run[pick];
+      if (r.state === 'blocked') row.blockedBy = r.heldBy;
+      const end = ends[pick];
+      if (r.state === 'done' && end.kind !== 'unfinished') {
+        row.end = end.kind;
+        if (end.kind !== 'done') row.error = end.kind === 'failed' ? `${end.code}: ${end.message}` : end.message;
+      }
+      exec.rows?.push(row);
+      observer?.after(row);
+    }
+    if (!ok) break;
+    const broken = world.checkStep?.();
+    if (broken !== undefined) {
+      exec.violation = { kind: 'invariant', step: k, message: broken };
+      break;
+    }
+  }
+  return exec;
+};
+
+export const letter = (i: number): string => String.fromCharCode(65 + i);
+
+/** The options of a choice point in their order: the current operation first if it could run, then by letter. */
+export const optionsOf = (mask: number, current: number): number[] => {
+  const out: number[] = [];
+  if (current >= 0 && mask & (1 << current)) out.push(current);
+  for (let i = 0; i < 31; i++) if (mask & (1 << i) && i !== current) out.push(i);
+  return out;
+};
+
+/** Continue the current operation when it can run, else the first that can: the zero-preemption default. */
+const keepGoing = (options: readonly number[]): number => options[0];
+
+/**
+ * Every schedule with at most `bound` preemptions (CHESS: a switch away from an operation that
+ * could still run), depth first; unbounded when `bound` is undefined. Calls `visit` with each
+ * execution; stops early when it returns false. Returns how many were run.
+ */
+export const exploreAll = <R>(world: World<R>, bound: number | undefined, visit: (e: Execution<R>) => boolean): number => {
+  const limit = bound ?? Infinity;
+  let prefix: number[] = [];
+  let count = 0;
+  for (;;) {
+    const forced = prefix;
+    const exec = execute(world, (options, k) => (k <= forced.length ? forced[k - 1] : keepGoing(options)));
+    count++;
+    if (!visit(exec)) return count;
+    // Backtrack: the deepest choice point with an untried option within the bound.
+    let next: number[] | undefined;
+    for (let k = exec.masks.length - 1; k >= 0 && next === undefined; k--) {
+      const current = k === 0 ? -1 : exec.choices[k - 1];
+      const mask = exec.masks[k];
+      // Only a point with an option left is worth building the options of.
+      if ((mask & (mask - 1)) === 0) continue;
+      const options = optionsOf(mask, current);
+      if (exec.chosen[k] + 1 >= options.length) continue;
+      const cost = current >= 0 && options[0] === current ? 1 : 0;
+      if (exec.before[k] + cost <= limit) next = [...exec.choices.slice(0, k), options[exec.chosen[k] + 1]];
+    }
+    if (next === undefined) return count;
+    prefix = next;
+  }
+};
+
+/** A small, seedable PRNG (mulberry32): the same seed gives the same schedules everywhere. */
+export const prng = (seed: number): (() => number) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+/** `count` schedules, each choice uniform among the operations that can run. */
+export const exploreRandom = <R>(world: World<R>, count: number, seed: number, visit: (e: Execution<R>) => boolean): number => {
+  const rand = prng(seed);
+  let done = 0;
+  while (done < count) {
+    const exec = execute(world, (options) => options[Math.floor(rand() * options.length)]);
+    done++;
+    if (!visit(exec)) break;
+  }
+  return done;
+};
+
+// ---- schedule strings ------------------------------------------------------------------------
+
+/** One run of a schedule string: an operation, and a step count or `*` (until it finishes or blocks). */
+export interface Run {
+  op: number;
+  count: number | '*';
+}
+
+/** "A2,B*,A*" -> runs; a malformed string is a usage error naming the bad part. */
+export const parseSchedule = (text: string, opCount: number): Run[] => {
+  const parts = text.split(',').map((p) => p.trim());
+  if (text.trim() === '' || parts.some((p) => p === '')) throw new CoreError('EUSAGE', `schedule: expected runs such as A2,B*,A*, got '${text}'`);
+  return parts.map((p) => {
+    const m = /^([A-Z])(\*|[1-9]\d{0,5})$/.exec(p);
+    if (!m) throw new CoreError('EUSAGE', `schedule: bad run '${p}' (an operation letter, then a step count or *)`);
+    const op = m[1].charCodeAt(0) - 65;
+    if (op >= opCount) throw new CoreError('EUSAGE', `schedule: run '${p}' names operation ${m[1]}, but there ${opCount === 1 ? 'is' : 'are'} only ${opCount} (${Array.from({ length: opCount }, (_, i) => letter(i)).join(', ')})`);
+    return { op, count: m[2] === '*' ? '*' : Number(m[2]) };
+  });
+};
+
+/** The chooser that follows a schedule string, throwing Divergence where it no longer fits. */
+export const replayChooser = (runs: readonly Run[]): Chooser => {
+  let r = 0;
+  let used = 0;
+  const why = (i: number, run: readonly RunState[]): string => {
+    const s = run[i];
+    if (s.state === 'done') return `${letter(i)} has finished`;
+    return `${letter(i)} is blocked on ${s.lock?.name ?? 'a lock'} (held by ${s.heldBy})`;
+  };
+  return (options, k, run) => {
+    for (;;) {
+      const cur = runs[r];
+      if (cur === undefined) {
+        const left = run.map((s, i) => (s.state === 'done' ? '' : letter(i))).filter((x) => x !== '');
+        throw new Divergence(`replay diverged at step ${k}: the schedule ends, but ${left.join(', ')} ${left.length === 1 ? 'has' : 'have'} not finished`);
+      }
+      const can = options.includes(cur.op);
+      if (cur.count === '*') {
+        if (can) {
+          used++;
+          return cur.op;
+        }
+        if (used === 0) throw new Divergence(`replay diverged at step ${k}: schedule says ${letter(cur.op)}, but ${why(cur.op, run)}`);
+      } else if (used < cur.count) {
+        if (!can) throw new Divergence(`replay diverged at step ${k}: schedule says ${letter(cur.op)}, but ${why(cur.op, run)}`);
+        used++;
+        return cur.op;
+      }
+      r++;
+      used = 0;
+    }
+  };
+};
+
+/** The schedule string of an execution: runs, `*` where the run ended because its op finished or blocked. */
+export const scheduleString = (exec: Execution<unknown>): string => {
+  const out: string[] = [];
+  const c = exec.choices;
+  for (let k = 0; k < c.length; ) {
+    let e = k;
+    while (e < c.length && c[e] === c[k]) e++;
+    // The op could have gone on after its run when it is among the next step's options.
+    const couldGoOn = e < exec.masks.length && (exec.masks[e] & (1 << c[k])) !== 0;
+    out.push(`${letter(c[k])}${couldGoOn ? e - k : '*'}`);
+    k = e;
+  }
+  return out.join(',');
+};

@@ -1,0 +1,181 @@
+import { isEmpty64, type Bits64 } from '../bits64.js';
+import type { IntaDomain } from '../domains/inta.js';
+import type { Steps } from '../steps.js';
+import type { System } from '../system.js';
+import { makeLocks, type LockMode, type Locks } from './locks.js';
+import type { OpSpec, OpValue } from './ops.js';
+import type { OpEnd, World } from './scheduler.js';
+import { Snapshot } from './snapshot.js';
+
+const popcount32 = (x: number): number => {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+};
+const popcount64 = (b: Bits64): number => popcount32(b[0]) + popcount32(b[1]);
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/**
+ * The System as the scheduler's world: a snapshot of the session's state restored before every
+ * schedule, the operations' factories, and the invariants of reference/interleaving.md 5.3.
+ */
+export class SystemWorld implements World<OpValue> {
+  readonly opCount: number;
+  private readonly snapshot: Snapshot;
+  private readonly locks: Locks;
+  private readonly intas: IntaDomain[];
+
+  constructor(
+    readonly sys: System,
+    readonly ops: readonly OpSpec[],
+    readonly lock: LockMode,
+  ) {
+    this.opCount = ops.length;
+    this.locks = makeLocks(lock);
+    this.intas = [...sys.intas.values()];
+    // Every lock exists before the snapshot, so that restoring it frees them all.
+    for (const inta of this.intas) this.locks.inta(inta.id);
+    for (const id of sys.msiDevices.keys()) this.locks.device(id);
+    this.snapshot = Snapshot.take([sys, this.locks.all()], [sys.topology]);
+  }
+
+  get snapshotSize(): number {
+    return this.snapshot.size;
+  }
+
+  reset(): void {
+    this.snapshot.restore();
+  }
+
+  start(i: number, trace: boolean): Steps<OpValue> {
+    return this.ops[i].start(this.sys, this.locks, `cpu${i}`, trace);
+  }
+
+  /** After every step: vint_list intact (positions), and no enabled bit outside the event map. */
+  checkStep(): string | undefined {
+    for (const inta of this.intas) {
+      const list = inta.vints;
+      for (let i = 0; i < list.length; i++) {
+        const v = list[i];
+        if (v.pos !== i) return `vint_list broken: VINT ${v.vint} at position ${i} says ${v.pos}`;
+        if ((v.enable[0] & ~v.map[0]) !== 0 || (v.enable[1] & ~v.map[1]) !== 0) return `VINT ${v.vint}: an enabled bit is not in the event map`;
+      }
+    }
+    return undefined;
+  }
+
+  /** At the end, every operation done: the quiescent invariants; the first broken one, or undefined. */
+  checkEnd(ends: readonly OpEnd<OpValue>[]): string | undefined {
+    for (const l of this.locks.all()) if (l.holder() !== undefined) return `${l.name} still held by ${l.holder()} at the end`;
+    for (let i = 0; i < ends.length; i++) {
+      const e = ends[i];
+      if (e.kind !== 'done') continue;
+      const who = String.fromCharCode(65 + i);
+      if (e.value.allocated) {
+        const inta = this.sys.intas.get(e.value.allocated.inta)!;
+        const h = e.value.allocated.hwirq;
+        const ev = inta.event(h);
+        if (!ev) return `${who}'s event ${hex(h)} is lost`;
+        const v = ev.vint;
+        if (inta.vints[v.pos] !== v) return `${who}'s event is on VINT ${v.vint}, which was freed (use after free)`;
+        const holder = v.events[ev.bit];
+        if (holder !== ev) {
+          // Named in hwirq order, so that both ways round are one outcome.
+          const pair = [h, holder?.hwirq ?? -1].sort((x, y) => x - y).map((x) => (x < 0 ? 'nobody' : hex(x)));
+          return `VINT ${v.vint} bit ${ev.bit} held twice (${pair.join(' and ')})`;
+        }
+      }
+      if (e.value.freed) {
+        const inta = this.sys.intas.get(e.value.freed.inta)!;
+        if (inta.event(e.value.freed.hwirq)) return `${who} freed ${hex(e.value.freed.hwirq)}, but its event is still mapped`;
+      }
+    }
+    for (const inta of this.intas) {
+      let events = 0;
+      for (const v of inta.vints) {
+        if (isEmpty64(v.map)) return `VINT ${v.vint} leaked: on vint_list with no event`;
+        let live = 0;
+        for (let b = 0; b < v.events.length; b++) {
+          const ev = v.events[b];
+          if (ev === undefined) continue;
+          live++;
+          if (ev.vint !== v || ev.bit !== b) return `VINT ${v.vint} bit ${b} maps an event of VINT ${ev.vint.vint} bit ${ev.bit}`;
+        }
+        if (popcount64(v.map) !== live) return `VINT ${v.vint}: ${popcount64(v.map)} bits set for ${live} events`;
+        if (!inta.vintPool.isUsed(v.vint)) return `VINT ${v.vint} is on vint_list but free in ${inta.vintPool.id}`;
+        const parent = this.sys.descs.get(v.parentVirq);
+        if (parent?.kind !== 'vint-parent') return `VINT ${v.vint}'s parent virq ${v.parentVirq} is gone`;
+        events += live;
+      }
+      if (inta.vintPool.used !== inta.vints.length) return `${inta.vintPool.id}: ${inta.vintPool.used} used for ${inta.vints.length} VINTs on vint_list (leaked)`;
+      if (inta.eventPool.used !== events) return `${inta.eventPool.id}: ${inta.eventPool.used} used for ${events} live events (leaked)`;
+    }
+    return undefined;
+  }
+
+  /**
+   * The final state for the serial-order oracle: how much of every pool is used, and which
+   * events share which VINT on which bit. Numbers handed out by free pools (virqs, global
+   * events, INTR outputs), and the order of vint_list, are left out: they follow the order of
+   * taking, not the outcome, so a
+   * schedule that took them in another order than any serial one is no less serial for it.
+   */
+  fingerprint(): string {
+    let s = '';
+    for (const p of this.sys.allPools()) s += `${p.used},`;
+    for (const inta of this.intas) {
+      s += `|${inta.id}`;
+      // By VINT number: the order of vint_list follows the order of adding, as the numbers do.
+      const vints = inta.vints.length < 2 ? inta.vints : [...inta.vints].sort((a, b) => a.vint - b.vint);
+      for (const v of vints) {
+        s += ` ${v.vint}:`;
+        for (let b = 0; b < v.events.length; b++) {
+          const ev = v.events[b];
+          if (ev !== undefined) s += `${b}=${ev.hwirq.toString(16)},`;
+        }
+      }
+    }
+    return s;
+  }
+
+  /** Free bits left in the VINTs on the lists: what makes a failure spurious in Marc's words. */
+  freeBits(): Array<{ vint: number; free: number }> {
+    return this.intas.flatMap((inta) => inta.vints.map((v) => ({ vint: v.vint, free: 64 - popcount64(v.map) }))).filter((x) => x.free > 0);
+  }
+
+  vintCount(): number {
+    return this.intas.reduce((n, inta) => n + inta.vints.length, 0);
+  }
+
+  /** A small picture of the state a step can change, for the `changed` lines of a shown trace. */
+  view(): Map<string, string> {
+    const m = new Map<string, string>();
+    for (const p of this.sys.allPools()) m.set(`${p.id} free`, `${p.free}`);
+    for (const inta of this.intas) {
+      m.set(`${inta.id} vint_list`, inta.vints.map((v) => v.vint).join(','));
+      for (const v of inta.vints) m.set(`VINT ${v.vint} map`, mapHex(v.map));
+    }
+    return m;
+  }
+}
+
+const mapHex = (b: Bits64): string => (b[1] === 0 ? hex(b[0]) : `0x${b[1].toString(16)}${b[0].toString(16).padStart(8, '0')}`);
+
+/** What changed between two views, one short line each. */
+export const viewDiff = (before: Map<string, string>, after: Map<string, string>): string[] => {
+  const out: string[] = [];
+  for (const [k, v] of after) {
+    const old = before.get(k);
+    if (old === v) continue;
+    if (k.endsWith('vint_list')) {
+      const a = new Set(old ? old.split(',') : []);
+      const b = new Set(v ? v.split(',') : []);
+      const added = [...b].filter((x) => x !== '' && !a.has(x)).map((x) => `+${x}`);
+      const removed = [...a].filter((x) => x !== '' && !b.has(x)).map((x) => `-${x}`);
+      out.push(`vint_list ${[...added, ...removed].join(' ')}`);
+    } else if (old === undefined) out.push(`${k} ${v} (new)`);
+    else out.push(`${k} ${old} -> ${v}`);
+  }
+  for (const [k, old] of before) if (!after.has(k) && !k.endsWith('vint_list')) out.push(`${k} ${old} -> gone`);
+  return out;
+};

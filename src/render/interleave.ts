@@ -1,0 +1,147 @@
+import type { InterleaveReport, ShownSchedule, ShownStep } from '../core/interleave/explore.js';
+import type { Style } from './style.js';
+import { table } from './table.js';
+import { wrap } from './wrap.js';
+
+/**
+ * `interleave` as text: what ran and how it was explored, a jcstress-style outcome table, then
+ * the first FORBIDDEN schedule with the fewest preemptions (or the replayed one) as a trace, one
+ * column per CPU as lockdep and Lincheck draw them, with the state each step changed under it,
+ * `<` on the failing operation's conflicting steps and `!` on the other's write, and the
+ * schedule string that replays it.
+ */
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+const exploreText = (r: InterleaveReport): string => {
+  const e = r.explore;
+  if (e.mode === 'all') return e.bound === null ? 'explore all (exhaustive, no preemption bound)' : `explore all (at most ${plural(e.bound, 'preemption')})`;
+  if (e.mode === 'random') return `explore random ${e.count}, seed ${e.seed}`;
+  return `replay --schedule ${e.schedule}`;
+};
+
+const header = (style: Style, r: InterleaveReport): string[] => {
+  const lines = [wrap(`interleave: ${plural(r.ops.length, 'op')}, lock ${r.lock}, ${exploreText(r)}`, style.width)];
+  for (const o of r.ops) lines.push(wrap(`  ${o.letter}  ${o.cpu}  ${o.label}`, style.width, 12));
+  const forbidden = r.outcomes.filter((o) => o.grade === 'FORBIDDEN').reduce((n, o) => n + o.count, 0);
+  const time = r.seconds === undefined ? '' : ` in ${r.seconds.toFixed(2)} s`;
+  const pct = r.explored === 0 ? 0 : (100 * forbidden) / r.explored;
+  const share = forbidden === 0 ? 'none FORBIDDEN' : `${pct < 0.1 ? pct.toFixed(2) : pct.toFixed(1)}% FORBIDDEN`;
+  const trunc = r.truncated ? ' (stopped at the --max-schedules cap; more remain)' : '';
+  lines.push(wrap(`explored ${plural(r.explored, 'schedule')}${time}${trunc}; ${plural(r.outcomes.length, 'distinct outcome')}; ${share}`, style.width));
+  return lines;
+};
+
+const gradeText = (style: Style, grade: string): string =>
+  grade === 'FORBIDDEN' ? style.c.red.bold(grade) : grade === 'interesting' ? style.c.yellow(grade) : grade;
+
+const outcomeTable = (style: Style, r: InterleaveReport): string => {
+  const rows = r.outcomes.map((o) => [
+    o.result,
+    `${o.count}`,
+    `${((100 * o.count) / Math.max(1, r.explored)).toFixed(1)}%`,
+    gradeText(style, o.grade),
+    o.description,
+  ]);
+  const cols = [{ head: 'RESULT' }, { head: 'SCHEDULES', align: 'right' as const }, { head: 'FREQ', align: 'right' as const }, { head: 'EXPECT' }, { head: 'DESCRIPTION' }];
+  const t = table(style, cols, rows, style.width - 2);
+  if (t !== undefined) return t.split('\n').map((l) => `  ${l}`).join('\n');
+  // Too narrow for columns: one record per outcome.
+  return r.outcomes
+    .map((o, i) => wrap(`  ${o.result}: ${o.count} (${rows[i][2]}) ${rows[i][3]}: ${o.description}`, style.width, 4))
+    .join('\n');
+};
+
+/** One step as the trace shows it: the step, what it found, and how the operation went on. */
+export const stepText = (s: ShownStep): string => {
+  let t = s.name;
+  if (s.result !== undefined) t += `: ${s.result}`;
+  else if (s.detail !== undefined) t += ` ${s.detail}`;
+  if (s.blockedBy !== undefined) t += ` (held by ${s.blockedBy}: waits)`;
+  if (s.end === 'failed' || s.end === 'crashed') t += ` -> ${s.end === 'failed' ? s.error!.split(':')[0] : 'THROWS'}`;
+  return t;
+};
+
+/** Splits text into lines of at most `width`, at spaces when it can. */
+const cut = (text: string, width: number): string[] => {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    let at = rest.lastIndexOf(' ', width);
+    if (at <= 0) at = width;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at).trimStart();
+  }
+  out.push(rest);
+  return out;
+};
+
+const NUM = 4;
+
+const traceLines = (style: Style, r: InterleaveReport, shown: ShownSchedule): string[] => {
+  const n = r.ops.length;
+  const colWidth = Math.floor((style.width - NUM) / n);
+  const lines: string[] = [];
+  const mark = (m: ShownStep['marker']) => (m === '<' ? ` ${style.c.red.bold('<')}` : m === '!' ? ` ${style.c.yellow.bold('!')}` : '');
+  const markLen = (m: ShownStep['marker']) => (m === undefined ? 0 : 2);
+  if (colWidth < 24) {
+    // Too many CPUs for columns at this width: one line per step, the operation's letter first.
+    for (const s of shown.steps) {
+      const body = cut(stepText(s), style.width - NUM - 2 - markLen(s.marker));
+      body.forEach((b, i) => lines.push(`${i === 0 ? `${s.n}`.padStart(NUM - 1) : ''.padStart(NUM - 1)} ${i === 0 ? s.op : ' '} ${b}${i === body.length - 1 ? mark(s.marker) : ''}`));
+      for (const c of s.changed) for (const l of cut(c, style.width - NUM - 4)) lines.push(`${''.padStart(NUM + 4)}${style.c.dim(l)}`);
+    }
+    return lines;
+  }
+  const at = (op: string) => op.charCodeAt(0) - 65;
+  const put = (col: number, first: string, text: string) => `${first.padStart(NUM - 1)} ${''.padEnd(col * colWidth)}${text}`.trimEnd();
+  lines.push(
+    style.c.bold(
+      ` ${'#'.padStart(NUM - 2)} ${r.ops.map((o, i) => cut(`${o.letter} ${o.cpu} ${o.label}`, colWidth - 1)[0].padEnd(i === n - 1 ? 0 : colWidth)).join('')}`.trimEnd(),
+    ),
+  );
+  let prev: string | undefined;
+  for (const s of shown.steps) {
+    if (prev !== undefined && prev !== s.op) lines.push(style.c.dim(`${''.padStart(NUM)}-- switch --`));
+    prev = s.op;
+    const col = at(s.op);
+    const body = cut(stepText(s), colWidth - 1 - markLen(s.marker));
+    body.forEach((b, i) => lines.push(put(col, i === 0 ? `${s.n}` : '', `${i === 0 ? '' : '  '}${b}${i === body.length - 1 ? mark(s.marker) : ''}`)));
+    for (const c of s.changed) for (const l of cut(c, colWidth - 3)) lines.push(put(col, '', `  ${style.c.dim(l)}`));
+    if (s.end !== undefined) {
+      lines.push(style.c.dim(`${''.padStart(NUM)}-- ${s.op} ${s.end === 'done' ? 'finished' : s.end} --`));
+      prev = undefined;
+    }
+  }
+  return lines;
+};
+
+const shownBlock = (style: Style, r: InterleaveReport, shown: ShownSchedule): string[] => {
+  const pre = plural(shown.preemptions, 'preemption');
+  // The same block for a found schedule and for its replay, so the two compare line for line.
+  const lines = r.explore.mode === 'schedule' ? [] : ['first FORBIDDEN schedule with the fewest preemptions:'];
+  lines.push(wrap(`${gradeText(style, shown.grade)} (${pre}): ${shown.verdict}`, style.width, 2), ...traceLines(style, r, shown));
+  if (shown.conflict) {
+    const steps = shown.steps;
+    const find = (n: number) => steps.find((s) => s.n === n)!;
+    const read = find(shown.conflict.step);
+    const wrote = find(shown.conflict.with);
+    const bad = steps.find((s) => s.marker === '<' && s.n !== read.n) ?? read;
+    const obj = shown.conflict.object;
+    const text =
+      bad !== read
+        ? `*** ${read.op} read ${obj} at ${read.n}; ${wrote.op} wrote it at ${wrote.n}; ${bad.op} acted on what it read at ${bad.n}.`
+        : `*** ${wrote.op} wrote ${obj} at ${wrote.n}; ${bad.op} acted on it at ${bad.n}.`;
+    lines.push(wrap(text, style.width, 4));
+  }
+  lines.push(`replay: --schedule ${shown.schedule}`);
+  return lines;
+};
+
+export const renderInterleave = (style: Style, r: InterleaveReport): string => {
+  const lines = header(style, r);
+  if (r.divergence !== undefined) return lines.join('\n');
+  lines.push('', outcomeTable(style, r));
+  if (r.shown) lines.push('', ...shownBlock(style, r, r.shown));
+  return lines.join('\n');
+};
