@@ -14,7 +14,7 @@ import { allocIrqOp } from '../dist/core/interleave/ops.js';
 import { Snapshot } from '../dist/core/interleave/snapshot.js';
 import { runWords } from '../dist/commands/registry.js';
 import { am65x } from '../dist/core/topologies/am65x.js';
-import { parseTopology } from '../dist/core/topology-validate.js';
+import { parseTopology } from '../dist/topology/validate.js';
 
 const small8 = () => {
   const r = parseTopology(readFileSync(new URL('../fixtures/topologies/small8.json', import.meta.url), 'utf8'));

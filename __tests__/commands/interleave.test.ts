@@ -9,7 +9,7 @@ import { Explorer } from '../../src/core/interleave/explore.js';
 import { allocIrqOp, freeIrqOp } from '../../src/core/interleave/ops.js';
 import { complete } from '../../src/cli/completion.js';
 import { askPrompts, planPrompts } from '../../src/cli/prompts.js';
-import { loadTopology } from '../../src/cli/topology-load.js';
+import { loadTopology } from '../../src/topology/load.js';
 import type { Topology } from '../../src/core/topology.js';
 import { renderText } from '../../src/render/text.js';
 import { PLAIN } from '../../src/render/style.js';

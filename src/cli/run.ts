@@ -11,7 +11,7 @@ import { exitQuietlyOnEpipe, processSink } from './output.js';
 import type { Options } from './program.js';
 import { BoundedReader, readTextFile, type ReadResult } from './script-file.js';
 import { splitExec } from './split-exec.js';
-import { loadTopology } from './topology-load.js';
+import { loadTopology } from '../topology/load.js';
 
 /** All of stdin, or a refusal as soon as it proves binary or too large (`yes |`, `< /dev/zero`). */
 const readStdin = async (): Promise<ReadResult> => {

@@ -1,7 +1,7 @@
 import { am65x } from '../core/topologies/am65x.js';
 import type { Topology } from '../core/topology.js';
-import { parseTopology } from '../core/topology-validate.js';
-import { readTextFile } from './script-file.js';
+import { parseTopology } from './validate.js';
+import { readTextFile } from '../cli/script-file.js';
 
 export const BUILT_IN: Record<string, Topology> = { am65x };
 
