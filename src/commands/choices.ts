@@ -38,6 +38,8 @@ export const fixedChoices = (session: Session, kind: ArgKind): string[] | undefi
       return ['pkt', 'tr'];
     case 'capacity-dir':
       return [...CAPACITY_DIRS];
+    case 'topology-flag':
+      return ['--export'];
     default:
       return undefined;
   }

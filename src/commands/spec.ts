@@ -30,7 +30,8 @@ export type ArgKind =
   | 'device'
   | 'compare-arg'
   | 'capacity-dir'
-  | 'capacity-arg';
+  | 'capacity-arg'
+  | 'topology-flag';
 
 export interface ArgSpec {
   name: string;

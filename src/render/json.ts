@@ -48,6 +48,8 @@ const data = (o: Output): unknown => {
       return { tree: o.tree };
     case 'topology':
       return { topology: o.topology, pools: o.pools };
+    case 'topology-file':
+      return { file: o.file };
     case 'settings':
       return { design: o.design, ...o.settings, changed: o.changed, boot: o.boot };
     case 'designs':
