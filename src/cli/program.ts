@@ -20,6 +20,9 @@ export interface Options {
   debug?: boolean;
   compare?: string;
   pool?: string;
+  /** Linux's share from a board's SYSFW resource-management config, for TISCI host `host`. */
+  rmCfg?: string;
+  host?: string;
 }
 const buildProgram = (): Command =>
   new Command()
@@ -40,6 +43,8 @@ const buildProgram = (): Command =>
     .option('--debug', 'show stack traces of internal errors')
     .option('--compare <designs>', 'run the one workload (script or -e) under each design (a,b,... or all) side by side')
     .option('--pool <pool>', 'with --compare: the pool to chart (default: the first to run out)')
+    .option('--rm-cfg <rm-cfg.yaml>', "Linux's share from a board's SYSFW resource config (U-Boot/TI SDK YAML)")
+    .option('--host <id>', 'with --rm-cfg: the TISCI host whose share to read (Linux on AM65x: 12)')
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', '\nExit status: 0 all commands did what they should, 1 a command failed, 2 usage error.\nIn a script or the REPL, `help` lists the verbs.')
     .exitOverride()
