@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import type { Topology } from '../../src/core/topology.js';
 import { applyRmCfg } from '../../src/topology/rm-cfg.js';
@@ -147,5 +148,19 @@ describe('--rm-cfg: bad input is one line and exit 2', () => {
     ['overlapping primary and secondary ranges', board([...HOST12, [12047, 12, 10, 4]]), 'rm.yaml: host 12: the share does not fit topology am65x: $.dmas[0].tx.share[2]: channels 10-13 overlap channels 8-19 at $.dmas[0].tx.share[1]'],
   ])('%s', (_what, yaml, error) => {
     expect(errorOf(yaml)).toBe(error);
+  });
+});
+
+describe('--rm-cfg: garbage never throws', () => {
+  test('the fixture cut, spliced and garbled: a topology or one error line naming the file, seeded', () => {
+    fc.assert(
+      fc.property(fc.nat(text.length), fc.nat(200), fc.string({ unit: 'binary', maxLength: 40 }), (at, cut, junk) => {
+        const garbled = text.slice(0, at) + junk + text.slice(at + cut);
+        const r = applyRmCfg(garbled, 'rm.yaml', 12, am65x);
+        if (r.ok) expect(r.topology.sources?.rm).toBe('rm.yaml, host_id 12');
+        else expect(r.error).toMatch(/^rm\.yaml(:\d+)?: [^\n]+$/);
+      }),
+      { seed: 11, numRuns: 400 },
+    );
   });
 });
