@@ -14,7 +14,7 @@ import { allocIrqOp } from '../dist/core/interleave/ops.js';
 import { Snapshot } from '../dist/core/interleave/snapshot.js';
 import { runWords } from '../dist/commands/registry.js';
 import { am65x } from '../dist/core/topologies/am65x.js';
-import { parseTopology } from '../dist/core/topology-validate.js';
+import { parseTopology } from '../dist/topology/validate.js';
 import { designNamed } from '../dist/core/designs.js';
 
 const small8 = () => {

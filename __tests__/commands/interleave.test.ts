@@ -9,7 +9,7 @@ import { Explorer } from '../../src/core/interleave/explore.js';
 import { allocIrqOp, freeIrqOp } from '../../src/core/interleave/ops.js';
 import { complete } from '../../src/cli/completion.js';
 import { askPrompts, planPrompts } from '../../src/cli/prompts.js';
-import { parseTopology } from '../../src/core/topology-validate.js';
+import { parseTopology } from '../../src/topology/validate.js';
 import type { Topology } from '../../src/core/topology.js';
 import { renderText } from '../../src/render/text.js';
 import { PLAIN } from '../../src/render/style.js';

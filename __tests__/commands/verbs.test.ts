@@ -7,7 +7,7 @@ import { Session } from '../../src/commands/session.js';
 import { tokenize } from '../../src/commands/tokenize.js';
 import type { ErrCode } from '../../src/core/errors.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
-import { parseTopology } from '../../src/core/topology-validate.js';
+import { parseTopology } from '../../src/topology/validate.js';
 import type { Settings } from '../../src/core/system.js';
 
 /** TISCI device ids: TO_HWIRQ(dev, index) = dev << 16 | index (irq-ti-sci-inta.c). */

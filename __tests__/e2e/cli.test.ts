@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { MAX_ERRORS, MAX_SOURCE_DEPTH } from '../../src/cli/batch.js';
-import { loadTopology } from '../../src/cli/topology-load.js';
+import { loadTopology } from '../../src/topology/load.js';
 import { MAX_LINE } from '../../src/commands/tokenize.js';
 import { ANSI, BIN, ROOT, STACK_FRAME, childEnv, runBin, runInProcess, runShell } from './harness.js';
 

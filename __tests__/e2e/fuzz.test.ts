@@ -18,7 +18,7 @@ import { MAX_LINE, tokenize } from '../../src/commands/tokenize.js';
 import { CoreError, ERR_CODES } from '../../src/core/errors.js';
 import { System, type Settings } from '../../src/core/system.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
-import { parseTopology } from '../../src/core/topology-validate.js';
+import { parseTopology } from '../../src/topology/validate.js';
 import { DEFAULT_SETTINGS, ROOT, STACK_FRAME, runBin, runInProcess } from './harness.js';
 import { DESIGNS } from '../../src/core/designs.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { designNamed } from '../../src/core/designs.js';
-import { parseTopology } from '../../src/core/topology-validate.js';
+import { parseTopology } from '../../src/topology/validate.js';
 import { runWords } from '../../src/commands/registry.js';
 import type { Output } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';

@@ -22,6 +22,9 @@ export interface Options {
   debug?: boolean;
   compare?: string;
   pool?: string;
+  /** Linux's share from a board's SYSFW resource-management config, for TISCI host `host`. */
+  rmCfg?: string;
+  host?: string;
 }
 const buildProgram = (): Command =>
   new Command()
@@ -43,6 +46,8 @@ const buildProgram = (): Command =>
     .option('--debug', 'show stack traces of internal errors')
     .option('--compare <designs>', 'run the one workload (script or -e) under each design (a,b,... or all) side by side')
     .option('--pool <pool>', 'with --compare: the pool to chart (default: the first to run out)')
+    .option('--rm-cfg <rm-cfg.yaml>', "Linux's share from a board's SYSFW resource config (U-Boot/TI SDK YAML)")
+    .option('--host <id>', 'with --rm-cfg: the TISCI host whose share to read (Linux on AM65x: 12)')
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
       'after',
@@ -61,7 +66,7 @@ const printCompletion = async (program: Command, args: string[]): Promise<number
     writeStderr(`msi-explorer: completion: expected ${SHELLS.join(' or ')}, got ${got}; usage: msi-explorer completion bash|zsh\n`);
     return EXIT.USAGE;
   }
-  const [{ COMMANDS }, { BUILT_IN }] = await Promise.all([import('../commands/registry.js'), import('./topology-load.js')]);
+  const [{ COMMANDS }, { BUILT_IN }] = await Promise.all([import('../commands/registry.js'), import('../topology/load.js')]);
   writeStdout(completionScript(shell, completionData(program, COMMANDS.map((c) => c.name), Object.keys(BUILT_IN))));
   return EXIT.OK;
 };

@@ -252,6 +252,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
         { value: 'both', name: 'both', description: 'tx and rx, alternately' },
       ], input('direction (tx, rx or both)'));
     case 'capacity-arg':
+    case 'topology-flag':
     case 'policy':
     case 'mode':
     case 'hardware':

@@ -12,7 +12,7 @@ import { exitQuietlyOnEpipe, processSink, type Sink } from './output.js';
 import type { Options } from './program.js';
 import { closeQuietly, openTextFile } from './script-file.js';
 import { splitExec } from './split-exec.js';
-import { loadTopology } from './topology-load.js';
+import { loadTopology } from '../topology/load.js';
 
 /**
  * Runs stdin as it arrives: each chunk's complete lines run at once and their output is written
@@ -63,6 +63,17 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
   if (!loaded.ok) {
     for (const line of loaded.errors) process.stderr.write(`msi-explorer: ${oneLine(line)}\n`);
     return EXIT.USAGE;
+  }
+  if (opts.rmCfg !== undefined || opts.host !== undefined) {
+    if (opts.rmCfg === undefined) return fail('--host needs --rm-cfg <rm-cfg.yaml>: the board config to read the host\'s share from');
+    if (opts.host === undefined) return fail("--rm-cfg needs --host <id>: the TISCI host whose share to read (Linux on AM65x is 12)");
+    // Only here is the YAML parser loaded.
+    const { loadRmCfg, parseHost, MAX_HOST } = await import('../topology/rm-cfg.js');
+    const host = parseHost(opts.host);
+    if (host === undefined) return fail(`--host: expected a TISCI host id 0-${MAX_HOST}, got '${opts.host}'`);
+    const shared = loadRmCfg(opts.rmCfg, host, loaded.topology);
+    if (!shared.ok) return fail(shared.error);
+    loaded.topology = shared.topology;
   }
   const preset = designNamed(opts.design)!.settings;
   const session = new Session(loaded.topology, { ...preset, policy: opts.policy ?? preset.policy, mode: opts.mode ?? preset.mode });

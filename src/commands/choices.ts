@@ -43,6 +43,8 @@ export const fixedChoices = (session: Session, kind: ArgKind): string[] | undefi
       return ['--format'];
     case 'format':
       return [...DOMAIN_FORMATS];
+    case 'topology-flag':
+      return ['--export'];
     default:
       return undefined;
   }

@@ -44,6 +44,8 @@ export type Output =
   | { kind: 'irq'; detail: IrqDetail }
   | { kind: 'domains'; tree: DomainNode; format: DomainFormat; routes: Route[] }
   | { kind: 'topology'; topology: Topology; pools: PoolStats[] }
+  /** `topology --export`: a topology file, `$schema` first. */
+  | { kind: 'topology-file'; file: Record<string, unknown> }
   | { kind: 'settings'; settings: Settings; design: DesignName | 'custom'; changed: boolean; boot: BootEntry[] }
   | { kind: 'designs'; designs: Design[]; current: DesignName | 'custom'; settings: Settings }
   | { kind: 'boot'; settings: Settings; design: DesignName | 'custom'; boot: BootEntry[] }

@@ -36,7 +36,9 @@ export type ArgKind =
   | 'capacity-arg'
   /** `--format`, and the format it names (domains). */
   | 'format-option'
-  | 'format';
+  | 'format'
+  /** `topology --export`. */
+  | 'topology-flag';
 
 export interface ArgSpec {
   name: string;

@@ -52,6 +52,8 @@ const data = (o: Output): unknown => {
       return o.format === 'text' ? { tree: o.tree } : { tree: o.tree, format: o.format, graph: renderGraph(o.format, o.tree, o.routes) };
     case 'topology':
       return { topology: o.topology, pools: o.pools };
+    case 'topology-file':
+      return { file: o.file };
     case 'settings':
       return { design: o.design, ...o.settings, changed: o.changed, boot: o.boot };
     case 'designs':

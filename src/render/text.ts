@@ -13,6 +13,7 @@ import { renderChannels, renderRoutes, routeLine } from './routes.js';
 import type { Style } from './style.js';
 import { table } from './table.js';
 import { renderTopology } from './topology.js';
+import { formatJson } from './format-json.js';
 import { cpuList, wrap, wrapAll } from './wrap.js';
 
 /** "design merged (policy coalesced, mode probe, hardware request, lock inta, failure unwind)" */
@@ -86,6 +87,8 @@ export const renderText = (style: Style, o: Output): string => {
       return o.format === 'text' ? renderDomains(style, o.tree) : renderGraph(o.format, o.tree, o.routes);
     case 'topology':
       return renderTopology(style, o.topology, o.pools);
+    case 'topology-file':
+      return formatJson(o.file);
     case 'settings':
       return o.changed
         ? `${wrap(`re-booted with ${settingsLine(o.settings, o.design)}`, style.width, 2)}\n${renderBoot(style, o.boot)}`

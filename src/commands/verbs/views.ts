@@ -4,6 +4,7 @@ import type { System } from '../../core/system.js';
 import type { Route } from '../../core/types.js';
 import { nearest, oneOf, parseChannel, parseUint } from '../args.js';
 import { DOMAIN_FORMATS, type DomainFormat } from '../result.js';
+import { schemaRef, topologyFile } from '../../topology/export.js';
 import type { CommandSpec } from '../spec.js';
 
 /** The devices `routes` may be filtered by: source devices and DMA controllers. */
@@ -107,11 +108,16 @@ export const domains: CommandSpec = {
 export const topology: CommandSpec = {
   name: 'topology',
   summary: 'the SoC: controllers, ranges, pools, and which numbers come from the device tree',
-  usage: 'topology',
+  usage: 'topology [--export]',
   example: 'topology',
-  args: [],
+  details: '--export prints the topology as a file that --topology loads back, naming schema/topology.schema.json in "$schema": a start for your own SoC (topology --export > my-soc.json).',
+  args: [{ name: '--export', kind: 'topology-flag', optional: true }],
   view: true,
-  run({ session }) {
+  run({ session }, [flag]) {
+    if (flag !== undefined) {
+      if (flag !== '--export') throw new CoreError('EUSAGE', `expected --export or nothing, got ${quote(flag)}`);
+      return { kind: 'topology-file', file: topologyFile(session.topology, schemaRef(process.cwd())) };
+    }
     return { kind: 'topology', topology: session.topology, pools: session.system.poolStats() };
   },
 };

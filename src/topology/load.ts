@@ -1,6 +1,6 @@
 import { am65x } from '../core/topologies/am65x.js';
 import type { Topology } from '../core/topology.js';
-import { readTextFile } from './script-file.js';
+import { readTextFile } from '../cli/script-file.js';
 
 export const BUILT_IN: Record<string, Topology> = { am65x };
 
@@ -16,7 +16,7 @@ export const loadTopology = async (nameOrPath: string): Promise<{ ok: true; topo
   }
   const read = readTextFile(nameOrPath, 'topology file');
   if (!read.ok) return { ok: false, errors: [read.message] };
-  const { parseTopology } = await import('../core/topology-validate.js');
+  const { parseTopology } = await import('./validate.js');
   const parsed = parseTopology(read.text);
   if (parsed.ok) return { ok: true, topology: parsed.topology };
   return { ok: false, errors: parsed.issues.map((i) => `${nameOrPath}: ${i.path}: ${i.message}`) };

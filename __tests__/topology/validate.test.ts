@@ -14,7 +14,7 @@ import {
   validateTopology,
   type TopologyIssue,
   type TopologyResult,
-} from '../../src/core/topology-validate.js';
+} from '../../src/topology/validate.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;

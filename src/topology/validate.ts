@@ -20,8 +20,8 @@ import type {
   SourcedRange,
   SourcedTranslation,
   Topology,
-} from './topology.js';
-import { SOURCES } from './topology.js';
+} from '../core/topology.js';
+import { SOURCES } from '../core/topology.js';
 
 export interface TopologyIssue {
   /** JSON path of the offending value, e.g. `$.intrs[0].ranges[1].count`. */

@@ -1,0 +1,252 @@
+/**
+ * `--rm-cfg rm-cfg.yaml --host N`: Linux's resource share read from a board's SYSFW
+ * resource-management config (the U-Boot / TI SDK YAML of board/ti/<soc>/rm-cfg.yaml), in place
+ * of the share the topology carries.
+ *
+ * Each `resasg_entries` item grants host `host_id` the numbers `start_resource` ..
+ * `start_resource + num_resource - 1` of one resource `type` = (TISCI device id << 6) | subtype.
+ * Two entries for one (type, host) are the primary and secondary ranges
+ * (ti_sci_resource_desc start/num and start_sec/num_sec); an entry of 0 numbers grants nothing.
+ *
+ * Only this module imports `yaml`, and only the CLI's --rm-cfg path imports this module, so
+ * runs without --rm-cfg never load the YAML parser.
+ */
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Translation } from '../core/ranges.js';
+import type { IntaSpec, IntrSpec, MsiDeviceSpec, SourcedRange, Topology } from '../core/topology.js';
+import { validateTopology } from './validate.js';
+import { quote } from './json-syntax.js';
+import { readTextFile } from '../cli/script-file.js';
+
+export type RmCfgResult = { ok: true; topology: Topology } | { ok: false; error: string };
+
+/** TISCI resource subtypes (include/linux/soc/ti/ti_sci_protocol.h, k3-am65 DT ti,sci-rm-range-*). */
+const SUBTYPE = {
+  IR_OUTPUT: 0x0,
+  GP_RINGS: 0x1,
+  IA_VINT: 0xa,
+  GLOBAL_EVENT_SEVT: 0xd,
+  RX_CHAN: 0xa,
+  RX_HCHAN: 0xb,
+  TX_CHAN: 0xd,
+  TX_HCHAN: 0xf,
+} as const;
+
+/** Highest TISCI host id (a u8 in the TISCI message header). */
+export const MAX_HOST = 255;
+const U16 = 0xffff;
+
+/** One item of `resasg_entries`, with the line it starts on. */
+interface Entry {
+  start: number;
+  num: number;
+  type: number;
+  host: number;
+  line: number;
+}
+
+/** A pool of the topology that a resource type fills, and how to check a range against the hardware. */
+interface Target {
+  /** "inta_main_udmass IA_VINT" */
+  what: string;
+  /** The pool's entries for the host, in file order. */
+  ranges: Array<{ range: SourcedRange; line: number }>;
+  /** Why `start..end` is not in the hardware, or undefined when it is. */
+  outside(start: number, end: number): string | undefined;
+}
+
+const span = (a: number, b: number): string => (a === b ? `${a}` : `${a}-${b}`);
+
+class RmError extends Error {}
+
+/** Where the entries are: U-Boot puts `resasg_entries` beside `rm_boardcfg`; accept it inside `resasg` too. */
+const ENTRY_PATHS: Array<Array<string>> = [
+  ['rm-cfg', 'resasg_entries'],
+  ['rm-cfg', 'resasg', 'resasg_entries'],
+  ['rm-cfg', 'rm_boardcfg', 'resasg', 'resasg_entries'],
+];
+
+/**
+ * The topology with Linux's share replaced by what `text` (the YAML of `name`) grants `host`.
+ * Errors are one line: `name:line: message`, or `name: message` when no line applies.
+ */
+export const applyRmCfg = (text: string, name: string, host: number, topology: Topology): RmCfgResult => {
+  try {
+    return { ok: true, topology: apply(readEntries(text, name), name, host, topology) };
+  } catch (e) {
+    if (e instanceof RmError) return { ok: false, error: e.message };
+    throw e;
+  }
+};
+
+const readEntries = (text: string, name: string): Entry[] => {
+  const fail = (message: string, line?: number): never => {
+    throw new RmError(`${name}${line === undefined ? '' : `:${line}`}: ${message}`);
+  };
+  const lines = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    fail(`YAML syntax error: ${e.message}`, lines.linePos(e.pos[0]).line);
+  }
+  const lineOf = (n: unknown): number | undefined => {
+    const range = (n as Node | null)?.range;
+    return range ? lines.linePos(range[0]).line : undefined;
+  };
+  const path = ENTRY_PATHS.find((p) => doc.hasIn(p));
+  if (path === undefined) fail('expected a board config with rm-cfg: resasg_entries: (the U-Boot / TI SDK rm-cfg.yaml format), found none');
+  const seq = doc.getIn(path!, true);
+  if (!isSeq(seq)) fail(`expected ${path!.join('.')} to be a list of entries`, lineOf(seq));
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    fail(`cannot read the YAML: ${e instanceof Error ? e.message : 'unknown error'}`);
+  }
+  let items: unknown = js;
+  for (const key of path!) items = (items as Record<string, unknown>)[key];
+  const nodes = (seq as { items: unknown[] }).items;
+  return (items as unknown[]).map((item, i) => {
+    const line = lineOf(nodes[i]) ?? lineOf(seq);
+    if (!isMap(nodes[i]) || typeof item !== 'object' || item === null) {
+      return fail('expected a resasg entry { start_resource, num_resource, type, host_id }', line);
+    }
+    const o = item as Record<string, unknown>;
+    const node = nodes[i] as { get(key: string, keepScalar: true): unknown };
+    const int = (key: string, max: number): number => {
+      const v = o[key];
+      if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max) return v;
+      const shown = v === undefined ? 'nothing' : typeof v === 'string' ? quote(v) : typeof v === 'object' ? 'a collection' : String(v);
+      return fail(`${key}: expected an integer 0-${max}, got ${shown}`, lineOf(node.get(key, true)) ?? line);
+    };
+    const entry = { start: int('start_resource', U16), num: int('num_resource', U16 + 1), type: int('type', U16), host: int('host_id', MAX_HOST), line: line ?? 0 };
+    if (entry.num > 0 && entry.start + entry.num - 1 > U16) {
+      fail(`start_resource ${entry.start} + num_resource ${entry.num} - 1 passes 65535: resource numbers are 16-bit`, line);
+    }
+    return entry;
+  });
+};
+
+/**
+ * For numbers the hardware wires through a translation table (VINTs, INTR outputs): the check
+ * that start..end stays inside, saying which number leaves it and what the table holds.
+ */
+const wiredBy = (table: Translation[], say: (n: number, wired: string) => string): Target['outside'] => (start, end) => {
+  for (let n = start; n <= end; n++) {
+    if (!table.some((w) => n >= w.from && n < w.from + w.count)) return say(n, table.map((w) => span(w.from, w.from + w.count - 1)).join(', '));
+  }
+  return undefined;
+};
+
+const apply = (entries: Entry[], name: string, host: number, topology: Topology): Topology => {
+  // A topology is JSON data (topology --export writes it so): a deep copy the checks accept as such.
+  const t: Topology = JSON.parse(JSON.stringify(topology));
+  const targets = new Map<number, Target>();
+  const add = (sciId: number, subtype: number, target: Omit<Target, 'ranges'>, ranges: Target['ranges']) =>
+    targets.set((sciId << 6) | subtype, { ...target, ranges });
+
+  const intaPools = new Map<IntaSpec, { vints: Target['ranges']; events: Target['ranges'] }>();
+  for (const a of t.intas) {
+    const pools = { vints: [], events: [] };
+    intaPools.set(a, pools);
+    add(a.sciId, SUBTYPE.IA_VINT, {
+      what: `${a.id} IA_VINT`,
+      outside: wiredBy(a.vints, (n, wired) => `VINT ${n} is not wired (${a.id} has VINT ${wired})`),
+    }, pools.vints);
+    const total = a.hardware?.globalEvents.count;
+    add(a.sciId, SUBTYPE.GLOBAL_EVENT_SEVT, {
+      what: `${a.id} GLOBAL_EVENT_SEVT`,
+      outside: (_s, e) => (total !== undefined && e >= total ? `${a.id} has global events 0-${total - 1}` : undefined),
+    }, pools.events);
+  }
+  const intrPools = new Map<IntrSpec, Target['ranges']>();
+  for (const r of t.intrs) {
+    const pool: Target['ranges'] = [];
+    intrPools.set(r, pool);
+    add(r.sciId, SUBTYPE.IR_OUTPUT, {
+      what: `${r.id} IR_OUTPUT`,
+      outside: wiredBy(r.ranges, (n, wired) => `output ${n} routes nowhere (${r.id} wires outputs ${wired})`),
+    }, pool);
+  }
+  const devicePools = new Map<MsiDeviceSpec, Target['ranges']>();
+  for (const d of t.msiDevices) {
+    const pool: Target['ranges'] = [];
+    devicePools.set(d, pool);
+    add(d.sciId, SUBTYPE.GP_RINGS, {
+      what: `${d.id} GP rings`,
+      outside: (_s, e) => (e >= d.indices ? `${d.id} has rings 0-${d.indices - 1}` : undefined),
+    }, pool);
+  }
+  const dmaPools = new Map<string, { tx: Target['ranges']; rx: Target['ranges'] }>();
+  for (const m of t.dmas) {
+    const pools = { tx: [], rx: [] };
+    dmaPools.set(m.id, pools);
+    const inside = () => undefined;
+    add(m.sciId, SUBTYPE.TX_HCHAN, { what: `${m.id} TX_HCHAN`, outside: inside }, pools.tx);
+    add(m.sciId, SUBTYPE.TX_CHAN, { what: `${m.id} TX_CHAN`, outside: inside }, pools.tx);
+    add(m.sciId, SUBTYPE.RX_HCHAN, { what: `${m.id} RX_HCHAN`, outside: inside }, pools.rx);
+    add(m.sciId, SUBTYPE.RX_CHAN, { what: `${m.id} RX_CHAN`, outside: inside }, pools.rx);
+  }
+
+  // Devices the topology does not model (a real board config names every device on the SoC) and
+  // subtypes it does not use (rflows, other ring kinds) are left alone.
+  const sciIds = new Set([...t.intas, ...t.intrs, ...t.msiDevices, ...t.dmas].map((x) => x.sciId));
+  const known = entries.filter((e) => sciIds.has(e.type >> 6));
+  if (known.length === 0) {
+    throw new RmError(`${name}: no entry names a device of topology ${t.name} (TISCI device ids ${[...sciIds].sort((a, b) => a - b).join(', ')}): is it this SoC's board config?`);
+  }
+  if (!entries.some((e) => e.host === host)) {
+    const hosts = [...new Set(entries.map((e) => e.host))].sort((a, b) => a - b);
+    throw new RmError(`${name}: host ${host} has no entries (hosts in the file: ${hosts.join(', ')})`);
+  }
+  const mentioned = new Set<Target>();
+  for (const e of entries) {
+    const target = targets.get(e.type);
+    if (target === undefined) continue;
+    mentioned.add(target);
+    if (e.host !== host || e.num === 0) continue;
+    const end = e.start + e.num - 1;
+    const why = target.outside(e.start, end);
+    if (why !== undefined) throw new RmError(`${name}:${e.line}: ${target.what} ${span(e.start, end)} for host ${host} is outside the hardware: ${why}`);
+    target.ranges.push({ range: { start: e.start, count: e.num, source: 'rm' }, line: e.line });
+  }
+
+  /** The pool's new share, or the topology's when the file says nothing of its types. */
+  const share = (pool: Target['ranges'], types: Target[], old: SourcedRange[], poolName: string): SourcedRange[] => {
+    if (!types.some((x) => mentioned.has(x))) return old;
+    if (pool.length === 0) throw new RmError(`${name}: host ${host} has no ${types.map((x) => x.what).join(' or ')} entry: ${poolName} would be empty`);
+    return pool.map((p) => p.range).sort((a, b) => a.start - b.start);
+  };
+  const targetOf = (sciId: number, subtype: number) => targets.get((sciId << 6) | subtype)!;
+  for (const a of t.intas) {
+    const p = intaPools.get(a)!;
+    a.vintShare = share(p.vints, [targetOf(a.sciId, SUBTYPE.IA_VINT)], a.vintShare, `${a.id}.vint`);
+    a.globalEvents = share(p.events, [targetOf(a.sciId, SUBTYPE.GLOBAL_EVENT_SEVT)], a.globalEvents, `${a.id}.global_event`);
+  }
+  for (const r of t.intrs) r.share = share(intrPools.get(r)!, [targetOf(r.sciId, SUBTYPE.IR_OUTPUT)], r.share, `${r.id}.out`);
+  for (const d of t.msiDevices) d.share = share(devicePools.get(d)!, [targetOf(d.sciId, SUBTYPE.GP_RINGS)], d.share, `${d.id}.gp_ring`);
+  for (const m of t.dmas) {
+    const p = dmaPools.get(m.id)!;
+    m.tx.share = share(p.tx, [targetOf(m.sciId, SUBTYPE.TX_HCHAN), targetOf(m.sciId, SUBTYPE.TX_CHAN)], m.tx.share, `${m.id}.tx_chan`);
+    m.rx.share = share(p.rx, [targetOf(m.sciId, SUBTYPE.RX_HCHAN), targetOf(m.sciId, SUBTYPE.RX_CHAN)], m.rx.share, `${m.id}.rx_chan`);
+  }
+  t.sources = { ...t.sources, rm: `${name}, host_id ${host}` };
+
+  // The file's ranges may still overlap each other or starve a DMA of GP rings: the topology's
+  // own checks say so, naming the pool.
+  const checked = validateTopology(t);
+  if (!checked.ok) {
+    const first = checked.issues[0];
+    throw new RmError(`${name}: host ${host}: the share does not fit topology ${t.name}: ${first.path}: ${first.message}`);
+  }
+  return checked.topology;
+};
+
+/** `--host`: a TISCI host id, 0-255. */
+export const parseHost = (word: string): number | undefined => (/^\d{1,3}$/.test(word) && Number(word) <= MAX_HOST ? Number(word) : undefined);
+
+/** Reads `path` and applies it; an unreadable file is one error line like a bad one. */
+export const loadRmCfg = (path: string, host: number, topology: Topology): RmCfgResult => {
+  const read = readTextFile(path, 'rm-cfg file');
+  return read.ok ? applyRmCfg(read.text, path, host, topology) : { ok: false, error: read.message };
+};
