@@ -18,6 +18,8 @@ await build({
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
+  // Only --rm-cfg reads YAML: the parser stays in node_modules, imported when that flag is given.
+  external: ['yaml'],
   // commander is CommonJS: its require() calls of Node built-ins need a real require in ESM.
   banner: { js: "import { createRequire as __msiRequire } from 'node:module'; const require = __msiRequire(import.meta.url);" },
 });
