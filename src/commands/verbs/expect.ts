@@ -6,7 +6,7 @@ export const expectError: CommandSpec = {
   name: 'expect-error',
   summary: 'run a command and succeed only if it fails with the given code',
   usage: 'expect-error <CODE> <command ...>',
-  example: 'expect-error ENOSPC request-channel main_udmap tx',
+  example: 'expect-error ENOENT request-channel main_udmap tx 51',
   details: `Codes: ${ERR_CODES.join(', ')}. A mismatch fails with code EXPECT.`,
   args: [
     { name: 'code', kind: 'code' },
@@ -37,7 +37,7 @@ export const expectPool: CommandSpec = {
   name: 'expect-pool',
   summary: 'succeed only if the pool holds exactly the given numbers',
   usage: 'expect-pool <pool> used=<n> | free=<n> [total=<n>] [peak=<n>]',
-  example: 'expect-pool intr_main_navss.out used=3',
+  example: 'expect-pool intr_main_navss.out used=1',
   args: [
     { name: 'pool', kind: 'pool' },
     { name: 'expectation', kind: 'expectation', rest: true },

@@ -80,9 +80,9 @@ export const fireRing: CommandSpec = {
 
 export const setAffinity: CommandSpec = {
   name: 'set-affinity',
-  summary: "set a virq's CPU affinity; refused for an INTA event, which follows its VINT's parent",
+  summary: "set a virq's CPU affinity: a direct INTR client's line moves; an INTA event (it follows its VINT) and a VINT's chained parent are refused",
   usage: 'set-affinity <virq> <cpu-list>',
-  example: 'set-affinity 72 1',
+  example: 'set-affinity 289 1',
   mutates: true,
   args: [
     { name: 'virq', kind: 'steerable-virq' },

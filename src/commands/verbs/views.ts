@@ -107,7 +107,7 @@ export const domains: CommandSpec = {
 
 export const topology: CommandSpec = {
   name: 'topology',
-  summary: 'the SoC: controllers, ranges, pools, and which numbers come from the device tree',
+  summary: "the SoC: each pool's hardware beside Linux's share, the source of every number, devices and boot order",
   usage: 'topology [--export]',
   example: 'topology',
   details: '--export prints the topology as a file that --topology loads back, naming schema/topology.schema.json in "$schema": a start for your own SoC (topology --export > my-soc.json).',
