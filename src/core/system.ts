@@ -186,14 +186,14 @@ export class System {
       const virqsSince = (): number[] => this.virqsAllocatedSince(before);
       try {
         if (dma) {
-          const taken = this.atomic(() => dma.probe());
+          const taken = dma.probe();
           log({ device: id, ok: true, message: this.describeProbe(dma.name, taken, virqsSince(), `${dma.pools.tx.total} tx and ${dma.pools.rx.total} rx channel events`) });
         } else if (dev) {
-          const taken = this.atomic(() => this.probeMsiDevice(dev));
+          const taken = this.probeMsiDevice(dev);
           log({ device: id, ok: true, message: this.describeProbe(dev.name, taken, virqsSince(), `GP rings ${dev.describeShare()}`) });
           for (const waiting of [...deferred]) if (this.dmas.get(waiting)?.ringDevice === dev) probe(waiting);
         } else if (client) {
-          const virqs = this.atomic(() => client.probe());
+          const virqs = client.probe();
           log({ device: id, ok: true, message: `${client.name}: virq ${spanList(virqs)} via ${client.intr.id} input${client.inputs.length === 1 ? '' : 's'} ${spanList([...client.inputs])}` });
         }
       } catch (e) {
@@ -287,12 +287,12 @@ export class System {
   requestChannel(dmaId: string, dir: Direction, count = 1, mode: ChannelMode = 'pkt'): Channel[] {
     const dma = this.dma(dmaId);
     if (!Number.isInteger(count) || count < 1) throw new CoreError('EINVAL', `channel count must be at least 1, got ${count}`);
-    return this.atomic(() => dma.request(dir, count, mode));
+    return dma.request(dir, count, mode);
   }
 
   releaseChannel(dmaId: string, dir: Direction, n: number): Channel {
     const dma = this.dma(dmaId);
-    return this.atomic(() => dma.release(dir, n));
+    return dma.release(dir, n);
   }
 
   /**
@@ -312,25 +312,23 @@ export class System {
       dev.checkIndex(index);
       if (!dev.inShare(index)) throw new CoreError('EINVAL', `${dev.id} ${index} is not in this host's share (${dev.describeShare()})`);
     }
-    return this.atomic(() => {
-      const undo: Array<() => void> = [];
-      try {
-        const idx = this.takeIndex(dev, index, undo);
-        let rec = this.msi.find(dev, idx);
-        if (rec?.requestedBy !== undefined) throw new CoreError('EBUSY', `${dev.id} ${idx} is already requested by ${rec.requestedBy} (virq ${rec.virq})`);
-        if (rec === undefined) {
-          if (this.settings.mode === 'probe') throw new Error(`internal: ${dev.id} ${idx} has no probe-time MSI`);
-          rec = this.msi.allocate(dev, idx, 'alloc-irq');
-          const allocated = rec;
-          undo.push(() => this.msi.free(allocated));
-        }
-        this.msi.request(rec, 'alloc-irq', dev.trigger);
-        return rec;
-      } catch (e) {
-        for (let i = undo.length - 1; i >= 0; i--) undo[i]();
-        throw e;
+    const undo: Array<() => void> = [];
+    try {
+      const idx = this.takeIndex(dev, index, undo);
+      let rec = this.msi.find(dev, idx);
+      if (rec?.requestedBy !== undefined) throw new CoreError('EBUSY', `${dev.id} ${idx} is already requested by ${rec.requestedBy} (virq ${rec.virq})`);
+      if (rec === undefined) {
+        if (this.settings.mode === 'probe') throw new Error(`internal: ${dev.id} ${idx} has no probe-time MSI`);
+        rec = this.msi.allocate(dev, idx, 'alloc-irq');
+        const allocated = rec;
+        undo.push(() => this.msi.free(allocated));
       }
-    });
+      this.msi.request(rec, 'alloc-irq', dev.trigger);
+      return rec;
+    } catch (e) {
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]();
+      throw e;
+    }
   }
 
   /** The index alloc-irq works on: a ring taken from the ring pool, or a free index of the share. */
@@ -365,11 +363,9 @@ export class System {
       const held = rec.requestedBy;
       throw new CoreError('EBUSY', `virq ${virq} belongs to ${held}; ${held.includes(':') ? 'release the channel instead' : 'it is held by the driver'}`);
     }
-    this.atomic(() => {
-      this.msi.release(rec);
-      if (this.settings.mode === 'demand') this.msi.free(rec);
-      rec.device.indexPool?.release(rec.index);
-    });
+    this.msi.release(rec);
+    if (this.settings.mode === 'demand') this.msi.free(rec);
+    rec.device.indexPool?.release(rec.index);
     return rec;
   }
 
@@ -550,13 +546,5 @@ export class System {
         .join(','),
       `unmapped:${this.unmapped}`,
     ].join('\n');
-  }
-
-  /**
-   * Runs an operation; if it fails, its own unwinding has returned every resource. The pools'
-   * high-water marks keep what the attempt reached: a peak is the highest use ever seen.
-   */
-  private atomic<T>(fn: () => T): T {
-    return fn();
   }
 }
