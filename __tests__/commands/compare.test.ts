@@ -270,7 +270,7 @@ describe('capacity', () => {
       ['ringacc', 'EINVAL'],
       ['main_udmap', 'ENODEV'],
     ]);
-    expect(d.rows[2].stop?.message).toBe('main_udmap: driver not bound: its probe failed with ENODEV (see boot)');
+    expect(d.rows[2].stop?.message).toBe('main_udmap: driver not bound: probe deferred: ringacc is not bound (EPROBE_DEFER)');
     const free = (id: string) => {
       const p = d.pools.find((x) => x.id === id)!;
       return [p.free, p.stopped];

@@ -98,7 +98,9 @@ export class DmaController {
   request(dir: Direction, count: number, mode: ChannelMode = 'pkt'): Channel[] {
     if (this.boundState.state === 'unprobed') throw new CoreError('ENODEV', `${this.id}: driver not bound: it is not in the topology's boot list`);
     if (this.boundState.state === 'failed') {
-      throw new CoreError('ENODEV', `${this.id}: driver not bound: its probe failed with ${this.boundState.error.code} (see boot)`);
+      const e = this.boundState.error;
+      // Say why: a deferred probe names the supplier it waits for; a failed one, its error.
+      throw new CoreError('ENODEV', `${this.id}: driver not bound: ${e.code === 'ENODEV' ? e.message : `its probe failed with ${e.code} (see boot)`}`);
     }
     const granted: Channel[] = [];
     try {
