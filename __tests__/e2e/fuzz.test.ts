@@ -10,9 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { MAX_ERRORS } from '../../src/cli/batch.js';
-import { MAX_MESSAGE } from '../../src/commands/args.js';
 import { COMMANDS, runWords } from '../../src/commands/registry.js';
-import type { Result } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
 import { MAX_LINE, tokenize } from '../../src/commands/tokenize.js';
 import { CoreError, ERR_CODES } from '../../src/core/errors.js';
@@ -20,6 +18,7 @@ import { System, type Settings } from '../../src/core/system.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import { parseTopology } from '../../src/topology/validate.js';
 import { DEFAULT_SETTINGS, ROOT, STACK_FRAME, runBin, runInProcess } from './harness.js';
+import { checkError, KNOWN_CODES, mutate, runChecked, wordsOf } from './fuzz-kit.js';
 import { DESIGNS } from '../../src/core/designs.js';
 
 const SEED = 0x5eed_2024;
@@ -148,38 +147,17 @@ const commandLine = fc.oneof(
 
 // ---- the invariants ---------------------------------------------------------------------------
 
-const KNOWN_CODES = new Set<string>(ERR_CODES);
-
-/** What every failure must look like, whatever the input. */
-const checkError = (line: string, code: string, message: string): void => {
-  const where = `for ${JSON.stringify(line.slice(0, 200))}`;
-  if (!KNOWN_CODES.has(code)) throw new Error(`unknown code ${code} ${where}`);
-  if (message.length === 0) throw new Error(`empty message ${where}`);
-  if (/[\n\r\u2028\u2029]/.test(message)) throw new Error(`message spans lines ${where}: ${JSON.stringify(message)}`);
-  if (STACK_FRAME.test(message) || /\bat .*\.(js|ts):\d+/.test(message)) throw new Error(`stack frame in message ${where}`);
-  if (message.length > MAX_MESSAGE) throw new Error(`message of ${message.length} characters ${where}`);
-};
-
 /** Runs one line as the REPL and the batch runner do; returns whether it failed. */
 const runLine = (session: Session, line: string): boolean => {
-  let words: string[];
-  try {
-    words = tokenize(line);
-  } catch (e) {
-    if (!(e instanceof CoreError)) throw new Error(`tokenize threw ${String(e)} for ${JSON.stringify(line.slice(0, 200))}`);
-    checkError(line, e.code, e.message);
-    expect(e.code).toBe('EUSAGE');
+  const words = wordsOf(line);
+  if (words instanceof CoreError) {
+    expect(words.code).toBe('EUSAGE');
     return true;
   }
   if (words.length === 0) return false;
   const before = session.system.fingerprint();
   const settings = session.settings;
-  let r: Result;
-  try {
-    r = runWords(session, words);
-  } catch (e) {
-    throw new Error(`runWords threw for ${JSON.stringify(line.slice(0, 200))}: ${e instanceof Error ? e.stack : String(e)}`);
-  }
+  const r = runChecked(session, words, line);
   if (r.ok) return false;
   checkError(line, r.error.code, r.error.message);
   if (r.error.code === 'ENOSPC' && r.error.pool) expect(POOLS).toContain(r.error.pool.id);
@@ -374,8 +352,6 @@ describe('fuzz: whole scripts through the batch runner, in-process', () => {
 
 // ---- topology files ---------------------------------------------------------------------------
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 const SMALL8 = JSON.stringify(JSON.parse(readFileSync(join(ROOT, 'fixtures/topologies/small8.json'), 'utf8')));
 
 const IDS = ['gic', 'intr0', 'inta0', 'ringacc', 'udma', 'timesync', 'gic500', 'intr_main_navss', 'inta_main_udmass', 'main_udmap', 'cpts', '__proto__', 'constructor'];
@@ -393,41 +369,6 @@ const mutation = fc.record({
   value: jsonValue,
   delta: fc.integer({ min: -70_000, max: 70_000 }),
 });
-
-const places = (root: Json): Array<[Json, string | number]> => {
-  const out: Array<[Json, string | number]> = [];
-  const stack: Json[] = [root];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    const keys: Array<string | number> = Array.isArray(v) ? v.map((_: unknown, i: number) => i) : Object.keys(v);
-    for (const k of keys) {
-      out.push([v, k]);
-      if (typeof v[k] === 'object' && v[k] !== null) stack.push(v[k]);
-    }
-  }
-  return out;
-};
-
-/** Structural mutations; `proto` adds a literal "__proto__" key (marked, then spliced into the text). */
-const mutate = (base: string, ms: Array<{ at: number; op: string; value: unknown; delta: number }>): string => {
-  const root = JSON.parse(base);
-  for (const m of ms) {
-    const all = places(root);
-    if (all.length === 0) break;
-    const [parent, key] = all[m.at % all.length];
-    const old = parent[key];
-    if (m.op === 'delete') {
-      if (Array.isArray(parent)) parent.splice(key as number, 1);
-      else delete parent[key];
-    } else if (m.op === 'replace') parent[key] = m.value;
-    else if (m.op === 'nudge') parent[key] = typeof old === 'number' ? old + m.delta : m.value;
-    else if (m.op === 'duplicate') {
-      if (Array.isArray(parent)) parent.push(JSON.parse(JSON.stringify(old ?? null)));
-      else parent[key] = JSON.parse(JSON.stringify(old ?? null));
-    } else if (typeof old === 'object' && old !== null && !Array.isArray(old)) old.__PROTO_MARK__ = m.value ?? 1;
-  }
-  return JSON.stringify(root).replace(/"__PROTO_MARK__"/g, '"__proto__"');
-};
 
 /** Text damage: truncation, a flipped or dropped character, a stray byte. */
 const textDamage = fc.record({ at: fc.nat(), op: fc.constantFrom('truncate', 'flip', 'drop', 'insert'), ch: fc.constantFrom('{', '}', '[', ']', ',', ':', '"', '\\', '\u0000', '\ufeff', 'x', '-', '1') });
