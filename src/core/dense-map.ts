@@ -57,3 +57,71 @@ export const denseOver = <T>(ranges: ReadonlyArray<{ start: number; count: numbe
   const hi = Math.max(...ranges.map((r) => r.start + r.count));
   return new DenseMap<T>(lo, hi - lo);
 };
+
+/**
+ * A map keyed by hwirq (sci dev id << 16 | index): sparse over all 32 bits, dense within one
+ * device's indices. One array slot per index of each device seen, the devices (a handful) in a
+ * short list: a Map set and deleted on every alloc and free costs hundreds of times a slot.
+ * Iteration is in hwirq order.
+ */
+export class HwirqMap<T> {
+  /** Device ids (hwirq >>> 16), ascending, and each one's slots by index. */
+  private readonly devs: number[] = [];
+  private readonly slots: Array<Array<T | undefined>> = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  private slotsOf(dev: number): Array<T | undefined> | undefined {
+    const devs = this.devs;
+    for (let i = 0; i < devs.length; i++) if (devs[i] === dev) return this.slots[i];
+    return undefined;
+  }
+
+  get(hwirq: number): T | undefined {
+    const s = this.slotsOf(hwirq >>> 16);
+    return s === undefined ? undefined : s[hwirq & 0xffff];
+  }
+
+  has(hwirq: number): boolean {
+    return this.get(hwirq) !== undefined;
+  }
+
+  set(hwirq: number, value: T): void {
+    const dev = hwirq >>> 16;
+    const index = hwirq & 0xffff;
+    let s = this.slotsOf(dev);
+    if (s === undefined) {
+      let at = 0;
+      while (at < this.devs.length && this.devs[at] < dev) at++;
+      this.devs.splice(at, 0, dev);
+      this.slots.splice(at, 0, (s = []));
+    }
+    // Grown to a power of two filled with undefined, so the array stays packed (never holey).
+    if (index >= s.length) {
+      let n = Math.max(64, s.length);
+      while (n <= index) n *= 2;
+      for (let i = s.length; i < n; i++) s.push(undefined);
+    }
+    if (s[index] === undefined) this.count++;
+    s[index] = value;
+  }
+
+  delete(hwirq: number): void {
+    const s = this.slotsOf(hwirq >>> 16);
+    const index = hwirq & 0xffff;
+    if (s !== undefined && index < s.length && s[index] !== undefined) {
+      s[index] = undefined;
+      this.count--;
+    }
+  }
+
+  /** Values in hwirq order. */
+  values(): T[] {
+    const out: T[] = [];
+    for (const s of this.slots) for (const v of s) if (v !== undefined) out.push(v);
+    return out;
+  }
+}

@@ -29,10 +29,13 @@ export interface IrqDesc {
 export class IrqDescs {
   readonly pool: BitmapPool;
   private readonly descs: DenseMap<IrqDesc>;
+  /** Copied for each new descriptor's counts: slice() of a packed array beats new Array(n).fill(0). */
+  private readonly zeroCounts: number[];
 
   constructor(first: number, count: number, readonly cpus: number) {
     this.pool = new BitmapPool('virq', 'linux', [{ start: first, count }]);
     this.descs = new DenseMap(first, count);
+    this.zeroCounts = new Array<number>(cpus).fill(0);
   }
 
   get allCpus(): number {
@@ -51,7 +54,7 @@ export class IrqDescs {
       hwirq: d.hwirq,
       name: d.name,
       owner: d.owner,
-      counts: new Array<number>(this.cpus).fill(0),
+      counts: this.zeroCounts.slice(),
       affinity: this.allCpus,
       masked: false,
       parentVirq: d.parentVirq,

@@ -1,11 +1,10 @@
 import { BitmapPool } from './bitmap-pool.js';
-import { denseOver, type DenseMap } from './dense-map.js';
+import { denseOver, HwirqMap, type DenseMap } from './dense-map.js';
 import type { Hardware } from './designs.js';
 import type { EventDesc, IntaDomain } from './domains/inta.js';
 import { CoreError } from './errors.js';
 import type { IrqDescs } from './irq-descs.js';
 import { formatRanges, type Range } from './ranges.js';
-import { runAlone } from './steps.js';
 
 /** How a requested irq fires: ring irqs are level (IRQF_TRIGGER_HIGH), UDMA TR events edge. */
 export type Trigger = 'level' | 'edge';
@@ -86,7 +85,7 @@ export const holderOf = (rec: MsiRecord): string => rec.requestedBy ?? rec.alloc
 export class MsiDomain {
   private readonly byVirq: DenseMap<MsiRecord>;
   /** by hwirq, which is unique across devices (sci dev id << 16 | index) */
-  private readonly byHwirq = new Map<number, MsiRecord>();
+  private readonly byHwirq = new HwirqMap<MsiRecord>();
 
   constructor(
     private readonly descs: IrqDescs,
@@ -165,14 +164,15 @@ export class MsiDomain {
     this.descs.free(rec.virq);
   }
 
+  // Nothing interleaves here: the INTA's plain-call path, kept equal to its steps by a property test.
   private takeHardware(rec: MsiRecord, cpu = 'cpu0'): void {
-    const event = runAlone(rec.device.inta.allocSteps(rec.hwirq, rec.virq, holderOf(rec), cpu, false));
+    const event = rec.device.inta.allocAlone(rec.hwirq, rec.virq, holderOf(rec), cpu);
     rec.event = event;
     this.descs.get(rec.virq)!.parentVirq = event.vint.parentVirq;
   }
 
   private releaseHardware(rec: MsiRecord, cpu = 'cpu0'): void {
-    runAlone(rec.device.inta.freeSteps(rec.hwirq, cpu, false));
+    rec.device.inta.freeAlone(rec.hwirq, cpu);
     rec.event = undefined;
     this.descs.get(rec.virq)!.parentVirq = undefined;
   }

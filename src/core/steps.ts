@@ -72,3 +72,8 @@ export const runAlone = <T>(steps: Steps<T>): T => {
     if (r.value.name === 'wait-lock') throw new Error(`internal: ${r.value.op} would wait forever: ${r.value.detail}`);
   }
 };
+
+/** acquire() for an operation run alone as plain calls: waiting would be forever, as in runAlone. */
+export const acquireAlone = (lock: Lock, op: string, cpu: string): void => {
+  if (!lock.tryAcquire(cpu)) throw new Error(`internal: ${op} would wait forever: ${lock.name} held by ${lock.holder()}`);
+};

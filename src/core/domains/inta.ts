@@ -1,10 +1,10 @@
 import { BitmapPool } from '../bitmap-pool.js';
 import { and64, bitsOf64, clearBit64, EMPTY64, firstZero64, isEmpty64, setBit64, testBit64, type Bits64 } from '../bits64.js';
-import { denseOver, type DenseMap } from '../dense-map.js';
+import { denseOver, HwirqMap, type DenseMap } from '../dense-map.js';
 import { CoreError } from '../errors.js';
 import type { Lock } from '../lock.js';
 import { translate, type Range, type Translation } from '../ranges.js';
-import { acquire, quietSteps, type Step, type StepName, type Steps } from '../steps.js';
+import { acquire, acquireAlone, quietSteps, type Step, type StepName, type Steps } from '../steps.js';
 import type { ParentDomain, ParentPath } from './domain.js';
 import type { Failure, Policy } from '../designs.js';
 
@@ -90,7 +90,7 @@ export class IntaDomain {
    * answer as upstream's walk from the head, without walking past full VINTs again and again.
    */
   private noFreeBelow = 0;
-  private readonly byHwirq = new Map<number, EventDesc>();
+  private readonly byHwirq = new HwirqMap<EventDesc>();
   private readonly byGlobal: DenseMap<EventDesc>;
 
   constructor(
@@ -142,34 +142,23 @@ export class IntaDomain {
     yield* acquire(lock, op, cpu);
     let held = true;
     // What this call took, for unwinding in reverse order.
-    let tookVint: number | undefined;
-    let parentVirq: number | undefined;
-    let added: VintDesc | undefined;
-    let v: VintDesc | undefined;
-    let bit = -1;
-    let bitSet = false;
-    let globalEvent: number | undefined;
+    const t = nothingTaken();
     let done = false;
     let failed = false;
     try {
       const find = step('find-free-bit', undefined, ['vint_list']);
       yield find;
       if (this.policy === 'coalesced') {
-        const list = this.vints;
         const from = this.noFreeBelow;
-        let i = from;
-        for (; i < list.length; i++) {
-          bit = firstZero64(list[i].map);
-          if (bit >= 0) {
-            v = list[i];
-            break;
-          }
+        const i = this.firstFit();
+        if (i < this.vints.length) {
+          t.v = this.vints[i];
+          t.bit = firstZero64(t.v.map);
         }
-        this.noFreeBelow = i;
-        if (trace) find.reads = ['vint_list', ...list.slice(from, i + 1).map((w) => `VINT ${w.vint}.map`)];
+        if (trace) find.reads = ['vint_list', ...this.vints.slice(from, i + 1).map((w) => `VINT ${w.vint}.map`)];
       }
-      if (trace) find.result = v ? `VINT ${v.vint} bit ${bit}` : 'none free';
-      if (v === undefined) {
+      if (trace) find.result = t.v ? `VINT ${t.v.vint} bit ${t.bit}` : 'none free';
+      if (t.v === undefined) {
         if (listOnly) {
           yield step('unlock', lock.name);
           held = false;
@@ -179,50 +168,31 @@ export class IntaDomain {
         yield take;
         const id = this.vintPool.alloc();
         if (id === undefined) throw this.vintPool.exhausted('EINVAL');
-        tookVint = id;
+        t.tookVint = id;
         if (trace) take.result = `VINT ${id}`;
 
         const intrInput = translate(this.vintRanges, id)!;
         const ap = step('allocate-parent', trace ? `VINT ${id} -> ${this.parent.id} input ${intrInput}` : undefined, undefined, [this.parent.id]);
         yield ap;
-        let parent: { virq: number; path: ParentPath };
-        try {
-          parent = this.mapper.createMapping(this.parent, intrInput, `${this.id} VINT ${id}`, owner);
-        } catch (e) {
-          // ti_sci_inta_alloc_parent_irq: irq_create_fwspec_mapping returning 0 for any reason
-          // is "Parent IRQ allocation failed", -EINVAL.
-          if (e instanceof CoreError && e.code !== 'EINVAL') throw new CoreError('EINVAL', `${this.id}: parent IRQ allocation failed: ${e.message}`, e.pool);
-          throw e;
-        }
-        parentVirq = parent.virq;
+        const parent = this.allocateParent(id, intrInput, owner);
+        t.parentVirq = parent.virq;
         if (trace) ap.result = `virq ${parent.virq}`;
 
-        const desc: VintDesc = {
-          vint: id,
-          pos: this.vints.length,
-          intrInput,
-          parentVirq: parent.virq,
-          path: parent.path,
-          map: EMPTY64(),
-          enable: EMPTY64(),
-          status: EMPTY64(),
-          events: new Array<EventDesc | undefined>(MAX_EVENTS_PER_VINT).fill(undefined),
-        };
+        const desc = newVint(id, intrInput, parent);
         yield step('add-vint', trace ? `VINT ${id}` : undefined, undefined, ['vint_list']);
-        desc.pos = this.vints.length;
-        this.vints.push(desc);
-        added = v = desc;
-        bit = firstZero64(desc.map);
+        this.addVint(desc);
+        t.added = t.v = desc;
+        t.bit = firstZero64(desc.map);
       }
-      const map = trace ? [`VINT ${v.vint}.map`] : undefined;
-      const set = step('set-bit', trace ? `VINT ${v.vint} bit ${bit}` : undefined, map, map);
+      const map = trace ? [`VINT ${t.v.vint}.map`] : undefined;
+      const set = step('set-bit', trace ? `VINT ${t.v.vint} bit ${t.bit}` : undefined, map, map);
       yield set;
-      this.checkLive(v, 'set a bit in');
+      this.checkLive(t.v, 'set a bit in');
       // Upstream's set_bit is idempotent, and so is the model's; a watcher is told, as this is the
       // earliest point at which two events sharing one bit show.
-      if (trace && testBit64(v.map, bit)) set.result = 'already set';
-      setBit64(v.map, bit);
-      bitSet = true;
+      if (trace && testBit64(t.v.map, t.bit)) set.result = 'already set';
+      setBit64(t.v.map, t.bit);
+      t.bitSet = true;
       if (listOnly && held) {
         yield step('unlock', lock.name);
         held = false;
@@ -231,22 +201,17 @@ export class IntaDomain {
 
       const te = step('take-event', undefined, [this.eventPool.id], [this.eventPool.id]);
       yield te;
-      globalEvent = this.eventPool.alloc();
-      if (globalEvent === undefined) throw this.eventPool.exhausted('EINVAL');
-      if (trace) te.result = `event ${globalEvent}`;
+      t.globalEvent = this.eventPool.alloc();
+      if (t.globalEvent === undefined) throw this.eventPool.exhausted('EINVAL');
+      if (trace) te.result = `event ${t.globalEvent}`;
 
       yield step(
         'program-map',
-        trace ? `${hex(hwirq)} -> event ${globalEvent} -> VINT ${v.vint} bit ${bit}` : undefined,
+        trace ? `${hex(hwirq)} -> event ${t.globalEvent} -> VINT ${t.v.vint} bit ${t.bit}` : undefined,
         undefined,
-        trace ? [`VINT ${v.vint}.events`] : undefined,
+        trace ? [`VINT ${t.v.vint}.events`] : undefined,
       );
-      this.checkLive(v, 'map an event to');
-      const ev: EventDesc = { hwirq, globalEvent, vint: v, bit, virq };
-      v.events[bit] = ev;
-      // The bit stays disabled until request_irq starts the irq up (ti_sci_inta_unmask_irq).
-      this.byHwirq.set(hwirq, ev);
-      this.byGlobal.set(globalEvent, ev);
+      const ev = this.mapEvent(hwirq, t.globalEvent, t.v, t.bit, virq);
       done = true;
       if (held) yield step('unlock', lock.name);
       return ev;
@@ -254,20 +219,124 @@ export class IntaDomain {
       failed = true;
       throw e;
     } finally {
-      if (!done) {
-        if (globalEvent !== undefined) this.eventPool.release(globalEvent);
-        if (bitSet) this.clearMapBit(v!, bit);
-        // ti_sci_inta_alloc_irq clears only the bit when alloc_event fails: the VINT it just
-        // opened stays on vint_list with its INTR output and SPI (failure 'upstream'). By
-        // default the model gives it back too, so that a failed command leaves no trace.
-        const keep = failed && added !== undefined && this.failure === 'upstream' && bitSet;
-        if (!keep) {
-          if (added) this.removeVint(added);
-          if (parentVirq !== undefined) this.mapper.disposeMapping(parentVirq);
-          if (tookVint !== undefined) this.vintPool.release(tookVint);
+      if (!done) this.unwindAlloc(t, failed);
+      if (held) lock.release(cpu);
+    }
+  }
+
+  /**
+   * allocSteps run alone, as plain calls: the same effects, errors and unwinding, with the INTA's
+   * own lock over the whole operation, without a generator and a step object per step. A property
+   * test (__tests__/core/alone.test.ts) runs both on random sequences and compares every result.
+   */
+  allocAlone(hwirq: number, virq: number, owner: string, cpu: string): EventDesc {
+    if (this.byHwirq.has(hwirq)) throw new CoreError('EEXIST', `${this.id}: hwirq ${hex(hwirq)} already has an event`);
+    const lock = this.lock;
+    acquireAlone(lock, 'alloc', cpu);
+    const t = nothingTaken();
+    let done = false;
+    let failed = false;
+    try {
+      if (this.policy === 'coalesced') {
+        const i = this.firstFit();
+        if (i < this.vints.length) {
+          t.v = this.vints[i];
+          t.bit = firstZero64(t.v.map);
         }
       }
-      if (held) lock.release(cpu);
+      if (t.v === undefined) {
+        const id = this.vintPool.alloc();
+        if (id === undefined) throw this.vintPool.exhausted('EINVAL');
+        t.tookVint = id;
+        const intrInput = translate(this.vintRanges, id)!;
+        const parent = this.allocateParent(id, intrInput, owner);
+        t.parentVirq = parent.virq;
+        const desc = newVint(id, intrInput, parent);
+        this.addVint(desc);
+        t.added = t.v = desc;
+        t.bit = firstZero64(desc.map);
+      }
+      this.checkLive(t.v, 'set a bit in');
+      setBit64(t.v.map, t.bit);
+      t.bitSet = true;
+      t.globalEvent = this.eventPool.alloc();
+      if (t.globalEvent === undefined) throw this.eventPool.exhausted('EINVAL');
+      const ev = this.mapEvent(hwirq, t.globalEvent, t.v, t.bit, virq);
+      done = true;
+      return ev;
+    } catch (e) {
+      failed = true;
+      throw e;
+    } finally {
+      if (!done) this.unwindAlloc(t, failed);
+      lock.release(cpu);
+    }
+  }
+
+  /** freeSteps run alone, as plain calls (see allocAlone). */
+  freeAlone(hwirq: number, cpu: string): void {
+    const ev = this.byHwirq.get(hwirq);
+    if (ev === undefined) throw new CoreError('ENOENT', `${this.id}: hwirq ${hex(hwirq)} has no event`);
+    const lock = this.lock;
+    acquireAlone(lock, 'free', cpu);
+    let stage = 0;
+    try {
+      for (; stage < FREE_STAGES.length; stage++) if (!this.freeStage(ev, stage)) break;
+      stage = FREE_STAGES.length;
+    } finally {
+      // As freeSteps: a stage that threw is done again, and the free is finished, not undone.
+      for (; stage < FREE_STAGES.length; stage++) if (!this.freeStage(ev, stage)) break;
+      lock.release(cpu);
+    }
+  }
+
+  /** First fit over vint_list from the hint: the position of the first VINT with a free bit, or the list's length. */
+  private firstFit(): number {
+    const list = this.vints;
+    let i = this.noFreeBelow;
+    for (; i < list.length; i++) if (firstZero64(list[i].map) >= 0) break;
+    this.noFreeBelow = i;
+    return i;
+  }
+
+  /** ti_sci_inta_alloc_parent_irq: the parent virq for VINT `id` on INTR input `intrInput`. */
+  private allocateParent(id: number, intrInput: number, owner: string): { virq: number; path: ParentPath } {
+    try {
+      return this.mapper.createMapping(this.parent, intrInput, `${this.id} VINT ${id}`, owner);
+    } catch (e) {
+      // irq_create_fwspec_mapping returning 0 for any reason is "Parent IRQ allocation failed", -EINVAL.
+      if (e instanceof CoreError && e.code !== 'EINVAL') throw new CoreError('EINVAL', `${this.id}: parent IRQ allocation failed: ${e.message}`, e.pool);
+      throw e;
+    }
+  }
+
+  private addVint(desc: VintDesc): void {
+    desc.pos = this.vints.length;
+    this.vints.push(desc);
+  }
+
+  private mapEvent(hwirq: number, globalEvent: number, v: VintDesc, bit: number, virq: number): EventDesc {
+    this.checkLive(v, 'map an event to');
+    const ev: EventDesc = { hwirq, globalEvent, vint: v, bit, virq };
+    v.events[bit] = ev;
+    // The bit stays disabled until request_irq starts the irq up (ti_sci_inta_unmask_irq).
+    this.byHwirq.set(hwirq, ev);
+    this.byGlobal.set(globalEvent, ev);
+    return ev;
+  }
+
+  /** Gives back, in reverse order, what an alloc that ended short of done took. */
+  private unwindAlloc({ globalEvent, bitSet, v, bit, added, parentVirq, tookVint }: AllocTaken, failed: boolean): void {
+    if (globalEvent !== undefined) this.eventPool.release(globalEvent);
+    if (bitSet) this.clearMapBit(v!, bit);
+    // ti_sci_inta_alloc_irq clears only the bit when alloc_event fails: the VINT it just
+    // opened stays on vint_list with its INTR output and SPI (failure 'upstream'). By
+    // default the model gives it back too, so that a failed command leaves no trace.
+    const keep = failed && added !== undefined && this.failure === 'upstream' && bitSet;
+    if (!keep) {
+      if (added) this.removeVint(added);
+      if (parentVirq !== undefined) this.mapper.disposeMapping(parentVirq);
+      if (tookVint !== undefined) this.vintPool.release(tookVint);
     }
   }
 
@@ -413,7 +482,7 @@ export class IntaDomain {
     const vints = this.vints
       .map((v) => `${v.vint}@${v.parentVirq}:${v.map.join('.')}:${v.enable.join('.')}:${v.status.join('.')}`)
       .join(',');
-    const events = [...this.byHwirq.values()]
+    const events = this.byHwirq.values()
       .sort((a, b) => a.hwirq - b.hwirq)
       .map((e) => `${e.hwirq}>${e.globalEvent}>${e.vint.vint}.${e.bit}>${e.virq}`)
       .join(',');
@@ -422,3 +491,29 @@ export class IntaDomain {
 }
 
 export const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** What an alloc has taken so far, for unwinding in reverse order. */
+interface AllocTaken {
+  tookVint: number | undefined;
+  parentVirq: number | undefined;
+  added: VintDesc | undefined;
+  v: VintDesc | undefined;
+  bit: number;
+  bitSet: boolean;
+  globalEvent: number | undefined;
+}
+
+const nothingTaken = (): AllocTaken => ({ tookVint: undefined, parentVirq: undefined, added: undefined, v: undefined, bit: -1, bitSet: false, globalEvent: undefined });
+
+/** A VINT just taken, with no events yet (its position is set when it is added to vint_list). */
+const newVint = (vint: number, intrInput: number, parent: { virq: number; path: ParentPath }): VintDesc => ({
+  vint,
+  pos: -1,
+  intrInput,
+  parentVirq: parent.virq,
+  path: parent.path,
+  map: EMPTY64(),
+  enable: EMPTY64(),
+  status: EMPTY64(),
+  events: new Array<EventDesc | undefined>(MAX_EVENTS_PER_VINT).fill(undefined),
+});
