@@ -1,6 +1,7 @@
 import { BitmapPool } from './bitmap-pool.js';
 import type { Mode } from './designs.js';
 import { CoreError } from './errors.js';
+import { formatRanges } from './ranges.js';
 import type { MsiDevice, MsiDomain, MsiRecord } from './msi.js';
 import type { ChannelSpec } from './topology.js';
 
@@ -139,7 +140,7 @@ export class DmaController {
   }
 
   describe(dir: Direction): string {
-    return this.pools[dir].ranges.map((r) => (r.count === 1 ? `${r.start}` : `${r.start}-${r.start + r.count - 1}`)).join(', ');
+    return formatRanges(this.pools[dir].ranges);
   }
 
   private requestOne(dir: Direction, mode: ChannelMode): Channel {

@@ -1,6 +1,7 @@
 import type { PoolStats } from '../core/bitmap-pool.js';
 import { formatRanges, translate, type Range } from '../core/ranges.js';
 import { SOURCES, type Source, type SourcedRange, type Topology } from '../core/topology.js';
+import { hex } from './routes.js';
 import type { Style } from './style.js';
 import { wrapAll } from './wrap.js';
 
@@ -100,8 +101,6 @@ const DEFAULT_SOURCE: Record<Source, string> = {
   driver: 'a constant in the Linux driver',
   illustrative: 'chosen for illustration, not read from a source',
 };
-
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /** "48-95, 416-431" for a list of numbers in order. */
 function formatNumbers(ns: readonly number[]): string {
