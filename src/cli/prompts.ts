@@ -283,7 +283,7 @@ export const rebootLosses = (session: Session): { losses: string[]; peaks: boole
   const fresh = System.boot(session.topology, sys.settings);
   const channels = sys.channels().length;
   const msis = sys.msi.all().filter((r) => r.requestedBy === 'alloc-irq').length;
-  const counted = (d: { counts: number[] }) => d.counts.some((n) => n > 0);
+  const counted = (d: { counts: readonly number[] }) => d.counts.some((n) => n > 0);
   const fired = sys.descs.all().filter(counted).length - fresh.descs.all().filter(counted).length;
   let masked = 0;
   let moved = 0;

@@ -23,6 +23,12 @@ export class BitmapPool {
   private readonly words: Uint32Array;
   /** Index of each range's first number in the bitmap. */
   private readonly offsets: number[];
+  /**
+   * Each range's start and count, in typed arrays: the ranges come from topology files in more
+   * than one object shape, and reading them on every alloc and release would be a polymorphic load.
+   */
+  private readonly starts: Int32Array;
+  private readonly counts: Int32Array;
   private usedCount = 0;
   private peakCount = 0;
   /** No word below this one has a free bit. */
@@ -34,6 +40,8 @@ export class BitmapPool {
     readonly ranges: readonly Range[],
   ) {
     this.offsets = [];
+    this.starts = Int32Array.from(ranges, (r) => r.start);
+    this.counts = Int32Array.from(ranges, (r) => r.count);
     let total = 0;
     for (const r of ranges) {
       this.offsets.push(total);
@@ -180,17 +188,18 @@ export class BitmapPool {
   }
 
   private indexOf(n: number): number {
-    const ranges = this.ranges;
-    for (let k = 0; k < ranges.length; k++) {
-      const d = n - ranges[k].start;
-      if (d >= 0 && d < ranges[k].count) return this.offsets[k] + d;
+    const starts = this.starts;
+    const counts = this.counts;
+    for (let k = 0; k < starts.length; k++) {
+      const d = n - starts[k];
+      if (d >= 0 && d < counts[k]) return this.offsets[k] + d;
     }
     return -1;
   }
 
   private numberAt(i: number): number {
     const offsets = this.offsets;
-    for (let k = offsets.length - 1; k >= 0; k--) if (i >= offsets[k]) return this.ranges[k].start + (i - offsets[k]);
+    for (let k = offsets.length - 1; k >= 0; k--) if (i >= offsets[k]) return this.starts[k] + (i - offsets[k]);
     throw new Error(`internal: ${this.id}: index ${i} outside the pool`);
   }
 }

@@ -13,8 +13,8 @@ export interface IrqDesc {
   name: string;
   /** Who asked for it: a driver, a DMA channel, or `alloc-irq`. */
   owner: string;
-  /** Per-CPU handled counts. */
-  counts: number[];
+  /** Per-CPU handled counts; shared zeros until the first count (IrqDescs.count copies them). */
+  counts: readonly number[];
   /** Affinity as a CPU bitmask; children of a VINT follow their parent's. */
   affinity: number;
   masked: boolean;
@@ -29,37 +29,42 @@ export interface IrqDesc {
 export class IrqDescs {
   readonly pool: BitmapPool;
   private readonly descs: DenseMap<IrqDesc>;
-  /** Copied for each new descriptor's counts: slice() of a packed array beats new Array(n).fill(0). */
-  private readonly zeroCounts: number[];
+  /** Every new descriptor's counts until it first fires: most are freed without ever firing. */
+  private readonly zeroCounts: readonly number[];
+  /** Every CPU, as an affinity mask. */
+  readonly allCpus: number;
 
   constructor(first: number, count: number, readonly cpus: number) {
     this.pool = new BitmapPool('virq', 'linux', [{ start: first, count }]);
     this.descs = new DenseMap(first, count);
-    this.zeroCounts = new Array<number>(cpus).fill(0);
+    this.zeroCounts = Object.freeze(new Array<number>(cpus).fill(0));
+    this.allCpus = cpus >= 31 ? 0x7fffffff : (1 << cpus) - 1;
   }
 
-  get allCpus(): number {
-    return this.cpus >= 31 ? 0x7fffffff : (1 << this.cpus) - 1;
+  /** Counts `n` more handled interrupts of `desc` on `cpu`. */
+  count(desc: IrqDesc, cpu: number, n: number): void {
+    const counts = desc.counts === this.zeroCounts ? (desc.counts = this.zeroCounts.slice()) : desc.counts;
+    (counts as number[])[cpu] += n;
   }
 
   /** Allocates the lowest free virq and its descriptor; undefined when the space is exhausted. */
-  alloc(d: Omit<IrqDesc, 'virq' | 'counts' | 'affinity' | 'masked' | 'requested'>): IrqDesc | undefined {
+  alloc(kind: IrqKind, chip: string, hwirq: number, name: string, owner: string): IrqDesc | undefined {
     const virq = this.pool.alloc();
     if (virq === undefined) return undefined;
-    // Field by field: a spread into a fresh literal is a slow path in V8.
+    // Every field in one literal, always in this order, so descriptors share one hidden class.
     const desc: IrqDesc = {
       virq,
-      kind: d.kind,
-      chip: d.chip,
-      hwirq: d.hwirq,
-      name: d.name,
-      owner: d.owner,
-      counts: this.zeroCounts.slice(),
+      kind,
+      chip,
+      hwirq,
+      name,
+      owner,
+      counts: this.zeroCounts,
       affinity: this.allCpus,
       masked: false,
-      parentVirq: d.parentVirq,
-      requested: d.kind !== 'msi',
-      trigger: d.trigger,
+      parentVirq: undefined,
+      requested: kind !== 'msi',
+      trigger: undefined,
     };
     this.descs.set(virq, desc);
     return desc;

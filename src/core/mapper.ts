@@ -16,7 +16,7 @@ export class Mapper implements ParentMapper {
   ) {}
 
   createMapping(domain: ParentDomain, hwirq: number, name: string, owner: string): { virq: number; path: ParentPath } {
-    const desc = this.descs.alloc({ kind: this.kind, chip: domain.id, hwirq, name, owner });
+    const desc = this.descs.alloc(this.kind, domain.id, hwirq, name, owner);
     if (desc === undefined) throw this.descs.pool.exhausted();
     let path: ParentPath;
     try {

@@ -1,9 +1,10 @@
 import { BitmapPool } from './bitmap-pool.js';
+import { clearBit64, setBit64 } from './bits64.js';
 import { denseOver, HwirqMap, type DenseMap } from './dense-map.js';
 import type { Hardware } from './designs.js';
 import type { EventDesc, IntaDomain } from './domains/inta.js';
 import { CoreError } from './errors.js';
-import type { IrqDescs } from './irq-descs.js';
+import type { IrqDesc, IrqDescs } from './irq-descs.js';
 import { formatRanges, type Range } from './ranges.js';
 
 /** How a requested irq fires: ring irqs are level (IRQF_TRIGGER_HIGH), UDMA TR events edge. */
@@ -71,6 +72,8 @@ export interface MsiRecord {
   trigger: Trigger | undefined;
   /** The hardware (global event, VINT bit), while taken. */
   event: EventDesc | undefined;
+  /** Its virq's descriptor, held rather than looked up on every request and release. */
+  desc: IrqDesc;
 }
 
 /** Who holds an MSI, as routes and /proc show it. */
@@ -100,10 +103,10 @@ export class MsiDomain {
     const hwirq = device.hwirq(index);
     const existing = this.byHwirq.get(hwirq);
     if (existing) throw new CoreError('EEXIST', `${device.id} ${index} already has an MSI (virq ${existing.virq}, ${holderOf(existing)})`);
-    const desc = this.descs.alloc({ kind: 'msi', chip: device.inta.id, hwirq, name: `${device.id} ${index}`, owner: allocatedBy });
+    const desc = this.descs.alloc('msi', device.inta.id, hwirq, `${device.id} ${index}`, allocatedBy);
     // __msi_domain_alloc_irqs turns any failure into -ENOSPC on a non-PCI bus (msi_handle_pci_fail).
     if (desc === undefined) throw this.descs.pool.exhausted('ENOSPC');
-    const rec: MsiRecord = { virq: desc.virq, device, index, hwirq, allocatedBy, requestedBy: undefined, trigger: undefined, event: undefined };
+    const rec: MsiRecord = { virq: desc.virq, device, index, hwirq, allocatedBy, requestedBy: undefined, trigger: undefined, event: undefined, desc };
     if (this.hardware === 'alloc') {
       try {
         this.takeHardware(rec);
@@ -133,8 +136,8 @@ export class MsiDomain {
     }
     rec.trigger = trigger;
     // irq_startup -> unmask: ti_sci_inta_unmask_irq sets the bit in VINT_ENABLE_SET.
-    rec.device.inta.setEnabled(rec.hwirq, true);
-    const desc = this.descs.get(rec.virq)!;
+    setBit64(rec.event!.vint.enable, rec.event!.bit);
+    const desc = rec.desc;
     desc.owner = requestedBy;
     desc.trigger = trigger;
     desc.requested = true;
@@ -144,11 +147,11 @@ export class MsiDomain {
   release(rec: MsiRecord): void {
     if (rec.requestedBy === undefined) throw new Error(`internal: free_irq of virq ${rec.virq}, which is not requested`);
     // irq_shutdown masks the event (VINT_ENABLE_CLR) before the resources are released.
-    rec.device.inta.setEnabled(rec.hwirq, false);
+    clearBit64(rec.event!.vint.enable, rec.event!.bit);
     if (this.hardware === 'request') this.releaseHardware(rec);
     rec.requestedBy = undefined;
     rec.trigger = undefined;
-    const desc = this.descs.get(rec.virq)!;
+    const desc = rec.desc;
     desc.owner = rec.allocatedBy;
     desc.trigger = undefined;
     desc.requested = false;
@@ -168,13 +171,13 @@ export class MsiDomain {
   private takeHardware(rec: MsiRecord, cpu = 'cpu0'): void {
     const event = rec.device.inta.allocAlone(rec.hwirq, rec.virq, holderOf(rec), cpu);
     rec.event = event;
-    this.descs.get(rec.virq)!.parentVirq = event.vint.parentVirq;
+    rec.desc.parentVirq = event.vint.parentVirq;
   }
 
   private releaseHardware(rec: MsiRecord, cpu = 'cpu0'): void {
     rec.device.inta.freeAlone(rec.hwirq, cpu);
     rec.event = undefined;
-    this.descs.get(rec.virq)!.parentVirq = undefined;
+    rec.desc.parentVirq = undefined;
   }
 
   byVirqNumber(virq: number): MsiRecord | undefined {

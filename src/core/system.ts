@@ -312,33 +312,33 @@ export class System {
       dev.checkIndex(index);
       if (!dev.inShare(index)) throw new CoreError('EINVAL', `${dev.id} ${index} is not in this host's share (${dev.describeShare()})`);
     }
-    const undo: Array<() => void> = [];
+    const pool = dev.indexPool;
+    const idx = this.takeIndex(dev, index);
+    // Given back in reverse order if a later step throws: the MSI this call allocated, then the ring.
+    let allocated: MsiRecord | undefined;
     try {
-      const idx = this.takeIndex(dev, index, undo);
       let rec = this.msi.find(dev, idx);
       if (rec?.requestedBy !== undefined) throw new CoreError('EBUSY', `${dev.id} ${idx} is already requested by ${rec.requestedBy} (virq ${rec.virq})`);
       if (rec === undefined) {
         if (this.settings.mode === 'probe') throw new Error(`internal: ${dev.id} ${idx} has no probe-time MSI`);
-        rec = this.msi.allocate(dev, idx, 'alloc-irq');
-        const allocated = rec;
-        undo.push(() => this.msi.free(allocated));
+        rec = allocated = this.msi.allocate(dev, idx, 'alloc-irq');
       }
       this.msi.request(rec, 'alloc-irq', dev.trigger);
       return rec;
     } catch (e) {
-      for (let i = undo.length - 1; i >= 0; i--) undo[i]();
+      if (allocated !== undefined) this.msi.free(allocated);
+      if (pool) pool.release(idx);
       throw e;
     }
   }
 
-  /** The index alloc-irq works on: a ring taken from the ring pool, or a free index of the share. */
-  private takeIndex(dev: MsiDevice, index: number | 'any', undo: Array<() => void>): number {
+  /** The index alloc-irq works on, taken: a ring from the ring pool, or a free index of the share. */
+  private takeIndex(dev: MsiDevice, index: number | 'any'): number {
     const pool = dev.indexPool;
     if (pool) {
       if (index === 'any') {
         const n = pool.alloc();
         if (n === undefined) throw new CoreError('EBUSY', `${pool.id} exhausted (${pool.used}/${pool.total} used)`, pool.usage());
-        undo.push(() => pool.release(n));
         return n;
       }
       if (!pool.take(index)) {
@@ -346,7 +346,6 @@ export class System {
         const by = ch ? `the completion ring of ${ch.name}; release the channel instead` : `already requested by ${this.msi.find(dev, index)?.requestedBy ?? 'another user'}`;
         throw new CoreError('EBUSY', `${dev.id} ${index} is ${by}`);
       }
-      undo.push(() => pool.release(index));
       return index;
     }
     if (index !== 'any') return index;
@@ -445,7 +444,7 @@ export class System {
     const handled = inta.demux(v).map((e) => {
       const rec = this.msi.byVirqNumber(e.virq)!;
       // The fired event is handled `times` times; a sibling that was pending, once.
-      this.descs.get(e.virq)!.counts[cpu] += e === fired ? times : 1;
+      this.descs.count(this.descs.get(e.virq)!, cpu, e === fired ? times : 1);
       return { bit: e.bit, virq: e.virq, device: rec.device.id, index: rec.index, hwirq: e.hwirq, trigger: rec.trigger ?? 'edge' };
     });
     return handled;

@@ -233,42 +233,44 @@ export class IntaDomain {
     if (this.byHwirq.has(hwirq)) throw new CoreError('EEXIST', `${this.id}: hwirq ${hex(hwirq)} already has an event`);
     const lock = this.lock;
     acquireAlone(lock, 'alloc', cpu);
-    const t = nothingTaken();
-    let done = false;
-    let failed = false;
+    // Locals rather than an AllocTaken: the record of what was taken is built only to unwind.
+    let tookVint: number | undefined;
+    let parentVirq: number | undefined;
+    let added: VintDesc | undefined;
+    let v: VintDesc | undefined;
+    let bit = -1;
+    let bitSet = false;
+    let globalEvent: number | undefined;
     try {
       if (this.policy === 'coalesced') {
         const i = this.firstFit();
         if (i < this.vints.length) {
-          t.v = this.vints[i];
-          t.bit = firstZero64(t.v.map);
+          v = this.vints[i];
+          bit = firstZero64(v.map);
         }
       }
-      if (t.v === undefined) {
+      if (v === undefined) {
         const id = this.vintPool.alloc();
         if (id === undefined) throw this.vintPool.exhausted('EINVAL');
-        t.tookVint = id;
+        tookVint = id;
         const intrInput = translate(this.vintRanges, id)!;
         const parent = this.allocateParent(id, intrInput, owner);
-        t.parentVirq = parent.virq;
+        parentVirq = parent.virq;
         const desc = newVint(id, intrInput, parent);
         this.addVint(desc);
-        t.added = t.v = desc;
-        t.bit = firstZero64(desc.map);
+        added = v = desc;
+        bit = firstZero64(desc.map);
       }
-      this.checkLive(t.v, 'set a bit in');
-      setBit64(t.v.map, t.bit);
-      t.bitSet = true;
-      t.globalEvent = this.eventPool.alloc();
-      if (t.globalEvent === undefined) throw this.eventPool.exhausted('EINVAL');
-      const ev = this.mapEvent(hwirq, t.globalEvent, t.v, t.bit, virq);
-      done = true;
-      return ev;
+      this.checkLive(v, 'set a bit in');
+      setBit64(v.map, bit);
+      bitSet = true;
+      globalEvent = this.eventPool.alloc();
+      if (globalEvent === undefined) throw this.eventPool.exhausted('EINVAL');
+      return this.mapEvent(hwirq, globalEvent, v, bit, virq);
     } catch (e) {
-      failed = true;
+      this.unwindAlloc({ tookVint, parentVirq, added, v, bit, bitSet, globalEvent }, true);
       throw e;
     } finally {
-      if (!done) this.unwindAlloc(t, failed);
       lock.release(cpu);
     }
   }

@@ -88,7 +88,7 @@ function* takeMsi(sys: System, dev: MsiDevice, index: number | 'any', owner: str
     if (sys.settings.mode === 'demand') {
       const ad = step('alloc-desc', `${dev.id} ${idx}`, ['virq']);
       if (lock) yield ad;
-      const desc = sys.descs.alloc({ kind: 'msi', chip: dev.inta.id, hwirq, name: `${dev.id} ${idx}`, owner });
+      const desc = sys.descs.alloc('msi', dev.inta.id, hwirq, `${dev.id} ${idx}`, owner);
       if (desc === undefined) throw sys.descs.pool.exhausted('ENOSPC');
       if (!Object.isFrozen(ad)) ad.result = `virq ${desc.virq}`;
       virq = desc.virq;
