@@ -222,7 +222,7 @@ export class BatchRunner {
     if (words.length === 0) return;
     let result: Result;
     try {
-      result = runWords(this.session, words);
+      result = runWords(this.session, words, this.opts.quiet && !this.opts.json);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       throw new InternalError(`${where.file}:${where.line}: ${oneLine(shortCommand(words.join(' ')))}: ${message}`, e);

@@ -26,6 +26,17 @@ const usage = (message: string): never => {
  * that no resource could have (negative, past 2^53) is EINVAL.
  */
 export const parseUint = (word: string, what: string): number => {
+  // Nearly every number in a script is a few decimal digits: read them without a regex.
+  if (word.length > 0 && word.length < 16) {
+    let n = 0;
+    let i = 0;
+    for (; i < word.length; i++) {
+      const d = word.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (i === word.length) return n;
+  }
   if (/^-\d+$/.test(word) || /^-0x[0-9a-f]+$/i.test(word)) throw new CoreError('EINVAL', `${what} must not be negative, got ${shown(word)}`);
   if (!/^(\d+|0x[0-9a-f]+)$/i.test(word)) return usage(`${what}: expected a number, got ${shown(word)}`);
   const n = Number(word);

@@ -254,7 +254,7 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
     let firstFailure: CommandFailure | null = null;
     for (let k = 1; k <= n; k++) {
       const line = lines[k - 1];
-      const result: Result = runWords(session, line.words);
+      const result: Result = runWords(session, line.words, true);
       ran = k;
       // A refusal the script expected still starved someone.
       const refused = poolRef(result.ok ? (result.output.kind === 'expected' ? result.output.error : undefined) : result.error);

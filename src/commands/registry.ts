@@ -95,14 +95,17 @@ export const resolve = (words: string[]): CommandSpec => {
 
 /** Runs one command given as words. Never throws for a user's mistake: that is a failed Result. */
 const contexts = new WeakMap<Session, CommandContext>();
-const contextOf = (session: Session): CommandContext => {
-  let ctx = contexts.get(session);
-  if (!ctx) contexts.set(session, (ctx = { session, run: (w) => runWords(session, w) }));
+const quietContexts = new WeakMap<Session, CommandContext>();
+const contextOf = (session: Session, quiet: boolean): CommandContext => {
+  const cache = quiet ? quietContexts : contexts;
+  let ctx = cache.get(session);
+  if (!ctx) cache.set(session, (ctx = { session, quiet, run: (w) => runWords(session, w, quiet) }));
   return ctx;
 };
 
-export const runWords = (session: Session, words: string[]): Result => {
-  const ctx = contextOf(session);
+/** `quiet`: the caller shows nothing of a state-changing command's output (see CommandContext). */
+export const runWords = (session: Session, words: string[], quiet = false): Result => {
+  const ctx = contextOf(session, quiet);
   try {
     if (words.length === 0) throw new CoreError('EUSAGE', 'missing command');
     if (words.length > MAX_WORDS) throw new CoreError('EUSAGE', `too many words (${words.length}, at most ${MAX_WORDS})`);

@@ -50,6 +50,11 @@ export interface ArgSpec {
 
 export interface CommandContext {
   session: Session;
+  /**
+   * Nothing of a state-changing command's output will be shown (--quiet, compare's runs): the
+   * command may leave out what only a reader needs, such as the routes it made.
+   */
+  quiet: boolean;
   /** Runs another command (for expect-error). */
   run(words: string[]): Result;
 }

@@ -83,6 +83,7 @@ export class System {
   /** Events raised with no event map: the INTA drops them (the ERR line of /proc/interrupts). */
   unmapped = 0;
   private readonly pools: BitmapPool[] = [];
+  private readonly poolById: Map<string, BitmapPool>;
   private readonly directMapper: Mapper;
 
   static boot(topology: Topology, settings: Settings = DEFAULT_SETTINGS): System {
@@ -141,6 +142,8 @@ export class System {
       this.pools.push(dma.pools.tx, dma.pools.rx);
     }
     this.pools.push(this.descs.pool);
+    // The first pool of an id wins, as a search of the list would find it.
+    this.poolById = new Map([...this.pools].reverse().map((p) => [p.id, p]));
     this.directMapper = new Mapper(this.descs, 'direct');
     for (const spec of topology.directClients) {
       this.clients.set(spec.id, new DirectClient(spec.id, spec.name, this.intrs.get(spec.parent)!, spec.inputs, this.directMapper));
@@ -271,7 +274,7 @@ export class System {
   }
 
   pool(id: string): BitmapPool | undefined {
-    return this.pools.find((p) => p.id === id);
+    return this.poolById.get(id);
   }
 
   poolStats(): PoolStats[] {

@@ -19,7 +19,7 @@ export const requestChannel: CommandSpec = {
     { name: 'count', kind: 'count', optional: true },
     { name: 'mode', kind: 'chmode', optional: true },
   ],
-  run({ session }, [dma, dir, third, fourth]) {
+  run({ session, quiet }, [dma, dir, third, fourth]) {
     const d = parseDir(dir);
     // The count may be left out before the mode: `request-channel main_udmap tx tr`.
     const [count, mode] = third !== undefined && fourth === undefined && /^(pkt|tr)$/.test(third) ? [undefined, third] : [third, fourth];
@@ -27,7 +27,7 @@ export const requestChannel: CommandSpec = {
     const m = mode === undefined ? 'pkt' : oneOf(mode, 'mode', ['pkt', 'tr'] as const);
     const sys = session.system;
     const channels = sys.requestChannel(dma, d, n, m);
-    const routes = channels.flatMap((c) => [c.msi, ...(c.event ? [c.event] : [])].map((r) => sys.routeOf(r.virq)!));
+    const routes = quiet ? [] : channels.flatMap((c) => [c.msi, ...(c.event ? [c.event] : [])].map((r) => sys.routeOf(r.virq)!));
     return { kind: 'channels', channels: channels.map(view), routes };
   },
 };

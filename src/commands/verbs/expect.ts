@@ -48,17 +48,17 @@ export const expectPool: CommandSpec = {
       const near = nearest(id, session.system.allPools().map((p) => p.id));
       throw new CoreError('ENOENT', `unknown pool ${shown(id)}${near ? ` (did you mean ${near}?)` : '; pools lists them'}`);
     }
-    const stats = pool.stats();
     const wrong: string[] = [];
     for (const c of conditions) {
-      const m = /^([a-z]+)=(.*)$/.exec(c);
-      const field = m?.[1] as (typeof FIELDS)[number] | undefined;
-      if (!m || !field || !FIELDS.includes(field)) throw new CoreError('EUSAGE', `expected used=<n>, free=<n>, total=<n> or peak=<n>, got ${shown(c)}`);
-      const want = parseUint(m[2], field);
-      if (stats[field] !== want) wrong.push(`${field}=${want}, found ${field}=${stats[field]}`);
+      const eq = c.indexOf('=');
+      const field = c.slice(0, eq) as (typeof FIELDS)[number];
+      if (eq < 0 || !FIELDS.includes(field)) throw new CoreError('EUSAGE', `expected used=<n>, free=<n>, total=<n> or peak=<n>, got ${shown(c)}`);
+      const want = parseUint(c.slice(eq + 1), field);
+      const found = pool[field];
+      if (found !== want) wrong.push(`${field}=${want}, found ${field}=${found}`);
     }
-    const usage = `(${stats.used}/${stats.total} used, peak ${stats.peak})`;
+    const usage = `(${pool.used}/${pool.total} used, peak ${pool.peak})`;
     if (wrong.length > 0) throw new CoreError('EXPECT', `${id}: expected ${wrong.join('; expected ')} ${usage}`, pool.usage());
-    return { kind: 'expected', message: `${id}: ${conditions.join(' ')} ${usage}`, pool: stats };
+    return { kind: 'expected', message: `${id}: ${conditions.join(' ')} ${usage}`, pool: pool.stats() };
   },
 };
