@@ -4,10 +4,14 @@
 // cli-table3 is still required from node_modules on the first table that needs it.
 // bin/msi-explorer.js runs the bundle only when it is newer than the last tsc build.
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// Chunk names carry content hashes: clear out the last build's, or stale chunks pile up.
+rmSync(join(root, 'dist', 'bundle'), { recursive: true, force: true });
 
 await build({
   entryPoints: [join(root, 'dist', 'cli', 'main.js')],
