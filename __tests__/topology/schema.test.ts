@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import AjvModule from 'ajv';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import { parseTopology } from '../../src/topology/validate.js';
+import { schema as compiled } from '../../src/topology/schema-validator.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -29,6 +30,12 @@ describe('the published JSON Schema', () => {
     expect(json.$schema).toBe('../../schema/topology.schema.json');
     expect(errorsOf(json)).toEqual([]);
     expect(parseTopology(text).ok).toBe(true);
+  });
+
+  test('the validator the tool runs was generated from this schema (npm run build regenerates it)', () => {
+    // The generator tags each node with its pointer and leaves duplicates to the semantic checks.
+    const strip = (k: string, v: unknown) => (k === 'x-at' || k === 'uniqueItems' ? undefined : v);
+    expect(JSON.parse(JSON.stringify(compiled, strip))).toEqual(JSON.parse(JSON.stringify(schema, strip)));
   });
 
   test('JSON.stringify of the built-in am65x validates', () => {

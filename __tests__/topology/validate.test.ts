@@ -243,6 +243,21 @@ describe('parseTopology: text', () => {
     expect(issues(wide)).toEqual([{ path: '$', message: 'expected at most 4000000 values in all, got more' }]);
   });
 
+  test('a file with a million mistakes gives the first 49 in order, checking one list entry at a time', () => {
+    const j = am65xJson();
+    j.intrs = Array.from({ length: 4096 }, (_, i) => ({ id: `i${i}`, sciId: i, parent: 'gic500', inputs: 1, ranges: new Array(240).fill(0) }));
+    const list = issues(parseTopology(JSON.stringify(j)));
+    expect(list).toHaveLength(MAX_ISSUES);
+    expect(list.slice(0, MAX_ISSUES - 1).map((i) => i.path)).toEqual(Array.from({ length: MAX_ISSUES - 1 }, (_, k) => `$.intrs[0].ranges[${k}]`));
+    expect(list[0].message).toBe('expected an object, got 0');
+  });
+
+  test('an object with more than 4096 keys is refused with one issue, not one per key', () => {
+    const j = am65xJson();
+    j.intrs[1] = Object.fromEntries(Array.from({ length: MAX_LIST + 1 }, (_, k) => [`k${k}`, k]));
+    expect(issues(parseTopology(JSON.stringify(j)))).toEqual([{ path: '$.intrs[1]', message: 'expected at most 4096 keys, got 4097' }]);
+  });
+
   test('hostile JavaScript values give issues, never exceptions', () => {
     const getter = am65xJson();
     Object.defineProperty(getter, 'cpus', { get: () => { throw new Error('boom'); }, enumerable: true });

@@ -7,7 +7,7 @@
 import { quote } from './json-syntax.js';
 import { type Issues, isPlainObject, keyPath } from './issues.js';
 
-/** Longest accepted array anywhere in the schema (its every `maxItems`). */
+/** Longest accepted array anywhere in the schema (its every `maxItems`), and most keys in an object. */
 export const MAX_LIST = 4096;
 /** Deepest accepted nesting of arrays and objects. */
 export const MAX_DEPTH = 64;
@@ -77,6 +77,11 @@ export const toPlainTree = (value: unknown, issues: Issues): { tree: unknown } |
       return undefined;
     }
     const keys = Object.keys(v);
+    // No object of the schema has more than a dozen keys; each unknown one would be an ajv error.
+    if (keys.length > MAX_LIST) {
+      issues.add(path, `expected at most ${MAX_LIST} keys, got ${keys.length}`);
+      return undefined;
+    }
     count(keys.length);
     const out: Record<string, unknown> = {};
     for (const key of keys) {

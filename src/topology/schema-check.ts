@@ -1,20 +1,21 @@
 /**
- * The structural check: schema/topology.schema.json, compiled by ajv, is the one statement of
- * what a topology file may contain. ajv reports several errors for one mistake (a type error in
+ * The structural check: schema/topology.schema.json, compiled by ajv at build time
+ * (scripts/schema-validator.js), is the one statement of what a topology file may contain. ajv reports several errors for one mistake (a type error in
  * each branch of a oneOf, then the oneOf itself); this module keeps the errors of the branch that
  * fits the value (an object for `{ count, source }`, a number for a plain count), turns them into
  * one issue per path in the words the tool has always used, and orders them as the file reads.
  * The "expected ..." phrase comes from the schema: a `title` where one is given, otherwise the
  * node's type and limits ("an integer 0-65535", "an array of at least 1 entry").
  */
-import { readFileSync } from 'node:fs';
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { quote } from './json-syntax.js';
-import { describe, isPlainObject, pathOf, type TopologyIssue } from './issues.js';
+import { describe, isPlainObject, MAX_ISSUES, pathOf, type TopologyIssue } from './issues.js';
+import { schema as topologySchema, splits, validators } from './schema-validator.js';
 
-/* A JSON Schema node, as read from the file. */
+/* A JSON Schema node, tagged with its JSON pointer (`x-at`) by the generator. */
 interface Node {
   [keyword: string]: unknown;
+  'x-at': string;
   $ref?: string;
   title?: string;
   type?: string;
@@ -35,22 +36,7 @@ interface Node {
 
 type Segment = string | number;
 
-const SCHEMA_URL = new URL('../../schema/topology.schema.json', import.meta.url);
-
-let compiled: { schema: Node; validate: ValidateFunction } | undefined;
-
-/** Reads and compiles the schema once, on the first topology file of the run. */
-const load = (): { schema: Node; validate: ValidateFunction } => {
-  if (compiled) return compiled;
-  const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Node;
-  // ajv is CommonJS: under NodeNext its class is the `default` of what `import` gives.
-  const ajv = new AjvModule.default({ allErrors: true, verbose: true, strict: true });
-  compiled = { schema, validate: ajv.compile(schema) };
-  return compiled;
-};
-
-/** The checked schema itself, for the semantic checks' and tests' use. */
-export const topologySchema = (): Node => load().schema;
+const schema = topologySchema as Node;
 
 const resolve = (schema: Node, ref: string): Node => {
   let n: unknown = schema;
@@ -112,17 +98,25 @@ class Walker {
     return undefined;
   }
 
-  /** The nodes applying at `path` in `root`, or undefined where the schema has nothing to say. */
+  private readonly memo = new Map<string, { nodes: Node[]; data: unknown } | undefined>();
+
+  /** The nodes applying at `path` in `root` (the same root at every call), or undefined where the schema has nothing to say. */
   at(root: unknown, path: Segment[]): { nodes: Node[]; data: unknown } | undefined {
-    let data = root;
-    let nodes = this.nodesAt(this.schema, data);
-    for (const key of path) {
-      const next = this.child(nodes, key);
-      if (next === undefined) return undefined;
-      data = data !== null && typeof data === 'object' ? (data as Record<Segment, unknown>)[key] : undefined;
-      nodes = this.nodesAt(next, data);
+    const key = pathOf(path);
+    if (this.memo.has(key)) return this.memo.get(key);
+    let found: { nodes: Node[]; data: unknown } | undefined;
+    if (path.length === 0) found = { nodes: this.nodesAt(this.schema, root), data: root };
+    else {
+      const up = this.at(root, path.slice(0, -1));
+      const last = path[path.length - 1];
+      const next = up && this.child(up.nodes, last);
+      if (up && next) {
+        const data = up.data !== null && typeof up.data === 'object' ? (up.data as Record<Segment, unknown>)[last] : undefined;
+        found = { nodes: this.nodesAt(next, data), data };
+      }
     }
-    return { nodes, data };
+    this.memo.set(key, found);
+    return found;
   }
 }
 
@@ -150,7 +144,8 @@ const expected = (nodes: Node[]): string => {
   }
 };
 
-/** The characters `text`'s pattern refuses, as a class that finds the first of them. */
+/** Printable text, and the characters its pattern refuses as a class that finds the first of them. */
+const text = resolve(schema, '#/definitions/text');
 const refusedChars = (text: Node): RegExp => new RegExp(`[${text.pattern!.replace(/^\^\[\^/, '').replace(/\]\*\$$/, '')}]`, 'u');
 
 /** Rank of a keyword when several fail at one place: the type first, then limits, then patterns. */
@@ -202,7 +197,7 @@ const unknownKey = (key: string, known: string[]): string => {
 };
 
 /** What went wrong with `data` for one failing keyword, in the tool's words. */
-const message = (e: ErrorObject, nodes: Node[], data: unknown, text: Node): string => {
+const message = (e: ErrorObject, nodes: Node[], data: unknown): string => {
   const want = expected(nodes);
   switch (e.keyword) {
     case 'minItems': {
@@ -217,7 +212,7 @@ const message = (e: ErrorObject, nodes: Node[], data: unknown, text: Node): stri
       return `expected ${want}, got ${n === 0 ? 'an empty string' : `${n} characters`}`;
     }
     case 'pattern':
-      if (e.parentSchema === text) {
+      if ((e.parentSchema as Node)['x-at'] === text['x-at']) {
         const bad = refusedChars(text).exec(data as string)!;
         const code = `U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
         return `expected printable text, got the control or direction character ${code} at offset ${bad.index}`;
@@ -278,24 +273,49 @@ const compareKeys = (a: number[], b: number[]): number => {
   return a.length - b.length;
 };
 
+/**
+ * Runs the generated validators over `tree`: the root, then each entry of each list of objects
+ * on its own, in document order, until MAX_ISSUES places have issues. Yields ajv's errors with
+ * paths from the root.
+ */
+function* errorsOf(tree: unknown, walker: Walker, found: () => number): Generator<ErrorObject> {
+  const run = function* (validate: ValidateFunction, data: unknown, pointer: string, path: Segment[]): Generator<ErrorObject> {
+    if (!validate(data)) for (const e of validate.errors ?? []) yield { ...e, instancePath: pointer + e.instancePath };
+    yield* lists(data, pointer, path);
+  };
+  /** The lists of objects inside `data` that `validate` left alone. */
+  const lists = function* (data: unknown, pointer: string, path: Segment[]): Generator<ErrorObject> {
+    const here = walker.at(tree, path);
+    if (here === undefined || data === null || typeof data !== 'object') return;
+    if (Array.isArray(data)) {
+      const item = here.nodes.map((n) => splits[n['x-at']]).find((x) => x !== undefined);
+      if (item === undefined) return;
+      for (let k = 0; k < data.length && found() < MAX_ISSUES; k++) yield* run(validators[item], data[k], `${pointer}/${k}`, [...path, k]);
+      return;
+    }
+    for (const key of Object.keys(data)) {
+      if (walker.child(here.nodes, key) !== undefined) yield* lists((data as Record<string, unknown>)[key], `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, [...path, key]);
+    }
+  };
+  yield* run(validators.root, tree, '', []);
+}
+
 /** Structural issues of a plain JSON tree, one per path, in document order; [] when it fits the schema. */
 export const checkSchema = (tree: unknown): TopologyIssue[] => {
-  const { schema, validate } = load();
-  if (validate(tree)) return [];
   const walker = new Walker(schema);
-  const text = resolve(schema, '#/definitions/text');
   const found = new Map<string, Found>();
   const keep = (f: Found) => {
     const key = pathOf(f.path);
     const prev = found.get(key);
     if (prev === undefined || f.rank < prev.rank) found.set(key, f);
   };
-  for (const e of validate.errors ?? []) {
+  for (const e of errorsOf(tree, walker, () => found.size)) {
     if (SKIPPED.has(e.keyword)) continue;
     const path = segmentsOf(tree, e.instancePath);
     const here = walker.at(tree, path);
     // An error of a branch the value was not meant for.
-    if (here === undefined || !here.nodes.includes(e.parentSchema as Node)) continue;
+    const from = (e.parentSchema as Node)['x-at'];
+    if (here === undefined || !here.nodes.some((n) => n['x-at'] === from)) continue;
     if (e.keyword === 'required') {
       const key = e.params.missingProperty as string;
       const child = walker.child(here.nodes, key);
@@ -306,7 +326,7 @@ export const checkSchema = (tree: unknown): TopologyIssue[] => {
       const known = [...new Set(here.nodes.flatMap((n) => Object.keys(n.properties ?? {})))];
       keep({ path: [...path, key], rank: 0, message: unknownKey(key, known) });
     } else {
-      keep({ path, rank: RANK[e.keyword] ?? 1, message: message(e, here.nodes, here.data, text) });
+      keep({ path, rank: RANK[e.keyword] ?? 1, message: message(e, here.nodes, here.data) });
     }
   }
   const order = orderKeys(tree, walker);
