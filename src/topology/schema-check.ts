@@ -1,7 +1,8 @@
 /**
  * The structural check: schema/topology.schema.json, compiled by ajv at build time
- * (scripts/schema-validator.js), is the one statement of what a topology file may contain. ajv reports several errors for one mistake (a type error in
- * each branch of a oneOf, then the oneOf itself); this module keeps the errors of the branch that
+ * (scripts/schema-validator.js), is the one statement of what a topology file may contain.
+ * ajv reports several errors for one mistake (a type error in each branch of a oneOf, then the
+ * oneOf itself); this module keeps the errors of the branch that
  * fits the value (an object for `{ count, source }`, a number for a plain count), turns them into
  * one issue per path in the words the tool has always used, and orders them as the file reads.
  * The "expected ..." phrase comes from the schema: a `title` where one is given, otherwise the
@@ -63,7 +64,7 @@ const fitsType = (type: string | undefined, v: unknown): boolean => {
 };
 
 class Walker {
-  constructor(readonly schema: Node) {}
+  constructor(private readonly schema: Node) {}
 
   /** Every schema node that applies to `data`: refs, allOf parts, and the oneOf/anyOf branch that fits it. */
   nodesAt(node: Node, data: unknown, out: Node[] = []): Node[] {
@@ -253,19 +254,12 @@ const orderKeys = (root: unknown, walker: Walker) => {
     }
     return m.get(key) ?? Number.MAX_SAFE_INTEGER;
   };
-  return (path: Segment[]): number[] => {
-    const out: number[] = [];
-    let data = root;
-    let nodes = walker.nodesAt(walker.schema, data);
-    for (const key of path) {
-      if (typeof key === 'number' || !isPlainObject(data)) out.push(typeof key === 'number' ? key : 0);
-      else out.push(rank(data, nodes, key));
-      const next = walker.child(nodes, key);
-      data = data !== null && typeof data === 'object' ? (data as Record<Segment, unknown>)[key] : undefined;
-      nodes = next ? walker.nodesAt(next, data) : [];
-    }
-    return out;
-  };
+  return (path: Segment[]): number[] =>
+    path.map((key, i) => {
+      if (typeof key === 'number') return key;
+      const up = walker.at(root, path.slice(0, i));
+      return up && isPlainObject(up.data) ? rank(up.data, up.nodes, key) : 0;
+    });
 };
 
 const compareKeys = (a: number[], b: number[]): number => {

@@ -228,7 +228,7 @@ class Checker {
     // Across elements.
     const parents = this.checkRouters(intrRanges);
     this.checkRouterInputs(intrRanges, parents, vints.map((v) => v.sound));
-    t.intas.forEach((a, i) => {
+    t.intas.forEach((_, i) => {
       this.noOverlap(vints[i].sound.map((x) => this.span(x.value.from, x.value.count, x.path, `VINTs ${numbers(x.value.from, x.value.count)}`)));
       this.noOverlap(this.spans(vints[i].events, 'global events'));
     });
