@@ -39,10 +39,15 @@ type Segment = string | number;
 
 const schema = topologySchema as Node;
 
+const resolved = new Map<string, Node>();
 const resolve = (schema: Node, ref: string): Node => {
-  let n: unknown = schema;
-  for (const part of ref.replace(/^#\//, '').split('/')) n = (n as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
-  return n as Node;
+  let n = resolved.get(ref);
+  if (n === undefined) {
+    let at: unknown = schema;
+    for (const part of ref.replace(/^#\//, '').split('/')) at = (at as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    resolved.set(ref, (n = at as Node));
+  }
+  return n;
 };
 
 const fitsType = (type: string | undefined, v: unknown): boolean => {
@@ -267,32 +272,43 @@ const compareKeys = (a: number[], b: number[]): number => {
   return a.length - b.length;
 };
 
+const holding = new Map<Node, boolean>();
+/** Whether a value of `node` may hold a list that is checked entry by entry (a range does not). */
+const holdsLists = (node: Node): boolean => {
+  let yes = holding.get(node);
+  if (yes === undefined) {
+    const parts = [...(node.$ref ? [resolve(schema, node.$ref)] : []), ...(node.allOf ?? []), ...(node.oneOf ?? []), ...(node.anyOf ?? []), ...Object.values(node.properties ?? {}), ...(node.items ? [node.items] : [])];
+    yes = splits[node['x-at']] !== undefined || parts.some(holdsLists);
+    holding.set(node, yes);
+  }
+  return yes;
+};
+
 /**
  * Runs the generated validators over `tree`: the root, then each entry of each list of objects
- * on its own, in document order, until MAX_ISSUES places have issues. Yields ajv's errors with
- * paths from the root.
+ * on its own, in document order, until `done()`. Hands on ajv's errors with paths from the root.
  */
-function* errorsOf(tree: unknown, walker: Walker, found: () => number): Generator<ErrorObject> {
-  const run = function* (validate: ValidateFunction, data: unknown, pointer: string, path: Segment[]): Generator<ErrorObject> {
-    if (!validate(data)) for (const e of validate.errors ?? []) yield { ...e, instancePath: pointer + e.instancePath };
-    yield* lists(data, pointer, path);
+const eachError = (tree: unknown, walker: Walker, done: () => boolean, report: (e: ErrorObject) => void): void => {
+  const run = (validate: ValidateFunction, data: unknown, pointer: string, path: Segment[], item?: string): void => {
+    if (!validate(data)) for (const e of validate.errors ?? []) report({ ...e, instancePath: pointer + e.instancePath });
+    if (item === undefined || holdsLists(resolve(schema, `#/definitions/${item}`))) lists(data, pointer, path);
   };
   /** The lists of objects inside `data` that `validate` left alone. */
-  const lists = function* (data: unknown, pointer: string, path: Segment[]): Generator<ErrorObject> {
+  const lists = (data: unknown, pointer: string, path: Segment[]): void => {
+    if (data === null || typeof data !== 'object') return;
     const here = walker.at(tree, path);
-    if (here === undefined || data === null || typeof data !== 'object') return;
+    if (here === undefined) return;
     if (Array.isArray(data)) {
       const item = here.nodes.map((n) => splits[n['x-at']]).find((x) => x !== undefined);
-      if (item === undefined) return;
-      for (let k = 0; k < data.length && found() < MAX_ISSUES; k++) yield* run(validators[item], data[k], `${pointer}/${k}`, [...path, k]);
+      if (item !== undefined) for (let k = 0; k < data.length && !done(); k++) run(validators[item], data[k], `${pointer}/${k}`, [...path, k], item);
       return;
     }
     for (const key of Object.keys(data)) {
-      if (walker.child(here.nodes, key) !== undefined) yield* lists((data as Record<string, unknown>)[key], `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, [...path, key]);
+      if (walker.child(here.nodes, key) !== undefined) lists((data as Record<string, unknown>)[key], `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, [...path, key]);
     }
   };
-  yield* run(validators.root, tree, '', []);
-}
+  run(validators.root, tree, '', []);
+};
 
 /** Structural issues of a plain JSON tree, one per path, in document order; [] when it fits the schema. */
 export const checkSchema = (tree: unknown): TopologyIssue[] => {
@@ -303,13 +319,13 @@ export const checkSchema = (tree: unknown): TopologyIssue[] => {
     const prev = found.get(key);
     if (prev === undefined || f.rank < prev.rank) found.set(key, f);
   };
-  for (const e of errorsOf(tree, walker, () => found.size)) {
-    if (SKIPPED.has(e.keyword)) continue;
+  eachError(tree, walker, () => found.size >= MAX_ISSUES, (e) => {
+    if (SKIPPED.has(e.keyword)) return;
     const path = segmentsOf(tree, e.instancePath);
     const here = walker.at(tree, path);
     // An error of a branch the value was not meant for.
     const from = (e.parentSchema as Node)['x-at'];
-    if (here === undefined || !here.nodes.some((n) => n['x-at'] === from)) continue;
+    if (here === undefined || !here.nodes.some((n) => n['x-at'] === from)) return;
     if (e.keyword === 'required') {
       const key = e.params.missingProperty as string;
       const child = walker.child(here.nodes, key);
@@ -322,7 +338,7 @@ export const checkSchema = (tree: unknown): TopologyIssue[] => {
     } else {
       keep({ path, rank: RANK[e.keyword] ?? 1, message: message(e, here.nodes, here.data) });
     }
-  }
+  });
   const order = orderKeys(tree, walker);
   return [...found.values()]
     .map((f) => ({ f, key: order(f.path) }))
