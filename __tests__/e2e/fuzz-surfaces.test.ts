@@ -359,6 +359,8 @@ describe('fuzz: topology files through the schema', () => {
           throw new Error(`parseTopology threw on ${text.slice(0, 300)}: ${e instanceof Error ? e.stack : String(e)}`);
         }
         if (!schemaOk) seen.schemaRejects++;
+        // The tool checks files with the schema first: what the schema refuses, the tool refuses.
+        if (!schemaOk) expect(r.ok).toBe(false);
         if (!r.ok) {
           seen.issues++;
           if (!schemaOk) seen.bothReject++;

@@ -22,8 +22,9 @@ const npm = (args: string[], cwd: string) => {
 
 test('npm pack builds a tarball that npm install -g installs, and the command runs', () => {
   const src = join(tmp, 'src');
-  // What `npm run build` reads: tsc's sources and config, and scripts/bundle.js (esbuild).
-  for (const p of ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md', 'bin', 'scripts', 'src', 'fixtures']) cpSync(join(ROOT, p), join(src, p), { recursive: true });
+  // What `npm run build` reads: tsc's sources and config, the topology schema (compiled by
+  // scripts/schema-validator.js), and scripts/bundle.js (esbuild).
+  for (const p of ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md', 'bin', 'scripts', 'src', 'fixtures', 'schema']) cpSync(join(ROOT, p), join(src, p), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
   expect(existsSync(join(src, 'dist'))).toBe(false);
 
@@ -38,6 +39,10 @@ test('npm pack builds a tarball that npm install -g installs, and the command ru
   expect(existsSync(join(prefix, 'lib', 'node_modules', 'msi-explorer', 'dist', 'bundle', 'main.js'))).toBe(true);
   const version = spawnSync(bin, ['--version'], { encoding: 'utf8', env: childEnv() });
   expect({ status: version.status, stdout: version.stdout, stderr: version.stderr }).toEqual({ status: 0, stdout: `${VERSION}\n`, stderr: '' });
+  // The schema ships beside the topologies that name it; the validator compiled from it needs no ajv.
+  const installed = join(prefix, 'lib', 'node_modules', 'msi-explorer');
+  expect(existsSync(join(installed, 'schema', 'topology.schema.json'))).toBe(true);
+  expect(existsSync(join(installed, 'node_modules', 'ajv'))).toBe(false);
   // The installed copy runs commands, and finds the topology files it ships.
   const topology = join(prefix, 'lib', 'node_modules', 'msi-explorer', 'fixtures', 'topologies', 'small8.json');
   const run = spawnSync(bin, ['-q', '-t', topology, '-e', 'request-channel udma tx; expect-pool udma.tx_chan used=1'], { encoding: 'utf8', env: childEnv(), cwd: tmp });

@@ -1,0 +1,357 @@
+/**
+ * What a topology must satisfy beyond its shape, which a JSON Schema cannot say: unique ids and
+ * sciIds, references to elements of the right kind, INTR parents that lead to the GIC, number
+ * ranges that stay 16-bit and inside what they index, no two users of one number, Linux's shares
+ * inside what the hardware wires, and the boot list. Runs on a topology that passed the schema
+ * check, with defaults filled in (build.ts). An entry refused here is left out of the later
+ * checks, and a share is checked against its ranges only when they are all sound, so one mistake
+ * is one issue.
+ */
+import type { Topology } from '../core/topology.js';
+import { quote } from './json-syntax.js';
+import { have, type Issues } from './issues.js';
+import type { Where } from './build.js';
+
+const U16 = 65535;
+const SPI_FIRST = 32;
+const SPI_LAST = 1019;
+
+type Kind = 'gic' | 'intr' | 'inta' | 'msiDevice' | 'dma' | 'directClient';
+
+const KIND_NAME: Record<Kind, string> = {
+  gic: 'the GIC',
+  intr: 'an INTR',
+  inta: 'an INTA',
+  msiDevice: 'an MSI device',
+  dma: 'a DMA controller',
+  directClient: 'a direct client',
+};
+
+/** A span of numbers that must not overlap others of its kind, with where it came from. */
+interface Span {
+  start: number;
+  end: number;
+  /** Where to report it. */
+  path: string;
+  /** "outputs 0-63", "input 391 of direct client cpts" */
+  what: string;
+  seq: number;
+}
+
+/**
+ * Reports every span that overlaps an earlier one (in sort order), at whichever of the two comes
+ * later in the file, naming the other. O(n log n).
+ */
+const sweep = (spans: Span[], report: (at: Span, other: Span) => void): void => {
+  const sorted = [...spans].sort((a, b) => a.start - b.start || a.end - b.end || a.seq - b.seq);
+  let widest: Span | undefined;
+  for (const s of sorted) {
+    if (widest !== undefined && s.start <= widest.end) {
+      if (s.seq > widest.seq) report(s, widest);
+      else report(widest, s);
+    }
+    if (widest === undefined || s.end > widest.end) widest = s;
+  }
+};
+
+const numbers = (start: number, count: number): string => (count === 1 ? `${start}` : `${start}-${start + count - 1}`);
+
+/** A list entry with its path. */
+interface At<T> {
+  path: string;
+  value: T;
+}
+const located = <T>(list: T[], at: string): At<T>[] => list.map((value, k) => ({ path: `${at}[${k}]`, value }));
+
+interface Registered {
+  kind: Kind;
+  path: string;
+  index: number;
+}
+
+class Checker {
+  private readonly ids = new Map<string, Registered>();
+  private readonly sciIds = new Map<number, string>();
+  private seq = 0;
+
+  constructor(
+    private readonly t: Topology,
+    private readonly w: Where,
+    private readonly issues: Issues,
+  ) {}
+
+  private add(path: string, message: string): void {
+    this.issues.add(path, message);
+  }
+
+  private span(start: number, count: number, path: string, what: string): Span {
+    return { start, end: start + count - 1, path, what, seq: this.seq++ };
+  }
+
+  /** Overlaps inside one list or one number space, reported at the later entry. */
+  private noOverlap(spans: Span[]): void {
+    sweep(spans, (at, other) => this.add(at.path, `${at.what} overlap ${other.what} at ${other.path}`));
+  }
+
+  private id(id: string, path: string, kind: Kind, index: number): void {
+    const prev = this.ids.get(id);
+    if (prev !== undefined) this.add(`${path}.id`, `duplicate id ${quote(id)}: already used by ${KIND_NAME[prev.kind]} at ${prev.path}`);
+    else this.ids.set(id, { kind, path: `${path}.id`, index });
+  }
+
+  private sciId(sciId: number, path: string): void {
+    const p = `${path}.sciId`;
+    const prev = this.sciIds.get(sciId);
+    if (prev !== undefined) this.add(p, `sciId ${sciId} is already used by ${prev}; TISCI device ids are unique`);
+    else this.sciIds.set(sciId, p);
+  }
+
+  /** `start` + count - 1 must stay within `last`; reports at `.count` and names the field. */
+  private endWithin(path: string, startKey: string, start: number, count: number, last: number, what: string): boolean {
+    const end = start + count - 1;
+    if (end <= last) return true;
+    this.add(`${path}.count`, `${startKey} ${start} + count ${count} - 1 = ${end} passes ${last}: ${what}`);
+    return false;
+  }
+
+  /** A span start..start+count-1 must lie below `limit` (a count of inputs or indices). */
+  private fitsBelow(path: string, startKey: string, start: number, count: number, limit: number, noun: string, has: string): boolean {
+    if (start >= limit) {
+      this.add(`${path}.${startKey}`, `${noun} ${start} does not exist: ${has}`);
+      return false;
+    }
+    return this.endWithin(path, startKey, start, count, limit - 1, has);
+  }
+
+  /** Translation entries whose two sides stay 16-bit; the others are reported and left out. */
+  private translations(list: At<{ from: number; to: number; count: number }>[], fromWhat: string, toWhat: string) {
+    return list.filter(({ path, value: t }) => this.endWithin(path, 'from', t.from, t.count, U16, `${fromWhat} are 16-bit numbers`) && this.endWithin(path, 'to', t.to, t.count, U16, toWhat));
+  }
+
+  private ranges(list: At<{ start: number; count: number }>[], what: string) {
+    return list.filter(({ path, value: r }) => this.endWithin(path, 'start', r.start, r.count, U16, `${what} are 16-bit numbers`));
+  }
+
+  private spans(list: At<{ start: number; count: number }>[], noun: string): Span[] {
+    return list.map((r) => this.span(r.value.start, r.value.count, r.path, `${noun} ${numbers(r.value.start, r.value.count)}`));
+  }
+
+  /**
+   * Linux's share of a number space that a translation table wires (`share`, `vintShare`): its
+   * ranges must not overlap and must lie inside the table, which is checked only when every
+   * entry of the table is sound (a refused entry would make the share look unrouted too).
+   */
+  private share(
+    list: At<{ start: number; count: number }>[],
+    given: boolean,
+    what: string,
+    noun: string,
+    table: At<{ from: number; count: number }>[],
+    tableSound: boolean,
+    tablePath: string,
+  ): void {
+    if (!given) return;
+    const sound = this.ranges(list, what);
+    this.noOverlap(this.spans(sound, noun));
+    if (!tableSound) return;
+    for (const r of sound) {
+      for (let n = r.value.start; n < r.value.start + r.value.count; n++) {
+        if (!table.some((t) => n >= t.value.from && n < t.value.from + t.value.count)) {
+          this.add(r.path, `${noun.replace(/s$/, '')} ${n} is in Linux's share but routes nowhere: not in ${tablePath}`);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Resolves a reference to an element of one of `kinds`, or reports why it does not. */
+  private resolve(refId: string, path: string, kinds: Kind[], expected: string): Registered | undefined {
+    const target = this.ids.get(refId);
+    if (target === undefined) {
+      const candidates = [...this.ids].filter(([, r]) => kinds.includes(r.kind)).map(([id]) => id);
+      this.add(path, `expected the id of ${expected}, got ${quote(refId)}, which no element has (${have(candidates)})`);
+      return undefined;
+    }
+    if (!kinds.includes(target.kind)) {
+      this.add(path, `expected the id of ${expected}, got ${quote(refId)}, which is ${KIND_NAME[target.kind]} (${target.path})`);
+      return undefined;
+    }
+    return target;
+  }
+
+  run(): void {
+    const { t, w } = this;
+    this.ids.set(t.gic.id, { kind: 'gic', path: '$.gic.id', index: 0 });
+
+    // Each element on its own, in file order.
+    const intrRanges = t.intrs.map((r, i) => {
+      const { path } = w.intrs[i];
+      this.id(r.id, path, 'intr', i);
+      this.sciId(r.sciId, path);
+      const all = located(r.ranges, `${path}.ranges`);
+      const ranges = this.translations(all, 'INTR outputs', 'parent hwirqs are 16-bit numbers');
+      this.noOverlap(ranges.map((x) => this.span(x.value.from, x.value.count, x.path, `outputs ${numbers(x.value.from, x.value.count)}`)));
+      this.share(located(r.share, w.intrs[i].share), w.intrs[i].shareGiven, 'INTR outputs', 'outputs', ranges, ranges.length === all.length, `${path}.ranges`);
+      return ranges;
+    });
+    const vints = t.intas.map((a, i) => {
+      const { path } = w.intas[i];
+      this.id(a.id, path, 'inta', i);
+      this.sciId(a.sciId, path);
+      const all = located(a.vints, `${path}.vints`);
+      const sound = this.translations(all, 'VINTs', 'INTR inputs are 16-bit numbers');
+      const events = this.ranges(located(a.globalEvents, `${path}.globalEvents`), 'global events');
+      this.share(located(a.vintShare, w.intas[i].vintShare), w.intas[i].vintShareGiven, 'VINTs', 'VINTs', sound, sound.length === all.length, `${path}.vints`);
+      return { sound, events };
+    });
+    t.msiDevices.forEach((d, i) => {
+      const { path, share } = w.msiDevices[i];
+      this.id(d.id, path, 'msiDevice', i);
+      this.sciId(d.sciId, path);
+      const has = `${d.id} has indices 0-${d.indices - 1}`;
+      const sound = this.ranges(located(d.share, share), 'device indices').filter((r) => this.fitsBelow(r.path, 'start', r.value.start, r.value.count, d.indices, 'index', has));
+      this.noOverlap(this.spans(sound, 'indices'));
+    });
+    t.dmas.forEach((m, i) => {
+      const { path } = w.dmas[i];
+      this.id(m.id, path, 'dma', i);
+      this.sciId(m.sciId, path);
+      for (const dir of ['tx', 'rx'] as const) {
+        const list = w.dmas[i][dir];
+        if (list !== undefined) this.noOverlap(this.spans(this.ranges(located(m[dir].share, list), 'channel ids'), 'channels'));
+      }
+      // Today's path names `rx.count` whichever form the channels take.
+      for (const r of m.rx.share) this.endWithin(`${path}.rx`, 'rxEventOffset + start', m.rxEventOffset + r.start, r.count, U16, 'TR event indices (rxEventOffset + rchan) are 16-bit numbers');
+    });
+    t.directClients.forEach((c, i) => this.id(c.id, w.directClients[i].path, 'directClient', i));
+
+    // Across elements.
+    const parents = this.checkRouters(intrRanges);
+    this.checkRouterInputs(intrRanges, parents, vints.map((v) => v.sound));
+    t.intas.forEach((_, i) => {
+      this.noOverlap(vints[i].sound.map((x) => this.span(x.value.from, x.value.count, x.path, `VINTs ${numbers(x.value.from, x.value.count)}`)));
+      this.noOverlap(this.spans(vints[i].events, 'global events'));
+    });
+    this.checkRingDevices();
+    this.checkBoot();
+  }
+
+  /** Parents, GIC SPIs and cycles; returns each INTR's parent (an index, or 'gic') where it is sound. */
+  private checkRouters(ranges: At<{ from: number; to: number; count: number }>[][]): Map<number, number | 'gic'> {
+    const { t, w } = this;
+    const parents = new Map<number, number | 'gic'>();
+    const gicSpans: Span[] = [];
+    t.intrs.forEach((r, i) => {
+      const target = this.resolve(r.parent, `${w.intrs[i].path}.parent`, ['gic', 'intr'], 'the GIC or an INTR');
+      if (target === undefined) return;
+      if (target.kind === 'intr') {
+        parents.set(i, target.index);
+        return;
+      }
+      parents.set(i, 'gic');
+      for (const x of ranges[i]) {
+        const { to, count } = x.value;
+        if (to < SPI_FIRST || to > SPI_LAST) {
+          this.add(`${x.path}.to`, `expected a GIC SPI hwirq ${SPI_FIRST}-${SPI_LAST} (the parent is the GIC), got ${to}`);
+        } else if (this.endWithin(x.path, 'to', to, count, SPI_LAST, `GIC hwirqs must be SPIs ${SPI_FIRST}-${SPI_LAST}`)) {
+          gicSpans.push(this.span(to, count, x.path, `GIC hwirqs ${numbers(to, count)} of ${r.id}`));
+        }
+      }
+    });
+    sweep(gicSpans, (at, other) => this.add(at.path, `${at.what} are also mapped by ${other.path} (${other.what}); two router outputs may not share a GIC line`));
+    this.checkCycles(parents);
+    return parents;
+  }
+
+  /** Each INTR has one parent, so the INTRs form a functional graph: one walk finds every cycle. */
+  private checkCycles(parents: Map<number, number | 'gic'>): void {
+    const state = new Map<number, 1 | 2>();
+    for (let start = 0; start < this.t.intrs.length; start++) {
+      if (state.has(start)) continue;
+      const walk: number[] = [];
+      let cur: number | 'gic' | undefined = start;
+      while (typeof cur === 'number' && !state.has(cur)) {
+        state.set(cur, 1);
+        walk.push(cur);
+        cur = parents.get(cur);
+      }
+      if (typeof cur === 'number' && state.get(cur) === 1) {
+        const cycle = walk.slice(walk.indexOf(cur));
+        const k = cycle.indexOf(Math.min(...cycle));
+        const names = [...cycle.slice(k), ...cycle.slice(0, k), cycle[k]].map((x) => this.t.intrs[x].id);
+        this.add(`${this.w.intrs[cycle[k]].path}.parent`, `parent cycle: ${names.join(' -> ')}; every INTR must lead to the GIC`);
+        for (const x of cycle) parents.delete(x);
+      }
+      for (const x of walk) state.set(x, 2);
+    }
+  }
+
+  /** Everything wired to an INTR's inputs: child INTR outputs, INTA VINTs, direct clients. */
+  private checkRouterInputs(ranges: At<{ to: number; count: number }>[][], parents: Map<number, number | 'gic'>, vints: At<{ to: number; count: number }>[][]): void {
+    const { t, w } = this;
+    const users = new Map<number, Span[]>();
+    const use = (intr: number, s: Span) => users.set(intr, [...(users.get(intr) ?? []), s]);
+    /** A translation entry whose `to` side lands on INTR `p`'s inputs. */
+    const useRange = (p: number, x: At<{ to: number; count: number }>, what: string) => {
+      const { id, inputs } = t.intrs[p];
+      const { to, count } = x.value;
+      if (this.fitsBelow(x.path, 'to', to, count, inputs, `${id} input`, `${id} has inputs 0-${inputs - 1}`)) use(p, this.span(to, count, x.path, `inputs ${numbers(to, count)} (${what})`));
+    };
+    t.intrs.forEach((r, i) => {
+      const p = parents.get(i);
+      if (typeof p === 'number') for (const x of ranges[i]) useRange(p, x, `outputs of INTR ${r.id}`);
+    });
+    t.intas.forEach((a, i) => {
+      const target = this.resolve(a.parent, `${w.intas[i].path}.parent`, ['intr'], 'an INTR');
+      if (target) for (const x of vints[i]) useRange(target.index, x, `VINTs of INTA ${a.id}`);
+    });
+    t.directClients.forEach((c, i) => {
+      const { path } = w.directClients[i];
+      const target = this.resolve(c.parent, `${path}.parent`, ['intr'], 'an INTR');
+      if (target === undefined) return;
+      const { id, inputs } = t.intrs[target.index];
+      c.inputs.forEach((n, k) => {
+        const at = `${path}.inputs[${k}]`;
+        if (n >= inputs) this.add(at, `${id} input ${n} does not exist: ${id} has inputs 0-${inputs - 1}`);
+        else use(target.index, this.span(n, 1, at, `input ${n} (of direct client ${c.id})`));
+      });
+    });
+    for (const [intr, spans] of users) {
+      const id = t.intrs[intr].id;
+      sweep(spans, (at, other) => this.add(at.path, `${id} ${at.what} collide${at.what.startsWith('input ') ? 's' : ''} with ${other.what} at ${other.path}`));
+    }
+  }
+
+  private checkRingDevices(): void {
+    const { t, w } = this;
+    t.msiDevices.forEach((d, i) => this.resolve(d.msiParent, `${w.msiDevices[i].path}.msiParent`, ['inta'], 'an INTA'));
+    t.dmas.forEach((m, i) => {
+      const at = `${w.dmas[i].path}.ringDevice`;
+      const target = this.resolve(m.ringDevice, at, ['msiDevice'], 'an MSI device');
+      if (target === undefined) return;
+      // Channels complete on GP rings handed out from the ring device's share, as written.
+      const dev = t.msiDevices[target.index];
+      if (dev.share.length === 0) {
+        this.add(at, `${dev.id} has no GP rings in its share (${w.msiDevices[target.index].path}.share): ${m.id}'s channels would have no completion ring`);
+      }
+    });
+  }
+
+  private checkBoot(): void {
+    const seen = new Map<string, string>();
+    const probes = (k: Kind) => k === 'dma' || k === 'directClient' || k === 'msiDevice';
+    const expected = 'the id of an MSI device, a DMA controller or a direct client';
+    const candidates = [...this.ids].filter(([, r]) => probes(r.kind)).map(([id]) => id);
+    this.t.boot.forEach((v, i) => {
+      const p = `$.boot[${i}]`;
+      const target = this.ids.get(v);
+      if (target === undefined) this.add(p, `expected ${expected}, got ${quote(v)}, which no element has (${have(candidates)})`);
+      else if (!probes(target.kind)) this.add(p, `expected ${expected}, got ${quote(v)}, which is ${KIND_NAME[target.kind]} (${target.path})`);
+      else if (seen.has(v)) this.add(p, `${quote(v)} is already listed at ${seen.get(v)}; each driver probes once`);
+      else seen.set(v, p);
+    });
+  }
+}
+
+/** Adds an issue for everything about `t` (built from the file by build.ts) that its schema cannot express. */
+export const checkSemantics = (t: Topology, where: Where, issues: Issues): void => new Checker(t, where, issues).run();
