@@ -1,13 +1,46 @@
 #!/usr/bin/env node
-// The bundle that `npm run build` makes when it is newer than the last tsc build; otherwise the
-// compiled modules, so that a bare `tsc` (while iterating) never runs a stale bundle.
-import { statSync } from 'node:fs';
+// Runs the bundle that `npm run build` makes (dist/bundle/main.cjs) when it is newer than the last
+// tsc build; otherwise the compiled modules, so that a bare `tsc` (while iterating) never runs a
+// stale bundle. The bundle is compiled with the V8 code cache the build recorded beside it
+// (scripts/bundle.js says why). A bare --version is answered before any of it loads.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
-const mtime = (path) => {
+const path = (p) => fileURLToPath(new URL(p, import.meta.url));
+const mtime = (p) => {
   try {
-    return statSync(new URL(path, import.meta.url)).mtimeMs;
+    return statSync(path(p)).mtimeMs;
   } catch {
     return -1;
   }
 };
-await import(mtime('../dist/bundle/main.js') > mtime('../dist/.tsbuildinfo') ? '../dist/bundle/main.js' : '../dist/cli/main.js');
+
+/** Runs dist/bundle/main.cjs as Node runs a CommonJS module, with V8's cached code for it. */
+const runBundle = () => {
+  const file = path('../dist/bundle/main.cjs');
+  let cachedData;
+  try {
+    cachedData = readFileSync(path('../dist/bundle/main.cache'));
+  } catch {
+    // no cache: V8 compiles as it would anyway
+  }
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, {
+    filename: file,
+    cachedData,
+  });
+  // The build's warm-up run records the cache once it has run (scripts/bundle.js).
+  const record = process.env.MSI_CODE_CACHE_OUT;
+  if (record) process.once('exit', () => writeFileSync(record, script.createCachedData()));
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+};
+
+if (process.argv.length === 3 && process.argv[2] === '--version') {
+  // As scripts and package managers ask it: the same line, under the same output rules, as commander's.
+  const [{ VERSION }, { writeStdout }] = await Promise.all([import('../dist/cli/version.js'), import('../dist/cli/output.js')]);
+  writeStdout(`${VERSION}\n`);
+} else if (mtime('../dist/bundle/main.cjs') > mtime('../dist/.tsbuildinfo')) runBundle();
+else await import('../dist/cli/main.js');

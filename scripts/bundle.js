@@ -1,29 +1,61 @@
-// npm run build, second step: bundles the compiled CLI (dist/cli/main.js) and its dependencies into
-// dist/bundle/, so that start-up opens a few files instead of about seventy. Parts only some runs
-// need (the REPL and its prompts, the topology validator) stay in chunks loaded when used;
-// cli-table3 is still required from node_modules on the first table that needs it.
-// bin/msi-explorer.js runs the bundle only when it is newer than the last tsc build.
+// npm run build, last step: bundles the compiled CLI (dist/cli/main.js) and its dependencies into
+// one CommonJS file, dist/bundle/main.cjs, and records V8's code cache for it in
+// dist/bundle/main.cache. bin/msi-explorer.js compiles the bundle with that cache (vm.Script's
+// cachedData) when the bundle is newer than the last tsc build.
+//
+// Why CommonJS: Node 20 keeps no compiled code for ES modules between runs (module.
+// enableCompileCache is Node 22), and compiling our modules was a fifth of a short run's CPU.
+// What only some runs need stays in node_modules, loaded when used: the REPL's prompts, the YAML
+// parser (--rm-cfg), cli-table3 (the first table that needs it) and asciichart (compare charts).
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist', 'bundle');
 
-// Chunk names carry content hashes: clear out the last build's, or stale chunks pile up.
-rmSync(join(root, 'dist', 'bundle'), { recursive: true, force: true });
+rmSync(out, { recursive: true, force: true });
 
 await build({
   entryPoints: [join(root, 'dist', 'cli', 'main.js')],
-  outdir: join(root, 'dist', 'bundle'),
+  outfile: join(out, 'main.cjs'),
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
-  // Only --rm-cfg reads YAML: the parser stays in node_modules, imported when that flag is given.
-  external: ['yaml'],
-  // commander is CommonJS: its require() calls of Node built-ins need a real require in ESM.
-  banner: { js: "import { createRequire as __msiRequire } from 'node:module'; const require = __msiRequire(import.meta.url);" },
+  external: ['@inquirer/prompts', 'yaml', 'cli-table3', 'asciichart'],
+  // import() of those becomes require(): code run from V8's cache has no dynamic-import callback.
+  supported: { 'dynamic-import': false },
+  // Modules that find files beside themselves (the schema, cli-table3) read import.meta.url.
+  define: { 'import.meta.url': '__msiImportMetaUrl' },
+  banner: { js: "const __msiImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+
+// The code cache holds what V8 compiled in one run, lazily compiled functions included: a short
+// session through the common verbs and views, its output thrown away. A cache V8 rejects (another
+// Node version) only costs the compile it would have saved.
+const warmUp = [
+  'pools',
+  'request-channel main_udmap tx 2 tr',
+  'alloc-irq ringacc any',
+  'fire-ring main_udmap:tx8',
+  'routes',
+  'interrupts',
+  'irq 71',
+  'domains',
+  'topology',
+  'boot',
+  'expect-error ENOENT release-channel main_udmap:rx9',
+  'release-channel all',
+  'help',
+].join('; ');
+const bin = join(root, 'bin', 'msi-explorer.js');
+const run = spawnSync(process.execPath, [bin, '-e', warmUp], {
+  env: { ...process.env, MSI_CODE_CACHE_OUT: join(out, 'main.cache'), NO_COLOR: '1' },
+  stdio: ['ignore', 'ignore', 'pipe'],
+  encoding: 'utf8',
+});
+if (run.status !== 0) throw new Error(`bundle: the warm-up run for the code cache failed (${run.status}): ${run.stderr}`);

@@ -95,15 +95,23 @@ describe('--rm-cfg: the share from a board config', () => {
 
   test('the YAML parser is loaded only when --rm-cfg is given', () => {
     const dir = mkdtempSync(join(tmpdir(), 'msi-hook-'));
+    // The bundle require()s it; the compiled modules (no bundle) import it: watch both.
     const hook = join(dir, 'hook.mjs');
     writeFileSync(hook, `export async function resolve(s, c, next) {
   const r = await next(s, c);
   if (/\\/node_modules\\/yaml\\//.test(r.url)) process.stderr.write('LOADED yaml\\n');
   return r;
 }\n`);
+    const preload = join(dir, 'preload.cjs');
+    writeFileSync(preload, `const Module = require('node:module');
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (request === 'yaml') process.stderr.write('LOADED yaml\\n');
+  return load.call(this, request, ...rest);
+};\n`);
     const register = `data:text/javascript,import{register}from"node:module";register(${JSON.stringify(pathToFileURL(hook).href)})`;
     const run = (args: string[]) =>
-      spawnSync(process.execPath, ['--import', register, BIN, ...args], { env: childEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).stderr;
+      spawnSync(process.execPath, ['--require', preload, '--import', register, BIN, ...args], { env: childEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).stderr;
     expect(run(['-e', 'pools'])).toBe('');
     expect(run(['--rm-cfg', FIXTURE, '--host', '12', '-e', 'pools'])).toContain('LOADED yaml');
   });

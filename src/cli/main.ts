@@ -1,5 +1,4 @@
-import { writeStdout } from './output.js';
-import { VERSION } from './version.js';
+import { main } from './program.js';
 
 const debug = process.argv.includes('--debug');
 
@@ -30,17 +29,6 @@ process.on('unhandledRejection', (e) => {
   process.exit(70);
 });
 
-// `--version` alone, as scripts and package managers ask it, is answered before commander loads:
-// the same line, under the same output rules, as commander's own --version.
-const run = async (argv: string[]): Promise<number> => {
-  if (argv.length === 3 && argv[2] === '--version') {
-    writeStdout(`${VERSION}\n`);
-    return 0;
-  }
-  const { main } = await import('./program.js');
-  return main(argv);
-};
-
-run(process.argv).then((code) => {
+main(process.argv).then((code) => {
   process.exitCode = code;
 }, internalError);
