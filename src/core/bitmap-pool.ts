@@ -4,7 +4,8 @@ import type { Range } from './ranges.js';
 export interface PoolStats {
   id: string;
   owner: string;
-  ranges: Range[];
+  /** The pool's own ranges, shared: they never change after the pool is made. */
+  ranges: readonly Range[];
   total: number;
   used: number;
   free: number;
@@ -166,7 +167,7 @@ export class BitmapPool {
     return {
       id: this.id,
       owner: this.owner,
-      ranges: this.ranges.map((r) => ({ ...r })),
+      ranges: this.ranges,
       total: this.total,
       used: this.usedCount,
       free: this.total - this.usedCount,

@@ -42,7 +42,10 @@ export const expectPool: CommandSpec = {
     { name: 'pool', kind: 'pool' },
     { name: 'expectation', kind: 'expectation', rest: true },
   ],
-  run({ session }, [id, ...conditions]) {
+  run({ session }, words) {
+    // Indexed rather than destructured: a script runs this check often, and a rest pattern walks the iterator.
+    const id = words[0];
+    const conditions = words.slice(1);
     const pool = session.system.pool(id);
     if (!pool) {
       const near = nearest(id, session.system.allPools().map((p) => p.id));
