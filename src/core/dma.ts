@@ -153,47 +153,57 @@ export class DmaController {
       throw new CoreError('ENOENT', `${pool.id}: no free normal-capacity ${dir} channel (${normal} of ${normal} from ${first} in use; ${pool.used}/${pool.total} used)`, pool.usage());
     }
     const name = channelName(this.id, dir, n);
-    const undo: Array<() => void> = [() => pool.release(n)];
+    const rings = this.ringDevice.indexPool!;
+    // What this request has taken, given back in reverse order if a later step throws.
+    let ring: number | undefined;
+    let msi: MsiRecord | undefined;
     try {
-      const rings = this.ringDevice.indexPool!;
-      const ring = rings.alloc();
+      ring = rings.alloc();
       // udma_alloc_tx/rx_resources turn a failed k3_ringacc_request_rings_pair into -EBUSY.
       if (ring === undefined) throw new CoreError('EBUSY', `${rings.id} exhausted (${rings.used}/${rings.total} used): no completion ring for ${name}`, rings.usage());
-      undo.push(() => rings.release(ring));
-      const msi = this.requestIrq(this.ringDevice, ring, name, 'level', undo);
-      const event = mode === 'tr' ? this.requestIrq(this.events, this.eventIndex(dir, n), name, 'edge', undo) : undefined;
+      msi = this.requestIrq(this.ringDevice, ring, name, 'level');
+      const event = mode === 'tr' ? this.requestIrq(this.events, this.eventIndex(dir, n), name, 'edge') : undefined;
       const ch: Channel = { dma: this.id, dir, n, name, mode, ring, msi, event };
       this.channels.set(name, ch);
       return ch;
     } catch (e) {
-      for (let i = undo.length - 1; i >= 0; i--) undo[i]();
+      if (msi !== undefined) this.freeIrq(msi);
+      if (ring !== undefined) rings.release(ring);
+      pool.release(n);
       throw e;
     }
   }
 
-  /** msi_get_virq + request_irq; on demand the MSI is allocated first. Pushes its own undo. */
-  private requestIrq(dev: MsiDevice, index: number, name: string, trigger: 'level' | 'edge', undo: Array<() => void>): MsiRecord {
+  /** msi_get_virq + request_irq; on demand the MSI is allocated first. A failure leaves nothing taken. */
+  private requestIrq(dev: MsiDevice, index: number, name: string, trigger: 'level' | 'edge'): MsiRecord {
     let rec = this.msi.find(dev, index);
+    let allocated = false;
     if (this.mode === 'demand') {
       if (rec === undefined) {
         rec = this.msi.allocate(dev, index, name);
-        const allocated = rec;
-        undo.push(() => this.msi.free(allocated));
+        allocated = true;
       }
     } else if (rec === undefined) {
       throw new CoreError('EINVAL', `${dev.id} ${index} has no MSI (msi_get_virq returned 0)`);
     }
-    this.msi.request(rec, name, trigger);
-    const requested = rec;
-    undo.push(() => this.msi.release(requested));
+    try {
+      this.msi.request(rec, name, trigger);
+    } catch (e) {
+      if (allocated) this.msi.free(rec);
+      throw e;
+    }
     return rec;
   }
 
+  /** free_irq, and on demand the MSI goes too: what requestIrq took, in reverse. */
+  private freeIrq(rec: MsiRecord): void {
+    this.msi.release(rec);
+    if (this.mode === 'demand') this.msi.free(rec);
+  }
+
   private releaseChannel(ch: Channel): void {
-    for (const rec of ch.event ? [ch.event, ch.msi] : [ch.msi]) {
-      this.msi.release(rec);
-      if (this.mode === 'demand') this.msi.free(rec);
-    }
+    if (ch.event) this.freeIrq(ch.event);
+    this.freeIrq(ch.msi);
     this.ringDevice.indexPool!.release(ch.ring);
     this.channels.delete(ch.name);
     this.pools[ch.dir].release(ch.n);
