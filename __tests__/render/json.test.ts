@@ -341,8 +341,17 @@ describe('data', () => {
       ok: false,
       message: 'probe failed: EINVAL: intr_main_navss.out exhausted (64/64 used), at MSI 65 of 100; the 64 allocated before were freed',
     });
-    expect(failed.error).toMatchObject({ code: 'EINVAL', message: 'intr_main_navss.out exhausted (64/64 used), at MSI 65 of 100; the 64 allocated before were freed' });
+    // As every other --json error: the pool by its id (DESIGN.md section 4), not an object.
+    expect(failed.error).toEqual({
+      code: 'EINVAL',
+      message: 'intr_main_navss.out exhausted (64/64 used), at MSI 65 of 100; the 64 allocated before were freed',
+      pool: 'intr_main_navss.out',
+    });
+    expect((probeAll.boot as Data[]).find((e) => e.device === 'main_udmap')!.error).toEqual({ code: 'ENODEV', message: 'probe deferred: ringacc is not bound (EPROBE_DEFER)' });
     expect((probeAll.boot as Data[]).find((e) => e.device === 'cpts')).toMatchObject({ ok: true });
+    // A re-boot into probe-all says the same in its settings line.
+    const switched = json(fresh(), 'design probe-all').data as Data;
+    expect((switched.boot as Data[]).find((e) => e.device === 'ringacc')!.error).toMatchObject({ pool: 'intr_main_navss.out' });
   });
 
   test('affinity, mask, expected, help, source, exit', () => {

@@ -1,6 +1,6 @@
 import { hex64 } from '../core/bits64.js';
 import type { PoolStats } from '../core/bitmap-pool.js';
-import type { Route } from '../core/types.js';
+import type { BootEntry, Route } from '../core/types.js';
 import type { InterleaveReport } from '../core/interleave/explore.js';
 import type { ChannelView, Output, Result } from '../commands/result.js';
 import { renderGraph } from './graph.js';
@@ -21,6 +21,10 @@ export const jsonRoute = (r: Route) => ({
   count: r.count,
   owner: r.owner,
 });
+
+/** Boot entries as every other --json error has it: a failure's `pool` is the pool's id. */
+const bootJson = (boot: BootEntry[]) =>
+  boot.map((e) => (e.error?.pool ? { ...e, error: { ...e.error, pool: e.error.pool.id } } : e));
 
 const data = (o: Output): unknown => {
   switch (o.kind) {
@@ -55,11 +59,11 @@ const data = (o: Output): unknown => {
     case 'topology-file':
       return { file: o.file };
     case 'settings':
-      return { design: o.design, ...o.settings, changed: o.changed, boot: o.boot };
+      return { design: o.design, ...o.settings, changed: o.changed, boot: bootJson(o.boot) };
     case 'designs':
       return { current: o.current, settings: o.settings, designs: o.designs };
     case 'boot':
-      return { design: o.design, ...o.settings, boot: o.boot };
+      return { design: o.design, ...o.settings, boot: bootJson(o.boot) };
     case 'expected':
       return o.error
         ? { message: o.message, expected: o.error.code, error: o.error.pool ? { ...o.error, pool: o.error.pool.id } : o.error }
