@@ -1,5 +1,4 @@
 import { BitmapPool } from './bitmap-pool.js';
-import { clearBit64, setBit64 } from './bits64.js';
 import { denseOver, HwirqMap, type DenseMap } from './dense-map.js';
 import type { Hardware } from './designs.js';
 import type { EventDesc, IntaDomain } from './domains/inta.js';
@@ -136,7 +135,7 @@ export class MsiDomain {
     }
     rec.trigger = trigger;
     // irq_startup -> unmask: ti_sci_inta_unmask_irq sets the bit in VINT_ENABLE_SET.
-    setBit64(rec.event!.vint.enable, rec.event!.bit);
+    rec.device.inta.setEventEnabled(rec.event!, true);
     const desc = rec.desc;
     desc.owner = requestedBy;
     desc.trigger = trigger;
@@ -147,7 +146,7 @@ export class MsiDomain {
   release(rec: MsiRecord): void {
     if (rec.requestedBy === undefined) throw new Error(`internal: free_irq of virq ${rec.virq}, which is not requested`);
     // irq_shutdown masks the event (VINT_ENABLE_CLR) before the resources are released.
-    clearBit64(rec.event!.vint.enable, rec.event!.bit);
+    rec.device.inta.setEventEnabled(rec.event!, false);
     if (this.hardware === 'request') this.releaseHardware(rec);
     rec.requestedBy = undefined;
     rec.trigger = undefined;

@@ -4,11 +4,11 @@ export interface Range {
   count: number;
 }
 
-export const rangeEnd = (r: Range): number => r.start + r.count - 1;
+/** "64-127", or "64" for one number. */
+export const formatRange = (start: number, count: number): string => (count === 1 ? `${start}` : `${start}-${start + count - 1}`);
 
 /** "64-127, 448-511" */
-export const formatRanges = (ranges: readonly Range[]): string =>
-  ranges.map((r) => (r.count === 1 ? `${r.start}` : `${r.start}-${rangeEnd(r)}`)).join(', ');
+export const formatRanges = (ranges: readonly Range[]): string => ranges.map((r) => formatRange(r.start, r.count)).join(', ');
 
 /**
  * A piecewise-linear translation table, as in a `ti,interrupt-ranges` property:

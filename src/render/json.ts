@@ -1,6 +1,6 @@
 import { hex64 } from '../core/bits64.js';
 import type { PoolStats } from '../core/bitmap-pool.js';
-import type { BootEntry, Route } from '../core/types.js';
+import type { BootEntry, ErrorInfo, Route } from '../core/types.js';
 import type { InterleaveReport } from '../core/interleave/explore.js';
 import type { ChannelView, Output, Result } from '../commands/result.js';
 import { renderGraph } from './graph.js';
@@ -22,9 +22,10 @@ export const jsonRoute = (r: Route) => ({
   owner: r.owner,
 });
 
-/** Boot entries as every other --json error has it: a failure's `pool` is the pool's id. */
-const bootJson = (boot: BootEntry[]) =>
-  boot.map((e) => (e.error?.pool ? { ...e, error: { ...e.error, pool: e.error.pool.id } } : e));
+/** An error as every --json line carries it: the pool that ran out by its id. */
+const errorJson = (e: ErrorInfo) => (e.pool ? { ...e, pool: e.pool.id } : e);
+
+const bootJson = (boot: BootEntry[]) => boot.map((e) => (e.error ? { ...e, error: errorJson(e.error) } : e));
 
 const data = (o: Output): unknown => {
   switch (o.kind) {
@@ -66,7 +67,7 @@ const data = (o: Output): unknown => {
       return { design: o.design, ...o.settings, boot: bootJson(o.boot) };
     case 'expected':
       return o.error
-        ? { message: o.message, expected: o.error.code, error: o.error.pool ? { ...o.error, pool: o.error.pool.id } : o.error }
+        ? { message: o.message, expected: o.error.code, error: errorJson(o.error) }
         : { message: o.message, pool: o.pool && { id: o.pool.id, owner: o.pool.owner, total: o.pool.total, used: o.pool.used, free: o.pool.free, peak: o.pool.peak } };
     case 'help':
       return { entries: o.entries };

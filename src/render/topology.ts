@@ -1,11 +1,10 @@
 import type { PoolStats } from '../core/bitmap-pool.js';
-import { formatRanges, translate, type Range } from '../core/ranges.js';
+import { formatRange, formatRanges, translate, type Range } from '../core/ranges.js';
 import { SOURCES, type Source, type SourcedRange, type Topology } from '../core/topology.js';
 import { hex } from './routes.js';
 import type { Style } from './style.js';
 import { wrapAll } from './wrap.js';
 
-const span = (start: number, count: number): string => (count === 1 ? `${start}` : `${start}-${start + count - 1}`);
 
 const LABEL: Record<Source, string> = { dt: 'DT', rm: 'RM', sysfw: 'SYSFW', driver: 'driver', illustrative: 'illustrative' };
 
@@ -42,19 +41,19 @@ export const renderTopology = (style: Style, t: Topology, pools: PoolStats[]): s
     out.push(`  ${style.c.bold(id)}`, `      hardware  ${hardware}`, `      Linux     ${linux}`);
   };
   out.push(`${style.c.bold(t.name)}: ${t.description}`);
-  out.push(`${t.cpus} CPUs; virqs ${span(t.virq.first, t.virq.count)}; GIC ${t.gic.id} (${t.gic.name})`);
+  out.push(`${t.cpus} CPUs; virqs ${formatRange(t.virq.first, t.virq.count)}; GIC ${t.gic.id} (${t.gic.name})`);
 
   h("Pools: the hardware, and Linux's share");
   for (const r of t.intrs) {
     const wired = r.ranges
-      .map((x) => `${span(x.from, x.count)} -> ${r.parent === t.gic.id ? `SPI ${span(x.to - 32, x.count)}` : `${r.parent} inputs ${span(x.to, x.count)}`}`)
+      .map((x) => `${formatRange(x.from, x.count)} -> ${r.parent === t.gic.id ? `SPI ${formatRange(x.to - 32, x.count)}` : `${r.parent} inputs ${formatRange(x.to, x.count)}`}`)
       .join(', ');
     const total = r.outputs ? `${r.outputs.count} outputs ${src(r.outputs.source)}; ` : '';
     const linuxSpis = r.parent === t.gic.id ? ` -> SPI ${spisOf(t, r.id, r.share)}` : '';
     pool(`${r.id}.out`, `${total}${wired} ${src(...new Set(r.ranges.map((x) => x.source)))}`, `outputs ${shareOf(r.share)}${linuxSpis} ${src(...sourcesOf(r.share))}`);
   }
   for (const a of t.intas) {
-    const routes = a.vints.map((v) => `VINT ${span(v.from, v.count)} -> ${a.parent} input ${span(v.to, v.count)}`).join(', ');
+    const routes = a.vints.map((v) => `VINT ${formatRange(v.from, v.count)} -> ${a.parent} input ${formatRange(v.to, v.count)}`).join(', ');
     const hv = a.hardware ? `${a.hardware.vints.count} VINTs ${src(a.hardware.vints.source)}; ` : '';
     pool(`${a.id}.vint`, `${hv}${routes} ${src(...new Set(a.vints.map((v) => v.source)))}`, `VINTs ${shareOf(a.vintShare)} ${src(...sourcesOf(a.vintShare))}`);
     const he = a.hardware ? `${a.hardware.globalEvents.count} global events ${src(a.hardware.globalEvents.source)}` : 'not given';

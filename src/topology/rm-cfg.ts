@@ -12,7 +12,7 @@
  * runs without --rm-cfg never load the YAML parser.
  */
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { Translation } from '../core/ranges.js';
+import { formatRange, type Translation } from '../core/ranges.js';
 import type { IntaSpec, IntrSpec, MsiDeviceSpec, SourcedRange, Topology } from '../core/topology.js';
 import { validateTopology } from './validate.js';
 import { quote } from './json-syntax.js';
@@ -54,8 +54,6 @@ interface Target {
   /** Why `start..end` is not in the hardware, or undefined when it is. */
   outside(start: number, end: number): string | undefined;
 }
-
-const span = (a: number, b: number): string => (a === b ? `${a}` : `${a}-${b}`);
 
 class RmError extends Error {}
 
@@ -133,7 +131,7 @@ const readEntries = (text: string, name: string): Entry[] => {
  */
 const wiredBy = (table: Translation[], say: (n: number, wired: string) => string): Target['outside'] => (start, end) => {
   for (let n = start; n <= end; n++) {
-    if (!table.some((w) => n >= w.from && n < w.from + w.count)) return say(n, table.map((w) => span(w.from, w.from + w.count - 1)).join(', '));
+    if (!table.some((w) => n >= w.from && n < w.from + w.count)) return say(n, table.map((w) => formatRange(w.from, w.count)).join(', '));
   }
   return undefined;
 };
@@ -207,7 +205,7 @@ const apply = (entries: Entry[], name: string, host: number, topology: Topology)
     if (e.host !== host || e.num === 0) continue;
     const end = e.start + e.num - 1;
     const why = target.outside(e.start, end);
-    if (why !== undefined) throw new RmError(`${name}:${e.line}: ${target.what} ${span(e.start, end)} for host ${host} is outside the hardware: ${why}`);
+    if (why !== undefined) throw new RmError(`${name}:${e.line}: ${target.what} ${formatRange(e.start, end - e.start + 1)} for host ${host} is outside the hardware: ${why}`);
     target.ranges.push({ range: { start: e.start, count: e.num, source: 'rm' }, line: e.line });
   }
 

@@ -7,6 +7,7 @@
  * checks, and a share is checked against its ranges only when they are all sound, so one mistake
  * is one issue.
  */
+import { formatRange } from '../core/ranges.js';
 import type { Topology } from '../core/topology.js';
 import { quote } from './json-syntax.js';
 import { have, type Issues } from './issues.js';
@@ -53,8 +54,6 @@ const sweep = (spans: Span[], report: (at: Span, other: Span) => void): void => 
     if (widest === undefined || s.end > widest.end) widest = s;
   }
 };
-
-const numbers = (start: number, count: number): string => (count === 1 ? `${start}` : `${start}-${start + count - 1}`);
 
 /** A list entry with its path. */
 interface At<T> {
@@ -133,7 +132,7 @@ class Checker {
   }
 
   private spans(list: At<{ start: number; count: number }>[], noun: string): Span[] {
-    return list.map((r) => this.span(r.value.start, r.value.count, r.path, `${noun} ${numbers(r.value.start, r.value.count)}`));
+    return list.map((r) => this.span(r.value.start, r.value.count, r.path, `${noun} ${formatRange(r.value.start, r.value.count)}`));
   }
 
   /**
@@ -190,7 +189,7 @@ class Checker {
       this.sciId(r.sciId, path);
       const all = located(r.ranges, `${path}.ranges`);
       const ranges = this.translations(all, 'INTR outputs', 'parent hwirqs are 16-bit numbers');
-      this.noOverlap(ranges.map((x) => this.span(x.value.from, x.value.count, x.path, `outputs ${numbers(x.value.from, x.value.count)}`)));
+      this.noOverlap(ranges.map((x) => this.span(x.value.from, x.value.count, x.path, `outputs ${formatRange(x.value.from, x.value.count)}`)));
       this.share(located(r.share, w.intrs[i].share), w.intrs[i].shareGiven, 'INTR outputs', 'outputs', ranges, ranges.length === all.length, `${path}.ranges`);
       return ranges;
     });
@@ -229,7 +228,7 @@ class Checker {
     const parents = this.checkRouters(intrRanges);
     this.checkRouterInputs(intrRanges, parents, vints.map((v) => v.sound));
     t.intas.forEach((_, i) => {
-      this.noOverlap(vints[i].sound.map((x) => this.span(x.value.from, x.value.count, x.path, `VINTs ${numbers(x.value.from, x.value.count)}`)));
+      this.noOverlap(vints[i].sound.map((x) => this.span(x.value.from, x.value.count, x.path, `VINTs ${formatRange(x.value.from, x.value.count)}`)));
       this.noOverlap(this.spans(vints[i].events, 'global events'));
     });
     this.checkRingDevices();
@@ -254,7 +253,7 @@ class Checker {
         if (to < SPI_FIRST || to > SPI_LAST) {
           this.add(`${x.path}.to`, `expected a GIC SPI hwirq ${SPI_FIRST}-${SPI_LAST} (the parent is the GIC), got ${to}`);
         } else if (this.endWithin(x.path, 'to', to, count, SPI_LAST, `GIC hwirqs must be SPIs ${SPI_FIRST}-${SPI_LAST}`)) {
-          gicSpans.push(this.span(to, count, x.path, `GIC hwirqs ${numbers(to, count)} of ${r.id}`));
+          gicSpans.push(this.span(to, count, x.path, `GIC hwirqs ${formatRange(to, count)} of ${r.id}`));
         }
       }
     });
@@ -295,7 +294,7 @@ class Checker {
     const useRange = (p: number, x: At<{ to: number; count: number }>, what: string) => {
       const { id, inputs } = t.intrs[p];
       const { to, count } = x.value;
-      if (this.fitsBelow(x.path, 'to', to, count, inputs, `${id} input`, `${id} has inputs 0-${inputs - 1}`)) use(p, this.span(to, count, x.path, `inputs ${numbers(to, count)} (${what})`));
+      if (this.fitsBelow(x.path, 'to', to, count, inputs, `${id} input`, `${id} has inputs 0-${inputs - 1}`)) use(p, this.span(to, count, x.path, `inputs ${formatRange(to, count)} (${what})`));
     };
     t.intrs.forEach((r, i) => {
       const p = parents.get(i);

@@ -472,8 +472,13 @@ export class IntaDomain {
 
   setEnabled(hwirq: number, enabled: boolean): EventDesc {
     const ev = this.byHwirq.get(hwirq)!;
-    (enabled ? setBit64 : clearBit64)(ev.vint.enable, ev.bit);
+    this.setEventEnabled(ev, enabled);
     return ev;
+  }
+
+  /** VINT_ENABLE_SET / VINT_ENABLE_CLR for an event the caller already holds. */
+  setEventEnabled(ev: EventDesc, enabled: boolean): void {
+    (enabled ? setBit64 : clearBit64)(ev.vint.enable, ev.bit);
   }
 
   vintOf(vint: number): VintDesc | undefined {
