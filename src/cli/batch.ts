@@ -199,7 +199,8 @@ export class BatchRunner {
   /** One complete line, newline removed. */
   private complete(feed: Feed, line: string): void {
     feed.lineNo++;
-    const raw = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
+    // Blank lines are common: charCodeAt(-1) would be an out-of-bounds read, which deoptimizes.
+    const raw = line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
     this.line(raw, feed.script, { file: feed.name, line: feed.lineNo }, feed.stack);
   }
 

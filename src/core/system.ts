@@ -444,12 +444,13 @@ export class System {
     const parent = this.descs.get(v.parentVirq)!;
     const cpu = this.descs.effectiveCpu(parent);
     // A chained handler is never counted (no kstat_incr_irqs_this_cpu): only the children are.
-    const handled = inta.demux(v).map((e) => {
+    const handled: DemuxedEvent[] = [];
+    for (const e of inta.demux(v)) {
       const rec = this.msi.byVirqNumber(e.virq)!;
       // The fired event is handled `times` times; a sibling that was pending, once.
-      this.descs.count(this.descs.get(e.virq)!, cpu, e === fired ? times : 1);
-      return { bit: e.bit, virq: e.virq, device: rec.device.id, index: rec.index, hwirq: e.hwirq, trigger: rec.trigger ?? 'edge' };
-    });
+      this.descs.count(rec.desc, cpu, e === fired ? times : 1);
+      handled.push({ bit: e.bit, virq: e.virq, device: rec.device.id, index: rec.index, hwirq: e.hwirq, trigger: rec.trigger ?? 'edge' });
+    }
     return handled;
   }
 

@@ -466,8 +466,14 @@ export class IntaDomain {
   /** ti_sci_inta_irq_handler: reads STATUS_MASKED, acks each set bit, returns the child events. */
   demux(v: VintDesc): EventDesc[] {
     const pending = bitsOf64(and64(v.status, v.enable));
-    for (const bit of pending) clearBit64(v.status, bit);
-    return pending.map((bit) => v.events[bit]!);
+    // A loop and push, not map: map's result array changes kind once TurboFan inlines it, and
+    // the caller's optimized code deoptimizes on the array it has not seen.
+    const out: EventDesc[] = [];
+    for (const bit of pending) {
+      clearBit64(v.status, bit);
+      out.push(v.events[bit]!);
+    }
+    return out;
   }
 
   setEnabled(hwirq: number, enabled: boolean): EventDesc {
