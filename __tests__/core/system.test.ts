@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { hex64 } from '../../src/core/bits64.js';
 import { DESIGNS, designNamed, designOf, type DesignName } from '../../src/core/designs.js';
 import { CoreError, type ErrCode } from '../../src/core/errors.js';
 import { DEFAULT_SETTINGS, System, type Settings } from '../../src/core/system.js';
@@ -374,7 +375,7 @@ describe('merged: channels as k3-udma takes them', () => {
     const more = s.requestChannel('main_udmap', 'tx', 31, 'tr');
     expect(more.map((c) => c.n)).toEqual([...range(9, 19), ...range(26, 45)]);
     const inta = s.intas.get('inta_main_udmass')!;
-    expect(inta.vints.map((v) => [v.vint, v.map, v.parentVirq])).toEqual([[16, [0xffffffff, 0xffffffff], 290]]);
+    expect(inta.vints.map((v) => [v.vint, hex64(v.map), v.parentVirq])).toEqual([[16, '0xffffffffffffffff', 290]]);
     expect([used(s, 'inta_main_udmass.global_event'), used(s, 'intr_main_navss.out')]).toEqual([64, 2]);
 
     const [tx46] = s.requestChannel('main_udmap', 'tx', 1, 'tr');
@@ -416,9 +417,9 @@ describe('merged: channels as k3-udma takes them', () => {
     const e = expectFailure(s, () => s.requestChannel('main_udmap', 'rx'), 'EBUSY', 'ringacc.gp_ring exhausted (100/100 used): no completion ring for main_udmap:rx64');
     expect(e.pool).toEqual({ id: 'ringacc.gp_ring', used: 100, total: 100 });
     // 100 level ring irqs: VINT 16 full, 36 events on VINT 17
-    expect(s.intas.get('inta_main_udmass')!.vints.map((v) => [v.vint, v.map])).toEqual([
-      [16, [0xffffffff, 0xffffffff]],
-      [17, [0xffffffff, 0xf]],
+    expect(s.intas.get('inta_main_udmass')!.vints.map((v) => [v.vint, hex64(v.map)])).toEqual([
+      [16, '0xffffffffffffffff'],
+      [17, '0x0000000fffffffff'],
     ]);
     expect(usedAndPeak(s)).toEqual([
       ['gic500.spi', 9, 9],
@@ -634,9 +635,9 @@ describe("failure 'upstream': the VINT opened for an event that fails stays (64 
       ['main_udmap.rx_chan', 0],
       ['virq', 228],
     ]);
-    expect(s.intas.get('inta_main_udmass')!.vints.map((v) => [v.vint, v.map, v.parentVirq])).toEqual([
-      [16, [0xffffffff, 0xffffffff], 290],
-      [17, [0, 0], 291],
+    expect(s.intas.get('inta_main_udmass')!.vints.map((v) => [v.vint, hex64(v.map), v.parentVirq])).toEqual([
+      [16, '0xffffffffffffffff', 290],
+      [17, '0x0000000000000000', 291],
     ]);
     expect(s.intrs.get('intr_main_navss')!.routedInputs()).toEqual([
       { input: 16, output: 17 },
@@ -886,7 +887,8 @@ describe('fire-ring', () => {
     s.requestChannel('main_udmap', 'tx', 32, 'tr');
     // tx45 is the 32nd channel: ring event on bit 62, its TR event on bit 63
     const hi = s.fireRing('main_udmap', 45);
-    expect(hi).toMatchObject({ vint: 16, bit: 63, status: [0, 0x80000000], statusMasked: [0, 0x80000000], enable: [0xffffffff, 0xffffffff] });
+    expect(hi).toMatchObject({ vint: 16, bit: 63 });
+    expect([hi.status, hi.statusMasked, hi.enable].map((b) => hex64(b!))).toEqual(['0x8000000000000000', '0x8000000000000000', '0xffffffffffffffff']);
     expect(hi.handled).toEqual([{ bit: 63, virq: 204, device: 'main_udmap', index: 45, hwirq: 0xbc002d, trigger: 'edge' }]);
     s.requestChannel('main_udmap', 'tx', 1, 'tr');
     expect(s.fireRing(undefined, 336, 2)).toMatchObject({

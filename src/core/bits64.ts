@@ -1,4 +1,8 @@
-/** A 64-bit register or bitmap held as two 32-bit words, [low, high]. */
+/**
+ * A 64-bit register or bitmap held as two 32-bit words, [low, high], each a signed int32 (bit 31
+ * reads as the sign). V8 holds an int32 in an array slot as a small integer; an unsigned word
+ * with bit 31 set would be a heap number, allocated on every write. hex64 shows words unsigned.
+ */
 export type Bits64 = [number, number];
 
 export const EMPTY64 = (): Bits64 => [0, 0];
@@ -9,15 +13,15 @@ export const testBit64 = (b: Bits64, bit: number): boolean => ((bit < 32 ? b[0] 
 
 export const setBit64 = (b: Bits64, bit: number): void => {
   const w = bit < 32 ? 0 : 1;
-  b[w] = (b[w] | (1 << (bit & 31))) >>> 0;
+  b[w] |= 1 << (bit & 31);
 };
 
 export const clearBit64 = (b: Bits64, bit: number): void => {
   const w = bit < 32 ? 0 : 1;
-  b[w] = (b[w] & ~(1 << (bit & 31))) >>> 0;
+  b[w] &= ~(1 << (bit & 31));
 };
 
-const firstZero32 = (w: number): number => (w === 0xffffffff ? -1 : 31 - Math.clz32(~w & (w + 1)));
+const firstZero32 = (w: number): number => (w === -1 ? -1 : 31 - Math.clz32(~w & (w + 1)));
 
 /** find_first_zero_bit over 64 bits; -1 when all are set. */
 export const firstZero64 = (b: Bits64): number => {
@@ -27,13 +31,13 @@ export const firstZero64 = (b: Bits64): number => {
   return hi >= 0 ? 32 + hi : -1;
 };
 
-export const and64 = (a: Bits64, b: Bits64): Bits64 => [(a[0] & b[0]) >>> 0, (a[1] & b[1]) >>> 0];
+export const and64 = (a: Bits64, b: Bits64): Bits64 => [a[0] & b[0], a[1] & b[1]];
 
 export const popcount64 = (b: Bits64): number => {
   let n = 0;
   for (let w of b) {
     while (w !== 0) {
-      w = (w & (w - 1)) >>> 0;
+      w &= w - 1;
       n++;
     }
   }
@@ -48,4 +52,4 @@ export const bitsOf64 = (b: Bits64): number[] => {
 };
 
 /** "0x0000000000000005" */
-export const hex64 = (b: Bits64): string => `0x${b[1].toString(16).padStart(8, '0')}${b[0].toString(16).padStart(8, '0')}`;
+export const hex64 = (b: Bits64): string => `0x${(b[1] >>> 0).toString(16).padStart(8, '0')}${(b[0] >>> 0).toString(16).padStart(8, '0')}`;

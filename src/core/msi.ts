@@ -18,6 +18,8 @@ export class MsiDevice {
   readonly indexPool: BitmapPool | undefined;
   /** The driver has probed (its MSIs exist, in designs that allocate them at probe). */
   bound = false;
+  /** Each index's descriptor name, made once: an MSI is allocated and freed again and again. */
+  private readonly names: string[] = [];
 
   constructor(
     readonly id: string,
@@ -37,6 +39,11 @@ export class MsiDevice {
   /** TO_HWIRQ(dev, index) in irq-ti-sci-inta.c: sci dev id << 16 | index. */
   hwirq(index: number): number {
     return ((this.sciId << 16) | index) >>> 0;
+  }
+
+  /** The name /proc/interrupts shows for the MSI of `index`: "ringacc 304". */
+  descName(index: number): string {
+    return (this.names[index] ??= `${this.id} ${index}`);
   }
 
   inShare(index: number): boolean {
@@ -102,7 +109,7 @@ export class MsiDomain {
     const hwirq = device.hwirq(index);
     const existing = this.byHwirq.get(hwirq);
     if (existing) throw new CoreError('EEXIST', `${device.id} ${index} already has an MSI (virq ${existing.virq}, ${holderOf(existing)})`);
-    const desc = this.descs.alloc('msi', device.inta.id, hwirq, `${device.id} ${index}`, allocatedBy);
+    const desc = this.descs.alloc('msi', device.inta.id, hwirq, device.descName(index), allocatedBy);
     // __msi_domain_alloc_irqs turns any failure into -ENOSPC on a non-PCI bus (msi_handle_pci_fail).
     if (desc === undefined) throw this.descs.pool.exhausted('ENOSPC');
     const rec: MsiRecord = { virq: desc.virq, device, index, hwirq, allocatedBy, requestedBy: undefined, trigger: undefined, event: undefined, desc };

@@ -159,7 +159,7 @@ export class SystemWorld implements World<OpValue> {
   }
 }
 
-const mapHex = (b: Bits64): string => (b[1] === 0 ? hex(b[0]) : `0x${b[1].toString(16)}${b[0].toString(16).padStart(8, '0')}`);
+const mapHex = (b: Bits64): string => (b[1] === 0 ? hex(b[0] >>> 0) : `0x${(b[1] >>> 0).toString(16)}${(b[0] >>> 0).toString(16).padStart(8, '0')}`);
 
 /** What changed between two views, one short line each. */
 export const viewDiff = (before: Map<string, string>, after: Map<string, string>): string[] => {
