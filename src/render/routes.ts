@@ -71,15 +71,16 @@ const CHANNEL_COLUMNS: Column[] = [
  * its own under the channel's.
  */
 export const renderChannels = (style: Style, channels: ChannelView[], routes: Route[]): string => {
-  const byVirq = new Map(routes.map((r) => [r.virq, r]));
+  // A few routes, one or two a channel: a search beats building a Map on every call.
+  const routeOf = (virq: number): Route => routes.find((r) => r.virq === virq)!;
   if (channels.length === 1) {
     const ch = channels[0];
-    const ring = routeLine(style, `${style.c.bold(ch.name)}: virq ${ch.virq}: `, byVirq.get(ch.virq)!);
+    const ring = routeLine(style, `${style.c.bold(ch.name)}: virq ${ch.virq}: `, routeOf(ch.virq));
     if (ch.eventVirq === null) return ring;
-    return `${ring}\n${routeLine(style, `${style.c.bold(ch.name)} TR event: virq ${ch.eventVirq}: `, byVirq.get(ch.eventVirq)!)}`;
+    return `${ring}\n${routeLine(style, `${style.c.bold(ch.name)} TR event: virq ${ch.eventVirq}: `, routeOf(ch.eventVirq))}`;
   }
   const row = (label: string, ring: string, virq: number): string[] => {
-    const r = byVirq.get(virq)!;
+    const r = routeOf(virq);
     return [label, ring, `${virq}`, dash(r.globalEvent), vintBit(r), intrHop(r), `${r.gicSpi}`, dash(r.parentVirq)];
   };
   const rows = channels.flatMap((ch) => [
