@@ -92,7 +92,13 @@ const spaces = (n: number): string => PADS[n] ?? (PADS[n] = ' '.repeat(n));
  */
 const plainLines = (style: Style, columns: Column[], rows: string[][]): Laid | undefined => {
   const n = columns.length;
-  const heads = columns.map((col) => style.c.bold(col.head));
+  const heads: string[] = [];
+  // Read once: the columns' objects come in several shapes (with and without align or drop).
+  const right: boolean[] = [];
+  for (const col of columns) {
+    heads.push(style.c.bold(col.head));
+    right.push(col.align === 'right');
+  }
   // Visible lengths, row by row (the heads are row 0); cli-table3 gives an empty column one character.
   const lens: number[] = [];
   const widths: number[] = [];
@@ -120,7 +126,7 @@ const plainLines = (style: Style, columns: Column[], rows: string[][]): Laid | u
       const len = lens[r * n + i];
       const gap = widths[i] - len;
       if (i > 0) owed += 2;
-      if (columns[i].align === 'right') owed += gap;
+      if (right[i]) owed += gap;
       const t = trailingSpaces(cell);
       if (t === cell.length) owed += len;
       else {
@@ -129,7 +135,7 @@ const plainLines = (style: Style, columns: Column[], rows: string[][]): Laid | u
         owed = 0;
         trail = t;
       }
-      if (columns[i].align !== 'right') owed += gap;
+      if (!right[i]) owed += gap;
     }
     if (trail > 0) {
       line = line.slice(0, line.length - trail);
