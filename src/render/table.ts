@@ -95,7 +95,8 @@ const plainLines = (style: Style, columns: Column[], rows: string[][]): Laid | u
   const heads: string[] = [];
   // Read once: the columns' objects come in several shapes (with and without align or drop).
   const right: boolean[] = [];
-  for (const col of columns) {
+  for (let i = 0; i < columns.length; i++) {
+    const col = columns[i];
     heads.push(style.c.bold(col.head));
     right.push(col.align === 'right');
   }

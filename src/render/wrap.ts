@@ -7,10 +7,11 @@ import { visibleLength } from './style.js';
 export const wrap = (line: string, width: number, indent = 4): string =>
   // A line no longer than the width in characters fits, whatever colour it has: the common case
   // is decided without reading the (often just concatenated) text.
-  line.length <= width || visibleLength(line) <= width ? line : wrapLong(line, width, indent);
+  line.length <= width ? line : wrapLong(line, width, indent);
 
 // Apart from wrap, so that the many call sites that inline wrap's check do not also inline this.
 const wrapLong = (line: string, width: number, indent: number): string => {
+  if (visibleLength(line) <= width) return line;
   const pad = ' '.repeat(indent);
   const lead = /^ */.exec(line)![0];
   const words = line.slice(lead.length).split(' ');
