@@ -87,7 +87,10 @@ export const renderChannels = (style: Style, channels: ChannelView[], routes: Ro
     row(ch.name, `${ch.ring}`, ch.virq),
     ...(ch.eventVirq === null ? [] : [row('  TR event', '-', ch.eventVirq)]),
   ]);
-  const tr = channels.filter((ch) => ch.eventVirq !== null).length;
+  // Counted, not filtered: filter's array is of another kind when empty than when not, and
+  // reading its length then stopped the compiled renderChannels once a run.
+  let tr = 0;
+  for (let i = 0; i < channels.length; i++) if (channels[i].eventVirq !== null) tr++;
   const modes = tr === 0 ? '' : tr === channels.length ? ' in TR mode' : `, ${tr} in TR mode`;
   return `${tableOrRecords(style, CHANNEL_COLUMNS, rows)}\n${channels.length} channels${modes}`;
 };
