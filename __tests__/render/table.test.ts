@@ -8,10 +8,12 @@ import { cliTableLayout, plainLayout, table as table_, type Column } from '../..
 import { makeStyle, visibleLength } from '../../src/render/style.js';
 
 const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 12 });
+// Blanks are where a direct layout can go wrong (trimmed line ends, all-blank and empty cells).
+const cell = fc.oneof(ascii, fc.constantFrom('', ' ', '  ', 'x ', ' x', 'a  b  '));
 const table = fc.integer({ min: 1, max: 6 }).chain((n) =>
   fc.record({
     columns: fc.array(fc.record({ head: ascii, align: fc.constantFrom<Column['align']>('left', 'right', undefined) }), { minLength: n, maxLength: n }),
-    rows: fc.array(fc.array(ascii, { minLength: n, maxLength: n }), { maxLength: 8 }),
+    rows: fc.array(fc.array(cell, { minLength: n, maxLength: n }), { maxLength: 8 }),
     colour: fc.boolean(),
   }),
 );

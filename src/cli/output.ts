@@ -15,6 +15,17 @@ const FLUSH_AT = 1 << 16;
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
+// One block that every write is encoded into (UTF-8 takes at most 3 bytes a UTF-16 unit): a fresh
+// buffer for each 64 KiB of a long run's output cost more than the copy into it. Big texts, rare,
+// get their own, so that the block stays small.
+const BLOCK_UNITS = FLUSH_AT * 2;
+let block: Buffer | undefined;
+const encode = (text: string): Buffer => {
+  if (text.length > BLOCK_UNITS) return Buffer.from(text, 'utf8');
+  block ??= Buffer.allocUnsafe(BLOCK_UNITS * 3);
+  return block.subarray(0, block.write(text, 0, 'utf8'));
+};
+
 /**
  * Writes all of `text` to a file descriptor before returning. A non-blocking pipe that is full
  * (EAGAIN) is waited on, a millisecond at a time, so a slow reader (`| less`) holds the run back
@@ -22,7 +33,7 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * run at the next write instead of after the whole script has run.
  */
 const writeAll = (fd: number, text: string): void => {
-  const buf = Buffer.from(text, 'utf8');
+  const buf = encode(text);
   let off = 0;
   while (off < buf.length) {
     try {

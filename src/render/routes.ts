@@ -45,7 +45,7 @@ export const renderRoutes = (style: Style, routes: Route[], filter?: string): st
 export const routeHops = (r: Route): string[] => {
   const parts = [`${r.device} ${r.index} (hwirq ${hex(r.hwirq)})`];
   if (r.globalEvent !== null) parts.push(`event ${r.globalEvent}`, `VINT ${r.vint} bit ${r.vintBit}`);
-  for (const h of r.hops) parts.push(`${h.router} ${h.input}>${h.output}`);
+  for (let i = 0; i < r.hops.length; i++) parts.push(`${r.hops[i].router} ${r.hops[i].input}>${r.hops[i].output}`);
   parts.push(`SPI ${r.gicSpi}`);
   if (r.parentVirq !== null) parts.push(`parent virq ${r.parentVirq}`);
   return parts;
@@ -71,22 +71,26 @@ const CHANNEL_COLUMNS: Column[] = [
  * its own under the channel's.
  */
 export const renderChannels = (style: Style, channels: ChannelView[], routes: Route[]): string => {
-  const byVirq = new Map(routes.map((r) => [r.virq, r]));
+  // A few routes, one or two a channel: a search beats building a Map on every call.
+  const routeOf = (virq: number): Route => routes.find((r) => r.virq === virq)!;
   if (channels.length === 1) {
     const ch = channels[0];
-    const ring = routeLine(style, `${style.c.bold(ch.name)}: virq ${ch.virq}: `, byVirq.get(ch.virq)!);
+    const ring = routeLine(style, `${style.c.bold(ch.name)}: virq ${ch.virq}: `, routeOf(ch.virq));
     if (ch.eventVirq === null) return ring;
-    return `${ring}\n${routeLine(style, `${style.c.bold(ch.name)} TR event: virq ${ch.eventVirq}: `, byVirq.get(ch.eventVirq)!)}`;
+    return `${ring}\n${routeLine(style, `${style.c.bold(ch.name)} TR event: virq ${ch.eventVirq}: `, routeOf(ch.eventVirq))}`;
   }
   const row = (label: string, ring: string, virq: number): string[] => {
-    const r = byVirq.get(virq)!;
+    const r = routeOf(virq);
     return [label, ring, `${virq}`, dash(r.globalEvent), vintBit(r), intrHop(r), `${r.gicSpi}`, dash(r.parentVirq)];
   };
   const rows = channels.flatMap((ch) => [
     row(ch.name, `${ch.ring}`, ch.virq),
     ...(ch.eventVirq === null ? [] : [row('  TR event', '-', ch.eventVirq)]),
   ]);
-  const tr = channels.filter((ch) => ch.eventVirq !== null).length;
+  // Counted, not filtered: filter's array is of another kind when empty than when not, and
+  // reading its length then stopped the compiled renderChannels once a run.
+  let tr = 0;
+  for (let i = 0; i < channels.length; i++) if (channels[i].eventVirq !== null) tr++;
   const modes = tr === 0 ? '' : tr === channels.length ? ' in TR mode' : `, ${tr} in TR mode`;
   return `${tableOrRecords(style, CHANNEL_COLUMNS, rows)}\n${channels.length} channels${modes}`;
 };

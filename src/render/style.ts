@@ -1,4 +1,4 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import { Chalk, colorNames, modifierNames, type ChalkInstance } from 'chalk';
 
 /** How output may look on this terminal: colour level, glyphs, and width. */
 export interface Style {
@@ -11,8 +11,39 @@ export interface Style {
   said: Set<string>;
 }
 
+/**
+ * What a level-0 Chalk does, without its machinery: every style returns its text as it is (one
+ * argument stringified, several joined by spaces; `visible` returns ''). Chalk's builders read
+ * their level through a getter on every call and are built the first time each style is read,
+ * changing the instance's shape; in a run printing tables and traces to a pipe that cost more
+ * than anything the colour-less output needed.
+ */
+const plainChalk = (): ChalkInstance => {
+  // `arguments`, not a rest array: one argument is the hot path, as in Chalk.
+  function paint(text: unknown): string {
+    // eslint-disable-next-line prefer-rest-params
+    return arguments.length === 1 ? '' + text : Array.prototype.join.call(arguments, ' ');
+  }
+  const nothing = (): string => '';
+  // Every style is a constant on a shared prototype: a chain like c.red.bold is two constant loads.
+  const chain = (to: (text: unknown) => string): object => {
+    const names: PropertyDescriptorMap = {
+      visible: { get: () => plainVisible },
+      level: { get: () => 0 },
+    };
+    for (const name of [...modifierNames, ...colorNames]) names[name] = { value: to };
+    for (const model of ['rgb', 'hex', 'ansi256', 'bgRgb', 'bgHex', 'bgAnsi256']) names[model] = { value: () => to };
+    return Object.defineProperties(Object.create(Function.prototype), names);
+  };
+  const plainVisible = Object.setPrototypeOf(nothing, chain(nothing));
+  return Object.setPrototypeOf(paint, chain(paint)) as ChalkInstance;
+};
+
+/** One for every plain style, so that the render code's calls see one shape. */
+let plain: ChalkInstance | undefined;
+
 export const makeStyle = (level: 0 | 1 | 2 | 3, width = 80, unicode = level > 0): Style => ({
-  c: new Chalk({ level }),
+  c: level === 0 ? (plain ??= plainChalk()) : new Chalk({ level }),
   color: level > 0,
   unicode,
   width: Math.max(20, width),

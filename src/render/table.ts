@@ -44,10 +44,6 @@ export const cliTableLayout = (style: Style, columns: Column[], rows: string[][]
     .join('\n');
 };
 
-// Printable ASCII, and SGR colour sequences around it: one column per character.
-// eslint-disable-next-line no-control-regex
-const ONE_LINE_ASCII = /^(?:[\x20-\x7e]|\x1b\[[0-9;]*m)*$/;
-
 /** A laid-out table and the width of its widest line. */
 interface Laid {
   text: string;
@@ -55,44 +51,99 @@ interface Laid {
 }
 
 /**
+ * The columns a cell of one line of printable ASCII, with SGR colour sequences around it, takes
+ * (what visibleLength would say); -1 for anything else (a second line, a wide or control character).
+ */
+const plainWidth = (cell: string): number => {
+  let w = 0;
+  for (let i = 0; i < cell.length; i++) {
+    const ch = cell.charCodeAt(i);
+    if (ch >= 0x20 && ch <= 0x7e) w++;
+    else if (ch === 0x1b && cell.charCodeAt(i + 1) === 0x5b) {
+      // ESC [ digits and semicolons m
+      let j = i + 2;
+      for (let d = cell.charCodeAt(j); (d >= 0x30 && d <= 0x39) || d === 0x3b; d = cell.charCodeAt(++j));
+      if (cell.charCodeAt(j) !== 0x6d) return -1;
+      i = j;
+    } else return -1;
+  }
+  return w;
+};
+
+/** How many spaces `cell` ends with. */
+const trailingSpaces = (cell: string): number => {
+  let i = cell.length;
+  while (i > 0 && cell.charCodeAt(i - 1) === 0x20) i--;
+  return cell.length - i;
+};
+
+// Runs of spaces, made once: padding is most of a table's pieces.
+const PADS: string[] = [''];
+const spaces = (n: number): string => PADS[n] ?? (PADS[n] = ' '.repeat(n));
+
+/**
  * The same layout as cliTableLayout for the common case, one line of printable ASCII per cell,
  * done directly: cli-table3 measures every cell with a fresh RegExp and several passes, which was
  * 70% of a run printing tables. Undefined when a cell is anything else.
+ *
+ * Blanks are written only when something visible follows them, so that a line never needs its end
+ * trimmed (cli-table3's lines are trimmed, here and in cliTableLayout); only a cell ending in
+ * spaces of its own is cut back.
  */
 const plainLines = (style: Style, columns: Column[], rows: string[][]): Laid | undefined => {
   const n = columns.length;
-  const heads = columns.map((col) => style.c.bold(col.head));
-  const all = [heads, ...rows];
-  // Visible lengths, row by row; cli-table3 gives an empty column one character.
-  const lens = new Array<number>(all.length * n);
-  const widths = new Array<number>(n).fill(1);
-  for (let r = 0; r < all.length; r++) {
-    const cells = all[r];
+  const heads: string[] = [];
+  // Read once: the columns' objects come in several shapes (with and without align or drop).
+  const right: boolean[] = [];
+  for (let i = 0; i < columns.length; i++) {
+    const col = columns[i];
+    heads.push(style.c.bold(col.head));
+    right.push(col.align === 'right');
+  }
+  // Visible lengths, row by row (the heads are row 0); cli-table3 gives an empty column one character.
+  const lens: number[] = [];
+  const widths: number[] = [];
+  for (let i = 0; i < n; i++) widths.push(1);
+  for (let r = 0; r <= rows.length; r++) {
+    const cells = r === 0 ? heads : rows[r - 1];
     for (let i = 0; i < n; i++) {
-      const cell = cells[i];
-      if (!ONE_LINE_ASCII.test(cell)) return undefined;
-      const w = visibleLength(cell);
-      lens[r * n + i] = w;
+      const w = plainWidth(cells[i]);
+      if (w < 0) return undefined;
+      lens.push(w);
       if (w > widths[i]) widths[i] = w;
     }
   }
-  const right = columns.map((col) => col.align === 'right');
   let text = '';
   let width = 0;
-  for (let r = 0; r < all.length; r++) {
-    const cells = all[r];
-    let out = '';
+  for (let r = 0; r <= rows.length; r++) {
+    const cells = r === 0 ? heads : rows[r - 1];
+    let line = '';
     let visible = 0;
+    // Blanks owed before the next visible piece, and the spaces the line so far ends with.
+    let owed = 0;
+    let trail = 0;
     for (let i = 0; i < n; i++) {
-      const pad = ' '.repeat(widths[i] - lens[r * n + i]);
-      out += (i === 0 ? '' : '  ') + (right[i] ? pad + cells[i] : cells[i] + pad);
-      visible += (i === 0 ? 0 : 2) + widths[i];
+      const cell = cells[i];
+      const len = lens[r * n + i];
+      const gap = widths[i] - len;
+      if (i > 0) owed += 2;
+      if (right[i]) owed += gap;
+      const t = trailingSpaces(cell);
+      if (t === cell.length) owed += len;
+      else {
+        line += spaces(owed) + cell;
+        visible += owed + len;
+        owed = 0;
+        trail = t;
+      }
+      if (!right[i]) owed += gap;
     }
-    const trimmed = out.trimEnd();
-    // Only trailing blanks were cut: the visible width drops by as much.
-    visible -= out.length - trimmed.length;
+    if (trail > 0) {
+      line = line.slice(0, line.length - trail);
+      visible -= trail;
+    }
     if (visible > width) width = visible;
-    text += (r === 0 ? '' : '\n') + trimmed;
+    text += r === 0 ? line : `\n${line}`;
   }
   return { text, width };
 };
@@ -126,9 +177,10 @@ export const table = (style: Style, columns: Column[], rows: string[][], width =
 };
 
 const fit = (style: Style, columns: Column[], rows: string[][], width: number, wrapLast: boolean): { text: string; dropped: string[] } | undefined => {
+  let laid = render(style, columns, rows);
+  if (laid.width <= width) return { text: laid.text, dropped: [] };
   let cols = columns.map((c, i) => ({ c, i }));
   const pick = (cs: typeof cols) => [cs.map((x) => x.c), rows.map((r) => cs.map((x) => r[x.i]))] as const;
-  let laid = render(style, ...pick(cols));
   const droppable = cols.filter((x) => x.c.drop !== undefined).sort((a, b) => a.c.drop! - b.c.drop!);
   const dropped: string[] = [];
   for (const victim of droppable) {

@@ -4,7 +4,13 @@ import { visibleLength } from './style.js';
  * Word-wraps one line to `width`, continuing with `indent` spaces. A word longer than the room
  * stays whole on its own line: breaking an id or a number helps nobody.
  */
-export const wrap = (line: string, width: number, indent = 4): string => {
+export const wrap = (line: string, width: number, indent = 4): string =>
+  // A line no longer than the width in characters fits, whatever colour it has: the common case
+  // is decided without reading the (often just concatenated) text.
+  line.length <= width ? line : wrapLong(line, width, indent);
+
+// Apart from wrap, so that the many call sites that inline wrap's check do not also inline this.
+const wrapLong = (line: string, width: number, indent: number): string => {
   if (visibleLength(line) <= width) return line;
   const pad = ' '.repeat(indent);
   const lead = /^ */.exec(line)![0];
@@ -31,20 +37,28 @@ export const wrap = (line: string, width: number, indent = 4): string => {
 
 /** Joins `parts` with `sep`, breaking lines only between parts (a route wraps between hops). */
 export const wrapParts = (head: string, parts: string[], sep: string, width: number, indent = 4): string => {
-  const lines: string[] = [];
+  let text = '';
   let cur = head;
-  const tail = sep.trimEnd().length;
-  parts.forEach((part, i) => {
-    const piece = i === 0 ? part : `${sep}${part}`;
+  // The current line's visible length, kept as it grows: measuring the growing line itself would
+  // copy it once a part.
+  let curLen = visibleLength(head);
+  const sepLen = visibleLength(sep);
+  const end = sep.trimEnd();
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const len = visibleLength(part);
     // A line that goes on ends with the separator, so it needs room for that too.
-    const need = visibleLength(piece) + (i < parts.length - 1 ? tail : 0);
-    if (i > 0 && visibleLength(cur) + need > width) {
-      lines.push(cur + sep.trimEnd());
+    const need = (i === 0 ? len : sepLen + len) + (i < parts.length - 1 ? end.length : 0);
+    if (i > 0 && curLen + need > width) {
+      text += `${cur}${end}\n`;
       cur = ' '.repeat(indent) + part;
-    } else cur += piece;
-  });
-  lines.push(cur);
-  return lines.join('\n');
+      curLen = indent + len;
+    } else {
+      cur += i === 0 ? part : sep + part;
+      curLen += i === 0 ? len : sepLen + len;
+    }
+  }
+  return text + cur;
 };
 
 export const wrapAll = (text: string, width: number, indent = 4): string =>
