@@ -38,7 +38,6 @@ const data = (o: Output): unknown => {
       return { virq: o.virq, device: o.device, index: o.index };
     case 'fire': {
       const t = o.trace;
-      const bits = (b?: [number, number]) => (b === undefined ? undefined : hex64(b));
       return { ...t, statusBefore: bits(t.statusBefore), status: bits(t.status), enable: bits(t.enable), statusMasked: bits(t.statusMasked) };
     }
     case 'affinity':
