@@ -404,8 +404,23 @@ describe('the fast JSON line equals its definition', () => {
     'interrupts', 'domains', 'policy', 'mode', 'boot', 'expect-pool virq used=7', 'expect-pool virq used=8', 'expect-error ENOSPC pools',
     'expect-error EBUSY alloc-irq ringacc 0', 'help', 'help pools', 'source x.msi', 'exit', 'alloc-irq "caf\u00e9 \\"q\\"" 1',
     'request-channel main_udmap tx 200', 'bogus\ttab', 'topology',
+    // fire's four outcomes: delivered, masked (its event), parent-masked (the VINT's parent), unmapped
+    'request-channel main_udmap tx 2 tr', 'mask-irq 70', 'unmask-irq 70', 'mask-irq 290', 'unmask-irq 290', 'fire-ring 304 2', 'fire-ring 305', 'fire-ring 310',
   ];
   const where = fc.record({ file: fc.constantFrom('demo.msi', '<stdin>', 'a "quoted"\\path', 'caf\u00e9\u2028.msi', '-e'), line: fc.nat() });
+
+  test('fire, every outcome, and the unmask that delivers a pending event', () => {
+    const s = fresh();
+    const seen = new Set<string>();
+    const script = ['request-channel main_udmap tx 2', 'fire-ring 304', 'mask-irq 70', 'fire-ring 304', 'unmask-irq 70', 'mask-irq 290', 'fire-ring 305 3', 'unmask-irq 290', 'fire-ring 310'];
+    for (const line of script) {
+      const result = runWords(s, line.split(' '));
+      if (result.ok && result.output.kind === 'fire') seen.add(result.output.trace.outcome);
+      if (result.ok && result.output.kind === 'mask' && !result.output.result.masked) expect(result.output.result.delivered).toHaveLength(1);
+      expect(renderJson(WHERE, line, result)).toBe(renderJsonReference(WHERE, line, result));
+    }
+    expect([...seen].sort()).toEqual(['delivered', 'masked', 'parent-masked', 'unmapped']);
+  });
 
   test('for every output kind, file name and command text', () => {
     fc.assert(
