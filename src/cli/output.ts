@@ -50,13 +50,15 @@ const writeAll = (fd: number, text: string): void => {
  * and errors in order and a failing stdout is noticed at the write that failed.
  */
 export const processSink = (): Sink => {
-  let buf: string[] = [];
+  // Emptied in place: a fresh [] holds small integers until its first push, and the optimized
+  // push deoptimizes on the string it has not seen.
+  const buf: string[] = [];
   let size = 0;
   let errGone = false;
   const flush = () => {
     if (size === 0) return;
     const text = buf.join('');
-    buf = [];
+    buf.length = 0;
     size = 0;
     try {
       writeAll(1, text);
