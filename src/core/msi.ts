@@ -51,9 +51,11 @@ export class MsiDevice {
   }
 
   checkIndex(index: number): void {
-    if (!Number.isInteger(index) || index < 0 || index >= this.indices) {
-      throw new CoreError('EINVAL', `${this.id}: index ${index} out of range (0-${this.indices - 1})`);
-    }
+    if (!Number.isInteger(index) || index < 0 || index >= this.indices) throw this.outOfRange(index);
+  }
+
+  private outOfRange(index: number): CoreError {
+    return new CoreError('EINVAL', `${this.id}: index ${index} out of range (0-${this.indices - 1})`);
   }
 
   describeShare(): string {
@@ -85,6 +87,13 @@ export interface MsiRecord {
 /** Who holds an MSI, as routes and /proc show it. */
 export const holderOf = (rec: MsiRecord): string => rec.requestedBy ?? rec.allocatedBy;
 
+// Errors built apart from the operations that raise them, which V8 inlines only while small.
+const hasAnMsi = (rec: MsiRecord): CoreError =>
+  new CoreError('EEXIST', `${rec.device.id} ${rec.index} already has an MSI (virq ${rec.virq}, ${holderOf(rec)})`);
+const requestedTwice = (rec: MsiRecord): CoreError =>
+  new CoreError('EBUSY', `virq ${rec.virq} (${rec.device.id} ${rec.index}) is already requested by ${rec.requestedBy}`);
+const internal = (what: string, rec: MsiRecord, why: string): Error => new Error(`internal: ${what} virq ${rec.virq}, ${why}`);
+
 /**
  * The ti_sci_inta_msi layer, in two phases as upstream: allocating an MSI creates its descriptor
  * and virq ("No actual allocation happens here", ti_sci_inta_irq_domain_alloc); the hardware is
@@ -108,7 +117,7 @@ export class MsiDomain {
     device.checkIndex(index);
     const hwirq = device.hwirq(index);
     const existing = this.byHwirq.get(hwirq);
-    if (existing) throw new CoreError('EEXIST', `${device.id} ${index} already has an MSI (virq ${existing.virq}, ${holderOf(existing)})`);
+    if (existing) throw hasAnMsi(existing);
     const desc = this.descs.alloc('msi', device.inta.id, hwirq, device.descName(index), allocatedBy);
     // __msi_domain_alloc_irqs turns any failure into -ENOSPC on a non-PCI bus (msi_handle_pci_fail).
     if (desc === undefined) throw this.descs.pool.exhausted('ENOSPC');
@@ -128,9 +137,7 @@ export class MsiDomain {
 
   /** request_irq: the first action requests the resources (hardware 'request'). */
   request(rec: MsiRecord, requestedBy: string, trigger: Trigger): void {
-    if (rec.requestedBy !== undefined) {
-      throw new CoreError('EBUSY', `virq ${rec.virq} (${rec.device.id} ${rec.index}) is already requested by ${rec.requestedBy}`);
-    }
+    if (rec.requestedBy !== undefined) throw requestedTwice(rec);
     rec.requestedBy = requestedBy;
     if (this.hardware === 'request') {
       try {
@@ -151,7 +158,7 @@ export class MsiDomain {
 
   /** free_irq: the last action releases the resources (hardware 'request'); the MSI stays. */
   release(rec: MsiRecord): void {
-    if (rec.requestedBy === undefined) throw new Error(`internal: free_irq of virq ${rec.virq}, which is not requested`);
+    if (rec.requestedBy === undefined) throw internal('free_irq of', rec, 'which is not requested');
     // irq_shutdown masks the event (VINT_ENABLE_CLR) before the resources are released.
     rec.device.inta.setEventEnabled(rec.event!, false);
     if (this.hardware === 'request') this.releaseHardware(rec);
@@ -166,7 +173,7 @@ export class MsiDomain {
 
   /** msi_domain_free: the descriptor and virq go (and the hardware, if it came with them). */
   free(rec: MsiRecord): void {
-    if (rec.requestedBy !== undefined) throw new Error(`internal: freeing virq ${rec.virq}, still requested by ${rec.requestedBy}`);
+    if (rec.requestedBy !== undefined) throw internal('freeing', rec, `still requested by ${rec.requestedBy}`);
     if (rec.event) this.releaseHardware(rec);
     this.byVirq.delete(rec.virq);
     this.byHwirq.delete(rec.hwirq);

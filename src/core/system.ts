@@ -30,6 +30,18 @@ export type { Settings } from './designs.js';
 export { DEFAULT_SETTINGS } from './designs.js';
 
 /** GIC lines reachable through the outputs Linux was granted on the routers that feed the GIC. */
+const alreadyRequested = (rec: MsiRecord): CoreError =>
+  new CoreError('EBUSY', `${rec.device.id} ${rec.index} is already requested by ${rec.requestedBy} (virq ${rec.virq})`);
+
+const noProbeTimeMsi = (dev: MsiDevice, index: number): Error => new Error(`internal: ${dev.id} ${index} has no probe-time MSI`);
+
+/** free-irq of an MSI that is not alloc-irq's to free. */
+const notFreeable = (rec: MsiRecord): CoreError => {
+  const held = rec.requestedBy;
+  if (held === undefined) return new CoreError('ENOENT', `virq ${rec.virq} (${rec.device.id} ${rec.index}) is not requested`);
+  return new CoreError('EBUSY', `virq ${rec.virq} belongs to ${held}; ${held.includes(':') ? 'release the channel instead' : 'it is held by the driver'}`);
+};
+
 const gicLines = (topology: Topology): Range[] => {
   const hwirqs: number[] = [];
   for (const r of topology.intrs) {
@@ -306,24 +318,17 @@ export class System {
    */
   allocIrq(deviceId: string, index: number | 'any'): MsiRecord {
     const dev = this.msiDevice(deviceId);
-    if (!dev.bound) {
-      const dma = this.dmas.get(dev.id);
-      const why = (dma ? this.bootLog.find((e) => e.device === dma.id && !e.ok) : this.bootLog.find((e) => e.device === dev.id && !e.ok))?.message;
-      throw new CoreError('ENODEV', `${dev.id}: driver not bound${why ? ` (${why})` : ''}`);
-    }
-    if (index !== 'any') {
-      dev.checkIndex(index);
-      if (!dev.inShare(index)) throw new CoreError('EINVAL', `${dev.id} ${index} is not in this host's share (${dev.describeShare()})`);
-    }
+    if (!dev.bound) throw this.notBound(dev);
+    if (index !== 'any') this.checkShareIndex(dev, index);
     const pool = dev.indexPool;
     const idx = this.takeIndex(dev, index);
     // Given back in reverse order if a later step throws: the MSI this call allocated, then the ring.
     let allocated: MsiRecord | undefined;
     try {
       let rec = this.msi.find(dev, idx);
-      if (rec?.requestedBy !== undefined) throw new CoreError('EBUSY', `${dev.id} ${idx} is already requested by ${rec.requestedBy} (virq ${rec.virq})`);
+      if (rec !== undefined && rec.requestedBy !== undefined) throw alreadyRequested(rec);
       if (rec === undefined) {
-        if (this.settings.mode === 'probe') throw new Error(`internal: ${dev.id} ${idx} has no probe-time MSI`);
+        if (this.settings.mode === 'probe') throw noProbeTimeMsi(dev, idx);
         rec = allocated = this.msi.allocate(dev, idx, 'alloc-irq');
       }
       this.msi.request(rec, 'alloc-irq', dev.trigger);
@@ -341,14 +346,10 @@ export class System {
     if (pool) {
       if (index === 'any') {
         const n = pool.alloc();
-        if (n === undefined) throw new CoreError('EBUSY', `${pool.id} exhausted (${pool.used}/${pool.total} used)`, pool.usage());
+        if (n === undefined) throw pool.exhausted('EBUSY');
         return n;
       }
-      if (!pool.take(index)) {
-        const ch = this.channels().find((c) => c.ring === index && c.msi.device === dev);
-        const by = ch ? `the completion ring of ${ch.name}; release the channel instead` : `already requested by ${this.msi.find(dev, index)?.requestedBy ?? 'another user'}`;
-        throw new CoreError('EBUSY', `${dev.id} ${index} is ${by}`);
-      }
+      if (!pool.take(index)) throw this.indexTaken(dev, index);
       return index;
     }
     if (index !== 'any') return index;
@@ -356,15 +357,31 @@ export class System {
     throw new CoreError('EBUSY', `${dev.id}: every index of its share is requested (${dev.describeShare()})`);
   }
 
+  // The errors of alloc-irq, built apart from it: an operation run a million times is inlined by
+  // V8 only while it is small, and the text of an error it rarely raises would count against it.
+
+  private notBound(dev: MsiDevice): CoreError {
+    const dma = this.dmas.get(dev.id);
+    const why = (dma ? this.bootLog.find((e) => e.device === dma.id && !e.ok) : this.bootLog.find((e) => e.device === dev.id && !e.ok))?.message;
+    return new CoreError('ENODEV', `${dev.id}: driver not bound${why ? ` (${why})` : ''}`);
+  }
+
+  private checkShareIndex(dev: MsiDevice, index: number): void {
+    dev.checkIndex(index);
+    if (!dev.inShare(index)) throw new CoreError('EINVAL', `${dev.id} ${index} is not in this host's share (${dev.describeShare()})`);
+  }
+
+  private indexTaken(dev: MsiDevice, index: number): CoreError {
+    const ch = this.channels().find((c) => c.ring === index && c.msi.device === dev);
+    const by = ch ? `the completion ring of ${ch.name}; release the channel instead` : `already requested by ${this.msi.find(dev, index)?.requestedBy ?? 'another user'}`;
+    return new CoreError('EBUSY', `${dev.id} ${index} is ${by}`);
+  }
+
   /** free-irq: free_irq on an MSI taken with alloc-irq; in designs that allocate on demand the MSI goes too. */
   freeIrq(virq: number): MsiRecord {
     const rec = this.msi.byVirqNumber(virq);
     if (!rec) throw this.notAnMsi(virq);
-    if (rec.requestedBy === undefined) throw new CoreError('ENOENT', `virq ${virq} (${rec.device.id} ${rec.index}) is not requested`);
-    if (rec.requestedBy !== 'alloc-irq') {
-      const held = rec.requestedBy;
-      throw new CoreError('EBUSY', `virq ${virq} belongs to ${held}; ${held.includes(':') ? 'release the channel instead' : 'it is held by the driver'}`);
-    }
+    if (rec.requestedBy !== 'alloc-irq') throw notFreeable(rec);
     this.msi.release(rec);
     if (this.settings.mode === 'demand') this.msi.free(rec);
     rec.device.indexPool?.release(rec.index);

@@ -76,6 +76,11 @@ export interface RaiseResult {
   masked: boolean;
 }
 
+/** What the check-empty step of a free saw. */
+const describeEmpty = (v: VintDesc, empty: boolean): string => (empty ? `VINT ${v.vint} empty` : `VINT ${v.vint} still has bits ${bitsOf64(v.map).join(',')}`);
+
+const useAfterFree = (what: string, v: VintDesc): Error => new Error(`internal: ${what} VINT ${v.vint}, which is no longer on vint_list (use after free)`);
+
 /**
  * An interrupt aggregator (irq-ti-sci-inta.c). Every operation is a sequence of named steps over
  * explicit state, taken under an explicit lock, so interleavings can be replayed step by step.
@@ -138,7 +143,7 @@ export class IntaDomain {
     const lock = locking?.lock ?? this.lock;
     // v7 held the lock over the list walk and the bit it claims there, nothing else (Marc's race).
     const listOnly = locking?.scope === 'list';
-    if (this.byHwirq.has(hwirq)) throw new CoreError('EEXIST', `${this.id}: hwirq ${hex(hwirq)} already has an event`);
+    if (this.byHwirq.has(hwirq)) throw this.hasEvent(hwirq);
     yield* acquire(lock, op, cpu);
     let held = true;
     // What this call took, for unwinding in reverse order.
@@ -230,12 +235,10 @@ export class IntaDomain {
    * test (__tests__/core/alone.test.ts) runs both on random sequences and compares every result.
    */
   allocAlone(hwirq: number, virq: number, owner: string, cpu: string): EventDesc {
-    if (this.byHwirq.has(hwirq)) throw new CoreError('EEXIST', `${this.id}: hwirq ${hex(hwirq)} already has an event`);
+    if (this.byHwirq.has(hwirq)) throw this.hasEvent(hwirq);
     const lock = this.lock;
     acquireAlone(lock, 'alloc', cpu);
     // Locals rather than an AllocTaken: the record of what was taken is built only to unwind.
-    let tookVint: number | undefined;
-    let parentVirq: number | undefined;
     let added: VintDesc | undefined;
     let v: VintDesc | undefined;
     let bit = -1;
@@ -250,16 +253,8 @@ export class IntaDomain {
         }
       }
       if (v === undefined) {
-        const id = this.vintPool.alloc();
-        if (id === undefined) throw this.vintPool.exhausted('EINVAL');
-        tookVint = id;
-        const intrInput = translate(this.vintRanges, id)!;
-        const parent = this.allocateParent(id, intrInput, owner);
-        parentVirq = parent.virq;
-        const desc = newVint(id, intrInput, parent);
-        this.addVint(desc);
-        added = v = desc;
-        bit = firstZero64(desc.map);
+        added = v = this.openVint(owner);
+        bit = firstZero64(v.map);
       }
       this.checkLive(v, 'set a bit in');
       setBit64(v.map, bit);
@@ -268,17 +263,38 @@ export class IntaDomain {
       if (globalEvent === undefined) throw this.eventPool.exhausted('EINVAL');
       return this.mapEvent(hwirq, globalEvent, v, bit, virq);
     } catch (e) {
-      this.unwindAlloc({ tookVint, parentVirq, added, v, bit, bitSet, globalEvent }, true);
+      this.unwindAlloc({ tookVint: added?.vint, parentVirq: added?.parentVirq, added, v, bit, bitSet, globalEvent }, true);
       throw e;
     } finally {
       lock.release(cpu);
     }
   }
 
+  /**
+   * allocAlone's new VINT: taken, given its parent and put on vint_list; the VINT goes back if
+   * its parent cannot be had. Apart from allocAlone, which V8 inlines only while it is small.
+   */
+  private openVint(owner: string): VintDesc {
+    const id = this.vintPool.alloc();
+    if (id === undefined) throw this.vintPool.exhausted('EINVAL');
+    const intrInput = translate(this.vintRanges, id)!;
+    let parent: { virq: number; path: ParentPath };
+    try {
+      parent = this.allocateParent(id, intrInput, owner);
+    } catch (e) {
+      this.vintPool.release(id);
+      throw e;
+    }
+    const desc = newVint(id, intrInput, parent);
+    this.addVint(desc);
+    return desc;
+  }
+
+
   /** freeSteps run alone, as plain calls (see allocAlone). */
   freeAlone(hwirq: number, cpu: string): void {
     const ev = this.byHwirq.get(hwirq);
-    if (ev === undefined) throw new CoreError('ENOENT', `${this.id}: hwirq ${hex(hwirq)} has no event`);
+    if (ev === undefined) throw this.noEvent(hwirq);
     const lock = this.lock;
     acquireAlone(lock, 'free', cpu);
     let stage = 0;
@@ -351,7 +367,7 @@ export class IntaDomain {
   *freeSteps(hwirq: number, cpu: string, trace = true, locking?: Locking): Steps<void> {
     const op = trace ? `free ${hex(hwirq)}` : 'free';
     const ev = this.byHwirq.get(hwirq);
-    if (ev === undefined) throw new CoreError('ENOENT', `${this.id}: hwirq ${hex(hwirq)} has no event`);
+    if (ev === undefined) throw this.noEvent(hwirq);
     // v7's free path took no lock (as Lokesh describes it); otherwise the lock covers it all.
     const lock = locking?.scope === 'list' ? undefined : (locking?.lock ?? this.lock);
     if (lock) yield* acquire(lock, op, cpu);
@@ -389,7 +405,7 @@ export class IntaDomain {
         return true;
       case 'check-empty': {
         const empty = isEmpty64(v.map);
-        if (s && !Object.isFrozen(s)) s.result = empty ? `VINT ${v.vint} empty` : `VINT ${v.vint} still has bits ${bitsOf64(v.map).join(',')}`;
+        if (s && !Object.isFrozen(s)) s.result = describeEmpty(v, empty);
         return empty;
       }
       case 'remove-vint':
@@ -427,9 +443,18 @@ export class IntaDomain {
     }
   }
 
+  // Errors built apart from the operations that raise them, which V8 inlines only while small.
+  private hasEvent(hwirq: number): CoreError {
+    return new CoreError('EEXIST', `${this.id}: hwirq ${hex(hwirq)} already has an event`);
+  }
+
+  private noEvent(hwirq: number): CoreError {
+    return new CoreError('ENOENT', `${this.id}: hwirq ${hex(hwirq)} has no event`);
+  }
+
   /** A step acting on a VINT another CPU has already taken off the list: use after free. */
   private checkLive(v: VintDesc, what: string): void {
-    if (this.vints[v.pos] !== v) throw new Error(`internal: ${what} VINT ${v.vint}, which is no longer on vint_list (use after free)`);
+    if (this.vints[v.pos] !== v) throw useAfterFree(what, v);
   }
 
   private clearMapBit(v: VintDesc, bit: number): void {
