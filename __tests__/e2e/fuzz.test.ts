@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
+import { BINARY_UNIT } from '../binary-unit.js';
 import { MAX_ERRORS } from '../../src/cli/batch.js';
 import { COMMANDS, runWords } from '../../src/commands/registry.js';
 import { Session } from '../../src/commands/session.js';
@@ -91,7 +92,7 @@ const CONTROL = [...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i))
 
 const weird = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 12 }),
-  fc.string({ unit: 'binary', maxLength: 6 }),
+  fc.string({ unit: BINARY_UNIT, maxLength: 6 }),
   fc.constantFrom(...CONTROL).map((c) => `x${c}y`),
   fc.constantFrom('"', "'", '""', "''", '"a b"', "'a b'", '"unterminated', "it's", '#', '# comment', ';', '\\', '$HOME', '`id`', '%s%n', '{}', '[]', '\u00e9', '\u{1F600}', 'ﬁ', 'İ'),
   fc.nat({ max: 6000 }).map((n) => 'w'.repeat(n)),

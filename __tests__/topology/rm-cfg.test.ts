@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
+import { BINARY_UNIT } from '../binary-unit.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import type { Topology } from '../../src/core/topology.js';
 import { applyRmCfg } from '../../src/topology/rm-cfg.js';
@@ -162,7 +163,7 @@ describe('--rm-cfg: bad input is one line and exit 2', () => {
 describe('--rm-cfg: garbage never throws', () => {
   test('the fixture cut, spliced and garbled: a topology or one error line naming the file, seeded', () => {
     fc.assert(
-      fc.property(fc.nat(text.length), fc.nat(200), fc.string({ unit: 'binary', maxLength: 40 }), (at, cut, junk) => {
+      fc.property(fc.nat(text.length), fc.nat(200), fc.string({ unit: BINARY_UNIT, maxLength: 40 }), (at, cut, junk) => {
         const garbled = text.slice(0, at) + junk + text.slice(at + cut);
         const r = applyRmCfg(garbled, 'rm.yaml', 12, am65x);
         if (r.ok) expect(r.topology.sources?.rm).toBe('rm.yaml, host_id 12');
