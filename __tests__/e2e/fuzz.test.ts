@@ -20,6 +20,7 @@ import { am65x } from '../../src/core/topologies/am65x.js';
 import { parseTopology } from '../../src/topology/validate.js';
 import { DEFAULT_SETTINGS, ROOT, STACK_FRAME, runBin, runInProcess } from './harness.js';
 import { checkError, KNOWN_CODES, mutate, runChecked, wordsOf } from './fuzz-kit.js';
+import { runCli } from './cli-in-process.js';
 import { DESIGNS } from '../../src/core/designs.js';
 
 const SEED = 0x5eed_2024;
@@ -482,15 +483,17 @@ describe('fuzz: random scripts piped to the built binary', () => {
     expect(r.stdout).toMatch(/^POOL/);
     expect(r.stderr).toBe(`${expected.err}msi-explorer: <stdin>:${lineOfNul}: not a text script (NUL byte at offset ${nul})\n`);
   });
+});
 
+describe('fuzz: mutated topology files on the command line, in-process (runCli)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'msi-fuzz-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const topologies = fc.sample(fc.array(mutation, { minLength: 1, maxLength: 2 }), { seed: SEED + 8, numRuns: 6 }).map((ms) => mutate(SMALL8, ms));
 
-  test.each(topologies.map((t, i) => [i, t] as const))('mutated topology %i: exit 2 naming the file and a JSON path, or it runs', (i, text) => {
+  test.each(topologies.map((t, i) => [i, t] as const))('mutated topology %i: exit 2 naming the file and a JSON path, or it runs', async (i, text) => {
     const file = join(dir, `t${i}.json`);
     writeFileSync(file, text);
-    const r = runBin(['-t', file, '-q', '-e', 'pools; request-channel udma tx 2; alloc-irq ringacc any']);
+    const r = await runCli(['-t', file, '-q', '-e', 'pools; request-channel udma tx 2; alloc-irq ringacc any']);
     expect(r.stderr).not.toMatch(STACK_FRAME);
     const parsed = parseTopology(text);
     if (parsed.ok) {

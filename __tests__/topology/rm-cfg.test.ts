@@ -10,7 +10,8 @@ import { am65x } from '../../src/core/topologies/am65x.js';
 import type { Topology } from '../../src/core/topology.js';
 import { applyRmCfg } from '../../src/topology/rm-cfg.js';
 import { parseTopology } from '../../src/topology/validate.js';
-import { BIN, childEnv, runBin } from '../e2e/harness.js';
+import { runCli } from '../e2e/cli-in-process.js';
+import { BIN, childEnv } from '../e2e/harness.js';
 
 const FIXTURE = 'fixtures/rm-cfg/am65x-host12.yaml';
 const text = readFileSync(FIXTURE, 'utf8');
@@ -84,8 +85,8 @@ describe('--rm-cfg: the share from a board config', () => {
     expect(t.intrs[1].share).toEqual(am65x.intrs[1].share);
   });
 
-  test('the CLI: pools and routes follow host 13, and topology --export writes a file that re-loads equal', () => {
-    const r = runBin(['--rm-cfg', FIXTURE, '--host', '13', '--json', '-e', 'pools', '-e', 'topology --export']);
+  test('the CLI: pools and routes follow host 13, and topology --export writes a file that re-loads equal', async () => {
+    const r = await runCli(['--rm-cfg', FIXTURE, '--host', '13', '--json', '-e', 'pools', '-e', 'topology --export']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const [pools, exported] = r.outLines.map((l) => JSON.parse(l));
@@ -126,8 +127,8 @@ describe('--rm-cfg: bad input is one line and exit 2', () => {
     [['--rm-cfg', FIXTURE, '--host', '256'], "msi-explorer: --host: expected a TISCI host id 0-255, got '256'"],
     [['--rm-cfg', FIXTURE, '--host', 'linux'], "msi-explorer: --host: expected a TISCI host id 0-255, got 'linux'"],
     [['--rm-cfg', FIXTURE, '--host', '99'], `msi-explorer: ${FIXTURE}: host 99 has no entries (hosts in the file: 12, 13)`],
-  ])('%j', (args, line) => {
-    const r = runBin([...args, '-e', 'pools']);
+  ])('%j', async (args, line) => {
+    const r = await runCli([...args, '-e', 'pools']);
     expect(r.errLines).toEqual([line]);
     expect(r.stdout).toBe('');
     expect(r.status).toBe(2);
