@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { BINARY_UNIT } from '../binary-unit.js';
+import { expectAbove, expectAtMost, expectDefined, expectNoMatch, expectToBe, expectToContain } from '../hot-expect.js';
 import { MAX_ERRORS } from '../../src/cli/batch.js';
 import { COMMANDS, runWords } from '../../src/commands/registry.js';
 import { Session } from '../../src/commands/session.js';
@@ -153,7 +154,7 @@ const commandLine = fc.oneof(
 const runLine = (session: Session, line: string): boolean => {
   const words = wordsOf(line);
   if (words instanceof CoreError) {
-    expect(words.code).toBe('EUSAGE');
+    expectToBe(words.code, 'EUSAGE');
     return true;
   }
   if (words.length === 0) return false;
@@ -162,7 +163,7 @@ const runLine = (session: Session, line: string): boolean => {
   const r = runChecked(session, words, line);
   if (r.ok) return false;
   checkError(line, r.error.code, r.error.message);
-  if (r.error.code === 'ENOSPC' && r.error.pool) expect(POOLS).toContain(r.error.pool.id);
+  if (r.error.code === 'ENOSPC' && r.error.pool) expectToContain(POOLS, r.error.pool.id);
   // Every failed command, expect-error whose command succeeded included, leaves no trace.
   const after = session.system.fingerprint();
   if (after !== before) throw new Error(`failed command changed the model: ${JSON.stringify(line.slice(0, 200))} -> ${r.error.code}: ${r.error.message}`);
@@ -211,7 +212,7 @@ describe('fuzz: command lines in-process (tokenize + runWords)', () => {
           const r = runWords(session, tokenize(line));
           if (!r.ok) {
             checkError(line, r.error.code, r.error.message);
-            expect(session.system.fingerprint()).toBe(before);
+            expectToBe(session.system.fingerprint(), before);
             // A pool that ran out: EINVAL (INTA, INTR), EBUSY (GP rings), ENOENT (channels), ENOSPC (virqs).
             if (r.error.pool && r.error.pool.used === r.error.pool.total) exhausted++;
           }
@@ -303,11 +304,12 @@ describe('fuzz: whole scripts through the batch runner, in-process', () => {
         const plain = runInProcess(text, { maxErrors: Infinity });
         const errLines = plain.err === '' ? [] : plain.err.replace(/\n$/, '').split('\n');
         expect(errLines.length).toBe(plain.failures);
+        const textLineCount = text.split('\n').length;
         for (const l of errLines) {
           const m = ERROR_LINE.exec(l);
           if (!m) throw new Error(`not an error line: ${JSON.stringify(l)}`);
-          expect(KNOWN_CODES.has(m[4])).toBe(true);
-          expect(Number(m[2])).toBeLessThanOrEqual(text.split('\n').length);
+          expectToBe(KNOWN_CODES.has(m[4]), true);
+          expectAtMost(Number(m[2]), textLineCount);
         }
         expect(plain.err).not.toMatch(STACK_FRAME);
 
@@ -328,13 +330,13 @@ describe('fuzz: whole scripts through the batch runner, in-process', () => {
         if (exitAt < 0) expect(objects.length).toBe(commands.length);
         expect(objects.filter((o) => !o.ok).length).toBe(json.failures);
         for (const o of objects) {
-          expect(typeof o.line).toBe('number');
-          expect(typeof o.command).toBe('string');
-          if (o.ok) expect(o.data).toBeDefined();
+          expectToBe(typeof o.line, 'number');
+          expectToBe(typeof o.command, 'string');
+          if (o.ok) expectDefined(o.data);
           else {
-            expect(KNOWN_CODES.has(o.error.code)).toBe(true);
-            expect(typeof o.error.message).toBe('string');
-            if (o.error.code === 'ENOSPC') expect(POOLS).toContain(o.error.pool);
+            expectToBe(KNOWN_CODES.has(o.error.code), true);
+            expectToBe(typeof o.error.message, 'string');
+            if (o.error.code === 'ENOSPC') expectToContain(POOLS, o.error.pool);
           }
         }
       }),
@@ -392,9 +394,9 @@ const checkTopology = (text: string): 'ok' | 'issues' => {
   if (!r.ok) {
     expect(r.issues.length).toBeGreaterThan(0);
     for (const i of r.issues) {
-      expect(i.path.startsWith('$')).toBe(true);
-      expect(i.message).not.toMatch(/[\n\r]/);
-      expect(i.message.length).toBeGreaterThan(0);
+      expectToBe(i.path.startsWith('$'), true);
+      expectNoMatch(i.message, /[\n\r]/);
+      expectAbove(i.message.length, 0);
     }
     return 'issues';
   }
