@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
+import { expectToBe } from '../hot-expect.js';
 import { complete, splitLine } from '../../src/cli/completion.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/system.js';
 import { DESIGNS, designNamed } from '../../src/core/designs.js';
@@ -288,7 +289,7 @@ describe('complete', () => {
         let line = '';
         for (const pick of picks) {
           const [cands, fragment] = complete(s, line);
-          for (const c of cands) expect(c.startsWith(fragment)).toBe(true);
+          for (const c of cands) expectToBe(c.startsWith(fragment), true);
           if (cands.length === 0) break;
           const choice = cands[pick % cands.length];
           // A candidate ending in `=` wants a value typed after it.

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
+import { expectToBe } from '../hot-expect.js';
 import type { IntaDomain } from '../../src/core/domains/inta.js';
 import { CoreError } from '../../src/core/errors.js';
 import { runAlone } from '../../src/core/steps.js';
@@ -54,12 +55,12 @@ describe('plain calls and steps run alone', () => {
             hold(slow, c.held);
           } else {
             const a = outcome(fast, c);
-            expect(a).toBe(outcome(slow, c));
+            expectToBe(a, outcome(slow, c));
             if (a === 'ok') seen.ok++;
             else if (a.startsWith('Error: internal')) seen.internal++;
             else seen.failed++;
           }
-          expect(fast.fingerprint()).toBe(slow.fingerprint());
+          expectToBe(fast.fingerprint(), slow.fingerprint());
         }
       }),
       { seed: 20261130, numRuns: 200 },

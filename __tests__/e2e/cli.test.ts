@@ -1,7 +1,10 @@
 /**
- * The command-line contract (DESIGN.md section 4), through the built binary: exit codes 0/1/2,
- * one compiler-style line per error on stderr, --bail, -q, -e, --json, --version, a closed
- * stdout, narrow and dumb terminals, colour switches, and bad script and topology files.
+ * The command-line contract (DESIGN.md section 4): exit codes 0/1/2, one compiler-style line per
+ * error on stderr, --bail, -q, -e, --json, --version, a closed stdout, narrow and dumb terminals,
+ * colour switches, and bad script and topology files. What a process shows (--version's fast
+ * path, pipes that close or fail, reads from a real pipe, stdin streaming) runs the built binary
+ * (runBin, runShell); the rest runs the same command line through the same entry in-process
+ * (runCli, cli-in-process.ts), which gives the same bytes and status without a process start.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -12,6 +15,7 @@ import { MAX_ERRORS, MAX_SOURCE_DEPTH } from '../../src/cli/batch.js';
 import { loadTopology } from '../../src/topology/load.js';
 import { MAX_LINE } from '../../src/commands/tokenize.js';
 import { ANSI, BIN, ROOT, STACK_FRAME, childEnv, runBin, runInProcess, runShell } from './harness.js';
+import { runCli } from './cli-in-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'msi-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -26,14 +30,14 @@ const file = (name: string, content: string | Buffer): string => {
 const ERROR_LINE = /^[^:]+:\d+: (?:[a-z-]+: )?E[A-Z]+: .+$/;
 
 describe('exit codes and error lines', () => {
-  test('a clean script: exit 0, nothing on stderr', () => {
-    const r = runBin([], { input: 'request-channel main_udmap tx 2\nexpect-pool main_udmap.tx_chan used=2\npools\n' });
+  test('a clean script: exit 0, nothing on stderr', async () => {
+    const r = await runCli([], { input: 'request-channel main_udmap tx 2\nexpect-pool main_udmap.tx_chan used=2\npools\n' });
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('main_udmap:tx9');
   });
 
-  test('failures: exit 1, one compiler-style line each, with the verb and code; the run goes on', () => {
+  test('failures: exit 1, one compiler-style line each, with the verb and code; the run goes on', async () => {
     const input = [
       'bogus',
       'request-chanel main_udmap tx',
@@ -51,7 +55,7 @@ describe('exit codes and error lines', () => {
       'expect-error ENOENT alloc-irq nosuch 1',
       'expect-pool main_udmap.tx_chan used=0',
     ].join('\n');
-    const r = runBin([], { input });
+    const r = await runCli([], { input });
     expect(r.status).toBe(1);
     expect(r.errLines).toEqual([
       "<stdin>:1: EUSAGE: unknown verb 'bogus'; try help",
@@ -68,16 +72,16 @@ describe('exit codes and error lines', () => {
     ]);
   });
 
-  test('an exhausted pool is named with its usage', () => {
-    const r = runBin(['-q'], { input: 'design rfc-v4\nrequest-channel main_udmap tx 50\nrequest-channel main_udmap rx 14\nexpect-pool intr_main_navss.out used=51\n' });
+  test('an exhausted pool is named with its usage', async () => {
+    const r = await runCli(['-q'], { input: 'design rfc-v4\nrequest-channel main_udmap tx 50\nrequest-channel main_udmap rx 14\nexpect-pool intr_main_navss.out used=51\n' });
     expect(r.status).toBe(1);
     expect(r.errLines).toEqual([
       '<stdin>:3: request-channel: EINVAL: intr_main_navss.out exhausted (64/64 used), at channel 14 of 14; the 13 granted before were released',
     ]);
   });
 
-  test('expect-error turns the expected failure into success: exit 0', () => {
-    const r = runBin(['-e', 'expect-error ENOENT request-channel main_udmap tx 51; expect-pool main_udmap.tx_chan used=0']);
+  test('expect-error turns the expected failure into success: exit 0', async () => {
+    const r = await runCli(['-e', 'expect-error ENOENT request-channel main_udmap tx 51; expect-pool main_udmap.tx_chan used=0']);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
   });
@@ -95,17 +99,17 @@ describe('exit codes and error lines', () => {
     [['missing.msi'], 'msi-explorer: missing.msi: cannot read script: no such file'],
     [['fixtures'], 'msi-explorer: fixtures: is a directory, not a script'],
     [['-t', 'fixtures/topologies'], 'msi-explorer: fixtures/topologies: is a directory, not a topology file'],
-  ])('usage error %j: exit 2, one line, nothing run', (args, line) => {
+  ])('usage error %j: exit 2, one line, nothing run', async (args, line) => {
     // With a command to run, so that "nothing run" means something (-e alone is the error itself).
-    const r = runBin(args[0] === '-e' ? [...args] : [...args, '-e', 'pools']);
+    const r = await runCli(args[0] === '-e' ? [...args] : [...args, '-e', 'pools']);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.errLines).toEqual([line]);
   });
 
-  test('an unreadable script is refused before anything runs, even after good ones', () => {
+  test('an unreadable script is refused before anything runs, even after good ones', async () => {
     const good = file('good.msi', 'request-channel main_udmap tx\n');
-    const r = runBin([good, 'missing.msi']);
+    const r = await runCli([good, 'missing.msi']);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
   });
@@ -123,42 +127,42 @@ describe('exit codes and error lines', () => {
 });
 
 describe('--bail, -q, -e', () => {
-  test('--bail stops at the first failure', () => {
-    const r = runBin(['--bail', '-q'], { input: 'request-channel main_udmap tx\nbogus\nalloc-irq nosuch 1\npools\n' });
+  test('--bail stops at the first failure', async () => {
+    const r = await runCli(['--bail', '-q'], { input: 'request-channel main_udmap tx\nbogus\nalloc-irq nosuch 1\npools\n' });
     expect(r.status).toBe(1);
     expect(r.errLines).toEqual(["<stdin>:2: EUSAGE: unknown verb 'bogus'; try help"]);
     expect(r.stdout).toBe('');
   });
 
-  test('without --bail the same script runs to the end', () => {
-    const r = runBin(['-q'], { input: 'request-channel main_udmap tx\nbogus\nalloc-irq nosuch 1\npools\n' });
+  test('without --bail the same script runs to the end', async () => {
+    const r = await runCli(['-q'], { input: 'request-channel main_udmap tx\nbogus\nalloc-irq nosuch 1\npools\n' });
     expect(r.status).toBe(1);
     expect(r.errLines).toHaveLength(2);
     expect(r.stdout).toMatch(/^POOL/);
   });
 
-  test('--bail stops the scripts that follow too', () => {
+  test('--bail stops the scripts that follow too', async () => {
     const a = file('bail-a.msi', 'bogus\n');
     const b = file('bail-b.msi', 'pools\n');
-    const r = runBin(['--bail', a, b]);
+    const r = await runCli(['--bail', a, b]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.errLines).toEqual([`${a}:1: EUSAGE: unknown verb 'bogus'; try help`]);
   });
 
-  test('-q prints only errors and the output of show commands', () => {
-    const r = runBin(['-q'], { input: 'request-channel main_udmap tx\nalloc-irq ringacc any\nfire-ring 304\nbogus\nexpect-pool virq used=227\nroutes ringacc\n' });
+  test('-q prints only errors and the output of show commands', async () => {
+    const r = await runCli(['-q'], { input: 'request-channel main_udmap tx\nalloc-irq ringacc any\nfire-ring 304\nbogus\nexpect-pool virq used=227\nroutes ringacc\n' });
     expect(r.status).toBe(1);
     expect(r.errLines).toEqual(["<stdin>:4: EUSAGE: unknown verb 'bogus'; try help"]);
     // Only the routes table: no channel, allocation, fire trace or expectation output.
     expect(r.outLines[0]).toMatch(/^VIRQ/);
     expect(r.stdout).not.toMatch(/channel main_udmap|virq \d+:|expected|event 16 ->/);
-    const loud = runBin([], { input: 'request-channel main_udmap tx\n' });
+    const loud = await runCli([], { input: 'request-channel main_udmap tx\n' });
     expect(loud.stdout).toContain('main_udmap:tx8');
   });
 
-  test('-q still prints the show forms of policy and mode, not their changes', () => {
-    const r = runBin(['-q', '-e', 'policy; mode; policy dedicated; mode probe; policy']);
+  test('-q still prints the show forms of policy and mode, not their changes', async () => {
+    const r = await runCli(['-q', '-e', 'policy; mode; policy dedicated; mode probe; policy']);
     expect(r.stderr).toBe('');
     // wrapped to fit 80 columns, the continuation indented
     expect(r.stdout).toBe(
@@ -167,64 +171,64 @@ describe('--bail, -q, -e', () => {
     );
   });
 
-  test('-e: ";" separates, quotes protect it, "#" comments to the end, repeatable; lines are numbered per command', () => {
-    const r = runBin(['-q', '-e', 'alloc-irq "ring;acc" 1; pools # comment; bogus', '-e', "expect-error ENOENT alloc-irq 'ring;acc' 1;;bogus2"]);
+  test('-e: ";" separates, quotes protect it, "#" comments to the end, repeatable; lines are numbered per command', async () => {
+    const r = await runCli(['-q', '-e', 'alloc-irq "ring;acc" 1; pools # comment; bogus', '-e', "expect-error ENOENT alloc-irq 'ring;acc' 1;;bogus2"]);
     expect(r.status).toBe(1);
     expect(r.errLines).toEqual(["-e:1: alloc-irq: ENOENT: unknown MSI device 'ring;acc' (have: ringacc, main_udmap)", "-e:5: EUSAGE: unknown verb 'bogus2'; try help"]);
     expect(r.stdout).toMatch(/^POOL/);
   });
 
-  test('-e with an unterminated quote is one error', () => {
-    const r = runBin(['-e', "alloc-irq 'ringacc any; pools"]);
+  test('-e with an unterminated quote is one error', async () => {
+    const r = await runCli(['-e', "alloc-irq 'ringacc any; pools"]);
     expect(r.status).toBe(1);
     expect(r.errLines).toEqual(["-e:1: EUSAGE: unterminated ' quote"]);
     expect(r.stdout).toBe('');
   });
 
-  test('scripts, -e and stdin (`-`) run in command-line order, on one session', () => {
+  test('scripts, -e and stdin (`-`) run in command-line order, on one session', async () => {
     const s = file('order.msi', 'request-channel main_udmap tx\n');
     const used = (n: number) => `expect-pool main_udmap.tx_chan used=${n}`;
-    const r = runBin(['-q', '-e', used(0), s, '-e', `${used(1)}; request-channel main_udmap tx`, '-', `--exec=${used(3)}`, '-qe', 'bogus'], {
+    const r = await runCli(['-q', '-e', used(0), s, '-e', `${used(1)}; request-channel main_udmap tx`, '-', `--exec=${used(3)}`, '-qe', 'bogus'], {
       input: `${used(2)}\nrequest-channel main_udmap tx\n`,
     });
     // -e commands are numbered as one script: bogus is the fifth.
     expect(r.errLines).toEqual(["-e:5: EUSAGE: unknown verb 'bogus'; try help"]);
     expect(r.status).toBe(1);
-    const after = runBin(['-q', s, '-e', used(1)]);
+    const after = await runCli(['-q', s, '-e', used(1)]);
     expect(after.stderr).toBe('');
-    const before = runBin(['-q', '-e', used(0), s]);
+    const before = await runCli(['-q', '-e', used(0), s]);
     expect(before.stderr).toBe('');
   });
 
-  test('-i needs a terminal: piped, it is a usage error with nothing run', () => {
-    const r = runBin(['-i', '-e', 'request-channel main_udmap tx'], { input: 'pools\n' });
+  test('-i needs a terminal: piped, it is a usage error with nothing run', async () => {
+    const r = await runCli(['-i', '-e', 'request-channel main_udmap tx'], { input: 'pools\n' });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('msi-explorer: -i: the REPL needs a terminal on stdin (pipe the commands without -i)\n');
   });
 
-  test('exit ends the whole run, even from a sourced script; exit <status> sets the status as in a shell', () => {
+  test('exit ends the whole run, even from a sourced script; exit <status> sets the status as in a shell', async () => {
     file('inner.msi', 'request-channel main_udmap tx\nexit 7\npools\n');
     const outer = file('outer.msi', 'source inner.msi\nbogus\n');
-    const r = runBin([outer, '-e', 'pools']);
+    const r = await runCli([outer, '-e', 'pools']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(7);
     expect(r.stdout).not.toMatch(/POOL/);
     expect(r.stdout).toMatch(/^main_udmap:tx8: /);
     // No status: 1 if a command failed, else 0; `exit 0` after a failure is 0, as in sh.
-    expect(runBin(['-e', 'bogus; exit; bogus']).status).toBe(1);
-    expect(runBin(['-e', 'pools; exit']).status).toBe(0);
-    expect(runBin(['-e', 'bogus; exit 0']).status).toBe(0);
-    const bad = runBin(['-e', 'exit 256; exit x']);
+    expect((await runCli(['-e', 'bogus; exit; bogus'])).status).toBe(1);
+    expect((await runCli(['-e', 'pools; exit'])).status).toBe(0);
+    expect((await runCli(['-e', 'bogus; exit 0'])).status).toBe(0);
+    const bad = await runCli(['-e', 'exit 256; exit x']);
     expect(bad.errLines).toEqual(['-e:1: exit: EINVAL: exit status must be 0-255, got 256', "-e:2: exit: EUSAGE: exit status: expected a number, got 'x'"]);
     expect(bad.status).toBe(1);
   });
 });
 
 describe('--json', () => {
-  test('one object per command with the contract fields; ENOSPC carries the pool', () => {
+  test('one object per command with the contract fields; ENOSPC carries the pool', async () => {
     const input = 'request-channel main_udmap tx 2\n\n# comment\npools\nbogus\ndesign rfc-v4\nrequest-channel main_udmap tx 50\nrequest-channel main_udmap rx 14\nroutes\n';
-    const r = runBin(['--json'], { input });
+    const r = await runCli(['--json'], { input });
     expect(r.status).toBe(1);
     const objects = r.outLines.map((l) => JSON.parse(l));
     expect(objects.map((o) => [o.line, o.command, o.ok])).toEqual([
@@ -251,15 +255,15 @@ describe('--json', () => {
     expect(r.errLines).toEqual(["<stdin>:5: EUSAGE: unknown verb 'bogus'; try help", expect.stringMatching(/^<stdin>:8: request-channel: EINVAL: /)]);
   });
 
-  test('a line the tokenizer refuses is still one object, with its raw command', () => {
-    const r = runBin(['--json', '-e', 'alloc-irq "x']);
+  test('a line the tokenizer refuses is still one object, with its raw command', async () => {
+    const r = await runCli(['--json', '-e', 'alloc-irq "x']);
     expect(r.outLines.map((l) => JSON.parse(l))).toEqual([{ file: '-e', line: 1, command: 'alloc-irq "x', ok: false, error: { code: 'EUSAGE', message: 'unterminated " quote' } }]);
   });
 
-  test('source is one object; its lines follow under their own file name', () => {
+  test('source is one object; its lines follow under their own file name', async () => {
     const inner = file('json/inner.msi', 'pools\nbogus\n');
     const outer = file('json/outer.msi', 'source inner.msi\nsource nope.msi\n');
-    const r = runBin(['--json', outer]);
+    const r = await runCli(['--json', outer]);
     const objects = r.outLines.map((l) => JSON.parse(l));
     expect(objects.map((o) => [o.file, o.line, o.ok])).toEqual([
       [outer, 1, true],
@@ -272,17 +276,17 @@ describe('--json', () => {
 });
 
 describe('scripts: files, CRLF, BOM, source', () => {
-  test('CRLF line ends and a UTF-8 BOM are accepted, in a file and on stdin', () => {
+  test('CRLF line ends and a UTF-8 BOM are accepted, in a file and on stdin', async () => {
     const text = '\ufeffrequest-channel main_udmap tx\r\nexpect-pool main_udmap.tx_chan used=1\r\nbogus\r\n';
     const f = file('crlf.msi', text);
-    for (const r of [runBin([f]), runBin([], { input: text })]) {
+    for (const r of [await runCli([f]), await runCli([], { input: text })]) {
       expect(r.status).toBe(1);
       expect(r.errLines).toHaveLength(1);
       expect(r.errLines[0]).toMatch(/:3: EUSAGE: unknown verb 'bogus'; try help$/);
     }
   });
 
-  test('source: relative to the including file; loops, depth, missing files and directories are one error each', () => {
+  test('source: relative to the including file; loops, depth, missing files and directories are one error each', async () => {
     const common = file('src/lib/common.msi', 'request-channel main_udmap tx\n');
     file('src/main.msi', 'source lib/common.msi\nexpect-pool main_udmap.tx_chan used=1\n');
     const loopA = file('src/loop-a.msi', 'source loop-b.msi\n');
@@ -291,20 +295,20 @@ describe('scripts: files, CRLF, BOM, source', () => {
     const holes = file('src/holes.msi', 'source nope.msi\nsource lib\nsource /dev/zero\nexpect-pool virq used=226\n');
     for (let i = 0; i <= MAX_SOURCE_DEPTH + 2; i++) file(`src/deep/d${i}.msi`, `source d${i + 1}.msi\n`);
 
-    const ok = runBin(['-q', join(relative(ROOT, tmp), 'src/main.msi')]);
+    const ok = await runCli(['-q', join(relative(ROOT, tmp), 'src/main.msi')]);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
     expect(common).toContain('common.msi');
 
-    const loop = runBin([loopA]);
+    const loop = await runCli([loopA]);
     expect(loop.status).toBe(1);
     expect(loop.errLines).toEqual([`${loopB}:1: source: EINVAL: source loop: ${loopA} -> ${loopB} -> ${loopA}`]);
 
-    const s = runBin(['-q', self]);
+    const s = await runCli(['-q', self]);
     expect(s.errLines).toEqual([`${self}:2: source: EINVAL: source loop: ${self} -> ${self}`]);
 
     // A NUL byte in a sourced script stops the whole run, as in any script: exit 2.
-    const h = runBin(['-q', holes]);
+    const h = await runCli(['-q', holes]);
     const dir = relative(ROOT, join(tmp, 'src'));
     expect(h.status).toBe(2);
     expect(h.errLines).toEqual([
@@ -315,47 +319,47 @@ describe('scripts: files, CRLF, BOM, source', () => {
 
     // One rule for names at every depth: the path as written, joined to the including script's
     // name, whose top is named as given (here absolute, so the nested names are too).
-    const abs = runBin(['-q', join(tmp, 'src/holes.msi')]);
+    const abs = await runCli(['-q', join(tmp, 'src/holes.msi')]);
     expect(abs.errLines[0]).toBe(`${join(tmp, 'src/holes.msi')}:1: source: ENOENT: ${join(tmp, 'src/nope.msi')}: cannot read script: no such file`);
     file('src/lib/bad.msi', 'bogus\n');
     file('src/nest.msi', 'source lib/../lib/bad.msi\n');
-    expect(runBin([join(tmp, 'src/nest.msi')]).errLines).toEqual([`${join(tmp, 'src/lib/bad.msi')}:1: EUSAGE: unknown verb 'bogus'; try help`]);
-    expect(runBin([join(dir, 'nest.msi')]).errLines).toEqual([`${dir}/lib/bad.msi:1: EUSAGE: unknown verb 'bogus'; try help`]);
+    expect((await runCli([join(tmp, 'src/nest.msi')])).errLines).toEqual([`${join(tmp, 'src/lib/bad.msi')}:1: EUSAGE: unknown verb 'bogus'; try help`]);
+    expect((await runCli([join(dir, 'nest.msi')])).errLines).toEqual([`${dir}/lib/bad.msi:1: EUSAGE: unknown verb 'bogus'; try help`]);
 
-    const deep = runBin([join(dir, 'deep/d0.msi')]);
+    const deep = await runCli([join(dir, 'deep/d0.msi')]);
     expect(deep.status).toBe(1);
     expect(deep.errLines).toEqual([`${dir}/deep/d${MAX_SOURCE_DEPTH}.msi:1: source: EINVAL: ${dir}/deep/d${MAX_SOURCE_DEPTH + 1}.msi: source nested deeper than ${MAX_SOURCE_DEPTH} scripts`]);
   });
 
-  test('a symlinked script is found through its link; a loop through a link is still a loop', () => {
+  test('a symlinked script is found through its link; a loop through a link is still a loop', async () => {
     const target = file('links/real.msi', 'source alias.msi\n');
     symlinkSync(join(tmp, 'links/real.msi'), join(tmp, 'links/alias.msi'));
-    const r = runBin([target]);
+    const r = await runCli([target]);
     expect(r.status).toBe(1);
     expect(r.errLines).toHaveLength(1);
     expect(r.errLines[0]).toMatch(/source: EINVAL: source loop: /);
   });
 
-  test('an unreadable script (permissions) is a usage error, when the OS enforces them', () => {
+  test('an unreadable script (permissions) is a usage error, when the OS enforces them', async () => {
     const f = file('secret.msi', 'pools\n');
     chmodSync(join(tmp, 'secret.msi'), 0o000);
-    const r = runBin([f]);
+    const r = await runCli([f]);
     chmodSync(join(tmp, 'secret.msi'), 0o600);
     // root reads anything; then the script simply runs.
     if (r.status === 2) expect(r.errLines).toEqual([`msi-explorer: ${f}: cannot read script: permission denied`]);
     else expect(r.status).toBe(0);
   });
 
-  test('binary input: a NUL byte stops the run at its line (exit 2); invalid UTF-8 is refused line by line', () => {
-    const nul = runBin(['-q'], { input: Buffer.from('pools\nfoo\u0000bar\nexpect-pool virq used=0\n') });
+  test('binary input: a NUL byte stops the run at its line (exit 2); invalid UTF-8 is refused line by line', async () => {
+    const nul = await runCli(['-q'], { input: Buffer.from('pools\nfoo\u0000bar\nexpect-pool virq used=0\n') });
     expect(nul.status).toBe(2);
     expect(nul.stdout).toMatch(/^POOL/);
     expect(nul.errLines).toEqual(['msi-explorer: <stdin>:2: not a text script (NUL byte at offset 9)']);
-    const inFile = runBin(['-q', file('nul.msi', Buffer.from('alloc-irq ringacc any\n\u0000\n')), '-e', 'pools']);
+    const inFile = await runCli(['-q', file('nul.msi', Buffer.from('alloc-irq ringacc any\n\u0000\n')), '-e', 'pools']);
     expect(inFile.status).toBe(2);
     expect(inFile.stdout).toBe('');
     expect(inFile.errLines).toEqual([`msi-explorer: ${relative(ROOT, join(tmp, 'nul.msi'))}:2: not a text script (NUL byte at offset 22)`]);
-    const latin1 = runBin(['-q'], { input: Buffer.concat([Buffer.from('alloc-irq caf'), Buffer.from([0xe9]), Buffer.from(' 1\npools\n')]) });
+    const latin1 = await runCli(['-q'], { input: Buffer.concat([Buffer.from('alloc-irq caf'), Buffer.from([0xe9]), Buffer.from(' 1\npools\n')]) });
     expect(latin1.status).toBe(1);
     expect(latin1.errLines).toEqual(['<stdin>:1: EUSAGE: invalid UTF-8 at column 14 (read as U+FFFD)']);
     expect(latin1.stdout).toMatch(/^POOL/);
@@ -413,15 +417,15 @@ describe('scripts: files, CRLF, BOM, source', () => {
     expect(await closed).toBe(1);
   }, 30_000);
 
-  test('a 1 MiB line is one error; the next line still runs', () => {
+  test('a 1 MiB line is one error; the next line still runs', async () => {
     const long = `alloc-irq ringacc ${'9'.repeat(1 << 20)}`;
-    const r = runBin(['-q'], { input: `${long}\nexpect-pool virq used=226\n` });
+    const r = await runCli(['-q'], { input: `${long}\nexpect-pool virq used=226\n` });
     expect(r.status).toBe(1);
     expect(r.errLines).toEqual([`<stdin>:1: EUSAGE: line too long (${long.length} characters, at most ${MAX_LINE})`]);
   });
 
-  test(`thousands of bad lines: ${MAX_ERRORS} error lines and one closing line`, () => {
-    const r = runBin([], { input: 'nonsense\n'.repeat(20_000) });
+  test(`thousands of bad lines: ${MAX_ERRORS} error lines and one closing line`, async () => {
+    const r = await runCli([], { input: 'nonsense\n'.repeat(20_000) });
     expect(r.status).toBe(1);
     expect(r.errLines).toHaveLength(MAX_ERRORS + 1);
     expect(r.errLines[MAX_ERRORS]).toBe(`msi-explorer: too many errors: stopped at <stdin>:${MAX_ERRORS + 1} after ${MAX_ERRORS} failed commands`);
@@ -490,14 +494,14 @@ describe('output: closed stdout, full disk, narrow and dumb terminals, colour', 
     expect(r.stderr).toBe('msi-explorer: cannot write to stdout: no space left on device\n');
   });
 
-  test('TERM=dumb and COLUMNS=40: no escapes; tables fit in 40 columns', () => {
+  test('TERM=dumb and COLUMNS=40: no escapes; tables fit in 40 columns', async () => {
     const env = { TERM: 'dumb', COLUMNS: '40', NO_COLOR: undefined };
-    const r = runBin(['-q'], { input: 'request-channel main_udmap tx 3\npools\nroutes\nbogus\n', env });
+    const r = await runCli(['-q'], { input: 'request-channel main_udmap tx 3\npools\nroutes\nbogus\n', env });
     expect(r.status).toBe(1);
     expect(r.stdout + r.stderr).not.toMatch(ANSI);
     expect(r.outLines.length).toBeGreaterThan(10);
     for (const l of r.outLines) expect(l.length).toBeLessThanOrEqual(40);
-    const all = runBin([], { input: 'help\ndomains\ntopology\ninterrupts\nfire-ring 0\nboot\n', env });
+    const all = await runCli([], { input: 'help\ndomains\ntopology\ninterrupts\nfire-ring 0\nboot\n', env });
     expect(all.status).toBe(0);
     expect(all.stdout).not.toMatch(ANSI);
     expect(all.stdout).not.toMatch(/[\u2500-\u259f]/); // no box drawing or block glyphs
@@ -511,8 +515,8 @@ describe('output: closed stdout, full disk, narrow and dumb terminals, colour', 
     ['--color always beats NO_COLOR', ['--color', 'always'], { NO_COLOR: '1' }, true],
     ['FORCE_COLOR=1 when piped', [], { FORCE_COLOR: '1', NO_COLOR: undefined }, true],
     ['FORCE_COLOR=0 beats --color always', ['--color', 'always'], { FORCE_COLOR: '0' }, false],
-  ] as const)('%s', (_name, args, env, coloured) => {
-    const r = runBin([...args], { input: 'request-channel main_udmap tx\npolicy dedicated\npolicy\nbogus\n', env: { ...env } });
+  ] as const)('%s', async (_name, args, env, coloured) => {
+    const r = await runCli([...args], { input: 'request-channel main_udmap tx\npolicy dedicated\npolicy\nbogus\n', env: { ...env } });
     expect(r.status).toBe(1);
     expect(ANSI.test(r.stdout)).toBe(coloured);
     expect(ANSI.test(r.stderr)).toBe(coloured);
@@ -529,8 +533,8 @@ describe('topology files', () => {
     return file(`topo/${name}.json`, JSON.stringify(t, null, 2));
   };
 
-  test('a good file runs', () => {
-    const r = runBin(['-t', 'fixtures/topologies/small8.json', '-q', '-e', 'request-channel udma tx 8; expect-pool udma.tx_chan used=8']);
+  test('a good file runs', async () => {
+    const r = await runCli(['-t', 'fixtures/topologies/small8.json', '-q', '-e', 'request-channel udma tx 8; expect-pool udma.tx_chan used=8']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
@@ -563,7 +567,7 @@ describe('topology files', () => {
   test('a refused topology file: exit 2, the loader\'s lines each after "msi-explorer: ", nothing run', async () => {
     const path = variant('overlap2', (t) => t.intrs[0].ranges.push({ from: 4, to: 200, count: 2 }));
     const loaded = await loadTopology(path);
-    const r = runBin(['-t', path, '-e', 'pools']);
+    const r = await runCli(['-t', path, '-e', 'pools']);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).not.toMatch(STACK_FRAME);
@@ -571,13 +575,13 @@ describe('topology files', () => {
     expect(r.errLines).toEqual(loaded.ok ? [] : loaded.errors.map((l) => `msi-explorer: ${l}`));
   });
 
-  test('a file with many problems: one line per issue, each naming the file', () => {
+  test('a file with many problems: one line per issue, each naming the file', async () => {
     const path = variant('many', (t) => {
       t.cpus = 0;
       t.intrs[0].inputs = -1;
       t.dmas[0].tx.firstNormal = 'eight';
     });
-    const r = runBin(['-t', path]);
+    const r = await runCli(['-t', path]);
     expect(r.status).toBe(2);
     expect(r.errLines.length).toBeGreaterThanOrEqual(3);
     for (const l of r.errLines) expect(l).toMatch(new RegExp(`^msi-explorer: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\$[^ ]*: `));
@@ -585,10 +589,10 @@ describe('topology files', () => {
 });
 
 describe('no stack trace reaches a user', () => {
-  test('none of the above paths prints one; errors are single lines', () => {
+  test('none of the above paths prints one; errors are single lines', async () => {
     const inputs = ['bogus', '\u0000', 'alloc-irq ringacc any\nfree-irq 71\nfree-irq 71', `source ${'x'.repeat(5000)}`, 'help help help'];
     for (const input of inputs) {
-      const r = runBin([], { input });
+      const r = await runCli([], { input });
       expect(r.stderr).not.toMatch(STACK_FRAME);
       for (const l of r.errLines) expect(l).toMatch(r.status === 2 ? /^msi-explorer: / : ERROR_LINE);
     }

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
+import { BINARY_UNIT } from '../binary-unit.js';
+import { expectAbove, expectAtMost, expectDefined, expectNoMatch, expectToBe, expectToContain } from '../hot-expect.js';
 import { MAX_ERRORS } from '../../src/cli/batch.js';
 import { COMMANDS, runWords } from '../../src/commands/registry.js';
 import { Session } from '../../src/commands/session.js';
@@ -19,6 +21,7 @@ import { am65x } from '../../src/core/topologies/am65x.js';
 import { parseTopology } from '../../src/topology/validate.js';
 import { DEFAULT_SETTINGS, ROOT, STACK_FRAME, runBin, runInProcess } from './harness.js';
 import { checkError, KNOWN_CODES, mutate, runChecked, wordsOf } from './fuzz-kit.js';
+import { runCli } from './cli-in-process.js';
 import { DESIGNS } from '../../src/core/designs.js';
 
 const SEED = 0x5eed_2024;
@@ -91,7 +94,7 @@ const CONTROL = [...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i))
 
 const weird = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 12 }),
-  fc.string({ unit: 'binary', maxLength: 6 }),
+  fc.string({ unit: BINARY_UNIT, maxLength: 6 }),
   fc.constantFrom(...CONTROL).map((c) => `x${c}y`),
   fc.constantFrom('"', "'", '""', "''", '"a b"', "'a b'", '"unterminated', "it's", '#', '# comment', ';', '\\', '$HOME', '`id`', '%s%n', '{}', '[]', '\u00e9', '\u{1F600}', 'ﬁ', 'İ'),
   fc.nat({ max: 6000 }).map((n) => 'w'.repeat(n)),
@@ -147,24 +150,35 @@ const commandLine = fc.oneof(
 
 // ---- the invariants ---------------------------------------------------------------------------
 
+/**
+ * The model's fingerprint while it is known to be current: after a line that failed (checked to
+ * have changed nothing) or ran nothing, the next line's "before" is the fingerprint already taken.
+ * A fingerprint is a dump of the whole model, the most expensive part of these loops.
+ */
+interface Known {
+  fingerprint?: string;
+}
+
 /** Runs one line as the REPL and the batch runner do; returns whether it failed. */
-const runLine = (session: Session, line: string): boolean => {
+const runLine = (session: Session, line: string, known: Known = {}): boolean => {
   const words = wordsOf(line);
   if (words instanceof CoreError) {
-    expect(words.code).toBe('EUSAGE');
+    expectToBe(words.code, 'EUSAGE');
     return true;
   }
   if (words.length === 0) return false;
-  const before = session.system.fingerprint();
+  const before = known.fingerprint ?? session.system.fingerprint();
+  known.fingerprint = undefined;
   const settings = session.settings;
   const r = runChecked(session, words, line);
   if (r.ok) return false;
   checkError(line, r.error.code, r.error.message);
-  if (r.error.code === 'ENOSPC' && r.error.pool) expect(POOLS).toContain(r.error.pool.id);
+  if (r.error.code === 'ENOSPC' && r.error.pool) expectToContain(POOLS, r.error.pool.id);
   // Every failed command, expect-error whose command succeeded included, leaves no trace.
   const after = session.system.fingerprint();
   if (after !== before) throw new Error(`failed command changed the model: ${JSON.stringify(line.slice(0, 200))} -> ${r.error.code}: ${r.error.message}`);
   expect(session.settings).toEqual(settings);
+  known.fingerprint = after;
   return true;
 };
 
@@ -176,9 +190,10 @@ describe('fuzz: command lines in-process (tokenize + runWords)', () => {
     fc.assert(
       fc.property(fc.constantFrom(...ALL_SETTINGS), fc.array(commandLine, { minLength: 20, maxLength: 60 }), (settings, script) => {
         const session = new Session(am65x, settings);
+        const known: Known = {};
         for (const line of script) {
           lines++;
-          if (runLine(session, line)) failed++;
+          if (runLine(session, line, known)) failed++;
         }
       }),
       { seed: SEED, numRuns: 80 },
@@ -203,13 +218,18 @@ describe('fuzz: command lines in-process (tokenize + runWords)', () => {
     for (const settings of ALL_SETTINGS) {
       const session = new Session(am65x, settings);
       let exhausted = 0;
+      // The fingerprint while it is known to be current (see Known): once the pools run out,
+      // every command fails and changes nothing.
+      let known: string | undefined;
       for (let i = 0; i < 300; i++) {
         for (const line of ['request-channel main_udmap tx 5', 'request-channel main_udmap rx 3', 'alloc-irq ringacc any']) {
-          const before = session.system.fingerprint();
+          const before = known ?? session.system.fingerprint();
+          known = undefined;
           const r = runWords(session, tokenize(line));
           if (!r.ok) {
             checkError(line, r.error.code, r.error.message);
-            expect(session.system.fingerprint()).toBe(before);
+            known = session.system.fingerprint();
+            expectToBe(known, before);
             // A pool that ran out: EINVAL (INTA, INTR), EBUSY (GP rings), ENOENT (channels), ENOSPC (virqs).
             if (r.error.pool && r.error.pool.used === r.error.pool.total) exhausted++;
           }
@@ -301,11 +321,12 @@ describe('fuzz: whole scripts through the batch runner, in-process', () => {
         const plain = runInProcess(text, { maxErrors: Infinity });
         const errLines = plain.err === '' ? [] : plain.err.replace(/\n$/, '').split('\n');
         expect(errLines.length).toBe(plain.failures);
+        const textLineCount = text.split('\n').length;
         for (const l of errLines) {
           const m = ERROR_LINE.exec(l);
           if (!m) throw new Error(`not an error line: ${JSON.stringify(l)}`);
-          expect(KNOWN_CODES.has(m[4])).toBe(true);
-          expect(Number(m[2])).toBeLessThanOrEqual(text.split('\n').length);
+          expectToBe(KNOWN_CODES.has(m[4]), true);
+          expectAtMost(Number(m[2]), textLineCount);
         }
         expect(plain.err).not.toMatch(STACK_FRAME);
 
@@ -326,13 +347,13 @@ describe('fuzz: whole scripts through the batch runner, in-process', () => {
         if (exitAt < 0) expect(objects.length).toBe(commands.length);
         expect(objects.filter((o) => !o.ok).length).toBe(json.failures);
         for (const o of objects) {
-          expect(typeof o.line).toBe('number');
-          expect(typeof o.command).toBe('string');
-          if (o.ok) expect(o.data).toBeDefined();
+          expectToBe(typeof o.line, 'number');
+          expectToBe(typeof o.command, 'string');
+          if (o.ok) expectDefined(o.data);
           else {
-            expect(KNOWN_CODES.has(o.error.code)).toBe(true);
-            expect(typeof o.error.message).toBe('string');
-            if (o.error.code === 'ENOSPC') expect(POOLS).toContain(o.error.pool);
+            expectToBe(KNOWN_CODES.has(o.error.code), true);
+            expectToBe(typeof o.error.message, 'string');
+            if (o.error.code === 'ENOSPC') expectToContain(POOLS, o.error.pool);
           }
         }
       }),
@@ -390,16 +411,17 @@ const checkTopology = (text: string): 'ok' | 'issues' => {
   if (!r.ok) {
     expect(r.issues.length).toBeGreaterThan(0);
     for (const i of r.issues) {
-      expect(i.path.startsWith('$')).toBe(true);
-      expect(i.message).not.toMatch(/[\n\r]/);
-      expect(i.message.length).toBeGreaterThan(0);
+      expectToBe(i.path.startsWith('$'), true);
+      expectNoMatch(i.message, /[\n\r]/);
+      expectAbove(i.message.length, 0);
     }
     return 'issues';
   }
   for (const settings of ALL_SETTINGS) {
     const session = new Session(r.topology, settings);
     const lines = ['pools', 'routes', 'domains', 'topology', 'interrupts', 'alloc-irq ringacc any', 'request-channel udma tx 2', 'fire-ring 0', 'release-channel all'];
-    for (const line of lines) runLine(session, line);
+    const known: Known = {};
+    for (const line of lines) runLine(session, line, known);
     expect(() => System.boot(r.topology, settings)).not.toThrow();
   }
   return 'ok';
@@ -481,15 +503,17 @@ describe('fuzz: random scripts piped to the built binary', () => {
     expect(r.stdout).toMatch(/^POOL/);
     expect(r.stderr).toBe(`${expected.err}msi-explorer: <stdin>:${lineOfNul}: not a text script (NUL byte at offset ${nul})\n`);
   });
+});
 
+describe('fuzz: mutated topology files on the command line, in-process (runCli)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'msi-fuzz-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const topologies = fc.sample(fc.array(mutation, { minLength: 1, maxLength: 2 }), { seed: SEED + 8, numRuns: 6 }).map((ms) => mutate(SMALL8, ms));
 
-  test.each(topologies.map((t, i) => [i, t] as const))('mutated topology %i: exit 2 naming the file and a JSON path, or it runs', (i, text) => {
+  test.each(topologies.map((t, i) => [i, t] as const))('mutated topology %i: exit 2 naming the file and a JSON path, or it runs', async (i, text) => {
     const file = join(dir, `t${i}.json`);
     writeFileSync(file, text);
-    const r = runBin(['-t', file, '-q', '-e', 'pools; request-channel udma tx 2; alloc-irq ringacc any']);
+    const r = await runCli(['-t', file, '-q', '-e', 'pools; request-channel udma tx 2; alloc-irq ringacc any']);
     expect(r.stderr).not.toMatch(STACK_FRAME);
     const parsed = parseTopology(text);
     if (parsed.ok) {

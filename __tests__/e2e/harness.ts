@@ -25,7 +25,7 @@ export interface Run {
   outLines: string[];
 }
 
-const lines = (s: string): string[] => (s === '' ? [] : s.replace(/\n$/, '').split('\n'));
+export const lines = (s: string): string[] => (s === '' ? [] : s.replace(/\n$/, '').split('\n'));
 
 /** A child environment without colour or terminal hints, plus `env`; a key set to undefined is removed. */
 export const childEnv = (env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => {

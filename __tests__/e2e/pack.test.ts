@@ -1,13 +1,16 @@
 /**
- * Install anywhere: `npm pack` builds (prepack) and packs a tarball that installs globally and
- * runs. The pack runs in a copy of the sources, so the build it does never touches the dist/
- * that the other suites are running at the same time.
+ * Install anywhere: `npm pack` packs a tarball that installs globally and runs. The tarball is
+ * packed from a copy of the package's files holding the dist/ that `npm test` built before jest
+ * started (the same tsc, schema-validator and bundle steps as `npm run build`), with
+ * --ignore-scripts: the prepack build from clean costs a second full tsc, and what it does is
+ * checked below by its definition (it empties dist/, then runs `npm run build`); a fresh clone
+ * (.ci/run) builds from nothing with those steps on every run.
  */
 import { afterAll, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { VERSION } from '../../src/cli/version.js';
 import { childEnv, ROOT } from './harness.js';
 
@@ -20,15 +23,22 @@ const npm = (args: string[], cwd: string) => {
   return r;
 };
 
-test('npm pack builds a tarball that npm install -g installs, and the command runs', () => {
-  const src = join(tmp, 'src');
-  // What `npm run build` reads: tsc's sources and config, the topology schema (compiled by
-  // scripts/schema-validator.js), and scripts/bundle.js (esbuild).
-  for (const p of ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md', 'bin', 'scripts', 'src', 'fixtures', 'schema']) cpSync(join(ROOT, p), join(src, p), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
-  expect(existsSync(join(src, 'dist'))).toBe(false);
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 
-  npm(['pack', '--pack-destination', tmp], src);
+test('npm pack builds a tarball that npm install -g installs, and the command runs', () => {
+  // What is published is built from clean: prepack empties dist/ and runs the build, whose steps
+  // are the ones `npm test` ran before this suite.
+  expect(pkg.scripts.prepack).toBe(`node -e "require('node:fs').rmSync('dist', { recursive: true, force: true })" && npm run build --silent`);
+  expect(pkg.scripts.build).toBe('tsc -p tsconfig.json && node scripts/schema-validator.js && node scripts/bundle.js');
+  expect(pkg.scripts.test.startsWith('tsc -b tsconfig.test.json && node scripts/schema-validator.js && node scripts/bundle.js && ')).toBe(true);
+
+  const src = join(tmp, 'src');
+  // The package's files and the build's output; the test type-check's own build info is not
+  // something `npm run build` writes. No node_modules: packing needs none.
+  for (const p of ['package.json', 'package-lock.json', 'README.md', 'bin', 'fixtures', 'schema']) cpSync(join(ROOT, p), join(src, p), { recursive: true });
+  cpSync(join(ROOT, 'dist'), join(src, 'dist'), { recursive: true, filter: (from) => basename(from) !== 'tsconfig.test.tsbuildinfo' });
+
+  npm(['pack', '--ignore-scripts', '--pack-destination', tmp], src);
   const tarball = readdirSync(tmp).find((f) => /^msi-explorer-.*\.tgz$/.test(f));
   expect(tarball).toBe(`msi-explorer-${VERSION}.tgz`);
 

@@ -1,6 +1,7 @@
 /**
- * `msi-explorer completion bash|zsh`: the printed script is loaded into a real shell and its
- * completion function called as the shell would (COMP_WORDS / COMP_CWORD for bash).
+ * `msi-explorer completion bash|zsh`: the printed script (printed in-process, cli-in-process.ts) is
+ * loaded into a real shell and its completion function called as the shell would (COMP_WORDS /
+ * COMP_CWORD for bash).
  */
 import { describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
@@ -8,10 +9,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS } from '../../src/commands/registry.js';
-import { ROOT, runBin } from './harness.js';
+import { runCli } from './cli-in-process.js';
+import { ROOT } from './harness.js';
 
-const script = (shell: string): string => {
-  const r = runBin(['completion', shell]);
+const script = async (shell: string): Promise<string> => {
+  const r = await runCli(['completion', shell]);
   expect(r.status).toBe(0);
   expect(r.stderr).toBe('');
   return r.stdout;
@@ -33,8 +35,8 @@ describe('completion bash', () => {
     return r.stdout.split('\n').filter((l) => l !== '');
   };
 
-  test('the script parses and registers the function', () => {
-    writeFileSync(file, script('bash'));
+  test('the script parses and registers the function', async () => {
+    writeFileSync(file, await script('bash'));
     expect(spawnSync('bash', ['-n', file]).status).toBe(0);
     const r = spawnSync('bash', ['-c', `source '${file}'; complete -p msi-explorer`], { encoding: 'utf8' });
     expect(r.stdout.trim()).toBe('complete -o filenames -F _msi_explorer msi-explorer');
@@ -69,8 +71,8 @@ describe('completion bash', () => {
 });
 
 describe('completion zsh', () => {
-  test('a #compdef script naming every verb and option', () => {
-    const text = script('zsh');
+  test('a #compdef script naming every verb and option', async () => {
+    const text = await script('zsh');
     expect(text.split('\n')[0]).toBe('#compdef msi-explorer');
     expect(text).toContain(`verbs=(${COMMANDS.map((c) => c.name).join(' ')})`);
     expect(text).toContain(`'--design='[the thread'\\''s allocation design (see \`design\` in the REPL)]:design:(merged rfc-v4 probe-all dynamic)'`);
@@ -80,19 +82,21 @@ describe('completion zsh', () => {
     expect(text).toContain(`'*'{-e+,--exec=}'[run commands separated by ";" (repeatable)]:commands:->exec'`);
   });
 
-  test('zsh parses it and compdef registers it (when zsh is installed)', () => {
+  test('zsh parses it and compdef registers it (when zsh is installed)', async () => {
     if (!hasShell('zsh')) return;
     const file = join(mkdtempSync(join(tmpdir(), 'msi-compl-')), '_msi-explorer');
-    writeFileSync(file, script('zsh'));
+    writeFileSync(file, await script('zsh'));
     expect(spawnSync('zsh', ['-n', file]).status).toBe(0);
-    const r = spawnSync('zsh', ['-f', '-c', `autoload -U compinit; compinit -u -D; source '${file}'; print -r -- $_comps[msi-explorer]`], { encoding: 'utf8' });
+    // -C: without compaudit's check of the system's fpath folders (a dozen processes, a second of
+    // CPU), which says nothing about this script; compinit still loads every completion and compdef.
+    const r = spawnSync('zsh', ['-f', '-c', `autoload -U compinit; compinit -C -u -D; source '${file}'; print -r -- $_comps[msi-explorer]`], { encoding: 'utf8' });
     expect(r.stdout.trim()).toBe('_msi-explorer');
   });
 });
 
-test('a shell it does not know: usage error, one line', () => {
+test('a shell it does not know: usage error, one line', async () => {
   for (const args of [['completion'], ['completion', 'fish'], ['completion', 'bash', 'zsh']]) {
-    const r = runBin(args);
+    const r = await runCli(args);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.errLines).toHaveLength(1);

@@ -4,6 +4,7 @@ import AjvModule from 'ajv';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import { loadTopology } from '../../src/topology/load.js';
 import { parseTopology } from '../../src/topology/validate.js';
+import { runCli } from '../e2e/cli-in-process.js';
 import { runBin } from '../e2e/harness.js';
 
 const Ajv = AjvModule.default;
@@ -13,7 +14,7 @@ const TOPOLOGIES = ['am65x', 'fixtures/topologies/small8.json', 'fixtures/topolo
 
 describe('topology --export', () => {
   test.each(TOPOLOGIES)('%s: a valid file naming the schema, which loads back equal', async (name) => {
-    const r = runBin(['-t', name, '-e', 'topology --export']);
+    const r = await runCli(['-t', name, '-e', 'topology --export']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const file = JSON.parse(r.stdout);
@@ -23,8 +24,8 @@ describe('topology --export', () => {
     expect(parseTopology(r.stdout)).toEqual({ ok: true, topology: loaded.ok && loaded.topology });
   });
 
-  test('the built-in in the documented spellings: base in hex, channel lists as channels; short values on one line', () => {
-    const r = runBin(['-e', 'topology --export']);
+  test('the built-in in the documented spellings: base in hex, channel lists as channels; short values on one line', async () => {
+    const r = await runCli(['-e', 'topology --export']);
     expect(r.outLines.slice(0, 7)).toEqual([
       '{',
       '  "$schema": "./schema/topology.schema.json",',
@@ -46,15 +47,15 @@ describe('topology --export', () => {
     expect(JSON.parse(r.stdout).$schema).toBe('../../schema/topology.schema.json');
   });
 
-  test('--json gives the file as data.file', () => {
-    const r = runBin(['--json', '-e', 'topology --export']);
+  test('--json gives the file as data.file', async () => {
+    const r = await runCli(['--json', '-e', 'topology --export']);
     const line = JSON.parse(r.stdout);
     expect(line.ok).toBe(true);
     expect(parseTopology(JSON.stringify(line.data.file))).toEqual({ ok: true, topology: am65x });
   });
 
-  test('anything but --export is refused with one line, exit 1', () => {
-    const r = runBin(['-e', 'topology --exprot']);
+  test('anything but --export is refused with one line, exit 1', async () => {
+    const r = await runCli(['-e', 'topology --exprot']);
     expect(r.errLines).toEqual(["-e:1: topology: EUSAGE: expected --export or nothing, got '--exprot'"]);
     expect(r.stdout).toBe('');
     expect(r.status).toBe(1);

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
+import { BINARY_UNIT } from '../binary-unit.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import type { Topology } from '../../src/core/topology.js';
 import { applyRmCfg } from '../../src/topology/rm-cfg.js';
 import { parseTopology } from '../../src/topology/validate.js';
-import { BIN, childEnv, runBin } from '../e2e/harness.js';
+import { runCli } from '../e2e/cli-in-process.js';
+import { BIN, childEnv } from '../e2e/harness.js';
 
 const FIXTURE = 'fixtures/rm-cfg/am65x-host12.yaml';
 const text = readFileSync(FIXTURE, 'utf8');
@@ -83,8 +85,8 @@ describe('--rm-cfg: the share from a board config', () => {
     expect(t.intrs[1].share).toEqual(am65x.intrs[1].share);
   });
 
-  test('the CLI: pools and routes follow host 13, and topology --export writes a file that re-loads equal', () => {
-    const r = runBin(['--rm-cfg', FIXTURE, '--host', '13', '--json', '-e', 'pools', '-e', 'topology --export']);
+  test('the CLI: pools and routes follow host 13, and topology --export writes a file that re-loads equal', async () => {
+    const r = await runCli(['--rm-cfg', FIXTURE, '--host', '13', '--json', '-e', 'pools', '-e', 'topology --export']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const [pools, exported] = r.outLines.map((l) => JSON.parse(l));
@@ -125,8 +127,8 @@ describe('--rm-cfg: bad input is one line and exit 2', () => {
     [['--rm-cfg', FIXTURE, '--host', '256'], "msi-explorer: --host: expected a TISCI host id 0-255, got '256'"],
     [['--rm-cfg', FIXTURE, '--host', 'linux'], "msi-explorer: --host: expected a TISCI host id 0-255, got 'linux'"],
     [['--rm-cfg', FIXTURE, '--host', '99'], `msi-explorer: ${FIXTURE}: host 99 has no entries (hosts in the file: 12, 13)`],
-  ])('%j', (args, line) => {
-    const r = runBin([...args, '-e', 'pools']);
+  ])('%j', async (args, line) => {
+    const r = await runCli([...args, '-e', 'pools']);
     expect(r.errLines).toEqual([line]);
     expect(r.stdout).toBe('');
     expect(r.status).toBe(2);
@@ -162,7 +164,7 @@ describe('--rm-cfg: bad input is one line and exit 2', () => {
 describe('--rm-cfg: garbage never throws', () => {
   test('the fixture cut, spliced and garbled: a topology or one error line naming the file, seeded', () => {
     fc.assert(
-      fc.property(fc.nat(text.length), fc.nat(200), fc.string({ unit: 'binary', maxLength: 40 }), (at, cut, junk) => {
+      fc.property(fc.nat(text.length), fc.nat(200), fc.string({ unit: BINARY_UNIT, maxLength: 40 }), (at, cut, junk) => {
         const garbled = text.slice(0, at) + junk + text.slice(at + cut);
         const r = applyRmCfg(garbled, 'rm.yaml', 12, am65x);
         if (r.ok) expect(r.topology.sources?.rm).toBe('rm.yaml, host_id 12');

@@ -68,7 +68,12 @@ export const toPlainTree = (value: unknown, issues: Issues): { tree: unknown } |
         if (d !== undefined && !('value' in d)) {
           issues.add(`${path}[${i}]`, 'expected a plain JSON value, got an element with a getter or setter');
           out.push(undefined);
-        } else out.push(copy(d?.value, `${path}[${i}]`, depth + 1));
+        } else {
+          const e: unknown = d?.value;
+          // A number, string or boolean is copied as it is, without its path (only an issue names
+          // one): a long list of them costs no string per element.
+          out.push((typeof e !== 'object' && typeof e !== 'function') || e === null ? e : copy(e, `${path}[${i}]`, depth + 1));
+        }
       }
       return out;
     }
