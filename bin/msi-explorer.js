@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs the bundle that `npm run build` makes (dist/bundle/main.cjs) when it is newer than the last
-// tsc build; otherwise the compiled modules, so that a bare `tsc` (while iterating) never runs a
-// stale bundle. The bundle is compiled with the V8 code cache the build recorded beside it
+// Runs the bundle that `npm run build` makes (dist/bundle/main.cjs) unless a tsc build is newer
+// than it; then the compiled modules, so that a bare `tsc` (while iterating) never runs a stale
+// bundle. Not older rather than newer: npm gives every file of a package the same date. The bundle is compiled with the V8 code cache the build recorded beside it
 // (scripts/bundle.js says why). A bare --version is answered before any of it loads.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -42,5 +42,5 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   // As scripts and package managers ask it: the same line, under the same output rules, as commander's.
   const [{ VERSION }, { writeStdout }] = await Promise.all([import('../dist/cli/version.js'), import('../dist/cli/output.js')]);
   writeStdout(`${VERSION}\n`);
-} else if (mtime('../dist/bundle/main.cjs') > mtime('../dist/.tsbuildinfo')) runBundle();
+} else if (mtime('../dist/bundle/main.cjs') >= mtime('../dist/.tsbuildinfo')) runBundle();
 else await import('../dist/cli/main.js');
