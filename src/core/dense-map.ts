@@ -79,9 +79,19 @@ export class HwirqMap<T> {
     return this.count;
   }
 
+  /** The device last looked up and its slots: an MSI's alloc and free touch one device many times. */
+  private lastDev = -1;
+  private lastSlots: Array<T | undefined> | undefined;
+
   private slotsOf(dev: number): Array<T | undefined> | undefined {
+    if (dev === this.lastDev) return this.lastSlots;
     const devs = this.devs;
-    for (let i = 0; i < devs.length; i++) if (devs[i] === dev) return this.slots[i];
+    for (let i = 0; i < devs.length; i++) {
+      if (devs[i] === dev) {
+        this.lastDev = dev;
+        return (this.lastSlots = this.slots[i]);
+      }
+    }
     return undefined;
   }
 
