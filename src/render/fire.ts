@@ -48,7 +48,10 @@ export const renderFire = (style: Style, t: FireTrace): string => {
   // Indexed loops, not for-of: for-of is a try-block (to close its iterator), which made every
   // call inlined in it costlier to compile.
   const hops = t.hops!;
-  for (let i = 0; i < hops.length; i++) text += step(w, n++, `${hops[i].router}: input ${hops[i].input} -> output ${hops[i].output}`);
+  for (let i = 0; i < hops.length; i++) {
+    const h = hops[i];
+    text += step(w, n++, `${h.router}: input ${h.input} -> output ${h.output}`);
+  }
   text += step(w, n++, `GIC hwirq ${t.gicHwirq} (SPI ${t.gicSpi}) -> parent virq ${t.parentVirq}`);
   if (t.outcome === 'parent-masked') return text + step(w, n, `parent virq ${t.parentVirq} is masked: the line stays pending at the GIC`);
   const handled = t.handled!;

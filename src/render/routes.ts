@@ -45,7 +45,10 @@ export const renderRoutes = (style: Style, routes: Route[], filter?: string): st
 export const routeHops = (r: Route): string[] => {
   const parts = [`${r.device} ${r.index} (hwirq ${hex(r.hwirq)})`];
   if (r.globalEvent !== null) parts.push(`event ${r.globalEvent}`, `VINT ${r.vint} bit ${r.vintBit}`);
-  for (let i = 0; i < r.hops.length; i++) parts.push(`${r.hops[i].router} ${r.hops[i].input}>${r.hops[i].output}`);
+  for (let i = 0; i < r.hops.length; i++) {
+    const h = r.hops[i];
+    parts.push(`${h.router} ${h.input}>${h.output}`);
+  }
   parts.push(`SPI ${r.gicSpi}`);
   if (r.parentVirq !== null) parts.push(`parent virq ${r.parentVirq}`);
   return parts;
