@@ -105,6 +105,15 @@ export class HwirqMap<T> {
   }
 
   set(hwirq: number, value: T): void {
+    const index = hwirq & 0xffff;
+    const s = this.slotsOf(hwirq >>> 16);
+    // A device and index seen before: a slot to fill. A new device or a larger index grows apart.
+    if (s === undefined || index >= s.length) return this.setGrowing(hwirq, value);
+    if (s[index] === undefined) this.count++;
+    s[index] = value;
+  }
+
+  private setGrowing(hwirq: number, value: T): void {
     const dev = hwirq >>> 16;
     const index = hwirq & 0xffff;
     let s = this.slotsOf(dev);
@@ -115,11 +124,9 @@ export class HwirqMap<T> {
       this.slots.splice(at, 0, (s = []));
     }
     // Grown to a power of two filled with undefined, so the array stays packed (never holey).
-    if (index >= s.length) {
-      let n = Math.max(64, s.length);
-      while (n <= index) n *= 2;
-      for (let i = s.length; i < n; i++) s.push(undefined);
-    }
+    let n = Math.max(64, s.length);
+    while (n <= index) n *= 2;
+    for (let i = s.length; i < n; i++) s.push(undefined);
     if (s[index] === undefined) this.count++;
     s[index] = value;
   }

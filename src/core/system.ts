@@ -97,6 +97,7 @@ export class System {
   private readonly pools: BitmapPool[] = [];
   private readonly poolById: Map<string, BitmapPool>;
   private readonly directMapper: Mapper;
+  private lastMsiDevice: MsiDevice | undefined;
 
   static boot(topology: Topology, settings: Settings = DEFAULT_SETTINGS): System {
     return new System(topology, settings);
@@ -269,9 +270,11 @@ export class System {
   }
 
   msiDevice(id: string): MsiDevice {
+    // Most commands name the device the one before named: alloc-irq ringacc, again and again.
+    if (id === this.lastMsiDevice?.id) return this.lastMsiDevice;
     const dev = this.msiDevices.get(id);
-    if (!dev) throw new CoreError('ENOENT', `unknown MSI device ${quote(id)} (have: ${[...this.msiDevices.keys()].join(', ') || 'none'})`);
-    return dev;
+    if (dev) return (this.lastMsiDevice = dev);
+    throw new CoreError('ENOENT', `unknown MSI device ${quote(id)} (have: ${[...this.msiDevices.keys()].join(', ') || 'none'})`);
   }
 
   /** The device `fire-ring` means when none is named: the first DMA's ring device. */
