@@ -1,5 +1,6 @@
 import { BitmapPool } from './bitmap-pool.js';
 import { DenseMap } from './dense-map.js';
+import type { MsiRecord } from './msi.js';
 
 export type IrqKind = 'msi' | 'vint-parent' | 'direct';
 
@@ -23,6 +24,8 @@ export interface IrqDesc {
   /** request_irq done (an action is installed); direct clients' and VINT parents' always are. */
   requested?: boolean;
   trigger?: 'level' | 'edge';
+  /** An MSI's descriptor: its MSI, as irq_data holds its msi_desc (irq_data_get_msi_desc). */
+  msi: MsiRecord | undefined;
 }
 
 /** The virq number space and its descriptors (the kernel's irq_desc table). */
@@ -65,6 +68,7 @@ export class IrqDescs {
       parentVirq: undefined,
       requested: kind !== 'msi',
       trigger: undefined,
+      msi: undefined,
     };
     this.descs.set(virq, desc);
     return desc;

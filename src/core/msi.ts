@@ -1,5 +1,5 @@
 import { BitmapPool } from './bitmap-pool.js';
-import { denseOver, HwirqMap, type DenseMap } from './dense-map.js';
+import { HwirqMap } from './dense-map.js';
 import type { Hardware } from './designs.js';
 import type { EventDesc, IntaDomain } from './domains/inta.js';
 import { CoreError } from './errors.js';
@@ -101,16 +101,14 @@ const internal = (what: string, rec: MsiRecord, why: string): Error => new Error
  * take the hardware with the allocation (the RFC, probe-all) do both at once.
  */
 export class MsiDomain {
-  private readonly byVirq: DenseMap<MsiRecord>;
+  // By virq an MSI is found through its descriptor (IrqDesc.msi), not a table of its own.
   /** by hwirq, which is unique across devices (sci dev id << 16 | index) */
   private readonly byHwirq = new HwirqMap<MsiRecord>();
 
   constructor(
     private readonly descs: IrqDescs,
     readonly hardware: Hardware,
-  ) {
-    this.byVirq = denseOver(descs.pool.ranges);
-  }
+  ) {}
 
   /** msi_domain_alloc: a descriptor and virq for (device, index); with hardware 'alloc', the event too. */
   allocate(device: MsiDevice, index: number, allocatedBy: string): MsiRecord {
@@ -130,7 +128,7 @@ export class MsiDomain {
         throw e;
       }
     }
-    this.byVirq.set(rec.virq, rec);
+    desc.msi = rec;
     this.byHwirq.set(hwirq, rec);
     return rec;
   }
@@ -175,7 +173,7 @@ export class MsiDomain {
   free(rec: MsiRecord): void {
     if (rec.requestedBy !== undefined) throw internal('freeing', rec, `still requested by ${rec.requestedBy}`);
     if (rec.event) this.releaseHardware(rec);
-    this.byVirq.delete(rec.virq);
+    rec.desc.msi = undefined;
     this.byHwirq.delete(rec.hwirq);
     this.descs.free(rec.virq);
   }
@@ -194,7 +192,7 @@ export class MsiDomain {
   }
 
   byVirqNumber(virq: number): MsiRecord | undefined {
-    return this.byVirq.get(virq);
+    return this.descs.get(virq)?.msi;
   }
 
   find(device: MsiDevice, index: number): MsiRecord | undefined {
@@ -202,6 +200,8 @@ export class MsiDomain {
   }
 
   all(): MsiRecord[] {
-    return this.byVirq.values();
+    const out: MsiRecord[] = [];
+    for (const d of this.descs.all()) if (d.msi !== undefined) out.push(d.msi);
+    return out;
   }
 }
