@@ -33,6 +33,9 @@ export class BitmapPool {
    */
   private readonly starts: Int32Array;
   private readonly counts: Int32Array;
+  /** The first range's start and count, apart: most pools have one range, and most numbers are in it. */
+  private readonly start0: number;
+  private readonly count0: number;
   private usedCount = 0;
   private peakCount = 0;
   /** No word below this one has a free bit. */
@@ -46,6 +49,8 @@ export class BitmapPool {
     this.offsets = [];
     this.starts = Int32Array.from(ranges, (r) => r.start);
     this.counts = Int32Array.from(ranges, (r) => r.count);
+    this.start0 = ranges.length > 0 ? ranges[0].start : 0;
+    this.count0 = ranges.length > 0 ? ranges[0].count : 0;
     let total = 0;
     for (const r of ranges) {
       this.offsets.push(total);
@@ -190,9 +195,11 @@ export class BitmapPool {
   }
 
   private indexOf(n: number): number {
+    const d0 = n - this.start0;
+    if (d0 >= 0 && d0 < this.count0) return d0;
     const starts = this.starts;
     const counts = this.counts;
-    for (let k = 0; k < starts.length; k++) {
+    for (let k = 1; k < starts.length; k++) {
       const d = n - starts[k];
       if (d >= 0 && d < counts[k]) return this.offsets[k] + d;
     }
@@ -200,6 +207,7 @@ export class BitmapPool {
   }
 
   private numberAt(i: number): number {
+    if (i < this.count0) return this.start0 + i;
     const offsets = this.offsets;
     for (let k = offsets.length - 1; k >= 0; k--) if (i >= offsets[k]) return this.starts[k] + (i - offsets[k]);
     throw new Error(`internal: ${this.id}: index ${i} outside the pool`);
