@@ -1,4 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import { hex64 as coreHex64, type Bits64 } from '../../src/core/bits64.js';
+import { hex64 } from '../../src/render/routes.js';
 import { makeStyle } from '../../src/render/style.js';
 import { merged, textOf, widest } from './run-lines.js';
 
@@ -117,6 +120,21 @@ describe('fire-ring: the flow handler as the trigger type makes it', () => {
         '      chained parent virq 290: not',
         '      counted',
       ].join('\n'),
+    );
+  });
+});
+
+describe('registers in a trace: 64 bits as 16 hex digits', () => {
+  test('as the core writes them, for any two words (bit 31 set reads as the sign)', () => {
+    expect(hex64([5, 0])).toBe('0x0000000000000005');
+    expect(hex64([0, 1])).toBe('0x0000000100000000');
+    expect(hex64([-1, -1])).toBe('0xffffffffffffffff');
+    const word = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+    fc.assert(
+      fc.property(word, word, (low, high) => {
+        const b: Bits64 = [low, high];
+        expect(hex64(b)).toBe(coreHex64(b));
+      }),
     );
   });
 });
