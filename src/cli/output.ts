@@ -27,13 +27,12 @@ const encode = (text: string): Buffer => {
 };
 
 /**
- * Writes all of `text` to a file descriptor before returning. A non-blocking pipe that is full
+ * Writes all of `buf` to a file descriptor before returning. A non-blocking pipe that is full
  * (EAGAIN) is waited on, a millisecond at a time, so a slow reader (`| less`) holds the run back
  * instead of the output piling up in memory; errors are thrown at once, so a closed pipe stops the
  * run at the next write instead of after the whole script has run.
  */
-const writeAll = (fd: number, text: string): void => {
-  const buf = encode(text);
+const writeBytes = (fd: number, buf: Buffer): void => {
   let off = 0;
   while (off < buf.length) {
     try {
@@ -45,32 +44,62 @@ const writeAll = (fd: number, text: string): void => {
   }
 };
 
+const writeAll = (fd: number, text: string): void => writeBytes(fd, encode(text));
+
+/** Output gathered as one string before it is encoded (see processSink). */
+const GATHER = 1 << 9;
+
 /**
  * The sink of the batch runner: synchronous writes to fds 1 and 2, so that `2>&1` keeps output
  * and errors in order and a failing stdout is noticed at the write that failed.
+ *
+ * Outputs are appended to one string until it holds 512 characters, which is then encoded into
+ * the sink's block, written out at 64 KiB. Strings kept until the write (64 KiB of them) were
+ * copied by every scavenge and joined into one more string (callgrind, 100k-line script: GC 161M
+ * instructions, with 512 here 30M; 2 KiB gave 67M); encoding each output on its own cost a call
+ * into C++ and a flattening for every line.
  */
 export const processSink = (): Sink => {
-  // Emptied in place: a fresh [] holds small integers until its first push, and the optimized
-  // push deoptimizes on the string it has not seen.
-  const buf: string[] = [];
+  const block = Buffer.allocUnsafe(BLOCK_UNITS * 3);
   let size = 0;
+  let gathered = '';
   let errGone = false;
-  const flush = () => {
-    if (size === 0) return;
-    const text = buf.join('');
-    buf.length = 0;
+  const write = () => {
+    const bytes = block.subarray(0, size);
     size = 0;
     try {
-      writeAll(1, text);
+      writeBytes(1, bytes);
     } catch (e) {
       stdoutFailed(e as NodeJS.ErrnoException);
     }
   };
+  // Into the block (UTF-8 takes at most 3 bytes a UTF-16 unit): what might not fit goes after
+  // what is there, and a text larger than the block (rare) on its own.
+  const encodeGathered = () => {
+    const text = gathered;
+    gathered = '';
+    if (size + text.length * 3 > block.length) {
+      if (size > 0) write();
+      if (text.length > BLOCK_UNITS) {
+        try {
+          writeAll(1, text);
+        } catch (e) {
+          stdoutFailed(e as NodeJS.ErrnoException);
+        }
+        return;
+      }
+    }
+    size += block.write(text, size);
+    if (size >= FLUSH_AT) write();
+  };
+  const flush = () => {
+    if (gathered !== '') encodeGathered();
+    if (size > 0) write();
+  };
   return {
     out(text) {
-      buf.push(text);
-      size += text.length;
-      if (size >= FLUSH_AT) flush();
+      gathered += text;
+      if (gathered.length >= GATHER) encodeGathered();
     },
     err(text) {
       flush();

@@ -6,6 +6,19 @@ import { wrapParts } from './wrap.js';
 
 export const hex = (n: number): string => `0x${n.toString(16)}`;
 
+// "0x" and the zeros that pad a word of `n` hex digits to 16: one string, where two padStart calls
+// made four for each register a fire trace shows (4 a trace).
+const PAD64 = Array.from({ length: 17 }, (_, n) => `0x${'0'.repeat(16 - n)}`);
+const ZEROS = '00000000';
+
+/** "0x0000000000000005", a 64-bit register held as two int32 words, [low, high] (core's Bits64). */
+export const hex64 = (b: readonly [number, number]): string => {
+  const low = (b[0] >>> 0).toString(16);
+  if (b[1] === 0) return PAD64[low.length] + low;
+  const high = (b[1] >>> 0).toString(16);
+  return `${PAD64[8 + high.length]}${high}${ZEROS.slice(low.length)}${low}`;
+};
+
 const intrHop = (r: Route): string => (r.intrInput === null ? '-' : `${r.intrInput}>${r.intrOutput}`);
 /** "0:10", bit 10 of VINT 0: a colon, as in ringacc:5, so that it never reads as a decimal. */
 const vintBit = (r: Route): string => (r.vint === null ? '-' : `${r.vint}:${r.vintBit}`);
@@ -54,8 +67,11 @@ export const routeHops = (r: Route): string[] => {
   return parts;
 };
 
-/** "<head>ringacc 304 (hwirq 0xbb0130) -> event 16384 -> ... -> parent virq 72", wrapped between hops. */
-export const routeLine = (style: Style, head: string, r: Route): string => wrapParts(head, routeHops(r), ' -> ', style.width);
+/**
+ * "<head>ringacc 304 (hwirq 0xbb0130) -> event 16384 -> ... -> parent virq 72", wrapped between
+ * hops. The hops are never coloured (names hold no control characters: the topology schema).
+ */
+export const routeLine = (style: Style, head: string, r: Route): string => wrapParts(head, routeHops(r), ' -> ', style.width, 4, true);
 
 const CHANNEL_COLUMNS: Column[] = [
   { head: 'CHANNEL' },
@@ -68,32 +84,39 @@ const CHANNEL_COLUMNS: Column[] = [
   { head: 'PARENT', align: 'right' },
 ];
 
+/** A channel's irq's route: a few routes, one or two a channel, where a search beats a Map. */
+const routeOf = (routes: Route[], virq: number): Route => {
+  let i = 0;
+  while (routes[i].virq !== virq) i++;
+  return routes[i];
+};
+
+const channelRow = (label: string, ring: string, r: Route): string[] => [label, ring, `${r.virq}`, dash(r.globalEvent), vintBit(r), intrHop(r), `${r.gicSpi}`, dash(r.parentVirq)];
+
 /**
  * Channels and their routes. A TR-mode channel has two irqs (udma_alloc_chan_resources requests
  * the ring's and, for TR, the channel's own UDMA event): its TR event gets a row, or a line, of
  * its own under the channel's.
  */
 export const renderChannels = (style: Style, channels: ChannelView[], routes: Route[]): string => {
-  // A few routes, one or two a channel: a search beats building a Map on every call.
-  const routeOf = (virq: number): Route => routes.find((r) => r.virq === virq)!;
   if (channels.length === 1) {
     const ch = channels[0];
-    const ring = routeLine(style, `${style.c.bold(ch.name)}: virq ${ch.virq}: `, routeOf(ch.virq));
+    const ring = routeLine(style, `${style.c.bold(ch.name)}: virq ${ch.virq}: `, routeOf(routes, ch.virq));
     if (ch.eventVirq === null) return ring;
-    return `${ring}\n${routeLine(style, `${style.c.bold(ch.name)} TR event: virq ${ch.eventVirq}: `, routeOf(ch.eventVirq))}`;
+    return `${ring}\n${routeLine(style, `${style.c.bold(ch.name)} TR event: virq ${ch.eventVirq}: `, routeOf(routes, ch.eventVirq))}`;
   }
-  const row = (label: string, ring: string, virq: number): string[] => {
-    const r = routeOf(virq);
-    return [label, ring, `${virq}`, dash(r.globalEvent), vintBit(r), intrHop(r), `${r.gicSpi}`, dash(r.parentVirq)];
-  };
-  const rows = channels.flatMap((ch) => [
-    row(ch.name, `${ch.ring}`, ch.virq),
-    ...(ch.eventVirq === null ? [] : [row('  TR event', '-', ch.eventVirq)]),
-  ]);
-  // Counted, not filtered: filter's array is of another kind when empty than when not, and
-  // reading its length then stopped the compiled renderChannels once a run.
+  // A loop, not flatMap with a spread row: those iterate through the iterator protocol, and
+  // cost more than the table they fed.
+  const rows: string[][] = [];
   let tr = 0;
-  for (let i = 0; i < channels.length; i++) if (channels[i].eventVirq !== null) tr++;
+  for (let i = 0; i < channels.length; i++) {
+    const ch = channels[i];
+    rows.push(channelRow(ch.name, `${ch.ring}`, routeOf(routes, ch.virq)));
+    if (ch.eventVirq !== null) {
+      tr++;
+      rows.push(channelRow('  TR event', '-', routeOf(routes, ch.eventVirq)));
+    }
+  }
   const modes = tr === 0 ? '' : tr === channels.length ? ' in TR mode' : `, ${tr} in TR mode`;
   return `${tableOrRecords(style, CHANNEL_COLUMNS, rows)}\n${channels.length} channels${modes}`;
 };

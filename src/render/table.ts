@@ -90,15 +90,26 @@ const spaces = (n: number): string => PADS[n] ?? (PADS[n] = ' '.repeat(n));
  * trimmed (cli-table3's lines are trimmed, here and in cliTableLayout); only a cell ending in
  * spaces of its own is cut back.
  */
+// The heads of the columns last laid out, in their style, and which align right (read once: the
+// columns' objects come in several shapes, with and without align or drop). A long run lays out
+// the same columns thousands of times.
+let headsFor: Column[] | undefined;
+let headsStyle: Style['c'] | undefined;
+let heads: string[] = [];
+let right: boolean[] = [];
+
 const plainLines = (style: Style, columns: Column[], rows: string[][]): Laid | undefined => {
   const n = columns.length;
-  const heads: string[] = [];
-  // Read once: the columns' objects come in several shapes (with and without align or drop).
-  const right: boolean[] = [];
-  for (let i = 0; i < columns.length; i++) {
-    const col = columns[i];
-    heads.push(style.c.bold(col.head));
-    right.push(col.align === 'right');
+  if (columns !== headsFor || style.c !== headsStyle) {
+    headsFor = columns;
+    headsStyle = style.c;
+    heads = [];
+    right = [];
+    for (let i = 0; i < columns.length; i++) {
+      const col = columns[i];
+      heads.push(style.c.bold(col.head));
+      right.push(col.align === 'right');
+    }
   }
   // Visible lengths, row by row (the heads are row 0); cli-table3 gives an empty column one character.
   const lens: number[] = [];

@@ -35,8 +35,12 @@ const wrapLong = (line: string, width: number, indent: number): string => {
   return out.join('\n');
 };
 
-/** Joins `parts` with `sep`, breaking lines only between parts (a route wraps between hops). */
-export const wrapParts = (head: string, parts: string[], sep: string, width: number, indent = 4): string => {
+/**
+ * Joins `parts` with `sep`, breaking lines only between parts (a route wraps between hops).
+ * `plain`: the parts hold no colour, so their length is what shows (measuring each part for
+ * colour sequences searched it, and flattened it first).
+ */
+export const wrapParts = (head: string, parts: string[], sep: string, width: number, indent = 4, plain = false): string => {
   let text = '';
   let cur = head;
   // The current line's visible length, kept as it grows: measuring the growing line itself would
@@ -46,7 +50,7 @@ export const wrapParts = (head: string, parts: string[], sep: string, width: num
   const end = sep.trimEnd();
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];
-    const len = visibleLength(part);
+    const len = plain ? part.length : visibleLength(part);
     // A line that goes on ends with the separator, so it needs room for that too.
     const need = (i === 0 ? len : sepLen + len) + (i < parts.length - 1 ? end.length : 0);
     if (i > 0 && curLen + need > width) {
