@@ -51,5 +51,15 @@ export const bitsOf64 = (b: Bits64): number[] => {
   return out;
 };
 
-/** "0x0000000000000005" */
-export const hex64 = (b: Bits64): string => `0x${(b[1] >>> 0).toString(16).padStart(8, '0')}${(b[0] >>> 0).toString(16).padStart(8, '0')}`;
+// "0x" and the zeros that pad a word of `n` hex digits to 16: one string, where two padStart calls
+// made four for each register a fire trace shows (4 a trace).
+const PAD64 = Array.from({ length: 17 }, (_, n) => `0x${'0'.repeat(16 - n)}`);
+const ZEROS = '00000000';
+
+/** "0x0000000000000005": 16 hex digits, the words read unsigned. */
+export const hex64 = (b: Bits64): string => {
+  const low = (b[0] >>> 0).toString(16);
+  if (b[1] === 0) return PAD64[low.length] + low;
+  const high = (b[1] >>> 0).toString(16);
+  return `${PAD64[8 + high.length]}${high}${ZEROS.slice(low.length)}${low}`;
+};

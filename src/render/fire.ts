@@ -1,5 +1,6 @@
 import type { DemuxedEvent, FireTrace } from '../core/types.js';
-import { hex, hex64 } from './routes.js';
+import { hex64 } from '../core/bits64.js';
+import { hex } from './routes.js';
 import type { Style } from './style.js';
 import { wrap } from './wrap.js';
 

@@ -6,19 +6,6 @@ import { wrapParts } from './wrap.js';
 
 export const hex = (n: number): string => `0x${n.toString(16)}`;
 
-// "0x" and the zeros that pad a word of `n` hex digits to 16: one string, where two padStart calls
-// made four for each register a fire trace shows (4 a trace).
-const PAD64 = Array.from({ length: 17 }, (_, n) => `0x${'0'.repeat(16 - n)}`);
-const ZEROS = '00000000';
-
-/** "0x0000000000000005", a 64-bit register held as two int32 words, [low, high] (core's Bits64). */
-export const hex64 = (b: readonly [number, number]): string => {
-  const low = (b[0] >>> 0).toString(16);
-  if (b[1] === 0) return PAD64[low.length] + low;
-  const high = (b[1] >>> 0).toString(16);
-  return `${PAD64[8 + high.length]}${high}${ZEROS.slice(low.length)}${low}`;
-};
-
 const intrHop = (r: Route): string => (r.intrInput === null ? '-' : `${r.intrInput}>${r.intrOutput}`);
 /** "0:10", bit 10 of VINT 0: a colon, as in ringacc:5, so that it never reads as a decimal. */
 const vintBit = (r: Route): string => (r.vint === null ? '-' : `${r.vint}:${r.vintBit}`);
