@@ -81,6 +81,15 @@ const trailingSpaces = (cell: string): number => {
 const PADS: string[] = [''];
 const spaces = (n: number): string => PADS[n] ?? (PADS[n] = ' '.repeat(n));
 
+// The heads of the columns last laid out, in their style, and which align right (read once: the
+// columns' objects come in several shapes, with and without align or drop). A long run lays out
+// the same columns thousands of times. Callers pass constant column lists or new ones, never
+// a list changed in place.
+let headsFor: Column[] | undefined;
+let headsStyle: Style['c'] | undefined;
+let heads: string[] = [];
+let right: boolean[] = [];
+
 /**
  * The same layout as cliTableLayout for the common case, one line of printable ASCII per cell,
  * done directly: cli-table3 measures every cell with a fresh RegExp and several passes, which was
@@ -90,14 +99,6 @@ const spaces = (n: number): string => PADS[n] ?? (PADS[n] = ' '.repeat(n));
  * trimmed (cli-table3's lines are trimmed, here and in cliTableLayout); only a cell ending in
  * spaces of its own is cut back.
  */
-// The heads of the columns last laid out, in their style, and which align right (read once: the
-// columns' objects come in several shapes, with and without align or drop). A long run lays out
-// the same columns thousands of times.
-let headsFor: Column[] | undefined;
-let headsStyle: Style['c'] | undefined;
-let heads: string[] = [];
-let right: boolean[] = [];
-
 const plainLines = (style: Style, columns: Column[], rows: string[][]): Laid | undefined => {
   const n = columns.length;
   if (columns !== headsFor || style.c !== headsStyle) {
