@@ -87,7 +87,7 @@ export class IrqDescs {
   total(virq: number): number {
     const counts = this.descs.get(virq)!.counts;
     let n = 0;
-    for (const c of counts) n += c;
+    for (let i = 0; i < counts.length; i++) n += counts[i];
     return n;
   }
 

@@ -1,4 +1,5 @@
 import type { Channel } from '../../core/dma.js';
+import type { Route } from '../../core/types.js';
 import { oneOf, parseChannel, parseCount, parseDir } from '../args.js';
 import type { ChannelView } from '../result.js';
 import type { CommandSpec } from '../spec.js';
@@ -27,7 +28,13 @@ export const requestChannel: CommandSpec = {
     const m = mode === undefined ? 'pkt' : oneOf(mode, 'mode', ['pkt', 'tr'] as const);
     const sys = session.system;
     const channels = sys.requestChannel(dma, d, n, m);
-    const routes = quiet ? [] : channels.flatMap((c) => [c.msi, ...(c.event ? [c.event] : [])].map((r) => sys.routeOf(r.virq)!));
+    // A loop, not flatMap over a spread: the spread goes through the iterator protocol.
+    const routes: Route[] = [];
+    for (let i = 0; !quiet && i < channels.length; i++) {
+      const c = channels[i];
+      routes.push(sys.routeOf(c.msi.virq)!);
+      if (c.event) routes.push(sys.routeOf(c.event.virq)!);
+    }
     return { kind: 'channels', channels: channels.map(view), routes };
   },
 };

@@ -515,7 +515,8 @@ export class IntaDomain {
     // A loop and push, not map: map's result array changes kind once TurboFan inlines it, and
     // the caller's optimized code deoptimizes on the array it has not seen.
     const out: EventDesc[] = [];
-    for (const bit of pending) {
+    for (let i = 0; i < pending.length; i++) {
+      const bit = pending[i];
       clearBit64(v.status, bit);
       out.push(v.events[bit]!);
     }
