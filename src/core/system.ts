@@ -29,7 +29,6 @@ import type {
 export type { Settings } from './designs.js';
 export { DEFAULT_SETTINGS } from './designs.js';
 
-/** GIC lines reachable through the outputs Linux was granted on the routers that feed the GIC. */
 const alreadyRequested = (rec: MsiRecord): CoreError =>
   new CoreError('EBUSY', `${rec.device.id} ${rec.index} is already requested by ${rec.requestedBy} (virq ${rec.virq})`);
 
@@ -42,6 +41,7 @@ const notFreeable = (rec: MsiRecord): CoreError => {
   return new CoreError('EBUSY', `virq ${rec.virq} belongs to ${held}; ${held.includes(':') ? 'release the channel instead' : 'it is held by the driver'}`);
 };
 
+/** GIC lines reachable through the outputs Linux was granted on the routers that feed the GIC. */
 const gicLines = (topology: Topology): Range[] => {
   const hwirqs: number[] = [];
   for (const r of topology.intrs) {
@@ -364,8 +364,8 @@ export class System {
   // V8 only while it is small, and the text of an error it rarely raises would count against it.
 
   private notBound(dev: MsiDevice): CoreError {
-    const dma = this.dmas.get(dev.id);
-    const why = (dma ? this.bootLog.find((e) => e.device === dma.id && !e.ok) : this.bootLog.find((e) => e.device === dev.id && !e.ok))?.message;
+    // A DMA's own event device has the DMA's id, so one lookup finds either's failed probe.
+    const why = this.bootLog.find((e) => e.device === dev.id && !e.ok)?.message;
     return new CoreError('ENODEV', `${dev.id}: driver not bound${why ? ` (${why})` : ''}`);
   }
 

@@ -290,7 +290,6 @@ export class IntaDomain {
     return desc;
   }
 
-
   /** freeSteps run alone, as plain calls (see allocAlone). */
   freeAlone(hwirq: number, cpu: string): void {
     const ev = this.byHwirq.get(hwirq);
