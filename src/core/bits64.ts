@@ -33,21 +33,24 @@ export const firstZero64 = (b: Bits64): number => {
 
 export const and64 = (a: Bits64, b: Bits64): Bits64 => [a[0] & b[0], a[1] & b[1]];
 
-export const popcount64 = (b: Bits64): number => {
-  let n = 0;
-  for (let w of b) {
-    while (w !== 0) {
-      w &= w - 1;
-      n++;
-    }
-  }
-  return n;
+const popcount32 = (x: number): number => {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 };
 
-/** Set bits, lowest first. */
+/** bitmap_weight over 64 bits: a word at a time (SWAR), not a bit at a time. */
+export const popcount64 = (b: Bits64): number => popcount32(b[0]) + popcount32(b[1]);
+
+/** Bit number of the lowest set bit of a non-zero word (__ffs). */
+export const lowestBit32 = (w: number): number => 31 - Math.clz32(w & -w);
+
+/** Set bits, lowest first: each word's lowest set bit taken off in turn, as for_each_set_bit does. */
 export const bitsOf64 = (b: Bits64): number[] => {
   const out: number[] = [];
-  for (let bit = 0; bit < 64; bit++) if (testBit64(b, bit)) out.push(bit);
+  for (let i = 0; i < 2; i++) {
+    for (let w = b[i]; w !== 0; w &= w - 1) out.push(32 * i + lowestBit32(w));
+  }
   return out;
 };
 

@@ -1,5 +1,5 @@
 import { BitmapPool } from '../bitmap-pool.js';
-import { and64, bitsOf64, clearBit64, EMPTY64, firstZero64, isEmpty64, setBit64, testBit64, type Bits64 } from '../bits64.js';
+import { and64, bitsOf64, clearBit64, EMPTY64, firstZero64, isEmpty64, lowestBit32, setBit64, testBit64, type Bits64 } from '../bits64.js';
 import { denseOver, HwirqMap, type DenseMap } from '../dense-map.js';
 import { CoreError } from '../errors.js';
 import type { Lock } from '../lock.js';
@@ -510,14 +510,13 @@ export class IntaDomain {
 
   /** ti_sci_inta_irq_handler: reads STATUS_MASKED, acks each set bit, returns the child events. */
   demux(v: VintDesc): EventDesc[] {
-    const pending = bitsOf64(and64(v.status, v.enable));
     // A loop and push, not map: map's result array changes kind once TurboFan inlines it, and
     // the caller's optimized code deoptimizes on the array it has not seen.
     const out: EventDesc[] = [];
-    for (let i = 0; i < pending.length; i++) {
-      const bit = pending[i];
-      clearBit64(v.status, bit);
-      out.push(v.events[bit]!);
+    for (let i = 0; i < 2; i++) {
+      const pending = v.status[i] & v.enable[i];
+      v.status[i] &= ~pending;
+      for (let w = pending; w !== 0; w &= w - 1) out.push(v.events[32 * i + lowestBit32(w)]!);
     }
     return out;
   }

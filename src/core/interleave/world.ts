@@ -1,4 +1,4 @@
-import { isEmpty64, type Bits64 } from '../bits64.js';
+import { isEmpty64, popcount64, type Bits64 } from '../bits64.js';
 import type { IntaDomain } from '../domains/inta.js';
 import type { Steps } from '../steps.js';
 import type { System } from '../system.js';
@@ -7,12 +7,6 @@ import type { OpSpec, OpValue } from './ops.js';
 import type { OpEnd, World } from './scheduler.js';
 import { Snapshot } from './snapshot.js';
 
-const popcount32 = (x: number): number => {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-};
-const popcount64 = (b: Bits64): number => popcount32(b[0]) + popcount32(b[1]);
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /**
