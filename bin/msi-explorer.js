@@ -3,11 +3,15 @@
 // than it; then the compiled modules, so that a bare `tsc` (while iterating) never runs a stale
 // bundle. Not older rather than newer: npm gives every file of a package the same date. The bundle is compiled with the V8 code cache the build recorded beside it
 // (scripts/bundle.js says why). A bare --version is answered before any of it loads.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+
+// Builtins through require, not import: an ES import of node:fs builds its ES facade, which reads
+// every export, lazy ones too (fs.ReadStream loads all of node:stream), on every start.
+const require = createRequire(import.meta.url);
+const { readFileSync, statSync, writeFileSync } = require('node:fs');
+const { dirname } = require('node:path');
+const { fileURLToPath } = require('node:url');
+const vm = require('node:vm');
 
 const path = (p) => fileURLToPath(new URL(p, import.meta.url));
 const mtime = (p) => {

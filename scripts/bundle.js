@@ -9,7 +9,7 @@
 // parser (--rm-cfg), cli-table3 (the first table that needs it) and asciichart (compare charts).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +17,22 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'bundle');
 
 rmSync(out, { recursive: true, force: true });
+
+// commander requires node:child_process at load for executable subcommands, which this CLI has
+// none of; loading it (with net, dgram and their kin) was 4% of every start. The bundle loads it
+// on first use instead. A commander whose line differs fails the build here, not in a user's run.
+const CHILD_PROCESS = "const childProcess = require('node:child_process');";
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      if (!src.includes(CHILD_PROCESS)) throw new Error(`bundle: ${args.path} no longer has the line ${CHILD_PROCESS}`);
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: src.replace(CHILD_PROCESS, lazy), loader: 'js' };
+    });
+  },
+};
 
 await build({
   entryPoints: [join(root, 'dist', 'cli', 'main.js')],
@@ -32,6 +48,7 @@ await build({
   // Modules that find files beside themselves (the schema, cli-table3) read import.meta.url.
   define: { 'import.meta.url': '__msiImportMetaUrl' },
   banner: { js: "const __msiImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [lazyChildProcess],
 });
 
 // The code cache holds what V8 compiled in one run, lazily compiled functions included: a short
