@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { Chalk } from 'chalk';
 import { askPrompts, filterChoices, isCancel, MENU_PAGE, wantsSearch, planPrompts, rebootLosses, themeFor, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
 import { makeStyle, PLAIN } from '../../src/render/style.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/system.js';
@@ -355,7 +356,7 @@ describe('askPrompts', () => {
 
 describe('themeFor', () => {
   test('colour: inquirer keeps its own look', () => {
-    expect(themeFor(makeStyle(1))).toBeUndefined();
+    expect(themeFor(makeStyle(1, 80, true, Chalk))).toBeUndefined();
   });
 
   test('no colour and no Unicode: plain ASCII marks, styles that add nothing', () => {

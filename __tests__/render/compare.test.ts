@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { Chalk } from 'chalk';
 import { runCapacity, runCompare, type ChartData } from '../../src/commands/compare-run.js';
 import { NAMED_DESIGNS, parseDesignList } from '../../src/commands/designs-catalog.js';
 import { loadWorkload } from '../../src/commands/workload.js';
@@ -66,7 +67,7 @@ describe('the chart', () => {
   });
 
   test('colour paints the letters only; the layout is the same', () => {
-    const coloured = renderChart(makeStyle(1, 80), chart);
+    const coloured = renderChart(makeStyle(1, 80, true, Chalk), chart);
     expect(ESC.test(coloured)).toBe(true);
     expect(coloured.replace(/\x1b\[[0-9;]*m/g, '').replace(/[┤┼]/g, (c) => (c === '┤' ? '|' : '+'))).toBe(renderChart(makeStyle(0, 80), chart));
   });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { Chalk, colorNames, modifierNames, type ChalkInstance } from 'chalk';
 import fc from 'fast-check';
-import { makeStyle } from '../../src/render/style.js';
+import { loadStyle, makeStyle, STYLE_NAMES } from '../../src/render/style.js';
 
 // The colour-less style replaces Chalk at level 0 with constant functions (see style.ts): it must
 // print exactly what Chalk at level 0 prints, for every style, chain and argument list.
@@ -29,6 +29,18 @@ describe('the plain style paints as Chalk at level 0 does', () => {
   });
 
   test('a colour style still colours', () => {
-    expect(makeStyle(1, 80).c.red('x')).toBe('\x1b[31mx\x1b[39m');
+    expect(makeStyle(1, 80, true, Chalk).c.red('x')).toBe('\x1b[31mx\x1b[39m');
+  });
+
+  test("the style names are Chalk's, so that no style is missing without Chalk loaded", () => {
+    expect(STYLE_NAMES).toEqual([...modifierNames, ...colorNames]);
+  });
+
+  test('loadStyle loads Chalk for colour only', async () => {
+    expect((await loadStyle(2, 60)).c.green('x')).toBe('\x1b[32mx\x1b[39m');
+    const plainStyle = await loadStyle(0, 60);
+    expect(plainStyle.c).toBe(plain);
+    expect(plainStyle).toMatchObject({ color: false, unicode: false, width: 60 });
+    expect(() => makeStyle(1, 80)).toThrow('internal: a colour style needs Chalk (loadStyle loads it)');
   });
 });

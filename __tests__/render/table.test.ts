@@ -3,6 +3,7 @@
  * must agree to the byte, or goldens would depend on which path a table took.
  */
 import { describe, expect, test } from '@jest/globals';
+import { Chalk } from 'chalk';
 import fc from 'fast-check';
 import { cliTableLayout, plainLayout, table as table_, type Column } from '../../src/render/table.js';
 import { makeStyle, visibleLength } from '../../src/render/style.js';
@@ -22,7 +23,7 @@ describe('plain table layout', () => {
   test('equals cli-table3 for one-line ASCII cells, with and without colour', () => {
     fc.assert(
       fc.property(table, ({ columns, rows, colour }) => {
-        const style = makeStyle(colour ? 1 : 0, 80);
+        const style = makeStyle(colour ? 1 : 0, 80, colour, Chalk);
         const cells = colour ? rows.map((r) => r.map((c, i) => (i % 2 === 0 ? style.c.red(c) : c))) : rows;
         const plain = plainLayout(style, columns, cells);
         expect(plain).toBeDefined();

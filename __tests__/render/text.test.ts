@@ -1,5 +1,6 @@
 import { DEFAULT_SETTINGS, designNamed } from '../../src/core/designs.js';
 import { describe, expect, test } from '@jest/globals';
+import { Chalk } from 'chalk';
 import { runWords } from '../../src/commands/registry.js';
 import type { Output } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
@@ -406,7 +407,7 @@ describe('exact text for small outputs', () => {
     expect(renderError(PLAIN80, '<stdin>:3', undefined, { code: 'EUSAGE', message: "unknown verb 'x'; try help" })).toBe(
       "<stdin>:3: EUSAGE: unknown verb 'x'; try help",
     );
-    expect(renderError(makeStyle(1, 80), 'a.msi:1', 'pools', { code: 'EUSAGE', message: 'm' })).toContain(RED);
+    expect(renderError(makeStyle(1, 80, true, Chalk), 'a.msi:1', 'pools', { code: 'EUSAGE', message: 'm' })).toContain(RED);
   });
 });
 
@@ -532,7 +533,7 @@ describe('colour and glyphs', () => {
 
   test('level 1: the exhausted pool row is red, and EXHAUSTED shows at both levels', () => {
     const s = busy();
-    const colour = lines(text(['pools'], makeStyle(1, 80), s));
+    const colour = lines(text(['pools'], makeStyle(1, 80, true, Chalk), s));
     const plain = lines(text(['pools'], PLAIN80, s));
     const row = (ls: string[], id: string) => ls.find((l) => l.replace(/\x1b\[[0-9;]*m/g, '').startsWith(`${id} `))!;
     for (const ls of [colour, plain]) {
@@ -554,7 +555,7 @@ describe('colour and glyphs', () => {
     const row = lines(text(['pools'], PLAIN80, s)).find((l) => l.startsWith('main_udmap.rx_chan'))!;
     // 60 of Linux's 66 rx channels
     expect(row).toMatch(/ 90% near full$/);
-    expect(lines(text(['pools'], makeStyle(1, 80), s)).find((l) => l.includes('main_udmap.rx_chan'))).toContain('\x1b[33m');
+    expect(lines(text(['pools'], makeStyle(1, 80, true, Chalk), s)).find((l) => l.includes('main_udmap.rx_chan'))).toContain('\x1b[33m');
   });
 
   test('pool bars: # and . in ASCII, block glyphs with unicode', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { Chalk } from 'chalk';
 import fc from 'fast-check';
 import { makeStyle, visibleLength } from '../../src/render/style.js';
 import { wrap, wrapParts } from '../../src/render/wrap.js';
@@ -20,7 +21,7 @@ const measuredParts = (head: string, parts: string[], sep: string, width: number
   return lines.join('\n');
 };
 
-const c = makeStyle(1, 80).c;
+const c = makeStyle(1, 80, true, Chalk).c;
 const word = fc.string({ unit: fc.constantFrom('a', 'b', '1', ' ', '-', '>'), maxLength: 14 });
 const painted = fc.oneof(word, word.map((w) => c.bold(w)), word.map((w) => c.red.bold(w)));
 

@@ -161,7 +161,8 @@ let installed = false;
  * - any other stdout error (`> /dev/full`) is said once on stderr, status 1;
  * - stderr errors are ignored: there is nowhere left to report them, and the exit status still
  *   tells whether the commands did what they should.
- * This covers process.stdout (help, the REPL); the batch sink writes to the fds directly.
+ * This covers process.stdout and process.stderr, which only the REPL and --compare use (run()
+ * installs it for them): the batch sink and help write to the fds directly.
  */
 export const exitQuietlyOnEpipe = (): void => {
   if (installed) return;

@@ -3,12 +3,12 @@ import { dirname, resolve } from 'node:path';
 import { oneLine } from '../commands/args.js';
 import { Session } from '../commands/session.js';
 import { designNamed } from '../core/designs.js';
-import { makeStyle } from '../render/style.js';
+import { loadStyle } from '../render/style.js';
 import { BatchRunner, type Script, type ScriptSource } from './batch.js';
 import { colorLevel, terminalWidth } from './color.js';
 import { EXIT } from './exit.js';
 import type { Input } from './inputs.js';
-import { exitQuietlyOnEpipe, processSink, type Sink } from './output.js';
+import { exitQuietlyOnEpipe, processSink, writeStderr, type Sink } from './output.js';
 import type { Options } from './program.js';
 import { closeQuietly, openTextFile } from './script-file.js';
 import { splitExec } from './split-exec.js';
@@ -42,6 +42,20 @@ const stdinIsPiped = (): boolean => {
   }
 };
 
+/**
+ * Whether stdout (1) or stderr (2) is a terminal, its stream asked only when it could be one (a
+ * character device): a batch run writes to the fds, and creating process.stdout loads
+ * node:stream, a pipe's node:net too.
+ */
+const isTerminal = (fd: 1 | 2): boolean => {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return Boolean((fd === 1 ? process.stdout : process.stderr).isTTY);
+};
+
 /** The real path of a file just read, for `source` loop detection; the path itself if that fails. */
 const realPath = (abs: string): string => {
   try {
@@ -53,15 +67,14 @@ const realPath = (abs: string): string => {
 
 /** Runs what the command line asked for: the REPL, or scripts, -e commands and stdin, in command-line order. */
 export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
-  exitQuietlyOnEpipe();
   const fail = (message: string): number => {
-    process.stderr.write(`msi-explorer: ${oneLine(message)}\n`);
+    writeStderr(`msi-explorer: ${oneLine(message)}\n`);
     return EXIT.USAGE;
   };
 
   const loaded = await loadTopology(opts.topology);
   if (!loaded.ok) {
-    for (const line of loaded.errors) process.stderr.write(`msi-explorer: ${oneLine(line)}\n`);
+    for (const line of loaded.errors) writeStderr(`msi-explorer: ${oneLine(line)}\n`);
     return EXIT.USAGE;
   }
   if (opts.rmCfg !== undefined || opts.host !== undefined) {
@@ -79,20 +92,24 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
   const session = new Session(loaded.topology, { ...preset, policy: opts.policy ?? preset.policy, mode: opts.mode ?? preset.mode });
   // Box-drawing glyphs only with colour and never on a dumb terminal; errors go to stderr, which
   // gets its own colour decision (`2> log` from a terminal must not fill the log with escapes).
-  const styleFor = (stream: NodeJS.WriteStream) => {
-    const level = colorLevel(process.env, opts.color, Boolean(stream.isTTY));
-    return makeStyle(level, terminalWidth(stream.columns, process.env), level > 0 && process.env.TERM !== 'dumb');
+  const styleFor = (fd: 1 | 2) => {
+    const tty = isTerminal(fd);
+    const level = colorLevel(process.env, opts.color, tty);
+    const columns = tty ? (fd === 1 ? process.stdout : process.stderr).columns : undefined;
+    return loadStyle(level, terminalWidth(columns, process.env), level > 0 && process.env.TERM !== 'dumb');
   };
-  const style = styleFor(process.stdout);
-  const errStyle = styleFor(process.stderr);
+  const style = await styleFor(1);
+  const errStyle = await styleFor(2);
 
   if (opts.compare !== undefined || opts.pool !== undefined) {
+    exitQuietlyOnEpipe();
     const { runCompareCli } = await import('./compare-cli.js');
     const scripts = inputs.flatMap((i) => ('script' in i ? [i.script] : []));
     return runCompareCli(opts, scripts, session, style, errStyle);
   }
 
   const repl = async (): Promise<number> => {
+    exitQuietlyOnEpipe();
     const { runRepl } = await import('./repl.js');
     return runRepl(session, { style, json: Boolean(opts.json) });
   };

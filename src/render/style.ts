@@ -1,4 +1,7 @@
-import { Chalk, colorNames, modifierNames, type ChalkInstance } from 'chalk';
+// Types only: Chalk itself is loaded when a style has colour (loadStyle). Its module asks the
+// terminal at load (supports-color reads node:tty, which loads node:net and node:stream), a
+// tenth of the start of a run that prints no colour.
+import type { Chalk, ChalkInstance } from 'chalk';
 
 /** How output may look on this terminal: colour level, glyphs, and width. */
 export interface Style {
@@ -31,7 +34,7 @@ const plainChalk = (): ChalkInstance => {
       visible: { get: () => plainVisible },
       level: { get: () => 0 },
     };
-    for (const name of [...modifierNames, ...colorNames]) names[name] = { value: to };
+    for (const name of STYLE_NAMES) names[name] = { value: to };
     for (const model of ['rgb', 'hex', 'ansi256', 'bgRgb', 'bgHex', 'bgAnsi256']) names[model] = { value: () => to };
     return Object.defineProperties(Object.create(Function.prototype), names);
   };
@@ -39,16 +42,33 @@ const plainChalk = (): ChalkInstance => {
   return Object.setPrototypeOf(paint, chain(paint)) as ChalkInstance;
 };
 
+/** Chalk's modifierNames and colorNames (a test holds them equal), without loading Chalk. */
+export const STYLE_NAMES: readonly string[] = [
+  ...['reset', 'bold', 'dim', 'italic', 'underline', 'overline', 'inverse', 'hidden', 'strikethrough'],
+  ...['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'],
+  ...['blackBright', 'gray', 'grey', 'redBright', 'greenBright', 'yellowBright', 'blueBright', 'magentaBright', 'cyanBright', 'whiteBright'],
+  ...['bgBlack', 'bgRed', 'bgGreen', 'bgYellow', 'bgBlue', 'bgMagenta', 'bgCyan', 'bgWhite'],
+  ...['bgBlackBright', 'bgGray', 'bgGrey', 'bgRedBright', 'bgGreenBright', 'bgYellowBright', 'bgBlueBright', 'bgMagentaBright', 'bgCyanBright', 'bgWhiteBright'],
+];
+
 /** One for every plain style, so that the render code's calls see one shape. */
 let plain: ChalkInstance | undefined;
 
-export const makeStyle = (level: 0 | 1 | 2 | 3, width = 80, unicode = level > 0): Style => ({
-  c: level === 0 ? (plain ??= plainChalk()) : new Chalk({ level }),
-  color: level > 0,
-  unicode,
-  width: Math.max(20, width),
-  said: new Set(),
-});
+/** A style; one with colour (level above 0) paints with `chalk`, Chalk's class (loadStyle passes it). */
+export const makeStyle = (level: 0 | 1 | 2 | 3, width = 80, unicode = level > 0, chalk?: typeof Chalk): Style => {
+  if (level > 0 && chalk === undefined) throw new Error('internal: a colour style needs Chalk (loadStyle loads it)');
+  return {
+    c: level === 0 || chalk === undefined ? (plain ??= plainChalk()) : new chalk({ level }),
+    color: level > 0,
+    unicode,
+    width: Math.max(20, width),
+    said: new Set(),
+  };
+};
+
+/** makeStyle, Chalk loaded first if the style has colour. */
+export const loadStyle = async (level: 0 | 1 | 2 | 3, width = 80, unicode = level > 0): Promise<Style> =>
+  makeStyle(level, width, unicode, level > 0 ? (await import('chalk')).Chalk : undefined);
 
 /** The look of goldens and pipes. */
 export const PLAIN: Style = makeStyle(0, 80);
