@@ -1,22 +1,23 @@
 #!/usr/bin/env node
 // Runs the bundle that `npm run build` makes (dist/bundle/main.cjs) unless a tsc build is newer
 // than it; then the compiled modules, so that a bare `tsc` (while iterating) never runs a stale
-// bundle. Not older rather than newer: npm gives every file of a package the same date. The bundle is compiled with the V8 code cache the build recorded beside it
-// (scripts/bundle.js says why). A bare --version is answered before any of it loads.
-import { createRequire } from 'node:module';
-
-// Builtins through require, not import: an ES import of node:fs builds its ES facade, which reads
-// every export, lazy ones too (fs.ReadStream loads all of node:stream), on every start.
-const require = createRequire(import.meta.url);
+// bundle. Not older rather than newer: npm gives every file of a package the same date. The
+// bundle is compiled with the V8 code cache the build recorded beside it (scripts/bundle.js says
+// why). A bare --version is answered before any of it loads.
+//
+// CommonJS (bin/package.json): an ES module entry starts Node's ES loader, and an ES import of
+// node:fs builds its facade, which reads every export, fs.ReadStream's lazy node:stream too; a
+// twentieth of a short run's start.
+'use strict';
 const { readFileSync, statSync, writeFileSync } = require('node:fs');
-const { dirname } = require('node:path');
-const { fileURLToPath } = require('node:url');
+const { createRequire } = require('node:module');
+const { join } = require('node:path');
 const vm = require('node:vm');
 
-const path = (p) => fileURLToPath(new URL(p, import.meta.url));
+const dist = join(__dirname, '..', 'dist');
 const mtime = (p) => {
   try {
-    return statSync(path(p)).mtimeMs;
+    return statSync(p).mtimeMs;
   } catch {
     return -1;
   }
@@ -24,10 +25,10 @@ const mtime = (p) => {
 
 /** Runs dist/bundle/main.cjs as Node runs a CommonJS module, with V8's cached code for it. */
 const runBundle = () => {
-  const file = path('../dist/bundle/main.cjs');
+  const file = join(dist, 'bundle', 'main.cjs');
   let cachedData;
   try {
-    cachedData = readFileSync(path('../dist/bundle/main.cache'));
+    cachedData = readFileSync(join(dist, 'bundle', 'main.cache'));
   } catch {
     // no cache: V8 compiles as it would anyway
   }
@@ -39,12 +40,17 @@ const runBundle = () => {
   const record = process.env.MSI_CODE_CACHE_OUT;
   if (record) process.once('exit', () => writeFileSync(record, script.createCachedData()));
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  script.runInThisContext()(module.exports, createRequire(file), module, file, join(dist, 'bundle'));
+};
+
+/** A module of the tsc build that cannot load (a broken build): one line, as for any failure. */
+const failed = (e) => {
+  process.stderr.write(`msi-explorer: cannot load ${dist}: ${String(e && e.message).split('\n')[0]} (run npm run build)\n`);
+  process.exitCode = 70;
 };
 
 if (process.argv.length === 3 && process.argv[2] === '--version') {
   // As scripts and package managers ask it: the same line, under the same output rules, as commander's.
-  const [{ VERSION }, { writeStdout }] = await Promise.all([import('../dist/cli/version.js'), import('../dist/cli/output.js')]);
-  writeStdout(`${VERSION}\n`);
-} else if (mtime('../dist/bundle/main.cjs') >= mtime('../dist/.tsbuildinfo')) runBundle();
-else await import('../dist/cli/main.js');
+  Promise.all([import('../dist/cli/version.js'), import('../dist/cli/output.js')]).then(([{ VERSION }, { writeStdout }]) => writeStdout(`${VERSION}\n`), failed);
+} else if (mtime(join(dist, 'bundle', 'main.cjs')) >= mtime(join(dist, '.tsbuildinfo'))) runBundle();
+else import('../dist/cli/main.js').catch(failed);
