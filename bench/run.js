@@ -39,10 +39,10 @@ const usageFile = join(dir, 'usage');
  * Runs node with `args` (stdout to /dev/null), bench/usage.mjs preloaded into it: its CPU time
  * (user + system, ms) and peak RSS (KiB). Fails the bench on a non-zero status.
  */
-const run = (args) => {
+const run = (args, runEnv = env) => {
   rmSync(usageFile, { force: true });
   const r = spawnSync(process.execPath, ['--import', usageJs, ...args], {
-    env: { ...env, MSI_BENCH_USAGE: usageFile },
+    env: { ...runEnv, MSI_BENCH_USAGE: usageFile },
     stdio: ['ignore', devNull, 'pipe'],
     maxBuffer: 1 << 26,
   });
@@ -129,6 +129,20 @@ const report = (name, value, unit, note = '') => console.log(`${name}: ${value} 
 const x = (v) => v.toFixed(2);
 
 console.log(`# ${cpus().length} x ${cpus()[0]?.model ?? 'unknown cpu'}, node ${process.version}, ${REPS} runs per median`);
+
+// NODE_EXTRA_CA_CERTS makes every node process read and parse those certificates as it starts,
+// before any script (on the machines the figures were taken on, most of `node -e 0`). The runs
+// and their floors pay it alike, so it brings every ratio nearer 1: say so, and how much it is.
+if (process.env.NODE_EXTRA_CA_CERTS) {
+  const bare = { ...env };
+  delete bare.NODE_EXTRA_CA_CERTS;
+  const [withCerts, without] = [[], []];
+  for (let i = 0; i < 3 * REPS; i++) {
+    withCerts.push(run(['-e', '0']).cpu);
+    without.push(run(['-e', '0'], bare).cpu);
+  }
+  console.log(`# NODE_EXTRA_CA_CERTS is set, and every run below pays it, floors included: node -e 0 takes ${median(withCerts).toFixed(0)} ms CPU with it, ${median(without).toFixed(0)} ms without`);
+}
 
 try {
   const { runCoreBench } = await import('./core.mjs');
