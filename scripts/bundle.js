@@ -76,3 +76,5 @@ const run = spawnSync(process.execPath, [bin, '-e', warmUp], {
   encoding: 'utf8',
 });
 if (run.status !== 0) throw new Error(`bundle: the warm-up run for the code cache failed (${run.status}): ${run.stderr}`);
+const check = spawnSync(process.execPath, [bin, '-q', '-e', 'pools'], { env: { ...process.env, MSI_CODE_CACHE_CHECK: '1' }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+if (check.status !== 0 || check.stderr !== '') throw new Error(`bundle: the recorded code cache does not load (${check.status}): ${check.stderr}`);
