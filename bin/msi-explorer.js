@@ -16,14 +16,6 @@ const vm = require('node:vm');
 
 const dist = join(__dirname, '..', 'dist');
 
-// TurboFan inlines up to 920 bytes of bytecode into each function it optimizes. Our runs are
-// short (a fixture script, a session) or long scripts of a few commands, where TurboFan's
-// compiling is a quarter of a 100k-line run's instructions; inlining at most 200 bytes, such a
-// run takes 7-9% less CPU (-q, text, --json), --compare 14% less, and a 1M-line run the same
-// (README, benchmark). Set before any of ours is compiled: the build records the code cache
-// through this file too, and V8 takes the cache only under the flags it was made with.
-require('node:v8').setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
-
 const mtime = (p) => {
   try {
     return statSync(p).mtimeMs;
@@ -48,7 +40,7 @@ const runBundle = () => {
   // The build's warm-up run records the cache once it has run (scripts/bundle.js).
   const record = process.env.MSI_CODE_CACHE_OUT;
   if (record) process.once('exit', () => writeFileSync(record, script.createCachedData()));
-  // ...and checks that V8 takes it (a flag set above that the recording run did not see would not).
+  // ...and checks that V8 takes it: it does only under the V8 flags it was recorded with.
   if (process.env.MSI_CODE_CACHE_CHECK && script.cachedDataRejected !== false) process.stderr.write('msi-explorer: V8 rejected the code cache\n');
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, join(dist, 'bundle'));

@@ -34,7 +34,12 @@ export interface BatchOptions {
   sink: Sink;
   /** Failed commands after which the run stops; default MAX_ERRORS. */
   maxErrors?: number;
+  /** Called once, when the run reaches its LONG_RUN-th line (run.ts tunes V8 for a long run there). */
+  longRun?: () => void;
 }
+
+/** Lines after which a run counts as long: every fixture script is shorter. */
+export const LONG_RUN = 1000;
 
 /** A script to run: its display name (a path, `<stdin>`, `-e`), text, and the folder `source` is relative to. */
 export interface Script {
@@ -111,6 +116,9 @@ export class BatchRunner {
 
   /** Set when a line held a NUL byte: the input is not a script, and the run stopped (exit 2). */
   binary = false;
+
+  /** Lines read so far, every script and source of the run together. */
+  private lines = 0;
 
   /** The run's exit status: a NUL byte's 2, what `exit <status>` said, else 1 if a command failed, else 0. */
   get status(): number {
@@ -199,6 +207,7 @@ export class BatchRunner {
   /** One complete line, newline removed. */
   private complete(feed: Feed, line: string): void {
     feed.lineNo++;
+    if (++this.lines === LONG_RUN) this.opts.longRun?.();
     // Blank lines are common: charCodeAt(-1) would be an out-of-bounds read, which deoptimizes.
     const raw = line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
     this.line(raw, feed.script, { file: feed.name, line: feed.lineNo }, feed.stack);

@@ -8,6 +8,7 @@ import { CoreError } from '../core/errors.js';
 import { renderJson } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
+import { LONG_RUN } from './batch.js';
 import { EXIT } from './exit.js';
 import type { Options } from './program.js';
 import { splitExec } from './split-exec.js';
@@ -17,7 +18,7 @@ import { splitExec } from './split-exec.js';
  * verb from the command line. The workload's own failures are what is being compared, so they
  * do not fail the run; a bad design, pool or workload is a usage error (status 2).
  */
-export const runCompareCli = (opts: Options, scripts: string[], session: Session, style: Style, errStyle: Style): number => {
+export const runCompareCli = (opts: Options, scripts: string[], session: Session, style: Style, errStyle: Style, longRun: () => void): number => {
   const usage = (message: string): number => {
     process.stderr.write(`msi-explorer: ${oneLine(message)}\n`);
     return EXIT.USAGE;
@@ -32,6 +33,8 @@ export const runCompareCli = (opts: Options, scripts: string[], session: Session
   try {
     const designs = parseDesignList(opts.compare);
     const workload = loadWorkload(fromExec ? { commands: opts.exec.flatMap(splitExec).join('\n') } : { file: scripts[0] });
+    // Every design runs the whole workload: as long a run as a batch script of all those lines.
+    if (workload.lines.length * designs.length >= LONG_RUN) longRun();
     result = { ok: true, output: { kind: 'compare', compare: runCompare(session.topology, designs, workload, { pool: opts.pool }) } };
   } catch (e) {
     if (!(e instanceof CoreError)) throw e;
