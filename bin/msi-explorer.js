@@ -3,7 +3,7 @@
 // than it; then the compiled modules, so that a bare `tsc` (while iterating) never runs a stale
 // bundle. Not older rather than newer: npm gives every file of a package the same date. The
 // bundle is compiled with the V8 code cache the build recorded beside it (scripts/bundle.js says
-// why). A bare --version is answered before any of it loads.
+// why). A bare --version runs a bundle of its own, dist/bundle/version.cjs, and nothing else.
 //
 // CommonJS (bin/package.json): an ES module entry starts Node's ES loader, and an ES import of
 // node:fs builds its facade, which reads every export, fs.ReadStream's lazy node:stream too; a
@@ -52,8 +52,10 @@ const failed = (e) => {
   process.exitCode = 70;
 };
 
+const bundled = mtime(join(dist, 'bundle', 'main.cjs')) >= mtime(join(dist, '.tsbuildinfo'));
 if (process.argv.length === 3 && process.argv[2] === '--version') {
   // As scripts and package managers ask it: the same line, under the same output rules, as commander's.
-  Promise.all([import('../dist/cli/version.js'), import('../dist/cli/output.js')]).then(([{ VERSION }, { writeStdout }]) => writeStdout(`${VERSION}\n`), failed);
-} else if (mtime(join(dist, 'bundle', 'main.cjs')) >= mtime(join(dist, '.tsbuildinfo'))) runBundle();
+  if (bundled) require(join(dist, 'bundle', 'version.cjs'));
+  else import('../dist/cli/print-version.js').catch(failed);
+} else if (bundled) runBundle();
 else import('../dist/cli/main.js').catch(failed);

@@ -34,14 +34,11 @@ const lazyChildProcess = {
   },
 };
 
-await build({
-  entryPoints: [join(root, 'dist', 'cli', 'main.js')],
-  outfile: join(out, 'main.cjs'),
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
+/** One entry of dist/ as one CommonJS file of dist/bundle/. */
+const bundle = (entry, outfile, options = {}) =>
+  build({ entryPoints: [join(root, 'dist', entry)], outfile: join(out, outfile), bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning', ...options });
+
+await bundle('cli/main.js', 'main.cjs', {
   external: ['@inquirer/prompts', 'yaml', 'cli-table3', 'asciichart'],
   // import() of those becomes require(): code run from V8's cache has no dynamic-import callback.
   supported: { 'dynamic-import': false },
@@ -50,6 +47,10 @@ await build({
   banner: { js: "const __msiImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [lazyChildProcess],
 });
+
+// --version alone runs a bundle of its own, CommonJS too: an ES import would start Node's ES
+// loader, a tenth of `node -e 0`, to print one line.
+await bundle('cli/print-version.js', 'version.cjs');
 
 // The code cache holds what V8 compiled in one run, lazily compiled functions included: a short
 // session through the common verbs and views, its output thrown away. A cache V8 rejects (another

@@ -45,8 +45,8 @@ test('npm pack builds a tarball that npm install -g installs, and the command ru
   const prefix = join(tmp, 'prefix');
   npm(['install', '-g', '--prefix', prefix, join(tmp, tarball!)], tmp);
   const bin = join(prefix, 'bin', 'msi-explorer');
-  // The build the tarball carries includes the bundle that start-up runs, and its code cache.
-  for (const f of ['main.cjs', 'main.cache']) expect(existsSync(join(prefix, 'lib', 'node_modules', 'msi-explorer', 'dist', 'bundle', f))).toBe(true);
+  // The build the tarball carries includes the bundles that start-up runs, and the code cache.
+  for (const f of ['main.cjs', 'main.cache', 'version.cjs']) expect(existsSync(join(prefix, 'lib', 'node_modules', 'msi-explorer', 'dist', 'bundle', f))).toBe(true);
   const version = spawnSync(bin, ['--version'], { encoding: 'utf8', env: childEnv() });
   expect({ status: version.status, stdout: version.stdout, stderr: version.stderr }).toEqual({ status: 0, stdout: `${VERSION}\n`, stderr: '' });
   // The schema ships beside the topologies that name it; the validator compiled from it needs no ajv.
