@@ -1,7 +1,7 @@
 // npm run bench: one `name: value unit` line per figure. Never part of npm test.
 //
 // Every batch and start-up figure is a ratio of CPU time (user + system, from process start, read
-// by bench/usage.mjs preloaded into each run) to a floor measured in the same run, runs of the two
+// by bench/usage.cjs preloaded into each run) to a floor measured in the same run, runs of the two
 // alternating: on a machine shared with other work, wall time mostly measures the other work.
 //   batch.*        the binary on a generated script over bench/floor.mjs on the same file (read it,
 //                  split it into lines, tokenize each line: the least any batch run must do);
@@ -24,7 +24,7 @@ const argv = process.argv.slice(2);
 // --bin <path>: measure another build (an older checkout, for before/after figures).
 const bin = argv.includes('--bin') ? argv[argv.indexOf('--bin') + 1] : join(root, 'bin', 'msi-explorer.js');
 const floorJs = join(root, 'bench', 'floor.mjs');
-const usageJs = join(root, 'bench', 'usage.mjs');
+const usageJs = join(root, 'bench', 'usage.cjs');
 const env = { ...process.env, NO_COLOR: '1', COLUMNS: '80' };
 delete env.FORCE_COLOR;
 const REPS = argv.includes('--reps') ? Number(argv[argv.indexOf('--reps') + 1]) : 5;
@@ -36,12 +36,12 @@ const dir = mkdtempSync(join(tmpdir(), 'msi-bench-'));
 const usageFile = join(dir, 'usage');
 
 /**
- * Runs node with `args` (stdout to /dev/null), bench/usage.mjs preloaded into it: its CPU time
+ * Runs node with `args` (stdout to /dev/null), bench/usage.cjs preloaded into it: its CPU time
  * (user + system, ms) and peak RSS (KiB). Fails the bench on a non-zero status.
  */
 const run = (args, runEnv = env) => {
   rmSync(usageFile, { force: true });
-  const r = spawnSync(process.execPath, ['--import', usageJs, ...args], {
+  const r = spawnSync(process.execPath, ['--require', usageJs, ...args], {
     env: { ...runEnv, MSI_BENCH_USAGE: usageFile },
     stdio: ['ignore', devNull, 'pipe'],
     maxBuffer: 1 << 26,
