@@ -51,15 +51,18 @@ const run = (args, runEnv = env) => {
   return { cpu, rss };
 };
 
-/** Median CPU ms of `subject` and `floor`, their runs alternating; one warm-up run of each first. */
-const paired = (subject, floor, reps = REPS) => {
+/**
+ * Median CPU ms of `subject` and `floor`, their runs alternating; one warm-up run of each first.
+ * The floor runs in `floorEnv` (the bench's environment unless given).
+ */
+const paired = (subject, floor, reps = REPS, floorEnv = env) => {
   run(subject);
-  run(floor);
+  run(floor, floorEnv);
   const a = [];
   const b = [];
   for (let i = 0; i < reps; i++) {
     a.push(run(subject).cpu);
-    b.push(run(floor).cpu);
+    b.push(run(floor, floorEnv).cpu);
   }
   return { subject: median(a), floor: median(b) };
 };
@@ -136,12 +139,8 @@ console.log(`# ${cpus().length} x ${cpus()[0]?.model ?? 'unknown cpu'}, node ${p
 if (process.env.NODE_EXTRA_CA_CERTS) {
   const bare = { ...env };
   delete bare.NODE_EXTRA_CA_CERTS;
-  const [withCerts, without] = [[], []];
-  for (let i = 0; i < 3 * REPS; i++) {
-    withCerts.push(run(['-e', '0']).cpu);
-    without.push(run(['-e', '0'], bare).cpu);
-  }
-  console.log(`# NODE_EXTRA_CA_CERTS is set, and every run below pays it, floors included: node -e 0 takes ${median(withCerts).toFixed(0)} ms CPU with it, ${median(without).toFixed(0)} ms without`);
+  const certs = paired(['-e', '0'], ['-e', '0'], 3 * REPS, bare);
+  console.log(`# NODE_EXTRA_CA_CERTS is set, and every run below pays it, floors included: node -e 0 takes ${certs.subject.toFixed(0)} ms CPU with it, ${certs.floor.toFixed(0)} ms without`);
 }
 
 try {

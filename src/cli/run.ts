@@ -44,17 +44,18 @@ const stdinIsPiped = (): boolean => {
 };
 
 /**
- * Whether stdout (1) or stderr (2) is a terminal, its stream asked only when it could be one (a
+ * The stream of stdout (1) or stderr (2) if it is a terminal, asked only when it could be one (a
  * character device): a batch run writes to the fds, and creating process.stdout loads
  * node:stream, a pipe's node:net too.
  */
-const isTerminal = (fd: 1 | 2): boolean => {
+const terminal = (fd: 1 | 2): NodeJS.WriteStream | undefined => {
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
+    if (!fstatSync(fd).isCharacterDevice()) return undefined;
   } catch {
-    return false;
+    return undefined;
   }
-  return Boolean((fd === 1 ? process.stdout : process.stderr).isTTY);
+  const stream = fd === 1 ? process.stdout : process.stderr;
+  return stream.isTTY ? stream : undefined;
 };
 
 /**
@@ -104,10 +105,9 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
   // Box-drawing glyphs only with colour and never on a dumb terminal; errors go to stderr, which
   // gets its own colour decision (`2> log` from a terminal must not fill the log with escapes).
   const styleFor = (fd: 1 | 2) => {
-    const tty = isTerminal(fd);
-    const level = colorLevel(process.env, opts.color, tty);
-    const columns = tty ? (fd === 1 ? process.stdout : process.stderr).columns : undefined;
-    return loadStyle(level, terminalWidth(columns, process.env), level > 0 && process.env.TERM !== 'dumb');
+    const tty = terminal(fd);
+    const level = colorLevel(process.env, opts.color, tty !== undefined);
+    return loadStyle(level, terminalWidth(tty?.columns, process.env), level > 0 && process.env.TERM !== 'dumb');
   };
   const style = await styleFor(1);
   const errStyle = await styleFor(2);
