@@ -3,6 +3,9 @@
 // Every batch and start-up figure is a ratio of CPU time (user + system, from process start, read
 // by bench/usage.cjs preloaded into each run) to a floor measured in the same run, runs of the two
 // alternating: on a machine shared with other work, wall time mostly measures the other work.
+// A batch row's note adds the same runs' wall-time ratio and their CPU by thread: the script's
+// main thread over the floor's, and what V8's other threads (its optimizing compiler, the
+// garbage collector's helpers) spent beside it, which counts in CPU time but runs on another core.
 //   batch.*        the binary on a generated script over bench/floor.mjs on the same file (read it,
 //                  split it into lines, tokenize each line: the least any batch run must do);
 //   startup.*      the binary over `node -e 0`;
@@ -37,23 +40,27 @@ const usageFile = join(dir, 'usage');
 
 /**
  * Runs node with `args` (stdout to /dev/null), bench/usage.cjs preloaded into it: its CPU time
- * (user + system, ms) and peak RSS (KiB). Fails the bench on a non-zero status.
+ * (user + system, ms), peak RSS (KiB), CPU of its main thread and of its other threads (ms; -1
+ * where Linux does not say) and wall time (ms, spawn to exit). Fails the bench on a non-zero status.
  */
 const run = (args, runEnv = env) => {
   rmSync(usageFile, { force: true });
+  const start = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--require', usageJs, ...args], {
     env: { ...runEnv, MSI_BENCH_USAGE: usageFile },
     stdio: ['ignore', devNull, 'pipe'],
     maxBuffer: 1 << 26,
   });
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`bench: node ${args.join(' ')} exited ${r.status}: ${r.stderr.toString().split('\n')[0]}`);
-  const [cpu, rss] = readFileSync(usageFile, 'utf8').trim().split(' ').map(Number);
-  return { cpu, rss };
+  const [cpu, rss, main, others] = readFileSync(usageFile, 'utf8').trim().split(' ').map(Number);
+  return { cpu, rss, main, others, wall };
 };
 
 /**
- * Median CPU ms of `subject` and `floor`, their runs alternating; one warm-up run of each first.
- * The floor runs in `floorEnv` (the bench's environment unless given).
+ * Medians of `subject` and `floor`, their runs alternating, one warm-up run of each first: CPU ms
+ * as `subject` and `floor`, and every run() figure as `subjectMedians` and `floorMedians`. The
+ * floor runs in `floorEnv` (the bench's environment unless given).
  */
 const paired = (subject, floor, reps = REPS, floorEnv = env) => {
   run(subject);
@@ -61,10 +68,24 @@ const paired = (subject, floor, reps = REPS, floorEnv = env) => {
   const a = [];
   const b = [];
   for (let i = 0; i < reps; i++) {
-    a.push(run(subject).cpu);
-    b.push(run(floor, floorEnv).cpu);
+    a.push(run(subject));
+    b.push(run(floor, floorEnv));
   }
-  return { subject: median(a), floor: median(b) };
+  const medians = (runs) => Object.fromEntries(['cpu', 'rss', 'main', 'others', 'wall'].map((k) => [k, median(runs.map((r) => r[k]))]));
+  const subjectMedians = medians(a);
+  const floorMedians = medians(b);
+  return { subject: subjectMedians.cpu, floor: floorMedians.cpu, subjectMedians, floorMedians };
+};
+
+/**
+ * What a batch ratio is made of: the same runs' wall time, and their CPU split between the
+ * script's own (main) thread and the threads V8 works on beside it (its optimizing compiler and
+ * the garbage collector's helpers), which a one-thread floor hardly uses.
+ */
+const split = ({ subjectMedians: s, floorMedians: f }) => {
+  const wall = `wall ${x(s.wall / f.wall)}x`;
+  if (s.main < 0 || f.main < 0) return wall;
+  return `${wall}; main thread ${x(s.main / f.main)}x, other threads ${s.others.toFixed(0)} ms against ${f.others.toFixed(0)}`;
 };
 
 /** Peak RSS in KiB of a run of node with `args` (median of `reps`). */
@@ -162,13 +183,13 @@ try {
 
   const quiet = paired([bin, '--quiet', mixed], [floorJs, mixed]);
   report('batch.lines_per_s', Math.round((LINES * 1000) / quiet.subject), 'lines/s of CPU time', '-q, 100k-line mixed script');
-  report('batch.quiet_ratio', x(quiet.subject / quiet.floor), 'x', '-q over the input floor');
+  report('batch.quiet_ratio', x(quiet.subject / quiet.floor), 'x', `-q over the input floor; ${split(quiet)}`);
   const text = paired([bin, mixed], [floorJs, mixed]);
-  report('batch.text_ratio', x(text.subject / text.floor), 'x', 'text output over the input floor');
+  report('batch.text_ratio', x(text.subject / text.floor), 'x', `text output over the input floor; ${split(text)}`);
   const pools = paired([bin, '--quiet', shows], [floorJs, shows]);
-  report('batch.pools17_ratio', x(pools.subject / pools.floor), 'x', '-q, pools every 17th line, over its floor');
+  report('batch.pools17_ratio', x(pools.subject / pools.floor), 'x', `-q, pools every 17th line, over its floor; ${split(pools)}`);
   const json = paired([bin, '--json', mixed], [floorJs, mixed]);
-  report('batch.json_ratio', x(json.subject / json.floor), 'x', '--json over the input floor');
+  report('batch.json_ratio', x(json.subject / json.floor), 'x', `--json over the input floor; ${split(json)}`);
 
   const N = 3 * REPS;
   const execPools = paired([bin, '-e', 'pools'], ['-e', '0'], N);
