@@ -860,6 +860,13 @@ describe('expect-error', () => {
     fails(fresh(), 'expect-error ENOENT routes', 'EXPECT', "expected ENOENT from 'routes', but it succeeded (undone)");
   });
 
+  test('refuses the verbs the script runner carries out, which it cannot observe', () => {
+    for (const cmd of ['source nope.msi', 'exit 3', 'quit']) {
+      const verb = cmd.split(' ')[0];
+      fails(fresh(), `expect-error ENOENT ${cmd}`, 'EUSAGE', `expect-error cannot check ${verb}: the script runner carries it out, so give it a line of its own`);
+    }
+  });
+
   test('fails with EXPECT when the command fails differently', () => {
     fails(
       fresh(),

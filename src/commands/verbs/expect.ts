@@ -2,12 +2,15 @@ import { CoreError, ERR_CODES, type ErrCode } from '../../core/errors.js';
 import { nearest, parseUint, shown } from '../args.js';
 import type { CommandSpec } from '../spec.js';
 
+/** Verbs the script runner carries out itself (batch.ts, repl.ts), which expect-error cannot observe. */
+const RUNNER_VERBS = ['source', 'exit', 'quit'];
+
 export const expectError: CommandSpec = {
   name: 'expect-error',
   summary: 'run a command and succeed only if it fails with the given code',
   usage: 'expect-error <CODE> <command ...>',
   example: 'expect-error ENOENT request-channel main_udmap tx 51',
-  details: `Codes: ${ERR_CODES.join(', ')}. A mismatch fails with code EXPECT.`,
+  details: `Codes: ${ERR_CODES.join(', ')}. A mismatch fails with code EXPECT. source, exit and quit cannot be checked: the script runner carries them out.`,
   args: [
     { name: 'code', kind: 'code' },
     { name: 'command', kind: 'command', rest: true },
@@ -15,6 +18,11 @@ export const expectError: CommandSpec = {
   run(ctx, [code, ...command]) {
     if (!(ERR_CODES as readonly string[]).includes(code)) {
       throw new CoreError('EUSAGE', `unknown code ${shown(code)} (codes: ${ERR_CODES.join(', ')})`);
+    }
+    // These only ask the script runner to act (read a file, end the session); as commands they
+    // do nothing that could fail, so a check of them would always report a false success.
+    if (RUNNER_VERBS.includes(command[0])) {
+      throw new CoreError('EUSAGE', `expect-error cannot check ${command[0]}: the script runner carries it out, so give it a line of its own`);
     }
     const before = ctx.session.checkpoint();
     const result = ctx.run(command);
