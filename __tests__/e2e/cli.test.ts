@@ -161,6 +161,16 @@ describe('--bail, -q, -e', () => {
     expect(loud.stdout).toContain('main_udmap:tx8');
   });
 
+  test('-q still prints the bare design list, not a change of design', async () => {
+    const quiet = await runCli(['-q', '-e', 'design rfc-v4; design']);
+    const loud = await runCli(['-e', 'design rfc-v4; design']);
+    const change = await runCli(['-e', 'design rfc-v4']);
+    expect(quiet.stderr).toBe('');
+    expect(loud.stdout.startsWith(change.stdout)).toBe(true);
+    expect(quiet.stdout).toBe(loud.stdout.slice(change.stdout.length));
+    expect(quiet.stdout).toContain('probe-all');
+  });
+
   test('-q still prints the show forms of policy and mode, not their changes', async () => {
     const r = await runCli(['-q', '-e', 'policy; mode; policy dedicated; mode probe; policy']);
     expect(r.stderr).toBe('');

@@ -67,6 +67,8 @@ export const design: CommandSpec = {
   details: 'A design is a named combination of the settings policy, mode, hardware, lock and failure; each stays settable on its own.',
   args: [{ name: 'design', kind: 'design', optional: true }],
   reboots: true,
+  // The bare form lists the designs: printed under --quiet, as the bare forms of the settings are.
+  view: (o) => o.kind === 'designs',
   run({ session }, [word]) {
     if (word === undefined) return { kind: 'designs', designs: [...DESIGNS], current: designOf(session.settings), settings: session.settings };
     const name = oneOf(word, 'design', DESIGNS.map((d) => d.name));
