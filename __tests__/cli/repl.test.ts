@@ -302,6 +302,12 @@ describe('the REPL in a pseudo-terminal', () => {
     const err = await t.waitFor(PROMPT);
     expect(err).toMatch(/^routes: ENOENT: unknown device 'no_such_device_at_all' \(devices: .{1,60}\n {4}\S/m);
     for (const l of err.split('\n')) expect(l.length).toBeLessThanOrEqual(100);
+    // A command typed inside expect-error runs as typed, as in a script: no menu opens, and the
+    // arity error is the failure checked.
+    t.type('expect-error EUSAGE request-channel\r');
+    const checked = await t.waitFor(PROMPT);
+    expect(checked).toMatch(/^EUSAGE as expected: missing <dma> <direction>; usage: request-channel/m);
+    expect(checked).not.toContain('DMA controller');
     t.type('request-channel main_udmap tx 40\r');
     await t.waitFor('40 channels');
     await t.waitFor(PROMPT);
