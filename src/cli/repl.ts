@@ -6,7 +6,7 @@ import { CoreError } from '../core/errors.js';
 import { findCommand, runWords } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
-import { commandWords } from '../commands/tokenize.js';
+import { commandWords, isGarbledLine } from '../commands/tokenize.js';
 import { renderJson } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
@@ -83,7 +83,10 @@ class LineEditor {
     });
     if (terminal) addReverseSearch(rl);
     rl.on('line', (line) => this.push(line));
-    rl.on('history', (h) => {
+    rl.on('history', (h: string[]) => {
+      // A line refused before it runs (too long, a control or bidi character) is not kept, even
+      // for the up arrow: readline has just put it first in its own list, which is `h` itself.
+      if (h.length > 0 && isGarbledLine(h[0])) h.shift();
       this.history = [...h];
       this.store.save(this.history);
     });
