@@ -342,6 +342,22 @@ describe('the REPL in a pseudo-terminal', () => {
     const tall = await t.waitFor(PROMPT);
     expect(tall).toMatch(/^paged: CHANNEL/m);
     expect(tall).toMatch(/^paged: 40 channels/m);
+    // A sourced script's output is paged as a whole when tall, its error lines with it, in order.
+    const work = mkdtempSync(join(tmp, 'work-'));
+    writeFileSync(join(work, 'tall.msi'), 'request-channel main_udmap rx 40\nrelease-channel nope\n');
+    writeFileSync(join(work, 'short.msi'), 'pools\nrequest-channel main_udmap rx 9999\n');
+    t.type(`source ${work}/tall.msi\r`);
+    const sourced = await t.waitFor(PROMPT);
+    expect(sourced).toMatch(/^paged: main_udmap:rx8 .*^paged: 40 channels\npaged: \S+tall\.msi:2: release-channel: EUSAGE: /ms);
+    // A short one is not paged, and its long error lines wrap at spaces to the 100 columns,
+    // continuing indented, as the REPL's own errors do.
+    t.type(`source ${work}/short.msi\r`);
+    const short2 = await t.waitFor(PROMPT);
+    expect(short2).not.toContain('paged: ');
+    const err = short2.slice(short2.indexOf(`${work}/short.msi:2:`));
+    expect(err).toMatch(/^\S+short\.msi:2: request-channel: EBUSY: .*\n {4}\S/);
+    expect(err.replace(/\n {4}/g, ' ')).toMatch(/: EBUSY: ringacc\.gp_ring exhausted \(100\/100 used\): no completion ring for main_udmap:rx\d+, at channel \d+ of 9999; the \d+ granted before were released\n/);
+    for (const l of short2.split('\n')) expect(l.length).toBeLessThanOrEqual(100);
     t.type('exit 5\r');
     expect((await t.waitExit()).exitCode).toBe(5);
   }, 20000);
