@@ -35,6 +35,13 @@ describe('history file', () => {
     expect(parseHistory('pools\r\n\npools\nroutes  \n\x1b[Abad\nroutes\npools\n')).toEqual(['pools', 'routes', 'pools']);
   });
 
+  test('parse: lines the REPL refuses before running them are dropped (too long, bidi, C1, invalid UTF-8); tabs and quote typos kept', () => {
+    const long = `pools ${'x'.repeat(4091)}`;
+    expect(long.length).toBe(4097);
+    const text = ['routes \u202egnp', long, 'routes\u0085', 'pools \ufffd', 'routes\u2028x', 'mask-irq\t70', 'routes "ringacc', long.slice(0, 4096)].join('\n');
+    expect(parseHistory(text)).toEqual(['mask-irq\t70', 'routes "ringacc', long.slice(0, 4096)]);
+  });
+
   test('keeps the last HISTORY_MAX lines', () => {
     const lines = Array.from({ length: HISTORY_MAX + 50 }, (_, i) => `fire-ring ${i}`);
     const parsed = parseHistory(lines.join('\n'));
@@ -302,6 +309,12 @@ describe('the REPL in a pseudo-terminal', () => {
     const err = await t.waitFor(PROMPT);
     expect(err).toMatch(/^routes: ENOENT: unknown device 'no_such_device_at_all' \(devices: .{1,60}\n {4}\S/m);
     for (const l of err.split('\n')) expect(l.length).toBeLessThanOrEqual(100);
+    // A command typed inside expect-error runs as typed, as in a script: no menu opens, and the
+    // arity error is the failure checked.
+    t.type('expect-error EUSAGE request-channel\r');
+    const checked = await t.waitFor(PROMPT);
+    expect(checked).toMatch(/^EUSAGE as expected: missing <dma> <direction>; usage: request-channel/m);
+    expect(checked).not.toContain('DMA controller');
     t.type('request-channel main_udmap tx 40\r');
     await t.waitFor('40 channels');
     await t.waitFor(PROMPT);
@@ -329,6 +342,22 @@ describe('the REPL in a pseudo-terminal', () => {
     const tall = await t.waitFor(PROMPT);
     expect(tall).toMatch(/^paged: CHANNEL/m);
     expect(tall).toMatch(/^paged: 40 channels/m);
+    // A sourced script's output is paged as a whole when tall, its error lines with it, in order.
+    const work = mkdtempSync(join(tmp, 'work-'));
+    writeFileSync(join(work, 'tall.msi'), 'request-channel main_udmap rx 40\nrelease-channel nope\n');
+    writeFileSync(join(work, 'short.msi'), 'pools\nrequest-channel main_udmap rx 9999\n');
+    t.type(`source ${work}/tall.msi\r`);
+    const sourced = await t.waitFor(PROMPT);
+    expect(sourced).toMatch(/^paged: main_udmap:rx8 .*^paged: 40 channels\npaged: \S+tall\.msi:2: release-channel: EUSAGE: /ms);
+    // A short one is not paged, and its long error lines wrap at spaces to the 100 columns,
+    // continuing indented, as the REPL's own errors do.
+    t.type(`source ${work}/short.msi\r`);
+    const short2 = await t.waitFor(PROMPT);
+    expect(short2).not.toContain('paged: ');
+    const err = short2.slice(short2.indexOf(`${work}/short.msi:2:`));
+    expect(err).toMatch(/^\S+short\.msi:2: request-channel: EBUSY: .*\n {4}\S/);
+    expect(err.replace(/\n {4}/g, ' ')).toMatch(/: EBUSY: ringacc\.gp_ring exhausted \(100\/100 used\): no completion ring for main_udmap:rx\d+, at channel \d+ of 9999; the \d+ granted before were released\n/);
+    for (const l of short2.split('\n')) expect(l.length).toBeLessThanOrEqual(100);
     t.type('exit 5\r');
     expect((await t.waitExit()).exitCode).toBe(5);
   }, 20000);
@@ -369,6 +398,35 @@ describe('the REPL in a pseudo-terminal', () => {
     t.type('exit\r');
     expect((await t.waitExit()).exitCode).toBe(0);
     expect(readFileSync(historyFile, 'utf8')).toBe('pools\nrequest-channel main_udmap tx 2\nroutes\nexit\n');
+  }, 20000);
+
+  test('lines refused before they run stay out of history, for the up arrow too; failing commands go in', async () => {
+    const home = mkdtempSync(join(tmp, 'home-'));
+    const historyFile = join(home, 'history');
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
+    Object.assign(env, { HOME: home, MSI_EXPLORER_HISTORY: historyFile, NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
+    const t = open([], ROOT, env);
+    await t.waitFor(PROMPT);
+    t.type('pools\r');
+    await t.waitFor(PROMPT);
+    // A bidirectional override: refused with its column, not run, not kept.
+    t.type('routes \u202eadmu_niam\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/^EUSAGE: bidirectional control U\+202E at column 8$/m);
+    // A line longer than any command: refused, not kept.
+    t.type(`routes ${'x'.repeat(4100)}\r`);
+    expect(await t.waitFor(PROMPT)).toMatch(/^EUSAGE: line too long \(4107 characters, at most 4096\)$/m);
+    // Up recalls the last line that ran, not the refused ones.
+    t.type('\x1b[A');
+    await t.waitFor('pools');
+    t.type('\x15'); // Ctrl-U: drop the recalled line
+    // A command that runs and fails (the tx pool exhausted) is kept, as a shell keeps it.
+    t.type('request-channel main_udmap tx 54\r');
+    await t.waitFor(/request-channel: ENOENT: main_udmap\.tx_chan: no free/);
+    await t.waitFor(PROMPT);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+    expect(readFileSync(historyFile, 'utf8')).toBe('pools\nrequest-channel main_udmap tx 54\nexit\n');
   }, 20000);
 
   test('--json, source relative to the current folder, and Ctrl-C inside a prompt', async () => {

@@ -342,6 +342,8 @@ describe('the verbs', () => {
     const cases: Array<[string[], string, string]> = [
       [['compare'], 'EUSAGE', 'missing <workload>; usage: compare [--designs a,b,...] [--pool P] <script.msi | "cmd; cmd; ...">'],
       [['compare', '--designs', 'merged'], 'EUSAGE', 'missing workload: a script file, or commands separated by ;'],
+      [['compare', ''], 'EUSAGE', 'empty workload: give a script file, or commands separated by ;'],
+      [['compare', '--designs', 'merged', ''], 'EUSAGE', 'empty workload: give a script file, or commands separated by ;'],
       [['compare', '--designs', 'nope', 'pools;'], 'ENOENT', 'unknown design \'nope\'; designs: merged, rfc-v4, probe-all, dynamic'],
       [['compare', 'pools'], 'ENOENT', 'pools: cannot read workload: no such file (to run the command pools as the workload, write "pools;")'],
       [['capacity', 'main_udmap'], 'EUSAGE', 'missing <direction>; usage: capacity <dma> <tx|rx|both> [pkt|tr] [--designs a,b,...]'],

@@ -26,6 +26,7 @@ describe('msi-explorer --compare', () => {
     const cases: Array<[string[], string]> = [
       [['--compare', 'merged,nope', WORKLOAD], "msi-explorer: compare: ENOENT: unknown design 'nope'; designs: merged, rfc-v4, probe-all, dynamic"],
       [['--compare', 'all', 'no-such.msi'], 'msi-explorer: compare: ENOENT: no-such.msi: cannot read workload: no such file'],
+      [['--compare', 'all', ''], 'msi-explorer: compare: EUSAGE: empty workload: give a script file, or commands separated by ;'],
       [['--compare', 'all', '-e', 'request-channel main_udmap tx; policy dedicated'], 'msi-explorer: compare: EUSAGE: inline:2: policy re-boots, which would replace the design being compared'],
       [['--compare', 'all', '--pool', 'nope', WORKLOAD], "msi-explorer: compare: ENOENT: unknown pool 'nope'"],
       [['--compare', 'all'], 'msi-explorer: --compare takes one workload: a script file, or commands with -e'],

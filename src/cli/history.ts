@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isGarbledLine } from '../commands/tokenize.js';
 
 /**
  * The REPL's persistent history: one command a line, oldest first, as a shell keeps it.
@@ -44,13 +45,16 @@ const why = (e: unknown): string => {
   }
 };
 
-/** Lines of a history file, oldest first: no blanks, no control characters, no repeats in a row, the last HISTORY_MAX. */
+/**
+ * Lines of a history file, oldest first: no blanks, no repeats in a row, the last HISTORY_MAX,
+ * and none the REPL refuses before running it (too long; control characters, bidirectional
+ * overrides, invalid UTF-8): recalled, such a line would show other than it is, and fail again.
+ */
 export const parseHistory = (text: string): string[] => {
   const out: string[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.trimEnd();
-    // eslint-disable-next-line no-control-regex
-    if (line.trim() === '' || /[\x00-\x08\x0a-\x1f\x7f]/.test(line)) continue;
+    if (line.trim() === '' || isGarbledLine(line)) continue;
     if (out[out.length - 1] === line) continue;
     out.push(line);
   }

@@ -370,9 +370,10 @@ export const planPrompts = (session: Session, words: string[]): Question[] => {
     const why = args.length < spec.args.length ? cannotSucceed(session, at.arg, args[i]) : undefined;
     if (why) return [{ type: 'none', message: why }];
   }
-  // expect-error <CODE> <command ...>: the command, once begun, is planned as a line of its own.
+  // expect-error <CODE> <command ...>: a command typed there runs exactly as typed, as the same
+  // line would in a script, so that its own errors (a missing argument: EUSAGE) can be checked.
   const inner = spec.args.findIndex((a) => a.kind === 'command');
-  if (inner >= 0 && args.length > inner) return innerQuestions(session, args.slice(inner));
+  if (inner >= 0 && args.length > inner) return [];
   const questions: Question[] = [];
   for (let i = args.length; i < spec.args.length; i++) {
     const arg = spec.args[i];
@@ -387,7 +388,10 @@ export const planPrompts = (session: Session, words: string[]): Question[] => {
   return confirm ? [confirm] : [];
 };
 
-/** The questions for a command inside expect-error: its missing arguments; no re-boot confirmation (a success is undone). */
+/**
+ * The questions for a command picked from expect-error's menu (none was typed): its missing
+ * arguments; no re-boot confirmation (a success is undone).
+ */
 const innerQuestions = (session: Session, words: string[]): Question[] =>
   planPrompts(session, words)
     .filter((q) => q.type !== 'confirm')

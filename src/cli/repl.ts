@@ -6,16 +6,16 @@ import { CoreError } from '../core/errors.js';
 import { findCommand, runWords } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
-import { commandWords } from '../commands/tokenize.js';
+import { commandWords, isGarbledLine } from '../commands/tokenize.js';
 import { renderJson } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
-import { wrap } from '../render/wrap.js';
+import { wrap, wrapAll } from '../render/wrap.js';
 import { BatchRunner, sourcedName } from './batch.js';
 import { complete, type FileLister } from './completion.js';
 import { History, HISTORY_MAX, historyPath } from './history.js';
 import { addReverseSearch } from './history-search.js';
-import { processSink } from './output.js';
+import { processSink, type Sink } from './output.js';
 import { page, pagerCommand, tallerThan } from './pager.js';
 import { askPrompts, inquirerPrompter, planPrompts, type Prompter } from './prompts.js';
 import { readTextFile } from './script-file.js';
@@ -48,6 +48,9 @@ export const quoteWord = (w: string): string => {
 };
 
 type Readline = Interface & { clearLine?: () => void };
+
+/** A piece of a sourced script's output (`err`: an error line), held to be shown in order. */
+type Part = { err: boolean; text: string };
 
 /**
  * node:readline in terminal mode, re-created around every @inquirer prompt (pausing it instead
@@ -83,7 +86,10 @@ class LineEditor {
     });
     if (terminal) addReverseSearch(rl);
     rl.on('line', (line) => this.push(line));
-    rl.on('history', (h) => {
+    rl.on('history', (h: string[]) => {
+      // A line refused before it runs (too long, a control or bidi character) is not kept, even
+      // for the up arrow: readline has just put it first in its own list, which is `h` itself.
+      if (h.length > 0 && isGarbledLine(h[0])) h.shift();
       this.history = [...h];
       this.store.save(this.history);
     });
@@ -228,11 +234,45 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
       fail(command, 'source', new CoreError(read.code, read.message.replace(abs, shown)));
       return undefined;
     }
-    const sink = processSink();
+    const { sink, held } = sourceSink();
     const runner = new BatchRunner(session, { json: opts.json, quiet: false, bail: false, style, sink });
     runner.run({ name: shown, text: read.text, dir: dirname(abs), real: realpathSync(abs) });
     sink.flush();
+    if (held) showSourced(held);
     return runner.exited ? (runner.exited.status ?? 0) : undefined;
+  };
+
+  /**
+   * Where a sourced script writes. On a terminal with a pager, output and errors are held, in
+   * order, until the script ends, so that a tall whole is paged as other output is; otherwise they
+   * go straight out. Error lines wrap at spaces, as the REPL's own do (the terminal cuts words).
+   */
+  const sourceSink = (): { sink: Sink; held?: Part[] } => {
+    const errLines = (text: string) => wrapAll(text, style.width);
+    if (!terminal || !pager) {
+      const direct = processSink();
+      return { sink: { out: (text) => direct.out(text), err: (text) => direct.err(errLines(text)), flush: () => direct.flush() } };
+    }
+    const held: Part[] = [];
+    // Errors redirected away from the terminal need no pager: they go at once.
+    const errNow = !process.stderr.isTTY;
+    const sink: Sink = {
+      out: (text) => held.push({ err: false, text }),
+      err: (text) => (errNow ? process.stderr.write(errLines(text)) : held.push({ err: true, text: errLines(text) })),
+      flush: () => {},
+    };
+    return { sink, held };
+  };
+
+  /** A sourced script's output and errors, in order: paged as one when taller than the terminal. */
+  const showSourced = (parts: Part[]): void => {
+    const all = parts.map((p) => p.text).join('');
+    if (all === '') return;
+    if (tallerThan(all.slice(0, -1), output.rows)) {
+      show(all.slice(0, -1));
+      return;
+    }
+    for (const p of parts) (p.err ? process.stderr : output).write(p.text);
   };
 
   /** Runs one line; the exit status when the REPL should end. */

@@ -35,6 +35,21 @@ export const commandWords = (line: string): string[] => {
   return tokenize(line);
 };
 
+/**
+ * Whether a line is too long or holds a character tokenize refuses (U+FFFD included), wherever
+ * it stands, a comment too: no command anyone typed, so the REPL keeps it out of its history.
+ * A line refused only for its quoting is not one of these: it is a typo, to be recalled and fixed.
+ */
+export const isGarbledLine = (line: string): boolean => {
+  if (line.length > MAX_LINE) return true;
+  if (PLAIN.test(line)) return false;
+  for (let i = 0; i < line.length; i++) {
+    const code = line.charCodeAt(i);
+    if (code === 0xfffd || ((code < 0x20 || code >= 0x7f) && refused(code))) return true;
+  }
+  return false;
+};
+
 export const tokenize = (line: string): string[] => {
   // Nearly every line is printable ASCII with no quote and no '#': plain whitespace splitting.
   if (PLAIN.test(line)) {

@@ -115,6 +115,8 @@ export const loadWorkload = (spec: { file: string } | { commands: string }, cwd 
 
   let name: string;
   if ('file' in spec) {
+    // An empty path resolves to the current folder, which would be refused as "a directory".
+    if (spec.file === '') throw new CoreError('EUSAGE', 'empty workload: give a script file, or commands separated by ;');
     name = spec.file;
     const abs = resolvePath(cwd, name);
     const read = readTextFile(abs, 'workload');
