@@ -89,6 +89,11 @@ describe('exit codes and error lines', () => {
   test.each([
     [['--bogus'], "msi-explorer: unknown option '--bogus'"],
     [['--bial'], "msi-explorer: unknown option '--bial' (Did you mean --bail?)"],
+    // --version and --help do not answer a line that is wrong elsewhere, wherever they stand.
+    [['--version', '--bogus'], "msi-explorer: unknown option '--bogus'"],
+    [['--bogus', '--version'], "msi-explorer: unknown option '--bogus'"],
+    [['--help', '--bogus'], "msi-explorer: unknown option '--bogus'"],
+    [['--version', '--policy', 'bogus'], "msi-explorer: option '--policy <policy>' argument 'bogus' is invalid. Allowed choices are coalesced, dedicated."],
     [['--policy', 'bogus'], "msi-explorer: option '--policy <policy>' argument 'bogus' is invalid. Allowed choices are coalesced, dedicated."],
     [['--mode', 'later'], "msi-explorer: option '--mode <mode>' argument 'later' is invalid. Allowed choices are probe, demand."],
     [['--design', 'rfc'], "msi-explorer: option '--design <name>' argument 'rfc' is invalid. Allowed choices are merged, rfc-v4, probe-all, dynamic."],
@@ -114,11 +119,16 @@ describe('exit codes and error lines', () => {
     expect(r.stdout).toBe('');
   });
 
-  test('--version prints package.json version; --help exits 0', () => {
+  test('--version prints package.json version; --help exits 0', async () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const v = runBin(['--version']);
     expect(v.status).toBe(0);
     expect(v.stdout.trim()).toBe(pkg.version);
+    // Only a bare --version takes the bin's fast path: anything beside it is parsed first.
+    expect(runBin(['--version', '--bogus'])).toMatchObject({ status: 2, stdout: '', stderr: "msi-explorer: unknown option '--bogus'\n" });
+    // With valid options beside it, it still prints the version and nothing runs; --help wins over it.
+    expect(await runCli(['-q', '--version', '-e', 'bogus'])).toMatchObject({ status: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    expect((await runCli(['--version', '-h'])).stdout).toMatch(/^Usage: msi-explorer/);
     const h = runBin(['--help']);
     expect(h.status).toBe(0);
     expect(h.stdout).toMatch(/^Usage: msi-explorer/);

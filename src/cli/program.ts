@@ -20,6 +20,8 @@ export interface Options {
   interactive?: boolean;
   quiet?: boolean;
   debug?: boolean;
+  version?: boolean;
+  help?: boolean;
   compare?: string;
   pool?: string;
   /** Linux's share from a board's SYSFW resource-management config, for TISCI host `host`. */
@@ -31,7 +33,9 @@ const buildProgram = (): Command =>
     .name('msi-explorer')
     .description('Explore how Linux allocates MSIs through the TI K3 INTA/INTR/GIC interrupt domains.')
     .usage('[options] [script.msi ...]')
-    .version(VERSION, '--version', 'print the version')
+    // Plain flags, acted on once the whole line has parsed: commander's own --version and --help
+    // act as soon as they are met, so `--version --bogus` printed the version and exited 0.
+    .option('--version', 'print the version')
     .argument('[scripts...]', 'scripts to run (- for stdin); none and a terminal: the interactive REPL')
     .option('-t, --topology <name|file.json>', 'SoC topology: a built-in name or a JSON file', 'am65x')
     .addOption(new Option('--design <name>', "the thread's allocation design (see `design` in the REPL)").choices(DESIGNS.map((d) => d.name)).default('merged'))
@@ -48,7 +52,8 @@ const buildProgram = (): Command =>
     .option('--pool <pool>', 'with --compare: the pool to chart (default: the first to run out)')
     .option('--rm-cfg <rm-cfg.yaml>', "Linux's share from a board's SYSFW resource config (U-Boot/TI SDK YAML)")
     .option('--host <id>', 'with --rm-cfg: the TISCI host whose share to read (Linux on AM65x: 12)')
-    .helpOption('-h, --help', 'show this help')
+    .helpOption(false)
+    .option('-h, --help', 'show this help')
     .addHelpText(
       'after',
       '\nExit status: 0 all commands did what they should, 1 a command failed, 2 usage error.\nIn a script or the REPL, `help` lists the verbs.\n`msi-explorer completion bash|zsh` prints a shell completion script.',
@@ -85,6 +90,16 @@ export const main = async (argv: string[]): Promise<number> => {
     throw e;
   }
   const opts = program.opts<Options>();
+  // Only now, with every option known to be valid: an unknown one is a usage error whatever else
+  // the line holds (a bare --version never gets here: bin/msi-explorer.js answers it itself).
+  if (opts.help) {
+    program.outputHelp();
+    return EXIT.OK;
+  }
+  if (opts.version) {
+    writeStdout(`${VERSION}\n`);
+    return EXIT.OK;
+  }
   const [{ run }, { inputOrder }] = await Promise.all([import('./run.js'), import('./inputs.js')]);
   return run(opts, inputOrder(program, argv, program.args, opts.exec));
 };
