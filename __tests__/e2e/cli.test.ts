@@ -132,7 +132,8 @@ describe('exit codes and error lines', () => {
     const h = runBin(['--help']);
     expect(h.status).toBe(0);
     expect(h.stdout).toMatch(/^Usage: msi-explorer/);
-    expect(h.stdout).toMatch(/Exit status: 0 .* 1 .* 2 usage error/);
+    expect(h.stdout).toMatch(/\nExit status: 0 .* 1 .*\n2 usage error/);
+    expect(h.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
   });
 });
 
