@@ -276,6 +276,27 @@ describe('--json', () => {
     expect(r.errLines).toEqual(["<stdin>:5: EUSAGE: unknown verb 'bogus'; try help", expect.stringMatching(/^<stdin>:8: request-channel: EINVAL: /)]);
   });
 
+  test('what stops a run is an object of its own, with no command: a NUL byte, too many errors; every line is JSON', async () => {
+    const nul = await runCli(['--json'], { input: Buffer.from('pools\nfoo\u0000bar\nexpect-pool virq used=0\n') });
+    expect(nul.status).toBe(2);
+    const objects = nul.outLines.map((l) => JSON.parse(l));
+    expect(objects.map((o) => [o.line, o.command, o.ok])).toEqual([
+      [1, 'pools', true],
+      [2, null, false],
+    ]);
+    expect(nul.outLines[1]).toBe('{"file":"<stdin>","line":2,"command":null,"ok":false,"error":{"code":"EUSAGE","message":"not a text script (NUL byte at offset 9)"}}');
+    expect(nul.errLines).toEqual(['<stdin>:2: EUSAGE: not a text script (NUL byte at offset 9)']);
+
+    const many = await runCli(['--json'], { input: 'nonsense\n'.repeat(MAX_ERRORS + 5) });
+    expect(many.status).toBe(1);
+    expect(many.outLines).toHaveLength(MAX_ERRORS + 1);
+    for (const l of many.outLines) JSON.parse(l);
+    expect(many.outLines[MAX_ERRORS]).toBe(
+      `{"file":"<stdin>","line":${MAX_ERRORS + 1},"command":null,"ok":false,"error":{"code":"EUSAGE","message":"too many errors: stopped after ${MAX_ERRORS} failed commands"}}`,
+    );
+    expect(many.errLines.at(-1)).toBe(`<stdin>:${MAX_ERRORS + 1}: EUSAGE: too many errors: stopped after ${MAX_ERRORS} failed commands`);
+  });
+
   test('a line the tokenizer refuses is still one object, with its raw command', async () => {
     const r = await runCli(['--json', '-e', 'alloc-irq "x']);
     expect(r.outLines.map((l) => JSON.parse(l))).toEqual([{ file: '-e', line: 1, command: 'alloc-irq "x', ok: false, error: { code: 'EUSAGE', message: 'unterminated " quote' } }]);
@@ -335,7 +356,7 @@ describe('scripts: files, CRLF, BOM, source', () => {
     expect(h.errLines).toEqual([
       `${holes}:1: source: ENOENT: ${dir}/nope.msi: cannot read script: no such file`,
       `${holes}:2: source: EINVAL: ${dir}/lib: is a directory, not a script`,
-      'msi-explorer: /dev/zero:1: not a text script (NUL byte at offset 0)',
+      '/dev/zero:1: EUSAGE: not a text script (NUL byte at offset 0)',
     ]);
 
     // One rule for names at every depth: the path as written, joined to the including script's
@@ -375,11 +396,11 @@ describe('scripts: files, CRLF, BOM, source', () => {
     const nul = await runCli(['-q'], { input: Buffer.from('pools\nfoo\u0000bar\nexpect-pool virq used=0\n') });
     expect(nul.status).toBe(2);
     expect(nul.stdout).toMatch(/^POOL/);
-    expect(nul.errLines).toEqual(['msi-explorer: <stdin>:2: not a text script (NUL byte at offset 9)']);
+    expect(nul.errLines).toEqual(['<stdin>:2: EUSAGE: not a text script (NUL byte at offset 9)']);
     const inFile = await runCli(['-q', file('nul.msi', Buffer.from('alloc-irq ringacc any\n\u0000\n')), '-e', 'pools']);
     expect(inFile.status).toBe(2);
     expect(inFile.stdout).toBe('');
-    expect(inFile.errLines).toEqual([`msi-explorer: ${relative(ROOT, join(tmp, 'nul.msi'))}:2: not a text script (NUL byte at offset 22)`]);
+    expect(inFile.errLines).toEqual([`${relative(ROOT, join(tmp, 'nul.msi'))}:2: EUSAGE: not a text script (NUL byte at offset 22)`]);
     const latin1 = await runCli(['-q'], { input: Buffer.concat([Buffer.from('alloc-irq caf'), Buffer.from([0xe9]), Buffer.from(' 1\npools\n')]) });
     expect(latin1.status).toBe(1);
     expect(latin1.errLines).toEqual(['<stdin>:1: EUSAGE: invalid UTF-8 at column 14 (read as U+FFFD)']);
@@ -449,13 +470,13 @@ describe('scripts: files, CRLF, BOM, source', () => {
     const r = await runCli([], { input: 'nonsense\n'.repeat(20_000) });
     expect(r.status).toBe(1);
     expect(r.errLines).toHaveLength(MAX_ERRORS + 1);
-    expect(r.errLines[MAX_ERRORS]).toBe(`msi-explorer: too many errors: stopped at <stdin>:${MAX_ERRORS + 1} after ${MAX_ERRORS} failed commands`);
+    expect(r.errLines[MAX_ERRORS]).toBe(`<stdin>:${MAX_ERRORS + 1}: EUSAGE: too many errors: stopped after ${MAX_ERRORS} failed commands`);
   });
 
   test('endless or binary streams: binary is refused at once, endless text runs as it comes', () => {
     const zero = runShell('msi < /dev/zero');
     expect(zero.status).toBe(2);
-    expect(zero.stderr).toBe('msi-explorer: <stdin>:1: not a text script (NUL byte at offset 0)\n');
+    expect(zero.stderr).toBe('<stdin>:1: EUSAGE: not a text script (NUL byte at offset 0)\n');
     const yes = runShell('yes pools | msi | head -2; echo "status=$?" >&2');
     expect(yes.outLines).toHaveLength(2);
     expect(yes.stdout).toMatch(/^POOL/);
@@ -466,8 +487,8 @@ describe('scripts: files, CRLF, BOM, source', () => {
     const dev = runBin(['/dev/urandom']);
     expect(dev.status).toBe(2);
     // Lines before the first NUL may run (random bytes are bad commands), then the refusal.
-    expect(dev.errLines.at(-1)).toMatch(/^msi-explorer: \/dev\/urandom:\d+: not a text script \(NUL byte at offset \d+\)$/);
-    for (const l of dev.errLines.slice(0, -1)) expect(l).toMatch(ERROR_LINE);
+    expect(dev.errLines.at(-1)).toMatch(/^\/dev\/urandom:\d+: EUSAGE: not a text script \(NUL byte at offset \d+\)$/);
+    for (const l of dev.errLines) expect(l).toMatch(ERROR_LINE);
   });
 });
 
@@ -615,7 +636,7 @@ describe('no stack trace reaches a user', () => {
     for (const input of inputs) {
       const r = await runCli([], { input });
       expect(r.stderr).not.toMatch(STACK_FRAME);
-      for (const l of r.errLines) expect(l).toMatch(r.status === 2 ? /^msi-explorer: / : ERROR_LINE);
+      for (const l of r.errLines) expect(l).toMatch(ERROR_LINE);
     }
   });
 });

@@ -311,7 +311,7 @@ describe('fuzz: command lines in-process (tokenize + runWords)', () => {
 // ---- the batch runner: one error line per failed line ----------------------------------------
 
 const ERROR_LINE = /^(<stdin>|-e|[^:]+):(\d+): (?:([a-z-]+): )?(E[A-Z]+): (.+)$/;
-const CAP_LINE = /^msi-explorer: too many errors: stopped at <stdin>:\d+ after \d+ failed commands$/;
+const CAP_LINE = /^<stdin>:\d+: EUSAGE: too many errors: stopped after \d+ failed commands$/;
 
 describe('fuzz: whole scripts through the batch runner, in-process', () => {
   test('exactly one stderr line per failed line, --json one object per command, with CRLF and a BOM', () => {
@@ -367,7 +367,7 @@ describe('fuzz: whole scripts through the batch runner, in-process', () => {
     const lines = r.err.replace(/\n$/, '').split('\n');
     expect(lines.length).toBe(MAX_ERRORS + 1);
     expect(lines[MAX_ERRORS - 1]).toBe(`<stdin>:${MAX_ERRORS}: EUSAGE: unknown verb 'garbage${MAX_ERRORS - 1}'; try help`);
-    expect(lines[MAX_ERRORS]).toBe(`msi-explorer: too many errors: stopped at <stdin>:${MAX_ERRORS + 1} after ${MAX_ERRORS} failed commands`);
+    expect(lines[MAX_ERRORS]).toBe(`<stdin>:${MAX_ERRORS + 1}: EUSAGE: too many errors: stopped after ${MAX_ERRORS} failed commands`);
   });
 });
 
@@ -501,7 +501,7 @@ describe('fuzz: random scripts piped to the built binary', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe(expected.out);
     expect(r.stdout).toMatch(/^POOL/);
-    expect(r.stderr).toBe(`${expected.err}msi-explorer: <stdin>:${lineOfNul}: not a text script (NUL byte at offset ${nul})\n`);
+    expect(r.stderr).toBe(`${expected.err}<stdin>:${lineOfNul}: EUSAGE: not a text script (NUL byte at offset ${nul})\n`);
   });
 });
 

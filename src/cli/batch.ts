@@ -9,7 +9,7 @@ import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
 import { showsState } from '../commands/spec.js';
 import { commandWords, lineTooLong, MAX_LINE } from '../commands/tokenize.js';
-import { renderJson } from '../render/json.js';
+import { renderJson, renderJsonStop } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
 import { EXIT } from './exit.js';
@@ -148,8 +148,7 @@ export class BatchRunner {
     this.text(feed, feed.decoder.write(nul < 0 ? chunk : chunk.subarray(0, nul)));
     if (nul >= 0 && !this.stopped) {
       this.binary = true;
-      this.stopped = true;
-      this.opts.sink.err(`msi-explorer: ${feed.name}:${feed.lineNo + 1}: not a text script (NUL byte at offset ${feed.offset + nul})\n`);
+      this.stop({ file: feed.name, line: feed.lineNo + 1 }, `not a text script (NUL byte at offset ${feed.offset + nul})`);
     }
     feed.offset += chunk.length;
   }
@@ -285,6 +284,17 @@ export class BatchRunner {
     this.end(feed);
   }
 
+  /**
+   * Stops the run for the input as a whole (a NUL byte, too many errors): an EUSAGE line at the
+   * place, and with --json an object of its own, with no command (the line ran nothing).
+   */
+  private stop(where: Where, message: string): void {
+    this.stopped = true;
+    const error = { code: 'EUSAGE' as const, message };
+    if (this.opts.json) this.opts.sink.out(`${renderJsonStop(where, error)}\n`);
+    this.opts.sink.err(`${renderError(this.opts.errStyle ?? this.opts.style, `${where.file}:${where.line}`, undefined, error)}\n`);
+  }
+
   private report(where: Where, command: string, verb: string | undefined, result: Result): void {
     const { sink, style, json, quiet } = this.opts;
     const spec = verb === undefined ? undefined : findCommand(verb);
@@ -292,8 +302,7 @@ export class BatchRunner {
       this.failures++;
       const max = this.opts.maxErrors ?? MAX_ERRORS;
       if (this.failures > max) {
-        this.stopped = true;
-        sink.err(`msi-explorer: too many errors: stopped at ${where.file}:${where.line} after ${max} failed commands\n`);
+        this.stop(where, `too many errors: stopped after ${max} failed commands`);
         return;
       }
       if (this.opts.bail) this.stopped = true;
