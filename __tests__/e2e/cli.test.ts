@@ -407,6 +407,16 @@ describe('scripts: files, CRLF, BOM, source', () => {
     expect(latin1.stdout).toMatch(/^POOL/);
   });
 
+  test('a script that fails as it is read (EIO) stops the run at its place: one error line, exit 2, --json an object', async () => {
+    // Reading /proc/self/mem from offset 0 (unmapped) fails with EIO after open succeeded.
+    if (!existsSync('/proc/self/mem')) return;
+    const r = await runCli(['--json', '-e', 'pools', '/proc/self/mem']);
+    expect(r.status).toBe(2);
+    expect(r.outLines.map((l) => JSON.parse(l).command)).toEqual(['pools', null]);
+    expect(r.outLines[1]).toBe('{"file":"/proc/self/mem","line":1,"command":null,"ok":false,"error":{"code":"EINVAL","message":"cannot read script: input/output error"}}');
+    expect(r.errLines).toEqual(['/proc/self/mem:1: EINVAL: cannot read script: input/output error']);
+  });
+
   test('a character or a line split across 64 KiB reads is read whole, from a file and a pipe', () => {
     const comments = (bytes: number) => `${'#'.repeat(99)}\n`.repeat(Math.floor(bytes / 100)) + `${'#'.repeat((bytes % 100) - 1)}\n`;
     // The é of line 657 starts at byte 65535, the last of the first read; line 1314 spans byte 131072.

@@ -14,7 +14,7 @@ import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
 import { EXIT } from './exit.js';
 import type { Sink } from './output.js';
-import { closeQuietly, openTextFile, readChunks } from './script-file.js';
+import { closeQuietly, openTextFile, readChunks, ReadError } from './script-file.js';
 
 export const MAX_SOURCE_DEPTH = 8;
 /**
@@ -114,7 +114,7 @@ export class BatchRunner {
     private readonly opts: BatchOptions,
   ) {}
 
-  /** Set when a line held a NUL byte: the input is not a script, and the run stopped (exit 2). */
+  /** Set when a line held a NUL byte or a script could not be read on: the run stopped (exit 2). */
   binary = false;
 
   /** Lines read so far, every script and source of the run together. */
@@ -275,22 +275,31 @@ export class BatchRunner {
   /** Streams an open script file (closing it): lines run as they are read, in memory that does not grow with its length. */
   runFile(fd: number, script: ScriptSource, stack: string[] = []): void {
     const feed = this.open(script, stack);
-    readChunks(fd, script.name, 'script', (chunk) => {
-      this.bytes(feed, chunk);
-      // What ran so far is shown before waiting on a slow pipe (`<(...)`).
-      this.opts.sink.flush();
-      return !this.stopped;
-    });
+    try {
+      readChunks(fd, script.name, 'script', (chunk) => {
+        this.bytes(feed, chunk);
+        // What ran so far is shown before waiting on a slow pipe (`<(...)`).
+        this.opts.sink.flush();
+        return !this.stopped;
+      });
+    } catch (e) {
+      if (!(e instanceof ReadError)) throw e;
+      // The input failed, not the tool: what was read has run, the rest cannot; as unreadable a
+      // script as one refused at the start (exit 2).
+      this.binary = true;
+      this.stop({ file: feed.name, line: feed.lineNo + 1 }, `cannot read script: ${e.reason}`, 'EINVAL');
+      return;
+    }
     this.end(feed);
   }
 
   /**
-   * Stops the run for the input as a whole (a NUL byte, too many errors): an EUSAGE line at the
-   * place, and with --json an object of its own, with no command (the line ran nothing).
+   * Stops the run for the input as a whole (a NUL byte, too many errors, a read error): an error
+   * line at the place, and with --json an object of its own, with no command (the line ran nothing).
    */
-  private stop(where: Where, message: string): void {
+  private stop(where: Where, message: string, code: 'EUSAGE' | 'EINVAL' = 'EUSAGE'): void {
     this.stopped = true;
-    const error = { code: 'EUSAGE' as const, message };
+    const error = { code, message };
     if (this.opts.json) this.opts.sink.out(`${renderJsonStop(where, error)}\n`);
     this.opts.sink.err(`${renderError(this.opts.errStyle ?? this.opts.style, `${where.file}:${where.line}`, undefined, error)}\n`);
   }
