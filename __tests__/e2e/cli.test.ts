@@ -476,6 +476,26 @@ describe('scripts: files, CRLF, BOM, source', () => {
     expect(r.errLines).toEqual([`<stdin>:1: EUSAGE: line too long (${long.length} characters, at most ${MAX_LINE})`]);
   });
 
+  test('line length and columns count characters, not UTF-16 units: an emoji is one', async () => {
+    const emoji = '\u{1F600}'; // two UTF-16 units
+    // Within the limit in characters though not in units: an ordinary line, refused for what it says.
+    const fits = `alloc-irq ringacc ${emoji.repeat(3000)}`;
+    expect(fits.length).toBeGreaterThan(MAX_LINE);
+    // Over it: counted in characters, on a kept line, on a line only counted as it streams (more
+    // units than twice the limit), with a CR before its newline, and in -e.
+    const over = `${'\u00e9'.repeat(3000)}${emoji.repeat(1100)}`;
+    const streamed = emoji.repeat(5000);
+    const r = await runCli(['-q'], { input: `${fits}\n${over}\n${streamed}\r\n${emoji.repeat(MAX_LINE)}\n` });
+    expect(r.errLines).toEqual([
+      "<stdin>:1: alloc-irq: EUSAGE: index: expected a number, got '?????????????????????????????????????...'",
+      `<stdin>:2: EUSAGE: line too long (4100 characters, at most ${MAX_LINE})`,
+      `<stdin>:3: EUSAGE: line too long (5000 characters, at most ${MAX_LINE})`,
+      expect.stringMatching(/^<stdin>:4: EUSAGE: unknown verb /),
+    ]);
+    const e = await runCli(['-e', `${'x'.repeat(4000)}${emoji.repeat(100)}`, '-e', `alloc-irq ${emoji}${emoji}\u0007`]);
+    expect(e.errLines).toEqual([`-e:1: EUSAGE: line too long (4100 characters, at most ${MAX_LINE})`, '-e:2: EUSAGE: control character U+0007 at column 13']);
+  });
+
   test(`thousands of bad lines: ${MAX_ERRORS} error lines and one closing line`, async () => {
     const r = await runCli([], { input: 'nonsense\n'.repeat(20_000) });
     expect(r.status).toBe(1);

@@ -14,7 +14,7 @@ import { expectAbove, expectAtMost, expectDefined, expectNoMatch, expectToBe, ex
 import { MAX_ERRORS } from '../../src/cli/batch.js';
 import { COMMANDS, runWords } from '../../src/commands/registry.js';
 import { Session } from '../../src/commands/session.js';
-import { MAX_LINE, tokenize } from '../../src/commands/tokenize.js';
+import { codePoints, MAX_LINE, tokenize } from '../../src/commands/tokenize.js';
 import { CoreError, ERR_CODES } from '../../src/core/errors.js';
 import { System, type Settings } from '../../src/core/system.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
@@ -336,7 +336,7 @@ describe('fuzz: whole scripts through the batch runner, in-process', () => {
         const textLines = script.join('\n').split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
         const commands = textLines.filter((raw) => {
           try {
-            return raw.length > MAX_LINE || tokenize(raw).length > 0;
+            return codePoints(raw) > MAX_LINE || tokenize(raw).length > 0;
           } catch {
             return true;
           }

@@ -8,7 +8,7 @@ import { findCommand, runWords } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
 import { showsState } from '../commands/spec.js';
-import { commandWords, lineTooLong, MAX_LINE } from '../commands/tokenize.js';
+import { codePoints, commandWords, lineTooLong, MAX_LINE } from '../commands/tokenize.js';
 import { renderJson, renderJsonStop } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
@@ -63,7 +63,7 @@ export interface Feed {
   lineNo: number;
   /** The start of a line whose newline has not arrived yet. */
   partial: string;
-  /** Length so far of a line too long to be a command (its text is not kept), or -1. */
+  /** Length so far, in characters (code points), of a line too long to be a command (its text is not kept), or -1. */
   long: number;
   /** The first characters of that line, for --json's `command`. */
   head: string;
@@ -176,7 +176,7 @@ export class BatchRunner {
       const end = text.indexOf('\n', start);
       if (end < 0) break;
       if (feed.long >= 0) {
-        feed.long += end - start;
+        feed.long += codePoints(text, start, end);
         if (end > start) feed.lastCode = text.charCodeAt(end - 1);
         const long = feed.long;
         feed.long = -1;
@@ -190,14 +190,16 @@ export class BatchRunner {
     if (this.stopped || start >= text.length) return;
     // A partial line waits for the rest; one already longer than any command is only counted.
     if (feed.long >= 0) {
-      feed.long += text.length - start;
+      feed.long += codePoints(text, start);
       feed.lastCode = text.charCodeAt(text.length - 1);
       return;
     }
     feed.partial += text.slice(start);
-    if (feed.partial.length > MAX_LINE + 1) {
+    // Past this many UTF-16 units a line has more characters than a command (and a CR) may: it
+    // is counted from here on. (Up to two units a character: a shorter one is kept, and checked.)
+    if (feed.partial.length > 2 * (MAX_LINE + 1)) {
       feed.head = feed.partial.slice(0, 201);
-      feed.long = feed.partial.length;
+      feed.long = codePoints(feed.partial);
       feed.lastCode = feed.partial.charCodeAt(feed.partial.length - 1);
       feed.partial = '';
     }
