@@ -100,7 +100,8 @@ describe('workloads', () => {
   test('garbage, re-boots, recursion, nothing at all and unreadable files are refused before anything runs', () => {
     const cases: Array<[string, string, string]> = [
       ['pools; frobnicate main_udmap', 'EUSAGE', "inline:2: unknown verb 'frobnicate'; try help"],
-      ['request-channel', 'EUSAGE', 'inline:1: missing <dma> <direction>; usage: request-channel <dma> <tx|rx> [count] [pkt|tr]'],
+      // Named by its verb, as a batch run of the line names it.
+      ['request-channel', 'EUSAGE', 'inline:1: request-channel: missing <dma> <direction>; usage: request-channel <dma> <tx|rx> [count] [pkt|tr]'],
       ['mode probe', 'EUSAGE', 'inline:1: mode re-boots, which would replace the design being compared'],
       ['reset', 'EUSAGE', 'inline:1: reset re-boots, which would replace the design being compared'],
       ['expect-error ENOSPC compare x.msi', 'EUSAGE', 'inline:1: compare cannot run inside a workload'],

@@ -89,6 +89,11 @@ describe('exit codes and error lines', () => {
   test.each([
     [['--bogus'], "msi-explorer: unknown option '--bogus'"],
     [['--bial'], "msi-explorer: unknown option '--bial' (Did you mean --bail?)"],
+    // --version and --help do not answer a line that is wrong elsewhere, wherever they stand.
+    [['--version', '--bogus'], "msi-explorer: unknown option '--bogus'"],
+    [['--bogus', '--version'], "msi-explorer: unknown option '--bogus'"],
+    [['--help', '--bogus'], "msi-explorer: unknown option '--bogus'"],
+    [['--version', '--policy', 'bogus'], "msi-explorer: option '--policy <policy>' argument 'bogus' is invalid. Allowed choices are coalesced, dedicated."],
     [['--policy', 'bogus'], "msi-explorer: option '--policy <policy>' argument 'bogus' is invalid. Allowed choices are coalesced, dedicated."],
     [['--mode', 'later'], "msi-explorer: option '--mode <mode>' argument 'later' is invalid. Allowed choices are probe, demand."],
     [['--design', 'rfc'], "msi-explorer: option '--design <name>' argument 'rfc' is invalid. Allowed choices are merged, rfc-v4, probe-all, dynamic."],
@@ -114,15 +119,21 @@ describe('exit codes and error lines', () => {
     expect(r.stdout).toBe('');
   });
 
-  test('--version prints package.json version; --help exits 0', () => {
+  test('--version prints package.json version; --help exits 0', async () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const v = runBin(['--version']);
     expect(v.status).toBe(0);
     expect(v.stdout.trim()).toBe(pkg.version);
+    // Only a bare --version takes the bin's fast path: anything beside it is parsed first.
+    expect(runBin(['--version', '--bogus'])).toMatchObject({ status: 2, stdout: '', stderr: "msi-explorer: unknown option '--bogus'\n" });
+    // With valid options beside it, it still prints the version and nothing runs; --help wins over it.
+    expect(await runCli(['-q', '--version', '-e', 'bogus'])).toMatchObject({ status: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    expect((await runCli(['--version', '-h'])).stdout).toMatch(/^Usage: msi-explorer/);
     const h = runBin(['--help']);
     expect(h.status).toBe(0);
     expect(h.stdout).toMatch(/^Usage: msi-explorer/);
-    expect(h.stdout).toMatch(/Exit status: 0 .* 1 .* 2 usage error/);
+    expect(h.stdout).toMatch(/\nExit status: 0 .* 1 .*\n2 usage error/);
+    expect(h.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
   });
 });
 
@@ -265,6 +276,27 @@ describe('--json', () => {
     expect(r.errLines).toEqual(["<stdin>:5: EUSAGE: unknown verb 'bogus'; try help", expect.stringMatching(/^<stdin>:8: request-channel: EINVAL: /)]);
   });
 
+  test('what stops a run is an object of its own, with no command: a NUL byte, too many errors; every line is JSON', async () => {
+    const nul = await runCli(['--json'], { input: Buffer.from('pools\nfoo\u0000bar\nexpect-pool virq used=0\n') });
+    expect(nul.status).toBe(2);
+    const objects = nul.outLines.map((l) => JSON.parse(l));
+    expect(objects.map((o) => [o.line, o.command, o.ok])).toEqual([
+      [1, 'pools', true],
+      [2, null, false],
+    ]);
+    expect(nul.outLines[1]).toBe('{"file":"<stdin>","line":2,"command":null,"ok":false,"error":{"code":"EUSAGE","message":"not a text script (NUL byte at offset 9)"}}');
+    expect(nul.errLines).toEqual(['<stdin>:2: EUSAGE: not a text script (NUL byte at offset 9)']);
+
+    const many = await runCli(['--json'], { input: 'nonsense\n'.repeat(MAX_ERRORS + 5) });
+    expect(many.status).toBe(1);
+    expect(many.outLines).toHaveLength(MAX_ERRORS + 1);
+    for (const l of many.outLines) JSON.parse(l);
+    expect(many.outLines[MAX_ERRORS]).toBe(
+      `{"file":"<stdin>","line":${MAX_ERRORS + 1},"command":null,"ok":false,"error":{"code":"EUSAGE","message":"too many errors: stopped after ${MAX_ERRORS} failed commands"}}`,
+    );
+    expect(many.errLines.at(-1)).toBe(`<stdin>:${MAX_ERRORS + 1}: EUSAGE: too many errors: stopped after ${MAX_ERRORS} failed commands`);
+  });
+
   test('a line the tokenizer refuses is still one object, with its raw command', async () => {
     const r = await runCli(['--json', '-e', 'alloc-irq "x']);
     expect(r.outLines.map((l) => JSON.parse(l))).toEqual([{ file: '-e', line: 1, command: 'alloc-irq "x', ok: false, error: { code: 'EUSAGE', message: 'unterminated " quote' } }]);
@@ -324,7 +356,7 @@ describe('scripts: files, CRLF, BOM, source', () => {
     expect(h.errLines).toEqual([
       `${holes}:1: source: ENOENT: ${dir}/nope.msi: cannot read script: no such file`,
       `${holes}:2: source: EINVAL: ${dir}/lib: is a directory, not a script`,
-      'msi-explorer: /dev/zero:1: not a text script (NUL byte at offset 0)',
+      '/dev/zero:1: EUSAGE: not a text script (NUL byte at offset 0)',
     ]);
 
     // One rule for names at every depth: the path as written, joined to the including script's
@@ -364,15 +396,25 @@ describe('scripts: files, CRLF, BOM, source', () => {
     const nul = await runCli(['-q'], { input: Buffer.from('pools\nfoo\u0000bar\nexpect-pool virq used=0\n') });
     expect(nul.status).toBe(2);
     expect(nul.stdout).toMatch(/^POOL/);
-    expect(nul.errLines).toEqual(['msi-explorer: <stdin>:2: not a text script (NUL byte at offset 9)']);
+    expect(nul.errLines).toEqual(['<stdin>:2: EUSAGE: not a text script (NUL byte at offset 9)']);
     const inFile = await runCli(['-q', file('nul.msi', Buffer.from('alloc-irq ringacc any\n\u0000\n')), '-e', 'pools']);
     expect(inFile.status).toBe(2);
     expect(inFile.stdout).toBe('');
-    expect(inFile.errLines).toEqual([`msi-explorer: ${relative(ROOT, join(tmp, 'nul.msi'))}:2: not a text script (NUL byte at offset 22)`]);
+    expect(inFile.errLines).toEqual([`${relative(ROOT, join(tmp, 'nul.msi'))}:2: EUSAGE: not a text script (NUL byte at offset 22)`]);
     const latin1 = await runCli(['-q'], { input: Buffer.concat([Buffer.from('alloc-irq caf'), Buffer.from([0xe9]), Buffer.from(' 1\npools\n')]) });
     expect(latin1.status).toBe(1);
     expect(latin1.errLines).toEqual(['<stdin>:1: EUSAGE: invalid UTF-8 at column 14 (read as U+FFFD)']);
     expect(latin1.stdout).toMatch(/^POOL/);
+  });
+
+  test('a script that fails as it is read (EIO) stops the run at its place: one error line, exit 2, --json an object', async () => {
+    // Reading /proc/self/mem from offset 0 (unmapped) fails with EIO after open succeeded.
+    if (!existsSync('/proc/self/mem')) return;
+    const r = await runCli(['--json', '-e', 'pools', '/proc/self/mem']);
+    expect(r.status).toBe(2);
+    expect(r.outLines.map((l) => JSON.parse(l).command)).toEqual(['pools', null]);
+    expect(r.outLines[1]).toBe('{"file":"/proc/self/mem","line":1,"command":null,"ok":false,"error":{"code":"EINVAL","message":"cannot read script: input/output error"}}');
+    expect(r.errLines).toEqual(['/proc/self/mem:1: EINVAL: cannot read script: input/output error']);
   });
 
   test('a character or a line split across 64 KiB reads is read whole, from a file and a pipe', () => {
@@ -434,17 +476,37 @@ describe('scripts: files, CRLF, BOM, source', () => {
     expect(r.errLines).toEqual([`<stdin>:1: EUSAGE: line too long (${long.length} characters, at most ${MAX_LINE})`]);
   });
 
+  test('line length and columns count characters, not UTF-16 units: an emoji is one', async () => {
+    const emoji = '\u{1F600}'; // two UTF-16 units
+    // Within the limit in characters though not in units: an ordinary line, refused for what it says.
+    const fits = `alloc-irq ringacc ${emoji.repeat(3000)}`;
+    expect(fits.length).toBeGreaterThan(MAX_LINE);
+    // Over it: counted in characters, on a kept line, on a line only counted as it streams (more
+    // units than twice the limit), with a CR before its newline, and in -e.
+    const over = `${'\u00e9'.repeat(3000)}${emoji.repeat(1100)}`;
+    const streamed = emoji.repeat(5000);
+    const r = await runCli(['-q'], { input: `${fits}\n${over}\n${streamed}\r\n${emoji.repeat(MAX_LINE)}\n` });
+    expect(r.errLines).toEqual([
+      "<stdin>:1: alloc-irq: EUSAGE: index: expected a number, got '?????????????????????????????????????...'",
+      `<stdin>:2: EUSAGE: line too long (4100 characters, at most ${MAX_LINE})`,
+      `<stdin>:3: EUSAGE: line too long (5000 characters, at most ${MAX_LINE})`,
+      expect.stringMatching(/^<stdin>:4: EUSAGE: unknown verb /),
+    ]);
+    const e = await runCli(['-e', `${'x'.repeat(4000)}${emoji.repeat(100)}`, '-e', `alloc-irq ${emoji}${emoji}\u0007`]);
+    expect(e.errLines).toEqual([`-e:1: EUSAGE: line too long (4100 characters, at most ${MAX_LINE})`, '-e:2: EUSAGE: control character U+0007 at column 13']);
+  });
+
   test(`thousands of bad lines: ${MAX_ERRORS} error lines and one closing line`, async () => {
     const r = await runCli([], { input: 'nonsense\n'.repeat(20_000) });
     expect(r.status).toBe(1);
     expect(r.errLines).toHaveLength(MAX_ERRORS + 1);
-    expect(r.errLines[MAX_ERRORS]).toBe(`msi-explorer: too many errors: stopped at <stdin>:${MAX_ERRORS + 1} after ${MAX_ERRORS} failed commands`);
+    expect(r.errLines[MAX_ERRORS]).toBe(`<stdin>:${MAX_ERRORS + 1}: EUSAGE: too many errors: stopped after ${MAX_ERRORS} failed commands`);
   });
 
   test('endless or binary streams: binary is refused at once, endless text runs as it comes', () => {
     const zero = runShell('msi < /dev/zero');
     expect(zero.status).toBe(2);
-    expect(zero.stderr).toBe('msi-explorer: <stdin>:1: not a text script (NUL byte at offset 0)\n');
+    expect(zero.stderr).toBe('<stdin>:1: EUSAGE: not a text script (NUL byte at offset 0)\n');
     const yes = runShell('yes pools | msi | head -2; echo "status=$?" >&2');
     expect(yes.outLines).toHaveLength(2);
     expect(yes.stdout).toMatch(/^POOL/);
@@ -455,8 +517,8 @@ describe('scripts: files, CRLF, BOM, source', () => {
     const dev = runBin(['/dev/urandom']);
     expect(dev.status).toBe(2);
     // Lines before the first NUL may run (random bytes are bad commands), then the refusal.
-    expect(dev.errLines.at(-1)).toMatch(/^msi-explorer: \/dev\/urandom:\d+: not a text script \(NUL byte at offset \d+\)$/);
-    for (const l of dev.errLines.slice(0, -1)) expect(l).toMatch(ERROR_LINE);
+    expect(dev.errLines.at(-1)).toMatch(/^\/dev\/urandom:\d+: EUSAGE: not a text script \(NUL byte at offset \d+\)$/);
+    for (const l of dev.errLines) expect(l).toMatch(ERROR_LINE);
   });
 });
 
@@ -604,7 +666,7 @@ describe('no stack trace reaches a user', () => {
     for (const input of inputs) {
       const r = await runCli([], { input });
       expect(r.stderr).not.toMatch(STACK_FRAME);
-      for (const l of r.errLines) expect(l).toMatch(r.status === 2 ? /^msi-explorer: / : ERROR_LINE);
+      for (const l of r.errLines) expect(l).toMatch(ERROR_LINE);
     }
   });
 });

@@ -1,6 +1,18 @@
 /** `--compare`, run in-process (cli-in-process.ts); fixtures/scripts/33-compare-cli runs it through the binary. */
-import { describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { runCli } from './cli-in-process.js';
+import { ROOT } from './harness.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'msi-compare-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+/** Writes a workload file and returns its path relative to the repo root (the run's cwd). */
+const file = (name: string, content: string): string => {
+  writeFileSync(join(tmp, name), content);
+  return relative(ROOT, join(tmp, name));
+};
 
 const WORKLOAD = 'fixtures/workloads/thread.msi';
 
@@ -27,15 +39,61 @@ describe('msi-explorer --compare', () => {
       [['--compare', 'merged,nope', WORKLOAD], "msi-explorer: compare: ENOENT: unknown design 'nope'; designs: merged, rfc-v4, probe-all, dynamic"],
       [['--compare', 'all', 'no-such.msi'], 'msi-explorer: compare: ENOENT: no-such.msi: cannot read workload: no such file'],
       [['--compare', 'all', ''], 'msi-explorer: compare: EUSAGE: empty workload: give a script file, or commands separated by ;'],
-      [['--compare', 'all', '-e', 'request-channel main_udmap tx; policy dedicated'], 'msi-explorer: compare: EUSAGE: inline:2: policy re-boots, which would replace the design being compared'],
       [['--compare', 'all', '--pool', 'nope', WORKLOAD], "msi-explorer: compare: ENOENT: unknown pool 'nope'"],
-      [['--compare', 'all'], 'msi-explorer: --compare takes one workload: a script file, or commands with -e'],
-      [['--compare', 'all', WORKLOAD, WORKLOAD], 'msi-explorer: --compare takes one workload: a script file, or commands with -e'],
+      [['--compare', 'all'], 'msi-explorer: --compare takes one workload: a script file, - for stdin, or commands with -e'],
+      [['--compare', 'all', WORKLOAD, WORKLOAD], 'msi-explorer: --compare takes one workload: a script file, - for stdin, or commands with -e'],
+      [['--compare', 'all', '-', '-e', 'pools'], 'msi-explorer: --compare takes one workload: a script file, - for stdin, or commands with -e'],
+      // compare boots each design with its own settings: one design's options have no meaning there.
+      [['--compare', 'all', '--design', 'rfc-v4', WORKLOAD], "msi-explorer: option '--design <name>' cannot be used with option '--compare <designs>'"],
+      [['--policy', 'dedicated', '--compare', 'all', WORKLOAD], "msi-explorer: option '--policy <policy>' cannot be used with option '--compare <designs>'"],
+      [['--compare', 'all', WORKLOAD, '--mode', 'demand'], "msi-explorer: option '--mode <mode>' cannot be used with option '--compare <designs>'"],
       [['--pool', 'virq', WORKLOAD], 'msi-explorer: --pool goes with --compare'],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args);
       expect([args, r.status, r.stdout, r.errLines]).toEqual([args, 2, '', [message]]);
     }
+  });
+
+  test('- reads the workload from stdin, named <stdin>', async () => {
+    const r = await runCli(['--compare', 'merged,rfc-v4', '-'], { input: 'request-channel main_udmap tx 2\nalloc-irq ringacc any\n' });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.outLines[0]).toBe('compare <stdin>: 2 commands from a fresh boot under merged, rfc-v4');
+    const bin = await runCli(['--compare', 'all', '-'], { input: 'pools\nfoo\u0000\n' });
+    expect([bin.status, bin.stdout, bin.errLines]).toEqual([2, '', ['msi-explorer: compare: EINVAL: <stdin>: not a text workload (NUL byte at offset 9)']]);
+  });
+
+  test('a workload line that is not a command: said at its file:line as a batch run says it, status 2, no design run', async () => {
+    const bad = file('bad.msi', 'request-channel main_udmap tx 4\nfrobnicate 3\n');
+    const arity = file('arity.msi', '# needs a direction\nrequest-channel main_udmap\n');
+    const cases: Array<[string[], string | undefined, string]> = [
+      [['--compare', 'all', bad], undefined, `${bad}:2: EUSAGE: unknown verb 'frobnicate'; try help`],
+      [['--compare', 'all', arity], undefined, `${arity}:2: request-channel: EUSAGE: missing <direction>; usage: request-channel <dma> <tx|rx> [count] [pkt|tr]`],
+      [['--compare', 'all', '-'], 'pools\nfrob\n', "<stdin>:2: EUSAGE: unknown verb 'frob'; try help"],
+      [['--compare', 'all', '-e', 'request-channel main_udmap tx; policy dedicated'], undefined, 'inline:2: EUSAGE: policy re-boots, which would replace the design being compared'],
+    ];
+    for (const [args, input, line] of cases) {
+      const r = await runCli(args, { input });
+      expect([args, r.status, r.stdout, r.errLines]).toEqual([args, 2, '', [line]]);
+    }
+    // The batch run of the same script says the same line (and runs the rest: status 1).
+    expect((await runCli(['-q', bad])).errLines).toEqual([`${bad}:2: EUSAGE: unknown verb 'frobnicate'; try help`]);
+    // --json: the object a batch run gives that line, and the same line on stderr.
+    const json = await runCli(['--json', '--compare', 'all', bad]);
+    expect(json.status).toBe(2);
+    expect(json.outLines).toEqual([
+      `{"file":"${bad}","line":2,"command":"frobnicate 3","ok":false,"error":{"code":"EUSAGE","message":"unknown verb 'frobnicate'; try help"}}`,
+    ]);
+    expect(json.errLines).toEqual([`${bad}:2: EUSAGE: unknown verb 'frobnicate'; try help`]);
+  });
+
+  test('an unknown device is a command that fails as it runs: each design records it, status 0', async () => {
+    const r = await runCli(['--json', '--compare', 'merged,rfc-v4', '-e', 'alloc-irq nosuch 0']);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const rows = JSON.parse(r.outLines[0]).data.rows as Array<{ design: string; firstFailure: { line: number; code: string } }>;
+    expect(rows.map((row) => [row.design, row.firstFailure.line, row.firstFailure.code])).toEqual([
+      ['merged', 1, 'ENOENT'],
+      ['rfc-v4', 1, 'ENOENT'],
+    ]);
   });
 });

@@ -14,7 +14,7 @@ import { expectAbove, expectAtMost, expectDefined, expectNoMatch, expectToBe, ex
 import { MAX_ERRORS } from '../../src/cli/batch.js';
 import { COMMANDS, runWords } from '../../src/commands/registry.js';
 import { Session } from '../../src/commands/session.js';
-import { MAX_LINE, tokenize } from '../../src/commands/tokenize.js';
+import { codePoints, MAX_LINE, tokenize } from '../../src/commands/tokenize.js';
 import { CoreError, ERR_CODES } from '../../src/core/errors.js';
 import { System, type Settings } from '../../src/core/system.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
@@ -311,7 +311,7 @@ describe('fuzz: command lines in-process (tokenize + runWords)', () => {
 // ---- the batch runner: one error line per failed line ----------------------------------------
 
 const ERROR_LINE = /^(<stdin>|-e|[^:]+):(\d+): (?:([a-z-]+): )?(E[A-Z]+): (.+)$/;
-const CAP_LINE = /^msi-explorer: too many errors: stopped at <stdin>:\d+ after \d+ failed commands$/;
+const CAP_LINE = /^<stdin>:\d+: EUSAGE: too many errors: stopped after \d+ failed commands$/;
 
 describe('fuzz: whole scripts through the batch runner, in-process', () => {
   test('exactly one stderr line per failed line, --json one object per command, with CRLF and a BOM', () => {
@@ -336,7 +336,7 @@ describe('fuzz: whole scripts through the batch runner, in-process', () => {
         const textLines = script.join('\n').split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
         const commands = textLines.filter((raw) => {
           try {
-            return raw.length > MAX_LINE || tokenize(raw).length > 0;
+            return codePoints(raw) > MAX_LINE || tokenize(raw).length > 0;
           } catch {
             return true;
           }
@@ -367,7 +367,7 @@ describe('fuzz: whole scripts through the batch runner, in-process', () => {
     const lines = r.err.replace(/\n$/, '').split('\n');
     expect(lines.length).toBe(MAX_ERRORS + 1);
     expect(lines[MAX_ERRORS - 1]).toBe(`<stdin>:${MAX_ERRORS}: EUSAGE: unknown verb 'garbage${MAX_ERRORS - 1}'; try help`);
-    expect(lines[MAX_ERRORS]).toBe(`msi-explorer: too many errors: stopped at <stdin>:${MAX_ERRORS + 1} after ${MAX_ERRORS} failed commands`);
+    expect(lines[MAX_ERRORS]).toBe(`<stdin>:${MAX_ERRORS + 1}: EUSAGE: too many errors: stopped after ${MAX_ERRORS} failed commands`);
   });
 });
 
@@ -501,7 +501,7 @@ describe('fuzz: random scripts piped to the built binary', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe(expected.out);
     expect(r.stdout).toMatch(/^POOL/);
-    expect(r.stderr).toBe(`${expected.err}msi-explorer: <stdin>:${lineOfNul}: not a text script (NUL byte at offset ${nul})\n`);
+    expect(r.stderr).toBe(`${expected.err}<stdin>:${lineOfNul}: EUSAGE: not a text script (NUL byte at offset ${nul})\n`);
   });
 });
 

@@ -8,13 +8,13 @@ import { findCommand, runWords } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
 import { showsState } from '../commands/spec.js';
-import { commandWords, lineTooLong, MAX_LINE } from '../commands/tokenize.js';
-import { renderJson } from '../render/json.js';
+import { codePoints, commandWords, lineTooLong, MAX_LINE } from '../commands/tokenize.js';
+import { renderJson, renderJsonStop } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
 import { EXIT } from './exit.js';
 import type { Sink } from './output.js';
-import { closeQuietly, openTextFile, readChunks } from './script-file.js';
+import { closeQuietly, openTextFile, readChunks, ReadError } from './script-file.js';
 
 export const MAX_SOURCE_DEPTH = 8;
 /**
@@ -63,7 +63,7 @@ export interface Feed {
   lineNo: number;
   /** The start of a line whose newline has not arrived yet. */
   partial: string;
-  /** Length so far of a line too long to be a command (its text is not kept), or -1. */
+  /** Length so far, in characters (code points), of a line too long to be a command (its text is not kept), or -1. */
   long: number;
   /** The first characters of that line, for --json's `command`. */
   head: string;
@@ -114,7 +114,7 @@ export class BatchRunner {
     private readonly opts: BatchOptions,
   ) {}
 
-  /** Set when a line held a NUL byte: the input is not a script, and the run stopped (exit 2). */
+  /** Set when a line held a NUL byte or a script could not be read on: the run stopped (exit 2). */
   binary = false;
 
   /** Lines read so far, every script and source of the run together. */
@@ -148,8 +148,7 @@ export class BatchRunner {
     this.text(feed, feed.decoder.write(nul < 0 ? chunk : chunk.subarray(0, nul)));
     if (nul >= 0 && !this.stopped) {
       this.binary = true;
-      this.stopped = true;
-      this.opts.sink.err(`msi-explorer: ${feed.name}:${feed.lineNo + 1}: not a text script (NUL byte at offset ${feed.offset + nul})\n`);
+      this.stop({ file: feed.name, line: feed.lineNo + 1 }, `not a text script (NUL byte at offset ${feed.offset + nul})`);
     }
     feed.offset += chunk.length;
   }
@@ -177,7 +176,7 @@ export class BatchRunner {
       const end = text.indexOf('\n', start);
       if (end < 0) break;
       if (feed.long >= 0) {
-        feed.long += end - start;
+        feed.long += codePoints(text, start, end);
         if (end > start) feed.lastCode = text.charCodeAt(end - 1);
         const long = feed.long;
         feed.long = -1;
@@ -191,14 +190,16 @@ export class BatchRunner {
     if (this.stopped || start >= text.length) return;
     // A partial line waits for the rest; one already longer than any command is only counted.
     if (feed.long >= 0) {
-      feed.long += text.length - start;
+      feed.long += codePoints(text, start);
       feed.lastCode = text.charCodeAt(text.length - 1);
       return;
     }
     feed.partial += text.slice(start);
-    if (feed.partial.length > MAX_LINE + 1) {
+    // Past this many UTF-16 units a line has more characters than a command (and a CR) may: it
+    // is counted from here on. (Up to two units a character: a shorter one is kept, and checked.)
+    if (feed.partial.length > 2 * (MAX_LINE + 1)) {
       feed.head = feed.partial.slice(0, 201);
-      feed.long = feed.partial.length;
+      feed.long = codePoints(feed.partial);
       feed.lastCode = feed.partial.charCodeAt(feed.partial.length - 1);
       feed.partial = '';
     }
@@ -276,13 +277,33 @@ export class BatchRunner {
   /** Streams an open script file (closing it): lines run as they are read, in memory that does not grow with its length. */
   runFile(fd: number, script: ScriptSource, stack: string[] = []): void {
     const feed = this.open(script, stack);
-    readChunks(fd, script.name, 'script', (chunk) => {
-      this.bytes(feed, chunk);
-      // What ran so far is shown before waiting on a slow pipe (`<(...)`).
-      this.opts.sink.flush();
-      return !this.stopped;
-    });
+    try {
+      readChunks(fd, script.name, 'script', (chunk) => {
+        this.bytes(feed, chunk);
+        // What ran so far is shown before waiting on a slow pipe (`<(...)`).
+        this.opts.sink.flush();
+        return !this.stopped;
+      });
+    } catch (e) {
+      if (!(e instanceof ReadError)) throw e;
+      // The input failed, not the tool: what was read has run, the rest cannot; as unreadable a
+      // script as one refused at the start (exit 2).
+      this.binary = true;
+      this.stop({ file: feed.name, line: feed.lineNo + 1 }, `cannot read script: ${e.reason}`, 'EINVAL');
+      return;
+    }
     this.end(feed);
+  }
+
+  /**
+   * Stops the run for the input as a whole (a NUL byte, too many errors, a read error): an error
+   * line at the place, and with --json an object of its own, with no command (the line ran nothing).
+   */
+  private stop(where: Where, message: string, code: 'EUSAGE' | 'EINVAL' = 'EUSAGE'): void {
+    this.stopped = true;
+    const error = { code, message };
+    if (this.opts.json) this.opts.sink.out(`${renderJsonStop(where, error)}\n`);
+    this.opts.sink.err(`${renderError(this.opts.errStyle ?? this.opts.style, `${where.file}:${where.line}`, undefined, error)}\n`);
   }
 
   private report(where: Where, command: string, verb: string | undefined, result: Result): void {
@@ -292,8 +313,7 @@ export class BatchRunner {
       this.failures++;
       const max = this.opts.maxErrors ?? MAX_ERRORS;
       if (this.failures > max) {
-        this.stopped = true;
-        sink.err(`msi-explorer: too many errors: stopped at ${where.file}:${where.line} after ${max} failed commands\n`);
+        this.stop(where, `too many errors: stopped after ${max} failed commands`);
         return;
       }
       if (this.opts.bail) this.stopped = true;

@@ -3,7 +3,7 @@ import { runCompare } from '../commands/compare-run.js';
 import { parseDesignList } from '../commands/designs-catalog.js';
 import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
-import { loadWorkload } from '../commands/workload.js';
+import { loadWorkload, WorkloadLineError, type WorkloadText } from '../commands/workload.js';
 import { CoreError } from '../core/errors.js';
 import { renderJson } from '../render/json.js';
 import type { Style } from '../render/style.js';
@@ -11,33 +11,60 @@ import { renderError, renderText } from '../render/text.js';
 import { LONG_RUN } from './batch.js';
 import { EXIT } from './exit.js';
 import type { Options } from './program.js';
+import { BoundedReader } from './script-file.js';
 import { splitExec } from './split-exec.js';
 
+/** The workload piped in (`-`), checked as a script piped to a batch run is (no NUL byte, at most 16 MiB). */
+const readStdin = async (): Promise<WorkloadText> => {
+  const reader = new BoundedReader(STDIN, 'workload');
+  for await (const chunk of process.stdin) {
+    if (!reader.add(chunk as Buffer)) {
+      process.stdin.destroy();
+      break;
+    }
+  }
+  const read = reader.result();
+  if (!read.ok) throw new CoreError(read.code, read.message);
+  return { name: STDIN, text: read.text };
+};
+
+const STDIN = '<stdin>';
+
 /**
- * `msi-explorer --compare a,b,... script.msi` (or `-e "cmd; cmd"` as the workload): the compare
- * verb from the command line. The workload's own failures are what is being compared, so they
- * do not fail the run; a bad design, pool or workload is a usage error (status 2).
+ * `msi-explorer --compare a,b,... script.msi` (or `-` for stdin, or `-e "cmd; cmd"` as the
+ * workload): the compare verb from the command line. The workload's own failures are what is
+ * being compared, so they do not fail the run; a bad design, pool or workload is a usage error
+ * (status 2), and a workload line that is not a command is said as a batch run says it, at its
+ * place (`bad.msi:2: EUSAGE: unknown verb ...`), before any design runs.
  */
-export const runCompareCli = (opts: Options, scripts: string[], session: Session, style: Style, errStyle: Style, longRun: () => void): number => {
+export const runCompareCli = async (opts: Options, scripts: string[], session: Session, style: Style, errStyle: Style, longRun: () => void): Promise<number> => {
   const usage = (message: string): number => {
     process.stderr.write(`msi-explorer: ${oneLine(message)}\n`);
     return EXIT.USAGE;
   };
   if (opts.compare === undefined) return usage('--pool goes with --compare');
   const fromExec = opts.exec.length > 0;
-  if (scripts.length + (fromExec ? 1 : 0) !== 1 || scripts[0] === '-') {
-    return usage('--compare takes one workload: a script file, or commands with -e');
+  if (scripts.length + (fromExec ? 1 : 0) !== 1) {
+    return usage('--compare takes one workload: a script file, - for stdin, or commands with -e');
   }
   const command = `compare --designs ${opts.compare}${opts.pool === undefined ? '' : ` --pool ${opts.pool}`} ${fromExec ? `'${opts.exec.join('; ')}'` : scripts[0]}`;
   let result: Result;
   try {
     const designs = parseDesignList(opts.compare);
-    const workload = loadWorkload(fromExec ? { commands: opts.exec.flatMap(splitExec).join('\n') } : { file: scripts[0] });
+    const spec = fromExec ? { commands: opts.exec.flatMap(splitExec).join('\n') } : scripts[0] === '-' ? await readStdin() : { file: scripts[0] };
+    const workload = loadWorkload(spec);
     // Every design runs the whole workload: as long a run as a batch script of all those lines.
     if (workload.lines.length * designs.length >= LONG_RUN) longRun();
     result = { ok: true, output: { kind: 'compare', compare: runCompare(session.topology, designs, workload, { pool: opts.pool }) } };
   } catch (e) {
     if (!(e instanceof CoreError)) throw e;
+    if (e instanceof WorkloadLineError) {
+      // The line at fault, as a batch run of the workload reports it (--json: that line's object).
+      const error = { code: e.code, message: e.reason };
+      if (opts.json) process.stdout.write(`${renderJson(e.at, e.at.text, { ok: false, error })}\n`);
+      process.stderr.write(`${renderError(errStyle, `${e.at.file}:${e.at.line}`, e.at.verb, error)}\n`);
+      return EXIT.USAGE;
+    }
     result = { ok: false, error: { code: e.code, message: oneLine(e.message), pool: e.pool } };
   }
   if (opts.json) process.stdout.write(`${renderJson({ file: '--compare', line: 1 }, command, result)}\n`);

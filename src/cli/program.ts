@@ -20,6 +20,8 @@ export interface Options {
   interactive?: boolean;
   quiet?: boolean;
   debug?: boolean;
+  version?: boolean;
+  help?: boolean;
   compare?: string;
   pool?: string;
   /** Linux's share from a board's SYSFW resource-management config, for TISCI host `host`. */
@@ -31,12 +33,15 @@ const buildProgram = (): Command =>
     .name('msi-explorer')
     .description('Explore how Linux allocates MSIs through the TI K3 INTA/INTR/GIC interrupt domains.')
     .usage('[options] [script.msi ...]')
-    .version(VERSION, '--version', 'print the version')
+    // Plain flags, acted on once the whole line has parsed: commander's own --version and --help
+    // act as soon as they are met, so `--version --bogus` printed the version and exited 0.
+    .option('--version', 'print the version')
     .argument('[scripts...]', 'scripts to run (- for stdin); none and a terminal: the interactive REPL')
     .option('-t, --topology <name|file.json>', 'SoC topology: a built-in name or a JSON file', 'am65x')
-    .addOption(new Option('--design <name>', "the thread's allocation design (see `design` in the REPL)").choices(DESIGNS.map((d) => d.name)).default('merged'))
-    .addOption(new Option('--policy <policy>', "VINT sharing, overriding the design's").choices([...POLICIES]))
-    .addOption(new Option('--mode <mode>', "when MSIs are allocated, overriding the design's").choices([...MODES]))
+    // One design for the run: --compare boots each design it names with that design's settings.
+    .addOption(new Option('--design <name>', "the thread's allocation design (see `design` in the REPL)").choices(DESIGNS.map((d) => d.name)).default('merged').conflicts('compare'))
+    .addOption(new Option('--policy <policy>', "VINT sharing, overriding the design's").choices([...POLICIES]).conflicts('compare'))
+    .addOption(new Option('--mode <mode>', "when MSIs are allocated, overriding the design's").choices([...MODES]).conflicts('compare'))
     .option('-e, --exec <commands>', 'run commands separated by ";" (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
     .option('--json', 'one JSON object per command on stdout')
     .addOption(new Option('--color <when>', 'colour output').choices(['auto', 'always', 'never']).default('auto'))
@@ -44,14 +49,22 @@ const buildProgram = (): Command =>
     .option('-i, --interactive', 'run the scripts and -e commands, then open the REPL')
     .option('-q, --quiet', 'print only errors and the output of show commands')
     .option('--debug', 'show stack traces of internal errors')
-    .option('--compare <designs>', 'run the one workload (script or -e) under each design (a,b,... or all) side by side')
+    .option('--compare <designs>', 'run the one workload (script, - or -e) under each design (a,b,... or all) side by side, each with its own settings')
     .option('--pool <pool>', 'with --compare: the pool to chart (default: the first to run out)')
     .option('--rm-cfg <rm-cfg.yaml>', "Linux's share from a board's SYSFW resource config (U-Boot/TI SDK YAML)")
     .option('--host <id>', 'with --rm-cfg: the TISCI host whose share to read (Linux on AM65x: 12)')
-    .helpOption('-h, --help', 'show this help')
+    .helpOption(false)
+    .option('-h, --help', 'show this help')
     .addHelpText(
       'after',
-      '\nExit status: 0 all commands did what they should, 1 a command failed, 2 usage error.\nIn a script or the REPL, `help` lists the verbs.\n`msi-explorer completion bash|zsh` prints a shell completion script.',
+      [
+        '',
+        'Exit status: 0 all commands did what they should, 1 a command failed,',
+        '2 usage error; with --compare, 2 also for a workload line that is not a',
+        'command, said at its file:line before any design runs.',
+        'In a script or the REPL, `help` lists the verbs.',
+        '`msi-explorer completion bash|zsh` prints a shell completion script.',
+      ].join('\n'),
     )
     .exitOverride()
     // Help and version obey the output rules of everything else (a closed pipe, a full disk).
@@ -85,6 +98,16 @@ export const main = async (argv: string[]): Promise<number> => {
     throw e;
   }
   const opts = program.opts<Options>();
+  // Only now, with every option known to be valid: an unknown one is a usage error whatever else
+  // the line holds (a bare --version never gets here: bin/msi-explorer.js answers it itself).
+  if (opts.help) {
+    program.outputHelp();
+    return EXIT.OK;
+  }
+  if (opts.version) {
+    writeStdout(`${VERSION}\n`);
+    return EXIT.OK;
+  }
   const [{ run }, { inputOrder }] = await Promise.all([import('./run.js'), import('./inputs.js')]);
   return run(opts, inputOrder(program, argv, program.args, opts.exec));
 };

@@ -72,6 +72,8 @@ const why = (err: NodeJS.ErrnoException): string => {
       return 'file name too long';
     case 'EISDIR':
       return 'is a directory';
+    case 'EIO':
+      return 'input/output error';
     default:
       return err.code ?? err.message.split('\n')[0];
   }
@@ -110,9 +112,22 @@ export const closeQuietly = (fd: number): void => {
   }
 };
 
+/** A read that failed part way (EIO): `reason` says why, in the words of the other read errors. */
+export class ReadError extends Error {
+  constructor(
+    readonly path: string,
+    readonly what: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: cannot read ${what}: ${reason}`);
+    this.name = 'ReadError';
+  }
+}
+
 /**
  * Reads an open file in chunks, synchronously, handing each to `chunk` until the end or until it
- * returns false; closes the file. Throws only for a read error (EIO), said as one sentence.
+ * returns false; closes the file. Throws a ReadError for a read error (EIO); what `chunk` throws
+ * passes through.
  */
 export const readChunks = (fd: number, path: string, what: string, chunk: (bytes: Buffer) => boolean): void => {
   try {
@@ -128,7 +143,7 @@ export const readChunks = (fd: number, path: string, what: string, chunk: (bytes
           Atomics.wait(pause, 0, 0, 1);
           continue;
         }
-        throw new Error(`${path}: cannot read ${what}: ${why(err)}`);
+        throw new ReadError(path, what, why(err));
       }
       if (n === 0) break;
       if (!chunk(buf.subarray(0, n))) break;

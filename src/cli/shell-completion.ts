@@ -17,17 +17,14 @@ export interface CompletionData {
 }
 
 export const completionData = (program: Command, verbs: readonly string[], topologies: readonly string[]): CompletionData => ({
-  options: [
-    ...program.options.map((o) => ({
-      short: o.short,
-      long: o.long,
-      description: o.description,
-      value: Boolean(o.required || o.optional),
-      choices: o.argChoices,
-    })),
-    // commander keeps its help option apart from the others.
-    { short: '-h', long: '--help', description: 'show this help', value: false },
-  ],
+  // -h, --help is one of them: program.ts declares it as a plain option.
+  options: program.options.map((o) => ({
+    short: o.short,
+    long: o.long,
+    description: o.description,
+    value: Boolean(o.required || o.optional),
+    choices: o.argChoices,
+  })),
   verbs,
   topologies,
 });

@@ -26,12 +26,33 @@ const u = (code: number): string => `U+${code.toString(16).padStart(4, '0').toUp
 /** The longest command line: past this it is not a command someone typed. */
 export const MAX_LINE = 4096;
 
-/** The error for a line of `length` characters, more than MAX_LINE. */
+/**
+ * Characters (code points) in `s` from `from` to `to`: a surrogate pair, one character of the
+ * text (an emoji, CJK beyond the BMP), counts once, as an editor counts it. Lengths and columns
+ * are said in these; JavaScript's own are UTF-16 units, up to two a character.
+ */
+export const codePoints = (s: string, from = 0, to = s.length): number => {
+  let n = to - from;
+  for (let i = from + 1; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff) {
+      const high = s.charCodeAt(i - 1);
+      if (high >= 0xd800 && high <= 0xdbff) n--;
+    }
+  }
+  return n;
+};
+
+/** The error for a line of `length` characters (code points), more than MAX_LINE. */
 export const lineTooLong = (length: number): CoreError => new CoreError('EUSAGE', `line too long (${length} characters, at most ${MAX_LINE})`);
 
 /** A command line's words, refusing a line too long to be one. */
 export const commandWords = (line: string): string[] => {
-  if (line.length > MAX_LINE) throw lineTooLong(line.length);
+  // A line of at most MAX_LINE UTF-16 units has at most as many characters: only a longer one is counted.
+  if (line.length > MAX_LINE) {
+    const length = codePoints(line);
+    if (length > MAX_LINE) throw lineTooLong(length);
+  }
   return tokenize(line);
 };
 
@@ -41,7 +62,7 @@ export const commandWords = (line: string): string[] => {
  * A line refused only for its quoting is not one of these: it is a typo, to be recalled and fixed.
  */
 export const isGarbledLine = (line: string): boolean => {
-  if (line.length > MAX_LINE) return true;
+  if (line.length > MAX_LINE && codePoints(line) > MAX_LINE) return true;
   if (PLAIN.test(line)) return false;
   for (let i = 0; i < line.length; i++) {
     const code = line.charCodeAt(i);
@@ -65,10 +86,10 @@ export const tokenize = (line: string): string[] => {
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
     const code = c.charCodeAt(0);
-    if (code === 0xfffd) throw new CoreError('EUSAGE', `invalid UTF-8 at column ${i + 1} (read as U+FFFD)`);
+    if (code === 0xfffd) throw new CoreError('EUSAGE', `invalid UTF-8 at column ${codePoints(line, 0, i) + 1} (read as U+FFFD)`);
     if (code < 0x20 || code >= 0x7f) {
       const why = refused(code);
-      if (why) throw new CoreError('EUSAGE', `${why} ${u(code)} at column ${i + 1}`);
+      if (why) throw new CoreError('EUSAGE', `${why} ${u(code)} at column ${codePoints(line, 0, i) + 1}`);
     }
     if (quote) {
       if (c === quote) quote = undefined;

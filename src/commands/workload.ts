@@ -4,7 +4,7 @@ import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path
 // and `-e` splitter (both plain functions with no state of the front end).
 import { readTextFile } from '../cli/script-file.js';
 import { splitExec } from '../cli/split-exec.js';
-import { CoreError } from '../core/errors.js';
+import { CoreError, type ErrCode } from '../core/errors.js';
 import { oneLine, shown } from './args.js';
 import { findCommand, resolve } from './registry.js';
 import { commandWords } from './tokenize.js';
@@ -20,6 +20,12 @@ export interface Workload {
   /** The file as given, or `inline` for commands given on the line. */
   name: string;
   lines: WorkloadLine[];
+}
+
+/** A workload read already, as a script (stdin): `source` in it is relative to the current folder. */
+export interface WorkloadText {
+  name: string;
+  text: string;
 }
 
 /** As deep as `source` may nest in a batch script. */
@@ -41,8 +47,33 @@ const refusal = (words: string[]): string | undefined => {
   return undefined;
 };
 
-const fail = (where: string, message: string): never => {
-  throw new CoreError('EUSAGE', oneLine(`${where}: ${message}`));
+/** A line of the workload, as the batch runner would name it in an error. */
+interface At {
+  file: string;
+  line: number;
+  /** The line's text, and its verb when it has a known one. */
+  text: string;
+  verb?: string;
+}
+
+/**
+ * A workload line refused before anything runs, with its place: the compare verb says it as one
+ * message (`bad.msi:2: unknown verb ...`), the command line as its own error line, as a batch run
+ * of the script would (`bad.msi:2: EUSAGE: unknown verb ...`).
+ */
+export class WorkloadLineError extends CoreError {
+  constructor(
+    code: ErrCode,
+    readonly at: At,
+    /** The message without the place and verb. */
+    readonly reason: string,
+  ) {
+    super(code, oneLine(`${at.file}:${at.line}: ${at.verb === undefined ? '' : `${at.verb}: `}${reason}`));
+  }
+}
+
+const fail = (at: At, message: string): never => {
+  throw new WorkloadLineError('EUSAGE', at, oneLine(message));
 };
 
 /**
@@ -62,24 +93,25 @@ export const workloadOf = (words: string[]): { file: string } | { commands: stri
  * expanded relative to the including file, and every line checked before anything runs: a line
  * that is not a command (unknown verb, wrong arity, bad characters) is refused with its place.
  */
-export const loadWorkload = (spec: { file: string } | { commands: string }, cwd = process.cwd()): Workload => {
+export const loadWorkload = (spec: { file: string } | { commands: string } | WorkloadText, cwd = process.cwd()): Workload => {
   const lines: WorkloadLine[] = [];
   // Scripts repeat their lines: each distinct one is split and checked once, and its words are
   // shared by every line that holds it (a few arrays rather than one per line to keep alive).
   const checked = new Map<string, string[]>();
-  const wordsOf = (text: string, where: string): string[] => {
+  const wordsOf = (text: string, file: string, line: number): string[] => {
     const known = checked.get(text);
     if (known) return known;
-    let w: string[];
+    let w: string[] = [];
     try {
       w = commandWords(text);
       if (w.length > 0) resolve(w);
     } catch (e) {
-      if (e instanceof CoreError) return fail(where, e.message);
+      // Named by its verb when it has a known one, as the batch runner names it.
+      if (e instanceof CoreError) return fail({ file, line, text: text.trim(), verb: findCommand(w[0])?.name }, e.message);
       throw e;
     }
     const refused = w.length > 0 ? refusal(w) : undefined;
-    if (refused) fail(where, refused);
+    if (refused) fail({ file, line, text: text.trim() }, refused);
     if (checked.size < MAX_CHECKED) checked.set(text, w);
     return w;
   };
@@ -87,29 +119,29 @@ export const loadWorkload = (spec: { file: string } | { commands: string }, cwd 
     const raw = text.split('\n');
     for (let i = 0; i < raw.length; i++) {
       const line = raw[i].endsWith('\r') ? raw[i].slice(0, -1) : raw[i];
-      const w = wordsOf(line, `${file}:${i + 1}`);
+      const w = wordsOf(line, file, i + 1);
       if (w.length === 0) continue;
       if (w[0] === 'source') {
-        include(`${file}:${i + 1}`, w[1], dir, chain);
+        include({ file, line: i + 1, text: line.trim(), verb: 'source' }, w[1], dir, chain);
         continue;
       }
-      if (lines.length >= MAX_LINES) fail(`${file}:${i + 1}`, `workload longer than ${MAX_LINES} commands`);
+      if (lines.length >= MAX_LINES) fail({ file, line: i + 1, text: line.trim() }, `workload longer than ${MAX_LINES} commands`);
       lines.push({ file, line: i + 1, words: w });
     }
   };
-  const include = (where: string, path: string, fromDir: string, chain: string[]) => {
-    if (chain.length >= MAX_DEPTH) fail(where, `source: nested deeper than ${MAX_DEPTH} scripts`);
+  const include = (at: At, path: string, fromDir: string, chain: string[]) => {
+    if (chain.length >= MAX_DEPTH) fail(at, `nested deeper than ${MAX_DEPTH} scripts`);
     const abs = isAbsolute(path) ? path : resolvePath(fromDir, path);
     const name = isAbsolute(path) ? path : relative(cwd, abs) || abs;
     const read = readTextFile(abs, 'script');
-    if (!read.ok) throw new CoreError(read.code, oneLine(`${where}: source: ${read.message.replace(abs, name)}`));
+    if (!read.ok) throw new WorkloadLineError(read.code, at, oneLine(read.message.replace(abs, name)));
     let real = abs;
     try {
       real = realpathSync(abs);
     } catch {
       // read just now: keep the path as given
     }
-    if (chain.includes(real)) fail(where, `source loop: ${[...chain.slice(chain.indexOf(real)), real].map((p) => relative(cwd, p) || p).join(' -> ')}`);
+    if (chain.includes(real)) fail({ ...at, verb: undefined }, `source loop: ${[...chain.slice(chain.indexOf(real)), real].map((p) => relative(cwd, p) || p).join(' -> ')}`);
     addText(name, read.text, dirname(abs), [...chain, real]);
   };
 
@@ -132,6 +164,9 @@ export const loadWorkload = (spec: { file: string } | { commands: string }, cwd 
       // as above
     }
     addText(name, read.text, dirname(abs), [real]);
+  } else if ('text' in spec) {
+    name = spec.name;
+    addText(name, spec.text, cwd, []);
   } else {
     name = 'inline';
     addText(name, splitExec(spec.commands).join('\n'), cwd, []);
