@@ -3,6 +3,7 @@ import { Chalk } from 'chalk';
 import { askPrompts, filterChoices, isCancel, MENU_PAGE, wantsSearch, planPrompts, rebootLosses, themeFor, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
 import { makeStyle, PLAIN } from '../../src/render/style.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/system.js';
+import { DESIGNS, designNamed } from '../../src/core/designs.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import { runWords } from '../../src/commands/registry.js';
 import { Session } from '../../src/commands/session.js';
@@ -92,9 +93,55 @@ describe('planPrompts: what to ask for', () => {
     expect(shape(qs)).toEqual(['select:dma', 'select:dir']);
     expect(values(qs[0])).toEqual(['main_udmap']);
     expect(values(qs[1])).toEqual(['tx', 'rx']);
-    // Linux's host-12 share on AM65x: tx channels 1-3, 8-19, 26-63; rx channels 2-3, 8-19, 26-77.
-    expect(qs[0].type === 'select' && qs[0].choices[0].description).toBe('UDMA-P: 53 tx and 66 rx channels free');
+    // Linux's host-12 share on AM65x: tx channels 1-3, 8-19, 26-63; rx channels 2-3, 8-19, 26-77;
+    // k3-udma.c hands out normal-capacity channels from 8 up (tchan_tpl.start_idx[0] = 8).
+    expect(qs[0].type === 'select' && qs[0].choices[0].description).toBe('UDMA-P: 50 tx and 64 rx channels free to request');
     expect(shape(plan(s, 'request-channel main_udmap'))).toEqual(['select:dir']);
+  });
+
+  test('request-channel menus count what request-channel can grant: channels from the normal-capacity start, and what runs out first', () => {
+    const s = session();
+    const descriptions = (line: string) => plan(s, line).flatMap((q) => (q.type === 'select' ? q.choices.map((c) => c.description) : []));
+    expect(descriptions('request-channel')).toEqual(['UDMA-P: 50 tx and 64 rx channels free to request', 'transmit: 50 channels free to request', 'receive: 64 channels free to request']);
+    expect(descriptions('request-channel main_udmap')).toEqual(['transmit: 50 channels free to request', 'receive: 64 channels free to request']);
+    // Planning asks a copy: the model is untouched.
+    expect(s.system.pool('main_udmap.tx_chan')!.used).toBe(0);
+    given(s, 'request-channel main_udmap tx 50', 'request-channel main_udmap rx 1');
+    // 51 GP rings used: rx has 63 channels left but only 49 rings to complete on.
+    expect(descriptions('request-channel')).toEqual([
+      'UDMA-P: 0 tx and 49 rx channels free to request (rx: ringacc.gp_ring runs out first)',
+      'transmit: 0 channels free to request',
+      'receive: 49 channels free to request (ringacc.gp_ring runs out first)',
+    ]);
+    given(s, 'release-channel all');
+    expect(descriptions('request-channel main_udmap')).toEqual(['transmit: 50 channels free to request', 'receive: 64 channels free to request']);
+    // rfc-v4: one INTR output per event, 63 left beside cpts's; probe-all: the DMA never binds.
+    const rfc = session(designNamed('rfc-v4')!.settings);
+    expect(plan(rfc, 'request-channel main_udmap').flatMap((q) => (q.type === 'select' ? q.choices.map((c) => c.description) : []))).toEqual([
+      'transmit: 50 channels free to request',
+      'receive: 63 channels free to request (intr_main_navss.out runs out first)',
+    ]);
+    const probeAll = session(designNamed('probe-all')!.settings);
+    expect(plan(probeAll, 'request-channel').flatMap((q) => (q.type === 'select' ? q.choices.map((c) => c.description) : []))[0]).toBe(
+      'UDMA-P: 0 tx and 0 rx channels free to request (ENODEV: main_udmap: driver not bound)',
+    );
+  });
+
+  test('the count a request-channel menu offers is what request-channel grants, in every design and after churn', () => {
+    const offered = (s: Session, dir: 'tx' | 'rx'): number => {
+      const q = plan(s, 'request-channel main_udmap').find((x) => x.type === 'select');
+      const d = q?.type === 'select' ? q.choices.find((c) => c.value === dir)!.description! : '';
+      return Number(/: (\d+) channels free to request/.exec(d)![1]);
+    };
+    for (const design of DESIGNS) {
+      for (const dir of ['tx', 'rx'] as const) {
+        const s = given(session(design.settings), ...(design.name === 'probe-all' ? [] : ['request-channel main_udmap tx 3 tr', 'alloc-irq ringacc any', 'release-channel main_udmap:tx9']));
+        const n = offered(s, dir);
+        let granted = 0;
+        while (runWords(s, ['request-channel', 'main_udmap', dir]).ok) granted++;
+        expect({ design: design.name, dir, offered: n }).toEqual({ design: design.name, dir, offered: granted });
+      }
+    }
   });
 
   test('a typed word a menu does not hold is left for the command to refuse', () => {

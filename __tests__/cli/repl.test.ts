@@ -229,12 +229,12 @@ describe('the REPL in a pseudo-terminal', () => {
     // A verb without its arguments: pick them in @inquirer menus with the arrow keys and Enter.
     t.type('request-channel\r');
     await t.waitFor('DMA controller');
-    await t.waitFor('UDMA-P: 53 tx and 66 rx channels free');
+    await t.waitFor('UDMA-P: 50 tx and 64 rx channels free to request');
     t.type('\r');
     await t.waitFor('direction');
-    await t.waitFor('transmit channel'); // tx is highlighted first
+    await t.waitFor('transmit: 50 channels free to request'); // tx is highlighted first
     t.type('\x1b[B'); // down: rx
-    await t.waitFor('receive channel');
+    await t.waitFor('receive: 64 channels free to request');
     t.type('\r');
     const route = await t.waitFor(PROMPT);
     expect(route).toContain('-> request-channel main_udmap rx');

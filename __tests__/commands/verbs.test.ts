@@ -31,6 +31,13 @@ const GPIO_VIRQS = [64, 65, 66, 67, 68, 69];
 
 const fresh = (settings: Settings = MERGED): Session => new Session(am65x, settings);
 
+/** am65x with 64 global events: VINT 16 fills, and the 65th event opens VINT 17 and finds none. */
+const sixtyFourEvents = (): Session => {
+  const parsed = parseTopology(readFileSync(new URL('../../fixtures/topologies/am65x-64events.json', import.meta.url), 'utf8'));
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('; '));
+  return new Session(parsed.topology, MERGED);
+};
+
 /** Splits a command line on blanks; these tests never need quoting. */
 const words = (line: string): string[] => line.split(/\s+/).filter((w) => w !== '');
 
@@ -594,7 +601,42 @@ describe('views', () => {
     expect(ok(s, 'routes main_udmap:rx8', 'routes').routes.map((r) => r.virq)).toEqual([72]);
     fails(s, 'routes main_udmap:tx10', 'ENOENT', 'channel main_udmap:tx10 is not requested');
     fails(s, 'routes main_udmap:tx99', 'EINVAL', /tx channel 99 /);
-    fails(s, 'routes 999', 'ENOENT', 'virq 999 has no route (not allocated)');
+    fails(s, 'routes 999', 'ENOENT', 'virq 999 has no route: not allocated');
+  });
+
+  test('routes <virq> with no route says why, in the words irq uses for the same virq', () => {
+    const s = fresh();
+    const idle = 'has no route: allocated by main_udmap, not requested: no hardware until request_irq;';
+    // tx3 is below main_udmap's normal-capacity start (tchan_tpl.start_idx[0] = 8): only alloc-irq requests its event.
+    fails(s, 'routes 172', 'ENOENT', `virq 172 (main_udmap 3) ${idle} it is main_udmap:tx3's TR event, but request-channel takes tx8 up (normal capacity), so only alloc-irq main_udmap 3 requests it`);
+    expect(ok(s, 'irq 172', 'irq').detail.state).toEqual(['allocated', 'not requested: no hardware']);
+    fails(s, 'routes 173', 'ENOENT', `virq 173 (main_udmap 8) ${idle} main_udmap:tx8 in TR mode, or alloc-irq main_udmap 8, requests it`);
+    // rx channel n's event is MSI index 0x200 + n; the rx channels below 8 are high-capacity too
+    fails(s, 'routes 224', 'ENOENT', `virq 224 (main_udmap 515) ${idle} it is main_udmap:rx3's TR event, but request-channel takes rx8 up (normal capacity), so only alloc-irq main_udmap 515 requests it`);
+    fails(s, 'routes 225', 'ENOENT', `virq 225 (main_udmap 520) ${idle} main_udmap:rx8 in TR mode, or alloc-irq main_udmap 520, requests it`);
+    const ring304 = 'virq 70 (ringacc 304) has no route: allocated by ringacc, not requested: no hardware until request_irq; a channel completing on ring 304, or alloc-irq ringacc 304, requests it';
+    fails(s, 'routes 70', 'ENOENT', ring304);
+    // a released channel's ring MSI stays allocated (merged): the same reason again
+    ok(s, 'request-channel main_udmap tx', 'channels');
+    expect(ok(s, 'routes 70', 'routes').routes.map((r) => r.owner)).toEqual(['main_udmap:tx8']);
+    ok(s, 'release-channel main_udmap:tx8', 'released');
+    fails(s, 'routes 70', 'ENOENT', ring304);
+    fails(s, 'routes 290', 'ENOENT', 'virq 290 has no route: not allocated');
+    // on demand the MSI goes with the channel: its virq is free again
+    const d = fresh(DYNAMIC);
+    ok(d, 'request-channel main_udmap tx', 'channels');
+    ok(d, 'release-channel main_udmap:tx8', 'released');
+    fails(d, 'routes 71', 'ENOENT', 'virq 71 has no route: not allocated');
+  });
+
+  test('routes <virq> of a VINT parent whose events are gone (upstream keeps the VINT a failed request opened)', () => {
+    const s = sixtyFourEvents();
+    ok(s, 'failure upstream', 'settings');
+    ok(s, 'request-channel main_udmap tx 50', 'channels');
+    ok(s, 'request-channel main_udmap rx 14', 'channels');
+    fails(s, 'alloc-irq ringacc any', 'EINVAL');
+    expect(ok(s, 'irq 291', 'irq').detail.children).toEqual([]);
+    fails(s, 'routes 291', 'ENOENT', 'virq 291 has no route: it is the chained parent of inta_main_udmass VINT 17, which holds no events');
   });
 
   test('an unknown routes filter: did-you-mean, and the devices, with alloc-irq named as what it is', () => {
@@ -756,9 +798,7 @@ describe('design and its settings, reset and boot', () => {
 
   test('failure upstream keeps the VINT a failed event allocation opened; unwind leaves no trace', () => {
     // am65x with 64 global events: VINT 16 fills, the 65th event opens VINT 17 and finds no event.
-    const parsed = parseTopology(readFileSync(new URL('../../fixtures/topologies/am65x-64events.json', import.meta.url), 'utf8'));
-    if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('; '));
-    const s = new Session(parsed.topology, MERGED);
+    const s = sixtyFourEvents();
     const vints = () => ['inta_main_udmass.vint', 'intr_main_navss.out', 'gic500.spi'].map((id) => poolUsed(s, id));
     for (const [failure, left] of [
       ['unwind', [1, 2, 8]],

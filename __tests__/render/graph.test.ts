@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { designNamed } from '../../src/core/designs.js';
 import { parseTopology } from '../../src/topology/validate.js';
+import { am65x } from '../../src/core/topologies/am65x.js';
 import { runWords } from '../../src/commands/registry.js';
 import type { Output } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
@@ -39,8 +40,8 @@ describe('domains --format dot|mermaid', () => {
         '  "gic" [label="gic\\nGIC-500\\n2 allocated"];',
         '  "intr0" [label="intr0\\nINTR, sci id 10\\n2 allocated"];',
         '  "inta0" [label="inta0\\nINTA, sci id 20, policy coalesced\\n1 allocated"];',
-        '  "ringacc" [label="ringacc\\nring accelerator, sci id 30\\n2 allocated"];',
-        '  "udma" [label="udma\\nUDMA, sci id 40\\n0 allocated"];',
+        '  "ringacc" [label="ringacc\\nring accelerator, sci id 30\\n2 allocated, 2 requested"];',
+        '  "udma" [label="udma\\nUDMA, sci id 40\\n0 allocated, 0 requested"];',
         '  "timesync" [label="timesync\\ntime sync router\\n1 allocated"];',
         '  "intr0" -> "gic" [label="2 outputs"];',
         '  "inta0" -> "intr0" [label="1 VINT"];',
@@ -59,8 +60,8 @@ describe('domains --format dot|mermaid', () => {
         '  gic["gic<br/>GIC-500<br/>1 allocated"]',
         '  intr0["intr0<br/>INTR, sci id 10<br/>1 allocated"]',
         '  inta0["inta0<br/>INTA, sci id 20, policy coalesced<br/>0 allocated"]',
-        '  ringacc["ringacc<br/>ring accelerator, sci id 30<br/>0 allocated"]',
-        '  udma["udma<br/>UDMA, sci id 40<br/>0 allocated"]',
+        '  ringacc["ringacc<br/>ring accelerator, sci id 30<br/>0 allocated, 0 requested"]',
+        '  udma["udma<br/>UDMA, sci id 40<br/>0 allocated, 0 requested"]',
         '  timesync["timesync<br/>time sync router<br/>1 allocated"]',
         '  intr0 -->|"1 output"| gic',
         '  inta0 -.-> intr0',
@@ -73,9 +74,24 @@ describe('domains --format dot|mermaid', () => {
 
   test("a TR channel's event is the UDMA's own MSI: its edge is labelled", () => {
     const dot = show(small8('request-channel udma tx 1 tr'), 'domains --format dot');
-    expect(dot).toContain('"udma" [label="udma\\nUDMA, sci id 40\\n1 allocated"];');
+    expect(dot).toContain('"udma" [label="udma\\nUDMA, sci id 40\\n1 allocated, 1 requested"];');
     expect(dot).toContain('"udma" -> "inta0" [label="1 event"];');
     expect(dot).toContain('"ringacc" -> "inta0" [label="1 event"];');
+  });
+
+  test('merged: the MSIs allocated at probe count, with how many are requested, in the graph and the JSON', () => {
+    const s = new Session(am65x, designNamed('merged')!.settings);
+    runWords(s, ['request-channel', 'main_udmap', 'tx', '1', 'tr']);
+    const dot = show(s, 'domains --format dot');
+    expect(dot).toContain('"ringacc" [label="ringacc\\nring accelerator, sci id 187\\n100 allocated, 1 requested"];');
+    expect(dot).toContain('"main_udmap" [label="main_udmap\\nUDMA-P, sci id 188\\n119 allocated, 1 requested"];');
+    expect(dot).toContain('"cpts" [label="cpts\\nCPTS time sync\\n1 allocated"];');
+    const r = runWords(s, ['domains']);
+    const tree = JSON.parse(renderJson({ file: '-e', line: 1 }, 'domains', r)).data.tree;
+    const ringacc = tree.children[0].children[0].children[0];
+    expect([ringacc.id, ringacc.count, ringacc.requested, ringacc.allocated]).toEqual(['ringacc', 100, 1, ['index 304 (hwirq 0xbb0130) -> virq 70, main_udmap:tx8']]);
+    // The GIC counts its SPIs: 7 at boot, and VINT 16's line.
+    expect([tree.count, tree.requested]).toEqual([8, null]);
   });
 
   test('dedicated policy: one VINT per event shows on the INTA edge', () => {

@@ -597,11 +597,12 @@ describe('colour and glyphs', () => {
       n.children.forEach(walk);
     };
     walk(tree);
-    const expected = nodes.reduce((sum, n) => sum + 1 + Math.min(TREE_ITEMS, n.allocated.length) + (n.allocated.length > TREE_ITEMS ? 1 : 0), 0);
+    // A header, the items up to TREE_ITEMS, '... and N more', and a line for MSIs with no hardware.
+    const expected = nodes.reduce((sum, n) => sum + 1 + Math.min(TREE_ITEMS, n.allocated.length) + (n.allocated.length > TREE_ITEMS ? 1 : 0) + (n.count > n.allocated.length ? 1 : 0), 0);
     expect(t).toHaveLength(expected);
     const ringacc = nodes.find((n) => n.id === 'ringacc')!;
     expect(ringacc.allocated.length).toBeGreaterThan(TREE_ITEMS);
-    const head = t.findIndex((l) => l.includes(`ringacc  ring accelerator, sci id 187  (${ringacc.allocated.length} allocated)`));
+    const head = t.findIndex((l) => l.includes('ringacc  ring accelerator, sci id 187  (100 allocated, 100 requested)'));
     expect(head).toBeGreaterThan(0);
     const body = (l: string) => l.replace(/^[|\s]+/, '');
     expect(t.slice(head + 1, head + 1 + TREE_ITEMS).map(body)).toEqual(ringacc.allocated.slice(0, TREE_ITEMS));
@@ -610,6 +611,36 @@ describe('colour and glyphs', () => {
     for (const n of nodes.filter((x) => x.allocated.length > TREE_ITEMS)) {
       expect(t.filter((l) => body(l) === `... and ${n.allocated.length - TREE_ITEMS} more`)).toHaveLength(1);
     }
+  });
+
+  test('domains: an MSI device counts its MSIs allocated at probe, and says how many are requested', () => {
+    // Merged: boot allocates 100 ringacc and 119 main_udmap MSIs (virqs only); request_irq takes the hardware.
+    const subtree = (t: string) => lines(t).slice(lines(t).findIndex((l) => l.includes('inta_main_udmass')), lines(t).findIndex((l) => l.includes('cpts  CPTS')));
+    expect(subtree(text(['domains']))).toEqual([
+      '|  |- inta_main_udmass  INTA, sci id 179, policy coalesced  (0 allocated)',
+      '|  |  |- ringacc  ring accelerator, sci id 187  (100 allocated, 0 requested)',
+      '|  |  |       100 not requested: no hardware until request_irq',
+      '|  |  `- main_udmap  UDMA-P, sci id 188  (119 allocated, 0 requested)',
+      '|  |          119 not requested: no hardware until request_irq',
+    ]);
+    expect(subtree(text(['request-channel main_udmap tx 1 tr', 'release-channel main_udmap:tx8', 'request-channel main_udmap tx 2 tr', 'domains']))).toEqual([
+      '|  |- inta_main_udmass  INTA, sci id 179, policy coalesced  (1 allocated)',
+      '|  |  |    VINT 16: 4 events -> input 16, parent virq 290',
+      '|  |  |- ringacc  ring accelerator, sci id 187  (100 allocated, 2 requested)',
+      '|  |  |       index 304 (hwirq 0xbb0130) -> virq 70, main_udmap:tx8',
+      '|  |  |       index 305 (hwirq 0xbb0131) -> virq 71, main_udmap:tx9',
+      '|  |  |       98 not requested: no hardware until request_irq',
+      '|  |  `- main_udmap  UDMA-P, sci id 188  (119 allocated, 2 requested)',
+      '|  |          index 8 (hwirq 0xbc0008) -> virq 173, main_udmap:tx8',
+      '|  |          index 9 (hwirq 0xbc0009) -> virq 174, main_udmap:tx9',
+      '|  |          117 not requested: no hardware until request_irq',
+    ]);
+    // On demand (rfc-v4, dynamic) an MSI exists only while requested: nothing waits without hardware.
+    expect(subtree(text(['request-channel main_udmap tx 1', 'domains'], PLAIN80, fresh(designNamed('dynamic')!.settings))).slice(2)).toEqual([
+      '|  |  |- ringacc  ring accelerator, sci id 187  (1 allocated, 1 requested)',
+      '|  |  |       index 304 (hwirq 0xbb0130) -> virq 71, main_udmap:tx8',
+      '|  |  `- main_udmap  UDMA-P, sci id 188  (0 allocated, 0 requested)',
+    ]);
   });
 
   test('topology labels its numbers with where they come from', () => {

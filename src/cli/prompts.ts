@@ -2,6 +2,8 @@ import { holderOf } from '../core/msi.js';
 import { designNamed, designOf, FAILURES, HARDWARE, LOCKS, MODES, POLICIES, type Settings } from '../core/designs.js';
 import { CoreError, ERR_CODES } from '../core/errors.js';
 import { System } from '../core/system.js';
+import type { Direction, DmaController } from '../core/dma.js';
+import { grantableChannels } from '../commands/grantable.js';
 import { parseCpuList } from '../commands/args.js';
 import { COMMANDS, findCommand } from '../commands/registry.js';
 import { fixedChoices } from '../commands/choices.js';
@@ -92,8 +94,25 @@ export const filterChoices = (choices: readonly Choice[], term: string | undefin
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** One question for a missing required argument. */
-const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Question => {
+/**
+ * What request-channel can still grant in each of `dirs` (grantableChannels: not the channel
+ * pool's free count), and, when something runs out before the channels do, what.
+ */
+const channelsFree = (session: Session, dma: DmaController, dirs: Direction[]): string => {
+  const runs = dirs.map((dir) => ({ dir, ...grantableChannels(session, dma.id, dir) }));
+  const notes = new Set<string>();
+  for (const { dir, stop } of runs) {
+    if (!stop || stop.pool?.id === dma.pools[dir].id) continue;
+    // No pool: the driver is not bound, say; its first words are enough for a menu line.
+    const why = stop.pool ? `${stop.pool.id} runs out first` : `${stop.code}: ${stop.message.split(': ').slice(0, 2).join(': ')}`;
+    notes.add(dirs.length > 1 && stop.pool ? `${dir}: ${why}` : why);
+  }
+  const counts = runs.map((r) => (dirs.length > 1 ? `${r.count} ${r.dir}` : `${r.count}`)).join(' and ');
+  return `${counts} channels free to request${notes.size > 0 ? ` (${[...notes].join('; ')})` : ''}`;
+};
+
+/** One question for a missing required argument; `typed` are the arguments before it. */
+const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: string[]): Question => {
   const sys = session.system;
   const select = (message: string, choices: Choice[], fallback: Question): Question =>
     choices.length > 0 ? { type: 'select', arg: arg.name, kind: arg.kind, message, choices, search: wantsSearch(choices) } : fallback;
@@ -112,15 +131,20 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec): Questio
         [...sys.dmas.values()].map((d) => ({
           value: d.id,
           name: d.id,
-          description: `${d.name}: ${d.pools.tx.free} tx and ${d.pools.rx.free} rx channels free`,
+          description: `${d.name}: ${channelsFree(session, d, ['tx', 'rx'])}`,
         })),
         input('DMA controller id'),
       );
-    case 'dir':
+    case 'dir': {
+      // request-channel <dma> <dir>: the counts are the typed DMA's, or the only one there is (the
+      // questions are planned before any is answered).
+      const dma = sys.dmas.get(typed[0]) ?? (sys.dmas.size === 1 ? [...sys.dmas.values()][0] : undefined);
+      const what = (dir: Direction, word: string) => (dma ? `${word}: ${channelsFree(session, dma, [dir])}` : `${word} channel`);
       return select('direction', [
-        { value: 'tx', name: 'tx', description: 'transmit channel' },
-        { value: 'rx', name: 'rx', description: 'receive channel' },
+        { value: 'tx', name: 'tx', description: what('tx', 'transmit') },
+        { value: 'rx', name: 'rx', description: what('rx', 'receive') },
       ], input('direction (tx or rx)'));
+    }
     case 'channel': {
       const channels = sys.channels();
       if (channels.length === 0) return { type: 'none', message: 'nothing to release: no channel is requested (request-channel takes one)' };
@@ -378,7 +402,7 @@ export const planPrompts = (session: Session, words: string[]): Question[] => {
   for (let i = args.length; i < spec.args.length; i++) {
     const arg = spec.args[i];
     if (arg.optional) break;
-    const q = questionFor(session, spec, arg);
+    const q = questionFor(session, spec, arg, args);
     // Asking for the rest would be a waste when this one has nothing to offer.
     if (q.type === 'none') return [q];
     questions.push(q);

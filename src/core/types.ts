@@ -100,6 +100,14 @@ export interface DomainNode {
   name: string;
   /** One line a resource: "hwirq 64 (SPI 32)", "input 391 -> output 0", "VINT 0: 64 events" */
   allocated: string[];
+  /**
+   * How many this domain has allocated. An MSI device counts its MSIs (virqs), while `allocated`
+   * lists only those holding hardware: in the merged design most are allocated at probe and
+   * get an event only at request_irq.
+   */
+  count: number;
+  /** An MSI device: how many of its MSIs are requested (request_irq); null for other domains. */
+  requested: number | null;
   children: DomainNode[];
 }
 

@@ -104,6 +104,9 @@ export const interruptsOf = (sys: System): IrqView[] => {
   });
 };
 
+/** A domain whose lines are all it has allocated: one line a resource, no requests to count. */
+const counted = (allocated: string[]) => ({ allocated, count: allocated.length, requested: null });
+
 export const domainTree = (sys: System): DomainNode => {
   const byParent = (parentId: string): DomainNode[] => [
     ...[...sys.intrs.values()]
@@ -112,7 +115,7 @@ export const domainTree = (sys: System): DomainNode => {
         id: r.id,
         kind: 'intr' as const,
         name: `INTR, sci id ${r.sciId}`,
-        allocated: r.routedInputs().map((x) => `input ${x.input} -> output ${x.output}`),
+        ...counted(r.routedInputs().map((x) => `input ${x.input} -> output ${x.output}`)),
         children: byParent(r.id),
       })),
     ...[...sys.intas.values()]
@@ -121,23 +124,27 @@ export const domainTree = (sys: System): DomainNode => {
         id: a.id,
         kind: 'inta' as const,
         name: `INTA, sci id ${a.sciId}, policy ${a.policy}`,
-        allocated: a.vints.map((v) => {
-          const n = v.events.filter((e) => e !== undefined).length;
-          return `VINT ${v.vint}: ${n} event${n === 1 ? '' : 's'} -> input ${v.intrInput}, parent virq ${v.parentVirq}`;
-        }),
+        ...counted(
+          a.vints.map((v) => {
+            const n = v.events.filter((e) => e !== undefined).length;
+            return `VINT ${v.vint}: ${n} event${n === 1 ? '' : 's'} -> input ${v.intrInput}, parent virq ${v.parentVirq}`;
+          }),
+        ),
         children: [...sys.msiDevices.values()]
           .filter((d) => d.inta === a)
-          .map((d) => ({
-            id: d.id,
-            kind: 'msi-device' as const,
-            name: `${d.name}, sci id ${d.sciId}`,
-            allocated: sys.msi
-              .all()
-              .filter((r) => r.device === d)
-              .filter((r) => r.event !== undefined)
-              .map((r) => `index ${r.index} (hwirq ${hex(r.hwirq)}) -> virq ${r.virq}, ${holderOf(r)}`),
-            children: [],
-          })),
+          .map((d) => {
+            // Every MSI counts, with hardware or not (merged: a virq at probe, an event at request_irq).
+            const msis = sys.msi.all().filter((r) => r.device === d);
+            return {
+              id: d.id,
+              kind: 'msi-device' as const,
+              name: `${d.name}, sci id ${d.sciId}`,
+              allocated: msis.filter((r) => r.event !== undefined).map((r) => `index ${r.index} (hwirq ${hex(r.hwirq)}) -> virq ${r.virq}, ${holderOf(r)}`),
+              count: msis.length,
+              requested: msis.filter((r) => r.requestedBy !== undefined).length,
+              children: [],
+            };
+          }),
       })),
     ...[...sys.clients.values()]
       .filter((c) => c.intr.id === parentId)
@@ -145,7 +152,7 @@ export const domainTree = (sys: System): DomainNode => {
         id: c.id,
         kind: 'client' as const,
         name: c.name,
-        allocated: c.virqs.map((virq, i) => `input ${c.inputs[i]} -> virq ${virq}`),
+        ...counted(c.virqs.map((virq, i) => `input ${c.inputs[i]} -> virq ${virq}`)),
         children: [],
       })),
   ];
@@ -153,7 +160,7 @@ export const domainTree = (sys: System): DomainNode => {
     id: sys.gic.id,
     kind: 'gic',
     name: sys.gic.name,
-    allocated: [...sys.gic.pool.usedNumbers()].map((h) => `hwirq ${h} (SPI ${h - SPI_BASE})`),
+    ...counted([...sys.gic.pool.usedNumbers()].map((h) => `hwirq ${h} (SPI ${h - SPI_BASE})`)),
     children: byParent(sys.gic.id),
   };
 };

@@ -1,4 +1,5 @@
 import type { DomainNode, Route } from '../core/types.js';
+import { countText } from './domains.js';
 
 /**
  * The irq domain hierarchy as a picture for docs and reviews: Graphviz dot or Mermaid text.
@@ -48,7 +49,7 @@ const flatten = (root: DomainNode, routes: readonly Route[]): { nodes: Node[]; e
   const nodes: Node[] = [];
   const edges: Edge[] = [];
   const walk = (n: DomainNode, parent?: DomainNode) => {
-    nodes.push({ id: n.id, lines: [n.id, n.name, `${n.allocated.length} allocated`] });
+    nodes.push({ id: n.id, lines: [n.id, n.name, countText(n)] });
     if (parent) edges.push({ from: n.id, to: parent.id, label: labels.get(`${n.id} ${parent.id}`) });
     for (const c of n.children) walk(c, n);
   };

@@ -1,5 +1,7 @@
 import { designOf } from '../../core/designs.js';
 import { CoreError, quote } from '../../core/errors.js';
+import { channelName } from '../../core/dma.js';
+import type { MsiRecord } from '../../core/msi.js';
 import type { System } from '../../core/system.js';
 import type { Route } from '../../core/types.js';
 import { nearest, oneOf, parseChannel, parseUint } from '../args.js';
@@ -10,11 +12,38 @@ import type { CommandSpec } from '../spec.js';
 /** The devices `routes` may be filtered by: source devices and DMA controllers. */
 export const routeDevices = (sys: System): string[] => [...new Set([...sys.msiDevices.keys(), ...sys.clients.keys(), ...sys.dmas.keys()])];
 
+/** What would request an MSI that is allocated but not requested: its channel, and alloc-irq. */
+const requesterOf = (sys: System, rec: MsiRecord): string => {
+  const alloc = `alloc-irq ${rec.device.id} ${rec.index}`;
+  if (rec.device.indexPool) return `a channel completing on ring ${rec.index}, or ${alloc}, requests it`;
+  const dma = [...sys.dmas.values()].find((d) => d.events === rec.device);
+  if (!dma) return `${alloc} requests it`;
+  const dir = rec.index >= dma.rxEventOffset ? 'rx' : 'tx';
+  const n = dir === 'rx' ? rec.index - dma.rxEventOffset : rec.index;
+  const first = dma.spec[dir].firstNormal;
+  // __udma_reserve_tchan/rchan search from the normal-capacity start: the channels below it are never handed out.
+  if (n < first) return `it is ${channelName(dma.id, dir, n)}'s TR event, but request-channel takes ${dir}${first} up (normal capacity), so only ${alloc} requests it`;
+  return `${channelName(dma.id, dir, n)} in TR mode, or ${alloc}, requests it`;
+};
+
+/** Why a virq has no route, in the words `irq <virq>` uses for its state. */
+const noRoute = (sys: System, virq: number): string => {
+  const desc = sys.descs.get(virq);
+  if (!desc) return `virq ${virq} has no route: not allocated`;
+  const rec = sys.msi.byVirqNumber(virq);
+  if (rec && !rec.event) {
+    return `virq ${virq} (${rec.device.id} ${rec.index}) has no route: allocated by ${rec.allocatedBy}, not requested: no hardware until request_irq; ${requesterOf(sys, rec)}`;
+  }
+  const vint = desc.kind === 'vint-parent' ? [...sys.intas.values()].flatMap((a) => a.vints.filter((v) => v.parentVirq === virq).map((v) => `${a.id} VINT ${v.vint}`))[0] : undefined;
+  if (vint) return `virq ${virq} has no route: it is the chained parent of ${vint}, which holds no events`;
+  return `virq ${virq} has no route`;
+};
+
 /** `routes <virq>`: that virq's route, or for a VINT's parent virq the routes of its events. */
 const routesOfVirq = (sys: System, word: string): Route[] => {
   const virq = parseUint(word, 'virq');
   const found = sys.routes().filter((r) => r.virq === virq || r.parentVirq === virq);
-  if (found.length === 0) throw new CoreError('ENOENT', `virq ${virq} has no route (${sys.descs.get(virq) ? 'not an MSI or a direct client' : 'not allocated'})`);
+  if (found.length === 0) throw new CoreError('ENOENT', noRoute(sys, virq));
   return found;
 };
 
