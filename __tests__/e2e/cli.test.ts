@@ -103,6 +103,7 @@ describe('exit codes and error lines', () => {
     [['-t', 'missing.json'], 'msi-explorer: missing.json: cannot read topology file: no such file'],
     [['missing.msi'], 'msi-explorer: missing.msi: cannot read script: no such file'],
     [['fixtures'], 'msi-explorer: fixtures: is a directory, not a script'],
+    [[''], 'msi-explorer: empty script name: give a script file, or - for stdin'],
     [['-t', 'fixtures/topologies'], 'msi-explorer: fixtures/topologies: is a directory, not a topology file'],
   ])('usage error %j: exit 2, one line, nothing run', async (args, line) => {
     // With a command to run, so that "nothing run" means something (-e alone is the error itself).

@@ -149,6 +149,11 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
       queue.push('stdin');
       continue;
     }
+    // An empty name resolves to the current folder, which would be refused as "a directory".
+    if (path === '') {
+      closeAll();
+      return fail('empty script name: give a script file, or - for stdin');
+    }
     const opened = openTextFile(path, 'script');
     if (!opened.ok) {
       closeAll();
