@@ -1,5 +1,6 @@
-import { designNamed } from '../../src/core/designs.js';
-import { describe, expect, test } from '@jest/globals';
+import { designNamed, type DesignName } from '../../src/core/designs.js';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { am65x } from '../../src/core/topologies/am65x.js';
 import { readFileSync } from 'node:fs';
 import { runWords } from '../../src/commands/registry.js';
 import type { Output, Result } from '../../src/commands/result.js';
@@ -33,6 +34,101 @@ const run = (s: Session, line: string): Result => runWords(s, tokenize(line));
 
 const grades = (s: Session, ops: ReturnType<typeof allocIrqOp>[], lock: 'none' | 'list' | 'inta') =>
   new Explorer(s.system, ops, lock).run({ lock, mode: { kind: 'all' } }).outcomes.map((o) => `${o.result} ${o.grade}: ${o.description}`);
+
+/** A session on the default SoC (am65x) under `design`, after `lines`. */
+const onAm65x = (design: DesignName, ...lines: string[]): Session => {
+  const s = new Session(am65x, { ...designNamed(design)!.settings });
+  for (const l of lines) {
+    const r = runWords(s, tokenize(l));
+    if (!r.ok) throw new Error(`${l}: ${r.error.message}`);
+  }
+  return s;
+};
+
+/** What the user reads of an interleave: the summary and the outcome table (80 columns, no colour), and whether it passed. */
+const seen = (s: Session, line: string): { ok: boolean; lines: string[] } => {
+  const r = run(s, line);
+  const o = r.ok ? r.output : r.output;
+  if (o?.kind !== 'interleave') throw new Error(`${line}: ${r.ok ? 'no interleave output' : r.error.message}`);
+  const text = renderText(PLAIN, o).split('\n');
+  const end = text.indexOf('', text.indexOf('') + 1);
+  return { ok: r.ok, lines: end < 0 ? text : text.slice(0, end) };
+};
+
+describe('serial orders are serial: an operation sees what the operations before it did', () => {
+  // The explored line has no time in it then, as in the goldens.
+  const timing = process.env.MSI_EXPLORER_TIMING;
+  beforeAll(() => {
+    process.env.MSI_EXPLORER_TIMING = 'off';
+  });
+  afterAll(() => {
+    if (timing === undefined) delete process.env.MSI_EXPLORER_TIMING;
+    else process.env.MSI_EXPLORER_TIMING = timing;
+  });
+
+  test('a double free-irq of one virq: the second fails with ENOENT as it does alone, under every lock', () => {
+    const s = onAm65x('merged', 'alloc-irq ringacc any');
+    const virq = s.system.msi.find(s.system.msiDevice('ringacc'), 304)!.virq;
+    // The first free's steps: 9 under vint_mutex (or none), 7 without its lock and unlock (v7's
+    // unlocked free path), 12 with the device mutex's lock, release-index and unlock: the second
+    // fails at its first step, after any of the first's.
+    for (const [lock, steps] of [['none', 9], ['list', 7], ['inta', 9], ['device', 12]] as const) {
+      const n = `${steps}`.padStart(9);
+      expect(seen(s, `interleave "free-irq ${virq}" "free-irq ${virq}" --lock ${lock}`)).toEqual({
+        ok: true,
+        lines: [
+          `interleave: 2 ops, lock ${lock}, explore all (exhaustive, no preemption bound)`,
+          `  A  cpu0  free-irq ${virq}`,
+          `  B  cpu1  free-irq ${virq}`,
+          `explored ${2 * steps} schedules; 2 distinct outcomes; none FORBIDDEN`,
+          '',
+          '  RESULT            SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+          `  A=ENOENT B=freed  ${n}  50.0%  acceptable  serial B;A`,
+          `  A=freed B=ENOENT  ${n}  50.0%  acceptable  serial A;B`,
+        ],
+      });
+    }
+    // As free-irq alone says it the second time.
+    const alone = onAm65x('merged', 'alloc-irq ringacc any', `free-irq ${virq}`);
+    const again = run(alone, `free-irq ${virq}`);
+    expect(again.ok ? undefined : again.error.message).toBe(`virq ${virq} (ringacc 304) is not requested`);
+    const r = new Explorer(s.system, [freeIrqOp(virq), freeIrqOp(virq)], 'inta').run({ lock: 'inta', mode: { kind: 'schedule', schedule: 'A1,B*,A*' } });
+    expect(r.shown!.steps[1]).toMatchObject({ op: 'B', name: 'start', end: 'failed', error: `ENOENT: virq ${virq} (ringacc 304) is not requested` });
+  });
+
+  test('free-irq by virq and by device index name one MSI: one frees it, the other finds it not requested', () => {
+    const s = onAm65x('merged', 'alloc-irq ringacc any');
+    expect(seen(s, 'interleave "free-irq 70" "free-irq ringacc 304" --lock none').lines.slice(5)).toEqual([
+      '  RESULT            SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+      '  A=ENOENT B=freed          9  50.0%  acceptable  serial B;A',
+      '  A=freed B=ENOENT          9  50.0%  acceptable  serial A;B',
+    ]);
+  });
+
+  test('a double release-channel: the second finds the channel not requested', () => {
+    const s = onAm65x('merged', 'request-channel main_udmap tx');
+    const r = seen(s, 'interleave "release-channel main_udmap:tx8" "release-channel main_udmap:tx8" --lock none');
+    expect(r.ok).toBe(true);
+    expect(r.lines.slice(3)).toEqual([
+      'explored 18 schedules; 2 distinct outcomes; none FORBIDDEN',
+      '',
+      '  RESULT               SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+      '  A=ENOENT B=released          9  50.0%  acceptable  serial B;A',
+      '  A=released B=ENOENT          9  50.0%  acceptable  serial A;B',
+    ]);
+  });
+
+  test('a ring given back and drawn again in the same schedule is no leak: serial B;A is acceptable', () => {
+    const s = session('request-channel udma tx');
+    expect(seen(s, 'interleave "request-channel udma rx" "release-channel udma:tx0" --lock inta').lines.slice(3)).toEqual([
+      'explored 15 schedules; 2 distinct outcomes; none FORBIDDEN',
+      '',
+      '  RESULT                SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+      '  A=rx0@0:0 B=released          9  60.0%  acceptable  serial B;A',
+      '  A=rx0@0:1 B=released          6  40.0%  acceptable  serial A;B',
+    ]);
+  });
+});
 
 describe("Marc's case: one VINT left, the others full", () => {
   const marc = () => session('request-channel udma tx 64');

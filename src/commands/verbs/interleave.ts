@@ -46,7 +46,7 @@ const opOf = (sys: System, text: string, which: string): OpSpec => {
       dev.checkIndex(index);
       const rec = sys.msi.find(dev, index);
       if (!rec) throw new CoreError('ENOENT', `operation ${which}: ${dev.id} ${index} has no MSI`);
-      return freeIrqOp(rec.virq, `free-irq ${dev.id} ${index}`);
+      return freeIrqOp(rec.virq, { device: dev.id, index });
     }
     case 'request-channel':
       if (c !== undefined && parseCount(c, 'count', 65536) !== 1) {
