@@ -7,6 +7,7 @@ import type { Output, Result } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
 import { tokenize } from '../../src/commands/tokenize.js';
 import { Explorer } from '../../src/core/interleave/explore.js';
+import { exploreAll } from '../../src/core/interleave/scheduler.js';
 import { allocIrqOp, freeIrqOp } from '../../src/core/interleave/ops.js';
 import { complete } from '../../src/cli/completion.js';
 import { askPrompts, planPrompts } from '../../src/cli/prompts.js';
@@ -55,8 +56,8 @@ const seen = (s: Session, line: string): { ok: boolean; lines: string[] } => {
   return { ok: r.ok, lines: end < 0 ? text : text.slice(0, end) };
 };
 
-describe('serial orders are serial: an operation sees what the operations before it did', () => {
-  // The explored line has no time in it then, as in the goldens.
+/** In this describe block, the explored line has no time in it, as in the goldens. */
+const untimed = (): void => {
   const timing = process.env.MSI_EXPLORER_TIMING;
   beforeAll(() => {
     process.env.MSI_EXPLORER_TIMING = 'off';
@@ -65,6 +66,10 @@ describe('serial orders are serial: an operation sees what the operations before
     if (timing === undefined) delete process.env.MSI_EXPLORER_TIMING;
     else process.env.MSI_EXPLORER_TIMING = timing;
   });
+};
+
+describe('serial orders are serial: an operation sees what the operations before it did', () => {
+  untimed();
 
   test('a double free-irq of one virq: the second fails with ENOENT as it does alone, under every lock', () => {
     const s = onAm65x('merged', 'alloc-irq ringacc any');
@@ -126,6 +131,128 @@ describe('serial orders are serial: an operation sees what the operations before
       '  RESULT                SCHEDULES   FREQ  EXPECT      DESCRIPTION',
       '  A=rx0@0:0 B=released          9  60.0%  acceptable  serial B;A',
       '  A=rx0@0:1 B=released          6  40.0%  acceptable  serial A;B',
+    ]);
+  });
+});
+
+describe('any: every serial order gives distinct indices; with no MSI mutex, two can take one (upstream.md H8)', () => {
+  untimed();
+  const twoAny = 'interleave "alloc-irq main_udmap any" "alloc-irq main_udmap any"';
+
+  test('on demand, under the device mutex: the serial orders are the commands run one after the other', () => {
+    const s = onAm65x('dynamic');
+    expect(seen(s, `${twoAny} --lock device --preemptions 2`).lines.slice(3)).toEqual([
+      'explored 272 schedules; 5 distinct outcomes; 7.4% FORBIDDEN',
+      '',
+      '  RESULT         SCHEDULES   FREQ  EXPECT       DESCRIPTION',
+      '  A=16:0 B=16:1         87  32.0%  acceptable   serial A;B',
+      '  A=16:1 B=16:0         87  32.0%  acceptable   serial B;A',
+      '  A=16:0 B=17:0         39  14.3%  interesting  2 VINTs where every serial order',
+      '                                                has 1',
+      '  A=17:0 B=16:0         39  14.3%  interesting  2 VINTs where every serial order',
+      '                                                has 1',
+      // No vint_mutex under `device`: the INTA steps still race (fixture 24), on two indices.
+      '  A=16:0 B=16:0         20   7.4%  FORBIDDEN    VINT 16 bit 0 held twice',
+      '                                                (0xbc0001 and 0xbc0002)',
+    ]);
+    // What the two commands give run one after the other: index 1, then index 2.
+    const alone = onAm65x('dynamic', 'alloc-irq main_udmap any', 'alloc-irq main_udmap any');
+    expect(['1', '2'].map((i) => alone.system.msi.find(alone.system.msiDevice('main_udmap'), Number(i))?.event?.bit)).toEqual([0, 1]);
+  });
+
+  test('under the device mutex no schedule gives two operations one index', () => {
+    const s = onAm65x('dynamic');
+    const ex = new Explorer(s.system, [allocIrqOp('main_udmap', 'any'), allocIrqOp('main_udmap', 'any')], 'device');
+    let both = 0;
+    exploreAll(ex.world, 3, (e) => {
+      expect(e.violation?.message ?? '').not.toMatch(/lost descriptor/);
+      const [a, b] = e.ends;
+      if (a.kind === 'done' && b.kind === 'done') {
+        both++;
+        expect(a.value.allocated!.hwirq).not.toBe(b.value.allocated!.hwirq);
+      }
+      return true;
+    });
+    expect(both).toBeGreaterThan(100);
+  });
+
+  test("on demand with no MSI mutex (the design's vint_mutex only): two read index 1 before either inserts it", () => {
+    const s = onAm65x('dynamic');
+    const r = seen(s, twoAny);
+    expect(r.ok).toBe(false);
+    expect(r.lines).toEqual([
+      'interleave: 2 ops, lock inta, explore all (exhaustive, no preemption bound)',
+      '  A  cpu0  alloc-irq main_udmap any',
+      '  B  cpu1  alloc-irq main_udmap any',
+      'explored 496 schedules; 5 distinct outcomes; 8.1% FORBIDDEN',
+      '',
+      '  RESULT         SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+      '  A=16:0 B=16:1        228  46.0%  acceptable  serial A;B',
+      '  A=16:1 B=16:0        228  46.0%  acceptable  serial B;A',
+      '  A=- B=-               36   7.3%  FORBIDDEN   A and B both took main_udmap',
+      '                                               index 1: a lost descriptor',
+      '  A=- B=16:0             2   0.4%  FORBIDDEN   A and B both took main_udmap',
+      '                                               index 1: a lost descriptor',
+      '  A=16:0 B=-             2   0.4%  FORBIDDEN   A and B both took main_udmap',
+      '                                               index 1: a lost descriptor',
+    ]);
+    const shown = (run(s, `${twoAny} --schedule A1,B*,A*`) as Extract<Result, { ok: false }>).output as Extract<Output, { kind: 'interleave' }>;
+    const steps = shown.report.shown!.steps;
+    expect(steps.filter((x) => x.marker).map((x) => `${x.n} ${x.op} ${x.name}: ${x.result} ${x.marker}`)).toEqual([
+      '1 A find-free-index: main_udmap 1 <',
+      '3 B take-index: main_udmap 1 !',
+      '13 A take-index: main_udmap 1 <',
+    ]);
+  });
+
+  test('RFC v4 (no lock at all): the lost descriptor among the INTA races, at 1 preemption', () => {
+    const s = onAm65x('dynamic');
+    const r = seen(s, `${twoAny} --lock none --preemptions 2`);
+    expect(r.lines.slice(3)).toEqual([
+      'explored 198 schedules; 8 distinct outcomes; 18.2% FORBIDDEN',
+      '',
+      '  RESULT         SCHEDULES   FREQ  EXPECT       DESCRIPTION',
+      '  A=16:0 B=16:1         51  25.8%  acceptable   serial A;B',
+      '  A=16:1 B=16:0         51  25.8%  acceptable   serial B;A',
+      '  A=16:0 B=17:0         30  15.2%  interesting  2 VINTs where every serial order',
+      '                                                has 1',
+      '  A=17:0 B=16:0         30  15.2%  interesting  2 VINTs where every serial order',
+      '                                                has 1',
+      '  A=- B=-               18   9.1%  FORBIDDEN    A and B both took main_udmap',
+      '                                                index 1: a lost descriptor',
+      '  A=16:0 B=16:0         14   7.1%  FORBIDDEN    VINT 16 bit 0 held twice',
+      '                                                (0xbc0001 and 0xbc0002)',
+      '  A=- B=16:0             2   1.0%  FORBIDDEN    A and B both took main_udmap',
+      '                                                index 1: a lost descriptor',
+      '  A=16:0 B=-             2   1.0%  FORBIDDEN    A and B both took main_udmap',
+      '                                                index 1: a lost descriptor',
+    ]);
+  });
+
+  test('MSIs allocated at probe: any requests the lowest unrequested one, no new step, distinct in both orders', () => {
+    const s = onAm65x('merged');
+    expect(seen(s, twoAny).lines.slice(3)).toEqual([
+      'explored 18 schedules; 2 distinct outcomes; none FORBIDDEN',
+      '',
+      '  RESULT         SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+      '  A=16:0 B=16:1          9  50.0%  acceptable  serial A;B',
+      '  A=16:1 B=16:0          9  50.0%  acceptable  serial B;A',
+    ]);
+  });
+
+  test('which ring an any drew is the order of taking: no "interesting" twin of a serial outcome', () => {
+    const s = session('alloc-irq ringacc 160');
+    const r = seen(s, 'interleave "alloc-irq ringacc any" "alloc-irq ringacc any" --lock device --preemptions 2 --expect race');
+    // Before, A=0:1 B=0:2 with the rings the other way round (B drew 96 first, A's INTA step ran
+    // first) was a second, "interesting" row; so was A=0:2 B=0:1.
+    expect(r.lines.slice(3)).toEqual([
+      'explored 164 schedules; 3 distinct outcomes; 12.2% FORBIDDEN',
+      '',
+      '  RESULT       SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+      '  A=0:1 B=0:2         72  43.9%  acceptable  serial A;B',
+      '  A=0:2 B=0:1         72  43.9%  acceptable  serial B;A',
+      '  A=0:1 B=0:1         20  12.2%  FORBIDDEN   VINT 0 bit 1 held twice (0x1e0060',
+      '                                             and 0x1e0061)',
     ]);
   });
 });

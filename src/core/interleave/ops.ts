@@ -86,6 +86,9 @@ function* takeMsi(sys: System, dev: MsiDevice, index: number | 'any', owner: str
       idx = pool.alloc();
       if (idx === undefined) throw new CoreError('EBUSY', `${pool.id} exhausted (${pool.used}/${pool.total} used)`, pool.usage());
       took = true;
+      // The pool hands each ring out once: nobody else holds it.
+      ledger.take(dev.hwirq(idx), cpu, owner, true);
+      claimed = true;
     } else if (index === 'any') {
       // MSI_ANY_INDEX on demand with no MSI mutex: the lowest free index is read at one step and
       // its descriptor inserted at a later one (RFC v4's unlocked list); under the mutex (6.2's
@@ -102,9 +105,14 @@ function* takeMsi(sys: System, dev: MsiDevice, index: number | 'any', owner: str
         idx = lowestFree(sys, dev, ledger);
       }
       const other = ledger.take(dev.hwirq(idx), cpu, owner, true);
-      // Both insert a descriptor for the index: lookups find one, the other is lost.
-      if (other !== undefined) ledger.lost = { what: `${dev.id} index ${idx}`, cpus: [other, cpu] };
-      claimed = other === undefined;
+      if (!Object.isFrozen(take)) take.result = `${dev.id} ${idx}`;
+      if (other !== undefined) {
+        // Both insert a descriptor for the index: lookups find one, the other is lost. The
+        // schedule stops after this step (an invariant broke): end the step here.
+        ledger.lost = { what: `${dev.id} index ${idx}`, cpus: [other, cpu] };
+        yield step('alloc-desc', `${dev.id} ${idx}`, ['virq']);
+      }
+      claimed = true;
     } else {
       if (lock && pool) yield take;
       // Checked when the operation started too; another CPU may have taken it since.

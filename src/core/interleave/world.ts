@@ -55,7 +55,7 @@ export class SystemWorld implements World<OpValue> {
   /** After every step: no index taken twice, vint_list intact (positions), and no enabled bit outside the event map. */
   checkStep(): string | undefined {
     const lost = this.ledger.lost;
-    if (lost !== undefined) return `${lost.cpus.map(letterOf).join(' and ')} both took ${lost.what}: a lost descriptor`;
+    if (lost !== undefined) return `${lost.cpus.map(letterOf).sort().join(' and ')} both took ${lost.what}: a lost descriptor`;
     for (const inta of this.intas) {
       const list = inta.vints;
       for (let i = 0; i < list.length; i++) {
