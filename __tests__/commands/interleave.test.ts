@@ -362,6 +362,17 @@ describe('the verb', () => {
     expect(s.system.fingerprint()).toBe(before);
   });
 
+  test('no more operations than the SoC has CPUs: small8 has 2', () => {
+    const parsed = parseTopology(readFileSync('fixtures/topologies/small8.json', 'utf8'));
+    if (!parsed.ok) throw new Error('small8');
+    const s = new Session(parsed.topology, { ...designNamed('merged')!.settings });
+    const before = s.system.fingerprint();
+    const r = run(s, 'interleave "alloc-irq ringacc 32" "alloc-irq ringacc 33" "alloc-irq ringacc 34"');
+    expect(r.ok ? undefined : r.error).toEqual({ code: 'EUSAGE', message: '3 operations, but small8 has 2 CPUs: one operation per CPU', pool: undefined });
+    expect(s.system.fingerprint()).toBe(before);
+    expect(run(s, 'interleave "alloc-irq ringacc 32" "alloc-irq ringacc 33"').ok).toBe(true);
+  });
+
   test('text fits 80 columns; random exploration prints its seed', () => {
     const s = session('request-channel udma tx 64');
     const r = run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" "alloc-irq timer 0" --lock none --explore random 50 --seed 7 --expect race');

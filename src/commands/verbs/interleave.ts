@@ -94,6 +94,11 @@ const parseArgs = (sys: System, settings: Settings, words: string[]): Parsed => 
   }
   if (opTexts.length < 2) throw new CoreError('EUSAGE', `give at least two operations, each quoted: interleave "alloc-irq ringacc any" "free-irq 71"`);
   if (opTexts.length > MAX_OPS) throw new CoreError('EUSAGE', `at most ${MAX_OPS} operations (${opTexts.length} given)`);
+  // Each operation runs on a CPU of its own (cpu0, cpu1, ...): no more than the SoC has.
+  const cpus = sys.topology.cpus;
+  if (opTexts.length > cpus) {
+    throw new CoreError('EUSAGE', `${opTexts.length} operations, but ${sys.topology.name} has ${cpus} CPU${cpus === 1 ? '' : 's'}: one operation per CPU`);
+  }
   const ops = opTexts.map((t, i) => opOf(sys, t, String.fromCharCode(65 + i)));
   const lock = opt.has('--lock') ? oneOf(opt.get('--lock')![0], '--lock', LOCK_MODES) : designLock(settings);
   const max = opt.has('--max-schedules') ? parseCount(opt.get('--max-schedules')![0], '--max-schedules', 10_000_000) : DEFAULT_MAX_SCHEDULES;
