@@ -354,12 +354,19 @@ describe('the verb', () => {
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --frob 1', 'EUSAGE', "unknown option '--frob' (options: --lock, --explore, --preemptions, --seed, --schedule, --max-schedules, --expect)"],
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --schedule A1,C*', 'EUSAGE', "schedule: run 'C*' names operation C, but there are only 2 (A, B)"],
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --schedule A*,B* --preemptions 1', 'EUSAGE', '--schedule replays one schedule: --preemptions does not go with it'],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 4294967296', 'EINVAL', '--seed must be 0-4294967295, got 4294967296'],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 0x100000000', 'EINVAL', '--seed must be 0-4294967295, got 4294967296'],
   ])('%s: %s', (line, code, message) => {
     const s = session();
     const before = s.system.fingerprint();
     const r = run(s, line);
     expect(r.ok ? undefined : { code: r.error.code, message: r.error.message }).toEqual({ code, message });
     expect(s.system.fingerprint()).toBe(before);
+  });
+
+  test('the largest seed, 2^32-1, is taken as given', () => {
+    const r = run(session(), 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 4294967295');
+    expect(renderText(PLAIN, out(r)).split('\n')[0]).toBe('interleave: 2 ops, lock inta, explore random 5, seed 4294967295');
   });
 
   test('no more operations than the SoC has CPUs: small8 has 2', () => {

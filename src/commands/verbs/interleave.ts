@@ -61,6 +61,14 @@ const opOf = (sys: System, text: string, which: string): OpSpec => {
   }
 };
 
+/** The PRNG's seed is 32 bits: a larger one is refused, not wrapped (4294967296 was seed 0). */
+const MAX_SEED = 0xffffffff;
+const parseSeed = (word: string): number => {
+  const seed = parseUint(word, '--seed');
+  if (seed > MAX_SEED) throw new CoreError('EINVAL', `--seed must be 0-${MAX_SEED}, got ${seed}`);
+  return seed;
+};
+
 interface Parsed {
   ops: OpSpec[];
   lock: LockMode;
@@ -112,7 +120,7 @@ const parseArgs = (sys: System, settings: Settings, words: string[]): Parsed => 
   if (explore?.[0] === 'random') {
     if (opt.has('--preemptions')) throw new CoreError('EUSAGE', '--preemptions bounds --explore all, not random schedules');
     const count = parseCount(explore[1], 'random schedules', 10_000_000);
-    const seed = opt.has('--seed') ? parseUint(opt.get('--seed')![0], '--seed') >>> 0 : Math.floor(Math.random() * 0x100000000);
+    const seed = opt.has('--seed') ? parseSeed(opt.get('--seed')![0]) : Math.floor(Math.random() * 0x100000000);
     return { ops, lock, max, expect, mode: { kind: 'random', count, seed } };
   }
   if (explore !== undefined && explore[0] !== 'all') throw new CoreError('EUSAGE', `--explore: expected all or random <N>, got ${shown(explore[0])}`);
