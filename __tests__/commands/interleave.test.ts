@@ -310,6 +310,7 @@ describe('channels as operations', () => {
 });
 
 describe('the verb', () => {
+  untimed();
   const out = (r: Result): Extract<Output, { kind: 'interleave' }> => {
     const o = r.ok ? r.output : r.output;
     if (o?.kind !== 'interleave') throw new Error('no interleave output');
@@ -356,12 +357,44 @@ describe('the verb', () => {
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --schedule A*,B* --preemptions 1', 'EUSAGE', '--schedule replays one schedule: --preemptions does not go with it'],
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 4294967296', 'EINVAL', '--seed must be 0-4294967295, got 4294967296'],
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 0x100000000', 'EINVAL', '--seed must be 0-4294967295, got 4294967296'],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none --schedule B*,A*,B*', 'EINVAL', 'replay diverged at step 16: schedule says B, but B has finished'],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none --schedule A*,A*', 'EINVAL', 'replay diverged at step 10: schedule says A, but A has finished'],
   ])('%s: %s', (line, code, message) => {
     const s = session();
     const before = s.system.fingerprint();
     const r = run(s, line);
     expect(r.ok ? undefined : { code: r.error.code, message: r.error.message }).toEqual({ code, message });
     expect(s.system.fingerprint()).toBe(before);
+  });
+
+  test('a search the --max-schedules cap cut short says truncated, in the header and the summary', () => {
+    const s = session();
+    const ops = 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161"';
+    expect(seen(s, `${ops} --lock none --max-schedules 3`)).toEqual({
+      ok: true,
+      lines: [
+        'interleave: 2 ops, lock none, explore all (no preemption bound, truncated)',
+        '  A  cpu0  alloc-irq ringacc 160',
+        '  B  cpu1  alloc-irq ringacc 161',
+        'explored 3 schedules (truncated at the --max-schedules cap; more remain); 1',
+        '    distinct outcome; none FORBIDDEN among them',
+        '',
+        '  RESULT       SCHEDULES    FREQ  EXPECT      DESCRIPTION',
+        '  A=0:0 B=0:1          3  100.0%  acceptable  serial A;B',
+      ],
+    });
+    expect(seen(s, `${ops} --lock inta --preemptions 1 --max-schedules 5`).lines.slice(0, 1)).toEqual(['interleave: 2 ops, lock inta, explore all (at most 1 preemption, truncated)']);
+    expect(seen(s, `${ops} --lock inta --explore random 10 --seed 1 --max-schedules 5`).lines.slice(0, 1)).toEqual(['interleave: 2 ops, lock inta, explore random 10, seed 1 (truncated)']);
+    // A search that ends exactly at the cap is complete.
+    expect(seen(s, `${ops} --lock inta --max-schedules 18`).lines.slice(0, 4)).toEqual([
+      'interleave: 2 ops, lock inta, explore all (exhaustive, no preemption bound)',
+      '  A  cpu0  alloc-irq ringacc 160',
+      '  B  cpu1  alloc-irq ringacc 161',
+      'explored 18 schedules; 2 distinct outcomes; none FORBIDDEN',
+    ]);
+    const r = run(s, `${ops} --lock inta --max-schedules 17 --expect race`);
+    expect(r.ok ? undefined : r.error.message).toBe('no FORBIDDEN outcome in 17 schedules (truncated: more remain), but --expect race');
+    expect(out(r).report.truncated).toBe(true);
   });
 
   test('the largest seed, 2^32-1, is taken as given', () => {

@@ -6,6 +6,7 @@ import {
   execute,
   exploreAll,
   exploreRandom,
+  leftover,
   parseSchedule,
   replayChooser,
   scheduleString,
@@ -92,6 +93,19 @@ describe('schedule strings and replay', () => {
     expect(world.trace).toEqual(['0.0', '0.1', '1.0', '1.1', '1.2', '0.2']);
     expect(scheduleString(e)).toBe('A2,B*,A*');
     expect(e.preemptions).toBe(1);
+  });
+
+  test('a replay that ends with runs left over diverges, as one that asks a finished operation mid-way does', () => {
+    const world = toy([3, 3]);
+    const replay = (text: string) => {
+      const chooser = replayChooser(parseSchedule(text, 2));
+      return leftover(execute(world, chooser), chooser)?.message;
+    };
+    expect(replay('B*,A*,B*')).toBe('replay diverged at step 7: schedule says B, but B has finished');
+    expect(replay('B*,A5')).toBe('replay diverged at step 7: schedule says A, but A has finished');
+    expect(replay('A2,B*,A*')).toBeUndefined();
+    expect(replay('B*,A3')).toBeUndefined();
+    expect(replay('A*,B*')).toBeUndefined();
   });
 
   test('a replay that no longer fits says where', () => {

@@ -157,7 +157,10 @@ export const interleave: CommandSpec = {
     if (p.expect === 'ok' && forbidden > 0) {
       throw new Failed('EXPECT', `${forbidden} of ${report.explored} schedules FORBIDDEN (--expect race if that is the point)`, output);
     }
-    if (p.expect === 'race' && forbidden === 0) throw new Failed('EXPECT', `no FORBIDDEN outcome in ${report.explored} schedules, but --expect race`, output);
+    if (p.expect === 'race' && forbidden === 0) {
+      const more = report.truncated ? ' (truncated: more remain)' : '';
+      throw new Failed('EXPECT', `no FORBIDDEN outcome in ${report.explored} schedules${more}, but --expect race`, output);
+    }
     return output;
   },
 };

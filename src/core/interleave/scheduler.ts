@@ -326,8 +326,14 @@ export const parseSchedule = (text: string, opCount: number): Run[] => {
   });
 };
 
+/** A chooser that follows a schedule string, and can say what of it was left unused. */
+export type ReplayChooser = Chooser & {
+  /** After an execution that ran to its end: the first run left unused (it names a finished operation), if any. */
+  unused(): Run | undefined;
+};
+
 /** The chooser that follows a schedule string, throwing Divergence where it no longer fits. */
-export const replayChooser = (runs: readonly Run[]): Chooser => {
+export const replayChooser = (runs: readonly Run[]): ReplayChooser => {
   let r = 0;
   let used = 0;
   const why = (i: number, run: readonly RunState[]): string => {
@@ -335,7 +341,7 @@ export const replayChooser = (runs: readonly Run[]): Chooser => {
     if (s.state === 'done') return `${letter(i)} has finished`;
     return `${letter(i)} is blocked on ${s.lock?.name ?? 'a lock'} (held by ${s.heldBy})`;
   };
-  return (options, k, run) => {
+  const choose: Chooser = (options, k, run) => {
     for (;;) {
       const cur = runs[r];
       if (cur === undefined) {
@@ -358,6 +364,25 @@ export const replayChooser = (runs: readonly Run[]): Chooser => {
       used = 0;
     }
   };
+  // The run in progress is used once it has taken a step, unless it asks for more than it got;
+  // every run after it is unused.
+  const unused = (): Run | undefined => {
+    const cur = runs[r];
+    if (cur !== undefined && (used === 0 || (cur.count !== '*' && used < cur.count))) return cur;
+    return runs[r + 1];
+  };
+  return Object.assign(choose, { unused });
+};
+
+/**
+ * The divergence of a replay that ran to its end with runs left over (`B*,A*,B*`: B has
+ * finished), as one that asks a finished operation for a step mid-way (`A*,A*`) diverges.
+ */
+export const leftover = (exec: Execution<unknown>, chooser: ReplayChooser): Divergence | undefined => {
+  if (exec.violation) return undefined;
+  const run = chooser.unused();
+  if (run === undefined) return undefined;
+  return new Divergence(`replay diverged at step ${exec.choices.length + 1}: schedule says ${letter(run.op)}, but ${letter(run.op)} has finished`);
 };
 
 /** The schedule string of an execution: runs, `*` where the run ended because its op finished or blocked. */
