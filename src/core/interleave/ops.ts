@@ -17,7 +17,7 @@ import type { Locks } from './locks.js';
  * starts an operation when it first schedules it), a free's with its last; each pool draw is
  * atomic, so stepping it would only multiply the schedules (two 9-step INTA allocations: 48,620;
  * with two more steps each: 705,432). One exception: an `any` index allocated on demand from a
- * device's whole index space (no pool of its own) with no MSI mutex is two steps, the read of the
+ * device's whole index space (no pool of its own) with no MSI mutex (`none`, `list`) is two steps, the read of the
  * lowest free index and the insertion of its descriptor, as on RFC v4's unlocked per-device list
  * (upstream.md H8): two such operations can take one index, a lost descriptor.
  *
@@ -91,9 +91,11 @@ function* takeMsi(sys: System, dev: MsiDevice, index: number | 'any', owner: str
       claimed = true;
     } else if (index === 'any') {
       // MSI_ANY_INDEX on demand with no MSI mutex: the lowest free index is read at one step and
-      // its descriptor inserted at a later one (RFC v4's unlocked list); under the mutex (6.2's
-      // xa_alloc under msi_lock_descs), and at probe, one step.
-      const unlocked = !lock && sys.settings.mode === 'demand';
+      // its descriptor inserted at a later one (RFC v4's unlocked list, and v7's); under the
+      // mutex (6.2's xa_alloc under msi_lock_descs), and at probe, one step. `inta` is upstream's
+      // locking, whose MSI layer never races: its lists are filled at probe, and since 6.2 an
+      // allocation on demand takes the device's mutex as well as vint_mutex.
+      const unlocked = !lock && sys.settings.mode === 'demand' && ctx.locks.mode !== 'inta';
       if (unlocked) {
         const find = step('find-free-index', dev.id, undefined, list);
         yield find;
