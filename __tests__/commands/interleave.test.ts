@@ -1,11 +1,13 @@
-import { designNamed } from '../../src/core/designs.js';
-import { describe, expect, test } from '@jest/globals';
+import { designNamed, type DesignName } from '../../src/core/designs.js';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { am65x } from '../../src/core/topologies/am65x.js';
 import { readFileSync } from 'node:fs';
 import { runWords } from '../../src/commands/registry.js';
 import type { Output, Result } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
 import { tokenize } from '../../src/commands/tokenize.js';
 import { Explorer } from '../../src/core/interleave/explore.js';
+import { exploreAll } from '../../src/core/interleave/scheduler.js';
 import { allocIrqOp, freeIrqOp } from '../../src/core/interleave/ops.js';
 import { complete } from '../../src/cli/completion.js';
 import { askPrompts, planPrompts } from '../../src/cli/prompts.js';
@@ -33,6 +35,233 @@ const run = (s: Session, line: string): Result => runWords(s, tokenize(line));
 
 const grades = (s: Session, ops: ReturnType<typeof allocIrqOp>[], lock: 'none' | 'list' | 'inta') =>
   new Explorer(s.system, ops, lock).run({ lock, mode: { kind: 'all' } }).outcomes.map((o) => `${o.result} ${o.grade}: ${o.description}`);
+
+/** A session on the default SoC (am65x) under `design`, after `lines`. */
+const onAm65x = (design: DesignName, ...lines: string[]): Session => {
+  const s = new Session(am65x, { ...designNamed(design)!.settings });
+  for (const l of lines) {
+    const r = runWords(s, tokenize(l));
+    if (!r.ok) throw new Error(`${l}: ${r.error.message}`);
+  }
+  return s;
+};
+
+/** What the user reads of an interleave: the summary and the outcome table (80 columns, no colour), and whether it passed. */
+const seen = (s: Session, line: string): { ok: boolean; lines: string[] } => {
+  const r = run(s, line);
+  const o = r.ok ? r.output : r.output;
+  if (o?.kind !== 'interleave') throw new Error(`${line}: ${r.ok ? 'no interleave output' : r.error.message}`);
+  const text = renderText(PLAIN, o).split('\n');
+  const end = text.indexOf('', text.indexOf('') + 1);
+  return { ok: r.ok, lines: end < 0 ? text : text.slice(0, end) };
+};
+
+/** In this describe block, the explored line has no time in it, as in the goldens. */
+const untimed = (): void => {
+  const timing = process.env.MSI_EXPLORER_TIMING;
+  beforeAll(() => {
+    process.env.MSI_EXPLORER_TIMING = 'off';
+  });
+  afterAll(() => {
+    if (timing === undefined) delete process.env.MSI_EXPLORER_TIMING;
+    else process.env.MSI_EXPLORER_TIMING = timing;
+  });
+};
+
+describe('serial orders are serial: an operation sees what the operations before it did', () => {
+  untimed();
+
+  test('a double free-irq of one virq: the second fails with ENOENT as it does alone, under every lock', () => {
+    const s = onAm65x('merged', 'alloc-irq ringacc any');
+    const virq = s.system.msi.find(s.system.msiDevice('ringacc'), 304)!.virq;
+    // The first free's steps: 9 under vint_mutex (or none), 7 without its lock and unlock (v7's
+    // unlocked free path), 12 with the device mutex's lock, release-index and unlock: the second
+    // fails at its first step, after any of the first's.
+    for (const [lock, steps] of [['none', 9], ['list', 7], ['inta', 9], ['device', 12]] as const) {
+      const n = `${steps}`.padStart(9);
+      expect(seen(s, `interleave "free-irq ${virq}" "free-irq ${virq}" --lock ${lock}`)).toEqual({
+        ok: true,
+        lines: [
+          `interleave: 2 ops, lock ${lock}, explore all (exhaustive, no preemption bound)`,
+          `  A  cpu0  free-irq ${virq}`,
+          `  B  cpu1  free-irq ${virq}`,
+          `explored ${2 * steps} schedules; 2 distinct outcomes; none FORBIDDEN`,
+          '',
+          '  RESULT            SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+          `  A=ENOENT B=freed  ${n}  50.0%  acceptable  serial B;A`,
+          `  A=freed B=ENOENT  ${n}  50.0%  acceptable  serial A;B`,
+        ],
+      });
+    }
+    // As free-irq alone says it the second time.
+    const alone = onAm65x('merged', 'alloc-irq ringacc any', `free-irq ${virq}`);
+    const again = run(alone, `free-irq ${virq}`);
+    expect(again.ok ? undefined : again.error.message).toBe(`virq ${virq} (ringacc 304) is not requested`);
+    const r = new Explorer(s.system, [freeIrqOp(virq), freeIrqOp(virq)], 'inta').run({ lock: 'inta', mode: { kind: 'schedule', schedule: 'A1,B*,A*' } });
+    expect(r.shown!.steps[1]).toMatchObject({ op: 'B', name: 'start', end: 'failed', error: `ENOENT: virq ${virq} (ringacc 304) is not requested` });
+  });
+
+  test('free-irq by virq and by device index name one MSI: one frees it, the other finds it not requested', () => {
+    const s = onAm65x('merged', 'alloc-irq ringacc any');
+    expect(seen(s, 'interleave "free-irq 70" "free-irq ringacc 304" --lock none').lines.slice(5)).toEqual([
+      '  RESULT            SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+      '  A=ENOENT B=freed          9  50.0%  acceptable  serial B;A',
+      '  A=freed B=ENOENT          9  50.0%  acceptable  serial A;B',
+    ]);
+  });
+
+  test('a double release-channel: the second finds the channel not requested', () => {
+    const s = onAm65x('merged', 'request-channel main_udmap tx');
+    const r = seen(s, 'interleave "release-channel main_udmap:tx8" "release-channel main_udmap:tx8" --lock none');
+    expect(r.ok).toBe(true);
+    expect(r.lines.slice(3)).toEqual([
+      'explored 18 schedules; 2 distinct outcomes; none FORBIDDEN',
+      '',
+      '  RESULT               SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+      '  A=ENOENT B=released          9  50.0%  acceptable  serial B;A',
+      '  A=released B=ENOENT          9  50.0%  acceptable  serial A;B',
+    ]);
+  });
+
+  test('a ring given back and drawn again in the same schedule is no leak: serial B;A is acceptable', () => {
+    const s = session('request-channel udma tx');
+    expect(seen(s, 'interleave "request-channel udma rx" "release-channel udma:tx0" --lock inta').lines.slice(3)).toEqual([
+      'explored 15 schedules; 2 distinct outcomes; none FORBIDDEN',
+      '',
+      '  RESULT                SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+      '  A=rx0@0:0 B=released          9  60.0%  acceptable  serial B;A',
+      '  A=rx0@0:1 B=released          6  40.0%  acceptable  serial A;B',
+    ]);
+  });
+});
+
+describe('any: every serial order gives distinct indices; with no MSI mutex, two can take one (upstream.md H8)', () => {
+  untimed();
+  const twoAny = 'interleave "alloc-irq main_udmap any" "alloc-irq main_udmap any"';
+
+  test('on demand, under the device mutex: the serial orders are the commands run one after the other', () => {
+    const s = onAm65x('dynamic');
+    expect(seen(s, `${twoAny} --lock device --preemptions 2`).lines.slice(3)).toEqual([
+      'explored 272 schedules; 5 distinct outcomes; 7.4% FORBIDDEN',
+      '',
+      '  RESULT         SCHEDULES   FREQ  EXPECT       DESCRIPTION',
+      '  A=16:0 B=16:1         87  32.0%  acceptable   serial A;B',
+      '  A=16:1 B=16:0         87  32.0%  acceptable   serial B;A',
+      '  A=16:0 B=17:0         39  14.3%  interesting  2 VINTs where every serial order',
+      '                                                has 1',
+      '  A=17:0 B=16:0         39  14.3%  interesting  2 VINTs where every serial order',
+      '                                                has 1',
+      // No vint_mutex under `device`: the INTA steps still race (fixture 24), on two indices.
+      '  A=16:0 B=16:0         20   7.4%  FORBIDDEN    VINT 16 bit 0 held twice',
+      '                                                (0xbc0001 and 0xbc0002)',
+    ]);
+    // What the two commands give run one after the other: index 1, then index 2.
+    const alone = onAm65x('dynamic', 'alloc-irq main_udmap any', 'alloc-irq main_udmap any');
+    expect(['1', '2'].map((i) => alone.system.msi.find(alone.system.msiDevice('main_udmap'), Number(i))?.event?.bit)).toEqual([0, 1]);
+  });
+
+  test('under the device mutex no schedule gives two operations one index', () => {
+    const s = onAm65x('dynamic');
+    const ex = new Explorer(s.system, [allocIrqOp('main_udmap', 'any'), allocIrqOp('main_udmap', 'any')], 'device');
+    let both = 0;
+    exploreAll(ex.world, 3, (e) => {
+      expect(e.violation?.message ?? '').not.toMatch(/lost descriptor/);
+      const [a, b] = e.ends;
+      if (a.kind === 'done' && b.kind === 'done') {
+        both++;
+        expect(a.value.allocated!.hwirq).not.toBe(b.value.allocated!.hwirq);
+      }
+      return true;
+    });
+    expect(both).toBeGreaterThan(100);
+  });
+
+  test("upstream's locking (inta) on demand: the MSI layer under the device's mutex too, no lost descriptor", () => {
+    const s = onAm65x('dynamic');
+    expect(seen(s, twoAny)).toEqual({
+      ok: true,
+      lines: [
+        'interleave: 2 ops, lock inta, explore all (exhaustive, no preemption bound)',
+        '  A  cpu0  alloc-irq main_udmap any',
+        '  B  cpu1  alloc-irq main_udmap any',
+        'explored 18 schedules; 2 distinct outcomes; none FORBIDDEN',
+        '',
+        '  RESULT         SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+        '  A=16:0 B=16:1          9  50.0%  acceptable  serial A;B',
+        '  A=16:1 B=16:0          9  50.0%  acceptable  serial B;A',
+      ],
+    });
+  });
+
+  test("v7's locking (list) on demand, no MSI mutex: two read index 1 before either inserts it", () => {
+    const s = onAm65x('dynamic');
+    const r = seen(s, `${twoAny} --lock list --preemptions 2`);
+    expect(r.ok).toBe(false);
+    expect(r.lines.filter((l) => /FORBIDDEN +A and B both took/.test(l))).toEqual([
+      '  A=- B=-               18   9.2%  FORBIDDEN    A and B both took main_udmap',
+      '  A=- B=16:0             2   1.0%  FORBIDDEN    A and B both took main_udmap',
+      '  A=16:0 B=-             2   1.0%  FORBIDDEN    A and B both took main_udmap',
+    ]);
+    const shown = (run(s, `${twoAny} --lock list --schedule A1,B*,A*`) as Extract<Result, { ok: false }>).output as Extract<Output, { kind: 'interleave' }>;
+    const steps = shown.report.shown!.steps;
+    expect(steps.filter((x) => x.marker).map((x) => `${x.n} ${x.op} ${x.name}: ${x.result} ${x.marker}`)).toEqual([
+      '1 A find-free-index: main_udmap 1 <',
+      '3 B take-index: main_udmap 1 !',
+      '13 A take-index: main_udmap 1 <',
+    ]);
+  });
+
+  test('RFC v4 (no lock at all): the lost descriptor among the INTA races, at 1 preemption', () => {
+    const s = onAm65x('dynamic');
+    const r = seen(s, `${twoAny} --lock none --preemptions 2`);
+    expect(r.lines.slice(3)).toEqual([
+      'explored 198 schedules; 8 distinct outcomes; 18.2% FORBIDDEN',
+      '',
+      '  RESULT         SCHEDULES   FREQ  EXPECT       DESCRIPTION',
+      '  A=16:0 B=16:1         51  25.8%  acceptable   serial A;B',
+      '  A=16:1 B=16:0         51  25.8%  acceptable   serial B;A',
+      '  A=16:0 B=17:0         30  15.2%  interesting  2 VINTs where every serial order',
+      '                                                has 1',
+      '  A=17:0 B=16:0         30  15.2%  interesting  2 VINTs where every serial order',
+      '                                                has 1',
+      '  A=- B=-               18   9.1%  FORBIDDEN    A and B both took main_udmap',
+      '                                                index 1: a lost descriptor',
+      '  A=16:0 B=16:0         14   7.1%  FORBIDDEN    VINT 16 bit 0 held twice',
+      '                                                (0xbc0001 and 0xbc0002)',
+      '  A=- B=16:0             2   1.0%  FORBIDDEN    A and B both took main_udmap',
+      '                                                index 1: a lost descriptor',
+      '  A=16:0 B=-             2   1.0%  FORBIDDEN    A and B both took main_udmap',
+      '                                                index 1: a lost descriptor',
+    ]);
+  });
+
+  test('MSIs allocated at probe: any requests the lowest unrequested one, no new step, distinct in both orders', () => {
+    const s = onAm65x('merged');
+    expect(seen(s, twoAny).lines.slice(3)).toEqual([
+      'explored 18 schedules; 2 distinct outcomes; none FORBIDDEN',
+      '',
+      '  RESULT         SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+      '  A=16:0 B=16:1          9  50.0%  acceptable  serial A;B',
+      '  A=16:1 B=16:0          9  50.0%  acceptable  serial B;A',
+    ]);
+  });
+
+  test('which ring an any drew is the order of taking: no "interesting" twin of a serial outcome', () => {
+    const s = session('alloc-irq ringacc 160');
+    const r = seen(s, 'interleave "alloc-irq ringacc any" "alloc-irq ringacc any" --lock device --preemptions 2 --expect race');
+    // Before, A=0:1 B=0:2 with the rings the other way round (B drew 96 first, A's INTA step ran
+    // first) was a second, "interesting" row; so was A=0:2 B=0:1.
+    expect(r.lines.slice(3)).toEqual([
+      'explored 164 schedules; 3 distinct outcomes; 12.2% FORBIDDEN',
+      '',
+      '  RESULT       SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+      '  A=0:1 B=0:2         72  43.9%  acceptable  serial A;B',
+      '  A=0:2 B=0:1         72  43.9%  acceptable  serial B;A',
+      '  A=0:1 B=0:1         20  12.2%  FORBIDDEN   VINT 0 bit 1 held twice (0x1e0060',
+      '                                             and 0x1e0061)',
+    ]);
+  });
+});
 
 describe("Marc's case: one VINT left, the others full", () => {
   const marc = () => session('request-channel udma tx 64');
@@ -87,6 +316,7 @@ describe('channels as operations', () => {
 });
 
 describe('the verb', () => {
+  untimed();
   const out = (r: Result): Extract<Output, { kind: 'interleave' }> => {
     const o = r.ok ? r.output : r.output;
     if (o?.kind !== 'interleave') throw new Error('no interleave output');
@@ -131,12 +361,64 @@ describe('the verb', () => {
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --frob 1', 'EUSAGE', "unknown option '--frob' (options: --lock, --explore, --preemptions, --seed, --schedule, --max-schedules, --expect)"],
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --schedule A1,C*', 'EUSAGE', "schedule: run 'C*' names operation C, but there are only 2 (A, B)"],
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --schedule A*,B* --preemptions 1', 'EUSAGE', '--schedule replays one schedule: --preemptions does not go with it'],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 4294967296', 'EINVAL', '--seed must be 0-4294967295, got 4294967296'],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 0x100000000', 'EINVAL', '--seed must be 0-4294967295, got 4294967296'],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none --schedule B*,A*,B*', 'EINVAL', 'replay diverged at step 16: schedule says B, but B has finished'],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none --schedule A*,A*', 'EINVAL', 'replay diverged at step 10: schedule says A, but A has finished'],
   ])('%s: %s', (line, code, message) => {
     const s = session();
     const before = s.system.fingerprint();
     const r = run(s, line);
     expect(r.ok ? undefined : { code: r.error.code, message: r.error.message }).toEqual({ code, message });
     expect(s.system.fingerprint()).toBe(before);
+  });
+
+  test('a search the --max-schedules cap cut short says truncated, in the header and the summary', () => {
+    const s = session();
+    const ops = 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161"';
+    expect(seen(s, `${ops} --lock none --max-schedules 3`)).toEqual({
+      ok: true,
+      lines: [
+        'interleave: 2 ops, lock none, explore all (no preemption bound, truncated)',
+        '  A  cpu0  alloc-irq ringacc 160',
+        '  B  cpu1  alloc-irq ringacc 161',
+        'explored 3 schedules (truncated at the --max-schedules cap; more remain); 1',
+        '    distinct outcome; none FORBIDDEN among them',
+        '  (left out: schedules that preempt early; --preemptions 2 tries every schedule',
+        '  with at most 2 preemptions)',
+        '',
+        '  RESULT       SCHEDULES    FREQ  EXPECT      DESCRIPTION',
+        '  A=0:0 B=0:1          3  100.0%  acceptable  serial A;B',
+      ],
+    });
+    expect(seen(s, `${ops} --lock inta --preemptions 1 --max-schedules 5`).lines.slice(0, 1)).toEqual(['interleave: 2 ops, lock inta, explore all (at most 1 preemption, truncated)']);
+    expect(seen(s, `${ops} --lock inta --explore random 10 --seed 1 --max-schedules 5`).lines.slice(0, 1)).toEqual(['interleave: 2 ops, lock inta, explore random 10, seed 1 (truncated)']);
+    // A search that ends exactly at the cap is complete.
+    expect(seen(s, `${ops} --lock inta --max-schedules 18`).lines.slice(0, 4)).toEqual([
+      'interleave: 2 ops, lock inta, explore all (exhaustive, no preemption bound)',
+      '  A  cpu0  alloc-irq ringacc 160',
+      '  B  cpu1  alloc-irq ringacc 161',
+      'explored 18 schedules; 2 distinct outcomes; none FORBIDDEN',
+    ]);
+    const r = run(s, `${ops} --lock inta --max-schedules 17 --expect race`);
+    expect(r.ok ? undefined : r.error.message).toBe('no FORBIDDEN outcome in 17 schedules (truncated: more remain), but --expect race');
+    expect(out(r).report.truncated).toBe(true);
+  });
+
+  test('the largest seed, 2^32-1, is taken as given', () => {
+    const r = run(session(), 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 4294967295');
+    expect(renderText(PLAIN, out(r)).split('\n')[0]).toBe('interleave: 2 ops, lock inta, explore random 5, seed 4294967295');
+  });
+
+  test('no more operations than the SoC has CPUs: small8 has 2', () => {
+    const parsed = parseTopology(readFileSync('fixtures/topologies/small8.json', 'utf8'));
+    if (!parsed.ok) throw new Error('small8');
+    const s = new Session(parsed.topology, { ...designNamed('merged')!.settings });
+    const before = s.system.fingerprint();
+    const r = run(s, 'interleave "alloc-irq ringacc 32" "alloc-irq ringacc 33" "alloc-irq ringacc 34"');
+    expect(r.ok ? undefined : r.error).toEqual({ code: 'EUSAGE', message: '3 operations, but small8 has 2 CPUs: one operation per CPU', pool: undefined });
+    expect(s.system.fingerprint()).toBe(before);
+    expect(run(s, 'interleave "alloc-irq ringacc 32" "alloc-irq ringacc 33"').ok).toBe(true);
   });
 
   test('text fits 80 columns; random exploration prints its seed', () => {

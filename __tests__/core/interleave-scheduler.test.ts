@@ -1,10 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
+import { CoreError } from '../../src/core/errors.js';
 import { Mutex, type Lock } from '../../src/core/lock.js';
 import {
   Divergence,
   execute,
   exploreAll,
   exploreRandom,
+  leftover,
   parseSchedule,
   replayChooser,
   scheduleString,
@@ -93,6 +95,19 @@ describe('schedule strings and replay', () => {
     expect(e.preemptions).toBe(1);
   });
 
+  test('a replay that ends with runs left over diverges, as one that asks a finished operation mid-way does', () => {
+    const world = toy([3, 3]);
+    const replay = (text: string) => {
+      const chooser = replayChooser(parseSchedule(text, 2));
+      return leftover(execute(world, chooser), chooser)?.message;
+    };
+    expect(replay('B*,A*,B*')).toBe('replay diverged at step 7: schedule says B, but B has finished');
+    expect(replay('B*,A5')).toBe('replay diverged at step 7: schedule says A, but A has finished');
+    expect(replay('A2,B*,A*')).toBeUndefined();
+    expect(replay('B*,A3')).toBeUndefined();
+    expect(replay('A*,B*')).toBeUndefined();
+  });
+
   test('a replay that no longer fits says where', () => {
     const world = toy([9, 9]);
     expect(() => execute(world, replayChooser(parseSchedule('A7,B*,B2', 2)))).toThrow(
@@ -106,6 +121,49 @@ describe('schedule strings and replay', () => {
     expect(() => parseSchedule('A2,,B*', 2)).toThrow("schedule: expected runs such as A2,B*,A*, got 'A2,,B*'");
     expect(() => parseSchedule('A0', 2)).toThrow("schedule: bad run 'A0' (an operation letter, then a step count or *)");
     expect(() => parseSchedule('C*', 2)).toThrow("schedule: run 'C*' names operation C, but there are only 2 (A, B)");
+  });
+});
+
+describe('an operation starts when first scheduled', () => {
+  /** Each operation reads a shared counter before its first yield, then bumps it at each of its two steps. */
+  const counter = () => {
+    let shared = 0;
+    const world: World<string> = {
+      opCount: 2,
+      reset() {
+        shared = 0;
+      },
+      *start(i) {
+        const saw = shared;
+        if (i === 1 && saw > 0) throw new CoreError('ENOENT', `B saw ${saw}`);
+        yield { op: `op${i}`, name: 'set-bit' };
+        shared++;
+        yield { op: `op${i}`, name: 'set-bit' };
+        shared++;
+        return `saw ${saw}`;
+      },
+    };
+    return world;
+  };
+
+  test("what precedes its first yield runs with its first step: in B;A, A sees B's work; in A;B, B sees A's", () => {
+    const ba = execute(counter(), replayChooser(parseSchedule('B*,A*', 2)));
+    expect(ba.ends).toEqual([
+      { kind: 'done', value: 'saw 2' },
+      { kind: 'done', value: 'saw 0' },
+    ]);
+    const ab = execute(counter(), replayChooser(parseSchedule('A*,B*', 2)));
+    expect(ab.ends[1]).toEqual({ kind: 'failed', code: 'ENOENT', message: 'B saw 2' });
+  });
+
+  test('an operation that fails before its first yield takes one step, shown as start with why', () => {
+    const e = execute(counter(), replayChooser(parseSchedule('A1,B*,A*', 2)), true);
+    expect(e.choices).toEqual([0, 1, 0]);
+    expect(e.rows!.map((r) => `${r.n} ${r.op} ${r.step.name}${r.step.result ? `: ${r.step.result}` : ''}${r.end ? ` (${r.end})` : ''}`)).toEqual([
+      '1 0 set-bit',
+      '2 1 start: B saw 1 (failed)',
+      '3 0 set-bit (done)',
+    ]);
   });
 });
 

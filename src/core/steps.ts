@@ -36,17 +36,20 @@ export type StepName =
   | 'dispose-parent'
   | 'release-vint'
   // the MSI layer's steps (descriptor and index), for operations composed above the INTA
+  | 'find-free-index'
   | 'take-index'
   | 'alloc-desc'
   | 'free-desc'
-  | 'release-index';
+  | 'release-index'
+  // an interleaved operation that ended before its first step proper (its checks failed)
+  | 'start';
 
 export type Steps<T> = Generator<Step, T, void>;
 
 const STEP_NAMES: readonly StepName[] = [
   'lock', 'wait-lock', 'unlock', 'find-free-bit', 'set-bit', 'take-vint', 'allocate-parent', 'add-vint', 'take-event',
   'program-map', 'unprogram-map', 'release-event', 'clear-bit', 'check-empty', 'remove-vint', 'dispose-parent', 'release-vint',
-  'take-index', 'alloc-desc', 'free-desc', 'release-index',
+  'find-free-index', 'take-index', 'alloc-desc', 'free-desc', 'release-index', 'start',
 ];
 
 /** One shared, frozen step per name, for operations nobody is watching. */

@@ -13,10 +13,15 @@ import { wrap } from './wrap.js';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
+/** How it was explored; a search the --max-schedules cap cut short says so, never "exhaustive". */
 const exploreText = (r: InterleaveReport): string => {
   const e = r.explore;
-  if (e.mode === 'all') return e.bound === null ? 'explore all (exhaustive, no preemption bound)' : `explore all (at most ${plural(e.bound, 'preemption')})`;
-  if (e.mode === 'random') return `explore random ${e.count}, seed ${e.seed}`;
+  const cut = r.truncated ? ', truncated' : '';
+  if (e.mode === 'all') {
+    if (e.bound !== null) return `explore all (at most ${plural(e.bound, 'preemption')}${cut})`;
+    return r.truncated ? 'explore all (no preemption bound, truncated)' : 'explore all (exhaustive, no preemption bound)';
+  }
+  if (e.mode === 'random') return `explore random ${e.count}, seed ${e.seed}${r.truncated ? ' (truncated)' : ''}`;
   return `replay --schedule ${e.schedule}`;
 };
 
@@ -26,9 +31,14 @@ const header = (style: Style, r: InterleaveReport): string[] => {
   const forbidden = r.outcomes.filter((o) => o.grade === 'FORBIDDEN').reduce((n, o) => n + o.count, 0);
   const time = r.seconds === undefined ? '' : ` in ${r.seconds.toFixed(2)} s`;
   const pct = r.explored === 0 ? 0 : (100 * forbidden) / r.explored;
-  const share = forbidden === 0 ? 'none FORBIDDEN' : `${pct < 0.1 ? pct.toFixed(2) : pct.toFixed(1)}% FORBIDDEN`;
-  const trunc = r.truncated ? ' (stopped at the --max-schedules cap; more remain)' : '';
+  const share = forbidden === 0 ? `none FORBIDDEN${r.truncated ? ' among them' : ''}` : `${pct < 0.1 ? pct.toFixed(2) : pct.toFixed(1)}% FORBIDDEN`;
+  const trunc = r.truncated ? ' (truncated at the --max-schedules cap; more remain)' : '';
   lines.push(wrap(`explored ${plural(r.explored, 'schedule')}${time}${trunc}; ${plural(r.outcomes.length, 'distinct outcome')}; ${share}`, style.width));
+  // Depth-first, a capped unbounded search has tried every late switch and few early ones, where
+  // races often are: a preemption bound covers the simple schedules of the whole run instead.
+  if (r.truncated && r.explore.mode === 'all' && r.explore.bound === null) {
+    lines.push(wrap('  (left out: schedules that preempt early; --preemptions 2 tries every schedule with at most 2 preemptions)', style.width, 2));
+  }
   return lines;
 };
 

@@ -46,7 +46,7 @@ const opOf = (sys: System, text: string, which: string): OpSpec => {
       dev.checkIndex(index);
       const rec = sys.msi.find(dev, index);
       if (!rec) throw new CoreError('ENOENT', `operation ${which}: ${dev.id} ${index} has no MSI`);
-      return freeIrqOp(rec.virq, `free-irq ${dev.id} ${index}`);
+      return freeIrqOp(rec.virq, { device: dev.id, index });
     }
     case 'request-channel':
       if (c !== undefined && parseCount(c, 'count', 65536) !== 1) {
@@ -59,6 +59,14 @@ const opOf = (sys: System, text: string, which: string): OpSpec => {
       return releaseChannelOp(ch.dma, ch.dir, ch.n);
     }
   }
+};
+
+/** The PRNG's seed is 32 bits: a larger one is refused, not wrapped (4294967296 was seed 0). */
+const MAX_SEED = 0xffffffff;
+const parseSeed = (word: string): number => {
+  const seed = parseUint(word, '--seed');
+  if (seed > MAX_SEED) throw new CoreError('EINVAL', `--seed must be 0-${MAX_SEED}, got ${seed}`);
+  return seed;
 };
 
 interface Parsed {
@@ -94,6 +102,11 @@ const parseArgs = (sys: System, settings: Settings, words: string[]): Parsed => 
   }
   if (opTexts.length < 2) throw new CoreError('EUSAGE', `give at least two operations, each quoted: interleave "alloc-irq ringacc any" "free-irq 71"`);
   if (opTexts.length > MAX_OPS) throw new CoreError('EUSAGE', `at most ${MAX_OPS} operations (${opTexts.length} given)`);
+  // Each operation runs on a CPU of its own (cpu0, cpu1, ...): no more than the SoC has.
+  const cpus = sys.topology.cpus;
+  if (opTexts.length > cpus) {
+    throw new CoreError('EUSAGE', `${opTexts.length} operations, but ${sys.topology.name} has ${cpus} CPU${cpus === 1 ? '' : 's'}: one operation per CPU`);
+  }
   const ops = opTexts.map((t, i) => opOf(sys, t, String.fromCharCode(65 + i)));
   const lock = opt.has('--lock') ? oneOf(opt.get('--lock')![0], '--lock', LOCK_MODES) : designLock(settings);
   const max = opt.has('--max-schedules') ? parseCount(opt.get('--max-schedules')![0], '--max-schedules', 10_000_000) : DEFAULT_MAX_SCHEDULES;
@@ -107,7 +120,7 @@ const parseArgs = (sys: System, settings: Settings, words: string[]): Parsed => 
   if (explore?.[0] === 'random') {
     if (opt.has('--preemptions')) throw new CoreError('EUSAGE', '--preemptions bounds --explore all, not random schedules');
     const count = parseCount(explore[1], 'random schedules', 10_000_000);
-    const seed = opt.has('--seed') ? parseUint(opt.get('--seed')![0], '--seed') >>> 0 : Math.floor(Math.random() * 0x100000000);
+    const seed = opt.has('--seed') ? parseSeed(opt.get('--seed')![0]) : Math.floor(Math.random() * 0x100000000);
     return { ops, lock, max, expect, mode: { kind: 'random', count, seed } };
   }
   if (explore !== undefined && explore[0] !== 'all') throw new CoreError('EUSAGE', `--explore: expected all or random <N>, got ${shown(explore[0])}`);
@@ -144,7 +157,10 @@ export const interleave: CommandSpec = {
     if (p.expect === 'ok' && forbidden > 0) {
       throw new Failed('EXPECT', `${forbidden} of ${report.explored} schedules FORBIDDEN (--expect race if that is the point)`, output);
     }
-    if (p.expect === 'race' && forbidden === 0) throw new Failed('EXPECT', `no FORBIDDEN outcome in ${report.explored} schedules, but --expect race`, output);
+    if (p.expect === 'race' && forbidden === 0) {
+      const more = report.truncated ? ' (truncated: more remain)' : '';
+      throw new Failed('EXPECT', `no FORBIDDEN outcome in ${report.explored} schedules${more}, but --expect race`, output);
+    }
     return output;
   },
 };

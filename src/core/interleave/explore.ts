@@ -7,6 +7,7 @@ import {
   execute,
   exploreAll,
   exploreRandom,
+  leftover,
   letter,
   parseSchedule,
   replayChooser,
@@ -218,6 +219,11 @@ export class Explorer {
     let truncated = false;
     let last: Graded | undefined;
     const visit = (exec: Execution<OpValue>): boolean => {
+      // One past the cap: there was more to explore (a search that ends at the cap is complete).
+      if (explored >= max) {
+        truncated = true;
+        return false;
+      }
       const g = (last = this.grade(exec));
       let row = rows.get(g.key);
       if (!row) {
@@ -230,10 +236,6 @@ export class Explorer {
       row.count++;
       if (g.grade === 'FORBIDDEN' && (!worst || exec.preemptions < worst.exec.preemptions)) worst = { exec, graded: g };
       explored++;
-      if (explored >= max) {
-        truncated = true;
-        return false;
-      }
       return true;
     };
     const report: InterleaveReport = {
@@ -258,7 +260,10 @@ export class Explorer {
     } else {
       const runs = parseSchedule(mode.schedule, this.ops.length);
       try {
-        const exec = execute(this.world, replayChooser(runs));
+        const chooser = replayChooser(runs);
+        const exec = execute(this.world, chooser);
+        const rest = leftover(exec, chooser);
+        if (rest) throw rest;
         visit(exec);
         truncated = false;
         report.shown = this.show(exec.choices, last!);

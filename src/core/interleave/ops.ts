@@ -4,6 +4,7 @@ import { CoreError } from '../errors.js';
 import { holderOf, type MsiDevice } from '../msi.js';
 import { acquire, quietSteps, type Step, type StepName, type Steps } from '../steps.js';
 import type { System } from '../system.js';
+import type { Ledger } from './ledger.js';
 import type { Locks } from './locks.js';
 
 /**
@@ -12,15 +13,20 @@ import type { Locks } from './locks.js';
  * (index, descriptor, virq) is composed here. Under `--lock device` it is steps too, under the
  * device's MSI mutex (Linux 6.2's msi_lock_descs), released before the INTA is touched, as
  * msi_domain_alloc_irq_at returns before request_irq takes the hardware. Under the other
- * settings it is no choice point: an allocation's part runs before its first step (in operation
- * order), a free's with its last; each pool draw is atomic, so stepping it would only multiply
- * the schedules (two 9-step INTA allocations: 48,620; with two more steps each: 705,432).
+ * settings it is no choice point: an allocation's part runs with its first step (the scheduler
+ * starts an operation when it first schedules it), a free's with its last; each pool draw is
+ * atomic, so stepping it would only multiply the schedules (two 9-step INTA allocations: 48,620;
+ * with two more steps each: 705,432). One exception: an `any` index allocated on demand from a
+ * device's whole index space (no pool of its own) with no MSI mutex (`none`, `list`) is two steps, the read of the
+ * lowest free index and the insertion of its descriptor, as on RFC v4's unlocked per-device list
+ * (upstream.md H8): two such operations can take one index, a lost descriptor.
  *
  * msi.ts and dma.ts keep their records (the MSI record of a requested virq, the channel map) in
  * their own maps, and run alone; these factories do the same work as the design in force asks
  * (an index, an on-demand descriptor and virq, the INTA's hardware) as steps, leaving those
- * records alone. Every schedule and every serial order run these same factories, so outcomes
- * compare like with like, and an interleave is a query whose final state nobody keeps.
+ * records alone, and note in the schedule's Ledger what they took and freed, which the others
+ * consult. Every schedule and every serial order run these same factories, so outcomes compare
+ * like with like, and an interleave is a query whose final state nobody keeps.
  */
 
 /** What an operation returns when it completes: a short result for the outcome table. */
@@ -32,18 +38,26 @@ export interface OpValue {
   freed?: { inta: string; hwirq: number };
 }
 
+/** What an operation runs with: the schedule's locks and ledger, its CPU, and whether it is watched. */
+export interface OpContext {
+  locks: Locks;
+  ledger: Ledger;
+  cpu: string;
+  trace: boolean;
+}
+
 export interface OpSpec {
   /** The command line, as the user gave it. */
   label: string;
-  start(sys: System, locks: Locks, cpu: string, trace: boolean): Steps<OpValue>;
+  start(sys: System, ctx: OpContext): Steps<OpValue>;
 }
 
-type Stepper = (name: StepName, detail?: string, writes?: string[]) => Step;
+type Stepper = (name: StepName, detail?: string, writes?: string[], reads?: string[]) => Step;
 
 /** Untraced, the steps are shared constants per operation kind: nothing allocated per step. */
 const QUIET = new Map<string, Record<StepName, Step>>();
 const stepper = (op: string, trace: boolean): Stepper => {
-  if (trace) return (name, detail, writes) => ({ op, name, detail, writes });
+  if (trace) return (name, detail, writes, reads) => ({ op, name, detail, reads, writes });
   let quiet = QUIET.get(op);
   if (!quiet) QUIET.set(op, (quiet = quietSteps(op)));
   return (name) => quiet[name];
@@ -51,34 +65,67 @@ const stepper = (op: string, trace: boolean): Stepper => {
 
 /**
  * The MSI layer's part of an allocation: an index (given, or the lowest free: a GP ring from the
- * ring pool, as k3_ringacc_request_ring(-1)), then, when MSIs come on demand, a descriptor and
+ * ring pool, as k3_ringacc_request_ring(-1), under ringacc's req_lock, so one atomic draw; else
+ * the lowest free index of the device's share), then, when MSIs come on demand, a descriptor and
  * virq; when they came at probe, the MSI allocated then.
  */
-function* takeMsi(sys: System, dev: MsiDevice, index: number | 'any', owner: string, fromPool: boolean, locks: Locks, cpu: string, step: Stepper) {
-  const lock = locks.device(dev.id);
+function* takeMsi(sys: System, dev: MsiDevice, index: number | 'any', owner: string, drawn: boolean, ctx: OpContext, step: Stepper) {
+  const { ledger, cpu } = ctx;
+  const lock = ctx.locks.device(dev.id);
   if (lock) yield* acquire(lock, step('lock').op, cpu);
-  const pool = fromPool ? dev.indexPool : undefined;
+  // A ring the caller drew from the pool already (request-channel) is not taken again.
+  const pool = drawn ? undefined : dev.indexPool;
   let idx: number | undefined;
   let took = false;
+  let claimed = false;
   try {
-    const take = step('take-index', index === 'any' ? 'lowest free' : `${index}`, pool ? [pool.id] : undefined);
-    if (index === 'any') {
+    const list = ctx.trace ? [`${dev.id}.msi_list`] : undefined;
+    const take = step('take-index', index === 'any' ? 'lowest free' : `${index}`, pool ? [pool.id] : list);
+    if (index === 'any' && pool) {
       if (lock) yield take;
-      if (pool) {
-        idx = pool.alloc();
-        if (idx === undefined) throw new CoreError('EBUSY', `${pool.id} exhausted (${pool.used}/${pool.total} used)`, pool.usage());
-        took = true;
+      idx = pool.alloc();
+      if (idx === undefined) throw new CoreError('EBUSY', `${pool.id} exhausted (${pool.used}/${pool.total} used)`, pool.usage());
+      took = true;
+      // The pool hands each ring out once: nobody else holds it.
+      ledger.take(dev.hwirq(idx), cpu, owner, true);
+      claimed = true;
+    } else if (index === 'any') {
+      // MSI_ANY_INDEX on demand with no MSI mutex: the lowest free index is read at one step and
+      // its descriptor inserted at a later one (RFC v4's unlocked list, and v7's); under the
+      // mutex (6.2's xa_alloc under msi_lock_descs), and at probe, one step. `inta` is upstream's
+      // locking, whose MSI layer never races: its lists are filled at probe, and since 6.2 an
+      // allocation on demand takes the device's mutex as well as vint_mutex.
+      const unlocked = !lock && sys.settings.mode === 'demand' && ctx.locks.mode !== 'inta';
+      if (unlocked) {
+        const find = step('find-free-index', dev.id, undefined, list);
+        yield find;
+        idx = lowestFree(sys, dev, ledger);
+        if (!Object.isFrozen(find)) find.result = `${dev.id} ${idx}`;
+        yield take;
       } else {
-        for (const i of dev.shareIndices()) if (sys.msi.find(dev, i)?.requestedBy === undefined) { idx = i; break; }
-        if (idx === undefined) throw new CoreError('EBUSY', `${dev.id}: every index of its share is requested`);
+        if (lock) yield take;
+        idx = lowestFree(sys, dev, ledger);
       }
+      const other = ledger.take(dev.hwirq(idx), cpu, owner, true);
+      if (!Object.isFrozen(take)) take.result = `${dev.id} ${idx}`;
+      if (other !== undefined) {
+        // Both insert a descriptor for the index: lookups find one, the other is lost. The
+        // schedule stops after this step (an invariant broke): end the step here.
+        ledger.lost = { what: `${dev.id} index ${idx}`, cpus: [other, cpu] };
+        yield step('alloc-desc', `${dev.id} ${idx}`, ['virq']);
+      }
+      claimed = true;
     } else {
       if (lock && pool) yield take;
-      // Checked before the first step too; another CPU may have taken it since.
+      // Checked when the operation started too; another CPU may have taken it since.
       if (pool) {
-        if (!pool.take(index)) throw new CoreError('EBUSY', `${dev.id} ${index} is already requested`);
+        if (!pool.take(index)) throw alreadyRequested(dev, index, ledger.holder(dev.hwirq(index)));
         took = true;
       }
+      // A drawn ring is as much the pool's choice as an `any`'s index.
+      const other = ledger.take(dev.hwirq(index), cpu, owner, drawn);
+      if (other !== undefined) throw alreadyRequested(dev, index, ledger.holder(dev.hwirq(index)));
+      claimed = true;
       idx = index;
     }
     if (!Object.isFrozen(take)) take.result = `${dev.id} ${idx}`;
@@ -103,14 +150,28 @@ function* takeMsi(sys: System, dev: MsiDevice, index: number | 'any', owner: str
     idx = undefined;
     return taken;
   } finally {
-    if (idx !== undefined && took) pool!.release(idx);
+    if (idx !== undefined) {
+      if (took) pool!.release(idx);
+      if (claimed) ledger.untake(dev.hwirq(idx), cpu);
+    }
     if (lock) lock.release(cpu);
   }
 }
 
+/** The lowest index of the device's share that is free: as alloc-irq alone picks it, and not taken in this schedule. */
+const lowestFree = (sys: System, dev: MsiDevice, ledger: Ledger): number => {
+  for (const i of dev.shareIndices()) if (ledger.isFree(dev.hwirq(i), sys.msi.find(dev, i)?.requestedBy !== undefined)) return i;
+  throw new CoreError('EBUSY', `${dev.id}: every index of its share is requested (${dev.describeShare()})`);
+};
+
+/** An index already requested, before the schedule or by another of its operations: as alloc-irq alone says it. */
+const alreadyRequested = (dev: MsiDevice, index: number, by: string | undefined): CoreError =>
+  new CoreError('EBUSY', `${dev.id} ${index} is already requested${by === undefined ? '' : ` by ${by}`}`);
+
 /** The MSI layer's part of a free: the descriptor and virq (MSIs on demand), then the index. */
-function* dropMsi(sys: System, dev: MsiDevice, virq: number, index: number | undefined, locks: Locks, cpu: string, step: Stepper) {
-  const lock = locks.device(dev.id);
+function* dropMsi(sys: System, dev: MsiDevice, virq: number, hwirq: number, index: number | undefined, ctx: OpContext, step: Stepper) {
+  const { cpu } = ctx;
+  const lock = ctx.locks.device(dev.id);
   if (lock) yield* acquire(lock, step('lock').op, cpu);
   try {
     if (sys.settings.mode === 'demand') {
@@ -121,6 +182,8 @@ function* dropMsi(sys: System, dev: MsiDevice, virq: number, index: number | und
       if (lock) yield step('release-index', `${dev.id} ${index}`, [dev.indexPool.id]);
       dev.indexPool.release(index);
     }
+    // Its index is free again for the other operations (an `any` may take it).
+    ctx.ledger.endFree(hwirq);
     if (lock) yield step('unlock', lock.name);
   } finally {
     if (lock) lock.release(cpu);
@@ -128,63 +191,80 @@ function* dropMsi(sys: System, dev: MsiDevice, virq: number, index: number | und
 }
 
 /** Hardware for a requested MSI, unless it came with the MSI at probe (hardware 'alloc'). */
-function* takeHardware(sys: System, dev: MsiDevice, msi: { hwirq: number; virq: number }, owner: string, locks: Locks, cpu: string, trace: boolean) {
+function* takeHardware(sys: System, dev: MsiDevice, msi: { hwirq: number; virq: number }, owner: string, ctx: OpContext) {
   const existing = dev.inta.event(msi.hwirq);
   if (existing && sys.settings.mode === 'probe' && sys.settings.hardware === 'alloc') return existing;
-  const ev = yield* dev.inta.allocSteps(msi.hwirq, msi.virq, owner, cpu, trace, locks.inta(dev.inta.id));
+  const ev = yield* dev.inta.allocSteps(msi.hwirq, msi.virq, owner, ctx.cpu, ctx.trace, ctx.locks.inta(dev.inta.id));
   const desc = sys.descs.get(msi.virq);
   if (desc) desc.parentVirq = ev.vint.parentVirq;
   return ev;
 }
 
 /** Gives a requested MSI's hardware back, unless it stays with the MSI (probe-time hardware). */
-function* dropHardware(sys: System, dev: MsiDevice, hwirq: number, locks: Locks, cpu: string, trace: boolean) {
+function* dropHardware(sys: System, dev: MsiDevice, hwirq: number, ctx: OpContext) {
   if (sys.settings.mode === 'probe' && sys.settings.hardware === 'alloc') return false;
-  yield* dev.inta.freeSteps(hwirq, cpu, trace, locks.inta(dev.inta.id));
+  yield* dev.inta.freeSteps(hwirq, ctx.cpu, ctx.trace, ctx.locks.inta(dev.inta.id));
   return true;
 }
 
 /** `alloc-irq <device> <index|any>`: the checks of System.allocIrq, then MSI layer, then INTA. */
 export const allocIrqOp = (deviceId: string, index: number | 'any'): OpSpec => ({
   label: `alloc-irq ${deviceId} ${index}`,
-  *start(sys, locks, cpu, trace) {
+  *start(sys, ctx) {
     const dev = sys.msiDevice(deviceId);
     if (!dev.bound) throw new CoreError('ENODEV', `${dev.id}: driver not bound (see boot)`);
     if (index !== 'any') {
       dev.checkIndex(index);
       if (!dev.inShare(index)) throw new CoreError('EINVAL', `${dev.id} ${index} is not in this host's share (${dev.describeShare()})`);
+      // As alloc-irq alone, against the pre-state and what the operations before this one did.
       const held = sys.msi.find(dev, index);
-      if (held?.requestedBy !== undefined) throw new CoreError('EBUSY', `${dev.id} ${index} is already requested by ${held.requestedBy} (virq ${held.virq})`);
+      const hwirq = dev.hwirq(index);
+      if (!ctx.ledger.isFree(hwirq, held?.requestedBy !== undefined)) {
+        const by = ctx.ledger.holder(hwirq);
+        if (by !== undefined || held === undefined) throw alreadyRequested(dev, index, by);
+        throw new CoreError('EBUSY', `${dev.id} ${index} is already requested by ${held.requestedBy} (virq ${held.virq})`);
+      }
     }
-    const step = stepper(trace ? `alloc-irq ${deviceId} ${index}` : 'alloc-irq', trace);
-    const msi = yield* takeMsi(sys, dev, index, 'alloc-irq', true, locks, cpu, step);
+    const step = stepper(ctx.trace ? `alloc-irq ${deviceId} ${index}` : 'alloc-irq', ctx.trace);
+    const msi = yield* takeMsi(sys, dev, index, 'alloc-irq', false, ctx, step);
     let done = false;
     try {
-      const ev = yield* takeHardware(sys, dev, msi, 'alloc-irq', locks, cpu, trace);
+      const ev = yield* takeHardware(sys, dev, msi, 'alloc-irq', ctx);
       done = true;
       return { summary: `${ev.vint.vint}:${ev.bit}`, allocated: { inta: dev.inta.id, hwirq: msi.hwirq } };
     } finally {
       if (!done) {
         if (msi.allocated) sys.descs.free(msi.virq);
         if (msi.took) dev.indexPool!.release(msi.idx);
+        ctx.ledger.untake(msi.hwirq, ctx.cpu);
       }
     }
   },
 });
 
-/** `free-irq <virq>`: the checks of System.freeIrq, then the INTA's free, then the MSI layer's. */
-export const freeIrqOp = (virq: number, label = `free-irq ${virq}`): OpSpec => ({
-  label,
-  *start(sys, locks, cpu, trace) {
+/**
+ * `free-irq <virq>` (or `free-irq <device> <index>`, `by`): the checks of System.freeIrq, then the
+ * INTA's free, then the MSI layer's. A second free of one virq finds it already freed when it
+ * starts, as __free_irq, under the virq's request_mutex, finds the action gone.
+ */
+export const freeIrqOp = (virq: number, by?: { device: string; index: number }): OpSpec => ({
+  label: by ? `free-irq ${by.device} ${by.index}` : `free-irq ${virq}`,
+  *start(sys, ctx) {
     const rec = sys.msi.byVirqNumber(virq);
     if (!rec) throw new CoreError('ENOENT', `virq ${virq} is not an MSI`);
-    if (rec.requestedBy === undefined || !rec.event) throw new CoreError('ENOENT', `virq ${virq} (${rec.device.id} ${rec.index}) is not requested`);
+    const notRequested = () =>
+      new CoreError(
+        'ENOENT',
+        by ? `${rec.device.id} ${rec.index} is not requested` : sys.settings.mode === 'demand' ? `virq ${virq} is not allocated` : `virq ${virq} (${rec.device.id} ${rec.index}) is not requested`,
+      );
+    if (rec.requestedBy === undefined || !rec.event) throw notRequested();
     if (rec.requestedBy !== 'alloc-irq') throw new CoreError('EBUSY', `virq ${virq} belongs to ${holderOf(rec)}; release the channel instead`);
     const dev = rec.device;
-    const step = stepper(trace ? label : 'free-irq', trace);
     const hwirq = rec.event.hwirq;
-    const freed = yield* dropHardware(sys, dev, hwirq, locks, cpu, trace);
-    yield* dropMsi(sys, dev, virq, rec.index, locks, cpu, step);
+    if (!ctx.ledger.beginFree(hwirq)) throw notRequested();
+    const step = stepper(ctx.trace ? `free-irq ${virq}` : 'free-irq', ctx.trace);
+    const freed = yield* dropHardware(sys, dev, hwirq, ctx);
+    yield* dropMsi(sys, dev, virq, hwirq, rec.index, ctx, step);
     return { summary: 'freed', freed: freed ? { inta: dev.inta.id, hwirq } : undefined };
   },
 });
@@ -196,7 +276,7 @@ export const freeIrqOp = (virq: number, label = `free-irq ${virq}`): OpSpec => (
  */
 export const requestChannelOp = (dmaId: string, dir: Direction): OpSpec => ({
   label: `request-channel ${dmaId} ${dir}`,
-  *start(sys, locks, cpu, trace) {
+  *start(sys, ctx) {
     const dma = sys.dma(dmaId);
     if (!dma.bound) throw new CoreError('ENODEV', `${dma.id}: driver not bound (see boot)`);
     const pool = dma.pools[dir];
@@ -212,14 +292,17 @@ export const requestChannelOp = (dmaId: string, dir: Direction): OpSpec => ({
     let done = false;
     try {
       const dev = dma.ringDevice;
-      const step = stepper(trace ? `request-channel ${dmaId} ${dir}` : 'request-channel', trace);
-      const msi = yield* takeMsi(sys, dev, ring, name, false, locks, cpu, step);
+      const step = stepper(ctx.trace ? `request-channel ${dmaId} ${dir}` : 'request-channel', ctx.trace);
+      const msi = yield* takeMsi(sys, dev, ring, name, true, ctx, step);
       try {
-        const ev = yield* takeHardware(sys, dev, msi, name, locks, cpu, trace);
+        const ev = yield* takeHardware(sys, dev, msi, name, ctx);
         done = true;
         return { summary: `${dir}${n}@${ev.vint.vint}:${ev.bit}`, allocated: { inta: dev.inta.id, hwirq: msi.hwirq } };
       } finally {
-        if (!done && msi.allocated) sys.descs.free(msi.virq);
+        if (!done) {
+          if (msi.allocated) sys.descs.free(msi.virq);
+          ctx.ledger.untake(msi.hwirq, ctx.cpu);
+        }
       }
     } finally {
       if (!done) {
@@ -230,21 +313,25 @@ export const requestChannelOp = (dmaId: string, dir: Direction): OpSpec => ({
   },
 });
 
-/** `release-channel <dma>:<dir><n>`: the ring irq's hardware (and an on-demand MSI), then ring and channel. */
+/**
+ * `release-channel <dma>:<dir><n>`: the ring irq's hardware (and an on-demand MSI), then ring and
+ * channel. A second release of one channel finds it gone when it starts, as dma_release_channel
+ * does under dma_list_mutex.
+ */
 export const releaseChannelOp = (dmaId: string, dir: Direction, n: number): OpSpec => ({
   label: `release-channel ${channelName(dmaId, dir, n)}`,
-  *start(sys, locks, cpu, trace) {
+  *start(sys, ctx) {
     const dma = sys.dma(dmaId);
     dma.checkChannel(dir, n);
     const name = channelName(dma.id, dir, n);
     const ch = dma.channel(name);
-    if (!ch) throw new CoreError('ENOENT', `${name} is not requested`);
+    if (!ch || !ctx.ledger.beginRelease(name)) throw new CoreError('ENOENT', `${name} is not requested`);
     if (ch.event) throw new CoreError('EINVAL', `${name} is a TR-mode channel: interleave runs packet-mode channels only`);
-    const step = stepper(trace ? `release-channel ${name}` : 'release-channel', trace);
+    const step = stepper(ctx.trace ? `release-channel ${name}` : 'release-channel', ctx.trace);
     const dev = dma.ringDevice;
     const hwirq = ch.msi.hwirq;
-    const freed = yield* dropHardware(sys, dev, hwirq, locks, cpu, trace);
-    yield* dropMsi(sys, dev, ch.msi.virq, undefined, locks, cpu, step);
+    const freed = yield* dropHardware(sys, dev, hwirq, ctx);
+    yield* dropMsi(sys, dev, ch.msi.virq, hwirq, undefined, ctx, step);
     // Given back with the last step: ringacc's and dmaengine's, atomic, no choice point.
     dev.indexPool!.release(ch.ring);
     dma.pools[dir].release(n);

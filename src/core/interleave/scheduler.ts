@@ -11,6 +11,12 @@ import type { Step, Steps } from '../steps.js';
  * operations whose announced step is performed, one per step. An operation whose announced step
  * is `wait-lock` is blocked, not a choice, until the lock's holder changes (else the search would
  * never end); when every unfinished operation is blocked, that is a deadlock.
+ *
+ * An operation starts when it is first scheduled, as a thread's code runs when the thread does:
+ * what precedes its first yield (its checks of the state: is the virq requested, which index is
+ * free) runs as part of its first step, so it sees what the operations scheduled before it did.
+ * Run at the start of the schedule instead, every operation would check the pre-state, and in
+ * the serial order A;B, B would not see what A did.
  */
 
 /** What the scheduler runs: the pre-state, the operations' generators, and the checks. */
@@ -99,12 +105,16 @@ export interface StepObserver {
 
 const UNFINISHED: OpEnd<never> = Object.freeze({ kind: 'unfinished' });
 
+/** The step of an operation that ended before its first yield (it failed its checks): untraced, one constant. */
+const QUIET_START: Step = Object.freeze({ op: '', name: 'start' });
+
 export const execute = <R>(world: World<R>, choose: Chooser, trace = false, observer?: StepObserver): Execution<R> => {
   world.reset();
   const n = world.opCount;
   const gens: Steps<R>[] = [];
   const run: RunState[] = [];
   const ends: OpEnd<R>[] = [];
+  const started: boolean[] = [];
   const exec: Execution<R> = { choices: [], masks: [], chosen: [], before: [], ends, preemptions: 0, rows: trace ? [] : undefined };
   const finish = (i: number, end: OpEnd<R>) => {
     ends[i] = end;
@@ -141,9 +151,8 @@ export const execute = <R>(world: World<R>, choose: Chooser, trace = false, obse
     run.push({ state: 'ready', announced: undefined, heldBy: undefined, lock: undefined });
     ends.push(UNFINISHED);
     gens.push(world.start(i, trace));
+    started.push(false);
   }
-  // Each generator runs to its first announced step: only what precedes the first yield.
-  for (let i = 0; i < n; i++) if (!advance(i, 0)) return exec;
   let current = -1;
   const options: number[] = [];
   for (let k = 1; ; k++) {
@@ -181,9 +190,22 @@ export const execute = <R>(world: World<R>, choose: Chooser, trace = false, obse
     exec.before.push(exec.preemptions);
     if (preempt) exec.preemptions++;
     exec.choices.push(pick);
-    const performed = run[pick].announced!;
     observer?.before?.(k);
-    const ok = advance(pick, k);
+    let ok: boolean;
+    let performed: Step;
+    if (started[pick]) {
+      performed = run[pick].announced!;
+      ok = advance(pick, k);
+    } else {
+      // Its first step: up to its first yield, then that step (unless it ended or must wait first).
+      started[pick] = true;
+      ok = advance(pick, k);
+      const r = run[pick];
+      if (ok && r.state === 'ready') {
+        performed = r.announced!;
+        ok = advance(pick, k);
+      } else performed = r.announced ?? startStep(pick, ends[pick], trace);
+    }
     current = pick;
     if (exec.rows || observer) {
       const row: TraceRow = { n: k, op: pick, step: performed };
@@ -208,6 +230,14 @@ export const execute = <R>(world: World<R>, choose: Chooser, trace = false, obse
 };
 
 export const letter = (i: number): string => String.fromCharCode(65 + i);
+
+/** The row of an operation that ended before its first yield: `start`, with why when traced. */
+const startStep = (i: number, end: OpEnd<unknown>, trace: boolean): Step => {
+  if (!trace) return QUIET_START;
+  const step: Step = { op: letter(i), name: 'start' };
+  if (end.kind === 'failed' || end.kind === 'crashed') step.result = end.message;
+  return step;
+};
 
 /** The options of a choice point in their order: the current operation first if it could run, then by letter. */
 export const optionsOf = (mask: number, current: number): number[] => {
@@ -296,8 +326,14 @@ export const parseSchedule = (text: string, opCount: number): Run[] => {
   });
 };
 
+/** A chooser that follows a schedule string, and can say what of it was left unused. */
+export type ReplayChooser = Chooser & {
+  /** After an execution that ran to its end: the first run left unused (it names a finished operation), if any. */
+  unused(): Run | undefined;
+};
+
 /** The chooser that follows a schedule string, throwing Divergence where it no longer fits. */
-export const replayChooser = (runs: readonly Run[]): Chooser => {
+export const replayChooser = (runs: readonly Run[]): ReplayChooser => {
   let r = 0;
   let used = 0;
   const why = (i: number, run: readonly RunState[]): string => {
@@ -305,7 +341,7 @@ export const replayChooser = (runs: readonly Run[]): Chooser => {
     if (s.state === 'done') return `${letter(i)} has finished`;
     return `${letter(i)} is blocked on ${s.lock?.name ?? 'a lock'} (held by ${s.heldBy})`;
   };
-  return (options, k, run) => {
+  const choose: Chooser = (options, k, run) => {
     for (;;) {
       const cur = runs[r];
       if (cur === undefined) {
@@ -328,6 +364,25 @@ export const replayChooser = (runs: readonly Run[]): Chooser => {
       used = 0;
     }
   };
+  // The run in progress is used once it has taken a step, unless it asks for more than it got;
+  // every run after it is unused.
+  const unused = (): Run | undefined => {
+    const cur = runs[r];
+    if (cur !== undefined && (used === 0 || (cur.count !== '*' && used < cur.count))) return cur;
+    return runs[r + 1];
+  };
+  return Object.assign(choose, { unused });
+};
+
+/**
+ * The divergence of a replay that ran to its end with runs left over (`B*,A*,B*`: B has
+ * finished), as one that asks a finished operation for a step mid-way (`A*,A*`) diverges.
+ */
+export const leftover = (exec: Execution<unknown>, chooser: ReplayChooser): Divergence | undefined => {
+  if (exec.violation) return undefined;
+  const run = chooser.unused();
+  if (run === undefined) return undefined;
+  return new Divergence(`replay diverged at step ${exec.choices.length + 1}: schedule says ${letter(run.op)}, but ${letter(run.op)} has finished`);
 };
 
 /** The schedule string of an execution: runs, `*` where the run ended because its op finished or blocked. */

@@ -2,12 +2,16 @@ import { isEmpty64, popcount64, type Bits64 } from '../bits64.js';
 import type { IntaDomain } from '../domains/inta.js';
 import type { Steps } from '../steps.js';
 import type { System } from '../system.js';
+import { Ledger } from './ledger.js';
 import { makeLocks, type LockMode, type Locks } from './locks.js';
 import type { OpSpec, OpValue } from './ops.js';
 import type { OpEnd, World } from './scheduler.js';
 import { Snapshot } from './snapshot.js';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** cpu2 -> C: operations run one per CPU, in letter order. */
+const letterOf = (cpu: string): string => String.fromCharCode(65 + Number(cpu.slice(3)));
 
 /**
  * The System as the scheduler's world: a snapshot of the session's state restored before every
@@ -17,6 +21,8 @@ export class SystemWorld implements World<OpValue> {
   readonly opCount: number;
   private readonly snapshot: Snapshot;
   private readonly locks: Locks;
+  /** What the operations of the running schedule took and freed, for one another (cleared with the state). */
+  private readonly ledger = new Ledger();
   private readonly intas: IntaDomain[];
 
   constructor(
@@ -39,14 +45,17 @@ export class SystemWorld implements World<OpValue> {
 
   reset(): void {
     this.snapshot.restore();
+    this.ledger.clear();
   }
 
   start(i: number, trace: boolean): Steps<OpValue> {
-    return this.ops[i].start(this.sys, this.locks, `cpu${i}`, trace);
+    return this.ops[i].start(this.sys, { locks: this.locks, ledger: this.ledger, cpu: `cpu${i}`, trace });
   }
 
-  /** After every step: vint_list intact (positions), and no enabled bit outside the event map. */
+  /** After every step: no index taken twice, vint_list intact (positions), and no enabled bit outside the event map. */
   checkStep(): string | undefined {
+    const lost = this.ledger.lost;
+    if (lost !== undefined) return `${lost.cpus.map(letterOf).sort().join(' and ')} both took ${lost.what}: a lost descriptor`;
     for (const inta of this.intas) {
       const list = inta.vints;
       for (let i = 0; i < list.length; i++) {
@@ -80,8 +89,10 @@ export class SystemWorld implements World<OpValue> {
         }
       }
       if (e.value.freed) {
-        const inta = this.sys.intas.get(e.value.freed.inta)!;
-        if (inta.event(e.value.freed.hwirq)) return `${who} freed ${hex(e.value.freed.hwirq)}, but its event is still mapped`;
+        const { inta: id, hwirq } = e.value.freed;
+        // Unless another operation took the MSI again after it (a ring given back and drawn again).
+        const again = ends.some((o) => o.kind === 'done' && o.value.allocated?.hwirq === hwirq && o.value.allocated.inta === id);
+        if (!again && this.sys.intas.get(id)!.event(hwirq)) return `${who} freed ${hex(hwirq)}, but its event is still mapped`;
       }
     }
     for (const inta of this.intas) {
@@ -110,8 +121,8 @@ export class SystemWorld implements World<OpValue> {
   /**
    * The final state for the serial-order oracle: how much of every pool is used, and which
    * events share which VINT on which bit. Numbers handed out by free pools (virqs, global
-   * events, INTR outputs), and the order of vint_list, are left out: they follow the order of
-   * taking, not the outcome, so a
+   * events, INTR outputs, the index an `any` took), and the order of vint_list, are left out:
+   * they follow the order of taking, not the outcome, so a
    * schedule that took them in another order than any serial one is no less serial for it.
    */
   fingerprint(): string {
@@ -125,7 +136,10 @@ export class SystemWorld implements World<OpValue> {
         s += ` ${v.vint}:`;
         for (let b = 0; b < v.events.length; b++) {
           const ev = v.events[b];
-          if (ev !== undefined) s += `${b}=${ev.hwirq.toString(16)},`;
+          if (ev === undefined) continue;
+          // An index an `any` took is named by who took it: which index follows the order of taking.
+          const any = this.ledger.anyTaker(ev.hwirq);
+          s += any === undefined ? `${b}=${ev.hwirq.toString(16)},` : `${b}=${any},`;
         }
       }
     }
