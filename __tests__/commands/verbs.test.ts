@@ -945,6 +945,34 @@ describe('expect-error', () => {
     expect(ok(s, 'request-channel main_udmap tx', 'channels').channels[0]).toMatchObject({ name: 'main_udmap:tx11', ring: 307 });
   });
 
+  test('an undone command keeps the pool peaks it reached (they are high-water marks)', () => {
+    const s = fresh();
+    fails(s, 'expect-error EBUSY alloc-irq ringacc 304', 'EXPECT', "expected EBUSY from 'alloc-irq ringacc 304', but it succeeded (undone)");
+    expect(ok(s, 'expect-pool inta_main_udmass.vint used=0 peak=1', 'expected').message).toBe(
+      'inta_main_udmass.vint: used=0 peak=1 (0/80 used, peak 1)',
+    );
+    expect(poolPeak(s, 'inta_main_udmass.global_event')).toBe(1);
+    // cpts took INTR output 16 at boot; the undone request took 17 on top.
+    expect(poolPeak(s, 'intr_main_navss.out')).toBe(2);
+    expect(poolUsed(s, 'intr_main_navss.out')).toBe(1);
+    // a peak already higher than the undone operation's stays as it was
+    ok(s, 'request-channel main_udmap tx 3', 'channels');
+    ok(s, 'release-channel all', 'released');
+    fails(s, 'expect-error EBUSY alloc-irq ringacc 304', 'EXPECT');
+    expect(poolPeak(s, 'inta_main_udmass.global_event')).toBe(3);
+  });
+
+  test('an undone re-boot brings back the old boot peaks, not the new boot\'s', () => {
+    const s = fresh();
+    ok(s, 'alloc-irq ringacc 304', 'allocated');
+    ok(s, 'free-irq ringacc 304', 'freed');
+    // probe-all takes the hardware at boot: its pools peak high, but that boot is undone
+    fails(s, 'expect-error EBUSY design probe-all', 'EXPECT');
+    expect(s.settings).toEqual(MERGED);
+    expect(poolPeak(s, 'inta_main_udmass.global_event')).toBe(1);
+    expect(poolPeak(s, 'inta_main_udmass.vint')).toBe(1);
+  });
+
   test('an unknown code or a missing command is EUSAGE', () => {
     fails(fresh(), 'expect-error EFOO pools', 'EUSAGE', "unknown code 'EFOO' (codes: ENOSPC, EINVAL, ENOENT, EBUSY, EEXIST, ENODEV, EUSAGE, EXPECT)");
     fails(fresh(), 'expect-error ENOENT', 'EUSAGE', 'missing <command>; usage: expect-error <CODE> <command ...>');
