@@ -397,10 +397,11 @@ describe('validateTopology: rules', () => {
       I('$.intas[0].vintShare[0]', "VINT 256 is in Linux's share but routes nowhere: not in $.intas[0].vints"),
     ]],
     ['INTA hardware counts', (j) => (j.intas[0].hardware.globalEvents = 65537), [I('$.intas[0].hardware.globalEvents', 'expected an integer 1-65536, got 65537')]],
-    ['VINT ranges do not overlap', (j) => j.intas[0].vints.push({ from: 255, to: 300, count: 2 }), [
+    // (with room in the hardware for the VINTs past 255, which it would refuse first)
+    ['VINT ranges do not overlap', (j) => { j.intas[0].hardware.vints = 512; j.intas[0].vints.push({ from: 255, to: 300, count: 2 }); }, [
       I('$.intas[0].vints[1]', 'VINTs 255-256 overlap VINTs 0-255 at $.intas[0].vints[0]'),
     ]],
-    ['VINT inputs do not overlap', (j) => j.intas[0].vints.push({ from: 300, to: 255, count: 2 }), [
+    ['VINT inputs do not overlap', (j) => { j.intas[0].hardware.vints = 512; j.intas[0].vints.push({ from: 300, to: 255, count: 2 }); }, [
       I('$.intas[0].vints[1]', 'intr_main_navss inputs 255-256 (VINTs of INTA inta_main_udmass) collide with inputs 0-255 (VINTs of INTA inta_main_udmass) at $.intas[0].vints[0]'),
     ]],
     ['global events 16 bits', (j) => (j.intas[0].globalEvents[0].start = 65000), [
@@ -408,6 +409,20 @@ describe('validateTopology: rules', () => {
     ]],
     ['global events do not overlap', (j) => j.intas[0].globalEvents.push({ start: 1039, count: 1 }), [
       I('$.intas[0].globalEvents[1]', 'global events 1039 overlap global events 16-1039 at $.intas[0].globalEvents[0]'),
+    ]],
+    // The hardware counts bound what the file may wire or give Linux, in --rm-cfg's words.
+    ['global events inside the hardware', (j) => (j.intas[0].globalEvents = [{ start: 0, count: 5000 }]), [
+      I('$.intas[0].globalEvents[0]', 'global events 0-4999 are outside the hardware: inta_main_udmass has global events 0-4607 ($.intas[0].hardware.globalEvents)'),
+    ]],
+    ['global events inside the hardware: a later range', (j) => j.intas[0].globalEvents.push({ start: 4608, count: 1 }), [
+      I('$.intas[0].globalEvents[1]', 'global events 4608 are outside the hardware: inta_main_udmass has global events 0-4607 ($.intas[0].hardware.globalEvents)'),
+    ]],
+    // The VINT share is not also reported: it is checked against the VINTs only when they are all sound.
+    ['VINTs inside the hardware', (j) => { j.intas[0].vints[0].count = 300; j.intas[0].vintShare = [{ start: 280, count: 10 }]; }, [
+      I('$.intas[0].vints[0]', 'VINTs 0-299 are outside the hardware: inta_main_udmass has VINTs 0-255 ($.intas[0].hardware.vints)'),
+    ]],
+    ['INTR outputs inside the hardware', (j) => (j.intrs[0].ranges[1].count = 100), [
+      I('$.intrs[0].ranges[1]', 'outputs 64-163 are outside the hardware: intr_main_navss has outputs 0-151 ($.intrs[0].outputs)'),
     ]],
     ['msiParent is an INTA', (j) => (j.msiDevices[0].msiParent = 'intr_main_navss'), [
       I('$.msiDevices[0].msiParent', "expected the id of an INTA, got 'intr_main_navss', which is an INTR ($.intrs[0].id)"),
@@ -472,6 +487,19 @@ describe('validateTopology: rules', () => {
     expect(issuesAfter(mutate)).toEqual(expected);
   });
 
+  test('ranges up to the last number the hardware has are fine; without a hardware count, nothing bounds them', () => {
+    const upToTheEnd = am65xJson();
+    upToTheEnd.intas[0].globalEvents.push({ start: 4000, count: 608 });
+    upToTheEnd.intrs[0].ranges.push({ from: 128, to: 600, count: 24 });
+    expect(ok(parseTopology(JSON.stringify(upToTheEnd))).intas[0].globalEvents).toHaveLength(2);
+    const noCounts = am65xJson();
+    delete noCounts.intas[0].hardware;
+    delete noCounts.intrs[0].outputs;
+    noCounts.intas[0].globalEvents = [{ start: 0, count: 5000 }];
+    noCounts.intrs[0].ranges[1].count = 100;
+    expect(ok(parseTopology(JSON.stringify(noCounts))).intas[0].globalEvents).toEqual([{ start: 0, count: 5000, source: 'illustrative' }]);
+  });
+
   test('collects every issue rather than stopping at the first', () => {
     expect(
       issuesAfter((j) => {
@@ -500,6 +528,7 @@ describe('validateTopology: rules', () => {
     const t0 = Date.now();
     const j = am65xJson();
     {
+      j.intas[0].hardware.globalEvents = 65536;
       j.intas[0].globalEvents = Array.from({ length: MAX_LIST }, (_, i) => ({ start: i * 8, count: 8 }));
       j.msiDevices[0].indices = 65536;
       j.msiDevices[0].share = Array.from({ length: MAX_LIST }, (_, i) => ({ start: 1024 + i * 15, count: 15 }));

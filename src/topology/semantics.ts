@@ -1,8 +1,9 @@
 /**
  * What a topology must satisfy beyond its shape, which a JSON Schema cannot say: unique ids and
  * sciIds, references to elements of the right kind, INTR parents that lead to the GIC, number
- * ranges that stay 16-bit and inside what they index, no two users of one number, Linux's shares
- * inside what the hardware wires, and the boot list. Runs on a topology that passed the schema
+ * ranges that stay 16-bit and inside what they index (the hardware's counts, where the file gives
+ * them), no two users of one number, Linux's shares inside what the hardware wires, and the boot
+ * list. Runs on a topology that passed the schema
  * check, with defaults filled in (build.ts). An entry refused here is left out of the later
  * checks, and a share is checked against its ranges only when they are all sound, so one mistake
  * is one issue.
@@ -127,6 +128,16 @@ class Checker {
     return list.filter(({ path, value: t }) => this.endWithin(path, 'from', t.from, t.count, U16, `${fromWhat} are 16-bit numbers`) && this.endWithin(path, 'to', t.to, t.count, U16, toWhat));
   }
 
+  /**
+   * Numbers `start`..`start + count - 1` of `owner` must exist in the hardware, which has `total`
+   * of them (given at `totalPath`); says so in the words `--rm-cfg` uses for the same mistake.
+   */
+  private inHardware(path: string, start: number, count: number, total: number | undefined, noun: string, owner: string, totalPath: string): boolean {
+    if (total === undefined || start + count <= total) return true;
+    this.add(path, `${noun} ${formatRange(start, count)} are outside the hardware: ${owner} has ${noun} 0-${total - 1} (${totalPath})`);
+    return false;
+  }
+
   private ranges(list: At<{ start: number; count: number }>[], what: string) {
     return list.filter(({ path, value: r }) => this.endWithin(path, 'start', r.start, r.count, U16, `${what} are 16-bit numbers`));
   }
@@ -188,7 +199,9 @@ class Checker {
       this.id(r.id, path, 'intr', i);
       this.sciId(r.sciId, path);
       const all = located(r.ranges, `${path}.ranges`);
-      const ranges = this.translations(all, 'INTR outputs', 'parent hwirqs are 16-bit numbers');
+      const ranges = this.translations(all, 'INTR outputs', 'parent hwirqs are 16-bit numbers').filter((x) =>
+        this.inHardware(x.path, x.value.from, x.value.count, r.outputs?.count, 'outputs', r.id, `${path}.outputs`),
+      );
       this.noOverlap(ranges.map((x) => this.span(x.value.from, x.value.count, x.path, `outputs ${formatRange(x.value.from, x.value.count)}`)));
       this.share(located(r.share, w.intrs[i].share), w.intrs[i].shareGiven, 'INTR outputs', 'outputs', ranges, ranges.length === all.length, `${path}.ranges`);
       return ranges;
@@ -198,8 +211,12 @@ class Checker {
       this.id(a.id, path, 'inta', i);
       this.sciId(a.sciId, path);
       const all = located(a.vints, `${path}.vints`);
-      const sound = this.translations(all, 'VINTs', 'INTR inputs are 16-bit numbers');
-      const events = this.ranges(located(a.globalEvents, `${path}.globalEvents`), 'global events');
+      const sound = this.translations(all, 'VINTs', 'INTR inputs are 16-bit numbers').filter((x) =>
+        this.inHardware(x.path, x.value.from, x.value.count, a.hardware?.vints.count, 'VINTs', a.id, `${path}.hardware.vints`),
+      );
+      const events = this.ranges(located(a.globalEvents, `${path}.globalEvents`), 'global events').filter((x) =>
+        this.inHardware(x.path, x.value.start, x.value.count, a.hardware?.globalEvents.count, 'global events', a.id, `${path}.hardware.globalEvents`),
+      );
       this.share(located(a.vintShare, w.intas[i].vintShare), w.intas[i].vintShareGiven, 'VINTs', 'VINTs', sound, sound.length === all.length, `${path}.vints`);
       return { sound, events };
     });
