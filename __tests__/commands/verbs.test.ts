@@ -724,6 +724,25 @@ describe('design and its settings, reset and boot', () => {
     expect(s.system).toBe(system);
   });
 
+  test('a value already in force re-boots nothing: what was done since boot stays', () => {
+    const s = fresh();
+    ok(s, 'request-channel main_udmap tx 2', 'channels');
+    const system = s.system;
+    for (const [verb, value] of [['policy', 'coalesced'], ['mode', 'probe'], ['hardware', 'request'], ['lock', 'inta'], ['failure', 'unwind'], ['design', 'merged']]) {
+      expect(ok(s, `${verb} ${value}`, 'settings')).toEqual({
+        kind: 'settings', settings: MERGED, design: 'merged', changed: false, boot: [], already: { setting: verb, value },
+      });
+    }
+    expect(s.system).toBe(system);
+    expect(poolUsed(s, 'main_udmap.tx_chan')).toBe(2);
+    // settings set by hand that a design stands for: naming the design changes nothing either
+    const c = fresh();
+    for (const line of ['policy dedicated', 'mode demand', 'hardware alloc', 'lock none']) ok(c, line, 'settings');
+    ok(c, 'request-channel main_udmap tx', 'channels');
+    expect(ok(c, 'design rfc-v4', 'settings')).toMatchObject({ changed: false, design: 'rfc-v4', already: { setting: 'design', value: 'rfc-v4' } });
+    expect(poolUsed(c, 'main_udmap.tx_chan')).toBe(1);
+  });
+
   test('policy with a value re-boots with its boot log; the design becomes custom', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx', 'channels');

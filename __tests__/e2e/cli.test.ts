@@ -192,6 +192,20 @@ describe('--bail, -q, -e', () => {
     );
   });
 
+  test('a setting already in force says so and keeps the script\'s channels; -q prints nothing of it', async () => {
+    const input = 'request-channel main_udmap tx 2\npolicy coalesced\ndesign merged\nmode probe\nexpect-pool main_udmap.tx_chan used=2\n';
+    const r = await runCli([], { input, env: { COLUMNS: '80' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.outLines.filter((l) => /already|re-boot/.test(l))).toEqual([
+      'policy is already coalesced; nothing re-booted',
+      'design is already merged; nothing re-booted',
+      'mode is already probe; nothing re-booted',
+    ]);
+    const quiet = await runCli(['-q'], { input });
+    expect(quiet).toMatchObject({ status: 0, stdout: '', stderr: '' });
+  });
+
   test('-e: ";" separates, quotes protect it, "#" comments to the end, repeatable; lines are numbered per command', async () => {
     const r = await runCli(['-q', '-e', 'alloc-irq "ring;acc" 1; pools # comment; bogus', '-e', "expect-error ENOENT alloc-irq 'ring;acc' 1;;bogus2"]);
     expect(r.status).toBe(1);
