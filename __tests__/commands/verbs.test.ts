@@ -1146,7 +1146,17 @@ describe('parsing', () => {
   test('a long or strange word is echoed shortened and cleaned', () => {
     fails(fresh(), `help ${'x'.repeat(60)}`, 'ENOENT', `no verb '${'x'.repeat(37)}...'`);
     fails(fresh(), `${'y'.repeat(41)}`, 'EUSAGE', `unknown verb '${'y'.repeat(37)}...'; try help`);
-    fails(fresh(), 'request-channel main_udmap t\u00e9', 'EUSAGE', "direction: expected tx or rx, got 't?'");
+    // printable non-ASCII is echoed as typed; invisible format characters (ZWSP, RLM) are not
+    fails(fresh(), 'request-channel main_udmap t\u00e9', 'EUSAGE', "direction: expected tx or rx, got 't\u00e9'");
+    fails(fresh(), 'expect-pool \u00fcn\u00ef used=1', 'ENOENT', "unknown pool '\u00fcn\u00ef'; pools lists them");
+    fails(fresh(), 'alloc-irq r\u00edngacc 3', 'ENOENT', "unknown MSI device 'r\u00edngacc' (have: ringacc, main_udmap)");
+    fails(fresh(), 'request-channel m\u00e4in tx', 'ENOENT', "unknown DMA controller 'm\u00e4in' (have: main_udmap)");
+    fails(fresh(), 'routes r\u00edngacc', 'ENOENT', /^unknown device 'r\u00edngacc' \(did you mean ringacc\?/);
+    fails(fresh(), 'alloc-irq ringacc \u{1F600}', 'EUSAGE', "index: expected a number, got '\u{1F600}'");
+    fails(fresh(), 'alloc-irq ringacc x\u200by\u200fz', 'EUSAGE', "index: expected a number, got 'x?y?z'");
+    // shortened by characters: an emoji is one, never cut in half
+    fails(fresh(), `alloc-irq ${'\u{1F600}'.repeat(41)} 1`, 'ENOENT', `unknown MSI device '${'\u{1F600}'.repeat(37)}...' (have: ringacc, main_udmap)`);
+    fails(fresh(), `alloc-irq ${'\u{1F600}'.repeat(40)} 1`, 'ENOENT', `unknown MSI device '${'\u{1F600}'.repeat(40)}' (have: ringacc, main_udmap)`);
   });
 
   test('a failed command leaves the model exactly as it was', () => {
