@@ -315,8 +315,6 @@ describe('planPrompts: re-boots ask first', () => {
     expect(asks('lock list')).toBe('re-boot with lock list (nothing to lose)?');
     expect(asks('failure upstream')).toBe('re-boot with failure upstream (nothing to lose)?');
     expect(asks('design probe-all')).toBe('re-boot with design probe-all (nothing to lose)?');
-    expect(asks('lock inta')).toBe('lock is already inta; re-boot anyway (nothing to lose)?');
-    expect(asks('design merged')).toBe('design is already merged; re-boot anyway (nothing to lose)?');
   });
 
   test('masks and affinities count as work too', () => {
@@ -336,9 +334,13 @@ describe('planPrompts: re-boots ask first', () => {
     expect(q.type === 'confirm' && q.message).toBe('re-boot with policy dedicated, mode probe, hardware request, lock inta, failure unwind (nothing to lose)?');
   });
 
-  test('the same value still re-boots, and says so', () => {
-    const [q] = plan(session(), 'policy coalesced');
-    expect(q.type === 'confirm' && q.message).toBe('policy is already coalesced; re-boot anyway (nothing to lose)?');
+  test('the value in force re-boots nothing, so nothing is asked, even with work that a re-boot would lose', () => {
+    const s = given(session(), 'request-channel main_udmap tx 2');
+    for (const line of ['policy coalesced', 'mode probe', 'hardware request', 'lock inta', 'failure unwind', 'design merged']) expect(plan(s, line)).toEqual([]);
+    // settings set by hand that a design stands for: naming that design changes nothing either
+    const custom = given(session(), 'policy dedicated', 'mode demand', 'hardware alloc', 'lock none');
+    expect(plan(custom, 'design rfc-v4')).toEqual([]);
+    expect(plan(custom, 'design merged')).toHaveLength(1);
   });
 
   test('an unknown value is left for the command to refuse', () => {

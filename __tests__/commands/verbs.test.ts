@@ -724,6 +724,25 @@ describe('design and its settings, reset and boot', () => {
     expect(s.system).toBe(system);
   });
 
+  test('a value already in force re-boots nothing: what was done since boot stays', () => {
+    const s = fresh();
+    ok(s, 'request-channel main_udmap tx 2', 'channels');
+    const system = s.system;
+    for (const [verb, value] of [['policy', 'coalesced'], ['mode', 'probe'], ['hardware', 'request'], ['lock', 'inta'], ['failure', 'unwind'], ['design', 'merged']]) {
+      expect(ok(s, `${verb} ${value}`, 'settings')).toEqual({
+        kind: 'settings', settings: MERGED, design: 'merged', changed: false, boot: [], already: { setting: verb, value },
+      });
+    }
+    expect(s.system).toBe(system);
+    expect(poolUsed(s, 'main_udmap.tx_chan')).toBe(2);
+    // settings set by hand that a design stands for: naming the design changes nothing either
+    const c = fresh();
+    for (const line of ['policy dedicated', 'mode demand', 'hardware alloc', 'lock none']) ok(c, line, 'settings');
+    ok(c, 'request-channel main_udmap tx', 'channels');
+    expect(ok(c, 'design rfc-v4', 'settings')).toMatchObject({ changed: false, design: 'rfc-v4', already: { setting: 'design', value: 'rfc-v4' } });
+    expect(poolUsed(c, 'main_udmap.tx_chan')).toBe(1);
+  });
+
   test('policy with a value re-boots with its boot log; the design becomes custom', () => {
     const s = fresh();
     ok(s, 'request-channel main_udmap tx', 'channels');
@@ -945,6 +964,34 @@ describe('expect-error', () => {
     expect(ok(s, 'request-channel main_udmap tx', 'channels').channels[0]).toMatchObject({ name: 'main_udmap:tx11', ring: 307 });
   });
 
+  test('an undone command keeps the pool peaks it reached (they are high-water marks)', () => {
+    const s = fresh();
+    fails(s, 'expect-error EBUSY alloc-irq ringacc 304', 'EXPECT', "expected EBUSY from 'alloc-irq ringacc 304', but it succeeded (undone)");
+    expect(ok(s, 'expect-pool inta_main_udmass.vint used=0 peak=1', 'expected').message).toBe(
+      'inta_main_udmass.vint: used=0 peak=1 (0/80 used, peak 1)',
+    );
+    expect(poolPeak(s, 'inta_main_udmass.global_event')).toBe(1);
+    // cpts took INTR output 16 at boot; the undone request took 17 on top.
+    expect(poolPeak(s, 'intr_main_navss.out')).toBe(2);
+    expect(poolUsed(s, 'intr_main_navss.out')).toBe(1);
+    // a peak already higher than the undone operation's stays as it was
+    ok(s, 'request-channel main_udmap tx 3', 'channels');
+    ok(s, 'release-channel all', 'released');
+    fails(s, 'expect-error EBUSY alloc-irq ringacc 304', 'EXPECT');
+    expect(poolPeak(s, 'inta_main_udmass.global_event')).toBe(3);
+  });
+
+  test('an undone re-boot brings back the old boot peaks, not the new boot\'s', () => {
+    const s = fresh();
+    ok(s, 'alloc-irq ringacc 304', 'allocated');
+    ok(s, 'free-irq ringacc 304', 'freed');
+    // probe-all takes the hardware at boot: its pools peak high, but that boot is undone
+    fails(s, 'expect-error EBUSY design probe-all', 'EXPECT');
+    expect(s.settings).toEqual(MERGED);
+    expect(poolPeak(s, 'inta_main_udmass.global_event')).toBe(1);
+    expect(poolPeak(s, 'inta_main_udmass.vint')).toBe(1);
+  });
+
   test('an unknown code or a missing command is EUSAGE', () => {
     fails(fresh(), 'expect-error EFOO pools', 'EUSAGE', "unknown code 'EFOO' (codes: ENOSPC, EINVAL, ENOENT, EBUSY, EEXIST, ENODEV, EUSAGE, EXPECT)");
     fails(fresh(), 'expect-error ENOENT', 'EUSAGE', 'missing <command>; usage: expect-error <CODE> <command ...>');
@@ -1099,7 +1146,17 @@ describe('parsing', () => {
   test('a long or strange word is echoed shortened and cleaned', () => {
     fails(fresh(), `help ${'x'.repeat(60)}`, 'ENOENT', `no verb '${'x'.repeat(37)}...'`);
     fails(fresh(), `${'y'.repeat(41)}`, 'EUSAGE', `unknown verb '${'y'.repeat(37)}...'; try help`);
-    fails(fresh(), 'request-channel main_udmap t\u00e9', 'EUSAGE', "direction: expected tx or rx, got 't?'");
+    // printable non-ASCII is echoed as typed; invisible format characters (ZWSP, RLM) are not
+    fails(fresh(), 'request-channel main_udmap t\u00e9', 'EUSAGE', "direction: expected tx or rx, got 't\u00e9'");
+    fails(fresh(), 'expect-pool \u00fcn\u00ef used=1', 'ENOENT', "unknown pool '\u00fcn\u00ef'; pools lists them");
+    fails(fresh(), 'alloc-irq r\u00edngacc 3', 'ENOENT', "unknown MSI device 'r\u00edngacc' (have: ringacc, main_udmap)");
+    fails(fresh(), 'request-channel m\u00e4in tx', 'ENOENT', "unknown DMA controller 'm\u00e4in' (have: main_udmap)");
+    fails(fresh(), 'routes r\u00edngacc', 'ENOENT', /^unknown device 'r\u00edngacc' \(did you mean ringacc\?/);
+    fails(fresh(), 'alloc-irq ringacc \u{1F600}', 'EUSAGE', "index: expected a number, got '\u{1F600}'");
+    fails(fresh(), 'alloc-irq ringacc x\u200by\u200fz', 'EUSAGE', "index: expected a number, got 'x?y?z'");
+    // shortened by characters: an emoji is one, never cut in half
+    fails(fresh(), `alloc-irq ${'\u{1F600}'.repeat(41)} 1`, 'ENOENT', `unknown MSI device '${'\u{1F600}'.repeat(37)}...' (have: ringacc, main_udmap)`);
+    fails(fresh(), `alloc-irq ${'\u{1F600}'.repeat(40)} 1`, 'ENOENT', `unknown MSI device '${'\u{1F600}'.repeat(40)}' (have: ringacc, main_udmap)`);
   });
 
   test('a failed command leaves the model exactly as it was', () => {

@@ -305,6 +305,14 @@ describe('data', () => {
     expect(rfc).toMatchObject({ design: 'rfc-v4', policy: 'dedicated', mode: 'demand', hardware: 'alloc', lock: 'none', failure: 'unwind', changed: true });
   });
 
+  test('a setting asked for again: changed false, no boot, and the channels requested before stay', () => {
+    const s = fresh();
+    runWords(s, ['request-channel', 'main_udmap', 'tx', '2']);
+    expect(json(s, 'policy coalesced').data).toEqual({ design: 'merged', ...DEFAULT_SETTINGS, changed: false, boot: [] });
+    expect(json(s, 'design merged').data).toEqual({ design: 'merged', ...DEFAULT_SETTINGS, changed: false, boot: [] });
+    expect((json(s, 'routes main_udmap').data as { routes: Array<{ owner: string }> }).routes.map((r) => r.owner)).toEqual(['main_udmap:tx8', 'main_udmap:tx9']);
+  });
+
   test('designs: the one in force, its settings, and every preset', () => {
     const s = fresh();
     const data = json(s, 'design').data as Data;

@@ -660,6 +660,12 @@ describe('colour and glyphs', () => {
     expect(t).toContain('  main_gpio0  GPIO bank interrupts: intr_main_gpio inputs 192-197 [DT]');
     expect(t).toContain('  cpts  CPTS time sync: intr_main_navss input 391 [DT]');
     expect(t).toContain('Boot order: main_gpio0, ringacc, main_udmap, cpts');
+    // The GIC's pool in SPI numbers, as the lines above count them (its hwirqs after, as boot gives them).
+    const derived = t.indexOf('Boot order: main_gpio0, ringacc, main_udmap, cpts') + 1;
+    expect(t.slice(derived, derived + 2)).toEqual([
+      'Derived: gic500.spi SPIs 48-95, 360-379, 416-431 (84; hwirq 80-127, 392-411,',
+      '        448-463); virq 64-1087 (1024)',
+    ]);
     expect(t).toContain('  [RM] U-Boot board/ti/am65x/rm-cfg.yaml, host_id 12 (Linux on the A53s)');
   });
 });

@@ -64,8 +64,11 @@ describe('--rm-cfg: the share from a board config', () => {
     expect(t.dmas[0].tx.share).toEqual([rm(64, 8)]);
     expect(t.dmas[0].rx.share).toEqual([rm(78, 8)]);
     expect(t.sources?.rm).toBe(`${FIXTURE}, host_id 13`);
+    // The description names the host read, not the one the built-in share came from.
+    expect(t.description).toBe("TI AM65x MAIN domain, Linux's resource share (TISCI host 13): NAVSS INTR + UDMASS INTA, UDMA-P, ring accelerator, CPTS, GPIO");
     // Nothing else changes: the hardware, the driver's constants, the other sources.
-    expect({ ...t, intas: [], intrs: [], msiDevices: [], dmas: [], sources: {} }).toEqual({ ...am65x, intas: [], intrs: [], msiDevices: [], dmas: [], sources: {} });
+    const rest = { intas: [], intrs: [], msiDevices: [], dmas: [], sources: {}, description: '' };
+    expect({ ...t, ...rest }).toEqual({ ...am65x, ...rest });
     expect(t.dmas[0].tx.firstNormal).toBe(8);
   });
 
@@ -93,6 +96,18 @@ describe('--rm-cfg: the share from a board config', () => {
     const vint = pools.data.pools.find((p: { id: string }) => p.id === 'inta_main_udmass.vint');
     expect(vint).toMatchObject({ total: 30 });
     expect(parseTopology(JSON.stringify(exported.data.file))).toEqual({ ok: true, topology: apply(text, 13, FIXTURE) });
+    expect(exported.data.file.description).toMatch(/^TI AM65x MAIN domain, Linux's resource share \(TISCI host 13\): /);
+  });
+
+  test('the CLI: topology names host 13 in its header as in its [RM] source', async () => {
+    const r = await runCli(['--rm-cfg', FIXTURE, '--host', '13', '-e', 'topology'], { env: { NO_COLOR: '1', COLUMNS: '80' } });
+    expect(r.status).toBe(0);
+    expect(r.outLines.slice(0, 2)).toEqual([
+      "am65x: TI AM65x MAIN domain, Linux's resource share (TISCI host 13): NAVSS INTR",
+      '        + UDMASS INTA, UDMA-P, ring accelerator, CPTS, GPIO',
+    ]);
+    expect(r.outLines).toContain(`  [RM] ${FIXTURE}, host_id 13`);
+    expect(r.outLines.join('\n')).not.toMatch(/host 12/);
   });
 
   test('the YAML parser is loaded only when --rm-cfg is given', () => {

@@ -372,7 +372,7 @@ describe('validateTopology: rules', () => {
       I('$.intrs[1].parent', 'parent cycle: intr_main_gpio -> intr_main_gpio; every INTR must lead to the GIC'),
     ]],
     ['chained INTR outputs land on parent inputs', (j) => { j.intrs[1].parent = 'intr_main_navss'; j.intrs[1].ranges[0].to = 420; }, [
-      I('$.intrs[1].ranges[0].count', 'to 420 + count 32 - 1 = 451 passes 439: intr_main_navss has inputs 0-439'),
+      I('$.intrs[1].ranges[0]', 'inputs 420-451 are outside the hardware: intr_main_navss has inputs 0-439 ($.intrs[0].inputs)'),
     ]],
     ['chained INTR outputs do not collide with VINT inputs', (j) => { j.intrs[1].parent = 'intr_main_navss'; j.intrs[1].ranges[0].to = 250; }, [
       I('$.intas[0].vints[0]', 'intr_main_navss inputs 0-255 (VINTs of INTA inta_main_udmass) collide with inputs 250-281 (outputs of INTR intr_main_gpio) at $.intrs[1].ranges[0]'),
@@ -388,19 +388,20 @@ describe('validateTopology: rules', () => {
       I('$.intas[0].vints[0].count', 'from 65535 + count 256 - 1 = 65790 passes 65535: VINTs are 16-bit numbers'),
     ]],
     ['VINT ranges fit the parent INTR inputs', (j) => (j.intas[0].vints[0].to = 300), [
-      I('$.intas[0].vints[0].count', 'to 300 + count 256 - 1 = 555 passes 439: intr_main_navss has inputs 0-439'),
+      I('$.intas[0].vints[0]', 'inputs 300-555 are outside the hardware: intr_main_navss has inputs 0-439 ($.intrs[0].inputs)'),
     ]],
     ['VINT start inside the parent INTR inputs', (j) => (j.intas[0].vints[0].to = 440), [
-      I('$.intas[0].vints[0].to', 'intr_main_navss input 440 does not exist: intr_main_navss has inputs 0-439'),
+      I('$.intas[0].vints[0]', 'inputs 440-695 are outside the hardware: intr_main_navss has inputs 0-439 ($.intrs[0].inputs)'),
     ]],
     ["VINT share inside the INTA's VINTs", (j) => (j.intas[0].vintShare[0].start = 200), [
       I('$.intas[0].vintShare[0]', "VINT 256 is in Linux's share but routes nowhere: not in $.intas[0].vints"),
     ]],
     ['INTA hardware counts', (j) => (j.intas[0].hardware.globalEvents = 65537), [I('$.intas[0].hardware.globalEvents', 'expected an integer 1-65536, got 65537')]],
-    ['VINT ranges do not overlap', (j) => j.intas[0].vints.push({ from: 255, to: 300, count: 2 }), [
+    // (with room in the hardware for the VINTs past 255, which it would refuse first)
+    ['VINT ranges do not overlap', (j) => { j.intas[0].hardware.vints = 512; j.intas[0].vints.push({ from: 255, to: 300, count: 2 }); }, [
       I('$.intas[0].vints[1]', 'VINTs 255-256 overlap VINTs 0-255 at $.intas[0].vints[0]'),
     ]],
-    ['VINT inputs do not overlap', (j) => j.intas[0].vints.push({ from: 300, to: 255, count: 2 }), [
+    ['VINT inputs do not overlap', (j) => { j.intas[0].hardware.vints = 512; j.intas[0].vints.push({ from: 300, to: 255, count: 2 }); }, [
       I('$.intas[0].vints[1]', 'intr_main_navss inputs 255-256 (VINTs of INTA inta_main_udmass) collide with inputs 0-255 (VINTs of INTA inta_main_udmass) at $.intas[0].vints[0]'),
     ]],
     ['global events 16 bits', (j) => (j.intas[0].globalEvents[0].start = 65000), [
@@ -409,20 +410,34 @@ describe('validateTopology: rules', () => {
     ['global events do not overlap', (j) => j.intas[0].globalEvents.push({ start: 1039, count: 1 }), [
       I('$.intas[0].globalEvents[1]', 'global events 1039 overlap global events 16-1039 at $.intas[0].globalEvents[0]'),
     ]],
+    // The hardware counts bound what the file may wire or give Linux, in --rm-cfg's words.
+    ['global events inside the hardware', (j) => (j.intas[0].globalEvents = [{ start: 0, count: 5000 }]), [
+      I('$.intas[0].globalEvents[0]', 'global events 0-4999 are outside the hardware: inta_main_udmass has global events 0-4607 ($.intas[0].hardware.globalEvents)'),
+    ]],
+    ['global events inside the hardware: a later range', (j) => j.intas[0].globalEvents.push({ start: 4608, count: 1 }), [
+      I('$.intas[0].globalEvents[1]', 'global event 4608 is outside the hardware: inta_main_udmass has global events 0-4607 ($.intas[0].hardware.globalEvents)'),
+    ]],
+    // The VINT share is not also reported: it is checked against the VINTs only when they are all sound.
+    ['VINTs inside the hardware', (j) => { j.intas[0].vints[0].count = 300; j.intas[0].vintShare = [{ start: 280, count: 10 }]; }, [
+      I('$.intas[0].vints[0]', 'VINTs 0-299 are outside the hardware: inta_main_udmass has VINTs 0-255 ($.intas[0].hardware.vints)'),
+    ]],
+    ['INTR outputs inside the hardware', (j) => (j.intrs[0].ranges[1].count = 100), [
+      I('$.intrs[0].ranges[1]', 'outputs 64-163 are outside the hardware: intr_main_navss has outputs 0-151 ($.intrs[0].outputs)'),
+    ]],
     ['msiParent is an INTA', (j) => (j.msiDevices[0].msiParent = 'intr_main_navss'), [
       I('$.msiDevices[0].msiParent', "expected the id of an INTA, got 'intr_main_navss', which is an INTR ($.intrs[0].id)"),
     ]],
     ['indices 1-65536', (j) => (j.msiDevices[0].indices = 70000), [I('$.msiDevices[0].indices', 'expected an integer 1-65536, got 70000')]],
     ['share indices inside the device', (j) => (j.msiDevices[0].share[0].start = 800), [
       // the share as written is not empty, so its DMA is not also said to lack GP rings
-      I('$.msiDevices[0].share[0].count', 'start 800 + count 100 - 1 = 899 passes 817: ringacc has indices 0-817'),
+      I('$.msiDevices[0].share[0]', 'indices 800-899 are outside the hardware: ringacc has indices 0-817 ($.msiDevices[0].indices)'),
     ]],
-    ['share indices exist', (j) => (j.msiDevices[0].share[0].start = 818), [I('$.msiDevices[0].share[0].start', 'index 818 does not exist: ringacc has indices 0-817')]],
+    ['share indices exist', (j) => (j.msiDevices[0].share[0].start = 818), [I('$.msiDevices[0].share[0]', 'indices 818-917 are outside the hardware: ringacc has indices 0-817 ($.msiDevices[0].indices)')]],
     ['share ranges do not overlap', (j) => j.msiDevices[0].share.push({ start: 403, count: 10 }), [
       I('$.msiDevices[0].share[1]', 'indices 403-412 overlap indices 304-403 at $.msiDevices[0].share[0]'),
     ]],
     ['older free spelling: same rules', (j) => { j.msiDevices[0].free = [{ start: 818, count: 1 }]; delete j.msiDevices[0].share; }, [
-      I('$.msiDevices[0].free[0].start', 'index 818 does not exist: ringacc has indices 0-817'),
+      I('$.msiDevices[0].free[0]', 'index 818 is outside the hardware: ringacc has indices 0-817 ($.msiDevices[0].indices)'),
     ]],
     ['a ring device with no GP rings leaves its DMA without completion rings', (j) => (j.msiDevices[0].share = []), [NO_GP_RINGS]],
     ['ringDevice is an MSI device', (j) => (j.dmas[0].ringDevice = 'main_udmap'), [
@@ -445,7 +460,7 @@ describe('validateTopology: rules', () => {
       I('$.directClients[1].parent', "expected the id of an INTR, got 'gic500', which is the GIC ($.gic.id)"),
     ]],
     ['direct client inputs exist', (j) => (j.directClients[1].inputs = [440]), [
-      I('$.directClients[1].inputs[0]', 'intr_main_navss input 440 does not exist: intr_main_navss has inputs 0-439'),
+      I('$.directClients[1].inputs[0]', 'input 440 is outside the hardware: intr_main_navss has inputs 0-439 ($.intrs[0].inputs)'),
     ]],
     ['direct client inputs are 16-bit integers', (j) => (j.directClients[1].inputs = [-1]), [I('$.directClients[1].inputs[0]', 'expected an integer 0-65535, got -1')]],
     ['direct client has inputs', (j) => (j.directClients[1].inputs = []), [I('$.directClients[1].inputs', 'expected at least 1 entry, got an empty array')]],
@@ -470,6 +485,19 @@ describe('validateTopology: rules', () => {
     ]],
   ])('%s', (_name, mutate, expected) => {
     expect(issuesAfter(mutate)).toEqual(expected);
+  });
+
+  test('ranges up to the last number the hardware has are fine; without a hardware count, nothing bounds them', () => {
+    const upToTheEnd = am65xJson();
+    upToTheEnd.intas[0].globalEvents.push({ start: 4000, count: 608 });
+    upToTheEnd.intrs[0].ranges.push({ from: 128, to: 600, count: 24 });
+    expect(ok(parseTopology(JSON.stringify(upToTheEnd))).intas[0].globalEvents).toHaveLength(2);
+    const noCounts = am65xJson();
+    delete noCounts.intas[0].hardware;
+    delete noCounts.intrs[0].outputs;
+    noCounts.intas[0].globalEvents = [{ start: 0, count: 5000 }];
+    noCounts.intrs[0].ranges[1].count = 100;
+    expect(ok(parseTopology(JSON.stringify(noCounts))).intas[0].globalEvents).toEqual([{ start: 0, count: 5000, source: 'illustrative' }]);
   });
 
   test('collects every issue rather than stopping at the first', () => {
@@ -500,6 +528,7 @@ describe('validateTopology: rules', () => {
     const t0 = Date.now();
     const j = am65xJson();
     {
+      j.intas[0].hardware.globalEvents = 65536;
       j.intas[0].globalEvents = Array.from({ length: MAX_LIST }, (_, i) => ({ start: i * 8, count: 8 }));
       j.msiDevices[0].indices = 65536;
       j.msiDevices[0].share = Array.from({ length: MAX_LIST }, (_, i) => ({ start: 1024 + i * 15, count: 15 }));

@@ -345,15 +345,15 @@ const rebootQuestion = (session: Session, spec: CommandSpec, args: string[]): Qu
     if (!d) return undefined;
     next = d.settings;
   }
+  // Asking for the setting in force re-boots nothing (the command says so): nothing to confirm.
+  if (column && next[column] === current[column]) return undefined;
+  if (spec.name === 'design' && designOf(current) === value) return undefined;
   const { losses, peaks } = rebootLosses(session);
   // reset: name the preset when the settings are one; a line of five columns would not fit.
   const preset = designOf(next);
   let what = preset === 'custom' ? `re-boot with ${settingsLine(next)}` : `re-boot with design ${preset}`;
-  if (column) {
-    what = next[column] === current[column] ? `${column} is already ${value}; re-boot anyway` : `re-boot with ${column} ${value}`;
-  } else if (spec.name === 'design') {
-    what = designOf(current) === value ? `design is already ${value}; re-boot anyway` : `re-boot with design ${value}`;
-  }
+  if (column) what = `re-boot with ${column} ${value}`;
+  else if (spec.name === 'design') what = `re-boot with design ${value}`;
   const tail = losses.length > 0 ? `discards ${losses.join(', ')}` : peaks ? 'resets only pool peaks' : 'nothing to lose';
   // Enter does the harmless thing: yes when nothing would be lost, no when something would.
   return { type: 'confirm', message: `${what} (${tail})?`, default: losses.length === 0 };

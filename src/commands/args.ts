@@ -1,4 +1,4 @@
-import { CoreError, quote } from '../core/errors.js';
+import { CoreError, printable, quote, shorten } from '../core/errors.js';
 import type { Direction } from '../core/dma.js';
 
 /** Shown in place of a word too long or too strange to echo back whole. */
@@ -8,14 +8,11 @@ export const shown = quote;
 export const MAX_MESSAGE = 1000;
 
 /**
- * A message made safe for the one-line error contract: control characters (a newline above
- * all), line separators and bidirectional controls become '?', and it is cut at MAX_MESSAGE.
+ * A message made safe for the one-line error contract by the rule quote() follows: control
+ * characters (a newline above all), line separators, bidirectional and other format characters
+ * become '?' (printable non-ASCII stays), and it is cut at MAX_MESSAGE characters.
  */
-export const oneLine = (message: string): string => {
-  // eslint-disable-next-line no-control-regex
-  const clean = message.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
-  return clean.length > MAX_MESSAGE ? `${clean.slice(0, MAX_MESSAGE - 3)}...` : clean;
-};
+export const oneLine = (message: string): string => shorten(printable(message), MAX_MESSAGE);
 
 const usage = (message: string): never => {
   throw new CoreError('EUSAGE', message);

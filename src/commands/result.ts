@@ -46,7 +46,15 @@ export type Output =
   | { kind: 'topology'; topology: Topology; pools: PoolStats[] }
   /** `topology --export`: a topology file, `$schema` first. */
   | { kind: 'topology-file'; file: Record<string, unknown> }
-  | { kind: 'settings'; settings: Settings; design: DesignName | 'custom'; changed: boolean; boot: BootEntry[] }
+  | {
+      kind: 'settings';
+      settings: Settings;
+      design: DesignName | 'custom';
+      changed: boolean;
+      boot: BootEntry[];
+      /** Set when the command asked for what was already in force, so nothing re-booted: `policy coalesced`. */
+      already?: { setting: string; value: string };
+    }
   | { kind: 'designs'; designs: Design[]; current: DesignName | 'custom'; settings: Settings }
   | { kind: 'boot'; settings: Settings; design: DesignName | 'custom'; boot: BootEntry[] }
   | { kind: 'expected'; message: string; error?: ErrorInfo; pool?: PoolStats }

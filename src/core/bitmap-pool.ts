@@ -189,6 +189,14 @@ export class BitmapPool {
     return `${this.id}:${this.usedCount}:${Array.from(this.words, (w) => w.toString(16)).join('.')}`;
   }
 
+  /**
+   * Raises the peak to `peak` if that is higher: for a snapshot put back in place of a model that
+   * went on from it (an undone operation), whose high-water marks still happened.
+   */
+  raisePeak(peak: number): void {
+    if (peak > this.peakCount) this.peakCount = peak;
+  }
+
   private bump(): void {
     this.usedCount++;
     if (this.usedCount > this.peakCount) this.peakCount = this.usedCount;

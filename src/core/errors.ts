@@ -21,11 +21,30 @@ export class CoreError extends Error {
   }
 }
 
-/** A user-supplied name as it may be echoed in a message: printable, and not too long. */
-export const quote = (word: string): string => {
-  const clean = word.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 40 ? `'${clean.slice(0, 37)}...'` : `'${clean}'`;
+/**
+ * What a message never echoes as it is, each character becoming '?': controls (a terminal acts
+ * on them; tab too), line and paragraph separators (they would break the one-line error
+ * contract), format characters (bidirectional controls and the zero-width ones make text display
+ * as other than it is) and unpaired surrogates. Printable non-ASCII (ü, 宽, an emoji) stays as typed.
+ */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+
+/** `text` with every character a message must not echo (UNPRINTABLE) replaced by '?'. */
+export const printable = (text: string): string => text.replace(UNPRINTABLE, '?');
+
+/**
+ * The first `max` characters of `text` (code points: an emoji is one, and is never cut in half),
+ * the last three of them replaced by "..." when there are more.
+ */
+export const shorten = (text: string, max: number): string => {
+  // A string of at most `max` UTF-16 units has at most `max` characters: most never get further.
+  if (text.length <= max) return text;
+  const chars = Array.from(text);
+  return chars.length > max ? `${chars.slice(0, max - 3).join('')}...` : text;
 };
+
+/** A user-supplied name as it may be echoed in a message: printable, and not too long. */
+export const quote = (word: string): string => `'${shorten(printable(word), 40)}'`;
 
 export const fail = (code: ErrCode, message: string, pool?: PoolUsage): never => {
   throw new CoreError(code, message, pool);

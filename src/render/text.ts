@@ -101,6 +101,7 @@ export const renderText = (style: Style, o: Output): string => {
     case 'topology-file':
       return formatJson(o.file);
     case 'settings':
+      if (o.already) return wrap(`${o.already.setting} is already ${o.already.value}; nothing re-booted`, style.width, 2);
       return o.changed
         ? `${wrap(`re-booted with ${settingsLine(o.settings, o.design)}`, style.width, 2)}\n${renderBoot(style, o.boot)}`
         : wrap(settingsLine(o.settings, o.design), style.width, 2);

@@ -1,5 +1,6 @@
 import type { PoolStats } from '../core/bitmap-pool.js';
 import { formatRange, formatRanges, translate, type Range } from '../core/ranges.js';
+import { SPI_BASE } from '../core/domains/domain.js';
 import { SOURCES, type Source, type SourcedRange, type Topology } from '../core/topology.js';
 import { hex } from './routes.js';
 import type { Style } from './style.js';
@@ -20,9 +21,19 @@ const spisOf = (t: Topology, routerId: string, outputs: readonly Range[]): strin
   const spis: number[] = [];
   for (const o of outputs) for (let n = o.start; n < o.start + o.count; n++) {
     const h = translate(r.ranges, n);
-    if (h !== undefined) spis.push(h - 32);
+    if (h !== undefined) spis.push(h - SPI_BASE);
   }
   return formatNumbers(spis);
+};
+
+/**
+ * The GIC's pool in SPI numbers, as the rest of the screen counts them; the pool itself holds GIC
+ * hwirqs (SPI + 32), given after as the boot log gives them: "SPIs 48-95, 360-379 (84; hwirq 80-127, 392-411)".
+ */
+const spiPool = (p: PoolStats): string => {
+  const hwirqs = [...p.ranges].sort((a, b) => a.start - b.start);
+  const spis = hwirqs.map((r) => ({ start: r.start - SPI_BASE, count: r.count }));
+  return `${p.id} SPIs ${formatRanges(spis)} (${p.total}; hwirq ${formatRanges(hwirqs)})`;
 };
 
 /**
@@ -46,7 +57,7 @@ export const renderTopology = (style: Style, t: Topology, pools: PoolStats[]): s
   h("Pools: the hardware, and Linux's share");
   for (const r of t.intrs) {
     const wired = r.ranges
-      .map((x) => `${formatRange(x.from, x.count)} -> ${r.parent === t.gic.id ? `SPI ${formatRange(x.to - 32, x.count)}` : `${r.parent} inputs ${formatRange(x.to, x.count)}`}`)
+      .map((x) => `${formatRange(x.from, x.count)} -> ${r.parent === t.gic.id ? `SPI ${formatRange(x.to - SPI_BASE, x.count)}` : `${r.parent} inputs ${formatRange(x.to, x.count)}`}`)
       .join(', ');
     const total = r.outputs ? `${r.outputs.count} outputs ${src(r.outputs.source)}; ` : '';
     const linuxSpis = r.parent === t.gic.id ? ` -> SPI ${spisOf(t, r.id, r.share)}` : '';
@@ -85,7 +96,7 @@ export const renderTopology = (style: Style, t: Topology, pools: PoolStats[]): s
   }
   for (const c of t.directClients) out.push(`  ${c.id}  ${c.name}: ${c.parent} input${c.inputs.length === 1 ? '' : 's'} ${formatNumbers(c.inputs)} ${src(c.source)}`);
   out.push('', `${style.c.bold('Boot order')}: ${t.boot.join(', ')}`);
-  const totals = pools.filter((p) => p.id === 'virq' || p.id.endsWith('.spi')).map((p) => `${p.id} ${formatRanges(p.ranges)} (${p.total})`);
+  const totals = pools.filter((p) => p.id === 'virq' || p.id === `${t.gic.id}.spi`).map((p) => (p.id === 'virq' ? `${p.id} ${shareOf(p.ranges)}` : spiPool(p)));
   if (totals.length > 0) out.push(`${style.c.bold('Derived')}: ${totals.join('; ')}`);
 
   h('Sources');

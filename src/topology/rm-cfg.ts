@@ -229,6 +229,9 @@ const apply = (entries: Entry[], name: string, host: number, topology: Topology)
     m.rx.share = share(p.rx, [targetOf(m.sciId, SUBTYPE.RX_HCHAN), targetOf(m.sciId, SUBTYPE.RX_CHAN)], m.rx.share, `${m.id}.rx_chan`);
   }
   t.sources = { ...t.sources, rm: `${name}, host_id ${host}` };
+  // The description may name the host whose share the topology carried ("Linux's resource share
+  // (TISCI host 12)"): it now carries this host's, so it names this one (topology, --export).
+  t.description = t.description.replace(/\bTISCI host \d+\b/g, `TISCI host ${host}`);
 
   // The file's ranges may still overlap each other or starve a DMA of GP rings: the topology's
   // own checks say so, naming the pool.

@@ -1,8 +1,9 @@
 /**
  * What a topology must satisfy beyond its shape, which a JSON Schema cannot say: unique ids and
  * sciIds, references to elements of the right kind, INTR parents that lead to the GIC, number
- * ranges that stay 16-bit and inside what they index, no two users of one number, Linux's shares
- * inside what the hardware wires, and the boot list. Runs on a topology that passed the schema
+ * ranges that stay 16-bit and inside what they index (the hardware's counts, where the file gives
+ * them), no two users of one number, Linux's shares inside what the hardware wires, and the boot
+ * list. Runs on a topology that passed the schema
  * check, with defaults filled in (build.ts). An entry refused here is left out of the later
  * checks, and a share is checked against its ranges only when they are all sound, so one mistake
  * is one issue.
@@ -54,6 +55,17 @@ const sweep = (spans: Span[], report: (at: Span, other: Span) => void): void => 
     if (widest === undefined || s.end > widest.end) widest = s;
   }
 };
+
+/** A kind of number, as a message names one and many of them. */
+interface Noun {
+  one: string;
+  many: string;
+}
+const OUTPUTS: Noun = { one: 'output', many: 'outputs' };
+const INPUTS: Noun = { one: 'input', many: 'inputs' };
+const VINTS: Noun = { one: 'VINT', many: 'VINTs' };
+const EVENTS: Noun = { one: 'global event', many: 'global events' };
+const INDICES: Noun = { one: 'index', many: 'indices' };
 
 /** A list entry with its path. */
 interface At<T> {
@@ -113,13 +125,16 @@ class Checker {
     return false;
   }
 
-  /** A span start..start+count-1 must lie below `limit` (a count of inputs or indices). */
-  private fitsBelow(path: string, startKey: string, start: number, count: number, limit: number, noun: string, has: string): boolean {
-    if (start >= limit) {
-      this.add(`${path}.${startKey}`, `${noun} ${start} does not exist: ${has}`);
-      return false;
-    }
-    return this.endWithin(path, startKey, start, count, limit - 1, has);
+  /**
+   * Numbers `start`..`start + count - 1` of `owner` must exist in the hardware, which has `total`
+   * of them (given at `totalPath`; no check when the file gives no count); says so at the range's
+   * path in the words `--rm-cfg` uses for the same mistake in a board config.
+   */
+  private inHardware(path: string, start: number, count: number, total: number | undefined, noun: Noun, owner: string, totalPath: string): boolean {
+    if (total === undefined || start + count <= total) return true;
+    const what = count === 1 ? `${noun.one} ${start} is` : `${noun.many} ${formatRange(start, count)} are`;
+    this.add(path, `${what} outside the hardware: ${owner} has ${noun.many} 0-${total - 1} (${totalPath})`);
+    return false;
   }
 
   /** Translation entries whose two sides stay 16-bit; the others are reported and left out. */
@@ -188,7 +203,9 @@ class Checker {
       this.id(r.id, path, 'intr', i);
       this.sciId(r.sciId, path);
       const all = located(r.ranges, `${path}.ranges`);
-      const ranges = this.translations(all, 'INTR outputs', 'parent hwirqs are 16-bit numbers');
+      const ranges = this.translations(all, 'INTR outputs', 'parent hwirqs are 16-bit numbers').filter((x) =>
+        this.inHardware(x.path, x.value.from, x.value.count, r.outputs?.count, OUTPUTS, r.id, `${path}.outputs`),
+      );
       this.noOverlap(ranges.map((x) => this.span(x.value.from, x.value.count, x.path, `outputs ${formatRange(x.value.from, x.value.count)}`)));
       this.share(located(r.share, w.intrs[i].share), w.intrs[i].shareGiven, 'INTR outputs', 'outputs', ranges, ranges.length === all.length, `${path}.ranges`);
       return ranges;
@@ -198,8 +215,12 @@ class Checker {
       this.id(a.id, path, 'inta', i);
       this.sciId(a.sciId, path);
       const all = located(a.vints, `${path}.vints`);
-      const sound = this.translations(all, 'VINTs', 'INTR inputs are 16-bit numbers');
-      const events = this.ranges(located(a.globalEvents, `${path}.globalEvents`), 'global events');
+      const sound = this.translations(all, 'VINTs', 'INTR inputs are 16-bit numbers').filter((x) =>
+        this.inHardware(x.path, x.value.from, x.value.count, a.hardware?.vints.count, VINTS, a.id, `${path}.hardware.vints`),
+      );
+      const events = this.ranges(located(a.globalEvents, `${path}.globalEvents`), 'global events').filter((x) =>
+        this.inHardware(x.path, x.value.start, x.value.count, a.hardware?.globalEvents.count, EVENTS, a.id, `${path}.hardware.globalEvents`),
+      );
       this.share(located(a.vintShare, w.intas[i].vintShare), w.intas[i].vintShareGiven, 'VINTs', 'VINTs', sound, sound.length === all.length, `${path}.vints`);
       return { sound, events };
     });
@@ -207,8 +228,9 @@ class Checker {
       const { path, share } = w.msiDevices[i];
       this.id(d.id, path, 'msiDevice', i);
       this.sciId(d.sciId, path);
-      const has = `${d.id} has indices 0-${d.indices - 1}`;
-      const sound = this.ranges(located(d.share, share), 'device indices').filter((r) => this.fitsBelow(r.path, 'start', r.value.start, r.value.count, d.indices, 'index', has));
+      const sound = this.ranges(located(d.share, share), 'device indices').filter((r) =>
+        this.inHardware(r.path, r.value.start, r.value.count, d.indices, INDICES, d.id, `${path}.indices`),
+      );
       this.noOverlap(this.spans(sound, 'indices'));
     });
     t.dmas.forEach((m, i) => {
@@ -294,7 +316,7 @@ class Checker {
     const useRange = (p: number, x: At<{ to: number; count: number }>, what: string) => {
       const { id, inputs } = t.intrs[p];
       const { to, count } = x.value;
-      if (this.fitsBelow(x.path, 'to', to, count, inputs, `${id} input`, `${id} has inputs 0-${inputs - 1}`)) use(p, this.span(to, count, x.path, `inputs ${formatRange(to, count)} (${what})`));
+      if (this.inHardware(x.path, to, count, inputs, INPUTS, id, `${w.intrs[p].path}.inputs`)) use(p, this.span(to, count, x.path, `inputs ${formatRange(to, count)} (${what})`));
     };
     t.intrs.forEach((r, i) => {
       const p = parents.get(i);
@@ -311,8 +333,7 @@ class Checker {
       const { id, inputs } = t.intrs[target.index];
       c.inputs.forEach((n, k) => {
         const at = `${path}.inputs[${k}]`;
-        if (n >= inputs) this.add(at, `${id} input ${n} does not exist: ${id} has inputs 0-${inputs - 1}`);
-        else use(target.index, this.span(n, 1, at, `input ${n} (of direct client ${c.id})`));
+        if (this.inHardware(at, n, 1, inputs, INPUTS, id, `${w.intrs[target.index].path}.inputs`)) use(target.index, this.span(n, 1, at, `input ${n} (of direct client ${c.id})`));
       });
     });
     for (const [intr, spans] of users) {

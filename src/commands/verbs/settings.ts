@@ -1,5 +1,6 @@
 import { DESIGNS, designNamed, designOf, FAILURES, HARDWARE, LOCKS, MODES, POLICIES, type Settings } from '../../core/designs.js';
 import { oneOf } from '../args.js';
+import type { Output } from '../result.js';
 import type { CommandSpec } from '../spec.js';
 
 export { MODES, POLICIES };
@@ -16,12 +17,25 @@ const settingVerb = <K extends Column>(key: K, values: readonly Settings[K][], s
   args: [{ name: key, kind: key, optional: true }],
   reboots: true,
   // The bare form shows the setting: printed under --quiet like any other view.
-  view: (o) => o.kind === 'settings' && !o.changed,
+  view: (o) => o.kind === 'settings' && !o.changed && o.already === undefined,
   run({ session }, [word]) {
-    if (word === undefined) return { kind: 'settings', settings: session.settings, design: designOf(session.settings), changed: false, boot: [] };
-    session.reboot({ ...session.settings, [key]: oneOf(word, key, values) });
+    if (word === undefined) return unchanged(session.settings);
+    const value = oneOf(word, key, values);
+    // Asking for what is in force changes nothing, so it keeps what was done since boot.
+    if (value === session.settings[key]) return unchanged(session.settings, { setting: key, value });
+    session.reboot({ ...session.settings, [key]: value });
     return { kind: 'settings', settings: session.settings, design: designOf(session.settings), changed: true, boot: session.system.bootLog };
   },
+});
+
+/** The settings as they are: shown (`policy`), or asked for again (`policy coalesced` under coalesced). */
+const unchanged = (settings: Settings, already?: { setting: string; value: string }): Output => ({
+  kind: 'settings',
+  settings,
+  design: designOf(settings),
+  changed: false,
+  boot: [],
+  ...(already && { already }),
 });
 
 export const policy = settingVerb(
@@ -72,6 +86,7 @@ export const design: CommandSpec = {
   run({ session }, [word]) {
     if (word === undefined) return { kind: 'designs', designs: [...DESIGNS], current: designOf(session.settings), settings: session.settings };
     const name = oneOf(word, 'design', DESIGNS.map((d) => d.name));
+    if (designOf(session.settings) === name) return unchanged(session.settings, { setting: 'design', value: name });
     session.reboot({ ...designNamed(name)!.settings });
     return { kind: 'settings', settings: session.settings, design: name, changed: true, boot: session.system.bootLog };
   },
