@@ -36,10 +36,14 @@ const renderDesigns = (style: Style, designs: Design[], current: DesignName | 'c
 const renderBoot = (style: Style, boot: BootEntry[]): string =>
   boot.map((e) => wrap(`${e.ok ? style.c.green('[ ok ]') : style.c.red.bold('[FAIL]')} ${style.c.bold(e.device)}: ${e.message}`, style.width, 7)).join('\n');
 
+/** One command on the example line; several (a verb that needs state first), one a line below it. */
+const exampleLines = (style: Style, example: string): string =>
+  example.includes('\n') ? `${style.c.bold('example:')}\n${example.replace(/^/gm, '  ')}` : `${style.c.bold('example:')} ${example}`;
+
 const renderHelp = (style: Style, entries: HelpEntry[], verb?: string): string => {
   if (verb !== undefined) {
     const e = entries[0];
-    const lines = [`${style.c.bold('usage:')} ${e.usage}`, `  ${e.summary}`, ...(e.details ? [`  ${e.details}`] : []), `${style.c.bold('example:')} ${e.example}`];
+    const lines = [`${style.c.bold('usage:')} ${e.usage}`, `  ${e.summary}`, ...(e.details ? [`  ${e.details}`] : []), exampleLines(style, e.example)];
     return wrapAll(lines.join('\n'), style.width, 2);
   }
   const rows = entries.map((e) => [e.usage, e.summary]);

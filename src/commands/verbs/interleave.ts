@@ -123,7 +123,7 @@ export const interleave: CommandSpec = {
   name: 'interleave',
   summary: 'run operations in parallel, one per CPU, through the interleavings of their steps',
   usage: 'interleave "<op>" "<op>" [...] [--<option> <value> ...]',
-  example: 'interleave "alloc-irq ringacc 304" "alloc-irq ringacc 305" --lock none --preemptions 1',
+  example: 'lock none\ninterleave "alloc-irq ringacc 304" "alloc-irq ringacc 305" --expect race',
   details:
     'Each quoted op is an alloc-irq, free-irq, request-channel (one channel) or release-channel line, run from the current state, which is left unchanged. ' +
     "Locks: none (the RFC), list (v7: the list walk only), inta (vint_mutex over each alloc and free, upstream), device (6.2's per-device MSI mutex only); default: the design's. " +
