@@ -1,4 +1,4 @@
-import type { Design, DesignName, Settings } from '../core/designs.js';
+import { isWhatIf, WHAT_IF, type Design, type DesignName, type Settings } from '../core/designs.js';
 import type { BootEntry, ErrorInfo } from '../core/types.js';
 import type { ChannelView, HelpEntry, Output } from '../commands/result.js';
 import { renderCapacity, renderCompare } from './compare.js';
@@ -16,9 +16,9 @@ import { renderTopology } from './topology.js';
 import { formatJson } from './format-json.js';
 import { cpuList, wrap, wrapAll } from './wrap.js';
 
-/** "design merged (policy coalesced, mode probe, hardware request, lock inta, failure unwind)" */
+/** "design merged (policy coalesced, ...)"; "design dynamic (what-if; policy coalesced, ...)" */
 export const settingsLine = (s: Settings, design?: DesignName | 'custom'): string =>
-  `${design === undefined ? '' : `design ${design} (`}policy ${s.policy}, mode ${s.mode}, hardware ${s.hardware}, lock ${s.lock}, failure ${s.failure}${design === undefined ? '' : ')'}`;
+  `${design === undefined ? '' : `design ${design} (${isWhatIf(design) ? `${WHAT_IF}; ` : ''}`}policy ${s.policy}, mode ${s.mode}, hardware ${s.hardware}, lock ${s.lock}, failure ${s.failure}${design === undefined ? '' : ')'}`;
 
 const renderDesigns = (style: Style, designs: Design[], current: DesignName | 'custom', s: Settings): string => {
   const out: string[] = [];
