@@ -338,6 +338,11 @@ describe('the REPL in a pseudo-terminal', () => {
     const short = await t.waitFor(PROMPT);
     expect(short).toMatch(/main_udmap:tx10/);
     expect(short).not.toContain('paged: ');
+    // A failing command's tall output is paged too; its error line follows, after the pager.
+    t.type('interleave "alloc-irq ringacc 350" "alloc-irq ringacc 351" --lock none\r');
+    const race = await t.waitFor(PROMPT);
+    expect(race).toMatch(/^paged: explored 924 schedules/m);
+    expect(race).toMatch(/^paged: replay: --schedule A2,B\*,A\*\ninterleave: EXPECT: 420 of 924 schedules FORBIDDEN \(--expect race if that is the point\)\n/m);
     t.type('request-channel main_udmap tx 40\r');
     const tall = await t.waitFor(PROMPT);
     expect(tall).toMatch(/^paged: CHANNEL/m);

@@ -198,7 +198,12 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   const report = (command: string, verb: string | undefined, result: Result): void => {
     if (opts.json) output.write(`${renderJson({ file: '<repl>', line: lineNo }, command, result)}\n`);
     if (!result.ok) {
-      if (result.output && !opts.json) output.write(`${renderText(style, result.output)}\n`);
+      // What a failing command showed is paged as any output is; its error line comes after, so it
+      // is the last thing on the screen once the pager quits.
+      if (result.output && !opts.json) {
+        const text = renderText(style, result.output);
+        if (text !== '') show(text);
+      }
       // Wrapped to the terminal, as every other REPL output is (batch error lines stay one line each for tools).
       process.stderr.write(`${wrap(renderError(style, undefined, verb === undefined ? undefined : findCommand(verb)?.name, result.error), style.width)}\n`);
       return;
