@@ -115,6 +115,31 @@ describe('compare and capacity as text', () => {
   });
 });
 
+describe("compare's text gives the first failure's reason", () => {
+  test('the message, under the summary, wrapped within 80 columns', () => {
+    const typo = runCompare(am65x, parseDesignList('merged'), loadWorkload({ commands: 'alloc-irq ringac any' }));
+    const lines = renderCompare(makeStyle(0, 80), typo).split('\n');
+    expect(lines.slice(1, 7)).toEqual([
+      'DESIGN  BOOT  FIRST FAILURE              STARVED  OK  BUSIEST AT PEAK',
+      'merged  ok    inline:1 alloc-irq ENOENT  -         0  intr_main_gpio.out 6/20',
+      '',
+      "merged, first failure: inline:1: alloc-irq: ENOENT: unknown MSI device 'ringac'",
+      '    (have: ringacc, main_udmap)',
+      '',
+    ]);
+  });
+
+  test('designs that failed the same way share a line; one that did not fail has none', () => {
+    const reasons = (text: string) => text.split('\n').filter((l) => l.includes('first failure'));
+    const same = runCompare(am65x, parseDesignList('merged,dynamic'), loadWorkload({ commands: 'pools; alloc-irq ringacc 999' }));
+    expect(reasons(renderCompare(makeStyle(0, 80), same))).toEqual(['merged, dynamic (what-if), first failure: inline:2: alloc-irq: EINVAL: ringacc:']);
+    // Only rfc-v4 runs out in `workload`.
+    expect(reasons(renderCompare(makeStyle(0, 80), runCompare(am65x, parseDesignList('merged,rfc-v4,dynamic'), workload)))).toEqual([
+      'rfc-v4, first failure: inline:3: request-channel: EINVAL: intr_main_navss.out',
+    ]);
+  });
+});
+
 describe('dynamic is labelled a what-if wherever compare and capacity name it', () => {
   test('capacity: its row and its column of what is left', () => {
     const lines = renderCapacity(PLAIN, runCapacity(am65x, parseDesignList('merged,dynamic'), 'main_udmap', 'tx', null)).split('\n');

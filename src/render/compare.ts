@@ -136,6 +136,22 @@ const renderSummary = (style: Style, data: CompareData): string =>
   );
 
 /**
+ * Why each design's first failure failed, which the summary has no room for: one compiler-style
+ * line each, wrapped; designs that failed the same way share a line.
+ */
+const renderReasons = (style: Style, data: CompareData): string[] => {
+  const byReason = new Map<string, string[]>();
+  for (const r of data.rows) {
+    const f = r.firstFailure;
+    if (!f) continue;
+    const reason = `${baseName(f.file)}:${f.line}: ${f.verb}: ${f.code}: ${f.message}`;
+    byReason.set(reason, [...(byReason.get(reason) ?? []), designLabel(r.design)]);
+  }
+  const lines = [...byReason].map(([reason, designs]) => wrap(`${designs.join(', ')}, first failure: ${reason}`, style.width, 4));
+  return lines.length === 0 ? [] : ['', ...lines];
+};
+
+/**
  * One row per pool, one column per design: `count/total` of each, marked `*` (and red) where
  * `marked` says, with the meaning of the mark under the table.
  */
@@ -249,7 +265,7 @@ export const renderCompare = (style: Style, data: CompareData): string => {
     `compare ${data.workload}: ${plural(data.commands, 'command')} from a fresh boot under ${data.designs.map((d) => designLabel(d.name)).join(', ')}`,
     style.width,
   );
-  return [head, renderSummary(style, data), '', renderPoolPeaks(style, data), '', renderChart(style, data.chart)].join('\n');
+  return [head, renderSummary(style, data), ...renderReasons(style, data), '', renderPoolPeaks(style, data), '', renderChart(style, data.chart)].join('\n');
 };
 
 // ---- capacity -----------------------------------------------------------------------------
