@@ -1,4 +1,4 @@
-import { designOf } from '../core/designs.js';
+import { designLabel, designOf } from '../core/designs.js';
 import { readdirSync, realpathSync } from 'node:fs';
 import { createInterface, type Completer, type Interface } from 'node:readline';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -332,7 +332,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   };
 
   const { topology } = session;
-  chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designOf(session.settings)}; ${style.c.bold('help')} lists the verbs\n`);
+  chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designLabel(designOf(session.settings))}; ${style.c.bold('help')} lists the verbs\n`);
 
   // Without a terminal (stdout redirected) the line discipline turns Ctrl-C into SIGINT.
   const onSigint = () => {
