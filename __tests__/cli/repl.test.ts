@@ -295,6 +295,16 @@ describe('the REPL in a pseudo-terminal', () => {
     ]);
   }, 60000);
 
+  test("the banner labels a what-if design: 'design dynamic (what-if)'", async () => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
+    Object.assign(env, { MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
+    const t = open(['--design', 'dynamic'], ROOT, env);
+    expect(await t.waitFor('msi(dynamic)> ')).toMatch(/msi-explorer \S+: am65x, design dynamic \(what-if\); help lists the verbs\n/);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 20000);
+
   test('nothing to choose is said at once; a menu of virqs finds the virq typed, not the entry at that position', async () => {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
@@ -338,6 +348,11 @@ describe('the REPL in a pseudo-terminal', () => {
     const short = await t.waitFor(PROMPT);
     expect(short).toMatch(/main_udmap:tx10/);
     expect(short).not.toContain('paged: ');
+    // A failing command's tall output is paged too; its error line follows, after the pager.
+    t.type('interleave "alloc-irq ringacc 350" "alloc-irq ringacc 351" --lock none\r');
+    const race = await t.waitFor(PROMPT);
+    expect(race).toMatch(/^paged: explored 924 schedules/m);
+    expect(race).toMatch(/^paged: replay: --schedule A2,B\*,A\*\ninterleave: EXPECT: 420 of 924 schedules FORBIDDEN \(--expect race if that is the point\)\n/m);
     t.type('request-channel main_udmap tx 40\r');
     const tall = await t.waitFor(PROMPT);
     expect(tall).toMatch(/^paged: CHANNEL/m);

@@ -63,7 +63,7 @@ describe('the chart', () => {
 
   test('designs whose initials clash are numbered', () => {
     const text = renderChart(PLAIN, { ...chart, series: [{ design: 'dynamic', used: [0, 1] }, { design: 'dedicated', used: [0, 2] }] });
-    expect(text.split('\n').pop()).toBe('1 dynamic  2 dedicated  * lines overlap');
+    expect(text.split('\n').pop()).toBe('1 dynamic (what-if)  2 dedicated  * lines overlap');
   });
 
   test('colour paints the letters only; the layout is the same', () => {
@@ -112,6 +112,55 @@ describe('compare and capacity as text', () => {
     // The mark is part of its right-aligned cell.
     expect(text).toContain('\nintr_main_navss.out               0/64*     61/64\n');
     expect(text).toContain('\nmain_udmap.tx_chan                21/53     3/53*\n');
+  });
+});
+
+describe("compare's text gives the first failure's reason", () => {
+  test('the message, under the summary, wrapped within 80 columns', () => {
+    const typo = runCompare(am65x, parseDesignList('merged'), loadWorkload({ commands: 'alloc-irq ringac any' }));
+    const lines = renderCompare(makeStyle(0, 80), typo).split('\n');
+    expect(lines.slice(1, 7)).toEqual([
+      'DESIGN  BOOT  FIRST FAILURE              STARVED  OK  BUSIEST AT PEAK',
+      'merged  ok    inline:1 alloc-irq ENOENT  -         0  intr_main_gpio.out 6/20',
+      '',
+      "merged, first failure: inline:1: alloc-irq: ENOENT: unknown MSI device 'ringac'",
+      '    (have: ringacc, main_udmap)',
+      '',
+    ]);
+  });
+
+  test('designs that failed the same way share a line; one that did not fail has none', () => {
+    const reasons = (text: string) => text.split('\n').filter((l) => l.includes('first failure'));
+    const same = runCompare(am65x, parseDesignList('merged,dynamic'), loadWorkload({ commands: 'pools; alloc-irq ringacc 999' }));
+    expect(reasons(renderCompare(makeStyle(0, 80), same))).toEqual(['merged, dynamic (what-if), first failure: inline:2: alloc-irq: EINVAL: ringacc:']);
+    // Only rfc-v4 runs out in `workload`.
+    expect(reasons(renderCompare(makeStyle(0, 80), runCompare(am65x, parseDesignList('merged,rfc-v4,dynamic'), workload)))).toEqual([
+      'rfc-v4, first failure: inline:3: request-channel: EINVAL: intr_main_navss.out',
+    ]);
+  });
+});
+
+describe('dynamic is labelled a what-if wherever compare and capacity name it', () => {
+  test('capacity: its row and its column of what is left', () => {
+    const lines = renderCapacity(PLAIN, runCapacity(am65x, parseDesignList('merged,dynamic'), 'main_udmap', 'tx', null)).split('\n');
+    expect(lines.slice(2, 6)).toEqual([
+      'DESIGN     BOOT  CHANNELS  NEXT       STOPPED BY',
+      'merged     ok          50  tx ENOENT  main_udmap.tx_chan (DMA) 50/53',
+      'dynamic    ok          50  tx ENOENT  main_udmap.tx_chan (DMA) 50/53',
+      '(what-if)',
+    ]);
+    expect(lines.slice(7, 9)).toEqual(['FREE AFTER                       merged    dynamic', '                                         (what-if)']);
+  });
+
+  test('compare: the heading, its row, its column of peaks and the chart legend, within 80 columns', () => {
+    const text = renderCompare(PLAIN, data);
+    const lines = text.split('\n');
+    expect(lines.slice(0, 2)).toEqual(['compare inline: 5 commands from a fresh boot under merged, rfc-v4, probe-all,', '    dynamic (what-if)']);
+    const row = lines.findIndex((l) => l.startsWith('dynamic '));
+    expect(lines[row + 1].startsWith('(what-if) ')).toBe(true);
+    expect(text).toContain('PEAK USED                        merged    rfc-v4  probe-all    dynamic\n                                                              (what-if)\n');
+    expect(lines.at(-1)).toBe('m merged  r rfc-v4  p probe-all  d dynamic (what-if)  * lines overlap');
+    expect(widest(text)).toBeLessThanOrEqual(80);
   });
 });
 

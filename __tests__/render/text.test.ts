@@ -307,6 +307,12 @@ describe('exact text for small outputs', () => {
     expect(t[t.length - 1]).toBe('[ ok ] cpts: CPTS time sync: virq 289 via intr_main_navss input 391');
     expect(lines(text(['reset']))[0]).toBe('re-booted with design merged (policy coalesced, mode probe, hardware request,');
     expect(lines(text(['design rfc-v4'], WIDE))[0]).toBe('re-booted with design rfc-v4 (policy dedicated, mode demand, hardware alloc, lock none, failure unwind)');
+    // A what-if says so: the re-boot line, the boot header and design's "now" line.
+    expect(lines(text(['design dynamic'], WIDE))[0]).toBe('re-booted with design dynamic (what-if; policy coalesced, mode demand, hardware request, lock inta, failure unwind)');
+    expect(lines(text(['design dynamic', 'boot'], WIDE)).find((l) => l.startsWith('boot with'))).toBe(
+      'boot with design dynamic (what-if; policy coalesced, mode demand, hardware request, lock inta, failure unwind)',
+    );
+    expect(lines(text(['design dynamic', 'design'])).filter((l) => l.startsWith('now: '))).toEqual(['now: design dynamic (what-if; policy coalesced, mode demand, hardware request,']);
     expect(lines(text(['hardware alloc', 'lock list', 'failure upstream'], WIDE))[0]).toBe(
       're-booted with design custom (policy coalesced, mode probe, hardware alloc, lock list, failure upstream)',
     );

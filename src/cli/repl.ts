@@ -1,4 +1,4 @@
-import { designOf } from '../core/designs.js';
+import { designLabel, designOf } from '../core/designs.js';
 import { readdirSync, realpathSync } from 'node:fs';
 import { createInterface, type Completer, type Interface } from 'node:readline';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -198,7 +198,12 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   const report = (command: string, verb: string | undefined, result: Result): void => {
     if (opts.json) output.write(`${renderJson({ file: '<repl>', line: lineNo }, command, result)}\n`);
     if (!result.ok) {
-      if (result.output && !opts.json) output.write(`${renderText(style, result.output)}\n`);
+      // What a failing command showed is paged as any output is; its error line comes after, so it
+      // is the last thing on the screen once the pager quits.
+      if (result.output && !opts.json) {
+        const text = renderText(style, result.output);
+        if (text !== '') show(text);
+      }
       // Wrapped to the terminal, as every other REPL output is (batch error lines stay one line each for tools).
       process.stderr.write(`${wrap(renderError(style, undefined, verb === undefined ? undefined : findCommand(verb)?.name, result.error), style.width)}\n`);
       return;
@@ -327,7 +332,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   };
 
   const { topology } = session;
-  chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designOf(session.settings)}; ${style.c.bold('help')} lists the verbs\n`);
+  chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designLabel(designOf(session.settings))}; ${style.c.bold('help')} lists the verbs\n`);
 
   // Without a terminal (stdout redirected) the line discipline turns Ctrl-C into SIGINT.
   const onSigint = () => {

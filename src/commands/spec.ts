@@ -64,6 +64,7 @@ export interface CommandSpec {
   name: string;
   summary: string;
   usage: string;
+  /** One command a line, run in order from a fresh session: a verb that needs state shows how to make it. */
   example: string;
   details?: string;
   args: ArgSpec[];

@@ -80,6 +80,20 @@ export const DEFAULT_SETTINGS: Settings = DESIGNS[0].settings;
 
 export const designNamed = (name: string): Design | undefined => DESIGNS.find((d) => d.name === name);
 
+/** The mark a what-if design carries beside its name. */
+export const WHAT_IF = 'what-if';
+
+/**
+ * The presets no kernel ships: the generic API applied where TI's drivers never used it. Each is
+ * labelled so wherever it is shown (its title says it in `design`'s list and JSON).
+ */
+const WHAT_IFS: ReadonlySet<string> = new Set<DesignName>(['dynamic']);
+
+export const isWhatIf = (name: string): boolean => WHAT_IFS.has(name);
+
+/** A design's name as tables and headings show it: `dynamic (what-if)` (`between` may be a line break). */
+export const designLabel = (name: string, between = ' '): string => (isWhatIf(name) ? `${name}${between}(${WHAT_IF})` : name);
+
 const same = (a: Settings, b: Settings): boolean =>
   a.policy === b.policy && a.mode === b.mode && a.hardware === b.hardware && a.lock === b.lock && a.failure === b.failure;
 

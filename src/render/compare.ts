@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as AsciichartType from 'asciichart';
 import type { CapacityData, ChartData, CompareData, DesignRow, PoolRef } from '../commands/compare-run.js';
+import { designLabel } from '../core/designs.js';
 import type { Style } from './style.js';
 import { table, type Align } from './table.js';
 import { wrap } from './wrap.js';
@@ -24,6 +25,9 @@ interface Col {
 }
 
 const GAP = 2;
+
+/** A what-if design's label takes a second line in a table, so its column stays as narrow as the names. */
+const LABEL_BREAK = '\n';
 
 /**
  * Where a word may break, from the most to the least readable: nowhere; after `.`, `:` or `/`
@@ -128,8 +132,24 @@ const renderSummary = (style: Style, data: CompareData): string =>
   fittedTable(
     style,
     [{ head: 'DESIGN', whole: true }, { head: 'BOOT' }, { head: 'FIRST FAILURE' }, { head: 'STARVED' }, { head: 'OK', align: 'right', whole: true }, { head: 'BUSIEST AT PEAK' }],
-    data.rows.map((r) => [cell(r.design), bootCell(style, r), failureCell(style, r), starvedCell(r), okCell(r), busiestCell(r)]),
+    data.rows.map((r) => [cell(designLabel(r.design, LABEL_BREAK)), bootCell(style, r), failureCell(style, r), starvedCell(r), okCell(r), busiestCell(r)]),
   );
+
+/**
+ * Why each design's first failure failed, which the summary has no room for: one compiler-style
+ * line each, wrapped; designs that failed the same way share a line.
+ */
+const renderReasons = (style: Style, data: CompareData): string[] => {
+  const byReason = new Map<string, string[]>();
+  for (const r of data.rows) {
+    const f = r.firstFailure;
+    if (!f) continue;
+    const reason = `${baseName(f.file)}:${f.line}: ${f.verb}: ${f.code}: ${f.message}`;
+    byReason.set(reason, [...(byReason.get(reason) ?? []), designLabel(r.design)]);
+  }
+  const lines = [...byReason].map(([reason, designs]) => wrap(`${designs.join(', ')}, first failure: ${reason}`, style.width, 4));
+  return lines.length === 0 ? [] : ['', ...lines];
+};
 
 /**
  * One row per pool, one column per design: `count/total` of each, marked `*` (and red) where
@@ -145,7 +165,7 @@ const poolsByDesign = (
 ): string => {
   const body = fittedTable(
     style,
-    [{ head }, ...names.map((n) => ({ head: n, align: 'right' as const, whole: true }))],
+    [{ head }, ...names.map((n) => ({ head: designLabel(n, LABEL_BREAK), align: 'right' as const, whole: true }))],
     pools.map((p, i) => [
       cell(p.id),
       ...names.map((n) => {
@@ -236,16 +256,16 @@ export const renderChart = (style: Style, chart: ChartData): string => {
   lines.push(`${' '.repeat(LABEL + 1)}0${' '.repeat(left)}${mid}${' '.repeat(right)}${last}`);
   const why = chart.why === 'chosen' ? '' : ` (${chart.why})`;
   const title = wrap(`${chart.pool}, % of ${chart.total} used after each command${why}:`, style.width);
-  const legend = wrap(`${names.map((d, i) => `${style.c[SERIES_COLORS[i % SERIES_COLORS.length]](marks[i])} ${d}`).join('  ')}  * lines overlap`, style.width);
+  const legend = wrap(`${names.map((d, i) => `${style.c[SERIES_COLORS[i % SERIES_COLORS.length]](marks[i])} ${designLabel(d)}`).join('  ')}  * lines overlap`, style.width);
   return [title, ...lines, legend].join('\n');
 };
 
 export const renderCompare = (style: Style, data: CompareData): string => {
   const head = wrap(
-    `compare ${data.workload}: ${plural(data.commands, 'command')} from a fresh boot under ${data.designs.map((d) => d.name).join(', ')}`,
+    `compare ${data.workload}: ${plural(data.commands, 'command')} from a fresh boot under ${data.designs.map((d) => designLabel(d.name)).join(', ')}`,
     style.width,
   );
-  return [head, renderSummary(style, data), '', renderPoolPeaks(style, data), '', renderChart(style, data.chart)].join('\n');
+  return [head, renderSummary(style, data), ...renderReasons(style, data), '', renderPoolPeaks(style, data), '', renderChart(style, data.chart)].join('\n');
 };
 
 // ---- capacity -----------------------------------------------------------------------------
@@ -257,7 +277,7 @@ export const renderCapacity = (style: Style, data: CapacityData): string => {
     style.width,
   );
   const rows = data.rows.map((r) => [
-    cell(r.design),
+    cell(designLabel(r.design, LABEL_BREAK)),
     r.boot.ok ? cell('ok') : cell(r.boot.failed.map((f) => `${f.device}: ${f.code ?? f.message}`).join('; '), style.c.red),
     cell(`${r.channels}`),
     ...(data.dir === 'both' ? [cell(`${r.tx}`), cell(`${r.rx}`)] : []),

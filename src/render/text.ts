@@ -1,4 +1,4 @@
-import type { Design, DesignName, Settings } from '../core/designs.js';
+import { isWhatIf, WHAT_IF, type Design, type DesignName, type Settings } from '../core/designs.js';
 import type { BootEntry, ErrorInfo } from '../core/types.js';
 import type { ChannelView, HelpEntry, Output } from '../commands/result.js';
 import { renderCapacity, renderCompare } from './compare.js';
@@ -16,9 +16,9 @@ import { renderTopology } from './topology.js';
 import { formatJson } from './format-json.js';
 import { cpuList, wrap, wrapAll } from './wrap.js';
 
-/** "design merged (policy coalesced, mode probe, hardware request, lock inta, failure unwind)" */
+/** "design merged (policy coalesced, ...)"; "design dynamic (what-if; policy coalesced, ...)" */
 export const settingsLine = (s: Settings, design?: DesignName | 'custom'): string =>
-  `${design === undefined ? '' : `design ${design} (`}policy ${s.policy}, mode ${s.mode}, hardware ${s.hardware}, lock ${s.lock}, failure ${s.failure}${design === undefined ? '' : ')'}`;
+  `${design === undefined ? '' : `design ${design} (${isWhatIf(design) ? `${WHAT_IF}; ` : ''}`}policy ${s.policy}, mode ${s.mode}, hardware ${s.hardware}, lock ${s.lock}, failure ${s.failure}${design === undefined ? '' : ')'}`;
 
 const renderDesigns = (style: Style, designs: Design[], current: DesignName | 'custom', s: Settings): string => {
   const out: string[] = [];
@@ -36,10 +36,14 @@ const renderDesigns = (style: Style, designs: Design[], current: DesignName | 'c
 const renderBoot = (style: Style, boot: BootEntry[]): string =>
   boot.map((e) => wrap(`${e.ok ? style.c.green('[ ok ]') : style.c.red.bold('[FAIL]')} ${style.c.bold(e.device)}: ${e.message}`, style.width, 7)).join('\n');
 
+/** One command on the example line; several (a verb that needs state first), one a line below it. */
+const exampleLines = (style: Style, example: string): string =>
+  example.includes('\n') ? `${style.c.bold('example:')}\n${example.replace(/^/gm, '  ')}` : `${style.c.bold('example:')} ${example}`;
+
 const renderHelp = (style: Style, entries: HelpEntry[], verb?: string): string => {
   if (verb !== undefined) {
     const e = entries[0];
-    const lines = [`${style.c.bold('usage:')} ${e.usage}`, `  ${e.summary}`, ...(e.details ? [`  ${e.details}`] : []), `${style.c.bold('example:')} ${e.example}`];
+    const lines = [`${style.c.bold('usage:')} ${e.usage}`, `  ${e.summary}`, ...(e.details ? [`  ${e.details}`] : []), exampleLines(style, e.example)];
     return wrapAll(lines.join('\n'), style.width, 2);
   }
   const rows = entries.map((e) => [e.usage, e.summary]);

@@ -43,7 +43,7 @@ export const releaseChannel: CommandSpec = {
   name: 'release-channel',
   summary: 'release a DMA channel: free_irq its irqs, return its ring and the channel (MSIs allocated on demand are freed too); `all` releases every one',
   usage: 'release-channel <dma>:<tx|rx><n> | all',
-  example: 'release-channel main_udmap:tx8',
+  example: 'request-channel main_udmap tx\nrelease-channel main_udmap:tx8',
   mutates: true,
   args: [{ name: 'channel', kind: 'channel' }],
   run({ session }, [word]) {

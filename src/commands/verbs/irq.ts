@@ -68,7 +68,7 @@ export const irq: CommandSpec = {
   name: 'irq',
   summary: 'one IRQ in detail, like GENERIC_IRQ_DEBUGFS irqs/<n>: handler, state, affinity, counts, and each domain level down to the GIC',
   usage: 'irq <virq | channel | device:index>',
-  example: 'irq main_udmap:tx8',
+  example: 'request-channel main_udmap tx\nirq main_udmap:tx8',
   details:
     'A channel (main_udmap:tx8) means its completion ring irq; device:index names an MSI (ringacc:304, main_udmap:0x208) or a direct client line (cpts:0).',
   args: [{ name: 'irq', kind: 'irq' }],

@@ -29,7 +29,7 @@ export const freeIrq: CommandSpec = {
   name: 'free-irq',
   summary: 'free_irq an irq taken with alloc-irq, by virq or by device and index (the MSI goes too if MSIs come on demand)',
   usage: 'free-irq <virq> | free-irq <device> <index>',
-  example: 'free-irq 71',
+  example: 'alloc-irq ringacc 305\nfree-irq 71',
   mutates: true,
   args: [
     { name: 'virq', kind: 'user-virq' },
@@ -62,7 +62,7 @@ export const fireRing: CommandSpec = {
   name: 'fire-ring',
   summary: "raise a ring's event and follow it hop by hop to the child virq: registers, flow handler (level or edge), counts",
   usage: 'fire-ring <ring> [times]',
-  example: 'fire-ring main_udmap:tx8 10',
+  example: 'request-channel main_udmap tx\nfire-ring main_udmap:tx8 10',
   details:
     "A ring is a number on the DMA ring device (304), device:number (ringacc:304; main_udmap:8 is tx8's TR event), or a channel (main_udmap:tx8, its completion ring).",
   mutates: true,
@@ -99,7 +99,7 @@ const maskVerb = (masked: boolean): CommandSpec => ({
     ? 'mask a virq (for an INTA event: clear its VINT ENABLE bit; events stay pending in STATUS)'
     : 'unmask a virq; a pending event is delivered at once',
   usage: `${masked ? 'mask-irq' : 'unmask-irq'} <virq>`,
-  example: `${masked ? 'mask-irq' : 'unmask-irq'} 71`,
+  example: masked ? 'alloc-irq ringacc 305\nmask-irq 71' : 'alloc-irq ringacc 305\nmask-irq 71\nunmask-irq 71',
   args: [{ name: 'virq', kind: 'virq' }],
   mutates: true,
   run({ session }, [virq]) {

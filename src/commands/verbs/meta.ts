@@ -29,7 +29,7 @@ export const source: CommandSpec = {
   name: 'source',
   summary: 'run another script; a relative path is relative to the including script',
   usage: 'source <file.msi>',
-  example: 'source common/setup.msi',
+  example: 'source fixtures/scripts/lib/three-channels.msi',
   args: [{ name: 'file', kind: 'file' }],
   run(_ctx, [path]) {
     return { kind: 'source', path };
