@@ -1091,6 +1091,9 @@ describe('help, source, exit', () => {
 
   test('source hands the path back to the runner', () => {
     expect(ok(fresh(), 'source common/setup.msi', 'source')).toEqual({ kind: 'source', path: 'common/setup.msi' });
+    // Not the including script's folder, which the runner would call a directory.
+    const empty = runWords(fresh(), ['source', '']);
+    expect(empty.ok ? undefined : empty.error).toEqual({ code: 'EUSAGE', message: 'empty file name: give the script to source' });
   });
 
   test('exit and quit', () => {

@@ -32,6 +32,8 @@ export const source: CommandSpec = {
   example: 'source fixtures/scripts/lib/three-channels.msi',
   args: [{ name: 'file', kind: 'file' }],
   run(_ctx, [path]) {
+    // An empty name resolves to the including script's folder: "is a directory" would mislead.
+    if (path === '') throw new CoreError('EUSAGE', 'empty file name: give the script to source');
     return { kind: 'source', path };
   },
 };
