@@ -209,6 +209,10 @@ describe('any: every serial order gives distinct indices; with no MSI mutex, two
       '3 B take-index: main_udmap 1 !',
       '13 A take-index: main_udmap 1 <',
     ]);
+    expect(shown.report.shown!.conflict).toEqual({ step: 1, with: 3, object: 'main_udmap.msi_list[1]' });
+    // B inserting another index leaves A's read true: the pair named is the VINT's, not the list's.
+    const bit = (run(s, `${twoAny} --lock list --schedule A8,B*,A*`) as Extract<Result, { ok: false }>).output as Extract<Output, { kind: 'interleave' }>;
+    expect(bit.report.shown!.conflict).toEqual({ step: 17, with: 13, object: 'VINT 16.map' });
   });
 
   test('RFC v4 (no lock at all): the lost descriptor among the INTA races, at 1 preemption', () => {

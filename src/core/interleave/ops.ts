@@ -100,7 +100,14 @@ function* takeMsi(sys: System, dev: MsiDevice, index: number | 'any', owner: str
         const find = step('find-free-index', dev.id, undefined, list);
         yield find;
         idx = lowestFree(sys, dev, ledger);
-        if (!Object.isFrozen(find)) find.result = `${dev.id} ${idx}`;
+        if (!Object.isFrozen(find)) {
+          find.result = `${dev.id} ${idx}`;
+          // The footprint is the slot found free, not the whole list: another CPU inserting
+          // another index leaves this read true (the race is elsewhere); inserting this one not.
+          const slot = [`${dev.id}.msi_list[${idx}]`];
+          find.reads = slot;
+          take.writes = slot;
+        }
         yield take;
       } else {
         if (lock) yield take;
