@@ -93,6 +93,9 @@ describe('exit codes and error lines', () => {
     [['--version', '--bogus'], "msi-explorer: unknown option '--bogus'"],
     [['--bogus', '--version'], "msi-explorer: unknown option '--bogus'"],
     [['--help', '--bogus'], "msi-explorer: unknown option '--bogus'"],
+    // An option without the one it goes with is as wrong beside --version and --help.
+    [['--host', '12', '--version'], "msi-explorer: --host needs --rm-cfg <rm-cfg.yaml>: the board config to read the host's share from"],
+    [['--pool', 'virq', '--help'], 'msi-explorer: --pool goes with --compare'],
     [['--version', '--policy', 'bogus'], "msi-explorer: option '--policy <policy>' argument 'bogus' is invalid. Allowed choices are coalesced, dedicated."],
     [['--policy', 'bogus'], "msi-explorer: option '--policy <policy>' argument 'bogus' is invalid. Allowed choices are coalesced, dedicated."],
     [['--mode', 'later'], "msi-explorer: option '--mode <mode>' argument 'later' is invalid. Allowed choices are probe, demand."],

@@ -88,6 +88,14 @@ const printCompletion = async (program: Command, args: string[]): Promise<number
  * Parses the command line; only then loads the model, the verbs and the renderers, so that
  * --version, --help and usage errors cost no more than commander itself.
  */
+/** An option given without the one it goes with: a usage error, beside --version and --help too. */
+const unpaired = (opts: Options): string | undefined => {
+  if (opts.host !== undefined && opts.rmCfg === undefined) return "--host needs --rm-cfg <rm-cfg.yaml>: the board config to read the host's share from";
+  if (opts.rmCfg !== undefined && opts.host === undefined) return '--rm-cfg needs --host <id>: the TISCI host whose share to read (Linux on AM65x is 12)';
+  if (opts.pool !== undefined && opts.compare === undefined) return '--pool goes with --compare';
+  return undefined;
+};
+
 export const main = async (argv: string[]): Promise<number> => {
   const program = buildProgram();
   if (argv[2] === 'completion') return printCompletion(program, argv.slice(3));
@@ -98,8 +106,14 @@ export const main = async (argv: string[]): Promise<number> => {
     throw e;
   }
   const opts = program.opts<Options>();
-  // Only now, with every option known to be valid: an unknown one is a usage error whatever else
-  // the line holds (a bare --version never gets here: bin/msi-explorer.js answers it itself).
+  const lonely = unpaired(opts);
+  if (lonely !== undefined) {
+    writeStderr(`msi-explorer: ${lonely}\n`);
+    return EXIT.USAGE;
+  }
+  // Only now, with every option known to be valid (and in company it needs): an unknown one is a
+  // usage error whatever else the line holds (a bare --version never gets here: bin/msi-explorer.js
+  // answers it itself).
   if (opts.help) {
     program.outputHelp();
     return EXIT.OK;

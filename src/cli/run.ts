@@ -89,9 +89,8 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
     for (const line of loaded.errors) writeStderr(`msi-explorer: ${oneLine(line)}\n`);
     return EXIT.USAGE;
   }
-  if (opts.rmCfg !== undefined || opts.host !== undefined) {
-    if (opts.rmCfg === undefined) return fail('--host needs --rm-cfg <rm-cfg.yaml>: the board config to read the host\'s share from');
-    if (opts.host === undefined) return fail("--rm-cfg needs --host <id>: the TISCI host whose share to read (Linux on AM65x is 12)");
+  // Each without the other is refused with the rest of the command line (program.ts).
+  if (opts.rmCfg !== undefined && opts.host !== undefined) {
     // Only here is the YAML parser loaded.
     const { loadRmCfg, parseHost, MAX_HOST } = await import('../topology/rm-cfg.js');
     const host = parseHost(opts.host);
