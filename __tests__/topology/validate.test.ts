@@ -372,7 +372,7 @@ describe('validateTopology: rules', () => {
       I('$.intrs[1].parent', 'parent cycle: intr_main_gpio -> intr_main_gpio; every INTR must lead to the GIC'),
     ]],
     ['chained INTR outputs land on parent inputs', (j) => { j.intrs[1].parent = 'intr_main_navss'; j.intrs[1].ranges[0].to = 420; }, [
-      I('$.intrs[1].ranges[0]', 'inputs 420-451 are outside the hardware: intr_main_navss has inputs 0-439 ($.intrs[0].inputs)'),
+      I('$.intrs[1].ranges[0]', 'inputs 420-451 run past the hardware: intr_main_navss has inputs 0-439 ($.intrs[0].inputs)'),
     ]],
     ['chained INTR outputs do not collide with VINT inputs', (j) => { j.intrs[1].parent = 'intr_main_navss'; j.intrs[1].ranges[0].to = 250; }, [
       I('$.intas[0].vints[0]', 'intr_main_navss inputs 0-255 (VINTs of INTA inta_main_udmass) collide with inputs 250-281 (outputs of INTR intr_main_gpio) at $.intrs[1].ranges[0]'),
@@ -388,7 +388,7 @@ describe('validateTopology: rules', () => {
       I('$.intas[0].vints[0].count', 'from 65535 + count 256 - 1 = 65790 passes 65535: VINTs are 16-bit numbers'),
     ]],
     ['VINT ranges fit the parent INTR inputs', (j) => (j.intas[0].vints[0].to = 300), [
-      I('$.intas[0].vints[0]', 'inputs 300-555 are outside the hardware: intr_main_navss has inputs 0-439 ($.intrs[0].inputs)'),
+      I('$.intas[0].vints[0]', 'inputs 300-555 run past the hardware: intr_main_navss has inputs 0-439 ($.intrs[0].inputs)'),
     ]],
     ['VINT start inside the parent INTR inputs', (j) => (j.intas[0].vints[0].to = 440), [
       I('$.intas[0].vints[0]', 'inputs 440-695 are outside the hardware: intr_main_navss has inputs 0-439 ($.intrs[0].inputs)'),
@@ -412,17 +412,17 @@ describe('validateTopology: rules', () => {
     ]],
     // The hardware counts bound what the file may wire or give Linux, in --rm-cfg's words.
     ['global events inside the hardware', (j) => (j.intas[0].globalEvents = [{ start: 0, count: 5000 }]), [
-      I('$.intas[0].globalEvents[0]', 'global events 0-4999 are outside the hardware: inta_main_udmass has global events 0-4607 ($.intas[0].hardware.globalEvents)'),
+      I('$.intas[0].globalEvents[0]', 'global events 0-4999 run past the hardware: inta_main_udmass has global events 0-4607 ($.intas[0].hardware.globalEvents)'),
     ]],
     ['global events inside the hardware: a later range', (j) => j.intas[0].globalEvents.push({ start: 4608, count: 1 }), [
       I('$.intas[0].globalEvents[1]', 'global event 4608 is outside the hardware: inta_main_udmass has global events 0-4607 ($.intas[0].hardware.globalEvents)'),
     ]],
     // The VINT share is not also reported: it is checked against the VINTs only when they are all sound.
     ['VINTs inside the hardware', (j) => { j.intas[0].vints[0].count = 300; j.intas[0].vintShare = [{ start: 280, count: 10 }]; }, [
-      I('$.intas[0].vints[0]', 'VINTs 0-299 are outside the hardware: inta_main_udmass has VINTs 0-255 ($.intas[0].hardware.vints)'),
+      I('$.intas[0].vints[0]', 'VINTs 0-299 run past the hardware: inta_main_udmass has VINTs 0-255 ($.intas[0].hardware.vints)'),
     ]],
     ['INTR outputs inside the hardware', (j) => (j.intrs[0].ranges[1].count = 100), [
-      I('$.intrs[0].ranges[1]', 'outputs 64-163 are outside the hardware: intr_main_navss has outputs 0-151 ($.intrs[0].outputs)'),
+      I('$.intrs[0].ranges[1]', 'outputs 64-163 run past the hardware: intr_main_navss has outputs 0-151 ($.intrs[0].outputs)'),
     ]],
     ['msiParent is an INTA', (j) => (j.msiDevices[0].msiParent = 'intr_main_navss'), [
       I('$.msiDevices[0].msiParent', "expected the id of an INTA, got 'intr_main_navss', which is an INTR ($.intrs[0].id)"),
@@ -430,7 +430,7 @@ describe('validateTopology: rules', () => {
     ['indices 1-65536', (j) => (j.msiDevices[0].indices = 70000), [I('$.msiDevices[0].indices', 'expected an integer 1-65536, got 70000')]],
     ['share indices inside the device', (j) => (j.msiDevices[0].share[0].start = 800), [
       // the share as written is not empty, so its DMA is not also said to lack GP rings
-      I('$.msiDevices[0].share[0]', 'indices 800-899 are outside the hardware: ringacc has indices 0-817 ($.msiDevices[0].indices)'),
+      I('$.msiDevices[0].share[0]', 'indices 800-899 run past the hardware: ringacc has indices 0-817 ($.msiDevices[0].indices)'),
     ]],
     ['share indices exist', (j) => (j.msiDevices[0].share[0].start = 818), [I('$.msiDevices[0].share[0]', 'indices 818-917 are outside the hardware: ringacc has indices 0-817 ($.msiDevices[0].indices)')]],
     ['share ranges do not overlap', (j) => j.msiDevices[0].share.push({ start: 403, count: 10 }), [

@@ -132,8 +132,9 @@ class Checker {
    */
   private inHardware(path: string, start: number, count: number, total: number | undefined, noun: Noun, owner: string, totalPath: string): boolean {
     if (total === undefined || start + count <= total) return true;
-    const what = count === 1 ? `${noun.one} ${start} is` : `${noun.many} ${formatRange(start, count)} are`;
-    this.add(path, `${what} outside the hardware: ${owner} has ${noun.many} 0-${total - 1} (${totalPath})`);
+    // A range that starts inside and ends past the last number is not "outside": it runs past.
+    const what = count === 1 ? `${noun.one} ${start} is outside` : `${noun.many} ${formatRange(start, count)} ${start < total ? 'run past' : 'are outside'}`;
+    this.add(path, `${what} the hardware: ${owner} has ${noun.many} 0-${total - 1} (${totalPath})`);
     return false;
   }
 
