@@ -46,13 +46,18 @@ export const codePoints = (s: string, from = 0, to = s.length): number => {
 /** The error for a line of `length` characters (code points), more than MAX_LINE. */
 export const lineTooLong = (length: number): CoreError => new CoreError('EUSAGE', `line too long (${length} characters, at most ${MAX_LINE})`);
 
+/** A line's length in characters when it is longer than a command may be, else undefined. */
+const overLength = (line: string): number | undefined => {
+  // A line of at most MAX_LINE UTF-16 units has at most as many characters: only a longer one is counted.
+  if (line.length <= MAX_LINE) return undefined;
+  const length = codePoints(line);
+  return length > MAX_LINE ? length : undefined;
+};
+
 /** A command line's words, refusing a line too long to be one. */
 export const commandWords = (line: string): string[] => {
-  // A line of at most MAX_LINE UTF-16 units has at most as many characters: only a longer one is counted.
-  if (line.length > MAX_LINE) {
-    const length = codePoints(line);
-    if (length > MAX_LINE) throw lineTooLong(length);
-  }
+  const length = overLength(line);
+  if (length !== undefined) throw lineTooLong(length);
   return tokenize(line);
 };
 
@@ -62,7 +67,7 @@ export const commandWords = (line: string): string[] => {
  * A line refused only for its quoting is not one of these: it is a typo, to be recalled and fixed.
  */
 export const isGarbledLine = (line: string): boolean => {
-  if (line.length > MAX_LINE && codePoints(line) > MAX_LINE) return true;
+  if (overLength(line) !== undefined) return true;
   if (PLAIN.test(line)) return false;
   for (let i = 0; i < line.length; i++) {
     const code = line.charCodeAt(i);

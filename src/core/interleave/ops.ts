@@ -227,9 +227,8 @@ export const allocIrqOp = (deviceId: string, index: number | 'any'): OpSpec => (
       const held = sys.msi.find(dev, index);
       const hwirq = dev.hwirq(index);
       if (!ctx.ledger.isFree(hwirq, held?.requestedBy !== undefined)) {
-        const by = ctx.ledger.holder(hwirq);
-        if (by !== undefined || held === undefined) throw alreadyRequested(dev, index, by);
-        throw new CoreError('EBUSY', `${dev.id} ${index} is already requested by ${held.requestedBy} (virq ${held.virq})`);
+        const before = held?.requestedBy === undefined ? undefined : `${held.requestedBy} (virq ${held.virq})`;
+        throw alreadyRequested(dev, index, ctx.ledger.holder(hwirq) ?? before);
       }
     }
     const step = stepper(ctx.trace ? `alloc-irq ${deviceId} ${index}` : 'alloc-irq', ctx.trace);

@@ -5,13 +5,13 @@ import type { System } from '../system.js';
 import { Ledger } from './ledger.js';
 import { makeLocks, type LockMode, type Locks } from './locks.js';
 import type { OpSpec, OpValue } from './ops.js';
-import type { OpEnd, World } from './scheduler.js';
+import { letter, type OpEnd, type World } from './scheduler.js';
 import { Snapshot } from './snapshot.js';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /** cpu2 -> C: operations run one per CPU, in letter order. */
-const letterOf = (cpu: string): string => String.fromCharCode(65 + Number(cpu.slice(3)));
+const letterOf = (cpu: string): string => letter(Number(cpu.slice(3)));
 
 /**
  * The System as the scheduler's world: a snapshot of the session's state restored before every
