@@ -8,6 +8,8 @@
 // garbage collector's helpers) spent beside it, which counts in CPU time but runs on another core.
 //   batch.*        the binary on a generated script over bench/floor.mjs on the same file (read it,
 //                  split it into lines, tokenize each line: the least any batch run must do);
+//                  *_per_line_ratio: the cost of 200k more lines over the floor's, without what
+//                  a run pays once (loading the bundle, compiling the hot paths);
 //   startup.*      the binary over `node -e 0`;
 //   rss.*          peak resident memory of a 1M-line run over the floor's on the same file, and of
 //                  a 4M-line run over a 2M-line one (1.0 is memory flat in the script's length).
@@ -75,6 +77,14 @@ const paired = (subject, floor, reps = REPS, floorEnv = env) => {
   const subjectMedians = medians(a);
   const floorMedians = medians(b);
   return { subject: subjectMedians.cpu, floor: floorMedians.cpu, subjectMedians, floorMedians };
+};
+
+/** Median CPU ms of each of `runs`, one run of each in turn, a warm-up round first. */
+const alternating = (runs, reps = REPS) => {
+  const cpu = runs.map(() => []);
+  runs.forEach((args) => run(args));
+  for (let i = 0; i < reps; i++) runs.forEach((args, j) => cpu[j].push(run(args).cpu));
+  return cpu.map(median);
 };
 
 /**
@@ -190,6 +200,20 @@ try {
   report('batch.pools17_ratio', x(pools.subject / pools.floor), 'x', `-q, pools every 17th line, over its floor; ${split(pools)}`);
   const json = paired([bin, '--json', mixed], [floorJs, mixed]);
   report('batch.json_ratio', x(json.subject / json.floor), 'x', `--json over the input floor; ${split(json)}`);
+
+  // What a line costs once the run is under way: 200,000 more lines over the floor's. The ratios
+  // above also carry what a run pays once, whatever its length (loading the bundle, V8 compiling
+  // the hot paths on its other threads), which a longer script spreads thinner. The four runs
+  // alternate, so that the differences are taken from the same stretch of the machine's load.
+  const longer = join(dir, 'mixed300.msi');
+  writeFileSync(longer, mixedScript(3 * LINES));
+  const perLine = (name, flag) => {
+    const [s1, f1, s3, f3] = alternating([[bin, flag, mixed], [floorJs, mixed], [bin, flag, longer], [floorJs, longer]]);
+    const once = (a, b) => (3 * a - b) / 2;
+    report(name, x((s3 - s1) / (f3 - f1)), 'x', `${flag}, 200k more lines over the floor's; once a run: ${once(s1, s3).toFixed(0)} ms CPU against the floor's ${once(f1, f3).toFixed(0)}`);
+  };
+  perLine('batch.quiet_per_line_ratio', '--quiet');
+  perLine('batch.json_per_line_ratio', '--json');
 
   const N = 3 * REPS;
   const execPools = paired([bin, '-e', 'pools'], ['-e', '0'], N);
