@@ -141,8 +141,11 @@ describe('irq: JSON, completion, prompts', () => {
     const line = JSON.parse(renderJson({ file: 't.msi', line: 2 }, 'irq main_udmap:tx8', run(s, 'irq main_udmap:tx8')));
     expect(line.ok).toBe(true);
     expect(Object.keys(line.data)).toEqual([
-      'virq', 'kind', 'name', 'device', 'owner', 'handler', 'trigger', 'state', 'affinity', 'effective', 'counts', 'total', 'levels', 'chained', 'children', 'channel',
+      'virq', 'kind', 'name', 'device', 'owner', 'handler', 'trigger', 'intrTriggerType', 'state', 'affinity', 'effective', 'counts', 'total', 'levels', 'chained', 'children', 'channel',
     ]);
+    expect([line.data.trigger, line.data.intrTriggerType]).toEqual(['level', null]);
+    const gpio = JSON.parse(renderJson({ file: 't.msi', line: 3 }, 'irq 64', run(s, 'irq 64')));
+    expect([gpio.data.trigger, gpio.data.intrTriggerType]).toEqual(['edge', 1]);
     expect(line.data.chained.levels[1]).toEqual({ domain: 'gic500', hwirq: 81, chip: 'GICv3', meaning: 'SPI 49' });
   });
 

@@ -6,18 +6,18 @@ import { merged, textOf, widest } from './run-lines.js';
 const TR_FIRED = ['request-channel main_udmap tx tr', 'fire-ring main_udmap:tx8 3', 'fire-ring main_udmap:8', 'interrupts'];
 
 describe('interrupts: chip, trigger and name as /proc/interrupts shows them', () => {
-  test('at 80 columns: chip, Level for ring irqs and INTR lines, Edge for the TR event; no chained parent', () => {
+  test('at 80 columns: chip, Level for ring irqs and NAVSS INTR lines, Edge for GPIO lines (ti,intr-trigger-type 1) and the TR event; no chained parent', () => {
     // A fresh style: the note on hidden columns is said once per session (Style.said).
     const style = makeStyle(0, 80);
     const s = merged();
     const table = [
       ' IRQ  CPU0  CPU1  CPU2  CPU3  CHIP      TYPE   NAME',
-      ' 64:     0     0     0     0  INTR      Level  main_gpio0 0',
-      ' 65:     0     0     0     0  INTR      Level  main_gpio0 1',
-      ' 66:     0     0     0     0  INTR      Level  main_gpio0 2',
-      ' 67:     0     0     0     0  INTR      Level  main_gpio0 3',
-      ' 68:     0     0     0     0  INTR      Level  main_gpio0 4',
-      ' 69:     0     0     0     0  INTR      Level  main_gpio0 5',
+      ' 64:     0     0     0     0  INTR      Edge   main_gpio0 0',
+      ' 65:     0     0     0     0  INTR      Edge   main_gpio0 1',
+      ' 66:     0     0     0     0  INTR      Edge   main_gpio0 2',
+      ' 67:     0     0     0     0  INTR      Edge   main_gpio0 3',
+      ' 68:     0     0     0     0  INTR      Edge   main_gpio0 4',
+      ' 69:     0     0     0     0  INTR      Edge   main_gpio0 5',
       ' 70:     3     0     0     0  MSI-INTA  Level  ringacc 304 [main_udmap:tx8]',
       '173:     1     0     0     0  MSI-INTA  Edge   main_udmap 8 [main_udmap:tx8]',
       '289:     0     0     0     0  INTR      Level  cpts 0',

@@ -113,6 +113,15 @@ describe('irq: one virq as GENERIC_IRQ_DEBUGFS irqs/<n> prints it', () => {
     ]);
   });
 
+  test("a GPIO bank line: edge rising, as intr_main_gpio's ti,intr-trigger-type = <1> makes it (k3-am65-main.dtsi)", () => {
+    const t = textOf(['irq 64']).split('\n');
+    expect(t[0]).toBe('irq 64: main_gpio0 0');
+    expect(t[5]).toBe('trigger:  edge rising (ti,intr-trigger-type = 1)');
+    expect(t[9]).toBe('domain:  intr_main_gpio');
+    // cpts goes through the NAVSS router, <4>
+    expect(textOf(['irq cpts:0']).split('\n')[5]).toBe('trigger:  level high (ti,intr-trigger-type = 4)');
+  });
+
   test('masked and pending show in the state; a narrow terminal wraps under the value', () => {
     const s = merged();
     const lines = [TR, 'mask-irq 70', 'fire-ring main_udmap:tx8', 'irq 70'];

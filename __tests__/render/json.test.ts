@@ -397,7 +397,7 @@ describe('data', () => {
     expect(irq.unmapped).toBe(1);
     const irqs = irq.irqs as Data[];
     expect(irqs.map((i) => i.virq)).toEqual([64, 65, 66, 67, 68, 69, 70, 173, 289]);
-    expect(irqs.map((i) => i.trigger)).toEqual(['level', 'level', 'level', 'level', 'level', 'level', 'level', 'edge', 'level']);
+    expect(irqs.map((i) => i.trigger)).toEqual(['edge', 'edge', 'edge', 'edge', 'edge', 'edge', 'level', 'edge', 'level']);
     const d = json(s, 'domains').data as Data;
     expect((d.tree as Data).id).toBe('gic500');
   });

@@ -253,12 +253,12 @@ describe('exact text for small outputs', () => {
     expect(text(['interrupts'])).toBe(
       [
         ' IRQ  CPU0  CPU1  CPU2  CPU3  AFF  CHIP  TYPE   NAME',
-        ' 64:     0     0     0     0  0-3  INTR  Level  main_gpio0 0',
-        ' 65:     0     0     0     0  0-3  INTR  Level  main_gpio0 1',
-        ' 66:     0     0     0     0  0-3  INTR  Level  main_gpio0 2',
-        ' 67:     0     0     0     0  0-3  INTR  Level  main_gpio0 3',
-        ' 68:     0     0     0     0  0-3  INTR  Level  main_gpio0 4',
-        ' 69:     0     0     0     0  0-3  INTR  Level  main_gpio0 5',
+        ' 64:     0     0     0     0  0-3  INTR  Edge   main_gpio0 0',
+        ' 65:     0     0     0     0  0-3  INTR  Edge   main_gpio0 1',
+        ' 66:     0     0     0     0  0-3  INTR  Edge   main_gpio0 2',
+        ' 67:     0     0     0     0  0-3  INTR  Edge   main_gpio0 3',
+        ' 68:     0     0     0     0  0-3  INTR  Edge   main_gpio0 4',
+        ' 69:     0     0     0     0  0-3  INTR  Edge   main_gpio0 5',
         '289:     0     0     0     0  0-3  INTR  Level  cpts 0',
         'ERR:     0                                      events raised with no event map',
         ...DROPPED_80('HWIRQ'),

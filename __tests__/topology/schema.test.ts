@@ -71,6 +71,7 @@ describe('the published JSON Schema', () => {
     ['a base that is not hex', (t) => (t.intas[0].base = '0xZZ'), '/intas/0/base must match pattern'],
     ['an empty channel list', (t) => (t.dmas[0].tx.share = []), '/dmas/0/tx/share must NOT have fewer than 1 items'],
     ['cpus past 32', (t) => (t.cpus = 33), '/cpus must be <= 32'],
+    ['a trigger type the ti,sci-intr binding does not allow', (t) => (t.intrs[1].triggerType = 2), '/intrs/1/triggerType must be equal to one of the allowed values'],
   ];
   test.each(broken)('schema and tool both refuse %s', (_what, breakIt, schemaError) => {
     const t = builtIn();

@@ -38,6 +38,8 @@ export interface IrqDetail {
   /** desc->handle_irq */
   handler: string;
   trigger: 'level' | 'edge' | null;
+  /** Where an INTR client's trigger comes from: the router's DT ti,intr-trigger-type; null for an MSI. */
+  intrTriggerType: number | null;
   /** "allocated", "requested", "masked", ... in that order. */
   state: string[];
   affinity: number[];
@@ -103,6 +105,7 @@ export const irqDetailOf = (sys: System, virq: number): IrqDetail | undefined =>
   let chained: IrqDetail['chained'] = null;
   let children: IrqDetail['children'] = [];
   let device = desc.owner;
+  let intrTriggerType: number | null = null;
   if (rec) {
     device = rec.device.id;
     levels = msiLevels(rec);
@@ -112,12 +115,14 @@ export const irqDetailOf = (sys: System, virq: number): IrqDetail | undefined =>
     const found = [...sys.intas.values()].flatMap((a) => a.vints.filter((x) => x.parentVirq === virq).map((v) => ({ a, v })))[0];
     if (found) {
       device = found.a.id;
+      intrTriggerType = found.a.parent.triggerType ?? null;
       levels = routerLevels(sys, found.v.path.hops, found.v.path.gicHwirq);
       children = found.v.events.flatMap((e) => (e ? [{ bit: e.bit, virq: e.virq }] : []));
     }
   } else {
     const client = sys.clients.get(desc.owner);
     const path = client?.intr.path(desc.hwirq);
+    intrTriggerType = client?.intr.triggerType ?? null;
     if (path) levels = routerLevels(sys, path.hops, path.gicHwirq);
   }
   const ch = sys.channels().find((c) => c.msi.virq === virq || c.event?.virq === virq);
@@ -129,6 +134,7 @@ export const irqDetailOf = (sys: System, virq: number): IrqDetail | undefined =>
     owner: desc.owner,
     handler: handlerOf(desc),
     trigger: desc.trigger ?? (desc.kind === 'msi' ? null : 'level'),
+    intrTriggerType,
     state: stateOf(sys, desc, rec),
     affinity: cpusOf(parent ? parent.affinity : desc.affinity),
     effective: sys.descs.effectiveCpu(desc),

@@ -26,6 +26,8 @@ export class Mapper implements ParentMapper {
       throw e;
     }
     this.domainOf.set(desc.virq, domain);
+    // ti_sci_intr_irq_domain_translate: the router's ti,intr-trigger-type is the irq's type.
+    if (domain.triggerType !== undefined) desc.trigger = domain.triggerType === 1 ? 'edge' : 'level';
     return { virq: desc.virq, path };
   }
 

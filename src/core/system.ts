@@ -112,7 +112,7 @@ export class System {
     this.pools.push(this.gic.pool);
     const parents = new Map<string, ParentDomain>([[this.gic.id, this.gic]]);
     for (const spec of routersParentFirst(topology)) {
-      const intr = new IntrDomain(spec.id, spec.sciId, spec.inputs, spec.ranges, parents.get(spec.parent)!, spec.share);
+      const intr = new IntrDomain(spec.id, spec.sciId, spec.inputs, spec.ranges, parents.get(spec.parent)!, spec.share, spec.triggerType);
       this.intrs.set(spec.id, intr);
       parents.set(spec.id, intr);
       this.pools.push(intr.pool);

@@ -42,7 +42,15 @@ export interface IntrSpec {
   ranges: SourcedTranslation[];
   /** Linux's outputs (TISCI IR_OUTPUT for this host): the `<id>.out` pool. */
   share: SourcedRange[];
+  /**
+   * DT `ti,intr-trigger-type`: the type every irq mapped through this router gets, and its GIC
+   * line (irq-ti-sci-intr.c): 1 edge rising, 4 level high. Absent: 4.
+   */
+  triggerType?: IntrTriggerType;
+  triggerTypeSource?: Source;
 }
+
+export type IntrTriggerType = 1 | 4;
 
 /** An interrupt aggregator: `vints` maps VINTs to parent INTR inputs (DT `ti,interrupt-ranges`). */
 export interface IntaSpec {

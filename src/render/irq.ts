@@ -6,7 +6,10 @@ import { cpuList, wrap } from './wrap.js';
 /** Why the flow handler treats it so (ti_sci_inta_set_type; the INTR's ti,intr-trigger-type). */
 const triggerText = (d: IrqDetail): string => {
   if (d.trigger === null) return 'none yet (set by request_irq)';
-  if (d.kind !== 'msi') return 'level high (ti,intr-trigger-type = 4)';
+  if (d.kind !== 'msi') {
+    const type = d.trigger === 'edge' ? 'edge rising' : 'level high';
+    return d.intrTriggerType === null ? type : `${type} (ti,intr-trigger-type = ${d.intrTriggerType})`;
+  }
   return d.trigger === 'level' ? 'level high (IRQF_TRIGGER_HIGH)' : 'edge (requested with flags 0)';
 };
 

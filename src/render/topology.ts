@@ -46,6 +46,10 @@ export const renderTopology = (style: Style, t: Topology, pools: PoolStats[]): s
     for (const s of ss) used.add(s);
     return ss.map((s) => (s === 'illustrative' ? style.c.yellow(`[${LABEL[s]}]`) : style.c.green(`[${LABEL[s]}]`))).join('');
   };
+  // irq-ti-sci-intr.c refuses to probe a router without the property; a topology file may leave
+  // it out, and the model then takes 4, as the NAVSS router has it.
+  const triggerOf = (r: Topology['intrs'][number]): string =>
+    r.triggerType === undefined ? 'level high (no ti,intr-trigger-type: assumed 4)' : `${r.triggerType === 1 ? 'edge rising' : 'level high'} (ti,intr-trigger-type ${r.triggerType}) ${src(r.triggerTypeSource ?? 'illustrative')}`;
   const out: string[] = [];
   const h = (s: string) => out.push('', style.c.bold(s));
   const pool = (id: string, hardware: string, linux: string): void => {
@@ -87,7 +91,7 @@ export const renderTopology = (style: Style, t: Topology, pools: PoolStats[]): s
 
   h('Devices');
   for (const a of t.intas) out.push(`  ${a.id}  INTA, sci id ${a.sciId}, parent ${a.parent}, VINT registers at 0x${a.base.toString(16)} + vint * 0x1000`);
-  for (const r of t.intrs) out.push(`  ${r.id}  INTR, sci id ${r.sciId}, parent ${r.parent}, ${r.inputs} inputs ${src(r.inputsSource)}`);
+  for (const r of t.intrs) out.push(`  ${r.id}  INTR, sci id ${r.sciId}, parent ${r.parent}, ${r.inputs} inputs ${src(r.inputsSource)}, ${triggerOf(r)}`);
   for (const d of t.msiDevices) out.push(`  ${d.id}  ${d.name}, sci id ${d.sciId}, msi-parent ${d.msiParent}: MSI hwirq ${hex(d.sciId << 16)} | ring`);
   for (const d of t.dmas) {
     out.push(

@@ -3,7 +3,7 @@
  * spellings read, nothing of the input shared. Also where each list of the result came from in
  * the file, so the semantic checks can name the place.
  */
-import type { ChannelSpec, Source, SourcedCount, SourcedRange, SourcedTranslation, Topology } from '../core/topology.js';
+import type { ChannelSpec, IntrTriggerType, Source, SourcedCount, SourcedRange, SourcedTranslation, Topology } from '../core/topology.js';
 
 // The file's shape, as schema/topology.schema.json allows it.
 interface FileRange {
@@ -42,6 +42,8 @@ export interface TopologyFile {
     outputsSource?: Source;
     ranges: FileTranslation[];
     share?: FileRange[];
+    triggerType?: IntrTriggerType;
+    triggerTypeSource?: Source;
   }>;
   intas: Array<{
     id: string;
@@ -103,6 +105,7 @@ export const buildTopology = (f: TopologyFile): { topology: Topology; where: Whe
       ...(r.outputs !== undefined ? { outputs: count(r.outputs, r.outputsSource) } : {}),
       ranges,
       share: r.share ? r.share.map(range) : ranges.map(whole),
+      ...(r.triggerType !== undefined ? { triggerType: r.triggerType, triggerTypeSource: src(r.triggerTypeSource) } : {}),
     };
   });
   const intas = f.intas.map((a, i) => {

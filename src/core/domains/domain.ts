@@ -17,6 +17,8 @@ export interface ParentPath {
  */
 export interface ParentDomain {
   readonly id: string;
+  /** An INTR's DT `ti,intr-trigger-type`, which the irqs mapped through it take; the GIC has none. */
+  readonly triggerType?: number;
   /** Allocates whatever routes `hwirq` (this domain's input number) on to the GIC. */
   alloc(hwirq: number): ParentPath;
   free(hwirq: number): void;

@@ -1,6 +1,7 @@
 import { BitmapPool } from '../bitmap-pool.js';
 import { CoreError } from '../errors.js';
 import { translate, type Range, type Translation } from '../ranges.js';
+import type { IntrTriggerType } from '../topology.js';
 import type { ParentDomain, ParentPath } from './domain.js';
 
 /**
@@ -20,6 +21,7 @@ export class IntrDomain implements ParentDomain {
     readonly parent: ParentDomain,
     /** The outputs the resource manager grants this host (TISCI IR_OUTPUT). */
     share: readonly Range[],
+    readonly triggerType: IntrTriggerType = 4,
   ) {
     this.pool = new BitmapPool(`${id}.out`, id, share);
   }

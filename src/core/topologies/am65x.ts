@@ -24,6 +24,8 @@ export const am65x: Topology = {
         { from: 64, to: 448, count: 64, source: 'dt' },
       ],
       share: [{ start: 16, count: 64, source: 'rm' }],
+      triggerType: 4,
+      triggerTypeSource: 'dt',
     },
     {
       id: 'intr_main_gpio',
@@ -33,6 +35,8 @@ export const am65x: Topology = {
       inputsSource: 'illustrative',
       ranges: [{ from: 0, to: 392, count: 32, source: 'dt' }],
       share: [{ start: 0, count: 20, source: 'rm' }],
+      triggerType: 1,
+      triggerTypeSource: 'dt',
     },
   ],
   intas: [
