@@ -96,6 +96,14 @@ describe('exit codes and error lines', () => {
     // An option without the one it goes with is as wrong beside --version and --help.
     [['--host', '12', '--version'], "msi-explorer: --host needs --rm-cfg <rm-cfg.yaml>: the board config to read the host's share from"],
     [['--pool', 'virq', '--help'], 'msi-explorer: --pool goes with --compare'],
+    // A single-valued option given twice is refused, in any spelling, beside --help too.
+    [['--rm-cfg', 'fixtures/rm-cfg/am65x-host12.yaml', '--host', '12', '--host', '13'], "msi-explorer: option '--host' given twice"],
+    [['-t', 'am65x', '--topology=am65x'], "msi-explorer: option '--topology' given twice"],
+    [['--design', 'merged', '--design', 'rfc-v4'], "msi-explorer: option '--design' given twice"],
+    [['--policy', 'dedicated', '--policy=dedicated'], "msi-explorer: option '--policy' given twice"],
+    [['--mode', 'demand', '--mode', 'probe'], "msi-explorer: option '--mode' given twice"],
+    [['--color', 'never', '--color', 'always', '--help'], "msi-explorer: option '--color' given twice"],
+    [['--rm-cfg', 'a.yaml', '--rm-cfg', 'b.yaml', '--host', '12'], "msi-explorer: option '--rm-cfg' given twice"],
     [['--version', '--policy', 'bogus'], "msi-explorer: option '--policy <policy>' argument 'bogus' is invalid. Allowed choices are coalesced, dedicated."],
     [['--policy', 'bogus'], "msi-explorer: option '--policy <policy>' argument 'bogus' is invalid. Allowed choices are coalesced, dedicated."],
     [['--mode', 'later'], "msi-explorer: option '--mode <mode>' argument 'later' is invalid. Allowed choices are probe, demand."],
@@ -117,6 +125,11 @@ describe('exit codes and error lines', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.errLines).toEqual([line]);
+  });
+
+  test('flags and -e may repeat: --json --json, -q -q and two -e run as one', async () => {
+    const r = await runCli(['--json', '--json', '-q', '-q', '-e', 'pools', '-e', 'routes']);
+    expect([r.status, r.stderr, r.outLines.map((l) => JSON.parse(l).command)]).toEqual([0, '', ['pools', 'routes']]);
   });
 
   test('an unreadable script is refused before anything runs, even after good ones', async () => {

@@ -45,9 +45,11 @@ const buildProgram = (): Command =>
     .option('-e, --exec <commands>', 'run commands separated by ";" (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
     .option('--json', 'one JSON object per command on stdout')
     .addOption(new Option('--color <when>', 'colour output').choices(['auto', 'always', 'never']).default('auto'))
-    .option('--bail', 'stop at the first failing command')
-    .option('-i, --interactive', 'run the scripts and -e commands, then open the REPL')
-    .option('-q, --quiet', 'print only errors and the output of show commands')
+    // --compare's output is its tables (or one JSON object), and its workload's failures are what
+    // it compares: stopping at one, quieter output or a REPL after it have no meaning there.
+    .addOption(new Option('--bail', 'stop at the first failing command').conflicts('compare'))
+    .addOption(new Option('-i, --interactive', 'run the scripts and -e commands, then open the REPL').conflicts('compare'))
+    .addOption(new Option('-q, --quiet', 'print only errors and the output of show commands').conflicts('compare'))
     .option('--debug', 'show stack traces of internal errors')
     .option('--compare <designs>', 'run the one workload (script, - or -e) under each design (a,b,... or all) side by side, each with its own settings')
     .option('--pool <pool>', 'with --compare: the pool to chart (default: the first to run out)')
@@ -96,9 +98,29 @@ const unpaired = (opts: Options): string | undefined => {
   return undefined;
 };
 
+/**
+ * Counts each single-valued option as commander meets it (`--host 1`, `--host=1`, `-tfoo` alike):
+ * commander keeps the last value of one given twice, and `--host 12 --host 13` is more likely a
+ * mistake than a correction. Returns the first option given twice, once the line has parsed.
+ */
+const watchRepeats = (program: Command): (() => string | undefined) => {
+  const seen = new Set<string>();
+  let twice: string | undefined;
+  for (const o of program.options) {
+    // Flags may repeat harmlessly; -e is repeatable by design.
+    if (!(o.required || o.optional) || o.attributeName() === 'exec') continue;
+    program.on(`option:${o.name()}`, () => {
+      if (seen.has(o.name())) twice ??= o.long ?? o.name();
+      seen.add(o.name());
+    });
+  }
+  return () => twice;
+};
+
 export const main = async (argv: string[]): Promise<number> => {
   const program = buildProgram();
   if (argv[2] === 'completion') return printCompletion(program, argv.slice(3));
+  const repeated = watchRepeats(program);
   try {
     program.parse(argv);
   } catch (e) {
@@ -106,9 +128,10 @@ export const main = async (argv: string[]): Promise<number> => {
     throw e;
   }
   const opts = program.opts<Options>();
-  const lonely = unpaired(opts);
-  if (lonely !== undefined) {
-    writeStderr(`msi-explorer: ${lonely}\n`);
+  const twice = repeated();
+  const refused = twice !== undefined ? `option '${twice}' given twice` : unpaired(opts);
+  if (refused !== undefined) {
+    writeStderr(`msi-explorer: ${refused}\n`);
     return EXIT.USAGE;
   }
   // Only now, with every option known to be valid (and in company it needs): an unknown one is a
