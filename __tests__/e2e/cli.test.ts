@@ -647,6 +647,7 @@ describe('topology files', () => {
 
   test.each([
     ['malformed JSON', () => file('topo/bad.json', '{"name": "x",\n  "cpus": 2,\n}'), ['$: invalid JSON at 3:1: expected a property name in double quotes, got \'}\'']],
+    ['a key given twice', () => file('topo/twice.json', readFileSync(join(ROOT, 'fixtures/topologies/small8.json'), 'utf8').replace('"cpus": 2,', '"cpus": 2,\n  "cpus": 4,')), ["$: duplicate key 'cpus' at 6:3 (first at 5:3)"]],
     ['empty file', () => file('topo/empty.json', ''), ['$: invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got end of input']],
     ['missing field', () => variant('nogic', (t) => delete t.gic), ['$.gic: required field is missing: expected an object']],
     ['overlapping ranges', () => variant('overlap', (t) => t.intrs[0].ranges.push({ from: 4, to: 200, count: 2 })), ['$.intrs[0].ranges[1]: outputs 4-5 overlap outputs 0-7 at $.intrs[0].ranges[0]']],
