@@ -331,6 +331,36 @@ describe('--json', () => {
     expect(many.errLines.at(-1)).toBe(`<stdin>:${MAX_ERRORS + 1}: EUSAGE: too many errors: stopped after ${MAX_ERRORS} failed commands`);
   });
 
+  test('what keeps a run from starting is an object too: the file at fault (or msi-explorer), its line or null; stderr and status as without --json', async () => {
+    const yaml = file('rm/broken.yaml', 'rm-cfg:\n  resasg_entries: [\n');
+    const twice = file('topo/twice-json.json', '{"name": "a",\n "name": "b"}');
+    const stop = (f: string, line: number | null, code: string, message: string) => JSON.stringify({ file: f, line, command: null, ok: false, error: { code, message } });
+    const cases: Array<[string[], string[], string]> = [
+      [['missing.msi'], [stop('missing.msi', null, 'ENOENT', 'cannot read script: no such file')], 'msi-explorer: missing.msi: cannot read script: no such file'],
+      [['fixtures'], [stop('fixtures', null, 'EINVAL', 'is a directory, not a script')], 'msi-explorer: fixtures: is a directory, not a script'],
+      [['-t', 'missing.json'], [stop('missing.json', null, 'ENOENT', 'cannot read topology file: no such file')], 'msi-explorer: missing.json: cannot read topology file: no such file'],
+      [['-t', twice], [stop(twice, null, 'EINVAL', "$: duplicate key 'name' at 2:2 (first at 1:2)")], `msi-explorer: ${twice}: $: duplicate key 'name' at 2:2 (first at 1:2)`],
+      [['-t', 'nosuch'], [stop('msi-explorer', null, 'ENOENT', "unknown topology 'nosuch' (built in: am65x; or give a .json file)")], "msi-explorer: unknown topology 'nosuch' (built in: am65x; or give a .json file)"],
+      [['--rm-cfg', yaml, '--host', '12'], [stop(yaml, 3, 'EINVAL', 'YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]')], `msi-explorer: ${yaml}:3: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]`],
+      [['--rm-cfg', 'no/such.yaml', '--host', '12'], [stop('no/such.yaml', null, 'ENOENT', 'cannot read rm-cfg file: no such file')], 'msi-explorer: no/such.yaml: cannot read rm-cfg file: no such file'],
+      [['--rm-cfg', yaml, '--host', 'linux'], [stop('msi-explorer', null, 'EUSAGE', "--host: expected a TISCI host id 0-255, got 'linux'")], "msi-explorer: --host: expected a TISCI host id 0-255, got 'linux'"],
+      [['--rm-cfg', yaml], [stop('msi-explorer', null, 'EUSAGE', '--rm-cfg needs --host <id>: the TISCI host whose share to read (Linux on AM65x is 12)')], 'msi-explorer: --rm-cfg needs --host <id>: the TISCI host whose share to read (Linux on AM65x is 12)'],
+      [['--host', '1', '--host', '2'], [stop('msi-explorer', null, 'EUSAGE', "option '--host' given twice")], "msi-explorer: option '--host' given twice"],
+      [['--bogus'], [stop('msi-explorer', null, 'EUSAGE', "unknown option '--bogus'")], "msi-explorer: unknown option '--bogus'"],
+      [['--compare', 'all', 'a.msi'], [stop('msi-explorer', null, 'EUSAGE', '--compare takes one workload: a script file, - for stdin, or commands with -e')], 'msi-explorer: --compare takes one workload: a script file, - for stdin, or commands with -e'],
+    ];
+    for (const [args, out, err] of cases) {
+      const r = await runCli(['--json', ...args, '-e', 'pools']);
+      expect([args, r.status, r.outLines, r.errLines]).toEqual([args, 2, out, [err]]);
+    }
+    // A topology file with several problems: an object per line of stderr.
+    const many = file('topo/many-json.json', '{"name": "x"}');
+    const r = await runCli(['--json', '-t', many, '-e', 'pools']);
+    expect(r.status).toBe(2);
+    expect(r.outLines.length).toBeGreaterThan(1);
+    expect(r.outLines.map((l) => JSON.parse(l)).map((o) => `msi-explorer: ${o.file}: ${o.error.message}`)).toEqual(r.errLines);
+  });
+
   test('a line the tokenizer refuses is still one object, with its raw command', async () => {
     const r = await runCli(['--json', '-e', 'alloc-irq "x']);
     expect(r.outLines.map((l) => JSON.parse(l))).toEqual([{ file: '-e', line: 1, command: 'alloc-irq "x', ok: false, error: { code: 'EUSAGE', message: 'unterminated " quote' } }]);

@@ -3,6 +3,7 @@ import { DESIGNS, MODES, POLICIES, type DesignName, type Mode, type Policy } fro
 import type { ColorChoice } from './color.js';
 import { EXIT } from './exit.js';
 import { writeStderr, writeStdout } from './output.js';
+import { refuse } from './refuse.js';
 import { VERSION } from './version.js';
 
 export { EXIT };
@@ -28,7 +29,8 @@ export interface Options {
   rmCfg?: string;
   host?: string;
 }
-const buildProgram = (): Command =>
+/** Commander's own errors (an unknown option, a bad choice), as one line each, handed to `said`. */
+const buildProgram = (said: (message: string) => void): Command =>
   new Command()
     .name('msi-explorer')
     .description('Explore how Linux allocates MSIs through the TI K3 INTA/INTR/GIC interrupt domains.')
@@ -70,7 +72,17 @@ const buildProgram = (): Command =>
     )
     .exitOverride()
     // Help and version obey the output rules of everything else (a closed pipe, a full disk).
-    .configureOutput({ writeOut: writeStdout, writeErr: writeStderr, outputError: (s, write) => write(`msi-explorer: ${s.replace(/^error: /, '').trimEnd().replace(/\s*\n\s*/g, ' ')}\n`) });
+    .configureOutput({ writeOut: writeStdout, writeErr: writeStderr, outputError: (s) => said(s.replace(/^error: /, '').trimEnd().replace(/\s*\n\s*/g, ' ')) });
+
+/**
+ * --json on a command line that did not parse: asked for if it stands before any `--`. (Read from
+ * argv, since commander stops at the first error; a value that happens to be spelt --json, as in
+ * `-e --json`, counts too.)
+ */
+const jsonAsked = (argv: string[]): boolean => {
+  const end = argv.indexOf('--', 2);
+  return argv.slice(2, end < 0 ? undefined : end).includes('--json');
+};
 
 /** `msi-explorer completion bash|zsh`: prints the shell's completion script. */
 const printCompletion = async (program: Command, args: string[]): Promise<number> => {
@@ -118,22 +130,21 @@ const watchRepeats = (program: Command): (() => string | undefined) => {
 };
 
 export const main = async (argv: string[]): Promise<number> => {
-  const program = buildProgram();
+  let commanderSaid: string | undefined;
+  const program = buildProgram((message) => (commanderSaid ??= message));
   if (argv[2] === 'completion') return printCompletion(program, argv.slice(3));
   const repeated = watchRepeats(program);
   try {
     program.parse(argv);
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
-    throw e;
+    if (!(e instanceof CommanderError)) throw e;
+    if (e.exitCode === 0) return EXIT.OK;
+    return refuse(jsonAsked(argv), commanderSaid === undefined ? [] : [{ code: 'EUSAGE', message: commanderSaid }]);
   }
   const opts = program.opts<Options>();
   const twice = repeated();
   const refused = twice !== undefined ? `option '${twice}' given twice` : unpaired(opts);
-  if (refused !== undefined) {
-    writeStderr(`msi-explorer: ${refused}\n`);
-    return EXIT.USAGE;
-  }
+  if (refused !== undefined) return refuse(opts.json, [{ code: 'EUSAGE', message: refused }]);
   // Only now, with every option known to be valid (and in company it needs): an unknown one is a
   // usage error whatever else the line holds (a bare --version never gets here: bin/msi-explorer.js
   // answers it itself).
