@@ -365,8 +365,13 @@ describe('the verb', () => {
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --frob 1', 'EUSAGE', "unknown option '--frob' (options: --lock, --explore, --preemptions, --seed, --schedule, --max-schedules, --expect)"],
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --schedule A1,C*', 'EUSAGE', "schedule: run 'C*' names operation C, but there are only 2 (A, B)"],
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --schedule A*,B* --preemptions 1', 'EUSAGE', '--schedule replays one schedule: --preemptions does not go with it'],
-    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 4294967296', 'EINVAL', '--seed must be 0-4294967295, got 4294967296'],
-    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 0x100000000', 'EINVAL', '--seed must be 0-4294967295, got 4294967296'],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 4294967296', 'EINVAL', "--seed must be 0-4294967295, got '4294967296'"],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 0x100000000', 'EINVAL', "--seed must be 0-4294967295, got '0x100000000'"],
+    // Every number out of range is one message, quoting the word as typed, as other errors do.
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed -1', 'EINVAL', "--seed must be 0-4294967295, got '-1'"],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed -0', 'EINVAL', "--seed must be 0-4294967295, got '-0'"],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 99999999999999999999', 'EINVAL', "--seed must be 0-4294967295, got '99999999999999999999'"],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 1x', 'EUSAGE', "--seed: expected a number, got '1x'"],
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none --schedule B*,A*,B*', 'EINVAL', 'replay diverged at step 16: schedule says B, but B has finished'],
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none --schedule A*,A*', 'EINVAL', 'replay diverged at step 10: schedule says A, but A has finished'],
   ])('%s: %s', (line, code, message) => {

@@ -96,6 +96,14 @@ describe('exit codes and error lines', () => {
     // An option without the one it goes with is as wrong beside --version and --help.
     [['--host', '12', '--version'], "msi-explorer: --host needs --rm-cfg <rm-cfg.yaml>: the board config to read the host's share from"],
     [['--pool', 'virq', '--help'], 'msi-explorer: --pool goes with --compare'],
+    // A single-valued option given twice is refused, in any spelling, beside --help too.
+    [['--rm-cfg', 'fixtures/rm-cfg/am65x-host12.yaml', '--host', '12', '--host', '13'], "msi-explorer: option '--host' given twice"],
+    [['-t', 'am65x', '--topology=am65x'], "msi-explorer: option '--topology' given twice"],
+    [['--design', 'merged', '--design', 'rfc-v4'], "msi-explorer: option '--design' given twice"],
+    [['--policy', 'dedicated', '--policy=dedicated'], "msi-explorer: option '--policy' given twice"],
+    [['--mode', 'demand', '--mode', 'probe'], "msi-explorer: option '--mode' given twice"],
+    [['--color', 'never', '--color', 'always', '--help'], "msi-explorer: option '--color' given twice"],
+    [['--rm-cfg', 'a.yaml', '--rm-cfg', 'b.yaml', '--host', '12'], "msi-explorer: option '--rm-cfg' given twice"],
     [['--version', '--policy', 'bogus'], "msi-explorer: option '--policy <policy>' argument 'bogus' is invalid. Allowed choices are coalesced, dedicated."],
     [['--policy', 'bogus'], "msi-explorer: option '--policy <policy>' argument 'bogus' is invalid. Allowed choices are coalesced, dedicated."],
     [['--mode', 'later'], "msi-explorer: option '--mode <mode>' argument 'later' is invalid. Allowed choices are probe, demand."],
@@ -117,6 +125,11 @@ describe('exit codes and error lines', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.errLines).toEqual([line]);
+  });
+
+  test('flags and -e may repeat: --json --json, -q -q and two -e run as one', async () => {
+    const r = await runCli(['--json', '--json', '-q', '-q', '-e', 'pools', '-e', 'routes']);
+    expect([r.status, r.stderr, r.outLines.map((l) => JSON.parse(l).command)]).toEqual([0, '', ['pools', 'routes']]);
   });
 
   test('an unreadable script is refused before anything runs, even after good ones', async () => {
@@ -316,6 +329,36 @@ describe('--json', () => {
       `{"file":"<stdin>","line":${MAX_ERRORS + 1},"command":null,"ok":false,"error":{"code":"EUSAGE","message":"too many errors: stopped after ${MAX_ERRORS} failed commands"}}`,
     );
     expect(many.errLines.at(-1)).toBe(`<stdin>:${MAX_ERRORS + 1}: EUSAGE: too many errors: stopped after ${MAX_ERRORS} failed commands`);
+  });
+
+  test('what keeps a run from starting is an object too: the file at fault (or msi-explorer), its line or null; stderr and status as without --json', async () => {
+    const yaml = file('rm/broken.yaml', 'rm-cfg:\n  resasg_entries: [\n');
+    const twice = file('topo/twice-json.json', '{"name": "a",\n "name": "b"}');
+    const stop = (f: string, line: number | null, code: string, message: string) => JSON.stringify({ file: f, line, command: null, ok: false, error: { code, message } });
+    const cases: Array<[string[], string[], string]> = [
+      [['missing.msi'], [stop('missing.msi', null, 'ENOENT', 'cannot read script: no such file')], 'msi-explorer: missing.msi: cannot read script: no such file'],
+      [['fixtures'], [stop('fixtures', null, 'EINVAL', 'is a directory, not a script')], 'msi-explorer: fixtures: is a directory, not a script'],
+      [['-t', 'missing.json'], [stop('missing.json', null, 'ENOENT', 'cannot read topology file: no such file')], 'msi-explorer: missing.json: cannot read topology file: no such file'],
+      [['-t', twice], [stop(twice, null, 'EINVAL', "$: duplicate key 'name' at 2:2 (first at 1:2)")], `msi-explorer: ${twice}: $: duplicate key 'name' at 2:2 (first at 1:2)`],
+      [['-t', 'nosuch'], [stop('msi-explorer', null, 'ENOENT', "unknown topology 'nosuch' (built in: am65x; or give a .json file)")], "msi-explorer: unknown topology 'nosuch' (built in: am65x; or give a .json file)"],
+      [['--rm-cfg', yaml, '--host', '12'], [stop(yaml, 3, 'EINVAL', 'YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]')], `msi-explorer: ${yaml}:3: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]`],
+      [['--rm-cfg', 'no/such.yaml', '--host', '12'], [stop('no/such.yaml', null, 'ENOENT', 'cannot read rm-cfg file: no such file')], 'msi-explorer: no/such.yaml: cannot read rm-cfg file: no such file'],
+      [['--rm-cfg', yaml, '--host', 'linux'], [stop('msi-explorer', null, 'EUSAGE', "--host: expected a TISCI host id 0-255, got 'linux'")], "msi-explorer: --host: expected a TISCI host id 0-255, got 'linux'"],
+      [['--rm-cfg', yaml], [stop('msi-explorer', null, 'EUSAGE', '--rm-cfg needs --host <id>: the TISCI host whose share to read (Linux on AM65x is 12)')], 'msi-explorer: --rm-cfg needs --host <id>: the TISCI host whose share to read (Linux on AM65x is 12)'],
+      [['--host', '1', '--host', '2'], [stop('msi-explorer', null, 'EUSAGE', "option '--host' given twice")], "msi-explorer: option '--host' given twice"],
+      [['--bogus'], [stop('msi-explorer', null, 'EUSAGE', "unknown option '--bogus'")], "msi-explorer: unknown option '--bogus'"],
+      [['--compare', 'all', 'a.msi'], [stop('msi-explorer', null, 'EUSAGE', '--compare takes one workload: a script file, - for stdin, or commands with -e')], 'msi-explorer: --compare takes one workload: a script file, - for stdin, or commands with -e'],
+    ];
+    for (const [args, out, err] of cases) {
+      const r = await runCli(['--json', ...args, '-e', 'pools']);
+      expect([args, r.status, r.outLines, r.errLines]).toEqual([args, 2, out, [err]]);
+    }
+    // A topology file with several problems: an object per line of stderr.
+    const many = file('topo/many-json.json', '{"name": "x"}');
+    const r = await runCli(['--json', '-t', many, '-e', 'pools']);
+    expect(r.status).toBe(2);
+    expect(r.outLines.length).toBeGreaterThan(1);
+    expect(r.outLines.map((l) => JSON.parse(l)).map((o) => `msi-explorer: ${o.file}: ${o.error.message}`)).toEqual(r.errLines);
   });
 
   test('a line the tokenizer refuses is still one object, with its raw command', async () => {
@@ -634,6 +677,7 @@ describe('topology files', () => {
 
   test.each([
     ['malformed JSON', () => file('topo/bad.json', '{"name": "x",\n  "cpus": 2,\n}'), ['$: invalid JSON at 3:1: expected a property name in double quotes, got \'}\'']],
+    ['a key given twice', () => file('topo/twice.json', readFileSync(join(ROOT, 'fixtures/topologies/small8.json'), 'utf8').replace('"cpus": 2,', '"cpus": 2,\n  "cpus": 4,')), ["$: duplicate key 'cpus' at 6:3 (first at 5:3)"]],
     ['empty file', () => file('topo/empty.json', ''), ['$: invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got end of input']],
     ['missing field', () => variant('nogic', (t) => delete t.gic), ['$.gic: required field is missing: expected an object']],
     ['overlapping ranges', () => variant('overlap', (t) => t.intrs[0].ranges.push({ from: 4, to: 200, count: 2 })), ['$.intrs[0].ranges[1]: outputs 4-5 overlap outputs 0-7 at $.intrs[0].ranges[0]']],

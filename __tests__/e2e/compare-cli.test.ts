@@ -47,6 +47,11 @@ describe('msi-explorer --compare', () => {
       [['--compare', 'all', '--design', 'rfc-v4', WORKLOAD], "msi-explorer: option '--design <name>' cannot be used with option '--compare <designs>'"],
       [['--policy', 'dedicated', '--compare', 'all', WORKLOAD], "msi-explorer: option '--policy <policy>' cannot be used with option '--compare <designs>'"],
       [['--compare', 'all', WORKLOAD, '--mode', 'demand'], "msi-explorer: option '--mode <mode>' cannot be used with option '--compare <designs>'"],
+      // Nor do the batch run's: a workload's failures are what is compared, its output its tables.
+      [['--compare', 'all', '-q', WORKLOAD], "msi-explorer: option '-q, --quiet' cannot be used with option '--compare <designs>'"],
+      [['--bail', '--compare', 'all', WORKLOAD], "msi-explorer: option '--bail' cannot be used with option '--compare <designs>'"],
+      [['--compare', 'all', '-i', WORKLOAD], "msi-explorer: option '-i, --interactive' cannot be used with option '--compare <designs>'"],
+      [['--compare', 'all', '--compare', 'merged', WORKLOAD], "msi-explorer: option '--compare' given twice"],
       [['--pool', 'virq', WORKLOAD], 'msi-explorer: --pool goes with --compare'],
     ];
     for (const [args, message] of cases) {

@@ -176,6 +176,21 @@ describe('parseTopology: text', () => {
     expect(issues(parseTopology(text))).toEqual([{ path: '$', message }]);
   });
 
+  test.each([
+    ['{"name": "a",\n "name": "b"}', "duplicate key 'name' at 2:2 (first at 1:2)"],
+    // One key however it is spelt: JSON.parse would keep the last of the two.
+    ['{"a": {"x": 1}, "b": {"x": 1, "\\u0078": 2}}', "duplicate key 'x' at 1:31 (first at 1:23)"],
+    ['[{"$schema": 1}, {"k": [{}, {"$schema": 2, "$schema": 3}]}]', "duplicate key '$schema' at 1:44 (first at 1:30)"],
+  ])('a key given twice in one object %j is one issue at $, naming the key and both places', (text, message) => {
+    expect(issues(parseTopology(text))).toEqual([{ path: '$', message }]);
+  });
+
+  test('one key in different objects, or in an object and its parent, is no duplicate', () => {
+    const j = am65xJson();
+    expect(Object.keys(j)).toContain('name');
+    expect(ok(parseTopology(JSON.stringify(j, null, 2)))).toStrictEqual(am65xRead);
+  });
+
   test('columns count characters, not UTF-16 units', () => {
     expect(issues(parseTopology('["\ud83d\ude00", x]'))[0].message).toMatch(/^invalid JSON at 1:7: /);
   });

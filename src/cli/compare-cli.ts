@@ -11,6 +11,7 @@ import { renderError, renderText } from '../render/text.js';
 import { LONG_RUN } from './batch.js';
 import { EXIT } from './exit.js';
 import type { Options } from './program.js';
+import { refuse } from './refuse.js';
 import { BoundedReader } from './script-file.js';
 import { splitExec } from './split-exec.js';
 
@@ -38,10 +39,7 @@ const STDIN = '<stdin>';
  * place (`bad.msi:2: EUSAGE: unknown verb ...`), before any design runs.
  */
 export const runCompareCli = async (opts: Options, scripts: string[], session: Session, style: Style, errStyle: Style, longRun: () => void): Promise<number> => {
-  const usage = (message: string): number => {
-    process.stderr.write(`msi-explorer: ${oneLine(message)}\n`);
-    return EXIT.USAGE;
-  };
+  const usage = (message: string): Promise<number> => refuse(opts.json, [{ code: 'EUSAGE', message }]);
   if (opts.compare === undefined) return usage('--pool goes with --compare');
   const fromExec = opts.exec.length > 0;
   if (scripts.length + (fromExec ? 1 : 0) !== 1) {

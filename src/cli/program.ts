@@ -3,6 +3,7 @@ import { DESIGNS, MODES, POLICIES, type DesignName, type Mode, type Policy } fro
 import type { ColorChoice } from './color.js';
 import { EXIT } from './exit.js';
 import { writeStderr, writeStdout } from './output.js';
+import { refuse } from './refuse.js';
 import { VERSION } from './version.js';
 
 export { EXIT };
@@ -28,7 +29,8 @@ export interface Options {
   rmCfg?: string;
   host?: string;
 }
-const buildProgram = (): Command =>
+/** Commander's own errors (an unknown option, a bad choice), as one line each, handed to `said`. */
+const buildProgram = (said: (message: string) => void): Command =>
   new Command()
     .name('msi-explorer')
     .description('Explore how Linux allocates MSIs through the TI K3 INTA/INTR/GIC interrupt domains.')
@@ -45,9 +47,11 @@ const buildProgram = (): Command =>
     .option('-e, --exec <commands>', 'run commands separated by ";" (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
     .option('--json', 'one JSON object per command on stdout')
     .addOption(new Option('--color <when>', 'colour output').choices(['auto', 'always', 'never']).default('auto'))
-    .option('--bail', 'stop at the first failing command')
-    .option('-i, --interactive', 'run the scripts and -e commands, then open the REPL')
-    .option('-q, --quiet', 'print only errors and the output of show commands')
+    // --compare's output is its tables (or one JSON object), and its workload's failures are what
+    // it compares: stopping at one, quieter output or a REPL after it have no meaning there.
+    .addOption(new Option('--bail', 'stop at the first failing command').conflicts('compare'))
+    .addOption(new Option('-i, --interactive', 'run the scripts and -e commands, then open the REPL').conflicts('compare'))
+    .addOption(new Option('-q, --quiet', 'print only errors and the output of show commands').conflicts('compare'))
     .option('--debug', 'show stack traces of internal errors')
     .option('--compare <designs>', 'run the one workload (script, - or -e) under each design (a,b,... or all) side by side, each with its own settings')
     .option('--pool <pool>', 'with --compare: the pool to chart (default: the first to run out)')
@@ -68,7 +72,17 @@ const buildProgram = (): Command =>
     )
     .exitOverride()
     // Help and version obey the output rules of everything else (a closed pipe, a full disk).
-    .configureOutput({ writeOut: writeStdout, writeErr: writeStderr, outputError: (s, write) => write(`msi-explorer: ${s.replace(/^error: /, '').trimEnd().replace(/\s*\n\s*/g, ' ')}\n`) });
+    .configureOutput({ writeOut: writeStdout, writeErr: writeStderr, outputError: (s) => said(s.replace(/^error: /, '').trimEnd().replace(/\s*\n\s*/g, ' ')) });
+
+/**
+ * --json on a command line that did not parse: asked for if it stands before any `--`. (Read from
+ * argv, since commander stops at the first error; a value that happens to be spelt --json, as in
+ * `-e --json`, counts too.)
+ */
+const jsonAsked = (argv: string[]): boolean => {
+  const end = argv.indexOf('--', 2);
+  return argv.slice(2, end < 0 ? undefined : end).includes('--json');
+};
 
 /** `msi-explorer completion bash|zsh`: prints the shell's completion script. */
 const printCompletion = async (program: Command, args: string[]): Promise<number> => {
@@ -96,21 +110,41 @@ const unpaired = (opts: Options): string | undefined => {
   return undefined;
 };
 
+/**
+ * Counts each single-valued option as commander meets it (`--host 1`, `--host=1`, `-tfoo` alike):
+ * commander keeps the last value of one given twice, and `--host 12 --host 13` is more likely a
+ * mistake than a correction. Returns the first option given twice, once the line has parsed.
+ */
+const watchRepeats = (program: Command): (() => string | undefined) => {
+  const seen = new Set<string>();
+  let twice: string | undefined;
+  for (const o of program.options) {
+    // Flags may repeat harmlessly; -e is repeatable by design.
+    if (!(o.required || o.optional) || o.attributeName() === 'exec') continue;
+    program.on(`option:${o.name()}`, () => {
+      if (seen.has(o.name())) twice ??= o.long ?? o.name();
+      seen.add(o.name());
+    });
+  }
+  return () => twice;
+};
+
 export const main = async (argv: string[]): Promise<number> => {
-  const program = buildProgram();
+  let commanderSaid: string | undefined;
+  const program = buildProgram((message) => (commanderSaid ??= message));
   if (argv[2] === 'completion') return printCompletion(program, argv.slice(3));
+  const repeated = watchRepeats(program);
   try {
     program.parse(argv);
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
-    throw e;
+    if (!(e instanceof CommanderError)) throw e;
+    if (e.exitCode === 0) return EXIT.OK;
+    return refuse(jsonAsked(argv), commanderSaid === undefined ? [] : [{ code: 'EUSAGE', message: commanderSaid }]);
   }
   const opts = program.opts<Options>();
-  const lonely = unpaired(opts);
-  if (lonely !== undefined) {
-    writeStderr(`msi-explorer: ${lonely}\n`);
-    return EXIT.USAGE;
-  }
+  const twice = repeated();
+  const refused = twice !== undefined ? `option '${twice}' given twice` : unpaired(opts);
+  if (refused !== undefined) return refuse(opts.json, [{ code: 'EUSAGE', message: refused }]);
   // Only now, with every option known to be valid (and in company it needs): an unknown one is a
   // usage error whatever else the line holds (a bare --version never gets here: bin/msi-explorer.js
   // answers it itself).

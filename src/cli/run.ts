@@ -1,16 +1,16 @@
 import { fstatSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { oneLine } from '../commands/args.js';
 import { Session } from '../commands/session.js';
 import { designNamed } from '../core/designs.js';
+import type { ErrCode } from '../core/errors.js';
 import { loadStyle } from '../render/style.js';
 import { BatchRunner, type Script, type ScriptSource } from './batch.js';
 import { colorLevel, terminalWidth } from './color.js';
-import { EXIT } from './exit.js';
 import type { Input } from './inputs.js';
-import { exitQuietlyOnEpipe, processSink, writeStderr, type Sink } from './output.js';
+import { exitQuietlyOnEpipe, processSink, type Sink } from './output.js';
 import type { Options } from './program.js';
+import { refuse } from './refuse.js';
 import { closeQuietly, openTextFile } from './script-file.js';
 import { splitExec } from './split-exec.js';
 import { loadTopology } from '../topology/load.js';
@@ -79,16 +79,11 @@ const realPath = (abs: string): string => {
 
 /** Runs what the command line asked for: the REPL, or scripts, -e commands and stdin, in command-line order. */
 export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
-  const fail = (message: string): number => {
-    writeStderr(`msi-explorer: ${oneLine(message)}\n`);
-    return EXIT.USAGE;
-  };
+  // Said on stderr, and with --json as an object too: nothing has run.
+  const fail = (message: string, code: ErrCode = 'EUSAGE', file?: string): Promise<number> => refuse(opts.json, [{ code, message, file }]);
 
   const loaded = await loadTopology(opts.topology);
-  if (!loaded.ok) {
-    for (const line of loaded.errors) writeStderr(`msi-explorer: ${oneLine(line)}\n`);
-    return EXIT.USAGE;
-  }
+  if (!loaded.ok) return refuse(opts.json, loaded.errors.map((message) => ({ code: loaded.code, message, file: loaded.file })));
   // Each without the other is refused with the rest of the command line (program.ts).
   if (opts.rmCfg !== undefined && opts.host !== undefined) {
     // Only here is the YAML parser loaded.
@@ -96,7 +91,7 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
     const host = parseHost(opts.host);
     if (host === undefined) return fail(`--host: expected a TISCI host id 0-${MAX_HOST}, got '${opts.host}'`);
     const shared = loadRmCfg(opts.rmCfg, host, loaded.topology);
-    if (!shared.ok) return fail(shared.error);
+    if (!shared.ok) return fail(shared.error, shared.code, opts.rmCfg);
     loaded.topology = shared.topology;
   }
   const preset = designNamed(opts.design)!.settings;
@@ -156,7 +151,7 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
     const opened = openTextFile(path, 'script');
     if (!opened.ok) {
       closeAll();
-      return fail(opened.message);
+      return fail(opened.message, opened.code, path);
     }
     const abs = resolve(cwd, path);
     queue.push({ fd: opened.fd, script: { name: path, dir: dirname(abs), real: realPath(abs) } });

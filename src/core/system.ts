@@ -484,7 +484,8 @@ export class System {
    */
   setAffinity(virq: number, cpus: number[]): AffinityResult {
     const desc = this.descs.get(virq);
-    if (!desc) throw new CoreError('ENOENT', `virq ${virq} is not allocated`);
+    // irq_set_affinity: __irq_set_affinity returns -EINVAL when irq_to_desc finds no descriptor.
+    if (!desc) throw new CoreError('EINVAL', `virq ${virq} is not allocated`);
     if (cpus.length === 0) throw new CoreError('EINVAL', 'empty CPU list');
     for (const c of cpus) {
       if (!Number.isInteger(c) || c < 0 || c >= this.topology.cpus) throw new CoreError('EINVAL', `CPU ${c} does not exist (CPUs 0-${this.topology.cpus - 1})`);
@@ -516,12 +517,17 @@ export class System {
     return undefined;
   }
 
+  /**
+   * mask-irq / unmask-irq: disable_irq / enable_irq. A virq with no descriptor is EINVAL, what
+   * upstream's __disable_irq_nosync returns when irq_get_desc_buslock (irq_to_desc) finds none
+   * (enable_irq takes the same lookup and returns), as setAffinity. An MSI nobody requested has
+   * no action to mask: ENOENT, as free-irq says of it.
+   */
   setMasked(virq: number, masked: boolean): MaskResult {
     const desc = this.descs.get(virq);
-    if (!desc) throw new CoreError('ENOENT', `virq ${virq} is not allocated`);
+    if (!desc) throw new CoreError('EINVAL', `virq ${virq} is not allocated: nothing to ${masked ? 'mask' : 'unmask'}`);
     const rec = desc.kind === 'msi' ? this.msi.byVirqNumber(virq)! : undefined;
-    // disable_irq/enable_irq on an irq nobody requested: there is no action to mask or unmask.
-    if (rec && rec.requestedBy === undefined) throw new CoreError('EINVAL', `virq ${virq} (${rec.device.id} ${rec.index}) is not requested: nothing to ${masked ? 'mask' : 'unmask'}`);
+    if (rec && rec.requestedBy === undefined) throw new CoreError('ENOENT', `virq ${virq} (${rec.device.id} ${rec.index}) is not requested: nothing to ${masked ? 'mask' : 'unmask'}`);
     desc.masked = masked;
     if (rec?.event) rec.device.inta.setEnabled(rec.event.hwirq, !masked);
     let delivered: DemuxedEvent[] = [];

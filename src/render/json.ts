@@ -109,7 +109,7 @@ export const renderJson = (where: { file: string; line: number }, command: strin
 };
 
 /** The definition of a --json line: what renderJson must equal, byte for byte. */
-export const renderJsonReference = (where: { file: string; line: number }, command: string | null, result: Result): string => {
+export const renderJsonReference = (where: { file: string; line: number | null }, command: string | null, result: Result): string => {
   const head = { file: where.file, line: where.line, command };
   if (result.ok) return JSON.stringify({ ...head, ok: true, data: data(result.output) });
   const { code, message, pool } = result.error;
@@ -117,8 +117,11 @@ export const renderJsonReference = (where: { file: string; line: number }, comma
   return JSON.stringify(result.output ? { ...failed, data: data(result.output) } : failed);
 };
 
-/** What stopped a run (a NUL byte, too many errors): a failure at its place that no command made. */
-export const renderJsonStop = (where: { file: string; line: number }, error: ErrorInfo): string => renderJsonReference(where, null, { ok: false, error });
+/**
+ * What stopped a run (a NUL byte, too many errors) or kept it from starting (a file that cannot
+ * be used: line null when the error has none): a failure at its place that no command made.
+ */
+export const renderJsonStop = (where: { file: string; line: number | null }, error: ErrorInfo): string => renderJsonReference(where, null, { ok: false, error });
 
 type RegisterField = 'statusBefore' | 'status' | 'enable' | 'statusMasked';
 

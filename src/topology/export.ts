@@ -2,20 +2,40 @@
  * `topology --export`: the current topology as a file `--topology` loads back, naming the
  * published schema so that an editor completes and checks it.
  */
-import { relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fstatSync, readlinkSync, statSync } from 'node:fs';
+import { dirname, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChannelSpec, Topology } from '../core/topology.js';
 
 /** The schema shipped with the package (src/topology and dist/topology are two folders down). */
 const SCHEMA_FILE = fileURLToPath(new URL('../../schema/topology.schema.json', import.meta.url));
 
 /**
- * The schema's path relative to `dir`, with forward slashes as `$schema` wants: an editor finds
- * it when the export is saved in `dir` (`topology --export > my-soc.json`).
+ * `$schema` for a file saved in `dir`: the schema's path relative to it, with forward slashes, as
+ * an editor resolves it (against the file's own folder, whatever the current one); without a
+ * folder, the schema's absolute file: URL, which resolves from anywhere.
  */
-export const schemaRef = (dir: string): string => {
+export const schemaRef = (dir: string | undefined): string => {
+  if (dir === undefined) return pathToFileURL(SCHEMA_FILE).href;
   const path = relative(dir, SCHEMA_FILE).split(sep).join('/');
   return path.startsWith('.') || path.startsWith('/') ? path : `./${path}`;
+};
+
+/**
+ * The folder of the file stdout is written to (`topology --export > out/my-soc.json`: out), read
+ * from /proc/self/fd/1 and checked to be that very file; undefined for a terminal or a pipe, where
+ * the export's final place cannot be known, and where /proc is not there to ask.
+ */
+export const stdoutFolder = (): string | undefined => {
+  try {
+    const out = fstatSync(1);
+    if (!out.isFile()) return undefined;
+    const path = readlinkSync('/proc/self/fd/1');
+    const named = statSync(path);
+    return named.ino === out.ino && named.dev === out.dev ? dirname(path) : undefined;
+  } catch {
+    return undefined;
+  }
 };
 
 /**

@@ -47,14 +47,27 @@ export const lineColumn = (s: string, pos: number): { line: number; column: numb
 };
 
 /**
- * A strict RFC 8259 recognizer (what JSON.parse accepts), without recursion, that also refuses
- * nesting deeper than `maxDepth`. Returns the offset and description of the first error.
+ * The first error: its offset and what is wrong; for a key given twice in one object, also the
+ * offset of the key's first occurrence.
  */
-export const checkJsonSyntax = (s: string, maxDepth: number): { pos: number; message: string } | undefined => {
+export interface JsonSyntaxError {
+  pos: number;
+  message: string;
+  first?: number;
+}
+
+/**
+ * A strict RFC 8259 recognizer (what JSON.parse accepts), without recursion, that also refuses
+ * nesting deeper than `maxDepth` and a key given twice in one object (JSON.parse keeps the last
+ * silently, so a corrected value earlier in a file would be lost without a word).
+ */
+export const checkJsonSyntax = (s: string, maxDepth: number): JsonSyntaxError | undefined => {
   const n = s.length;
   let i = 0;
   /** true: inside an object, false: inside an array */
   const stack: boolean[] = [];
+  /** For each object open on the stack, its keys (decoded) and where each first stood. */
+  const keys: Array<Map<string, number>> = [];
   const found = (): string => (i >= n ? 'end of input' : quoteChar(s, i));
   const err = (expected: string) => ({ pos: i, message: `expected ${expected}, got ${found()}` });
   const ws = () => {
@@ -115,10 +128,18 @@ export const checkJsonSyntax = (s: string, maxDepth: number): { pos: number; mes
     }
     return undefined;
   };
-  const key = (): { pos: number; message: string } | undefined => {
+  const key = (): JsonSyntaxError | undefined => {
     if (s.charCodeAt(i) !== 0x22) return err(`a property name in double quotes`);
+    const start = i;
     const e = str();
     if (e) return e;
+    const raw = s.slice(start, i);
+    // Escapes spell one key many ways ("a" and "\u0061"): compare what JSON.parse makes of them.
+    const name = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+    const seen = keys[keys.length - 1];
+    const first = seen.get(name);
+    if (first !== undefined) return { pos: start, message: `duplicate key ${quote(name)}`, first };
+    seen.set(name, start);
     ws();
     if (s.charCodeAt(i) !== 0x3a) return err(`':' after the property name`);
     i++;
@@ -137,6 +158,7 @@ export const checkJsonSyntax = (s: string, maxDepth: number): { pos: number; mes
       if (s.charCodeAt(i) !== (isObject ? 0x7d : 0x5d)) {
         stack.push(isObject);
         if (isObject) {
+          keys.push(new Map());
           const e = key();
           if (e) return e;
         }
@@ -171,6 +193,7 @@ export const checkJsonSyntax = (s: string, maxDepth: number): { pos: number; mes
       if (d === (inObject ? 0x7d : 0x5d)) {
         i++;
         stack.pop();
+        if (inObject) keys.pop();
         continue;
       }
       return err(inObject ? `',' or '}' after a property value` : `',' or ']' after an array element`);

@@ -8,16 +8,18 @@ export const BUILT_IN: Record<string, Topology> = { am65x };
  * A built-in name or a JSON file; errors name the file and the JSON path at fault. The validator
  * is loaded only for a file: most runs use a built-in topology.
  */
-export const loadTopology = async (nameOrPath: string): Promise<{ ok: true; topology: Topology } | { ok: false; errors: string[] }> => {
+export const loadTopology = async (
+  nameOrPath: string,
+): Promise<{ ok: true; topology: Topology } | { ok: false; code: 'ENOENT' | 'EINVAL'; file?: string; errors: string[] }> => {
   const builtIn = Object.hasOwn(BUILT_IN, nameOrPath) ? BUILT_IN[nameOrPath] : undefined;
   if (builtIn) return { ok: true, topology: builtIn };
   if (!nameOrPath.endsWith('.json') && !nameOrPath.includes('/')) {
-    return { ok: false, errors: [`unknown topology '${nameOrPath}' (built in: ${Object.keys(BUILT_IN).join(', ')}; or give a .json file)`] };
+    return { ok: false, code: 'ENOENT', errors: [`unknown topology '${nameOrPath}' (built in: ${Object.keys(BUILT_IN).join(', ')}; or give a .json file)`] };
   }
   const read = readTextFile(nameOrPath, 'topology file');
-  if (!read.ok) return { ok: false, errors: [read.message] };
+  if (!read.ok) return { ok: false, code: read.code, file: nameOrPath, errors: [read.message] };
   const { parseTopology } = await import('./validate.js');
   const parsed = parseTopology(read.text);
   if (parsed.ok) return { ok: true, topology: parsed.topology };
-  return { ok: false, errors: parsed.issues.map((i) => `${nameOrPath}: ${i.path}: ${i.message}`) };
+  return { ok: false, code: 'EINVAL', file: nameOrPath, errors: parsed.issues.map((i) => `${nameOrPath}: ${i.path}: ${i.message}`) };
 };

@@ -18,7 +18,7 @@ import { validateTopology } from './validate.js';
 import { quote } from './json-syntax.js';
 import { readTextFile } from '../cli/script-file.js';
 
-export type RmCfgResult = { ok: true; topology: Topology } | { ok: false; error: string };
+export type RmCfgResult = { ok: true; topology: Topology } | { ok: false; code: 'ENOENT' | 'EINVAL'; error: string };
 
 /** TISCI resource subtypes (include/linux/soc/ti/ti_sci_protocol.h, k3-am65 DT ti,sci-rm-range-*). */
 const SUBTYPE = {
@@ -72,7 +72,7 @@ export const applyRmCfg = (text: string, name: string, host: number, topology: T
   try {
     return { ok: true, topology: apply(readEntries(text, name), name, host, topology) };
   } catch (e) {
-    if (e instanceof RmError) return { ok: false, error: e.message };
+    if (e instanceof RmError) return { ok: false, code: 'EINVAL', error: e.message };
     throw e;
   }
 };
@@ -249,5 +249,5 @@ export const parseHost = (word: string): number | undefined => (/^\d{1,3}$/.test
 /** Reads `path` and applies it; an unreadable file is one error line like a bad one. */
 export const loadRmCfg = (path: string, host: number, topology: Topology): RmCfgResult => {
   const read = readTextFile(path, 'rm-cfg file');
-  return read.ok ? applyRmCfg(read.text, path, host, topology) : { ok: false, error: read.message };
+  return read.ok ? applyRmCfg(read.text, path, host, topology) : { ok: false, code: read.code, error: read.message };
 };

@@ -39,14 +39,18 @@ export const parseTopology = (text: string): TopologyResult => {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const syntax = checkJsonSyntax(body, MAX_DEPTH);
   if (syntax) {
-    const { line, column } = lineColumn(body, syntax.pos);
-    return fail('$', `invalid JSON at ${line}:${column}: ${syntax.message}`);
+    const at = (pos: number) => {
+      const { line, column } = lineColumn(body, pos);
+      return `${line}:${column}`;
+    };
+    if (syntax.first !== undefined) return fail('$', `${syntax.message} at ${at(syntax.pos)} (first at ${at(syntax.first)})`);
+    return fail('$', `invalid JSON at ${at(syntax.pos)}: ${syntax.message}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch (e) {
-    // The syntax check above accepts exactly what JSON.parse accepts; this is a safety net.
+    // The syntax check above accepts what JSON.parse accepts (less keys given twice); a safety net.
     return fail('$', `invalid JSON: ${e instanceof Error ? printable(e.message, 120) : 'unknown error'}`);
   }
   return validateTopology(json);

@@ -61,12 +61,17 @@ const opOf = (sys: System, text: string, which: string): OpSpec => {
   }
 };
 
-/** The PRNG's seed is 32 bits: a larger one is refused, not wrapped (4294967296 was seed 0). */
+/**
+ * The PRNG's seed is 32 bits: a larger one is refused, not wrapped (4294967296 was seed 0). Every
+ * number out of range, negative or past 2^53 included, is one message quoting the word as typed,
+ * as the CLI's other errors do; what is not a number is parseUint's.
+ */
 const MAX_SEED = 0xffffffff;
 const parseSeed = (word: string): number => {
-  const seed = parseUint(word, '--seed');
-  if (seed > MAX_SEED) throw new CoreError('EINVAL', `--seed must be 0-${MAX_SEED}, got ${seed}`);
-  return seed;
+  if (/^-?(\d+|0x[0-9a-f]+)$/i.test(word) && (word.startsWith('-') || BigInt(word) > BigInt(MAX_SEED))) {
+    throw new CoreError('EINVAL', `--seed must be 0-${MAX_SEED}, got ${shown(word)}`);
+  }
+  return parseUint(word, '--seed');
 };
 
 interface Parsed {

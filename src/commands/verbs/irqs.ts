@@ -103,9 +103,7 @@ const maskVerb = (masked: boolean): CommandSpec => ({
   args: [{ name: 'virq', kind: 'virq' }],
   mutates: true,
   run({ session }, [virq]) {
-    const n = parseUint(virq, 'virq');
-    if (!session.system.descs.get(n)) throw new CoreError('ENOENT', `virq ${n} is not allocated`);
-    return { kind: 'mask', result: session.system.setMasked(n, masked) };
+    return { kind: 'mask', result: session.system.setMasked(parseUint(virq, 'virq'), masked) };
   },
 });
 

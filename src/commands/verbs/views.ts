@@ -6,7 +6,7 @@ import type { System } from '../../core/system.js';
 import type { Route } from '../../core/types.js';
 import { nearest, oneOf, parseChannel, parseUint } from '../args.js';
 import { DOMAIN_FORMATS, type DomainFormat } from '../result.js';
-import { schemaRef, topologyFile } from '../../topology/export.js';
+import { schemaRef, stdoutFolder, topologyFile } from '../../topology/export.js';
 import type { CommandSpec } from '../spec.js';
 
 /** The devices `routes` may be filtered by: source devices and DMA controllers. */
@@ -139,13 +139,14 @@ export const topology: CommandSpec = {
   summary: "the SoC: each pool's hardware beside Linux's share, the source of every number, devices and boot order",
   usage: 'topology [--export]',
   example: 'topology',
-  details: '--export prints the topology as a file that --topology loads back, naming schema/topology.schema.json in "$schema": a start for your own SoC (topology --export > my-soc.json).',
+  details:
+    '--export prints the topology as a file that --topology loads back, naming schema/topology.schema.json in "$schema": a start for your own SoC (topology --export > my-soc.json). "$schema" is relative to the folder of the file the output is redirected to, else the absolute file: URL of the schema.',
   args: [{ name: '--export', kind: 'topology-flag', optional: true }],
   view: true,
   run({ session }, [flag]) {
     if (flag !== undefined) {
       if (flag !== '--export') throw new CoreError('EUSAGE', `expected --export or nothing, got ${quote(flag)}`);
-      return { kind: 'topology-file', file: topologyFile(session.topology, schemaRef(process.cwd())) };
+      return { kind: 'topology-file', file: topologyFile(session.topology, schemaRef(stdoutFolder())) };
     }
     return { kind: 'topology', topology: session.topology, pools: session.system.poolStats() };
   },
