@@ -8,7 +8,7 @@ import { Session } from '../../src/commands/session.js';
 import { tokenize } from '../../src/commands/tokenize.js';
 import { Explorer } from '../../src/core/interleave/explore.js';
 import { exploreAll } from '../../src/core/interleave/scheduler.js';
-import { allocIrqOp, freeIrqOp } from '../../src/core/interleave/ops.js';
+import { allocIrqOp, freeIrqOp, releaseChannelOp } from '../../src/core/interleave/ops.js';
 import { complete } from '../../src/cli/completion.js';
 import { askPrompts, planPrompts } from '../../src/cli/prompts.js';
 import { parseTopology } from '../../src/topology/validate.js';
@@ -121,6 +121,13 @@ describe('serial orders are serial: an operation sees what the operations before
       '  A=ENOENT B=released          9  50.0%  acceptable  serial B;A',
       '  A=released B=ENOENT          9  50.0%  acceptable  serial A;B',
     ]);
+  });
+
+  test('a refused release (a TR-mode channel) leaves no trace: the other release of it is refused the same way', () => {
+    const s = onAm65x('merged', 'request-channel main_udmap tx 1 tr');
+    const tr = () => releaseChannelOp('main_udmap', 'tx', 8);
+    const r = new Explorer(s.system, [tr(), tr()], 'none').run({ lock: 'none', mode: { kind: 'all' } });
+    expect(r.outcomes.map((o) => `${o.result} ${o.grade}: ${o.description}`)).toEqual(['A=EINVAL B=EINVAL acceptable: serial A;B']);
   });
 
   test('a ring given back and drawn again in the same schedule is no leak: serial B;A is acceptable', () => {

@@ -331,8 +331,10 @@ export const releaseChannelOp = (dmaId: string, dir: Direction, n: number): OpSp
     dma.checkChannel(dir, n);
     const name = channelName(dma.id, dir, n);
     const ch = dma.channel(name);
-    if (!ch || !ctx.ledger.beginRelease(name)) throw new CoreError('ENOENT', `${name} is not requested`);
+    if (!ch) throw new CoreError('ENOENT', `${name} is not requested`);
+    // Refused before the ledger hears of it: a failed operation leaves no trace for the others.
     if (ch.event) throw new CoreError('EINVAL', `${name} is a TR-mode channel: interleave runs packet-mode channels only`);
+    if (!ctx.ledger.beginRelease(name)) throw new CoreError('ENOENT', `${name} is not requested`);
     const step = stepper(ctx.trace ? `release-channel ${name}` : 'release-channel', ctx.trace);
     const dev = dma.ringDevice;
     const hwirq = ch.msi.hwirq;
