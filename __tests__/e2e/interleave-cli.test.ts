@@ -31,3 +31,27 @@ describe('a replay that diverges', () => {
     expect(r.status).toBe(1);
   });
 });
+
+describe('the printed replay line, appended to the very command that printed it', () => {
+  /** The trace block of an output: from its verdict line to its replay line. */
+  const block = (stdout: string): string => {
+    const from = stdout.indexOf('\nFORBIDDEN (');
+    return stdout.slice(from + 1);
+  };
+
+  test.each([
+    ['--preemptions', 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock list --preemptions 1 --expect race'],
+    ['--explore random', 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none --explore random 40 --seed 5 --expect race'],
+    ['--explore all', 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" "alloc-irq timer 0" --lock list --explore all --preemptions 1 --expect race'],
+  ])('%s: replays the schedule it found, trace for trace', async (_what, line) => {
+    const found = await run(`request-channel udma tx 64\n${line}\n`);
+    expect(found.status).toBe(0);
+    const replay = /^replay: (--schedule \S+)$/m.exec(found.stdout)![1];
+    const again = await run(`request-channel udma tx 64\n${line} ${replay}\n`);
+    expect(again.stderr).toBe('');
+    expect(again.status).toBe(0);
+    expect(again.outLines[0]).toMatch(new RegExp(`^interleave: \\d ops, lock \\w+, replay ${replay.replace(/[*]/g, '\\*')}$`));
+    expect(block(again.stdout).length).toBeGreaterThan(500);
+    expect(block(again.stdout)).toBe(block(found.stdout));
+  });
+});
