@@ -110,6 +110,40 @@ describe('serial orders are serial: an operation sees what the operations before
     ]);
   });
 
+  test('a free racing an alloc of the index it frees: explored, the alloc succeeds only once the free has ended', () => {
+    for (const design of ['merged', 'dynamic'] as const) {
+      const s = onAm65x(design, 'alloc-irq ringacc 304');
+      const virq = s.system.msi.find(s.system.msiDevice('ringacc'), 304)!.virq;
+      for (const line of [`interleave "free-irq ${virq}" "alloc-irq ringacc 304" --lock none`, 'interleave "free-irq ringacc 304" "alloc-irq ringacc 304" --lock inta']) {
+        const r = seen(s, line);
+        expect(r.ok).toBe(true);
+        // 9 steps of the free; the alloc, started before its last, finds the index still requested.
+        expect(r.lines.slice(3)).toEqual([
+          'explored 10 schedules; 2 distinct outcomes; none FORBIDDEN',
+          '',
+          '  RESULT           SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+          '  A=freed B=EBUSY          9  90.0%  acceptable  serial B;A',
+          '  A=freed B=16:0           1  10.0%  acceptable  serial A;B',
+        ]);
+      }
+    }
+  });
+
+  test('a free of what another operation allocates cannot be modelled: refused, saying why', () => {
+    const s = onAm65x('merged', 'alloc-irq ringacc 304');
+    const before = s.system.fingerprint();
+    const r = run(s, 'interleave "alloc-irq ringacc 305" "free-irq ringacc 305"');
+    expect(r.ok ? undefined : r.error).toEqual({
+      code: 'ENOENT',
+      message: 'operation B (free-irq ringacc 305): ringacc 305 is not requested before the interleave: an operation cannot free what operation A allocates in it',
+      pool: undefined,
+    });
+    expect(s.system.fingerprint()).toBe(before);
+    // An alloc of an index nobody frees is still refused as alloc-irq alone refuses it.
+    const twice = run(s, 'interleave "alloc-irq ringacc 304" "alloc-irq ringacc 305"');
+    expect(twice.ok ? undefined : twice.error.message).toBe('operation A (alloc-irq ringacc 304): ringacc 304 is already requested by alloc-irq (virq 70)');
+  });
+
   test('a double release-channel: the second finds the channel not requested', () => {
     const s = onAm65x('merged', 'request-channel main_udmap tx');
     const r = seen(s, 'interleave "release-channel main_udmap:tx8" "release-channel main_udmap:tx8" --lock none');

@@ -31,6 +31,11 @@ export class Ledger {
     return this.freed.get(hwirq) === 'freed' || (!requestedBefore && !this.freed.has(hwirq));
   }
 
+  /** The CPU of the operation that took this MSI in this schedule, if one did. */
+  takerCpu(hwirq: number): string | undefined {
+    return this.taken.get(hwirq)?.cpu;
+  }
+
   /** Who took this MSI in this schedule, if anyone. */
   holder(hwirq: number): string | undefined {
     return this.taken.get(hwirq)?.owner;

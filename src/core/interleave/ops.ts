@@ -5,6 +5,7 @@ import { holderOf, type MsiDevice } from '../msi.js';
 import { acquire, quietSteps, type Step, type StepName, type Steps } from '../steps.js';
 import type { System } from '../system.js';
 import type { Ledger } from './ledger.js';
+import { letter } from './scheduler.js';
 import type { Locks } from './locks.js';
 
 /**
@@ -263,7 +264,15 @@ export const freeIrqOp = (virq: number, by?: { device: string; index: number }):
         'ENOENT',
         by ? `${rec.device.id} ${rec.index} is not requested` : sys.settings.mode === 'demand' ? `virq ${virq} is not allocated` : `virq ${virq} (${rec.device.id} ${rec.index}) is not requested`,
       );
-    if (rec.requestedBy === undefined || !rec.event) throw notRequested();
+    if (rec.requestedBy === undefined || !rec.event) {
+      // Requested by another operation of this interleave: a free names the session's MSI
+      // records (its action, its virq), which the operations leave alone, so it cannot free it.
+      const by = ctx.ledger.takerCpu(rec.device.hwirq(rec.index));
+      if (by !== undefined && by !== ctx.cpu) {
+        throw new CoreError('ENOENT', `${rec.device.id} ${rec.index} is not requested before the interleave: an operation cannot free what operation ${letter(Number(by.slice(3)))} allocates in it`);
+      }
+      throw notRequested();
+    }
     if (rec.requestedBy !== 'alloc-irq') throw new CoreError('EBUSY', `virq ${virq} belongs to ${holderOf(rec)}; release the channel instead`);
     const dev = rec.device;
     const hwirq = rec.event.hwirq;
