@@ -498,6 +498,57 @@ describe('in the REPL', () => {
   });
 });
 
+describe('the trace, at 80 columns without colour', () => {
+  untimed();
+  /** The shown schedule's block: from its verdict line on. */
+  const trace = (s: Session, line: string): string[] => {
+    const r = run(s, line);
+    const o = r.ok ? r.output : r.output;
+    if (o?.kind !== 'interleave') throw new Error(`${line}: no interleave output`);
+    const text = renderText(PLAIN, o).split('\n');
+    for (const l of text) expect(l.length).toBeLessThanOrEqual(80);
+    return text.slice(text.findIndex((l) => /^FORBIDDEN \(/.test(l)));
+  };
+
+  test('three operations: a legend names each above the table, whose columns are headed by letter and CPU', () => {
+    const s = session('request-channel udma tx 64');
+    expect(trace(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" "alloc-irq timer 0" --lock list --expect race').slice(0, 6)).toEqual([
+      'FORBIDDEN (1 preemption): VINT 1 bit 0 held twice (0x1e00a0 and 0x1e00a1)',
+      '    A = alloc-irq ringacc 160',
+      '    B = alloc-irq ringacc 161',
+      '    C = alloc-irq timer 0',
+      '  # A cpu0                   B cpu1                   C cpu2',
+      '    start (in step 1):',
+    ]);
+  });
+
+  test('two operations whose labels fit keep them in the column heads; what an alloc draws as it starts is a line of its own', () => {
+    const s = session('alloc-irq ringacc 160');
+    const r = run(s, 'interleave "alloc-irq ringacc 161" "alloc-irq ringacc 162" --lock none --expect race');
+    expect(trace(s, 'interleave "alloc-irq ringacc 161" "alloc-irq ringacc 162" --lock none --expect race').slice(0, 12)).toEqual([
+      'FORBIDDEN (1 preemption): VINT 0 bit 1 held twice (0x1e00a1 and 0x1e00a2)',
+      '  # A cpu0 alloc-irq ringacc 161          B cpu1 alloc-irq ringacc 162',
+      '    start (in step 1):',
+      '      ringacc.gp_ring free 127 -> 126',
+      '      virq free 254 -> 253',
+      '  1 lock inta0.vint_mutex (no lock)',
+      '  2 find-free-bit: VINT 0 bit 1 <',
+      '    -- switch --',
+      '                                          start (in step 3):',
+      '                                            ringacc.gp_ring free 126 -> 125',
+      '                                            virq free 253 -> 252',
+      '  3                                       lock inta0.vint_mutex (no lock)',
+    ]);
+    // The report (and so --json) says the same: the draws are the start's, not the lock's.
+    const shown = ((r.ok ? r.output : r.output) as Extract<Output, { kind: 'interleave' }>).report.shown!;
+    expect(shown.steps.slice(0, 3).map((st) => ({ n: st.n, name: st.name, startChanged: st.startChanged, changed: st.changed }))).toEqual([
+      { n: 1, name: 'lock', startChanged: ['ringacc.gp_ring free 127 -> 126', 'virq free 254 -> 253'], changed: [] },
+      { n: 2, name: 'find-free-bit', startChanged: undefined, changed: [] },
+      { n: 3, name: 'lock', startChanged: ['ringacc.gp_ring free 126 -> 125', 'virq free 253 -> 252'], changed: [] },
+    ]);
+  });
+});
+
 describe('fixture 23', () => {
   test('the printed replay string reproduces the found trace byte for byte', () => {
     const golden = readFileSync('fixtures/scripts/23-three-ops-replay.stdout', 'utf8');

@@ -64,6 +64,12 @@ export interface ShownStep {
   reads: readonly string[];
   writes: readonly string[];
   changed: string[];
+  /**
+   * An operation's first step only: what its start changed before the step itself (the checks
+   * and atomic draws before its first yield, such as the ring an alloc-irq takes), which the
+   * scheduler runs as part of that step.
+   */
+  startChanged?: string[];
   blockedBy?: string;
   end?: 'done' | 'failed' | 'crashed';
   error?: string;
@@ -302,30 +308,45 @@ export class Explorer {
   /** Replays a schedule traced, with the state each step changed, and names the conflicting pair. */
   show(choices: readonly number[], graded: Graded): ShownSchedule {
     let before = new Map<string, string>();
+    let start: string[] = [];
     const changed: string[][] = [];
+    const starts: string[][] = [];
     const exec = execute(this.world, (_o, k) => choices[k - 1], true, {
       before: () => {
         before = this.world.view();
+        start = [];
+      },
+      started: () => {
+        const now = this.world.view();
+        start = viewDiff(before, now);
+        before = now;
       },
       after: () => {
         changed.push(viewDiff(before, this.world.view()));
+        starts.push(start);
       },
     });
     const rows = exec.rows ?? [];
-    const steps: ShownStep[] = rows.map((r: TraceRow, i) => ({
-      n: r.n,
-      op: letter(r.op),
-      cpu: `cpu${r.op}`,
-      name: r.step.name,
-      detail: r.step.detail,
-      result: r.step.result,
-      reads: r.step.reads ?? [],
-      writes: r.step.writes ?? [],
-      changed: changed[i] ?? [],
-      blockedBy: r.blockedBy,
-      end: r.end,
-      error: r.error,
-    }));
+    const steps: ShownStep[] = rows.map((r: TraceRow, i) => {
+      // An operation that ended at its start has no step beyond it: what it did is the row's.
+      const atStart = starts[i] ?? [];
+      const own = r.step.name === 'start';
+      return {
+        n: r.n,
+        op: letter(r.op),
+        cpu: `cpu${r.op}`,
+        name: r.step.name,
+        detail: r.step.detail,
+        result: r.step.result,
+        reads: r.step.reads ?? [],
+        writes: r.step.writes ?? [],
+        changed: own ? [...atStart, ...(changed[i] ?? [])] : (changed[i] ?? []),
+        startChanged: own || atStart.length === 0 ? undefined : atStart,
+        blockedBy: r.blockedBy,
+        end: r.end,
+        error: r.error,
+      };
+    });
     const shown: ShownSchedule = {
       schedule: scheduleString(exec),
       preemptions: exec.preemptions,
