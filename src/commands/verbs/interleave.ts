@@ -45,7 +45,11 @@ const opOf = (sys: System, text: string, which: string): OpSpec => {
       const index = parseUint(b, 'index');
       dev.checkIndex(index);
       const rec = sys.msi.find(dev, index);
-      if (!rec) throw new CoreError('ENOENT', `operation ${which}: ${dev.id} ${index} has no MSI`);
+      if (!rec) {
+        // On demand, an MSI another operation allocates exists only within its schedules: it has no virq to name yet.
+        const why = sys.settings.mode === 'demand' ? ' (on demand, one allocated within the interleave cannot be named to free it)' : '';
+        throw new CoreError('ENOENT', `operation ${which}: ${dev.id} ${index} has no MSI${why}`);
+      }
       return freeIrqOp(rec.virq, { device: dev.id, index });
     }
     case 'request-channel':

@@ -5,7 +5,6 @@ import { holderOf, type MsiDevice } from '../msi.js';
 import { acquire, quietSteps, type Step, type StepName, type Steps } from '../steps.js';
 import type { System } from '../system.js';
 import type { Ledger } from './ledger.js';
-import { letter } from './scheduler.js';
 import type { Locks } from './locks.js';
 
 /**
@@ -238,6 +237,8 @@ export const allocIrqOp = (deviceId: string, index: number | 'any'): OpSpec => (
     try {
       const ev = yield* takeHardware(sys, dev, msi, 'alloc-irq', ctx);
       done = true;
+      // Requested: another operation of the schedule may free it now.
+      ctx.ledger.requested(msi.hwirq);
       return { summary: `${ev.vint.vint}:${ev.bit}`, allocated: { inta: dev.inta.id, hwirq: msi.hwirq } };
     } finally {
       if (!done) {
@@ -264,18 +265,13 @@ export const freeIrqOp = (virq: number, by?: { device: string; index: number }):
         'ENOENT',
         by ? `${rec.device.id} ${rec.index} is not requested` : sys.settings.mode === 'demand' ? `virq ${virq} is not allocated` : `virq ${virq} (${rec.device.id} ${rec.index}) is not requested`,
       );
-    if (rec.requestedBy === undefined || !rec.event) {
-      // Requested by another operation of this interleave: a free names the session's MSI
-      // records (its action, its virq), which the operations leave alone, so it cannot free it.
-      const by = ctx.ledger.takerCpu(rec.device.hwirq(rec.index));
-      if (by !== undefined && by !== ctx.cpu) {
-        throw new CoreError('ENOENT', `${rec.device.id} ${rec.index} is not requested before the interleave: an operation cannot free what operation ${letter(Number(by.slice(3)))} allocates in it`);
-      }
-      throw notRequested();
-    }
-    if (rec.requestedBy !== 'alloc-irq') throw new CoreError('EBUSY', `virq ${virq} belongs to ${holderOf(rec)}; release the channel instead`);
     const dev = rec.device;
-    const hwirq = rec.event.hwirq;
+    const hwirq = dev.hwirq(rec.index);
+    if (rec.requestedBy === undefined || !rec.event) {
+      // Not requested before the schedule: unless an alloc-irq of it has finished in it (MSIs
+      // at probe keep their virq; on demand, one allocated in the schedule has no name yet).
+      if (sys.settings.mode !== 'probe' || !ctx.ledger.isRequested(hwirq)) throw notRequested();
+    } else if (rec.requestedBy !== 'alloc-irq') throw new CoreError('EBUSY', `virq ${virq} belongs to ${holderOf(rec)}; release the channel instead`);
     if (!ctx.ledger.beginFree(hwirq)) throw notRequested();
     const step = stepper(ctx.trace ? `free-irq ${virq}` : 'free-irq', ctx.trace);
     const freed = yield* dropHardware(sys, dev, hwirq, ctx);
