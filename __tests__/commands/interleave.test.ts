@@ -8,7 +8,7 @@ import { Session } from '../../src/commands/session.js';
 import { tokenize } from '../../src/commands/tokenize.js';
 import { Explorer } from '../../src/core/interleave/explore.js';
 import { exploreAll } from '../../src/core/interleave/scheduler.js';
-import { allocIrqOp, freeIrqOp } from '../../src/core/interleave/ops.js';
+import { allocIrqOp, freeIrqOp, releaseChannelOp } from '../../src/core/interleave/ops.js';
 import { complete } from '../../src/cli/completion.js';
 import { askPrompts, planPrompts } from '../../src/cli/prompts.js';
 import { parseTopology } from '../../src/topology/validate.js';
@@ -54,6 +54,13 @@ const seen = (s: Session, line: string): { ok: boolean; lines: string[] } => {
   const text = renderText(PLAIN, o).split('\n');
   const end = text.indexOf('', text.indexOf('') + 1);
   return { ok: r.ok, lines: end < 0 ? text : text.slice(0, end) };
+};
+
+/** A passing interleave's explored line and outcome table (what follows its header). */
+const outcomeLines = (s: Session, line: string): string[] => {
+  const r = seen(s, line);
+  expect(r.ok).toBe(true);
+  return r.lines.slice(3);
 };
 
 /** In this describe block, the explored line has no time in it, as in the goldens. */
@@ -110,6 +117,52 @@ describe('serial orders are serial: an operation sees what the operations before
     ]);
   });
 
+  test('a free racing an alloc of the index it frees: explored, the alloc succeeds only once the free has ended', () => {
+    for (const design of ['merged', 'dynamic'] as const) {
+      const s = onAm65x(design, 'alloc-irq ringacc 304');
+      const virq = s.system.msi.find(s.system.msiDevice('ringacc'), 304)!.virq;
+      for (const line of [`interleave "free-irq ${virq}" "alloc-irq ringacc 304" --lock none`, 'interleave "free-irq ringacc 304" "alloc-irq ringacc 304" --lock inta']) {
+        // 9 steps of the free; the alloc, started before its last, finds the index still requested.
+        expect(outcomeLines(s, line)).toEqual([
+          'explored 10 schedules; 2 distinct outcomes; none FORBIDDEN',
+          '',
+          '  RESULT           SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+          '  A=freed B=EBUSY          9  90.0%  acceptable  serial B;A',
+          '  A=freed B=16:0           1  10.0%  acceptable  serial A;B',
+        ]);
+      }
+    }
+  });
+
+  test('a free of what another operation allocates: at probe, it frees it once the alloc has finished', () => {
+    const s = onAm65x('merged', 'alloc-irq ringacc 304');
+    const before = s.system.fingerprint();
+    for (const lock of ['none', 'inta']) {
+      // The alloc's 6 steps on VINT 16 (it has a free bit); the free, started before its last, finds nothing requested.
+      expect(outcomeLines(s, `interleave "alloc-irq ringacc 305" "free-irq ringacc 305" --lock ${lock}`)).toEqual([
+        'explored 7 schedules; 2 distinct outcomes; none FORBIDDEN',
+        '',
+        '  RESULT           SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+        '  A=16:1 B=ENOENT          6  85.7%  acceptable  serial B;A',
+        '  A=16:1 B=freed           1  14.3%  acceptable  serial A;B',
+      ]);
+    }
+    expect(s.system.fingerprint()).toBe(before);
+    // An alloc of an index nobody frees is still refused as alloc-irq alone refuses it.
+    const twice = run(s, 'interleave "alloc-irq ringacc 304" "alloc-irq ringacc 305"');
+    expect(twice.ok ? undefined : twice.error.message).toBe('operation A (alloc-irq ringacc 304): ringacc 304 is already requested by alloc-irq (virq 70)');
+  });
+
+  test('on demand, what another operation allocates cannot be named to free it: refused, saying why', () => {
+    const s = onAm65x('dynamic', 'alloc-irq ringacc 304');
+    const r = run(s, 'interleave "alloc-irq ringacc 305" "free-irq ringacc 305"');
+    expect(r.ok ? undefined : r.error).toEqual({
+      code: 'ENOENT',
+      message: 'operation B: ringacc 305 has no MSI (on demand, one allocated within the interleave cannot be named to free it)',
+      pool: undefined,
+    });
+  });
+
   test('a double release-channel: the second finds the channel not requested', () => {
     const s = onAm65x('merged', 'request-channel main_udmap tx');
     const r = seen(s, 'interleave "release-channel main_udmap:tx8" "release-channel main_udmap:tx8" --lock none');
@@ -121,6 +174,13 @@ describe('serial orders are serial: an operation sees what the operations before
       '  A=ENOENT B=released          9  50.0%  acceptable  serial B;A',
       '  A=released B=ENOENT          9  50.0%  acceptable  serial A;B',
     ]);
+  });
+
+  test('a refused release (a TR-mode channel) leaves no trace: the other release of it is refused the same way', () => {
+    const s = onAm65x('merged', 'request-channel main_udmap tx 1 tr');
+    const tr = () => releaseChannelOp('main_udmap', 'tx', 8);
+    const r = new Explorer(s.system, [tr(), tr()], 'none').run({ lock: 'none', mode: { kind: 'all' } });
+    expect(r.outcomes.map((o) => `${o.result} ${o.grade}: ${o.description}`)).toEqual(['A=EINVAL B=EINVAL acceptable: serial A;B']);
   });
 
   test('a ring given back and drawn again in the same schedule is no leak: serial B;A is acceptable', () => {
@@ -364,7 +424,8 @@ describe('the verb', () => {
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock mutex', 'EUSAGE', "--lock: expected none or list or inta or device, got 'mutex'"],
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --frob 1', 'EUSAGE', "unknown option '--frob' (options: --lock, --explore, --preemptions, --seed, --schedule, --max-schedules, --expect)"],
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --schedule A1,C*', 'EUSAGE', "schedule: run 'C*' names operation C, but there are only 2 (A, B)"],
-    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --schedule A*,B* --preemptions 1', 'EUSAGE', '--schedule replays one schedule: --preemptions does not go with it'],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --schedule A*,B* --explore some', 'EUSAGE', "--explore: expected all or random <N>, got 'some'"],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --schedule A*,B* --seed 3', 'EUSAGE', '--seed goes with --explore random <N>'],
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 4294967296', 'EINVAL', "--seed must be 0-4294967295, got '4294967296'"],
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --explore random 5 --seed 0x100000000', 'EINVAL', "--seed must be 0-4294967295, got '0x100000000'"],
     // Every number out of range is one message, quoting the word as typed, as other errors do.
@@ -458,6 +519,57 @@ describe('in the REPL', () => {
     const words = await askPrompts(questions, ['interleave'], prompter);
     expect(words).toEqual(['interleave', 'alloc-irq ringacc 160', 'alloc-irq ringacc 161', '--lock', 'inta']);
     expect(runWords(s, words!).ok).toBe(true);
+  });
+});
+
+describe('the trace, at 80 columns without colour', () => {
+  untimed();
+  /** The shown schedule's block: from its verdict line on. */
+  const trace = (s: Session, line: string): string[] => {
+    const r = run(s, line);
+    const o = r.ok ? r.output : r.output;
+    if (o?.kind !== 'interleave') throw new Error(`${line}: no interleave output`);
+    const text = renderText(PLAIN, o).split('\n');
+    for (const l of text) expect(l.length).toBeLessThanOrEqual(80);
+    return text.slice(text.findIndex((l) => /^FORBIDDEN \(/.test(l)));
+  };
+
+  test('three operations: a legend names each above the table, whose columns are headed by letter and CPU', () => {
+    const s = session('request-channel udma tx 64');
+    expect(trace(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" "alloc-irq timer 0" --lock list --expect race').slice(0, 6)).toEqual([
+      'FORBIDDEN (1 preemption): VINT 1 bit 0 held twice (0x1e00a0 and 0x1e00a1)',
+      '    A = alloc-irq ringacc 160',
+      '    B = alloc-irq ringacc 161',
+      '    C = alloc-irq timer 0',
+      '  # A cpu0                   B cpu1                   C cpu2',
+      '    start (in step 1):',
+    ]);
+  });
+
+  test('two operations whose labels fit keep them in the column heads; what an alloc draws as it starts is a line of its own', () => {
+    const s = session('alloc-irq ringacc 160');
+    const r = run(s, 'interleave "alloc-irq ringacc 161" "alloc-irq ringacc 162" --lock none --expect race');
+    expect(trace(s, 'interleave "alloc-irq ringacc 161" "alloc-irq ringacc 162" --lock none --expect race').slice(0, 12)).toEqual([
+      'FORBIDDEN (1 preemption): VINT 0 bit 1 held twice (0x1e00a1 and 0x1e00a2)',
+      '  # A cpu0 alloc-irq ringacc 161          B cpu1 alloc-irq ringacc 162',
+      '    start (in step 1):',
+      '      ringacc.gp_ring free 127 -> 126',
+      '      virq free 254 -> 253',
+      '  1 lock inta0.vint_mutex (no lock)',
+      '  2 find-free-bit: VINT 0 bit 1 <',
+      '    -- switch --',
+      '                                          start (in step 3):',
+      '                                            ringacc.gp_ring free 126 -> 125',
+      '                                            virq free 253 -> 252',
+      '  3                                       lock inta0.vint_mutex (no lock)',
+    ]);
+    // The report (and so --json) says the same: the draws are the start's, not the lock's.
+    const shown = ((r.ok ? r.output : r.output) as Extract<Output, { kind: 'interleave' }>).report.shown!;
+    expect(shown.steps.slice(0, 3).map((st) => ({ n: st.n, name: st.name, startChanged: st.startChanged, changed: st.changed }))).toEqual([
+      { n: 1, name: 'lock', startChanged: ['ringacc.gp_ring free 127 -> 126', 'virq free 254 -> 253'], changed: [] },
+      { n: 2, name: 'find-free-bit', startChanged: undefined, changed: [] },
+      { n: 3, name: 'lock', startChanged: ['ringacc.gp_ring free 126 -> 125', 'virq free 253 -> 252'], changed: [] },
+    ]);
   });
 });
 

@@ -94,9 +94,16 @@ const traceLines = (style: Style, r: InterleaveReport, shown: ShownSchedule): st
   const lines: string[] = [];
   const mark = (m: ShownStep['marker']) => (m === '<' ? ` ${style.c.red.bold('<')}` : m === '!' ? ` ${style.c.yellow.bold('!')}` : '');
   const markLen = (m: ShownStep['marker']) => (m === undefined ? 0 : 2);
+  /**
+   * What an operation's start did before its first step (see ShownStep.startChanged): a line
+   * of its own above that step, as the changed lines are drawn under a step, in `width`.
+   */
+  const startLines = (s: ShownStep, width: number): string[] =>
+    s.startChanged === undefined ? [] : [`start (in step ${s.n}):`, ...s.startChanged.flatMap((c) => cut(c, width - 2).map((l) => `  ${l}`))];
   if (colWidth < 24) {
     // Too many CPUs for columns at this width: one line per step, the operation's letter first.
     for (const s of shown.steps) {
+      startLines(s, style.width - NUM - 2).forEach((l, i) => lines.push(`${''.padStart(NUM - 1)} ${i === 0 ? s.op : ' '} ${style.c.dim(l)}`));
       const body = cut(stepText(s), style.width - NUM - 2 - markLen(s.marker));
       body.forEach((b, i) => lines.push(`${i === 0 ? `${s.n}`.padStart(NUM - 1) : ''.padStart(NUM - 1)} ${i === 0 ? s.op : ' '} ${b}${i === body.length - 1 ? mark(s.marker) : ''}`));
       for (const c of s.changed) for (const l of cut(c, style.width - NUM - 4)) lines.push(`${''.padStart(NUM + 4)}${style.c.dim(l)}`);
@@ -105,16 +112,20 @@ const traceLines = (style: Style, r: InterleaveReport, shown: ShownSchedule): st
   }
   const at = (op: string) => op.charCodeAt(0) - 65;
   const put = (col: number, first: string, text: string) => `${first.padStart(NUM - 1)} ${''.padEnd(col * colWidth)}${text}`.trimEnd();
-  lines.push(
-    style.c.bold(
-      ` ${'#'.padStart(NUM - 2)} ${r.ops.map((o, i) => cut(`${o.letter} ${o.cpu} ${o.label}`, colWidth - 1)[0].padEnd(i === n - 1 ? 0 : colWidth)).join('')}`.trimEnd(),
-    ),
-  );
+  // Each column is headed by its operation; when one does not fit its column, a legend names
+  // them above, and the columns are headed by letter and CPU alone.
+  const heads = r.ops.map((o) => `${o.letter} ${o.cpu} ${o.label}`);
+  if (heads.some((h) => h.length > colWidth - 1)) {
+    for (const o of r.ops) lines.push(wrap(`${''.padStart(NUM)}${o.letter} = ${o.label}`, style.width, NUM + 4));
+    for (let i = 0; i < n; i++) heads[i] = `${r.ops[i].letter} ${r.ops[i].cpu}`;
+  }
+  lines.push(style.c.bold(` ${'#'.padStart(NUM - 2)} ${heads.map((h, i) => h.padEnd(i === n - 1 ? 0 : colWidth)).join('')}`.trimEnd()));
   let prev: string | undefined;
   for (const s of shown.steps) {
     if (prev !== undefined && prev !== s.op) lines.push(style.c.dim(`${''.padStart(NUM)}-- switch --`));
     prev = s.op;
     const col = at(s.op);
+    for (const l of startLines(s, colWidth - 1)) lines.push(put(col, '', style.c.dim(l)));
     const body = cut(stepText(s), colWidth - 1 - markLen(s.marker));
     body.forEach((b, i) => lines.push(put(col, i === 0 ? `${s.n}` : '', `${i === 0 ? '' : '  '}${b}${i === body.length - 1 ? mark(s.marker) : ''}`)));
     for (const c of s.changed) for (const l of cut(c, colWidth - 3)) lines.push(put(col, '', `  ${style.c.dim(l)}`));

@@ -12,6 +12,7 @@ import {
   parseSchedule,
   replayChooser,
   scheduleString,
+  type Chooser,
   type Execution,
   type OpEnd,
   type TraceRow,
@@ -63,6 +64,12 @@ export interface ShownStep {
   reads: readonly string[];
   writes: readonly string[];
   changed: string[];
+  /**
+   * An operation's first step only: what its start changed before the step itself (the checks
+   * and atomic draws before its first yield, such as the ring an alloc-irq takes), which the
+   * scheduler runs as part of that step.
+   */
+  startChanged?: string[];
   blockedBy?: string;
   end?: 'done' | 'failed' | 'crashed';
   error?: string;
@@ -104,6 +111,8 @@ interface Serial {
   fingerprint: string;
   ends: OpEnd<OpValue>[];
   vints: number;
+  /** By operation: whether it failed its checks, before its first step. */
+  refused: boolean[];
 }
 
 const endText = (e: OpEnd<OpValue>): string => {
@@ -147,24 +156,38 @@ export class Explorer {
     this.world = new SystemWorld(sys, ops, lock);
     // The oracle: each serial order, run alone one operation after the other.
     this.serials = permutations(ops.length).map((order) => {
-      const exec = execute(this.world, (options, _k, run) => order.find((i) => run[i].state !== 'done' && options.includes(i)) ?? options[0]);
-      return { order, result: resultOf(exec.ends), fingerprint: this.world.fingerprint(), ends: exec.ends, vints: this.world.vintCount() };
+      const refused = ops.map(() => false);
+      const chooser: Chooser = (options, _k, run) => order.find((i) => run[i].state !== 'done' && options.includes(i)) ?? options[0];
+      const exec = execute(this.world, chooser, false, {
+        after: (row) => {
+          if (row.end === 'failed' && row.step.name === 'start') refused[row.op] = true;
+        },
+      });
+      return { order, result: resultOf(exec.ends), fingerprint: this.world.fingerprint(), ends: exec.ends, vints: this.world.vintCount(), refused };
     });
     this.world.reset();
   }
 
   /**
-   * Refuses an operation that fails alone before its first step (an unknown device, a virq
-   * that is no MSI): a mistake in the command, not a finding of any schedule.
+   * Refuses an operation that fails its checks, before its first step, in every serial order
+   * (an unknown device, a virq that is no MSI, an index requested before and freed by none of
+   * the others): a mistake in the command, not a finding of any schedule. One that passes them
+   * in some order (an alloc of the index another operation frees) is explored: its outcome in
+   * each order is graded like any other.
    */
   preflight(): void {
     for (let i = 0; i < this.ops.length; i++) {
+      if (this.serials.some((s) => !s.refused[i])) continue;
+      // Its error when it runs first (alone, from the pre-state), unless running after the
+      // others says more (what they took that it cannot use).
+      const last = this.serials.find((s) => s.order[s.order.length - 1] === i)!.ends[i];
       this.world.reset();
       try {
         this.world.start(i, false).next();
       } catch (e) {
-        if (e instanceof CoreError) throw new CoreError(e.code, `operation ${letter(i)} (${this.ops[i].label}): ${e.message}`, e.pool);
-        throw e;
+        if (!(e instanceof CoreError)) throw e;
+        const why = last.kind === 'failed' && last.message !== e.message ? last.message : e.message;
+        throw new CoreError(e.code, `operation ${letter(i)} (${this.ops[i].label}): ${why}`, e.pool);
       } finally {
         this.world.reset();
       }
@@ -285,30 +308,45 @@ export class Explorer {
   /** Replays a schedule traced, with the state each step changed, and names the conflicting pair. */
   show(choices: readonly number[], graded: Graded): ShownSchedule {
     let before = new Map<string, string>();
+    let start: string[] = [];
     const changed: string[][] = [];
+    const starts: string[][] = [];
     const exec = execute(this.world, (_o, k) => choices[k - 1], true, {
       before: () => {
         before = this.world.view();
+        start = [];
+      },
+      started: () => {
+        const now = this.world.view();
+        start = viewDiff(before, now);
+        before = now;
       },
       after: () => {
         changed.push(viewDiff(before, this.world.view()));
+        starts.push(start);
       },
     });
     const rows = exec.rows ?? [];
-    const steps: ShownStep[] = rows.map((r: TraceRow, i) => ({
-      n: r.n,
-      op: letter(r.op),
-      cpu: `cpu${r.op}`,
-      name: r.step.name,
-      detail: r.step.detail,
-      result: r.step.result,
-      reads: r.step.reads ?? [],
-      writes: r.step.writes ?? [],
-      changed: changed[i] ?? [],
-      blockedBy: r.blockedBy,
-      end: r.end,
-      error: r.error,
-    }));
+    const steps: ShownStep[] = rows.map((r: TraceRow, i) => {
+      // An operation that ended at its start has no step beyond it: what it did is the row's.
+      const atStart = starts[i] ?? [];
+      const own = r.step.name === 'start';
+      return {
+        n: r.n,
+        op: letter(r.op),
+        cpu: `cpu${r.op}`,
+        name: r.step.name,
+        detail: r.step.detail,
+        result: r.step.result,
+        reads: r.step.reads ?? [],
+        writes: r.step.writes ?? [],
+        changed: own ? [...atStart, ...(changed[i] ?? [])] : (changed[i] ?? []),
+        startChanged: own || atStart.length === 0 ? undefined : atStart,
+        blockedBy: r.blockedBy,
+        end: r.end,
+        error: r.error,
+      };
+    });
     const shown: ShownSchedule = {
       schedule: scheduleString(exec),
       preemptions: exec.preemptions,

@@ -9,7 +9,7 @@
  */
 export class Ledger {
   /** By hwirq: the CPU of the operation that took this MSI in this schedule, and for whom. */
-  private readonly taken = new Map<number, { cpu: string; owner: string; any: boolean }>();
+  private readonly taken = new Map<number, { cpu: string; owner: string; any: boolean; requested: boolean }>();
   /** By hwirq: pre-state MSIs an operation has begun to free, or has given back. */
   private readonly freed = new Map<number, 'freeing' | 'freed'>();
   /** Channels an operation has begun to release. */
@@ -43,8 +43,24 @@ export class Ledger {
   take(hwirq: number, cpu: string, owner: string, any: boolean): string | undefined {
     const had = this.taken.get(hwirq);
     if (had !== undefined && had.cpu !== cpu) return had.cpu;
-    this.taken.set(hwirq, { cpu, owner, any });
+    this.taken.set(hwirq, { cpu, owner, any, requested: false });
     return undefined;
+  }
+
+  /** An alloc-irq of this schedule has finished: its MSI is requested now, another operation may free it. */
+  requested(hwirq: number): void {
+    const t = this.taken.get(hwirq);
+    if (t) t.requested = true;
+  }
+
+  /** Whether an alloc-irq of this schedule has finished requesting this MSI. */
+  isRequested(hwirq: number): boolean {
+    return this.taken.get(hwirq)?.requested === true;
+  }
+
+  /** Whether an operation of this schedule holds this MSI now (took it, and nobody freed it since). */
+  holds(hwirq: number): boolean {
+    return this.taken.has(hwirq);
   }
 
   /** An operation that failed gives back what it took. */
@@ -58,9 +74,12 @@ export class Ledger {
     return t?.any ? t.cpu : undefined;
   }
 
-  /** A free starts: false when another operation of this schedule has already begun to free it. */
+  /**
+   * A free starts: false when another operation of this schedule has already begun to free it
+   * (unless it was freed and requested again since).
+   */
   beginFree(hwirq: number): boolean {
-    if (this.freed.has(hwirq)) return false;
+    if (this.freed.get(hwirq) === 'freeing' || (this.freed.get(hwirq) === 'freed' && !this.taken.has(hwirq))) return false;
     this.freed.set(hwirq, 'freeing');
     return true;
   }
@@ -68,6 +87,7 @@ export class Ledger {
   /** The free has given the MSI back: another operation may now take its index. */
   endFree(hwirq: number): void {
     this.freed.set(hwirq, 'freed');
+    this.taken.delete(hwirq);
   }
 
   /** A channel release starts: false when another operation has already begun to release it. */

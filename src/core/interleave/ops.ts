@@ -237,6 +237,8 @@ export const allocIrqOp = (deviceId: string, index: number | 'any'): OpSpec => (
     try {
       const ev = yield* takeHardware(sys, dev, msi, 'alloc-irq', ctx);
       done = true;
+      // Requested: another operation of the schedule may free it now.
+      ctx.ledger.requested(msi.hwirq);
       return { summary: `${ev.vint.vint}:${ev.bit}`, allocated: { inta: dev.inta.id, hwirq: msi.hwirq } };
     } finally {
       if (!done) {
@@ -263,10 +265,13 @@ export const freeIrqOp = (virq: number, by?: { device: string; index: number }):
         'ENOENT',
         by ? `${rec.device.id} ${rec.index} is not requested` : sys.settings.mode === 'demand' ? `virq ${virq} is not allocated` : `virq ${virq} (${rec.device.id} ${rec.index}) is not requested`,
       );
-    if (rec.requestedBy === undefined || !rec.event) throw notRequested();
-    if (rec.requestedBy !== 'alloc-irq') throw new CoreError('EBUSY', `virq ${virq} belongs to ${holderOf(rec)}; release the channel instead`);
     const dev = rec.device;
-    const hwirq = rec.event.hwirq;
+    const hwirq = dev.hwirq(rec.index);
+    if (rec.requestedBy === undefined || !rec.event) {
+      // Not requested before the schedule: unless an alloc-irq of it has finished in it (MSIs
+      // at probe keep their virq; on demand, one allocated in the schedule has no name yet).
+      if (sys.settings.mode !== 'probe' || !ctx.ledger.isRequested(hwirq)) throw notRequested();
+    } else if (rec.requestedBy !== 'alloc-irq') throw new CoreError('EBUSY', `virq ${virq} belongs to ${holderOf(rec)}; release the channel instead`);
     if (!ctx.ledger.beginFree(hwirq)) throw notRequested();
     const step = stepper(ctx.trace ? `free-irq ${virq}` : 'free-irq', ctx.trace);
     const freed = yield* dropHardware(sys, dev, hwirq, ctx);
@@ -331,8 +336,10 @@ export const releaseChannelOp = (dmaId: string, dir: Direction, n: number): OpSp
     dma.checkChannel(dir, n);
     const name = channelName(dma.id, dir, n);
     const ch = dma.channel(name);
-    if (!ch || !ctx.ledger.beginRelease(name)) throw new CoreError('ENOENT', `${name} is not requested`);
+    if (!ch) throw new CoreError('ENOENT', `${name} is not requested`);
+    // Refused before the ledger hears of it: a failed operation leaves no trace for the others.
     if (ch.event) throw new CoreError('EINVAL', `${name} is a TR-mode channel: interleave runs packet-mode channels only`);
+    if (!ctx.ledger.beginRelease(name)) throw new CoreError('ENOENT', `${name} is not requested`);
     const step = stepper(ctx.trace ? `release-channel ${name}` : 'release-channel', ctx.trace);
     const dev = dma.ringDevice;
     const hwirq = ch.msi.hwirq;

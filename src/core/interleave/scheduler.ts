@@ -100,6 +100,8 @@ export const MAX_STEPS = 10_000;
 /** The observer of one execution's steps (a trace builder); undefined when nobody is watching. */
 export interface StepObserver {
   before?(k: number): void;
+  /** An operation's first step: its start (its checks and draws, up to its first yield) has run, the step not yet. */
+  started?(k: number): void;
   after(row: TraceRow): void;
 }
 
@@ -200,6 +202,7 @@ export const execute = <R>(world: World<R>, choose: Chooser, trace = false, obse
       // Its first step: up to its first yield, then that step (unless it ended or must wait first).
       started[pick] = true;
       ok = advance(pick, k);
+      observer?.started?.(k);
       const r = run[pick];
       if (ok && r.state === 'ready') {
         performed = r.announced!;

@@ -74,7 +74,8 @@ export class SystemWorld implements World<OpValue> {
       const e = ends[i];
       if (e.kind !== 'done') continue;
       const who = String.fromCharCode(65 + i);
-      if (e.value.allocated) {
+      // An event another operation freed after it was allocated is checked as freed, below.
+      if (e.value.allocated && this.ledger.holds(e.value.allocated.hwirq)) {
         const inta = this.sys.intas.get(e.value.allocated.inta)!;
         const h = e.value.allocated.hwirq;
         const ev = inta.event(h);
@@ -91,8 +92,7 @@ export class SystemWorld implements World<OpValue> {
       if (e.value.freed) {
         const { inta: id, hwirq } = e.value.freed;
         // Unless another operation took the MSI again after it (a ring given back and drawn again).
-        const again = ends.some((o) => o.kind === 'done' && o.value.allocated?.hwirq === hwirq && o.value.allocated.inta === id);
-        if (!again && this.sys.intas.get(id)!.event(hwirq)) return `${who} freed ${hex(hwirq)}, but its event is still mapped`;
+        if (!this.ledger.holds(hwirq) && this.sys.intas.get(id)!.event(hwirq)) return `${who} freed ${hex(hwirq)}, but its event is still mapped`;
       }
     }
     for (const inta of this.intas) {

@@ -1,0 +1,57 @@
+/**
+ * interleave as a user runs it: a script piped in, no colour, 80 columns, what reaches stdout and
+ * stderr and the exit status (in-process, as cli.test.ts runs the command line).
+ */
+import { describe, expect, test } from '@jest/globals';
+import { runCli } from './cli-in-process.js';
+
+const RACE2 = ['--topology', 'fixtures/topologies/race2.json', '-q'];
+const ENV = { NO_COLOR: '1', COLUMNS: '80', MSI_EXPLORER_TIMING: 'off' };
+const run = (script: string, args: string[] = []) => runCli([...RACE2, ...args], { input: script, env: ENV });
+
+describe('a replay that diverges', () => {
+  const line = 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none --schedule A9,A*,B*';
+
+  test('prints its error alone, one line, exit status 1: no header, no count of schedules', async () => {
+    const r = await run(`${line}\n`);
+    expect(r.stdout).toBe('');
+    expect(r.errLines).toEqual(['<stdin>:1: interleave: EINVAL: replay diverged at step 10: schedule says A, but A has finished']);
+    expect(r.status).toBe(1);
+  });
+
+  test('as JSON, the error with no data', async () => {
+    const r = await run(`${line}\n`, ['--json']);
+    expect(JSON.parse(r.stdout)).toEqual({
+      file: '<stdin>',
+      line: 1,
+      command: line,
+      ok: false,
+      error: { code: 'EINVAL', message: 'replay diverged at step 10: schedule says A, but A has finished' },
+    });
+    expect(r.status).toBe(1);
+  });
+});
+
+describe('the printed replay line, appended to the very command that printed it', () => {
+  /** The trace block of an output: from its verdict line to its replay line. */
+  const block = (stdout: string): string => {
+    const from = stdout.indexOf('\nFORBIDDEN (');
+    return stdout.slice(from + 1);
+  };
+
+  test.each([
+    ['--preemptions', 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock list --preemptions 1 --expect race'],
+    ['--explore random', 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none --explore random 40 --seed 5 --expect race'],
+    ['--explore all', 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" "alloc-irq timer 0" --lock list --explore all --preemptions 1 --expect race'],
+  ])('%s: replays the schedule it found, trace for trace', async (_what, line) => {
+    const found = await run(`request-channel udma tx 64\n${line}\n`);
+    expect(found.status).toBe(0);
+    const replay = /^replay: (--schedule \S+)$/m.exec(found.stdout)![1];
+    const again = await run(`request-channel udma tx 64\n${line} ${replay}\n`);
+    expect(again.stderr).toBe('');
+    expect(again.status).toBe(0);
+    expect(again.outLines[0]).toMatch(new RegExp(`^interleave: \\d ops, lock \\w+, replay ${replay.replace(/[*]/g, '\\*')}$`));
+    expect(block(again.stdout).length).toBeGreaterThan(500);
+    expect(block(again.stdout)).toBe(block(found.stdout));
+  });
+});
