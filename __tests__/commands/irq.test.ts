@@ -109,7 +109,7 @@ describe('irq: errors are one line', () => {
     const s = merged();
     fails(s, 'irq', 'EUSAGE', 'missing <irq>; usage: irq <virq | channel | device:index>');
     fails(s, 'irq 70 71', 'EUSAGE', 'too many arguments (2, at most 1); usage: irq <virq | channel | device:index>');
-    fails(s, 'irq foo', 'EUSAGE', "irq: expected a virq, a channel (main_udmap:tx8) or device:index (ringacc:304), got 'foo'");
+    fails(s, 'irq foo', 'EUSAGE', "expected a virq, a channel (main_udmap:tx8) or device:index (ringacc:304), got 'foo'");
     fails(s, 'irq -1', 'EINVAL', "virq must not be negative, got '-1'");
     fails(s, 'irq ringacc:x', 'EUSAGE', "index: expected a number, got 'x'");
   });
@@ -123,7 +123,7 @@ describe('irq: errors are one line', () => {
     fails(s, 'irq nodma:tx8', 'ENOENT', "unknown DMA controller 'nodma' (have: main_udmap)");
     fails(s, 'irq ringacc:3', 'ENOENT', "ringacc 3 has no MSI: it is not in this host's share (304-403)");
     fails(s, 'irq ringacc:818', 'EINVAL', 'ringacc: index 818 out of range (0-817)');
-    fails(s, 'irq cpts:1', 'EINVAL', 'cpts has 1 interrupt (0-0), not 1');
+    fails(s, 'irq cpts:1', 'EINVAL', 'cpts has one interrupt, 0: there is no cpts:1');
     fails(s, 'irq gpu:0', 'ENOENT', "unknown device 'gpu' (have: ringacc, main_udmap, main_gpio0, cpts)");
   });
 

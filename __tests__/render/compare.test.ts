@@ -112,6 +112,13 @@ describe('compare and capacity as text', () => {
     // The mark is part of its right-aligned cell.
     expect(text).toContain('\nintr_main_navss.out               0/64*     61/64\n');
     expect(text).toContain('\nmain_udmap.tx_chan                21/53     3/53*\n');
+    expect(text).toContain('* the pool that stopped the next channel');
+  });
+
+  test('capacity: no mark, no footnote (probe-all never binds the ring accelerator)', () => {
+    const text = renderCapacity(PLAIN, runCapacity(am65x, parseDesignList('probe-all'), 'main_udmap', 'rx', null));
+    expect(text).not.toContain('*');
+    expect(text.endsWith('virq                           1017/1024')).toBe(true);
   });
 });
 

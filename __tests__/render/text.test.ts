@@ -135,7 +135,11 @@ describe('exact text for small outputs', () => {
     expect(text(['alloc-irq ringacc any'], PLAIN80, s)).toBe(
       ['virq 70: ringacc 304 (hwirq 0xbb0130) -> event 16 -> VINT 16 bit 0 ->', '    intr_main_navss 16>17 -> SPI 49 -> parent virq 290'].join('\n'),
     );
-    expect(text(['free-irq 70'], PLAIN80, s)).toBe('freed virq 70 (ringacc 304)');
+    // merged: free_irq gives back the hardware; the MSI and its virq stay, allocated at probe
+    expect(text(['free-irq 70'], PLAIN80, s)).toBe('freed irq 70 (ringacc 304): hardware released; MSI kept, allocated at probe');
+    const d = fresh(designNamed('dynamic')!.settings);
+    text(['alloc-irq ringacc any'], PLAIN80, d);
+    expect(text(['free-irq 71'], PLAIN80, d)).toBe('freed virq 71 (ringacc 304) and its MSI');
   });
 
   test('affinity: only a direct client moves', () => {

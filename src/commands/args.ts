@@ -65,19 +65,21 @@ export const parseCpuList = (word: string): number[] => {
   const cpus = new Set<number>();
   for (const part of word.split(',')) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m) return usage(`cpus: bad CPU list element ${shown(part)}`);
+    if (!m) return usage(part === '' ? `cpus: an empty element in ${shown(word)}` : `cpus: bad CPU list element ${shown(part)}`);
     const lo = parseUint(m[1], 'CPU');
     const hi = m[2] === undefined ? lo : parseUint(m[2], 'CPU');
-    if (hi < lo) throw new CoreError('EINVAL', `cpus: range ${shown(part)} runs backwards`);
+    // A malformed list, as a stray comma is: the words are wrong, whatever the machine.
+    if (hi < lo) return usage(`cpus: range ${shown(part)} runs backwards`);
     if (hi > 1023) throw new CoreError('EINVAL', `CPU ${hi} does not exist`);
     for (let c = lo; c <= hi; c++) cpus.add(c);
   }
   return [...cpus].sort((a, b) => a - b);
 };
 
-export const oneOf = <T extends string>(word: string, what: string, options: readonly T[]): T => {
+/** `what` names the argument; null where the verb is all it could name (`policy bogus`). */
+export const oneOf = <T extends string>(word: string, what: string | null, options: readonly T[]): T => {
   if ((options as readonly string[]).includes(word)) return word as T;
-  return usage(`${what}: expected ${options.join(' or ')}, got ${shown(word)}`);
+  return usage(`${what === null ? '' : `${what}: `}expected ${options.join(' or ')}, got ${shown(word)}`);
 };
 
 /** Edit distance, for "did you mean" suggestions. */

@@ -34,7 +34,8 @@ export type Output =
   | { kind: 'channels'; channels: ChannelView[]; routes: Route[] }
   | { kind: 'released'; channels: ChannelView[]; freed: boolean }
   | { kind: 'allocated'; virq: number; route: Route }
-  | { kind: 'freed'; virq: number; device: string; index: number }
+  /** What free_irq leaves: an MSI allocated at probe stays, and so does hardware taken with it. */
+  | { kind: 'freed'; virq: number; device: string; index: number; msiKept: boolean; hardwareKept: boolean }
   | { kind: 'fire'; trace: FireTrace }
   | { kind: 'affinity'; result: AffinityResult }
   | { kind: 'mask'; result: MaskResult }

@@ -163,6 +163,7 @@ const poolsByDesign = (
   count: (pool: number, design: string) => { n: number; marked: boolean },
   note: string,
 ): string => {
+  let anyMarked = false;
   const body = fittedTable(
     style,
     [{ head }, ...names.map((n) => ({ head: designLabel(n, LABEL_BREAK), align: 'right' as const, whole: true }))],
@@ -170,11 +171,13 @@ const poolsByDesign = (
       cell(p.id),
       ...names.map((n) => {
         const { n: v, marked } = count(i, n);
+        anyMarked ||= marked;
         return cell(`${v}/${p.total}${marked ? '*' : ' '}`, marked ? style.c.red.bold : undefined);
       }),
     ]),
   );
-  return `${body}\n${style.c.dim(wrap(note, style.width))}`;
+  // The mark's meaning only where a cell carries it.
+  return anyMarked ? `${body}\n${style.c.dim(wrap(note, style.width))}` : body;
 };
 
 const renderPoolPeaks = (style: Style, data: CompareData): string =>

@@ -35,7 +35,7 @@ const data = (o: Output): unknown => {
     case 'allocated':
       return { virq: o.virq, route: jsonRoute(o.route) };
     case 'freed':
-      return { virq: o.virq, device: o.device, index: o.index };
+      return { virq: o.virq, device: o.device, index: o.index, msiKept: o.msiKept, hardwareKept: o.hardwareKept };
     case 'fire': {
       const t = o.trace;
       return { ...t, statusBefore: bits(t.statusBefore), status: bits(t.status), enable: bits(t.enable), statusMasked: bits(t.statusMasked) };

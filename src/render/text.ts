@@ -77,7 +77,8 @@ export const renderText = (style: Style, o: Output): string => {
     case 'allocated':
       return routeLine(style, `virq ${style.c.bold(`${o.virq}`)}: `, o.route);
     case 'freed':
-      return `freed virq ${o.virq} (${o.device} ${o.index})`;
+      if (!o.msiKept) return `freed virq ${o.virq} (${o.device} ${o.index}) and its MSI`;
+      return `freed irq ${o.virq} (${o.device} ${o.index}): ${o.hardwareKept ? 'MSI and hardware kept' : 'hardware released; MSI kept'}, allocated at probe`;
     case 'fire':
       return renderFire(style, o.trace);
     case 'affinity': {

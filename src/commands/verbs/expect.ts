@@ -2,6 +2,8 @@ import { CoreError, ERR_CODES, type ErrCode } from '../../core/errors.js';
 import { nearest, parseUint, shown } from '../args.js';
 import type { CommandSpec } from '../spec.js';
 
+const RUNNER_VERBS = new Set(['source', 'exit', 'quit']);
+
 export const expectError: CommandSpec = {
   name: 'expect-error',
   summary: 'run a command and succeed only if it fails with the given code',
@@ -16,13 +18,14 @@ export const expectError: CommandSpec = {
     if (!(ERR_CODES as readonly string[]).includes(code)) {
       throw new CoreError('EUSAGE', `unknown code ${shown(code)} (codes: ${ERR_CODES.join(', ')})`);
     }
+    // source, exit and quit only ask the script runner to act (read a file, end the session),
+    // which this check never sees: their success here would be a false one, and so would a
+    // failure (`exit 300`) that the runner would have reported in its own way.
+    if (RUNNER_VERBS.has(command[0])) {
+      throw new CoreError('EUSAGE', `cannot check ${command[0]}: the script runner carries it out, so give it a line of its own`);
+    }
     const before = ctx.session.checkpoint();
     const result = ctx.run(command);
-    // source and exit only ask the script runner to act (read a file, end the session), which
-    // this check never sees: their success here would be a false one.
-    if (result.ok && (result.output.kind === 'source' || result.output.kind === 'exit')) {
-      throw new CoreError('EUSAGE', `expect-error cannot check ${command[0]}: the script runner carries it out, so give it a line of its own`);
-    }
     const cmd = command.join(' ');
     if (result.ok) {
       // The expectation failed, so as any failed command it leaves the model as it found it.
@@ -41,7 +44,7 @@ const FIELDS = ['used', 'free', 'total', 'peak'] as const;
 export const expectPool: CommandSpec = {
   name: 'expect-pool',
   summary: 'succeed only if the pool holds exactly the given numbers',
-  usage: 'expect-pool <pool> used=<n> | free=<n> [total=<n>] [peak=<n>]',
+  usage: 'expect-pool <pool> <field>=<n> ... (fields: used, free, total, peak)',
   example: 'expect-pool intr_main_navss.out used=1',
   args: [
     { name: 'pool', kind: 'pool' },
@@ -57,10 +60,15 @@ export const expectPool: CommandSpec = {
       throw new CoreError('ENOENT', `unknown pool ${shown(id)}${near ? ` (did you mean ${near}?)` : '; pools lists them'}`);
     }
     const wrong: string[] = [];
+    let seen = 0;
     for (const c of conditions) {
       const eq = c.indexOf('=');
       const field = c.slice(0, eq) as (typeof FIELDS)[number];
       if (eq < 0 || !FIELDS.includes(field)) throw new CoreError('EUSAGE', `expected used=<n>, free=<n>, total=<n> or peak=<n>, got ${shown(c)}`);
+      // Two values for one field: one of them is a typo, and the check would pass on neither.
+      const bit = 1 << FIELDS.indexOf(field);
+      if (seen & bit) throw new CoreError('EUSAGE', `${field}= given twice`);
+      seen |= bit;
       const want = parseUint(c.slice(eq + 1), field);
       const found = pool[field];
       if (found !== want) wrong.push(`${field}=${want}, found ${field}=${found}`);

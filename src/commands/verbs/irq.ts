@@ -42,7 +42,7 @@ const deviceIndexVirq = (sys: System, device: string, word: string): number => {
     const virq = client.virqs[index];
     if (virq === undefined) {
       const n = client.inputs.length;
-      if (index >= n) throw new CoreError('EINVAL', `${client.id} has ${n} interrupt${n === 1 ? '' : 's'} (0-${n - 1}), not ${index}`);
+      if (index >= n) throw new CoreError('EINVAL', `${client.id} has ${n === 1 ? 'one interrupt, 0' : `${n} interrupts, 0-${n - 1}`}: there is no ${client.id}:${index}`);
       throw new CoreError('ENOENT', `${client.id} ${index} has no virq: ${client.id} is not probed (see boot)`);
     }
     return virq;
@@ -61,7 +61,7 @@ export const resolveIrq = (sys: System, word: string): number => {
   if (CHANNEL.test(word)) return channelVirq(sys, word);
   const colon = word.lastIndexOf(':');
   if (colon > 0 && colon < word.length - 1) return deviceIndexVirq(sys, word.slice(0, colon), word.slice(colon + 1));
-  throw new CoreError('EUSAGE', `irq: expected a virq, a channel (main_udmap:tx8) or device:index (ringacc:304), got ${shown(word)}`);
+  throw new CoreError('EUSAGE', `expected a virq, a channel (main_udmap:tx8) or device:index (ringacc:304), got ${shown(word)}`);
 };
 
 export const irq: CommandSpec = {

@@ -9,10 +9,11 @@ const routeOf = (sys: System, rec: MsiRecord) => sys.routeOf(rec.virq)!;
 
 export const allocIrq: CommandSpec = {
   name: 'alloc-irq',
-  summary: 'make the MSI of a device index live as a driver does under the design: allocate it if MSIs come on demand, then request_irq (`any`: the lowest free GP ring)',
+  summary: "make the MSI of a device index live as a driver does under the design: allocate it if MSIs come on demand, then request_irq (`any`: the lowest free index of the device's share)",
   usage: 'alloc-irq <device> <index|any>',
   example: 'alloc-irq ringacc any',
-  details: "Only indices of this host's share (ringacc: its GP rings) can be requested; a DMA channel's ring is taken with request-channel.",
+  details:
+    "Only indices of this host's share can be requested: ringacc's GP rings, a DMA's TR events (tchan n, or 0x200 + rchan n, high-capacity channels included: `any` takes the lowest). A DMA channel's ring is taken with request-channel.",
   mutates: true,
   args: [
     { name: 'device', kind: 'msi-device' },
@@ -38,7 +39,7 @@ export const freeIrq: CommandSpec = {
   run({ session }, [first, index]) {
     const sys = session.system;
     const rec = index === undefined ? sys.freeIrq(parseUint(first, 'virq')) : sys.freeIrqOf(first, parseUint(index, 'index'));
-    return { kind: 'freed', virq: rec.virq, device: rec.device.id, index: rec.index };
+    return { kind: 'freed', virq: rec.virq, device: rec.device.id, index: rec.index, msiKept: sys.settings.mode !== 'demand', hardwareKept: sys.settings.mode !== 'demand' && sys.settings.hardware === 'alloc' };
   },
 };
 
@@ -100,6 +101,8 @@ const maskVerb = (masked: boolean): CommandSpec => ({
     : 'unmask a virq; a pending event is delivered at once',
   usage: `${masked ? 'mask-irq' : 'unmask-irq'} <virq>`,
   example: masked ? 'alloc-irq ringacc 305\nmask-irq 71' : 'alloc-irq ringacc 305\nmask-irq 71\nunmask-irq 71',
+  details:
+    "As disable_irq/enable_irq from kernel code: a VINT's chained parent can be masked too (its GIC line: every event of the VINT stays pending, fire-ring says parent-masked), though /proc/irq has no entry for it and set-affinity refuses it.",
   args: [{ name: 'virq', kind: 'virq' }],
   mutates: true,
   run({ session }, [virq]) {

@@ -20,7 +20,7 @@ const settingVerb = <K extends Column>(key: K, values: readonly Settings[K][], s
   view: (o) => o.kind === 'settings' && !o.changed && o.already === undefined,
   run({ session }, [word]) {
     if (word === undefined) return unchanged(session.settings);
-    const value = oneOf(word, key, values);
+    const value = oneOf(word, null, values);
     // Asking for what is in force changes nothing, so it keeps what was done since boot.
     if (value === session.settings[key]) return unchanged(session.settings, { setting: key, value });
     session.reboot({ ...session.settings, [key]: value });
@@ -85,7 +85,7 @@ export const design: CommandSpec = {
   view: (o) => o.kind === 'designs',
   run({ session }, [word]) {
     if (word === undefined) return { kind: 'designs', designs: [...DESIGNS], current: designOf(session.settings), settings: session.settings };
-    const name = oneOf(word, 'design', DESIGNS.map((d) => d.name));
+    const name = oneOf(word, null, DESIGNS.map((d) => d.name));
     if (designOf(session.settings) === name) return unchanged(session.settings, { setting: 'design', value: name });
     session.reboot({ ...designNamed(name)!.settings });
     return { kind: 'settings', settings: session.settings, design: name, changed: true, boot: session.system.bootLog };
