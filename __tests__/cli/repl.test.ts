@@ -377,6 +377,28 @@ describe('the REPL in a pseudo-terminal', () => {
     expect((await t.waitExit()).exitCode).toBe(5);
   }, 20000);
 
+  test('Ctrl-C while the pager runs ends the pager, not the session', async () => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|PAGER|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
+    // A pager that stays until interrupted, as less does at its prompt; the terminal is cooked
+    // meanwhile, so Ctrl-C is a SIGINT to the whole foreground process group.
+    Object.assign(env, { MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: "sed 's/^/paged: /'; echo 'pager waits'; sleep 60" });
+    const t = open([], ROOT, env);
+    await t.waitFor(PROMPT);
+    t.type('request-channel main_udmap tx 2\r');
+    await t.waitFor(PROMPT);
+    t.type('help\r');
+    await t.waitFor(/^paged: unmask-irq/m);
+    await t.waitFor('pager waits');
+    t.type('\x03');
+    await t.waitFor(PROMPT);
+    // The session goes on, its state intact.
+    t.type('routes main_udmap\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/main_udmap:tx8[^]*main_udmap:tx9/);
+    t.type('exit\r');
+    expect(await t.waitExit()).toEqual({ exitCode: 0, signal: 0 });
+  }, 20000);
+
   test('history from an earlier session comes back with the up arrow; exit leaves', async () => {
     const home = mkdtempSync(join(tmp, 'home-'));
     const historyFile = join(home, 'history');
