@@ -399,6 +399,30 @@ describe('the REPL in a pseudo-terminal', () => {
     expect(await t.waitExit()).toEqual({ exitCode: 0, signal: 0 });
   }, 20000);
 
+  test('Ctrl-D in a menu cancels the command as Ctrl-C does; Ctrl-D at the prompt leaves on a new line', async () => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
+    Object.assign(env, { MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
+    const t = open([], ROOT, env);
+    await t.waitFor(PROMPT);
+    t.type('alloc-irq\r');
+    await t.waitFor('MSI device');
+    t.type('\x04');
+    expect(await t.waitFor(PROMPT)).toContain('cancelled; nothing done');
+    // In the index prompt too, after a device was chosen.
+    t.type('alloc-irq ringacc\r');
+    await t.waitFor('index');
+    t.type('\x04');
+    expect(await t.waitFor(PROMPT)).toContain('cancelled; nothing done');
+    // Still in the REPL, nothing allocated.
+    t.type('expect-pool ringacc.gp_ring used=0\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/^ringacc\.gp_ring: used=0 \(0\/100 used, peak 0\)$/m);
+    t.type('\x04');
+    expect((await t.waitExit()).exitCode).toBe(0);
+    // The shell's prompt starts a line of its own.
+    expect(t.text.endsWith(`${PROMPT}\n`)).toBe(true);
+  }, 20000);
+
   test('history from an earlier session comes back with the up arrow; exit leaves', async () => {
     const home = mkdtempSync(join(tmp, 'home-'));
     const historyFile = join(home, 'history');

@@ -486,13 +486,29 @@ export const inquirerPrompter = async (style: Style): Promise<Prompter> => {
   // @inquirer/search comes with @inquirer/prompts 7.10.1 (search 3.2, Node 18+): no new dependency.
   const { select, search, input, confirm } = await import('@inquirer/prompts');
   const theme = themeFor(style);
+  return {
+    select: (q) => cancellable((context) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme }, context)),
+    search: (q) =>
+      cancellable((context) => search({ message: `${q.message} (type to filter)`, source: async (term) => filterChoices(q.choices, term), pageSize: MENU_PAGE, theme }, context)),
+    input: (q) => cancellable((context) => input({ message: q.message, default: q.default, validate: q.validate, theme }, context)),
+    confirm: (q) => cancellable((context) => confirm({ message: q.message, default: q.default, theme }, context)),
+  };
+};
+
+/**
+ * Runs one @inquirer prompt so that Ctrl-D cancels it as Ctrl-C does. Left to itself, Ctrl-D on
+ * an empty line closes the prompt's readline, which pauses stdin and settles nothing: with no
+ * work left node ran the REPL to its end, status 0 and no newline. The prompt's own keypress
+ * listener runs first (it was added first); the abort then ends the prompt with an
+ * AbortPromptError, which isCancel counts as a cancel.
+ */
+const cancellable = <T>(ask: (context: { clearPromptOnDone: boolean; signal: AbortSignal }) => Promise<T>): Promise<T> => {
+  const controller = new AbortController();
+  const onKey = (_: unknown, key: { ctrl?: boolean; name?: string } | undefined) => {
+    if (key?.ctrl && key.name === 'd') controller.abort();
+  };
+  process.stdin.on('keypress', onKey);
   // A prompt leaves the screen when it ends, answered or cancelled: the REPL then echoes the
   // command the answers made (or says it was cancelled), so no half-used menu stays behind.
-  const context = { clearPromptOnDone: true };
-  return {
-    select: (q) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme }, context),
-    search: (q) => search({ message: `${q.message} (type to filter)`, source: async (term) => filterChoices(q.choices, term), pageSize: MENU_PAGE, theme }, context),
-    input: (q) => input({ message: q.message, default: q.default, validate: q.validate, theme }, context),
-    confirm: (q) => confirm({ message: q.message, default: q.default, theme }, context),
-  };
+  return ask({ clearPromptOnDone: true, signal: controller.signal }).finally(() => process.stdin.off('keypress', onKey));
 };
