@@ -229,6 +229,28 @@ describe('planPrompts: what to ask for', () => {
     expect(values(plan(s, 'fire-ring')[0])).toEqual(['main_udmap:rx8']);
   });
 
+  test('fire-ring with no live ring says what is true in every design: nothing is requested, an event is dropped', () => {
+    const message = (q: Question | undefined) => (q?.type === 'input' ? q.message : undefined);
+    const asked: Record<string, string | undefined> = {};
+    for (const d of DESIGNS) {
+      const s = session(d.settings);
+      asked[d.name] = message(plan(s, 'fire-ring')[0]);
+      // What the words promise: any ring still fires, and the INTA drops its event.
+      const r = runWords(s, ['fire-ring', '304']);
+      expect(r.ok && r.output.kind === 'fire' && r.output.trace.outcome).toBe('unmapped');
+    }
+    const none = 'ring (none is requested yet, so its event is dropped: request-channel first)';
+    expect(asked).toEqual({
+      merged: none,
+      'rfc-v4': none,
+      // Its ringacc probe overruns the INTR, so no channel can be requested either.
+      'probe-all': 'ring (ringacc is not bound, so none can be requested: its event is dropped)',
+      dynamic: none,
+    });
+    expect(runWords(session(designNamed('probe-all')!.settings), ['request-channel', 'main_udmap', 'tx']).ok).toBe(false);
+    for (const m of Object.values(asked)) expect(`? ${m}`.length).toBeLessThanOrEqual(80);
+  });
+
   test('expect-error and expect-pool: codes and pools from menus, the rest typed as words', () => {
     const s = session();
     const e = plan(s, 'expect-error');

@@ -111,6 +111,22 @@ const channelsFree = (session: Session, dma: DmaController, dirs: Direction[]): 
   return `${counts} channels free to request${notes.size > 0 ? ` (${[...notes].join('; ')})` : ''}`;
 };
 
+/**
+ * fire-ring's question when no ring has an INTA event to raise. Any ring of the device may still
+ * be fired, in every design: the INTA drops an event it has no mapping for and counts it. Whether
+ * a ring has an MSI then depends on the design (merged allocated one per GP ring at probe, without
+ * hardware; rfc-v4 allocates on demand), so the words are about what every design has in common:
+ * nothing is requested.
+ */
+const noLiveRing = (session: Session): string => {
+  const sys = session.system;
+  const dev = sys.msiDevices.size > 0 ? sys.defaultRingDevice() : undefined;
+  if (!dev) return 'ring';
+  // probe-all: ringacc's probe fails, and with it every channel and alloc-irq.
+  if (!dev.bound) return `ring (${dev.id} is not bound, so none can be requested: its event is dropped)`;
+  return 'ring (none is requested yet, so its event is dropped: request-channel first)';
+};
+
 /** One question for a missing required argument; `typed` are the arguments before it. */
 const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: string[]): Question => {
   const sys = session.system;
@@ -216,11 +232,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: s
     }
     case 'ring': {
       const rings = liveRings(session);
-      return select(
-        'ring to fire',
-        rings.map((r) => ({ value: r, name: r })),
-        input('ring (a number, device:number or dma:tx<n>); no ring has an MSI yet'),
-      );
+      return select('ring to fire', rings.map((r) => ({ value: r, name: r })), input(noLiveRing(session)));
     }
     case 'pool':
       return select(
