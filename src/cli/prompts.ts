@@ -5,13 +5,14 @@ import { System } from '../core/system.js';
 import type { Direction, DmaController } from '../core/dma.js';
 import { grantableChannels } from '../commands/grantable.js';
 import { parseCpuList } from '../commands/args.js';
-import { COMMANDS, findCommand } from '../commands/registry.js';
+import { COMMANDS, findCommand, runWords } from '../commands/registry.js';
 import { fixedChoices } from '../commands/choices.js';
 import type { Session } from '../commands/session.js';
 import type { ArgKind, ArgSpec, CommandSpec } from '../commands/spec.js';
 import { tokenize } from '../commands/tokenize.js';
 import { settingsLine } from '../render/text.js';
 import type { Style } from '../render/style.js';
+import { wrap } from '../render/wrap.js';
 import { argAt, liveRings, steerableVirqs, userVirqs, virqsFor } from './completion.js';
 
 /**
@@ -28,7 +29,17 @@ export interface Choice {
 
 export type Question =
   | { type: 'select'; arg: string; kind: ArgKind; message: string; choices: Choice[]; default?: string; search: boolean }
-  | { type: 'input'; arg: string; kind: ArgKind; message: string; default?: string; words?: boolean; validate?: (value: string) => true | string }
+  | {
+      type: 'input';
+      arg: string;
+      kind: ArgKind;
+      message: string;
+      default?: string;
+      words?: boolean;
+      validate?: (value: string) => true | string;
+      /** After validate: whether the answer, ending `words` (the command so far), makes a command that succeeds; else why not. */
+      fits?: (value: string, words: readonly string[]) => true | string;
+    }
   | { type: 'confirm'; message: string; default: boolean }
   /** A whole command (expect-error's): its verb from a menu, then that verb's own questions. */
   | { type: 'command'; arg: string; kind: ArgKind; message: string; choices: Choice[]; then: (words: string[]) => Question[] }
@@ -112,6 +123,21 @@ const channelsFree = (session: Session, dma: DmaController, dirs: Direction[]): 
 };
 
 /**
+ * Why `words` would fail if run now (its error message), or undefined if it would succeed: it is
+ * run on a copy of the model, the live one put back after, untouched (pool peaks included).
+ */
+const refusal = (session: Session, words: string[]): string | undefined => {
+  const live = session.system;
+  session.system = session.checkpoint().system;
+  try {
+    const r = runWords(session, words);
+    return r.ok ? undefined : r.error.message;
+  } finally {
+    session.system = live;
+  }
+};
+
+/**
  * fire-ring's question when no ring has an INTA event to raise. Any ring of the device may still
  * be fired, in every design: the INTA drops an event it has no mapping for and counts it. Whether
  * a ring has an MSI then depends on the design (merged allocated one per GP ring at probe, without
@@ -187,6 +213,9 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: s
       return input('index (a number, or any for the lowest free one)', {
         default: spec.name === 'alloc-irq' ? 'any' : undefined,
         validate: (v) => (/^(any|\d+|0x[0-9a-f]+)$/i.test(v.trim()) ? true : 'give a number or any'),
+        // alloc-irq's last word: the device menu promised free rings of the host's share, so an
+        // index outside it (or taken) is asked again with the reason, not run to fail.
+        fits: (v, words) => refusal(session, [...words, v]) ?? true,
       });
     case 'virq': {
       const descs = virqsFor(session, spec.name);
@@ -432,7 +461,9 @@ const innerQuestions = (session: Session, words: string[]): Question[] =>
   planPrompts(session, words)
     .filter((q) => q.type !== 'confirm')
     // Nothing that could succeed is just what an expected failure may want: let it be typed.
-    .map((q): Question => (q.type === 'none' ? { type: 'input', arg: 'argument', kind: 'command', message: `${q.message}; type it anyway`, words: true, validate: wordsOf('an argument') } : q));
+    .map((q): Question => (q.type === 'none' ? { type: 'input', arg: 'argument', kind: 'command', message: `${q.message}; type it anyway`, words: true, validate: wordsOf('an argument') } : q))
+    // ...and an answer that makes the command fail may be the failure expected.
+    .map((q) => (q.type === 'input' ? { ...q, fits: undefined } : q));
 
 /**
  * Asks the planned questions and returns the completed words, or undefined when the user
@@ -456,7 +487,13 @@ export const askPrompts = async (questions: Question[], words: string[], prompte
       } else if (q.type === 'select') {
         out.push(q.search ? await prompter.search({ message: q.message, choices: q.choices }) : await prompter.select({ message: q.message, choices: q.choices, default: q.default }));
       } else {
-        const answer = (await prompter.input({ message: q.message, default: q.default, validate: q.validate })).trim();
+        const { validate, fits } = q;
+        const sofar = [...out];
+        const check = (v: string): true | string => {
+          const ok = validate ? validate(v) : true;
+          return ok === true && fits ? fits(v.trim(), sofar) : ok;
+        };
+        const answer = (await prompter.input({ message: q.message, default: q.default, validate: check })).trim();
         if (q.words) out.push(...tokenize(answer));
         else out.push(answer);
       }
@@ -502,10 +539,16 @@ export const inquirerPrompter = async (style: Style): Promise<Prompter> => {
     select: (q) => cancellable((context) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme }, context)),
     search: (q) =>
       cancellable((context) => search({ message: `${q.message} (type to filter)`, source: async (term) => filterChoices(q.choices, term), pageSize: MENU_PAGE, theme }, context)),
-    input: (q) => cancellable((context) => input({ message: q.message, default: q.default, validate: q.validate, theme }, context)),
+    input: (q) => {
+      // A reason shows under the line after '> ': wrapped, as the REPL's error lines are.
+      const validate = q.validate && ((v: string) => wrappedReason(q.validate!(v), style.width - 2));
+      return cancellable((context) => input({ message: q.message, default: q.default, validate, theme }, context));
+    },
     confirm: (q) => cancellable((context) => confirm({ message: q.message, default: q.default, theme }, context)),
   };
 };
+
+const wrappedReason = (ok: true | string, width: number): true | string => (ok === true ? ok : wrap(ok, width, 2));
 
 /**
  * Runs one @inquirer prompt so that Ctrl-D cancels it as Ctrl-C does. Left to itself, Ctrl-D on
