@@ -90,11 +90,41 @@ describe('complete', () => {
     expect(candidates(s, 'release-channel main')).toEqual(['main_udmap:tx9', 'main_udmap:rx8']);
   });
 
-  test('alloc-irq: MSI devices (the GP rings and the UDMA channel events), then any', () => {
+  test('alloc-irq: MSI devices (the GP rings and the UDMA channel events), then any and the indices it would take', () => {
     const s = session();
     expect(candidates(s, 'alloc-irq ')).toEqual(['ringacc', 'main_udmap']);
-    expect(candidates(s, 'alloc-irq ringacc ')).toEqual(['any']);
-    expect(candidates(s, 'alloc-irq ringacc 3')).toEqual([]);
+    const gp = Array.from({ length: 100 }, (_, i) => `${304 + i}`);
+    expect(candidates(s, 'alloc-irq ringacc ')).toEqual(['any', ...gp]);
+    // The GP rings a channel or alloc-irq holds are not offered; each offered one is taken.
+    given(s, 'request-channel main_udmap tx 2', 'alloc-irq ringacc 310');
+    expect(candidates(s, 'alloc-irq ringacc ')).toEqual(['any', ...gp.filter((r) => !['304', '305', '310'].includes(r))]);
+    expect(candidates(s, 'alloc-irq ringacc 31')).toEqual(['311', '312', '313', '314', '315', '316', '317', '318', '319']);
+    expect(candidates(s, 'alloc-irq ringacc 39')).toEqual(['390', '391', '392', '393', '394', '395', '396', '397', '398', '399']);
+    expect(candidates(s, 'alloc-irq ringacc 3')).not.toContain('39');
+    // The UDMA's events: its share, less tx8's and tx9's TR events once requested in TR mode.
+    expect(candidates(s, 'alloc-irq main_udmap ').slice(0, 6)).toEqual(['any', '1', '2', '3', '8', '9']);
+    const run = (start: number, count: number) => Array.from({ length: count }, (_, i) => `${start + i}`);
+    // Its share is 1-3, 8-19, 26-63, 514-515, 520-531 and 538-589.
+    expect(candidates(s, 'alloc-irq main_udmap 5')).toEqual([...run(50, 10), ...run(514, 2), ...run(520, 12), ...run(538, 52)]);
+    given(s, 'request-channel main_udmap tx tr');
+    expect(candidates(s, 'alloc-irq main_udmap 51')).toEqual(['51', '514', '515']);
+    expect(candidates(s, 'alloc-irq main_udmap ')).not.toContain('10');
+    for (const index of candidates(s, 'alloc-irq ringacc ')) {
+      const r = runWords(given(session(), 'request-channel main_udmap tx 2', 'alloc-irq ringacc 310'), ['alloc-irq', 'ringacc', index]);
+      expect(r.ok ? 'ok' : `${index}: ${r.error.message}`).toBe('ok');
+    }
+  });
+
+  test('alloc-irq under every design: only indices it takes', () => {
+    for (const d of DESIGNS) {
+      const offered = candidates(session(d.settings), 'alloc-irq ringacc ').slice(1);
+      for (const index of offered) {
+        const r = runWords(session(d.settings), ['alloc-irq', 'ringacc', index]);
+        expect(r.ok ? 'ok' : `${d.name}: ${index}: ${r.error.message}`).toBe('ok');
+      }
+      // probe-all: ringacc's probe failed, so nothing but any (which says why).
+      expect(offered).toHaveLength(d.name === 'probe-all' ? 0 : 100);
+    }
   });
 
   test('free-irq: only virqs alloc-irq took, or a device and then its alloc-irq indices', () => {
@@ -154,6 +184,14 @@ describe('complete', () => {
     expect(candidates(s, 'fire-ring ')).toEqual(['main_udmap:rx8', 'ringacc:305']);
     expect(candidates(s, 'fire-ring r')).toEqual(['ringacc:305']);
     expect(candidates(s, 'fire-ring main_udmap:rx8 ')).toEqual([]);
+    // A number is a ring of ringacc, the DMA's ring device; ringacc: names rx8's ring too.
+    expect(candidates(s, 'fire-ring 30')).toEqual(['304', '305']);
+    expect(candidates(s, 'fire-ring 4')).toEqual([]);
+    expect(candidates(s, 'fire-ring ringacc:')).toEqual(['ringacc:304', 'ringacc:305']);
+    for (const ring of [...candidates(s, 'fire-ring 30'), ...candidates(s, 'fire-ring ringacc:')]) {
+      const r = runWords(s, ['fire-ring', ring]);
+      expect(r.ok && r.output.kind === 'fire' && r.output.trace.outcome).toBe('delivered');
+    }
     // A TR channel's own UDMA event (index 0x200 + rchan) fires too, by device:index.
     given(s, 'request-channel main_udmap rx tr');
     expect(candidates(s, 'fire-ring main_udmap:')).toEqual(['main_udmap:rx8', 'main_udmap:rx9', 'main_udmap:521']);
@@ -181,7 +219,9 @@ describe('complete', () => {
     given(s, 'request-channel main_udmap rx');
     expect(candidates(s, 'fire-ring ')).toHaveLength(219);
     expect(candidates(s, 'fire-ring main_udmap:r')).toEqual(['main_udmap:rx8']);
-    expect(candidates(s, 'fire-ring ringacc:30')).toEqual(['ringacc:305', 'ringacc:306', 'ringacc:307', 'ringacc:308', 'ringacc:309']);
+    // A channel's ring is also ringacc:<n>, and a bare number.
+    expect(candidates(s, 'fire-ring ringacc:30')).toEqual(['ringacc:304', 'ringacc:305', 'ringacc:306', 'ringacc:307', 'ringacc:308', 'ringacc:309']);
+    expect(candidates(s, 'fire-ring 30')).toEqual(['304', '305', '306', '307', '308', '309']);
   });
 
   test('expect-pool: pool ids, then the expectations not given yet', () => {

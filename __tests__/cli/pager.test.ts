@@ -3,8 +3,8 @@ import { findOlder, searchPrompt } from '../../src/cli/history-search.js';
 import { page, pagerCommand, tallerThan } from '../../src/cli/pager.js';
 
 describe('pager', () => {
-  test('MSI_EXPLORER_PAGER, then PAGER, then less -FRX; empty turns paging off', () => {
-    expect(pagerCommand({})).toBe('less -FRX');
+  test('MSI_EXPLORER_PAGER, then PAGER, then less -FRXK; empty turns paging off', () => {
+    expect(pagerCommand({})).toBe('less -FRXK');
     expect(pagerCommand({ PAGER: 'more' })).toBe('more');
     expect(pagerCommand({ PAGER: 'more', MSI_EXPLORER_PAGER: 'most' })).toBe('most');
     expect(pagerCommand({ PAGER: '' })).toBeUndefined();

@@ -229,6 +229,28 @@ describe('planPrompts: what to ask for', () => {
     expect(values(plan(s, 'fire-ring')[0])).toEqual(['main_udmap:rx8']);
   });
 
+  test('fire-ring with no live ring says what is true in every design: nothing is requested, an event is dropped', () => {
+    const message = (q: Question | undefined) => (q?.type === 'input' ? q.message : undefined);
+    const asked: Record<string, string | undefined> = {};
+    for (const d of DESIGNS) {
+      const s = session(d.settings);
+      asked[d.name] = message(plan(s, 'fire-ring')[0]);
+      // What the words promise: any ring still fires, and the INTA drops its event.
+      const r = runWords(s, ['fire-ring', '304']);
+      expect(r.ok && r.output.kind === 'fire' && r.output.trace.outcome).toBe('unmapped');
+    }
+    const none = 'ring (none is requested yet, so its event is dropped: request-channel first)';
+    expect(asked).toEqual({
+      merged: none,
+      'rfc-v4': none,
+      // Its ringacc probe overruns the INTR, so no channel can be requested either.
+      'probe-all': 'ring (ringacc is not bound, so none can be requested: its event is dropped)',
+      dynamic: none,
+    });
+    expect(runWords(session(designNamed('probe-all')!.settings), ['request-channel', 'main_udmap', 'tx']).ok).toBe(false);
+    for (const m of Object.values(asked)) expect(`? ${m}`.length).toBeLessThanOrEqual(80);
+  });
+
   test('expect-error and expect-pool: codes and pools from menus, the rest typed as words', () => {
     const s = session();
     const e = plan(s, 'expect-error');
@@ -370,6 +392,42 @@ describe('askPrompts', () => {
     expect(runWords(s, words!).ok).toBe(true);
     const pools = await askPrompts(plan(s, 'expect-error ENOENT'), ['expect-error', 'ENOENT'], new FakePrompter(['pools']));
     expect(pools).toEqual(['expect-error', 'ENOENT', 'pools']);
+  });
+
+  test('alloc-irq: an index the device menu did not offer is asked for again, with the reason; the model is untouched', async () => {
+    const s = given(session(), 'request-channel main_udmap tx');
+    const pools = JSON.stringify(s.system.poolStats());
+    const qs = plan(s, 'alloc-irq');
+    expect(qs[0].type === 'select' && qs[0].choices[0].description).toBe('ring accelerator: 99 GP rings free (304-403)');
+    // Typed one after the other, as a person does after each refusal.
+    const typed = ['39', '304', '404', '0x131'];
+    const refused: string[] = [];
+    const retrying: Prompter = {
+      select: async () => 'ringacc',
+      search: async () => 'ringacc',
+      confirm: async () => true,
+      input: async (q) => {
+        for (const a of typed) {
+          const ok = q.validate ? q.validate(a) : true;
+          if (ok === true) return a;
+          refused.push(ok);
+        }
+        throw new Error('every answer refused');
+      },
+    };
+    expect(await askPrompts(qs, ['alloc-irq'], retrying)).toEqual(['alloc-irq', 'ringacc', '0x131']);
+    expect(refused).toEqual([
+      "ringacc 39 is not in this host's share (304-403)",
+      'ringacc 304 is the completion ring of main_udmap:tx8; release the channel instead',
+      "ringacc 404 is not in this host's share (304-403)",
+    ]);
+    // Trying the answers ran nothing on the live model, not even a pool peak.
+    expect(JSON.stringify(s.system.poolStats())).toBe(pools);
+    expect(runWords(s, ['alloc-irq', 'ringacc', '0x131']).ok).toBe(true);
+    // The command expect-error checks may be meant to fail: its index is taken as typed.
+    const expected = await askPrompts(plan(s, 'expect-error EINVAL'), ['expect-error', 'EINVAL'], new FakePrompter(['alloc-irq', 'ringacc', '39']));
+    expect(expected).toEqual(['expect-error', 'EINVAL', 'alloc-irq', 'ringacc', '39']);
+    expect(runWords(s, expected!).ok).toBe(true);
   });
 
   test('a typed single argument is trimmed but kept whole', async () => {

@@ -118,6 +118,22 @@ test('batch mode never prompts: a missing argument is EUSAGE', () => {
 
 // ---- the real binary in a pseudo-terminal ---------------------------------------------------
 
+/**
+ * The environment of a REPL under test: this one's, without what changes the output (colour,
+ * size, pager, history), then plain text, no pager, no history, and `set` over that (an
+ * undefined value removes the variable).
+ */
+const replEnv = (set: Record<string, string | undefined> = {}): Record<string, string> => {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|COLUMNS|LINES|PAGER|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
+  Object.assign(env, { NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_HISTORY: '', MSI_EXPLORER_PAGER: '' });
+  for (const [k, v] of Object.entries(set)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+};
+
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-B]|\x1b[=>78]/g;
 
@@ -207,15 +223,17 @@ describe('the REPL in a pseudo-terminal', () => {
   afterEach(() => {
     for (const t of terms.splice(0)) t.kill();
   });
+  /** A REPL that keeps its history in a file of its own, which may hold an earlier session's. */
+  const openWithHistory = (earlier?: string): { t: Terminal; historyFile: string } => {
+    const home = mkdtempSync(join(tmp, 'home-'));
+    const historyFile = join(home, 'history');
+    if (earlier !== undefined) writeFileSync(historyFile, earlier);
+    return { t: open([], ROOT, replEnv({ HOME: home, MSI_EXPLORER_HISTORY: historyFile })), historyFile };
+  };
 
   test('a session: a table, prompts, Ctrl-C, Tab, a re-boot with confirmation, Ctrl-D', async () => {
     expect(existsSync(join(ROOT, 'dist/cli/repl.js'))).toBe(true);
-    const home = mkdtempSync(join(tmp, 'home-'));
-    const historyFile = join(home, 'history');
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|COLUMNS|LINES|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
-    Object.assign(env, { HOME: home, MSI_EXPLORER_HISTORY: historyFile, NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
-    const t = open([], ROOT, env);
+    const { t, historyFile } = openWithHistory();
 
     expect(await t.waitFor(PROMPT)).toMatch(/msi-explorer \S+: am65x, design merged; help lists the verbs\n/);
 
@@ -296,9 +314,7 @@ describe('the REPL in a pseudo-terminal', () => {
   }, 60000);
 
   test("the banner labels a what-if design: 'design dynamic (what-if)'", async () => {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
-    Object.assign(env, { MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
+    const env = replEnv();
     const t = open(['--design', 'dynamic'], ROOT, env);
     expect(await t.waitFor('msi(dynamic)> ')).toMatch(/msi-explorer \S+: am65x, design dynamic \(what-if\); help lists the verbs\n/);
     t.type('exit\r');
@@ -306,9 +322,7 @@ describe('the REPL in a pseudo-terminal', () => {
   }, 20000);
 
   test('nothing to choose is said at once; a menu of virqs finds the virq typed, not the entry at that position', async () => {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
-    Object.assign(env, { MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
+    const env = replEnv();
     const t = open([], ROOT, env);
     await t.waitFor(PROMPT);
     // Nothing that could succeed: said at once, no prompt opened.
@@ -339,9 +353,7 @@ describe('the REPL in a pseudo-terminal', () => {
   }, 20000);
 
   test('-i runs the inputs, then opens the REPL on them; tall output goes through $PAGER; exit <status>', async () => {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|PAGER|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
-    Object.assign(env, { MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm', PAGER: "sed 's/^/paged: /'" });
+    const env = replEnv({ MSI_EXPLORER_PAGER: undefined, PAGER: "sed 's/^/paged: /'" });
     const t = open(['-i', '-e', 'request-channel main_udmap tx 3'], ROOT, env);
     expect(await t.waitFor(PROMPT)).toMatch(/3 channels\n.*help lists the verbs/s);
     t.type('routes main_udmap\r');
@@ -377,14 +389,72 @@ describe('the REPL in a pseudo-terminal', () => {
     expect((await t.waitExit()).exitCode).toBe(5);
   }, 20000);
 
-  test('history from an earlier session comes back with the up arrow; exit leaves', async () => {
-    const home = mkdtempSync(join(tmp, 'home-'));
-    const historyFile = join(home, 'history');
-    writeFileSync(historyFile, 'pools\nrequest-channel main_udmap tx 2\n');
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
-    Object.assign(env, { HOME: home, MSI_EXPLORER_HISTORY: historyFile, NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
+  test('Ctrl-C while the pager runs ends the pager, not the session', async () => {
+    // A pager that stays until interrupted, as less does at its prompt; the terminal is cooked
+    // meanwhile, so Ctrl-C is a SIGINT to the whole foreground process group.
+    const env = replEnv({ MSI_EXPLORER_PAGER: "sed 's/^/paged: /'; echo 'pager waits'; sleep 60" });
     const t = open([], ROOT, env);
+    await t.waitFor(PROMPT);
+    t.type('request-channel main_udmap tx 2\r');
+    await t.waitFor(PROMPT);
+    t.type('help\r');
+    await t.waitFor(/^paged: unmask-irq/m);
+    await t.waitFor('pager waits');
+    t.type('\x03');
+    await t.waitFor(PROMPT);
+    // The session goes on, its state intact.
+    t.type('routes main_udmap\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/main_udmap:tx8[^]*main_udmap:tx9/);
+    t.type('exit\r');
+    expect(await t.waitExit()).toEqual({ exitCode: 0, signal: 0 });
+  }, 20000);
+
+  test('Ctrl-D in a menu cancels the command as Ctrl-C does; Ctrl-D at the prompt leaves on a new line', async () => {
+    const env = replEnv();
+    const t = open([], ROOT, env);
+    await t.waitFor(PROMPT);
+    t.type('alloc-irq\r');
+    await t.waitFor('MSI device');
+    t.type('\x04');
+    expect(await t.waitFor(PROMPT)).toContain('cancelled; nothing done');
+    // In the index prompt too, after a device was chosen.
+    t.type('alloc-irq ringacc\r');
+    await t.waitFor('index');
+    t.type('\x04');
+    expect(await t.waitFor(PROMPT)).toContain('cancelled; nothing done');
+    // Still in the REPL, nothing allocated.
+    t.type('expect-pool ringacc.gp_ring used=0\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/^ringacc\.gp_ring: used=0 \(0\/100 used, peak 0\)$/m);
+    t.type('\x04');
+    expect((await t.waitExit()).exitCode).toBe(0);
+    // The shell's prompt starts a line of its own.
+    expect(t.text.endsWith(`${PROMPT}\n`)).toBe(true);
+  }, 20000);
+
+  test('a command whose prompts were cancelled is kept neither for the up arrow nor in the file', async () => {
+    const { t, historyFile } = openWithHistory();
+    await t.waitFor(PROMPT);
+    t.type('pools\r');
+    await t.waitFor(PROMPT);
+    t.type('alloc-irq\r');
+    await t.waitFor('MSI device');
+    t.type('\x03');
+    await t.waitFor('cancelled; nothing done');
+    await t.waitFor(PROMPT);
+    expect(readFileSync(historyFile, 'utf8')).toBe('pools\n');
+    // Up recalls the last command that ran; Enter runs it.
+    t.type('\x1b[A');
+    await t.waitFor('pools');
+    t.type('\r');
+    await t.waitFor(/POOL\s+USED/);
+    await t.waitFor(PROMPT);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+    expect(readFileSync(historyFile, 'utf8')).toBe('pools\nexit\n');
+  }, 20000);
+
+  test('history from an earlier session comes back with the up arrow; exit leaves', async () => {
+    const { t, historyFile } = openWithHistory('pools\nrequest-channel main_udmap tx 2\n');
     await t.waitFor(PROMPT);
     t.type('\x1b[A'); // up: the newest line of the earlier session
     await t.waitFor('request-channel main_udmap tx 2');
@@ -416,12 +486,7 @@ describe('the REPL in a pseudo-terminal', () => {
   }, 20000);
 
   test('lines refused before they run stay out of history, for the up arrow too; failing commands go in', async () => {
-    const home = mkdtempSync(join(tmp, 'home-'));
-    const historyFile = join(home, 'history');
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
-    Object.assign(env, { HOME: home, MSI_EXPLORER_HISTORY: historyFile, NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
-    const t = open([], ROOT, env);
+    const { t, historyFile } = openWithHistory();
     await t.waitFor(PROMPT);
     t.type('pools\r');
     await t.waitFor(PROMPT);
@@ -448,9 +513,7 @@ describe('the REPL in a pseudo-terminal', () => {
     const work = mkdtempSync(join(tmp, 'work-'));
     writeFileSync(join(work, 'setup.msi'), 'request-channel main_udmap tx\n');
     writeFileSync(join(work, 'bye.msi'), 'exit 4\npools\n');
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(FORCE_COLOR|NO_COLOR|MSI_EXPLORER_.*)$/.test(k)) env[k] = v;
-    Object.assign(env, { HOME: work, MSI_EXPLORER_HISTORY: '', NO_COLOR: '1', TERM: 'xterm', MSI_EXPLORER_PAGER: '' });
+    const env = replEnv({ HOME: work });
     const t = open(['--json'], work, env);
     await t.waitFor(PROMPT);
 

@@ -73,14 +73,53 @@ export const userVirqs = (session: Session): number[] =>
 /** Virqs set-affinity can move: a direct INTR client's (an INTA event follows its VINT; a chained parent has no /proc/irq entry). */
 export const steerableVirqs = (session: Session): number[] => virqsFor(session, 'set-affinity').map((d) => d.virq);
 
+/** The MSIs whose ring has an INTA event to raise: what fire-ring delivers rather than drops. */
+const liveMsis = (session: Session) => session.system.msi.all().filter((r) => r.event !== undefined);
+
 /** Rings with an MSI to fire at, by virq: a DMA channel's ring by the channel's name, others as device:index. */
 export const liveRings = (session: Session): string[] => {
+  const channelOf = new Map(session.system.channels().map((c) => [c.msi.virq, c.name]));
+  return liveMsis(session).map((r) => channelOf.get(r.virq) ?? `${r.device.id}:${r.index}`);
+};
+
+/**
+ * fire-ring's words for what is typed. Nothing yet: the live rings as liveRings names them, the
+ * short list. A digit: live rings of the ring device a bare number means, by number (`304`). A
+ * device and a colon: that device's live rings by index, a channel's included (`ringacc:304`),
+ * after the channels' names.
+ */
+const ringCandidates = (session: Session, fragment: string): string[] => {
+  const live = liveMsis(session);
+  if (live.length === 0) return [];
+  if (/^\d/.test(fragment)) {
+    const dev = session.system.defaultRingDevice();
+    return live.filter((r) => r.device === dev).map((r) => `${r.index}`);
+  }
+  const named = liveRings(session);
+  const colon = fragment.indexOf(':');
+  if (colon <= 0) return named;
+  const device = fragment.slice(0, colon);
+  const channels = named.filter((n) => !/:\d+$/.test(n));
+  return [...channels, ...live.filter((r) => r.device.id === device).map((r) => `${device}:${r.index}`)];
+};
+
+/**
+ * The indices `alloc-irq <device>` would take: free GP rings of the host's share for a device
+ * with a ring pool, else the share's indices nobody requested (with an MSI from probe, in designs
+ * that allocate there). None while the driver is not bound.
+ */
+export const freeIndices = (session: Session, deviceId: string | undefined): number[] => {
   const sys = session.system;
-  const channelOf = new Map(sys.channels().map((c) => [c.msi.virq, c.name]));
-  return sys.msi
-    .all()
-    .filter((r) => r.event !== undefined)
-    .map((r) => channelOf.get(r.virq) ?? `${r.device.id}:${r.index}`);
+  const dev = deviceId === undefined ? undefined : sys.msiDevices.get(deviceId);
+  if (!dev?.bound) return [];
+  const pool = dev.indexPool;
+  const probe = sys.settings.mode === 'probe';
+  const free = (i: number): boolean => {
+    if (pool) return !pool.isUsed(i);
+    const rec = sys.msi.find(dev, i);
+    return probe ? rec !== undefined && rec.requestedBy === undefined : rec?.requestedBy === undefined;
+  };
+  return [...dev.shareIndices()].filter(free);
 };
 
 /**
@@ -130,7 +169,8 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
           .filter((r) => r.requestedBy === 'alloc-irq' && r.device.id === before[1])
           .map((r) => `${r.index}`);
       }
-      return ['any'];
+      // alloc-irq <device> <index>: any, then what it would take.
+      return ['any', ...freeIndices(session, before[1]).map(String)];
     }
     case 'virq':
       return virqsFor(session, before[0]).map((d) => `${d.virq}`);
@@ -141,7 +181,7 @@ const candidatesFor = (session: Session, arg: ArgSpec, before: string[], fragmen
     case 'irq':
       return irqNames(session);
     case 'ring':
-      return liveRings(session);
+      return ringCandidates(session, fragment);
     case 'count':
       // request-channel <dma> <dir> [count] [pkt|tr]: the count may be left out before the mode.
       return before[0] === 'request-channel' ? (fixedChoices(session, 'chmode') ?? []) : [];

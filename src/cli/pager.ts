@@ -2,12 +2,13 @@ import { spawnSync } from 'node:child_process';
 
 /**
  * The REPL's pager for output taller than the terminal, as psql has: MSI_EXPLORER_PAGER, else
- * PAGER, else `less -FRX` (-F: quit at once if it fits after all, -R: keep colours, -X: leave
- * the text on the screen). Set either to an empty string to turn paging off.
+ * PAGER, else `less -FRXK` (-F: quit at once if it fits after all, -R: keep colours, -X: leave
+ * the text on the screen, -K: Ctrl-C quits it, back to the REPL's prompt). Set either to an empty
+ * string to turn paging off.
  */
 export const pagerCommand = (env: NodeJS.ProcessEnv): string | undefined => {
   const set = env.MSI_EXPLORER_PAGER ?? env.PAGER;
-  if (set === undefined) return 'less -FRX';
+  if (set === undefined) return 'less -FRXK';
   return set.trim() === '' ? undefined : set;
 };
 
@@ -19,11 +20,23 @@ export const tallerThan = (text: string, rows: number | undefined): boolean => {
   return lines >= rows;
 };
 
+/** Takes SIGINT in place of node's default, which is to die. */
+const ignore = (): void => {};
+
 /**
  * Shows `text` through the pager command (run by the shell, as $PAGER is meant to be), which
  * reads the keyboard itself. False when the pager could not be run: the caller prints instead.
+ * The terminal is in cooked mode meanwhile, so Ctrl-C sends SIGINT to the whole foreground
+ * process group, this process too: as psql does, it is ignored here (the pager, whose signal
+ * dispositions are reset by the spawn, gets it alone) so that Ctrl-C ends the pager, never the
+ * session. A SIGINT caught meanwhile is dropped with the listener, not delivered after.
  */
 export const page = (command: string, text: string): boolean => {
-  const r = spawnSync('/bin/sh', ['-c', command], { input: `${text}\n`, stdio: ['pipe', 'inherit', 'inherit'] });
-  return !r.error && r.status !== 126 && r.status !== 127;
+  process.on('SIGINT', ignore);
+  try {
+    const r = spawnSync('/bin/sh', ['-c', command], { input: `${text}\n`, stdio: ['pipe', 'inherit', 'inherit'] });
+    return !r.error && r.status !== 126 && r.status !== 127;
+  } finally {
+    process.off('SIGINT', ignore);
+  }
 };

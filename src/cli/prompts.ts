@@ -5,13 +5,14 @@ import { System } from '../core/system.js';
 import type { Direction, DmaController } from '../core/dma.js';
 import { grantableChannels } from '../commands/grantable.js';
 import { parseCpuList } from '../commands/args.js';
-import { COMMANDS, findCommand } from '../commands/registry.js';
+import { COMMANDS, findCommand, runWords } from '../commands/registry.js';
 import { fixedChoices } from '../commands/choices.js';
 import type { Session } from '../commands/session.js';
 import type { ArgKind, ArgSpec, CommandSpec } from '../commands/spec.js';
 import { tokenize } from '../commands/tokenize.js';
 import { settingsLine } from '../render/text.js';
 import type { Style } from '../render/style.js';
+import { wrap } from '../render/wrap.js';
 import { argAt, liveRings, steerableVirqs, userVirqs, virqsFor } from './completion.js';
 
 /**
@@ -28,7 +29,17 @@ export interface Choice {
 
 export type Question =
   | { type: 'select'; arg: string; kind: ArgKind; message: string; choices: Choice[]; default?: string; search: boolean }
-  | { type: 'input'; arg: string; kind: ArgKind; message: string; default?: string; words?: boolean; validate?: (value: string) => true | string }
+  | {
+      type: 'input';
+      arg: string;
+      kind: ArgKind;
+      message: string;
+      default?: string;
+      words?: boolean;
+      validate?: (value: string) => true | string;
+      /** After validate: whether the answer, ending `words` (the command so far), makes a command that succeeds; else why not. */
+      fits?: (value: string, words: readonly string[]) => true | string;
+    }
   | { type: 'confirm'; message: string; default: boolean }
   /** A whole command (expect-error's): its verb from a menu, then that verb's own questions. */
   | { type: 'command'; arg: string; kind: ArgKind; message: string; choices: Choice[]; then: (words: string[]) => Question[] }
@@ -111,6 +122,37 @@ const channelsFree = (session: Session, dma: DmaController, dirs: Direction[]): 
   return `${counts} channels free to request${notes.size > 0 ? ` (${[...notes].join('; ')})` : ''}`;
 };
 
+/**
+ * Why `words` would fail if run now (its error message), or undefined if it would succeed: it is
+ * run on a copy of the model, the live one put back after, untouched (pool peaks included).
+ */
+const refusal = (session: Session, words: string[]): string | undefined => {
+  const live = session.system;
+  session.system = session.checkpoint().system;
+  try {
+    const r = runWords(session, words);
+    return r.ok ? undefined : r.error.message;
+  } finally {
+    session.system = live;
+  }
+};
+
+/**
+ * fire-ring's question when no ring has an INTA event to raise. Any ring of the device may still
+ * be fired, in every design: the INTA drops an event it has no mapping for and counts it. Whether
+ * a ring has an MSI then depends on the design (merged allocated one per GP ring at probe, without
+ * hardware; rfc-v4 allocates on demand), so the words are about what every design has in common:
+ * nothing is requested.
+ */
+const noLiveRing = (session: Session): string => {
+  const sys = session.system;
+  const dev = sys.msiDevices.size > 0 ? sys.defaultRingDevice() : undefined;
+  if (!dev) return 'ring';
+  // probe-all: ringacc's probe fails, and with it every channel and alloc-irq.
+  if (!dev.bound) return `ring (${dev.id} is not bound, so none can be requested: its event is dropped)`;
+  return 'ring (none is requested yet, so its event is dropped: request-channel first)';
+};
+
 /** One question for a missing required argument; `typed` are the arguments before it. */
 const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: string[]): Question => {
   const sys = session.system;
@@ -171,6 +213,9 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: s
       return input('index (a number, or any for the lowest free one)', {
         default: spec.name === 'alloc-irq' ? 'any' : undefined,
         validate: (v) => (/^(any|\d+|0x[0-9a-f]+)$/i.test(v.trim()) ? true : 'give a number or any'),
+        // alloc-irq's last word: the device menu promised free rings of the host's share, so an
+        // index outside it (or taken) is asked again with the reason, not run to fail.
+        fits: (v, words) => refusal(session, [...words, v]) ?? true,
       });
     case 'virq': {
       const descs = virqsFor(session, spec.name);
@@ -216,11 +261,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: s
     }
     case 'ring': {
       const rings = liveRings(session);
-      return select(
-        'ring to fire',
-        rings.map((r) => ({ value: r, name: r })),
-        input('ring (a number, device:number or dma:tx<n>); no ring has an MSI yet'),
-      );
+      return select('ring to fire', rings.map((r) => ({ value: r, name: r })), input(noLiveRing(session)));
     }
     case 'pool':
       return select(
@@ -420,7 +461,9 @@ const innerQuestions = (session: Session, words: string[]): Question[] =>
   planPrompts(session, words)
     .filter((q) => q.type !== 'confirm')
     // Nothing that could succeed is just what an expected failure may want: let it be typed.
-    .map((q): Question => (q.type === 'none' ? { type: 'input', arg: 'argument', kind: 'command', message: `${q.message}; type it anyway`, words: true, validate: wordsOf('an argument') } : q));
+    .map((q): Question => (q.type === 'none' ? { type: 'input', arg: 'argument', kind: 'command', message: `${q.message}; type it anyway`, words: true, validate: wordsOf('an argument') } : q))
+    // ...and an answer that makes the command fail may be the failure expected.
+    .map((q) => (q.type === 'input' ? { ...q, fits: undefined } : q));
 
 /**
  * Asks the planned questions and returns the completed words, or undefined when the user
@@ -444,7 +487,13 @@ export const askPrompts = async (questions: Question[], words: string[], prompte
       } else if (q.type === 'select') {
         out.push(q.search ? await prompter.search({ message: q.message, choices: q.choices }) : await prompter.select({ message: q.message, choices: q.choices, default: q.default }));
       } else {
-        const answer = (await prompter.input({ message: q.message, default: q.default, validate: q.validate })).trim();
+        const { validate, fits } = q;
+        const sofar = [...out];
+        const check = (v: string): true | string => {
+          const ok = validate ? validate(v) : true;
+          return ok === true && fits ? fits(v.trim(), sofar) : ok;
+        };
+        const answer = (await prompter.input({ message: q.message, default: q.default, validate: check })).trim();
         if (q.words) out.push(...tokenize(answer));
         else out.push(answer);
       }
@@ -486,13 +535,35 @@ export const inquirerPrompter = async (style: Style): Promise<Prompter> => {
   // @inquirer/search comes with @inquirer/prompts 7.10.1 (search 3.2, Node 18+): no new dependency.
   const { select, search, input, confirm } = await import('@inquirer/prompts');
   const theme = themeFor(style);
+  return {
+    select: (q) => cancellable((context) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme }, context)),
+    search: (q) =>
+      cancellable((context) => search({ message: `${q.message} (type to filter)`, source: async (term) => filterChoices(q.choices, term), pageSize: MENU_PAGE, theme }, context)),
+    input: (q) => {
+      // A reason shows under the line after '> ': wrapped, as the REPL's error lines are.
+      const validate = q.validate && ((v: string) => wrappedReason(q.validate!(v), style.width - 2));
+      return cancellable((context) => input({ message: q.message, default: q.default, validate, theme }, context));
+    },
+    confirm: (q) => cancellable((context) => confirm({ message: q.message, default: q.default, theme }, context)),
+  };
+};
+
+const wrappedReason = (ok: true | string, width: number): true | string => (ok === true ? ok : wrap(ok, width, 2));
+
+/**
+ * Runs one @inquirer prompt so that Ctrl-D cancels it as Ctrl-C does. Left to itself, Ctrl-D on
+ * an empty line closes the prompt's readline, which pauses stdin and settles nothing: with no
+ * work left node ran the REPL to its end, status 0 and no newline. The prompt's own keypress
+ * listener runs first (it was added first); the abort then ends the prompt with an
+ * AbortPromptError, which isCancel counts as a cancel.
+ */
+const cancellable = <T>(ask: (context: { clearPromptOnDone: boolean; signal: AbortSignal }) => Promise<T>): Promise<T> => {
+  const controller = new AbortController();
+  const onKey = (_: unknown, key: { ctrl?: boolean; name?: string } | undefined) => {
+    if (key?.ctrl && key.name === 'd') controller.abort();
+  };
+  process.stdin.on('keypress', onKey);
   // A prompt leaves the screen when it ends, answered or cancelled: the REPL then echoes the
   // command the answers made (or says it was cancelled), so no half-used menu stays behind.
-  const context = { clearPromptOnDone: true };
-  return {
-    select: (q) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme }, context),
-    search: (q) => search({ message: `${q.message} (type to filter)`, source: async (term) => filterChoices(q.choices, term), pageSize: MENU_PAGE, theme }, context),
-    input: (q) => input({ message: q.message, default: q.default, validate: q.validate, theme }, context),
-    confirm: (q) => confirm({ message: q.message, default: q.default, theme }, context),
-  };
+  return ask({ clearPromptOnDone: true, signal: controller.signal }).finally(() => process.stdin.off('keypress', onKey));
 };

@@ -138,6 +138,16 @@ class LineEditor {
     this.store.save(this.history);
   }
 
+  /**
+   * A line whose prompts were cancelled ran nothing and was never a whole command: it goes from
+   * the up arrow and the file alike (a whole command whose re-boot was declined stays, as typed).
+   */
+  forgetNewest(typed: string): void {
+    if (this.history[0]?.trim() !== typed.trim()) return;
+    this.history.shift();
+    this.store.save(this.history);
+  }
+
   private push(line: string | null): void {
     if (this.waiter) {
       const w = this.waiter;
@@ -307,8 +317,10 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
       try {
         prompter ??= await inquirerPrompter(style);
         answered = await askPrompts(questions, words, prompter);
-        // Before the editor re-opens with a copy of the history: keep the whole command there.
+        // Before the editor re-opens with a copy of the history: keep the whole command there, or
+        // nothing when the prompts were cancelled.
         if (answered && answered.length !== words.length) editor.replaceNewest(line, answered.map(quoteWord).join(' '));
+        if (!answered && questions.some((q) => q.type !== 'confirm')) editor.forgetNewest(line);
       } finally {
         editor.open();
       }
