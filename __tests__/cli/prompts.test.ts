@@ -192,16 +192,20 @@ describe('planPrompts: what to ask for', () => {
     const s = given(session(), 'request-channel main_udmap tx');
     const qs = plan(s, 'set-affinity');
     expect(shape(qs)).toEqual(['select:steerable-virq', 'input:cpus']);
-    // Only the direct INTR clients (main_gpio0's six banks, cpts): not tx8's INTA event (virq 70),
-    // which follows its VINT, nor the VINT's chained parent (290), which /proc/irq does not show.
-    expect(values(qs[0])).toEqual(['64', '65', '66', '67', '68', '69', '289']);
-    expect(qs[0].type === 'select' && qs[0].choices[6]).toEqual({ value: '289', name: '289  cpts 0', description: 'direct, owner cpts' });
+    // Only the requested direct INTR client (cpts): not tx8's INTA event (virq 70), which follows
+    // its VINT, nor the chained lines (the VINT's parent 290, main_gpio0's banks), which /proc/irq
+    // does not show.
+    expect(values(qs[0])).toEqual(['289']);
+    expect(qs[0].type === 'select' && qs[0].choices[0]).toEqual({ value: '289', name: '289  cpts 0', description: 'direct, owner cpts' });
     // An INTA event or a chained parent typed: refused at once, before any CPU list is asked for.
     expect(plan(s, 'set-affinity 70')).toEqual([
       { type: 'none', message: "virq 70 is an INTA event: it follows its VINT's chained parent virq 290, which cannot be moved from user space either (ti_sci_inta_set_affinity is -EINVAL)" },
     ]);
     expect(plan(s, 'set-affinity 290')).toEqual([
       { type: 'none', message: "virq 290 is a VINT's chained parent: /proc/irq has no entry for it, so its affinity cannot be set" },
+    ]);
+    expect(plan(s, 'set-affinity 64')).toEqual([
+      { type: 'none', message: "virq 64 is chained by main_gpio0's driver (gpio_irq_handler): /proc/irq has no entry for it, so its affinity cannot be set" },
     ]);
     expect(shape(plan(s, 'set-affinity 289'))).toEqual(['input:cpus']);
     const validate = qs[1].type === 'input' ? qs[1].validate! : () => true;

@@ -141,7 +141,7 @@ describe('irq: JSON, completion, prompts', () => {
     const line = JSON.parse(renderJson({ file: 't.msi', line: 2 }, 'irq main_udmap:tx8', run(s, 'irq main_udmap:tx8')));
     expect(line.ok).toBe(true);
     expect(Object.keys(line.data)).toEqual([
-      'virq', 'kind', 'name', 'device', 'owner', 'handler', 'trigger', 'intrTriggerType', 'state', 'affinity', 'effective', 'counts', 'total', 'levels', 'chained', 'children', 'channel',
+      'virq', 'kind', 'name', 'device', 'owner', 'handler', 'isChained', 'trigger', 'intrTriggerType', 'state', 'affinity', 'effective', 'counts', 'total', 'levels', 'chained', 'children', 'channel',
     ]);
     expect([line.data.trigger, line.data.intrTriggerType]).toEqual(['level', null]);
     const gpio = JSON.parse(renderJson({ file: 't.msi', line: 3 }, 'irq 64', run(s, 'irq 64')));

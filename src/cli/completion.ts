@@ -140,12 +140,15 @@ export const irqNames = (session: Session): string[] => {
 export const deviceIds = (session: Session): string[] => unique([...routeDevices(session.system), 'alloc-irq']);
 
 /**
- * The virqs a verb would act on rather than refuse: mask-irq and unmask-irq need an action (an
- * MSI that is not requested has none: EINVAL); set-affinity only moves a direct INTR client's
- * virq, as an INTA event follows its VINT and a chained parent has no /proc/irq entry.
+ * The virqs a verb would act on rather than refuse: mask-irq and unmask-irq need an action or a
+ * chained handler (an MSI that is not requested has neither: ENOENT); set-affinity only moves a
+ * direct INTR client's requested virq, as an INTA event follows its VINT and a chained line has
+ * no /proc/irq entry.
  */
 export const virqsFor = (session: Session, verb: string) =>
-  session.system.descs.all().filter((d) => (verb === 'set-affinity' ? d.kind === 'direct' : d.requested === true));
+  session.system.descs.all().filter((d) =>
+    verb === 'set-affinity' ? d.kind === 'direct' && d.chained === undefined : d.requested === true || d.chained !== undefined,
+  );
 
 const unique = (xs: string[]): string[] => [...new Set(xs)];
 

@@ -408,8 +408,10 @@ const cannotSucceed = (session: Session, arg: ArgSpec, word: string): string | u
   if (arg.kind !== 'steerable-virq' || !/^\d+$/.test(word)) return undefined;
   const sys = session.system;
   const virq = Number(word);
-  const kind = sys.descs.get(virq)?.kind;
+  const desc = sys.descs.get(virq);
+  const kind = desc?.kind;
   if (kind === 'vint-parent') return `virq ${virq} is a VINT's chained parent: /proc/irq has no entry for it, so its affinity cannot be set`;
+  if (desc?.chained !== undefined) return `virq ${virq} is chained by ${desc.owner}'s driver (${desc.chained}): /proc/irq has no entry for it, so its affinity cannot be set`;
   if (kind !== 'msi') return undefined;
   const parent = sys.routeOf(virq)?.parentVirq ?? undefined;
   const via = parent === undefined ? "its VINT's parent" : `its VINT's chained parent virq ${parent}`;

@@ -12,13 +12,15 @@ export class DirectClient {
     readonly intr: IntrDomain,
     readonly inputs: readonly number[],
     private readonly mapper: Mapper,
+    /** The flow handler the driver chains on each line instead of requesting it. */
+    readonly chained?: string,
   ) {}
 
   /** Maps every input, all or nothing (a failed probe releases what it took, as devm does). */
   probe(): number[] {
     try {
       for (const input of this.inputs) {
-        this.virqs.push(this.mapper.createMapping(this.intr, input, `${this.id} ${this.virqs.length}`, this.id).virq);
+        this.virqs.push(this.mapper.createMapping(this.intr, input, `${this.id} ${this.virqs.length}`, this.id, this.chained).virq);
       }
     } catch (e) {
       while (this.virqs.length > 0) this.mapper.disposeMapping(this.virqs.pop()!);

@@ -24,6 +24,8 @@ export interface IrqDesc {
   /** request_irq done (an action is installed); direct clients' and VINT parents' always are. */
   requested?: boolean;
   trigger?: 'level' | 'edge';
+  /** The flow handler a driver chained on it instead of requesting it (gpio_irq_handler). */
+  chained: string | undefined;
   /** An MSI's descriptor: its MSI, as irq_data holds its msi_desc (irq_data_get_msi_desc). */
   msi: MsiRecord | undefined;
 }
@@ -68,6 +70,7 @@ export class IrqDescs {
       parentVirq: undefined,
       requested: kind !== 'msi',
       trigger: undefined,
+      chained: undefined,
       msi: undefined,
     };
     this.descs.set(virq, desc);

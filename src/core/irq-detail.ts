@@ -38,6 +38,8 @@ export interface IrqDetail {
   /** desc->handle_irq */
   handler: string;
   trigger: 'level' | 'edge' | null;
+  /** Its flow handler was chained on it (a VINT's parent, a GPIO bank line): no action, never counted. */
+  isChained: boolean;
   /** Where an INTR client's trigger comes from: the router's DT ti,intr-trigger-type; null for an MSI. */
   intrTriggerType: number | null;
   /** "allocated", "requested", "masked", ... in that order. */
@@ -79,6 +81,7 @@ const msiLevels = (rec: MsiRecord): IrqLevel[] => {
 
 const handlerOf = (desc: IrqDesc): string => {
   if (desc.kind === 'vint-parent') return 'ti_sci_inta_irq_handler';
+  if (desc.chained !== undefined) return desc.chained;
   // A line straight from an INTR gets the GIC's flow handler (gic_irq_domain_map).
   if (desc.kind === 'direct') return 'handle_fasteoi_irq';
   // ti_sci_inta_irq_domain_alloc sets handle_edge_irq; IRQF_TRIGGER_HIGH switches it (ti_sci_inta_set_type).
@@ -87,7 +90,7 @@ const handlerOf = (desc: IrqDesc): string => {
 
 const stateOf = (sys: System, desc: IrqDesc, rec: MsiRecord | undefined): string[] => {
   const state = ['allocated'];
-  if (desc.kind === 'vint-parent') state.push('chained (IRQ_NOREQUEST: no /proc/irq entry, never counted)');
+  if (desc.kind === 'vint-parent' || desc.chained !== undefined) state.push('chained (IRQ_NOREQUEST: no /proc/irq entry, never counted)');
   else if (rec && !desc.requested) state.push(rec.event ? 'not requested; hardware taken with the MSI' : 'not requested: no hardware');
   else state.push('requested');
   if (desc.masked) state.push(rec?.event ? `masked (VINT ${rec.event.vint.vint} ENABLE bit ${rec.event.bit} clear)` : 'masked');
@@ -133,6 +136,7 @@ export const irqDetailOf = (sys: System, virq: number): IrqDetail | undefined =>
     device,
     owner: desc.owner,
     handler: handlerOf(desc),
+    isChained: desc.kind === 'vint-parent' || desc.chained !== undefined,
     trigger: desc.trigger ?? (desc.kind === 'msi' ? null : 'level'),
     intrTriggerType,
     state: stateOf(sys, desc, rec),

@@ -15,7 +15,8 @@ export class Mapper implements ParentMapper {
     private readonly kind: IrqKind,
   ) {}
 
-  createMapping(domain: ParentDomain, hwirq: number, name: string, owner: string): { virq: number; path: ParentPath } {
+  /** `chained`: the flow handler the caller chains on the new virq (no action: never requested). */
+  createMapping(domain: ParentDomain, hwirq: number, name: string, owner: string, chained?: string): { virq: number; path: ParentPath } {
     const desc = this.descs.alloc(this.kind, domain.id, hwirq, name, owner);
     if (desc === undefined) throw this.descs.pool.exhausted();
     let path: ParentPath;
@@ -28,6 +29,10 @@ export class Mapper implements ParentMapper {
     this.domainOf.set(desc.virq, domain);
     // ti_sci_intr_irq_domain_translate: the router's ti,intr-trigger-type is the irq's type.
     if (domain.triggerType !== undefined) desc.trigger = domain.triggerType === 1 ? 'edge' : 'level';
+    if (chained !== undefined) {
+      desc.chained = chained;
+      desc.requested = false;
+    }
     return { virq: desc.virq, path };
   }
 

@@ -92,7 +92,7 @@ export class System {
   readonly clients = new Map<string, DirectClient>();
   readonly msi: MsiDomain;
   readonly bootLog: BootEntry[] = [];
-  /** Events raised with no event map: the INTA drops them (the ERR line of /proc/interrupts). */
+  /** Events raised with no event map: the INTA drops them, and Linux never sees them (interrupts counts them apart). */
   unmapped = 0;
   private readonly pools: BitmapPool[] = [];
   private readonly poolById: Map<string, BitmapPool>;
@@ -159,7 +159,7 @@ export class System {
     this.poolById = new Map([...this.pools].reverse().map((p) => [p.id, p]));
     this.directMapper = new Mapper(this.descs, 'direct');
     for (const spec of topology.directClients) {
-      this.clients.set(spec.id, new DirectClient(spec.id, spec.name, this.intrs.get(spec.parent)!, spec.inputs, this.directMapper));
+      this.clients.set(spec.id, new DirectClient(spec.id, spec.name, this.intrs.get(spec.parent)!, spec.inputs, this.directMapper, spec.chained));
     }
     this.runBoot();
   }
@@ -210,7 +210,8 @@ export class System {
           for (const waiting of [...deferred]) if (this.dmas.get(waiting)?.ringDevice === dev) probe(waiting);
         } else if (client) {
           const virqs = client.probe();
-          log({ device: id, ok: true, message: `${client.name}: virq ${spanList(virqs)} via ${client.intr.id} input${client.inputs.length === 1 ? '' : 's'} ${spanList([...client.inputs])}` });
+          const how = client.chained === undefined ? '' : `, chained (${client.chained})`;
+          log({ device: id, ok: true, message: `${client.name}: virq ${spanList(virqs)} via ${client.intr.id} input${client.inputs.length === 1 ? '' : 's'} ${spanList([...client.inputs])}${how}` });
         }
       } catch (e) {
         if (!(e instanceof CoreError)) throw e;
@@ -403,6 +404,7 @@ export class System {
     const desc = this.descs.get(virq);
     if (!desc) return new CoreError('ENOENT', `virq ${virq} is not allocated`);
     if (desc.kind === 'vint-parent') return new CoreError('EINVAL', `virq ${virq} is the parent of ${desc.name}; free its events instead`);
+    if (desc.chained !== undefined) return new CoreError('EBUSY', `virq ${virq} belongs to ${desc.owner}, whose driver chained ${desc.chained} on it`);
     return new CoreError('EBUSY', `virq ${virq} belongs to ${desc.owner}, a direct INTR client`);
   }
 
@@ -503,6 +505,9 @@ export class System {
     }
     if (desc.kind === 'vint-parent') {
       throw new CoreError('EINVAL', `virq ${virq} is the chained parent of ${desc.name}: /proc/irq has no entry for it, only the kernel could move it (and every event of the VINT with it)`);
+    }
+    if (desc.chained !== undefined) {
+      throw new CoreError('EINVAL', `virq ${virq} (${desc.name}) is chained by its driver (${desc.chained}): /proc/irq has no entry for it, only the kernel could move it`);
     }
     desc.affinity = cpus.reduce((m, c) => m | (1 << c), 0);
     return { virq, cpus: cpusOf(desc.affinity), moved: [] };

@@ -114,6 +114,12 @@ export interface DirectClientSpec {
   parent: string;
   inputs: number[];
   source: Source;
+  /**
+   * The flow handler the driver chains on each line (irq_set_chained_handler_and_data) instead of
+   * requesting it: no action, never counted, no /proc/irq entry. Absent: the driver requests them.
+   */
+  chained?: string;
+  chainedSource?: Source;
 }
 
 export interface Topology {

@@ -88,7 +88,7 @@ const fireLines = (style: Style, t: FireTrace, l: Lines): void => {
   let n = 1;
   l.text = `${style.c.bold(`fire-ring ${t.device} ${t.index}${times}`)}: ${outcome}`;
   step(l, n++, `${t.device} ${t.index} raises its event: hwirq ${hex(t.hwirq)} (sci dev ${t.hwirq >>> 16}, index ${t.hwirq & 0xffff})`);
-  if (t.outcome === 'unmapped') return step(l, n, `${t.inta}: no event map for ${hex(t.hwirq)}: dropped, counted in ERR`);
+  if (t.outcome === 'unmapped') return step(l, n, `${t.inta}: no event map for ${hex(t.hwirq)}: the event is dropped, and Linux never sees it`);
   step(l, n++, `${t.inta}: global event ${t.globalEvent} -> VINT ${t.vint} bit ${t.bit}`);
   step(l, n++, `VINT ${t.vint} STATUS @${hex(t.statusAddress!)}: ${hex64(t.statusBefore!)} -> ${hex64(t.status!)}`);
   step(l, n++, `ENABLE ${hex64(t.enable!)}, STATUS_MASKED @${hex(t.statusMaskedAddress!)} = ${hex64(t.statusMasked!)}`);

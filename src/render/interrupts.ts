@@ -1,9 +1,8 @@
 import type { IrqView } from '../core/types.js';
 import { chipName } from '../core/irq-detail.js';
-import { hex } from './routes.js';
 import type { Style } from './style.js';
 import { tableOrRecords, type Column } from './table.js';
-import { cpuList } from './wrap.js';
+import { cpuList, wrap } from './wrap.js';
 
 const describe = (irq: IrqView): string => {
   if (irq.kind === 'msi') return `${irq.name} [${irq.owner}]`;
@@ -34,10 +33,15 @@ export const renderInterrupts = (style: Style, cpus: number, irqs: IrqView[], un
     ...irq.counts.map((n) => `${n}`),
     cpuList(irq.cpus),
     chipName(irq.kind),
-    hex(irq.hwirq),
+    // show_interrupts prints the hwirq in decimal (" %*lu"); irq and routes give it in hex.
+    `${irq.hwirq}`,
     triggerWord(irq),
     `${describe(irq)}${irq.masked ? style.c.yellow(' MASKED') : ''}`,
   ]);
-  rows.push(['ERR:', `${unmapped}`, ...Array.from({ length: cpus - 1 }, () => ''), '', '', '', '', 'events raised with no event map']);
-  return tableOrRecords(style, columns, rows);
+  const table = tableOrRecords(style, columns, rows);
+  // Not a line of /proc/interrupts: its Err counts spurious irqs that reach a CPU (irq_err_count),
+  // and an event with no event map never leaves the INTA.
+  if (unmapped === 0) return table;
+  const what = `${unmapped} event${unmapped === 1 ? '' : 's'} raised with no event map, dropped by the INTA: Linux never sees ${unmapped === 1 ? 'it' : 'them'}`;
+  return `${table}\n${style.c.dim(wrap(what, style.width))}`;
 };

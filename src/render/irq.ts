@@ -14,7 +14,7 @@ const triggerText = (d: IrqDetail): string => {
 };
 
 const actionText = (d: IrqDetail): string => {
-  if (d.kind === 'vint-parent') return 'none: chained handler';
+  if (d.isChained) return 'none: chained handler';
   if (d.kind === 'msi' && !d.state.includes('requested')) return `none (allocated by ${d.owner})`;
   return d.owner;
 };
@@ -30,7 +30,7 @@ export const renderIrq = (style: Style, d: IrqDetail): string => {
   const put = (line: string, indent: number) => out.push(wrap(line, style.width, indent));
   const field = (name: string, value: string) => put(`${`${name}:`.padEnd(10)}${value}`, 10);
   const requested = d.kind !== 'msi' || d.state.includes('requested');
-  const name = d.kind === 'vint-parent' ? `${d.name} (chained)` : d.kind === 'direct' ? d.name : requested ? `${d.name} [${d.owner}]` : `${d.name} (not requested)`;
+  const name = d.isChained ? `${d.name} (chained)` : d.kind === 'direct' ? d.name : requested ? `${d.name} [${d.owner}]` : `${d.name} (not requested)`;
   out.push(wrap(`${style.c.bold(`irq ${d.virq}`)}: ${name}`, style.width));
   field('handler', d.handler);
   field('device', d.device);

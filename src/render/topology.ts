@@ -98,7 +98,10 @@ export const renderTopology = (style: Style, t: Topology, pools: PoolStats[]): s
       `  ${d.id}  ${d.name}, sci id ${d.sciId}, completion rings from ${d.ringDevice}.gp_ring; TR events: MSI index tchan, or ${hex(d.rxEventOffset)} + rchan ${src('driver')}`,
     );
   }
-  for (const c of t.directClients) out.push(`  ${c.id}  ${c.name}: ${c.parent} input${c.inputs.length === 1 ? '' : 's'} ${formatNumbers(c.inputs)} ${src(c.source)}`);
+  for (const c of t.directClients) {
+    const chained = c.chained === undefined ? '' : `, chained (${c.chained}) ${src(c.chainedSource ?? 'illustrative')}`;
+    out.push(`  ${c.id}  ${c.name}: ${c.parent} input${c.inputs.length === 1 ? '' : 's'} ${formatNumbers(c.inputs)} ${src(c.source)}${chained}`);
+  }
   out.push('', `${style.c.bold('Boot order')}: ${t.boot.join(', ')}`);
   const totals = pools.filter((p) => p.id === 'virq' || p.id === `${t.gic.id}.spi`).map((p) => (p.id === 'virq' ? `${p.id} ${shareOf(p.ranges)}` : spiPool(p)));
   if (totals.length > 0) out.push(`${style.c.bold('Derived')}: ${totals.join('; ')}`);

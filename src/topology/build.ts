@@ -57,7 +57,7 @@ export interface TopologyFile {
   }>;
   msiDevices: Array<{ id: string; sciId: number; name: string; msiParent: string; indices: number; indicesSource?: Source; share?: FileRange[]; free?: FileRange[] }>;
   dmas: Array<{ id: string; sciId: number; name: string; ringDevice: string; tx: FileChannels; rx: FileChannels; rxEventOffset?: number }>;
-  directClients: Array<{ id: string; name: string; parent: string; inputs: number[]; source?: Source }>;
+  directClients: Array<{ id: string; name: string; parent: string; inputs: number[]; source?: Source; chained?: string; chainedSource?: Source }>;
   boot?: string[];
   sources?: Partial<Record<Source, string>>;
 }
@@ -139,7 +139,14 @@ export const buildTopology = (f: TopologyFile): { topology: Topology; where: Whe
   });
   const directClients = f.directClients.map((c, i) => {
     where.directClients.push({ path: `$.directClients[${i}]` });
-    return { id: c.id, name: c.name, parent: c.parent, inputs: [...c.inputs], source: src(c.source) };
+    return {
+      id: c.id,
+      name: c.name,
+      parent: c.parent,
+      inputs: [...c.inputs],
+      source: src(c.source),
+      ...(c.chained !== undefined ? { chained: c.chained, chainedSource: src(c.chainedSource) } : {}),
+    };
   });
   // Default probe order: every MSI device, then every DMA, then every direct client, in file order.
   const boot = f.boot ? [...f.boot] : [...msiDevices, ...dmas, ...directClients].map((x) => x.id);

@@ -90,7 +90,17 @@ export const am65x: Topology = {
     },
   ],
   directClients: [
-    { id: 'main_gpio0', name: 'GPIO bank interrupts', parent: 'intr_main_gpio', inputs: [192, 193, 194, 195, 196, 197], source: 'dt' },
+    // gpio-davinci (ti,am654-gpio), banked (ti,davinci-gpio-unbanked = <0>): davinci_gpio_irq_setup
+    // chains gpio_irq_handler on each bank's line.
+    {
+      id: 'main_gpio0',
+      name: 'GPIO bank interrupts',
+      parent: 'intr_main_gpio',
+      inputs: [192, 193, 194, 195, 196, 197],
+      source: 'dt',
+      chained: 'gpio_irq_handler',
+      chainedSource: 'driver',
+    },
     { id: 'cpts', name: 'CPTS time sync', parent: 'intr_main_navss', inputs: [391], source: 'dt' },
   ],
   boot: ['main_gpio0', 'ringacc', 'main_udmap', 'cpts'],
@@ -98,6 +108,6 @@ export const am65x: Topology = {
     dt: 'Linux arch/arm64/boot/dts/ti/k3-am65-main.dtsi',
     rm: 'U-Boot board/ti/am65x/rm-cfg.yaml, host_id 12 (Linux on the A53s)',
     sysfw: 'TI SYSFW AM6 SoC data (NAVSS0_INTR_ROUTER_0, NAVSS0_UDMASS_INTA0)',
-    driver: 'Linux drivers/dma/ti/k3-udma.c (am654 main UDMAP: tchan_tpl.start_idx[0] = 8, oes.udma_rchan = 0x200)',
+    driver: 'Linux drivers/dma/ti/k3-udma.c (am654 main UDMAP: tchan_tpl.start_idx[0] = 8, oes.udma_rchan = 0x200); drivers/gpio/gpio-davinci.c (banked GPIO lines chained)',
   },
 };
