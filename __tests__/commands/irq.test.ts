@@ -83,14 +83,15 @@ describe('irq: what a word names', () => {
     expect(parent).toMatchObject({ kind: 'vint-parent', handler: 'ti_sci_inta_irq_handler', children: [{ bit: 0, virq: 70 }, { bit: 1, virq: 173 }] });
   });
 
-  test('masked, and per-CPU counts and effective CPU follow the parent', () => {
+  test('masked, and per-CPU counts and the CPU it runs on follow the parent; no effective affinity of its own', () => {
     const s = given(merged(), 'request-channel main_udmap tx', 'fire-ring main_udmap:tx8 4', 'mask-irq 70');
     expect(detail(s, 'irq 70')).toMatchObject({
       state: ['allocated', 'requested', 'masked (VINT 16 ENABLE bit 0 clear)'],
       counts: [4, 0, 0, 0],
       total: 4,
       affinity: [0, 1, 2, 3],
-      effective: 0,
+      effective: null,
+      runsOn: 0,
     });
   });
 
@@ -141,7 +142,7 @@ describe('irq: JSON, completion, prompts', () => {
     const line = JSON.parse(renderJson({ file: 't.msi', line: 2 }, 'irq main_udmap:tx8', run(s, 'irq main_udmap:tx8')));
     expect(line.ok).toBe(true);
     expect(Object.keys(line.data)).toEqual([
-      'virq', 'kind', 'name', 'device', 'owner', 'handler', 'isChained', 'trigger', 'intrTriggerType', 'state', 'affinity', 'effective', 'counts', 'total', 'levels', 'chained', 'children', 'channel',
+      'virq', 'kind', 'name', 'device', 'owner', 'handler', 'isChained', 'trigger', 'intrTriggerType', 'state', 'affinity', 'effective', 'runsOn', 'counts', 'total', 'levels', 'chained', 'children', 'channel',
     ]);
     expect([line.data.trigger, line.data.intrTriggerType]).toEqual(['level', null]);
     const gpio = JSON.parse(renderJson({ file: 't.msi', line: 3 }, 'irq 64', run(s, 'irq 64')));

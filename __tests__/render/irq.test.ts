@@ -15,7 +15,7 @@ describe('irq: one virq as GENERIC_IRQ_DEBUGFS irqs/<n> prints it', () => {
         'state:    allocated, requested',
         'trigger:  level high (IRQF_TRIGGER_HIGH)',
         'affinity: 0-3',
-        'effectiv: 0',
+        'effectiv: (empty: the INTA sets none; runs on CPU0 with parent virq 290)',
         'counts:   CPU0 2, CPU1 0, CPU2 0, CPU3 0 (total 2)',
         'domain:  inta_main_udmass',
         ' hwirq:   0xbb0130 (ringacc 304: sci dev 187 << 16 | 304)',
@@ -39,13 +39,14 @@ describe('irq: one virq as GENERIC_IRQ_DEBUGFS irqs/<n> prints it', () => {
 
   test('the TR event is edge, with flags 0', () => {
     const t = textOf([TR, 'irq main_udmap:8']).split('\n');
-    expect(t.slice(0, 6)).toEqual([
+    expect(t.slice(0, 7)).toEqual([
       'irq 173: main_udmap 8 [main_udmap:tx8]',
       'handler:  handle_edge_irq',
       'device:   main_udmap',
       'action:   main_udmap:tx8',
       'state:    allocated, requested',
-      'trigger:  edge (requested with flags 0)',
+      'trigger:  none set (requested with flags 0): edge, by the handle_edge_irq the',
+      '          INTA gave it',
     ]);
     expect(t).toContain('     hwirq:   0xbc0008 (global event 17 -> VINT 16 bit 1)');
   });
@@ -60,7 +61,7 @@ describe('irq: one virq as GENERIC_IRQ_DEBUGFS irqs/<n> prints it', () => {
         'state:    allocated, not requested: no hardware',
         'trigger:  none yet (set by request_irq)',
         'affinity: 0-3',
-        'effectiv: 0',
+        'effectiv: (empty)',
         'counts:   CPU0 0, CPU1 0, CPU2 0, CPU3 0 (total 0)',
         'domain:  inta_main_udmass',
         ' hwirq:   0xbb0136 (ringacc 310: sci dev 187 << 16 | 310)',

@@ -45,7 +45,13 @@ export interface IrqDetail {
   /** "allocated", "requested", "masked", ... in that order. */
   state: string[];
   affinity: number[];
-  effective: number;
+  /**
+   * The effective affinity debugfs prints: none for an MSI, since nothing in the INTA's domain
+   * sets one (ti_sci_inta_set_affinity is -EINVAL); its events run where `runsOn` says.
+   */
+  effective: number | null;
+  /** The CPU its handler runs on: an INTA event's is its chained parent's. */
+  runsOn: number;
   counts: number[];
   total: number;
   /** This virq's hierarchy, top (MSI or INTR) first. */
@@ -141,7 +147,8 @@ export const irqDetailOf = (sys: System, virq: number): IrqDetail | undefined =>
     intrTriggerType,
     state: stateOf(sys, desc, rec),
     affinity: cpusOf(parent ? parent.affinity : desc.affinity),
-    effective: sys.descs.effectiveCpu(desc),
+    effective: desc.kind === 'msi' ? null : sys.descs.effectiveCpu(desc),
+    runsOn: sys.descs.effectiveCpu(desc),
     counts: [...desc.counts],
     total: sys.descs.total(virq),
     levels,

@@ -10,7 +10,7 @@ const triggerText = (d: IrqDetail): string => {
     const type = d.trigger === 'edge' ? 'edge rising' : 'level high';
     return d.intrTriggerType === null ? type : `${type} (ti,intr-trigger-type = ${d.intrTriggerType})`;
   }
-  return d.trigger === 'level' ? 'level high (IRQF_TRIGGER_HIGH)' : 'edge (requested with flags 0)';
+  return d.trigger === 'level' ? 'level high (IRQF_TRIGGER_HIGH)' : 'none set (requested with flags 0): edge, by the handle_edge_irq the INTA gave it';
 };
 
 const actionText = (d: IrqDetail): string => {
@@ -38,7 +38,7 @@ export const renderIrq = (style: Style, d: IrqDetail): string => {
   field('state', d.state.join(', '));
   field('trigger', triggerText(d));
   field('affinity', cpuList(d.affinity));
-  field('effectiv', `${d.effective}`);
+  field('effectiv', d.effective !== null ? `${d.effective}` : d.chained ? `(empty: the INTA sets none; runs on CPU${d.runsOn} with parent virq ${d.chained.virq})` : '(empty)');
   field('counts', `${d.counts.map((n, cpu) => `CPU${cpu} ${n}`).join(', ')} (total ${d.total})`);
   const level = (l: IrqLevel, ind: number) => {
     const pad = ' '.repeat(ind);
