@@ -5,13 +5,13 @@ import type { OpSpec, OpValue } from './ops.js';
 import {
   Divergence,
   execute,
-  exploreAll,
   exploreRandom,
   leftover,
   letter,
   parseSchedule,
   replayChooser,
   scheduleString,
+  searchAll,
   type Execution,
   type OpEnd,
   type TraceRow,
@@ -86,6 +86,11 @@ export interface InterleaveReport {
   explore: { mode: 'all'; bound: number | null } | { mode: 'random'; count: number; seed: number } | { mode: 'schedule'; schedule: string };
   explored: number;
   truncated: boolean;
+  /**
+   * `explore all` cut short by the cap: every schedule with at most this many preemptions was
+   * explored (fewest first), then some with one more; -1: only some of those with none.
+   */
+  preemptionsComplete?: number;
   seconds?: number;
   outcomes: OutcomeRow[];
   /** The shown schedule: the first FORBIDDEN one with fewest preemptions, or the replayed one. */
@@ -269,7 +274,8 @@ export class Explorer {
     };
     const mode = opts.mode;
     if (mode.kind === 'all') {
-      exploreAll(this.world, mode.bound, visit);
+      const progress = searchAll(this.world, mode.bound, visit);
+      if (!progress.done) report.preemptionsComplete = progress.complete;
     } else if (mode.kind === 'random') {
       exploreRandom(this.world, Math.min(mode.count, max), mode.seed, visit);
       truncated = mode.count > max;
