@@ -283,14 +283,16 @@ export const searchAll = <R>(world: World<R>, bound: number | undefined, visit: 
   const limit = bound ?? Infinity;
   let count = 0;
   // The prefixes to search below at this level (each ends with the preemption that puts it here).
-  let level: Uint8Array[] = [new Uint8Array(0)];
+  let level = new Prefixes();
+  level.add([], 0, -1);
   for (let preemptions = 0; ; preemptions++) {
     // The last level keeps nothing for a level past the bound.
-    const next: Uint8Array[] | undefined = preemptions < limit ? [] : undefined;
-    for (const root of level) {
-      let prefix: ArrayLike<number> | undefined = root;
+    const next = preemptions < limit ? new Prefixes() : undefined;
+    for (let r = 0; r < level.length; r++) {
+      const root = level.get(r);
+      let prefix: number[] | undefined = root;
       while (prefix !== undefined) {
-        const forced: ArrayLike<number> = prefix;
+        const forced: number[] = prefix;
         const exec = execute(world, (options, k) => (k <= forced.length ? forced[k - 1] : keepGoing(options)));
         count++;
         if (!visit(exec)) return { count, complete: preemptions - 1, done: false };
@@ -303,12 +305,48 @@ export const searchAll = <R>(world: World<R>, bound: number | undefined, visit: 
 };
 
 /**
+ * The prefixes kept for a level, one byte a choice in one growing buffer: a level can hold
+ * tens of thousands, and as many small arrays kept alive would cost the garbage collector more
+ * than the search.
+ */
+class Prefixes {
+  private bytes = new Uint8Array(1024);
+  private used = 0;
+  private readonly ends: number[] = [];
+
+  get length(): number {
+    return this.ends.length;
+  }
+
+  /** Keeps the first `k` of `choices`, then `last` (none when negative). */
+  add(choices: readonly number[], k: number, last: number): void {
+    const n = k + (last >= 0 ? 1 : 0);
+    if (this.used + n > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(2 * this.bytes.length, this.used + n));
+      grown.set(this.bytes.subarray(0, this.used));
+      this.bytes = grown;
+    }
+    for (let i = 0; i < k; i++) this.bytes[this.used + i] = choices[i];
+    if (last >= 0) this.bytes[this.used + k] = last;
+    this.used += n;
+    this.ends.push(this.used);
+  }
+
+  get(i: number): number[] {
+    const start = i === 0 ? 0 : this.ends[i - 1];
+    const out: number[] = [];
+    for (let j = start; j < this.ends[i]; j++) out.push(this.bytes[j]);
+    return out;
+  }
+}
+
+/**
  * The next schedule of a level's depth-first search below a prefix of `depth` choices: the
  * deepest choice point below it with an untried option within `preemptions`, as the prefix
  * that takes it; undefined when there is none. An untried option past the level's preemptions
  * goes to `later`, with the options after it at that point, in their order.
  */
-const backtrack = (exec: Execution<unknown>, depth: number, preemptions: number, later: Uint8Array[] | undefined): number[] | undefined => {
+const backtrack = (exec: Execution<unknown>, depth: number, preemptions: number, later: Prefixes | undefined): number[] | undefined => {
   for (let k = exec.masks.length - 1; k >= depth; k--) {
     const mask = exec.masks[k];
     // Only a point with an option left is worth building the options of.
@@ -321,12 +359,7 @@ const backtrack = (exec: Execution<unknown>, depth: number, preemptions: number,
     if (exec.before[k] + cost <= preemptions) return [...exec.choices.slice(0, k), options[from]];
     // Every option after the chosen one preempts alike: all of them for the next level.
     if (later) {
-      for (let j = from; j < options.length; j++) {
-        const p = new Uint8Array(k + 1);
-        for (let i = 0; i < k; i++) p[i] = exec.choices[i];
-        p[k] = options[j];
-        later.push(p);
-      }
+      for (let j = from; j < options.length; j++) later.add(exec.choices, k, options[j]);
     }
   }
   return undefined;
