@@ -92,7 +92,7 @@ describe('the footprint restore', () => {
       restores++;
       leftChanged += ref.restore();
     };
-    const report = ex.run({ lock, mode: { kind: 'all' }, maxSchedules: 3000 });
+    const report = ex.run({ lock, mode: { kind: 'all' }, maxSchedules: 2000 });
     // Past the learning, so the footprint was in use.
     expect(restores).toBeGreaterThan(1000);
     expect({ leftChanged, missed: ex.world.missed }).toEqual({ leftChanged: 0, missed: 0 });
