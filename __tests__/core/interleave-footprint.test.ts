@@ -34,7 +34,9 @@ const untimed = (r: InterleaveReport): InterleaveReport => ({ ...r, seconds: und
 
 describe('the footprint restore', () => {
   test('after the learning, a change outside the footprint is put back within one round of checks, and counted missed', () => {
-    const state = { hot: { n: 0 }, cold: { n: 0 }, xs: new Array<number>(200).fill(0), m: new Map([[1, 'a']]), words: new Uint32Array(2) };
+    // Most of it never changes, as most of a SoC's model: there the footprint pays, and is used.
+    const rest = Array.from({ length: 300 }, (_, i) => ({ i }));
+    const state = { hot: { n: 0 }, cold: { n: 0 }, xs: new Array<number>(200).fill(0), m: new Map([[1, 'a']]), words: new Uint32Array(2), rest };
     const snap = Snapshot.take([state]);
     const ref = Snapshot.take([state]);
     // The learning: only `hot.n` and xs[1] ever change (the footprint holds xs[0-63], a block).
@@ -65,11 +67,26 @@ describe('the footprint restore', () => {
       snap.restoreFootprint();
       expect({ what, changed: changed() }).toEqual({ what, changed: false });
     }
+    rest[7].i = -1;
+    snap.check();
+    expect(rest[7].i).toBe(7);
     // check() is a full restore: a change outside the footprint is put back at once.
     state.cold.n = 3;
     state.xs[0] = 3;
     snap.check();
     expect(ref.restore()).toBe(0);
+  });
+
+  test('where the footprint is most of the snapshot (a small model), every restore is a full one', () => {
+    const state = { hot: { n: 0 }, cold: { n: 0 } };
+    const snap = Snapshot.take([state]);
+    for (let i = 0; i < 600; i++) {
+      state.hot.n = i + 1;
+      snap.restoreFootprint();
+    }
+    state.cold.n = 1;
+    snap.restoreFootprint();
+    expect({ cold: state.cold.n, missed: snap.missed }).toEqual({ cold: 0, missed: 0 });
   });
 
   test.each([
