@@ -267,6 +267,7 @@ async function interleaveBench() {
     report('interleave.schedules_per_s', Math.round(r.schedulesPerSecond), 'schedules/s');
     report('interleave.all_48620_s', r.allSeconds.toFixed(2), 's');
     report('interleave.three_ops_bound2_s', r.threeSeconds.toFixed(2), 's');
+    report('interleave.am65x_43920_s', r.am65xSeconds.toFixed(2), 's', `${Math.round(r.am65xPerSecond)} schedules/s`);
     report('interleave.restore_us', r.restoreUs.toFixed(1), 'us');
     report('interleave.reboot_replay_us', Math.round(r.replayUs), 'us');
   } catch (e) {

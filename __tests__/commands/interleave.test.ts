@@ -299,6 +299,20 @@ describe('any: every serial order gives distinct indices; with no MSI mutex, two
     ]);
   });
 
+  test('RFC v4, the default search: fewest preemptions first, its first 198 schedules are those of --preemptions 2, the lost descriptor among them', () => {
+    const s = onAm65x('dynamic');
+    const table = (r: { lines: string[] }) => r.lines.slice(r.lines.indexOf('') + 1);
+    const capped = seen(s, `${twoAny} --lock none --max-schedules 198`);
+    expect(capped.lines.slice(3, 7)).toEqual([
+      'explored 198 schedules (truncated at the --max-schedules cap; more remain); 8',
+      '    distinct outcomes; 18.2% FORBIDDEN',
+      '  (fewest preemptions first: every schedule with at most 2 preemptions, then',
+      '  some with 3)',
+    ]);
+    expect(table(capped)).toEqual(table(seen(s, `${twoAny} --lock none --preemptions 2`)));
+    expect(table(capped).filter((l) => l.includes('a lost descriptor'))).toHaveLength(3);
+  });
+
   test('MSIs allocated at probe: any requests the lowest unrequested one, no new step, distinct in both orders', () => {
     const s = onAm65x('merged');
     expect(seen(s, twoAny).lines.slice(3)).toEqual([
@@ -452,13 +466,15 @@ describe('the verb', () => {
         'interleave: 2 ops, lock none, explore all (no preemption bound, truncated)',
         '  A  cpu0  alloc-irq ringacc 160',
         '  B  cpu1  alloc-irq ringacc 161',
-        'explored 3 schedules (truncated at the --max-schedules cap; more remain); 1',
-        '    distinct outcome; none FORBIDDEN among them',
-        '  (left out: schedules that preempt early; --preemptions 2 tries every schedule',
-        '  with at most 2 preemptions)',
+        'explored 3 schedules (truncated at the --max-schedules cap; more remain); 2',
+        '    distinct outcomes; none FORBIDDEN among them',
+        // Fewest preemptions first: both serial orders, then one schedule with a preemption.
+        '  (fewest preemptions first: every schedule with no preemption, then some with',
+        '  1)',
         '',
-        '  RESULT       SCHEDULES    FREQ  EXPECT      DESCRIPTION',
-        '  A=0:0 B=0:1          3  100.0%  acceptable  serial A;B',
+        '  RESULT       SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+        '  A=0:0 B=0:1          2  66.7%  acceptable  serial A;B',
+        '  A=0:1 B=0:0          1  33.3%  acceptable  serial B;A',
       ],
     });
     expect(seen(s, `${ops} --lock inta --preemptions 1 --max-schedules 5`).lines.slice(0, 1)).toEqual(['interleave: 2 ops, lock inta, explore all (at most 1 preemption, truncated)']);

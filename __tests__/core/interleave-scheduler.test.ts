@@ -7,9 +7,11 @@ import {
   exploreAll,
   exploreRandom,
   leftover,
+  optionsOf,
   parseSchedule,
   replayChooser,
   scheduleString,
+  searchAll,
   type Execution,
   type World,
 } from '../../src/core/interleave/scheduler.js';
@@ -73,6 +75,63 @@ describe('schedule counts (reference/interleaving.md 5.2)', () => {
       expect(again.choices).toEqual(e.choices);
       expect(again.preemptions).toBe(e.preemptions);
     }
+  });
+
+  test('fewest preemptions first: the schedules of one depth-first search, each once, level by level, depth-first within a level', () => {
+    /** Every schedule of `world` within `bound`, by one plain depth-first search (the explorer's order before iterative bounding). */
+    const depthFirst = (world: World<string>, bound = Infinity): Execution<string>[] => {
+      const out: Execution<string>[] = [];
+      let prefix: number[] = [];
+      for (;;) {
+        const forced = prefix;
+        const exec = execute(world, (options, k) => (k <= forced.length ? forced[k - 1] : options[0]));
+        out.push(exec);
+        let next: number[] | undefined;
+        for (let k = exec.masks.length - 1; k >= 0 && next === undefined; k--) {
+          const current = k === 0 ? -1 : exec.choices[k - 1];
+          const options = optionsOf(exec.masks[k], current);
+          if (exec.chosen[k] + 1 >= options.length) continue;
+          const cost = current >= 0 && options[0] === current ? 1 : 0;
+          if (exec.before[k] + cost <= bound) next = [...exec.choices.slice(0, k), options[exec.chosen[k] + 1]];
+        }
+        if (next === undefined) return out;
+        prefix = next;
+      }
+    };
+    const mutex = new Mutex('m');
+    const worlds: Array<[string, () => World<string>]> = [
+      ['4+3 steps', () => toy([4, 3])],
+      ['3+2+3 steps', () => toy([3, 2, 3])],
+      // A lock makes choices free (the holder blocked the other): levels are not plain step counts.
+      ['3+4 steps under a lock', () => toy([3, 4], () => [[mutex], [mutex]])],
+    ];
+    for (const [name, make] of worlds) {
+      for (const bound of [undefined, 0, 1, 2]) {
+        const reference = depthFirst(make(), bound);
+        const iterative: Execution<string>[] = [];
+        const progress = searchAll(make(), bound, (e) => iterative.push(e) > 0);
+        const key = (e: Execution<string>) => `${e.choices.join('')}/${e.preemptions}`;
+        expect({ name, bound, count: progress.count, done: progress.done }).toEqual({ name, bound, count: reference.length, done: true });
+        // Level by level: each level holds the schedules of that many preemptions, in depth-first order.
+        const levels = [...new Set(iterative.map((e) => e.preemptions))];
+        expect(levels).toEqual([...levels].sort((a, b) => a - b));
+        for (const p of levels) expect(iterative.filter((e) => e.preemptions === p).map(key)).toEqual(reference.filter((e) => e.preemptions === p).map(key));
+        expect(iterative.map(key).sort()).toEqual(reference.map(key).sort());
+      }
+    }
+  });
+
+  test('a search cut short says how far it got: every schedule with at most N preemptions, then some with N+1', () => {
+    const cut = (max: number) => {
+      let n = 0;
+      return searchAll(toy([9, 9]), undefined, () => ++n <= max);
+    };
+    // 2 with none, 16 with exactly one, 128 with exactly two (2, 18, 146 at bounds 0-2).
+    expect(cut(1)).toEqual({ count: 2, complete: -1, done: false });
+    expect(cut(2)).toEqual({ count: 3, complete: 0, done: false });
+    expect(cut(18)).toEqual({ count: 19, complete: 1, done: false });
+    expect(cut(146)).toEqual({ count: 147, complete: 2, done: false });
+    expect(cut(48620)).toEqual({ count: 48620, complete: 16, done: true });
   });
 
   test('random schedules are a function of the seed', () => {

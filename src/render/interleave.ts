@@ -34,10 +34,12 @@ const header = (style: Style, r: InterleaveReport): string[] => {
   const share = forbidden === 0 ? `none FORBIDDEN${r.truncated ? ' among them' : ''}` : `${pct < 0.1 ? pct.toFixed(2) : pct.toFixed(1)}% FORBIDDEN`;
   const trunc = r.truncated ? ' (truncated at the --max-schedules cap; more remain)' : '';
   lines.push(wrap(`explored ${plural(r.explored, 'schedule')}${time}${trunc}; ${plural(r.outcomes.length, 'distinct outcome')}; ${share}`, style.width));
-  // Depth-first, a capped unbounded search has tried every late switch and few early ones, where
-  // races often are: a preemption bound covers the simple schedules of the whole run instead.
-  if (r.truncated && r.explore.mode === 'all' && r.explore.bound === null) {
-    lines.push(wrap('  (left out: schedules that preempt early; --preemptions 2 tries every schedule with at most 2 preemptions)', style.width, 2));
+  // Fewest preemptions first (iterative bounding): a capped search says how far it got.
+  const done = r.preemptionsComplete;
+  if (r.truncated && done !== undefined) {
+    const upTo = done === 0 ? 'no preemption' : `at most ${plural(done, 'preemption')}`;
+    const got = done < 0 ? 'some of the schedules with no preemption' : `every schedule with ${upTo}, then some with ${done + 1}`;
+    lines.push(wrap(`  (fewest preemptions first: ${got})`, style.width, 2));
   }
   return lines;
 };

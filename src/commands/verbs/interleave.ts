@@ -155,7 +155,7 @@ export const interleave: CommandSpec = {
     "Locks: none (the RFC), list (v7: the list walk only), inta (vint_mutex over each alloc and free, upstream), device (6.2's per-device MSI mutex only); default: the design's. " +
     'Options: --lock none|list|inta|device, --explore all|random <N>, --preemptions <K>, --seed <S>, --schedule <A2,B*,A*>, --max-schedules <M>, --expect ok|race. ' +
     'A --schedule replays one schedule in place of the search: append the --schedule a run printed (replay: ...) to that very command. ' +
-    'Exploration: every schedule for two ops, at most 2 preemptions for more. ' +
+    'Exploration: every schedule for two ops, at most 2 preemptions for more; fewest preemptions first (every schedule with none, then with 1, 2, ...), so a search cut short at --max-schedules (default 100000) has tried the simple ones. ' +
     'A RESULT gives how each op ended: its value (A=16:0: VINT 16 bit 0), an error code, crash (a step threw), or - (never finished: the schedule stopped first at a violation, such as another op crashing). ' +
     'Fails when a FORBIDDEN outcome exists, or with --expect race when none does.',
   view: true,

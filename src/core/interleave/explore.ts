@@ -5,13 +5,13 @@ import type { OpSpec, OpValue } from './ops.js';
 import {
   Divergence,
   execute,
-  exploreAll,
   exploreRandom,
   leftover,
   letter,
   parseSchedule,
   replayChooser,
   scheduleString,
+  searchAll,
   type Chooser,
   type Execution,
   type OpEnd,
@@ -93,6 +93,11 @@ export interface InterleaveReport {
   explore: { mode: 'all'; bound: number | null } | { mode: 'random'; count: number; seed: number } | { mode: 'schedule'; schedule: string };
   explored: number;
   truncated: boolean;
+  /**
+   * `explore all` cut short by the cap: every schedule with at most this many preemptions was
+   * explored (fewest first), then some with one more; -1: only some of those with none.
+   */
+  preemptionsComplete?: number;
   seconds?: number;
   outcomes: OutcomeRow[];
   /** The shown schedule: the first FORBIDDEN one with fewest preemptions, or the replayed one. */
@@ -227,14 +232,30 @@ export class Explorer {
     const stackLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      return this.explore(opts);
+      // The footprint restore (Snapshot) is checked by a full one at the end; when it missed an
+      // object, schedules may have started from a wrong state: the search runs again, every
+      // restore a full one. Slower, never different.
+      const started = opts.clock?.();
+      const missed = this.world.missed;
+      let report = this.explore(opts);
+      this.world.check();
+      if (this.world.missed !== missed) {
+        this.world.exact = true;
+        try {
+          report = this.explore(opts);
+        } finally {
+          this.world.exact = false;
+          this.world.check();
+        }
+      }
+      if (started !== undefined) report.seconds = (opts.clock!() - started) / 1000;
+      return report;
     } finally {
       Error.stackTraceLimit = stackLimit;
     }
   }
 
   private explore(opts: ExploreOptions): InterleaveReport {
-    const started = opts.clock?.();
     const max = opts.maxSchedules ?? DEFAULT_MAX_SCHEDULES;
     const rows = new Map<string, OutcomeRow>();
     let worst: { exec: Execution<OpValue>; graded: Graded } | undefined;
@@ -276,7 +297,8 @@ export class Explorer {
     };
     const mode = opts.mode;
     if (mode.kind === 'all') {
-      exploreAll(this.world, mode.bound, visit);
+      const progress = searchAll(this.world, mode.bound, visit);
+      if (!progress.done) report.preemptionsComplete = progress.complete;
     } else if (mode.kind === 'random') {
       exploreRandom(this.world, Math.min(mode.count, max), mode.seed, visit);
       truncated = mode.count > max;
@@ -296,10 +318,8 @@ export class Explorer {
       }
     }
     if (mode.kind !== 'schedule' && worst) report.shown = this.show(worst.exec.choices, worst.graded);
-    this.world.reset();
     report.explored = explored;
     report.truncated = truncated && mode.kind !== 'schedule';
-    if (started !== undefined) report.seconds = (opts.clock!() - started) / 1000;
     const order: Record<Grade, number> = { acceptable: 0, interesting: 1, FORBIDDEN: 2 };
     report.outcomes = [...rows.values()].sort((a, b) => order[a.grade] - order[b.grade] || b.count - a.count || a.result.localeCompare(b.result));
     return report;

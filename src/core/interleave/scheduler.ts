@@ -253,35 +253,119 @@ export const optionsOf = (mask: number, current: number): number[] => {
 /** Continue the current operation when it can run, else the first that can: the zero-preemption default. */
 const keepGoing = (options: readonly number[]): number => options[0];
 
+/** How far a search of every schedule got. */
+export interface SearchProgress {
+  /** Schedules run. */
+  count: number;
+  /**
+   * Every schedule with at most this many preemptions was run (-1: not even those with none);
+   * the whole space (or all within the bound) when `done`.
+   */
+  complete: number;
+  done: boolean;
+}
+
 /**
  * Every schedule with at most `bound` preemptions (CHESS: a switch away from an operation that
- * could still run), depth first; unbounded when `bound` is undefined. Calls `visit` with each
- * execution; stops early when it returns false. Returns how many were run.
+ * could still run), unbounded when `bound` is undefined, by iterative preemption bounding as
+ * CHESS does: every schedule with no preemption, then every one with exactly 1, then 2, ..., so
+ * that a search the cap cuts short has tried the simple schedules of the whole run, where races
+ * are most often found, rather than every late switch of the first operation's steps.
+ *
+ * Each level is a depth-first search that runs each schedule once: a choice that would exceed
+ * the level's preemptions is not run but kept, with the choices before it, for the next level,
+ * which searches below each kept prefix in the order they were kept. Within a level the
+ * schedules come in the order of one depth-first search of the whole space, and each schedule
+ * runs at the level of its preemption count, so a search run to its end runs the same schedules
+ * as one depth-first search, each once. Calls `visit` with each execution; stops early when it
+ * returns false.
  */
-export const exploreAll = <R>(world: World<R>, bound: number | undefined, visit: (e: Execution<R>) => boolean): number => {
+export const exploreAll = <R>(world: World<R>, bound: number | undefined, visit: (e: Execution<R>) => boolean): number => searchAll(world, bound, visit).count;
+
+export const searchAll = <R>(world: World<R>, bound: number | undefined, visit: (e: Execution<R>) => boolean): SearchProgress => {
   const limit = bound ?? Infinity;
-  let prefix: number[] = [];
   let count = 0;
-  for (;;) {
-    const forced = prefix;
-    const exec = execute(world, (options, k) => (k <= forced.length ? forced[k - 1] : keepGoing(options)));
-    count++;
-    if (!visit(exec)) return count;
-    // Backtrack: the deepest choice point with an untried option within the bound.
-    let next: number[] | undefined;
-    for (let k = exec.masks.length - 1; k >= 0 && next === undefined; k--) {
-      const current = k === 0 ? -1 : exec.choices[k - 1];
-      const mask = exec.masks[k];
-      // Only a point with an option left is worth building the options of.
-      if ((mask & (mask - 1)) === 0) continue;
-      const options = optionsOf(mask, current);
-      if (exec.chosen[k] + 1 >= options.length) continue;
-      const cost = current >= 0 && options[0] === current ? 1 : 0;
-      if (exec.before[k] + cost <= limit) next = [...exec.choices.slice(0, k), options[exec.chosen[k] + 1]];
+  // The prefixes to search below at this level (each ends with the preemption that puts it here).
+  let level = new Prefixes();
+  level.add([], 0, -1);
+  for (let preemptions = 0; ; preemptions++) {
+    // The last level keeps nothing for a level past the bound.
+    const next = preemptions < limit ? new Prefixes() : undefined;
+    for (let r = 0; r < level.length; r++) {
+      const root = level.get(r);
+      let prefix: number[] | undefined = root;
+      while (prefix !== undefined) {
+        const forced: number[] = prefix;
+        const exec = execute(world, (options, k) => (k <= forced.length ? forced[k - 1] : keepGoing(options)));
+        count++;
+        if (!visit(exec)) return { count, complete: preemptions - 1, done: false };
+        prefix = backtrack(exec, root.length, preemptions, next);
+      }
     }
-    if (next === undefined) return count;
-    prefix = next;
+    if (next === undefined || next.length === 0) return { count, complete: preemptions, done: true };
+    level = next;
   }
+};
+
+/**
+ * The prefixes kept for a level, one byte a choice in one growing buffer: a level can hold
+ * tens of thousands, and as many small arrays kept alive would cost the garbage collector more
+ * than the search.
+ */
+class Prefixes {
+  private bytes = new Uint8Array(1024);
+  private used = 0;
+  private readonly ends: number[] = [];
+
+  get length(): number {
+    return this.ends.length;
+  }
+
+  /** Keeps the first `k` of `choices`, then `last` (none when negative). */
+  add(choices: readonly number[], k: number, last: number): void {
+    const n = k + (last >= 0 ? 1 : 0);
+    if (this.used + n > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(2 * this.bytes.length, this.used + n));
+      grown.set(this.bytes.subarray(0, this.used));
+      this.bytes = grown;
+    }
+    for (let i = 0; i < k; i++) this.bytes[this.used + i] = choices[i];
+    if (last >= 0) this.bytes[this.used + k] = last;
+    this.used += n;
+    this.ends.push(this.used);
+  }
+
+  get(i: number): number[] {
+    const start = i === 0 ? 0 : this.ends[i - 1];
+    const out: number[] = [];
+    for (let j = start; j < this.ends[i]; j++) out.push(this.bytes[j]);
+    return out;
+  }
+}
+
+/**
+ * The next schedule of a level's depth-first search below a prefix of `depth` choices: the
+ * deepest choice point below it with an untried option within `preemptions`, as the prefix
+ * that takes it; undefined when there is none. An untried option past the level's preemptions
+ * goes to `later`, with the options after it at that point, in their order.
+ */
+const backtrack = (exec: Execution<unknown>, depth: number, preemptions: number, later: Prefixes | undefined): number[] | undefined => {
+  for (let k = exec.masks.length - 1; k >= depth; k--) {
+    const mask = exec.masks[k];
+    // Only a point with an option left is worth building the options of.
+    if ((mask & (mask - 1)) === 0) continue;
+    const current = k === 0 ? -1 : exec.choices[k - 1];
+    const options = optionsOf(mask, current);
+    const from = exec.chosen[k] + 1;
+    if (from >= options.length) continue;
+    const cost = current >= 0 && options[0] === current ? 1 : 0;
+    if (exec.before[k] + cost <= preemptions) return [...exec.choices.slice(0, k), options[from]];
+    // Every option after the chosen one preempts alike: all of them for the next level.
+    if (later) {
+      for (let j = from; j < options.length; j++) later.add(exec.choices, k, options[j]);
+    }
+  }
+  return undefined;
 };
 
 /** A small, seedable PRNG (mulberry32): the same seed gives the same schedules everywhere. */

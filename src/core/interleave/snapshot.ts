@@ -12,6 +12,23 @@
  * fast, where a loop over `obj[key]` sees hundreds of shapes and goes through the slow generic
  * lookup (5x); a short run does not pay for the engine to warm the generated code up.
  *
+ * The footprint restore (`restoreFootprint`, the explorer's) puts back only what schedules have
+ * been seen to change, so that its cost follows what the operations touch, not the size of the
+ * model (am65x's 226 descriptors and 219 MSI records, of which a schedule changes two). JavaScript
+ * has no write barrier to say what a step wrote, and the core's hundreds of writes are no place
+ * for one, so the footprint is learnt and checked:
+ * - the first LEARN footprint restores are full ones, and note every object, and every element of
+ *   an array, they had to put back: the footprint;
+ * - after them, each restore puts the footprint back, and checks one of CHECK_GROUPS slices of
+ *   the whole snapshot as a full restore would (so every object is checked, and put back, every
+ *   CHECK_GROUPS restores, at a cost spread evenly over them);
+ * - what a check finds changed outside the footprint joins it, and counts as `missed`: the
+ *   schedules since that slice's last check may have started from a wrong state. The explorer
+ *   ends every search with a full check (`check`) and, when anything was missed, runs the search
+ *   again with full restores: the footprint makes a search faster, never different;
+ * - where the footprint and a slice are a quarter or more of the whole (a small model such as
+ *   small8), every restore stays a full one: the footprint's own costs would eat the gain.
+ *
  * Limits, by design: a property added to an existing object after the snapshot is not removed
  * (the core's objects are created with all their fields), and frozen objects are taken as
  * immutable (their children are still walked).
@@ -23,63 +40,92 @@ interface ObjectCell {
   obj: Record<string, unknown>;
   keys: string[];
   values: unknown[];
+  /** Its place among the snapshot's objects (its dirty flag). */
+  id: number;
+  hot: boolean;
 }
+
+/** Puts `a` back to `v`, noting in `changed` the index of every element it put back (-1: the length). */
+type ArrayRestore = (a: unknown[], v: readonly unknown[], changed: number[]) => void;
 
 interface ArrayCell {
   obj: unknown[];
   values: unknown[];
-  restore: (a: unknown[], v: readonly unknown[]) => void;
+  restore: ArrayRestore;
+  /** What its last check put back. */
+  changed: number[];
+  hot: boolean;
+  /** The blocks of BLOCK elements in the footprint, by number. */
+  hotBlocks: number[];
 }
 
-/** Restores before the generated restorers take over. */
-const COMPILE_AFTER = 2000;
+interface MapCell {
+  obj: Map<unknown, unknown>;
+  keys: unknown[];
+  values: unknown[];
+  hot: boolean;
+}
 
-const restoreArray: ArrayCell['restore'] = (a, v) => {
-  if (a.length !== v.length) a.length = v.length;
-  for (let i = 0; i < v.length; i++) if (a[i] !== v[i]) a[i] = v[i];
-};
+interface SetCell {
+  obj: Set<unknown>;
+  values: unknown[];
+  hot: boolean;
+}
+
+interface TypedCell {
+  obj: AnyTyped;
+  copy: AnyTyped;
+  hot: boolean;
+}
+
+/**
+ * The footprint of an array is blocks of this many elements, as a page is for copy-on-write: a
+ * schedule that takes the virq next to the one the learning saw taken finds it in the footprint.
+ */
+const BLOCK = 64;
+
+/** Full restores before the generated restorers take over. */
+const COMPILE_AFTER = 64;
+/** Footprint restores that are full ones, to learn the footprint, before it is trusted. */
+const LEARN = 500;
+/** After LEARN, every footprint restore checks one slice in this many of the snapshot. */
+export const CHECK_GROUPS = 32;
+
+const ARRAY_BODY = 'if (a.length !== v.length) { a.length = v.length; ch.push(-1); }\nfor (let i = 0; i < v.length; i++) if (a[i] !== v[i]) { a[i] = v[i]; ch.push(i); }';
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const restoreArray = new Function('a', 'v', 'ch', ARRAY_BODY) as ArrayRestore;
 
 /**
  * One array's restorer, a function of its own: its element loads then see one kind of array
  * (holey or packed, numbers or objects) rather than every kind in the graph.
  */
 let arrayRestorers = 0;
-const arrayRestorer = (): ArrayCell['restore'] =>
+const arrayRestorer = (): ArrayRestore =>
   // The numbered comment makes each source unique: the engine caches compiled code, and feedback, by source.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  new Function('a', 'v', `// array ${arrayRestorers++}\nif (a.length !== v.length) a.length = v.length;\nfor (let i = 0; i < v.length; i++) if (a[i] !== v[i]) a[i] = v[i];`) as ArrayCell['restore'];
+  new Function('a', 'v', 'ch', `// array ${arrayRestorers++}\n${ARRAY_BODY}`) as ArrayRestore;
 
-interface MapCell {
-  obj: Map<unknown, unknown>;
-  keys: unknown[];
-  values: unknown[];
-}
+/** Where a footprint restore notes the elements of an array it put back whole (its length changed): nobody reads it. */
+const scratch: number[] = [];
 
-interface SetCell {
-  obj: Set<unknown>;
-  values: unknown[];
-}
-
-interface TypedCell {
-  obj: AnyTyped;
-  copy: AnyTyped;
-}
-
-type FieldRestorer = (objects: readonly object[], values: readonly unknown[]) => void;
+/** Puts the fields of some objects back; sets `dirty[id]` of each object whose fields it changed. */
+type FieldRestorer = (dirty: Uint8Array) => void;
 
 /** Fields per generated function: small enough for the optimizing compiler to take it. */
 const CHUNK = 128;
 
-/** Builds the restorer of `cells`: `if (o.k !== v[i]) o.k = v[i]` for every field, in chunks. */
+/** Builds the restorer of `cells`: `if (o.k !== v[i]) { o.k = v[i]; d[id] = 1; }` for every field, in chunks. */
 const compileFields = (cells: readonly ObjectCell[]): FieldRestorer => {
-  const parts: FieldRestorer[] = [];
+  const objects = cells.map((c) => c.obj);
+  const values = cells.flatMap((c) => c.values);
+  const parts: Array<(o: readonly object[], v: readonly unknown[], d: Uint8Array) => void> = [];
   let lines: string[] = [];
   let fields = 0;
   let i = 0;
   const flush = () => {
     if (lines.length === 0) return;
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    parts.push(new Function('o', 'v', `let x;\n${lines.join('\n')}`) as FieldRestorer);
+    parts.push(new Function('o', 'v', 'd', `let x;\n${lines.join('\n')}`) as (typeof parts)[number]);
     lines = [];
     fields = 0;
   };
@@ -88,27 +134,64 @@ const compileFields = (cells: readonly ObjectCell[]): FieldRestorer => {
     lines.push(`x = o[${n}];`);
     for (const k of c.keys) {
       const key = `[${JSON.stringify(k)}]`;
-      lines.push(`if (x${key} !== v[${i}]) x${key} = v[${i}];`);
+      lines.push(`if (x${key} !== v[${i}]) { x${key} = v[${i}]; d[${c.id}] = 1; }`);
       i++;
       fields++;
     }
   });
   flush();
-  return (o, v) => {
-    for (const part of parts) part(o, v);
+  return (d) => {
+    for (const part of parts) part(objects, values, d);
   };
 };
 
+/** The generic restorer of `cells`, before the generated ones. */
+const loopFields =
+  (cells: readonly ObjectCell[]): FieldRestorer =>
+  (d) => {
+    for (const { obj, keys, values, id } of cells) {
+      for (let i = 0; i < keys.length; i++) {
+        if (obj[keys[i]] !== values[i]) {
+          obj[keys[i]] = values[i];
+          d[id] = 1;
+        }
+      }
+    }
+  };
+
+/** A slice of the snapshot, checked as a whole. */
+interface Group {
+  objects: ObjectCell[];
+  fields: FieldRestorer;
+  arrays: ArrayCell[];
+  maps: MapCell[];
+  sets: SetCell[];
+  typed: TypedCell[];
+}
+
 export class Snapshot {
   private readonly objects: ObjectCell[] = [];
-  private restoreFields: FieldRestorer | undefined;
-  private readonly fieldObjects: object[];
-  private readonly fieldValues: unknown[];
-  private restores = 0;
   private readonly arrays: ArrayCell[] = [];
   private readonly maps: MapCell[] = [];
   private readonly sets: SetCell[] = [];
   private readonly typed: TypedCell[] = [];
+  /** All of it, for a full restore; and in CHECK_GROUPS slices, for the footprint's checks. */
+  private readonly whole: Group;
+  private readonly groups: Group[] = [];
+  /** Whether the footprint is worth it: false where it is most of the snapshot (a small model). */
+  private footprintPays = true;
+  /** Which objects' fields the last restore of their group changed. */
+  private readonly dirty: Uint8Array;
+  private fullRestores = 0;
+  private footprintRestores = 0;
+  /** The footprint's restorer of object fields, and its other cells. */
+  private hotFields: FieldRestorer | undefined;
+  private hotArrays: ArrayCell[] = [];
+  private hotMaps: MapCell[] = [];
+  private hotSets: SetCell[] = [];
+  private hotTyped: TypedCell[] = [];
+  private hotDirty: Uint8Array;
+  private missedCells = 0;
 
   private constructor(roots: readonly object[], skip: readonly object[]) {
     const seen = new Set<object>(skip);
@@ -118,30 +201,36 @@ export class Snapshot {
       if (x === null || typeof x !== 'object' || seen.has(x)) continue;
       seen.add(x);
       if (ArrayBuffer.isView(x)) {
-        if (!(x instanceof DataView)) this.typed.push({ obj: x as AnyTyped, copy: (x as AnyTyped).slice() });
+        if (!(x instanceof DataView)) this.typed.push({ obj: x as AnyTyped, copy: (x as AnyTyped).slice(), hot: false });
       } else if (Array.isArray(x)) {
         const values = x.slice();
-        if (!Object.isFrozen(x)) this.arrays.push({ obj: x, values, restore: restoreArray });
+        if (!Object.isFrozen(x)) this.arrays.push({ obj: x, values, restore: restoreArray, changed: [], hot: false, hotBlocks: [] });
         stack.push(...values);
       } else if (x instanceof Map) {
         const keys = [...x.keys()];
         const values = [...x.values()];
-        this.maps.push({ obj: x, keys, values });
+        this.maps.push({ obj: x, keys, values, hot: false });
         stack.push(...keys, ...values);
       } else if (x instanceof Set) {
         const values = [...x];
-        this.sets.push({ obj: x, values });
+        this.sets.push({ obj: x, values, hot: false });
         stack.push(...values);
       } else {
         const obj = x as Record<string, unknown>;
         const keys = Object.keys(obj);
         const values = keys.map((k) => obj[k]);
-        if (!Object.isFrozen(obj)) this.objects.push({ obj, keys, values });
+        if (!Object.isFrozen(obj)) this.objects.push({ obj, keys, values, id: this.objects.length, hot: false });
         stack.push(...values);
       }
     }
-    this.fieldObjects = this.objects.map((c) => c.obj);
-    this.fieldValues = this.objects.flatMap((c) => c.values);
+    this.dirty = new Uint8Array(this.objects.length);
+    this.hotDirty = this.dirty;
+    this.whole = { objects: this.objects, fields: loopFields(this.objects), arrays: this.arrays, maps: this.maps, sets: this.sets, typed: this.typed };
+    const slice = <T>(cells: readonly T[], g: number): T[] => cells.filter((_, i) => i % CHECK_GROUPS === g);
+    for (let g = 0; g < CHECK_GROUPS; g++) {
+      const objects = slice(this.objects, g);
+      this.groups.push({ objects, fields: loopFields(objects), arrays: slice(this.arrays, g), maps: slice(this.maps, g), sets: slice(this.sets, g), typed: slice(this.typed, g) });
+    }
   }
 
   /**
@@ -157,35 +246,179 @@ export class Snapshot {
     return this.objects.length + this.arrays.length + this.maps.length + this.sets.length + this.typed.length;
   }
 
-  /** Puts every recorded object back as it was when the snapshot was taken. */
-  restore(): void {
-    if (++this.restores === COMPILE_AFTER) {
-      this.restoreFields = compileFields(this.objects);
-      for (const c of this.arrays) c.restore = arrayRestorer();
+  /** How many objects the footprint restore puts back (it grows as checks find more). */
+  get footprintSize(): number {
+    return [this.objects, this.arrays, this.maps, this.sets, this.typed].reduce((n, cells: ReadonlyArray<{ hot: boolean }>) => n + cells.filter((c) => c.hot).length, 0);
+  }
+
+  /** How many objects, or elements of arrays, checks have found changed outside the footprint after the learning. */
+  get missed(): number {
+    return this.missedCells;
+  }
+
+  /**
+   * Puts every recorded object back as it was when the snapshot was taken; returns how many
+   * objects it changed.
+   */
+  restore(): number {
+    return this.full(false);
+  }
+
+  /**
+   * A full restore that adds what it had to put back to the footprint; past the learning, what
+   * it adds counts as missed. The explorer ends every search with one.
+   */
+  check(): void {
+    this.full(true);
+  }
+
+  /**
+   * Puts back what schedules have been seen to change, and checks one slice of the rest (all of
+   * it, as `restore`, for the first LEARN restores): see the class comment.
+   */
+  restoreFootprint(): void {
+    const n = ++this.footprintRestores;
+    if (n <= LEARN) {
+      this.full(true);
+      return;
     }
-    if (this.restoreFields) this.restoreFields(this.fieldObjects, this.fieldValues);
-    else {
-      for (const c of this.objects) {
-        const { obj, keys, values } = c;
-        for (let i = 0; i < keys.length; i++) if (obj[keys[i]] !== values[i]) obj[keys[i]] = values[i];
-      }
+    if (this.hotFields === undefined) this.compileFootprint();
+    if (!this.footprintPays) {
+      this.full(false);
+      return;
     }
-    for (const c of this.arrays) c.restore(c.obj, c.values);
-    for (const c of this.maps) restoreMap(c);
-    for (const c of this.sets) restoreSet(c);
-    for (const c of this.typed) {
-      const { obj, copy } = c;
-      for (let i = 0; i < copy.length; i++) {
-        if (obj[i] !== copy[i]) {
-          obj.set(copy);
-          break;
+    this.hotFields!(this.hotDirty);
+    for (const c of this.hotArrays) {
+      const { obj, values, hotBlocks } = c;
+      if (obj.length !== values.length) {
+        c.restore(obj, values, scratch);
+        scratch.length = 0;
+      } else {
+        for (const b of hotBlocks) {
+          const end = Math.min(values.length, b + BLOCK);
+          for (let i = b; i < end; i++) if (obj[i] !== values[i]) obj[i] = values[i];
         }
       }
     }
+    for (const c of this.hotMaps) restoreMap(c);
+    for (const c of this.hotSets) restoreSet(c);
+    for (const c of this.hotTyped) restoreTyped(c);
+    if (this.restoreGroup(this.groups[n % CHECK_GROUPS], true) > 0) this.compileFootprint();
+  }
+
+  /** Restores it all; returns how many objects it changed (learning: how many it added to the footprint). */
+  private full(learn: boolean): number {
+    if (++this.fullRestores === COMPILE_AFTER) {
+      this.whole.fields = compileFields(this.objects);
+      for (const c of this.arrays) c.restore = arrayRestorer();
+    }
+    const n = this.restoreGroup(this.whole, learn);
+    if (learn && n > 0 && this.hotFields !== undefined) this.compileFootprint();
+    return n;
+  }
+
+  /**
+   * Restores one slice; with `learn`, adds what it put back to the footprint, and returns how
+   * many objects and elements it added (missed, once the footprint is in use); without, how many
+   * objects it changed.
+   */
+  private restoreGroup(g: Group, learn: boolean): number {
+    const d = this.dirty;
+    g.fields(d);
+    let added = 0;
+    let changed = 0;
+    for (const c of g.objects) {
+      if (d[c.id] === 0) continue;
+      d[c.id] = 0;
+      changed++;
+      if (learn && !c.hot) {
+        c.hot = true;
+        added++;
+      }
+    }
+    for (const c of g.arrays) {
+      c.restore(c.obj, c.values, c.changed);
+      if (c.changed.length === 0) continue;
+      changed++;
+      if (learn) {
+        if (!c.hot) {
+          c.hot = true;
+          added++;
+        }
+        for (const i of c.changed) {
+          const b = i - (i % BLOCK);
+          if (i >= 0 && !c.hotBlocks.includes(b)) {
+            c.hotBlocks.push(b);
+            added++;
+          }
+        }
+      }
+      c.changed.length = 0;
+    }
+    for (const c of g.maps) {
+      if (!restoreMap(c)) continue;
+      changed++;
+      added += joins(c, learn);
+    }
+    for (const c of g.sets) {
+      if (!restoreSet(c)) continue;
+      changed++;
+      added += joins(c, learn);
+    }
+    for (const c of g.typed) {
+      if (!restoreTyped(c)) continue;
+      changed++;
+      added += joins(c, learn);
+    }
+    if (!learn) return changed;
+    if (this.hotFields !== undefined) this.missedCells += added;
+    return added;
+  }
+
+
+  private compileFootprint(): void {
+    // The slices' generated restorers, once: they run from now on, one a restore.
+    if (this.hotFields === undefined) for (const g of this.groups) g.fields = compileFields(g.objects);
+    const hot = this.objects.filter((c) => c.hot);
+    this.hotFields = compileFields(hot);
+    // Its dirty flags are not read: the footprint is put back every time.
+    this.hotDirty = new Uint8Array(this.objects.length);
+    this.hotArrays = this.arrays.filter((c) => c.hot);
+    this.hotMaps = this.maps.filter((c) => c.hot);
+    this.hotSets = this.sets.filter((c) => c.hot);
+    this.hotTyped = this.typed.filter((c) => c.hot);
+    // What a footprint restore reads (the footprint, and a slice of the whole), against a full
+    // restore: where it is a quarter or more (small8: 31%; am65x: 7%), its own costs eat the gain.
+    const all = cost(this.objects, this.arrays.reduce((n, c) => n + c.values.length, 0), this.maps, this.typed);
+    const footprint = cost(hot, this.hotArrays.reduce((n, c) => n + Math.min(c.values.length, c.hotBlocks.length * BLOCK), 0), this.hotMaps, this.hotTyped);
+    this.footprintPays = footprint + all / CHECK_GROUPS < all / 4;
   }
 }
 
-const restoreMap = ({ obj, keys, values }: MapCell): void => {
+/** How many fields, elements and entries a restore of these reads. */
+const cost = (objects: readonly ObjectCell[], elements: number, maps: readonly MapCell[], typed: readonly TypedCell[]): number =>
+  objects.reduce((n, c) => n + c.keys.length, 0) + elements + maps.reduce((n, c) => n + c.keys.length + 1, 0) + typed.reduce((n, c) => n + c.copy.length, 0);
+
+/** A Map, Set or typed array a learning restore changed: 1 when it joins the footprint. */
+const joins = (c: { hot: boolean }, learn: boolean): number => {
+  if (!learn || c.hot) return 0;
+  c.hot = true;
+  return 1;
+};
+
+/** Puts a typed array back; true when it changed it. */
+const restoreTyped = ({ obj, copy }: TypedCell): boolean => {
+  for (let i = 0; i < copy.length; i++) {
+    if (obj[i] !== copy[i]) {
+      obj.set(copy);
+      return true;
+    }
+  }
+  return false;
+};
+
+/** Puts a Map back; true when it changed it. */
+const restoreMap = ({ obj, keys, values }: MapCell): boolean => {
   if (obj.size === keys.length) {
     // Keys in insertion order, values by lookup: no [key, value] pair allocated per entry.
     let i = 0;
@@ -197,13 +430,15 @@ const restoreMap = ({ obj, keys, values }: MapCell): void => {
       }
       i++;
     }
-    if (same) return;
+    if (same) return false;
   }
   obj.clear();
   for (let i = 0; i < keys.length; i++) obj.set(keys[i], values[i]);
+  return true;
 };
 
-const restoreSet = ({ obj, values }: SetCell): void => {
+/** Puts a Set back; true when it changed it. */
+const restoreSet = ({ obj, values }: SetCell): boolean => {
   if (obj.size === values.length) {
     let i = 0;
     let same = true;
@@ -213,8 +448,9 @@ const restoreSet = ({ obj, values }: SetCell): void => {
         break;
       }
     }
-    if (same) return;
+    if (same) return false;
   }
   obj.clear();
   for (const v of values) obj.add(v);
+  return true;
 };

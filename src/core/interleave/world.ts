@@ -39,12 +39,27 @@ export class SystemWorld implements World<OpValue> {
     this.snapshot = Snapshot.take([sys, this.locks.all()], [sys.topology]);
   }
 
+  /** Every restore a full one, the footprint not trusted (a search run again after a missed object). */
+  exact = false;
+
   get snapshotSize(): number {
     return this.snapshot.size;
   }
 
+  /** Objects the footprint restore has been found to miss (see Snapshot). */
+  get missed(): number {
+    return this.snapshot.missed;
+  }
+
   reset(): void {
-    this.snapshot.restore();
+    if (this.exact) this.snapshot.restore();
+    else this.snapshot.restoreFootprint();
+    this.ledger.clear();
+  }
+
+  /** A full restore that checks the footprint: what it finds missed shows in `missed`. */
+  check(): void {
+    this.snapshot.check();
     this.ledger.clear();
   }
 

@@ -1,0 +1,152 @@
+import { describe, expect, test } from '@jest/globals';
+import { runWords } from '../../src/commands/registry.js';
+import { Session } from '../../src/commands/session.js';
+import { tokenize } from '../../src/commands/tokenize.js';
+import { designNamed, type DesignName } from '../../src/core/designs.js';
+import { Explorer, type InterleaveReport } from '../../src/core/interleave/explore.js';
+import type { LockMode, Locks } from '../../src/core/interleave/locks.js';
+import { allocIrqOp, freeIrqOp, releaseChannelOp, requestChannelOp, type OpSpec } from '../../src/core/interleave/ops.js';
+import { CHECK_GROUPS, Snapshot } from '../../src/core/interleave/snapshot.js';
+import { am65x } from '../../src/core/topologies/am65x.js';
+
+/**
+ * The footprint restore (Snapshot.restoreFootprint) puts back only what schedules have been seen
+ * to change: these tests catch a restore it missed, against a full restore of a second snapshot
+ * of the same state, and check that a miss makes the explorer search again with full restores.
+ */
+
+const onAm65x = (design: DesignName, lock: LockMode | undefined, ...lines: string[]): Session => {
+  const s = new Session(am65x, { ...designNamed(design)!.settings, ...(lock ? { lock } : {}) });
+  for (const l of lines) {
+    const r = runWords(s, tokenize(l));
+    if (!r.ok) throw new Error(`${l}: ${r.error.message}`);
+  }
+  return s;
+};
+
+/** A second snapshot of what the explorer's world restores: the System and the schedule's locks. */
+const reference = (ex: Explorer): Snapshot => {
+  const world = ex.world as unknown as { sys: Explorer['world']['sys']; locks: Locks };
+  return Snapshot.take([world.sys, world.locks.all()], [world.sys.topology]);
+};
+
+const untimed = (r: InterleaveReport): InterleaveReport => ({ ...r, seconds: undefined });
+
+describe('the footprint restore', () => {
+  test('after the learning, a change outside the footprint is put back within one round of checks, and counted missed', () => {
+    // Most of it never changes, as most of a SoC's model: there the footprint pays, and is used.
+    const rest = Array.from({ length: 300 }, (_, i) => ({ i }));
+    const state = { hot: { n: 0 }, cold: { n: 0 }, xs: new Array<number>(200).fill(0), m: new Map([[1, 'a']]), words: new Uint32Array(2), rest };
+    const snap = Snapshot.take([state]);
+    const ref = Snapshot.take([state]);
+    // The learning: only `hot.n` and xs[1] ever change (the footprint holds xs[0-63], a block).
+    for (let i = 0; i < 600; i++) {
+      state.hot.n = i + 1;
+      state.xs[1] = i + 1;
+      snap.restoreFootprint();
+      expect(ref.restore()).toBe(0);
+    }
+    expect(snap.footprintSize).toBe(2);
+    for (const [what, change, changed] of [
+      ['a field', () => (state.cold.n = 7), () => state.cold.n !== 0],
+      ['an element in another block', () => (state.xs[150] = 7), () => state.xs[150] !== 0],
+      ['a Map', () => state.m.set(2, 'b'), () => state.m.size !== 1],
+      ['a typed array', () => (state.words[1] = 7), () => state.words[1] !== 0],
+    ] as const) {
+      const missed = snap.missed;
+      change();
+      let restores = 0;
+      while (changed() && restores <= CHECK_GROUPS) {
+        state.hot.n = 5;
+        snap.restoreFootprint();
+        restores++;
+      }
+      expect({ what, restores: restores <= CHECK_GROUPS, missed: snap.missed - missed }).toEqual({ what, restores: true, missed: 1 });
+      // Then it is in the footprint: put back at the next restore.
+      change();
+      snap.restoreFootprint();
+      expect({ what, changed: changed() }).toEqual({ what, changed: false });
+    }
+    rest[7].i = -1;
+    snap.check();
+    expect(rest[7].i).toBe(7);
+    // check() is a full restore: a change outside the footprint is put back at once.
+    state.cold.n = 3;
+    state.xs[0] = 3;
+    snap.check();
+    expect(ref.restore()).toBe(0);
+  });
+
+  test('where the footprint is most of the snapshot (a small model), every restore is a full one', () => {
+    const state = { hot: { n: 0 }, cold: { n: 0 } };
+    const snap = Snapshot.take([state]);
+    for (let i = 0; i < 600; i++) {
+      state.hot.n = i + 1;
+      snap.restoreFootprint();
+    }
+    state.cold.n = 1;
+    snap.restoreFootprint();
+    expect({ cold: state.cold.n, missed: snap.missed }).toEqual({ cold: 0, missed: 0 });
+  });
+
+  test.each([
+    ['merged', 'none', [], () => [allocIrqOp('ringacc', 304), allocIrqOp('ringacc', 305)]],
+    ['dynamic', 'none', [], () => [allocIrqOp('main_udmap', 'any'), allocIrqOp('main_udmap', 'any')]],
+    ['dynamic', 'list', [], () => [allocIrqOp('main_udmap', 'any'), allocIrqOp('main_udmap', 'any')]],
+    ['rfc-v4', 'none', ['alloc-irq ringacc 304'], () => [freeIrqOp(71), allocIrqOp('ringacc', 305)]],
+    ['merged', 'none', ['alloc-irq ringacc 304', 'alloc-irq ringacc 305'], () => [freeIrqOp(70), freeIrqOp(71)]],
+    ['merged', 'device', ['request-channel main_udmap tx'], () => [requestChannelOp('main_udmap', 'rx'), releaseChannelOp('main_udmap', 'tx', 8)]],
+  ] as Array<[DesignName, LockMode, string[], () => OpSpec[]]>)('%s, lock %s, after %j: every schedule starts from the state a full restore gives', (design, lock, lines, ops) => {
+    const s = onAm65x(design, undefined, ...lines);
+    const before = s.system.fingerprint();
+    const ex = new Explorer(s.system, ops(), lock);
+    const ref = reference(ex);
+    const reset = ex.world.reset.bind(ex.world);
+    let restores = 0;
+    let leftChanged = 0;
+    ex.world.reset = () => {
+      reset();
+      restores++;
+      leftChanged += ref.restore();
+    };
+    const report = ex.run({ lock, mode: { kind: 'all' }, maxSchedules: 2000 });
+    // Past the learning, so the footprint was in use.
+    expect(restores).toBeGreaterThan(1000);
+    expect({ leftChanged, missed: ex.world.missed }).toEqual({ leftChanged: 0, missed: 0 });
+    expect(ref.restore()).toBe(0);
+    expect(s.system.fingerprint()).toBe(before);
+    expect(report.explored).toBeGreaterThan(0);
+  });
+
+  test('a change the footprint missed makes the explorer search again with full restores: the same report, the model put back', () => {
+    const exact = (() => {
+      const s = onAm65x('merged', 'none');
+      const ex = new Explorer(s.system, [allocIrqOp('ringacc', 304), allocIrqOp('ringacc', 305)], 'none');
+      ex.world.exact = true;
+      return ex.run({ lock: 'none', mode: { kind: 'all' }, maxSchedules: 4000 });
+    })();
+    const s = onAm65x('merged', 'none');
+    const ex = new Explorer(s.system, [allocIrqOp('ringacc', 304), allocIrqOp('ringacc', 305)], 'none');
+    const ref = reference(ex);
+    // Once, past the learning: a write no schedule makes, to a descriptor no operation touches.
+    const cpts = s.system.descs.all().find((d) => d.owner.includes('cpts'))!;
+    const start = ex.world.start.bind(ex.world);
+    let starts = 0;
+    ex.world.start = (i, trace) => {
+      if (++starts === 3000) cpts.name = 'changed behind the footprint';
+      return start(i, trace);
+    };
+    const reset = ex.world.reset.bind(ex.world);
+    let restores = 0;
+    ex.world.reset = () => {
+      reset();
+      restores++;
+    };
+    const report = ex.run({ lock: 'none', mode: { kind: 'all' }, maxSchedules: 4000 });
+    expect(ex.world.missed).toBe(1);
+    // Twice the schedules: the search ran again.
+    expect(restores).toBeGreaterThan(8000);
+    expect(untimed(report)).toEqual(untimed(exact));
+    expect(ref.restore()).toBe(0);
+  });
+});
