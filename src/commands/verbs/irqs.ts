@@ -81,7 +81,7 @@ export const fireRing: CommandSpec = {
 
 export const setAffinity: CommandSpec = {
   name: 'set-affinity',
-  summary: "set a virq's CPU affinity: a direct INTR client's line moves; an INTA event (it follows its VINT) and a VINT's chained parent are refused",
+  summary: "set a virq's CPU affinity: a requested direct INTR client's line moves (cpts); an INTA event (it follows its VINT) and a chained line (a VINT's parent, a GPIO bank) are refused",
   usage: 'set-affinity <virq> <cpu-list>',
   example: 'set-affinity 289 1',
   mutates: true,
