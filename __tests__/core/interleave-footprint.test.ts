@@ -118,6 +118,33 @@ describe('the footprint restore', () => {
     expect(report.explored).toBeGreaterThan(0);
   });
 
+  test('a schedule stopped at a violation is followed by a full check: what it left part-way (a lock still held) is found before the next one runs', () => {
+    // A's alloc crashes part-way in some schedules, as B's free pulls the VINT from under it.
+    const s = onAm65x('merged', 'none', 'alloc-irq ringacc 306');
+    const ex = new Explorer(s.system, [allocIrqOp('ringacc', 304), freeIrqOp(72)], 'none');
+    const world = ex.world as unknown as { snapshot: Snapshot; stopped(): void };
+    let checks = 0;
+    const check = world.snapshot.check.bind(world.snapshot);
+    world.snapshot.check = () => {
+      checks++;
+      check();
+    };
+    let stops = 0;
+    const stopped = world.stopped.bind(world);
+    world.stopped = () => {
+      stops++;
+      stopped();
+    };
+    const report = ex.run({ lock: 'none', mode: { kind: 'all' } });
+    expect(report.outcomes.some((o) => o.result.includes('crash'))).toBe(true);
+    expect(stops).toBeGreaterThan(100);
+    // one before each schedule that follows a stopped one (none after the last schedule), and
+    // the search's closing check
+    expect(checks - 1).toBeGreaterThanOrEqual(stops - 1);
+    expect(checks - 1).toBeLessThanOrEqual(stops);
+    expect(ex.world.missed).toBe(0);
+  });
+
   test('a change the footprint missed makes the explorer search again with full restores: the same report, the model put back', () => {
     const exact = (() => {
       const s = onAm65x('merged', 'none');

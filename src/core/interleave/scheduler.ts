@@ -28,6 +28,11 @@ export interface World<R> {
   start(i: number, trace: boolean): Steps<R>;
   /** Checked after every step: a broken invariant, or undefined. */
   checkStep?(): string | undefined;
+  /**
+   * The schedule stopped with operations unfinished (a violation): it may leave what no finished
+   * schedule does (a lock still held), which the next reset must find, not leave for a later one.
+   */
+  stopped?(): void;
 }
 
 /** How an operation ended in one schedule. */
@@ -229,6 +234,7 @@ export const execute = <R>(world: World<R>, choose: Chooser, trace = false, obse
       break;
     }
   }
+  if (exec.violation) world.stopped?.();
   return exec;
 };
 

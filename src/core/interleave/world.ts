@@ -51,9 +51,20 @@ export class SystemWorld implements World<OpValue> {
     return this.snapshot.missed;
   }
 
+  /** The last schedule stopped part-way (see World.stopped): the next reset checks it all. */
+  private stoppedLast = false;
+
+  stopped(): void {
+    this.stoppedLast = true;
+  }
+
   reset(): void {
     if (this.exact) this.snapshot.restore();
+    // A full check, not a silent full restore: what it finds outside the footprint may have been
+    // left by an earlier schedule too, and then schedules since started from it (counted missed).
+    else if (this.stoppedLast) this.snapshot.check();
     else this.snapshot.restoreFootprint();
+    this.stoppedLast = false;
     this.ledger.clear();
   }
 
