@@ -145,6 +145,27 @@ describe('the footprint restore', () => {
     expect(ex.world.missed).toBe(0);
   });
 
+  test('a search that fails inside over footprint restores is run again with full ones; with full ones a failure is thrown', () => {
+    const exact = (() => {
+      const ex = new Explorer(onAm65x('merged', 'none').system, [allocIrqOp('ringacc', 304), allocIrqOp('ringacc', 305)], 'none');
+      ex.world.exact = true;
+      return ex.run({ lock: 'none', mode: { kind: 'all' }, maxSchedules: 1500 });
+    })();
+    const ex = new Explorer(onAm65x('merged', 'none').system, [allocIrqOp('ringacc', 304), allocIrqOp('ringacc', 305)], 'none');
+    const start = ex.world.start.bind(ex.world);
+    let starts = 0;
+    // as a wrong start state makes a schedule's replayed prefix fail (chooser picked 1, not among 0,2)
+    ex.world.start = (i, trace) => {
+      if (++starts === 1200 && !ex.world.exact) throw new Error('internal: chooser picked 1, not among 0,2');
+      return start(i, trace);
+    };
+    expect(untimed(ex.run({ lock: 'none', mode: { kind: 'all' }, maxSchedules: 1500 }))).toEqual(untimed(exact));
+    ex.world.start = () => {
+      throw new Error('internal: a defect');
+    };
+    expect(() => ex.run({ lock: 'none', mode: { kind: 'all' }, maxSchedules: 10 })).toThrow('internal: a defect');
+  });
+
   test('a change the footprint missed makes the explorer search again with full restores: the same report, the model put back', () => {
     const exact = (() => {
       const s = onAm65x('merged', 'none');

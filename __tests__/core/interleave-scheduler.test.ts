@@ -127,11 +127,13 @@ describe('schedule counts (reference/interleaving.md 5.2)', () => {
       return searchAll(toy([9, 9]), undefined, () => ++n <= max);
     };
     // 2 with none, 16 with exactly one, 128 with exactly two (2, 18, 146 at bounds 0-2).
-    expect(cut(1)).toEqual({ count: 2, complete: -1, done: false });
-    expect(cut(2)).toEqual({ count: 3, complete: 0, done: false });
-    expect(cut(18)).toEqual({ count: 19, complete: 1, done: false });
-    expect(cut(146)).toEqual({ count: 147, complete: 2, done: false });
-    expect(cut(48620)).toEqual({ count: 48620, complete: 16, done: true });
+    expect(cut(1)).toEqual({ count: 2, complete: -1, done: false, partial: true });
+    // On a level's boundary (2, 18, 146 schedules): none with one preemption more was run.
+    expect(cut(2)).toEqual({ count: 3, complete: 0, done: false, partial: false });
+    expect(cut(3)).toEqual({ count: 4, complete: 0, done: false, partial: true });
+    expect(cut(18)).toEqual({ count: 19, complete: 1, done: false, partial: false });
+    expect(cut(146)).toEqual({ count: 147, complete: 2, done: false, partial: false });
+    expect(cut(48620)).toEqual({ count: 48620, complete: 16, done: true, partial: false });
   });
 
   test('random schedules are a function of the seed', () => {

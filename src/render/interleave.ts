@@ -38,7 +38,8 @@ const header = (style: Style, r: InterleaveReport): string[] => {
   const done = r.preemptionsComplete;
   if (r.truncated && done !== undefined) {
     const upTo = done === 0 ? 'no preemption' : `at most ${plural(done, 'preemption')}`;
-    const got = done < 0 ? 'some of the schedules with no preemption' : `every schedule with ${upTo}, then some with ${done + 1}`;
+    const then = r.preemptionsPartial ? `, then some with ${done + 1}` : '';
+    const got = done < 0 ? 'some of the schedules with no preemption' : `every schedule with ${upTo}${then}`;
     lines.push(wrap(`  (fewest preemptions first: ${got})`, style.width, 2));
   }
   return lines;

@@ -53,7 +53,9 @@ const opOf = (sys: System, text: string, which: string): OpSpec => {
       return freeIrqOp(rec.virq, { device: dev.id, index });
     }
     case 'request-channel':
-      if (c !== undefined && parseCount(c, 'count', 65536) !== 1) {
+      // Its count or mode third, the mode fourth (request-channel's own reading).
+      if (words.slice(3).includes('tr')) throw new CoreError('EINVAL', `operation ${which}: a TR-mode channel: interleave runs packet-mode channels only`);
+      if (c !== undefined && c !== 'pkt' && parseCount(c, 'count', 65536) !== 1) {
         throw new CoreError('EUSAGE', `operation ${which}: one channel per operation (give the other channels operations of their own)`);
       }
       return requestChannelOp(a, parseDir(b));

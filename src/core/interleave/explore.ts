@@ -98,6 +98,8 @@ export interface InterleaveReport {
    * explored (fewest first), then some with one more; -1: only some of those with none.
    */
   preemptionsComplete?: number;
+  /** With preemptionsComplete: some schedules with one preemption more were run too. */
+  preemptionsPartial?: boolean;
   seconds?: number;
   outcomes: OutcomeRow[];
   /** The shown schedule: the first FORBIDDEN one with fewest preemptions, or the replayed one. */
@@ -237,9 +239,9 @@ export class Explorer {
       // restore a full one. Slower, never different.
       const started = opts.clock?.();
       const missed = this.world.missed;
-      let report = this.explore(opts);
+      let report = this.attempt(opts);
       this.world.check();
-      if (this.world.missed !== missed) {
+      if (report === undefined || this.world.missed !== missed) {
         this.world.exact = true;
         try {
           report = this.explore(opts);
@@ -252,6 +254,21 @@ export class Explorer {
       return report;
     } finally {
       Error.stackTraceLimit = stackLimit;
+    }
+  }
+
+  /**
+   * A search over footprint restores; undefined when it failed inside (a schedule that could not
+   * replay its prefix): a start state the footprint got wrong can do that before the closing
+   * check would find it, so the caller searches again with full restores, where such a failure is
+   * a defect and is thrown.
+   */
+  private attempt(opts: ExploreOptions): InterleaveReport | undefined {
+    try {
+      return this.explore(opts);
+    } catch (e) {
+      if (this.world.exact || e instanceof CoreError || e instanceof Divergence) throw e;
+      return undefined;
     }
   }
 
@@ -298,7 +315,10 @@ export class Explorer {
     const mode = opts.mode;
     if (mode.kind === 'all') {
       const progress = searchAll(this.world, mode.bound, visit);
-      if (!progress.done) report.preemptionsComplete = progress.complete;
+      if (!progress.done) {
+        report.preemptionsComplete = progress.complete;
+        report.preemptionsPartial = progress.partial;
+      }
     } else if (mode.kind === 'random') {
       exploreRandom(this.world, Math.min(mode.count, max), mode.seed, visit);
       truncated = mode.count > max;

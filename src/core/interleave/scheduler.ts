@@ -269,6 +269,8 @@ export interface SearchProgress {
    */
   complete: number;
   done: boolean;
+  /** Stopped early after some schedules with one preemption more than `complete` (not on a level's boundary). */
+  partial: boolean;
 }
 
 /**
@@ -295,6 +297,7 @@ export const searchAll = <R>(world: World<R>, bound: number | undefined, visit: 
   let level = new Prefixes();
   level.add([], 0, -1);
   for (let preemptions = 0; ; preemptions++) {
+    const levelStart = count;
     // The last level keeps nothing for a level past the bound.
     const next = preemptions < limit ? new Prefixes() : undefined;
     for (let r = 0; r < level.length; r++) {
@@ -304,11 +307,12 @@ export const searchAll = <R>(world: World<R>, bound: number | undefined, visit: 
         const forced: number[] = prefix;
         const exec = execute(world, (options, k) => (k <= forced.length ? forced[k - 1] : keepGoing(options)));
         count++;
-        if (!visit(exec)) return { count, complete: preemptions - 1, done: false };
+        // visit refuses the schedule past the cap: those before it at this level were run.
+        if (!visit(exec)) return { count, complete: preemptions - 1, done: false, partial: count - 1 > levelStart };
         prefix = backtrack(exec, root.length, preemptions, next);
       }
     }
-    if (next === undefined || next.length === 0) return { count, complete: preemptions, done: true };
+    if (next === undefined || next.length === 0) return { count, complete: preemptions, done: true, partial: false };
     level = next;
   }
 };
