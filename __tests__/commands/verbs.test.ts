@@ -1042,7 +1042,7 @@ describe('expect-pool', () => {
     fails(s, 'expect-pool virq used=226 used=227', 'EUSAGE', 'used= given twice');
     fails(s, 'expect-pool virq total=1024 peak=226 total=1', 'EUSAGE', 'total= given twice');
     fails(s, 'expect-pool virq used=-1', 'EINVAL', "used must not be negative, got '-1'");
-    fails(s, 'expect-pool virq', 'EUSAGE', 'missing <expectation>; usage: expect-pool <pool> <field>=<n> ... (fields: used, free, total, peak)');
+    fails(s, 'expect-pool virq', 'EUSAGE', 'missing <expectation>; usage: expect-pool <pool> <field>=<n> ... (fields: used, free, total, peak; each once)');
     fails(s, 'expect-pool nopool used=1', 'ENOENT', "unknown pool 'nopool'; pools lists them");
     fails(s, 'expect-pool intr_main_navss used=1', 'ENOENT', "unknown pool 'intr_main_navss' (did you mean intr_main_navss.out?)");
     fails(s, 'expect-pool gic500.sip used=1', 'ENOENT', "unknown pool 'gic500.sip' (did you mean gic500.spi?)");

@@ -139,7 +139,7 @@ describe('exact text for small outputs', () => {
     expect(text(['free-irq 70'], PLAIN80, s)).toBe('freed irq 70 (ringacc 304): hardware released; MSI kept, allocated at probe');
     const d = fresh(designNamed('dynamic')!.settings);
     text(['alloc-irq ringacc any'], PLAIN80, d);
-    expect(text(['free-irq 71'], PLAIN80, d)).toBe('freed virq 71 (ringacc 304) and its MSI');
+    expect(text(['free-irq 71'], PLAIN80, d)).toBe('freed irq 71 (ringacc 304): hardware released, MSI and virq freed');
   });
 
   test('affinity: only a requested direct client moves', () => {

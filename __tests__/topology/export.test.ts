@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import AjvModule from 'ajv';
 import { am65x } from '../../src/core/topologies/am65x.js';
+import { relativeRef } from '../../src/topology/export.js';
 import { loadTopology } from '../../src/topology/load.js';
 import { parseTopology } from '../../src/topology/validate.js';
 import { runCli } from '../e2e/cli-in-process.js';
@@ -86,5 +87,12 @@ describe('topology --export', () => {
     expect(r.errLines).toEqual(["-e:1: topology: EUSAGE: expected --export or nothing, got '--exprot'"]);
     expect(r.stdout).toBe('');
     expect(r.status).toBe(1);
+  });
+});
+
+describe('$schema as a relative URI reference', () => {
+  test('each segment escaped: a space and a # in a folder name (an editor reads # as a fragment)', () => {
+    expect(relativeRef('/home/me/out', '/home/me/my tools#2/schema/topology.schema.json')).toBe('../my%20tools%232/schema/topology.schema.json');
+    expect(relativeRef('/home/me', '/home/me/schema/topology.schema.json')).toBe('./schema/topology.schema.json');
   });
 });

@@ -121,7 +121,8 @@ export interface IrqView {
   counts: number[];
   total: number;
   cpus: number[];
-  effectiveCpu: number;
+  /** Its effective affinity, as irq's `effective`: null for an INTA event (the INTA sets none). */
+  effectiveCpu: number | null;
   masked: boolean;
   parentVirq: number | null;
   /** How the flow handler treats it: INTR routes and ring irqs are level, UDMA TR events edge. */

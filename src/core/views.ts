@@ -96,7 +96,7 @@ export const interruptsOf = (sys: System): IrqView[] => {
       counts: [...d.counts],
       total: sys.descs.total(d.virq),
       cpus: cpusOf(parent ? parent.affinity : d.affinity),
-      effectiveCpu: sys.descs.effectiveCpu(d),
+      effectiveCpu: d.kind === 'msi' ? null : sys.descs.effectiveCpu(d),
       masked: d.masked,
       parentVirq: d.parentVirq ?? null,
       trigger: d.trigger ?? (d.kind === 'msi' ? null : 'level'),

@@ -77,7 +77,7 @@ export const renderText = (style: Style, o: Output): string => {
     case 'allocated':
       return routeLine(style, `virq ${style.c.bold(`${o.virq}`)}: `, o.route);
     case 'freed':
-      if (!o.msiKept) return `freed virq ${o.virq} (${o.device} ${o.index}) and its MSI`;
+      if (!o.msiKept) return `freed irq ${o.virq} (${o.device} ${o.index}): hardware released, MSI and virq freed`;
       return `freed irq ${o.virq} (${o.device} ${o.index}): ${o.hardwareKept ? 'MSI and hardware kept' : 'hardware released; MSI kept'}, allocated at probe`;
     case 'fire':
       return renderFire(style, o.trace);

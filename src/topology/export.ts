@@ -15,10 +15,18 @@ const SCHEMA_FILE = fileURLToPath(new URL('../../schema/topology.schema.json', i
  * an editor resolves it (against the file's own folder, whatever the current one); without a
  * folder, the schema's absolute file: URL, which resolves from anywhere.
  */
-export const schemaRef = (dir: string | undefined): string => {
-  if (dir === undefined) return pathToFileURL(SCHEMA_FILE).href;
-  const path = relative(dir, SCHEMA_FILE).split(sep).join('/');
-  return path.startsWith('.') || path.startsWith('/') ? path : `./${path}`;
+export const schemaRef = (dir: string | undefined): string => (dir === undefined ? pathToFileURL(SCHEMA_FILE).href : relativeRef(dir, SCHEMA_FILE));
+
+/**
+ * `file` as a relative URI reference from `dir`: each segment escaped, as a file: URL is (a space,
+ * or a '#' an editor would read as the start of a fragment).
+ */
+export const relativeRef = (dir: string, file: string): string => {
+  const path = relative(dir, file)
+    .split(sep)
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+  return path.startsWith('.') ? path : `./${path}`;
 };
 
 /**

@@ -44,7 +44,7 @@ const FIELDS = ['used', 'free', 'total', 'peak'] as const;
 export const expectPool: CommandSpec = {
   name: 'expect-pool',
   summary: 'succeed only if the pool holds exactly the given numbers',
-  usage: 'expect-pool <pool> <field>=<n> ... (fields: used, free, total, peak)',
+  usage: 'expect-pool <pool> <field>=<n> ... (fields: used, free, total, peak; each once)',
   example: 'expect-pool intr_main_navss.out used=1',
   args: [
     { name: 'pool', kind: 'pool' },

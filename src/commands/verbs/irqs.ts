@@ -102,7 +102,7 @@ const maskVerb = (masked: boolean): CommandSpec => ({
   usage: `${masked ? 'mask-irq' : 'unmask-irq'} <virq>`,
   example: masked ? 'alloc-irq ringacc 305\nmask-irq 71' : 'alloc-irq ringacc 305\nmask-irq 71\nunmask-irq 71',
   details:
-    "As disable_irq/enable_irq from kernel code: a VINT's chained parent can be masked too (its GIC line: every event of the VINT stays pending, fire-ring says parent-masked), though /proc/irq has no entry for it and set-affinity refuses it.",
+    "As disable_irq/enable_irq from kernel code: a chained line can be masked too (a VINT's parent: its GIC line, every event of the VINT stays pending, fire-ring says parent-masked; a GPIO bank), though /proc/irq has no entry for it and set-affinity refuses it. A virq not allocated is EINVAL (no descriptor); an MSI nobody requested ENOENT, as for free-irq.",
   args: [{ name: 'virq', kind: 'virq' }],
   mutates: true,
   run({ session }, [virq]) {
