@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { hex64 } from '../../src/core/bits64.js';
+import { hex64, testBit64 } from '../../src/core/bits64.js';
 import { DESIGNS, designNamed, designOf, type DesignName } from '../../src/core/designs.js';
 import { CoreError, type ErrCode } from '../../src/core/errors.js';
 import { DEFAULT_SETTINGS, System, type Settings } from '../../src/core/system.js';
@@ -813,6 +813,19 @@ describe('alloc-irq and free-irq (merged)', () => {
 });
 
 describe('probe with hardware at allocation (custom settings)', () => {
+  test('an event raised before request_irq waits in STATUS; request_irq unmasks it and it fires at once', () => {
+    const s = boot({ ...MERGED, hardware: 'alloc' });
+    expect(s.fireRing(undefined, 304).outcome).toBe('masked');
+    const rec = s.allocIrq('ringacc', 304);
+    expect(s.descs.total(rec.virq)).toBe(1);
+    expect(testBit64(rec.event!.vint.status, rec.event!.bit)).toBe(false);
+    // a channel's completion ring too (ring 305: main_udmap:tx8's, since 304 is taken)
+    expect(s.fireRing(undefined, 305, 2).outcome).toBe('masked');
+    const [ch] = s.requestChannel('main_udmap', 'tx');
+    expect(ch.msi.index).toBe(305);
+    expect(s.descs.total(ch.msi.virq)).toBe(1);
+  });
+
   test('coalesced: 219 MSIs on 4 VINTs at boot; a probe that runs out of global events names that pool and unwinds', () => {
     const settings: Settings = { ...MERGED, hardware: 'alloc' };
     expect(designOf(settings)).toBe('custom');

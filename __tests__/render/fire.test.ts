@@ -60,7 +60,8 @@ describe('fire-ring: the flow handler as the trigger type makes it', () => {
   test('a masked level irq stays pending in STATUS: no flow handler runs', () => {
     expect(textOf([TR, 'mask-irq 70', 'fire-ring main_udmap:tx8']).split('\n').slice(4)).toEqual([
       '  4. ENABLE 0x0000000000000002, STATUS_MASKED @0x33d10020 = 0x0000000000000000',
-      '  5. bit 0 is masked: it stays pending in STATUS until unmask-irq 70',
+      '  5. bit 0 is masked: it stays pending in STATUS until virq 70 is unmasked',
+        '      (unmask-irq 70; or request_irq, if nobody has requested it)',
     ]);
   });
 

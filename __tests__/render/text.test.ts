@@ -209,7 +209,8 @@ describe('exact text for small outputs', () => {
         '  2. inta_main_udmass: global event 16 -> VINT 16 bit 0',
         '  3. VINT 16 STATUS @0x33d10018: 0x0000000000000000 -> 0x0000000000000001',
         '  4. ENABLE 0x0000000000000002, STATUS_MASKED @0x33d10020 = 0x0000000000000000',
-        '  5. bit 0 is masked: it stays pending in STATUS until unmask-irq 70',
+        '  5. bit 0 is masked: it stays pending in STATUS until virq 70 is unmasked',
+        '      (unmask-irq 70; or request_irq, if nobody has requested it)',
       ].join('\n'),
     );
   });

@@ -306,7 +306,24 @@ export class System {
   requestChannel(dmaId: string, dir: Direction, count = 1, mode: ChannelMode = 'pkt'): Channel[] {
     const dma = this.dma(dmaId);
     if (!Number.isInteger(count) || count < 1) throw new CoreError('EINVAL', `channel count must be at least 1, got ${count}`);
-    return dma.request(dir, count, mode);
+    const channels = dma.request(dir, count, mode);
+    for (const ch of channels) {
+      this.deliverPending(ch.msi);
+      if (ch.event) this.deliverPending(ch.event);
+    }
+    return channels;
+  }
+
+  /**
+   * request_irq starts the irq (irq_startup -> unmask: VINT_ENABLE_SET): an event raised while
+   * its MSI had hardware but nobody had requested it, pending in STATUS, fires at once, as on
+   * unmask-irq. Only where the hardware comes with the MSI (hardware alloc) can that be.
+   */
+  private deliverPending(rec: MsiRecord): void {
+    const v = rec.event?.vint;
+    if (v && !rec.desc.masked && !this.descs.get(v.parentVirq)!.masked && (v.status[0] & v.enable[0] || v.status[1] & v.enable[1])) {
+      this.deliver(rec.device.inta, v, undefined, 1);
+    }
   }
 
   releaseChannel(dmaId: string, dir: Direction, n: number): Channel {
@@ -336,6 +353,7 @@ export class System {
         rec = allocated = this.msi.allocate(dev, idx, 'alloc-irq');
       }
       this.msi.request(rec, 'alloc-irq', dev.trigger);
+      this.deliverPending(rec);
       return rec;
     } catch (e) {
       if (allocated !== undefined) this.msi.free(allocated);

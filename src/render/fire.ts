@@ -92,7 +92,7 @@ const fireLines = (style: Style, t: FireTrace, l: Lines): void => {
   step(l, n++, `${t.inta}: global event ${t.globalEvent} -> VINT ${t.vint} bit ${t.bit}`);
   step(l, n++, `VINT ${t.vint} STATUS @${hex(t.statusAddress!)}: ${hex64(t.statusBefore!)} -> ${hex64(t.status!)}`);
   step(l, n++, `ENABLE ${hex64(t.enable!)}, STATUS_MASKED @${hex(t.statusMaskedAddress!)} = ${hex64(t.statusMasked!)}`);
-  if (t.outcome === 'masked') return step(l, n, `bit ${t.bit} is masked: it stays pending in STATUS until unmask-irq ${t.childVirq}`);
+  if (t.outcome === 'masked') return step(l, n, `bit ${t.bit} is masked: it stays pending in STATUS until virq ${t.childVirq} is unmasked (unmask-irq ${t.childVirq}; or request_irq, if nobody has requested it)`);
   // Indexed loops, not for-of: for-of is a try-block (to close its iterator), which made every
   // call inlined in it costlier to compile.
   const hops = t.hops!;
