@@ -331,7 +331,7 @@ describe('--json', () => {
     expect(many.errLines.at(-1)).toBe(`<stdin>:${MAX_ERRORS + 1}: EUSAGE: too many errors: stopped after ${MAX_ERRORS} failed commands`);
   });
 
-  test('what keeps a run from starting is an object too: the file at fault (or msi-explorer), its line or null; stderr and status as without --json', async () => {
+  test("what keeps a run from starting is an object too: the file at fault (or msi-explorer), its line (a YAML line, the line of a JSON file's line:column) or null; stderr and status as without --json", async () => {
     const yaml = file('rm/broken.yaml', 'rm-cfg:\n  resasg_entries: [\n');
     const twice = file('topo/twice-json.json', '{"name": "a",\n "name": "b"}');
     const stop = (f: string, line: number | null, code: string, message: string) => JSON.stringify({ file: f, line, command: null, ok: false, error: { code, message } });
@@ -339,7 +339,7 @@ describe('--json', () => {
       [['missing.msi'], [stop('missing.msi', null, 'ENOENT', 'cannot read script: no such file')], 'msi-explorer: missing.msi: cannot read script: no such file'],
       [['fixtures'], [stop('fixtures', null, 'EINVAL', 'is a directory, not a script')], 'msi-explorer: fixtures: is a directory, not a script'],
       [['-t', 'missing.json'], [stop('missing.json', null, 'ENOENT', 'cannot read topology file: no such file')], 'msi-explorer: missing.json: cannot read topology file: no such file'],
-      [['-t', twice], [stop(twice, null, 'EINVAL', "$: duplicate key 'name' at 2:2 (first at 1:2)")], `msi-explorer: ${twice}: $: duplicate key 'name' at 2:2 (first at 1:2)`],
+      [['-t', twice], [stop(twice, 2, 'EINVAL', "$: duplicate key 'name' at 2:2 (first at 1:2)")], `msi-explorer: ${twice}: $: duplicate key 'name' at 2:2 (first at 1:2)`],
       [['-t', 'nosuch'], [stop('msi-explorer', null, 'ENOENT', "unknown topology 'nosuch' (built in: am65x; or give a .json file)")], "msi-explorer: unknown topology 'nosuch' (built in: am65x; or give a .json file)"],
       [['--rm-cfg', yaml, '--host', '12'], [stop(yaml, 3, 'EINVAL', 'YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]')], `msi-explorer: ${yaml}:3: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]`],
       [['--rm-cfg', 'no/such.yaml', '--host', '12'], [stop('no/such.yaml', null, 'ENOENT', 'cannot read rm-cfg file: no such file')], 'msi-explorer: no/such.yaml: cannot read rm-cfg file: no such file'],

@@ -20,7 +20,9 @@ const place = ({ file, message }: Refusal): { file: string; line: number | null;
     const after = message.slice(file.length + 1);
     const numbered = /^(\d+): /.exec(after);
     if (numbered) return { file, line: Number(numbered[1]), rest: after.slice(numbered[0].length) };
-    if (after.startsWith(' ')) return { file, line: null, rest: after.slice(1) };
+    // A JSON file's errors give their place inside the message (`invalid JSON at 3:5`).
+    const at = / at (\d+):\d+/.exec(after);
+    if (after.startsWith(' ')) return { file, line: at ? Number(at[1]) : null, rest: after.slice(1) };
   }
   return { file: 'msi-explorer', line: null, rest: message };
 };
