@@ -36,7 +36,7 @@ describe('msi-explorer --compare', () => {
 
   test('bad input: one line, status 2, nothing on stdout', async () => {
     const cases: Array<[string[], string]> = [
-      [['--compare', 'merged,nope', WORKLOAD], "msi-explorer: compare: ENOENT: unknown design 'nope'; designs: merged, rfc-v4, probe-all, dynamic"],
+      [['--compare', 'merged,nope', WORKLOAD], "msi-explorer: --compare: unknown design 'nope'; designs: merged, rfc-v4, probe-all, dynamic"],
       [['--compare', 'all', 'no-such.msi'], 'msi-explorer: compare: ENOENT: no-such.msi: cannot read workload: no such file'],
       [['--compare', 'all', ''], 'msi-explorer: compare: EUSAGE: empty workload: give a script file, or commands separated by ;'],
       [['--compare', 'all', '--pool', 'nope', WORKLOAD], "msi-explorer: compare: ENOENT: unknown pool 'nope'"],
@@ -58,6 +58,11 @@ describe('msi-explorer --compare', () => {
       const r = await runCli(args);
       expect([args, r.status, r.stdout, r.errLines]).toEqual([args, 2, '', [message]]);
     }
+    // A bad design is an option's fault, as with any other option: --json says so in its shape.
+    const json = await runCli(['--json', '--compare', 'nope', WORKLOAD]);
+    expect(json.outLines.map((l) => JSON.parse(l))).toEqual([
+      { file: 'msi-explorer', line: null, command: null, ok: false, error: { code: 'EUSAGE', message: "--compare: unknown design 'nope'; designs: merged, rfc-v4, probe-all, dynamic" } },
+    ]);
   });
 
   test('- reads the workload from stdin, named <stdin>', async () => {

@@ -45,10 +45,17 @@ export const runCompareCli = async (opts: Options, scripts: string[], session: S
   if (scripts.length + (fromExec ? 1 : 0) !== 1) {
     return usage('--compare takes one workload: a script file, - for stdin, or commands with -e');
   }
+  // An option that is wrong, as any other: refused before anything runs.
+  let designs: ReturnType<typeof parseDesignList>;
+  try {
+    designs = parseDesignList(opts.compare);
+  } catch (e) {
+    if (!(e instanceof CoreError)) throw e;
+    return usage(`--compare: ${oneLine(e.message)}`);
+  }
   const command = `compare --designs ${opts.compare}${opts.pool === undefined ? '' : ` --pool ${opts.pool}`} ${fromExec ? `'${opts.exec.join('; ')}'` : scripts[0]}`;
   let result: Result;
   try {
-    const designs = parseDesignList(opts.compare);
     const spec = fromExec ? { commands: opts.exec.flatMap(splitExec).join('\n') } : scripts[0] === '-' ? await readStdin() : { file: scripts[0] };
     const workload = loadWorkload(spec);
     // Every design runs the whole workload: as long a run as a batch script of all those lines.
