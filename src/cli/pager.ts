@@ -29,14 +29,13 @@ const ignore = (): void => {};
  * The terminal is in cooked mode meanwhile, so Ctrl-C sends SIGINT to the whole foreground
  * process group, this process too: as psql does, it is ignored here (the pager, whose signal
  * dispositions are reset by the spawn, gets it alone) so that Ctrl-C ends the pager, never the
- * session. A SIGINT caught meanwhile is dropped with the listener, not delivered after.
+ * session. The listener stays for the rest of the session once a pager has run: taken off as the
+ * pager returns, it would give SIGINT back its default (die) before the kernel had necessarily
+ * handed this process the SIGINT that ended the pager, and on a loaded machine it sometimes had
+ * not. Elsewhere the REPL's terminal is raw, and Ctrl-C a key it reads, not a signal.
  */
 export const page = (command: string, text: string): boolean => {
-  process.on('SIGINT', ignore);
-  try {
-    const r = spawnSync('/bin/sh', ['-c', command], { input: `${text}\n`, stdio: ['pipe', 'inherit', 'inherit'] });
-    return !r.error && r.status !== 126 && r.status !== 127;
-  } finally {
-    process.off('SIGINT', ignore);
-  }
+  if (process.listeners('SIGINT').indexOf(ignore) < 0) process.on('SIGINT', ignore);
+  const r = spawnSync('/bin/sh', ['-c', command], { input: `${text}\n`, stdio: ['pipe', 'inherit', 'inherit'] });
+  return !r.error && r.status !== 126 && r.status !== 127;
 };
