@@ -65,26 +65,19 @@ const run = (args, runEnv = env) => {
  * floor runs in `floorEnv` (the bench's environment unless given).
  */
 const paired = (subject, floor, reps = REPS, floorEnv = env) => {
-  run(subject);
-  run(floor, floorEnv);
-  const a = [];
-  const b = [];
-  for (let i = 0; i < reps; i++) {
-    a.push(run(subject));
-    b.push(run(floor, floorEnv));
-  }
-  const medians = (runs) => Object.fromEntries(['cpu', 'rss', 'main', 'others', 'wall'].map((k) => [k, median(runs.map((r) => r[k]))]));
-  const subjectMedians = medians(a);
-  const floorMedians = medians(b);
+  const [subjectMedians, floorMedians] = alternating([[subject], [floor, floorEnv]], reps);
   return { subject: subjectMedians.cpu, floor: floorMedians.cpu, subjectMedians, floorMedians };
 };
 
-/** Median CPU ms of each of `runs`, one run of each in turn, a warm-up round first. */
+/**
+ * Every run() figure's median for each of `runs` ([args, env?]), one run of each in turn, a
+ * warm-up round first.
+ */
 const alternating = (runs, reps = REPS) => {
-  const cpu = runs.map(() => []);
-  runs.forEach((args) => run(args));
-  for (let i = 0; i < reps; i++) runs.forEach((args, j) => cpu[j].push(run(args).cpu));
-  return cpu.map(median);
+  const all = runs.map(() => []);
+  runs.forEach(([args, runEnv]) => run(args, runEnv));
+  for (let i = 0; i < reps; i++) runs.forEach(([args, runEnv], j) => all[j].push(run(args, runEnv)));
+  return all.map((rs) => Object.fromEntries(['cpu', 'rss', 'main', 'others', 'wall'].map((k) => [k, median(rs.map((r) => r[k]))])));
 };
 
 /**
@@ -208,7 +201,7 @@ try {
   const longer = join(dir, 'mixed300.msi');
   writeFileSync(longer, mixedScript(3 * LINES));
   const perLine = (name, flag) => {
-    const [s1, f1, s3, f3] = alternating([[bin, flag, mixed], [floorJs, mixed], [bin, flag, longer], [floorJs, longer]]);
+    const [s1, f1, s3, f3] = alternating([[[bin, flag, mixed]], [[floorJs, mixed]], [[bin, flag, longer]], [[floorJs, longer]]]).map((m) => m.cpu);
     const once = (a, b) => (3 * a - b) / 2;
     report(name, x((s3 - s1) / (f3 - f1)), 'x', `${flag}, 200k more lines over the floor's; once a run: ${once(s1, s3).toFixed(0)} ms CPU against the floor's ${once(f1, f3).toFixed(0)}`);
   };

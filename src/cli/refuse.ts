@@ -12,17 +12,17 @@ export interface Refusal {
   message: string;
   /** The file at fault, as the command line named it: the message opens with it. */
   file?: string;
+  /** Its line, where the message does not open with one (a JSON file's syntax error, `at 3:5`). */
+  line?: number;
 }
 
 /** The file and line a message opens with (`file:12: rest`, `file: rest`), and the rest. */
-const place = ({ file, message }: Refusal): { file: string; line: number | null; rest: string } => {
+const place = ({ file, message, line }: Refusal): { file: string; line: number | null; rest: string } => {
   if (file !== undefined && message.startsWith(`${file}:`)) {
     const after = message.slice(file.length + 1);
     const numbered = /^(\d+): /.exec(after);
     if (numbered) return { file, line: Number(numbered[1]), rest: after.slice(numbered[0].length) };
-    // A JSON file's errors give their place inside the message (`invalid JSON at 3:5`).
-    const at = / at (\d+):\d+/.exec(after);
-    if (after.startsWith(' ')) return { file, line: at ? Number(at[1]) : null, rest: after.slice(1) };
+    if (after.startsWith(' ')) return { file, line: line ?? null, rest: after.slice(1) };
   }
   return { file: 'msi-explorer', line: null, rest: message };
 };

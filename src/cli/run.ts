@@ -83,7 +83,7 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
   const fail = (message: string, code: ErrCode = 'EUSAGE', file?: string): Promise<number> => refuse(opts.json, [{ code, message, file }]);
 
   const loaded = await loadTopology(opts.topology);
-  if (!loaded.ok) return refuse(opts.json, loaded.errors.map((message) => ({ code: loaded.code, message, file: loaded.file })));
+  if (!loaded.ok) return refuse(opts.json, loaded.errors.map((message) => ({ code: loaded.code, message, file: loaded.file, line: loaded.line })));
   // Each without the other is refused with the rest of the command line (program.ts).
   if (opts.rmCfg !== undefined && opts.host !== undefined) {
     // Only here is the YAML parser loaded.

@@ -85,6 +85,9 @@ const msiLevels = (rec: MsiRecord): IrqLevel[] => {
   ];
 };
 
+/** A VINT's parent (ti_sci_inta_irq_handler), or a line whose driver chained its own handler. */
+const isChained = (desc: IrqDesc): boolean => desc.kind === 'vint-parent' || desc.chained !== undefined;
+
 const handlerOf = (desc: IrqDesc): string => {
   if (desc.kind === 'vint-parent') return 'ti_sci_inta_irq_handler';
   if (desc.chained !== undefined) return desc.chained;
@@ -96,7 +99,7 @@ const handlerOf = (desc: IrqDesc): string => {
 
 const stateOf = (sys: System, desc: IrqDesc, rec: MsiRecord | undefined): string[] => {
   const state = ['allocated'];
-  if (desc.kind === 'vint-parent' || desc.chained !== undefined) state.push('chained (IRQ_NOREQUEST: no /proc/irq entry, never counted)');
+  if (isChained(desc)) state.push('chained (IRQ_NOREQUEST: no /proc/irq entry, never counted)');
   else if (rec && !desc.requested) state.push(rec.event ? 'not requested; hardware taken with the MSI' : 'not requested: no hardware');
   else state.push('requested');
   if (desc.masked) state.push(rec?.event ? `masked (VINT ${rec.event.vint.vint} ENABLE bit ${rec.event.bit} clear)` : 'masked');
@@ -142,7 +145,7 @@ export const irqDetailOf = (sys: System, virq: number): IrqDetail | undefined =>
     device,
     owner: desc.owner,
     handler: handlerOf(desc),
-    isChained: desc.kind === 'vint-parent' || desc.chained !== undefined,
+    isChained: isChained(desc),
     trigger: desc.trigger ?? (desc.kind === 'msi' ? null : 'level'),
     intrTriggerType,
     state: stateOf(sys, desc, rec),

@@ -321,9 +321,13 @@ export class System {
    */
   private deliverPending(rec: MsiRecord): void {
     const v = rec.event?.vint;
-    if (v && !rec.desc.masked && !this.descs.get(v.parentVirq)!.masked && (v.status[0] & v.enable[0] || v.status[1] & v.enable[1])) {
-      this.deliver(rec.device.inta, v, undefined, 1);
-    }
+    if (v && !rec.desc.masked) this.firePending(rec.device.inta, v);
+  }
+
+  /** A level VINT line with a pending, enabled bit fires at once, unless its parent is masked: what it delivered. */
+  private firePending(inta: IntaDomain, v: VintDesc): DemuxedEvent[] {
+    if (this.descs.get(v.parentVirq)!.masked || !(v.status[0] & v.enable[0] || v.status[1] & v.enable[1])) return [];
+    return this.deliver(inta, v, undefined, 1);
   }
 
   releaseChannel(dmaId: string, dir: Direction, n: number): Channel {
@@ -555,13 +559,8 @@ export class System {
     if (rec?.event) rec.device.inta.setEnabled(rec.event.hwirq, !masked);
     let delivered: DemuxedEvent[] = [];
     if (!masked) {
-      // A level VINT line with a pending, now enabled bit fires at once.
       const found = rec?.event ? { inta: rec.device.inta, v: rec.event.vint } : this.vintOfParent(virq);
-      const inta = found?.inta;
-      const v = found?.v;
-      if (inta && v && !this.descs.get(v.parentVirq)!.masked && (v.status[0] & v.enable[0] || v.status[1] & v.enable[1])) {
-        delivered = this.deliver(inta, v, undefined, 1);
-      }
+      if (found) delivered = this.firePending(found.inta, found.v);
     }
     return { virq, masked, delivered };
   }

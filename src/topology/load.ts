@@ -10,7 +10,7 @@ export const BUILT_IN: Record<string, Topology> = { am65x };
  */
 export const loadTopology = async (
   nameOrPath: string,
-): Promise<{ ok: true; topology: Topology } | { ok: false; code: 'ENOENT' | 'EINVAL'; file?: string; errors: string[] }> => {
+): Promise<{ ok: true; topology: Topology } | { ok: false; code: 'ENOENT' | 'EINVAL'; file?: string; errors: string[]; line?: number }> => {
   const builtIn = Object.hasOwn(BUILT_IN, nameOrPath) ? BUILT_IN[nameOrPath] : undefined;
   if (builtIn) return { ok: true, topology: builtIn };
   if (!nameOrPath.endsWith('.json') && !nameOrPath.includes('/')) {
@@ -21,5 +21,6 @@ export const loadTopology = async (
   const { parseTopology } = await import('./validate.js');
   const parsed = parseTopology(read.text);
   if (parsed.ok) return { ok: true, topology: parsed.topology };
-  return { ok: false, code: 'EINVAL', file: nameOrPath, errors: parsed.issues.map((i) => `${nameOrPath}: ${i.path}: ${i.message}`) };
+  const line = parsed.line;
+  return { ok: false, code: 'EINVAL', file: nameOrPath, errors: parsed.issues.map((i) => `${nameOrPath}: ${i.path}: ${i.message}`), ...(line === undefined ? {} : { line }) };
 };

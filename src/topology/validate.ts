@@ -21,12 +21,13 @@ export type { TopologyIssue } from './issues.js';
 export { MAX_ISSUES } from './issues.js';
 export { MAX_DEPTH, MAX_LIST, MAX_VALUES } from './plain-tree.js';
 
-export type TopologyResult = { ok: true; topology: Topology } | { ok: false; issues: TopologyIssue[] };
+/** `line`: the file's line of a syntax error, the one issue that has one (the check stops at it). */
+export type TopologyResult = { ok: true; topology: Topology } | { ok: false; issues: TopologyIssue[]; line?: number };
 
 /** Largest accepted file, in UTF-8 bytes. */
 export const MAX_TOPOLOGY_BYTES = 4 * 1024 * 1024;
 
-const fail = (path: string, message: string): TopologyResult => ({ ok: false, issues: [{ path, message }] });
+const fail = (path: string, message: string, line?: number): TopologyResult => ({ ok: false, issues: [{ path, message }], ...(line === undefined ? {} : { line }) });
 
 const printable = (s: string, max: number): string => quote(s, max).slice(1, -1);
 
@@ -43,8 +44,9 @@ export const parseTopology = (text: string): TopologyResult => {
       const { line, column } = lineColumn(body, pos);
       return `${line}:${column}`;
     };
-    if (syntax.first !== undefined) return fail('$', `${syntax.message} at ${at(syntax.pos)} (first at ${at(syntax.first)})`);
-    return fail('$', `invalid JSON at ${at(syntax.pos)}: ${syntax.message}`);
+    const { line } = lineColumn(body, syntax.pos);
+    if (syntax.first !== undefined) return fail('$', `${syntax.message} at ${at(syntax.pos)} (first at ${at(syntax.first)})`, line);
+    return fail('$', `invalid JSON at ${at(syntax.pos)}: ${syntax.message}`, line);
   }
   let json: unknown;
   try {

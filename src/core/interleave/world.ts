@@ -99,7 +99,7 @@ export class SystemWorld implements World<OpValue> {
     for (let i = 0; i < ends.length; i++) {
       const e = ends[i];
       if (e.kind !== 'done') continue;
-      const who = String.fromCharCode(65 + i);
+      const who = letter(i);
       // An event another operation freed after it was allocated is checked as freed, below.
       if (e.value.allocated && this.ledger.holds(e.value.allocated.hwirq)) {
         const inta = this.sys.intas.get(e.value.allocated.inta)!;
