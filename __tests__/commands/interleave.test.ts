@@ -513,6 +513,18 @@ describe('the verb', () => {
     expect(run(s, 'interleave "alloc-irq ringacc 32" "alloc-irq ringacc 33"').ok).toBe(true);
   });
 
+  test('operations typed without their quotes: the count error says to quote them', () => {
+    const s = session();
+    const before = s.system.fingerprint();
+    const fourCpus = run(s, 'interleave alloc-irq ringacc any free-irq 70');
+    expect(fourCpus.ok ? undefined : fourCpus.error.message).toBe(
+      '5 operations, but race2 has 4 CPUs: one operation per CPU; quote each operation whole: interleave "alloc-irq ringacc any" "free-irq 71"',
+    );
+    const many = run(s, 'interleave alloc-irq ringacc any || free-irq 70 x');
+    expect(many.ok ? undefined : many.error.message).toBe('at most 6 operations (7 given); quote each operation whole: interleave "alloc-irq ringacc any" "free-irq 71"');
+    expect(s.system.fingerprint()).toBe(before);
+  });
+
   test('text fits 80 columns; random exploration prints its seed', () => {
     const s = session('request-channel udma tx 64');
     const r = run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" "alloc-irq timer 0" --lock none --explore random 50 --seed 7 --expect race');

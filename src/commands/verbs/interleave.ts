@@ -80,6 +80,8 @@ const parseSeed = (word: string): number => {
   return parseUint(word, '--seed');
 };
 
+const QUOTED_EXAMPLE = 'interleave "alloc-irq ringacc any" "free-irq 71"';
+
 interface Parsed {
   ops: OpSpec[];
   lock: LockMode;
@@ -111,12 +113,15 @@ const parseArgs = (sys: System, settings: Settings, words: string[]): Parsed => 
     }
     opt.set(w, values);
   }
-  if (opTexts.length < 2) throw new CoreError('EUSAGE', `give at least two operations, each quoted: interleave "alloc-irq ringacc any" "free-irq 71"`);
-  if (opTexts.length > MAX_OPS) throw new CoreError('EUSAGE', `at most ${MAX_OPS} operations (${opTexts.length} given)`);
+  if (opTexts.length < 2) throw new CoreError('EUSAGE', `give at least two operations, each quoted: ${QUOTED_EXAMPLE}`);
+  // Too many operations is most often one operation typed without its quotes, a word each: say so
+  // here, where the count would otherwise hide it.
+  const unquoted = opTexts.some((t) => tokenize(t).length < 2) ? `; quote each operation whole: ${QUOTED_EXAMPLE}` : '';
+  if (opTexts.length > MAX_OPS) throw new CoreError('EUSAGE', `at most ${MAX_OPS} operations (${opTexts.length} given)${unquoted}`);
   // Each operation runs on a CPU of its own (cpu0, cpu1, ...): no more than the SoC has.
   const cpus = sys.topology.cpus;
   if (opTexts.length > cpus) {
-    throw new CoreError('EUSAGE', `${opTexts.length} operations, but ${sys.topology.name} has ${cpus} CPU${cpus === 1 ? '' : 's'}: one operation per CPU`);
+    throw new CoreError('EUSAGE', `${opTexts.length} operations, but ${sys.topology.name} has ${cpus} CPU${cpus === 1 ? '' : 's'}: one operation per CPU${unquoted}`);
   }
   const ops = opTexts.map((t, i) => opOf(sys, t, String.fromCharCode(65 + i)));
   const lock = opt.has('--lock') ? oneOf(opt.get('--lock')![0], '--lock', LOCK_MODES) : designLock(settings);
