@@ -19,7 +19,9 @@ export const checkError = (line: string, code: string, message: string): void =>
   if (message.length === 0) throw new Error(`empty message ${where}`);
   if (/[\n\r\u2028\u2029]/.test(message)) throw new Error(`message spans lines ${where}: ${JSON.stringify(message)}`);
   if (STACK_FRAME.test(message) || /\bat .*\.(js|ts):\d+/.test(message)) throw new Error(`stack frame in message ${where}`);
-  if (message.length > MAX_MESSAGE) throw new Error(`message of ${message.length} characters ${where}`);
+  // Characters, as the cut counts them: a character past U+FFFF is two UTF-16 units of .length.
+  const characters = [...message].length;
+  if (characters > MAX_MESSAGE) throw new Error(`message of ${characters} characters ${where}`);
 };
 
 export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

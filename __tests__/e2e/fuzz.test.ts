@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { BINARY_UNIT } from '../binary-unit.js';
 import { expectAbove, expectAtMost, expectDefined, expectNoMatch, expectToBe, expectToContain } from '../hot-expect.js';
 import { MAX_ERRORS } from '../../src/cli/batch.js';
+import { MAX_MESSAGE } from '../../src/commands/args.js';
 import { COMMANDS, runWords } from '../../src/commands/registry.js';
 import { Session } from '../../src/commands/session.js';
 import { codePoints, MAX_LINE, tokenize } from '../../src/commands/tokenize.js';
@@ -183,6 +184,16 @@ const runLine = (session: Session, line: string, known: Known = {}): boolean => 
 };
 
 describe('fuzz: command lines in-process (tokenize + runWords)', () => {
+  test('a message is cut at 1000 characters, a character past U+FFFF counted once (found by seed 11)', () => {
+    const line = `expect-error ENOSPC request-channel \u{10000} ${'w'.repeat(980)} main_udmap:tx0x3 0x1000`;
+    const r = runWords(new Session(am65x, DEFAULT_SETTINGS), tokenize(line));
+    const message = r.ok ? '' : r.error.message;
+    expect([...message].length).toBe(MAX_MESSAGE);
+    expect(message.length).toBe(MAX_MESSAGE + 1);
+    expect(message.endsWith('w...')).toBe(true);
+    expect(() => checkError(line, 'EXPECT', message)).not.toThrow();
+  });
+
   test('random lines: known code, one line, no stack, and a failed command changes nothing', () => {
     let lines = 0;
     let failed = 0;
