@@ -82,7 +82,7 @@ export const DEFAULT_SETTINGS: Settings = MERGED;
 export const runInProcess = (
   text: string,
   opts: Partial<Omit<BatchOptions, 'sink' | 'style'>> & { settings?: Settings; name?: string } = {},
-): { out: string; err: string; failures: number; session: Session } => {
+): { out: string; err: string; failures: number; status: number; exited: boolean; session: Session } => {
   let out = '';
   let err = '';
   const sink: Sink = {
@@ -104,7 +104,7 @@ export const runInProcess = (
     sink,
   });
   runner.run({ name: opts.name ?? '<stdin>', text, dir: ROOT });
-  return { out, err, failures: runner.failures, session };
+  return { out, err, failures: runner.failures, status: runner.status, exited: runner.exited !== undefined, session };
 };
 
 /** A stack frame as node prints one. */
