@@ -211,6 +211,8 @@ describe('planPrompts: what to ask for', () => {
     const validate = qs[1].type === 'input' ? qs[1].validate! : () => true;
     expect(validate('0-1')).toBe(true);
     expect(validate('99')).toMatch(/CPU 99/);
+    // as the command says it, however large the number
+    expect(validate('99999999999')).toBe('CPU 99999999999 does not exist (CPUs 0-3)');
     expect(validate('zero')).toMatch(/CPU list/);
   });
 

@@ -1,5 +1,5 @@
 import { DEFAULT_SETTINGS } from '../../src/core/designs.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
@@ -12,11 +12,14 @@ import { splitFlags } from '../../src/commands/verbs/compare.js';
 import { loadWorkload, workloadOf } from '../../src/commands/workload.js';
 import { CoreError } from '../../src/core/errors.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
+import { renderCompare } from '../../src/render/compare.js';
+import { makeStyle } from '../../src/render/style.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'msi-compare-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const file = (name: string, text: string): string => {
   const path = join(tmp, name);
+  mkdirSync(join(path, '..'), { recursive: true });
   writeFileSync(path, text);
   return path;
 };
@@ -88,6 +91,36 @@ describe('workloads', () => {
       'lib.msi:2 request-channel main_udmap rx',
       'main.msi:5 pools',
     ]);
+  });
+
+  test('a sourced file is named as the batch run names it: its path joined to its includer as given', () => {
+    file('a/chan.msi', 'request-channel main_udmap tx 40\n');
+    file('b/chan.msi', 'request-channel main_udmap rx 40\n');
+    const top = file('two.msi', 'source a/chan.msi\nsource b/chan.msi\n');
+    const places = (w: { lines: Array<{ file: string; line: number }> }) => w.lines.map((l) => `${l.file}:${l.line}`);
+    expect(places(loadWorkload({ file: 'two.msi' }, tmp))).toEqual(['a/chan.msi:1', 'b/chan.msi:1']);
+    // from an absolute path, absolute (not relative to the current folder), as sourcedName gives it
+    expect(places(loadWorkload({ file: top }, '/'))).toEqual([`${tmp}/a/chan.msi:1`, `${tmp}/b/chan.msi:1`]);
+    // inline, the path as written
+    expect(places(loadWorkload({ commands: 'source ./a/../b/chan.msi' }, tmp))).toEqual(['b/chan.msi:1']);
+  });
+
+  test("compare's FIRST FAILURE cell and reasons give the place whole, so files of one name stay apart; a long one wraps within 80 columns", () => {
+    file('a/chan.msi', 'request-channel main_udmap tx 40\n');
+    file('b/chan.msi', 'request-channel main_udmap rx 40\n');
+    file('two.msi', 'source a/chan.msi\nsource b/chan.msi\n');
+    const text = renderCompare(makeStyle(0, 80), runCompare(am65x, parseDesignList('merged,rfc-v4'), loadWorkload({ file: 'two.msi' }, tmp))).split('\n');
+    // rfc-v4 runs out of INTR outputs in b/chan.msi, not a/chan.msi
+    expect(text).toContain('rfc-v4  ok    b/chan.msi:1         main_udmap rx: 1   1  intr_main_navss.out');
+    expect(text).toContain('rfc-v4, first failure: b/chan.msi:1: request-channel: EINVAL:');
+    const deep = `${'folder_with_a_long_name/'.repeat(3)}${'y'.repeat(70)}/chan.msi`;
+    file(deep, 'request-channel main_udmap rx 70\n');
+    const long = renderCompare(makeStyle(0, 80), runCompare(am65x, NAMED_DESIGNS, loadWorkload({ commands: `source ${deep}` }, tmp)));
+    expect(Math.max(...long.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
+    // nothing cut: the place is all there once the lines are joined again
+    const joined = long.replace(/\n +/g, '');
+    expect(joined).toContain(`first failure: ${deep}:1 request-channel ENOENT`);
+    expect(joined).toContain(`(what-if), first failure: ${deep}:1:`);
   });
 
   test('one word is a file; anything with ; or spaces is commands', () => {

@@ -503,6 +503,15 @@ describe('set-affinity', () => {
   test('errors', () => {
     const s = fresh();
     fails(s, 'set-affinity 64 4', 'EINVAL', 'CPU 4 does not exist (CPUs 0-3)');
+    // however large the number, the message names the CPUs there are
+    fails(s, 'set-affinity 64 99999999999', 'EINVAL', 'CPU 99999999999 does not exist (CPUs 0-3)');
+    fails(s, 'set-affinity 64 1024', 'EINVAL', 'CPU 1024 does not exist (CPUs 0-3)');
+    fails(s, 'set-affinity 64 0-2000', 'EINVAL', 'CPU 4 does not exist (CPUs 0-3)');
+    fails(s, 'set-affinity 64 1,2-99999999999', 'EINVAL', 'CPU 4 does not exist (CPUs 0-3)');
+    fails(s, 'set-affinity 289 5-99999999999999999999', 'EINVAL', 'CPU 5 does not exist (CPUs 0-3)');
+    fails(s, 'set-affinity 289 1,099999999999999999999', 'EINVAL', 'CPU 99999999999999999999 does not exist (CPUs 0-3)');
+    fails(s, 'set-affinity 289 99999999999999999999-5', 'EUSAGE', "cpus: range '99999999999999999999-5' runs backwards");
+    expect(ok(s, 'set-affinity 289 0002-03', 'affinity').result.cpus).toEqual([2, 3]);
     fails(s, 'set-affinity 64 3-1', 'EUSAGE', "cpus: range '3-1' runs backwards");
     fails(s, 'set-affinity 64 0-3,', 'EUSAGE', "cpus: an empty element in '0-3,'");
     fails(s, 'set-affinity 64 abc', 'EUSAGE', "cpus: expected a CPU list such as 0-1,3, got 'abc'");
@@ -510,6 +519,14 @@ describe('set-affinity', () => {
     fails(s, 'set-affinity 9999 1', 'EINVAL', 'virq 9999 is not allocated');
     fails(s, 'set-affinity 64', 'EUSAGE', 'missing <cpu-list>; usage: set-affinity <virq> <cpu-list>');
   });
+});
+
+test('a CPU past a 2-CPU topology is refused naming its CPUs, even past any machine', () => {
+  const parsed = parseTopology(readFileSync(new URL('../../fixtures/topologies/small8.json', import.meta.url), 'utf8'));
+  if (!parsed.ok) throw new Error('small8.json does not load');
+  const s = new Session(parsed.topology, MERGED);
+  fails(s, 'set-affinity 64 2', 'EINVAL', 'CPU 2 does not exist (CPUs 0-1)');
+  fails(s, 'set-affinity 64 123456789012345678901234567890123456789012345', 'EINVAL', 'CPU 1234567890123456789012345678901234567... does not exist (CPUs 0-1)');
 });
 
 describe('mask-irq and unmask-irq', () => {

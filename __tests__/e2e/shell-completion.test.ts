@@ -103,3 +103,22 @@ test('a shell it does not know: usage error, one line', async () => {
     expect(r.errLines[0]).toMatch(/^msi-explorer: completion: expected bash or zsh, got .*; usage: msi-explorer completion bash\|zsh$/);
   }
 });
+
+test('an option beside completion is refused, one EUSAGE line (with --json also its object), not run as a script named completion', async () => {
+  const said = (option: string) => `option '${option}' cannot be used with completion, which prints a shell script; usage: msi-explorer completion bash|zsh`;
+  const json = await runCli(['--json', 'completion', 'bash']);
+  expect(json.status).toBe(2);
+  expect(json.errLines).toEqual([`msi-explorer: ${said('--json')}`]);
+  expect(JSON.parse(json.stdout)).toEqual({ file: 'msi-explorer', line: null, command: null, ok: false, error: { code: 'EUSAGE', message: said('--json') } });
+  for (const [args, option] of [
+    [['-q', 'completion', 'bash'], '-q, --quiet'],
+    [['-t', 'am65x', 'completion', 'zsh'], '-t, --topology <name|file.json>'],
+    [['completion', 'bash', '-q'], '-q'],
+  ] as const) {
+    const r = await runCli([...args]);
+    expect({ args, status: r.status, stdout: r.stdout, err: r.errLines }).toEqual({ args, status: 2, stdout: '', err: [`msi-explorer: ${said(option)}`] });
+  }
+  // after --, a script of that name, as any operand is
+  const file = await runCli(['--json', '--', 'completion']);
+  expect(file.errLines).toEqual(['msi-explorer: completion: cannot read script: no such file']);
+});

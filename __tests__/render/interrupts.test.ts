@@ -10,14 +10,16 @@ describe('interrupts: chip, trigger and name as /proc/interrupts shows them', ()
     // A fresh style: the note on hidden columns is said once per session (Style.said).
     const style = makeStyle(0, 80);
     const s = merged();
+    // The TR event's name beside its owner's is long: the counts sit one blank apart, and only
+    // the hwirq (which the name gives as device and index) makes way.
     const table = [
-      ' IRQ  CPU0  CPU1  CPU2  CPU3  CHIP      TYPE   NAME',
-      ' 70:     3     0     0     0  MSI-INTA  Level  ringacc 304 [main_udmap:tx8]',
-      '173:     1     0     0     0  MSI-INTA  Edge   main_udmap 8 [main_udmap:tx8]',
-      '289:     0     0     0     0  INTR      Level  cpts 0',
+      ' IRQ CPU0 CPU1 CPU2 CPU3  AFF  CHIP      TYPE   NAME',
+      ' 70:    3    0    0    0  0-3  MSI-INTA  Level  ringacc 304 [main_udmap:tx8]',
+      '173:    1    0    0    0  0-3  MSI-INTA  Edge   main_udmap 8 [main_udmap:tx8]',
+      '289:    0    0    0    0  0-3  INTR      Level  cpts 0',
     ];
     expect(textOf(TR_FIRED, style, s)).toBe(
-      [...table, '(HWIRQ, AFF hidden to fit 80 columns; a wider terminal or COLUMNS shows them)'].join('\n'),
+      [...table, '(HWIRQ hidden to fit 80 columns; a wider terminal or COLUMNS shows them)'].join('\n'),
     );
     // said once: the next table that hides the same columns goes without the note
     expect(textOf(['interrupts'], style, s)).toBe(table.join('\n'));
@@ -43,6 +45,15 @@ describe('interrupts: chip, trigger and name as /proc/interrupts shows them', ()
     expect(textOf(['interrupts'], undefined, s)).not.toContain('event map');
     const t = textOf(['fire-ring 9', 'fire-ring 10 2', 'interrupts'], undefined, s).split('\n');
     expect(t[t.length - 1]).toBe('3 events raised with no event map, dropped by the INTA: Linux never sees them');
+  });
+
+  test("at 80 columns an rx TR event's name (main_udmap 589 [main_udmap:rx77], the widest on am65x) keeps AFF", () => {
+    const s = merged();
+    const t = textOf(['request-channel main_udmap rx 64 tr', 'fire-ring main_udmap:rx77 1000', 'interrupts'], makeStyle(0, 80), s).split('\n');
+    expect(t[0]).toBe(' IRQ CPU0 CPU1 CPU2 CPU3  AFF  CHIP      TYPE   NAME');
+    expect(t).toContain('288:    0    0    0    0  0-3  MSI-INTA  Edge   main_udmap 589 [main_udmap:rx77]');
+    expect(t).toContain('133: 1000    0    0    0  0-3  MSI-INTA  Level  ringacc 367 [main_udmap:rx77]');
+    expect(widest(t.join('\n'))).toBe(80);
   });
 
   test('a masked irq and a long name still fit 80 columns', () => {

@@ -44,3 +44,19 @@ describe('plain table layout', () => {
     for (const cell of ['two\nlines', '\u5bbd', 'caf\u00e9', 'tab\there']) expect(plainLayout(style, cols, [['x', cell]])).toBeUndefined();
   });
 });
+
+describe('tight columns', () => {
+  const cols: Column[] = [{ head: 'NAME' }, { head: 'A', align: 'right' }, { head: 'B', align: 'right', tight: true }, { head: 'OWNER', drop: 1 }];
+  const rows = [['x', '100', '200', 'someone']];
+  test('two blanks while the table fits; one after a right-aligned column to keep a column; else it is dropped', () => {
+    const style = makeStyle(0, 80);
+    expect(table_(style, cols, rows, 23)).toBe('NAME    A    B  OWNER\nx     100  200  someone');
+    expect(table_(style, cols, rows, 22)).toBe('NAME    A   B  OWNER\nx     100 200  someone');
+    expect(table_({ ...style, said: new Set() }, cols, rows, 21)?.split('\n').slice(0, 3)).toEqual(['NAME    A    B', 'x     100  200', '(OWNER hidden to fit']);
+  });
+
+  test('a cell only cli-table3 lays out (several lines, wide characters) is never tight', () => {
+    const style = makeStyle(0, 80);
+    expect(table_(style, cols, [['x\ny', '100', '200', 'someone']], 22)).toMatch(/^NAME {4}A {4}B\n/);
+  });
+});

@@ -271,9 +271,9 @@ describe('exact text for small outputs', () => {
     expect(t).toContain(' 70:     3     0     0     0  0-3  MSI-INTA  12255536  Level  ringacc 304 [main_udmap:tx8]');
     expect(t).toContain('173:     0     0     0     0  0-3  MSI-INTA  12320776  Edge   main_udmap 8 [main_udmap:tx8]');
     expect(t.find((l) => l.startsWith('290:'))).toBeUndefined();
-    // at 80 columns AFF and HWIRQ make way; the rest stays
+    // at 80 columns HWIRQ makes way, and the counts sit one blank apart to keep AFF
     expect(lines(text(['request-channel main_udmap tx tr', 'fire-ring 304 3', 'interrupts']))).toContain(
-      ' 70:     3     0     0     0  MSI-INTA  Level  ringacc 304 [main_udmap:tx8]',
+      ' 70:    3    0    0    0  0-3  MSI-INTA  Level  ringacc 304 [main_udmap:tx8]',
     );
   });
 
@@ -431,15 +431,17 @@ describe('width', () => {
     const s = busy();
     const t = lines(text(['routes'], PLAIN80, s));
     expect(t).toHaveLength(1 + s.system.routes().length + 1);
-    // 'main_udmap 538' and '391>16' widen SOURCE and INTR: HWIRQ and OWNER make way
-    expect(t[0]).toBe('VIRQ  SOURCE         EVENT  VINT:BIT    INTR  SPI  PARENT  COUNT');
-    expect(t).toContain('  70  ringacc 304       16      16:0   16>17   49     290  10000');
-    expect(t).toContain(' 170  main_udmap 1     166     18:22   18>19   51     292      0');
-    expect(t[t.length - 2]).toBe(' 289  cpts 0             -         -  391>16   48       -      0');
+    // 'main_udmap 63', 'main_udmap:tx63' and '391>16' widen SOURCE, OWNER and INTR: HWIRQ makes
+    // way, and the numbers sit one blank apart so that OWNER stays
+    expect(t[0]).toBe('VIRQ  SOURCE         EVENT VINT:BIT   INTR SPI PARENT COUNT  OWNER');
+    expect(t).toContain('  70  ringacc 304       16     16:0  16>17  49    290 10000  main_udmap:tx8');
+    expect(t).toContain(' 170  main_udmap 1     166    18:22  18>19  51    292     0  alloc-irq');
+    expect(t).toContain(' 222  main_udmap 63    115    17:35  17>18  50    291     0  main_udmap:tx63');
+    expect(t[t.length - 2]).toBe(' 289  cpts 0             -        - 391>16  48      -     0  cpts');
     // The columns left out are named, once a session: the same style says it no more.
-    expect(t.slice(-1)).toEqual(DROPPED_80('HWIRQ, OWNER'));
+    expect(t.slice(-1)).toEqual(DROPPED_80('HWIRQ'));
     const style = { ...PLAIN80, said: new Set<string>() };
-    expect(renderText(style, out(s, 'routes'))).toContain('HWIRQ, OWNER hidden');
+    expect(renderText(style, out(s, 'routes'))).toContain('(HWIRQ hidden');
     expect(renderText(style, out(s, 'routes'))).not.toContain('hidden');
     expect(renderText(style, out(s, 'interrupts'))).toContain('(HWIRQ, AFF, CHIP hidden');
   });
@@ -513,6 +515,36 @@ describe('width', () => {
     expect(longest(t)).toBeLessThanOrEqual(80);
     expect(lines(t)[0]).toMatch(/^VIRQ +SOURCE +EVENT +VINT:BIT +INTR +SPI +PARENT +COUNT$/);
     expect(t).toMatch(/^ +72 +ringacc 306 +20 +16:4 +16>17 +49 +290 +1000000000$/m);
+  });
+
+  test("an rx TR event's source (main_udmap 520: MSI index 0x200 + rchan 8) keeps OWNER at 80 columns, the numbers one blank apart", () => {
+    expect(text(['request-channel main_udmap rx 2 tr', 'routes'], makeStyle(0, 80))).toBe(
+      [
+        'VIRQ  SOURCE          EVENT VINT:BIT   INTR SPI PARENT COUNT  OWNER',
+        '  64  main_gpio0 0        -        -  192>0 360      -     0  main_gpio0',
+        '  65  main_gpio0 1        -        -  193>1 361      -     0  main_gpio0',
+        '  66  main_gpio0 2        -        -  194>2 362      -     0  main_gpio0',
+        '  67  main_gpio0 3        -        -  195>3 363      -     0  main_gpio0',
+        '  68  main_gpio0 4        -        -  196>4 364      -     0  main_gpio0',
+        '  69  main_gpio0 5        -        -  197>5 365      -     0  main_gpio0',
+        '  70  ringacc 304        16     16:0  16>17  49    290     0  main_udmap:rx8',
+        '  71  ringacc 305        18     16:2  16>17  49    290     0  main_udmap:rx9',
+        ' 225  main_udmap 520     17     16:1  16>17  49    290     0  main_udmap:rx8',
+        ' 226  main_udmap 521     19     16:3  16>17  49    290     0  main_udmap:rx9',
+        ' 289  cpts 0              -        - 391>16  48      -     0  cpts',
+        ...DROPPED_80('HWIRQ'),
+      ].join('\n'),
+    );
+  });
+
+  test('the widest real routes of am65x (rx77 TR event and owner, counts in the hundred thousands) keep OWNER at 80 columns', () => {
+    const s = fresh();
+    for (const line of ['request-channel main_udmap rx 64 tr', 'request-channel main_udmap tx 36 tr', 'fire-ring main_udmap:rx77 200000']) out(s, line);
+    const t = lines(text(['routes'], PLAIN80, s));
+    expect(t[0]).toBe('VIRQ  SOURCE          EVENT VINT:BIT   INTR SPI PARENT  COUNT  OWNER');
+    expect(t).toContain(' 133  ringacc 367       142    17:62  17>18  50    291 200000  main_udmap:rx77');
+    expect(t).toContain(' 288  main_udmap 589    143    17:63  17>18  50    291      0  main_udmap:rx77');
+    expect(longest(t.join('\n'))).toBe(78);
   });
 
   test('with only short sources the route table keeps OWNER at 80 columns (HWIRQ goes first)', () => {

@@ -84,8 +84,12 @@ const jsonAsked = (argv: string[]): boolean => {
   return argv.slice(2, end < 0 ? undefined : end).includes('--json');
 };
 
+const withCompletion = (option: string): string => `option '${option}' cannot be used with completion, which prints a shell script; usage: msi-explorer completion bash|zsh`;
+
 /** `msi-explorer completion bash|zsh`: prints the shell's completion script. */
 const printCompletion = async (program: Command, args: string[]): Promise<number> => {
+  const option = args.find((a) => a.startsWith('-'));
+  if (option !== undefined) return refuse(args.includes('--json'), [{ code: 'EUSAGE', message: withCompletion(option.slice(0, 40)) }]);
   const { SHELLS, completionData, completionScript } = await import('./shell-completion.js');
   const shell = SHELLS.find((s) => s === args[0]);
   if (!shell || args.length > 1) {
@@ -96,6 +100,16 @@ const printCompletion = async (program: Command, args: string[]): Promise<number
   const [{ COMMANDS }, { BUILT_IN }] = await Promise.all([import('../commands/registry.js'), import('../topology/load.js')]);
   writeStdout(completionScript(shell, completionData(program, COMMANDS.map((c) => c.name), Object.keys(BUILT_IN))));
   return EXIT.OK;
+};
+
+/**
+ * The first option given before `completion` (`--json completion bash`): none has a meaning for
+ * a shell script, so the line is refused, as `-q` beside `--compare` is, rather than `completion`
+ * run as a script's name. After `--` it is a script's name.
+ */
+const completionWith = (program: Command, argv: string[]): string | undefined => {
+  if (program.args[0] !== 'completion' || argv.includes('--')) return undefined;
+  return program.options.find((o) => program.getOptionValueSource(o.attributeName()) === 'cli')?.flags;
 };
 
 /**
@@ -156,6 +170,8 @@ export const main = async (argv: string[]): Promise<number> => {
     writeStdout(`${VERSION}\n`);
     return EXIT.OK;
   }
+  const beforeCompletion = completionWith(program, argv);
+  if (beforeCompletion !== undefined) return refuse(opts.json, [{ code: 'EUSAGE', message: withCompletion(beforeCompletion) }]);
   const [{ run }, { inputOrder }] = await Promise.all([import('./run.js'), import('./inputs.js')]);
   return run(opts, inputOrder(program, argv, program.args, opts.exec));
 };

@@ -282,8 +282,8 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: s
       return input(`CPU list (0-${sys.topology.cpus - 1}, e.g. 0-1,3)`, {
         validate: (v) => {
           try {
-            const bad = parseCpuList(v.trim()).find((c) => c >= sys.topology.cpus);
-            return bad === undefined ? true : `CPU ${bad} does not exist (CPUs 0-${sys.topology.cpus - 1})`;
+            parseCpuList(v.trim(), sys.topology.cpus);
+            return true;
           } catch (e) {
             if (e instanceof CoreError) return e.message;
             throw e;

@@ -1,4 +1,4 @@
-import { CoreError, printable, quote, shorten } from '../core/errors.js';
+import { CoreError, noSuchCpu, printable, quote, shorten } from '../core/errors.js';
 import type { Direction } from '../core/dma.js';
 
 /** Shown in place of a word too long or too strange to echo back whole. */
@@ -59,21 +59,35 @@ export const parseChannel = (word: string): { dma: string; dir: Direction; n: nu
   return { dma: m[1], dir: m[2].toLowerCase() as Direction, n: parseUint(m[3], 'channel number') };
 };
 
-/** "0-1,3" -> [0, 1, 3] */
-export const parseCpuList = (word: string): number[] => {
+/** Digits without their leading zeros, so that the longer of two is the larger. */
+const canonical = (digits: string): string => digits.replace(/^0+(?=\d)/, '');
+const below = (a: string, b: string): boolean => (a.length !== b.length ? a.length < b.length : a < b);
+
+/**
+ * "0-1,3" -> [0, 1, 3], on a machine of `cpus` CPUs. A malformed list is EUSAGE; a CPU the
+ * machine lacks is EINVAL naming the CPUs there are, however many digits it has (compared as
+ * digits: 99999999999999999999 is no safe integer).
+ */
+export const parseCpuList = (word: string, cpus: number): number[] => {
   if (!/^[0-9,-]+$/.test(word)) return usage(`cpus: expected a CPU list such as 0-1,3, got ${shown(word)}`);
-  const cpus = new Set<number>();
+  const ranges: [string, string][] = [];
   for (const part of word.split(',')) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
     if (!m) return usage(part === '' ? `cpus: an empty element in ${shown(word)}` : `cpus: bad CPU list element ${shown(part)}`);
-    const lo = parseUint(m[1], 'CPU');
-    const hi = m[2] === undefined ? lo : parseUint(m[2], 'CPU');
+    const lo = canonical(m[1]);
+    const hi = m[2] === undefined ? lo : canonical(m[2]);
     // A malformed list, as a stray comma is: the words are wrong, whatever the machine.
-    if (hi < lo) return usage(`cpus: range ${shown(part)} runs backwards`);
-    if (hi > 1023) throw new CoreError('EINVAL', `CPU ${hi} does not exist`);
-    for (let c = lo; c <= hi; c++) cpus.add(c);
+    if (below(hi, lo)) return usage(`cpus: range ${shown(part)} runs backwards`);
+    ranges.push([lo, hi]);
   }
-  return [...cpus].sort((a, b) => a - b);
+  const count = `${cpus}`;
+  const set = new Set<number>();
+  for (const [lo, hi] of ranges) {
+    // The first CPU of the range that does not exist: 4 of 0-7, as the core names it.
+    if (!below(hi, count)) throw noSuchCpu(below(lo, count) ? count : lo, cpus);
+    for (let c = Number(lo); c <= Number(hi); c++) set.add(c);
+  }
+  return [...set].sort((a, b) => a - b);
 };
 
 /** `what` names the argument; null where the verb is all it could name (`policy bogus`). */

@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
+import { dirname, isAbsolute, join, normalize, relative, resolve as resolvePath } from 'node:path';
 // A workload reads exactly as a batch script does, so it shares the batch runner's file reader
 // and `-e` splitter (both plain functions with no state of the front end).
 import { readTextFile } from '../cli/script-file.js';
@@ -132,7 +132,10 @@ export const loadWorkload = (spec: { file: string } | { commands: string } | Wor
   const include = (at: At, path: string, fromDir: string, chain: string[]) => {
     if (chain.length >= MAX_DEPTH) fail(at, `nested deeper than ${MAX_DEPTH} scripts`);
     const abs = isAbsolute(path) ? path : resolvePath(fromDir, path);
-    const name = isAbsolute(path) ? path : relative(cwd, abs) || abs;
+    // Named as the batch runner's error lines name it (sourcedName, src/cli/batch.ts): the path as
+    // written, joined to its includer's name as given (a top script or one it sources), so that
+    // `compare /work/w.msi` says /work/lib/x.msi:3 where the run itself would.
+    const name = normalize(isAbsolute(path) || chain.length === 0 ? path : join(dirname(at.file), path));
     const read = readTextFile(abs, 'script');
     if (!read.ok) throw new WorkloadLineError(read.code, at, oneLine(read.message.replace(abs, name)));
     let real = abs;

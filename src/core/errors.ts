@@ -46,6 +46,13 @@ export const shorten = (text: string, max: number): string => {
 /** A user-supplied name as it may be echoed in a message: printable, and not too long. */
 export const quote = (word: string): string => `'${shorten(printable(word), 40)}'`;
 
+/**
+ * "CPU 7 does not exist (CPUs 0-3)": every refusal of a CPU number names the CPUs there are, the
+ * same way. `cpu` is a number or the digits as typed (too many for a number), cut as a word is.
+ */
+export const noSuchCpu = (cpu: number | string, cpus: number): CoreError =>
+  new CoreError('EINVAL', `CPU ${typeof cpu === 'number' ? cpu : shorten(cpu, 40)} does not exist (${cpus === 1 ? 'CPU 0 only' : `CPUs 0-${cpus - 1}`})`);
+
 export const fail = (code: ErrCode, message: string, pool?: PoolUsage): never => {
   throw new CoreError(code, message, pool);
 };

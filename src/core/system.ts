@@ -6,7 +6,7 @@ import { SPI_BASE, type ParentDomain } from './domains/domain.js';
 import { GicDomain } from './domains/gic.js';
 import { IntaDomain, type EventDesc, type VintDesc } from './domains/inta.js';
 import { IntrDomain } from './domains/intr.js';
-import { CoreError, quote } from './errors.js';
+import { CoreError, noSuchCpu, quote } from './errors.js';
 import { IrqDescs } from './irq-descs.js';
 import { Mutex, NoLock } from './lock.js';
 import { Mapper } from './mapper.js';
@@ -512,7 +512,7 @@ export class System {
     if (!desc) throw new CoreError('EINVAL', `virq ${virq} is not allocated`);
     if (cpus.length === 0) throw new CoreError('EINVAL', 'empty CPU list');
     for (const c of cpus) {
-      if (!Number.isInteger(c) || c < 0 || c >= this.topology.cpus) throw new CoreError('EINVAL', `CPU ${c} does not exist (CPUs 0-${this.topology.cpus - 1})`);
+      if (!Number.isInteger(c) || c < 0 || c >= this.topology.cpus) throw noSuchCpu(c, this.topology.cpus);
     }
     if (desc.kind === 'msi') {
       const rec = this.msi.byVirqNumber(virq)!;

@@ -68,6 +68,19 @@ const wrapCell = (text: string, width: number, pieces: (word: string) => string[
 const longest = (lines: string[]): number => Math.max(0, ...lines.map((l) => l.length));
 
 /**
+ * wrap(), except that a word longer than a continued line's room (a deep path in file:line) breaks
+ * after a `.`, `:` or `/`, or failing that anywhere, rather than run past the width.
+ */
+const wrapLine = (line: string, width: number, indent = 4): string => {
+  const room = width - indent;
+  if (line.split(' ').every((w) => w.length <= room)) return wrap(line, width, indent);
+  const lead = /^ */.exec(line)![0];
+  return wrapCell(line, room - lead.length, BREAKS[1])
+    .map((l, i) => `${i === 0 ? lead : ' '.repeat(indent)}${l}`)
+    .join('\n');
+};
+
+/**
  * A borderless table (cli-table3, through table()) whose cells wrap so that the whole fits the
  * width: every column starts as wide as its longest line, and the widest one narrows, one
  * character at a time, down to its longest word (so short columns and their heads stay whole);
@@ -93,12 +106,9 @@ const fittedTable = (style: Style, cols: Col[], rows: Cell[][]): string => {
     if (text !== undefined) return text;
   }
   return rows
-    .map((r) => r.map((c, i) => (i === 0 ? style.c.bold(c.text) : wrap(`  ${cols[i].head.toLowerCase()}: ${c.text}`, style.width, 4))).join('\n'))
+    .map((r) => r.map((c, i) => (i === 0 ? style.c.bold(c.text) : wrapLine(`  ${cols[i].head.toLowerCase()}: ${c.text}`, style.width))).join('\n'))
     .join('\n');
 };
-
-/** A file's last component: the heading names the workload, a cell only needs to tell files apart. */
-const baseName = (file: string): string => file.slice(file.lastIndexOf('/') + 1);
 
 const poolName = (p: PoolRef | null): string => (p ? `${p.id} (${p.layer})` : '');
 
@@ -117,7 +127,9 @@ const bootCell = (style: Style, r: DesignRow): Cell =>
 const failureCell = (style: Style, r: DesignRow): Cell => {
   const f = r.firstFailure;
   if (!f) return cell('-');
-  return cell(`${baseName(f.file)}:${f.line} ${f.verb} ${f.code} ${poolName(f.pool)}`.trimEnd(), style.c.red);
+  // The place as the run's error lines give it (two sourced files may share a name); the cell
+  // wraps it at its slashes to fit.
+  return cell(`${f.file}:${f.line} ${f.verb} ${f.code} ${poolName(f.pool)}`.trimEnd(), style.c.red);
 };
 
 const starvedCell = (r: DesignRow): Cell =>
@@ -144,10 +156,10 @@ const renderReasons = (style: Style, data: CompareData): string[] => {
   for (const r of data.rows) {
     const f = r.firstFailure;
     if (!f) continue;
-    const reason = `${baseName(f.file)}:${f.line}: ${f.verb}: ${f.code}: ${f.message}`;
+    const reason = `${f.file}:${f.line}: ${f.verb}: ${f.code}: ${f.message}`;
     byReason.set(reason, [...(byReason.get(reason) ?? []), designLabel(r.design)]);
   }
-  const lines = [...byReason].map(([reason, designs]) => wrap(`${designs.join(', ')}, first failure: ${reason}`, style.width, 4));
+  const lines = [...byReason].map(([reason, designs]) => wrapLine(`${designs.join(', ')}, first failure: ${reason}`, style.width));
   return lines.length === 0 ? [] : ['', ...lines];
 };
 

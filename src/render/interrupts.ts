@@ -21,7 +21,8 @@ const triggerWord = (irq: IrqView): string => (irq.trigger === null ? '-' : irq.
 export const renderInterrupts = (style: Style, cpus: number, irqs: IrqView[], unmapped: number): string => {
   const columns: Column[] = [
     { head: 'IRQ', align: 'right' },
-    ...Array.from({ length: cpus }, (_, i) => ({ head: `CPU${i}`, align: 'right' as const })),
+    // One blank apart when that keeps a column (a TR event's name beside its owner's is long).
+    ...Array.from({ length: cpus }, (_, i) => ({ head: `CPU${i}`, align: 'right' as const, tight: true })),
     { head: 'AFF', drop: 2 },
     { head: 'CHIP', drop: 3 },
     { head: 'HWIRQ', align: 'right', drop: 1 },

@@ -10,16 +10,21 @@ const intrHop = (r: Route): string => (r.intrInput === null ? '-' : `${r.intrInp
 /** "0:10", bit 10 of VINT 0: a colon, as in ringacc:5, so that it never reads as a decimal. */
 const vintBit = (r: Route): string => (r.vint === null ? '-' : `${r.vint}:${r.vintBit}`);
 
+/**
+ * At 80 columns the widest real rows (a TR event's source, main_udmap 589 for rx77's, beside its
+ * owner, main_udmap:rx77) fit only with the numbers one blank apart (tight) and HWIRQ, which the
+ * source names (sci dev << 16 | index), left out.
+ */
 const ROUTE_COLUMNS: Column[] = [
   { head: 'VIRQ', align: 'right' },
   { head: 'SOURCE' },
   { head: 'HWIRQ', align: 'right', drop: 1 },
-  { head: 'EVENT', align: 'right' },
-  { head: 'VINT:BIT', align: 'right' },
-  { head: 'INTR', align: 'right' },
-  { head: 'SPI', align: 'right' },
-  { head: 'PARENT', align: 'right' },
-  { head: 'COUNT', align: 'right' },
+  { head: 'EVENT', align: 'right', tight: true },
+  { head: 'VINT:BIT', align: 'right', tight: true },
+  { head: 'INTR', align: 'right', tight: true },
+  { head: 'SPI', align: 'right', tight: true },
+  { head: 'PARENT', align: 'right', tight: true },
+  { head: 'COUNT', align: 'right', tight: true },
   { head: 'OWNER', drop: 2 },
 ];
 

@@ -14,6 +14,12 @@ export interface Column {
   align?: Align;
   /** Dropped when the table would not fit the width: 1 goes first, then 2, and so on. */
   drop?: number;
+  /**
+   * Right-aligned after a right-aligned column: may sit one space after it, rather than two, when
+   * that keeps a column in the table (numbers under heads wider than they are stay apart, as in
+   * /proc/interrupts). Only one-line ASCII tables are laid out tight.
+   */
+  tight?: boolean;
 }
 
 const NO_BORDERS = {
@@ -89,6 +95,8 @@ let headsFor: Column[] | undefined;
 let headsStyle: Style['c'] | undefined;
 let heads: string[] = [];
 let right: boolean[] = [];
+/** The blanks before each column when laid out tight: 1 for a tight column after a right-aligned one, else 2. */
+let tightGaps: number[] = [];
 
 /**
  * The same layout as cliTableLayout for the common case, one line of printable ASCII per cell,
@@ -99,17 +107,19 @@ let right: boolean[] = [];
  * trimmed (cli-table3's lines are trimmed, here and in cliTableLayout); only a cell ending in
  * spaces of its own is cut back.
  */
-const plainLines = (style: Style, columns: Column[], rows: string[][]): Laid | undefined => {
+const plainLines = (style: Style, columns: Column[], rows: string[][], tight = false): Laid | undefined => {
   const n = columns.length;
   if (columns !== headsFor || style.c !== headsStyle) {
     headsFor = columns;
     headsStyle = style.c;
     heads = [];
     right = [];
+    tightGaps = [];
     for (let i = 0; i < columns.length; i++) {
       const col = columns[i];
       heads.push(style.c.bold(col.head));
       right.push(col.align === 'right');
+      tightGaps.push(i > 0 && col.tight === true && right[i] && right[i - 1] ? 1 : 2);
     }
   }
   // Visible lengths, row by row (the heads are row 0); cli-table3 gives an empty column one character.
@@ -138,7 +148,7 @@ const plainLines = (style: Style, columns: Column[], rows: string[][]): Laid | u
       const cell = cells[i];
       const len = lens[r * n + i];
       const gap = widths[i] - len;
-      if (i > 0) owed += 2;
+      if (i > 0) owed += tight ? tightGaps[i] : 2;
       if (right[i]) owed += gap;
       const t = trailingSpaces(cell);
       if (t === cell.length) owed += len;
@@ -188,8 +198,19 @@ export const table = (style: Style, columns: Column[], rows: string[][], width =
   return `${fitted.text}\n${style.c.dim(wrap(note, width, 1))}`;
 };
 
+/**
+ * The layout of these columns that fits the width: with two blanks between columns, else tight
+ * (tight columns one blank after the right-aligned column before them), else the first, too wide.
+ */
+const snug = (style: Style, columns: Column[], rows: string[][], width: number): Laid => {
+  const laid = render(style, columns, rows);
+  if (laid.width <= width || !columns.some((c) => c.tight)) return laid;
+  const tight = plainLines(style, columns, rows, true);
+  return tight !== undefined && tight.width <= width ? tight : laid;
+};
+
 const fit = (style: Style, columns: Column[], rows: string[][], width: number, wrapLast: boolean): { text: string; dropped: string[] } | undefined => {
-  let laid = render(style, columns, rows);
+  let laid = snug(style, columns, rows, width);
   if (laid.width <= width) return { text: laid.text, dropped: [] };
   let cols = columns.map((c, i) => ({ c, i }));
   const pick = (cs: typeof cols) => [cs.map((x) => x.c), rows.map((r) => cs.map((x) => r[x.i]))] as const;
@@ -199,7 +220,9 @@ const fit = (style: Style, columns: Column[], rows: string[][], width: number, w
     if (laid.width <= width) break;
     cols = cols.filter((x) => x !== victim);
     dropped.push(victim.c.head);
-    laid = render(style, ...pick(cols));
+    // Tight keeps a column whose drop is above 1 (1 marks what other columns repeat, a hwirq
+    // the source names); once one is gone, records show more than a crowded table would.
+    laid = victim.c.drop === 1 ? snug(style, ...pick(cols), width) : render(style, ...pick(cols));
   }
   if (laid.width <= width) return { text: laid.text, dropped };
   const [cs, rs] = pick(cols);

@@ -90,7 +90,7 @@ export const setAffinity: CommandSpec = {
     { name: 'cpu-list', kind: 'cpus' },
   ],
   run({ session }, [virq, cpus]) {
-    return { kind: 'affinity', result: session.system.setAffinity(parseUint(virq, 'virq'), parseCpuList(cpus)) };
+    return { kind: 'affinity', result: session.system.setAffinity(parseUint(virq, 'virq'), parseCpuList(cpus, session.system.topology.cpus)) };
   },
 };
 
