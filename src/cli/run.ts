@@ -1,6 +1,6 @@
 import { fstatSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { Session } from '../commands/session.js';
 import { designNamed } from '../core/designs.js';
 import type { ErrCode } from '../core/errors.js';
@@ -66,7 +66,12 @@ const terminal = (fd: 1 | 2): NodeJS.WriteStream | undefined => {
  * is long: after a flag changes, V8 no longer takes Node's cached code for the builtins loaded
  * later, which cost a short run 10 ms when it was set at start.
  */
-const tuneForLongRun = (): void => setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
+const tuneForLongRun = (): void => {
+  // node:v8 loads node:stream and the heap snapshot utilities with it: required here, when a run
+  // turns long, it costs a short run (`-e pools`) nothing. (require, not import(): this is sync.)
+  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  v8.setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
+};
 
 /** The real path of a file just read, for `source` loop detection; the path itself if that fails. */
 const realPath = (abs: string): string => {
