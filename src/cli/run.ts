@@ -44,13 +44,21 @@ const stdinIsPiped = (): boolean => {
 };
 
 /**
+ * Linux's memory devices (character major 1: /dev/null, /dev/zero, /dev/full, /dev/urandom...),
+ * never a terminal. stat's rdev is glibc's dev_t: the major's low 12 bits above the minor's low
+ * 8, the rest of both higher up, so major 1 with a minor under 256 is exactly 256-511.
+ */
+const isMemoryDevice = (rdev: number): boolean => process.platform === 'linux' && rdev >= 0x100 && rdev < 0x200;
+
+/**
  * The stream of stdout (1) or stderr (2) if it is a terminal, asked only when it could be one (a
- * character device): a batch run writes to the fds, and creating process.stdout loads
- * node:stream, a pipe's node:net too.
+ * character device other than /dev/null and its kin): a batch run writes to the fds, and
+ * creating process.stdout loads node:stream, a pipe's node:net too, a tenth of `-e pools > /dev/null`.
  */
 const terminal = (fd: 1 | 2): NodeJS.WriteStream | undefined => {
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return undefined;
+    const st = fstatSync(fd);
+    if (!st.isCharacterDevice() || isMemoryDevice(st.rdev)) return undefined;
   } catch {
     return undefined;
   }
