@@ -34,6 +34,18 @@ const lazyChildProcess = {
   },
 };
 
+// The topology-file validator (ajv's compiled schema, a third of the bundle) is needed only for a
+// topology file or --rm-cfg, never with a built-in topology: it is a bundle of its own,
+// dist/bundle/validate.cjs, that the main bundle requires on first use (ucs2length, of ajv's
+// runtime, tells whether the validator is in a bundle). Nothing else uses the
+// modules it holds (they return plain data), so that they are in both bundles costs nothing.
+const validatorApart = {
+  name: 'validator-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/validate\.js$/ }, (args) => (/[\\/]topology[\\/][^\\/]+$/.test(args.importer) ? { path: './validate.cjs', external: true } : undefined));
+  },
+};
+
 /** One entry of dist/ as one CommonJS file of dist/bundle/. */
 const bundle = (entry, outfile, options = {}) =>
   build({ entryPoints: [join(root, 'dist', entry)], outfile: join(out, outfile), bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning', ...options });
@@ -45,7 +57,7 @@ await bundle('cli/main.js', 'main.cjs', {
   // Modules that find files beside themselves (the schema, cli-table3) read import.meta.url.
   define: { 'import.meta.url': '__msiImportMetaUrl' },
   banner: { js: "const __msiImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, validatorApart],
   // Reading the bundle and making a string of it costs by the byte (about 10 us a KiB here, most of
   // it the kernel handing over fresh pages): minified, it is half the size, and V8's cache a little
   // smaller. Messages are string literals, which minifying leaves alone; a stack trace names
@@ -54,7 +66,9 @@ await bundle('cli/main.js', 'main.cjs', {
   // ASCII only (esbuild escapes the rest, its default): the bin reads the bundle as latin1.
   charset: 'ascii',
 });
+await bundle('topology/validate.js', 'validate.cjs', { minify: true, charset: 'ascii' });
 const mainCjs = readFileSync(join(out, 'main.cjs'));
+if (mainCjs.includes('ucs2length')) throw new Error('bundle: the topology validator is in dist/bundle/main.cjs again');
 if (mainCjs.some((b) => b > 0x7f)) throw new Error('bundle: dist/bundle/main.cjs is not ASCII, and the bin reads it as latin1');
 
 // --version alone runs a bundle of its own, CommonJS too: an ES import would start Node's ES
