@@ -1,5 +1,6 @@
 // npm run build, last step: bundles the compiled CLI (dist/cli/main.js) and its dependencies into
-// one CommonJS file, dist/bundle/main.cjs, and records V8's code cache for it in
+// one CommonJS file, dist/bundle/main.cjs (a function expression: Node's CommonJS wrapper, its
+// body the module; only bin/msi-explorer.js runs it), and records V8's code cache for it in
 // dist/bundle/main.cache. bin/msi-explorer.js compiles the bundle with that cache (vm.Script's
 // cachedData) when the bundle is newer than the last tsc build.
 //
@@ -57,8 +58,11 @@ await bundle('cli/main.js', 'main.cjs', {
   // Modules that find files beside themselves (the schema, cli-table3) read import.meta.url, made
   // on first read: pathToFileURL at every start was a millisecond of -e pools' profile.
   define: { 'import.meta.url': '__msiImportMeta.url' },
-  // "use strict" first, where V8 reads it as the directive: our modules are ES modules, strict.
-  banner: { js: "'use strict';const __msiImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+  // The file is one function expression, the wrapper Node gives a CommonJS module, which the bin
+  // compiles and calls as Node would. "use strict" first in it, where V8 reads it as the
+  // directive: our modules are ES modules, strict.
+  banner: { js: "(function (exports, require, module, __filename, __dirname) {'use strict';const __msiImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+  footer: { js: '})' },
   plugins: [lazyChildProcess, validatorApart],
   // Reading the bundle and making a string of it costs by the byte (about 10 us a KiB here, most of
   // it the kernel handing over fresh pages): minified, it is half the size, and V8's cache a little
