@@ -4,6 +4,8 @@
 // bundle. Not older rather than newer: npm gives every file of a package the same date. The
 // bundle is compiled with the V8 code cache the build recorded beside it (scripts/bundle.js says
 // why). A bare --version runs a bundle of its own, dist/bundle/version.cjs, and nothing else.
+// --debug runs the compiled modules too: the bundle is minified, and the stack traces --debug
+// shows should name our functions, files and lines.
 //
 // CommonJS (bin/package.json): an ES module entry starts Node's ES loader, and an ES import of
 // node:fs builds its facade, which reads every export, fs.ReadStream's lazy node:stream too; a
@@ -33,7 +35,10 @@ const runBundle = () => {
   } catch {
     // no cache: V8 compiles as it would anyway
   }
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, {
+  // The file is the function Node would wrap a CommonJS module in (scripts/bundle.js), so that its
+  // text is the script's as read, not copied once more into a wrapped string; latin1: it is ASCII
+  // (the build checks), and a one-byte copy is all V8 needs.
+  const script = new vm.Script(readFileSync(file, 'latin1'), {
     filename: file,
     cachedData,
   });
@@ -57,5 +62,5 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   // As scripts and package managers ask it: the same line, under the same output rules, as commander's.
   if (bundled) require(join(dist, 'bundle', 'version.cjs'));
   else import('../dist/cli/print-version.js').catch(failed);
-} else if (bundled) runBundle();
+} else if (bundled && !process.argv.includes('--debug')) runBundle();
 else import('../dist/cli/main.js').catch(failed);

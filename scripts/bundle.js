@@ -1,5 +1,6 @@
 // npm run build, last step: bundles the compiled CLI (dist/cli/main.js) and its dependencies into
-// one CommonJS file, dist/bundle/main.cjs, and records V8's code cache for it in
+// one CommonJS file, dist/bundle/main.cjs (a function expression: Node's CommonJS wrapper, its
+// body the module; only bin/msi-explorer.js runs it), and records V8's code cache for it in
 // dist/bundle/main.cache. bin/msi-explorer.js compiles the bundle with that cache (vm.Script's
 // cachedData) when the bundle is newer than the last tsc build.
 //
@@ -34,6 +35,18 @@ const lazyChildProcess = {
   },
 };
 
+// The topology-file validator (ajv's compiled schema, a third of the bundle) is needed only for a
+// topology file or --rm-cfg, never with a built-in topology: it is a bundle of its own,
+// dist/bundle/validate.cjs, that the main bundle requires on first use (ucs2length, of ajv's
+// runtime, tells whether the validator is in a bundle). Nothing else uses the
+// modules it holds (they return plain data), so that they are in both bundles costs nothing.
+const validatorApart = {
+  name: 'validator-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/validate\.js$/ }, (args) => (/[\\/]topology[\\/][^\\/]+$/.test(args.importer) ? { path: './validate.cjs', external: true } : undefined));
+  },
+};
+
 /** One entry of dist/ as one CommonJS file of dist/bundle/. */
 const bundle = (entry, outfile, options = {}) =>
   build({ entryPoints: [join(root, 'dist', entry)], outfile: join(out, outfile), bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning', ...options });
@@ -42,11 +55,27 @@ await bundle('cli/main.js', 'main.cjs', {
   external: ['@inquirer/prompts', 'yaml', 'cli-table3', 'asciichart'],
   // import() of those becomes require(): code run from V8's cache has no dynamic-import callback.
   supported: { 'dynamic-import': false },
-  // Modules that find files beside themselves (the schema, cli-table3) read import.meta.url.
-  define: { 'import.meta.url': '__msiImportMetaUrl' },
-  banner: { js: "const __msiImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [lazyChildProcess],
+  // Modules that find files beside themselves (the schema, cli-table3) read import.meta.url, made
+  // on first read: pathToFileURL at every start was a millisecond of -e pools' profile.
+  define: { 'import.meta.url': '__msiImportMeta.url' },
+  // The file is one function expression, the wrapper Node gives a CommonJS module, which the bin
+  // compiles and calls as Node would. "use strict" first in it, where V8 reads it as the
+  // directive: our modules are ES modules, strict.
+  banner: { js: "(function (exports, require, module, __filename, __dirname) {'use strict';const __msiImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+  footer: { js: '})' },
+  plugins: [lazyChildProcess, validatorApart],
+  // Reading the bundle and making a string of it costs by the byte (about 10 us a KiB here, most of
+  // it the kernel handing over fresh pages): minified, it is half the size, and V8's cache a little
+  // smaller. Messages are string literals, which minifying leaves alone; a stack trace names
+  // minified functions, so --debug runs the tsc build instead (bin/msi-explorer.js).
+  minify: true,
+  // ASCII only (esbuild escapes the rest, its default): the bin reads the bundle as latin1.
+  charset: 'ascii',
 });
+await bundle('topology/validate.js', 'validate.cjs', { minify: true, charset: 'ascii' });
+const mainCjs = readFileSync(join(out, 'main.cjs'));
+if (mainCjs.includes('ucs2length')) throw new Error('bundle: the topology validator is in dist/bundle/main.cjs again');
+if (mainCjs.some((b) => b > 0x7f)) throw new Error('bundle: dist/bundle/main.cjs is not ASCII, and the bin reads it as latin1');
 
 // --version alone runs a bundle of its own, CommonJS too: an ES import would start Node's ES
 // loader, a tenth of `node -e 0`, to print one line.
@@ -77,5 +106,9 @@ const run = spawnSync(process.execPath, [bin, '-e', warmUp], {
   encoding: 'utf8',
 });
 if (run.status !== 0) throw new Error(`bundle: the warm-up run for the code cache failed (${run.status}): ${run.stderr}`);
-const check = spawnSync(process.execPath, [bin, '-q', '-e', 'pools'], { env: { ...process.env, MSI_CODE_CACHE_CHECK: '1' }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+const checkEnv = { ...process.env, MSI_CODE_CACHE_CHECK: '1', NO_COLOR: '1' };
+const check = spawnSync(process.execPath, [bin, '-q', '-e', 'pools'], { env: checkEnv, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 if (check.status !== 0 || check.stderr !== '') throw new Error(`bundle: the recorded code cache does not load (${check.status}): ${check.stderr}`);
+// --debug runs the tsc build (bin/msi-explorer.js): the two must print the same.
+const modules = spawnSync(process.execPath, [bin, '--debug', '-q', '-e', 'pools'], { env: checkEnv, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+if (modules.status !== 0 || modules.stdout !== check.stdout) throw new Error(`bundle: the bundle and the tsc build (--debug) differ on -e pools (${modules.status}): ${modules.stderr}`);

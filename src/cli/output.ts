@@ -172,3 +172,10 @@ export const exitQuietlyOnEpipe = (): void => {
     // Nothing to do: see above.
   });
 };
+
+/**
+ * Whether the REPL or --compare took process.stdout and process.stderr (see exitQuietlyOnEpipe):
+ * their writes to a pipe may still be pending when the program's work is done. Everything else
+ * writes synchronously to the fds.
+ */
+export const streamsInUse = (): boolean => installed;

@@ -1,6 +1,6 @@
 import { fstatSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { Session } from '../commands/session.js';
 import { designNamed } from '../core/designs.js';
 import type { ErrCode } from '../core/errors.js';
@@ -44,13 +44,21 @@ const stdinIsPiped = (): boolean => {
 };
 
 /**
+ * Linux's memory devices (character major 1: /dev/null, /dev/zero, /dev/full, /dev/urandom...),
+ * never a terminal. stat's rdev is glibc's dev_t: the major's low 12 bits above the minor's low
+ * 8, the rest of both higher up, so major 1 with a minor under 256 is exactly 256-511.
+ */
+const isMemoryDevice = (rdev: number): boolean => process.platform === 'linux' && rdev >= 0x100 && rdev < 0x200;
+
+/**
  * The stream of stdout (1) or stderr (2) if it is a terminal, asked only when it could be one (a
- * character device): a batch run writes to the fds, and creating process.stdout loads
- * node:stream, a pipe's node:net too.
+ * character device other than /dev/null and its kin): a batch run writes to the fds, and
+ * creating process.stdout loads node:stream, a pipe's node:net too, a tenth of `-e pools > /dev/null`.
  */
 const terminal = (fd: 1 | 2): NodeJS.WriteStream | undefined => {
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return undefined;
+    const st = fstatSync(fd);
+    if (!st.isCharacterDevice() || isMemoryDevice(st.rdev)) return undefined;
   } catch {
     return undefined;
   }
@@ -66,7 +74,12 @@ const terminal = (fd: 1 | 2): NodeJS.WriteStream | undefined => {
  * is long: after a flag changes, V8 no longer takes Node's cached code for the builtins loaded
  * later, which cost a short run 10 ms when it was set at start.
  */
-const tuneForLongRun = (): void => setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
+const tuneForLongRun = (): void => {
+  // node:v8 loads node:stream and the heap snapshot utilities with it: required here, when a run
+  // turns long, it costs a short run (`-e pools`) nothing. (require, not import(): this is sync.)
+  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  v8.setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
+};
 
 /** The real path of a file just read, for `source` loop detection; the path itself if that fails. */
 const realPath = (abs: string): string => {

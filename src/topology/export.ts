@@ -7,15 +7,18 @@ import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChannelSpec, Topology } from '../core/topology.js';
 
-/** The schema shipped with the package (src/topology and dist/topology are two folders down). */
-const SCHEMA_FILE = fileURLToPath(new URL('../../schema/topology.schema.json', import.meta.url));
+/**
+ * The schema shipped with the package (src/topology and dist/topology are two folders down), asked
+ * only on use: in the bundle, import.meta.url is made on first read (scripts/bundle.js).
+ */
+const schemaFile = (): string => fileURLToPath(new URL('../../schema/topology.schema.json', import.meta.url));
 
 /**
  * `$schema` for a file saved in `dir`: the schema's path relative to it, with forward slashes, as
  * an editor resolves it (against the file's own folder, whatever the current one); without a
  * folder, the schema's absolute file: URL, which resolves from anywhere.
  */
-export const schemaRef = (dir: string | undefined): string => (dir === undefined ? pathToFileURL(SCHEMA_FILE).href : relativeRef(dir, SCHEMA_FILE));
+export const schemaRef = (dir: string | undefined): string => (dir === undefined ? pathToFileURL(schemaFile()).href : relativeRef(dir, schemaFile()));
 
 /**
  * `file` as a relative URI reference from `dir`: each segment escaped, as a file: URL is (a space,
