@@ -36,3 +36,14 @@ export const expectNoMatch = (text: string, re: RegExp): void => {
 export const expectAbove = (actual: number, limit: number): void => {
   if (!(typeof actual === 'number' && actual > limit)) expect(actual).toBeGreaterThan(limit);
 };
+
+/** expect(fn).not.toThrow(): fn runs once; what it threw is handed to the matcher to report. */
+export const expectNoThrow = (fn: () => unknown): void => {
+  try {
+    fn();
+  } catch (e) {
+    expect(() => {
+      throw e;
+    }).not.toThrow();
+  }
+};
