@@ -8,6 +8,7 @@ import { System } from '../../src/core/system.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import { DEFAULT_SETTINGS } from '../../src/core/designs.js';
 import { apply, buildTopology, cmdArb, topoArb, type Cmd } from './arbitraries.js';
+import { seeded } from '../seed.js';
 
 /**
  * The INTA's plain-call path (allocAlone/freeAlone, what the MSI layer runs) against its steps
@@ -65,7 +66,7 @@ describe('plain calls and steps run alone', () => {
           expectToBe(fast.fingerprint(), slow.fingerprint());
         }
       }),
-      { seed: 20261130, numRuns: 200 },
+      { seed: seeded(20261130), numRuns: 200 },
     );
     // both outcomes, and the waits a held lock would make, are reached
     expect(seen.ok).toBeGreaterThan(500);

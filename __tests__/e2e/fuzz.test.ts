@@ -24,8 +24,9 @@ import { DEFAULT_SETTINGS, ROOT, STACK_FRAME, runBin, runInProcess } from './har
 import { checkError, KNOWN_CODES, mutate, runChecked, wordsOf } from './fuzz-kit.js';
 import { runCli } from './cli-in-process.js';
 import { DESIGNS } from '../../src/core/designs.js';
+import { seeded } from '../seed.js';
 
-const SEED = 0x5eed_2024;
+const SEED = seeded(0x5eed_2024);
 const VERBS = COMMANDS.map((c) => c.name);
 /** Every design, and the other VINT-sharing policy under merged's phases. */
 const ALL_SETTINGS: Settings[] = [...DESIGNS.map((d) => d.settings), { ...DEFAULT_SETTINGS, policy: 'dedicated' }];

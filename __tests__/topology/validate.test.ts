@@ -16,6 +16,7 @@ import {
   type TopologyIssue,
   type TopologyResult,
 } from '../../src/topology/validate.js';
+import { seeded } from '../seed.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -814,8 +815,9 @@ describe('validateTopology: random mutations of am65x', () => {
           sys.domains();
         }
       }),
-      { seed: 20240611, numRuns: 400 },
+      { seed: seeded(20240611), numRuns: 400 },
     );
-    expect(valid).toBeGreaterThan(40);
+    // About one mutation in ten still validates; a margin for other seeds (MSI_TEST_SEED).
+    expect(valid).toBeGreaterThan(25);
   }, 60_000);
 });
