@@ -26,11 +26,18 @@ export const clearBit64 = (b: Bits64, bit: number): void => {
   b[bit >> 5] &= ~(1 << bit);
 };
 
-/** Bit number of the lowest zero bit of a word that has one (~w & (w + 1) isolates it). */
-const lowestZero32 = (w: number): number => 31 - Math.clz32(~w & (w + 1));
+const clz32 = Math.clz32;
 
-/** find_first_zero_bit over 64 bits; -1 when all are set. */
-export const firstZero64 = (b: Bits64): number => (b[0] !== -1 ? lowestZero32(b[0]) : b[1] !== -1 ? 32 + lowestZero32(b[1]) : -1);
+/**
+ * find_first_zero_bit over 64 bits; -1 when all are set. ~w & (w + 1) isolates a word's lowest
+ * zero bit; written out twice rather than called, so that there is no call left to inline.
+ */
+export const firstZero64 = (b: Bits64): number => {
+  const lo = b[0];
+  if (lo !== -1) return 31 - clz32(~lo & (lo + 1));
+  const hi = b[1];
+  return hi !== -1 ? 63 - clz32(~hi & (hi + 1)) : -1;
+};
 
 export const and64 = (a: Bits64, b: Bits64): Bits64 => [a[0] & b[0], a[1] & b[1]];
 

@@ -112,10 +112,20 @@ export class MsiDomain {
   // By virq an MSI is found through its descriptor (IrqDesc.msi), by device and index through the
   // device (MsiDevice.msis): no table of its own.
 
+  /**
+   * `hardware`, as flags read on every allocation and request: a string compared in optimized
+   * code is first checked to be an internalized string (its map and type loaded), a flag not.
+   */
+  private readonly hardwareAtAlloc: boolean;
+  private readonly hardwareAtRequest: boolean;
+
   constructor(
     private readonly descs: IrqDescs,
     readonly hardware: Hardware,
-  ) {}
+  ) {
+    this.hardwareAtAlloc = hardware === 'alloc';
+    this.hardwareAtRequest = hardware === 'request';
+  }
 
   /** msi_domain_alloc: a descriptor and virq for (device, index); with hardware 'alloc', the event too. */
   allocate(device: MsiDevice, index: number, allocatedBy: string): MsiRecord {
@@ -127,7 +137,7 @@ export class MsiDomain {
     // __msi_domain_alloc_irqs turns any failure into -ENOSPC on a non-PCI bus (msi_handle_pci_fail).
     if (desc === undefined) throw this.descs.pool.exhausted('ENOSPC');
     const rec: MsiRecord = { virq: desc.virq, device, index, hwirq, allocatedBy, requestedBy: undefined, trigger: undefined, event: undefined, desc };
-    if (this.hardware === 'alloc') this.takeHardwareWith(rec);
+    if (this.hardwareAtAlloc) this.takeHardwareWith(rec);
     desc.msi = rec;
     device.msis[index] = rec;
     return rec;
@@ -147,7 +157,7 @@ export class MsiDomain {
   request(rec: MsiRecord, requestedBy: string, trigger: Trigger): void {
     if (rec.requestedBy !== undefined) throw requestedTwice(rec);
     rec.requestedBy = requestedBy;
-    if (this.hardware === 'request') {
+    if (this.hardwareAtRequest) {
       try {
         this.takeHardware(rec);
       } catch (e) {
@@ -169,7 +179,7 @@ export class MsiDomain {
     if (rec.requestedBy === undefined) throw internal('free_irq of', rec, 'which is not requested');
     // irq_shutdown masks the event (VINT_ENABLE_CLR) before the resources are released.
     rec.device.inta.disableEvent(rec.event!);
-    if (this.hardware === 'request') this.releaseHardware(rec);
+    if (this.hardwareAtRequest) this.releaseHardware(rec);
     rec.requestedBy = undefined;
     rec.trigger = undefined;
     const desc = rec.desc;

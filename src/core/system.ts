@@ -98,6 +98,9 @@ export class System {
   private readonly poolById: Map<string, BitmapPool>;
   private readonly directMapper: Mapper;
   private lastMsiDevice: MsiDevice | undefined;
+  /** settings.mode, as flags for alloc-irq and free-irq (see MsiDomain's hardware flags). */
+  private readonly msisAtProbe: boolean;
+  private readonly msisOnDemand: boolean;
 
   static boot(topology: Topology, settings: Settings = DEFAULT_SETTINGS): System {
     return new System(topology, settings);
@@ -107,6 +110,8 @@ export class System {
     readonly topology: Topology,
     readonly settings: Settings,
   ) {
+    this.msisAtProbe = settings.mode === 'probe';
+    this.msisOnDemand = settings.mode === 'demand';
     this.descs = new IrqDescs(topology.virq.first, topology.virq.count, topology.cpus);
     this.gic = new GicDomain(topology.gic.id, topology.gic.name, gicLines(topology));
     this.pools.push(this.gic.pool);
@@ -358,7 +363,7 @@ export class System {
       let rec = this.msi.find(dev, idx);
       if (rec !== undefined && rec.requestedBy !== undefined) throw alreadyRequested(rec);
       if (rec === undefined) {
-        if (this.settings.mode === 'probe') throw noProbeTimeMsi(dev, idx);
+        if (this.msisAtProbe) throw noProbeTimeMsi(dev, idx);
         rec = allocated = this.msi.allocate(dev, idx, 'alloc-irq');
       }
       this.msi.request(rec, 'alloc-irq', dev.trigger);
@@ -426,7 +431,7 @@ export class System {
     if (!rec) throw this.notAnMsi(virq);
     if (rec.requestedBy !== 'alloc-irq') throw notFreeable(rec);
     this.msi.release(rec);
-    if (this.settings.mode === 'demand') this.msi.free(rec);
+    if (this.msisOnDemand) this.msi.free(rec);
     rec.device.indexPool?.release(rec.index);
     return rec;
   }

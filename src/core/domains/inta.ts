@@ -100,6 +100,8 @@ export class IntaDomain {
   private noFreeBelow = 0;
   private readonly byHwirq = new HwirqMap<EventDesc>();
   private readonly byGlobal: DenseMap<EventDesc>;
+  /** policy, as a flag for allocAlone (see MsiDomain's hardware flags). */
+  private readonly coalesced: boolean;
 
   constructor(
     readonly id: string,
@@ -117,6 +119,7 @@ export class IntaDomain {
     this.vintPool = new BitmapPool(`${id}.vint`, id, vintShare);
     this.eventPool = new BitmapPool(`${id}.global_event`, id, globalEvents);
     this.byGlobal = denseOver(globalEvents);
+    this.coalesced = policy === 'coalesced';
   }
 
   event(hwirq: number): EventDesc | undefined {
@@ -249,7 +252,7 @@ export class IntaDomain {
     let globalEvent: number | undefined;
     let ev: EventDesc;
     try {
-      if (this.policy === 'coalesced') {
+      if (this.coalesced) {
         const i = this.firstFit();
         if (i < this.vints.length) v = this.vints[i];
       }
