@@ -208,8 +208,8 @@ export class BitmapPool {
   }
 
   private bump(): void {
-    this.usedCount++;
-    if (this.usedCount > this.peakCount) this.peakCount = this.usedCount;
+    const used = ++this.usedCount;
+    if (used > this.peakCount) this.peakCount = used;
   }
 
   // indexOf and numberAt: the first range inline, the others apart (most numbers are in the first).

@@ -1,4 +1,5 @@
 import type { BitmapPool, PoolStats } from './bitmap-pool.js';
+import { isEmpty64 } from './bits64.js';
 import { DirectClient } from './direct-client.js';
 import { DEFAULT_SETTINGS, type Settings } from './designs.js';
 import { DmaController, type Channel, type ChannelMode, type Direction } from './dma.js';
@@ -328,11 +329,11 @@ export class System {
    * request_irq starts the irq (irq_startup -> unmask: VINT_ENABLE_SET): an event raised while
    * its MSI had hardware but nobody had requested it, pending in STATUS, fires at once, as on
    * unmask-irq. Only where the hardware comes with the MSI (hardware alloc) can that be. The
-   * VINT's bits are read first: nothing pending, the usual case, and nothing else is looked up.
+   * VINT's STATUS is read first: nothing raised, the usual case, and nothing else is looked at.
    */
   private deliverPending(rec: MsiRecord): void {
     const ev = rec.event;
-    if (ev !== undefined && hasPendingEnabled(ev.vint) && !rec.desc.masked) this.firePending(rec.device.inta, ev.vint);
+    if (ev !== undefined && !isEmpty64(ev.vint.status) && !rec.desc.masked) this.firePending(rec.device.inta, ev.vint);
   }
 
   /** A level VINT line with a pending, enabled bit fires at once, unless its parent is masked: what it delivered. */
