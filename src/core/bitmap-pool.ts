@@ -94,18 +94,28 @@ export class BitmapPool {
   /** Takes the lowest free number, or returns undefined when the pool is exhausted. */
   alloc(): number | undefined {
     const words = this.words;
-    for (let w = this.hint; w < words.length; w++) {
-      const word = words[w];
-      if (word === FULL) continue;
-      const lowestZero = ~word & (word + 1);
-      const bit = 31 - Math.clz32(lowestZero);
-      words[w] = (word | lowestZero) >>> 0;
-      this.hint = w;
-      this.bump();
-      return this.numberAt(w * 32 + bit);
-    }
+    let w = this.hint;
+    // The hint's word has a free bit unless the pool is full or that word just filled up.
+    if (w >= words.length || words[w] === FULL) w = this.nextFreeWord(w);
+    if (w < 0) return undefined;
+    const word = words[w];
+    const lowestZero = ~word & (word + 1);
+    words[w] = (word | lowestZero) >>> 0;
+    this.hint = w;
+    this.bump();
+    return this.numberAt(w * 32 + 31 - Math.clz32(lowestZero));
+  }
+
+  /**
+   * The first word at or after `from` with a free bit, or -1 (the hint then rests past the end).
+   * Apart from alloc, which V8 inlines only while it is small: most allocations find their bit
+   * in the hint's word.
+   */
+  private nextFreeWord(from: number): number {
+    const words = this.words;
+    for (let w = from; w < words.length; w++) if (words[w] !== FULL) return w;
     this.hint = words.length;
-    return undefined;
+    return -1;
   }
 
   /**
@@ -198,13 +208,18 @@ export class BitmapPool {
   }
 
   private bump(): void {
-    this.usedCount++;
-    if (this.usedCount > this.peakCount) this.peakCount = this.usedCount;
+    const used = ++this.usedCount;
+    if (used > this.peakCount) this.peakCount = used;
   }
+
+  // indexOf and numberAt: the first range inline, the others apart (most numbers are in the first).
 
   private indexOf(n: number): number {
     const d0 = n - this.start0;
-    if (d0 >= 0 && d0 < this.count0) return d0;
+    return d0 >= 0 && d0 < this.count0 ? d0 : this.indexInOtherRanges(n);
+  }
+
+  private indexInOtherRanges(n: number): number {
     const starts = this.starts;
     const counts = this.counts;
     for (let k = 1; k < starts.length; k++) {
@@ -215,7 +230,10 @@ export class BitmapPool {
   }
 
   private numberAt(i: number): number {
-    if (i < this.count0) return this.start0 + i;
+    return i < this.count0 ? this.start0 + i : this.numberInOtherRanges(i);
+  }
+
+  private numberInOtherRanges(i: number): number {
     const offsets = this.offsets;
     for (let k = offsets.length - 1; k >= 0; k--) if (i >= offsets[k]) return this.starts[k] + (i - offsets[k]);
     throw new Error(`internal: ${this.id}: index ${i} outside the pool`);

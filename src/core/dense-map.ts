@@ -5,7 +5,6 @@
  */
 export class DenseMap<T> {
   private readonly slots: Array<T | undefined>;
-  private count = 0;
 
   constructor(
     private readonly lo: number,
@@ -14,9 +13,8 @@ export class DenseMap<T> {
     this.slots = new Array<T | undefined>(size).fill(undefined);
   }
 
-  get size(): number {
-    return this.count;
-  }
+  // No count of entries kept: nobody asks for one, and get, set and delete are kept to a few
+  // bytecodes so that V8 inlines them wherever they are called (see bits64.ts).
 
   get(n: number): T | undefined {
     const i = n - this.lo;
@@ -30,7 +28,6 @@ export class DenseMap<T> {
   set(n: number, value: T): void {
     const i = n - this.lo;
     if (!(i >= 0 && i < this.slots.length)) throw this.outside(n);
-    if (this.slots[i] === undefined) this.count++;
     this.slots[i] = value;
   }
 
@@ -41,10 +38,7 @@ export class DenseMap<T> {
 
   delete(n: number): void {
     const i = n - this.lo;
-    if (i >= 0 && i < this.slots.length && this.slots[i] !== undefined) {
-      this.slots[i] = undefined;
-      this.count--;
-    }
+    if (i >= 0 && i < this.slots.length) this.slots[i] = undefined;
   }
 
   /** Values in number order. */
@@ -73,18 +67,19 @@ export class HwirqMap<T> {
   /** Device ids (hwirq >>> 16), ascending, and each one's slots by index. */
   private readonly devs: number[] = [];
   private readonly slots: Array<Array<T | undefined>> = [];
-  private count = 0;
 
-  get size(): number {
-    return this.count;
-  }
+  // No count of entries, as DenseMap.
 
   /** The device last looked up and its slots: an MSI's alloc and free touch one device many times. */
   private lastDev = -1;
   private lastSlots: Array<T | undefined> | undefined;
 
   private slotsOf(dev: number): Array<T | undefined> | undefined {
-    if (dev === this.lastDev) return this.lastSlots;
+    return dev === this.lastDev ? this.lastSlots : this.findSlots(dev);
+  }
+
+  /** slotsOf for another device than the last: apart, so that slotsOf stays small enough to inline. */
+  private findSlots(dev: number): Array<T | undefined> | undefined {
     const devs = this.devs;
     for (let i = 0; i < devs.length; i++) {
       if (devs[i] === dev) {
@@ -109,7 +104,6 @@ export class HwirqMap<T> {
     const s = this.slotsOf(hwirq >>> 16);
     // A device and index seen before: a slot to fill. A new device or a larger index grows apart.
     if (s === undefined || index >= s.length) return this.setGrowing(hwirq, value);
-    if (s[index] === undefined) this.count++;
     s[index] = value;
   }
 
@@ -127,17 +121,13 @@ export class HwirqMap<T> {
     let n = Math.max(64, s.length);
     while (n <= index) n *= 2;
     for (let i = s.length; i < n; i++) s.push(undefined);
-    if (s[index] === undefined) this.count++;
     s[index] = value;
   }
 
   delete(hwirq: number): void {
     const s = this.slotsOf(hwirq >>> 16);
     const index = hwirq & 0xffff;
-    if (s !== undefined && index < s.length && s[index] !== undefined) {
-      s[index] = undefined;
-      this.count--;
-    }
+    if (s !== undefined && index < s.length) s[index] = undefined;
   }
 
   /** Values in hwirq order. */

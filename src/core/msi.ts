@@ -1,5 +1,4 @@
 import { BitmapPool } from './bitmap-pool.js';
-import { HwirqMap } from './dense-map.js';
 import type { Hardware } from './designs.js';
 import type { EventDesc, IntaDomain } from './domains/inta.js';
 import { CoreError } from './errors.js';
@@ -20,6 +19,12 @@ export class MsiDevice {
   bound = false;
   /** Each index's descriptor name, made once: an MSI is allocated and freed again and again. */
   private readonly names: string[] = [];
+  /**
+   * The MSI of each index, if it has one: the device's own store of its descriptors, as Linux
+   * keeps them per device by index (dev->msi.data's xarray). MsiDomain's to fill and empty; an
+   * array slot per index, where a map keyed by hwirq cost a lookup of the device first.
+   */
+  readonly msis: Array<MsiRecord | undefined>;
 
   constructor(
     readonly id: string,
@@ -34,6 +39,8 @@ export class MsiDevice {
     poolName: string | undefined,
   ) {
     this.indexPool = poolName === undefined ? undefined : new BitmapPool(`${id}.${poolName}`, id, share);
+    // Filled with undefined, not left holey: a packed array's slots load faster.
+    this.msis = new Array<MsiRecord | undefined>(indices).fill(undefined);
   }
 
   /** TO_HWIRQ(dev, index) in irq-ti-sci-inta.c: sci dev id << 16 | index. */
@@ -93,6 +100,7 @@ const hasAnMsi = (rec: MsiRecord): CoreError =>
 const requestedTwice = (rec: MsiRecord): CoreError =>
   new CoreError('EBUSY', `virq ${rec.virq} (${rec.device.id} ${rec.index}) is already requested by ${rec.requestedBy}`);
 const internal = (what: string, rec: MsiRecord, why: string): Error => new Error(`internal: ${what} virq ${rec.virq}, ${why}`);
+const stillRequested = (rec: MsiRecord): Error => internal('freeing', rec, `still requested by ${rec.requestedBy}`);
 
 /**
  * The ti_sci_inta_msi layer, in two phases as upstream: allocating an MSI creates its descriptor
@@ -101,43 +109,55 @@ const internal = (what: string, rec: MsiRecord, why: string): Error => new Error
  * take the hardware with the allocation (the RFC, probe-all) do both at once.
  */
 export class MsiDomain {
-  // By virq an MSI is found through its descriptor (IrqDesc.msi), not a table of its own.
-  /** by hwirq, which is unique across devices (sci dev id << 16 | index) */
-  private readonly byHwirq = new HwirqMap<MsiRecord>();
+  // By virq an MSI is found through its descriptor (IrqDesc.msi), by device and index through the
+  // device (MsiDevice.msis): no table of its own.
+
+  /**
+   * `hardware`, as flags read on every allocation and request: a string compared in optimized
+   * code is first checked to be an internalized string (its map and type loaded), a flag not.
+   */
+  private readonly hardwareAtAlloc: boolean;
+  private readonly hardwareAtRequest: boolean;
 
   constructor(
     private readonly descs: IrqDescs,
     readonly hardware: Hardware,
-  ) {}
+  ) {
+    this.hardwareAtAlloc = hardware === 'alloc';
+    this.hardwareAtRequest = hardware === 'request';
+  }
 
   /** msi_domain_alloc: a descriptor and virq for (device, index); with hardware 'alloc', the event too. */
   allocate(device: MsiDevice, index: number, allocatedBy: string): MsiRecord {
     device.checkIndex(index);
-    const hwirq = device.hwirq(index);
-    const existing = this.byHwirq.get(hwirq);
+    const existing = device.msis[index];
     if (existing) throw hasAnMsi(existing);
+    const hwirq = device.hwirq(index);
     const desc = this.descs.alloc('msi', device.inta.id, hwirq, device.descName(index), allocatedBy);
     // __msi_domain_alloc_irqs turns any failure into -ENOSPC on a non-PCI bus (msi_handle_pci_fail).
     if (desc === undefined) throw this.descs.pool.exhausted('ENOSPC');
     const rec: MsiRecord = { virq: desc.virq, device, index, hwirq, allocatedBy, requestedBy: undefined, trigger: undefined, event: undefined, desc };
-    if (this.hardware === 'alloc') {
-      try {
-        this.takeHardware(rec);
-      } catch (e) {
-        this.descs.free(desc.virq);
-        throw e;
-      }
-    }
+    if (this.hardwareAtAlloc) this.takeHardwareWith(rec);
     desc.msi = rec;
-    this.byHwirq.set(hwirq, rec);
+    device.msis[index] = rec;
     return rec;
+  }
+
+  /** allocate's hardware, where it comes with the MSI: the descriptor goes back if none can be had. */
+  private takeHardwareWith(rec: MsiRecord): void {
+    try {
+      this.takeHardware(rec);
+    } catch (e) {
+      this.descs.free(rec.virq);
+      throw e;
+    }
   }
 
   /** request_irq: the first action requests the resources (hardware 'request'). */
   request(rec: MsiRecord, requestedBy: string, trigger: Trigger): void {
     if (rec.requestedBy !== undefined) throw requestedTwice(rec);
     rec.requestedBy = requestedBy;
-    if (this.hardware === 'request') {
+    if (this.hardwareAtRequest) {
       try {
         this.takeHardware(rec);
       } catch (e) {
@@ -147,7 +167,7 @@ export class MsiDomain {
     }
     rec.trigger = trigger;
     // irq_startup -> unmask: ti_sci_inta_unmask_irq sets the bit in VINT_ENABLE_SET.
-    rec.device.inta.setEventEnabled(rec.event!, true);
+    rec.device.inta.enableEvent(rec.event!);
     const desc = rec.desc;
     desc.owner = requestedBy;
     desc.trigger = trigger;
@@ -158,8 +178,8 @@ export class MsiDomain {
   release(rec: MsiRecord): void {
     if (rec.requestedBy === undefined) throw internal('free_irq of', rec, 'which is not requested');
     // irq_shutdown masks the event (VINT_ENABLE_CLR) before the resources are released.
-    rec.device.inta.setEventEnabled(rec.event!, false);
-    if (this.hardware === 'request') this.releaseHardware(rec);
+    rec.device.inta.disableEvent(rec.event!);
+    if (this.hardwareAtRequest) this.releaseHardware(rec);
     rec.requestedBy = undefined;
     rec.trigger = undefined;
     const desc = rec.desc;
@@ -171,10 +191,10 @@ export class MsiDomain {
 
   /** msi_domain_free: the descriptor and virq go (and the hardware, if it came with them). */
   free(rec: MsiRecord): void {
-    if (rec.requestedBy !== undefined) throw internal('freeing', rec, `still requested by ${rec.requestedBy}`);
+    if (rec.requestedBy !== undefined) throw stillRequested(rec);
     if (rec.event) this.releaseHardware(rec);
     rec.desc.msi = undefined;
-    this.byHwirq.delete(rec.hwirq);
+    rec.device.msis[rec.index] = undefined;
     this.descs.free(rec.virq);
   }
 
@@ -195,8 +215,9 @@ export class MsiDomain {
     return this.descs.get(virq)?.msi;
   }
 
+  /** The MSI of `index` (in the device's range: callers check it first), if it has one. */
   find(device: MsiDevice, index: number): MsiRecord | undefined {
-    return this.byHwirq.get(device.hwirq(index));
+    return device.msis[index];
   }
 
   all(): MsiRecord[] {

@@ -78,5 +78,8 @@ export const runAlone = <T>(steps: Steps<T>): T => {
 
 /** acquire() for an operation run alone as plain calls: waiting would be forever, as in runAlone. */
 export const acquireAlone = (lock: Lock, op: string, cpu: string): void => {
-  if (!lock.tryAcquire(cpu)) throw new Error(`internal: ${op} would wait forever: ${lock.name} held by ${lock.holder()}`);
+  if (!lock.tryAcquire(cpu)) throw waitsForever(lock, op);
 };
+
+/** Built apart from acquireAlone, which V8 inlines only while it is small. */
+const waitsForever = (lock: Lock, op: string): Error => new Error(`internal: ${op} would wait forever: ${lock.name} held by ${lock.holder()}`);

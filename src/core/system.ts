@@ -1,10 +1,11 @@
 import type { BitmapPool, PoolStats } from './bitmap-pool.js';
+import { isEmpty64 } from './bits64.js';
 import { DirectClient } from './direct-client.js';
 import { DEFAULT_SETTINGS, type Settings } from './designs.js';
 import { DmaController, type Channel, type ChannelMode, type Direction } from './dma.js';
 import { SPI_BASE, type ParentDomain } from './domains/domain.js';
 import { GicDomain } from './domains/gic.js';
-import { IntaDomain, type EventDesc, type VintDesc } from './domains/inta.js';
+import { hasPendingEnabled, IntaDomain, type EventDesc, type VintDesc } from './domains/inta.js';
 import { IntrDomain } from './domains/intr.js';
 import { CoreError, noSuchCpu, quote } from './errors.js';
 import { IrqDescs } from './irq-descs.js';
@@ -98,6 +99,9 @@ export class System {
   private readonly poolById: Map<string, BitmapPool>;
   private readonly directMapper: Mapper;
   private lastMsiDevice: MsiDevice | undefined;
+  /** settings.mode, as flags for alloc-irq and free-irq (see MsiDomain's hardware flags). */
+  private readonly msisAtProbe: boolean;
+  private readonly msisOnDemand: boolean;
 
   static boot(topology: Topology, settings: Settings = DEFAULT_SETTINGS): System {
     return new System(topology, settings);
@@ -107,6 +111,8 @@ export class System {
     readonly topology: Topology,
     readonly settings: Settings,
   ) {
+    this.msisAtProbe = settings.mode === 'probe';
+    this.msisOnDemand = settings.mode === 'demand';
     this.descs = new IrqDescs(topology.virq.first, topology.virq.count, topology.cpus);
     this.gic = new GicDomain(topology.gic.id, topology.gic.name, gicLines(topology));
     this.pools.push(this.gic.pool);
@@ -272,7 +278,12 @@ export class System {
 
   msiDevice(id: string): MsiDevice {
     // Most commands name the device the one before named: alloc-irq ringacc, again and again.
-    if (id === this.lastMsiDevice?.id) return this.lastMsiDevice;
+    const last = this.lastMsiDevice;
+    return last !== undefined && id === last.id ? last : this.lookUpMsiDevice(id);
+  }
+
+  /** msiDevice for another device than the last: apart, so that msiDevice stays small enough to inline. */
+  private lookUpMsiDevice(id: string): MsiDevice {
     const dev = this.msiDevices.get(id);
     if (dev) return (this.lastMsiDevice = dev);
     throw new CoreError('ENOENT', `unknown MSI device ${quote(id)} (have: ${[...this.msiDevices.keys()].join(', ') || 'none'})`);
@@ -317,16 +328,17 @@ export class System {
   /**
    * request_irq starts the irq (irq_startup -> unmask: VINT_ENABLE_SET): an event raised while
    * its MSI had hardware but nobody had requested it, pending in STATUS, fires at once, as on
-   * unmask-irq. Only where the hardware comes with the MSI (hardware alloc) can that be.
+   * unmask-irq. Only where the hardware comes with the MSI (hardware alloc) can that be. The
+   * VINT's STATUS is read first: nothing raised, the usual case, and nothing else is looked at.
    */
   private deliverPending(rec: MsiRecord): void {
-    const v = rec.event?.vint;
-    if (v && !rec.desc.masked) this.firePending(rec.device.inta, v);
+    const ev = rec.event;
+    if (ev !== undefined && !isEmpty64(ev.vint.status) && !rec.desc.masked) this.firePending(rec.device.inta, ev.vint);
   }
 
   /** A level VINT line with a pending, enabled bit fires at once, unless its parent is masked: what it delivered. */
   private firePending(inta: IntaDomain, v: VintDesc): DemuxedEvent[] {
-    if (this.descs.get(v.parentVirq)!.masked || !(v.status[0] & v.enable[0] || v.status[1] & v.enable[1])) return [];
+    if (!hasPendingEnabled(v) || this.descs.get(v.parentVirq)!.masked) return [];
     return this.deliver(inta, v, undefined, 1);
   }
 
@@ -345,7 +357,6 @@ export class System {
     const dev = this.msiDevice(deviceId);
     if (!dev.bound) throw this.notBound(dev);
     if (index !== 'any') this.checkShareIndex(dev, index);
-    const pool = dev.indexPool;
     const idx = this.takeIndex(dev, index);
     // Given back in reverse order if a later step throws: the MSI this call allocated, then the ring.
     let allocated: MsiRecord | undefined;
@@ -353,30 +364,42 @@ export class System {
       let rec = this.msi.find(dev, idx);
       if (rec !== undefined && rec.requestedBy !== undefined) throw alreadyRequested(rec);
       if (rec === undefined) {
-        if (this.settings.mode === 'probe') throw noProbeTimeMsi(dev, idx);
+        if (this.msisAtProbe) throw noProbeTimeMsi(dev, idx);
         rec = allocated = this.msi.allocate(dev, idx, 'alloc-irq');
       }
       this.msi.request(rec, 'alloc-irq', dev.trigger);
       this.deliverPending(rec);
       return rec;
     } catch (e) {
-      if (allocated !== undefined) this.msi.free(allocated);
-      if (pool) pool.release(idx);
+      this.giveBack(dev, idx, allocated);
       throw e;
     }
+  }
+
+  /** What a failed alloc-irq took, given back: apart from allocIrq, as rarely run. */
+  private giveBack(dev: MsiDevice, idx: number, allocated: MsiRecord | undefined): void {
+    if (allocated !== undefined) this.msi.free(allocated);
+    dev.indexPool?.release(idx);
   }
 
   /** The index alloc-irq works on, taken: a ring from the ring pool, or a free index of the share. */
   private takeIndex(dev: MsiDevice, index: number | 'any'): number {
     const pool = dev.indexPool;
+    // The usual case inline, the others apart: a ring from the ring pool.
+    if (pool !== undefined && index === 'any') return pool.alloc() ?? this.noFreeRing(pool);
+    return this.takeGivenIndex(dev, index);
+  }
+
+  private noFreeRing(pool: BitmapPool): never {
+    throw pool.exhausted('EBUSY');
+  }
+
+  /** takeIndex of a given index, or of `any` on a device with no pool of its own. */
+  private takeGivenIndex(dev: MsiDevice, index: number | 'any'): number {
+    const pool = dev.indexPool;
     if (pool) {
-      if (index === 'any') {
-        const n = pool.alloc();
-        if (n === undefined) throw pool.exhausted('EBUSY');
-        return n;
-      }
-      if (!pool.take(index)) throw this.indexTaken(dev, index);
-      return index;
+      if (!pool.take(index as number)) throw this.indexTaken(dev, index as number);
+      return index as number;
     }
     if (index !== 'any') return index;
     for (const i of dev.shareIndices()) if (this.msi.find(dev, i)?.requestedBy === undefined) return i;
@@ -409,7 +432,7 @@ export class System {
     if (!rec) throw this.notAnMsi(virq);
     if (rec.requestedBy !== 'alloc-irq') throw notFreeable(rec);
     this.msi.release(rec);
-    if (this.settings.mode === 'demand') this.msi.free(rec);
+    if (this.msisOnDemand) this.msi.free(rec);
     rec.device.indexPool?.release(rec.index);
     return rec;
   }

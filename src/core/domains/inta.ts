@@ -1,5 +1,5 @@
 import { BitmapPool } from '../bitmap-pool.js';
-import { and64, bitsOf64, clearBit64, EMPTY64, firstZero64, isEmpty64, lowestBit32, setBit64, testBit64, type Bits64 } from '../bits64.js';
+import { and64, bitsOf64, clearBit64, EMPTY64, firstZero64, isEmpty64, isFull64, lowestBit32, setBit64, testBit64, type Bits64 } from '../bits64.js';
 import { denseOver, HwirqMap, type DenseMap } from '../dense-map.js';
 import { CoreError } from '../errors.js';
 import type { Lock } from '../lock.js';
@@ -76,6 +76,9 @@ export interface RaiseResult {
   masked: boolean;
 }
 
+/** A bit both pending in STATUS and enabled: the VINT's line is asserted (STATUS_MASKED is not 0). */
+export const hasPendingEnabled = (v: VintDesc): boolean => ((v.status[0] & v.enable[0]) | (v.status[1] & v.enable[1])) !== 0;
+
 /** What the check-empty step of a free saw. */
 const describeEmpty = (v: VintDesc, empty: boolean): string => (empty ? `VINT ${v.vint} empty` : `VINT ${v.vint} still has bits ${bitsOf64(v.map).join(',')}`);
 
@@ -97,6 +100,8 @@ export class IntaDomain {
   private noFreeBelow = 0;
   private readonly byHwirq = new HwirqMap<EventDesc>();
   private readonly byGlobal: DenseMap<EventDesc>;
+  /** policy, as a flag for allocAlone (see MsiDomain's hardware flags). */
+  private readonly coalesced: boolean;
 
   constructor(
     readonly id: string,
@@ -114,6 +119,7 @@ export class IntaDomain {
     this.vintPool = new BitmapPool(`${id}.vint`, id, vintShare);
     this.eventPool = new BitmapPool(`${id}.global_event`, id, globalEvents);
     this.byGlobal = denseOver(globalEvents);
+    this.coalesced = policy === 'coalesced';
   }
 
   event(hwirq: number): EventDesc | undefined {
@@ -244,27 +250,43 @@ export class IntaDomain {
     let bit = -1;
     let bitSet = false;
     let globalEvent: number | undefined;
+    let ev: EventDesc;
     try {
-      if (this.policy === 'coalesced') {
+      if (this.coalesced) {
         const i = this.firstFit();
-        if (i < this.vints.length) {
-          v = this.vints[i];
-          bit = firstZero64(v.map);
-        }
+        if (i < this.vints.length) v = this.vints[i];
       }
-      if (v === undefined) {
-        added = v = this.openVint(owner);
-        bit = firstZero64(v.map);
-      }
-      this.checkLive(v, 'set a bit in');
+      // (No use-after-free check before the bit is set, as the set-bit step has: nothing runs
+      // between, and a VINT found on vint_list or just put there is on it.)
+      if (v === undefined) added = v = this.openVint(owner);
+      bit = firstZero64(v.map);
       setBit64(v.map, bit);
       bitSet = true;
       globalEvent = this.eventPool.alloc();
       if (globalEvent === undefined) throw this.eventPool.exhausted('EINVAL');
-      return this.mapEvent(hwirq, globalEvent, v, bit, virq);
+      ev = this.mapEvent(hwirq, globalEvent, v, bit, virq);
     } catch (e) {
-      this.unwindAlloc({ tookVint: added?.vint, parentVirq: added?.parentVirq, added, v, bit, bitSet, globalEvent }, true);
+      this.unwindAllocAlone(lock, cpu, added, v, bit, bitSet, globalEvent);
       throw e;
+    }
+    // Released here, not in a finally: the lock is taken on every path that gets here, and a
+    // finally's bytecode counts against allocAlone's inlining in the callers (see bits64.ts).
+    lock.release(cpu);
+    return ev;
+  }
+
+  /** allocAlone's unwinding, then its lock released whatever the unwinding does: apart, as rarely run. */
+  private unwindAllocAlone(
+    lock: Lock,
+    cpu: string,
+    added: VintDesc | undefined,
+    v: VintDesc | undefined,
+    bit: number,
+    bitSet: boolean,
+    globalEvent: number | undefined,
+  ): void {
+    try {
+      this.unwindAlloc({ tookVint: added?.vint, parentVirq: added?.parentVirq, added, v, bit, bitSet, globalEvent }, true);
     } finally {
       lock.release(cpu);
     }
@@ -298,7 +320,7 @@ export class IntaDomain {
     acquireAlone(lock, 'free', cpu);
     // FREE_STAGES written out in order, each as freeStage does it (alone.test.ts holds the two
     // equal): through freeStage, V8 ran out of its inlining budget before the maps' deletes, and a
-    // free cost about 7% more. `stage` counts the stages done, for the finally below.
+    // free cost about 7% more. `stage` counts the stages done, for finishFree.
     let stage = 0;
     try {
       const v = ev.vint;
@@ -320,10 +342,22 @@ export class IntaDomain {
         stage++;
         this.mapper.disposeMapping(v.parentVirq);
       }
-      stage = FREE_STAGES.length;
-    } finally {
-      // As freeSteps: a stage that threw is done again, and the free is finished, not undone.
+    } catch (e) {
+      this.finishFree(ev, stage, lock, cpu);
+      throw e;
+    }
+    // As in allocAlone, released here rather than in a finally.
+    lock.release(cpu);
+  }
+
+  /**
+   * As freeSteps' finally: a stage that threw is done again, and the free is finished, not undone;
+   * then the lock goes, whatever the stages do. Apart from freeAlone, as rarely run.
+   */
+  private finishFree(ev: EventDesc, stage: number, lock: Lock, cpu: string): void {
+    try {
       for (; stage < FREE_STAGES.length; stage++) if (!this.freeStage(ev, stage)) break;
+    } finally {
       lock.release(cpu);
     }
   }
@@ -332,7 +366,7 @@ export class IntaDomain {
   private firstFit(): number {
     const list = this.vints;
     let i = this.noFreeBelow;
-    for (; i < list.length; i++) if (firstZero64(list[i].map) >= 0) break;
+    while (i < list.length && isFull64(list[i].map)) i++;
     this.noFreeBelow = i;
     return i;
   }
@@ -529,9 +563,21 @@ export class IntaDomain {
 
   /** VINT_ENABLE_SET / VINT_ENABLE_CLR for an event the caller already holds. */
   setEventEnabled(ev: EventDesc, enabled: boolean): void {
-    // Two direct calls, not one through a chosen function: V8 inlines only a known target.
-    if (enabled) setBit64(ev.vint.enable, ev.bit);
-    else clearBit64(ev.vint.enable, ev.bit);
+    if (enabled) this.enableEvent(ev);
+    else this.disableEvent(ev);
+  }
+
+  // setEventEnabled's two halves, for a caller that knows which it wants (request_irq, free_irq):
+  // each small enough for V8 to inline wherever it is called.
+
+  /** VINT_ENABLE_SET. */
+  enableEvent(ev: EventDesc): void {
+    setBit64(ev.vint.enable, ev.bit);
+  }
+
+  /** VINT_ENABLE_CLR. */
+  disableEvent(ev: EventDesc): void {
+    clearBit64(ev.vint.enable, ev.bit);
   }
 
   vintOf(vint: number): VintDesc | undefined {
