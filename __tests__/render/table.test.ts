@@ -47,13 +47,30 @@ describe('plain table layout', () => {
 });
 
 describe('tight columns', () => {
-  const cols: Column[] = [{ head: 'NAME' }, { head: 'A', align: 'right' }, { head: 'B', align: 'right', tight: true }, { head: 'OWNER', drop: 1 }];
+  const cols: Column[] = [{ head: 'NAME' }, { head: 'A', align: 'right' }, { head: 'B', align: 'right', tight: true }, { head: 'OWNER', drop: 2 }];
   const rows = [['x', '100', '200', 'someone']];
   test('two blanks while the table fits; one after a right-aligned column to keep a column; else it is dropped', () => {
     const style = makeStyle(0, 80);
     expect(table_(style, cols, rows, 23)).toBe('NAME    A    B  OWNER\nx     100  200  someone');
     expect(table_(style, cols, rows, 22)).toBe('NAME    A   B  OWNER\nx     100 200  someone');
     expect(table_({ ...style, said: new Set() }, cols, rows, 21)?.split('\n').slice(0, 3)).toEqual(['NAME    A    B', 'x     100  200', '(OWNER hidden to fit']);
+  });
+
+  test('a drop-1 column (a repeated hwirq) goes before tight spacing is tried; tight then keeps the next', () => {
+    const withHwirq: Column[] = [{ head: 'NAME' }, { head: 'H', drop: 1 }, ...cols.slice(1)];
+    const rowsH = [['x', 'h', '100', '200', 'someone']];
+    const style = makeStyle(0, 80);
+    // Tight would fit all five (24 columns); the hwirq goes instead, and the rest keep two blanks.
+    expect(table_(style, withHwirq, rowsH, 24)?.split('\n').slice(0, 2)).toEqual(['NAME    A    B  OWNER', 'x     100  200  someone']);
+    expect(table_({ ...style, said: new Set() }, withHwirq, rowsH, 22)?.split('\n').slice(0, 2)).toEqual(['NAME    A   B  OWNER', 'x     100 200  someone']);
+  });
+
+  test('a hidden-columns note is said once per table, not once per wording', () => {
+    const style = makeStyle(0, 80);
+    const other: Column[] = [{ head: 'ID' }, ...cols.slice(1)];
+    expect(table_(style, cols, rows, 21)).toContain('(OWNER hidden');
+    expect(table_(style, cols, rows, 21)).not.toContain('(OWNER hidden');
+    expect(table_(style, other, rows, 19)).toContain('(OWNER hidden');
   });
 
   test('a cell only cli-table3 lays out (several lines, wide characters) is never tight', () => {

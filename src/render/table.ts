@@ -193,8 +193,11 @@ export const table = (style: Style, columns: Column[], rows: string[][], width =
   if (fitted === undefined) return undefined;
   if (fitted.dropped.length === 0) return fitted.text;
   const note = `(${fitted.dropped.join(', ')} hidden to fit ${width} columns; a wider terminal or COLUMNS shows them)`;
-  if (style.said.has(note)) return fitted.text;
-  style.said.add(note);
+  // Once a session per table: routes and interrupts both hide a HWIRQ (hex and decimal), and the
+  // second table's note must not be taken for the first's.
+  const said = `${columns.map((c) => c.head).join(' ')}\0${note}`;
+  if (style.said.has(said)) return fitted.text;
+  style.said.add(said);
   return `${fitted.text}\n${style.c.dim(wrap(note, width, 1))}`;
 };
 
@@ -210,7 +213,9 @@ const snug = (style: Style, columns: Column[], rows: string[][], width: number):
 };
 
 const fit = (style: Style, columns: Column[], rows: string[][], width: number, wrapLast: boolean): { text: string; dropped: string[] } | undefined => {
-  let laid = snug(style, columns, rows, width);
+  // A column with drop 1 goes before tight spacing is tried: tight is there to keep the columns
+  // after it (OWNER beside a TR event), not to crowd a table that only a repeated hwirq overfills.
+  let laid = columns.some((c) => c.drop === 1) ? render(style, columns, rows) : snug(style, columns, rows, width);
   if (laid.width <= width) return { text: laid.text, dropped: [] };
   let cols = columns.map((c, i) => ({ c, i }));
   const pick = (cs: typeof cols) => [cs.map((x) => x.c), rows.map((r) => cs.map((x) => r[x.i]))] as const;
