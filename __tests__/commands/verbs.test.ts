@@ -517,6 +517,11 @@ describe('set-affinity', () => {
     fails(s, 'set-affinity 64 abc', 'EUSAGE', "cpus: expected a CPU list such as 0-1,3, got 'abc'");
     // irq_set_affinity: -EINVAL when irq_to_desc finds no descriptor.
     fails(s, 'set-affinity 9999 1', 'EINVAL', 'virq 9999 is not allocated');
+    // A virq it lacks is named before a CPU it lacks (no /proc/irq/9999 to write to); a
+    // malformed list before either.
+    fails(s, 'set-affinity 9999 9', 'EINVAL', 'virq 9999 is not allocated');
+    fails(s, 'set-affinity 9999 0-99999999999', 'EINVAL', 'virq 9999 is not allocated');
+    fails(s, 'set-affinity 9999 0-x', 'EUSAGE', "cpus: expected a CPU list such as 0-1,3, got '0-x'");
     fails(s, 'set-affinity 64', 'EUSAGE', 'missing <cpu-list>; usage: set-affinity <virq> <cpu-list>');
   });
 });

@@ -8,7 +8,7 @@ import { GicDomain } from './domains/gic.js';
 import { hasPendingEnabled, IntaDomain, type EventDesc, type VintDesc } from './domains/inta.js';
 import { IntrDomain } from './domains/intr.js';
 import { CoreError, noSuchCpu, quote } from './errors.js';
-import { IrqDescs } from './irq-descs.js';
+import { IrqDescs, type IrqDesc } from './irq-descs.js';
 import { Mutex, NoLock } from './lock.js';
 import { Mapper } from './mapper.js';
 import { MsiDevice, MsiDomain, type MsiRecord } from './msi.js';
@@ -529,10 +529,19 @@ export class System {
    * VINT's parent (a chained interrupt has no /proc/irq entry: irq_set_chained_handler marks it
    * IRQ_NOREQUEST and it is never requested); a direct INTR client's line moves at the GIC.
    */
-  setAffinity(virq: number, cpus: number[]): AffinityResult {
+  /**
+   * The descriptor of `virq`, or EINVAL: irq_set_affinity's __irq_set_affinity returns -EINVAL
+   * when irq_to_desc finds none. Also for a verb to check its virq before its other arguments,
+   * as the kernel does (no /proc/irq/N without a descriptor).
+   */
+  affinityTarget(virq: number): IrqDesc {
     const desc = this.descs.get(virq);
-    // irq_set_affinity: __irq_set_affinity returns -EINVAL when irq_to_desc finds no descriptor.
     if (!desc) throw new CoreError('EINVAL', `virq ${virq} is not allocated`);
+    return desc;
+  }
+
+  setAffinity(virq: number, cpus: number[]): AffinityResult {
+    const desc = this.affinityTarget(virq);
     if (cpus.length === 0) throw new CoreError('EINVAL', 'empty CPU list');
     for (const c of cpus) {
       if (!Number.isInteger(c) || c < 0 || c >= this.topology.cpus) throw noSuchCpu(c, this.topology.cpus);

@@ -90,7 +90,18 @@ export const setAffinity: CommandSpec = {
     { name: 'cpu-list', kind: 'cpus' },
   ],
   run({ session }, [virq, cpus]) {
-    return { kind: 'affinity', result: session.system.setAffinity(parseUint(virq, 'virq'), parseCpuList(cpus, session.system.topology.cpus)) };
+    const sys = session.system;
+    const n = parseUint(virq, 'virq');
+    let list: number[];
+    try {
+      list = parseCpuList(cpus, sys.topology.cpus);
+    } catch (e) {
+      // A CPU the machine lacks after a virq it lacks: the virq is named first, as the kernel has
+      // no /proc/irq/N to write to. A malformed list (EUSAGE) is the words' fault, named first.
+      if (e instanceof CoreError && e.code !== 'EUSAGE') sys.affinityTarget(n);
+      throw e;
+    }
+    return { kind: 'affinity', result: sys.setAffinity(n, list) };
   },
 };
 
