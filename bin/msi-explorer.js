@@ -57,7 +57,9 @@ const failed = (e) => {
   process.exitCode = 70;
 };
 
-const bundled = mtime(join(dist, 'bundle', 'main.cjs')) >= mtime(join(dist, '.tsbuildinfo'));
+const built = mtime(join(dist, '.tsbuildinfo'));
+// Both bundles, the validator's too (loaded on first use): one without the other is a build that stopped.
+const bundled = mtime(join(dist, 'bundle', 'main.cjs')) >= built && mtime(join(dist, 'bundle', 'validate.cjs')) >= built;
 if (process.argv.length === 3 && process.argv[2] === '--version') {
   // As scripts and package managers ask it: the same line, under the same output rules, as commander's.
   if (bundled) require(join(dist, 'bundle', 'version.cjs'));

@@ -51,64 +51,71 @@ const validatorApart = {
 const bundle = (entry, outfile, options = {}) =>
   build({ entryPoints: [join(root, 'dist', entry)], outfile: join(out, outfile), bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning', ...options });
 
-await bundle('cli/main.js', 'main.cjs', {
-  external: ['@inquirer/prompts', 'yaml', 'cli-table3', 'asciichart'],
-  // import() of those becomes require(): code run from V8's cache has no dynamic-import callback.
-  supported: { 'dynamic-import': false },
-  // Modules that find files beside themselves (the schema, cli-table3) read import.meta.url, made
-  // on first read: pathToFileURL at every start was a millisecond of -e pools' profile.
-  define: { 'import.meta.url': '__msiImportMeta.url' },
-  // The file is one function expression, the wrapper Node gives a CommonJS module, which the bin
-  // compiles and calls as Node would. "use strict" first in it, where V8 reads it as the
-  // directive: our modules are ES modules, strict.
-  banner: { js: "(function (exports, require, module, __filename, __dirname) {'use strict';const __msiImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
-  footer: { js: '})' },
-  plugins: [lazyChildProcess, validatorApart],
-  // Reading the bundle and making a string of it costs by the byte (about 10 us a KiB here, most of
-  // it the kernel handing over fresh pages): minified, it is half the size, and V8's cache a little
-  // smaller. Messages are string literals, which minifying leaves alone; a stack trace names
-  // minified functions, so --debug runs the tsc build instead (bin/msi-explorer.js).
-  minify: true,
-  // ASCII only (esbuild escapes the rest, its default): the bin reads the bundle as latin1.
-  charset: 'ascii',
-});
-await bundle('topology/validate.js', 'validate.cjs', { minify: true, charset: 'ascii' });
-const mainCjs = readFileSync(join(out, 'main.cjs'));
-if (mainCjs.includes('ucs2length')) throw new Error('bundle: the topology validator is in dist/bundle/main.cjs again');
-if (mainCjs.some((b) => b > 0x7f)) throw new Error('bundle: dist/bundle/main.cjs is not ASCII, and the bin reads it as latin1');
+// A build that fails any check below leaves no bundle: the bin would run a bundle newer than the
+// tsc build, rejected or not, so it then runs the tsc build instead.
+try {
+  await bundle('cli/main.js', 'main.cjs', {
+    external: ['@inquirer/prompts', 'yaml', 'cli-table3', 'asciichart'],
+    // import() of those becomes require(): code run from V8's cache has no dynamic-import callback.
+    supported: { 'dynamic-import': false },
+    // Modules that find files beside themselves (the schema, cli-table3) read import.meta.url, made
+    // on first read: pathToFileURL at every start was a millisecond of -e pools' profile.
+    define: { 'import.meta.url': '__msiImportMeta.url' },
+    // The file is one function expression, the wrapper Node gives a CommonJS module, which the bin
+    // compiles and calls as Node would. "use strict" first in it, where V8 reads it as the
+    // directive: our modules are ES modules, strict.
+    banner: { js: "(function (exports, require, module, __filename, __dirname) {'use strict';const __msiImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+    footer: { js: '})' },
+    plugins: [lazyChildProcess, validatorApart],
+    // Reading the bundle and making a string of it costs by the byte (about 10 us a KiB here, most of
+    // it the kernel handing over fresh pages): minified, it is half the size, and V8's cache a little
+    // smaller. Messages are string literals, which minifying leaves alone; a stack trace names
+    // minified functions, so --debug runs the tsc build instead (bin/msi-explorer.js).
+    minify: true,
+    // ASCII only (esbuild escapes the rest, its default): the bin reads the bundle as latin1.
+    charset: 'ascii',
+  });
+  await bundle('topology/validate.js', 'validate.cjs', { minify: true, charset: 'ascii' });
+  const mainCjs = readFileSync(join(out, 'main.cjs'));
+  if (mainCjs.includes('ucs2length')) throw new Error('bundle: the topology validator is in dist/bundle/main.cjs again');
+  if (mainCjs.some((b) => b > 0x7f)) throw new Error('bundle: dist/bundle/main.cjs is not ASCII, and the bin reads it as latin1');
 
-// --version alone runs a bundle of its own, CommonJS too: an ES import would start Node's ES
-// loader, a tenth of `node -e 0`, to print one line.
-await bundle('cli/print-version.js', 'version.cjs');
+  // --version alone runs a bundle of its own, CommonJS too: an ES import would start Node's ES
+  // loader, a tenth of `node -e 0`, to print one line.
+  await bundle('cli/print-version.js', 'version.cjs');
 
-// The code cache holds what V8 compiled in one run, lazily compiled functions included: a short
-// session through the common verbs and views, its output thrown away. A cache V8 rejects (another
-// Node version) only costs the compile it would have saved.
-const warmUp = [
-  'pools',
-  'request-channel main_udmap tx 2 tr',
-  'alloc-irq ringacc any',
-  'fire-ring main_udmap:tx8',
-  'routes',
-  'interrupts',
-  'irq 71',
-  'domains',
-  'topology',
-  'boot',
-  'expect-error ENOENT release-channel main_udmap:rx9',
-  'release-channel all',
-  'help',
-].join('; ');
-const bin = join(root, 'bin', 'msi-explorer.js');
-const run = spawnSync(process.execPath, [bin, '-e', warmUp], {
-  env: { ...process.env, MSI_CODE_CACHE_OUT: join(out, 'main.cache'), NO_COLOR: '1' },
-  stdio: ['ignore', 'ignore', 'pipe'],
-  encoding: 'utf8',
-});
-if (run.status !== 0) throw new Error(`bundle: the warm-up run for the code cache failed (${run.status}): ${run.stderr}`);
-const checkEnv = { ...process.env, MSI_CODE_CACHE_CHECK: '1', NO_COLOR: '1' };
-const check = spawnSync(process.execPath, [bin, '-q', '-e', 'pools'], { env: checkEnv, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-if (check.status !== 0 || check.stderr !== '') throw new Error(`bundle: the recorded code cache does not load (${check.status}): ${check.stderr}`);
-// --debug runs the tsc build (bin/msi-explorer.js): the two must print the same.
-const modules = spawnSync(process.execPath, [bin, '--debug', '-q', '-e', 'pools'], { env: checkEnv, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-if (modules.status !== 0 || modules.stdout !== check.stdout) throw new Error(`bundle: the bundle and the tsc build (--debug) differ on -e pools (${modules.status}): ${modules.stderr}`);
+  // The code cache holds what V8 compiled in one run, lazily compiled functions included: a short
+  // session through the common verbs and views, its output thrown away. A cache V8 rejects (another
+  // Node version) only costs the compile it would have saved.
+  const warmUp = [
+    'pools',
+    'request-channel main_udmap tx 2 tr',
+    'alloc-irq ringacc any',
+    'fire-ring main_udmap:tx8',
+    'routes',
+    'interrupts',
+    'irq 71',
+    'domains',
+    'topology',
+    'boot',
+    'expect-error ENOENT release-channel main_udmap:rx9',
+    'release-channel all',
+    'help',
+  ].join('; ');
+  const bin = join(root, 'bin', 'msi-explorer.js');
+  const run = spawnSync(process.execPath, [bin, '-e', warmUp], {
+    env: { ...process.env, MSI_CODE_CACHE_OUT: join(out, 'main.cache'), NO_COLOR: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`bundle: the warm-up run for the code cache failed (${run.status}): ${run.stderr}`);
+  const checkEnv = { ...process.env, MSI_CODE_CACHE_CHECK: '1', NO_COLOR: '1' };
+  const check = spawnSync(process.execPath, [bin, '-q', '-e', 'pools'], { env: checkEnv, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  if (check.status !== 0 || check.stderr !== '') throw new Error(`bundle: the recorded code cache does not load (${check.status}): ${check.stderr}`);
+  // --debug runs the tsc build (bin/msi-explorer.js): the two must print the same.
+  const modules = spawnSync(process.execPath, [bin, '--debug', '-q', '-e', 'pools'], { env: checkEnv, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  if (modules.status !== 0 || modules.stdout !== check.stdout) throw new Error(`bundle: the bundle and the tsc build (--debug) differ on -e pools (${modules.status}): ${modules.stderr}`);
+} catch (e) {
+  rmSync(out, { recursive: true, force: true });
+  throw e;
+}
