@@ -6,9 +6,9 @@
  *
  * Every script runs in-process (cli-in-process.ts: the binary's entry, main, with the run's pipes
  * and environment swapped in), which pays no process start; the first script of each exit status
- * in the goldens runs through the built binary as well, exactly as `npm run bless` runs it
- * (scripts/run-fixture.js), so that the binary's path (the bundle, the status it exits with, its
- * pipes) is held to the goldens too. `npm test` builds dist/ first.
+ * and of each option in the goldens runs through the built binary as well, exactly as `npm run
+ * bless` runs it (scripts/run-fixture.js), so that the binary's path (the bundle, the status it
+ * exits with, its pipes) is held to the goldens too. `npm test` builds dist/ first.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -35,14 +35,19 @@ const BLESS = 'If the new output is right, run `npm run bless` and read the chan
 
 const fixtures = listFixtures();
 
-/** Of each exit status the goldens hold, the first script (by name): these run through the binary too. */
+/**
+ * These run through the binary too: of each exit status the goldens hold, and of each option
+ * their .args give (--json, --compare, --topology, ...: paths the bundle takes apart, such as the
+ * validator's own bundle and --compare's streams), the first script by name.
+ */
 const binaryRuns = (() => {
   const seen = new Set<string>();
   return fixtures.filter((f) => {
     const status = readGoldens(f).status?.trim();
-    if (status === undefined || seen.has(status)) return false;
-    seen.add(status);
-    return true;
+    const features = [`status ${status}`, ...readArgs(f).filter((a) => a.startsWith('-'))];
+    const fresh = features.filter((x) => !seen.has(x));
+    for (const x of fresh) seen.add(x);
+    return status !== undefined && fresh.length > 0;
   });
 })();
 
