@@ -111,13 +111,19 @@ test('an option beside completion is refused, one EUSAGE line (with --json also 
   expect(json.errLines).toEqual([`msi-explorer: ${said('--json')}`]);
   expect(JSON.parse(json.stdout)).toEqual({ file: 'msi-explorer', line: null, command: null, ok: false, error: { code: 'EUSAGE', message: said('--json') } });
   for (const [args, option] of [
-    [['-q', 'completion', 'bash'], '-q, --quiet'],
-    [['-t', 'am65x', 'completion', 'zsh'], '-t, --topology <name|file.json>'],
+    [['-q', 'completion', 'bash'], '-q'],
+    [['-t', 'am65x', 'completion', 'zsh'], '-t'],
+    [['--topology=am65x', 'completion', 'zsh'], '--topology'],
     [['completion', 'bash', '-q'], '-q'],
   ] as const) {
     const r = await runCli([...args]);
     expect({ args, status: r.status, stdout: r.stdout, err: r.errLines }).toEqual({ args, status: 2, stdout: '', err: [`msi-explorer: ${said(option)}`] });
   }
+  // help is answered, not refused; `-` and `--` are words the shell check names
+  const help = await runCli(['completion', '--help']);
+  expect({ status: help.status, out: help.stdout.split('\n')[0] }).toEqual({ status: 0, out: 'usage: msi-explorer completion bash|zsh' });
+  expect((await runCli(['completion', '-h'])).stdout).toBe(help.stdout);
+  expect((await runCli(['completion', 'zsh', '-'])).errLines).toEqual(["msi-explorer: completion: expected bash or zsh, got 'zsh -'; usage: msi-explorer completion bash|zsh"]);
   // after --, a script of that name, as any operand is
   const file = await runCli(['--json', '--', 'completion']);
   expect(file.errLines).toEqual(['msi-explorer: completion: cannot read script: no such file']);

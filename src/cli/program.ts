@@ -88,7 +88,12 @@ const withCompletion = (option: string): string => `option '${option}' cannot be
 
 /** `msi-explorer completion bash|zsh`: prints the shell's completion script. */
 const printCompletion = async (program: Command, args: string[]): Promise<number> => {
-  const option = args.find((a) => a.startsWith('-'));
+  if (args.includes('--help') || args.includes('-h')) {
+    writeStdout('usage: msi-explorer completion bash|zsh\n  print the shell completion script of bash or zsh; load it with\n  source <(msi-explorer completion bash)\n');
+    return EXIT.OK;
+  }
+  // `-` (stdin) and `--` are words, not options: the shell check below names them.
+  const option = args.find((a) => a.startsWith('-') && a !== '-' && a !== '--');
   if (option !== undefined) return refuse(args.includes('--json'), [{ code: 'EUSAGE', message: withCompletion(option.slice(0, 40)) }]);
   const { SHELLS, completionData, completionScript } = await import('./shell-completion.js');
   const shell = SHELLS.find((s) => s === args[0]);
@@ -109,7 +114,11 @@ const printCompletion = async (program: Command, args: string[]): Promise<number
  */
 const completionWith = (program: Command, argv: string[]): string | undefined => {
   if (program.args[0] !== 'completion' || argv.includes('--')) return undefined;
-  return program.options.find((o) => program.getOptionValueSource(o.attributeName()) === 'cli')?.flags;
+  const given = program.options.find((o) => program.getOptionValueSource(o.attributeName()) === 'cli');
+  if (given === undefined) return undefined;
+  // As typed (-q, not '-q, --quiet'): the word on the command line that set it.
+  const typed = argv.slice(2).find((a) => a === given.short || a === given.long || (given.long !== undefined && a.startsWith(`${given.long}=`)));
+  return typed === undefined ? given.flags : typed.startsWith('--') ? typed.split('=')[0] : typed;
 };
 
 /**
