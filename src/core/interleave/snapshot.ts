@@ -15,7 +15,9 @@
  * snapshots, by shape (`Shape`): a later snapshot of the same shape (the same objects' fields in
  * the same order, as every `interleave` on the same state takes) runs the first one's functions,
  * already compiled and warm, from its first restore, where new functions would take the engine
- * thousands of restores, at up to 10x the cost, to warm up again.
+ * thousands of restores, at up to 10x the cost, to warm up again. A full restore runs the
+ * slices' generated restorers (below) one after the other, so that the footprint's checks, one
+ * slice a restore, warm up the functions the full restores of the next search run.
  *
  * The footprint restore (`restoreFootprint`, the explorer's) puts back only what schedules have
  * been seen to change, so that its cost follows what the operations touch, not the size of the
@@ -131,8 +133,10 @@ const MAX_FOOTPRINTS = 64;
  * a later snapshot of the shape runs them as they are: compiled, and warm.
  */
 class Shape {
-  /** Of all its objects' fields, and of each slice's (Snapshot.groups), once made. */
-  whole: Part[] | undefined;
+  /**
+   * Of each slice's objects' fields (Snapshot.groups), once made; a full restore runs them all.
+   * One set of functions for both: the checks' thousands of calls warm up the full restore's.
+   */
   groups: Part[][] | undefined;
   /** Of each array, by its place in Snapshot.arrays. */
   readonly arrays: ArrayRestore[] = [];
@@ -297,7 +301,7 @@ export class Snapshot {
     }
     this.shape = shapeOf(signature.join(''));
     // A shape seen before: its restorers are generated, and warm, already.
-    this.compileAt = this.shape.whole === undefined ? COMPILE_AFTER : 1;
+    this.compileAt = this.shape.groups === undefined ? COMPILE_AFTER : 1;
     this.dirty = new Uint8Array(this.objects.length);
     this.hotDirty = this.dirty;
     this.whole = { objects: this.objects, fields: loopFields(this.objects), arrays: this.arrays, maps: this.maps, sets: this.sets, typed: this.typed };
@@ -385,7 +389,12 @@ export class Snapshot {
   private full(learn: boolean): number {
     if (++this.fullRestores === this.compileAt) {
       const shape = this.shape;
-      this.whole.fields = runFields(this.objects, (shape.whole ??= generateFields(this.objects)));
+      const parts = (shape.groups ??= this.groups.map((g) => generateFields(g.objects)));
+      this.groups.forEach((g, i) => (g.fields = runFields(g.objects, parts[i])));
+      const slices = this.groups.map((g) => g.fields);
+      this.whole.fields = (d) => {
+        for (const fields of slices) fields(d);
+      };
       this.arrays.forEach((c, n) => (c.restore = shape.arrays[n] ??= arrayRestorer()));
     }
     const n = this.restoreGroup(this.whole, learn);
@@ -453,11 +462,6 @@ export class Snapshot {
 
 
   private compileFootprint(): void {
-    // The slices' generated restorers, once: they run from now on, one a restore.
-    if (this.hotFields === undefined) {
-      const parts = (this.shape.groups ??= this.groups.map((g) => generateFields(g.objects)));
-      this.groups.forEach((g, i) => (g.fields = runFields(g.objects, parts[i])));
-    }
     const hot = this.objects.filter((c) => c.hot);
     this.hotFields = runFields(hot, generateFields(hot, (source) => this.shape.footprint(source)));
     // Its dirty flags are not read: the footprint is put back every time.
