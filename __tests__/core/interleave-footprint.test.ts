@@ -198,3 +198,39 @@ describe('the footprint restore', () => {
     expect(ref.restore()).toBe(0);
   });
 });
+
+describe('the generated restorers', () => {
+  test("a second snapshot of the same shape runs the first one's, warm, from its first restore, and puts back its own state", () => {
+    // The same classes and fields in the same order, other values.
+    const make = (n: number) => ({ a: { x: n, ys: [n, n + 1] }, b: Array.from({ length: 100 }, (_, i) => ({ i: i + n, s: `${n}` })) });
+    const first = make(0);
+    const one = Snapshot.take([first]);
+    // Past the switch to generated restorers.
+    for (let i = 1; i <= 200; i++) {
+      first.a.x = i;
+      first.b[5].i = -i;
+      first.a.ys.push(i);
+      expect(one.restore()).toBe(3);
+    }
+    expect(first).toEqual(make(0));
+    const second = make(1000);
+    const two = Snapshot.take([second]);
+    second.a.x = 7;
+    second.b[99].s = 'changed';
+    second.a.ys.length = 0;
+    expect(two.restore()).toBe(3);
+    expect(second).toEqual(make(1000));
+    expect(first).toEqual(make(0));
+    const restorers = (s: Snapshot) => (s as unknown as { arrays: Array<{ restore: unknown }> }).arrays.map((c) => c.restore);
+    expect(restorers(two).length).toBe(2);
+    expect(restorers(two).every((f, i) => f === restorers(one)[i])).toBe(true);
+    // and its footprint restore, learnt afresh
+    for (let i = 0; i < 600; i++) {
+      second.b[3].i = i;
+      two.restoreFootprint();
+    }
+    second.b[3].i = -1;
+    two.check();
+    expect({ state: second, missed: two.missed }).toEqual({ state: make(1000), missed: 0 });
+  });
+});

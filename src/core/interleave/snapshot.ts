@@ -11,6 +11,13 @@
  * access per field in its own line of code: each access then sees one object shape and stays
  * fast, where a loop over `obj[key]` sees hundreds of shapes and goes through the slow generic
  * lookup (5x); a short run does not pay for the engine to warm the generated code up.
+ * The generated restorers take the objects and values as parameters, so they are kept across
+ * snapshots, by shape (`Shape`): a later snapshot of the same shape (the same objects' fields in
+ * the same order, as every `interleave` on the same state takes) runs the first one's functions,
+ * already compiled and warm, from its first restore, where new functions would take the engine
+ * thousands of restores, at up to 10x the cost, to warm up again. A full restore runs the
+ * slices' generated restorers (below) one after the other, so that the footprint's checks, one
+ * slice a restore, warm up the functions the full restores of the next search run.
  *
  * The footprint restore (`restoreFootprint`, the explorer's) puts back only what schedules have
  * been seen to change, so that its cost follows what the operations touch, not the size of the
@@ -111,21 +118,71 @@ const scratch: number[] = [];
 /** Puts the fields of some objects back; sets `dirty[id]` of each object whose fields it changed. */
 type FieldRestorer = (dirty: Uint8Array) => void;
 
+/** A generated function that puts back the fields of some of the objects `o` from the values `v`. */
+type Part = (o: readonly object[], v: readonly unknown[], d: Uint8Array) => void;
+
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const newPart = (source: string): Part => new Function('o', 'v', 'd', source) as Part;
+
+/** Footprint restorers a shape keeps, by source (a search's footprint is some tens of objects). */
+const MAX_FOOTPRINTS = 64;
+
+/**
+ * The generated restorers of every snapshot of one shape: the same objects' fields, in the same
+ * order, and as many arrays (the signature a Snapshot builds). They take the objects and values as parameters, so
+ * a later snapshot of the shape runs them as they are: compiled, and warm.
+ */
+class Shape {
+  /**
+   * Of each slice's objects' fields (Snapshot.groups), once made; a full restore runs them all.
+   * One set of functions for both: the checks' thousands of calls warm up the full restore's.
+   */
+  groups: Part[][] | undefined;
+  /** Of each array, by its place in Snapshot.arrays. */
+  readonly arrays: ArrayRestore[] = [];
+  private readonly footprints = new Map<string, Part>();
+
+  /** A footprint's restorer: the footprint of a search run again is the same, and so is its source. */
+  footprint(source: string): Part {
+    let part = this.footprints.get(source);
+    if (part === undefined) {
+      part = newPart(source);
+      if (this.footprints.size >= MAX_FOOTPRINTS) this.footprints.delete(this.footprints.keys().next().value!);
+      this.footprints.set(source, part);
+    }
+    return part;
+  }
+}
+
+/**
+ * The shapes of the latest snapshots, by signature, the least recently taken first. Bounded: a
+ * shape of am65x keeps some 130 functions of 600 KB of source between them.
+ */
+const shapes = new Map<string, Shape>();
+const MAX_SHAPES = 8;
+
+const shapeOf = (signature: string): Shape => {
+  let shape = shapes.get(signature);
+  if (shape === undefined) {
+    shape = new Shape();
+    if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value!);
+  } else shapes.delete(signature);
+  shapes.set(signature, shape);
+  return shape;
+};
+
 /** Fields per generated function: small enough for the optimizing compiler to take it. */
 const CHUNK = 128;
 
-/** Builds the restorer of `cells`: `if (o.k !== v[i]) { o.k = v[i]; d[id] = 1; }` for every field, in chunks. */
-const compileFields = (cells: readonly ObjectCell[]): FieldRestorer => {
-  const objects = cells.map((c) => c.obj);
-  const values = cells.flatMap((c) => c.values);
-  const parts: Array<(o: readonly object[], v: readonly unknown[], d: Uint8Array) => void> = [];
+/** Generates the restorer of `cells`: `if (o.k !== v[i]) { o.k = v[i]; d[id] = 1; }` for every field, in chunks. */
+const generateFields = (cells: readonly ObjectCell[], make: (source: string) => Part = newPart): Part[] => {
+  const parts: Part[] = [];
   let lines: string[] = [];
   let fields = 0;
   let i = 0;
   const flush = () => {
     if (lines.length === 0) return;
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    parts.push(new Function('o', 'v', 'd', `let x;\n${lines.join('\n')}`) as (typeof parts)[number]);
+    parts.push(make(`let x;\n${lines.join('\n')}`));
     lines = [];
     fields = 0;
   };
@@ -140,6 +197,13 @@ const compileFields = (cells: readonly ObjectCell[]): FieldRestorer => {
     }
   });
   flush();
+  return parts;
+};
+
+/** The restorer of `cells` that runs their generated `parts`. */
+const runFields = (cells: readonly ObjectCell[], parts: readonly Part[]): FieldRestorer => {
+  const objects = cells.map((c) => c.obj);
+  const values = cells.flatMap((c) => c.values);
   return (d) => {
     for (const part of parts) part(objects, values, d);
   };
@@ -183,6 +247,9 @@ export class Snapshot {
   /** Which objects' fields the last restore of their group changed. */
   private readonly dirty: Uint8Array;
   private fullRestores = 0;
+  /** Its shape: a later snapshot of the same one runs its generated restorers, from its first restore. */
+  private readonly shape: Shape;
+  private readonly compileAt: number;
   private footprintRestores = 0;
   /** The footprint's restorer of object fields, and its other cells. */
   private hotFields: FieldRestorer | undefined;
@@ -195,6 +262,9 @@ export class Snapshot {
 
   private constructor(roots: readonly object[], skip: readonly object[]) {
     const seen = new Set<object>(skip);
+    // What the generated restorers' sources follow, exactly (they are run on the snapshot's
+    // objects by position): every object's fields, and the arrays, in order.
+    const signature: string[] = [];
     const stack: unknown[] = [...roots];
     while (stack.length > 0) {
       const x = stack.pop();
@@ -204,7 +274,10 @@ export class Snapshot {
         if (!(x instanceof DataView)) this.typed.push({ obj: x as AnyTyped, copy: (x as AnyTyped).slice(), hot: false });
       } else if (Array.isArray(x)) {
         const values = x.slice();
-        if (!Object.isFrozen(x)) this.arrays.push({ obj: x, values, restore: restoreArray, changed: [], hot: false, hotBlocks: [] });
+        if (!Object.isFrozen(x)) {
+          this.arrays.push({ obj: x, values, restore: restoreArray, changed: [], hot: false, hotBlocks: [] });
+          signature.push('[]');
+        }
         stack.push(...values);
       } else if (x instanceof Map) {
         const keys = [...x.keys()];
@@ -219,10 +292,16 @@ export class Snapshot {
         const obj = x as Record<string, unknown>;
         const keys = Object.keys(obj);
         const values = keys.map((k) => obj[k]);
-        if (!Object.isFrozen(obj)) this.objects.push({ obj, keys, values, id: this.objects.length, hot: false });
+        if (!Object.isFrozen(obj)) {
+          this.objects.push({ obj, keys, values, id: this.objects.length, hot: false });
+          signature.push(JSON.stringify(keys));
+        }
         stack.push(...values);
       }
     }
+    this.shape = shapeOf(signature.join(''));
+    // A shape seen before: its restorers are generated, and warm, already.
+    this.compileAt = this.shape.groups === undefined ? COMPILE_AFTER : 1;
     this.dirty = new Uint8Array(this.objects.length);
     this.hotDirty = this.dirty;
     this.whole = { objects: this.objects, fields: loopFields(this.objects), arrays: this.arrays, maps: this.maps, sets: this.sets, typed: this.typed };
@@ -308,9 +387,15 @@ export class Snapshot {
 
   /** Restores it all; returns how many objects it changed (learning: how many it added to the footprint). */
   private full(learn: boolean): number {
-    if (++this.fullRestores === COMPILE_AFTER) {
-      this.whole.fields = compileFields(this.objects);
-      for (const c of this.arrays) c.restore = arrayRestorer();
+    if (++this.fullRestores === this.compileAt) {
+      const shape = this.shape;
+      const parts = (shape.groups ??= this.groups.map((g) => generateFields(g.objects)));
+      this.groups.forEach((g, i) => (g.fields = runFields(g.objects, parts[i])));
+      const slices = this.groups.map((g) => g.fields);
+      this.whole.fields = (d) => {
+        for (const fields of slices) fields(d);
+      };
+      this.arrays.forEach((c, n) => (c.restore = shape.arrays[n] ??= arrayRestorer()));
     }
     const n = this.restoreGroup(this.whole, learn);
     if (learn && n > 0 && this.hotFields !== undefined) this.compileFootprint();
@@ -377,10 +462,8 @@ export class Snapshot {
 
 
   private compileFootprint(): void {
-    // The slices' generated restorers, once: they run from now on, one a restore.
-    if (this.hotFields === undefined) for (const g of this.groups) g.fields = compileFields(g.objects);
     const hot = this.objects.filter((c) => c.hot);
-    this.hotFields = compileFields(hot);
+    this.hotFields = runFields(hot, generateFields(hot, (source) => this.shape.footprint(source)));
     // Its dirty flags are not read: the footprint is put back every time.
     this.hotDirty = new Uint8Array(this.objects.length);
     this.hotArrays = this.arrays.filter((c) => c.hot);
