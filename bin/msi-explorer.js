@@ -4,8 +4,8 @@
 // bundle. Not older rather than newer: npm gives every file of a package the same date. The
 // bundle is compiled with the V8 code cache the build recorded beside it (scripts/bundle.js says
 // why). A bare --version runs a bundle of its own, dist/bundle/version.cjs, and nothing else.
-// --debug runs the compiled modules too: the bundle is minified, and the stack traces --debug
-// shows should name our functions, files and lines.
+// --debug runs the compiled modules too: the stack traces --debug shows should name our files
+// and lines, not the bundle's.
 //
 // CommonJS (bin/package.json): an ES module entry starts Node's ES loader, and an ES import of
 // node:fs builds its facade, which reads every export, fs.ReadStream's lazy node:stream too; a

@@ -67,11 +67,12 @@ try {
     banner: { js: "(function (exports, require, module, __filename, __dirname) {'use strict';const __msiImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
     footer: { js: '})' },
     plugins: [lazyChildProcess, validatorApart],
-    // Reading the bundle and making a string of it costs by the byte (about 10 us a KiB here, most of
-    // it the kernel handing over fresh pages): minified, it is half the size, and V8's cache a little
-    // smaller. Messages are string literals, which minifying leaves alone; a stack trace names
-    // minified functions, so --debug runs the tsc build instead (bin/msi-explorer.js).
-    minify: true,
+    // Not minified. Reading the bundle costs by the byte (about 10 us a KiB here), and minified it
+    // is half the size: -e pools 3 ms less CPU (1.29x node -e 0 against 1.34x, both inside 1.5x).
+    // But V8's optimizing compiler then spent more on our hot paths (other threads +9-10 ms on a
+    // 100k-line text run, 2% of its CPU; -q and --json about 1%), with minified names or whitespace
+    // alone as with both: the batch rows are the ones over their aims. (1 December; 11-21
+    // alternating runs of each build.) The validator's bundle, read only for a topology file, is.
     // ASCII only (esbuild escapes the rest, its default): the bin reads the bundle as latin1.
     charset: 'ascii',
   });
