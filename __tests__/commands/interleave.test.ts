@@ -435,6 +435,13 @@ describe('the verb', () => {
     ['interleave "alloc-irq ringacc" "alloc-irq ringacc 160"', 'EUSAGE', 'operation A: missing <index>; usage: alloc-irq <device> <index|any>'],
     ['interleave "alloc-irq nope 1" "alloc-irq ringacc 160"', 'ENOENT', "operation A (alloc-irq nope 1): unknown MSI device 'nope' (have: ringacc, timer, udma)"],
     ['interleave "free-irq 40" "alloc-irq ringacc 160"', 'ENOENT', 'operation A (free-irq 40): virq 40 is not an MSI'],
+    // Only the requester holds the channel it requested: no operation releases another's.
+    [
+      'interleave "request-channel udma tx" "release-channel udma:tx1"',
+      'ENOENT',
+      'operation B (release-channel udma:tx1): udma:tx1 is not requested; an operation releases only a channel requested before the interleave (dma_release_channel takes the channel dma_request_chan returned to its own caller, not to operation A)',
+    ],
+    ['interleave "release-channel udma:tx1" "request-channel udma rx"', 'ENOENT', 'operation A (release-channel udma:tx1): udma:tx1 is not requested'],
     ['interleave "request-channel udma tx 2" "alloc-irq ringacc 160"', 'EUSAGE', 'operation A: one channel per operation (give the other channels operations of their own)'],
     // TR mode was dropped silently: the race shown would have left out the channel's events
     ['interleave "request-channel udma rx 1 tr" "alloc-irq ringacc 160"', 'EINVAL', 'operation A: a TR-mode channel: interleave runs packet-mode channels only'],

@@ -1,7 +1,9 @@
 import { CoreError } from '../../core/errors.js';
 import { DEFAULT_MAX_SCHEDULES, Explorer, MAX_OPS, type ExploreMode } from '../../core/interleave/explore.js';
+import { channelName } from '../../core/dma.js';
 import { LOCK_MODES, type LockMode } from '../../core/interleave/locks.js';
 import { allocIrqOp, freeIrqOp, releaseChannelOp, requestChannelOp, type OpSpec } from '../../core/interleave/ops.js';
+import { letter } from '../../core/interleave/scheduler.js';
 import type { Settings, System } from '../../core/system.js';
 import { oneOf, parseChannel, parseCount, parseDir, parseUint, shown } from '../args.js';
 import { resolve } from '../registry.js';
@@ -68,6 +70,27 @@ const opOf = (sys: System, text: string, which: string): OpSpec => {
 };
 
 /**
+ * A release of a channel that another operation requests within the interleave: refused saying
+ * why, not as a bare "is not requested", which reads as a mistake in the name. The kernel has no
+ * such race: dma_release_channel takes the struct dma_chan that dma_request_chan returned to its
+ * own caller, so only the requester can release what it requested.
+ */
+const refuseHandOver = (sys: System, opTexts: string[], ops: OpSpec[]): void => {
+  const words = opTexts.map((t) => tokenize(t));
+  words.forEach(([verb, name], i) => {
+    if (verb !== 'release-channel') return;
+    const ch = parseChannel(name);
+    const requester = words.findIndex(([v, dma, dir]) => v === 'request-channel' && dma === ch.dma && dir === ch.dir);
+    const dma = sys.dmas.get(ch.dma);
+    if (requester < 0 || dma === undefined || dma.channel(channelName(dma.id, ch.dir, ch.n)) !== undefined) return;
+    throw new CoreError(
+      'ENOENT',
+      `operation ${letter(i)} (${ops[i].label}): ${channelName(dma.id, ch.dir, ch.n)} is not requested; an operation releases only a channel requested before the interleave (dma_release_channel takes the channel dma_request_chan returned to its own caller, not to operation ${letter(requester)})`,
+    );
+  });
+};
+
+/**
  * The PRNG's seed is 32 bits: a larger one is refused, not wrapped (4294967296 was seed 0). Every
  * number out of range, negative or past 2^53 included, is one message quoting the word as typed,
  * as the CLI's other errors do; what is not a number is parseUint's.
@@ -124,6 +147,7 @@ const parseArgs = (sys: System, settings: Settings, words: string[]): Parsed => 
     throw new CoreError('EUSAGE', `${opTexts.length} operations, but ${sys.topology.name} has ${cpus} CPU${cpus === 1 ? '' : 's'}: one operation per CPU${unquoted}`);
   }
   const ops = opTexts.map((t, i) => opOf(sys, t, String.fromCharCode(65 + i)));
+  refuseHandOver(sys, opTexts, ops);
   const lock = opt.has('--lock') ? oneOf(opt.get('--lock')![0], '--lock', LOCK_MODES) : designLock(settings);
   const max = opt.has('--max-schedules') ? parseCount(opt.get('--max-schedules')![0], '--max-schedules', 10_000_000) : DEFAULT_MAX_SCHEDULES;
   const expect = opt.has('--expect') ? oneOf(opt.get('--expect')![0], '--expect', ['ok', 'race'] as const) : 'ok';
