@@ -56,6 +56,16 @@ describe('completion bash', () => {
     expect(complete('msi-explorer', '--topology', 'fixtures/topologies/')).toEqual(expect.arrayContaining(['fixtures/topologies/small8.json']));
   });
 
+  test('designs after --compare, a comma list; .yaml files after --rm-cfg; nothing after --host and --pool', () => {
+    expect(complete('msi-explorer', '--compare', '')).toEqual(['all', 'merged', 'rfc-v4', 'probe-all', 'dynamic']);
+    expect(complete('msi-explorer', '--compare', 'merged,r')).toEqual(['merged,rfc-v4']);
+    expect(complete('msi-explorer', '--compare', 'merged,rfc-v4,p')).toEqual(['merged,rfc-v4,probe-all']);
+    expect(complete('msi-explorer', '--rm-cfg', 'fixtures/rm-cfg/')).toEqual(['fixtures/rm-cfg/am65x-host12.yaml']);
+    expect(complete('msi-explorer', '--rm-cfg', 'fixtures/r')).toEqual(['fixtures/rm-cfg/']);
+    expect(complete('msi-explorer', '--host', '')).toEqual([]);
+    expect(complete('msi-explorer', '--pool', '')).toEqual([]);
+  });
+
   test('verbs at the start of an -e text, inside its quote', () => {
     expect(complete('msi-explorer', '-e', 'al')).toEqual(['alloc-irq']);
     expect(complete('msi-explorer', '-e', "'request-")).toEqual(['request-channel']);
@@ -78,6 +88,8 @@ describe('completion zsh', () => {
     expect(text).toContain(`'--design='[the thread'\\''s allocation design (see \`design\` in the REPL)]:design:(merged rfc-v4 probe-all dynamic)'`);
     expect(text).toContain(`'--policy='[VINT sharing, overriding the design'\\''s]:policy:(coalesced dedicated)'`);
     expect(text).toContain(`'--mode='[when MSIs are allocated, overriding the design'\\''s]:mode:(probe demand)'`);
+    expect(text).toContain(':designs:_values -s , design all merged rfc-v4 probe-all dynamic\'');
+    expect(text).toContain(`:rm-cfg file:_files -g "*.(yaml|yml)"'`);
     // A repeatable option takes no exclusion list: zsh's _arguments refuses '*(-e --exec)...'.
     expect(text).toContain(`'*'{-e+,--exec=}'[run commands separated by ";" (repeatable)]:commands:->exec'`);
   });

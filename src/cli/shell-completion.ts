@@ -4,7 +4,8 @@ import type { Command } from 'commander';
  * `msi-explorer completion bash|zsh`: a completion script for the shell, generated from the same
  * tables that drive the program (commander's options, the verb registry, the built-in
  * topologies), so it cannot fall behind them. It completes options and their values, topology
- * names and .json files after -t, verbs at the start of an -e text, and .msi scripts.
+ * names and .json files after -t, designs (a comma list) after --compare, .yaml files after
+ * --rm-cfg, verbs at the start of an -e text, and .msi scripts.
  */
 
 export const SHELLS = ['bash', 'zsh'] as const;
@@ -28,6 +29,9 @@ export const completionData = (program: Command, verbs: readonly string[], topol
   verbs,
   topologies,
 });
+
+/** The designs --design takes, which --compare lists (a,b,... or all). */
+const designs = (d: CompletionData): readonly string[] => d.options.find((o) => o.long === '--design')?.choices ?? [];
 
 /** Words safe inside single quotes in both shells: ids, option names, verb names. */
 const words = (xs: readonly string[]): string => xs.join(' ');
@@ -57,6 +61,19 @@ ${valueCases.join('\n')}
       compopt +o filenames 2>/dev/null
       COMPREPLY=($(compgen -W '${words(d.verbs)}' -- "$cur"))
       return ;;
+    --compare)
+      # A comma list of designs, or all: the design after the last comma, the ones before kept.
+      local before=
+      [[ $cur == *,* ]] && before=\${cur%,*},
+      compopt +o filenames 2>/dev/null
+      COMPREPLY=($(compgen -P "$before" -W 'all ${words(designs(d))}' -- "\${cur##*,}"))
+      return ;;
+    --rm-cfg)
+      COMPREPLY=($(compgen -f -X '!*.yaml' -- "$cur") $(compgen -f -X '!*.yml' -- "$cur") $(compgen -d -S / -- "$cur"))
+      compopt -o nospace 2>/dev/null
+      return ;;
+    # Values no list holds (a host id, a pool of whichever topology): not file names either.
+    --host|--pool) COMPREPLY=(); return ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W '${words(flags)}' -- "$cur"))
@@ -87,6 +104,8 @@ const zsh = (d: CompletionData): string => {
     let action = '';
     if (o.long === '--topology') action = ':topology:->topology';
     else if (o.long === '--exec') action = ':commands:->exec';
+    else if (o.long === '--compare') action = `:designs:_values -s , design all ${words(designs(d))}`;
+    else if (o.long === '--rm-cfg') action = ':rm-cfg file:_files -g "*.(yaml|yml)"';
     else if (o.choices) action = `:${o.long!.slice(2)}:(${words(o.choices)})`;
     else if (o.value) action = ':value: ';
     const flag = (n: string) => (o.value ? (n.startsWith('--') ? `${n}=` : `${n}+`) : n);
