@@ -115,6 +115,14 @@ describe('planPrompts: what to ask for', () => {
     ]);
     given(s, 'release-channel all');
     expect(descriptions('request-channel main_udmap')).toEqual(['transmit: 50 channels free to request', 'receive: 64 channels free to request']);
+    // One left: the noun agrees with it.
+    given(s, 'request-channel main_udmap tx 49');
+    expect(descriptions('request-channel')).toEqual([
+      'UDMA-P: 1 tx and 51 rx channels free to request (rx: ringacc.gp_ring runs out first)',
+      'transmit: 1 channel free to request',
+      'receive: 51 channels free to request (ringacc.gp_ring runs out first)',
+    ]);
+    given(s, 'release-channel all');
     // rfc-v4: one INTR output per event, 63 left beside cpts's; probe-all: the DMA never binds.
     const rfc = session(designNamed('rfc-v4')!.settings);
     expect(plan(rfc, 'request-channel main_udmap').flatMap((q) => (q.type === 'select' ? q.choices.map((c) => c.description) : []))).toEqual([
@@ -131,7 +139,7 @@ describe('planPrompts: what to ask for', () => {
     const offered = (s: Session, dir: 'tx' | 'rx'): number => {
       const q = plan(s, 'request-channel main_udmap').find((x) => x.type === 'select');
       const d = q?.type === 'select' ? q.choices.find((c) => c.value === dir)!.description! : '';
-      return Number(/: (\d+) channels free to request/.exec(d)![1]);
+      return Number(/: (\d+) channels? free to request/.exec(d)![1]);
     };
     for (const design of DESIGNS) {
       for (const dir of ['tx', 'rx'] as const) {

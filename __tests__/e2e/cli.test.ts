@@ -72,6 +72,15 @@ describe('exit codes and error lines', () => {
     ]);
   });
 
+  test('what an all-or-nothing request undid agrees with its count: one was, several were', async () => {
+    const r = await runCli(['-q', '-t', 'fixtures/topologies/am65x-64events.json'], { input: 'request-channel main_udmap tx 31 tr\nrequest-channel main_udmap tx 2 tr\nrelease-channel all\nrequest-channel main_udmap tx 33 tr\n' });
+    expect(r.status).toBe(1);
+    expect(r.errLines).toEqual([
+      '<stdin>:2: request-channel: EINVAL: inta_main_udmass.global_event exhausted (64/64 used), at channel 2 of 2; the 1 granted before was released',
+      '<stdin>:4: request-channel: EINVAL: inta_main_udmass.global_event exhausted (64/64 used), at channel 33 of 33; the 32 granted before were released',
+    ]);
+  });
+
   test('an exhausted pool is named with its usage', async () => {
     const r = await runCli(['-q'], { input: 'design rfc-v4\nrequest-channel main_udmap tx 50\nrequest-channel main_udmap rx 14\nexpect-pool intr_main_navss.out used=51\n' });
     expect(r.status).toBe(1);

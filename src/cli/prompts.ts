@@ -14,6 +14,7 @@ import { settingsLine } from '../render/text.js';
 import type { Style } from '../render/style.js';
 import { wrap } from '../render/wrap.js';
 import { argAt, liveRings, steerableVirqs, userVirqs, virqsFor } from './completion.js';
+import { plural } from '../core/words.js';
 
 /**
  * REPL prompts for what a command line left out. Planning is pure and synchronous (so the REPL
@@ -103,8 +104,6 @@ export const filterChoices = (choices: readonly Choice[], term: string | undefin
   return tiers.flat();
 };
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
-
 /**
  * What request-channel can still grant in each of `dirs` (grantableChannels: not the channel
  * pool's free count), and, when something runs out before the channels do, what.
@@ -119,7 +118,8 @@ const channelsFree = (session: Session, dma: DmaController, dirs: Direction[]): 
     notes.add(dirs.length > 1 && stop.pool ? `${dir}: ${why}` : why);
   }
   const counts = runs.map((r) => (dirs.length > 1 ? `${r.count} ${r.dir}` : `${r.count}`)).join(' and ');
-  return `${counts} channels free to request${notes.size > 0 ? ` (${[...notes].join('; ')})` : ''}`;
+  const noun = runs.length === 1 && runs[0].count === 1 ? 'channel' : 'channels';
+  return `${counts} ${noun} free to request${notes.size > 0 ? ` (${[...notes].join('; ')})` : ''}`;
 };
 
 /**
