@@ -25,6 +25,8 @@ import { plural } from '../core/words.js';
 export interface Choice {
   value: string;
   name?: string;
+  /** What the prompt's line shows once chosen; default the name. */
+  short?: string;
   description?: string;
 }
 
@@ -102,6 +104,19 @@ export const filterChoices = (choices: readonly Choice[], term: string | undefin
     else if ((c.description ?? '').toLowerCase().includes(t)) tiers[3].push(c);
   }
   return tiers.flat();
+};
+
+/**
+ * Menu entries for virqs, each named by its number and what it is, the numbers right-aligned
+ * across the whole menu (` 64  main_gpio0 0` above `289  cpts 0`), so that the column stays
+ * straight in any view of it (a search shows 200 above 86); the answer, once chosen, unpadded.
+ */
+const virqChoices = <T extends { virq: number }>(items: readonly T[], label: (t: T) => string, description: (t: T) => string): Choice[] => {
+  const width = items.reduce((w, t) => Math.max(w, `${t.virq}`.length), 0);
+  return items.map((t) => {
+    const short = `${t.virq}  ${label(t)}`;
+    return { value: `${t.virq}`, name: short.padStart(short.length + width - `${t.virq}`.length), short, description: description(t) };
+  });
 };
 
 /**
@@ -221,7 +236,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: s
       const descs = virqsFor(session, spec.name);
       return select(
         'virq',
-        descs.map((d) => ({ value: `${d.virq}`, name: `${d.virq}  ${d.name}`, description: `${d.kind}, owner ${d.owner}${d.masked ? ', masked' : ''}` })),
+        virqChoices(descs, (d) => d.name, (d) => `${d.kind}, owner ${d.owner}${d.masked ? ', masked' : ''}`),
         input('virq'),
       );
     }
@@ -229,10 +244,11 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: s
       const virqs = new Set(steerableVirqs(session));
       return select(
         'virq to steer (INTA events follow their VINT\'s parent)',
-        sys.descs
-          .all()
-          .filter((d) => virqs.has(d.virq))
-          .map((d) => ({ value: `${d.virq}`, name: `${d.virq}  ${d.name}`, description: `${d.kind}, owner ${d.owner}` })),
+        virqChoices(
+          sys.descs.all().filter((d) => virqs.has(d.virq)),
+          (d) => d.name,
+          (d) => `${d.kind}, owner ${d.owner}`,
+        ),
         { type: 'none', message: 'no virq can be steered: every live virq is an INTA event' },
       );
     }
@@ -241,7 +257,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: s
       const recs = sys.msi.all().filter((r) => virqs.has(r.virq));
       return select(
         'virq to free',
-        recs.map((r) => ({ value: `${r.virq}`, name: `${r.virq}  ${r.device.id} ${r.index}`, description: `requested by ${holderOf(r)}` })),
+        virqChoices(recs, (r) => `${r.device.id} ${r.index}`, (r) => `requested by ${holderOf(r)}`),
         { type: 'none', message: 'nothing to free: no irq was requested with alloc-irq (a channel\'s irqs go with release-channel)' },
       );
     }
@@ -252,11 +268,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: s
         name: c.name,
         description: `ring irq ${c.msi.virq}${c.event ? `, TR event irq ${c.event.virq}` : ''}`,
       }));
-      const virqs = sys.descs.all().map((d) => ({
-        value: `${d.virq}`,
-        name: `${d.virq}  ${d.name}`,
-        description: `${d.kind}, ${d.requested ? `owner ${d.owner}` : 'not requested'}${d.masked ? ', masked' : ''}`,
-      }));
+      const virqs = virqChoices(sys.descs.all(), (d) => d.name, (d) => `${d.kind}, ${d.requested ? `owner ${d.owner}` : 'not requested'}${d.masked ? ', masked' : ''}`);
       return select('irq', [...channels, ...virqs], input('irq (a virq, a channel such as main_udmap:tx8, or device:index such as ringacc:304)'));
     }
     case 'ring': {
