@@ -115,6 +115,14 @@ describe('planPrompts: what to ask for', () => {
     ]);
     given(s, 'release-channel all');
     expect(descriptions('request-channel main_udmap')).toEqual(['transmit: 50 channels free to request', 'receive: 64 channels free to request']);
+    // One left: the noun agrees with it.
+    given(s, 'request-channel main_udmap tx 49');
+    expect(descriptions('request-channel')).toEqual([
+      'UDMA-P: 1 tx and 51 rx channels free to request (rx: ringacc.gp_ring runs out first)',
+      'transmit: 1 channel free to request',
+      'receive: 51 channels free to request (ringacc.gp_ring runs out first)',
+    ]);
+    given(s, 'release-channel all');
     // rfc-v4: one INTR output per event, 63 left beside cpts's; probe-all: the DMA never binds.
     const rfc = session(designNamed('rfc-v4')!.settings);
     expect(plan(rfc, 'request-channel main_udmap').flatMap((q) => (q.type === 'select' ? q.choices.map((c) => c.description) : []))).toEqual([
@@ -131,7 +139,7 @@ describe('planPrompts: what to ask for', () => {
     const offered = (s: Session, dir: 'tx' | 'rx'): number => {
       const q = plan(s, 'request-channel main_udmap').find((x) => x.type === 'select');
       const d = q?.type === 'select' ? q.choices.find((c) => c.value === dir)!.description! : '';
-      return Number(/: (\d+) channels free to request/.exec(d)![1]);
+      return Number(/: (\d+) channels? free to request/.exec(d)![1]);
     };
     for (const design of DESIGNS) {
       for (const dir of ['tx', 'rx'] as const) {
@@ -175,7 +183,7 @@ describe('planPrompts: what to ask for', () => {
     // tx8 took GP ring 304, so alloc-irq any requested ring 305, whose MSI ringacc allocated at
     // probe: virq 71 of the ring MSIs' 70-169, not a new one.
     expect(values(qs[0])).toEqual(['71']);
-    expect(qs[0].type === 'select' && qs[0].choices[0]).toEqual({ value: '71', name: '71  ringacc 305', description: 'requested by alloc-irq' });
+    expect(qs[0].type === 'select' && qs[0].choices[0]).toEqual({ value: '71', name: '71  ringacc 305', short: '71  ringacc 305', description: 'requested by alloc-irq' });
   });
 
   test('alloc-irq: the MSI device from a menu, the index typed with any as default', () => {
@@ -196,7 +204,7 @@ describe('planPrompts: what to ask for', () => {
     // its VINT, nor the chained lines (the VINT's parent 290, main_gpio0's banks), which /proc/irq
     // does not show.
     expect(values(qs[0])).toEqual(['289']);
-    expect(qs[0].type === 'select' && qs[0].choices[0]).toEqual({ value: '289', name: '289  cpts 0', description: 'direct, owner cpts' });
+    expect(qs[0].type === 'select' && qs[0].choices[0]).toEqual({ value: '289', name: '289  cpts 0', short: '289  cpts 0', description: 'direct, owner cpts' });
     // An INTA event or a chained parent typed: refused at once, before any CPU list is asked for.
     expect(plan(s, 'set-affinity 70')).toEqual([
       { type: 'none', message: "virq 70 is an INTA event: it follows its VINT's chained parent virq 290, which cannot be moved from user space either (ti_sci_inta_set_affinity is -EINVAL)" },
@@ -224,6 +232,31 @@ describe('planPrompts: what to ask for', () => {
     // tx8's ring MSI (70) and the parent of the VINT it opened (290); ring 305's MSI (71) is not requested.
     expect(values(plan(s, 'mask-irq')[0])).toEqual([...direct.slice(0, 6), '70', '289', '290']);
     expect(values(plan(s, 'unmask-irq')[0])).toEqual([...direct.slice(0, 6), '70', '289', '290']);
+  });
+
+  test('virq menus right-align the numbers across the menu, so a filtered view stays a column', () => {
+    const s = given(session(), 'request-channel main_udmap tx');
+    const names = (q: Question | undefined, term?: string): string[] => (q?.type === 'select' ? filterChoices(q.choices, term).map((c) => c.name ?? c.value) : []);
+    expect(names(plan(s, 'mask-irq')[0])).toEqual([
+      ' 64  main_gpio0 0',
+      ' 65  main_gpio0 1',
+      ' 66  main_gpio0 2',
+      ' 67  main_gpio0 3',
+      ' 68  main_gpio0 4',
+      ' 69  main_gpio0 5',
+      ' 70  ringacc 304',
+      '289  cpts 0',
+      '290  inta_main_udmass VINT 16',
+    ]);
+    // irq: typing 20 puts 200 (a value starting with it) above 86 (whose description holds it):
+    // each number still ends in the column every other one does.
+    const irq = plan(s, 'irq')[0];
+    const found = irq.type === 'select' ? filterChoices(irq.choices, '20').filter((c) => /^\d+$/.test(c.value)) : [];
+    expect(found.map((c) => c.name).slice(0, 2)).toEqual(['200  main_udmap 41', '201  main_udmap 42']);
+    expect(found.map((c) => c.name)).toContain(' 86  ringacc 320');
+    expect(new Set(found.map((c) => c.name!.indexOf(`${c.value}  `) + c.value.length))).toEqual(new Set([3]));
+    // Once chosen, the prompt's line shows the entry without the padding.
+    expect(found.find((c) => c.value === '86')).toMatchObject({ name: ' 86  ringacc 320', short: '86  ringacc 320' });
   });
 
   test('fire-ring: the rings whose MSI has hardware; typed when none has', () => {

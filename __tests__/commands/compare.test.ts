@@ -251,12 +251,20 @@ describe('runCompare', () => {
     expect([e.code, e.message]).toEqual(['ENOENT', "unknown pool 'virqs' (did you mean virq?)"]);
   });
 
-  test('with nothing refused the chart falls back to the first pool to fill, then to the busiest', () => {
+  test('with nothing refused the chart falls back to the first pool to fill, then to the busiest the workload changed, then to the busiest', () => {
     expect(runCompare(am65x, designs('merged'), inline('request-channel main_udmap tx 50; request-channel main_udmap rx 50')).chart).toMatchObject({
       pool: 'ringacc.gp_ring',
       why: 'first to fill',
     });
-    expect(runCompare(am65x, designs('merged'), inline('alloc-irq ringacc any')).chart).toMatchObject({ pool: 'intr_main_gpio.out', why: 'busiest' });
+    // The GPIO router's boot-time lines (6/20) are the busiest pool, but no workload here moves
+    // them: a flat line. Of the pools it changed, virq is the busiest (the VINT's parent virq under
+    // merged: 226 -> 227, 22%), in any design it changed them.
+    const merged = runCompare(am65x, designs('merged'), inline('alloc-irq ringacc any')).chart;
+    expect([merged.pool, merged.why, merged.series[0].used]).toEqual(['virq', 'busiest the workload changed', [226, 227]]);
+    const both = runCompare(am65x, designs('merged,rfc-v4'), inline('request-channel main_udmap tx 3; pools')).chart;
+    expect([both.pool, both.why, both.series.map((x) => x.used)]).toEqual(['virq', 'busiest the workload changed', [[226, 227, 227], [7, 13, 13]]]);
+    // A workload that changes nothing: the busiest pool of all, as before.
+    expect(runCompare(am65x, designs('merged,rfc-v4'), inline('pools; interrupts')).chart).toMatchObject({ pool: 'intr_main_gpio.out', why: 'busiest' });
   });
 
   test('expected refusals still count as starving; exit stops a design and the pools stay as they were', () => {

@@ -162,6 +162,6 @@ describe('irq: JSON, completion, prompts', () => {
     const [q] = planPrompts(s, ['irq']);
     if (q.type !== 'select') throw new Error(`expected a menu, got ${q.type}`);
     expect(q.choices[0]).toEqual({ value: 'main_udmap:tx8', name: 'main_udmap:tx8', description: 'ring irq 70, TR event irq 173' });
-    expect(q.choices[1]).toMatchObject({ value: '64', name: '64  main_gpio0 0' });
+    expect(q.choices[1]).toMatchObject({ value: '64', name: ' 64  main_gpio0 0', short: '64  main_gpio0 0' });
   });
 });

@@ -506,7 +506,7 @@ describe('merged: channels as k3-udma takes them', () => {
       s,
       () => s.requestChannel('main_udmap', 'tx', 2),
       'ENOENT',
-      'main_udmap.tx_chan: no free normal-capacity tx channel (50 of 50 from 8 in use; 50/53 used), at channel 2 of 2; the 1 granted before were released',
+      'main_udmap.tx_chan: no free normal-capacity tx channel (50 of 50 from 8 in use; 50/53 used), at channel 2 of 2; the 1 granted before was released',
     );
     expectFailure(s, () => s.requestChannel('main_udmap', 'tx', 0), 'EINVAL', 'channel count must be at least 1, got 0');
     expectFailure(s, () => s.requestChannel('main_udmap', 'tx', 1.5), 'EINVAL');

@@ -72,6 +72,15 @@ describe('exit codes and error lines', () => {
     ]);
   });
 
+  test('what an all-or-nothing request undid agrees with its count: one was, several were', async () => {
+    const r = await runCli(['-q', '-t', 'fixtures/topologies/am65x-64events.json'], { input: 'request-channel main_udmap tx 31 tr\nrequest-channel main_udmap tx 2 tr\nrelease-channel all\nrequest-channel main_udmap tx 33 tr\n' });
+    expect(r.status).toBe(1);
+    expect(r.errLines).toEqual([
+      '<stdin>:2: request-channel: EINVAL: inta_main_udmass.global_event exhausted (64/64 used), at channel 2 of 2; the 1 granted before was released',
+      '<stdin>:4: request-channel: EINVAL: inta_main_udmass.global_event exhausted (64/64 used), at channel 33 of 33; the 32 granted before were released',
+    ]);
+  });
+
   test('an exhausted pool is named with its usage', async () => {
     const r = await runCli(['-q'], { input: 'design rfc-v4\nrequest-channel main_udmap tx 50\nrequest-channel main_udmap rx 14\nexpect-pool intr_main_navss.out used=51\n' });
     expect(r.status).toBe(1);
@@ -334,14 +343,19 @@ describe('--json', () => {
   test("what keeps a run from starting is an object too: the file at fault (or msi-explorer), its line (a YAML line, the line of a JSON file's line:column) or null; stderr and status as without --json", async () => {
     const yaml = file('rm/broken.yaml', 'rm-cfg:\n  resasg_entries: [\n');
     const twice = file('topo/twice-json.json', '{"name": "a",\n "name": "b"}');
+    // Invalid UTF-8 is refused as scripts refuse it, not read as U+FFFD: the first bad byte's line and column.
+    const latin1 = file('topo/latin1.json', Buffer.from('{\n  "name": "sm\xffall8"}', 'latin1'));
+    const latin1Yaml = file('rm/latin1.yaml', Buffer.from('rm-cfg:\n  resasg_entries:\n    - host_id: 1\xe92\n', 'latin1'));
     const stop = (f: string, line: number | null, code: string, message: string) => JSON.stringify({ file: f, line, command: null, ok: false, error: { code, message } });
     const cases: Array<[string[], string[], string]> = [
       [['missing.msi'], [stop('missing.msi', null, 'ENOENT', 'cannot read script: no such file')], 'msi-explorer: missing.msi: cannot read script: no such file'],
       [['fixtures'], [stop('fixtures', null, 'EINVAL', 'is a directory, not a script')], 'msi-explorer: fixtures: is a directory, not a script'],
       [['-t', 'missing.json'], [stop('missing.json', null, 'ENOENT', 'cannot read topology file: no such file')], 'msi-explorer: missing.json: cannot read topology file: no such file'],
       [['-t', twice], [stop(twice, 2, 'EINVAL', "$: duplicate key 'name' at 2:2 (first at 1:2)")], `msi-explorer: ${twice}: $: duplicate key 'name' at 2:2 (first at 1:2)`],
+      [['-t', latin1], [stop(latin1, 2, 'EINVAL', 'invalid UTF-8 at 2:14 (byte 0xff)')], `msi-explorer: ${latin1}: invalid UTF-8 at 2:14 (byte 0xff)`],
       [['-t', 'nosuch'], [stop('msi-explorer', null, 'ENOENT', "unknown topology 'nosuch' (built in: am65x; or give a .json file)")], "msi-explorer: unknown topology 'nosuch' (built in: am65x; or give a .json file)"],
       [['--rm-cfg', yaml, '--host', '12'], [stop(yaml, 3, 'EINVAL', 'YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]')], `msi-explorer: ${yaml}:3: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]`],
+      [['--rm-cfg', latin1Yaml, '--host', '12'], [stop(latin1Yaml, 3, 'EINVAL', 'invalid UTF-8 at 3:17 (byte 0xe9)')], `msi-explorer: ${latin1Yaml}: invalid UTF-8 at 3:17 (byte 0xe9)`],
       [['--rm-cfg', 'no/such.yaml', '--host', '12'], [stop('no/such.yaml', null, 'ENOENT', 'cannot read rm-cfg file: no such file')], 'msi-explorer: no/such.yaml: cannot read rm-cfg file: no such file'],
       [['--rm-cfg', yaml, '--host', 'linux'], [stop('msi-explorer', null, 'EUSAGE', "--host: expected a TISCI host id 0-255, got 'linux'")], "msi-explorer: --host: expected a TISCI host id 0-255, got 'linux'"],
       [['--rm-cfg', yaml], [stop('msi-explorer', null, 'EUSAGE', '--rm-cfg needs --host <id>: the TISCI host whose share to read (Linux on AM65x is 12)')], 'msi-explorer: --rm-cfg needs --host <id>: the TISCI host whose share to read (Linux on AM65x is 12)'],
@@ -679,6 +693,9 @@ describe('topology files', () => {
     ['malformed JSON', () => file('topo/bad.json', '{"name": "x",\n  "cpus": 2,\n}'), ['$: invalid JSON at 3:1: expected a property name in double quotes, got \'}\'']],
     ['a key given twice', () => file('topo/twice.json', readFileSync(join(ROOT, 'fixtures/topologies/small8.json'), 'utf8').replace('"cpus": 2,', '"cpus": 2,\n  "cpus": 4,')), ["$: duplicate key 'cpus' at 6:3 (first at 5:3)"]],
     ['empty file', () => file('topo/empty.json', ''), ['$: invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got end of input']],
+    ['invalid UTF-8', () => file('topo/latin1b.json', Buffer.from('{"name": "sm\xffall8"}', 'latin1')), ['invalid UTF-8 at 1:13 (byte 0xff)']],
+    ['an overlong NUL', () => file('topo/overlong.json', Buffer.concat([Buffer.from('\ufeff{\r\n"name": "\u20ac'), Buffer.from([0xc0, 0x80]), Buffer.from('"}')])), ['invalid UTF-8 at 2:11 (byte 0xc0)']],
+    ['a sequence cut short by the end', () => file('topo/cut.json', Buffer.from('{"name": "\xe2\x82', 'latin1')), ['invalid UTF-8 at 1:11 (byte 0xe2)']],
     ['missing field', () => variant('nogic', (t) => delete t.gic), ['$.gic: required field is missing: expected an object']],
     ['overlapping ranges', () => variant('overlap', (t) => t.intrs[0].ranges.push({ from: 4, to: 200, count: 2 })), ['$.intrs[0].ranges[1]: outputs 4-5 overlap outputs 0-7 at $.intrs[0].ranges[0]']],
     ['an empty range', () => variant('empty', (t) => (t.intrs[0].ranges[0].count = 0)), ['$.intrs[0].ranges[0].count: expected an integer 1-65536, got 0']],

@@ -30,8 +30,16 @@ describe('msi-explorer --compare', () => {
     expect(r.status).toBe(0);
     expect(r.outLines).toHaveLength(1);
     const line = JSON.parse(r.outLines[0]);
-    expect([line.ok, line.data.workload, line.data.commands, line.data.chart.pool, line.data.chart.why]).toEqual([true, 'inline', 2, 'virq', 'chosen']);
+    expect([line.ok, line.data.workload, line.data.commands, line.data.chart.pool, line.data.chart.why]).toEqual([true, '-e', 2, 'virq', 'chosen']);
     expect(line.data.chart.series.map((s: { used: number[] }) => s.used.length)).toEqual([3, 3, 3, 3]);
+  });
+
+  test('a small workload charts the busiest pool it changed, not a flat line from boot, and says so', async () => {
+    const r = await runCli(['--compare', 'merged,rfc-v4', '-e', 'request-channel main_udmap tx 3; pools']);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.outLines).toContain('virq, % of 1024 used after each command (busiest the workload changed):');
+    const still = await runCli(['--compare', 'merged', '-e', 'pools']);
+    expect(still.outLines).toContain('intr_main_gpio.out, % of 20 used after each command (busiest):');
   });
 
   test('bad input: one line, status 2, nothing on stdout', async () => {
@@ -80,7 +88,9 @@ describe('msi-explorer --compare', () => {
       [['--compare', 'all', bad], undefined, `${bad}:2: EUSAGE: unknown verb 'frobnicate'; try help`],
       [['--compare', 'all', arity], undefined, `${arity}:2: request-channel: EUSAGE: missing <direction>; usage: request-channel <dma> <tx|rx> [count] [pkt|tr]`],
       [['--compare', 'all', '-'], 'pools\nfrob\n', "<stdin>:2: EUSAGE: unknown verb 'frob'; try help"],
-      [['--compare', 'all', '-e', 'request-channel main_udmap tx; policy dedicated'], undefined, 'inline:2: EUSAGE: policy re-boots, which would replace the design being compared'],
+      [['--compare', 'all', '-e', 'request-channel main_udmap tx; policy dedicated'], undefined, '-e:2: EUSAGE: policy re-boots, which would replace the design being compared'],
+      // Several -e texts are numbered as one script, as a batch run numbers them (below).
+      [['--compare', 'merged', '-e', 'pools;; # a comment', '-e', 'pools; frob'], undefined, "-e:5: EUSAGE: unknown verb 'frob'; try help"],
     ];
     for (const [args, input, line] of cases) {
       const r = await runCli(args, { input });
@@ -88,6 +98,7 @@ describe('msi-explorer --compare', () => {
     }
     // The batch run of the same script says the same line (and runs the rest: status 1).
     expect((await runCli(['-q', bad])).errLines).toEqual([`${bad}:2: EUSAGE: unknown verb 'frobnicate'; try help`]);
+    expect((await runCli(['-q', '-e', 'pools;; # a comment', '-e', 'pools; frob'])).errLines).toEqual(["-e:5: EUSAGE: unknown verb 'frob'; try help"]);
     // --json: the object a batch run gives that line, and the same line on stderr.
     const json = await runCli(['--json', '--compare', 'all', bad]);
     expect(json.status).toBe(2);
@@ -95,6 +106,12 @@ describe('msi-explorer --compare', () => {
       `{"file":"${bad}","line":2,"command":"frobnicate 3","ok":false,"error":{"code":"EUSAGE","message":"unknown verb 'frobnicate'; try help"}}`,
     ]);
     expect(json.errLines).toEqual([`${bad}:2: EUSAGE: unknown verb 'frobnicate'; try help`]);
+    const exec = await runCli(['--json', '--compare', 'merged', '-e', 'pools; frob']);
+    expect([exec.status, exec.outLines, exec.errLines]).toEqual([
+      2,
+      ['{"file":"-e","line":2,"command":"frob","ok":false,"error":{"code":"EUSAGE","message":"unknown verb \'frob\'; try help"}}'],
+      ["-e:2: EUSAGE: unknown verb 'frob'; try help"],
+    ]);
   });
 
   test('an unknown device is a command that fails as it runs: each design records it, status 0', async () => {

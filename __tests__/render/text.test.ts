@@ -1,7 +1,7 @@
 import { DEFAULT_SETTINGS, designNamed } from '../../src/core/designs.js';
 import { describe, expect, test } from '@jest/globals';
 import { Chalk } from 'chalk';
-import { runWords } from '../../src/commands/registry.js';
+import { COMMANDS, runWords } from '../../src/commands/registry.js';
 import type { Output } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
@@ -397,6 +397,33 @@ describe('exact text for small outputs', () => {
     expect(longest(t)).toBeLessThanOrEqual(80);
     expect(t.endsWith("\n\n'help <verb>' shows one verb with an example.")).toBe(true);
     for (const verb of ['request-channel', 'design', 'hardware', 'lock', 'failure', 'expect-pool', 'quit']) expect(t).toMatch(new RegExp(`^${verb}`, 'm'));
+  });
+
+  test('a usage line wider than the terminal wraps between arguments, continuing under the first; nothing wider than the width at 40-80', () => {
+    const at60 = lines(text(['help'], makeStyle(0, 60)));
+    const after = (head: string) => at60.slice(at60.findIndex((l) => l.startsWith(head)), at60.findIndex((l) => l.startsWith(head)) + 3);
+    expect(after('compare ')).toEqual([
+      'compare [--designs a,b,...] [--pool P]',
+      '        <script.msi | "cmd; cmd; ...">',
+      '    run one workload from a fresh boot under each design and',
+    ]);
+    expect(after('expect-pool ')).toEqual([
+      'expect-pool <pool> <field>=<n> ...',
+      '            (fields: used, free, total, peak; each once)',
+      '    succeed only if the pool holds exactly the given numbers',
+    ]);
+    // One verb's usage, after `usage: `; at 40 an argument wider than the room breaks at its spaces, a word after its |s.
+    expect(lines(text(['help compare'], makeStyle(0, 60))).slice(0, 2)).toEqual(['usage: compare [--designs a,b,...] [--pool P]', '               <script.msi | "cmd; cmd; ...">']);
+    expect(lines(text(['help expect-pool'])).slice(0, 2)).toEqual(['usage: expect-pool <pool> <field>=<n> ...', '                   (fields: used, free, total, peak; each once)']);
+    expect(lines(text(['help design'], makeStyle(0, 40))).slice(0, 2)).toEqual(['usage: design [merged|rfc-v4|probe-all|', '              dynamic]']);
+    expect(lines(text(['help free-irq'], makeStyle(0, 40))).slice(0, 2)).toEqual(['usage: free-irq <virq> | free-irq', '                <device> <index>']);
+    const verbs = COMMANDS.map((c) => c.name);
+    for (let width = 40; width <= 80; width++) {
+      const style = makeStyle(0, width);
+      const all = [text(['help'], style), ...verbs.map((v) => text([`help ${v}`], style))].flatMap(lines);
+      // A single word wider than the width (an example's path) stays whole.
+      expect({ width, over: all.filter((l) => l.length > width && / \S/.test(l.trim())) }).toEqual({ width, over: [] });
+    }
   });
 
   test('source and exit print nothing', () => {

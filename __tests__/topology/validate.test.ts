@@ -359,7 +359,7 @@ describe('validateTopology: rules', () => {
       I('$.intrs[0].share[0]', "output 128 is in Linux's share but routes nowhere: not in $.intrs[0].ranges"),
     ]],
     ['INTR share ranges do not overlap', (j) => j.intrs[0].share.push({ start: 79, count: 1 }), [
-      I('$.intrs[0].share[1]', 'outputs 79 overlap outputs 16-79 at $.intrs[0].share[0]'),
+      I('$.intrs[0].share[1]', 'output 79 overlaps outputs 16-79 at $.intrs[0].share[0]'),
     ]],
     ['INTR share not empty when given', (j) => (j.intrs[1].share = []), [I('$.intrs[1].share', 'expected at least 1 entry, got an empty array')]],
     ['INTR hardware outputs a count', (j) => (j.intrs[0].outputs = 0), [I('$.intrs[0].outputs', 'expected an integer 1-65536, got 0')]],
@@ -370,6 +370,9 @@ describe('validateTopology: rules', () => {
     ]],
     ['two routers never share a GIC hwirq', (j) => (j.intrs[1].ranges[0].to = 100), [
       I('$.intrs[1].ranges[0]', 'GIC hwirqs 100-131 of intr_main_gpio are also mapped by $.intrs[0].ranges[0] (GIC hwirqs 64-127 of intr_main_navss); two router outputs may not share a GIC line'),
+    ]],
+    ['one GIC hwirq mapped twice is one', (j) => j.intrs[1].ranges.push({ from: 40, to: 100, count: 1 }), [
+      I('$.intrs[1].ranges[1]', 'GIC hwirq 100 of intr_main_gpio is also mapped by $.intrs[0].ranges[0] (GIC hwirqs 64-127 of intr_main_navss); two router outputs may not share a GIC line'),
     ]],
     ['one router never maps two outputs to one GIC hwirq', (j) => (j.intrs[0].ranges[1].to = 120), [
       I('$.intrs[0].ranges[1]', 'GIC hwirqs 120-183 of intr_main_navss are also mapped by $.intrs[0].ranges[0] (GIC hwirqs 64-127 of intr_main_navss); two router outputs may not share a GIC line'),
@@ -424,7 +427,7 @@ describe('validateTopology: rules', () => {
       I('$.intas[0].globalEvents[0].count', 'start 65000 + count 1024 - 1 = 66023 passes 65535: global events are 16-bit numbers'),
     ]],
     ['global events do not overlap', (j) => j.intas[0].globalEvents.push({ start: 1039, count: 1 }), [
-      I('$.intas[0].globalEvents[1]', 'global events 1039 overlap global events 16-1039 at $.intas[0].globalEvents[0]'),
+      I('$.intas[0].globalEvents[1]', 'global event 1039 overlaps global events 16-1039 at $.intas[0].globalEvents[0]'),
     ]],
     // The hardware counts bound what the file may wire or give Linux, in --rm-cfg's words.
     ['global events inside the hardware', (j) => (j.intas[0].globalEvents = [{ start: 0, count: 5000 }]), [
@@ -552,7 +555,7 @@ describe('validateTopology: rules', () => {
     expect(ok(parseTopology(JSON.stringify(j))).msiDevices[0].share).toHaveLength(MAX_LIST);
     j.msiDevices[0].share[MAX_LIST - 1] = { start: 1030, count: 1 };
     expect(issues(parseTopology(JSON.stringify(j)))).toEqual([
-      { path: `$.msiDevices[0].share[${MAX_LIST - 1}]`, message: 'indices 1030 overlap indices 1024-1038 at $.msiDevices[0].share[0]' },
+      { path: `$.msiDevices[0].share[${MAX_LIST - 1}]`, message: 'index 1030 overlaps indices 1024-1038 at $.msiDevices[0].share[0]' },
     ]);
     expect(Date.now() - t0).toBeLessThan(2000);
   }, 10_000);
@@ -690,6 +693,17 @@ describe('fixtures/topologies', () => {
     expect(entry.message).toBe('probe failed: EINVAL: intr0.out exhausted (8/8 used), at MSI 8 of 32; the 7 allocated before were freed');
     expect(sys.bootLog.find((e) => e.device === 'udma')!.message).toBe('probe failed: ENODEV: probe deferred: ringacc is not bound (EPROBE_DEFER)');
     expect(sys.pool('intr0.out')!.used).toBe(1);
+  });
+
+  test('small8 under probe-all with fewer INTR outputs: what was undone agrees with its count, and none is not said', () => {
+    const failed = (outputs: number) => {
+      const t = JSON.parse(fixture('small8'));
+      t.intrs[0].ranges[0].count = outputs;
+      return System.boot(ok(parseTopology(JSON.stringify(t))), settingsOf('probe-all')).bootLog.find((e) => e.device === 'ringacc')!.message;
+    };
+    expect(failed(3)).toBe('probe failed: EINVAL: intr0.out exhausted (3/3 used), at MSI 3 of 32; the 2 allocated before were freed');
+    expect(failed(2)).toBe('probe failed: EINVAL: intr0.out exhausted (2/2 used), at MSI 2 of 32; the 1 allocated before was freed');
+    expect(failed(1)).toBe('probe failed: EINVAL: intr0.out exhausted (1/1 used), at MSI 1 of 32');
   });
 
   test("am65x-64events: am65x with one VINT's worth of global events, to show upstream's kept VINT", () => {

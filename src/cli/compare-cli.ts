@@ -56,7 +56,8 @@ export const runCompareCli = async (opts: Options, scripts: string[], session: S
   const command = `compare --designs ${opts.compare}${opts.pool === undefined ? '' : ` --pool ${opts.pool}`} ${fromExec ? `'${opts.exec.join('; ')}'` : scripts[0]}`;
   let result: Result;
   try {
-    const spec = fromExec ? { commands: opts.exec.flatMap(splitExec).join('\n') } : scripts[0] === '-' ? await readStdin() : { file: scripts[0] };
+    // -e texts are named and numbered as a batch run numbers them, as one script: -e:5 is the fifth command.
+    const spec = fromExec ? { name: '-e', text: opts.exec.flatMap(splitExec).join('\n') } : scripts[0] === '-' ? await readStdin() : { file: scripts[0] };
     const workload = loadWorkload(spec);
     // Every design runs the whole workload: as long a run as a batch script of all those lines.
     if (workload.lines.length * designs.length >= LONG_RUN) longRun();

@@ -14,6 +14,7 @@ import { settingsLine } from '../render/text.js';
 import type { Style } from '../render/style.js';
 import { wrap } from '../render/wrap.js';
 import { argAt, liveRings, steerableVirqs, userVirqs, virqsFor } from './completion.js';
+import { plural } from '../core/words.js';
 
 /**
  * REPL prompts for what a command line left out. Planning is pure and synchronous (so the REPL
@@ -24,6 +25,8 @@ import { argAt, liveRings, steerableVirqs, userVirqs, virqsFor } from './complet
 export interface Choice {
   value: string;
   name?: string;
+  /** What the prompt's line shows once chosen; default the name. */
+  short?: string;
   description?: string;
 }
 
@@ -103,7 +106,18 @@ export const filterChoices = (choices: readonly Choice[], term: string | undefin
   return tiers.flat();
 };
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+/**
+ * Menu entries for virqs, each named by its number and what it is, the numbers right-aligned
+ * across the whole menu (` 64  main_gpio0 0` above `289  cpts 0`), so that the column stays
+ * straight in any view of it (a search shows 200 above 86); the answer, once chosen, unpadded.
+ */
+const virqChoices = <T extends { virq: number }>(items: readonly T[], label: (t: T) => string, description: (t: T) => string): Choice[] => {
+  const width = items.reduce((w, t) => Math.max(w, `${t.virq}`.length), 0);
+  return items.map((t) => {
+    const short = `${t.virq}  ${label(t)}`;
+    return { value: `${t.virq}`, name: short.padStart(short.length + width - `${t.virq}`.length), short, description: description(t) };
+  });
+};
 
 /**
  * What request-channel can still grant in each of `dirs` (grantableChannels: not the channel
@@ -119,7 +133,8 @@ const channelsFree = (session: Session, dma: DmaController, dirs: Direction[]): 
     notes.add(dirs.length > 1 && stop.pool ? `${dir}: ${why}` : why);
   }
   const counts = runs.map((r) => (dirs.length > 1 ? `${r.count} ${r.dir}` : `${r.count}`)).join(' and ');
-  return `${counts} channels free to request${notes.size > 0 ? ` (${[...notes].join('; ')})` : ''}`;
+  const noun = runs.length === 1 && runs[0].count === 1 ? 'channel' : 'channels';
+  return `${counts} ${noun} free to request${notes.size > 0 ? ` (${[...notes].join('; ')})` : ''}`;
 };
 
 /**
@@ -221,7 +236,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: s
       const descs = virqsFor(session, spec.name);
       return select(
         'virq',
-        descs.map((d) => ({ value: `${d.virq}`, name: `${d.virq}  ${d.name}`, description: `${d.kind}, owner ${d.owner}${d.masked ? ', masked' : ''}` })),
+        virqChoices(descs, (d) => d.name, (d) => `${d.kind}, owner ${d.owner}${d.masked ? ', masked' : ''}`),
         input('virq'),
       );
     }
@@ -229,10 +244,11 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: s
       const virqs = new Set(steerableVirqs(session));
       return select(
         'virq to steer (INTA events follow their VINT\'s parent)',
-        sys.descs
-          .all()
-          .filter((d) => virqs.has(d.virq))
-          .map((d) => ({ value: `${d.virq}`, name: `${d.virq}  ${d.name}`, description: `${d.kind}, owner ${d.owner}` })),
+        virqChoices(
+          sys.descs.all().filter((d) => virqs.has(d.virq)),
+          (d) => d.name,
+          (d) => `${d.kind}, owner ${d.owner}`,
+        ),
         { type: 'none', message: 'no virq can be steered: every live virq is an INTA event' },
       );
     }
@@ -241,7 +257,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: s
       const recs = sys.msi.all().filter((r) => virqs.has(r.virq));
       return select(
         'virq to free',
-        recs.map((r) => ({ value: `${r.virq}`, name: `${r.virq}  ${r.device.id} ${r.index}`, description: `requested by ${holderOf(r)}` })),
+        virqChoices(recs, (r) => `${r.device.id} ${r.index}`, (r) => `requested by ${holderOf(r)}`),
         { type: 'none', message: 'nothing to free: no irq was requested with alloc-irq (a channel\'s irqs go with release-channel)' },
       );
     }
@@ -252,11 +268,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: s
         name: c.name,
         description: `ring irq ${c.msi.virq}${c.event ? `, TR event irq ${c.event.virq}` : ''}`,
       }));
-      const virqs = sys.descs.all().map((d) => ({
-        value: `${d.virq}`,
-        name: `${d.virq}  ${d.name}`,
-        description: `${d.kind}, ${d.requested ? `owner ${d.owner}` : 'not requested'}${d.masked ? ', masked' : ''}`,
-      }));
+      const virqs = virqChoices(sys.descs.all(), (d) => d.name, (d) => `${d.kind}, ${d.requested ? `owner ${d.owner}` : 'not requested'}${d.masked ? ', masked' : ''}`);
       return select('irq', [...channels, ...virqs], input('irq (a virq, a channel such as main_udmap:tx8, or device:index such as ringacc:304)'));
     }
     case 'ring': {

@@ -104,7 +104,7 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
     const host = parseHost(opts.host);
     if (host === undefined) return fail(`--host: expected a TISCI host id 0-${MAX_HOST}, got '${opts.host}'`);
     const shared = loadRmCfg(opts.rmCfg, host, loaded.topology);
-    if (!shared.ok) return fail(shared.error, shared.code, opts.rmCfg);
+    if (!shared.ok) return refuse(opts.json, [{ code: shared.code, message: shared.error, file: opts.rmCfg, line: shared.line }]);
     loaded.topology = shared.topology;
   }
   const preset = designNamed(opts.design)!.settings;

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { lineColumn } from '../topology/json-syntax.js';
 
 /**
  * Files read whole (topology files) are at most this large: anything larger is not one someone
@@ -6,7 +7,15 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
  */
 export const MAX_SCRIPT_BYTES = 16 << 20;
 
-export type ReadResult = { ok: true; text: string } | { ok: false; code: 'ENOENT' | 'EINVAL'; message: string };
+/** `line`: the file's line at fault, where the message names one (invalid UTF-8 in a file read strictly). */
+export type ReadResult = { ok: true; text: string } | { ok: false; code: 'ENOENT' | 'EINVAL'; message: string; line?: number };
+
+/**
+ * How a file read whole is decoded: `lossy` (scripts) turns invalid UTF-8 into U+FFFD, which the
+ * tokenizer refuses on its line; `strict` (topology and rm-cfg files, whose text is data that
+ * would otherwise carry U+FFFD into names and --export) refuses the file, naming where.
+ */
+export type Utf8 = 'lossy' | 'strict';
 
 const CHUNK = 1 << 16;
 
@@ -34,6 +43,7 @@ export class BoundedReader {
   constructor(
     private readonly name: string,
     private readonly what: string,
+    private readonly utf8: Utf8 = 'lossy',
   ) {}
 
   /** Adds a chunk; false when the input has been refused and reading should stop. */
@@ -53,7 +63,7 @@ export class BoundedReader {
   }
 
   result(): ReadResult {
-    return this.failed ?? checkText(Buffer.concat(this.chunks, this.size), this.name, this.what);
+    return this.failed ?? checkText(Buffer.concat(this.chunks, this.size), this.name, this.what, this.utf8);
   }
 }
 
@@ -156,7 +166,7 @@ export const readChunks = (fd: number, path: string, what: string, chunk: (bytes
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /** Reads a whole topology file (at most MAX_SCRIPT_BYTES), turning every way it can fail into one sentence. */
-export const readTextFile = (path: string, what: string): ReadResult => {
+export const readTextFile = (path: string, what: string, utf8: Utf8 = 'lossy'): ReadResult => {
   const opened = openTextFile(path, what);
   if (!opened.ok) return opened;
   const st = fstatSync(opened.fd);
@@ -164,7 +174,7 @@ export const readTextFile = (path: string, what: string): ReadResult => {
     closeQuietly(opened.fd);
     return tooLarge(path, what, st.size);
   }
-  const reader = new BoundedReader(path, what);
+  const reader = new BoundedReader(path, what, utf8);
   try {
     readChunks(opened.fd, path, what, (bytes) => reader.add(Buffer.from(bytes)));
   } catch (e) {
@@ -173,10 +183,60 @@ export const readTextFile = (path: string, what: string): ReadResult => {
   return reader.result();
 };
 
-/** Refuses binary input (a NUL byte) and decodes the rest as UTF-8 without a BOM. */
-export const checkText = (bytes: Buffer, name: string, what: string): ReadResult => {
+/**
+ * Offset of the first byte that does not begin a well-formed UTF-8 sequence (Unicode table 3-7:
+ * no overlong forms, no surrogates, nothing past U+10FFFF, no sequence cut short), or -1.
+ */
+const firstInvalidUtf8 = (bytes: Uint8Array): number => {
+  for (let i = 0; i < bytes.length; ) {
+    const c = bytes[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    // How many continuation bytes follow, and the range the first of them must fall in.
+    let more: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) more = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      more = 2;
+      if (c === 0xe0) lo = 0xa0;
+      else if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      more = 3;
+      if (c === 0xf0) lo = 0x90;
+      else if (c === 0xf4) hi = 0x8f;
+    } else return i;
+    if (i + more >= bytes.length || bytes[i + 1] < lo || bytes[i + 1] > hi) return i;
+    for (let k = 2; k <= more; k++) if (bytes[i + k] < 0x80 || bytes[i + k] > 0xbf) return i;
+    i += more + 1;
+  }
+  return -1;
+};
+
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Refuses binary input (a NUL byte) and decodes the rest as UTF-8 without a BOM; `strict` refuses
+ * invalid UTF-8 too, naming the line and column (in characters, after any BOM) of its first byte.
+ */
+export const checkText = (bytes: Buffer, name: string, what: string, utf8: Utf8 = 'lossy'): ReadResult => {
   const nul = bytes.indexOf(0);
   if (nul >= 0) return binary(name, what, nul);
-  const text = bytes.toString('utf8');
+  let text: string;
+  if (utf8 === 'lossy') text = bytes.toString('utf8');
+  else {
+    try {
+      text = strictDecoder.decode(bytes);
+    } catch {
+      const bad = firstInvalidUtf8(bytes);
+      const before = bytes.toString('utf8', 0, bad);
+      const body = before.charCodeAt(0) === 0xfeff ? before.slice(1) : before;
+      const { line, column } = lineColumn(body, body.length);
+      const hex = bytes[bad].toString(16).padStart(2, '0');
+      return { ok: false, code: 'EINVAL', message: `${name}: invalid UTF-8 at ${line}:${column} (byte 0x${hex})`, line };
+    }
+  }
   return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 };

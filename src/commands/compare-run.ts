@@ -105,8 +105,11 @@ export interface PoolRow {
 export interface ChartData {
   pool: string;
   total: number;
-  /** Why this pool: named with --pool, the first to refuse, the first to fill, or the busiest. */
-  why: 'chosen' | 'first to run out' | 'first to fill' | 'busiest';
+  /**
+   * Why this pool: named with --pool, the first to refuse, the first to fill, the busiest of those
+   * whose use the workload changed (under any design), or, when it changed none, the busiest.
+   */
+  why: 'chosen' | 'first to run out' | 'first to fill' | 'busiest the workload changed' | 'busiest';
   /** Used after boot (index 0) and after each command, by design. */
   series: { design: string; used: number[] }[];
 }
@@ -173,9 +176,11 @@ const unknownPool = (id: string, ids: string[]): CoreError => {
 
 /**
  * The pool to chart: the one asked for; else the first to refuse anyone (boot counts as command
- * 0; ties go to the earlier design); else the first to fill; else the busiest at its peak.
+ * 0; ties go to the earlier design); else the first to fill; else the busiest at its peak of the
+ * pools whose use the workload changed (`changed`, by pool index), a flat line from boot being
+ * nothing to see; else, when it changed none, the busiest of all.
  */
-const chooseChart = (asked: string | undefined, rows: DesignRow[], pools: PoolRow[]): Pick<ChartData, 'pool' | 'why'> => {
+const chooseChart = (asked: string | undefined, rows: DesignRow[], pools: PoolRow[], changed: Uint8Array): Pick<ChartData, 'pool' | 'why'> => {
   if (asked !== undefined) return { pool: asked, why: 'chosen' };
   const earliest = (pick: (r: DesignRow) => { pool: string; command: number } | null) =>
     rows.map(pick).reduce<{ pool: string; command: number } | null>((best, x) => (x && (!best || x.command < best.command) ? x : best), null);
@@ -184,7 +189,9 @@ const chooseChart = (asked: string | undefined, rows: DesignRow[], pools: PoolRo
   const full = earliest((r) => r.firstFull);
   if (full) return { pool: full.pool, why: 'first to fill' };
   const ratio = (p: PoolRow) => Math.max(...Object.values(p.peak)) / Math.max(1, p.total);
-  return { pool: pools.reduce((best, p) => (ratio(p) > ratio(best) ? p : best), pools[0]).id, why: 'busiest' };
+  const busiest = (among: PoolRow[]) => among.reduce((best, p) => (ratio(p) > ratio(best) ? p : best), among[0]).id;
+  const moved = pools.filter((_, p) => changed[p] === 1);
+  return moved.length > 0 ? { pool: busiest(moved), why: 'busiest the workload changed' } : { pool: busiest(pools), why: 'busiest' };
 };
 
 /** Runs `lines` from a fresh boot under each design. */
@@ -205,6 +212,8 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
   const rows: DesignRow[] = [];
   const samples: Int32Array[] = [];
   const poolPeaks: PoolPeak[][] = [];
+  // changed[p]: 1 once pool p's use after some command differs from its use after boot, in any design.
+  const changed = new Uint8Array(P);
   designs.forEach((design, di) => {
     const session = sessions[di];
     // used[k * P + p]: pool p after command k (0: after boot)
@@ -229,6 +238,7 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
       for (let p = 0; p < P; p++) {
         const u = pools[p].used;
         used[base + p] = u;
+        if (u !== used[p]) changed[p] = 1;
         if (u >= totals[p] && firstFull === null) firstFull = { pool: pools[p].id, command: k };
       }
     };
@@ -299,7 +309,7 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
     peak: Object.fromEntries(designs.map((d, di) => [d.name, poolPeaks[di][p].peak])),
     exhausted: designs.filter((_, di) => poolPeaks[di][p].exhausted).map((d) => d.name),
   }));
-  const chart = chooseChart(opts.pool, rows, pools);
+  const chart = chooseChart(opts.pool, rows, pools, changed);
   const p = ids.indexOf(chart.pool);
   const series = designs.map((d, di) => {
     const s = new Array<number>(n + 1);

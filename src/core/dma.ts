@@ -1,6 +1,6 @@
 import { BitmapPool } from './bitmap-pool.js';
 import type { Mode } from './designs.js';
-import { CoreError } from './errors.js';
+import { CoreError, failedPartWay } from './errors.js';
 import { formatRanges } from './ranges.js';
 import type { MsiDevice, MsiDomain, MsiRecord } from './msi.js';
 import type { ChannelSpec } from './topology.js';
@@ -83,7 +83,7 @@ export class DmaController {
       } catch (e) {
         for (let i = taken.length - 1; i >= 0; i--) this.msi.free(taken[i]);
         if (e instanceof CoreError) {
-          const error = new CoreError(e.code, `${e.message}, at MSI ${taken.length + 1} of ${indices.length}; the ${taken.length} allocated before were freed`, e.pool);
+          const error = failedPartWay(e, 'MSI', taken.length, indices.length, 'allocated', 'freed');
           this.boundState = { state: 'failed', error };
           throw error;
         }
@@ -108,10 +108,7 @@ export class DmaController {
       for (let k = 0; k < count; k++) granted.push(this.requestOne(dir, mode));
     } catch (e) {
       for (let i = granted.length - 1; i >= 0; i--) this.releaseChannel(granted[i]);
-      if (e instanceof CoreError && count > 1) {
-        const tail = granted.length === 0 ? '' : `; the ${granted.length} granted before were released`;
-        throw new CoreError(e.code, `${e.message}, at channel ${granted.length + 1} of ${count}${tail}`, e.pool);
-      }
+      if (e instanceof CoreError && count > 1) throw failedPartWay(e, 'channel', granted.length, count, 'granted', 'released');
       throw e;
     }
     return granted;

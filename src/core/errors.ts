@@ -53,6 +53,15 @@ export const quote = (word: string): string => `'${shorten(printable(word), 40)}
 export const noSuchCpu = (cpu: number | string, cpus: number): CoreError =>
   new CoreError('EINVAL', `CPU ${typeof cpu === 'number' ? cpu : shorten(cpu, 40)} does not exist (${cpus === 1 ? 'CPU 0 only' : `CPUs 0-${cpus - 1}`})`);
 
+/**
+ * An all-or-nothing request that failed part way, said where (`at channel 2 of 2`) and what was
+ * undone (`; the 1 granted before was released`; nothing when nothing was): `e` with its code and pool.
+ */
+export const failedPartWay = (e: CoreError, item: string, before: number, of: number, taken: string, undone: string): CoreError => {
+  const tail = before === 0 ? '' : `; the ${before} ${taken} before ${before === 1 ? 'was' : 'were'} ${undone}`;
+  return new CoreError(e.code, `${e.message}, at ${item} ${before + 1} of ${of}${tail}`, e.pool);
+};
+
 export const fail = (code: ErrCode, message: string, pool?: PoolUsage): never => {
   throw new CoreError(code, message, pool);
 };

@@ -7,7 +7,7 @@ import { SPI_BASE, type ParentDomain } from './domains/domain.js';
 import { GicDomain } from './domains/gic.js';
 import { hasPendingEnabled, IntaDomain, type EventDesc, type VintDesc } from './domains/inta.js';
 import { IntrDomain } from './domains/intr.js';
-import { CoreError, noSuchCpu, quote } from './errors.js';
+import { CoreError, failedPartWay, noSuchCpu, quote } from './errors.js';
 import { IrqDescs, type IrqDesc } from './irq-descs.js';
 import { Mutex, NoLock } from './lock.js';
 import { Mapper } from './mapper.js';
@@ -26,6 +26,7 @@ import type {
   MaskResult,
   Route,
 } from './types.js';
+import { plural } from './words.js';
 
 export type { Settings } from './designs.js';
 export { DEFAULT_SETTINGS } from './designs.js';
@@ -246,7 +247,7 @@ export class System {
         for (const index of indices) taken.push(this.msi.allocate(dev, index, dev.id));
       } catch (e) {
         for (let i = taken.length - 1; i >= 0; i--) this.msi.free(taken[i]);
-        if (e instanceof CoreError) throw new CoreError(e.code, `${e.message}, at MSI ${taken.length + 1} of ${indices.length}; the ${taken.length} allocated before were freed`, e.pool);
+        if (e instanceof CoreError) throw failedPartWay(e, 'MSI', taken.length, indices.length, 'allocated', 'freed');
         throw e;
       }
     }
@@ -264,8 +265,8 @@ export class System {
   private describeProbe(name: string, taken: MsiRecord[], virqs: number[], what: string): string {
     if (this.settings.mode === 'demand') return `${name}: probed; MSIs are allocated on demand`;
     const vints = new Set(taken.flatMap((r) => (r.event ? [r.event.vint.vint] : [])));
-    const hw = this.settings.hardware === 'alloc' ? `, with hardware: ${vints.size} VINT${vints.size === 1 ? '' : 's'}` : '; no hardware until request_irq';
-    return `${name}: probed; ${taken.length} MSIs for ${what} (virqs ${spanList(virqs)}${hw})`;
+    const hw = this.settings.hardware === 'alloc' ? `, with hardware: ${plural(vints.size, 'VINT')}` : '; no hardware until request_irq';
+    return `${name}: probed; ${plural(taken.length, 'MSI')} for ${what} (virqs ${spanList(virqs)}${hw})`;
   }
 
   // ---- lookups -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { designLabel } from '../core/designs.js';
 import type { Style } from './style.js';
 import { table, type Align } from './table.js';
 import { wrap } from './wrap.js';
+import { plural } from '../core/words.js';
 
 // asciichart draws the chart; loaded on the first chart only (CommonJS, hence require).
 let chartLib: typeof AsciichartType | undefined;
@@ -111,8 +112,6 @@ const fittedTable = (style: Style, cols: Col[], rows: Cell[][]): string => {
 };
 
 const poolName = (p: PoolRef | null): string => (p ? `${p.id} (${p.layer})` : '');
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 // ---- compare ------------------------------------------------------------------------------
 

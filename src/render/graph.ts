@@ -1,5 +1,6 @@
 import type { DomainNode, Route } from '../core/types.js';
 import { countText } from './domains.js';
+import { plural } from '../core/words.js';
 
 /**
  * The irq domain hierarchy as a picture for docs and reviews: Graphviz dot or Mermaid text.
@@ -20,8 +21,6 @@ interface Edge {
   to: string;
   label?: string;
 }
-
-const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** What the live routes take on each hop, by "from to": events into an INTA, its VINTs, INTR inputs and outputs. */
 const usage = (routes: readonly Route[], gic: string): Map<string, string> => {

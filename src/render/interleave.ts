@@ -2,6 +2,7 @@ import type { InterleaveReport, ShownSchedule, ShownStep } from '../core/interle
 import type { Style } from './style.js';
 import { table } from './table.js';
 import { wrap } from './wrap.js';
+import { plural } from '../core/words.js';
 
 /**
  * `interleave` as text: what ran and how it was explored, a jcstress-style outcome table, then
@@ -10,8 +11,6 @@ import { wrap } from './wrap.js';
  * `<` on the failing operation's conflicting steps and `!` on the other's write, and the
  * schedule string that replays it.
  */
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** How it was explored; a search the --max-schedules cap cut short says so, never "exhaustive". */
 const exploreText = (r: InterleaveReport): string => {

@@ -14,7 +14,7 @@ import type { Style } from './style.js';
 import { table } from './table.js';
 import { renderTopology } from './topology.js';
 import { formatJson } from './format-json.js';
-import { cpuList, wrap, wrapAll } from './wrap.js';
+import { cpuList, wrap, wrapAll, wrapUsage } from './wrap.js';
 
 /** "design merged (policy coalesced, ...)"; "design dynamic (what-if; policy coalesced, ...)" */
 export const settingsLine = (s: Settings, design?: DesignName | 'custom'): string =>
@@ -43,14 +43,17 @@ const exampleLines = (style: Style, example: string): string =>
 const renderHelp = (style: Style, entries: HelpEntry[], verb?: string): string => {
   if (verb !== undefined) {
     const e = entries[0];
-    const lines = [`${style.c.bold('usage:')} ${e.usage}`, `  ${e.summary}`, ...(e.details ? [`  ${e.details}`] : []), exampleLines(style, e.example)];
-    return wrapAll(lines.join('\n'), style.width, 2);
+    const [first, ...more] = wrapUsage(e.usage, style.width, 'usage: '.length);
+    const usage = [`${style.c.bold('usage:')} ${first}`, ...more.map((l) => `${' '.repeat('usage: '.length)}${l}`)].join('\n');
+    const lines = [`  ${e.summary}`, ...(e.details ? [`  ${e.details}`] : []), exampleLines(style, e.example)];
+    return `${usage}\n${wrapAll(lines.join('\n'), style.width, 2)}`;
   }
   const rows = entries.map((e) => [e.usage, e.summary]);
   // A table only when every summary fits on its line; else usage, then the summary under it.
   const wide = table(style, [{ head: 'COMMAND' }, { head: 'DOES' }], rows, style.width, false);
-  const body = wide ?? entries.map((e) => `${style.c.bold(e.usage)}\n${wrap(`    ${e.summary}`, style.width, 4)}`).join('\n');
-  return `${body}\n\n'help <verb>' shows one verb with an example.`;
+  const usage = (e: HelpEntry) => wrapUsage(e.usage, style.width).map((l) => style.c.bold(l)).join('\n');
+  const body = wide ?? entries.map((e) => `${usage(e)}\n${wrap(`    ${e.summary}`, style.width, 4)}`).join('\n');
+  return `${body}\n\n${wrap("'help <verb>' shows one verb with an example.", style.width, 0)}`;
 };
 
 /**

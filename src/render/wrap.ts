@@ -65,6 +65,57 @@ export const wrapParts = (head: string, parts: string[], sep: string, width: num
   return text + cur;
 };
 
+/**
+ * A usage line (`compare [--designs a,b,...] [--pool P] <script.msi | "cmd; cmd; ...">`) in lines
+ * of at most `width`, the first `lead` characters narrower (room for `usage: `): it breaks between
+ * arguments, never inside a <...>, [...], (...) or "...", unless one alone is wider than the room
+ * (then at its spaces, and a word still wider after its `|`s), and each continuation stands under
+ * the first argument. A `|` stays with the argument after it. Plain text: no colour.
+ */
+export const wrapUsage = (usage: string, width: number, lead = 0): string[] => {
+  if (lead + usage.length <= width) return [usage];
+  const groups: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i <= usage.length; i++) {
+    const c = usage[i];
+    if (i === usage.length || (c === ' ' && depth === 0 && !quoted)) {
+      const g = usage.slice(start, i);
+      if (g !== '') groups.push(groups.length > 0 && groups[groups.length - 1] === '|' ? `${groups.pop()} ${g}` : g);
+      start = i + 1;
+    } else if (c === '"') quoted = !quoted;
+    else if (!quoted && '<[('.includes(c)) depth++;
+    else if (!quoted && '>])'.includes(c)) depth = Math.max(0, depth - 1);
+  }
+  const indent = lead + groups[0].length + 1;
+  const room = width - indent;
+  // What may start a line, each with whether a space joins it to the one before on the same line.
+  const pieces: Array<{ text: string; space: boolean }> = [];
+  for (const g of groups.slice(1)) {
+    for (const word of g.length > room ? g.split(' ') : [g]) {
+      const parts = word.length > room ? word.split(/(?<=\|)/) : [word];
+      parts.forEach((text, k) => pieces.push({ text, space: k === 0 }));
+    }
+  }
+  const lines: string[] = [];
+  let cur = groups[0];
+  let curLen = lead + cur.length;
+  for (const { text, space } of pieces) {
+    const add = (space ? 1 : 0) + text.length;
+    if (curLen + add > width) {
+      lines.push(cur);
+      cur = ' '.repeat(indent - lead) + text;
+      curLen = indent + text.length;
+    } else {
+      cur += space ? ` ${text}` : text;
+      curLen += add;
+    }
+  }
+  lines.push(cur);
+  return lines;
+};
+
 export const wrapAll = (text: string, width: number, indent = 4): string =>
   text
     .split('\n')

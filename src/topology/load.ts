@@ -16,8 +16,8 @@ export const loadTopology = async (
   if (!nameOrPath.endsWith('.json') && !nameOrPath.includes('/')) {
     return { ok: false, code: 'ENOENT', errors: [`unknown topology '${nameOrPath}' (built in: ${Object.keys(BUILT_IN).join(', ')}; or give a .json file)`] };
   }
-  const read = readTextFile(nameOrPath, 'topology file');
-  if (!read.ok) return { ok: false, code: read.code, file: nameOrPath, errors: [read.message] };
+  const read = readTextFile(nameOrPath, 'topology file', 'strict');
+  if (!read.ok) return { ok: false, code: read.code, file: nameOrPath, errors: [read.message], ...(read.line === undefined ? {} : { line: read.line }) };
   const { parseTopology } = await import('./validate.js');
   const parsed = parseTopology(read.text);
   if (parsed.ok) return { ok: true, topology: parsed.topology };

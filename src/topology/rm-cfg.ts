@@ -18,7 +18,8 @@ import { validateTopology } from './validate.js';
 import { quote } from './json-syntax.js';
 import { readTextFile } from '../cli/script-file.js';
 
-export type RmCfgResult = { ok: true; topology: Topology } | { ok: false; code: 'ENOENT' | 'EINVAL'; error: string };
+/** `line`: the file's line, where `error` names it without opening with it (invalid UTF-8 at 3:5). */
+export type RmCfgResult = { ok: true; topology: Topology } | { ok: false; code: 'ENOENT' | 'EINVAL'; error: string; line?: number };
 
 /** TISCI resource subtypes (include/linux/soc/ti/ti_sci_protocol.h, k3-am65 DT ti,sci-rm-range-*). */
 const SUBTYPE = {
@@ -248,6 +249,6 @@ export const parseHost = (word: string): number | undefined => (/^\d{1,3}$/.test
 
 /** Reads `path` and applies it; an unreadable file is one error line like a bad one. */
 export const loadRmCfg = (path: string, host: number, topology: Topology): RmCfgResult => {
-  const read = readTextFile(path, 'rm-cfg file');
-  return read.ok ? applyRmCfg(read.text, path, host, topology) : { ok: false, code: read.code, error: read.message };
+  const read = readTextFile(path, 'rm-cfg file', 'strict');
+  return read.ok ? applyRmCfg(read.text, path, host, topology) : { ok: false, code: read.code, error: read.message, ...(read.line === undefined ? {} : { line: read.line }) };
 };

@@ -35,8 +35,10 @@ interface Span {
   end: number;
   /** Where to report it. */
   path: string;
-  /** "outputs 0-63", "input 391 of direct client cpts" */
+  /** "outputs 0-63", "input 391 (of direct client cpts)" */
   what: string;
+  /** One number: `what` is singular, and so is the verb after it. */
+  one: boolean;
   seq: number;
 }
 
@@ -66,6 +68,8 @@ const INPUTS: Noun = { one: 'input', many: 'inputs' };
 const VINTS: Noun = { one: 'VINT', many: 'VINTs' };
 const EVENTS: Noun = { one: 'global event', many: 'global events' };
 const INDICES: Noun = { one: 'index', many: 'indices' };
+const CHANNELS: Noun = { one: 'channel', many: 'channels' };
+const GIC_HWIRQS: Noun = { one: 'GIC hwirq', many: 'GIC hwirqs' };
 
 /** A list entry with its path. */
 interface At<T> {
@@ -95,13 +99,15 @@ class Checker {
     this.issues.add(path, message);
   }
 
-  private span(start: number, count: number, path: string, what: string): Span {
-    return { start, end: start + count - 1, path, what, seq: this.seq++ };
+  /** Numbers `start`.. of one kind, named as one or many (`output 7`, `outputs 0-7`), then `after`. */
+  private span(start: number, count: number, path: string, noun: Noun, after = ''): Span {
+    const one = count === 1;
+    return { start, end: start + count - 1, path, what: `${one ? noun.one : noun.many} ${formatRange(start, count)}${after}`, one, seq: this.seq++ };
   }
 
   /** Overlaps inside one list or one number space, reported at the later entry. */
   private noOverlap(spans: Span[]): void {
-    sweep(spans, (at, other) => this.add(at.path, `${at.what} overlap ${other.what} at ${other.path}`));
+    sweep(spans, (at, other) => this.add(at.path, `${at.what} ${at.one ? 'overlaps' : 'overlap'} ${other.what} at ${other.path}`));
   }
 
   private id(id: string, path: string, kind: Kind, index: number): void {
@@ -147,8 +153,8 @@ class Checker {
     return list.filter(({ path, value: r }) => this.endWithin(path, 'start', r.start, r.count, U16, `${what} are 16-bit numbers`));
   }
 
-  private spans(list: At<{ start: number; count: number }>[], noun: string): Span[] {
-    return list.map((r) => this.span(r.value.start, r.value.count, r.path, `${noun} ${formatRange(r.value.start, r.value.count)}`));
+  private spans(list: At<{ start: number; count: number }>[], noun: Noun): Span[] {
+    return list.map((r) => this.span(r.value.start, r.value.count, r.path, noun));
   }
 
   /**
@@ -160,7 +166,7 @@ class Checker {
     list: At<{ start: number; count: number }>[],
     given: boolean,
     what: string,
-    noun: string,
+    noun: Noun,
     table: At<{ from: number; count: number }>[],
     tableSound: boolean,
     tablePath: string,
@@ -172,7 +178,7 @@ class Checker {
     for (const r of sound) {
       for (let n = r.value.start; n < r.value.start + r.value.count; n++) {
         if (!table.some((t) => n >= t.value.from && n < t.value.from + t.value.count)) {
-          this.add(r.path, `${noun.replace(/s$/, '')} ${n} is in Linux's share but routes nowhere: not in ${tablePath}`);
+          this.add(r.path, `${noun.one} ${n} is in Linux's share but routes nowhere: not in ${tablePath}`);
           break;
         }
       }
@@ -207,8 +213,8 @@ class Checker {
       const ranges = this.translations(all, 'INTR outputs', 'parent hwirqs are 16-bit numbers').filter((x) =>
         this.inHardware(x.path, x.value.from, x.value.count, r.outputs?.count, OUTPUTS, r.id, `${path}.outputs`),
       );
-      this.noOverlap(ranges.map((x) => this.span(x.value.from, x.value.count, x.path, `outputs ${formatRange(x.value.from, x.value.count)}`)));
-      this.share(located(r.share, w.intrs[i].share), w.intrs[i].shareGiven, 'INTR outputs', 'outputs', ranges, ranges.length === all.length, `${path}.ranges`);
+      this.noOverlap(ranges.map((x) => this.span(x.value.from, x.value.count, x.path, OUTPUTS)));
+      this.share(located(r.share, w.intrs[i].share), w.intrs[i].shareGiven, 'INTR outputs', OUTPUTS, ranges, ranges.length === all.length, `${path}.ranges`);
       return ranges;
     });
     const vints = t.intas.map((a, i) => {
@@ -222,7 +228,7 @@ class Checker {
       const events = this.ranges(located(a.globalEvents, `${path}.globalEvents`), 'global events').filter((x) =>
         this.inHardware(x.path, x.value.start, x.value.count, a.hardware?.globalEvents.count, EVENTS, a.id, `${path}.hardware.globalEvents`),
       );
-      this.share(located(a.vintShare, w.intas[i].vintShare), w.intas[i].vintShareGiven, 'VINTs', 'VINTs', sound, sound.length === all.length, `${path}.vints`);
+      this.share(located(a.vintShare, w.intas[i].vintShare), w.intas[i].vintShareGiven, 'VINTs', VINTS, sound, sound.length === all.length, `${path}.vints`);
       return { sound, events };
     });
     t.msiDevices.forEach((d, i) => {
@@ -232,7 +238,7 @@ class Checker {
       const sound = this.ranges(located(d.share, share), 'device indices').filter((r) =>
         this.inHardware(r.path, r.value.start, r.value.count, d.indices, INDICES, d.id, `${path}.indices`),
       );
-      this.noOverlap(this.spans(sound, 'indices'));
+      this.noOverlap(this.spans(sound, INDICES));
     });
     t.dmas.forEach((m, i) => {
       const { path } = w.dmas[i];
@@ -240,7 +246,7 @@ class Checker {
       this.sciId(m.sciId, path);
       for (const dir of ['tx', 'rx'] as const) {
         const list = w.dmas[i][dir];
-        if (list !== undefined) this.noOverlap(this.spans(this.ranges(located(m[dir].share, list), 'channel ids'), 'channels'));
+        if (list !== undefined) this.noOverlap(this.spans(this.ranges(located(m[dir].share, list), 'channel ids'), CHANNELS));
       }
       // Today's path names `rx.count` whichever form the channels take.
       for (const r of m.rx.share) this.endWithin(`${path}.rx`, 'rxEventOffset + start', m.rxEventOffset + r.start, r.count, U16, 'TR event indices (rxEventOffset + rchan) are 16-bit numbers');
@@ -251,8 +257,8 @@ class Checker {
     const parents = this.checkRouters(intrRanges);
     this.checkRouterInputs(intrRanges, parents, vints.map((v) => v.sound));
     t.intas.forEach((_, i) => {
-      this.noOverlap(vints[i].sound.map((x) => this.span(x.value.from, x.value.count, x.path, `VINTs ${formatRange(x.value.from, x.value.count)}`)));
-      this.noOverlap(this.spans(vints[i].events, 'global events'));
+      this.noOverlap(vints[i].sound.map((x) => this.span(x.value.from, x.value.count, x.path, VINTS)));
+      this.noOverlap(this.spans(vints[i].events, EVENTS));
     });
     this.checkRingDevices();
     this.checkBoot();
@@ -276,11 +282,11 @@ class Checker {
         if (to < SPI_FIRST || to > SPI_LAST) {
           this.add(`${x.path}.to`, `expected a GIC SPI hwirq ${SPI_FIRST}-${SPI_LAST} (the parent is the GIC), got ${to}`);
         } else if (this.endWithin(x.path, 'to', to, count, SPI_LAST, `GIC hwirqs must be SPIs ${SPI_FIRST}-${SPI_LAST}`)) {
-          gicSpans.push(this.span(to, count, x.path, `GIC hwirqs ${formatRange(to, count)} of ${r.id}`));
+          gicSpans.push(this.span(to, count, x.path, GIC_HWIRQS, ` of ${r.id}`));
         }
       }
     });
-    sweep(gicSpans, (at, other) => this.add(at.path, `${at.what} are also mapped by ${other.path} (${other.what}); two router outputs may not share a GIC line`));
+    sweep(gicSpans, (at, other) => this.add(at.path, `${at.what} ${at.one ? 'is' : 'are'} also mapped by ${other.path} (${other.what}); two router outputs may not share a GIC line`));
     this.checkCycles(parents);
     return parents;
   }
@@ -317,7 +323,7 @@ class Checker {
     const useRange = (p: number, x: At<{ to: number; count: number }>, what: string) => {
       const { id, inputs } = t.intrs[p];
       const { to, count } = x.value;
-      if (this.inHardware(x.path, to, count, inputs, INPUTS, id, `${w.intrs[p].path}.inputs`)) use(p, this.span(to, count, x.path, `inputs ${formatRange(to, count)} (${what})`));
+      if (this.inHardware(x.path, to, count, inputs, INPUTS, id, `${w.intrs[p].path}.inputs`)) use(p, this.span(to, count, x.path, INPUTS, ` (${what})`));
     };
     t.intrs.forEach((r, i) => {
       const p = parents.get(i);
@@ -334,12 +340,12 @@ class Checker {
       const { id, inputs } = t.intrs[target.index];
       c.inputs.forEach((n, k) => {
         const at = `${path}.inputs[${k}]`;
-        if (this.inHardware(at, n, 1, inputs, INPUTS, id, `${w.intrs[target.index].path}.inputs`)) use(target.index, this.span(n, 1, at, `input ${n} (of direct client ${c.id})`));
+        if (this.inHardware(at, n, 1, inputs, INPUTS, id, `${w.intrs[target.index].path}.inputs`)) use(target.index, this.span(n, 1, at, INPUTS, ` (of direct client ${c.id})`));
       });
     });
     for (const [intr, spans] of users) {
       const id = t.intrs[intr].id;
-      sweep(spans, (at, other) => this.add(at.path, `${id} ${at.what} collide${at.what.startsWith('input ') ? 's' : ''} with ${other.what} at ${other.path}`));
+      sweep(spans, (at, other) => this.add(at.path, `${id} ${at.what} ${at.one ? 'collides' : 'collide'} with ${other.what} at ${other.path}`));
     }
   }
 

@@ -10,6 +10,7 @@ import { resolve } from '../registry.js';
 import { Failed, type Output } from '../result.js';
 import type { CommandSpec } from '../spec.js';
 import { tokenize } from '../tokenize.js';
+import { plural } from '../../core/words.js';
 
 /** The verbs an operation may be: those that take hardware or descriptors. */
 export const OP_VERBS = ['alloc-irq', 'free-irq', 'request-channel', 'release-channel'] as const;
@@ -202,11 +203,11 @@ export const interleave: CommandSpec = {
     const output: Output = { kind: 'interleave', report, expect: p.expect };
     const forbidden = report.outcomes.filter((o) => o.grade === 'FORBIDDEN').reduce((n, o) => n + o.count, 0);
     if (p.expect === 'ok' && forbidden > 0) {
-      throw new Failed('EXPECT', `${forbidden} of ${report.explored} schedules FORBIDDEN (--expect race if that is the point)`, output);
+      throw new Failed('EXPECT', `${forbidden} of ${plural(report.explored, 'schedule')} FORBIDDEN (--expect race if that is the point)`, output);
     }
     if (p.expect === 'race' && forbidden === 0) {
       const more = report.truncated ? ' (truncated: more remain)' : '';
-      throw new Failed('EXPECT', `no FORBIDDEN outcome in ${report.explored} schedules${more}, but --expect race`, output);
+      throw new Failed('EXPECT', `no FORBIDDEN outcome in ${plural(report.explored, 'schedule')}${more}, but --expect race`, output);
     }
     return output;
   },

@@ -18,6 +18,7 @@ import {
   type TraceRow,
 } from './scheduler.js';
 import { SystemWorld, viewDiff } from './world.js';
+import { plural } from '../words.js';
 
 /**
  * `interleave`: every schedule (or a bounded, random or given set) of several operations run
@@ -224,7 +225,7 @@ export class Explorer {
     }
     const vints = this.world.vintCount();
     const serialVints = new Set(this.serials.map((s) => s.vints));
-    const why = serialVints.size === 1 && !serialVints.has(vints) ? `${vints} VINTs where every serial order has ${[...serialVints][0]}` : 'a state no serial order gives';
+    const why = serialVints.size === 1 && !serialVints.has(vints) ? `${plural(vints, 'VINT')} where every serial order has ${[...serialVints][0]}` : 'a state no serial order gives';
     return { key: `I\0${result}\0${fp}`, result, grade: 'interesting', description: why };
   }
 

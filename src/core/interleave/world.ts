@@ -7,6 +7,7 @@ import { makeLocks, type LockMode, type Locks } from './locks.js';
 import type { OpSpec, OpValue } from './ops.js';
 import { letter, type OpEnd, type World } from './scheduler.js';
 import { Snapshot } from './snapshot.js';
+import { plural } from '../words.js';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
@@ -138,8 +139,8 @@ export class SystemWorld implements World<OpValue> {
         if (parent?.kind !== 'vint-parent') return `VINT ${v.vint}'s parent virq ${v.parentVirq} is gone`;
         events += live;
       }
-      if (inta.vintPool.used !== inta.vints.length) return `${inta.vintPool.id}: ${inta.vintPool.used} used for ${inta.vints.length} VINTs on vint_list (leaked)`;
-      if (inta.eventPool.used !== events) return `${inta.eventPool.id}: ${inta.eventPool.used} used for ${events} live events (leaked)`;
+      if (inta.vintPool.used !== inta.vints.length) return `${inta.vintPool.id}: ${inta.vintPool.used} used for ${plural(inta.vints.length, 'VINT')} on vint_list (leaked)`;
+      if (inta.eventPool.used !== events) return `${inta.eventPool.id}: ${inta.eventPool.used} used for ${plural(events, 'live event')} (leaked)`;
     }
     return undefined;
   }
