@@ -251,18 +251,23 @@ describe('runCompare', () => {
     expect([e.code, e.message]).toEqual(['ENOENT', "unknown pool 'virqs' (did you mean virq?)"]);
   });
 
-  test('with nothing refused the chart falls back to the first pool to fill, then to the busiest the workload changed, then to the busiest', () => {
+  test('with nothing refused the chart falls back to the first pool to fill, then to where the designs differ most, then to what the workload grew most, then to the busiest', () => {
     expect(runCompare(am65x, designs('merged'), inline('request-channel main_udmap tx 50; request-channel main_udmap rx 50')).chart).toMatchObject({
       pool: 'ringacc.gp_ring',
       why: 'first to fill',
     });
     // The GPIO router's boot-time lines (6/20) are the busiest pool, but no workload here moves
-    // them: a flat line. Of the pools it changed, virq is the busiest (the VINT's parent virq under
-    // merged: 226 -> 227, 22%), in any design it changed them.
+    // them: a flat line. Nor is virq the busiest of those it moved (merged boots with 226 of
+    // 1024): one design grows a share of a pool most, here an INTR output of 64 for the VINT.
     const merged = runCompare(am65x, designs('merged'), inline('alloc-irq ringacc any')).chart;
-    expect([merged.pool, merged.why, merged.series[0].used]).toEqual(['virq', 'busiest the workload changed', [226, 227]]);
+    expect([merged.pool, merged.why, merged.series[0].used]).toEqual(['intr_main_navss.out', 'grew most', [1, 2]]);
+    // Two designs: the pool whose growth sets them furthest apart, rfc-v4's GIC line per MSI
+    // taking three INTR outputs where merged's one VINT takes one.
     const both = runCompare(am65x, designs('merged,rfc-v4'), inline('request-channel main_udmap tx 3; pools')).chart;
-    expect([both.pool, both.why, both.series.map((x) => x.used)]).toEqual(['virq', 'busiest the workload changed', [[226, 227, 227], [7, 13, 13]]]);
+    expect([both.pool, both.why, both.series.map((x) => x.used)]).toEqual(['intr_main_navss.out', 'designs differ most', [[1, 2, 2], [1, 4, 4]]]);
+    // Designs that grow every pool alike (rfc-v4 and dynamic differ in VINT sharing, which one MSI does not show): what it grew most.
+    const alike = runCompare(am65x, designs('rfc-v4,dynamic'), inline('alloc-irq ringacc any')).chart;
+    expect([alike.pool, alike.why]).toEqual(['intr_main_navss.out', 'grew most']);
     // A workload that changes nothing: the busiest pool of all, as before.
     expect(runCompare(am65x, designs('merged,rfc-v4'), inline('pools; interrupts')).chart).toMatchObject({ pool: 'intr_main_gpio.out', why: 'busiest' });
   });

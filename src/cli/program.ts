@@ -54,7 +54,7 @@ const buildProgram = (said: (message: string) => void): Command =>
     .addOption(new Option('-q, --quiet', 'print only errors and the output of show commands').conflicts('compare'))
     .option('--debug', 'show stack traces of internal errors')
     .option('--compare <designs>', 'run the one workload (script, - or -e) under each design (a,b,... or all) side by side, each with its own settings')
-    .option('--pool <pool>', 'with --compare: the pool to chart (default: the first to run out or fill, else the busiest the workload changed)')
+    .option('--pool <pool>', 'with --compare: the pool to chart (default: the first to run out or fill, else where the designs differ most)')
     .option('--rm-cfg <rm-cfg.yaml>', "Linux's share from a board's SYSFW resource config (U-Boot/TI SDK YAML)")
     .option('--host <id>', 'with --rm-cfg: the TISCI host whose share to read (Linux on AM65x: 12)')
     .helpOption(false)

@@ -106,10 +106,11 @@ export interface ChartData {
   pool: string;
   total: number;
   /**
-   * Why this pool: named with --pool, the first to refuse, the first to fill, the busiest of those
-   * whose use the workload changed (under any design), or, when it changed none, the busiest.
+   * Why this pool: named with --pool, the first to refuse, the first to fill, the one whose growth
+   * (over its use after boot, a share of its total) sets the designs furthest apart, the one the
+   * workload grew most, or, when it changed none, the busiest.
    */
-  why: 'chosen' | 'first to run out' | 'first to fill' | 'busiest the workload changed' | 'busiest';
+  why: 'chosen' | 'first to run out' | 'first to fill' | 'designs differ most' | 'grew most' | 'busiest';
   /** Used after boot (index 0) and after each command, by design. */
   series: { design: string; used: number[] }[];
 }
@@ -176,11 +177,14 @@ const unknownPool = (id: string, ids: string[]): CoreError => {
 
 /**
  * The pool to chart: the one asked for; else the first to refuse anyone (boot counts as command
- * 0; ties go to the earlier design); else the first to fill; else the busiest at its peak of the
- * pools whose use the workload changed (`changed`, by pool index), a flat line from boot being
- * nothing to see; else, when it changed none, the busiest of all.
+ * 0; ties go to the earlier design); else, of the pools the workload grew over their use after
+ * boot (`grew[d * P + p]`: the most design d added to pool p, a share of the pool counted), the
+ * one whose growth sets the designs furthest apart (a comparison's point: rfc-v4's INTR outputs
+ * against merged's); else, one design or none apart, the one it grew most. What the workload did,
+ * not what boot left busy: merged boots with 22% of its virqs used, and a few more hardly move
+ * that line. Else, when it changed none, the busiest of all.
  */
-const chooseChart = (asked: string | undefined, rows: DesignRow[], pools: PoolRow[], changed: Uint8Array): Pick<ChartData, 'pool' | 'why'> => {
+const chooseChart = (asked: string | undefined, rows: DesignRow[], pools: PoolRow[], grew: Int32Array): Pick<ChartData, 'pool' | 'why'> => {
   if (asked !== undefined) return { pool: asked, why: 'chosen' };
   const earliest = (pick: (r: DesignRow) => { pool: string; command: number } | null) =>
     rows.map(pick).reduce<{ pool: string; command: number } | null>((best, x) => (x && (!best || x.command < best.command) ? x : best), null);
@@ -190,8 +194,22 @@ const chooseChart = (asked: string | undefined, rows: DesignRow[], pools: PoolRo
   if (full) return { pool: full.pool, why: 'first to fill' };
   const ratio = (p: PoolRow) => Math.max(...Object.values(p.peak)) / Math.max(1, p.total);
   const busiest = (among: PoolRow[]) => among.reduce((best, p) => (ratio(p) > ratio(best) ? p : best), among[0]).id;
-  const moved = pools.filter((_, p) => changed[p] === 1);
-  return moved.length > 0 ? { pool: busiest(moved), why: 'busiest the workload changed' } : { pool: busiest(pools), why: 'busiest' };
+  const P = pools.length;
+  const grown = (p: number) => rows.map((_, d) => grew[d * P + p]);
+  // The best pool by `score` among those grown, ties to the busier, then to the earlier (the hierarchy's order).
+  const best = (score: (p: number) => number): number => {
+    let pick = -1;
+    for (let p = 0; p < P; p++) {
+      if (Math.max(...grown(p)) === 0 || score(p) <= 0) continue;
+      if (pick < 0 || score(p) > score(pick) || (score(p) === score(pick) && ratio(pools[p]) > ratio(pools[pick]))) pick = p;
+    }
+    return pick;
+  };
+  const share = (p: number) => 1 / Math.max(1, pools[p].total);
+  const apart = best((p) => (Math.max(...grown(p)) - Math.min(...grown(p))) * share(p));
+  if (apart >= 0) return { pool: pools[apart].id, why: 'designs differ most' };
+  const most = best((p) => Math.max(...grown(p)) * share(p));
+  return most >= 0 ? { pool: pools[most].id, why: 'grew most' } : { pool: busiest(pools), why: 'busiest' };
 };
 
 /** Runs `lines` from a fresh boot under each design. */
@@ -212,8 +230,8 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
   const rows: DesignRow[] = [];
   const samples: Int32Array[] = [];
   const poolPeaks: PoolPeak[][] = [];
-  // changed[p]: 1 once pool p's use after some command differs from its use after boot, in any design.
-  const changed = new Uint8Array(P);
+  // grew[d * P + p]: the most pool p's use after a command rose over its use after boot, design d.
+  const grew = new Int32Array(designs.length * P);
   designs.forEach((design, di) => {
     const session = sessions[di];
     // used[k * P + p]: pool p after command k (0: after boot)
@@ -238,7 +256,7 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
       for (let p = 0; p < P; p++) {
         const u = pools[p].used;
         used[base + p] = u;
-        if (u !== used[p]) changed[p] = 1;
+        if (u - used[p] > grew[di * P + p]) grew[di * P + p] = u - used[p];
         if (u >= totals[p] && firstFull === null) firstFull = { pool: pools[p].id, command: k };
       }
     };
@@ -309,7 +327,7 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
     peak: Object.fromEntries(designs.map((d, di) => [d.name, poolPeaks[di][p].peak])),
     exhausted: designs.filter((_, di) => poolPeaks[di][p].exhausted).map((d) => d.name),
   }));
-  const chart = chooseChart(opts.pool, rows, pools, changed);
+  const chart = chooseChart(opts.pool, rows, pools, grew);
   const p = ids.indexOf(chart.pool);
   const series = designs.map((d, di) => {
     const s = new Array<number>(n + 1);

@@ -44,7 +44,7 @@ export const compare: CommandSpec = {
   details:
     `Designs: ${NAMED_DESIGNS.map((d) => d.name).join(', ')} (default: all). Each runs on a throw-away session; this one is unchanged. ` +
     'Lines run as in a script (errors do not stop it; expect-* lines run too); a relative path is relative to the current folder. ' +
-    'The chart follows the pool named by --pool; by default the first to run out, else the first to fill, else the busiest of the pools whose use the workload changed (the busiest of all when it changed none); its title says which.',
+    'The chart follows the pool named by --pool; by default the first to run out, else the first to fill, else the pool whose growth (over its use after boot, a share of the pool) sets the designs furthest apart, else the one the workload grew most (the busiest of all when it changed none); its title says which.',
   view: true,
   args: [{ name: 'workload', kind: 'compare-arg', rest: true }],
   run({ session }, words) {
