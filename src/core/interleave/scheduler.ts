@@ -290,7 +290,23 @@ export interface SearchProgress {
  */
 export const exploreAll = <R>(world: World<R>, bound: number | undefined, visit: (e: Execution<R>) => boolean): number => searchAll(world, bound, visit).count;
 
-export const searchAll = <R>(world: World<R>, bound: number | undefined, visit: (e: Execution<R>) => boolean): SearchProgress => {
+export const searchAll = <R>(world: World<R>, bound: number | undefined, visit: (e: Execution<R>) => boolean): SearchProgress =>
+  drain(searchAllSteps(world, bound, visit));
+
+/**
+ * Runs a resumable search to its end in one go: what the synchronous callers do with the
+ * generators below, whose every `next()` runs one schedule (a checkpoint, where a caller that
+ * runs it a slice at a time may stop, and `return()` it).
+ */
+export const drain = <T>(steps: Generator<unknown, T, undefined>): T => {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+};
+
+/** searchAll, resumable: yields after each schedule that `visit` took. */
+export function* searchAllSteps<R>(world: World<R>, bound: number | undefined, visit: (e: Execution<R>) => boolean): Generator<void, SearchProgress, undefined> {
   const limit = bound ?? Infinity;
   let count = 0;
   // The prefixes to search below at this level (each ends with the preemption that puts it here).
@@ -310,12 +326,13 @@ export const searchAll = <R>(world: World<R>, bound: number | undefined, visit: 
         // visit refuses the schedule past the cap: those before it at this level were run.
         if (!visit(exec)) return { count, complete: preemptions - 1, done: false, partial: count - 1 > levelStart };
         prefix = backtrack(exec, root.length, preemptions, next);
+        yield;
       }
     }
     if (next === undefined || next.length === 0) return { count, complete: preemptions, done: true, partial: false };
     level = next;
   }
-};
+}
 
 /**
  * The prefixes kept for a level, one byte a choice in one growing buffer: a level can hold
@@ -391,16 +408,21 @@ export const prng = (seed: number): (() => number) => {
 };
 
 /** `count` schedules, each choice uniform among the operations that can run. */
-export const exploreRandom = <R>(world: World<R>, count: number, seed: number, visit: (e: Execution<R>) => boolean): number => {
+export const exploreRandom = <R>(world: World<R>, count: number, seed: number, visit: (e: Execution<R>) => boolean): number =>
+  drain(randomSteps(world, count, seed, visit));
+
+/** exploreRandom, resumable: yields after each schedule that `visit` took. */
+export function* randomSteps<R>(world: World<R>, count: number, seed: number, visit: (e: Execution<R>) => boolean): Generator<void, number, undefined> {
   const rand = prng(seed);
   let done = 0;
   while (done < count) {
     const exec = execute(world, (options) => options[Math.floor(rand() * options.length)]);
     done++;
     if (!visit(exec)) break;
+    yield;
   }
   return done;
-};
+}
 
 // ---- schedule strings ------------------------------------------------------------------------
 
