@@ -409,6 +409,42 @@ describe('the REPL in a pseudo-terminal', () => {
     expect(await t.waitExit()).toEqual({ exitCode: 0, signal: 0 });
   }, 20000);
 
+  test('Ctrl-C stops a long interleave search: one line, the prompt back, the state and history as they were', async () => {
+    const t = open([], ROOT, replEnv());
+    await t.waitFor(PROMPT);
+    t.type('request-channel main_udmap tx 2\r');
+    await t.waitFor(PROMPT);
+    t.type('alloc-irq ringacc 320\r');
+    await t.waitFor(PROMPT);
+    const views = async (): Promise<string[]> => {
+      const out: string[] = [];
+      for (const v of ['pools', 'routes', 'interrupts']) {
+        t.type(`${v}\r`);
+        out.push(await t.waitFor(PROMPT));
+      }
+      return out;
+    };
+    const before = await views();
+    // Some ten million schedules: minutes of work, unless stopped.
+    const search = 'interleave "alloc-irq ringacc 310" "alloc-irq ringacc 311" "free-irq ringacc 320" --lock none --preemptions 20 --max-schedules 10000000';
+    t.type(`${search}\r`);
+    // Readline has ended the line (the search starts at once, before any key is read): Ctrl-C now
+    // is a key read while the search runs.
+    await t.waitFor('10000000\n');
+    t.type('\x03');
+    const stopped = await t.waitFor(PROMPT, 60000);
+    expect(stopped).toMatch(/^interleave: interrupted after \d+ schedules?; nothing changed\nmsi\(merged\)> $/);
+    expect(await views()).toEqual(before);
+    // The history has the search, before the views; a second Ctrl-C, at the prompt, abandons the
+    // line as ever.
+    t.type('\x1b[A'.repeat(4));
+    await t.waitFor('--max-schedules 10000000');
+    t.type('\x03');
+    expect(await t.waitFor(PROMPT)).toBe(`^C\n${PROMPT}`);
+    t.type('exit\r');
+    expect(await t.waitExit()).toEqual({ exitCode: 0, signal: 0 });
+  }, 90000);
+
   test('Ctrl-D in a menu cancels the command as Ctrl-C does; Ctrl-D at the prompt leaves on a new line', async () => {
     const env = replEnv();
     const t = open([], ROOT, env);

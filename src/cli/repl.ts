@@ -3,7 +3,7 @@ import { readdirSync, realpathSync } from 'node:fs';
 import { createInterface, type Completer, type Interface } from 'node:readline';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { CoreError } from '../core/errors.js';
-import { findCommand, runWords } from '../commands/registry.js';
+import { findCommand, startWords } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
 import { commandWords, isGarbledLine } from '../commands/tokenize.js';
@@ -47,6 +47,9 @@ export const quoteWord = (w: string): string => {
   return w.includes("'") ? `"${w}"` : `'${w}'`;
 };
 
+/** How long the REPL runs a long command (interleave's search) before it reads the keyboard again. */
+const SLICE_MS = 30;
+
 type Readline = Interface & { clearLine?: () => void };
 
 /** A piece of a sourced script's output (`err`: an error line), held to be shown in order. */
@@ -64,6 +67,8 @@ class LineEditor {
   private suspending = false;
   private history: string[];
   private prompt = '> ';
+  /** Set while a command runs: Ctrl-C stops the command, rather than abandoning a line. */
+  onInterrupt?: () => void;
 
   constructor(
     private readonly io: { input: NodeJS.ReadStream; output: NodeJS.WriteStream; terminal: boolean },
@@ -108,7 +113,8 @@ class LineEditor {
     if (this.queue.length > 0) return Promise.resolve(this.queue.shift()!);
     if (!this.rl) return Promise.resolve(null);
     this.rl.setPrompt(prompt);
-    this.rl.prompt();
+    // With the cursor where it was in what was typed ahead while a command ran (see typedAhead).
+    this.rl.prompt(true);
     return new Promise((resolve) => {
       this.waiter = resolve;
     });
@@ -124,6 +130,11 @@ class LineEditor {
 
   close(): void {
     this.suspend();
+  }
+
+  /** Keys typed ahead while a command ran, which readline echoed where the cursor was: not yet a whole line. */
+  typedAhead(): boolean {
+    return (this.rl?.line ?? '') !== '';
   }
 
   reprompt(): void {
@@ -159,6 +170,10 @@ class LineEditor {
   }
 
   private interrupt(): void {
+    if (this.onInterrupt) {
+      this.onInterrupt();
+      return;
+    }
     const rl = this.rl;
     if (!rl) return;
     rl.write(null, { ctrl: true, name: 'e' });
@@ -335,7 +350,8 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
       words = answered;
     }
 
-    const result = runWords(session, words);
+    const result = await runInSlices(words);
+    if (result === undefined) return undefined;
     report(command, words[0], result);
     if (!result.ok) return undefined;
     if (result.output.kind === 'exit') return result.output.status ?? 0;
@@ -343,11 +359,58 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
     return undefined;
   };
 
+  /**
+   * Runs a command a slice of about SLICE_MS at a time, with the event loop's turn between
+   * slices, so that the keyboard is read while it runs: Ctrl-C (a key readline reads, the
+   * terminal being raw; SIGINT otherwise) stops it at the end of the slice, the state as it was
+   * before it (only a query is long: interleave's search), and says how far it got. A command
+   * with no slices (every other) runs whole. Undefined when it was stopped.
+   */
+  /** Stops the command under way, for a SIGINT (see onSigint). */
+  let commandInterrupt: (() => void) | undefined;
+  const runInSlices = async (words: string[]): Promise<Result | undefined> => {
+    const running = startWords(session, words);
+    let stop = false;
+    const interrupt = () => {
+      stop = true;
+    };
+    editor.onInterrupt = interrupt;
+    commandInterrupt = interrupt;
+    // Keys typed while it ran (a command typed ahead) were echoed where the cursor was: what it
+    // prints starts below them, and the prompt shows them again.
+    const below = () => {
+      if (editor.typedAhead()) chrome.write('\n');
+    };
+    try {
+      for (let slices = 0; ; slices++) {
+        const until = performance.now() + SLICE_MS;
+        let result: Result | undefined;
+        do result = running.step(1);
+        while (result === undefined && performance.now() < until);
+        if (result !== undefined) {
+          if (slices > 0) below();
+          return result;
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+        if (stop) {
+          running.stop();
+          below();
+          chrome.write(`${wrap(`${words[0]}: interrupted after ${running.progress()}; nothing changed`, style.width)}\n`);
+          return undefined;
+        }
+      }
+    } finally {
+      editor.onInterrupt = undefined;
+      commandInterrupt = undefined;
+    }
+  };
+
   const { topology } = session;
   chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designLabel(designOf(session.settings))}; ${style.c.bold('help')} lists the verbs\n`);
 
   // Without a terminal (stdout redirected) the line discipline turns Ctrl-C into SIGINT.
   const onSigint = () => {
+    if (commandInterrupt) return commandInterrupt();
     chrome.write('\n');
     editor.reprompt();
   };

@@ -2,7 +2,7 @@ import { CoreError } from '../core/errors.js';
 import { nearest, oneLine, shown } from './args.js';
 import { Failed, type Result } from './result.js';
 import type { Session } from './session.js';
-import type { CommandContext, CommandSpec } from './spec.js';
+import type { CommandContext, CommandSpec, Task } from './spec.js';
 import { releaseChannel, requestChannel } from './verbs/channels.js';
 import { capacity, compare } from './verbs/compare.js';
 import { expectError, expectPool } from './verbs/expect.js';
@@ -107,14 +107,65 @@ const contextOf = (session: Session, quiet: boolean): CommandContext => {
 export const runWords = (session: Session, words: string[], quiet = false): Result => {
   const ctx = contextOf(session, quiet);
   try {
-    if (words.length === 0) throw new CoreError('EUSAGE', 'missing command');
-    if (words.length > MAX_WORDS) throw new CoreError('EUSAGE', `too many words (${words.length}, at most ${MAX_WORDS})`);
-    const spec = resolve(words);
+    const spec = checked(words);
     const output = spec.run(ctx, words.slice(1));
     return { ok: true, output };
   } catch (e) {
-    if (e instanceof Failed) return { ok: false, error: { code: e.code, message: oneLine(e.message), pool: e.pool }, output: e.output };
-    if (e instanceof CoreError) return { ok: false, error: { code: e.code, message: oneLine(e.message), pool: e.pool } };
-    throw e;
+    return asResult(e);
   }
+};
+
+/** A command under way (startWords): each step runs a slice of it, the Result once it has ended. */
+export interface RunningCommand {
+  /** At most `budget` units of its work (see Task); the Result once it has ended, else undefined. */
+  step(budget: number): Result | undefined;
+  /** How far it got: `1234 schedules`. */
+  progress(): string;
+  /** Abandons it part-way: the session as it was before the command. */
+  stop(): void;
+}
+
+/**
+ * Runs one command as runWords does, but a command with a Task (interleave) a slice at a time,
+ * for a front end that reads the keyboard between slices; any other runs whole at its first step.
+ * Run to its end it gives the Result runWords gives.
+ */
+export const startWords = (session: Session, words: string[]): RunningCommand => {
+  let task: Task | undefined;
+  let ended: Result | undefined;
+  try {
+    const spec = checked(words);
+    if (spec.start) task = spec.start(contextOf(session, false), words.slice(1));
+  } catch (e) {
+    ended = asResult(e);
+  }
+  return {
+    step: (budget) => {
+      if (ended !== undefined) return ended;
+      if (task === undefined) return (ended = runWords(session, words));
+      try {
+        const output = task.step(budget);
+        if (output !== undefined) ended = { ok: true, output };
+      } catch (e) {
+        ended = asResult(e);
+      }
+      return ended;
+    },
+    progress: () => task?.progress() ?? '',
+    stop: () => task?.stop(),
+  };
+};
+
+/** The verb of `words`, its word counts checked. */
+const checked = (words: string[]): CommandSpec => {
+  if (words.length === 0) throw new CoreError('EUSAGE', 'missing command');
+  if (words.length > MAX_WORDS) throw new CoreError('EUSAGE', `too many words (${words.length}, at most ${MAX_WORDS})`);
+  return resolve(words);
+};
+
+/** A user's mistake as a failed Result; anything else is a defect, and thrown on. */
+const asResult = (e: unknown): Result => {
+  if (e instanceof Failed) return { ok: false, error: { code: e.code, message: oneLine(e.message), pool: e.pool }, output: e.output };
+  if (e instanceof CoreError) return { ok: false, error: { code: e.code, message: oneLine(e.message), pool: e.pool } };
+  throw e;
 };

@@ -75,6 +75,22 @@ export interface CommandSpec {
   /** Changes the model (allocations, counts, masks, affinities). */
   mutates?: boolean;
   run(ctx: CommandContext, words: string[]): Output;
+  /**
+   * A long command (interleave's search) as a task a front end can run a slice at a time and
+   * stop part-way (the REPL's Ctrl-C); `run` is the same task run to its end in one go. What it
+   * throws, it throws as `run` would, from here or from a step.
+   */
+  start?(ctx: CommandContext, words: string[]): Task;
+}
+
+/** A command's work run in slices (CommandSpec.start). */
+export interface Task {
+  /** Does at most `budget` units of the work (interleave: schedules); the output once it is done, else undefined. */
+  step(budget: number): Output | undefined;
+  /** How far it got, for the line that says it was stopped: `1234 schedules`. */
+  progress(): string;
+  /** Abandons the work: what the command had changed is put back, and it reports nothing. */
+  stop(): void;
 }
 
 /** Whether this output of `spec` shows state, and so is printed under --quiet. */

@@ -1,5 +1,5 @@
 import { CoreError } from '../../core/errors.js';
-import { DEFAULT_MAX_SCHEDULES, Explorer, MAX_OPS, type ExploreMode } from '../../core/interleave/explore.js';
+import { DEFAULT_MAX_SCHEDULES, Explorer, MAX_OPS, type ExploreMode, type InterleaveReport } from '../../core/interleave/explore.js';
 import { channelName } from '../../core/dma.js';
 import { LOCK_MODES, type LockMode } from '../../core/interleave/locks.js';
 import { allocIrqOp, freeIrqOp, releaseChannelOp, requestChannelOp, type OpSpec } from '../../core/interleave/ops.js';
@@ -8,7 +8,7 @@ import type { Settings, System } from '../../core/system.js';
 import { oneOf, parseChannel, parseCount, parseDir, parseUint, shown } from '../args.js';
 import { resolve } from '../registry.js';
 import { Failed, type Output } from '../result.js';
-import type { CommandSpec } from '../spec.js';
+import type { CommandContext, CommandSpec, Task } from '../spec.js';
 import { tokenize } from '../tokenize.js';
 import { plural } from '../../core/words.js';
 
@@ -189,26 +189,43 @@ export const interleave: CommandSpec = {
     'A --schedule replays one schedule in place of the search: append the --schedule a run printed (replay: ...) to that very command. ' +
     'Exploration: every schedule for two ops, at most 2 preemptions for more; fewest preemptions first (every schedule with none, then with 1, 2, ...), so a search cut short at --max-schedules (default 100000) has tried the simple ones. ' +
     'A RESULT gives how each op ended: its value (A=16:0: VINT 16 bit 0), an error code, crash (a step threw), or - (never finished: the schedule stopped first at a violation, such as another op crashing). ' +
-    'Fails when a FORBIDDEN outcome exists, or with --expect race when none does.',
+    'Fails when a FORBIDDEN outcome exists, or with --expect race when none does. ' +
+    'In the REPL, Ctrl-C stops a search: it says how many schedules it ran, and the state is as it was.',
   view: true,
   args: [{ name: 'op', kind: 'op', rest: true }],
-  run({ session }, words): Output {
-    const sys = session.system;
-    const p = parseArgs(sys, session.settings, words);
-    const explorer = new Explorer(sys, p.ops, p.lock);
-    explorer.preflight();
-    const report = explorer.run({ lock: p.lock, mode: p.mode, maxSchedules: p.max, clock: clock() });
-    // A replay that no longer fits ran no schedule: its error alone, nothing that reads as a verdict.
-    if (report.divergence) throw new CoreError('EINVAL', report.divergence);
-    const output: Output = { kind: 'interleave', report, expect: p.expect };
-    const forbidden = report.outcomes.filter((o) => o.grade === 'FORBIDDEN').reduce((n, o) => n + o.count, 0);
-    if (p.expect === 'ok' && forbidden > 0) {
-      throw new Failed('EXPECT', `${forbidden} of ${plural(report.explored, 'schedule')} FORBIDDEN (--expect race if that is the point)`, output);
-    }
-    if (p.expect === 'race' && forbidden === 0) {
-      const more = report.truncated ? ' (truncated: more remain)' : '';
-      throw new Failed('EXPECT', `no FORBIDDEN outcome in ${plural(report.explored, 'schedule')}${more}, but --expect race`, output);
-    }
-    return output;
-  },
+  start: (ctx, words) => start(ctx, words),
+  run: (ctx, words) => start(ctx, words).step(Infinity)!,
+};
+
+/** The search as a task: the REPL runs it in slices, and Ctrl-C stops it (the state untouched: it is a query). */
+const start = ({ session }: CommandContext, words: string[]): Task => {
+  const sys = session.system;
+  const p = parseArgs(sys, session.settings, words);
+  const explorer = new Explorer(sys, p.ops, p.lock);
+  explorer.preflight();
+  const search = explorer.search({ lock: p.lock, mode: p.mode, maxSchedules: p.max, clock: clock() });
+  return {
+    step: (budget) => {
+      const report = search.step(budget);
+      return report === undefined ? undefined : verdict(report, p.expect);
+    },
+    progress: () => plural(search.explored, 'schedule'),
+    stop: () => search.stop(),
+  };
+};
+
+/** The output of a search that ran to its end, or the error its outcomes and --expect make. */
+const verdict = (report: InterleaveReport, expect: Expect): Output => {
+  // A replay that no longer fits ran no schedule: its error alone, nothing that reads as a verdict.
+  if (report.divergence) throw new CoreError('EINVAL', report.divergence);
+  const output: Output = { kind: 'interleave', report, expect };
+  const forbidden = report.outcomes.filter((o) => o.grade === 'FORBIDDEN').reduce((n, o) => n + o.count, 0);
+  if (expect === 'ok' && forbidden > 0) {
+    throw new Failed('EXPECT', `${forbidden} of ${plural(report.explored, 'schedule')} FORBIDDEN (--expect race if that is the point)`, output);
+  }
+  if (expect === 'race' && forbidden === 0) {
+    const more = report.truncated ? ' (truncated: more remain)' : '';
+    throw new Failed('EXPECT', `no FORBIDDEN outcome in ${plural(report.explored, 'schedule')}${more}, but --expect race`, output);
+  }
+  return output;
 };

@@ -5,16 +5,17 @@ import type { OpSpec, OpValue } from './ops.js';
 import {
   Divergence,
   execute,
-  exploreRandom,
   leftover,
   letter,
   parseSchedule,
+  randomSteps,
   replayChooser,
   scheduleString,
-  searchAll,
+  searchAllSteps,
   type Chooser,
   type Execution,
   type OpEnd,
+  type SearchProgress,
   type TraceRow,
 } from './scheduler.js';
 import { SystemWorld, viewDiff } from './world.js';
@@ -229,32 +230,47 @@ export class Explorer {
     return { key: `I\0${result}\0${fp}`, result, grade: 'interesting', description: why };
   }
 
+  /** The whole search in one go: what batch runs, and the search's reference (see search). */
   run(opts: ExploreOptions): InterleaveReport {
-    // A failing step throws; its message is the finding, and capturing a stack for each of
-    // thousands of throws would cost more than the schedules themselves.
-    const stackLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+    return this.search(opts).step(Infinity)!;
+  }
+
+  /**
+   * The search as a computation run a slice at a time: `step(n)` runs at most n schedules, so
+   * that a front end can do other work between slices (the REPL reads Ctrl-C) and `stop()`
+   * part-way. Run to its end, slice by slice or in one go, it reports the same as `run`: the
+   * slices only choose where the search pauses. The core reads no clock: how long a slice is is
+   * the caller's choice.
+   */
+  search(opts: ExploreOptions): Search {
+    return new Search(this.steps(opts));
+  }
+
+  private *steps(opts: ExploreOptions): Generator<number, InterleaveReport, undefined> {
+    let ended = false;
     try {
       // The footprint restore (Snapshot) is checked by a full one at the end; when it missed an
       // object, schedules may have started from a wrong state: the search runs again, every
       // restore a full one. Slower, never different.
       const started = opts.clock?.();
       const missed = this.world.missed;
-      let report = this.attempt(opts);
+      let report = yield* this.attempt(opts);
       this.world.check();
       if (report === undefined || this.world.missed !== missed) {
         this.world.exact = true;
         try {
-          report = this.explore(opts);
+          report = yield* this.explore(opts);
         } finally {
           this.world.exact = false;
           this.world.check();
         }
       }
       if (started !== undefined) report.seconds = (opts.clock!() - started) / 1000;
+      ended = true;
       return report;
     } finally {
-      Error.stackTraceLimit = stackLimit;
+      // Stopped part-way (or thrown): the session's state as it was before the search.
+      if (!ended) this.world.check();
     }
   }
 
@@ -264,16 +280,17 @@ export class Explorer {
    * check would find it, so the caller searches again with full restores, where such a failure is
    * a defect and is thrown.
    */
-  private attempt(opts: ExploreOptions): InterleaveReport | undefined {
+  private *attempt(opts: ExploreOptions): Generator<number, InterleaveReport | undefined, undefined> {
     try {
-      return this.explore(opts);
+      return yield* this.explore(opts);
     } catch (e) {
       if (this.world.exact || e instanceof CoreError || e instanceof Divergence) throw e;
       return undefined;
     }
   }
 
-  private explore(opts: ExploreOptions): InterleaveReport {
+  /** Yields the number of schedules explored after each one. */
+  private *explore(opts: ExploreOptions): Generator<number, InterleaveReport, undefined> {
     const max = opts.maxSchedules ?? DEFAULT_MAX_SCHEDULES;
     const rows = new Map<string, OutcomeRow>();
     let worst: { exec: Execution<OpValue>; graded: Graded } | undefined;
@@ -315,13 +332,21 @@ export class Explorer {
     };
     const mode = opts.mode;
     if (mode.kind === 'all') {
-      const progress = searchAll(this.world, mode.bound, visit);
+      const search = searchAllSteps(this.world, mode.bound, visit);
+      let progress: SearchProgress;
+      for (let r = search.next(); ; r = search.next()) {
+        if (r.done) {
+          progress = r.value;
+          break;
+        }
+        yield explored;
+      }
       if (!progress.done) {
         report.preemptionsComplete = progress.complete;
         report.preemptionsPartial = progress.partial;
       }
     } else if (mode.kind === 'random') {
-      exploreRandom(this.world, Math.min(mode.count, max), mode.seed, visit);
+      for (const _ of randomSteps(this.world, Math.min(mode.count, max), mode.seed, visit)) yield explored;
       truncated = mode.count > max;
     } else {
       const runs = parseSchedule(mode.schedule, this.ops.length);
@@ -438,5 +463,44 @@ export class Explorer {
       }
     }
     bad.marker = '<';
+  }
+}
+
+/**
+ * A search run a slice at a time (Explorer.search). It sets Error.stackTraceLimit to 0 for the
+ * length of a slice only (a failing step throws, and capturing a stack for each of thousands of
+ * throws would cost more than the schedules themselves), so what runs between slices keeps its
+ * stacks.
+ */
+export class Search {
+  private report?: InterleaveReport;
+  private stopped = false;
+  /** Schedules explored so far (by the search that runs again with full restores, once it has started). */
+  explored = 0;
+
+  constructor(private readonly steps: Generator<number, InterleaveReport, undefined>) {}
+
+  /** Runs at most `budget` schedules: the report once the search has ended, else undefined. */
+  step(budget: number): InterleaveReport | undefined {
+    if (this.report !== undefined || this.stopped) return this.report;
+    const stackLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      for (let n = 0; n < budget; n++) {
+        const r = this.steps.next();
+        if (r.done) return (this.report = r.value);
+        this.explored = r.value;
+      }
+      return undefined;
+    } finally {
+      Error.stackTraceLimit = stackLimit;
+    }
+  }
+
+  /** Abandons the search part-way: the state is put back as it was before it, and nothing is reported. */
+  stop(): void {
+    if (this.report !== undefined || this.stopped) return;
+    this.stopped = true;
+    this.steps.return(undefined as never);
   }
 }

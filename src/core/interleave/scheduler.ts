@@ -290,7 +290,23 @@ export interface SearchProgress {
  */
 export const exploreAll = <R>(world: World<R>, bound: number | undefined, visit: (e: Execution<R>) => boolean): number => searchAll(world, bound, visit).count;
 
-export const searchAll = <R>(world: World<R>, bound: number | undefined, visit: (e: Execution<R>) => boolean): SearchProgress => {
+export const searchAll = <R>(world: World<R>, bound: number | undefined, visit: (e: Execution<R>) => boolean): SearchProgress =>
+  drain(searchAllSteps(world, bound, visit));
+
+/**
+ * Runs a resumable search to its end in one go: what the synchronous callers do with the
+ * generators below, whose every `next()` runs one schedule (a checkpoint, where a caller that
+ * runs it a slice at a time may stop, and `return()` it).
+ */
+export const drain = <T>(steps: Generator<unknown, T, undefined>): T => {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+};
+
+/** searchAll, resumable: yields after each schedule that `visit` took. */
+export function* searchAllSteps<R>(world: World<R>, bound: number | undefined, visit: (e: Execution<R>) => boolean): Generator<void, SearchProgress, undefined> {
   const limit = bound ?? Infinity;
   let count = 0;
   // The prefixes to search below at this level (each ends with the preemption that puts it here).
@@ -301,7 +317,7 @@ export const searchAll = <R>(world: World<R>, bound: number | undefined, visit: 
     // The last level keeps nothing for a level past the bound.
     const next = preemptions < limit ? new Prefixes() : undefined;
     for (let r = 0; r < level.length; r++) {
-      const root = level.get(r);
+      const root = level.next();
       let prefix: number[] | undefined = root;
       while (prefix !== undefined) {
         const forced: number[] = prefix;
@@ -310,46 +326,103 @@ export const searchAll = <R>(world: World<R>, bound: number | undefined, visit: 
         // visit refuses the schedule past the cap: those before it at this level were run.
         if (!visit(exec)) return { count, complete: preemptions - 1, done: false, partial: count - 1 > levelStart };
         prefix = backtrack(exec, root.length, preemptions, next);
+        yield;
       }
     }
     if (next === undefined || next.length === 0) return { count, complete: preemptions, done: true, partial: false };
     level = next;
   }
-};
+}
+
+/** The bytes of a Prefixes buffer come in chunks of this many (a level can hold tens of millions of bytes). */
+const CHUNK = 1 << 16;
 
 /**
- * The prefixes kept for a level, one byte a choice in one growing buffer: a level can hold
- * tens of thousands, and as many small arrays kept alive would cost the garbage collector more
- * than the search.
+ * The prefixes kept for the next level, written in order and read back once, in the same order:
+ * the frontier of iterative preemption bounding, which grows with the schedules run (some four
+ * prefixes a schedule at the levels a long search reaches), as CHESS's work list does. Each is
+ * kept as how it differs from the one before it, in bytes: prefixes kept one after the other
+ * share all but their last few choices (those of one schedule all but the last, most often), so
+ * most take one byte, where each whole, one byte a choice, took tens (a 10-million schedule
+ * search grew past a gigabyte). The bytes are in chunks, each dropped once read.
+ * - one byte with the high bit set: drop (bits 3-6, under 16) choices from the end of the
+ *   previous prefix, then append one (bits 0-2, under 8);
+ * - else a zero byte, then how many to drop and how many follow (each a varint), then those.
  */
 class Prefixes {
-  private bytes = new Uint8Array(1024);
-  private used = 0;
-  private readonly ends: number[] = [];
-
-  get length(): number {
-    return this.ends.length;
-  }
+  private readonly chunks: Array<Uint8Array | undefined> = [];
+  private chunk = new Uint8Array(CHUNK);
+  private used = CHUNK;
+  /** The last prefix added (written) and the last one read. */
+  private readonly written: number[] = [];
+  private readonly read: number[] = [];
+  private readChunk = 0;
+  private readAt = 0;
+  length = 0;
 
   /** Keeps the first `k` of `choices`, then `last` (none when negative). */
   add(choices: readonly number[], k: number, last: number): void {
+    const prev = this.written;
     const n = k + (last >= 0 ? 1 : 0);
-    if (this.used + n > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(2 * this.bytes.length, this.used + n));
-      grown.set(this.bytes.subarray(0, this.used));
-      this.bytes = grown;
+    const m = Math.min(prev.length, n);
+    let same = 0;
+    while (same < m && (same < k ? choices[same] : last) === prev[same]) same++;
+    const drop = prev.length - same;
+    prev.length = same;
+    for (let i = same; i < n; i++) prev.push(i < k ? choices[i] : last);
+    if (n - same === 1 && drop < 16 && prev[same] < 8) this.byte(0x80 | (drop << 3) | prev[same]);
+    else {
+      this.byte(0);
+      this.varint(drop);
+      this.varint(n - same);
+      for (let i = same; i < n; i++) this.byte(prev[i]);
     }
-    for (let i = 0; i < k; i++) this.bytes[this.used + i] = choices[i];
-    if (last >= 0) this.bytes[this.used + k] = last;
-    this.used += n;
-    this.ends.push(this.used);
+    this.length++;
   }
 
-  get(i: number): number[] {
-    const start = i === 0 ? 0 : this.ends[i - 1];
-    const out: number[] = [];
-    for (let j = start; j < this.ends[i]; j++) out.push(this.bytes[j]);
-    return out;
+  /** The next prefix, in the order they were added (each is read once). */
+  next(): number[] {
+    const cur = this.read;
+    const b = this.take();
+    if (b & 0x80) {
+      cur.length -= (b >> 3) & 15;
+      cur.push(b & 7);
+    } else {
+      cur.length -= this.takeVarint();
+      for (let tail = this.takeVarint(); tail > 0; tail--) cur.push(this.take());
+    }
+    return cur.slice();
+  }
+
+  private byte(b: number): void {
+    if (this.used === CHUNK) {
+      this.chunk = new Uint8Array(CHUNK);
+      this.chunks.push(this.chunk);
+      this.used = 0;
+    }
+    this.chunk[this.used++] = b;
+  }
+
+  private varint(n: number): void {
+    for (; n >= 0x80; n >>>= 7) this.byte((n & 0x7f) | 0x80);
+    this.byte(n);
+  }
+
+  private take(): number {
+    if (this.readAt === CHUNK) {
+      this.chunks[this.readChunk++] = undefined;
+      this.readAt = 0;
+    }
+    return this.chunks[this.readChunk]![this.readAt++];
+  }
+
+  private takeVarint(): number {
+    let n = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = this.take();
+      n += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return n;
+    }
   }
 }
 
@@ -391,16 +464,21 @@ export const prng = (seed: number): (() => number) => {
 };
 
 /** `count` schedules, each choice uniform among the operations that can run. */
-export const exploreRandom = <R>(world: World<R>, count: number, seed: number, visit: (e: Execution<R>) => boolean): number => {
+export const exploreRandom = <R>(world: World<R>, count: number, seed: number, visit: (e: Execution<R>) => boolean): number =>
+  drain(randomSteps(world, count, seed, visit));
+
+/** exploreRandom, resumable: yields after each schedule that `visit` took. */
+export function* randomSteps<R>(world: World<R>, count: number, seed: number, visit: (e: Execution<R>) => boolean): Generator<void, number, undefined> {
   const rand = prng(seed);
   let done = 0;
   while (done < count) {
     const exec = execute(world, (options) => options[Math.floor(rand() * options.length)]);
     done++;
     if (!visit(exec)) break;
+    yield;
   }
   return done;
-};
+}
 
 // ---- schedule strings ------------------------------------------------------------------------
 
