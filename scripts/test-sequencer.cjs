@@ -16,6 +16,7 @@ const FIRST_RUN_SECONDS = {
   '__tests__/e2e/fuzz-surfaces.test.ts': 8,
   '__tests__/topology/validate.test.ts': 7,
   '__tests__/cli/repl.test.ts': 6,
+  '__tests__/core/interleave-slices.test.ts': 6,
   '__tests__/commands/interleave.test.ts': 5,
   '__tests__/topology/rm-cfg.test.ts': 5,
   '__tests__/e2e/pack.test.ts': 5,
