@@ -1,4 +1,4 @@
-/** ts-jest in ESM mode; type checking is done by `tsc` in `npm test`, so ts-jest only transpiles. */
+/** ES modules, transpiled by esbuild (scripts/jest-esbuild.cjs); `npm test` type-checks with `tsc` first. */
 export default {
   testEnvironment: 'node',
   // Both cores: the e2e suites mostly wait on the binaries they start, and jest's default
@@ -16,6 +16,6 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }],
+    '^.+\\.ts$': '<rootDir>/scripts/jest-esbuild.cjs',
   },
 };

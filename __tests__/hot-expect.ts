@@ -12,6 +12,11 @@ export const expectToBe = (actual: unknown, expected: unknown): void => {
   if (!Object.is(actual, expected)) expect(actual).toBe(expected);
 };
 
+/** expect(actual).not.toBe(other): not Object.is. */
+export const expectNotToBe = (actual: unknown, other: unknown): void => {
+  if (Object.is(actual, other)) expect(actual).not.toBe(other);
+};
+
 /** expect(actual).toBeLessThanOrEqual(limit): a number <= limit. */
 export const expectAtMost = (actual: number, limit: number): void => {
   if (!(typeof actual === 'number' && actual <= limit)) expect(actual).toBeLessThanOrEqual(limit);
@@ -46,4 +51,33 @@ export const expectNoThrow = (fn: () => unknown): void => {
       throw e;
     }).not.toThrow();
   }
+};
+
+/**
+ * Plain data equal to the letter: primitives Object.is, arrays of one length with every index
+ * present, plain objects with the same own keys (none of them symbols). Stricter than toEqual
+ * (which also takes a missing key for an undefined one, other classes, holes), so where it holds
+ * toEqual passes; where it does not, toEqual itself decides.
+ */
+const sameData = (a: unknown, b: unknown): boolean => {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Object.getOwnPropertySymbols(a).length > 0 || Object.getOwnPropertySymbols(b).length > 0) return false;
+  const keys = Object.keys(a);
+  if (Object.keys(b).length !== keys.length) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length || keys.length !== a.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  for (const k of keys) if (!Object.hasOwn(y, k) || !sameData(x[k], y[k])) return false;
+  return true;
+};
+
+/** expect(actual).toEqual(expected), for plain data (sameData; anything else goes to the matcher). */
+export const expectToEqual = (actual: unknown, expected: unknown): void => {
+  if (!sameData(actual, expected)) expect(actual).toEqual(expected);
 };

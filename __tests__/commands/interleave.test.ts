@@ -8,6 +8,7 @@ import { Session } from '../../src/commands/session.js';
 import { tokenize } from '../../src/commands/tokenize.js';
 import { Explorer } from '../../src/core/interleave/explore.js';
 import { exploreAll } from '../../src/core/interleave/scheduler.js';
+import { expectNoMatch, expectNotToBe } from '../hot-expect.js';
 import { allocIrqOp, freeIrqOp, releaseChannelOp } from '../../src/core/interleave/ops.js';
 import { complete } from '../../src/cli/completion.js';
 import { askPrompts, planPrompts } from '../../src/cli/prompts.js';
@@ -225,11 +226,11 @@ describe('any: every serial order gives distinct indices; with no MSI mutex, two
     const ex = new Explorer(s.system, [allocIrqOp('main_udmap', 'any'), allocIrqOp('main_udmap', 'any')], 'device');
     let both = 0;
     exploreAll(ex.world, 3, (e) => {
-      expect(e.violation?.message ?? '').not.toMatch(/lost descriptor/);
+      expectNoMatch(e.violation?.message ?? '', /lost descriptor/);
       const [a, b] = e.ends;
       if (a.kind === 'done' && b.kind === 'done') {
         both++;
-        expect(a.value.allocated!.hwirq).not.toBe(b.value.allocated!.hwirq);
+        expectNotToBe(a.value.allocated!.hwirq, b.value.allocated!.hwirq);
       }
       return true;
     });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
+import { expectToBe, expectToEqual } from '../hot-expect.js';
 import { bitsOf64, clearBit64, firstZero64, isFull64, lowestBit32, popcount64, setBit64, testBit64, type Bits64 } from '../../src/core/bits64.js';
 
 // The word-level walks against the definition, one bit at a time. Words are signed int32 (bit 31
@@ -15,13 +16,13 @@ describe('Bits64 walks', () => {
     expect(bitsOf64([0, 0])).toEqual([]);
     expect(bitsOf64([-(2 ** 31), -(2 ** 31)])).toEqual([31, 63]);
     expect(bitsOf64([5, 1])).toEqual([0, 2, 32]);
-    fc.assert(fc.property(bits64, (b) => expect(bitsOf64(b)).toEqual(slowBits(b))));
+    fc.assert(fc.property(bits64, (b) => expectToEqual(bitsOf64(b), slowBits(b))));
   });
 
   test('popcount64 counts them', () => {
     expect(popcount64([-1, -1])).toBe(64);
     expect(popcount64([-(2 ** 31), 0])).toBe(1);
-    fc.assert(fc.property(bits64, (b) => expect(popcount64(b)).toBe(slowBits(b).length)));
+    fc.assert(fc.property(bits64, (b) => expectToBe(popcount64(b), slowBits(b).length)));
   });
 
   test('testBit64, setBit64 and clearBit64 read and change the one bit, the words staying int32', () => {
@@ -30,16 +31,16 @@ describe('Bits64 walks', () => {
     expect(testBit64([-(2 ** 31), 0], 63)).toBe(false);
     fc.assert(
       fc.property(bits64, fc.integer({ min: 0, max: 63 }), (b, bit) => {
-        expect(testBit64(b, bit)).toBe(slowTest(b, bit));
+        expectToBe(testBit64(b, bit), slowTest(b, bit));
         const set: Bits64 = [b[0], b[1]];
         setBit64(set, bit);
         const cleared: Bits64 = [b[0], b[1]];
         clearBit64(cleared, bit);
         for (let i = 0; i < 64; i++) {
-          expect(slowTest(set, i)).toBe(i === bit || slowTest(b, i));
-          expect(slowTest(cleared, i)).toBe(i !== bit && slowTest(b, i));
+          expectToBe(slowTest(set, i), i === bit || slowTest(b, i));
+          expectToBe(slowTest(cleared, i), i !== bit && slowTest(b, i));
         }
-        for (const w of [...set, ...cleared]) expect(w).toBe(w | 0);
+        for (const w of [...set, ...cleared]) expectToBe(w, w | 0);
       }),
     );
   });
@@ -53,8 +54,8 @@ describe('Bits64 walks', () => {
     fc.assert(
       fc.property(bits64, (b) => {
         const zeros = Array.from({ length: 64 }, (_, i) => i).filter((i) => !slowTest(b, i));
-        expect(firstZero64(b)).toBe(zeros.length === 0 ? -1 : zeros[0]);
-        expect(isFull64(b)).toBe(zeros.length === 0);
+        expectToBe(firstZero64(b), zeros.length === 0 ? -1 : zeros[0]);
+        expectToBe(isFull64(b), zeros.length === 0);
       }),
     );
   });

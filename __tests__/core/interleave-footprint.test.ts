@@ -8,6 +8,7 @@ import type { LockMode, Locks } from '../../src/core/interleave/locks.js';
 import { allocIrqOp, freeIrqOp, releaseChannelOp, requestChannelOp, type OpSpec } from '../../src/core/interleave/ops.js';
 import { CHECK_GROUPS, Snapshot } from '../../src/core/interleave/snapshot.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
+import { expectToBe } from '../hot-expect.js';
 
 /**
  * The footprint restore (Snapshot.restoreFootprint) puts back only what schedules have been seen
@@ -44,7 +45,7 @@ describe('the footprint restore', () => {
       state.hot.n = i + 1;
       state.xs[1] = i + 1;
       snap.restoreFootprint();
-      expect(ref.restore()).toBe(0);
+      expectToBe(ref.restore(), 0);
     }
     expect(snap.footprintSize).toBe(2);
     for (const [what, change, changed] of [

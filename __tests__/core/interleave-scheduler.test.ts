@@ -17,6 +17,7 @@ import {
 } from '../../src/core/interleave/scheduler.js';
 import { Snapshot } from '../../src/core/interleave/snapshot.js';
 import { acquire, type Steps } from '../../src/core/steps.js';
+import { expectToEqual } from '../hot-expect.js';
 
 /** Operations of `n` steps each touching nothing: the pure counting of schedules. */
 const toy = (lengths: number[], locks?: () => Array<Lock[] | undefined>): World<string> & { trace: string[] } => {
@@ -325,7 +326,7 @@ describe('snapshot', () => {
       state.o.a = i;
       state.o['odd key'] = `${i}`;
       snap.restore();
-      expect(state).toEqual({ xs: [1, 2, 3], o: { a: 1, 'odd key': 'x' } });
+      expectToEqual(state, { xs: [1, 2, 3], o: { a: 1, 'odd key': 'x' } });
     }
   });
 });

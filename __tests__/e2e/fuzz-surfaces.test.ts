@@ -16,6 +16,7 @@ import { COMMANDS, runWords } from '../../src/commands/registry.js';
 import { Session } from '../../src/commands/session.js';
 import { tokenize } from '../../src/commands/tokenize.js';
 import { DESIGNS } from '../../src/core/designs.js';
+import { expectAbove, expectNoMatch, expectToBe, expectToEqual } from '../hot-expect.js';
 import { CoreError } from '../../src/core/errors.js';
 import { System } from '../../src/core/system.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
@@ -39,7 +40,7 @@ const runQuery = (session: Session, line: string): string => {
   const settings = { ...session.settings };
   const r = runChecked(session, words, line);
   if (session.system.fingerprint() !== before) throw new Error(`query changed the model: ${JSON.stringify(line.slice(0, 200))}`);
-  expect(session.settings).toEqual(settings);
+  expectToEqual(session.settings, settings);
   if (r.ok) return 'ok';
   checkError(line, r.error.code, r.error.message);
   return r.error.code;
@@ -252,13 +253,13 @@ const FILES = (dir: string): string[] => (dir === '' || dir === '.' ? ['fixtures
 
 const checkQuestions = (qs: Question[], line: string): void => {
   for (const q of qs) {
-    expect(typeof q.message).toBe('string');
+    expectToBe(typeof q.message, 'string');
     if (/[\n\r]/.test(q.message)) throw new Error(`prompt message spans lines for ${JSON.stringify(line)}`);
-    if (q.type === 'select' || q.type === 'command') for (const c of q.choices) expect(typeof c.value).toBe('string');
+    if (q.type === 'select' || q.type === 'command') for (const c of q.choices) expectToBe(typeof c.value, 'string');
     if (q.type === 'input' && q.validate) {
       // A validator answers true or a one-line reason, whatever is typed.
       const v = q.validate(line);
-      if (v !== true) expect(v).not.toMatch(/[\n\r]/);
+      if (v !== true) expectNoMatch(v, /[\n\r]/);
     }
   }
 };
@@ -277,12 +278,12 @@ describe('fuzz: completion and prompt planning of partial lines', () => {
           throw new Error(`complete threw for ${JSON.stringify(line)}: ${e instanceof Error ? e.stack : String(e)}`);
         }
         const [cands, fragment] = got;
-        expect(typeof fragment).toBe('string');
+        expectToBe(typeof fragment, 'string');
         for (const c of cands) {
-          expect(typeof c).toBe('string');
-          expect(c.startsWith(fragment)).toBe(true);
+          expectToBe(typeof c, 'string');
+          expectToBe(c.startsWith(fragment), true);
         }
-        expect(sessions[i].system.fingerprint()).toBe(before);
+        expectToBe(sessions[i].system.fingerprint(), before);
         verbsSeen.add(line.split(' ')[0]);
       }),
       { seed: SEED + 4, numRuns: 300 },
@@ -308,7 +309,7 @@ describe('fuzz: completion and prompt planning of partial lines', () => {
           throw new Error(`planPrompts threw for ${JSON.stringify(line)}: ${e instanceof Error ? e.stack : String(e)}`);
         }
         checkQuestions(qs, line);
-        expect(session.system.fingerprint()).toBe(before);
+        expectToBe(session.system.fingerprint(), before);
       }),
       { seed: SEED + 5, numRuns: 300 },
     );
@@ -361,15 +362,15 @@ describe('fuzz: topology files through the schema', () => {
         }
         if (!schemaOk) seen.schemaRejects++;
         // The tool checks files with the schema first: what the schema refuses, the tool refuses.
-        if (!schemaOk) expect(r.ok).toBe(false);
+        if (!schemaOk) expectToBe(r.ok, false);
         if (!r.ok) {
           seen.issues++;
           if (!schemaOk) seen.bothReject++;
-          expect(r.issues.length).toBeGreaterThan(0);
+          expectAbove(r.issues.length, 0);
           for (const i of r.issues) {
-            expect(i.path.startsWith('$')).toBe(true);
-            expect(i.message.length).toBeGreaterThan(0);
-            expect(`${i.path}: ${i.message}`).not.toMatch(/[\n\r]/);
+            expectToBe(i.path.startsWith('$'), true);
+            expectAbove(i.message.length, 0);
+            expectNoMatch(`${i.path}: ${i.message}`, /[\n\r]/);
           }
           return;
         }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { expectToBe } from '../hot-expect.js';
+import { expectAbove, expectAtMost, expectToBe } from '../hot-expect.js';
 import { DESIGNS, designNamed, type DesignName } from '../../src/core/designs.js';
 import { CoreError } from '../../src/core/errors.js';
 import { System, type Settings } from '../../src/core/system.js';
@@ -802,8 +802,8 @@ describe('validateTopology: random mutations of am65x', () => {
         for (const m of mutations) apply(j, m);
         const r = parseTopology(JSON.stringify(j));
         if (!r.ok) {
-          expect(r.issues.length).toBeGreaterThan(0);
-          expect(r.issues.length).toBeLessThanOrEqual(MAX_ISSUES);
+          expectAbove(r.issues.length, 0);
+          expectAtMost(r.issues.length, MAX_ISSUES);
           for (const i of r.issues) expectToBe(i.path.startsWith('$'), true);
           return;
         }
