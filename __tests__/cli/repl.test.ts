@@ -294,6 +294,18 @@ describe('the REPL in a pseudo-terminal', () => {
     t.type('\r');
     expect(await t.waitFor('msi(rfc-v4)> ')).toContain('cancelled; nothing done');
 
+    // A design changed by hand: the preset nearest it (probe-all differs by one column too; the
+    // earlier in the list wins), then what differs.
+    t.type('lock inta\r');
+    await t.waitFor('(y/N)');
+    t.type('y\r');
+    expect(await t.waitFor('msi(rfc-v4+lock inta)> ')).toContain('re-booted');
+    t.type('policy coalesced\r');
+    await t.waitFor('(Y/n)');
+    t.type('\r');
+    // Now one column from dynamic (coalesced, demand, hardware request, lock inta): nearer than rfc-v4.
+    expect(await t.waitFor('msi(dynamic+hardware alloc)> ')).toContain('re-booted');
+
     // Ctrl-D leaves with status 0.
     t.type('\x04');
     expect((await t.waitExit()).exitCode).toBe(0);
@@ -309,6 +321,8 @@ describe('the REPL in a pseudo-terminal', () => {
       'design rfc-v4',
       'request-channel main_udmap tx',
       'hardware request',
+      'lock inta',
+      'policy coalesced',
       '',
     ]);
   }, 60000);

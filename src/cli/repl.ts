@@ -1,8 +1,9 @@
-import { designLabel, designOf } from '../core/designs.js';
+import { designLabel, designOf, DESIGNS } from '../core/designs.js';
 import { readdirSync, realpathSync } from 'node:fs';
 import { createInterface, type Completer, type Interface } from 'node:readline';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { CoreError } from '../core/errors.js';
+import type { Settings } from '../core/system.js';
 import { findCommand, startWords } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
@@ -191,13 +192,26 @@ class LineEditor {
   }
 }
 
-/** `msi(merged)> `; a design changed column by column shows its columns instead. */
+/** `msi(merged)> `; a design changed column by column, as the preset nearest it and what differs. */
 const promptText = (session: Session, style: Style): string => {
   const s = session.settings;
   const c = style.c;
   const name = designOf(s);
-  const what = name === 'custom' ? `${s.policy},${s.mode},${s.hardware},lock ${s.lock}${s.failure === 'upstream' ? ',upstream' : ''}` : name;
-  return `${c.bold('msi')}(${c.cyan(what)})> `;
+  return `${c.bold('msi')}(${c.cyan(name === 'custom' ? nearestDesign(s) : name)})> `;
+};
+
+const COLUMNS = ['policy', 'mode', 'hardware', 'lock', 'failure'] as const;
+
+/**
+ * `merged+lock none`: the preset that differs from `s` in the fewest columns (ties to the earlier
+ * in `design`'s list), then those columns. Short enough for a prompt at 60 columns, where all
+ * five (`coalesced,probe,request,lock none`) left a third of the line.
+ */
+const nearestDesign = (s: Settings): string => {
+  const differ = (d: Settings) => COLUMNS.filter((k) => d[k] !== s[k]);
+  const near = DESIGNS.reduce((best, d) => (differ(d.settings).length < differ(best.settings).length ? d : best));
+  // policy and mode values name themselves (dedicated, demand); the others say their column.
+  return `${near.name}+${differ(near.settings).map((k) => (k === 'policy' || k === 'mode' ? s[k] : `${k} ${s[k]}`)).join(',')}`;
 };
 
 /**
