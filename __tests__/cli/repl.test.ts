@@ -459,13 +459,19 @@ describe('the REPL in a pseudo-terminal', () => {
     expect(await t.waitExit()).toEqual({ exitCode: 0, signal: 0 });
   }, 90000);
 
-  test('Ctrl-D in a menu cancels the command as Ctrl-C does; Ctrl-D at the prompt leaves on a new line', async () => {
+  test('Ctrl-D and Esc in a menu cancel the command as Ctrl-C does; Ctrl-D at the prompt leaves on a new line', async () => {
     const env = replEnv();
     const t = open([], ROOT, env);
     await t.waitFor(PROMPT);
     t.type('alloc-irq\r');
     await t.waitFor('MSI device');
     t.type('\x04');
+    expect(await t.waitFor(PROMPT)).toContain('cancelled; nothing done');
+    // Esc, in a menu that filters as it is typed (readline reports a lone ESC once its wait for
+    // the rest of an escape sequence has run out).
+    t.type('mask-irq\r');
+    expect(await t.waitFor('up/down: move, enter: choose, esc: cancel')).toContain('virq (type to filter)');
+    t.type('\x1b');
     expect(await t.waitFor(PROMPT)).toContain('cancelled; nothing done');
     // In the index prompt too, after a device was chosen.
     t.type('alloc-irq ringacc\r');

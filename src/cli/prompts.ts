@@ -540,7 +540,7 @@ export const themeFor = (style: Style) => {
     prefix: { idle: '?', done: '*' },
     icon: { cursor: '>' },
     // The default tip draws arrows and a return symbol.
-    style: { ...colourless, keysHelpTip: () => 'up/down: move, enter: choose, ctrl-c: cancel' },
+    style: { ...colourless, keysHelpTip: () => 'up/down: move, enter: choose, esc: cancel' },
   };
 };
 
@@ -565,7 +565,8 @@ export const inquirerPrompter = async (style: Style): Promise<Prompter> => {
 const wrappedReason = (ok: true | string, width: number): true | string => (ok === true ? ok : wrap(ok, width, 2));
 
 /**
- * Runs one @inquirer prompt so that Ctrl-D cancels it as Ctrl-C does. Left to itself, Ctrl-D on
+ * Runs one @inquirer prompt so that Ctrl-D and Esc cancel it as Ctrl-C does (Esc is how a menu
+ * is left in most terminal programs; @inquirer gives it no meaning). Left to itself, Ctrl-D on
  * an empty line closes the prompt's readline, which pauses stdin and settles nothing: with no
  * work left node ran the REPL to its end, status 0 and no newline. The prompt's own keypress
  * listener runs first (it was added first); the abort then ends the prompt with an
@@ -574,7 +575,7 @@ const wrappedReason = (ok: true | string, width: number): true | string => (ok =
 const cancellable = <T>(ask: (context: { clearPromptOnDone: boolean; signal: AbortSignal }) => Promise<T>): Promise<T> => {
   const controller = new AbortController();
   const onKey = (_: unknown, key: { ctrl?: boolean; name?: string } | undefined) => {
-    if (key?.ctrl && key.name === 'd') controller.abort();
+    if ((key?.ctrl && key.name === 'd') || key?.name === 'escape') controller.abort();
   };
   process.stdin.on('keypress', onKey);
   // A prompt leaves the screen when it ends, answered or cancelled: the REPL then echoes the
