@@ -252,6 +252,22 @@ describe('release-channel', () => {
     expect(poolUsed(s, 'virq')).toBe(BOOT_VIRQS);
   });
 
+  test('a channel word in upper case, hex or with leading zeros names the channel its lower-case decimal form does', () => {
+    const s = fresh();
+    ok(s, 'request-channel main_udmap tx 4', 'channels');
+    expect(ok(s, 'fire-ring main_udmap:TX8', 'fire').trace.index).toBe(304);
+    expect(ok(s, 'fire-ring main_udmap:tx09', 'fire').trace.index).toBe(305);
+    expect(ok(s, 'release-channel main_udmap:Tx0xA', 'released').channels.map((c) => c.name)).toEqual(['main_udmap:tx10']);
+    expect(ok(s, 'release-channel main_udmap:tx011', 'released').channels.map((c) => c.name)).toEqual(['main_udmap:tx11']);
+    fails(s, 'release-channel MAIN_UDMAP:tx8', 'ENOENT', "unknown DMA controller 'MAIN_UDMAP' (have: main_udmap)");
+    fails(s, 'release-channel main_udmap:tx', 'EUSAGE', "channel: expected <dma>:<tx|rx><n> such as main_udmap:tx8, got 'main_udmap:tx'");
+    fails(s, 'release-channel :tx8', 'EUSAGE', "channel: expected <dma>:<tx|rx><n> such as main_udmap:tx8, got ':tx8'");
+    fails(s, 'release-channel a:main_udmap:tx8', 'EUSAGE', "channel: expected <dma>:<tx|rx><n> such as main_udmap:tx8, got 'a:main_udmap:tx8'");
+    fails(s, 'release-channel main_udmap:tx-8', 'EUSAGE', "channel: expected <dma>:<tx|rx><n> such as main_udmap:tx8, got 'main_udmap:tx-8'");
+    fails(s, 'release-channel main_udmap:tx9999999999999999', 'EINVAL', "channel number '9999999999999999' is too large");
+    fails(s, 'fire-ring main_udmap:tx99999999999999999999', 'EINVAL', "channel number '99999999999999999999' is too large");
+  });
+
   test('`all` with nothing requested releases nothing', () => {
     expect(ok(fresh(), 'release-channel all', 'released')).toEqual({ kind: 'released', channels: [], freed: false });
     expect(ok(fresh(DYNAMIC), 'release-channel all', 'released')).toEqual({ kind: 'released', channels: [], freed: true });

@@ -4,8 +4,9 @@ import { dirname, isAbsolute, join, normalize, relative, resolve } from 'node:pa
 import { CoreError } from '../core/errors.js';
 import type { ErrorInfo } from '../core/types.js';
 import { oneLine } from '../commands/args.js';
-import { findCommand, runWords } from '../commands/registry.js';
+import { commandOf, findCommand, runWords } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
+import type { CommandSpec } from '../commands/spec.js';
 import type { Session } from '../commands/session.js';
 import { showsState } from '../commands/spec.js';
 import { codePoints, commandWords, lineTooLong, MAX_LINE } from '../commands/tokenize.js';
@@ -243,7 +244,7 @@ export class BatchRunner {
       this.include(result.output.path, script, where, command, stack);
       return;
     }
-    this.report(where, command, words[0], result);
+    this.report(where, command, commandOf(words), result);
     if (result.ok && result.output.kind === 'exit') {
       this.stopped = true;
       this.exited = { status: result.output.status };
@@ -252,7 +253,7 @@ export class BatchRunner {
 
   /** `source`: reported once, as a failure if the file cannot be included, else as done before its lines run. */
   private include(path: string, from: ScriptSource, where: Where, command: string, stack: string[]): void {
-    const fail = (code: ErrorInfo['code'], message: string) => this.report(where, command, 'source', { ok: false, error: { code, message: oneLine(message) } });
+    const fail = (code: ErrorInfo['code'], message: string) => this.report(where, command, findCommand('source'), { ok: false, error: { code, message: oneLine(message) } });
     const abs = isAbsolute(path) ? path : resolve(from.dir, path);
     const shown = sourcedName(from, path);
     if (stack.length >= MAX_SOURCE_DEPTH) return fail('EINVAL', `${shown}: source nested deeper than ${MAX_SOURCE_DEPTH} scripts`);
@@ -270,7 +271,7 @@ export class BatchRunner {
       const names = [...chain.slice(chain.indexOf(real)), real].map((p) => relative(process.cwd(), p) || p);
       return fail('EINVAL', `source loop: ${names.join(' -> ')}`);
     }
-    this.report(where, command, 'source', { ok: true, output: { kind: 'source', path } });
+    this.report(where, command, findCommand('source'), { ok: true, output: { kind: 'source', path } });
     this.runFile(opened.fd, { name: shown, dir: dirname(abs), real }, chain);
   }
 
@@ -306,9 +307,8 @@ export class BatchRunner {
     this.opts.sink.err(`${renderError(this.opts.errStyle ?? this.opts.style, `${where.file}:${where.line}`, undefined, error)}\n`);
   }
 
-  private report(where: Where, command: string, verb: string | undefined, result: Result): void {
+  private report(where: Where, command: string, spec: CommandSpec | undefined, result: Result): void {
     const { sink, style, json, quiet } = this.opts;
-    const spec = verb === undefined ? undefined : findCommand(verb);
     if (!result.ok) {
       this.failures++;
       const max = this.opts.maxErrors ?? MAX_ERRORS;

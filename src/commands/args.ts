@@ -22,18 +22,22 @@ const usage = (message: string): never => {
  * A non-negative integer, decimal or 0x-hex. Syntax errors are EUSAGE; a well-formed number
  * that no resource could have (negative, past 2^53) is EINVAL.
  */
-export const parseUint = (word: string, what: string): number => {
-  // Nearly every number in a script is a few decimal digits: read them without a regex.
-  if (word.length > 0 && word.length < 16) {
-    let n = 0;
-    let i = 0;
-    for (; i < word.length; i++) {
-      const d = word.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) break;
-      n = n * 10 + d;
-    }
-    if (i === word.length) return n;
+/** The value of a word of 1-15 decimal digits (exact as a number), else -1: read without a regex. */
+const decimal = (word: string): number => {
+  if (word.length === 0 || word.length > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < word.length; i++) {
+    const d = word.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
   }
+  return n;
+};
+
+export const parseUint = (word: string, what: string): number => {
+  // Nearly every number in a script is a few decimal digits.
+  const value = decimal(word);
+  if (value >= 0) return value;
   if (/^-\d+$/.test(word) || /^-0x[0-9a-f]+$/i.test(word)) throw new CoreError('EINVAL', `${what} must not be negative, got ${shown(word)}`);
   if (!/^(\d+|0x[0-9a-f]+)$/i.test(word)) return usage(`${what}: expected a number, got ${shown(word)}`);
   const n = Number(word);
@@ -52,12 +56,29 @@ export const parseDir = (word: string): Direction => {
   return usage(`direction: expected tx or rx, got ${shown(word)}`);
 };
 
-/** "main_udmap:tx5" */
-export const parseChannel = (word: string): { dma: string; dir: Direction; n: number } => {
+/**
+ * "main_udmap:tx5" as its parts, or undefined for a word of another form. A channel as scripts
+ * write it (lower case, decimal) is read without a regex: the first colon ends the DMA's name, as
+ * the regex's [^:]+ does.
+ */
+export const channelParts = (word: string): { dma: string; dir: Direction; n: number } | undefined => {
+  const colon = word.indexOf(':');
+  if (colon > 0 && word.length - colon >= 4 && word.charCodeAt(colon + 2) === 0x78) {
+    const d = word.charCodeAt(colon + 1);
+    if (d === 0x74 || d === 0x72) {
+      let i = colon + 3;
+      while (i < word.length && word.charCodeAt(i) >= 0x30 && word.charCodeAt(i) <= 0x39) i++;
+      if (i === word.length) return { dma: word.slice(0, colon), dir: d === 0x74 ? 'tx' : 'rx', n: parseUint(word.slice(colon + 3), 'channel number') };
+    }
+  }
   const m = /^([^:]+):(tx|rx)(\d+|0x[0-9a-f]+)$/i.exec(word);
-  if (!m) return usage(`channel: expected <dma>:<tx|rx><n> such as main_udmap:tx8, got ${shown(word)}`);
+  if (!m) return undefined;
   return { dma: m[1], dir: m[2].toLowerCase() as Direction, n: parseUint(m[3], 'channel number') };
 };
+
+/** "main_udmap:tx5" */
+export const parseChannel = (word: string): { dma: string; dir: Direction; n: number } =>
+  channelParts(word) ?? usage(`channel: expected <dma>:<tx|rx><n> such as main_udmap:tx8, got ${shown(word)}`);
 
 /** Digits without their leading zeros, so that the longer of two is the larger. */
 const canonical = (digits: string): string => digits.replace(/^0+(?=\d)/, '');
@@ -69,6 +90,9 @@ const below = (a: string, b: string): boolean => (a.length !== b.length ? a.leng
  * digits: 99999999999999999999 is no safe integer).
  */
 export const parseCpuList = (word: string, cpus: number): number[] => {
+  // One CPU the machine has, in decimal (the usual list).
+  const one = decimal(word);
+  if (one >= 0 && one < cpus) return [one];
   if (!/^[0-9,-]+$/.test(word)) return usage(`cpus: expected a CPU list such as 0-1,3, got ${shown(word)}`);
   const ranges: [string, string][] = [];
   for (const part of word.split(',')) {

@@ -53,33 +53,46 @@ const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 helpIndex.entries = () =>
   COMMANDS.map((c) => ({ name: c.name, usage: c.usage, summary: c.summary, example: c.example, details: c.details }));
 
-export const findCommand = (name: string): CommandSpec | undefined => byName.get(name);
+/** Each verb with its word counts, by name (filled in below, once MAX_WORDS is set). */
+const verbs = new Map<string, Verb>();
+
+/** The words checked last and their verb: what commandOf gives without a second lookup. */
+let lastWords: readonly string[] | undefined;
+let lastSpec: CommandSpec | undefined;
+
+export const findCommand = (name: string): CommandSpec | undefined => verbs.get(name)?.spec;
+
+/**
+ * The verb of `words` (a command line's, as runWords was given it), undefined if it names none.
+ * A batch line's verb is looked up once: a word from the tokenizer is a fresh string, which a Map
+ * lookup hashes and compares character by character.
+ */
+export const commandOf = (words: readonly string[]): CommandSpec | undefined => (words === lastWords ? lastSpec : findCommand(words[0]));
 
 export const MAX_WORDS = 64;
 
-/** Resolves a verb and checks the number of words against its declared arguments. */
-interface Arity {
+/** A verb and its word counts, worked out once from its declared arguments. */
+interface Verb {
+  spec: CommandSpec;
   min: number;
   max: number;
   rest: boolean;
 }
 
-/** Each verb's word counts, worked out once from its declared arguments. */
-const arity = new Map<CommandSpec, Arity>(
-  COMMANDS.map((c) => {
-    const rest = c.args.some((a) => a.rest);
-    return [c, { min: c.args.filter((a) => !a.optional && !a.rest).length, max: rest ? MAX_WORDS : c.args.length, rest }];
-  }),
-);
+for (const c of COMMANDS) {
+  const rest = c.args.some((a) => a.rest);
+  verbs.set(c.name, { spec: c, min: c.args.filter((a) => !a.optional && !a.rest).length, max: rest ? MAX_WORDS : c.args.length, rest });
+}
 
+/** Resolves a verb and checks the number of words against its declared arguments. */
 export const resolve = (words: string[]): CommandSpec => {
   const verb = words[0];
-  const spec = byName.get(verb);
-  if (!spec) {
+  const found = verbs.get(verb);
+  if (!found) {
     const near = nearest(verb, byName.keys());
     throw new CoreError('EUSAGE', `unknown verb ${shown(verb)}${near ? ` (did you mean ${near}?)` : '; try help'}`);
   }
-  const { min, max, rest } = arity.get(spec)!;
+  const { spec, min, max, rest } = found;
   const given = words.length - 1;
   if (given < min) {
     const missing = spec.args.slice(given).filter((a) => !a.optional && !a.rest).map((a) => `<${a.name}>`);
@@ -160,7 +173,10 @@ export const startWords = (session: Session, words: string[]): RunningCommand =>
 const checked = (words: string[]): CommandSpec => {
   if (words.length === 0) throw new CoreError('EUSAGE', 'missing command');
   if (words.length > MAX_WORDS) throw new CoreError('EUSAGE', `too many words (${words.length}, at most ${MAX_WORDS})`);
-  return resolve(words);
+  const spec = resolve(words);
+  lastWords = words;
+  lastSpec = spec;
+  return spec;
 };
 
 /** A user's mistake as a failed Result; anything else is a defect, and thrown on. */

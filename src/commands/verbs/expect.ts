@@ -64,13 +64,15 @@ export const expectPool: CommandSpec = {
     for (const c of conditions) {
       const eq = c.indexOf('=');
       const field = c.slice(0, eq) as (typeof FIELDS)[number];
-      if (eq < 0 || !FIELDS.includes(field)) throw new CoreError('EUSAGE', `expected used=<n>, free=<n>, total=<n> or peak=<n>, got ${shown(c)}`);
+      const index = eq < 0 ? -1 : FIELDS.indexOf(field);
+      if (index < 0) throw new CoreError('EUSAGE', `expected used=<n>, free=<n>, total=<n> or peak=<n>, got ${shown(c)}`);
       // Two values for one field: one of them is a typo, and the check would pass on neither.
-      const bit = 1 << FIELDS.indexOf(field);
+      const bit = 1 << index;
       if (seen & bit) throw new CoreError('EUSAGE', `${field}= given twice`);
       seen |= bit;
       const want = parseUint(c.slice(eq + 1), field);
-      const found = pool[field];
+      // By name, not pool[field]: a key sliced from the word is a fresh string, looked up anew each time.
+      const found = index === 0 ? pool.used : index === 1 ? pool.free : index === 2 ? pool.total : pool.peak;
       if (found !== want) wrong.push(`${field}=${want}, found ${field}=${found}`);
     }
     const usage = `(${pool.used}/${pool.total} used, peak ${pool.peak})`;

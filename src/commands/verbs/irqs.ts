@@ -2,7 +2,7 @@ import { CoreError } from '../../core/errors.js';
 import { channelName } from '../../core/dma.js';
 import type { MsiRecord } from '../../core/msi.js';
 import type { System } from '../../core/system.js';
-import { parseChannel, parseCount, parseCpuList, parseUint } from '../args.js';
+import { channelParts, parseCount, parseCpuList, parseUint } from '../args.js';
 import type { CommandSpec } from '../spec.js';
 
 const routeOf = (sys: System, rec: MsiRecord) => sys.routeOf(rec.virq)!;
@@ -45,8 +45,9 @@ export const freeIrq: CommandSpec = {
 
 /** A ring named as `5`, `ringacc:5`, or by its channel, `main_udmap:tx5`. */
 const parseRing = (sys: System, word: string): { device?: string; ring: number } => {
-  if (/^[^:]+:(tx|rx)(\d+|0x[0-9a-f]+)$/i.test(word)) {
-    const { dma, dir, n } = parseChannel(word);
+  const channel = channelParts(word);
+  if (channel !== undefined) {
+    const { dma, dir, n } = channel;
     const d = sys.dma(dma);
     d.checkChannel(dir, n);
     const ch = d.channel(channelName(dma, dir, n));
