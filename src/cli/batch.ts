@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { CoreError } from '../core/errors.js';
 import type { ErrorInfo } from '../core/types.js';
 import { oneLine } from '../commands/args.js';
@@ -15,7 +15,7 @@ import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
 import { EXIT } from './exit.js';
 import type { Sink } from './output.js';
-import { closeQuietly, openTextFile, readChunks, ReadError } from './script-file.js';
+import { closeQuietly, includedName, openTextFile, readChunks, ReadError } from './script-file.js';
 
 export const MAX_SOURCE_DEPTH = 8;
 /**
@@ -82,15 +82,8 @@ interface Where {
 
 const shortCommand = (line: string): string => (line.length > 200 ? `${line.slice(0, 197)}...` : line);
 
-/**
- * How error lines name a sourced script, one rule at every depth: the path as written, joined
- * to the name of the script that sources it, as the top script is named as given. So
- * `msi-explorer /work/a/top.msi` sourcing `lib/x.msi` reports `/work/a/lib/x.msi:3:`, and
- * `msi-explorer a/top.msi` reports `a/lib/x.msi:3:`. From -e, stdin or the REPL (no file), the
- * path as written.
- */
-export const sourcedName = (from: Pick<Script, 'name' | 'real'>, path: string): string =>
-  normalize(isAbsolute(path) || !from.real ? path : join(dirname(from.name), path));
+/** How error lines name a script `from` sources (includedName); from -e, stdin or the REPL (no file), the path as written. */
+export const sourcedName = (from: Pick<Script, 'name' | 'real'>, path: string): string => includedName(from.real ? from.name : undefined, path);
 
 /** A bug of ours met while running a line: says where, keeps the original as the cause. */
 export class InternalError extends Error {

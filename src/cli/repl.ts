@@ -376,20 +376,16 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   /**
    * Runs a command a slice of about SLICE_MS at a time, with the event loop's turn between
    * slices, so that the keyboard is read while it runs: Ctrl-C (a key readline reads, the
-   * terminal being raw; SIGINT otherwise) stops it at the end of the slice, the state as it was
-   * before it (only a query is long: interleave's search), and says how far it got. A command
-   * with no slices (every other) runs whole. Undefined when it was stopped.
+   * terminal being raw; SIGINT otherwise, see onSigint) stops it at the end of the slice, the
+   * state as it was before it (only a query is long: interleave's search), and says how far it
+   * got. A command with no slices (every other) runs whole. Undefined when it was stopped.
    */
-  /** Stops the command under way, for a SIGINT (see onSigint). */
-  let commandInterrupt: (() => void) | undefined;
   const runInSlices = async (words: string[]): Promise<Result | undefined> => {
     const running = startWords(session, words);
     let stop = false;
-    const interrupt = () => {
+    editor.onInterrupt = () => {
       stop = true;
     };
-    editor.onInterrupt = interrupt;
-    commandInterrupt = interrupt;
     // Keys typed while it ran (a command typed ahead) were echoed where the cursor was: what it
     // prints starts below them, and the prompt shows them again.
     const below = () => {
@@ -415,7 +411,6 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
       }
     } finally {
       editor.onInterrupt = undefined;
-      commandInterrupt = undefined;
     }
   };
 
@@ -424,7 +419,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
 
   // Without a terminal (stdout redirected) the line discipline turns Ctrl-C into SIGINT.
   const onSigint = () => {
-    if (commandInterrupt) return commandInterrupt();
+    if (editor.onInterrupt) return editor.onInterrupt();
     chrome.write('\n');
     editor.reprompt();
   };

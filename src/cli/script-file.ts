@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { lineColumn } from '../topology/json-syntax.js';
 
 /**
@@ -240,3 +241,14 @@ export const checkText = (bytes: Buffer, name: string, what: string, utf8: Utf8 
   }
   return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 };
+
+/**
+ * How a script that another sources is named in error lines, one rule at every depth: the path as
+ * written, joined to the name of the script that sources it (`includer`, as that one is named),
+ * as the top script is named as given. So `/work/a/top.msi` sourcing `lib/x.msi` names
+ * `/work/a/lib/x.msi`, and `a/top.msi` names `a/lib/x.msi`. With no file to source from (-e,
+ * stdin, the REPL: `includer` undefined), the path as written. The batch runner and compare's
+ * workloads both name their lines by it.
+ */
+export const includedName = (includer: string | undefined, path: string): string =>
+  normalize(isAbsolute(path) || includer === undefined ? path : join(dirname(includer), path));

@@ -178,13 +178,14 @@ const unknownPool = (id: string, ids: string[]): CoreError => {
 /**
  * The pool to chart: the one asked for; else the first to refuse anyone (boot counts as command
  * 0; ties go to the earlier design); else, of the pools the workload grew over their use after
- * boot (`grew[d * P + p]`: the most design d added to pool p, a share of the pool counted), the
+ * boot (the most a design added to the pool after some command, `samples` being each design's
+ * use after boot and after each command, a share of the pool counted), the
  * one whose growth sets the designs furthest apart (a comparison's point: rfc-v4's INTR outputs
  * against merged's); else, one design or none apart, the one it grew most. What the workload did,
  * not what boot left busy: merged boots with 22% of its virqs used, and a few more hardly move
  * that line. Else, when it changed none, the busiest of all.
  */
-const chooseChart = (asked: string | undefined, rows: DesignRow[], pools: PoolRow[], grew: Int32Array): Pick<ChartData, 'pool' | 'why'> => {
+const chooseChart = (asked: string | undefined, rows: DesignRow[], pools: PoolRow[], samples: Int32Array[]): Pick<ChartData, 'pool' | 'why'> => {
   if (asked !== undefined) return { pool: asked, why: 'chosen' };
   const earliest = (pick: (r: DesignRow) => { pool: string; command: number } | null) =>
     rows.map(pick).reduce<{ pool: string; command: number } | null>((best, x) => (x && (!best || x.command < best.command) ? x : best), null);
@@ -193,23 +194,30 @@ const chooseChart = (asked: string | undefined, rows: DesignRow[], pools: PoolRo
   const full = earliest((r) => r.firstFull);
   if (full) return { pool: full.pool, why: 'first to fill' };
   const ratio = (p: PoolRow) => Math.max(...Object.values(p.peak)) / Math.max(1, p.total);
-  const busiest = (among: PoolRow[]) => among.reduce((best, p) => (ratio(p) > ratio(best) ? p : best), among[0]).id;
   const P = pools.length;
-  const grown = (p: number) => rows.map((_, d) => grew[d * P + p]);
-  // The best pool by `score` among those grown, ties to the busier, then to the earlier (the hierarchy's order).
+  // By pool, the most each design's use rose over its use after boot.
+  const grew = pools.map((_, p) =>
+    samples.map((used) => {
+      let most = 0;
+      for (let k = P + p; k < used.length; k += P) most = Math.max(most, used[k] - used[p]);
+      return most;
+    }),
+  );
+  // The pool of the highest positive `score` (none grown scores one), ties to the busier, then to the earlier (the hierarchy's order).
   const best = (score: (p: number) => number): number => {
     let pick = -1;
     for (let p = 0; p < P; p++) {
-      if (Math.max(...grown(p)) === 0 || score(p) <= 0) continue;
+      if (score(p) <= 0) continue;
       if (pick < 0 || score(p) > score(pick) || (score(p) === score(pick) && ratio(pools[p]) > ratio(pools[pick]))) pick = p;
     }
     return pick;
   };
   const share = (p: number) => 1 / Math.max(1, pools[p].total);
-  const apart = best((p) => (Math.max(...grown(p)) - Math.min(...grown(p))) * share(p));
+  const apart = best((p) => (Math.max(...grew[p]) - Math.min(...grew[p])) * share(p));
   if (apart >= 0) return { pool: pools[apart].id, why: 'designs differ most' };
-  const most = best((p) => Math.max(...grown(p)) * share(p));
-  return most >= 0 ? { pool: pools[most].id, why: 'grew most' } : { pool: busiest(pools), why: 'busiest' };
+  const most = best((p) => Math.max(...grew[p]) * share(p));
+  if (most >= 0) return { pool: pools[most].id, why: 'grew most' };
+  return { pool: pools.reduce((b, p) => (ratio(p) > ratio(b) ? p : b), pools[0]).id, why: 'busiest' };
 };
 
 /** Runs `lines` from a fresh boot under each design. */
@@ -230,8 +238,6 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
   const rows: DesignRow[] = [];
   const samples: Int32Array[] = [];
   const poolPeaks: PoolPeak[][] = [];
-  // grew[d * P + p]: the most pool p's use after a command rose over its use after boot, design d.
-  const grew = new Int32Array(designs.length * P);
   designs.forEach((design, di) => {
     const session = sessions[di];
     // used[k * P + p]: pool p after command k (0: after boot)
@@ -256,7 +262,6 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
       for (let p = 0; p < P; p++) {
         const u = pools[p].used;
         used[base + p] = u;
-        if (u - used[p] > grew[di * P + p]) grew[di * P + p] = u - used[p];
         if (u >= totals[p] && firstFull === null) firstFull = { pool: pools[p].id, command: k };
       }
     };
@@ -327,7 +332,7 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
     peak: Object.fromEntries(designs.map((d, di) => [d.name, poolPeaks[di][p].peak])),
     exhausted: designs.filter((_, di) => poolPeaks[di][p].exhausted).map((d) => d.name),
   }));
-  const chart = chooseChart(opts.pool, rows, pools, grew);
+  const chart = chooseChart(opts.pool, rows, pools, samples);
   const p = ids.indexOf(chart.pool);
   const series = designs.map((d, di) => {
     const s = new Array<number>(n + 1);

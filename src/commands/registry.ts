@@ -48,8 +48,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   quit,
 ];
 
-const byName = new Map(COMMANDS.map((c) => [c.name, c]));
-
 helpIndex.entries = () =>
   COMMANDS.map((c) => ({ name: c.name, usage: c.usage, summary: c.summary, example: c.example, details: c.details }));
 
@@ -89,7 +87,7 @@ export const resolve = (words: string[]): CommandSpec => {
   const verb = words[0];
   const found = verbs.get(verb);
   if (!found) {
-    const near = nearest(verb, byName.keys());
+    const near = nearest(verb, verbs.keys());
     throw new CoreError('EUSAGE', `unknown verb ${shown(verb)}${near ? ` (did you mean ${near}?)` : '; try help'}`);
   }
   const { spec, min, max, rest } = found;

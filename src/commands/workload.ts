@@ -1,8 +1,8 @@
 import { realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, normalize, relative, resolve as resolvePath } from 'node:path';
+import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
 // A workload reads exactly as a batch script does, so it shares the batch runner's file reader
 // and `-e` splitter (both plain functions with no state of the front end).
-import { readTextFile } from '../cli/script-file.js';
+import { includedName, readTextFile } from '../cli/script-file.js';
 import { splitExec } from '../cli/split-exec.js';
 import { CoreError, type ErrCode } from '../core/errors.js';
 import { oneLine, shown } from './args.js';
@@ -132,10 +132,9 @@ export const loadWorkload = (spec: { file: string } | { commands: string } | Wor
   const include = (at: At, path: string, fromDir: string, chain: string[]) => {
     if (chain.length >= MAX_DEPTH) fail(at, `nested deeper than ${MAX_DEPTH} scripts`);
     const abs = isAbsolute(path) ? path : resolvePath(fromDir, path);
-    // Named as the batch runner's error lines name it (sourcedName, src/cli/batch.ts): the path as
-    // written, joined to its includer's name as given (a top script or one it sources), so that
-    // `compare /work/w.msi` says /work/lib/x.msi:3 where the run itself would.
-    const name = normalize(isAbsolute(path) || chain.length === 0 ? path : join(dirname(at.file), path));
+    // Named as the batch runner names it, so that `compare /work/w.msi` says /work/lib/x.msi:3
+    // where the run itself would; with no file (inline, -e) the path as written.
+    const name = includedName(chain.length === 0 ? undefined : at.file, path);
     const read = readTextFile(abs, 'script');
     if (!read.ok) throw new WorkloadLineError(read.code, at, oneLine(read.message.replace(abs, name)));
     let real = abs;

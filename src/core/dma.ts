@@ -75,18 +75,12 @@ export class DmaController {
       this.boundState = { state: 'failed', error };
       throw error;
     }
-    const taken: MsiRecord[] = [];
+    let taken: MsiRecord[] = [];
     if (this.mode === 'probe') {
-      const indices = [...this.events.shareIndices()];
       try {
-        for (const index of indices) taken.push(this.msi.allocate(this.events, index, this.id));
+        taken = this.msi.allocateAll(this.events, this.id);
       } catch (e) {
-        for (let i = taken.length - 1; i >= 0; i--) this.msi.free(taken[i]);
-        if (e instanceof CoreError) {
-          const error = failedPartWay(e, 'MSI', taken.length, indices.length, 'allocated', 'freed');
-          this.boundState = { state: 'failed', error };
-          throw error;
-        }
+        if (e instanceof CoreError) this.boundState = { state: 'failed', error: e };
         throw e;
       }
     }

@@ -1,7 +1,7 @@
 import { BitmapPool } from './bitmap-pool.js';
 import type { Hardware } from './designs.js';
 import type { EventDesc, IntaDomain } from './domains/inta.js';
-import { CoreError } from './errors.js';
+import { CoreError, failedPartWay } from './errors.js';
 import type { IrqDesc, IrqDescs } from './irq-descs.js';
 import { formatRanges, type Range } from './ranges.js';
 
@@ -125,6 +125,23 @@ export class MsiDomain {
   ) {
     this.hardwareAtAlloc = hardware === 'alloc';
     this.hardwareAtRequest = hardware === 'request';
+  }
+
+  /**
+   * A driver's probe (ti_sci_inta_msi_domain_alloc_irqs): an MSI for every index of the device's
+   * share, all or nothing; a failure part way frees what was allocated and says where.
+   */
+  allocateAll(device: MsiDevice, allocatedBy: string): MsiRecord[] {
+    const indices = [...device.shareIndices()];
+    const taken: MsiRecord[] = [];
+    try {
+      for (const index of indices) taken.push(this.allocate(device, index, allocatedBy));
+    } catch (e) {
+      for (let i = taken.length - 1; i >= 0; i--) this.free(taken[i]);
+      if (e instanceof CoreError) throw failedPartWay(e, 'MSI', taken.length, indices.length, 'allocated', 'freed');
+      throw e;
+    }
+    return taken;
   }
 
   /** msi_domain_alloc: a descriptor and virq for (device, index); with hardware 'alloc', the event too. */

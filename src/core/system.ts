@@ -7,7 +7,7 @@ import { SPI_BASE, type ParentDomain } from './domains/domain.js';
 import { GicDomain } from './domains/gic.js';
 import { hasPendingEnabled, IntaDomain, type EventDesc, type VintDesc } from './domains/inta.js';
 import { IntrDomain } from './domains/intr.js';
-import { CoreError, failedPartWay, noSuchCpu, quote } from './errors.js';
+import { CoreError, noSuchCpu, quote } from './errors.js';
 import { IrqDescs, type IrqDesc } from './irq-descs.js';
 import { Mutex, NoLock } from './lock.js';
 import { Mapper } from './mapper.js';
@@ -240,17 +240,7 @@ export class System {
 
   /** ringacc probe: one MSI per GP ring of the share (ti_sci_inta_msi_domain_alloc_irqs), all or nothing. */
   private probeMsiDevice(dev: MsiDevice): MsiRecord[] {
-    const taken: MsiRecord[] = [];
-    if (this.settings.mode === 'probe') {
-      const indices = [...dev.shareIndices()];
-      try {
-        for (const index of indices) taken.push(this.msi.allocate(dev, index, dev.id));
-      } catch (e) {
-        for (let i = taken.length - 1; i >= 0; i--) this.msi.free(taken[i]);
-        if (e instanceof CoreError) throw failedPartWay(e, 'MSI', taken.length, indices.length, 'allocated', 'freed');
-        throw e;
-      }
-    }
+    const taken = this.settings.mode === 'probe' ? this.msi.allocateAll(dev, dev.id) : [];
     dev.bound = true;
     return taken;
   }
@@ -554,7 +544,7 @@ export class System {
       const siblings = v.events.filter((e) => e !== undefined).length - 1;
       const why =
         siblings > 0
-          ? `virq ${virq} shares VINT ${v.vint} with ${siblings} other event${siblings === 1 ? '' : 's'}`
+          ? `virq ${virq} shares VINT ${v.vint} with ${plural(siblings, 'other event')}`
           : `virq ${virq} is an event of VINT ${v.vint}`;
       throw new CoreError('EINVAL', `${why}; the INTA cannot steer one event (ti_sci_inta_set_affinity), and VINT ${v.vint}'s parent virq ${v.parentVirq} is chained`);
     }

@@ -7,6 +7,7 @@ import type { System } from './system.js';
 import type { DomainNode, IrqView, Route } from './types.js';
 import type { IrqDesc } from './irq-descs.js';
 import { cpusOf } from './lists.js';
+import { plural } from './words.js';
 
 /** Read-only views of a System: routes, /proc/interrupts, the domain tree. Plain data out. */
 
@@ -127,7 +128,7 @@ export const domainTree = (sys: System): DomainNode => {
         ...counted(
           a.vints.map((v) => {
             const n = v.events.filter((e) => e !== undefined).length;
-            return `VINT ${v.vint}: ${n} event${n === 1 ? '' : 's'} -> input ${v.intrInput}, parent virq ${v.parentVirq}`;
+            return `VINT ${v.vint}: ${plural(n, 'event')} -> input ${v.intrInput}, parent virq ${v.parentVirq}`;
           }),
         ),
         children: [...sys.msiDevices.values()]

@@ -557,17 +557,12 @@ export class IntaDomain {
 
   setEnabled(hwirq: number, enabled: boolean): EventDesc {
     const ev = this.byHwirq.get(hwirq)!;
-    this.setEventEnabled(ev, enabled);
+    if (enabled) this.enableEvent(ev);
+    else this.disableEvent(ev);
     return ev;
   }
 
-  /** VINT_ENABLE_SET / VINT_ENABLE_CLR for an event the caller already holds. */
-  setEventEnabled(ev: EventDesc, enabled: boolean): void {
-    if (enabled) this.enableEvent(ev);
-    else this.disableEvent(ev);
-  }
-
-  // setEventEnabled's two halves, for a caller that knows which it wants (request_irq, free_irq):
+  // setEnabled's two halves, for a caller that knows which it wants (request_irq, free_irq):
   // each small enough for V8 to inline wherever it is called.
 
   /** VINT_ENABLE_SET. */
