@@ -6,18 +6,17 @@
  *
  * Why in place rather than a clone: the explorer restores the pre-state before every schedule (tens
  * of thousands of times), and comparing then writing back only what differs costs a walk over
- * flat arrays with no allocation, where a clone would rebuild the graph each time. A long run
- * (past COMPILE_AFTER restores) switches to restorers generated for this snapshot, one property
- * access per field in its own line of code: each access then sees one object shape and stays
- * fast, where a loop over `obj[key]` sees hundreds of shapes and goes through the slow generic
- * lookup (5x); a short run does not pay for the engine to warm the generated code up.
- * The generated restorers take the objects and values as parameters, so they are kept across
- * snapshots, by shape (`Shape`): a later snapshot of the same shape (the same objects' fields in
- * the same order, as every `interleave` on the same state takes) runs the first one's functions,
- * already compiled and warm, from its first restore, where new functions would take the engine
- * thousands of restores, at up to 10x the cost, to warm up again. A full restore runs the
- * slices' generated restorers (below) one after the other, so that the footprint's checks, one
- * slice a restore, warm up the functions the full restores of the next search run.
+ * flat arrays with no allocation, where a clone would rebuild the graph each time. Fields are put
+ * back by restorers generated per list of keys (`fieldsRestorer`): for the objects whose fields
+ * are `virq, kind, chip, ...` (every IRQ descriptor) one function, one property access per field
+ * in its own line of code, so that each access sees the one or few object shapes of those objects
+ * and stays fast, where a loop over `obj[key]` sees hundreds of shapes and goes through the slow
+ * generic lookup (5x). Being one per list of keys, they are few (am65x: some 40) and small, called
+ * hundreds of times a restore: the engine optimizes them within the first restores, and they are
+ * kept across snapshots, warm. (Restorers generated per snapshot, 128 fields of any objects each,
+ * took the engine over 2 s of compiling, some 10,000 restores at up to 8x the cost, before they
+ * ran at speed: longer than most searches.) Arrays get a restorer each, a function of its own,
+ * past COMPILE_AFTER restores, kept by the snapshot's shape (`Shape`).
  *
  * The footprint restore (`restoreFootprint`, the explorer's) puts back only what schedules have
  * been seen to change, so that its cost follows what the operations touch, not the size of the
@@ -91,7 +90,7 @@ interface TypedCell {
  */
 const BLOCK = 64;
 
-/** Full restores before the generated restorers take over. */
+/** Full restores before the arrays' own restorers take over. */
 const COMPILE_AFTER = 64;
 /** Footprint restores that are full ones, to learn the footprint, before it is trusted. */
 const LEARN = 500;
@@ -118,45 +117,57 @@ const scratch: number[] = [];
 /** Puts the fields of some objects back; sets `dirty[id]` of each object whose fields it changed. */
 type FieldRestorer = (dirty: Uint8Array) => void;
 
-/** A generated function that puts back the fields of some of the objects `o` from the values `v`. */
-type Part = (o: readonly object[], v: readonly unknown[], d: Uint8Array) => void;
-
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
-const newPart = (source: string): Part => new Function('o', 'v', 'd', source) as Part;
-
-/** Footprint restorers a shape keeps, by source (a search's footprint is some tens of objects). */
-const MAX_FOOTPRINTS = 64;
+/** Puts back the fields of one object, of one list of keys, from `v` (in the keys' order); 1 when it changed any. */
+type FieldsRestorer = (x: Record<string, unknown>, v: readonly unknown[]) => number;
 
 /**
- * The generated restorers of every snapshot of one shape: the same objects' fields, in the same
- * order, and as many arrays (the signature a Snapshot builds). They take the objects and values as parameters, so
- * a later snapshot of the shape runs them as they are: compiled, and warm.
+ * The restorers by list of keys (a JSON array). Bounded, the least recently made dropped first: the
+ * core has some tens of lists; a search on another topology adds none.
+ */
+const byKeys = new Map<string, FieldsRestorer>();
+const MAX_KEY_LISTS = 1024;
+
+/** The restorer of objects with these keys: `if (x.k !== v[i]) { x.k = v[i]; c = 1; }` for each. */
+const fieldsRestorer = (keys: readonly string[]): FieldsRestorer => {
+  const id = JSON.stringify(keys);
+  let f = byKeys.get(id);
+  if (f === undefined) {
+    const lines = keys.map((k, i) => {
+      const field = `x[${JSON.stringify(k)}]`;
+      return `if (${field} !== v[${i}]) { ${field} = v[${i}]; c = 1; }`;
+    });
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    f = new Function('x', 'v', `let c = 0;\n${lines.join('\n')}\nreturn c;`) as FieldsRestorer;
+    if (byKeys.size >= MAX_KEY_LISTS) byKeys.delete(byKeys.keys().next().value!);
+    byKeys.set(id, f);
+  }
+  return f;
+};
+
+/** The restorer of `cells`' fields: each object's by its list of keys. */
+const fieldsOf = (cells: readonly ObjectCell[]): FieldRestorer => {
+  const objects = cells.map((c) => c.obj);
+  const values = cells.map((c) => c.values);
+  const restorers = cells.map((c) => fieldsRestorer(c.keys));
+  const ids = Int32Array.from(cells, (c) => c.id);
+  return (d) => {
+    for (let i = 0; i < objects.length; i++) if (restorers[i](objects[i], values[i]) !== 0) d[ids[i]] = 1;
+  };
+};
+
+/**
+ * The arrays' restorers of every snapshot of one shape: the same objects' fields, in the same
+ * order, and as many arrays (the signature a Snapshot builds). They take the array and values as
+ * parameters, so a later snapshot of the shape runs them as they are: compiled, and warm.
  */
 class Shape {
-  /**
-   * Of each slice's objects' fields (Snapshot.groups), once made; a full restore runs them all.
-   * One set of functions for both: the checks' thousands of calls warm up the full restore's.
-   */
-  groups: Part[][] | undefined;
   /** Of each array, by its place in Snapshot.arrays. */
   readonly arrays: ArrayRestore[] = [];
-  private readonly footprints = new Map<string, Part>();
-
-  /** A footprint's restorer: the footprint of a search run again is the same, and so is its source. */
-  footprint(source: string): Part {
-    let part = this.footprints.get(source);
-    if (part === undefined) {
-      part = newPart(source);
-      if (this.footprints.size >= MAX_FOOTPRINTS) this.footprints.delete(this.footprints.keys().next().value!);
-      this.footprints.set(source, part);
-    }
-    return part;
-  }
 }
 
 /**
  * The shapes of the latest snapshots, by signature, the least recently taken first. Bounded: a
- * shape of am65x keeps some 130 functions of 600 KB of source between them.
+ * shape of am65x keeps some 40 small functions.
  */
 const shapes = new Map<string, Shape>();
 const MAX_SHAPES = 8;
@@ -170,58 +181,6 @@ const shapeOf = (signature: string): Shape => {
   shapes.set(signature, shape);
   return shape;
 };
-
-/** Fields per generated function: small enough for the optimizing compiler to take it. */
-const CHUNK = 128;
-
-/** Generates the restorer of `cells`: `if (o.k !== v[i]) { o.k = v[i]; d[id] = 1; }` for every field, in chunks. */
-const generateFields = (cells: readonly ObjectCell[], make: (source: string) => Part = newPart): Part[] => {
-  const parts: Part[] = [];
-  let lines: string[] = [];
-  let fields = 0;
-  let i = 0;
-  const flush = () => {
-    if (lines.length === 0) return;
-    parts.push(make(`let x;\n${lines.join('\n')}`));
-    lines = [];
-    fields = 0;
-  };
-  cells.forEach((c, n) => {
-    if (fields >= CHUNK) flush();
-    lines.push(`x = o[${n}];`);
-    for (const k of c.keys) {
-      const key = `[${JSON.stringify(k)}]`;
-      lines.push(`if (x${key} !== v[${i}]) { x${key} = v[${i}]; d[${c.id}] = 1; }`);
-      i++;
-      fields++;
-    }
-  });
-  flush();
-  return parts;
-};
-
-/** The restorer of `cells` that runs their generated `parts`. */
-const runFields = (cells: readonly ObjectCell[], parts: readonly Part[]): FieldRestorer => {
-  const objects = cells.map((c) => c.obj);
-  const values = cells.flatMap((c) => c.values);
-  return (d) => {
-    for (const part of parts) part(objects, values, d);
-  };
-};
-
-/** The generic restorer of `cells`, before the generated ones. */
-const loopFields =
-  (cells: readonly ObjectCell[]): FieldRestorer =>
-  (d) => {
-    for (const { obj, keys, values, id } of cells) {
-      for (let i = 0; i < keys.length; i++) {
-        if (obj[keys[i]] !== values[i]) {
-          obj[keys[i]] = values[i];
-          d[id] = 1;
-        }
-      }
-    }
-  };
 
 /** A slice of the snapshot, checked as a whole. */
 interface Group {
@@ -247,7 +206,7 @@ export class Snapshot {
   /** Which objects' fields the last restore of their group changed. */
   private readonly dirty: Uint8Array;
   private fullRestores = 0;
-  /** Its shape: a later snapshot of the same one runs its generated restorers, from its first restore. */
+  /** Its shape: a later snapshot of the same one runs its arrays' restorers, from its first restore. */
   private readonly shape: Shape;
   private readonly compileAt: number;
   private footprintRestores = 0;
@@ -300,15 +259,15 @@ export class Snapshot {
       }
     }
     this.shape = shapeOf(signature.join(''));
-    // A shape seen before: its restorers are generated, and warm, already.
-    this.compileAt = this.shape.groups === undefined ? COMPILE_AFTER : 1;
+    // A shape seen before: its arrays' restorers are made, and warm, already.
+    this.compileAt = this.shape.arrays.length === 0 ? COMPILE_AFTER : 1;
     this.dirty = new Uint8Array(this.objects.length);
     this.hotDirty = this.dirty;
-    this.whole = { objects: this.objects, fields: loopFields(this.objects), arrays: this.arrays, maps: this.maps, sets: this.sets, typed: this.typed };
+    this.whole = { objects: this.objects, fields: fieldsOf(this.objects), arrays: this.arrays, maps: this.maps, sets: this.sets, typed: this.typed };
     const slice = <T>(cells: readonly T[], g: number): T[] => cells.filter((_, i) => i % CHECK_GROUPS === g);
     for (let g = 0; g < CHECK_GROUPS; g++) {
       const objects = slice(this.objects, g);
-      this.groups.push({ objects, fields: loopFields(objects), arrays: slice(this.arrays, g), maps: slice(this.maps, g), sets: slice(this.sets, g), typed: slice(this.typed, g) });
+      this.groups.push({ objects, fields: fieldsOf(objects), arrays: slice(this.arrays, g), maps: slice(this.maps, g), sets: slice(this.sets, g), typed: slice(this.typed, g) });
     }
   }
 
@@ -389,12 +348,6 @@ export class Snapshot {
   private full(learn: boolean): number {
     if (++this.fullRestores === this.compileAt) {
       const shape = this.shape;
-      const parts = (shape.groups ??= this.groups.map((g) => generateFields(g.objects)));
-      this.groups.forEach((g, i) => (g.fields = runFields(g.objects, parts[i])));
-      const slices = this.groups.map((g) => g.fields);
-      this.whole.fields = (d) => {
-        for (const fields of slices) fields(d);
-      };
       this.arrays.forEach((c, n) => (c.restore = shape.arrays[n] ??= arrayRestorer()));
     }
     const n = this.restoreGroup(this.whole, learn);
@@ -463,7 +416,7 @@ export class Snapshot {
 
   private compileFootprint(): void {
     const hot = this.objects.filter((c) => c.hot);
-    this.hotFields = runFields(hot, generateFields(hot, (source) => this.shape.footprint(source)));
+    this.hotFields = fieldsOf(hot);
     // Its dirty flags are not read: the footprint is put back every time.
     this.hotDirty = new Uint8Array(this.objects.length);
     this.hotArrays = this.arrays.filter((c) => c.hot);
