@@ -49,6 +49,8 @@ interface ObjectCell {
   /** Its place among the snapshot's objects (its dirty flag). */
   id: number;
   hot: boolean;
+  /** The restorer of its list of keys. */
+  restore: FieldsRestorer;
 }
 
 /** Puts `a` back to `v`, noting in `changed` the index of every element it put back (-1: the length). */
@@ -127,9 +129,8 @@ type FieldsRestorer = (x: Record<string, unknown>, v: readonly unknown[]) => num
 const byKeys = new Map<string, FieldsRestorer>();
 const MAX_KEY_LISTS = 1024;
 
-/** The restorer of objects with these keys: `if (x.k !== v[i]) { x.k = v[i]; c = 1; }` for each. */
-const fieldsRestorer = (keys: readonly string[]): FieldsRestorer => {
-  const id = JSON.stringify(keys);
+/** The restorer of objects with these keys (`id`: as JSON): `if (x.k !== v[i]) { x.k = v[i]; c = 1; }` for each. */
+const fieldsRestorer = (id: string, keys: readonly string[]): FieldsRestorer => {
   let f = byKeys.get(id);
   if (f === undefined) {
     const lines = keys.map((k, i) => {
@@ -148,7 +149,7 @@ const fieldsRestorer = (keys: readonly string[]): FieldsRestorer => {
 const fieldsOf = (cells: readonly ObjectCell[]): FieldRestorer => {
   const objects = cells.map((c) => c.obj);
   const values = cells.map((c) => c.values);
-  const restorers = cells.map((c) => fieldsRestorer(c.keys));
+  const restorers = cells.map((c) => c.restore);
   const ids = Int32Array.from(cells, (c) => c.id);
   return (d) => {
     for (let i = 0; i < objects.length; i++) if (restorers[i](objects[i], values[i]) !== 0) d[ids[i]] = 1;
@@ -252,8 +253,9 @@ export class Snapshot {
         const keys = Object.keys(obj);
         const values = keys.map((k) => obj[k]);
         if (!Object.isFrozen(obj)) {
-          this.objects.push({ obj, keys, values, id: this.objects.length, hot: false });
-          signature.push(JSON.stringify(keys));
+          const keyList = JSON.stringify(keys);
+          this.objects.push({ obj, keys, values, id: this.objects.length, hot: false, restore: fieldsRestorer(keyList, keys) });
+          signature.push(keyList);
         }
         stack.push(...values);
       }
