@@ -105,3 +105,35 @@ describe('clone of any object graph', () => {
     expect(c.kept).toBe(kept);
   });
 });
+
+describe('what clone() takes of the model', () => {
+  /** Every object a System reaches, the topology (shared, never copied) and functions apart. */
+  const reachable = (root: object, skip: object): object[] => {
+    const seen = new Set<object>([skip]);
+    const stack: unknown[] = [root];
+    while (stack.length > 0) {
+      const x = stack.pop();
+      if (typeof x !== 'object' || x === null || seen.has(x)) continue;
+      seen.add(x);
+      if (x instanceof Map) stack.push(...x.keys(), ...x.values());
+      else if (x instanceof Set) stack.push(...x);
+      else if (!ArrayBuffer.isView(x)) stack.push(...Object.values(x));
+    }
+    seen.delete(skip);
+    return [...seen];
+  };
+
+  test('every object a busy System reaches holds only plain data fields: what clone() copies', () => {
+    const s = busy();
+    const odd: string[] = [];
+    for (const x of reachable(s, am65x)) {
+      if (Object.isFrozen(x) || x instanceof Map || x instanceof Set || ArrayBuffer.isView(x)) continue;
+      const keys = Reflect.ownKeys(x).filter((k) => !(Array.isArray(x) && k === 'length'));
+      for (const k of keys) {
+        const d = Object.getOwnPropertyDescriptor(x, k)!;
+        if (typeof k !== 'string' || !('value' in d) || !d.writable || !d.enumerable || !d.configurable) odd.push(`${x.constructor?.name}.${String(k)}`);
+      }
+    }
+    expect(odd).toEqual([]);
+  });
+});

@@ -5,8 +5,12 @@
  * whatever `keep` holds are shared, not copied: they do not change.
  *
  * Used to take a snapshot of a System that can be put back (a failed `expect-error`), without
- * depending on fields that change as the model grows. Not for objects holding private (#) fields,
- * closures over their own state, or native handles: the model holds none.
+ * depending on fields that change as the model grows. An object's own properties are copied as
+ * the data fields that class fields and object literals make (its enumerable string keys, read
+ * and assigned): reading every property's descriptor instead made a copy of am65x 1.3 ms, not
+ * 0.5. Not for objects holding private (#) fields, non-enumerable or symbol-keyed own
+ * properties, own accessors, closures over their own state, or native handles: the model holds
+ * none, which a test checks of every object a busy System reaches.
  */
 export const clone = <T>(root: T, keep: ReadonlySet<object> = new Set()): T => {
   const copies = new Map<object, unknown>();
@@ -51,16 +55,11 @@ export const clone = <T>(root: T, keep: ReadonlySet<object> = new Set()): T => {
       return out;
     }
 
-    const out = Object.create(Object.getPrototypeOf(value) as object | null) as Record<PropertyKey, unknown>;
+    const out = Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>;
     copies.set(value, out);
-    for (const key of Reflect.ownKeys(value)) {
-      const desc = Object.getOwnPropertyDescriptor(value, key)!;
-      if (desc.writable && desc.enumerable && desc.configurable) out[key] = copy(desc.value);
-      else {
-        if ('value' in desc) desc.value = copy(desc.value);
-        Object.defineProperty(out, key, desc);
-      }
-    }
+    const fields = value as Record<string, unknown>;
+    const keys = Object.keys(fields);
+    for (let i = 0; i < keys.length; i++) out[keys[i]] = copy(fields[keys[i]]);
     return out;
   };
 
