@@ -146,15 +146,20 @@ class Terminal {
   exit?: { exitCode: number; signal?: number };
   private readonly exited: Promise<{ exitCode: number; signal?: number }>;
 
+  /** Wakes a waitFor when more arrives (or the program exits), rather than it polling. */
+  private wake?: () => void;
+
   constructor(private readonly proc: pty.IPty) {
     Terminal.opened.push(this);
     proc.onData((d) => {
       this.raw += d;
+      this.wake?.();
     });
     this.exited = new Promise((done) =>
       proc.onExit((e) => {
         this.exit = e;
         done(e);
+        this.wake?.();
       }),
     );
   }
@@ -189,7 +194,15 @@ class Terminal {
       if (this.exit || Date.now() > deadline) {
         throw new Error(`timed out waiting for ${String(what)}; the screen since the last match:\n${rest}`);
       }
-      await new Promise((r) => setTimeout(r, 20));
+      // The next data, the program's exit, or the deadline, whichever comes first.
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, deadline + 1 - Date.now());
+        this.wake = () => {
+          clearTimeout(timer);
+          r();
+        };
+      });
+      this.wake = undefined;
     }
   }
 
@@ -405,8 +418,11 @@ describe('the REPL in a pseudo-terminal', () => {
 
   test('Ctrl-C while the pager runs ends the pager, not the session', async () => {
     // A pager that stays until interrupted, as less does at its prompt; the terminal is cooked
-    // meanwhile, so Ctrl-C is a SIGINT to the whole foreground process group.
-    const env = replEnv({ MSI_EXPLORER_PAGER: "sed 's/^/paged: /'; echo 'pager waits'; sleep 60" });
+    // meanwhile, so Ctrl-C is a SIGINT to the whole foreground process group. The process that
+    // waits says so itself: after a shell's `echo`, a SIGINT that came before its next command
+    // started was dash's to drop, and `sleep 60` then ran its minute.
+    const wait = `${JSON.stringify(process.execPath)} -e "console.log('pager waits'); setTimeout(() => {}, 60000)"`;
+    const env = replEnv({ MSI_EXPLORER_PAGER: `sed 's/^/paged: /'; exec ${wait}` });
     const t = open([], ROOT, env);
     await t.waitFor(PROMPT);
     t.type('request-channel main_udmap tx 2\r');
