@@ -7,7 +7,7 @@
  * Why in place rather than a clone: the explorer restores the pre-state before every schedule (tens
  * of thousands of times), and comparing then writing back only what differs costs a walk over
  * flat arrays with no allocation, where a clone would rebuild the graph each time. Fields are put
- * back by restorers generated per list of keys (`fieldsRestorer`): for the objects whose fields
+ * back by restorers generated per list of keys (`keyListOf`): for the objects whose fields
  * are `virq, kind, chip, ...` (every IRQ descriptor) one function, one property access per field
  * in its own line of code, so that each access sees the one or few object shapes of those objects
  * and stays fast, where a loop over `obj[key]` sees hundreds of shapes and goes through the slow
@@ -122,27 +122,46 @@ type FieldRestorer = (dirty: Uint8Array) => void;
 /** Puts back the fields of one object, of one list of keys, from `v` (in the keys' order); 1 when it changed any. */
 type FieldsRestorer = (x: Record<string, unknown>, v: readonly unknown[]) => number;
 
-/**
- * The restorers by list of keys (a JSON array). Bounded, the least recently made dropped first: the
- * core has some tens of lists; a search on another topology adds none.
- */
-const byKeys = new Map<string, FieldsRestorer>();
-const MAX_KEY_LISTS = 1024;
+/** A list of keys objects have: its restorer, and a number that names it in a shape's signature. */
+interface KeyList {
+  readonly keys: readonly string[];
+  readonly id: number;
+  readonly restore: FieldsRestorer;
+}
 
-/** The restorer of objects with these keys (`id`: as JSON): `if (x.k !== v[i]) { x.k = v[i]; c = 1; }` for each. */
-const fieldsRestorer = (id: string, keys: readonly string[]): FieldsRestorer => {
-  let f = byKeys.get(id);
-  if (f === undefined) {
-    const lines = keys.map((k, i) => {
-      const field = `x[${JSON.stringify(k)}]`;
-      return `if (${field} !== v[${i}]) { ${field} = v[${i}]; c = 1; }`;
-    });
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    f = new Function('x', 'v', `let c = 0;\n${lines.join('\n')}\nreturn c;`) as FieldsRestorer;
-    if (byKeys.size >= MAX_KEY_LISTS) byKeys.delete(byKeys.keys().next().value!);
-    byKeys.set(id, f);
-  }
-  return f;
+/**
+ * The key lists seen, by the prototype of the objects that have them: found again by comparing
+ * keys (the engine's own strings, compared by reference), not by making and hashing a string of
+ * them, which was most of the time a snapshot took. The core has some tens; objects used as
+ * dictionaries each have their own, so a prototype keeps only the latest MAX_KEY_LISTS.
+ */
+const keyLists = new WeakMap<object, KeyList[]>();
+const NO_PROTOTYPE = {};
+const MAX_KEY_LISTS = 64;
+let keyListsMade = 0;
+
+const sameKeys = (a: readonly string[], b: readonly string[]): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/** The key list of `obj`, whose keys are `keys`: its restorer is `if (x.k !== v[i]) { x.k = v[i]; c = 1; }` for each key. */
+const keyListOf = (obj: object, keys: string[]): KeyList => {
+  const prototype = (Object.getPrototypeOf(obj) as object | null) ?? NO_PROTOTYPE;
+  let lists = keyLists.get(prototype);
+  if (lists === undefined) keyLists.set(prototype, (lists = []));
+  for (const list of lists) if (sameKeys(list.keys, keys)) return list;
+  const lines = keys.map((k, i) => {
+    const field = `x[${JSON.stringify(k)}]`;
+    return `if (${field} !== v[${i}]) { ${field} = v[${i}]; c = 1; }`;
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const restore = new Function('x', 'v', `let c = 0;\n${lines.join('\n')}\nreturn c;`) as FieldsRestorer;
+  const list = { keys, id: keyListsMade++, restore };
+  if (lists.length >= MAX_KEY_LISTS) lists.shift();
+  lists.push(list);
+  return list;
 };
 
 /** The restorer of `cells`' fields: each object's by its list of keys. */
@@ -222,9 +241,9 @@ export class Snapshot {
 
   private constructor(roots: readonly object[], skip: readonly object[]) {
     const seen = new Set<object>(skip);
-    // What the generated restorers' sources follow, exactly (they are run on the snapshot's
-    // objects by position): every object's fields, and the arrays, in order.
-    const signature: string[] = [];
+    // Its shape (the arrays' restorers are run on the snapshot's arrays by position): every
+    // object's key list, and the arrays, in order.
+    const signature: Array<string | number> = [];
     const stack: unknown[] = [...roots];
     while (stack.length > 0) {
       const x = stack.pop();
@@ -236,7 +255,7 @@ export class Snapshot {
         const values = x.slice();
         if (!Object.isFrozen(x)) {
           this.arrays.push({ obj: x, values, restore: restoreArray, changed: [], hot: false, hotBlocks: [] });
-          signature.push('[]');
+          signature.push('a');
         }
         stack.push(...values);
       } else if (x instanceof Map) {
@@ -253,23 +272,28 @@ export class Snapshot {
         const keys = Object.keys(obj);
         const values = keys.map((k) => obj[k]);
         if (!Object.isFrozen(obj)) {
-          const keyList = JSON.stringify(keys);
-          this.objects.push({ obj, keys, values, id: this.objects.length, hot: false, restore: fieldsRestorer(keyList, keys) });
-          signature.push(keyList);
+          const list = keyListOf(obj, keys);
+          this.objects.push({ obj, keys, values, id: this.objects.length, hot: false, restore: list.restore });
+          signature.push(list.id);
         }
         stack.push(...values);
       }
     }
-    this.shape = shapeOf(signature.join(''));
+    this.shape = shapeOf(signature.join());
     // A shape seen before: its arrays' restorers are made, and warm, already.
     this.compileAt = this.shape.arrays.length === 0 ? COMPILE_AFTER : 1;
     this.dirty = new Uint8Array(this.objects.length);
     this.hotDirty = this.dirty;
     this.whole = { objects: this.objects, fields: fieldsOf(this.objects), arrays: this.arrays, maps: this.maps, sets: this.sets, typed: this.typed };
-    const slice = <T>(cells: readonly T[], g: number): T[] => cells.filter((_, i) => i % CHECK_GROUPS === g);
+    /** The cells in slices: the i-th in slice i % CHECK_GROUPS. */
+    const sliced = <T>(cells: readonly T[]): T[][] => {
+      const slices = Array.from({ length: CHECK_GROUPS }, (): T[] => []);
+      for (let i = 0; i < cells.length; i++) slices[i % CHECK_GROUPS].push(cells[i]);
+      return slices;
+    };
+    const [objects, arrays, maps, sets, typed] = [sliced(this.objects), sliced(this.arrays), sliced(this.maps), sliced(this.sets), sliced(this.typed)];
     for (let g = 0; g < CHECK_GROUPS; g++) {
-      const objects = slice(this.objects, g);
-      this.groups.push({ objects, fields: fieldsOf(objects), arrays: slice(this.arrays, g), maps: slice(this.maps, g), sets: slice(this.sets, g), typed: slice(this.typed, g) });
+      this.groups.push({ objects: objects[g], fields: fieldsOf(objects[g]), arrays: arrays[g], maps: maps[g], sets: sets[g], typed: typed[g] });
     }
   }
 
