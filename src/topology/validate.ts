@@ -34,7 +34,8 @@ const printable = (s: string, max: number): string => quote(s, max).slice(1, -1)
 /** Parses and validates the text of a topology file. */
 export const parseTopology = (text: string): TopologyResult => {
   if (typeof text !== 'string') return fail('$', `expected the text of a JSON file, got ${describe(text)}`);
-  if (text.length > MAX_TOPOLOGY_BYTES || utf8Length(text, MAX_TOPOLOGY_BYTES + 1) > MAX_TOPOLOGY_BYTES) {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: a text of at most a third of the limit is not counted.
+  if (text.length > MAX_TOPOLOGY_BYTES || (text.length * 3 > MAX_TOPOLOGY_BYTES && utf8Length(text, MAX_TOPOLOGY_BYTES + 1) > MAX_TOPOLOGY_BYTES)) {
     return fail('$', `input too large: expected at most 4 MiB (${MAX_TOPOLOGY_BYTES} bytes) of JSON, got more`);
   }
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -55,17 +56,20 @@ export const parseTopology = (text: string): TopologyResult => {
     // The syntax check above accepts what JSON.parse accepts (less keys given twice); a safety net.
     return fail('$', `invalid JSON: ${e instanceof Error ? printable(e.message, 120) : 'unknown error'}`);
   }
-  return validateTopology(json);
+  return validate(json, true);
 };
 
 /**
  * Validates a parsed JSON value (or a JavaScript value) as a topology. Returns a new Topology
  * built only from validated fields, or every issue found (at most MAX_ISSUES). Never throws.
  */
-export const validateTopology = (json: unknown): TopologyResult => {
+export const validateTopology = (json: unknown): TopologyResult => validate(json, false);
+
+/** `parsed`: `json` is what JSON.parse just returned (see toPlainTree). */
+const validate = (json: unknown, parsed: boolean): TopologyResult => {
   const issues = new Issues();
   try {
-    const plain = toPlainTree(json, issues);
+    const plain = toPlainTree(json, issues, parsed);
     if (plain === undefined) return { ok: false, issues: issues.list };
     for (const i of checkSchema(plain.tree)) issues.add(i.path, i.message);
     if (issues.list.length > 0) return { ok: false, issues: issues.list };
