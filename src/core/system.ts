@@ -234,8 +234,7 @@ export class System {
 
   /** Every virq allocated since the virq pool held `before` (probe allocates in order). */
   private virqsAllocatedSince(before: number): number[] {
-    const used = [...this.descs.pool.usedNumbers()];
-    return used.slice(before);
+    return this.descs.pool.usedNumbers().slice(before);
   }
 
   /** ringacc probe: one MSI per GP ring of the share (ti_sci_inta_msi_domain_alloc_irqs), all or nothing. */

@@ -161,7 +161,7 @@ export const domainTree = (sys: System): DomainNode => {
     id: sys.gic.id,
     kind: 'gic',
     name: sys.gic.name,
-    ...counted([...sys.gic.pool.usedNumbers()].map((h) => `hwirq ${h} (SPI ${h - SPI_BASE})`)),
+    ...counted(sys.gic.pool.usedNumbers().map((h) => `hwirq ${h} (SPI ${h - SPI_BASE})`)),
     children: byParent(sys.gic.id),
   };
 };
