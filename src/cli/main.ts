@@ -1,7 +1,9 @@
+import { keepCoreErrorStacks } from '../core/errors.js';
 import { streamsInUse } from './output.js';
 import { main } from './program.js';
 
 const debug = process.argv.includes('--debug');
+keepCoreErrorStacks(debug);
 
 /** A bug of ours, never the user's input: one line, and the stack only on request. */
 const internalError = (e: unknown): void => {

@@ -9,6 +9,19 @@ export interface PoolUsage {
   total: number;
 }
 
+/** Whether a CoreError records the stack it is made on (keepCoreErrorStacks). */
+let withStacks = false;
+
+/**
+ * Makes every CoreError from now on record its stack (--debug, for one that escapes as an
+ * internal error). Off by default: a failure is an ordinary result here (a pool ran out, a bad
+ * index), shown as one line, and V8's capture of the stack was most of what one cost (about
+ * 3 of 5 us).
+ */
+export const keepCoreErrorStacks = (on: boolean): void => {
+  withStacks = on;
+};
+
 /** A failed core operation. Thrown only after the operation has unwound everything it took. */
 export class CoreError extends Error {
   constructor(
@@ -16,7 +29,10 @@ export class CoreError extends Error {
     message: string,
     readonly pool?: PoolUsage,
   ) {
+    const limit = Error.stackTraceLimit;
+    if (!withStacks) Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = 'CoreError';
   }
 }
