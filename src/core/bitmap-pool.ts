@@ -197,7 +197,14 @@ export class BitmapPool {
    * history, not state: it counts the highest use ever reached, even inside an undone operation.
    */
   fingerprint(): string {
-    return `${this.id}:${this.usedCount}:${Array.from(this.words, (w) => w.toString(16)).join('.')}`;
+    const words = this.words;
+    let s = `${this.id}:${this.usedCount}:`;
+    // Words are mostly empty or full: those two spelled without toString(16).
+    for (let w = 0; w < words.length; w++) {
+      const word = words[w];
+      s += `${w === 0 ? '' : '.'}${word === 0 ? '0' : word === FULL ? 'ffffffff' : word.toString(16)}`;
+    }
+    return s;
   }
 
   /**

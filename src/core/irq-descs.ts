@@ -106,8 +106,15 @@ export class IrqDescs {
   }
 
   fingerprint(): string {
-    return this.all()
-      .map((d) => `${d.virq}:${d.kind}:${d.chip}:${d.hwirq}:${d.owner}:${d.affinity}:${d.masked ? 1 : 0}:${d.parentVirq ?? ''}:${d.requested ? 1 : 0}:${d.trigger ?? ''}:${d.counts.join(',')}`)
-      .join('|');
+    // Most descriptors have never fired: their counts are the shared zeros, spelled once.
+    const zeros = this.zeroCounts;
+    const zerosText = zeros.join(',');
+    let s = '';
+    let sep = '';
+    for (const d of this.all()) {
+      s += `${sep}${d.virq}:${d.kind}:${d.chip}:${d.hwirq}:${d.owner}:${d.affinity}:${d.masked ? 1 : 0}:${d.parentVirq ?? ''}:${d.requested ? 1 : 0}:${d.trigger ?? ''}:${d.counts === zeros ? zerosText : d.counts.join(',')}`;
+      sep = '|';
+    }
+    return s;
   }
 }

@@ -608,19 +608,22 @@ export class System {
 
   /** A canonical picture of every piece of state, for "left exactly as before" checks. */
   fingerprint(): string {
-    return [
-      ...this.pools.map((p) => p.fingerprint()),
-      ...[...this.intrs.values()].map((r) => r.fingerprint()),
-      ...[...this.intas.values()].map((a) => a.fingerprint()),
-      this.descs.fingerprint(),
-      this.channels()
-        .map((c) => `${c.name}>${c.msi.virq}${c.event ? `+${c.event.virq}` : ''}`)
-        .join(','),
-      this.msi
-        .all()
-        .map((r) => `${r.virq}:${r.hwirq}:${r.allocatedBy}:${r.requestedBy ?? ''}`)
-        .join(','),
-      `unmapped:${this.unmapped}`,
-    ].join('\n');
+    let s = '';
+    for (const p of this.pools) s += `${p.fingerprint()}\n`;
+    for (const r of this.intrs.values()) s += `${r.fingerprint()}\n`;
+    for (const a of this.intas.values()) s += `${a.fingerprint()}\n`;
+    s += `${this.descs.fingerprint()}\n`;
+    let sep = '';
+    for (const c of this.channels()) {
+      s += `${sep}${c.name}>${c.msi.virq}${c.event ? `+${c.event.virq}` : ''}`;
+      sep = ',';
+    }
+    s += '\n';
+    sep = '';
+    for (const r of this.msi.all()) {
+      s += `${sep}${r.virq}:${r.hwirq}:${r.allocatedBy}:${r.requestedBy ?? ''}`;
+      sep = ',';
+    }
+    return `${s}\nunmapped:${this.unmapped}`;
   }
 }

@@ -580,14 +580,19 @@ export class IntaDomain {
   }
 
   fingerprint(): string {
-    const vints = this.vints
-      .map((v) => `${v.vint}@${v.parentVirq}:${v.map.join('.')}:${v.enable.join('.')}:${v.status.join('.')}`)
-      .join(',');
-    const events = this.byHwirq.values()
-      .sort((a, b) => a.hwirq - b.hwirq)
-      .map((e) => `${e.hwirq}>${e.globalEvent}>${e.vint.vint}.${e.bit}>${e.virq}`)
-      .join(',');
-    return `${this.vintPool.fingerprint()}|${this.eventPool.fingerprint()}|${vints}|${events}|${this.lock.holder() ?? ''}`;
+    let s = `${this.vintPool.fingerprint()}|${this.eventPool.fingerprint()}|`;
+    let sep = '';
+    for (const v of this.vints) {
+      s += `${sep}${v.vint}@${v.parentVirq}:${v.map[0]}.${v.map[1]}:${v.enable[0]}.${v.enable[1]}:${v.status[0]}.${v.status[1]}`;
+      sep = ',';
+    }
+    s += '|';
+    sep = '';
+    for (const e of this.byHwirq.values().sort((a, b) => a.hwirq - b.hwirq)) {
+      s += `${sep}${e.hwirq}>${e.globalEvent}>${e.vint.vint}.${e.bit}>${e.virq}`;
+      sep = ',';
+    }
+    return `${s}|${this.lock.holder() ?? ''}`;
   }
 }
 
