@@ -120,20 +120,29 @@ export const oneOf = <T extends string>(word: string, what: string | null, optio
   return usage(`${what === null ? '' : `${what}: `}expected ${options.join(' or ')}, got ${shown(word)}`);
 };
 
-/** Edit distance, for "did you mean" suggestions. */
+/**
+ * Edit distance, for "did you mean" suggestions; 99 for lengths more than 3 apart. One row of
+ * the table, and no Math.min: it runs for every candidate of every unknown word.
+ */
 export const distance = (a: string, b: string): number => {
-  if (Math.abs(a.length - b.length) > 3) return 99;
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const n = b.length;
+  if (a.length - n > 3 || n - a.length > 3) return 99;
+  const row: number[] = [];
+  for (let j = 0; j <= n; j++) row.push(j);
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
+    const c = a.charCodeAt(i - 1);
+    let diagonal = row[0];
     row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
+    for (let j = 1; j <= n; j++) {
+      const above = row[j];
+      let d = diagonal + (c === b.charCodeAt(j - 1) ? 0 : 1);
+      if (above + 1 < d) d = above + 1;
+      if (row[j - 1] + 1 < d) d = row[j - 1] + 1;
+      row[j] = d;
+      diagonal = above;
     }
   }
-  return row[b.length];
+  return row[n];
 };
 
 export const nearest = (word: string, candidates: Iterable<string>): string | undefined => {

@@ -166,18 +166,29 @@ interface Found {
   message: string;
 }
 
-/** Edit distance with transpositions, for "did you mean". */
+/**
+ * Edit distance with transpositions, for "did you mean": the table's last two rows, and no
+ * Math.min (it runs for every known key of every unknown one).
+ */
 const distance = (a: string, b: string): number => {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  const n = b.length;
+  let twoUp: number[] = [];
+  let up: number[] = [];
+  for (let j = 0; j <= n; j++) up.push(j);
   for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    const c = a.charCodeAt(i - 1);
+    const row = [i];
+    for (let j = 1; j <= n; j++) {
+      let d = up[j - 1] + (c === b.charCodeAt(j - 1) ? 0 : 1);
+      if (up[j] + 1 < d) d = up[j] + 1;
+      if (row[j - 1] + 1 < d) d = row[j - 1] + 1;
+      if (i > 1 && j > 1 && c === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1) && twoUp[j - 2] + 1 < d) d = twoUp[j - 2] + 1;
+      row.push(d);
     }
+    twoUp = up;
+    up = row;
   }
-  return d[a.length][b.length];
+  return up[n];
 };
 
 /** The known key a misspelt one most likely meant: same letters in another case, or a typo or two away. */
