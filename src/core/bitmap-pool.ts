@@ -46,18 +46,23 @@ export class BitmapPool {
     readonly owner: string,
     readonly ranges: readonly Range[],
   ) {
+    // One loop, not Int32Array.from with a function (its generic path was most of a boot's pools).
+    const n = ranges.length;
     this.offsets = [];
-    this.starts = Int32Array.from(ranges, (r) => r.start);
-    this.counts = Int32Array.from(ranges, (r) => r.count);
-    this.start0 = ranges.length > 0 ? ranges[0].start : 0;
-    this.count0 = ranges.length > 0 ? ranges[0].count : 0;
+    this.starts = new Int32Array(n);
+    this.counts = new Int32Array(n);
     let total = 0;
-    for (const r of ranges) {
+    for (let k = 0; k < n; k++) {
+      const r = ranges[k];
+      this.starts[k] = r.start;
+      this.counts[k] = r.count;
       this.offsets.push(total);
       total += r.count;
     }
+    this.start0 = n > 0 ? ranges[0].start : 0;
+    this.count0 = n > 0 ? ranges[0].count : 0;
     this.total = total;
-    this.words = new Uint32Array(Math.ceil(total / 32) || 1);
+    this.words = new Uint32Array(((total + 31) >>> 5) || 1);
     // Bits past the end are permanently set so a scan never returns them.
     const tail = total % 32;
     if (tail !== 0) this.words[this.words.length - 1] = (FULL << tail) >>> 0;
