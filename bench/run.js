@@ -240,6 +240,12 @@ try {
   }
 
   await benchCompare(dir);
+
+  // An interleave search as a user runs one, start-up and the engine's warm-up included, which the
+  // in-process rows below leave out: fixtures/scripts/21 (three free-irq searches on race2, 6,472
+  // schedules, most of them stopped at a FORBIDDEN outcome, each then followed by a full check).
+  const [race] = alternating([[[bin, '--topology', join(root, 'fixtures/topologies/race2.json'), '-q', join(root, 'fixtures/scripts/21-lokesh-double-free.msi')]]]);
+  report('interleave.cli_race2_s', (race.cpu / 1000).toFixed(2), 's', 'fixtures/scripts/21 through the binary, CPU time');
 } finally {
   closeSync(devNull);
   rmSync(dir, { recursive: true, force: true });
