@@ -19,8 +19,9 @@ const SELF = createHash('sha1').update(esbuild.version).update('\0').update(read
 // (Math, Object, Number, Map...) through an interceptor: about 0.15 us a read, more than a whole
 // pool allocation, where plain Node reads it at no cost. A module-level binding of each builtin
 // the module names, read once as it loads, gives the code under test what it has outside jest;
-// the same objects, so nothing else changes. Only names the module neither declares nor imports.
-const BUILTINS = ['Array', 'ArrayBuffer', 'BigInt', 'Boolean', 'Date', 'Error', 'Float64Array', 'Int32Array', 'JSON', 'Map', 'Math', 'Number', 'Object', 'Promise', 'RangeError', 'Reflect', 'RegExp', 'Set', 'String', 'Symbol', 'TypeError', 'Uint8Array', 'Uint16Array', 'Uint32Array', 'WeakMap', 'WeakSet', 'parseInt'];
+// the same objects, so nothing else changes. Only names the module neither declares nor imports,
+// and not Date, which jest's fake timers replace on the global object.
+const BUILTINS = ['Array', 'ArrayBuffer', 'BigInt', 'Boolean', 'Error', 'Float64Array', 'Int32Array', 'JSON', 'Map', 'Math', 'Number', 'Object', 'Promise', 'RangeError', 'Reflect', 'RegExp', 'Set', 'String', 'Symbol', 'TypeError', 'Uint8Array', 'Uint16Array', 'Uint32Array', 'WeakMap', 'WeakSet', 'parseInt'];
 
 /** The builtins `code` (esbuild's output) reads and could bind at its top without a clash. */
 const builtinsOf = (code) =>
