@@ -980,6 +980,14 @@ describe('expect-error', () => {
     );
   });
 
+  test('the undo keeps why a probe was deferred: a later command still says it', () => {
+    const s = fresh(PROBE_ALL);
+    const why = 'main_udmap: driver not bound: probe deferred: ringacc is not bound (EPROBE_DEFER)';
+    fails(s, 'request-channel main_udmap tx', 'ENODEV', why);
+    fails(s, 'expect-error ENOSPC pools', 'EXPECT', "expected ENOSPC from 'pools', but it succeeded (undone)");
+    fails(s, 'request-channel main_udmap tx', 'ENODEV', why);
+  });
+
   test('a succeeding inner command is undone: the failed expect-error leaves no trace', () => {
     const s = fresh();
     for (const line of ['request-channel main_udmap tx 3', 'fire-ring 305 4', 'mask-irq 70', 'alloc-irq ringacc any', 'set-affinity 289 2', 'free-irq ringacc 307']) {

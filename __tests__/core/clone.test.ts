@@ -3,10 +3,13 @@
  * copy and the original never again affect each other, whatever fields the classes have.
  */
 import { describe, expect, test } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
 import { clone } from '../../src/core/clone.js';
-import { DEFAULT_SETTINGS } from '../../src/core/designs.js';
+import { DEFAULT_SETTINGS, DESIGNS } from '../../src/core/designs.js';
 import { System } from '../../src/core/system.js';
+import type { Topology } from '../../src/core/topology.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
+import { parseTopology } from '../../src/topology/validate.js';
 
 /**
  * A System with something in every kind of state: channels, MSIs, counts, masks, affinities.
@@ -123,17 +126,54 @@ describe('what clone() takes of the model', () => {
     return [...seen];
   };
 
-  test('every object a busy System reaches holds only plain data fields: what clone() copies', () => {
-    const s = busy();
+  /** A busy am65x, and every fixture topology and am65x booted under every design (some probes fail, and keep why). */
+  const systems = (): Array<[string, System, Topology]> => {
+    const files = readdirSync('fixtures/topologies').filter((f) => f.endsWith('.json'));
+    const topologies: Topology[] = [am65x];
+    for (const f of files) {
+      const r = parseTopology(readFileSync(`fixtures/topologies/${f}`, 'utf8'));
+      if (!r.ok) throw new Error(`${f}: ${JSON.stringify(r.issues)}`);
+      topologies.push(r.topology);
+    }
+    const out: Array<[string, System, Topology]> = [['busy am65x', busy(), am65x]];
+    for (const t of topologies) for (const d of DESIGNS) out.push([`${t.name} ${d.name}`, System.boot(t, d.settings), t]);
+    return out;
+  };
+
+  test('every object the booted Systems reach holds only plain data fields, errors apart: what clone() copies', () => {
     const odd: string[] = [];
-    for (const x of reachable(s, am65x)) {
-      if (Object.isFrozen(x) || x instanceof Map || x instanceof Set || ArrayBuffer.isView(x)) continue;
-      const keys = Reflect.ownKeys(x).filter((k) => !(Array.isArray(x) && k === 'length'));
-      for (const k of keys) {
-        const d = Object.getOwnPropertyDescriptor(x, k)!;
-        if (typeof k !== 'string' || !('value' in d) || !d.writable || !d.enumerable || !d.configurable) odd.push(`${x.constructor?.name}.${String(k)}`);
+    let errors = 0;
+    for (const [name, s, topology] of systems()) {
+      for (const x of reachable(s, topology)) {
+        // An error is copied with its descriptors (its message is not enumerable).
+        if (x instanceof Error) {
+          errors++;
+          continue;
+        }
+        if (Object.isFrozen(x) || x instanceof Map || x instanceof Set || ArrayBuffer.isView(x)) continue;
+        const keys = Reflect.ownKeys(x).filter((k) => !(Array.isArray(x) && k === 'length'));
+        for (const k of keys) {
+          const d = Object.getOwnPropertyDescriptor(x, k)!;
+          if (typeof k !== 'string' || !('value' in d) || !d.writable || !d.enumerable || !d.configurable) odd.push(`${name}: ${x.constructor?.name}.${String(k)}`);
+        }
       }
     }
     expect(odd).toEqual([]);
+    // The walk met the errors a failed probe keeps.
+    expect(errors).toBeGreaterThan(0);
+  });
+
+  test('a copy keeps the error a deferred probe left, message included', () => {
+    const s = System.boot(am65x, DESIGNS.find((d) => d.name === 'probe-all')!.settings);
+    const reason = (sys: System): string => {
+      try {
+        sys.requestChannel('main_udmap', 'tx', 1);
+        return 'granted';
+      } catch (e) {
+        return `${(e as Error).name}: ${(e as Error).message}`;
+      }
+    };
+    expect(reason(s)).toBe('CoreError: main_udmap: driver not bound: probe deferred: ringacc is not bound (EPROBE_DEFER)');
+    expect(reason(clone(s, new Set([am65x])))).toBe(reason(s));
   });
 });

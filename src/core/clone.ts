@@ -8,9 +8,11 @@
  * depending on fields that change as the model grows. An object's own properties are copied as
  * the data fields that class fields and object literals make (its enumerable string keys, read
  * and assigned): reading every property's descriptor instead made a copy of am65x 1.3 ms, not
- * 0.5. Not for objects holding private (#) fields, non-enumerable or symbol-keyed own
- * properties, own accessors, closures over their own state, or native handles: the model holds
- * none, which a test checks of every object a busy System reaches.
+ * 0.5. Errors are the exception, copied property by property with their descriptors: their
+ * `message` and `stack` are not enumerable (a DMA whose probe was deferred keeps the CoreError
+ * that says why). Not for other objects holding private (#) fields, non-enumerable or
+ * symbol-keyed own properties, own accessors, closures over their own state, or native handles:
+ * the model holds none, which a test checks of every object the booted Systems reach.
  */
 export const clone = <T>(root: T, keep: ReadonlySet<object> = new Set()): T => {
   const copies = new Map<object, unknown>();
@@ -55,8 +57,16 @@ export const clone = <T>(root: T, keep: ReadonlySet<object> = new Set()): T => {
       return out;
     }
 
-    const out = Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>;
+    const out = Object.create(Object.getPrototypeOf(value) as object | null) as Record<PropertyKey, unknown>;
     copies.set(value, out);
+    if (value instanceof Error) {
+      for (const key of Reflect.ownKeys(value)) {
+        const desc = Object.getOwnPropertyDescriptor(value, key)!;
+        if ('value' in desc) desc.value = copy(desc.value);
+        Object.defineProperty(out, key, desc);
+      }
+      return out;
+    }
     const fields = value as Record<string, unknown>;
     const keys = Object.keys(fields);
     for (let i = 0; i < keys.length; i++) out[keys[i]] = copy(fields[keys[i]]);
