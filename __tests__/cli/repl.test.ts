@@ -146,7 +146,10 @@ class Terminal {
   exit?: { exitCode: number; signal?: number };
   private readonly exited: Promise<{ exitCode: number; signal?: number }>;
 
-  /** Wakes a waitFor when more arrives (or the program exits), rather than it polling. */
+  /**
+   * Wakes the waitFor in progress (one at a time, as the tests wait) when more arrives or the
+   * program exits, rather than it polling.
+   */
   private wake?: () => void;
 
   constructor(private readonly proc: pty.IPty) {

@@ -131,9 +131,10 @@ interface KeyList {
 
 /**
  * The key lists seen, by the prototype of the objects that have them: found again by comparing
- * keys (the engine's own strings, compared by reference), not by making and hashing a string of
- * them, which was most of the time a snapshot took. The core has some tens; objects used as
- * dictionaries each have their own, so a prototype keeps only the latest MAX_KEY_LISTS.
+ * keys one by one (property names the engine interns, so equal ones are one string), not by
+ * making and hashing a string of them, which was most of the time a snapshot took. The core has
+ * some tens; objects used as dictionaries each have their own, so a prototype keeps only the
+ * latest MAX_KEY_LISTS.
  */
 const keyLists = new WeakMap<object, KeyList[]>();
 const NO_PROTOTYPE = {};
