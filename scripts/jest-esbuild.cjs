@@ -23,27 +23,6 @@ const SELF = createHash('sha1').update(esbuild.version).update('\0').update(read
 // and not Date, which jest's fake timers replace on the global object.
 const BUILTINS = ['Array', 'ArrayBuffer', 'BigInt', 'Boolean', 'Error', 'Float64Array', 'Int32Array', 'JSON', 'Map', 'Math', 'Number', 'Object', 'Promise', 'RangeError', 'Reflect', 'RegExp', 'Set', 'String', 'Symbol', 'TypeError', 'Uint8Array', 'Uint16Array', 'Uint32Array', 'WeakMap', 'WeakSet', 'parseInt'];
 
-/**
- * The binding of the builtins `code` (esbuild's output) names, less any it declares or imports
- * at its top, which esbuild finds when it reads the two together (a regex would miss some forms:
- * `const a = 1, Map = 2`, `const [Set] = x`). Empty when there are none.
- */
-const bindingOf = (code) => {
-  const names = BUILTINS.filter((name) => new RegExp(`\\b${name}\\b`).test(code));
-  for (;;) {
-    if (names.length === 0) return '';
-    const line = `const { ${names.join(', ')} } = globalThis;`;
-    try {
-      esbuild.transformSync(`${line}\n${code}`, { loader: 'js', format: 'esm' });
-      return line;
-    } catch (e) {
-      const clash = /The symbol "(\w+)" has already been declared/.exec(e.message);
-      if (!clash || !names.includes(clash[1])) throw e;
-      names.splice(names.indexOf(clash[1]), 1);
-    }
-  }
-};
-
 module.exports = {
   canInstrument: false,
   getCacheKey(source, path, options) {
@@ -60,11 +39,20 @@ module.exports = {
   process(source, path, options) {
     if (!options.supportsStaticESM) throw new Error(`jest-esbuild: ${path} loaded as CommonJS; run jest with --experimental-vm-modules`);
     const settings = { loader: 'ts', format: 'esm', target: 'es2022', tsconfigRaw: TSCONFIG, sourcemap: 'external', sourcefile: path, sourcesContent: false };
-    const plain = esbuild.transformSync(source, settings);
-    const banner = bindingOf(plain.code);
-    if (banner === '') return { code: plain.code, map: plain.map };
-    // Again with the binding as a banner, so that the source map counts its line.
-    const { code, map } = esbuild.transformSync(source, { ...settings, banner });
-    return { code, map };
+    // The binding goes at the start of the first line, so that every line keeps its number (only
+    // line 1's columns move). A name the module declares or imports itself is one esbuild then
+    // says is declared twice (a regex would miss `const a = 1, Map = 2`): it is left out.
+    const names = BUILTINS.filter((name) => new RegExp(`\\b${name}\\b`).test(source));
+    for (;;) {
+      const binding = names.length === 0 ? '' : `const { ${names.join(', ')} } = globalThis; `;
+      try {
+        const { code, map } = esbuild.transformSync(binding + source, settings);
+        return { code, map };
+      } catch (e) {
+        const clash = /The symbol "(\w+)" has already been declared/.exec(e.message);
+        if (!clash || !names.includes(clash[1])) throw e;
+        names.splice(names.indexOf(clash[1]), 1);
+      }
+    }
   },
 };

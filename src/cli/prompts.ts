@@ -1,5 +1,5 @@
 import { holderOf } from '../core/msi.js';
-import { designNamed, designOf, FAILURES, HARDWARE, LOCKS, MODES, POLICIES, type Settings } from '../core/designs.js';
+import { designNamed, designOf, FAILURES, HARDWARE, LOCKS, MODES, POLICIES, SETTING_COLUMNS } from '../core/designs.js';
 import { CoreError, ERR_CODES } from '../core/errors.js';
 import { System } from '../core/system.js';
 import type { Direction, DmaController } from '../core/dma.js';
@@ -347,8 +347,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: s
   }
 };
 
-const COLUMNS = ['policy', 'mode', 'hardware', 'lock', 'failure'] as const satisfies readonly (keyof Settings)[];
-const COLUMN_VALUES: Record<(typeof COLUMNS)[number], readonly string[]> = { policy: POLICIES, mode: MODES, hardware: HARDWARE, lock: LOCKS, failure: FAILURES };
+const COLUMN_VALUES: Record<(typeof SETTING_COLUMNS)[number], readonly string[]> = { policy: POLICIES, mode: MODES, hardware: HARDWARE, lock: LOCKS, failure: FAILURES };
 
 /**
  * What a re-boot would throw away, in words, compared with a fresh boot: `losses` is work the
@@ -387,7 +386,7 @@ const rebootQuestion = (session: Session, spec: CommandSpec, args: string[]): Qu
   if (!spec.reboots) return undefined;
   const current = session.settings;
   let next = current;
-  const column = COLUMNS.find((c) => c === spec.name);
+  const column = SETTING_COLUMNS.find((c) => c === spec.name);
   const value = args[0];
   if ((column || spec.name === 'design') && value === undefined) return undefined; // just shows
   if (column) {

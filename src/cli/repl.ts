@@ -1,4 +1,4 @@
-import { designLabel, designOf, DESIGNS } from '../core/designs.js';
+import { designLabel, designOf, DESIGNS, SETTING_COLUMNS } from '../core/designs.js';
 import { readdirSync, realpathSync } from 'node:fs';
 import { createInterface, type Completer, type Interface } from 'node:readline';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -200,15 +200,13 @@ const promptText = (session: Session, style: Style): string => {
   return `${c.bold('msi')}(${c.cyan(name === 'custom' ? nearestDesign(s) : name)})> `;
 };
 
-const COLUMNS = ['policy', 'mode', 'hardware', 'lock', 'failure'] as const;
-
 /**
  * `merged+lock none`: the preset that differs from `s` in the fewest columns (ties to the earlier
  * in `design`'s list), then those columns. Short enough for a prompt at 60 columns, where all
  * five (`coalesced,probe,request,lock none`) left a third of the line.
  */
 const nearestDesign = (s: Settings): string => {
-  const differ = (d: Settings) => COLUMNS.filter((k) => d[k] !== s[k]);
+  const differ = (d: Settings) => SETTING_COLUMNS.filter((k) => d[k] !== s[k]);
   const near = DESIGNS.reduce((best, d) => (differ(d.settings).length < differ(best.settings).length ? d : best));
   // policy and mode values name themselves (dedicated, demand); the others say their column.
   return `${near.name}+${differ(near.settings).map((k) => (k === 'policy' || k === 'mode' ? s[k] : `${k} ${s[k]}`)).join(',')}`;

@@ -28,6 +28,9 @@ export interface Settings {
   failure: Failure;
 }
 
+/** The columns of a design, in the order `design` shows them. */
+export const SETTING_COLUMNS = ['policy', 'mode', 'hardware', 'lock', 'failure'] as const satisfies readonly (keyof Settings)[];
+
 export const POLICIES: readonly Policy[] = ['coalesced', 'dedicated'];
 export const MODES: readonly Mode[] = ['probe', 'demand'];
 export const HARDWARE: readonly Hardware[] = ['request', 'alloc'];
@@ -94,8 +97,7 @@ export const isWhatIf = (name: string): boolean => WHAT_IFS.has(name);
 /** A design's name as tables and headings show it: `dynamic (what-if)` (`between` may be a line break). */
 export const designLabel = (name: string, between = ' '): string => (isWhatIf(name) ? `${name}${between}(${WHAT_IF})` : name);
 
-const same = (a: Settings, b: Settings): boolean =>
-  a.policy === b.policy && a.mode === b.mode && a.hardware === b.hardware && a.lock === b.lock && a.failure === b.failure;
+const same = (a: Settings, b: Settings): boolean => SETTING_COLUMNS.every((k) => a[k] === b[k]);
 
 /** The preset these settings are, if any ('custom' once a column was changed by hand). */
 export const designOf = (s: Settings): DesignName | 'custom' => DESIGNS.find((d) => same(d.settings, s))?.name ?? 'custom';

@@ -3,6 +3,7 @@ import { chipName } from '../core/irq-detail.js';
 import type { Style } from './style.js';
 import { tableOrRecords, type Column } from './table.js';
 import { cpuList, wrap } from './wrap.js';
+import { plural } from '../core/words.js';
 
 const describe = (irq: IrqView): string => {
   if (irq.kind === 'msi') return `${irq.name} [${irq.owner}]`;
@@ -43,6 +44,6 @@ export const renderInterrupts = (style: Style, cpus: number, irqs: IrqView[], un
   // Not a line of /proc/interrupts: its Err counts spurious irqs that reach a CPU (irq_err_count),
   // and an event with no event map never leaves the INTA.
   if (unmapped === 0) return table;
-  const what = `${unmapped} event${unmapped === 1 ? '' : 's'} raised with no event map, dropped by the INTA: Linux never sees ${unmapped === 1 ? 'it' : 'them'}`;
+  const what = `${plural(unmapped, 'event')} raised with no event map, dropped by the INTA: Linux never sees ${unmapped === 1 ? 'it' : 'them'}`;
   return `${table}\n${style.c.dim(wrap(what, style.width))}`;
 };

@@ -15,6 +15,7 @@ import { table } from './table.js';
 import { renderTopology } from './topology.js';
 import { formatJson } from './format-json.js';
 import { cpuList, wrap, wrapAll, wrapUsage } from './wrap.js';
+import { plural } from '../core/words.js';
 
 /** "design merged (policy coalesced, ...)"; "design dynamic (what-if; policy coalesced, ...)" */
 export const settingsLine = (s: Settings, design?: DesignName | 'custom'): string =>
@@ -86,7 +87,7 @@ export const renderText = (style: Style, o: Output): string => {
       return renderFire(style, o.trace);
     case 'affinity': {
       const r = o.result;
-      const moved = r.moved.length === 0 ? '' : `; ${r.moved.length} event${r.moved.length === 1 ? '' : 's'} moved with it: virq ${r.moved.join(', ')}`;
+      const moved = r.moved.length === 0 ? '' : `; ${plural(r.moved.length, 'event')} moved with it: virq ${r.moved.join(', ')}`;
       return wrap(`virq ${r.virq} affinity ${cpuList(r.cpus)}${moved}`, style.width);
     }
     case 'mask': {

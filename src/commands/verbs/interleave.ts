@@ -145,9 +145,9 @@ const parseArgs = (sys: System, settings: Settings, words: string[]): Parsed => 
   // Each operation runs on a CPU of its own (cpu0, cpu1, ...): no more than the SoC has.
   const cpus = sys.topology.cpus;
   if (opTexts.length > cpus) {
-    throw new CoreError('EUSAGE', `${opTexts.length} operations, but ${sys.topology.name} has ${cpus} CPU${cpus === 1 ? '' : 's'}: one operation per CPU${unquoted}`);
+    throw new CoreError('EUSAGE', `${opTexts.length} operations, but ${sys.topology.name} has ${plural(cpus, 'CPU')}: one operation per CPU${unquoted}`);
   }
-  const ops = opTexts.map((t, i) => opOf(sys, t, String.fromCharCode(65 + i)));
+  const ops = opTexts.map((t, i) => opOf(sys, t, letter(i)));
   refuseHandOver(sys, opTexts, ops);
   const lock = opt.has('--lock') ? oneOf(opt.get('--lock')![0], '--lock', LOCK_MODES) : designLock(settings);
   const max = opt.has('--max-schedules') ? parseCount(opt.get('--max-schedules')![0], '--max-schedules', 10_000_000) : DEFAULT_MAX_SCHEDULES;

@@ -220,7 +220,7 @@ export class Explorer {
       const e = exec.ends[i];
       if (e.kind === 'failed' && this.serials.every((s) => s.ends[i].kind === 'done')) {
         const free = this.world.freeBits();
-        const where = free.length > 0 ? `, though ${free.map((f) => `VINT ${f.vint} has ${f.free} free bit${f.free === 1 ? '' : 's'}`).join(', ')}` : '';
+        const where = free.length > 0 ? `, though ${free.map((f) => `VINT ${f.vint} has ${plural(f.free, 'free bit')}`).join(', ')}` : '';
         return forbidden(`${letter(i)} failed with ${e.code}${where}; every serial order succeeds`);
       }
     }

@@ -16,7 +16,7 @@
  * kept across snapshots, warm. (Restorers generated per snapshot, 128 fields of any objects each,
  * took the engine over 2 s of compiling, some 10,000 restores at up to 8x the cost, before they
  * ran at speed: longer than most searches.) Arrays get a restorer each, a function of its own,
- * past COMPILE_AFTER restores, kept by the snapshot's shape (`Shape`).
+ * past COMPILE_AFTER restores, kept by the snapshot's shape (`arrayRestorersOf`).
  *
  * The footprint restore (`restoreFootprint`, the explorer's) puts back only what schedules have
  * been seen to change, so that its cost follows what the operations touch, not the size of the
@@ -177,30 +177,23 @@ const fieldsOf = (cells: readonly ObjectCell[]): FieldRestorer => {
 };
 
 /**
- * The arrays' restorers of every snapshot of one shape: the same objects' fields, in the same
- * order, and as many arrays (the signature a Snapshot builds). They take the array and values as
+ * The arrays' restorers of the latest snapshots' shapes (the same objects' key lists, in the same
+ * order, and as many arrays: the signature a Snapshot builds), by signature, the least recently
+ * taken first, each array's by its place in Snapshot.arrays. They take the array and values as
  * parameters, so a later snapshot of the shape runs them as they are: compiled, and warm.
+ * Bounded: a shape of am65x keeps some 40.
  */
-class Shape {
-  /** Of each array, by its place in Snapshot.arrays. */
-  readonly arrays: ArrayRestore[] = [];
-}
-
-/**
- * The shapes of the latest snapshots, by signature, the least recently taken first. Bounded: a
- * shape of am65x keeps some 40 small functions.
- */
-const shapes = new Map<string, Shape>();
+const shapes = new Map<string, ArrayRestore[]>();
 const MAX_SHAPES = 8;
 
-const shapeOf = (signature: string): Shape => {
-  let shape = shapes.get(signature);
-  if (shape === undefined) {
-    shape = new Shape();
+const arrayRestorersOf = (signature: string): ArrayRestore[] => {
+  let restorers = shapes.get(signature);
+  if (restorers === undefined) {
+    restorers = [];
     if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value!);
   } else shapes.delete(signature);
-  shapes.set(signature, shape);
-  return shape;
+  shapes.set(signature, restorers);
+  return restorers;
 };
 
 /** A slice of the snapshot, checked as a whole. */
@@ -227,8 +220,8 @@ export class Snapshot {
   /** Which objects' fields the last restore of their group changed. */
   private readonly dirty: Uint8Array;
   private fullRestores = 0;
-  /** Its shape: a later snapshot of the same one runs its arrays' restorers, from its first restore. */
-  private readonly shape: Shape;
+  /** Its shape's arrays' restorers: a later snapshot of the same shape runs them from its first restore. */
+  private readonly arrayRestorers: ArrayRestore[];
   private readonly compileAt: number;
   private footprintRestores = 0;
   /** The footprint's restorer of object fields, and its other cells. */
@@ -280,9 +273,9 @@ export class Snapshot {
         stack.push(...values);
       }
     }
-    this.shape = shapeOf(signature.join());
+    this.arrayRestorers = arrayRestorersOf(signature.join());
     // A shape seen before: its arrays' restorers are made, and warm, already.
-    this.compileAt = this.shape.arrays.length === 0 ? COMPILE_AFTER : 1;
+    this.compileAt = this.arrayRestorers.length === 0 ? COMPILE_AFTER : 1;
     this.dirty = new Uint8Array(this.objects.length);
     this.hotDirty = this.dirty;
     this.whole = { objects: this.objects, fields: fieldsOf(this.objects), arrays: this.arrays, maps: this.maps, sets: this.sets, typed: this.typed };
@@ -374,8 +367,8 @@ export class Snapshot {
   /** Restores it all; returns how many objects it changed (learning: how many it added to the footprint). */
   private full(learn: boolean): number {
     if (++this.fullRestores === this.compileAt) {
-      const shape = this.shape;
-      this.arrays.forEach((c, n) => (c.restore = shape.arrays[n] ??= arrayRestorer()));
+      const restorers = this.arrayRestorers;
+      this.arrays.forEach((c, n) => (c.restore = restorers[n] ??= arrayRestorer()));
     }
     const n = this.restoreGroup(this.whole, learn);
     if (learn && n > 0 && this.hotFields !== undefined) this.compileFootprint();
