@@ -478,6 +478,30 @@ describe('the REPL in a pseudo-terminal', () => {
     expect(await t.waitExit()).toEqual({ exitCode: 0, signal: 0 });
   }, 90000);
 
+  test('Ctrl-C stops a long interleave search inside a sourced script, and the script (nested ones too) with it; the lines before stay done', async () => {
+    const work = mkdtempSync(join(tmp, 'work-'));
+    // Some ten million schedules: minutes of work, unless stopped.
+    const search = 'interleave "alloc-irq ringacc 310" "alloc-irq ringacc 311" "free-irq ringacc 320" --lock none --preemptions 20 --max-schedules 10000000';
+    writeFileSync(join(work, 'outer.msi'), 'request-channel main_udmap tx 2\nsource inner.msi\nalloc-irq ringacc 330\n');
+    writeFileSync(join(work, 'inner.msi'), `alloc-irq ringacc 320\n${search}\nalloc-irq ringacc 321\n`);
+    const t = open([], work, replEnv());
+    await t.waitFor(PROMPT);
+    t.type('source outer.msi\r');
+    // What the script did before the search is on the screen while it runs.
+    await t.waitFor(/virq \d+: ringacc 320 /);
+    t.type('\x03');
+    const stopped = await t.waitFor(PROMPT, 60000);
+    expect(stopped).toMatch(/^inner\.msi:2: interleave: interrupted after \d+ schedules?; nothing changed; the script stopped there\nmsi\(merged\)> $/m);
+    // The lines before the search ran; the rest of inner.msi and of outer.msi did not.
+    t.type('routes ringacc\r');
+    const routes = await t.waitFor(PROMPT);
+    expect(routes).toMatch(/^ *\d+ +ringacc 320 .* alloc-irq$/m);
+    expect(routes).not.toMatch(/ringacc (321|330) /);
+    expect(routes).toMatch(/main_udmap:tx9$/m);
+    t.type('exit\r');
+    expect(await t.waitExit()).toEqual({ exitCode: 0, signal: 0 });
+  }, 90000);
+
   test('Ctrl-D and Esc in a menu cancel the command as Ctrl-C does; Ctrl-D at the prompt leaves on a new line', async () => {
     const env = replEnv();
     const t = open([], ROOT, env);

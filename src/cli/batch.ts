@@ -4,7 +4,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { CoreError } from '../core/errors.js';
 import type { ErrorInfo } from '../core/types.js';
 import { oneLine } from '../commands/args.js';
-import { commandOf, findCommand, runWords } from '../commands/registry.js';
+import { commandOf, findCommand, runWords, startWords, type RunningCommand } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
 import type { CommandSpec } from '../commands/spec.js';
 import type { Session } from '../commands/session.js';
@@ -15,7 +15,7 @@ import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
 import { EXIT } from './exit.js';
 import type { Sink } from './output.js';
-import { closeQuietly, includedName, openTextFile, readChunks, ReadError } from './script-file.js';
+import { chunksOf, closeQuietly, includedName, openTextFile, ReadError } from './script-file.js';
 
 export const MAX_SOURCE_DEPTH = 8;
 /**
@@ -37,7 +37,36 @@ export interface BatchOptions {
   maxErrors?: number;
   /** Called once, when the run reaches its LONG_RUN-th line (run.ts tunes V8 for a long run there). */
   longRun?: () => void;
+  /**
+   * A command that runs in slices (interleave's search) is handed to the caller of steps() to
+   * run, rather than run whole: the REPL reads Ctrl-C between slices.
+   */
+  sliced?: boolean;
 }
+
+/**
+ * A run as its caller drives it (BatchRunner.steps): it yields each command that runs in slices
+ * (BatchOptions.sliced), to be sent back its Result once run, or undefined if it was stopped
+ * part-way (RunningCommand.stop), which stops the run there.
+ */
+export type Steps = Generator<RunningCommand, void, Result | undefined>;
+
+/** What a line leaves to the run's generator: a script it sources, or a command to run in slices. */
+type Deferred =
+  | { kind: 'source'; path: string; from: ScriptSource; where: Where; command: string; stack: string[] }
+  | { kind: 'sliced'; running: RunningCommand; words: string[]; where: Where; command: string };
+
+/** A run's steps driven here, where nothing reads the keyboard: every command runs whole. */
+const drain = (steps: Steps): void => {
+  for (let r = steps.next(); !r.done; r = steps.next(wholly(r.value)));
+};
+
+const wholly = (running: RunningCommand): Result => {
+  for (;;) {
+    const result = running.step(Number.MAX_SAFE_INTEGER);
+    if (result !== undefined) return result;
+  }
+};
 
 /** Lines after which a run counts as long: every fixture script is shorter. */
 export const LONG_RUN = 1000;
@@ -114,6 +143,9 @@ export class BatchRunner {
   /** Lines read so far, every script and source of the run together. */
   private lines = 0;
 
+  /** Set by a line whose work goes on in the run's generator (follow()). */
+  private deferred?: Deferred;
+
   /** The run's exit status: a NUL byte's 2, what `exit <status>` said, else 1 if a command failed, else 0. */
   get status(): number {
     if (this.binary) return EXIT.USAGE;
@@ -122,9 +154,14 @@ export class BatchRunner {
 
   /** Runs a script given as text (-e, tests). */
   run(script: Script, stack: string[] = []): void {
+    drain(this.steps(script, stack));
+  }
+
+  /** Runs a script given as text, for a caller that runs what is sliced (see Steps). */
+  *steps(script: Script, stack: string[] = []): Steps {
     const feed = this.open(script, stack);
-    this.text(feed, script.text);
-    this.end(feed);
+    yield* this.textSteps(feed, script.text);
+    yield* this.endSteps(feed);
   }
 
   /**
@@ -137,9 +174,13 @@ export class BatchRunner {
 
   /** One chunk of a streamed script: a NUL byte stops the run at the line holding it. */
   bytes(feed: Feed, chunk: Buffer): void {
+    drain(this.bytesSteps(feed, chunk));
+  }
+
+  private *bytesSteps(feed: Feed, chunk: Buffer): Steps {
     const nul = chunk.indexOf(0);
     feed.decoder ??= new StringDecoder('utf8');
-    this.text(feed, feed.decoder.write(nul < 0 ? chunk : chunk.subarray(0, nul)));
+    yield* this.textSteps(feed, feed.decoder.write(nul < 0 ? chunk : chunk.subarray(0, nul)));
     if (nul >= 0 && !this.stopped) {
       this.binary = true;
       this.stop({ file: feed.name, line: feed.lineNo + 1 }, `not a text script (NUL byte at offset ${feed.offset + nul})`);
@@ -149,18 +190,33 @@ export class BatchRunner {
 
   /** The end of a script: its last line, if it had no newline, runs now. */
   end(feed: Feed): void {
-    if (feed.decoder) this.text(feed, feed.decoder.end());
+    drain(this.endSteps(feed));
+  }
+
+  private *endSteps(feed: Feed): Steps {
+    if (feed.decoder) yield* this.textSteps(feed, feed.decoder.end());
     if (this.stopped) return;
     const { partial, long } = feed;
     feed.partial = '';
     feed.long = -1;
     if (long >= 0) this.tooLong(feed, long);
-    else if (partial !== '') this.complete(feed, partial);
+    else if (partial !== '') {
+      this.complete(feed, partial);
+      if (this.deferred !== undefined) yield* this.follow();
+    }
   }
 
   /** Runs the complete lines of `text` and keeps the rest for the next chunk. */
-  private text(feed: Feed, text: string): void {
-    let start = 0;
+  private *textSteps(feed: Feed, text: string): Steps {
+    for (let at = this.text(feed, text, 0); at >= 0; at = this.text(feed, text, at)) yield* this.follow();
+  }
+
+  /**
+   * Runs the complete lines of `text` from `start`, and keeps the rest for the next chunk; -1
+   * then. Where a line leaves work to follow(), it stops after that line: where to go on from.
+   * (A plain function, not the generator: V8 optimizes a long script's loop while it runs.)
+   */
+  private text(feed: Feed, text: string, start: number): number {
     if (!feed.started && text !== '') {
       feed.started = true;
       // A UTF-8 byte order mark is not part of the first command (readers strip it too).
@@ -180,13 +236,14 @@ export class BatchRunner {
         feed.partial = '';
       }
       start = end + 1;
+      if (this.deferred !== undefined) return start;
     }
-    if (this.stopped || start >= text.length) return;
+    if (this.stopped || start >= text.length) return -1;
     // A partial line waits for the rest; one already longer than any command is only counted.
     if (feed.long >= 0) {
       feed.long += codePoints(text, start);
       feed.lastCode = text.charCodeAt(text.length - 1);
-      return;
+      return -1;
     }
     feed.partial += text.slice(start);
     // Past this many UTF-16 units a line has more characters than a command (and a CR) may: it
@@ -197,6 +254,25 @@ export class BatchRunner {
       feed.lastCode = feed.partial.charCodeAt(feed.partial.length - 1);
       feed.partial = '';
     }
+    return -1;
+  }
+
+  /** The work a line left (see text()): the script it sources, or its command run by the caller of steps(). */
+  private *follow(): Steps {
+    const d = this.deferred!;
+    this.deferred = undefined;
+    if (d.kind === 'source') {
+      yield* this.include(d.path, d.from, d.where, d.command, d.stack);
+      return;
+    }
+    const result = yield d.running;
+    if (result === undefined) {
+      this.stopped = true;
+      const { file, line } = d.where;
+      this.opts.sink.err(`${file}:${line}: ${d.words[0]}: interrupted after ${d.running.progress()}; nothing changed; the script stopped there\n`);
+      return;
+    }
+    this.ran(d.where, d.command, d.words, result);
   }
 
   /** One complete line, newline removed. */
@@ -225,18 +301,32 @@ export class BatchRunner {
       return;
     }
     if (words.length === 0) return;
-    let result: Result;
+    let result: Result | undefined;
     try {
-      result = runWords(this.session, words, this.opts.quiet && !this.opts.json);
+      result = this.opts.sliced ? this.startSliced(raw, words, where) : runWords(this.session, words, this.opts.quiet && !this.opts.json);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       throw new InternalError(`${where.file}:${where.line}: ${oneLine(shortCommand(words.join(' ')))}: ${message}`, e);
     }
+    if (result === undefined) return;
     const command = raw.trim();
     if (result.ok && result.output.kind === 'source') {
-      this.include(result.output.path, script, where, command, stack);
+      this.deferred = { kind: 'source', path: result.output.path, from: script, where, command, stack };
       return;
     }
+    this.ran(where, command, words, result);
+  }
+
+  /** A command run whole, or undefined when it runs in slices: left to the caller of steps() (see follow()). */
+  private startSliced(raw: string, words: string[], where: Where): Result | undefined {
+    const running = startWords(this.session, words);
+    if (!running.sliced) return wholly(running);
+    this.deferred = { kind: 'sliced', running, words, where, command: raw.trim() };
+    return undefined;
+  }
+
+  /** A command's result, reported; `exit` ends the run. */
+  private ran(where: Where, command: string, words: string[], result: Result): void {
     this.report(where, command, commandOf(words), result);
     if (result.ok && result.output.kind === 'exit') {
       this.stopped = true;
@@ -245,7 +335,7 @@ export class BatchRunner {
   }
 
   /** `source`: reported once, as a failure if the file cannot be included, else as done before its lines run. */
-  private include(path: string, from: ScriptSource, where: Where, command: string, stack: string[]): void {
+  private *include(path: string, from: ScriptSource, where: Where, command: string, stack: string[]): Steps {
     const fail = (code: ErrorInfo['code'], message: string) => this.report(where, command, findCommand('source'), { ok: false, error: { code, message: oneLine(message) } });
     const abs = isAbsolute(path) ? path : resolve(from.dir, path);
     const shown = sourcedName(from, path);
@@ -265,19 +355,23 @@ export class BatchRunner {
       return fail('EINVAL', `source loop: ${names.join(' -> ')}`);
     }
     this.report(where, command, findCommand('source'), { ok: true, output: { kind: 'source', path } });
-    this.runFile(opened.fd, { name: shown, dir: dirname(abs), real }, chain);
+    yield* this.fileSteps(opened.fd, { name: shown, dir: dirname(abs), real }, chain);
   }
 
   /** Streams an open script file (closing it): lines run as they are read, in memory that does not grow with its length. */
   runFile(fd: number, script: ScriptSource, stack: string[] = []): void {
+    drain(this.fileSteps(fd, script, stack));
+  }
+
+  private *fileSteps(fd: number, script: ScriptSource, stack: string[]): Steps {
     const feed = this.open(script, stack);
     try {
-      readChunks(fd, script.name, 'script', (chunk) => {
-        this.bytes(feed, chunk);
+      for (const chunk of chunksOf(fd, script.name, 'script')) {
+        yield* this.bytesSteps(feed, chunk);
         // What ran so far is shown before waiting on a slow pipe (`<(...)`).
         this.opts.sink.flush();
-        return !this.stopped;
-      });
+        if (this.stopped) break;
+      }
     } catch (e) {
       if (!(e instanceof ReadError)) throw e;
       // The input failed, not the tool: what was read has run, the rest cannot; as unreadable a
@@ -286,7 +380,7 @@ export class BatchRunner {
       this.stop({ file: feed.name, line: feed.lineNo + 1 }, `cannot read script: ${e.reason}`, 'EINVAL');
       return;
     }
-    this.end(feed);
+    yield* this.endSteps(feed);
   }
 
   /**

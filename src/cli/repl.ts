@@ -4,7 +4,7 @@ import { createInterface, type Completer, type Interface } from 'node:readline';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { CoreError } from '../core/errors.js';
 import type { Settings } from '../core/system.js';
-import { findCommand, startWords } from '../commands/registry.js';
+import { findCommand, startWords, type RunningCommand } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
 import { commandWords, isGarbledLine } from '../commands/tokenize.js';
@@ -267,8 +267,12 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   const fail = (command: string, verb: string | undefined, e: CoreError) =>
     report(command, verb, { ok: false, error: { code: e.code, message: e.message, pool: e.pool } });
 
-  /** `source <file>` typed at the prompt: the path is relative to the current folder. Returns the exit status if the script ran `exit`. */
-  const source = (path: string, command: string): number | undefined => {
+  /**
+   * `source <file>` typed at the prompt: the path is relative to the current folder. Its long
+   * commands run in slices, as at the prompt: Ctrl-C stops one, and the script with it, the lines
+   * before it done. Returns the exit status if the script ran `exit`.
+   */
+  const source = async (path: string, command: string): Promise<number | undefined> => {
     const abs = isAbsolute(path) ? path : resolve(process.cwd(), path);
     const shown = sourcedName({ name: '<repl>' }, path);
     const read = readTextFile(abs, 'script');
@@ -277,8 +281,18 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
       return undefined;
     }
     const { sink, held } = sourceSink();
-    const runner = new BatchRunner(session, { json: opts.json, quiet: false, bail: false, style, sink });
-    runner.run({ name: shown, text: read.text, dir: dirname(abs), real: realpathSync(abs) });
+    const runner = new BatchRunner(session, { json: opts.json, quiet: false, bail: false, style, sink, sliced: true });
+    const steps = runner.steps({ name: shown, text: read.text, dir: dirname(abs), real: realpathSync(abs) });
+    try {
+      for (let r = steps.next(); !r.done; ) {
+        // What the script showed so far is on the screen while the search runs (unless held for the pager).
+        sink.flush();
+        r = steps.next(await runInSlices(r.value));
+      }
+    } finally {
+      // Closes the script files a thrown error left open.
+      steps.return();
+    }
     sink.flush();
     if (held) showSourced(held);
     return runner.exited ? (runner.exited.status ?? 0) : undefined;
@@ -362,8 +376,12 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
       words = answered;
     }
 
-    const result = await runInSlices(words);
-    if (result === undefined) return undefined;
+    const running = startWords(session, words);
+    const result = await runInSlices(running);
+    if (result === undefined) {
+      chrome.write(`${wrap(`${words[0]}: interrupted after ${running.progress()}; nothing changed`, style.width)}\n`);
+      return undefined;
+    }
     report(command, words[0], result);
     if (!result.ok) return undefined;
     if (result.output.kind === 'exit') return result.output.status ?? 0;
@@ -375,11 +393,10 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
    * Runs a command a slice of about SLICE_MS at a time, with the event loop's turn between
    * slices, so that the keyboard is read while it runs: Ctrl-C (a key readline reads, the
    * terminal being raw; SIGINT otherwise, see onSigint) stops it at the end of the slice, the
-   * state as it was before it (only a query is long: interleave's search), and says how far it
-   * got. A command with no slices (every other) runs whole. Undefined when it was stopped.
+   * state as it was before it (only a query is long: interleave's search). A command with no
+   * slices (every other) runs whole. Undefined when it was stopped.
    */
-  const runInSlices = async (words: string[]): Promise<Result | undefined> => {
-    const running = startWords(session, words);
+  const runInSlices = async (running: RunningCommand): Promise<Result | undefined> => {
     let stop = false;
     editor.onInterrupt = () => {
       stop = true;
@@ -403,7 +420,6 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
         if (stop) {
           running.stop();
           below();
-          chrome.write(`${wrap(`${words[0]}: interrupted after ${running.progress()}; nothing changed`, style.width)}\n`);
           return undefined;
         }
       }

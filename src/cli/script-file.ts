@@ -136,11 +136,11 @@ export class ReadError extends Error {
 }
 
 /**
- * Reads an open file in chunks, synchronously, handing each to `chunk` until the end or until it
- * returns false; closes the file. Throws a ReadError for a read error (EIO); what `chunk` throws
- * passes through.
+ * An open file's chunks, read synchronously, until the end; closes the file at the end or when
+ * the loop over them stops. Each chunk is the same buffer's, good until the next is read. Throws
+ * a ReadError for a read error (EIO).
  */
-export const readChunks = (fd: number, path: string, what: string, chunk: (bytes: Buffer) => boolean): void => {
+export function* chunksOf(fd: number, path: string, what: string): Generator<Buffer, void, undefined> {
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
     for (;;) {
@@ -156,13 +156,13 @@ export const readChunks = (fd: number, path: string, what: string, chunk: (bytes
         }
         throw new ReadError(path, what, why(err));
       }
-      if (n === 0) break;
-      if (!chunk(buf.subarray(0, n))) break;
+      if (n === 0) return;
+      yield buf.subarray(0, n);
     }
   } finally {
     closeQuietly(fd);
   }
-};
+}
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
@@ -177,7 +177,7 @@ export const readTextFile = (path: string, what: string, utf8: Utf8 = 'lossy'): 
   }
   const reader = new BoundedReader(path, what, utf8);
   try {
-    readChunks(opened.fd, path, what, (bytes) => reader.add(Buffer.from(bytes)));
+    for (const bytes of chunksOf(opened.fd, path, what)) if (!reader.add(Buffer.from(bytes))) break;
   } catch (e) {
     return { ok: false, code: 'EINVAL', message: (e as Error).message };
   }

@@ -128,6 +128,8 @@ export const runWords = (session: Session, words: string[], quiet = false): Resu
 
 /** A command under way (startWords): each step runs a slice of it, the Result once it has ended. */
 export interface RunningCommand {
+  /** Whether it runs in slices (a command with a Task); any other runs whole at its first step. */
+  readonly sliced: boolean;
   /** At most `budget` units of its work (see Task); the Result once it has ended, else undefined. */
   step(budget: number): Result | undefined;
   /** How far it got: `1234 schedules`. */
@@ -151,6 +153,7 @@ export const startWords = (session: Session, words: string[]): RunningCommand =>
     ended = asResult(e);
   }
   return {
+    sliced: task !== undefined,
     step: (budget) => {
       if (ended !== undefined) return ended;
       if (task === undefined) return (ended = runWords(session, words));

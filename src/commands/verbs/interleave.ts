@@ -190,7 +190,7 @@ export const interleave: CommandSpec = {
     'Exploration: every schedule for two ops, at most 2 preemptions for more; fewest preemptions first (every schedule with none, then with 1, 2, ...), so a search cut short at --max-schedules (default 100000) has tried the simple ones. ' +
     'A RESULT gives how each op ended: its value (A=16:0: VINT 16 bit 0), an error code, crash (a step threw), or - (never finished: the schedule stopped first at a violation, such as another op crashing). ' +
     'Fails when a FORBIDDEN outcome exists, or with --expect race when none does. ' +
-    'In the REPL, Ctrl-C stops a search: it says how many schedules it ran, and the state is as it was.',
+    'In the REPL, Ctrl-C stops a search: it says how many schedules it ran, and the state is as it was; in a sourced script, the script stops there too.',
   view: true,
   args: [{ name: 'op', kind: 'op', rest: true }],
   start: (ctx, words) => start(ctx, words),
