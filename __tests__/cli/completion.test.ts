@@ -29,6 +29,11 @@ describe('splitLine', () => {
     expect(splitLine('request-channel  main_udmap\tt')).toEqual({ words: ['request-channel', 'main_udmap'], fragment: 't' });
   });
 
+  test('a no-break space separates words as the tokenizer does; in quotes it is part of the word', () => {
+    expect(splitLine('request-channel\u00a0main_udmap\u2009t')).toEqual({ words: ['request-channel', 'main_udmap'], fragment: 't' });
+    expect(splitLine(`alloc-irq 'ring\u00a0acc' `)).toEqual({ words: ['alloc-irq', 'ring\u00a0acc'], fragment: '' });
+  });
+
   test('quoted earlier words are unquoted, as the tokenizer does', () => {
     expect(splitLine(`expect-error "ENOSPC" 'request-channel' m`)).toEqual({ words: ['expect-error', 'ENOSPC', 'request-channel'], fragment: 'm' });
   });

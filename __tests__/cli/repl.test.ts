@@ -599,13 +599,17 @@ describe('the REPL in a pseudo-terminal', () => {
     t.type('\x1b[A');
     await t.waitFor('pools');
     t.type('\x15'); // Ctrl-U: drop the recalled line
+    // A no-break space pasted in place of a space separates words, as in a script: it runs, and is kept as typed.
+    t.type('help\u00a0pools\r');
+    await t.waitFor(/^usage: pools\r?$/m);
+    await t.waitFor(PROMPT);
     // A command that runs and fails (the tx pool exhausted) is kept, as a shell keeps it.
     t.type('request-channel main_udmap tx 54\r');
     await t.waitFor(/request-channel: ENOENT: main_udmap\.tx_chan: no free/);
     await t.waitFor(PROMPT);
     t.type('exit\r');
     expect((await t.waitExit()).exitCode).toBe(0);
-    expect(readFileSync(historyFile, 'utf8')).toBe('pools\nrequest-channel main_udmap tx 54\nexit\n');
+    expect(readFileSync(historyFile, 'utf8')).toBe('pools\nhelp\u00a0pools\nrequest-channel main_udmap tx 54\nexit\n');
   }, 20000);
 
   test('--json, source relative to the current folder, and Ctrl-C inside a prompt', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, test } from '@jest/globals';
 import { COMMANDS, runWords } from '../../src/commands/registry.js';
 import type { Output, Result } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
-import { tokenize } from '../../src/commands/tokenize.js';
+import { isUnicodeSpace, tokenize } from '../../src/commands/tokenize.js';
 import type { ErrCode } from '../../src/core/errors.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import { parseTopology } from '../../src/topology/validate.js';
@@ -1220,6 +1220,23 @@ describe('parsing', () => {
     // shortened by characters: an emoji is one, never cut in half
     fails(fresh(), `alloc-irq ${'\u{1F600}'.repeat(41)} 1`, 'ENOENT', `unknown MSI device '${'\u{1F600}'.repeat(37)}...' (have: ringacc, main_udmap)`);
     fails(fresh(), `alloc-irq ${'\u{1F600}'.repeat(40)} 1`, 'ENOENT', `unknown MSI device '${'\u{1F600}'.repeat(40)}' (have: ringacc, main_udmap)`);
+  });
+
+  test('a no-break space or another Unicode space (Zs) separates words as a space does; quoted, it stays in the word and is echoed as ?', () => {
+    // Text pasted from a web page or a PDF carries U+00A0 where a space was meant.
+    for (const sp of ['\u00a0', '\u1680', '\u2000', '\u2009', '\u200a', '\u202f', '\u205f', '\u3000']) {
+      expect(tokenize(`${sp}request-channel${sp}main_udmap \ttx${sp}${sp}`)).toEqual(['request-channel', 'main_udmap', 'tx']);
+      expect(tokenize(`pools${sp}# a comment`)).toEqual(['pools']);
+    }
+    expect(tokenize(`alloc-irq 'ring\u00a0acc' "1\u3000"`)).toEqual(['alloc-irq', 'ring\u00a0acc', '1\u3000']);
+    // Zero-width characters are no spaces (category Cf): they stay in the word, shown as ?.
+    expect(tokenize('pools\u200bx')).toEqual(['pools\u200bx']);
+    const r = runWords(fresh(), tokenize(`alloc-irq 'ring\u00a0acc\u2009' 1`));
+    expect(r.ok ? undefined : r.error).toEqual({ code: 'ENOENT', message: "unknown MSI device 'ring?acc?' (have: ringacc, main_udmap)", pool: undefined });
+    // Exactly the characters of category Zs other than U+0020 (all in the BMP).
+    const zs = Array.from({ length: 0x10000 - 0x80 }, (_, i) => i + 0x80).filter((code) => /\p{Zs}/u.test(String.fromCharCode(code)));
+    expect(zs.filter((code) => !isUnicodeSpace(code))).toEqual([]);
+    expect(Array.from({ length: 0x10000 - 0x80 }, (_, i) => i + 0x80).filter(isUnicodeSpace)).toEqual(zs);
   });
 
   test('a failed command leaves the model exactly as it was', () => {

@@ -242,6 +242,17 @@ describe('--bail, -q, -e', () => {
     expect(r.stdout).toMatch(/^POOL/);
   });
 
+  test('a no-break space (or another Unicode space) separates words in a script, -e and an interleave operation; quoted, it stays and an error shows it as ?', async () => {
+    // What a command pasted from a web page or a PDF holds in place of a space.
+    const input = ['request-channel\u00a0main_udmap tx', 'interleave "alloc-irq\u00a0ringacc\u00a0310" "alloc-irq\u3000ringacc 311"', "alloc-irq 'ring\u00a0acc' 1"].join('\n');
+    const r = await runCli(['-q', '-', '-e', 'expect-pool\u2009main_udmap.tx_chan used=1; pools\u00a0# then; bogus'], { input });
+    expect(r.errLines).toEqual(["<stdin>:3: alloc-irq: ENOENT: unknown MSI device 'ring?acc' (have: ringacc, main_udmap)"]);
+    expect(r.status).toBe(1);
+    expect(r.outLines).toContain('  A  cpu0  alloc-irq ringacc 310');
+    expect(r.outLines).toContain('  B  cpu1  alloc-irq ringacc 311');
+    expect(r.stdout).toMatch(/^main_udmap\.tx_chan +1 /m);
+  });
+
   test('-e with an unterminated quote is one error', async () => {
     const r = await runCli(['-e', "alloc-irq 'ringacc any; pools"]);
     expect(r.status).toBe(1);

@@ -2,6 +2,7 @@ import { COMMANDS, findCommand } from '../commands/registry.js';
 import { fixedChoices } from '../commands/choices.js';
 import type { Session } from '../commands/session.js';
 import type { ArgSpec } from '../commands/spec.js';
+import { isWordSpace } from '../commands/tokenize.js';
 import { NAMED_DESIGNS } from '../commands/designs-catalog.js';
 import { CHANNEL_TYPES } from '../commands/verbs/compare.js';
 import { INTERLEAVE_OPTIONS } from '../commands/verbs/interleave.js';
@@ -39,7 +40,7 @@ export const splitLine = (line: string): { words: string[]; fragment: string } |
       raw += c;
     } else if (c === '#' && raw === '') {
       return undefined;
-    } else if (c === ' ' || c === '\t') {
+    } else if (isWordSpace(c)) {
       if (raw !== '') words.push(word);
       word = '';
       raw = '';

@@ -1,8 +1,11 @@
+import { isWordSpace } from '../commands/tokenize.js';
+
 /**
  * Splits `-e "a; b"` into commands: a `;` outside quotes or a newline ends a command, and a `#`
  * at the start of a word (outside quotes) starts a comment that runs to the end of the line, as
- * in a shell, so `-e 'pools # then; bogus'` is one command. Quotes are only tracked here; the
- * tokenizer reports an unterminated one.
+ * in a shell, so `-e 'pools # then; bogus'` is one command. A word starts after whatever the
+ * tokenizer separates words with (a no-break space too), so both agree on where a comment
+ * starts. Quotes are only tracked here; the tokenizer reports an unterminated one.
  */
 export const splitExec = (text: string): string[] => {
   const out: string[] = [];
@@ -33,7 +36,7 @@ export const splitExec = (text: string): string[] => {
       wordStart = true;
       continue;
     }
-    wordStart = !quote && (c === ' ' || c === '\t');
+    wordStart = !quote && isWordSpace(c);
     cur += c;
   }
   out.push(cur);

@@ -16,13 +16,22 @@ const refused = (code: number): string | undefined => {
 const PLAIN = /^[\t\x20\x21\x24-\x26\x28-\x7e]*$/;
 const SPACES = /[ \t]+/;
 
+/**
+ * Whether a non-ASCII code unit is a Unicode space separator (category Zs, U+0020 aside): the
+ * no-break space that text pasted from a web page or a PDF carries where a space was meant, the
+ * typographic spaces U+2000-U+200A, the narrow no-break space, the ideographic space. No word a
+ * command takes can hold one, so outside quotes each separates words as a space does (Go's
+ * strings.Fields and PowerShell read them so) rather than joining two words into one that looks
+ * like both (`unknown verb 'request-channel main_udmap'`). All are in the BMP, one code unit each.
+ */
+export const isUnicodeSpace = (code: number): boolean =>
+  code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x202f || code === 0x205f || code === 0x3000;
+
+/** Whether the character `c` (one code unit or a pair) separates words outside quotes: space, tab, or a Unicode space. */
+export const isWordSpace = (c: string): boolean => c === ' ' || c === '\t' || (c.charCodeAt(0) > 0x7f && isUnicodeSpace(c.charCodeAt(0)));
+
 const u = (code: number): string => `U+${code.toString(16).padStart(4, '0').toUpperCase()}`;
 
-/**
- * Splits a command line into words: whitespace separates, '...' and "..." group, `#` outside
- * quotes starts a comment. Control characters other than tab (and the other characters above)
- * are refused rather than guessed at; what follows a comment's `#` is not looked at.
- */
 /** The longest command line: past this it is not a command someone typed. */
 export const MAX_LINE = 4096;
 
@@ -76,6 +85,12 @@ export const isGarbledLine = (line: string): boolean => {
   return false;
 };
 
+/**
+ * Splits a command line into words: spaces, tabs and the other Unicode spaces (isUnicodeSpace)
+ * separate, '...' and "..." group and keep what they hold as it is, a Unicode space included,
+ * `#` outside quotes starts a comment. Control characters other than tab (and the other
+ * characters above) are refused rather than guessed at; what follows a comment's `#` is not looked at.
+ */
 export const tokenize = (line: string): string[] => {
   // Nearly every line is printable ASCII with no quote and no '#': plain whitespace splitting.
   if (PLAIN.test(line)) {
@@ -106,7 +121,7 @@ export const tokenize = (line: string): string[] => {
       inWord = true;
     } else if (c === '#' && !inWord) {
       break;
-    } else if (c === ' ' || c === '\t') {
+    } else if (c === ' ' || c === '\t' || (code > 0x7f && isUnicodeSpace(code))) {
       if (inWord) words.push(word);
       word = '';
       inWord = false;

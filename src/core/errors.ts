@@ -41,9 +41,11 @@ export class CoreError extends Error {
  * What a message never echoes as it is, each character becoming '?': controls (a terminal acts
  * on them; tab too), line and paragraph separators (they would break the one-line error
  * contract), format characters (bidirectional controls and the zero-width ones make text display
- * as other than it is) and unpaired surrogates. Printable non-ASCII (ü, 宽, an emoji) stays as typed.
+ * as other than it is), unpaired surrogates, and every space separator but the space itself (a
+ * no-break space kept inside quotes would show as a space, and 'a b' read as two words).
+ * Printable non-ASCII (ü, 宽, an emoji) stays as typed.
  */
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|[^\P{Zs} ]/gu;
 
 /** `text` with every character a message must not echo (UNPRINTABLE) replaced by '?'. */
 export const printable = (text: string): string => text.replace(UNPRINTABLE, '?');
