@@ -434,6 +434,11 @@ describe('the verb', () => {
     ['interleave "alloc-irq ringacc 160"', 'EUSAGE', 'give at least two operations, each quoted: interleave "alloc-irq ringacc any" "free-irq 71"'],
     ['interleave "pools" "alloc-irq ringacc 160"', 'EUSAGE', "operation A 'pools': an operation is alloc-irq, free-irq, request-channel, release-channel (quote each one)"],
     ['interleave "alloc-irq ringacc" "alloc-irq ringacc 160"', 'EUSAGE', 'operation A: missing <index>; usage: alloc-irq <device> <index|any>'],
+    // ';' joins commands in -e and compare, not in an operation: said as that, not as a count of arguments.
+    ['interleave "alloc-irq ringacc 160; pools" "alloc-irq ringacc 161"', 'EUSAGE', "operation A: ';' cannot join commands inside an operation: one command per operation"],
+    ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161;free-irq 71"', 'EUSAGE', "operation B: ';' cannot join commands inside an operation: one command per operation"],
+    ['interleave "alloc-irq ringacc 160;" "alloc-irq ringacc 161"', 'EUSAGE', "operation A: ';' cannot join commands inside an operation: one command per operation"],
+    ['interleave "pools; alloc-irq ringacc 160" "alloc-irq ringacc 161"', 'EUSAGE', "operation A: ';' cannot join commands inside an operation: one command per operation"],
     ['interleave "alloc-irq nope 1" "alloc-irq ringacc 160"', 'ENOENT', "operation A (alloc-irq nope 1): unknown MSI device 'nope' (have: ringacc, timer, udma)"],
     ['interleave "free-irq 40" "alloc-irq ringacc 160"', 'ENOENT', 'operation A (free-irq 40): virq 40 is not an MSI'],
     // Only the requester holds the channel it requested: no operation releases another's.

@@ -1,3 +1,4 @@
+import { splitExec } from '../../cli/split-exec.js';
 import { CoreError } from '../../core/errors.js';
 import { DEFAULT_MAX_SCHEDULES, Explorer, MAX_OPS, type ExploreMode, type InterleaveReport } from '../../core/interleave/explore.js';
 import { channelName } from '../../core/dma.js';
@@ -25,8 +26,19 @@ export const designLock = (settings: Settings): LockMode => {
   return lock !== undefined && LOCK_MODES.includes(lock) ? lock : 'inta';
 };
 
+/**
+ * An operation is one command, but `;` joins commands in `-e` and `compare "cmd; cmd"`, so one
+ * typed into an operation is refused as what it is, before its words are read: read as words,
+ * `alloc-irq ringacc 304; pools` was `too many arguments (3, at most 2)`. Found as -e finds it
+ * (outside quotes, before a comment).
+ */
+const refuseJoined = (text: string, which: string): void => {
+  if (splitExec(text).length > 1) throw new CoreError('EUSAGE', `operation ${which}: ';' cannot join commands inside an operation: one command per operation`);
+};
+
 /** One quoted operation as an op factory, checked as the command itself would be. */
 const opOf = (sys: System, text: string, which: string): OpSpec => {
+  refuseJoined(text, which);
   const words = tokenize(text);
   const verb = words[0];
   if (verb === undefined || !(OP_VERBS as readonly string[]).includes(verb)) {
