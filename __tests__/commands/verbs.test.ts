@@ -1181,6 +1181,21 @@ describe('parsing', () => {
     fails(s, 'frobnicate', 'EUSAGE', "unknown verb 'frobnicate'; try help");
   });
 
+  test('a short word gets a suggestion only one slip away: two edits make most short words some name', () => {
+    const s = fresh();
+    // Two edits from boot, irq, lock, virq: no typo of them, so no guess.
+    fails(s, 'help foo', 'ENOENT', "no verb 'foo'");
+    fails(s, 'rm 70', 'EUSAGE', "unknown verb 'rm'; try help");
+    fails(s, 'ip', 'EUSAGE', "unknown verb 'ip'; try help");
+    fails(s, 'loop', 'EUSAGE', "unknown verb 'loop'; try help");
+    fails(s, 'expect-pool vint used=0', 'ENOENT', "unknown pool 'vint'; pools lists them");
+    // One slip still finds its name, two letters swapped included; from 6 characters, two slips.
+    fails(s, 'help mdoe', 'ENOENT', "no verb 'mdoe' (did you mean mode?)");
+    fails(s, 'help boto', 'ENOENT', "no verb 'boto' (did you mean boot?)");
+    fails(s, 'help rotues', 'ENOENT', "no verb 'rotues' (did you mean routes?)");
+    fails(s, 'help capcity', 'ENOENT', "no verb 'capcity' (did you mean capacity?)");
+  });
+
   test('no words at all is EUSAGE', () => {
     expect(runWords(fresh(), [])).toEqual({ ok: false, error: { code: 'EUSAGE', message: 'missing command', pool: undefined } });
   });

@@ -1,4 +1,5 @@
 import { CoreError, noSuchCpu, printable, quote, shorten } from '../core/errors.js';
+import { distance } from '../core/words.js';
 import type { Direction } from '../core/dma.js';
 
 /** Shown in place of a word too long or too strange to echo back whole. */
@@ -121,33 +122,19 @@ export const oneOf = <T extends string>(word: string, what: string | null, optio
 };
 
 /**
- * Edit distance, for "did you mean" suggestions; 99 for lengths more than 3 apart. One row of
- * the table, and no Math.min: it runs for every candidate of every unknown word.
+ * The most edits a suggestion may be from the word: one up to 5 characters, two from 6, as
+ * rustc's len/3 (capped at the two this always allowed). Two edits turn most short words into
+ * some verb or device (`foo` into `boot`), and a guess that far off misleads more than none.
  */
-export const distance = (a: string, b: string): number => {
-  const n = b.length;
-  if (a.length - n > 3 || n - a.length > 3) return 99;
-  const row: number[] = [];
-  for (let j = 0; j <= n; j++) row.push(j);
-  for (let i = 1; i <= a.length; i++) {
-    const c = a.charCodeAt(i - 1);
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= n; j++) {
-      const above = row[j];
-      let d = diagonal + (c === b.charCodeAt(j - 1) ? 0 : 1);
-      if (above + 1 < d) d = above + 1;
-      if (row[j - 1] + 1 < d) d = row[j - 1] + 1;
-      row[j] = d;
-      diagonal = above;
-    }
-  }
-  return row[n];
-};
+const maxEdits = (word: string): number => (word.length < 6 ? 1 : 2);
 
+/**
+ * The candidate `word` most likely meant: one it begins (3 characters at least: `pool` for
+ * `pools`), else the nearest within maxEdits; the first of equals. Undefined when none is near.
+ */
 export const nearest = (word: string, candidates: Iterable<string>): string | undefined => {
   let best: string | undefined;
-  let bestD = 3;
+  let bestD = maxEdits(word) + 1;
   for (const c of candidates) {
     const d = c.startsWith(word) && word.length >= 3 ? 1 : distance(word, c);
     if (d < bestD) {

@@ -1,2 +1,30 @@
 /** `1 channel`, `2 channels`: a count with its noun, which agrees with it. */
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Edit distance with adjacent transpositions (optimal string alignment), for "did you mean"
+ * (commands' names, topology files' keys): `mdoe` is one slip from `mode`, as a typist makes
+ * it, not two. 99 for lengths more than 3 apart, which no suggestion is. Three rows of the
+ * table, and no Math.min: it runs for every candidate of every unknown word.
+ */
+export const distance = (a: string, b: string): number => {
+  const n = b.length;
+  if (a.length - n > 3 || n - a.length > 3) return 99;
+  let twoUp: number[] = [];
+  let up: number[] = [];
+  for (let j = 0; j <= n; j++) up.push(j);
+  for (let i = 1; i <= a.length; i++) {
+    const c = a.charCodeAt(i - 1);
+    const row = [i];
+    for (let j = 1; j <= n; j++) {
+      let d = up[j - 1] + (c === b.charCodeAt(j - 1) ? 0 : 1);
+      if (up[j] + 1 < d) d = up[j] + 1;
+      if (row[j - 1] + 1 < d) d = row[j - 1] + 1;
+      if (i > 1 && j > 1 && c === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1) && twoUp[j - 2] + 1 < d) d = twoUp[j - 2] + 1;
+      row.push(d);
+    }
+    twoUp = up;
+    up = row;
+  }
+  return up[n];
+};

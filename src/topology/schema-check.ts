@@ -9,6 +9,7 @@
  * node's type and limits ("an integer 0-65535", "an array of at least 1 entry").
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { distance } from '../core/words.js';
 import { quote } from './json-syntax.js';
 import { describe, isPlainObject, MAX_ISSUES, pathOf, type TopologyIssue } from './issues.js';
 import { schema as topologySchema, splits, validators } from './schema-validator.js';
@@ -165,31 +166,6 @@ interface Found {
   rank: number;
   message: string;
 }
-
-/**
- * Edit distance with transpositions, for "did you mean": the table's last two rows, and no
- * Math.min (it runs for every known key of every unknown one).
- */
-const distance = (a: string, b: string): number => {
-  const n = b.length;
-  let twoUp: number[] = [];
-  let up: number[] = [];
-  for (let j = 0; j <= n; j++) up.push(j);
-  for (let i = 1; i <= a.length; i++) {
-    const c = a.charCodeAt(i - 1);
-    const row = [i];
-    for (let j = 1; j <= n; j++) {
-      let d = up[j - 1] + (c === b.charCodeAt(j - 1) ? 0 : 1);
-      if (up[j] + 1 < d) d = up[j] + 1;
-      if (row[j - 1] + 1 < d) d = row[j - 1] + 1;
-      if (i > 1 && j > 1 && c === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1) && twoUp[j - 2] + 1 < d) d = twoUp[j - 2] + 1;
-      row.push(d);
-    }
-    twoUp = up;
-    up = row;
-  }
-  return up[n];
-};
 
 /** The known key a misspelt one most likely meant: same letters in another case, or a typo or two away. */
 export const closest = (key: string, known: string[]): string | undefined => {
