@@ -119,10 +119,10 @@ describe('exit codes and error lines', () => {
     [['--design', 'rfc'], "msi-explorer: option '--design <name>' argument 'rfc' is invalid. Allowed choices are merged, rfc-v4, probe-all, dynamic."],
     [['--color', 'sometimes'], "msi-explorer: option '--color <when>' argument 'sometimes' is invalid. Allowed choices are auto, always, never."],
     [['-e'], "msi-explorer: option '-e, --exec <commands>' argument missing"],
-    [['-t', 'nosuch'], "msi-explorer: unknown topology 'nosuch' (built in: am65x; or give a .json file)"],
+    [['-t', 'nosuch'], "msi-explorer: unknown topology 'nosuch': not built in (am65x) and no such file"],
     [['-t', 'missing.json'], 'msi-explorer: missing.json: cannot read topology file: no such file'],
     // printable non-ASCII echoed as typed; controls, tab and invisible format characters as '?'
-    [['-t', 't\u00f4po'], "msi-explorer: unknown topology 't\u00f4po' (built in: am65x; or give a .json file)"],
+    [['-t', 't\u00f4po'], "msi-explorer: unknown topology 't\u00f4po': not built in (am65x) and no such file"],
     [['-t', 'n\u00f6\u200fpe\u001b\t.json'], 'msi-explorer: n\u00f6?pe??.json: cannot read topology file: no such file'],
     [['missing.msi'], 'msi-explorer: missing.msi: cannot read script: no such file'],
     [['fixtures'], 'msi-explorer: fixtures: is a directory, not a script'],
@@ -353,7 +353,7 @@ describe('--json', () => {
       [['-t', 'missing.json'], [stop('missing.json', null, 'ENOENT', 'cannot read topology file: no such file')], 'msi-explorer: missing.json: cannot read topology file: no such file'],
       [['-t', twice], [stop(twice, 2, 'EINVAL', "$: duplicate key 'name' at 2:2 (first at 1:2)")], `msi-explorer: ${twice}: $: duplicate key 'name' at 2:2 (first at 1:2)`],
       [['-t', latin1], [stop(latin1, 2, 'EINVAL', 'invalid UTF-8 at 2:14 (byte 0xff)')], `msi-explorer: ${latin1}: invalid UTF-8 at 2:14 (byte 0xff)`],
-      [['-t', 'nosuch'], [stop('msi-explorer', null, 'ENOENT', "unknown topology 'nosuch' (built in: am65x; or give a .json file)")], "msi-explorer: unknown topology 'nosuch' (built in: am65x; or give a .json file)"],
+      [['-t', 'nosuch'], [stop('msi-explorer', null, 'ENOENT', "unknown topology 'nosuch': not built in (am65x) and no such file")], "msi-explorer: unknown topology 'nosuch': not built in (am65x) and no such file"],
       [['--rm-cfg', yaml, '--host', '12'], [stop(yaml, 3, 'EINVAL', 'YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]')], `msi-explorer: ${yaml}:3: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]`],
       [['--rm-cfg', latin1Yaml, '--host', '12'], [stop(latin1Yaml, 3, 'EINVAL', 'invalid UTF-8 at 3:17 (byte 0xe9)')], `msi-explorer: ${latin1Yaml}: invalid UTF-8 at 3:17 (byte 0xe9)`],
       [['--rm-cfg', 'no/such.yaml', '--host', '12'], [stop('no/such.yaml', null, 'ENOENT', 'cannot read rm-cfg file: no such file')], 'msi-explorer: no/such.yaml: cannot read rm-cfg file: no such file'],
@@ -687,6 +687,26 @@ describe('topology files', () => {
     const r = await runCli(['-t', 'fixtures/topologies/small8.json', '-q', '-e', 'request-channel udma tx 8; expect-pool udma.tx_chan used=8']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+  });
+
+  test('-t: a built-in name first, else a file by any name (a bare name in this folder, .JSON); a non-JSON file says why', () => {
+    // A bare name needs the run's folder to be the file's: a process of its own, started there.
+    const dir = join(tmp, 'bare');
+    mkdirSync(dir, { recursive: true });
+    const text = readFileSync(join(ROOT, 'fixtures/topologies/small8.json'), 'utf8');
+    for (const name of ['soc', 'SOC.JSON', 'am65x']) writeFileSync(join(dir, name), text);
+    writeFileSync(join(dir, 'bad.yaml'), 'rm-cfg: {}\n');
+    const run = (t: string, cmd: string) => {
+      const r = runBin(['-t', t, '-q', '-e', cmd], { cwd: dir });
+      return [t, r.status, r.errLines];
+    };
+    const small8 = 'request-channel udma tx 8; expect-pool udma.tx_chan used=8';
+    expect(run('soc', small8)).toEqual(['soc', 0, []]);
+    expect(run('SOC.JSON', small8)).toEqual(['SOC.JSON', 0, []]);
+    // The built-in wins over a file of its name; ./am65x is the file.
+    expect(run('am65x', 'request-channel main_udmap tx')).toEqual(['am65x', 0, []]);
+    expect(run('./am65x', small8)).toEqual(['./am65x', 0, []]);
+    expect(run('bad.yaml', 'pools')).toEqual(['bad.yaml', 2, ["msi-explorer: bad.yaml: $: invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got 'r'"]]);
   });
 
   test.each([
