@@ -311,16 +311,16 @@ describe('the REPL in a pseudo-terminal', () => {
     expect(await t.waitFor('msi(rfc-v4)> ')).toContain('cancelled; nothing done');
 
     // A design changed by hand: the preset nearest it (probe-all differs by one column too; the
-    // earlier in the list wins), then what differs.
+    // earlier in the list wins), then what differs; the re-boot line names it as the prompt does.
     t.type('lock inta\r');
     await t.waitFor('(y/N)');
     t.type('y\r');
-    expect(await t.waitFor('msi(rfc-v4+lock inta)> ')).toContain('re-booted');
+    expect(await t.waitFor('msi(rfc-v4+lock inta)> ')).toContain('re-booted with design rfc-v4+lock inta (policy dedicated,');
     t.type('policy coalesced\r');
     await t.waitFor('(Y/n)');
     t.type('\r');
     // Now one column from dynamic (coalesced, demand, hardware request, lock inta): nearer than rfc-v4.
-    expect(await t.waitFor('msi(dynamic+hardware alloc)> ')).toContain('re-booted');
+    expect(await t.waitFor('msi(dynamic+hardware alloc)> ')).toContain('re-booted with design dynamic+hardware alloc (policy coalesced,');
 
     // Ctrl-D leaves with status 0.
     t.type('\x04');

@@ -217,7 +217,7 @@ describe('--bail, -q, -e', () => {
     // wrapped to fit 80 columns, the continuation indented
     expect(r.stdout).toBe(
       'design merged (policy coalesced, mode probe, hardware request, lock inta,\n  failure unwind)\n'.repeat(2) +
-        'design custom (policy dedicated, mode probe, hardware request, lock inta,\n  failure unwind)\n',
+        'design merged+dedicated (policy dedicated, mode probe, hardware request, lock\n  inta, failure unwind)\n',
     );
   });
 
