@@ -749,6 +749,29 @@ describe('topology files', () => {
     expect(r.errLines).toEqual(loaded.ok ? [] : loaded.errors.map((l) => `msi-explorer: ${l}`));
   });
 
+  test("fixtures/topologies/README.md's examples are what the tool prints, run as shown", () => {
+    const readme = readFileSync(join(ROOT, 'fixtures/topologies/README.md'), 'utf8');
+    const shown = [...readme.matchAll(/```\n\$ (msi-explorer [^\n]*)\n([^`]*)```/g)].map((m) => ({ command: m[1], stderr: m[2].trimEnd().split('\n') }));
+    // my-soc.json as the README's prose makes it for each example, in order.
+    const edits: Array<(t: typeof small8) => void> = [
+      (t) => {
+        t.intrs[0].ranges.push({ from: 8, to: 108, count: -3 });
+        t.directClients[0].inputs = [5];
+      },
+      (t) => (t.directClients[0].inputs = [5]),
+    ];
+    expect(shown).toHaveLength(edits.length);
+    const dir = join(tmp, 'readme');
+    mkdirSync(dir, { recursive: true });
+    shown.forEach(({ command, stderr }, i) => {
+      const t = JSON.parse(JSON.stringify(small8));
+      edits[i](t);
+      writeFileSync(join(dir, 'my-soc.json'), JSON.stringify(t, null, 2));
+      const r = runBin(command.split(' ').slice(1), { cwd: dir });
+      expect([command, r.status, r.stdout, r.errLines]).toEqual([command, 2, '', stderr]);
+    });
+  });
+
   test('a file with many problems: one line per issue, each naming the file', async () => {
     const path = variant('many', (t) => {
       t.cpus = 0;
