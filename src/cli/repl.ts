@@ -96,7 +96,8 @@ class LineEditor {
       // for the up arrow: readline has just put it first in its own list, which is `h` itself.
       if (h.length > 0 && isGarbledLine(h[0])) h.shift();
       this.history = [...h];
-      this.store.save(this.history);
+      // Once the line is done: readline ends it after this event, and a save that fails warns.
+      queueMicrotask(() => this.store.save(this.history));
     });
     // Ctrl-C abandons the line being typed, as a shell does; the session goes on.
     rl.on('SIGINT', () => this.interrupt());
@@ -210,6 +211,9 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
 
   // The banner and the prompt are for the person at the keyboard, not for a file stdout goes to.
   const chrome: NodeJS.WriteStream = output.isTTY ? output : process.stderr;
+  // Before the history is read: a history that cannot be kept is said under the banner.
+  const { topology } = session;
+  chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designLabel(designShown(session.settings))}; ${style.c.bold('help')} lists the verbs\n`);
   const editor = new LineEditor({ input, output: chrome, terminal }, replCompleter(session), new History(historyPath()));
   let prompter: Prompter | undefined;
   let lineNo = 0;
@@ -409,9 +413,6 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
       editor.onInterrupt = undefined;
     }
   };
-
-  const { topology } = session;
-  chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designLabel(designShown(session.settings))}; ${style.c.bold('help')} lists the verbs\n`);
 
   // Without a terminal (stdout redirected) the line discipline turns Ctrl-C into SIGINT.
   const onSigint = () => {
