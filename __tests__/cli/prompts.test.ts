@@ -437,7 +437,7 @@ describe('askPrompts', () => {
     const s = given(session(), 'request-channel main_udmap tx');
     const pools = JSON.stringify(s.system.poolStats());
     const qs = plan(s, 'alloc-irq');
-    expect(qs[0].type === 'select' && qs[0].choices[0].description).toBe('ring accelerator: 99 GP rings free (304-403)');
+    expect(qs[0].type === 'select' && qs[0].choices[0].description).toBe('ring accelerator: 99 of 100 GP rings free (share 304-403)');
     // Typed one after the other, as a person does after each refusal.
     const typed = ['39', '304', '404', '0x131'];
     const refused: string[] = [];

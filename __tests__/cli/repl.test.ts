@@ -87,6 +87,16 @@ describe('history file', () => {
     expect(warnings).toEqual([`history: cannot write ${path}: no such folder; history is not saved this session`]);
   });
 
+  test('a history that plainly cannot be written is said as it is loaded, before any command, once', () => {
+    const path = join(tmp, 'no-such-folder-yet', 'history');
+    const warnings: string[] = [];
+    const h = new History(path, (m) => warnings.push(m));
+    expect(h.load()).toEqual([]);
+    expect(warnings).toEqual([`history: cannot write ${path}: no such folder; history is not saved this session`]);
+    h.save(['pools']);
+    expect(warnings).toHaveLength(1);
+  });
+
   test('a read-only history file is read but not written', () => {
     if (process.getuid?.() === 0) return; // root writes anyway
     const path = join(tmp, 'read-only');
@@ -311,16 +321,16 @@ describe('the REPL in a pseudo-terminal', () => {
     expect(await t.waitFor('msi(rfc-v4)> ')).toContain('cancelled; nothing done');
 
     // A design changed by hand: the preset nearest it (probe-all differs by one column too; the
-    // earlier in the list wins), then what differs.
+    // earlier in the list wins), then what differs; the re-boot line names it as the prompt does.
     t.type('lock inta\r');
     await t.waitFor('(y/N)');
     t.type('y\r');
-    expect(await t.waitFor('msi(rfc-v4+lock inta)> ')).toContain('re-booted');
+    expect(await t.waitFor('msi(rfc-v4+lock inta)> ')).toContain('re-booted with design rfc-v4+lock inta (policy dedicated,');
     t.type('policy coalesced\r');
     await t.waitFor('(Y/n)');
     t.type('\r');
     // Now one column from dynamic (coalesced, demand, hardware request, lock inta): nearer than rfc-v4.
-    expect(await t.waitFor('msi(dynamic+hardware alloc)> ')).toContain('re-booted');
+    expect(await t.waitFor('msi(dynamic+hardware alloc)> ')).toContain('re-booted with design dynamic+hardware alloc (policy coalesced,');
 
     // Ctrl-D leaves with status 0.
     t.type('\x04');
@@ -528,6 +538,25 @@ describe('the REPL in a pseudo-terminal', () => {
     expect((await t.waitExit()).exitCode).toBe(0);
     // The shell's prompt starts a line of its own.
     expect(t.text.endsWith(`${PROMPT}\n`)).toBe(true);
+  }, 20000);
+
+  test('a history that cannot be kept is said under the banner; one lost later, on a line of its own after the command', async () => {
+    const start = open([], ROOT, replEnv({ MSI_EXPLORER_HISTORY: join(tmp, 'no-such-folder', 'h') }));
+    const said = `msi-explorer: history: cannot write ${join(tmp, 'no-such-folder', 'h')}: no such folder; history is not saved this session`;
+    expect(await start.waitFor(PROMPT)).toMatch(new RegExp(`help lists the verbs\n${said.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`));
+    start.type('pools\r');
+    expect(await start.waitFor(PROMPT)).not.toContain('history');
+    start.type('\x04');
+    await start.waitExit();
+
+    // The folder goes after the start: only the write finds out, as the first line is entered.
+    const { t, historyFile } = openWithHistory();
+    await t.waitFor(PROMPT);
+    rmSync(join(historyFile, '..'), { recursive: true });
+    t.type('pools\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/^pools\nmsi-explorer: history: cannot write .*; history is not saved this session\n/);
+    t.type('\x04');
+    await t.waitExit();
   }, 20000);
 
   test('a command whose prompts were cancelled is kept neither for the up arrow nor in the file', async () => {

@@ -119,10 +119,10 @@ describe('exit codes and error lines', () => {
     [['--design', 'rfc'], "msi-explorer: option '--design <name>' argument 'rfc' is invalid. Allowed choices are merged, rfc-v4, probe-all, dynamic."],
     [['--color', 'sometimes'], "msi-explorer: option '--color <when>' argument 'sometimes' is invalid. Allowed choices are auto, always, never."],
     [['-e'], "msi-explorer: option '-e, --exec <commands>' argument missing"],
-    [['-t', 'nosuch'], "msi-explorer: unknown topology 'nosuch' (built in: am65x; or give a .json file)"],
+    [['-t', 'nosuch'], "msi-explorer: unknown topology 'nosuch': not built in (am65x) and no such file"],
     [['-t', 'missing.json'], 'msi-explorer: missing.json: cannot read topology file: no such file'],
     // printable non-ASCII echoed as typed; controls, tab and invisible format characters as '?'
-    [['-t', 't\u00f4po'], "msi-explorer: unknown topology 't\u00f4po' (built in: am65x; or give a .json file)"],
+    [['-t', 't\u00f4po'], "msi-explorer: unknown topology 't\u00f4po': not built in (am65x) and no such file"],
     [['-t', 'n\u00f6\u200fpe\u001b\t.json'], 'msi-explorer: n\u00f6?pe??.json: cannot read topology file: no such file'],
     [['missing.msi'], 'msi-explorer: missing.msi: cannot read script: no such file'],
     [['fixtures'], 'msi-explorer: fixtures: is a directory, not a script'],
@@ -217,7 +217,7 @@ describe('--bail, -q, -e', () => {
     // wrapped to fit 80 columns, the continuation indented
     expect(r.stdout).toBe(
       'design merged (policy coalesced, mode probe, hardware request, lock inta,\n  failure unwind)\n'.repeat(2) +
-        'design custom (policy dedicated, mode probe, hardware request, lock inta,\n  failure unwind)\n',
+        'design merged+dedicated (policy dedicated, mode probe, hardware request, lock\n  inta, failure unwind)\n',
     );
   });
 
@@ -364,7 +364,7 @@ describe('--json', () => {
       [['-t', 'missing.json'], [stop('missing.json', null, 'ENOENT', 'cannot read topology file: no such file')], 'msi-explorer: missing.json: cannot read topology file: no such file'],
       [['-t', twice], [stop(twice, 2, 'EINVAL', "$: duplicate key 'name' at 2:2 (first at 1:2)")], `msi-explorer: ${twice}: $: duplicate key 'name' at 2:2 (first at 1:2)`],
       [['-t', latin1], [stop(latin1, 2, 'EINVAL', 'invalid UTF-8 at 2:14 (byte 0xff)')], `msi-explorer: ${latin1}: invalid UTF-8 at 2:14 (byte 0xff)`],
-      [['-t', 'nosuch'], [stop('msi-explorer', null, 'ENOENT', "unknown topology 'nosuch' (built in: am65x; or give a .json file)")], "msi-explorer: unknown topology 'nosuch' (built in: am65x; or give a .json file)"],
+      [['-t', 'nosuch'], [stop('msi-explorer', null, 'ENOENT', "unknown topology 'nosuch': not built in (am65x) and no such file")], "msi-explorer: unknown topology 'nosuch': not built in (am65x) and no such file"],
       [['--rm-cfg', yaml, '--host', '12'], [stop(yaml, 3, 'EINVAL', 'YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]')], `msi-explorer: ${yaml}:3: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]`],
       [['--rm-cfg', latin1Yaml, '--host', '12'], [stop(latin1Yaml, 3, 'EINVAL', 'invalid UTF-8 at 3:17 (byte 0xe9)')], `msi-explorer: ${latin1Yaml}: invalid UTF-8 at 3:17 (byte 0xe9)`],
       [['--rm-cfg', 'no/such.yaml', '--host', '12'], [stop('no/such.yaml', null, 'ENOENT', 'cannot read rm-cfg file: no such file')], 'msi-explorer: no/such.yaml: cannot read rm-cfg file: no such file'],
@@ -700,6 +700,26 @@ describe('topology files', () => {
     expect(r.status).toBe(0);
   });
 
+  test('-t: a built-in name first, else a file by any name (a bare name in this folder, .JSON); a non-JSON file says why', () => {
+    // A bare name needs the run's folder to be the file's: a process of its own, started there.
+    const dir = join(tmp, 'bare');
+    mkdirSync(dir, { recursive: true });
+    const text = readFileSync(join(ROOT, 'fixtures/topologies/small8.json'), 'utf8');
+    for (const name of ['soc', 'SOC.JSON', 'am65x']) writeFileSync(join(dir, name), text);
+    writeFileSync(join(dir, 'bad.yaml'), 'rm-cfg: {}\n');
+    const run = (t: string, cmd: string) => {
+      const r = runBin(['-t', t, '-q', '-e', cmd], { cwd: dir });
+      return [t, r.status, r.errLines];
+    };
+    const small8 = 'request-channel udma tx 8; expect-pool udma.tx_chan used=8';
+    expect(run('soc', small8)).toEqual(['soc', 0, []]);
+    expect(run('SOC.JSON', small8)).toEqual(['SOC.JSON', 0, []]);
+    // The built-in wins over a file of its name; ./am65x is the file.
+    expect(run('am65x', 'request-channel main_udmap tx')).toEqual(['am65x', 0, []]);
+    expect(run('./am65x', small8)).toEqual(['./am65x', 0, []]);
+    expect(run('bad.yaml', 'pools')).toEqual(['bad.yaml', 2, ["msi-explorer: bad.yaml: $: invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got 'r'"]]);
+  });
+
   test.each([
     ['malformed JSON', () => file('topo/bad.json', '{"name": "x",\n  "cpus": 2,\n}'), ['$: invalid JSON at 3:1: expected a property name in double quotes, got \'}\'']],
     ['a key given twice', () => file('topo/twice.json', readFileSync(join(ROOT, 'fixtures/topologies/small8.json'), 'utf8').replace('"cpus": 2,', '"cpus": 2,\n  "cpus": 4,')), ["$: duplicate key 'cpus' at 6:3 (first at 5:3)"]],
@@ -738,6 +758,29 @@ describe('topology files', () => {
     expect(r.stderr).not.toMatch(STACK_FRAME);
     expect(loaded.ok).toBe(false);
     expect(r.errLines).toEqual(loaded.ok ? [] : loaded.errors.map((l) => `msi-explorer: ${l}`));
+  });
+
+  test("fixtures/topologies/README.md's examples are what the tool prints, run as shown", () => {
+    const readme = readFileSync(join(ROOT, 'fixtures/topologies/README.md'), 'utf8');
+    const shown = [...readme.matchAll(/```\n\$ (msi-explorer [^\n]*)\n([^`]*)```/g)].map((m) => ({ command: m[1], stderr: m[2].trimEnd().split('\n') }));
+    // my-soc.json as the README's prose makes it for each example, in order.
+    const edits: Array<(t: typeof small8) => void> = [
+      (t) => {
+        t.intrs[0].ranges.push({ from: 8, to: 108, count: -3 });
+        t.directClients[0].inputs = [5];
+      },
+      (t) => (t.directClients[0].inputs = [5]),
+    ];
+    expect(shown).toHaveLength(edits.length);
+    const dir = join(tmp, 'readme');
+    mkdirSync(dir, { recursive: true });
+    shown.forEach(({ command, stderr }, i) => {
+      const t = JSON.parse(JSON.stringify(small8));
+      edits[i](t);
+      writeFileSync(join(dir, 'my-soc.json'), JSON.stringify(t, null, 2));
+      const r = runBin(command.split(' ').slice(1), { cwd: dir });
+      expect([command, r.status, r.stdout, r.errLines]).toEqual([command, 2, '', stderr]);
+    });
   });
 
   test('a file with many problems: one line per issue, each naming the file', async () => {

@@ -1,7 +1,8 @@
 /**
  * Every verb's `help <verb>` example, read from the help text as printed and run as printed in a
  * fresh session (`-e`, from the repo root), succeeds: an example that needs state (a channel, an
- * irq) shows the command that makes it first, and a file it names exists.
+ * irq) shows the command that makes it first, and a file it names exists; a view's example shows
+ * something, not an empty table on a fresh boot.
  */
 import { describe, expect, test } from '@jest/globals';
 import { COMMANDS } from '../../src/commands/registry.js';
@@ -25,6 +26,8 @@ describe('help examples run as printed', () => {
     expect(example.length).toBeGreaterThan(0);
     const run = await runCli(['-e', example.join('\n')], { env: ENV });
     expect(run.errLines).toEqual([]);
+    // An example whose view is empty (`no routes for ringacc`) teaches nothing of the view.
+    expect(run.outLines.filter((l) => /^no (routes|channels to release)\b/.test(l))).toEqual([]);
     // `exit 3` shows the status it sets; every other example ends the session well.
     expect(run.status).toBe(verb === 'exit' ? 3 : 0);
   });

@@ -299,7 +299,7 @@ describe('exact text for small outputs', () => {
     for (const verb of ['policy', 'mode', 'hardware', 'lock', 'failure']) expect(text([verb])).toBe(MERGED_LINE);
     expect(text(['policy'], WIDE)).toBe('design merged (policy coalesced, mode probe, hardware request, lock inta, failure unwind)');
     const t = lines(text(['policy dedicated'], WIDE));
-    expect(t[0]).toBe('re-booted with design custom (policy dedicated, mode probe, hardware request, lock inta, failure unwind)');
+    expect(t[0]).toBe('re-booted with design merged+dedicated (policy dedicated, mode probe, hardware request, lock inta, failure unwind)');
     expect(t.slice(1).map((l) => l.slice(0, 6))).toEqual(Array(8).fill('[ ok ]'));
     const log = new Session(am65x, { ...DEFAULT_SETTINGS, policy: 'dedicated' }).system.bootLog;
     expect(t.slice(1)).toEqual(log.map((e) => `[ ok ] ${e.device}: ${e.message}`));
@@ -313,7 +313,7 @@ describe('exact text for small outputs', () => {
     );
     expect(lines(text(['design dynamic', 'design'])).filter((l) => l.startsWith('now: '))).toEqual(['now: design dynamic (what-if; policy coalesced, mode demand, hardware request,']);
     expect(lines(text(['hardware alloc', 'lock list', 'failure upstream'], WIDE))[0]).toBe(
-      're-booted with design custom (policy coalesced, mode probe, hardware alloc, lock list, failure upstream)',
+      're-booted with design merged+hardware alloc,lock list,failure upstream (policy coalesced, mode probe, hardware alloc, lock list, failure upstream)',
     );
   });
 
@@ -334,8 +334,8 @@ describe('exact text for small outputs', () => {
     expect(t).toContain('now: design merged (policy coalesced, mode probe, hardware request, lock inta,');
     expect(longest(t.join('\n'))).toBeLessThanOrEqual(80);
     const now = lines(text(['mode demand', 'lock none', 'design'])).filter((l) => /^(\* |now: )/.test(l));
-    // no preset is marked once a column was changed by hand
-    expect(now).toEqual(['now: design custom (policy coalesced, mode demand, hardware request, lock none,']);
+    // no preset is marked once a column was changed by hand; it is named as the prompt names it
+    expect(now).toEqual(['now: design dynamic+lock none (policy coalesced, mode demand, hardware request,']);
   });
 
   test('the boot log marks a failed probe: probe-all runs out of INTR outputs in ringacc', () => {

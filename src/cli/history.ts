@@ -1,13 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isGarbledLine } from '../commands/tokenize.js';
 
 /**
  * The REPL's persistent history: one command a line, oldest first, as a shell keeps it.
  * Default ~/.msi_explorer_history; MSI_EXPLORER_HISTORY names another file, and an empty
  * MSI_EXPLORER_HISTORY turns persistence off (so does /dev/null, naturally). A file that cannot
- * be read or written costs one warning line and the session goes on without persistence.
+ * be read or written costs one warning line and the session goes on without persistence; one
+ * that plainly cannot be written (no such folder, no permission) is said at start, before the
+ * first command rather than after it.
  */
 
 export const HISTORY_ENV = 'MSI_EXPLORER_HISTORY';
@@ -46,6 +48,20 @@ const why = (e: unknown): string => {
 };
 
 /**
+ * Why a history file (`exists` or to be made) plainly cannot be written, or undefined. What only
+ * the write shows (a full disk, the folder removed meanwhile) is left to save().
+ */
+const unwritable = (path: string, exists: boolean): string | undefined => {
+  try {
+    // A file to be made needs a folder it may write in (one that is a file was refused by the read).
+    accessSync(exists ? path : dirname(path), constants.W_OK);
+    return undefined;
+  } catch (e) {
+    return why(e);
+  }
+};
+
+/**
  * Lines of a history file, oldest first: no blanks, no repeats in a row, the last HISTORY_MAX,
  * and none the REPL refuses before running it (too long; control characters, bidirectional
  * overrides, invalid UTF-8): recalled, such a line would show other than it is, and fail again.
@@ -80,11 +96,12 @@ export class History {
       const bytes = readFileSync(this.path);
       text = bytes.subarray(Math.max(0, bytes.length - MAX_READ)).toString('utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') this.warnIfUnwritable(false);
       // Not readable: do not overwrite what we could not read.
-      this.disable(`history: cannot read ${this.path}: ${why(e)}; history is not saved this session`);
+      else this.disable(`history: cannot read ${this.path}: ${why(e)}; history is not saved this session`);
       return [];
     }
+    this.warnIfUnwritable(true);
     return parseHistory(text).reverse();
   }
 
@@ -97,6 +114,15 @@ export class History {
     } catch (e) {
       this.disable(`history: cannot write ${this.path}: ${why(e)}; history is not saved this session`);
     }
+  }
+
+  /**
+   * Said now, not at the first save: that comes as a command's line is entered, so a user who
+   * typed nothing learnt nothing, and one who did read it in the middle of that line.
+   */
+  private warnIfUnwritable(exists: boolean): void {
+    const reason = this.path === undefined ? undefined : unwritable(this.path, exists);
+    if (reason !== undefined) this.disable(`history: cannot write ${this.path}: ${reason}; history is not saved this session`);
   }
 
   private disable(message: string): void {

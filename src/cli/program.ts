@@ -39,7 +39,7 @@ const buildProgram = (said: (message: string) => void): Command =>
     // act as soon as they are met, so `--version --bogus` printed the version and exited 0.
     .option('--version', 'print the version')
     .argument('[scripts...]', 'scripts to run (- for stdin); none and a terminal: the interactive REPL')
-    .option('-t, --topology <name|file.json>', 'SoC topology: a built-in name or a JSON file', 'am65x')
+    .option('-t, --topology <name|file.json>', 'SoC topology: a built-in name, else a JSON file by that path', 'am65x')
     // One design for the run: --compare boots each design it names with that design's settings.
     .addOption(new Option('--design <name>', "the thread's allocation design (see `design` in the REPL)").choices(DESIGNS.map((d) => d.name)).default('merged').conflicts('compare'))
     .addOption(new Option('--policy <policy>', "VINT sharing, overriding the design's").choices([...POLICIES]).conflicts('compare'))

@@ -1,4 +1,4 @@
-import { holderOf } from '../core/msi.js';
+import { holderOf, type MsiDevice } from '../core/msi.js';
 import { designNamed, designOf, FAILURES, HARDWARE, LOCKS, MODES, POLICIES, SETTING_COLUMNS } from '../core/designs.js';
 import { CoreError, ERR_CODES } from '../core/errors.js';
 import { System } from '../core/system.js';
@@ -138,6 +138,14 @@ const channelsFree = (session: Session, dma: DmaController, dirs: Direction[]): 
 };
 
 /**
+ * alloc-irq's device menu line. The free count is of the pool and the range is the host's share it
+ * was made from, said as such: a range beside the count read as the free rings, which it is not
+ * once a channel has taken one.
+ */
+const msiDeviceHint = (d: MsiDevice): string =>
+  d.indexPool ? `${d.name}: ${d.indexPool.free} of ${d.indexPool.total} GP rings free (share ${d.describeShare()})` : `${d.name}: events ${d.describeShare()}`;
+
+/**
  * Why `words` would fail if run now (its error message), or undefined if it would succeed: it is
  * run on a copy of the model, the live one put back after, untouched (pool peaks included).
  */
@@ -220,7 +228,7 @@ const questionFor = (session: Session, spec: CommandSpec, arg: ArgSpec, typed: s
         [...sys.msiDevices.values()].map((d) => ({
           value: d.id,
           name: d.id,
-          description: d.indexPool ? `${d.name}: ${d.indexPool.free} GP rings free (${d.describeShare()})` : `${d.name}: events ${d.describeShare()}`,
+          description: msiDeviceHint(d),
         })),
         input('MSI device id'),
       );

@@ -1,9 +1,8 @@
-import { designLabel, designOf, DESIGNS, SETTING_COLUMNS } from '../core/designs.js';
+import { designLabel, designShown } from '../core/designs.js';
 import { readdirSync, realpathSync } from 'node:fs';
 import { createInterface, type Completer, type Interface } from 'node:readline';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { CoreError } from '../core/errors.js';
-import type { Settings } from '../core/system.js';
 import { findCommand, startWords, type RunningCommand } from '../commands/registry.js';
 import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
@@ -97,7 +96,8 @@ class LineEditor {
       // for the up arrow: readline has just put it first in its own list, which is `h` itself.
       if (h.length > 0 && isGarbledLine(h[0])) h.shift();
       this.history = [...h];
-      this.store.save(this.history);
+      // Once the line is done: readline ends it after this event, and a save that fails warns.
+      queueMicrotask(() => this.store.save(this.history));
     });
     // Ctrl-C abandons the line being typed, as a shell does; the session goes on.
     rl.on('SIGINT', () => this.interrupt());
@@ -193,24 +193,7 @@ class LineEditor {
 }
 
 /** `msi(merged)> `; a design changed column by column, as the preset nearest it and what differs. */
-const promptText = (session: Session, style: Style): string => {
-  const s = session.settings;
-  const c = style.c;
-  const name = designOf(s);
-  return `${c.bold('msi')}(${c.cyan(name === 'custom' ? nearestDesign(s) : name)})> `;
-};
-
-/**
- * `merged+lock none`: the preset that differs from `s` in the fewest columns (ties to the earlier
- * in `design`'s list), then those columns. Short enough for a prompt at 60 columns, where all
- * five (`coalesced,probe,request,lock none`) left a third of the line.
- */
-const nearestDesign = (s: Settings): string => {
-  const differ = (d: Settings) => SETTING_COLUMNS.filter((k) => d[k] !== s[k]);
-  const near = DESIGNS.reduce((best, d) => (differ(d.settings).length < differ(best.settings).length ? d : best));
-  // policy and mode values name themselves (dedicated, demand); the others say their column.
-  return `${near.name}+${differ(near.settings).map((k) => (k === 'policy' || k === 'mode' ? s[k] : `${k} ${s[k]}`)).join(',')}`;
-};
+const promptText = (session: Session, style: Style): string => `${style.c.bold('msi')}(${style.c.cyan(designShown(session.settings))})> `;
 
 /**
  * The interactive front end: a prompt showing policy and mode, line editing, persistent history,
@@ -228,6 +211,9 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
 
   // The banner and the prompt are for the person at the keyboard, not for a file stdout goes to.
   const chrome: NodeJS.WriteStream = output.isTTY ? output : process.stderr;
+  // Before the history is read: a history that cannot be kept is said under the banner.
+  const { topology } = session;
+  chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designLabel(designShown(session.settings))}; ${style.c.bold('help')} lists the verbs\n`);
   const editor = new LineEditor({ input, output: chrome, terminal }, replCompleter(session), new History(historyPath()));
   let prompter: Prompter | undefined;
   let lineNo = 0;
@@ -427,9 +413,6 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
       editor.onInterrupt = undefined;
     }
   };
-
-  const { topology } = session;
-  chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designLabel(designOf(session.settings))}; ${style.c.bold('help')} lists the verbs\n`);
 
   // Without a terminal (stdout redirected) the line discipline turns Ctrl-C into SIGINT.
   const onSigint = () => {

@@ -101,3 +101,25 @@ const same = (a: Settings, b: Settings): boolean => SETTING_COLUMNS.every((k) =>
 
 /** The preset these settings are, if any ('custom' once a column was changed by hand). */
 export const designOf = (s: Settings): DesignName | 'custom' => DESIGNS.find((d) => same(d.settings, s))?.name ?? 'custom';
+
+/**
+ * `merged+lock none`: the preset that differs from `s` in the fewest columns (ties to the earlier
+ * in `design`'s list), then those columns. Short enough for a prompt at 60 columns, where all
+ * five (`coalesced,probe,request,lock none`) left a third of the line.
+ */
+const nearestDesign = (s: Settings): string => {
+  const differ = (d: Settings) => SETTING_COLUMNS.filter((k) => d[k] !== s[k]);
+  const near = DESIGNS.reduce((best, d) => (differ(d.settings).length < differ(best.settings).length ? d : best));
+  // policy and mode values name themselves (dedicated, demand); the others say their column.
+  return `${near.name}+${differ(near.settings).map((k) => (k === 'policy' || k === 'mode' ? s[k] : `${k} ${s[k]}`)).join(',')}`;
+};
+
+/**
+ * The design as a person reads it (the prompt, the banner, the re-boot line, `design`): a preset's
+ * name, or for one changed by hand the preset nearest it and what differs. One name everywhere;
+ * JSON keeps `custom` (designOf), which a script compares against.
+ */
+export const designShown = (s: Settings): string => {
+  const name = designOf(s);
+  return name === 'custom' ? nearestDesign(s) : name;
+};

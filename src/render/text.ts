@@ -1,4 +1,4 @@
-import { isWhatIf, WHAT_IF, type Design, type DesignName, type Settings } from '../core/designs.js';
+import { designShown, isWhatIf, WHAT_IF, type Design, type DesignName, type Settings } from '../core/designs.js';
 import type { BootEntry, ErrorInfo } from '../core/types.js';
 import type { ChannelView, HelpEntry, Output } from '../commands/result.js';
 import { renderCapacity, renderCompare } from './compare.js';
@@ -17,9 +17,12 @@ import { formatJson } from './format-json.js';
 import { cpuList, wrap, wrapAll, wrapUsage } from './wrap.js';
 import { plural } from '../core/words.js';
 
-/** "design merged (policy coalesced, ...)"; "design dynamic (what-if; policy coalesced, ...)" */
+/**
+ * "design merged (policy coalesced, ...)"; "design dynamic (what-if; policy coalesced, ...)";
+ * "design merged+dedicated (policy dedicated, ...)", named as the REPL's prompt names it.
+ */
 export const settingsLine = (s: Settings, design?: DesignName | 'custom'): string =>
-  `${design === undefined ? '' : `design ${design} (${isWhatIf(design) ? `${WHAT_IF}; ` : ''}`}policy ${s.policy}, mode ${s.mode}, hardware ${s.hardware}, lock ${s.lock}, failure ${s.failure}${design === undefined ? '' : ')'}`;
+  `${design === undefined ? '' : `design ${design === 'custom' ? designShown(s) : design} (${isWhatIf(design) ? `${WHAT_IF}; ` : ''}`}policy ${s.policy}, mode ${s.mode}, hardware ${s.hardware}, lock ${s.lock}, failure ${s.failure}${design === undefined ? '' : ')'}`;
 
 const renderDesigns = (style: Style, designs: Design[], current: DesignName | 'custom', s: Settings): string => {
   const out: string[] = [];

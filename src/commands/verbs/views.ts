@@ -62,7 +62,7 @@ export const routes: CommandSpec = {
   name: 'routes',
   summary: 'route table: virq, source, hwirq, global event, VINT and bit, INTR in/out, GIC SPI, parent virq, count',
   usage: 'routes [device | virq | channel | alloc-irq]',
-  example: 'routes ringacc',
+  example: 'request-channel main_udmap tx\nalloc-irq ringacc any\nroutes ringacc',
   details:
     'The filter names a source device (ringacc, cpts) or a DMA controller; a virq (a VINT parent ' +
     'shows its events); a channel (main_udmap:tx8); or alloc-irq, for the MSIs taken with alloc-irq.',
