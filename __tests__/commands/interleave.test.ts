@@ -10,6 +10,7 @@ import { Explorer } from '../../src/core/interleave/explore.js';
 import { exploreAll } from '../../src/core/interleave/scheduler.js';
 import { expectNoMatch, expectNotToBe } from '../hot-expect.js';
 import { allocIrqOp, freeIrqOp, releaseChannelOp } from '../../src/core/interleave/ops.js';
+import { LOCK_MODES } from '../../src/core/interleave/locks.js';
 import { complete } from '../../src/cli/completion.js';
 import { askPrompts, planPrompts } from '../../src/cli/prompts.js';
 import { parseTopology } from '../../src/topology/validate.js';
@@ -380,14 +381,32 @@ describe("Lokesh's case: two frees on a VINT with two events", () => {
 });
 
 describe('channels as operations', () => {
-  test('a request against a release of the last event on a VINT: unlocked, a use after free; locked, serial', () => {
+  const outcomes = (r: Result) => ((r.ok ? r.output : r.output) as Extract<Output, { kind: 'interleave' }>).report.outcomes;
+  const graded = (r: Result) => outcomes(r).map((o) => `${o.result} ${o.grade}: ${o.description}`);
+
+  test('two never overlap, under every lock: dmaengine holds dma_list_mutex over each request and release', () => {
     const s = session('request-channel udma tx');
     const before = s.system.fingerprint();
-    const line = (lock: string) => `interleave "request-channel udma rx" "release-channel udma:tx0" --lock ${lock}`;
+    for (const lock of LOCK_MODES) {
+      const r = run(s, `interleave "request-channel udma rx" "release-channel udma:tx0" --lock ${lock}`);
+      expect(r.ok).toBe(true);
+      expect(graded(r)).toEqual(['A=rx0@0:0 B=released acceptable: serial B;A', 'A=rx0@0:1 B=released acceptable: serial A;B']);
+    }
+    // The second waits for the first, named in the trace.
+    const replay = run(s, 'interleave "request-channel udma rx" "release-channel udma:tx0" --lock none --schedule A1,B*,A*,B*');
+    const trace = renderText(PLAIN, (replay.ok ? replay.output : replay.output)!);
+    expect(trace).toMatch(/^ {2}2 +wait-lock dma_list_mutex held by cpu0$/m);
+    expect(trace).toMatch(/^ {2}8 +wait-lock dma_list_mutex held by cpu0$/m);
+    expect(s.system.fingerprint()).toBe(before);
+  });
+
+  test("a release against another INTA user's alloc on the released event's VINT: unlocked, a use after free; locked, serial", () => {
+    const s = session('request-channel udma tx');
+    const before = s.system.fingerprint();
+    const line = (lock: string) => `interleave "alloc-irq ringacc 161" "release-channel udma:tx0" --lock ${lock}`;
     const locked = run(s, line('inta'));
     expect(locked.ok).toBe(true);
-    const outcomes = (r: Result) => ((r.ok ? r.output : r.output) as Extract<Output, { kind: 'interleave' }>).report.outcomes;
-    expect(outcomes(locked).map((o) => `${o.result} ${o.grade}`)).toEqual(['A=rx0@0:0 B=released acceptable', 'A=rx0@0:1 B=released acceptable']);
+    expect(graded(locked)).toEqual(['A=0:0 B=released acceptable: serial B;A', 'A=0:1 B=released acceptable: serial A;B']);
     const unlocked = run(s, line('none'));
     expect(unlocked.ok).toBe(false);
     expect(outcomes(unlocked).some((o) => o.grade === 'FORBIDDEN' && /use after free/.test(o.description))).toBe(true);

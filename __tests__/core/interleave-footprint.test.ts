@@ -91,13 +91,15 @@ describe('the footprint restore', () => {
   });
 
   test.each([
-    ['merged', 'none', [], () => [allocIrqOp('ringacc', 304), allocIrqOp('ringacc', 305)]],
-    ['dynamic', 'none', [], () => [allocIrqOp('main_udmap', 'any'), allocIrqOp('main_udmap', 'any')]],
-    ['dynamic', 'list', [], () => [allocIrqOp('main_udmap', 'any'), allocIrqOp('main_udmap', 'any')]],
-    ['rfc-v4', 'none', ['alloc-irq ringacc 304'], () => [freeIrqOp(71), allocIrqOp('ringacc', 305)]],
-    ['merged', 'none', ['alloc-irq ringacc 304', 'alloc-irq ringacc 305'], () => [freeIrqOp(70), freeIrqOp(71)]],
-    ['merged', 'device', ['request-channel main_udmap tx'], () => [requestChannelOp('main_udmap', 'rx'), releaseChannelOp('main_udmap', 'tx', 8)]],
-  ] as Array<[DesignName, LockMode, string[], () => OpSpec[]]>)('%s, lock %s, after %j: every schedule starts from the state a full restore gives', (design, lock, lines, ops) => {
+    ['merged', 'none', [], 'two alloc-irq', () => [allocIrqOp('ringacc', 304), allocIrqOp('ringacc', 305)]],
+    ['dynamic', 'none', [], 'two alloc-irq any', () => [allocIrqOp('main_udmap', 'any'), allocIrqOp('main_udmap', 'any')]],
+    ['dynamic', 'list', [], 'two alloc-irq any', () => [allocIrqOp('main_udmap', 'any'), allocIrqOp('main_udmap', 'any')]],
+    ['rfc-v4', 'none', ['alloc-irq ringacc 304'], 'free-irq, alloc-irq', () => [freeIrqOp(71), allocIrqOp('ringacc', 305)]],
+    ['merged', 'none', ['alloc-irq ringacc 304', 'alloc-irq ringacc 305'], 'two free-irq', () => [freeIrqOp(70), freeIrqOp(71)]],
+    // Two channel operations never overlap (dma_list_mutex): one races an alloc-irq.
+    ['merged', 'device', ['request-channel main_udmap tx'], 'request-channel, alloc-irq', () => [requestChannelOp('main_udmap', 'rx'), allocIrqOp('ringacc', 320)]],
+    ['merged', 'device', ['request-channel main_udmap tx'], 'release-channel, alloc-irq', () => [releaseChannelOp('main_udmap', 'tx', 8), allocIrqOp('ringacc', 320)]],
+  ] as Array<[DesignName, LockMode, string[], string, () => OpSpec[]]>)('%s, lock %s, after %j, %s: every schedule starts from the state a full restore gives', (design, lock, lines, _ops, ops) => {
     const s = onAm65x(design, undefined, ...lines);
     const before = s.system.fingerprint();
     const ex = new Explorer(s.system, ops(), lock);

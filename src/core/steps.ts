@@ -59,6 +59,14 @@ export const quietSteps = (op: string): Record<StepName, Step> =>
 /** Acquire `lock` for `cpu`, yielding `wait-lock` for as long as another CPU holds it. */
 export function* acquire(lock: Lock, op: string, cpu: string): Steps<void> {
   yield { op, name: 'lock', detail: lock.name };
+  yield* waitFor(lock, op, cpu);
+}
+
+/**
+ * Acquire `lock` for `cpu` with no step of its own (a lock taken with the step that follows),
+ * yielding `wait-lock` for as long as another CPU holds it.
+ */
+export function* waitFor(lock: Lock, op: string, cpu: string): Steps<void> {
   while (!lock.tryAcquire(cpu)) {
     const wait: Step = { op, name: 'wait-lock', detail: `${lock.name} held by ${lock.holder()}` };
     // Not enumerable: a step stays plain data when printed or compared; a scheduler reads it.

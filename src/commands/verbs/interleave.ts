@@ -196,7 +196,7 @@ export const interleave: CommandSpec = {
   example: 'lock none\ninterleave "alloc-irq ringacc 304" "alloc-irq ringacc 305" --expect race',
   details:
     'Each quoted op is an alloc-irq, free-irq, request-channel (one channel) or release-channel line, run from the current state, which is left unchanged. ' +
-    "Locks: none (the RFC), list (v7: the list walk only), inta (vint_mutex over each alloc and free, upstream), device (6.2's per-device MSI mutex only); default: the design's. " +
+    "Locks: none (the RFC), list (v7: the list walk only), inta (vint_mutex over each alloc and free, upstream), device (6.2's per-device MSI mutex only); default: the design's. request-channel and release-channel also hold dmaengine's dma_list_mutex under every lock: two channel operations never overlap. " +
     'Options: --lock none|list|inta|device, --explore all|random <N>, --preemptions <K>, --seed <S>, --schedule <A2,B*,A*>, --max-schedules <M>, --expect ok|race. ' +
     'A --schedule replays one schedule in place of the search: append the --schedule a run printed (replay: ...) to that very command. ' +
     'Exploration: every schedule for two ops, at most 2 preemptions for more; fewest preemptions first (every schedule with none, then with 1, 2, ...), so a search cut short at --max-schedules (default 100000) has tried the simple ones. ' +

@@ -20,6 +20,11 @@ export interface Locks {
   inta(id: string): Locking;
   /** The device's MSI descriptor mutex, when the setting has one. */
   device(id: string): Lock | undefined;
+  /**
+   * dmaengine's dma_list_mutex, under every setting: none of the thread's designs touched
+   * dmaengine, which takes it over a whole channel request and release (see ops.ts, underDmaList).
+   */
+  dmaList(): Lock;
   /** Every lock handed out, to check that all are free at the end. */
   all(): Lock[];
 }
@@ -27,6 +32,7 @@ export interface Locks {
 export const makeLocks = (mode: LockMode): Locks => {
   const intas = new Map<string, Locking>();
   const devices = new Map<string, Lock>();
+  const dmaList = new Mutex('dma_list_mutex');
   return {
     mode,
     inta(id) {
@@ -44,6 +50,7 @@ export const makeLocks = (mode: LockMode): Locks => {
       if (l === undefined) devices.set(id, (l = new Mutex(`${id}.msi_lock`)));
       return l;
     },
-    all: () => [...[...intas.values()].map((l) => l.lock), ...devices.values()],
+    dmaList: () => dmaList,
+    all: () => [...[...intas.values()].map((l) => l.lock), ...devices.values(), dmaList],
   };
 };

@@ -2,7 +2,7 @@ import type { Direction } from '../dma.js';
 import { channelName } from '../dma.js';
 import { CoreError } from '../errors.js';
 import { holderOf, type MsiDevice } from '../msi.js';
-import { acquire, quietSteps, type Step, type StepName, type Steps } from '../steps.js';
+import { acquire, quietSteps, waitFor, type Step, type StepName, type Steps } from '../steps.js';
 import type { System } from '../system.js';
 import type { Ledger } from './ledger.js';
 import type { Locks } from './locks.js';
@@ -287,42 +287,44 @@ export const freeIrqOp = (virq: number, by?: { device: string; index: number }):
  */
 export const requestChannelOp = (dmaId: string, dir: Direction): OpSpec => ({
   label: `request-channel ${dmaId} ${dir}`,
-  *start(sys, ctx) {
-    const dma = sys.dma(dmaId);
-    if (!dma.bound) throw new CoreError('ENODEV', `${dma.id}: driver not bound (see boot)`);
-    const pool = dma.pools[dir];
-    const n = pool.allocFrom(dma.spec[dir].firstNormal);
-    if (n === undefined) throw new CoreError('ENOENT', `${pool.id}: no free normal-capacity ${dir} channel`, pool.usage());
-    const rings = dma.ringDevice.indexPool!;
-    const ring = rings.alloc();
-    if (ring === undefined) {
-      pool.release(n);
-      throw new CoreError('EBUSY', `${rings.id} exhausted (${rings.used}/${rings.total} used)`, rings.usage());
-    }
-    const name = channelName(dma.id, dir, n);
-    let done = false;
+  start: (sys, ctx) => underDmaList(ctx, ctx.trace ? `request-channel ${dmaId} ${dir}` : 'request-channel', requestChannel(sys, ctx, dmaId, dir)),
+});
+
+function* requestChannel(sys: System, ctx: OpContext, dmaId: string, dir: Direction): Steps<OpValue> {
+  const dma = sys.dma(dmaId);
+  if (!dma.bound) throw new CoreError('ENODEV', `${dma.id}: driver not bound (see boot)`);
+  const pool = dma.pools[dir];
+  const n = pool.allocFrom(dma.spec[dir].firstNormal);
+  if (n === undefined) throw new CoreError('ENOENT', `${pool.id}: no free normal-capacity ${dir} channel`, pool.usage());
+  const rings = dma.ringDevice.indexPool!;
+  const ring = rings.alloc();
+  if (ring === undefined) {
+    pool.release(n);
+    throw new CoreError('EBUSY', `${rings.id} exhausted (${rings.used}/${rings.total} used)`, rings.usage());
+  }
+  const name = channelName(dma.id, dir, n);
+  let done = false;
+  try {
+    const dev = dma.ringDevice;
+    const step = stepper(ctx.trace ? `request-channel ${dmaId} ${dir}` : 'request-channel', ctx.trace);
+    const msi = yield* takeMsi(sys, dev, ring, name, true, ctx, step);
     try {
-      const dev = dma.ringDevice;
-      const step = stepper(ctx.trace ? `request-channel ${dmaId} ${dir}` : 'request-channel', ctx.trace);
-      const msi = yield* takeMsi(sys, dev, ring, name, true, ctx, step);
-      try {
-        const ev = yield* takeHardware(sys, dev, msi, name, ctx);
-        done = true;
-        return { summary: `${dir}${n}@${ev.vint.vint}:${ev.bit}`, allocated: { inta: dev.inta.id, hwirq: msi.hwirq } };
-      } finally {
-        if (!done) {
-          if (msi.allocated) sys.descs.free(msi.virq);
-          ctx.ledger.untake(msi.hwirq, ctx.cpu);
-        }
-      }
+      const ev = yield* takeHardware(sys, dev, msi, name, ctx);
+      done = true;
+      return { summary: `${dir}${n}@${ev.vint.vint}:${ev.bit}`, allocated: { inta: dev.inta.id, hwirq: msi.hwirq } };
     } finally {
       if (!done) {
-        rings.release(ring);
-        pool.release(n);
+        if (msi.allocated) sys.descs.free(msi.virq);
+        ctx.ledger.untake(msi.hwirq, ctx.cpu);
       }
     }
-  },
-});
+  } finally {
+    if (!done) {
+      rings.release(ring);
+      pool.release(n);
+    }
+  }
+}
 
 /**
  * `release-channel <dma>:<dir><n>`: the ring irq's hardware (and an on-demand MSI), then ring and
@@ -331,23 +333,45 @@ export const requestChannelOp = (dmaId: string, dir: Direction): OpSpec => ({
  */
 export const releaseChannelOp = (dmaId: string, dir: Direction, n: number): OpSpec => ({
   label: `release-channel ${channelName(dmaId, dir, n)}`,
-  *start(sys, ctx) {
-    const dma = sys.dma(dmaId);
-    dma.checkChannel(dir, n);
-    const name = channelName(dma.id, dir, n);
-    const ch = dma.channel(name);
-    if (!ch) throw new CoreError('ENOENT', `${name} is not requested`);
-    // Refused before the ledger hears of it: a failed operation leaves no trace for the others.
-    if (ch.event) throw new CoreError('EINVAL', `${name} is a TR-mode channel: interleave runs packet-mode channels only`);
-    if (!ctx.ledger.beginRelease(name)) throw new CoreError('ENOENT', `${name} is not requested`);
-    const step = stepper(ctx.trace ? `release-channel ${name}` : 'release-channel', ctx.trace);
-    const dev = dma.ringDevice;
-    const hwirq = ch.msi.hwirq;
-    const freed = yield* dropHardware(sys, dev, hwirq, ctx);
-    yield* dropMsi(sys, dev, ch.msi.virq, hwirq, undefined, ctx, step);
-    // Given back with the last step: ringacc's and dmaengine's, atomic, no choice point.
-    dev.indexPool!.release(ch.ring);
-    dma.pools[dir].release(n);
-    return { summary: 'released', freed: freed ? { inta: dev.inta.id, hwirq } : undefined };
-  },
+  start: (sys, ctx) => underDmaList(ctx, ctx.trace ? `release-channel ${channelName(dmaId, dir, n)}` : 'release-channel', releaseChannel(sys, ctx, dmaId, dir, n)),
 });
+
+function* releaseChannel(sys: System, ctx: OpContext, dmaId: string, dir: Direction, n: number): Steps<OpValue> {
+  const dma = sys.dma(dmaId);
+  dma.checkChannel(dir, n);
+  const name = channelName(dma.id, dir, n);
+  const ch = dma.channel(name);
+  if (!ch) throw new CoreError('ENOENT', `${name} is not requested`);
+  // Refused before the ledger hears of it: a failed operation leaves no trace for the others.
+  if (ch.event) throw new CoreError('EINVAL', `${name} is a TR-mode channel: interleave runs packet-mode channels only`);
+  if (!ctx.ledger.beginRelease(name)) throw new CoreError('ENOENT', `${name} is not requested`);
+  const step = stepper(ctx.trace ? `release-channel ${name}` : 'release-channel', ctx.trace);
+  const dev = dma.ringDevice;
+  const hwirq = ch.msi.hwirq;
+  const freed = yield* dropHardware(sys, dev, hwirq, ctx);
+  yield* dropMsi(sys, dev, ch.msi.virq, hwirq, undefined, ctx, step);
+  // Given back with the last step: ringacc's and dmaengine's, atomic, no choice point.
+  dev.indexPool!.release(ch.ring);
+  dma.pools[dir].release(n);
+  return { summary: 'released', freed: freed ? { inta: dev.inta.id, hwirq } : undefined };
+}
+
+/**
+ * A channel operation under dmaengine's dma_list_mutex, as Linux runs one under every design of
+ * the thread: __dma_request_channel holds it around find_candidate (the channel's choice, then
+ * dma_chan_get -> alloc_chan_resources, where k3-udma requests the ring's irq), and
+ * dma_release_channel around dma_chan_put (free_chan_resources, its free_irq). So two channel
+ * operations never overlap; one races only the INTA's other users (alloc-irq, free-irq: drivers
+ * that request a ring's irq themselves, as through k3-udma-glue). It is taken with the
+ * operation's first step and given back with its last, no choice point of its own (nothing else
+ * takes it): an operation that finds it held waits.
+ */
+function* underDmaList(ctx: OpContext, op: string, body: Steps<OpValue>): Steps<OpValue> {
+  const lock = ctx.locks.dmaList();
+  yield* waitFor(lock, op, ctx.cpu);
+  try {
+    return yield* body;
+  } finally {
+    lock.release(ctx.cpu);
+  }
+}
