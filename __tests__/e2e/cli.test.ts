@@ -242,6 +242,30 @@ describe('--bail, -q, -e', () => {
     expect(r.stdout).toMatch(/^POOL/);
   });
 
+  test("';' joins commands only in -e: a script line that holds one outside quotes and fails is said as that, of no verb; one that runs is left as it ran", async () => {
+    const joined = file(
+      'joined.msi',
+      ['pools; routes', 'alloc-irq ringacc 305; pools', 'alloc-irq ringacc 306;', 'source nope.msi;', 'alloc-irq "ring;acc" 1', 'pools # then; bogus', 'expect-error EUSAGE pools; routes', ''].join('\n'),
+    );
+    const said = "EUSAGE: ';' does not join commands in a script line: one command per line (-e takes 'a; b')";
+    const r = await runCli(['-q', joined]);
+    expect(r.errLines).toEqual([
+      `${joined}:1: ${said}`,
+      `${joined}:2: ${said}`,
+      `${joined}:3: ${said}`,
+      `${joined}:4: ${said}`,
+      // Quoted, a ';' is part of a word: the command's own error.
+      `${joined}:5: alloc-irq: ENOENT: unknown MSI device 'ring;acc' (have: ringacc, main_udmap)`,
+    ]);
+    expect(r.status).toBe(1);
+    // The comment's ';' is no command's: pools ran.
+    expect(r.stdout).toMatch(/^POOL/);
+    // stdin reads as a script does; --json says the same.
+    const json = await runCli(['--json', '-'], { input: 'pools; routes\n' });
+    expect(json.outLines).toEqual([`{"file":"<stdin>","line":1,"command":"pools; routes","ok":false,"error":{"code":"EUSAGE","message":"';' does not join commands in a script line: one command per line (-e takes 'a; b')"}}`]);
+    expect(json.errLines).toEqual([`<stdin>:1: ${said}`]);
+  });
+
   test('a no-break space (or another Unicode space) separates words in a script, -e and an interleave operation; quoted, it stays and an error shows it as ?', async () => {
     // What a command pasted from a web page or a PDF holds in place of a space.
     const input = ['request-channel\u00a0main_udmap tx', 'interleave "alloc-irq\u00a0ringacc\u00a0310" "alloc-irq\u3000ringacc 311"', "alloc-irq 'ring\u00a0acc' 1"].join('\n');
