@@ -741,7 +741,34 @@ describe('topology files', () => {
     // The built-in wins over a file of its name; ./am65x is the file.
     expect(run('am65x', 'request-channel main_udmap tx')).toEqual(['am65x', 0, []]);
     expect(run('./am65x', small8)).toEqual(['./am65x', 0, []]);
-    expect(run('bad.yaml', 'pools')).toEqual(['bad.yaml', 2, ["msi-explorer: bad.yaml: $: invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got 'r'"]]);
+    expect(run('bad.yaml', 'pools')).toEqual([
+      'bad.yaml',
+      2,
+      [
+        "msi-explorer: bad.yaml: $: invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got 'r'; topology files are JSON: a board's SYSFW resource config (U-Boot/TI SDK YAML) goes to --rm-cfg <file> --host <id>",
+      ],
+    ]);
+  });
+
+  test('-t with a YAML file (by its name, or by what it holds): the JSON error says where YAML goes (--rm-cfg); broken JSON does not', async () => {
+    const hint = "; topology files are JSON: a board's SYSFW resource config (U-Boot/TI SDK YAML) goes to --rm-cfg <file> --host <id>";
+    const rmCfg = 'fixtures/rm-cfg/am65x-host12.yaml';
+    const r = await runCli(['-t', rmCfg, '-e', 'pools']);
+    expect([r.status, r.stdout, r.errLines]).toEqual([2, '', [`msi-explorer: ${rmCfg}: $: invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got '#'${hint}`]]);
+    // --json: the same message in the object.
+    const json = await runCli(['--json', '-t', rmCfg, '-e', 'pools']);
+    expect(JSON.parse(json.outLines[0]).error.message).toBe(`$: invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got '#'${hint}`);
+    // No YAML name, but YAML inside: a key first, or a document marker.
+    for (const [name, text] of [
+      ['topo/board-cfg', 'rm-cfg:\n  resasg: {}\n'],
+      ['topo/marked.txt', '\n---\nname: x\n'],
+    ]) {
+      const loaded = await loadTopology(file(name, text));
+      expect(loaded.ok ? [] : loaded.errors.map((l) => l.endsWith(hint))).toEqual([true]);
+    }
+    // JSON gone wrong is said as that alone.
+    const broken = await loadTopology(file('topo/broken.json', '{"name": "x",\n  cpus: 2}'));
+    expect(broken.ok ? [] : broken.errors).toEqual([`${relative(ROOT, join(tmp, 'topo/broken.json'))}: $: invalid JSON at 2:3: expected a property name in double quotes, got 'c'`]);
   });
 
   test.each([
