@@ -7,6 +7,7 @@ import { DESIGNS, designNamed } from '../../src/core/designs.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import { runWords } from '../../src/commands/registry.js';
 import { Session } from '../../src/commands/session.js';
+import { renderText } from '../../src/render/text.js';
 
 const session = (settings: Settings = DEFAULT_SETTINGS): Session => new Session(am65x, settings);
 
@@ -389,10 +390,16 @@ describe('planPrompts: re-boots ask first', () => {
     expect(plan(s, 'reset')).toEqual([{ type: 'confirm', message: 're-boot with design merged (resets only pool peaks)?', default: true }]);
   });
 
-  test('reset with settings no design stands for: every column', () => {
+  test('reset with settings no design stands for: the design named as the prompt and the re-boot line name it', () => {
     const s = given(session(), 'policy dedicated');
     const [q] = plan(s, 'reset');
-    expect(q.type === 'confirm' && q.message).toBe('re-boot with policy dedicated, mode probe, hardware request, lock inta, failure unwind (nothing to lose)?');
+    expect(q.type === 'confirm' && q.message).toBe('re-boot with design merged+dedicated (nothing to lose)?');
+    const t = given(session(), 'lock none', 'request-channel main_udmap tx');
+    const [r] = plan(t, 'reset');
+    expect(r.type === 'confirm' && r.message).toBe('re-boot with design merged+lock none (discards 1 channel)?');
+    // The re-boot, once confirmed, says the same name.
+    const done = runWords(t, ['reset']);
+    expect(done.ok ? renderText(PLAIN, done.output) : done.error.message).toMatch(/^re-booted with design merged\+lock none \(policy coalesced, /);
   });
 
   test('the value in force re-boots nothing, so nothing is asked, even with work that a re-boot would lose', () => {

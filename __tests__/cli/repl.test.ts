@@ -613,6 +613,26 @@ describe('the REPL in a pseudo-terminal', () => {
     expect(readFileSync(historyFile, 'utf8')).toBe('pools\nrequest-channel main_udmap tx 2\nroutes\nexit\n');
   }, 20000);
 
+  test("a line joined with ';' that fails is said as that at the prompt, as in a script; one that runs is left as it ran", async () => {
+    const work = mkdtempSync(join(tmp, 'joined-'));
+    writeFileSync(join(work, 'joined.msi'), 'pools; routes\n');
+    const t = open([], work, replEnv({ HOME: work }));
+    await t.waitFor(PROMPT);
+    t.type('pools; routes\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/^EUSAGE: ';' does not join commands at the prompt: one command per line \(-e takes 'a; b'\)\r?$/m);
+    t.type('alloc-irq ringacc 305;\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/^EUSAGE: ';' does not join commands at the prompt: /m);
+    // A sourced script's line is a script line.
+    t.type('source joined.msi\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/^joined\.msi:1: EUSAGE: ';' does not join commands in a script line: one command per line/m);
+    // Inside a comment, a ';' joins nothing: pools runs.
+    t.type('pools # then; routes\r');
+    await t.waitFor(/^POOL/m);
+    await t.waitFor(PROMPT);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 20000);
+
   test('lines refused before they run stay out of history, for the up arrow too; failing commands go in', async () => {
     const { t, historyFile } = openWithHistory();
     await t.waitFor(PROMPT);

@@ -458,6 +458,14 @@ describe('the verb', () => {
     ['interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161;free-irq 71"', 'EUSAGE', "operation B: ';' cannot join commands inside an operation: one command per operation"],
     ['interleave "alloc-irq ringacc 160;" "alloc-irq ringacc 161"', 'EUSAGE', "operation A: ';' cannot join commands inside an operation: one command per operation"],
     ['interleave "pools; alloc-irq ringacc 160" "alloc-irq ringacc 161"', 'EUSAGE', "operation A: ';' cannot join commands inside an operation: one command per operation"],
+    // An argument's own error names the operation it is in, as every other error of an operation's words does.
+    ['interleave "alloc-irq ringacc x" "alloc-irq ringacc 160"', 'EUSAGE', "operation A: index: expected a number, got 'x'"],
+    ['interleave "alloc-irq ringacc 160" "free-irq x"', 'EUSAGE', "operation B: virq: expected a number, got 'x'"],
+    ['interleave "alloc-irq ringacc 160" "free-irq ringacc 99999"', 'EINVAL', 'operation B: ringacc: index 99999 out of range (0-255)'],
+    ['interleave "request-channel udma up" "alloc-irq ringacc 160"', 'EUSAGE', "operation A: direction: expected tx or rx, got 'up'"],
+    ['interleave "request-channel udma tx x" "alloc-irq ringacc 160"', 'EUSAGE', "operation A: count: expected a number, got 'x'"],
+    ['interleave "alloc-irq ringacc 160" "release-channel tx1"', 'EUSAGE', "operation B: channel: expected <dma>:<tx|rx><n> such as main_udmap:tx8, got 'tx1'"],
+    [`interleave "alloc-irq 'ringacc 160" "alloc-irq ringacc 161"`, 'EUSAGE', "operation A: unterminated ' quote"],
     ['interleave "alloc-irq nope 1" "alloc-irq ringacc 160"', 'ENOENT', "operation A (alloc-irq nope 1): unknown MSI device 'nope' (have: ringacc, timer, udma)"],
     ['interleave "free-irq 40" "alloc-irq ringacc 160"', 'ENOENT', 'operation A (free-irq 40): virq 40 is not an MSI'],
     // Only the requester holds the channel it requested: no operation releases another's.

@@ -242,6 +242,30 @@ describe('--bail, -q, -e', () => {
     expect(r.stdout).toMatch(/^POOL/);
   });
 
+  test("';' joins commands only in -e: a script line that holds one outside quotes and fails is said as that, of no verb; one that runs is left as it ran", async () => {
+    const joined = file(
+      'joined.msi',
+      ['pools; routes', 'alloc-irq ringacc 305; pools', 'alloc-irq ringacc 306;', 'source nope.msi;', 'alloc-irq "ring;acc" 1', 'pools # then; bogus', 'expect-error EUSAGE pools; routes', ''].join('\n'),
+    );
+    const said = "EUSAGE: ';' does not join commands in a script line: one command per line (-e takes 'a; b')";
+    const r = await runCli(['-q', joined]);
+    expect(r.errLines).toEqual([
+      `${joined}:1: ${said}`,
+      `${joined}:2: ${said}`,
+      `${joined}:3: ${said}`,
+      `${joined}:4: ${said}`,
+      // Quoted, a ';' is part of a word: the command's own error.
+      `${joined}:5: alloc-irq: ENOENT: unknown MSI device 'ring;acc' (have: ringacc, main_udmap)`,
+    ]);
+    expect(r.status).toBe(1);
+    // The comment's ';' is no command's: pools ran.
+    expect(r.stdout).toMatch(/^POOL/);
+    // stdin reads as a script does; --json says the same.
+    const json = await runCli(['--json', '-'], { input: 'pools; routes\n' });
+    expect(json.outLines).toEqual([`{"file":"<stdin>","line":1,"command":"pools; routes","ok":false,"error":{"code":"EUSAGE","message":"';' does not join commands in a script line: one command per line (-e takes 'a; b')"}}`]);
+    expect(json.errLines).toEqual([`<stdin>:1: ${said}`]);
+  });
+
   test('a no-break space (or another Unicode space) separates words in a script, -e and an interleave operation; quoted, it stays and an error shows it as ?', async () => {
     // What a command pasted from a web page or a PDF holds in place of a space.
     const input = ['request-channel\u00a0main_udmap tx', 'interleave "alloc-irq\u00a0ringacc\u00a0310" "alloc-irq\u3000ringacc 311"', "alloc-irq 'ring\u00a0acc' 1"].join('\n');
@@ -717,7 +741,34 @@ describe('topology files', () => {
     // The built-in wins over a file of its name; ./am65x is the file.
     expect(run('am65x', 'request-channel main_udmap tx')).toEqual(['am65x', 0, []]);
     expect(run('./am65x', small8)).toEqual(['./am65x', 0, []]);
-    expect(run('bad.yaml', 'pools')).toEqual(['bad.yaml', 2, ["msi-explorer: bad.yaml: $: invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got 'r'"]]);
+    expect(run('bad.yaml', 'pools')).toEqual([
+      'bad.yaml',
+      2,
+      [
+        "msi-explorer: bad.yaml: $: invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got 'r'; topology files are JSON: a board's SYSFW resource config (U-Boot/TI SDK YAML) goes to --rm-cfg <file> --host <id>",
+      ],
+    ]);
+  });
+
+  test('-t with a YAML file (by its name, or by what it holds): the JSON error says where YAML goes (--rm-cfg); broken JSON does not', async () => {
+    const hint = "; topology files are JSON: a board's SYSFW resource config (U-Boot/TI SDK YAML) goes to --rm-cfg <file> --host <id>";
+    const rmCfg = 'fixtures/rm-cfg/am65x-host12.yaml';
+    const r = await runCli(['-t', rmCfg, '-e', 'pools']);
+    expect([r.status, r.stdout, r.errLines]).toEqual([2, '', [`msi-explorer: ${rmCfg}: $: invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got '#'${hint}`]]);
+    // --json: the same message in the object.
+    const json = await runCli(['--json', '-t', rmCfg, '-e', 'pools']);
+    expect(JSON.parse(json.outLines[0]).error.message).toBe(`$: invalid JSON at 1:1: expected a value (object, array, string, number, true, false or null), got '#'${hint}`);
+    // No YAML name, but YAML inside: a key first, or a document marker.
+    for (const [name, text] of [
+      ['topo/board-cfg', 'rm-cfg:\n  resasg: {}\n'],
+      ['topo/marked.txt', '\n---\nname: x\n'],
+    ]) {
+      const loaded = await loadTopology(file(name, text));
+      expect(loaded.ok ? [] : loaded.errors.map((l) => l.endsWith(hint))).toEqual([true]);
+    }
+    // JSON gone wrong is said as that alone.
+    const broken = await loadTopology(file('topo/broken.json', '{"name": "x",\n  cpus: 2}'));
+    expect(broken.ok ? [] : broken.errors).toEqual([`${relative(ROOT, join(tmp, 'topo/broken.json'))}: $: invalid JSON at 2:3: expected a property name in double quotes, got 'c'`]);
   });
 
   test.each([

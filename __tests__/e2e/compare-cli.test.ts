@@ -84,10 +84,12 @@ describe('msi-explorer --compare', () => {
   test('a workload line that is not a command: said at its file:line as a batch run says it, status 2, no design run', async () => {
     const bad = file('bad.msi', 'request-channel main_udmap tx 4\nfrobnicate 3\n');
     const arity = file('arity.msi', '# needs a direction\nrequest-channel main_udmap\n');
+    const joined = file('joined.msi', 'pools\npools; routes\n');
     const cases: Array<[string[], string | undefined, string]> = [
       [['--compare', 'all', bad], undefined, `${bad}:2: EUSAGE: unknown verb 'frobnicate'; try help`],
       [['--compare', 'all', arity], undefined, `${arity}:2: request-channel: EUSAGE: missing <direction>; usage: request-channel <dma> <tx|rx> [count] [pkt|tr]`],
       [['--compare', 'all', '-'], 'pools\nfrob\n', "<stdin>:2: EUSAGE: unknown verb 'frob'; try help"],
+      [['--compare', 'all', joined], undefined, `${joined}:2: EUSAGE: ';' does not join commands in a script line: one command per line (-e takes 'a; b')`],
       [['--compare', 'all', '-e', 'request-channel main_udmap tx; policy dedicated'], undefined, '-e:2: EUSAGE: policy re-boots, which would replace the design being compared'],
       // Several -e texts are numbered as one script, as a batch run numbers them (below).
       [['--compare', 'merged', '-e', 'pools;; # a comment', '-e', 'pools; frob'], undefined, "-e:5: EUSAGE: unknown verb 'frob'; try help"],
@@ -98,6 +100,7 @@ describe('msi-explorer --compare', () => {
     }
     // The batch run of the same script says the same line (and runs the rest: status 1).
     expect((await runCli(['-q', bad])).errLines).toEqual([`${bad}:2: EUSAGE: unknown verb 'frobnicate'; try help`]);
+    expect((await runCli(['-q', joined])).errLines).toEqual([`${joined}:2: EUSAGE: ';' does not join commands in a script line: one command per line (-e takes 'a; b')`]);
     expect((await runCli(['-q', '-e', 'pools;; # a comment', '-e', 'pools; frob'])).errLines).toEqual(["-e:5: EUSAGE: unknown verb 'frob'; try help"]);
     // --json: the object a batch run gives that line, and the same line on stderr.
     const json = await runCli(['--json', '--compare', 'all', bad]);

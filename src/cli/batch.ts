@@ -16,6 +16,7 @@ import { renderError, renderText } from '../render/text.js';
 import { EXIT } from './exit.js';
 import type { Sink } from './output.js';
 import { chunksOf, closeQuietly, includedName, openTextFile, ReadError } from './script-file.js';
+import { joinedLine, joinsCommands } from './split-exec.js';
 
 export const MAX_SOURCE_DEPTH = 8;
 /**
@@ -108,6 +109,12 @@ interface Where {
   file: string;
   line: number;
 }
+
+/**
+ * A failed line that joins commands with `;` (joinsCommands): said as that, not as what its words
+ * made of it (`unknown verb 'pools;'`), and of no verb: the line is at fault, not a command.
+ */
+const joined: Result = { ok: false, error: { code: 'EUSAGE', message: joinedLine('in a script line') } };
 
 const shortCommand = (line: string): string => (line.length > 200 ? `${line.slice(0, 197)}...` : line);
 
@@ -327,8 +334,13 @@ export class BatchRunner {
 
   /** A command's result, reported; `exit` ends the run. */
   private ran(where: Where, command: string, words: string[], result: Result): void {
+    if (!result.ok) {
+      if (joinsCommands(command)) this.report(where, command, undefined, joined);
+      else this.report(where, command, commandOf(words), result);
+      return;
+    }
     this.report(where, command, commandOf(words), result);
-    if (result.ok && result.output.kind === 'exit') {
+    if (result.output.kind === 'exit') {
       this.stopped = true;
       this.exited = { status: result.output.status };
     }
@@ -336,7 +348,8 @@ export class BatchRunner {
 
   /** `source`: reported once, as a failure if the file cannot be included, else as done before its lines run. */
   private *include(path: string, from: ScriptSource, where: Where, command: string, stack: string[]): Steps {
-    const fail = (code: ErrorInfo['code'], message: string) => this.report(where, command, findCommand('source'), { ok: false, error: { code, message: oneLine(message) } });
+    const fail = (code: ErrorInfo['code'], message: string) =>
+      joinsCommands(command) ? this.report(where, command, undefined, joined) : this.report(where, command, findCommand('source'), { ok: false, error: { code, message: oneLine(message) } });
     const abs = isAbsolute(path) ? path : resolve(from.dir, path);
     const shown = sourcedName(from, path);
     if (stack.length >= MAX_SOURCE_DEPTH) return fail('EINVAL', `${shown}: source nested deeper than ${MAX_SOURCE_DEPTH} scripts`);

@@ -1,5 +1,5 @@
 import { holderOf, type MsiDevice } from '../core/msi.js';
-import { designNamed, designOf, FAILURES, HARDWARE, LOCKS, MODES, POLICIES, SETTING_COLUMNS } from '../core/designs.js';
+import { designNamed, designOf, designShown, FAILURES, HARDWARE, LOCKS, MODES, POLICIES, SETTING_COLUMNS } from '../core/designs.js';
 import { CoreError, ERR_CODES } from '../core/errors.js';
 import { System } from '../core/system.js';
 import type { Direction, DmaController } from '../core/dma.js';
@@ -10,7 +10,6 @@ import { fixedChoices } from '../commands/choices.js';
 import type { Session } from '../commands/session.js';
 import type { ArgKind, ArgSpec, CommandSpec } from '../commands/spec.js';
 import { tokenize } from '../commands/tokenize.js';
-import { settingsLine } from '../render/text.js';
 import type { Style } from '../render/style.js';
 import { wrap } from '../render/wrap.js';
 import { argAt, liveRings, steerableVirqs, userVirqs, virqsFor } from './completion.js';
@@ -409,9 +408,9 @@ const rebootQuestion = (session: Session, spec: CommandSpec, args: string[]): Qu
   if (column && next[column] === current[column]) return undefined;
   if (spec.name === 'design' && designOf(current) === value) return undefined;
   const { losses, peaks } = rebootLosses(session);
-  // reset: name the preset when the settings are one; a line of five columns would not fit.
-  const preset = designOf(next);
-  let what = preset === 'custom' ? `re-boot with ${settingsLine(next)}` : `re-boot with design ${preset}`;
+  // boot, reset: the design named as the prompt and the re-boot line name it (`merged+dedicated`
+  // for one changed by hand); a line of five columns would not fit.
+  let what = `re-boot with design ${designShown(next)}`;
   if (column) what = `re-boot with ${column} ${value}`;
   else if (spec.name === 'design') what = `re-boot with design ${value}`;
   const tail = losses.length > 0 ? `discards ${losses.join(', ')}` : peaks ? 'resets only pool peaks' : 'nothing to lose';

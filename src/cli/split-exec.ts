@@ -42,3 +42,17 @@ export const splitExec = (text: string): string[] => {
   out.push(cur);
   return out;
 };
+
+/**
+ * Whether a line of a script (or the REPL) holds a `;` that -e would read as joining commands:
+ * outside quotes and before a comment. Asked only of a line whose command failed: one that
+ * succeeds with a `;` in it is left as it ran.
+ */
+export const joinsCommands = (line: string): boolean => line.includes(';') && splitExec(line).length > 1;
+
+/**
+ * The error of a failed line that joins commands (joinsCommands), in place of what its words
+ * made of it (`unknown verb 'pools;'`, `too many arguments`): `;` joins commands only in -e and
+ * compare's workloads. `where`: `in a script line`, `at the prompt`.
+ */
+export const joinedLine = (where: string): string => `';' does not join commands ${where}: one command per line (-e takes 'a; b')`;

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path
 // A workload reads exactly as a batch script does, so it shares the batch runner's file reader
 // and `-e` splitter (both plain functions with no state of the front end).
 import { includedName, readTextFile } from '../cli/script-file.js';
-import { splitExec } from '../cli/split-exec.js';
+import { joinedLine, joinsCommands, splitExec } from '../cli/split-exec.js';
 import { CoreError, type ErrCode } from '../core/errors.js';
 import { oneLine, shown } from './args.js';
 import { findCommand, resolve } from './registry.js';
@@ -106,9 +106,11 @@ export const loadWorkload = (spec: { file: string } | { commands: string } | Wor
       w = commandWords(text);
       if (w.length > 0) resolve(w);
     } catch (e) {
+      if (!(e instanceof CoreError)) throw e;
+      // A line that is no command for a ';' that joins two is said as that, of no verb, as the batch runner says it.
+      if (w.length > 0 && joinsCommands(text)) return fail({ file, line, text: text.trim() }, joinedLine('in a script line'));
       // Named by its verb when it has a known one, as the batch runner names it.
-      if (e instanceof CoreError) return fail({ file, line, text: text.trim(), verb: findCommand(w[0])?.name }, e.message);
-      throw e;
+      return fail({ file, line, text: text.trim(), verb: findCommand(w[0])?.name }, e.message);
     }
     const refused = w.length > 0 ? refusal(w) : undefined;
     if (refused) fail({ file, line, text: text.trim() }, refused);

@@ -30,5 +30,23 @@ export const loadTopology = async (
   const parsed = parseTopology(read.text);
   if (parsed.ok) return { ok: true, topology: parsed.topology };
   const line = parsed.line;
-  return { ok: false, code: 'EINVAL', file: nameOrPath, errors: parsed.issues.map((i) => `${nameOrPath}: ${i.path}: ${i.message}`), ...(line === undefined ? {} : { line }) };
+  const hint = parsed.issues.length === 1 && parsed.issues[0].message.startsWith('invalid JSON') && isYamlLike(nameOrPath, read.text) ? YAML_HINT : '';
+  return { ok: false, code: 'EINVAL', file: nameOrPath, errors: parsed.issues.map((i) => `${nameOrPath}: ${i.path}: ${i.message}${hint}`), ...(line === undefined ? {} : { line }) };
+};
+
+/**
+ * Said after the JSON error of a topology file that is YAML: most often a board's rm-cfg.yaml
+ * given to -t, where --rm-cfg (with --host) is what reads it.
+ */
+const YAML_HINT = "; topology files are JSON: a board's SYSFW resource config (U-Boot/TI SDK YAML) goes to --rm-cfg <file> --host <id>";
+
+/**
+ * Whether a file that is not JSON is YAML: named .yaml or .yml, or its first line that is not
+ * blank is a comment, a document marker or directive, a `key:` or a `- ` item (none of which
+ * JSON can start with). Asked only of a file that failed to parse.
+ */
+const isYamlLike = (path: string, text: string): boolean => {
+  if (/\.ya?ml$/i.test(path)) return true;
+  const first = text.replace(/^\ufeff/, '').split('\n').find((l) => l.trim() !== '');
+  return first !== undefined && /^\s*(#|---|%YAML|- |[A-Za-z_][\w.-]*\s*:(\s|$))/.test(first);
 };

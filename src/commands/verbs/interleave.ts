@@ -36,21 +36,42 @@ const refuseJoined = (text: string, which: string): void => {
   if (splitExec(text).length > 1) throw new CoreError('EUSAGE', `operation ${which}: ';' cannot join commands inside an operation: one command per operation`);
 };
 
-/** One quoted operation as an op factory, checked as the command itself would be. */
+/**
+ * One quoted operation as an op factory, checked as the command itself would be. Every error
+ * that comes of its words, its arguments' own included (`index: expected a number`), names the
+ * operation it is in: `operation A: ...`.
+ */
 const opOf = (sys: System, text: string, which: string): OpSpec => {
   refuseJoined(text, which);
-  const words = tokenize(text);
+  const words = tokenizeOp(text, which);
   const verb = words[0];
   if (verb === undefined || !(OP_VERBS as readonly string[]).includes(verb)) {
     throw new CoreError('EUSAGE', `operation ${which} ${shown(text)}: an operation is ${OP_VERBS.join(', ')} (quote each one)`);
   }
   try {
-    resolve(words);
+    return opOfWords(sys, words);
   } catch (e) {
-    if (e instanceof CoreError) throw new CoreError(e.code, `operation ${which}: ${e.message}`);
-    throw e;
+    throw inOperation(e, which);
   }
-  const [, a, b, c] = words;
+};
+
+/** `e`, a CoreError, as said of operation `which`; anything else as it is. */
+const inOperation = (e: unknown, which: string): unknown =>
+  e instanceof CoreError ? new CoreError(e.code, `operation ${which}: ${e.message}`, e.pool) : e;
+
+/** An operation's words; a quote left open or a character refused in them said of that operation. */
+const tokenizeOp = (text: string, which: string): string[] => {
+  try {
+    return tokenize(text);
+  } catch (e) {
+    throw inOperation(e, which);
+  }
+};
+
+/** The op factory of an operation's words (a verb of OP_VERBS first); its errors say nothing of which operation. */
+const opOfWords = (sys: System, words: string[]): OpSpec => {
+  resolve(words);
+  const [verb, a, b, c] = words;
   switch (verb) {
     case 'alloc-irq':
       return allocIrqOp(a, b === 'any' ? 'any' : parseUint(b, 'index'));
@@ -63,19 +84,19 @@ const opOf = (sys: System, text: string, which: string): OpSpec => {
       if (!rec) {
         // On demand, an MSI another operation allocates exists only within its schedules: it has no virq to name yet.
         const why = sys.settings.mode === 'demand' ? ' (on demand, one allocated within the interleave cannot be named to free it)' : '';
-        throw new CoreError('ENOENT', `operation ${which}: ${dev.id} ${index} has no MSI${why}`);
+        throw new CoreError('ENOENT', `${dev.id} ${index} has no MSI${why}`);
       }
       return freeIrqOp(rec.virq, { device: dev.id, index });
     }
     case 'request-channel':
       // Its count or mode third, the mode fourth (request-channel's own reading).
-      if (words.slice(3).includes('tr')) throw new CoreError('EINVAL', `operation ${which}: a TR-mode channel: interleave runs packet-mode channels only`);
+      if (words.slice(3).includes('tr')) throw new CoreError('EINVAL', 'a TR-mode channel: interleave runs packet-mode channels only');
       if (c !== undefined && c !== 'pkt' && parseCount(c, 'count', 65536) !== 1) {
-        throw new CoreError('EUSAGE', `operation ${which}: one channel per operation (give the other channels operations of their own)`);
+        throw new CoreError('EUSAGE', 'one channel per operation (give the other channels operations of their own)');
       }
       return requestChannelOp(a, parseDir(b));
     default: {
-      if (a === 'all') throw new CoreError('EUSAGE', `operation ${which}: release one channel per operation, not all`);
+      if (a === 'all') throw new CoreError('EUSAGE', 'release one channel per operation, not all');
       const ch = parseChannel(a);
       return releaseChannelOp(ch.dma, ch.dir, ch.n);
     }
@@ -152,12 +173,12 @@ const parseArgs = (sys: System, settings: Settings, words: string[]): Parsed => 
   if (opTexts.length < 2) throw new CoreError('EUSAGE', `give at least two operations, each quoted: ${QUOTED_EXAMPLE}`);
   // Too many operations is most often one operation typed without its quotes, a word each: say so
   // here, where the count would otherwise hide it.
-  const unquoted = opTexts.some((t) => tokenize(t).length < 2) ? `; quote each operation whole: ${QUOTED_EXAMPLE}` : '';
-  if (opTexts.length > MAX_OPS) throw new CoreError('EUSAGE', `at most ${MAX_OPS} operations (${opTexts.length} given)${unquoted}`);
+  const unquoted = (): string => (opTexts.some((t, i) => tokenizeOp(t, letter(i)).length < 2) ? `; quote each operation whole: ${QUOTED_EXAMPLE}` : '');
+  if (opTexts.length > MAX_OPS) throw new CoreError('EUSAGE', `at most ${MAX_OPS} operations (${opTexts.length} given)${unquoted()}`);
   // Each operation runs on a CPU of its own (cpu0, cpu1, ...): no more than the SoC has.
   const cpus = sys.topology.cpus;
   if (opTexts.length > cpus) {
-    throw new CoreError('EUSAGE', `${opTexts.length} operations, but ${sys.topology.name} has ${plural(cpus, 'CPU')}: one operation per CPU${unquoted}`);
+    throw new CoreError('EUSAGE', `${opTexts.length} operations, but ${sys.topology.name} has ${plural(cpus, 'CPU')}: one operation per CPU${unquoted()}`);
   }
   const ops = opTexts.map((t, i) => opOf(sys, t, letter(i)));
   refuseHandOver(sys, opTexts, ops);
