@@ -130,6 +130,29 @@ describe('workloads', () => {
     expect(inline('request-channel main_udmap tx 2; pools').lines.map((l) => `${l.file}:${l.line}`)).toEqual(['inline:1', 'inline:2']);
   });
 
+  test('two script files are two workloads: refused as --compare refuses them, not as an unknown verb', () => {
+    const s = fresh();
+    const cases: Array<[string[], string]> = [
+      [
+        ['compare', 'fixtures/workloads/thread.msi', 'fixtures/tour.msi'],
+        "compare takes one workload: a script file, or commands separated by ; (got 2: 'fixtures/workloads/thread.msi', 'fixtures/tour.msi'; to run them as one workload: \"source fixtures/workloads/thread.msi; source fixtures/tour.msi\")",
+      ],
+      [['compare', '--designs', 'merged', 'a.msi', 'b.msi', 'c.msi'], "compare takes one workload: a script file, or commands separated by ; (got 3: 'a.msi', 'b.msi', 'c.msi'; to run them as one workload: \"source a.msi; source b.msi; source c.msi\")"],
+      // One quoted word holding both: the same.
+      [['compare', 'a.msi b.msi'], "compare takes one workload: a script file, or commands separated by ; (got 2: 'a.msi', 'b.msi'; to run them as one workload: \"source a.msi; source b.msi\")"],
+      // A file and something that is no file: no hint to source it.
+      [['compare', 'fixtures/tour.msi', 'extra'], "compare takes one workload: a script file, or commands separated by ; (got 2: 'fixtures/tour.msi', 'extra')"],
+    ];
+    for (const [words, message] of cases) {
+      const r = runWords(s, words);
+      expect([words, r.ok ? 'ok' : r.error.code, r.ok ? '' : r.error.message]).toEqual([words, 'EUSAGE', message]);
+    }
+    // A command typed out, and a mistyped verb, stay what they were.
+    expect(workloadOf(['request-channel', 'main_udmap', 'tx'])).toEqual({ commands: 'request-channel main_udmap tx' });
+    const typo = runWords(s, ['compare', 'frobnicate', 'main_udmap']);
+    expect(typo.ok ? '' : typo.error.message).toBe("inline:1: unknown verb 'frobnicate'; try help");
+  });
+
   test('garbage, re-boots, recursion, nothing at all and unreadable files are refused before anything runs', () => {
     const cases: Array<[string, string, string]> = [
       ['pools; frobnicate main_udmap', 'EUSAGE', "inline:2: unknown verb 'frobnicate'; try help"],

@@ -82,10 +82,23 @@ const fail = (at: At, message: string): never => {
  */
 export const isWorkloadFile = (words: string[]): boolean => words.length === 1 && !/[;\s]/.test(words[0]);
 
+/** A word that names a script rather than a verb: a `.msi` file, or a path. */
+const looksLikeScript = (word: string): boolean => findCommand(word) === undefined && (/\.msi$/i.test(word) || word.includes('/'));
+
 /** A workload as the words of a command line: a script file, or the commands themselves. */
 export const workloadOf = (words: string[]): { file: string } | { commands: string } => {
   if (words.length === 0) throw new CoreError('EUSAGE', 'missing workload: a script file, or commands separated by ;');
-  return isWorkloadFile(words) ? { file: words[0] } : { commands: words.join(' ') };
+  if (isWorkloadFile(words)) return { file: words[0] };
+  const commands = words.join(' ');
+  // `compare a.msi b.msi` is two workloads, not the command `a.msi b.msi`: say so, as --compare
+  // does, rather than call the first path an unknown verb.
+  const parts = words.length > 1 ? words : commands.trim().split(/\s+/);
+  if (!commands.includes(';') && parts.length > 1 && looksLikeScript(parts[0])) {
+    // Scripts all (and plain words): one workload can source them in turn.
+    const hint = parts.every((p) => looksLikeScript(p) && /^[^\s'"]+$/.test(p)) ? `; to run them as one workload: "${parts.map((p) => `source ${p}`).join('; ')}"` : '';
+    throw new CoreError('EUSAGE', `compare takes one workload: a script file, or commands separated by ; (got ${parts.length}: ${parts.map(shown).join(', ')}${hint})`);
+  }
+  return { commands };
 };
 
 /**
