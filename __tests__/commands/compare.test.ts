@@ -12,7 +12,7 @@ import { splitFlags } from '../../src/commands/verbs/compare.js';
 import { loadWorkload, workloadOf } from '../../src/commands/workload.js';
 import { CoreError } from '../../src/core/errors.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
-import { renderCompare } from '../../src/render/compare.js';
+import { renderCapacity, renderCompare } from '../../src/render/compare.js';
 import { makeStyle } from '../../src/render/style.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'msi-compare-'));
@@ -399,6 +399,14 @@ describe('the verbs', () => {
     output(run(s, 'capacity main_udmap both'), 'capacity');
     expect(s.system).toBe(system);
     expect(s.system.fingerprint()).toBe(before);
+  });
+
+  test('capacity with no channel type is the default, pkt: one value for one meaning, in the data and the title', () => {
+    const omitted = output(run(fresh(), 'capacity main_udmap rx --designs rfc-v4'), 'capacity').capacity;
+    const given = output(run(fresh(), 'capacity main_udmap rx pkt --designs rfc-v4'), 'capacity').capacity;
+    expect(omitted.type).toBe('pkt');
+    expect(omitted).toEqual(given);
+    expect(renderCapacity(makeStyle(0, 200), omitted).split('\n')[0]).toBe('capacity of main_udmap: rx pkt channels held at once, requested one at a time from a fresh boot');
   });
 
   test('capacity <dma> <dir> tr reaches the runner as TR mode', () => {

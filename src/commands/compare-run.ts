@@ -347,6 +347,8 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
 export type CapacityDir = Direction | 'both';
 /** Packet or TR mode channels (request-channel ... pkt|tr). */
 export type ChannelType = 'pkt' | 'tr';
+/** What request-channel and capacity take when no type is given. */
+export const DEFAULT_CHANNEL_TYPE: ChannelType = 'pkt';
 
 /**
  * The one place a capacity probe requests a channel: what `request-channel <dma> <dir>` does,
@@ -354,7 +356,7 @@ export type ChannelType = 'pkt' | 'tr';
  * CoreError of a refusal.
  */
 export const requestOneChannel = (session: Session, dma: string, dir: Direction, type: ChannelType | null): void => {
-  session.system.requestChannel(dma, dir, 1, type ?? 'pkt');
+  session.system.requestChannel(dma, dir, 1, type ?? DEFAULT_CHANNEL_TYPE);
 };
 
 export interface CapacityRow {
@@ -381,7 +383,8 @@ export interface CapacityPool {
 export interface CapacityData {
   dma: string;
   dir: CapacityDir;
-  type: ChannelType | null;
+  /** The channel type requested: the default (pkt) when none was given, so one meaning has one value. */
+  type: ChannelType;
   designs: DesignInfo[];
   rows: CapacityRow[];
   pools: CapacityPool[];
@@ -389,9 +392,11 @@ export interface CapacityData {
 
 /**
  * For each design, from a fresh boot, requests channels of `dma` one at a time (`both`: tx, rx,
- * tx, ...) until one fails, and reports how many it held and what stopped the next.
+ * tx, ...) until one fails, and reports how many it held and what stopped the next. No `type`
+ * is packet mode, as request-channel's default.
  */
-export const runCapacity = (topology: Topology, designs: readonly NamedDesign[], dma: string, dir: CapacityDir, type: ChannelType | null): CapacityData => {
+export const runCapacity = (topology: Topology, designs: readonly NamedDesign[], dma: string, dir: CapacityDir, given: ChannelType | null): CapacityData => {
+  const type = given ?? DEFAULT_CHANNEL_TYPE;
   if (designs.length === 0) throw new CoreError('EUSAGE', 'no design to compare');
   const spec = topology.dmas.find((d) => d.id === dma);
   if (!spec) throw new CoreError('ENOENT', `unknown DMA controller ${shown(dma)} (have: ${topology.dmas.map((d) => d.id).join(', ') || 'none'})`);

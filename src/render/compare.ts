@@ -285,7 +285,7 @@ export const renderCompare = (style: Style, data: CompareData): string => {
 // ---- capacity -----------------------------------------------------------------------------
 
 export const renderCapacity = (style: Style, data: CapacityData): string => {
-  const kind = `${data.dir === 'both' ? 'tx and rx' : data.dir}${data.type ? ` ${data.type}` : ''}`;
+  const kind = `${data.dir === 'both' ? 'tx and rx' : data.dir} ${data.type}`;
   const head = wrap(
     `capacity of ${data.dma}: ${kind} channels held at once, requested one at a time${data.dir === 'both' ? ' (tx, rx, tx, ...)' : ''} from a fresh boot`,
     style.width,

@@ -60,7 +60,7 @@ export const capacity: CommandSpec = {
   summary: 'for each design, the most channels a fresh system holds at once, the pool that stops the next, and what is left',
   usage: 'capacity <dma> <tx|rx|both> [pkt|tr] [--designs a,b,...]',
   example: 'capacity main_udmap both',
-  details: `Channels are requested one at a time from a fresh boot until one fails; both alternates tx and rx. Designs: ${NAMED_DESIGNS.map((d) => d.name).join(', ')} (default: all).`,
+  details: `Channels are requested one at a time from a fresh boot until one fails; both alternates tx and rx. Packet mode (pkt, the default, as for request-channel) or TR mode (tr). Designs: ${NAMED_DESIGNS.map((d) => d.name).join(', ')} (default: all).`,
   view: true,
   args: [
     { name: 'dma', kind: 'dma' },
