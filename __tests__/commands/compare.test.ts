@@ -221,7 +221,7 @@ describe('runCompare', () => {
         message: 'probe failed: EINVAL: intr_main_navss.out exhausted (64/64 used), at MSI 65 of 100; the 64 allocated before were freed',
         pool: { id: 'intr_main_navss.out', layer: 'INTR', used: 64, total: 64 },
       },
-      { device: 'main_udmap', code: 'ENODEV', message: 'probe failed: ENODEV: probe deferred: ringacc is not bound (EPROBE_DEFER)', pool: null },
+      { device: 'main_udmap', code: 'EPROBE_DEFER', message: 'probe deferred: ringacc is not bound (EPROBE_DEFER)', pool: null },
     ]);
     // An unbound driver is not a pool running out: the refused commands starve no one more.
     expect(r.starved).toEqual([
@@ -338,7 +338,7 @@ describe('capacity', () => {
     expect(d.rows[0].stop?.pool).toEqual({ id: 'main_udmap.tx_chan', layer: 'DMA', used: 50, total: 53 });
     expect(d.rows[2].boot.failed.map((f) => [f.device, f.code])).toEqual([
       ['ringacc', 'EINVAL'],
-      ['main_udmap', 'ENODEV'],
+      ['main_udmap', 'EPROBE_DEFER'],
     ]);
     expect(d.rows[2].stop?.message).toBe('main_udmap: driver not bound: probe deferred: ringacc is not bound (EPROBE_DEFER)');
     const free = (id: string) => {

@@ -338,17 +338,17 @@ describe('exact text for small outputs', () => {
     expect(now).toEqual(['now: design dynamic+lock none (policy coalesced, mode demand, hardware request,']);
   });
 
-  test('the boot log marks a failed probe: probe-all runs out of INTR outputs in ringacc', () => {
+  test('the boot log marks a failed probe and a deferred one: probe-all runs out of INTR outputs in ringacc, so main_udmap waits', () => {
     const s = fresh(designNamed('probe-all')!.settings);
     const t = lines(text(['boot'], WIDE, s));
     // at 80 columns a long entry continues on an indented line
     expect(lines(text(['boot'], PLAIN80, s))).toContain('       used), at MSI 65 of 100; the 64 allocated before were freed');
     expect(t[0]).toBe('boot with design probe-all (policy dedicated, mode probe, hardware alloc, lock inta, failure unwind)');
     expect(t).toContain('[ ok ] main_gpio0: GPIO bank interrupts: virq 64-69 via intr_main_gpio inputs 192-197, chained (gpio_irq_handler)');
-    expect(t.slice(1)).toEqual(s.system.bootLog.map((e) => `${e.ok ? '[ ok ]' : '[FAIL]'} ${e.device}: ${e.message}`));
+    expect(t.slice(1)).toEqual(s.system.bootLog.map((e) => `${e.ok ? '[ ok ]' : e.deferred ? '[DEFER]' : '[FAIL]'} ${e.device}: ${e.message}`));
     expect(t.slice(-3)).toEqual([
       '[FAIL] ringacc: probe failed: EINVAL: intr_main_navss.out exhausted (64/64 used), at MSI 65 of 100; the 64 allocated before were freed',
-      '[FAIL] main_udmap: probe failed: ENODEV: probe deferred: ringacc is not bound (EPROBE_DEFER)',
+      '[DEFER] main_udmap: probe deferred: ringacc is not bound (EPROBE_DEFER)',
       '[ ok ] cpts: CPTS time sync: virq 70 via intr_main_navss input 391',
     ]);
   });

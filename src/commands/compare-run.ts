@@ -44,6 +44,7 @@ export interface DesignInfo {
 
 export interface BootFailure {
   device: string;
+  /** The failed probe's error code, or EPROBE_DEFER for a probe deferred for good. */
   code: string | null;
   message: string;
   pool: PoolRef | null;
@@ -144,7 +145,8 @@ const requester = (words: string[]): string => {
 const bootOf = (session: Session, poolRef: (e: ErrorInfo | undefined) => PoolRef | null) => {
   const failed = session.system.bootLog
     .filter((e) => !e.ok)
-    .map((e): BootFailure => ({ device: e.device, code: e.error?.code ?? null, message: e.message, pool: poolRef(e.error) }));
+    // A deferred probe is named by what the probe returned, as a failed one is by its error.
+    .map((e): BootFailure => ({ device: e.device, code: e.error?.code ?? (e.deferred ? 'EPROBE_DEFER' : null), message: e.message, pool: poolRef(e.error) }));
   return { ok: failed.length === 0, failed };
 };
 

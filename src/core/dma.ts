@@ -1,6 +1,6 @@
 import { BitmapPool } from './bitmap-pool.js';
 import type { Mode } from './designs.js';
-import { CoreError, failedPartWay } from './errors.js';
+import { CoreError, failedPartWay, ProbeDeferred } from './errors.js';
 import { formatRanges } from './ranges.js';
 import type { MsiDevice, MsiDomain, MsiRecord } from './msi.js';
 import type { ChannelSpec } from './topology.js';
@@ -71,7 +71,7 @@ export class DmaController {
   /** Driver probe: in designs that allocate MSIs at probe, one per channel of the share, all or nothing. */
   probe(): MsiRecord[] {
     if (!this.ringDevice.bound) {
-      const error = new CoreError('ENODEV', `probe deferred: ${this.ringDevice.id} is not bound (EPROBE_DEFER)`);
+      const error = new ProbeDeferred(this.ringDevice.id);
       this.boundState = { state: 'failed', error };
       throw error;
     }

@@ -80,6 +80,17 @@ export const failedPartWay = (e: CoreError, item: string, before: number, of: nu
   return new CoreError(e.code, `${e.message}, at ${item} ${before + 1} of ${of}${tail}`, e.pool);
 };
 
+/**
+ * A probe that returned -EPROBE_DEFER: its supplier is not bound yet. Not a failed probe: Linux
+ * puts the device on the deferred-probe list and retries it when another driver binds. Its code
+ * is the one a later use of the unbound driver fails with (ENODEV).
+ */
+export class ProbeDeferred extends CoreError {
+  constructor(readonly supplier: string) {
+    super('ENODEV', `probe deferred: ${supplier} is not bound (EPROBE_DEFER)`);
+  }
+}
+
 export const fail = (code: ErrCode, message: string, pool?: PoolUsage): never => {
   throw new CoreError(code, message, pool);
 };

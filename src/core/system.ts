@@ -7,7 +7,7 @@ import { SPI_BASE, type ParentDomain } from './domains/domain.js';
 import { GicDomain } from './domains/gic.js';
 import { hasPendingEnabled, IntaDomain, type EventDesc, type VintDesc } from './domains/inta.js';
 import { IntrDomain } from './domains/intr.js';
-import { CoreError, noSuchCpu, quote } from './errors.js';
+import { CoreError, noSuchCpu, ProbeDeferred, quote } from './errors.js';
 import { IrqDescs, type IrqDesc } from './irq-descs.js';
 import { Mutex, NoLock } from './lock.js';
 import { Mapper } from './mapper.js';
@@ -222,7 +222,9 @@ export class System {
         }
       } catch (e) {
         if (!(e instanceof CoreError)) throw e;
-        log({ device: id, ok: false, message: `probe failed: ${e.code}: ${e.message}`, error: { code: e.code, message: e.message, pool: e.pool } });
+        // -EPROBE_DEFER is no failure: really_probe puts the device on the deferred list.
+        if (e instanceof ProbeDeferred) log({ device: id, ok: false, deferred: true, message: e.message });
+        else log({ device: id, ok: false, message: `probe failed: ${e.code}: ${e.message}`, error: { code: e.code, message: e.message, pool: e.pool } });
       }
     };
     for (const id of t.boot) probe(id);

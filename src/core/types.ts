@@ -33,6 +33,8 @@ export interface ErrorInfo {
 export interface BootEntry {
   device: string;
   ok: boolean;
+  /** The probe returned -EPROBE_DEFER: not bound, waiting for its supplier; not a failure (no error). */
+  deferred?: true;
   message: string;
   error?: ErrorInfo;
 }

@@ -37,8 +37,11 @@ const renderDesigns = (style: Style, designs: Design[], current: DesignName | 'c
   return out.join('\n');
 };
 
+/** A probe's line: bound, deferred (-EPROBE_DEFER: waiting on the deferred list, no failure) or failed. */
+const bootTag = (style: Style, e: BootEntry): string => (e.ok ? style.c.green('[ ok ]') : e.deferred ? style.c.yellow('[DEFER]') : style.c.red.bold('[FAIL]'));
+
 const renderBoot = (style: Style, boot: BootEntry[]): string =>
-  boot.map((e) => wrap(`${e.ok ? style.c.green('[ ok ]') : style.c.red.bold('[FAIL]')} ${style.c.bold(e.device)}: ${e.message}`, style.width, 7)).join('\n');
+  boot.map((e) => wrap(`${bootTag(style, e)} ${style.c.bold(e.device)}: ${e.message}`, style.width, e.deferred ? 8 : 7)).join('\n');
 
 /** One command on the example line; several (a verb that needs state first), one a line below it. */
 const exampleLines = (style: Style, example: string): string =>
