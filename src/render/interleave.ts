@@ -64,23 +64,44 @@ const outcomeTable = (style: Style, r: InterleaveReport): string => {
     .join('\n');
 };
 
-/** One step as the trace shows it: the step, what it found, and how the operation went on. */
+/**
+ * One step as the trace shows it: the step, what it found, and how the operation went on. A
+ * lock is shown by what its try did: `lock X: blocked (held by cpu0)` where the operation found
+ * it held and waits (one row, however long: a waiting CPU takes no steps), then `lock X (was
+ * held by cpu0)` where its retry took it, or `blocked again` where another CPU took it first.
+ * The retry is the wait-lock step the operation announced while it waited (its name in the
+ * report), but no row says it waits when it took the lock.
+ */
 export const stepText = (s: ShownStep): string => {
-  let t = s.name;
-  if (s.result !== undefined) t += `: ${s.result}`;
-  else if (s.detail !== undefined) t += ` ${s.detail}`;
-  if (s.blockedBy !== undefined) t += ` (held by ${s.blockedBy}: waits)`;
+  let t: string;
+  if (s.wasHeldBy !== undefined) t = `lock ${s.lock} (was held by ${s.wasHeldBy})`;
+  else if (s.blockedBy !== undefined && (s.name === 'lock' || s.name === 'wait-lock'))
+    t = `lock ${s.lock}: blocked${s.name === 'wait-lock' ? ' again' : ''} (held by ${s.blockedBy})`;
+  else {
+    t = s.name;
+    if (s.result !== undefined) t += `: ${s.result}`;
+    else if (s.detail !== undefined) t += ` ${s.detail}`;
+    // A step that runs on into a lock taken with no step of its own, and finds it held (none does today).
+    if (s.blockedBy !== undefined) t += `; lock ${s.lock}: blocked (held by ${s.blockedBy})`;
+  }
   if (s.end === 'failed' || s.end === 'crashed') t += ` -> ${s.end === 'failed' ? s.error!.split(':')[0] : 'THROWS'}`;
   return t;
 };
 
-/** Splits text into lines of at most `width`, at spaces when it can. */
+/**
+ * Splits text into lines of at most `width`, at spaces when it can, and not inside a
+ * parenthesis that would fit on the next line: `lock X: blocked` over `(held by cpu0)`, not
+ * `lock X: blocked (held` over `by cpu0)`.
+ */
 const cut = (text: string, width: number): string[] => {
   const out: string[] = [];
   let rest = text;
   while (rest.length > width) {
     let at = rest.lastIndexOf(' ', width);
     if (at <= 0) at = width;
+    const open = rest.lastIndexOf('(', at);
+    const close = open < 0 ? -1 : rest.indexOf(')', open);
+    if (open > 1 && rest[open - 1] === ' ' && close > at && close - open < width) at = open - 1;
     out.push(rest.slice(0, at));
     rest = rest.slice(at).trimStart();
   }
