@@ -717,6 +717,47 @@ describe('a lock found held, in the trace (reference/interleaving.md 5.2)', () =
   });
 });
 
+describe('the outcome FREQ and the FORBIDDEN share never round some to none, or all but some to all', () => {
+  untimed();
+
+  test('2 of 5000 schedules: <0.1%, not 0.0%', () => {
+    const s = onAm65x('dynamic');
+    const r = seen(s, 'interleave "alloc-irq main_udmap any" "alloc-irq main_udmap any" --lock none --max-schedules 5000 --expect race');
+    expect(r.lines.slice(-6)).toEqual([
+      '  A=- B=-               36   0.7%  FORBIDDEN    A and B both took main_udmap',
+      '                                                index 1: a lost descriptor',
+      '  A=- B=16:0             2  <0.1%  FORBIDDEN    A and B both took main_udmap',
+      '                                                index 1: a lost descriptor',
+      '  A=16:0 B=-             2  <0.1%  FORBIDDEN    A and B both took main_udmap',
+      '                                                index 1: a lost descriptor',
+    ]);
+    expect(r.lines[3]).toBe('explored 5000 schedules (truncated at the --max-schedules cap; more remain); 8');
+  });
+
+  test('the header: 1 of 100000 FORBIDDEN is <0.1%, 99999 of 100000 is >99.9%; all is 100.0%', () => {
+    const s = session('request-channel udma tx 64');
+    const r = run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock list --schedule A3,B*,A* --expect race');
+    const o = (r.ok ? r.output : r.output) as Extract<Output, { kind: 'interleave' }>;
+    const head = (forbidden: number, explored: number): string[] => {
+      const report = { ...o.report, explored, outcomes: [{ ...o.report.outcomes[0], count: forbidden }] };
+      if (explored > forbidden) report.outcomes.unshift({ ...o.report.outcomes[0], grade: 'acceptable', result: 'A=1:0 B=1:1', description: 'serial A;B', count: explored - forbidden });
+      const text = renderText(PLAIN, { ...o, report }).split('\n');
+      return [text[3], ...text.slice(6, 8).map((l) => l.slice(0, 40).trimEnd())];
+    };
+    expect(head(1, 100000)).toEqual([
+      'explored 100000 schedules; 2 distinct outcomes; <0.1% FORBIDDEN',
+      '  A=1:0 B=1:1         99999  >99.9%  acc',
+      '  A=EINVAL B=1:0          1   <0.1%  FOR',
+    ]);
+    expect(head(99999, 100000)).toEqual([
+      'explored 100000 schedules; 2 distinct outcomes; >99.9% FORBIDDEN',
+      '  A=1:0 B=1:1             1   <0.1%  acc',
+      '  A=EINVAL B=1:0      99999  >99.9%  FOR',
+    ]);
+    expect(head(1, 1)[0]).toBe('explored 1 schedule; 1 distinct outcome; 100.0% FORBIDDEN');
+  });
+});
+
 describe('fixture 23', () => {
   test('the printed replay string reproduces the found trace byte for byte', () => {
     const golden = readFileSync('fixtures/scripts/23-three-ops-replay.stdout', 'utf8');

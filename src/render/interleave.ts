@@ -24,13 +24,24 @@ const exploreText = (r: InterleaveReport): string => {
   return `replay --schedule ${e.schedule}`;
 };
 
+/**
+ * `count` of `total` as a percentage with one decimal, which never rounds a share to what it is
+ * not: some is never `0.0%` (`<0.1%`), and all but some never `100.0%` (`>99.9%`).
+ */
+const percent = (count: number, total: number): string => {
+  if (count === 0 || count >= total) return `${count === 0 ? '0.0' : '100.0'}%`;
+  const p = (100 * count) / total;
+  if (p < 0.1) return '<0.1%';
+  if (p > 99.9) return '>99.9%';
+  return `${p.toFixed(1)}%`;
+};
+
 const header = (style: Style, r: InterleaveReport): string[] => {
   const lines = [wrap(`interleave: ${plural(r.ops.length, 'op')}, lock ${r.lock}, ${exploreText(r)}`, style.width)];
   for (const o of r.ops) lines.push(wrap(`  ${o.letter}  ${o.cpu}  ${o.label}`, style.width, 12));
   const forbidden = r.outcomes.filter((o) => o.grade === 'FORBIDDEN').reduce((n, o) => n + o.count, 0);
   const time = r.seconds === undefined ? '' : ` in ${r.seconds.toFixed(2)} s`;
-  const pct = r.explored === 0 ? 0 : (100 * forbidden) / r.explored;
-  const share = forbidden === 0 ? `none FORBIDDEN${r.truncated ? ' among them' : ''}` : `${pct < 0.1 ? pct.toFixed(2) : pct.toFixed(1)}% FORBIDDEN`;
+  const share = forbidden === 0 ? `none FORBIDDEN${r.truncated ? ' among them' : ''}` : `${percent(forbidden, r.explored)} FORBIDDEN`;
   const trunc = r.truncated ? ' (truncated at the --max-schedules cap; more remain)' : '';
   lines.push(wrap(`explored ${plural(r.explored, 'schedule')}${time}${trunc}; ${plural(r.outcomes.length, 'distinct outcome')}; ${share}`, style.width));
   // Fewest preemptions first (iterative bounding): a capped search says how far it got.
@@ -51,7 +62,7 @@ const outcomeTable = (style: Style, r: InterleaveReport): string => {
   const rows = r.outcomes.map((o) => [
     o.result,
     `${o.count}`,
-    `${((100 * o.count) / Math.max(1, r.explored)).toFixed(1)}%`,
+    percent(o.count, r.explored),
     gradeText(style, o.grade),
     o.description,
   ]);
