@@ -174,6 +174,8 @@ export const execute = <R>(world: World<R>, choose: Chooser, trace = false, obse
   }
   let current = -1;
   const options: number[] = [];
+  // Rows are kept when a trace is shown or an observer watches: the search runs without them.
+  const keep = exec.rows !== undefined || observer !== undefined;
   for (let k = 1; ; k++) {
     options.length = 0;
     let unfinished = 0;
@@ -217,7 +219,7 @@ export const execute = <R>(world: World<R>, choose: Chooser, trace = false, obse
     let heldBefore: string | undefined;
     if (started[pick]) {
       performed = run[pick].announced!;
-      if (performed.name === 'wait-lock') {
+      if (keep && performed.name === 'wait-lock') {
         retried = run[pick].lock;
         heldBefore = run[pick].heldBy;
         // Its detail said who held the lock when it was announced: the row says what its try found.
@@ -240,7 +242,7 @@ export const execute = <R>(world: World<R>, choose: Chooser, trace = false, obse
       } else performed = r.announced ?? startStep(pick, ends[pick], trace);
     }
     current = pick;
-    if (exec.rows || observer) {
+    if (keep) {
       const row: TraceRow = { n: k, op: pick, step: performed };
       const r = run[pick];
       if (r.state === 'blocked') {
