@@ -392,11 +392,13 @@ describe('channels as operations', () => {
       expect(r.ok).toBe(true);
       expect(graded(r)).toEqual(['A=rx0@0:0 B=released acceptable: serial B;A', 'A=rx0@0:1 B=released acceptable: serial A;B']);
     }
-    // The second waits for the first, named in the trace.
+    // The second waits for the first, named in the trace: its start finds the mutex held (2),
+    // and once the first has finished it takes it (8), no row of its saying it waits there.
     const replay = run(s, 'interleave "request-channel udma rx" "release-channel udma:tx0" --lock none --schedule A1,B*,A*,B*');
     const trace = renderText(PLAIN, (replay.ok ? replay.output : replay.output)!);
-    expect(trace).toMatch(/^ {2}2 +wait-lock dma_list_mutex held by cpu0$/m);
-    expect(trace).toMatch(/^ {2}8 +wait-lock dma_list_mutex held by cpu0$/m);
+    expect(trace).toMatch(/^ {2}2 {39}lock dma_list_mutex: blocked\n {44}\(held by cpu0\)$/m);
+    expect(trace).toMatch(/^ {2}8 {39}lock dma_list_mutex\n {44}\(was held by cpu0\)$/m);
+    expect(trace).not.toMatch(/wait/);
     expect(s.system.fingerprint()).toBe(before);
   });
 
@@ -644,6 +646,115 @@ describe('the trace, at 80 columns without colour', () => {
       { n: 2, name: 'find-free-bit', startChanged: undefined, changed: [] },
       { n: 3, name: 'lock', startChanged: ['ringacc.gp_ring free 126 -> 125', 'virq free 253 -> 252'], changed: [] },
     ]);
+  });
+});
+
+describe('a lock found held, in the trace (reference/interleaving.md 5.2)', () => {
+  untimed();
+  /** The trace of a replay, from its column heads on, and the report's steps (what --json prints). */
+  const replayed = (s: Session, line: string) => {
+    const r = run(s, line);
+    const o = r.ok ? r.output : r.output;
+    if (o?.kind !== 'interleave') throw new Error(`${line}: no interleave output`);
+    const text = renderText(PLAIN, o).split('\n');
+    for (const l of text) expect(l.length).toBeLessThanOrEqual(80);
+    const steps = o.report.shown!.steps.map(({ n, op, name, detail, blockedBy, wasHeldBy, lock }) => ({ n, op, name, detail, blockedBy, wasHeldBy, lock }));
+    return { lines: text.slice(text.findIndex((l) => /^ {2}# /.test(l))), steps };
+  };
+  const lockRows = (steps: ReturnType<typeof replayed>['steps']) => steps.filter((x) => /lock/.test(x.name));
+
+  test("v7's list lock, Marc's race: one row where B finds vint_mutex held, one where it takes it, none saying it waits there", () => {
+    const s = session('request-channel udma tx 64');
+    const r = replayed(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock list --schedule A1,B*,A2,B*,A* --expect race');
+    const at = r.lines.findIndex((l) => l.startsWith('  2 '));
+    expect(r.lines.slice(at, at + 12)).toEqual([
+      '  2                                       lock inta0.vint_mutex: blocked',
+      '                                            (held by cpu0)',
+      '    -- switch --',
+      '  3 find-free-bit: none free <',
+      '  4 unlock inta0.vint_mutex',
+      '    -- switch --',
+      '  5                                       lock inta0.vint_mutex',
+      '                                            (was held by cpu0)',
+      '  6                                       find-free-bit: none free',
+      '  7                                       unlock inta0.vint_mutex',
+      '  8                                       take-vint: VINT 1',
+      '                                            inta0.vint free 1 -> 0',
+    ]);
+    expect(r.lines.join('\n')).not.toMatch(/wait/);
+    // --json says the same: the try that found it held (lock, blockedBy), the retry that took it
+    // (wait-lock, the step B announced while it waited, with wasHeldBy and no blockedBy).
+    expect(lockRows(r.steps)).toEqual([
+      { n: 1, op: 'A', name: 'lock', detail: 'inta0.vint_mutex', blockedBy: undefined, wasHeldBy: undefined, lock: undefined },
+      { n: 2, op: 'B', name: 'lock', detail: 'inta0.vint_mutex', blockedBy: 'cpu0', wasHeldBy: undefined, lock: 'inta0.vint_mutex' },
+      { n: 4, op: 'A', name: 'unlock', detail: 'inta0.vint_mutex', blockedBy: undefined, wasHeldBy: undefined, lock: undefined },
+      { n: 5, op: 'B', name: 'wait-lock', detail: 'inta0.vint_mutex', blockedBy: undefined, wasHeldBy: 'cpu0', lock: 'inta0.vint_mutex' },
+      { n: 7, op: 'B', name: 'unlock', detail: 'inta0.vint_mutex', blockedBy: undefined, wasHeldBy: undefined, lock: undefined },
+    ]);
+  });
+
+  test('a channel operation whose start finds dma_list_mutex held: its step is that lock, blocked, not a wait-lock', () => {
+    const s = session('request-channel udma tx');
+    const r = replayed(s, 'interleave "request-channel udma rx" "release-channel udma:tx0" --lock none --schedule A1,B*,A*,B*');
+    expect(r.steps.filter((x) => x.op === 'B' && /dma_list/.test(x.detail ?? ''))).toEqual([
+      { n: 2, op: 'B', name: 'lock', detail: 'dma_list_mutex', blockedBy: 'cpu0', wasHeldBy: undefined, lock: 'dma_list_mutex' },
+      { n: 8, op: 'B', name: 'wait-lock', detail: 'dma_list_mutex', blockedBy: undefined, wasHeldBy: 'cpu0', lock: 'dma_list_mutex' },
+    ]);
+  });
+
+  test('three operations: a retry that finds the lock taken by a third CPU is blocked again, by that CPU', () => {
+    const s = session();
+    const r = replayed(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" "alloc-irq ringacc 162" --lock inta --schedule A1,B*,A*,C1,B*,C*,B*');
+    const row = (n: number) => r.lines.slice(r.lines.findIndex((l) => l.startsWith(`${n}`.padStart(3) + ' ')));
+    expect(row(2).slice(0, 2)).toEqual(['  2                          lock inta0.vint_mutex:', '                               blocked (held by cpu0)']);
+    expect(row(12).slice(0, 3)).toEqual([' 12                          lock inta0.vint_mutex:', '                               blocked again', '                               (held by cpu2)']);
+    expect(row(18).slice(0, 2)).toEqual([' 18                          lock inta0.vint_mutex', '                               (was held by cpu2)']);
+    expect(lockRows(r.steps).filter((x) => x.op === 'B' && x.name !== 'unlock')).toEqual([
+      { n: 2, op: 'B', name: 'lock', detail: 'inta0.vint_mutex', blockedBy: 'cpu0', wasHeldBy: undefined, lock: 'inta0.vint_mutex' },
+      { n: 12, op: 'B', name: 'wait-lock', detail: 'inta0.vint_mutex', blockedBy: 'cpu2', wasHeldBy: undefined, lock: 'inta0.vint_mutex' },
+      { n: 18, op: 'B', name: 'wait-lock', detail: 'inta0.vint_mutex', blockedBy: undefined, wasHeldBy: 'cpu2', lock: 'inta0.vint_mutex' },
+    ]);
+  });
+});
+
+describe('the outcome FREQ and the FORBIDDEN share never round some to none, or all but some to all', () => {
+  untimed();
+
+  test('2 of 5000 schedules: <0.1%, not 0.0%', () => {
+    const s = onAm65x('dynamic');
+    const r = seen(s, 'interleave "alloc-irq main_udmap any" "alloc-irq main_udmap any" --lock none --max-schedules 5000 --expect race');
+    expect(r.lines.slice(-6)).toEqual([
+      '  A=- B=-               36   0.7%  FORBIDDEN    A and B both took main_udmap',
+      '                                                index 1: a lost descriptor',
+      '  A=- B=16:0             2  <0.1%  FORBIDDEN    A and B both took main_udmap',
+      '                                                index 1: a lost descriptor',
+      '  A=16:0 B=-             2  <0.1%  FORBIDDEN    A and B both took main_udmap',
+      '                                                index 1: a lost descriptor',
+    ]);
+    expect(r.lines[3]).toBe('explored 5000 schedules (truncated at the --max-schedules cap; more remain); 8');
+  });
+
+  test('the header: 1 of 100000 FORBIDDEN is <0.1%, 99999 of 100000 is >99.9%; all is 100.0%', () => {
+    const s = session('request-channel udma tx 64');
+    const r = run(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock list --schedule A3,B*,A* --expect race');
+    const o = (r.ok ? r.output : r.output) as Extract<Output, { kind: 'interleave' }>;
+    const head = (forbidden: number, explored: number): string[] => {
+      const report = { ...o.report, explored, outcomes: [{ ...o.report.outcomes[0], count: forbidden }] };
+      if (explored > forbidden) report.outcomes.unshift({ ...o.report.outcomes[0], grade: 'acceptable', result: 'A=1:0 B=1:1', description: 'serial A;B', count: explored - forbidden });
+      const text = renderText(PLAIN, { ...o, report }).split('\n');
+      return [text[3], ...text.slice(6, 8).map((l) => l.slice(0, 40).trimEnd())];
+    };
+    expect(head(1, 100000)).toEqual([
+      'explored 100000 schedules; 2 distinct outcomes; <0.1% FORBIDDEN',
+      '  A=1:0 B=1:1         99999  >99.9%  acc',
+      '  A=EINVAL B=1:0          1   <0.1%  FOR',
+    ]);
+    expect(head(99999, 100000)).toEqual([
+      'explored 100000 schedules; 2 distinct outcomes; >99.9% FORBIDDEN',
+      '  A=1:0 B=1:1             1   <0.1%  acc',
+      '  A=EINVAL B=1:0      99999  >99.9%  FOR',
+    ]);
+    expect(head(1, 1)[0]).toBe('explored 1 schedule; 1 distinct outcome; 100.0% FORBIDDEN');
   });
 });
 

@@ -16,7 +16,7 @@ import {
   type World,
 } from '../../src/core/interleave/scheduler.js';
 import { Snapshot } from '../../src/core/interleave/snapshot.js';
-import { acquire, type Steps } from '../../src/core/steps.js';
+import { acquire, waitFor, type Steps } from '../../src/core/steps.js';
 import { expectToEqual } from '../hot-expect.js';
 
 /** Operations of `n` steps each touching nothing: the pure counting of schedules. */
@@ -265,6 +265,44 @@ describe('locks', () => {
     });
     expect(found).toBeDefined();
     expect(found!.violation!.message).toBe('deadlock: A waits for b (held by cpu1), B waits for a (held by cpu0)');
+  });
+
+  test("a trace's lock rows: the try that finds it held (blockedBy), then the retry that takes it (wasHeldBy), never a wait that took it", () => {
+    let m = new Mutex('m');
+    const world: World<string> = {
+      opCount: 2,
+      reset() {
+        m = new Mutex('m');
+      },
+      *start(i) {
+        const cpu = `cpu${i}`;
+        // A takes m by a step of its own; B at its start, with no step (dma_list_mutex's way).
+        if (i === 0) yield* acquire(m, 'A', cpu);
+        else yield* waitFor(m, 'B', cpu);
+        yield { op: i === 0 ? 'A' : 'B', name: 'set-bit' };
+        if (i === 1) yield { op: 'B', name: 'set-bit' };
+        m.release(cpu);
+        return cpu;
+      },
+    };
+    const rows = (schedule: string) =>
+      execute(world, replayChooser(parseSchedule(schedule, 2)), true).rows!.map((r) => [r.n, r.op, r.step.name, r.step.detail, r.blockedBy, r.wasHeldBy, r.lock]);
+    expect(rows('A1,B*,A*,B*')).toEqual([
+      [1, 0, 'lock', 'm', undefined, undefined, undefined],
+      [2, 1, 'lock', 'm', 'cpu0', undefined, 'm'],
+      [3, 0, 'set-bit', undefined, undefined, undefined, undefined],
+      [4, 1, 'wait-lock', 'm', undefined, 'cpu0', 'm'],
+      [5, 1, 'set-bit', undefined, undefined, undefined, undefined],
+      [6, 1, 'set-bit', undefined, undefined, undefined, undefined],
+    ]);
+    // B first (taking m with its first step): A's own lock step finds m held; its retry takes it.
+    expect(rows('B1,A*,B*,A*')).toEqual([
+      [1, 1, 'set-bit', undefined, undefined, undefined, undefined],
+      [2, 0, 'lock', 'm', 'cpu1', undefined, 'm'],
+      [3, 1, 'set-bit', undefined, undefined, undefined, undefined],
+      [4, 0, 'wait-lock', 'm', undefined, 'cpu1', 'm'],
+      [5, 0, 'set-bit', undefined, undefined, undefined, undefined],
+    ]);
   });
 
   test('an exception inside a step is a finding, never a crash', () => {

@@ -24,13 +24,24 @@ const exploreText = (r: InterleaveReport): string => {
   return `replay --schedule ${e.schedule}`;
 };
 
+/**
+ * `count` of `total` as a percentage with one decimal, which never rounds a share to what it is
+ * not: some is never `0.0%` (`<0.1%`), and all but some never `100.0%` (`>99.9%`).
+ */
+const percent = (count: number, total: number): string => {
+  if (count === 0 || count >= total) return `${count === 0 ? '0.0' : '100.0'}%`;
+  const p = (100 * count) / total;
+  if (p < 0.1) return '<0.1%';
+  if (p > 99.9) return '>99.9%';
+  return `${p.toFixed(1)}%`;
+};
+
 const header = (style: Style, r: InterleaveReport): string[] => {
   const lines = [wrap(`interleave: ${plural(r.ops.length, 'op')}, lock ${r.lock}, ${exploreText(r)}`, style.width)];
   for (const o of r.ops) lines.push(wrap(`  ${o.letter}  ${o.cpu}  ${o.label}`, style.width, 12));
   const forbidden = r.outcomes.filter((o) => o.grade === 'FORBIDDEN').reduce((n, o) => n + o.count, 0);
   const time = r.seconds === undefined ? '' : ` in ${r.seconds.toFixed(2)} s`;
-  const pct = r.explored === 0 ? 0 : (100 * forbidden) / r.explored;
-  const share = forbidden === 0 ? `none FORBIDDEN${r.truncated ? ' among them' : ''}` : `${pct < 0.1 ? pct.toFixed(2) : pct.toFixed(1)}% FORBIDDEN`;
+  const share = forbidden === 0 ? `none FORBIDDEN${r.truncated ? ' among them' : ''}` : `${percent(forbidden, r.explored)} FORBIDDEN`;
   const trunc = r.truncated ? ' (truncated at the --max-schedules cap; more remain)' : '';
   lines.push(wrap(`explored ${plural(r.explored, 'schedule')}${time}${trunc}; ${plural(r.outcomes.length, 'distinct outcome')}; ${share}`, style.width));
   // Fewest preemptions first (iterative bounding): a capped search says how far it got.
@@ -51,7 +62,7 @@ const outcomeTable = (style: Style, r: InterleaveReport): string => {
   const rows = r.outcomes.map((o) => [
     o.result,
     `${o.count}`,
-    `${((100 * o.count) / Math.max(1, r.explored)).toFixed(1)}%`,
+    percent(o.count, r.explored),
     gradeText(style, o.grade),
     o.description,
   ]);
@@ -64,23 +75,44 @@ const outcomeTable = (style: Style, r: InterleaveReport): string => {
     .join('\n');
 };
 
-/** One step as the trace shows it: the step, what it found, and how the operation went on. */
+/**
+ * One step as the trace shows it: the step, what it found, and how the operation went on. A
+ * lock is shown by what its try did: `lock X: blocked (held by cpu0)` where the operation found
+ * it held and waits (one row, however long: a waiting CPU takes no steps), then `lock X (was
+ * held by cpu0)` where its retry took it, or `blocked again` where another CPU took it first.
+ * The retry is the wait-lock step the operation announced while it waited (its name in the
+ * report), but no row says it waits when it took the lock.
+ */
 export const stepText = (s: ShownStep): string => {
-  let t = s.name;
-  if (s.result !== undefined) t += `: ${s.result}`;
-  else if (s.detail !== undefined) t += ` ${s.detail}`;
-  if (s.blockedBy !== undefined) t += ` (held by ${s.blockedBy}: waits)`;
+  let t: string;
+  if (s.wasHeldBy !== undefined) t = `lock ${s.lock} (was held by ${s.wasHeldBy})`;
+  else if (s.blockedBy !== undefined && (s.name === 'lock' || s.name === 'wait-lock'))
+    t = `lock ${s.lock}: blocked${s.name === 'wait-lock' ? ' again' : ''} (held by ${s.blockedBy})`;
+  else {
+    t = s.name;
+    if (s.result !== undefined) t += `: ${s.result}`;
+    else if (s.detail !== undefined) t += ` ${s.detail}`;
+    // A step that runs on into a lock taken with no step of its own, and finds it held (none does today).
+    if (s.blockedBy !== undefined) t += `; lock ${s.lock}: blocked (held by ${s.blockedBy})`;
+  }
   if (s.end === 'failed' || s.end === 'crashed') t += ` -> ${s.end === 'failed' ? s.error!.split(':')[0] : 'THROWS'}`;
   return t;
 };
 
-/** Splits text into lines of at most `width`, at spaces when it can. */
+/**
+ * Splits text into lines of at most `width`, at spaces when it can, and not inside a
+ * parenthesis that would fit on the next line: `lock X: blocked` over `(held by cpu0)`, not
+ * `lock X: blocked (held` over `by cpu0)`.
+ */
 const cut = (text: string, width: number): string[] => {
   const out: string[] = [];
   let rest = text;
   while (rest.length > width) {
     let at = rest.lastIndexOf(' ', width);
     if (at <= 0) at = width;
+    const open = rest.lastIndexOf('(', at);
+    const close = open < 0 ? -1 : rest.indexOf(')', open);
+    if (open > 1 && rest[open - 1] === ' ' && close > at && close - open < width) at = open - 1;
     out.push(rest.slice(0, at));
     rest = rest.slice(at).trimStart();
   }

@@ -60,6 +60,7 @@ export interface ShownStep {
   n: number;
   op: string;
   cpu: string;
+  /** The step performed; `wait-lock` is the retry of a lock waited for (see blockedBy, wasHeldBy). */
   name: string;
   detail?: string;
   result?: string;
@@ -72,7 +73,12 @@ export interface ShownStep {
    * scheduler runs as part of that step.
    */
   startChanged?: string[];
+  /** The step tried a lock and found it held: by whom (the operation waits until it is let go). */
   blockedBy?: string;
+  /** The step was the retry of a lock waited for, and took it: who held it while it waited. */
+  wasHeldBy?: string;
+  /** With blockedBy or wasHeldBy: the lock's name. */
+  lock?: string;
   end?: 'done' | 'failed' | 'crashed';
   error?: string;
   /** `<`: the failing operation's conflicting step; `!`: the other operation's write. */
@@ -409,6 +415,8 @@ export class Explorer {
         changed: own ? [...atStart, ...(changed[i] ?? [])] : (changed[i] ?? []),
         startChanged: own || atStart.length === 0 ? undefined : atStart,
         blockedBy: r.blockedBy,
+        wasHeldBy: r.wasHeldBy,
+        lock: r.lock,
         end: r.end,
         error: r.error,
       };

@@ -51,13 +51,25 @@ export interface Violation {
   message: string;
 }
 
-/** One performed step, for a shown trace. */
+/**
+ * One performed step, for a shown trace. A lock the operation found held is two rows however
+ * long it waited (a blocked operation takes no steps): its try (`lock`, with blockedBy), then
+ * its retry once the holder let go (`wait-lock`, the step it announced while it waited: with
+ * wasHeldBy where it took the lock, or blockedBy again where another CPU took it first).
+ */
 export interface TraceRow {
   n: number;
   op: number;
   step: Step;
   /** The step left the operation waiting for a lock: held by whom. */
   blockedBy?: string;
+  /**
+   * The step was the retry of a lock the operation had waited for, and it took the lock: who
+   * held it while it waited. (A retry that finds the lock taken again has blockedBy instead.)
+   */
+  wasHeldBy?: string;
+  /** With blockedBy or wasHeldBy: the lock's name. */
+  lock?: string;
   /** The step ended the operation: how. */
   end?: 'done' | 'failed' | 'crashed';
   error?: string;
@@ -162,6 +174,8 @@ export const execute = <R>(world: World<R>, choose: Chooser, trace = false, obse
   }
   let current = -1;
   const options: number[] = [];
+  // Rows are kept when a trace is shown or an observer watches: the search runs without them.
+  const keep = exec.rows !== undefined || observer !== undefined;
   for (let k = 1; ; k++) {
     options.length = 0;
     let unfinished = 0;
@@ -200,8 +214,17 @@ export const execute = <R>(world: World<R>, choose: Chooser, trace = false, obse
     observer?.before?.(k);
     let ok: boolean;
     let performed: Step;
+    // The retry of a lock waited for: the lock and who held it (for the row, when one is kept).
+    let retried: Lock | undefined;
+    let heldBefore: string | undefined;
     if (started[pick]) {
       performed = run[pick].announced!;
+      if (keep && performed.name === 'wait-lock') {
+        retried = run[pick].lock;
+        heldBefore = run[pick].heldBy;
+        // Its detail said who held the lock when it was announced: the row says what its try found.
+        if (trace) performed = { op: performed.op, name: 'wait-lock', detail: retried!.name };
+      }
       ok = advance(pick, k);
     } else {
       // Its first step: up to its first yield, then that step (unless it ended or must wait first).
@@ -212,13 +235,26 @@ export const execute = <R>(world: World<R>, choose: Chooser, trace = false, obse
       if (ok && r.state === 'ready') {
         performed = r.announced!;
         ok = advance(pick, k);
+      } else if (r.state === 'blocked') {
+        // It found a lock taken with no step of its own (waitFor) held: the step it performed
+        // was that lock's first try, not the wait-lock it announced, which is its retry.
+        performed = lockTry(r.announced!, r.lock!, trace);
       } else performed = r.announced ?? startStep(pick, ends[pick], trace);
     }
     current = pick;
-    if (exec.rows || observer) {
+    if (keep) {
       const row: TraceRow = { n: k, op: pick, step: performed };
       const r = run[pick];
-      if (r.state === 'blocked') row.blockedBy = r.heldBy;
+      if (r.state === 'blocked') {
+        row.blockedBy = r.heldBy;
+        row.lock = r.lock!.name;
+      }
+      // A retry took its lock unless it waits for that lock again (a lock is taken by a step of
+      // its own, or at an operation's start: never both taken and waited for in one step).
+      else if (retried !== undefined) {
+        row.wasHeldBy = heldBefore;
+        row.lock = retried.name;
+      }
       const end = ends[pick];
       if (r.state === 'done' && end.kind !== 'unfinished') {
         row.end = end.kind;
@@ -239,6 +275,15 @@ export const execute = <R>(world: World<R>, choose: Chooser, trace = false, obse
 };
 
 export const letter = (i: number): string => String.fromCharCode(65 + i);
+
+/**
+ * The step performed by an operation whose start found a lock held, one taken with no step of
+ * its own (dmaengine's dma_list_mutex): a try of that lock, as an acquire()'s `lock` step is.
+ */
+const lockTry = (announced: Step, lock: Lock, trace: boolean): Step => (trace ? { op: announced.op, name: 'lock', detail: lock.name } : QUIET_LOCK_TRY);
+
+/** lockTry's step when nobody is watching: one constant. */
+const QUIET_LOCK_TRY: Step = Object.freeze({ op: '', name: 'lock' });
 
 /** The row of an operation that ended before its first yield: `start`, with why when traced. */
 const startStep = (i: number, end: OpEnd<unknown>, trace: boolean): Step => {
