@@ -272,9 +272,10 @@ describe('any: every serial order gives distinct indices; with no MSI mutex, two
       '13 A take-index: main_udmap 1 <',
     ]);
     expect(shown.report.shown!.conflict).toEqual({ step: 1, with: 3, object: 'main_udmap.msi_list[1]' });
-    // B inserting another index leaves A's read true: the pair named is the VINT's, not the list's.
+    // B inserting another index leaves A's read true: the pair named is the VINT's, not the list's,
+    // A's read of the new VINT's event map at its add-vint (find_first_zero_bit) to B's set-bit.
     const bit = (run(s, `${twoAny} --lock list --schedule A8,B*,A*`) as Extract<Result, { ok: false }>).output as Extract<Output, { kind: 'interleave' }>;
-    expect(bit.report.shown!.conflict).toEqual({ step: 17, with: 13, object: 'VINT 16.map' });
+    expect(bit.report.shown!.conflict).toEqual({ step: 8, with: 13, object: 'VINT 16.map' });
   });
 
   test('RFC v4 (no lock at all): the lost descriptor among the INTA races, at 1 preemption', () => {
@@ -368,6 +369,17 @@ describe("Marc's case: one VINT left, the others full", () => {
     expect(shown.conflict).toEqual({ step: 2, with: 9, object: 'vint_list' });
     expect(shown.steps.filter((x) => x.marker).map((x) => `${x.n} ${x.op} ${x.name} ${x.marker}`)).toEqual(['2 A find-free-bit <', '9 B add-vint !', '13 A take-vint <']);
     expect(shown.steps[12]).toMatchObject({ end: 'failed', error: 'EINVAL: inta0.vint exhausted (2/2 used)' });
+  });
+});
+
+describe('a new VINT: the bit an alloc will set is read when it puts the VINT on the list', () => {
+  test("A's add-vint reads the event map B then writes: the trace names the read, the write and the act", () => {
+    const s = session('request-channel udma tx 64');
+    const r = new Explorer(s.system, [allocIrqOp('ringacc', 160), allocIrqOp('ringacc', 161)], 'none').run({ lock: 'none', mode: { kind: 'schedule', schedule: 'A5,B*,A*' } });
+    const shown = r.shown!;
+    expect(shown.verdict).toBe('VINT 1 bit 0 held twice (0x1e00a0 and 0x1e00a1)');
+    expect(shown.conflict).toEqual({ step: 5, with: 8, object: 'VINT 1.map' });
+    expect(shown.steps.filter((x) => x.marker).map((x) => `${x.n} ${x.op} ${x.name} ${x.marker}`)).toEqual(['5 A add-vint <', '8 B set-bit !', '12 A set-bit <']);
   });
 });
 

@@ -209,7 +209,10 @@ export class IntaDomain {
         if (trace) ap.result = parent.reused ? `virq ${parent.virq} (existing mapping)` : `virq ${parent.virq}`;
 
         const desc = newVint(id, intrInput, parent);
-        yield step('add-vint', trace ? `VINT ${id}` : undefined, undefined, ['vint_list']);
+        // list_add_tail (and the chained handler on the parent), then, back in
+        // ti_sci_inta_alloc_irq, find_first_zero_bit on the new VINT's event_map: the bit that
+        // set-bit sets is read here.
+        yield step('add-vint', trace ? `VINT ${id}` : undefined, trace ? [`VINT ${id}.map`] : undefined, ['vint_list']);
         this.addVint(desc);
         t.added = t.v = desc;
         t.bit = firstZero64(desc.map);
