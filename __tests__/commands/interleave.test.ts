@@ -272,9 +272,10 @@ describe('any: every serial order gives distinct indices; with no MSI mutex, two
       '13 A take-index: main_udmap 1 <',
     ]);
     expect(shown.report.shown!.conflict).toEqual({ step: 1, with: 3, object: 'main_udmap.msi_list[1]' });
-    // B inserting another index leaves A's read true: the pair named is the VINT's, not the list's.
+    // B inserting another index leaves A's read true: the pair named is the VINT's, not the list's,
+    // A's read of the new VINT's event map at its add-vint (find_first_zero_bit) to B's set-bit.
     const bit = (run(s, `${twoAny} --lock list --schedule A8,B*,A*`) as Extract<Result, { ok: false }>).output as Extract<Output, { kind: 'interleave' }>;
-    expect(bit.report.shown!.conflict).toEqual({ step: 17, with: 13, object: 'VINT 16.map' });
+    expect(bit.report.shown!.conflict).toEqual({ step: 8, with: 13, object: 'VINT 16.map' });
   });
 
   test('RFC v4 (no lock at all): the lost descriptor among the INTA races, at 1 preemption', () => {
@@ -371,12 +372,107 @@ describe("Marc's case: one VINT left, the others full", () => {
   });
 });
 
+describe('a new VINT: the bit an alloc will set is read when it puts the VINT on the list', () => {
+  test("A's add-vint reads the event map B then writes: the trace names the read, the write and the act", () => {
+    const s = session('request-channel udma tx 64');
+    const r = new Explorer(s.system, [allocIrqOp('ringacc', 160), allocIrqOp('ringacc', 161)], 'none').run({ lock: 'none', mode: { kind: 'schedule', schedule: 'A5,B*,A*' } });
+    const shown = r.shown!;
+    expect(shown.verdict).toBe('VINT 1 bit 0 held twice (0x1e00a0 and 0x1e00a1)');
+    expect(shown.conflict).toEqual({ step: 5, with: 8, object: 'VINT 1.map' });
+    expect(shown.steps.filter((x) => x.marker).map((x) => `${x.n} ${x.op} ${x.name} ${x.marker}`)).toEqual(['5 A add-vint <', '8 B set-bit !', '12 A set-bit <']);
+  });
+});
+
 describe("Lokesh's case: two frees on a VINT with two events", () => {
   test('unlocked, the second removes a VINT already removed; under vint_mutex, serial only', () => {
     const s = session('alloc-irq ringacc 160', 'alloc-irq ringacc 161');
     const ops = [freeIrqOp(s.system.msi.find(s.system.msiDevice('ringacc'), 160)!.virq), freeIrqOp(s.system.msi.find(s.system.msiDevice('ringacc'), 161)!.virq)];
     expect(grades(s, ops, 'none')).toContain('A=freed B=crash FORBIDDEN: B: VINT 0 is not on vint_list (removed twice)');
     expect(grades(s, ops, 'inta')).toEqual(['A=freed B=freed acceptable: serial A;B']);
+  });
+});
+
+describe('a free and an alloc on one VINT: released before its parent is disposed', () => {
+  untimed();
+  // ti_sci_inta_free_parent_irq releases the VINT (ti_sci_release_resource), then disposes its
+  // parent virq (irq_dispose_mapping). An alloc that takes the VINT between the two asks
+  // irq_create_fwspec_mapping for an INTR input still mapped: irq_find_mapping finds it, and it
+  // returns that virq, A's, allocating nothing. A then disposes it under B's VINT.
+  const line = (lock: string, more = '') => `interleave "free-irq ringacc 304" "alloc-irq ringacc 305" --lock ${lock}${more}`;
+  const dead = "B's VINT 16 has parent virq 290, which A disposed: a dead VINT (irq_create_fwspec_mapping returned A's mapping)";
+  const report = (r: Result) => ((r.ok ? r.output : r.output) as Extract<Output, { kind: 'interleave' }>).report;
+  /** The shown schedule's block, at 80 columns without colour: from its verdict line on. */
+  const block = (r: Result): string[] => {
+    const text = renderText(PLAIN, (r.ok ? r.output : r.output)!).split('\n');
+    return text.slice(text.findIndex((l) => /^FORBIDDEN \(/.test(l)));
+  };
+
+  test('without vint_mutex over the free: a dead VINT, FORBIDDEN, and no spurious EINVAL; with it, serial only', () => {
+    const s = onAm65x('merged', 'alloc-irq ringacc 304');
+    const before = s.system.fingerprint();
+    for (const lock of ['none', 'list', 'device']) {
+      const r = run(s, line(lock, ' --preemptions 2'));
+      expect(r.ok).toBe(false);
+      const rows = report(r).outcomes;
+      expect(rows.filter((o) => o.description === dead).length).toBeGreaterThan(0);
+      expect(rows.filter((o) => o.grade === 'FORBIDDEN' && o.description !== dead && !/use after free/.test(o.description))).toEqual([]);
+      expect(report(r).shown!.verdict).toBe(dead);
+    }
+    // Upstream's vint_mutex over the whole free leaves no window: only the serial outcomes.
+    expect(outcomeLines(s, line('inta'))).toEqual([
+      'explored 15 schedules; 2 distinct outcomes; none FORBIDDEN',
+      '',
+      '  RESULT          SCHEDULES   FREQ  EXPECT      DESCRIPTION',
+      '  A=freed B=16:0          9  60.0%  acceptable  serial A;B',
+      '  A=freed B=16:1          6  40.0%  acceptable  serial B;A',
+    ]);
+    expect(s.system.fingerprint()).toBe(before);
+  });
+
+  test('the fewest preemptions: B gets A\'s virq 290 back, allocating nothing, and A disposes it under B\'s VINT 16', () => {
+    const s = onAm65x('merged', 'alloc-irq ringacc 304');
+    const r = run(s, line('none'));
+    const lines = block(r);
+    expect(lines.slice(0, 2)).toEqual([
+      "FORBIDDEN (1 preemption): B's VINT 16 has parent virq 290, which A disposed: a",
+      "  dead VINT (irq_create_fwspec_mapping returned A's mapping)",
+    ]);
+    expect(lines.slice(lines.findIndex((l) => /^ 11 /.test(l)))).toEqual([
+      ' 11                                       allocate-parent: virq 290 (existing',
+      '                                            mapping)',
+      ' 12                                       add-vint VINT 16',
+      '                                            vint_list +16',
+      '                                            VINT 16 map 0x0 (new)',
+      ' 13                                       set-bit VINT 16 bit 0 !',
+      '                                            VINT 16 map 0x0 -> 0x1',
+      ' 14                                       take-event: event 16',
+      '                                            inta_main_udmass.global_event free',
+      '                                            1024 -> 1023',
+      ' 15                                       program-map 0xbb0131 -> event 16 ->',
+      '                                            VINT 16 bit 0',
+      ' 16                                       unlock inta_main_udmass.vint_mutex',
+      '                                            (no lock)',
+      '    -- B finished --',
+      ' 17 dispose-parent virq 290 <',
+      '      gic500.spi free 76 -> 77',
+      '      intr_main_navss.out free 62 -> 63',
+      '      virq free 797 -> 798',
+      '*** A read VINT 16.map at 5; B wrote it at 13; A acted on what it read at 17.',
+      'replay: --schedule A7,B*,A*',
+    ]);
+    expect(report(r).shown!.conflict).toEqual({ step: 5, with: 13, object: 'VINT 16.map' });
+  });
+
+  test('A disposes before B has put its VINT on the list: B read the mapping, A cleared it, B chained on it', () => {
+    const s = onAm65x('merged', 'alloc-irq ringacc 304');
+    const r = run(s, line('none', ' --schedule A7,B4,A*,B*'));
+    expect(report(r).shown!.verdict).toBe(dead);
+    expect(report(r).shown!.conflict).toEqual({ step: 11, with: 12, object: 'intr_main_navss input 16' });
+    expect(block(r).slice(-3)).toEqual([
+      '*** B read intr_main_navss input 16 at 11; A wrote it at 12; B acted on what it',
+      '    read at 14.',
+      'replay: --schedule A7,B4,A*,B*',
+    ]);
   });
 });
 

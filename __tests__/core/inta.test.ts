@@ -583,6 +583,25 @@ describe("failure 'upstream': the VINT opened for an event that then fails is ke
   });
 });
 
+describe('irq_create_fwspec_mapping of a hwirq already mapped', () => {
+  test('gives that virq back, reused, and allocates nothing; its one dispose unmaps it', () => {
+    const descs = new IrqDescs(100, 8, 1);
+    const gic = new GicDomain('gic', 'GIC', [{ start: 64, count: 4 }]);
+    const intr = new IntrDomain('intr', 1, 8, [{ from: 0, to: 64, count: 4 }], gic, [{ start: 0, count: 4 }]);
+    const mapper = new Mapper(descs, 'vint-parent');
+    const first = mapper.createMapping(intr, 3, 'inta VINT 3', 'a');
+    expect(first).toEqual({ virq: 100, path: { hops: [{ router: 'intr', input: 3, output: 0 }], gicHwirq: 64 } });
+    const used = [descs.pool.used, intr.pool.used, gic.pool.used];
+    // irq_find_mapping finds input 3 mapped: "If we've already configured this interrupt, don't do it again".
+    expect(mapper.createMapping(intr, 3, 'inta VINT 3', 'b')).toEqual({ ...first, reused: true });
+    expect([descs.pool.used, intr.pool.used, gic.pool.used]).toEqual(used);
+    // Another input is mapped anew.
+    expect(mapper.createMapping(intr, 4, 'inta VINT 4', 'b').virq).toBe(101);
+    mapper.disposeMapping(100);
+    expect([descs.get(100), intr.path(3), descs.pool.used, intr.pool.used, gic.pool.used]).toEqual([undefined, undefined, 1, 1, 1]);
+  });
+});
+
 describe('fake parents', () => {
   test('any ParentDomain works below the INTA', () => {
     const held = new Set<number>();

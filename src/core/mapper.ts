@@ -3,6 +3,14 @@ import type { ParentMapper } from './domains/inta.js';
 import { CoreError } from './errors.js';
 import type { IrqDescs, IrqKind } from './irq-descs.js';
 
+/** What createMapping gives: the virq and its path; `reused` when the hwirq was mapped already. */
+export interface Mapping {
+  virq: number;
+  path: ParentPath;
+  /** irq_find_mapping found the hwirq mapped: this is that mapping's virq, nothing was allocated. */
+  reused?: true;
+}
+
 /**
  * irq_create_fwspec_mapping / irq_dispose_mapping: a virq first, then the hierarchy below it;
  * if the hierarchy fails, the virq goes back.
@@ -15,8 +23,29 @@ export class Mapper implements ParentMapper {
     private readonly kind: IrqKind,
   ) {}
 
-  /** `chained`: the flow handler the caller chains on the new virq (no action: never requested). */
-  createMapping(domain: ParentDomain, hwirq: number, name: string, owner: string, chained?: string): { virq: number; path: ParentPath } {
+  /**
+   * `chained`: the flow handler the caller chains on the new virq (no action: never requested).
+   *
+   * A hwirq this mapper has mapped already is not mapped again: irq_create_fwspec_mapping
+   * (kernel/irq/irqdomain.c) first does irq_find_mapping(domain, hwirq) ("If we've already
+   * configured this interrupt, don't do it again") and returns that virq, allocating nothing, when
+   * the trigger type asked for is IRQ_TYPE_NONE or the virq's own. Here it always is: an INTR's
+   * ti_sci_intr_irq_domain_translate gives every fwspec the router's ti,intr-trigger-type, and
+   * the INTA's GIC fwspec is always IRQ_TYPE_LEVEL_HIGH. ("irqdomain: Fix mapping-creation race"
+   * later put the lookup and the creation under one mutex; a dispose still runs apart from them,
+   * so that changes nothing here.) Nothing run alone ever gets here (a VINT's INTR input is mapped
+   * only while that VINT is taken, and the topology's validation keeps one input to one user);
+   * two CPUs do, when one takes a VINT another has released but not yet disposed the mapping of
+   * (ti_sci_inta_free_parent_irq releases the VINT, then disposes).
+   */
+  createMapping(domain: ParentDomain, hwirq: number, name: string, owner: string, chained?: string): Mapping {
+    // path() of a hwirq not allocated is one lookup (a route, a GIC line): the search for its
+    // virq runs only when it is.
+    const taken = domain.path(hwirq);
+    if (taken !== undefined) {
+      const virq = this.find(domain, hwirq);
+      if (virq !== undefined) return { virq, path: taken, reused: true };
+    }
     const desc = this.descs.alloc(this.kind, domain.id, hwirq, name, owner);
     if (desc === undefined) throw this.descs.pool.exhausted();
     let path: ParentPath;
@@ -34,6 +63,12 @@ export class Mapper implements ParentMapper {
       desc.requested = false;
     }
     return { virq: desc.virq, path };
+  }
+
+  /** irq_find_mapping: the virq this mapper mapped `hwirq` of `domain` to, if any (apart, as rarely run). */
+  private find(domain: ParentDomain, hwirq: number): number | undefined {
+    for (const [virq, d] of this.domainOf) if (d === domain && this.descs.get(virq)!.hwirq === hwirq) return virq;
+    return undefined;
   }
 
   disposeMapping(virq: number): void {

@@ -60,9 +60,12 @@ export interface EventDesc {
   virq: number;
 }
 
-/** Creates and disposes parent virqs (irq_create_fwspec_mapping / irq_dispose_mapping). */
+/**
+ * Creates and disposes parent virqs (irq_create_fwspec_mapping / irq_dispose_mapping). A hwirq
+ * already mapped gives that mapping's virq back, `reused` (irq_find_mapping; see Mapper).
+ */
 export interface ParentMapper {
-  createMapping(domain: ParentDomain, hwirq: number, name: string, owner: string): { virq: number; path: ParentPath };
+  createMapping(domain: ParentDomain, hwirq: number, name: string, owner: string): { virq: number; path: ParentPath; reused?: true };
   disposeMapping(virq: number): void;
 }
 
@@ -102,6 +105,16 @@ export class IntaDomain {
   private readonly byGlobal: DenseMap<EventDesc>;
   /** policy, as a flag for allocAlone (see MsiDomain's hardware flags). */
   private readonly coalesced: boolean;
+  /**
+   * How many times ti_sci_inta_alloc_parent_irq got back a parent virq that was mapped already
+   * (irq_create_fwspec_mapping found the VINT's INTR input mapped: another CPU released the VINT
+   * and has not yet disposed its mapping), and the last such VINT and virq. The interleave's
+   * checks watch that virq: once its first owner disposes it, the VINT that took it is dead.
+   * Never counted run alone (see Mapper.createMapping).
+   */
+  parentReuses = 0;
+  lastReusedVint = -1;
+  lastReusedVirq = -1;
 
   constructor(
     readonly id: string,
@@ -183,14 +196,23 @@ export class IntaDomain {
         if (trace) take.result = `VINT ${id}`;
 
         const intrInput = translate(this.vintRanges, id)!;
-        const ap = step('allocate-parent', trace ? `VINT ${id} -> ${this.parent.id} input ${intrInput}` : undefined, undefined, [this.parent.id]);
+        // irq_create_fwspec_mapping reads the INTR input's mapping (irq_find_mapping) before it maps it.
+        const ap = step(
+          'allocate-parent',
+          trace ? `VINT ${id} -> ${this.parent.id} input ${intrInput}` : undefined,
+          trace ? [inputOf(this.parent.id, intrInput)] : undefined,
+          [this.parent.id],
+        );
         yield ap;
         const parent = this.allocateParent(id, intrInput, owner);
         t.parentVirq = parent.virq;
-        if (trace) ap.result = `virq ${parent.virq}`;
+        if (trace) ap.result = parent.reused ? `virq ${parent.virq} (existing mapping)` : `virq ${parent.virq}`;
 
         const desc = newVint(id, intrInput, parent);
-        yield step('add-vint', trace ? `VINT ${id}` : undefined, undefined, ['vint_list']);
+        // list_add_tail (and the chained handler on the parent), then, back in
+        // ti_sci_inta_alloc_irq, find_first_zero_bit on the new VINT's event_map: the bit that
+        // set-bit sets is read here.
+        yield step('add-vint', trace ? `VINT ${id}` : undefined, trace ? [`VINT ${id}.map`] : undefined, ['vint_list']);
         this.addVint(desc);
         t.added = t.v = desc;
         t.bit = firstZero64(desc.map);
@@ -372,14 +394,23 @@ export class IntaDomain {
   }
 
   /** ti_sci_inta_alloc_parent_irq: the parent virq for VINT `id` on INTR input `intrInput`. */
-  private allocateParent(id: number, intrInput: number, owner: string): { virq: number; path: ParentPath } {
+  private allocateParent(id: number, intrInput: number, owner: string): { virq: number; path: ParentPath; reused?: true } {
     try {
-      return this.mapper.createMapping(this.parent, intrInput, `${this.id} VINT ${id}`, owner);
+      const m = this.mapper.createMapping(this.parent, intrInput, `${this.id} VINT ${id}`, owner);
+      if (m.reused) this.noteReuse(id, m.virq);
+      return m;
     } catch (e) {
       // irq_create_fwspec_mapping returning 0 for any reason is "Parent IRQ allocation failed", -EINVAL.
       if (e instanceof CoreError && e.code !== 'EINVAL') throw new CoreError('EINVAL', `${this.id}: parent IRQ allocation failed: ${e.message}`, e.pool);
       throw e;
     }
+  }
+
+  /** Apart from allocateParent, as rarely run. */
+  private noteReuse(vint: number, virq: number): void {
+    this.parentReuses++;
+    this.lastReusedVint = vint;
+    this.lastReusedVirq = virq;
   }
 
   private addVint(desc: VintDesc): void {
@@ -491,7 +522,7 @@ export class IntaDomain {
       case 'remove-vint':
         return { op, name, detail: `VINT ${v.vint}`, writes: ['vint_list'] };
       case 'dispose-parent':
-        return { op, name, detail: `virq ${v.parentVirq}`, writes: [this.parent.id] };
+        return { op, name, detail: `virq ${v.parentVirq}`, writes: [this.parent.id, inputOf(this.parent.id, v.intrInput)] };
       default:
         return { op, name, detail: `VINT ${v.vint}`, writes: [this.vintPool.id] };
     }
@@ -597,6 +628,9 @@ export class IntaDomain {
 }
 
 export const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** A parent domain's input as a footprint object: its mapping, read by irq_find_mapping, cleared by irq_dispose_mapping. */
+const inputOf = (parent: string, input: number): string => `${parent} input ${input}`;
 
 /** What an alloc has taken so far, for unwinding in reverse order. */
 interface AllocTaken {

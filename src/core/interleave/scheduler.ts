@@ -26,8 +26,8 @@ export interface World<R> {
   reset(): void;
   /** A fresh generator for operation `i` on the reset state; traced when the schedule is shown. */
   start(i: number, trace: boolean): Steps<R>;
-  /** Checked after every step: a broken invariant, or undefined. */
-  checkStep?(): string | undefined;
+  /** Checked after every step (operation `op`'s): a broken invariant, or undefined. */
+  checkStep?(op: number): string | undefined;
   /**
    * The schedule stopped with operations unfinished (a violation): it may leave what no finished
    * schedule does (a lock still held), which the next reset must find, not leave for a later one.
@@ -264,7 +264,7 @@ export const execute = <R>(world: World<R>, choose: Chooser, trace = false, obse
       observer?.after(row);
     }
     if (!ok) break;
-    const broken = world.checkStep?.();
+    const broken = world.checkStep?.(pick);
     if (broken !== undefined) {
       exec.violation = { kind: 'invariant', step: k, message: broken };
       break;

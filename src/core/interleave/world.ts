@@ -1,5 +1,6 @@
 import { isEmpty64, popcount64, type Bits64 } from '../bits64.js';
 import type { IntaDomain } from '../domains/inta.js';
+import { translate } from '../ranges.js';
 import type { Steps } from '../steps.js';
 import type { System } from '../system.js';
 import { Ledger } from './ledger.js';
@@ -25,6 +26,10 @@ export class SystemWorld implements World<OpValue> {
   /** What the operations of the running schedule took and freed, for one another (cleared with the state). */
   private readonly ledger = new Ledger();
   private readonly intas: IntaDomain[];
+  /** By INTA: its parentReuses when last looked at (a reuse since is a step's doing). */
+  private readonly reusesSeen: number[];
+  /** The parent virqs this schedule's allocations got from an existing mapping (see sharedParents). */
+  private readonly shared: SharedParent[] = [];
 
   constructor(
     readonly sys: System,
@@ -34,6 +39,7 @@ export class SystemWorld implements World<OpValue> {
     this.opCount = ops.length;
     this.locks = makeLocks(lock);
     this.intas = [...sys.intas.values()];
+    this.reusesSeen = this.intas.map((inta) => inta.parentReuses);
     // Every lock exists before the snapshot, so that restoring it frees them all.
     for (const inta of this.intas) this.locks.inta(inta.id);
     for (const id of sys.msiDevices.keys()) this.locks.device(id);
@@ -66,29 +72,68 @@ export class SystemWorld implements World<OpValue> {
     else if (this.stoppedLast) this.snapshot.check();
     else this.snapshot.restoreFootprint();
     this.stoppedLast = false;
-    this.ledger.clear();
+    this.cleared();
   }
 
   /** A full restore that checks the footprint: what it finds missed shows in `missed`. */
   check(): void {
     this.snapshot.check();
+    this.cleared();
+  }
+
+  /** What the world notes of a schedule, forgotten with its state. */
+  private cleared(): void {
     this.ledger.clear();
+    if (this.shared.length > 0) this.shared.length = 0;
+    for (let j = 0; j < this.intas.length; j++) this.reusesSeen[j] = this.intas[j].parentReuses;
   }
 
   start(i: number, trace: boolean): Steps<OpValue> {
     return this.ops[i].start(this.sys, { locks: this.locks, ledger: this.ledger, cpu: `cpu${i}`, trace });
   }
 
-  /** After every step: no index taken twice, vint_list intact (positions), and no enabled bit outside the event map. */
-  checkStep(): string | undefined {
+  /**
+   * After every step (operation `op`'s): no index taken twice, vint_list intact (positions), no
+   * enabled bit outside the event map, and no VINT on a parent virq that was disposed under it.
+   */
+  checkStep(op: number): string | undefined {
     const lost = this.ledger.lost;
     if (lost !== undefined) return `${lost.cpus.map(letterOf).sort().join(' and ')} both took ${lost.what}: a lost descriptor`;
-    for (const inta of this.intas) {
+    for (let j = 0; j < this.intas.length; j++) {
+      const inta = this.intas[j];
+      if (inta.parentReuses !== this.reusesSeen[j]) {
+        this.reusesSeen[j] = inta.parentReuses;
+        const vint = inta.lastReusedVint;
+        this.shared.push({ inta, vint, input: translate(inta.vintRanges, vint)!, virq: inta.lastReusedVirq, by: op, disposedBy: -1 });
+      }
       const list = inta.vints;
       for (let i = 0; i < list.length; i++) {
         const v = list[i];
         if (v.pos !== i) return `vint_list broken: VINT ${v.vint} at position ${i} says ${v.pos}`;
         if ((v.enable[0] & ~v.map[0]) !== 0 || (v.enable[1] & ~v.map[1]) !== 0) return `VINT ${v.vint}: an enabled bit is not in the event map`;
+      }
+    }
+    return this.shared.length === 0 ? undefined : this.sharedParents(op);
+  }
+
+  /**
+   * A parent virq an allocation got from an existing mapping (ti_sci_inta_alloc_parent_irq's
+   * irq_create_fwspec_mapping found the VINT's INTR input still mapped: its last owner had
+   * released the VINT, ti_sci_release_resource, and not yet disposed the mapping) is dead once
+   * that owner's irq_dispose_mapping runs: the INTR output is unrouted, the descriptor freed, and
+   * the VINT that chained its handler on it delivers nothing, silently. Noted at the step that
+   * disposed it (the disposer is that step's operation); broken once the VINT that took it is on
+   * vint_list with it, at the dispose or, when the dispose came first, at the VINT's add-vint.
+   */
+  private sharedParents(op: number): string | undefined {
+    for (const s of this.shared) {
+      const d = this.sys.descs.get(s.virq);
+      if (d !== undefined && d.kind === 'vint-parent' && d.chip === s.inta.parent.id && d.hwirq === s.input) continue;
+      if (s.disposedBy < 0) s.disposedBy = op;
+      const v = s.inta.vintOf(s.vint);
+      if (v !== undefined && v.parentVirq === s.virq) {
+        const by = letter(s.disposedBy);
+        return `${letter(s.by)}'s VINT ${s.vint} has parent virq ${s.virq}, which ${by} disposed: a dead VINT (irq_create_fwspec_mapping returned ${by}'s mapping)`;
       }
     }
     return undefined;
@@ -192,6 +237,17 @@ export class SystemWorld implements World<OpValue> {
     }
     return m;
   }
+}
+
+/** A parent virq that an allocation of this schedule got from an existing mapping: by whom, and who disposed it (-1: nobody yet). */
+interface SharedParent {
+  inta: IntaDomain;
+  vint: number;
+  /** The VINT's INTR input: what the virq maps while it is alive. */
+  input: number;
+  virq: number;
+  by: number;
+  disposedBy: number;
 }
 
 const mapHex = (b: Bits64): string => (b[1] === 0 ? hex(b[0] >>> 0) : `0x${(b[1] >>> 0).toString(16)}${(b[0] >>> 0).toString(16).padStart(8, '0')}`);
