@@ -438,8 +438,8 @@ describe('a free and an alloc on one VINT: released before its parent is dispose
       "  dead VINT (irq_create_fwspec_mapping returned A's mapping)",
     ]);
     expect(lines.slice(lines.findIndex((l) => /^ 11 /.test(l)))).toEqual([
-      ' 11                                       allocate-parent: virq 290 (existing',
-      '                                            mapping)',
+      ' 11                                       allocate-parent: virq 290',
+      '                                            (existing mapping)',
       ' 12                                       add-vint VINT 16',
       '                                            vint_list +16',
       '                                            VINT 16 map 0x0 (new)',
