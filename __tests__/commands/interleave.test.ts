@@ -495,6 +495,15 @@ describe('channels as operations', () => {
     expect(trace).toMatch(/^ {2}2 {39}lock dma_list_mutex: blocked\n {44}\(held by cpu0\)$/m);
     expect(trace).toMatch(/^ {2}8 {39}lock dma_list_mutex\n {44}\(was held by cpu0\)$/m);
     expect(trace).not.toMatch(/wait/);
+    // Who holds it is said where it changes hands: the first takes it at its start and gives it
+    // back with its last step; the second takes it with the step that gets it.
+    expect(trace.match(/dma_list_mutex (taken by cpu\d|released)/g)).toEqual([
+      'dma_list_mutex taken by cpu0',
+      'dma_list_mutex released',
+      'dma_list_mutex taken by cpu1',
+      'dma_list_mutex released',
+    ]);
+    expect(trace).toMatch(/^ {4}start \(in step 1\):\n(?: {6}.*\n)* {6}dma_list_mutex taken by cpu0\n {2}1 /m);
     expect(s.system.fingerprint()).toBe(before);
   });
 

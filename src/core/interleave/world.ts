@@ -235,6 +235,10 @@ export class SystemWorld implements World<OpValue> {
       m.set(`${inta.id} vint_list`, inta.vints.map((v) => v.vint).join(','));
       for (const v of inta.vints) m.set(`VINT ${v.vint} map`, mapHex(v.map));
     }
+    // The one lock taken with no step of its own (a channel operation's first step takes it):
+    // shown where it changes hands, or a wait for it would name a holder no row showed taking it.
+    const dma = this.locks.dmaList();
+    m.set(dma.name, dma.holder() ?? '');
     return m;
   }
 }
@@ -264,7 +268,8 @@ export const viewDiff = (before: Map<string, string>, after: Map<string, string>
       const added = [...b].filter((x) => x !== '' && !a.has(x)).map((x) => `+${x}`);
       const removed = [...a].filter((x) => x !== '' && !b.has(x)).map((x) => `-${x}`);
       out.push(`vint_list ${[...added, ...removed].join(' ')}`);
-    } else if (old === undefined) out.push(`${k} ${v} (new)`);
+    } else if (k.endsWith('_mutex')) out.push(v === '' ? `${k} released` : `${k} taken by ${v}`);
+    else if (old === undefined) out.push(`${k} ${v} (new)`);
     else out.push(`${k} ${old} -> ${v}`);
   }
   for (const [k, old] of before) if (!after.has(k) && !k.endsWith('vint_list')) out.push(`${k} ${old} -> gone`);
