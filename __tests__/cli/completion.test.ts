@@ -282,8 +282,9 @@ describe('complete', () => {
 
   test('expect-error: codes, then a whole command line of its own', () => {
     const s = given(session(), 'request-channel main_udmap tx');
-    expect(candidates(s, 'expect-error ')).toEqual(['ENOSPC', 'EINVAL', 'ENOENT', 'EBUSY', 'EEXIST', 'ENODEV', 'EUSAGE', 'EXPECT']);
+    expect(candidates(s, 'expect-error ')).toEqual(['ENOSPC', 'EINVAL', 'ENOENT', 'EBUSY', 'EEXIST', 'ENODEV', 'EPROBE_DEFER', 'EUSAGE', 'EXPECT']);
     expect(candidates(s, 'expect-error EN')).toEqual(['ENOSPC', 'ENOENT', 'ENODEV']);
+    expect(candidates(s, 'expect-error EP')).toEqual(['EPROBE_DEFER']);
     expect(candidates(s, 'expect-error ENOSPC ')).toEqual(COMMANDS.map((c) => c.name));
     expect(candidates(s, 'expect-error ENOSPC req')).toEqual(['request-channel']);
     expect(candidates(s, 'expect-error ENOSPC request-channel ')).toEqual(['main_udmap']);

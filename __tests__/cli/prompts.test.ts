@@ -132,7 +132,7 @@ describe('planPrompts: what to ask for', () => {
     ]);
     const probeAll = session(designNamed('probe-all')!.settings);
     expect(plan(probeAll, 'request-channel').flatMap((q) => (q.type === 'select' ? q.choices.map((c) => c.description) : []))[0]).toBe(
-      'UDMA-P: 0 tx and 0 rx channels free to request (ENODEV: main_udmap: driver not bound)',
+      'UDMA-P: 0 tx and 0 rx channels free to request (EPROBE_DEFER: main_udmap: driver not bound)',
     );
   });
 

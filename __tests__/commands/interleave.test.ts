@@ -556,6 +556,24 @@ describe('the verb', () => {
     expect(r.ok ? undefined : r.error).toEqual({ code: 'EINVAL', message: 'replay diverged at step 10: schedule says A, but A has finished', pool: undefined });
   });
 
+  test('an operation on a driver that is not bound is refused as it is alone: EPROBE_DEFER, saying why', () => {
+    // probe-all on am65x: ringacc's probe fails, main_udmap's is deferred; a user of either finds
+    // no registered provider (of_dma_find_controller, of_k3_ringacc_get_by_phandle): -EPROBE_DEFER.
+    const s = onAm65x('probe-all');
+    const before = s.system.fingerprint();
+    const alone = (line: string) => {
+      const r = run(s, line);
+      return r.ok ? undefined : r.error;
+    };
+    const channel = { code: 'EPROBE_DEFER', message: 'main_udmap: driver not bound: probe deferred: ringacc is not bound', pool: undefined };
+    const ring = { code: 'EPROBE_DEFER', message: 'ringacc: driver not bound: its probe failed with EINVAL (see boot)', pool: undefined };
+    expect(alone('request-channel main_udmap tx')).toEqual(channel);
+    expect(alone('alloc-irq ringacc any')).toEqual(ring);
+    expect(alone('interleave "request-channel main_udmap tx" "alloc-irq ringacc any"')).toEqual({ ...channel, message: `operation A (request-channel main_udmap tx): ${channel.message}` });
+    expect(alone('interleave "alloc-irq ringacc 305" "request-channel main_udmap tx"')).toEqual({ ...ring, message: `operation A (alloc-irq ringacc 305): ${ring.message}` });
+    expect(s.system.fingerprint()).toBe(before);
+  });
+
   test.each([
     ['interleave "alloc-irq ringacc 160"', 'EUSAGE', 'give at least two operations, each quoted: interleave "alloc-irq ringacc any" "free-irq 71"'],
     ['interleave "pools" "alloc-irq ringacc 160"', 'EUSAGE', "operation A 'pools': an operation is alloc-irq, free-irq, request-channel, release-channel (quote each one)"],

@@ -48,13 +48,13 @@ const runQuery = (session: Session, line: string): string => {
 
 /**
  * A session with channels and MSIs in it, so that queries have state to leave alone (under
- * probe-all the drivers are not bound on am65x: ENODEV, and the session stays empty).
+ * probe-all the drivers are not bound on am65x: EPROBE_DEFER, and the session stays empty).
  */
 const busySession = (settings = DEFAULT_SETTINGS): Session => {
   const s = new Session(am65x, settings);
   for (const l of ['alloc-irq ringacc 400', 'alloc-irq ringacc 401', 'request-channel main_udmap tx 3', 'request-channel main_udmap rx 2', 'alloc-irq ringacc any']) {
     const r = runWords(s, tokenize(l));
-    if (!r.ok && r.error.code !== 'ENODEV') throw new Error(`setting up: ${l}: ${r.error.message}`);
+    if (!r.ok && r.error.code !== 'EPROBE_DEFER') throw new Error(`setting up: ${l}: ${r.error.message}`);
   }
   return s;
 };

@@ -248,7 +248,7 @@ describe('fuzz: command lines in-process (tokenize + runWords)', () => {
           }
         }
       }
-      // probe-all never binds the DMA on am65x: its requests are ENODEV, nothing runs out.
+      // probe-all never binds the DMA on am65x: its requests are EPROBE_DEFER, nothing runs out.
       if (session.system.dma('main_udmap').bound) expect(exhausted).toBeGreaterThan(0);
     }
   });

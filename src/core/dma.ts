@@ -1,6 +1,6 @@
 import { BitmapPool } from './bitmap-pool.js';
 import type { Mode } from './designs.js';
-import { CoreError, failedPartWay, ProbeDeferred } from './errors.js';
+import { CoreError, driverNotBound, failedPartWay, ProbeDeferred } from './errors.js';
 import { formatRanges } from './ranges.js';
 import type { MsiDevice, MsiDomain, MsiRecord } from './msi.js';
 import type { ChannelSpec } from './topology.js';
@@ -89,14 +89,18 @@ export class DmaController {
     return taken;
   }
 
+  /**
+   * What a user of this driver gets while it is not bound (-EPROBE_DEFER: dma_request_chan finds
+   * no registered controller), saying why: the supplier a deferred probe waits for, a failed
+   * probe's code, or that it never ran.
+   */
+  notBound(): CoreError {
+    return driverNotBound(this.id, this.boundState.state === 'failed' ? this.boundState.error : undefined);
+  }
+
   /** Requests the lowest free channels, all or nothing. */
   request(dir: Direction, count: number, mode: ChannelMode = 'pkt'): Channel[] {
-    if (this.boundState.state === 'unprobed') throw new CoreError('ENODEV', `${this.id}: driver not bound: it is not in the topology's boot list`);
-    if (this.boundState.state === 'failed') {
-      const e = this.boundState.error;
-      // Say why: a deferred probe names the supplier it waits for; a failed one, its error.
-      throw new CoreError('ENODEV', `${this.id}: driver not bound: ${e.code === 'ENODEV' ? e.message : `its probe failed with ${e.code} (see boot)`}`);
-    }
+    if (this.boundState.state !== 'bound') throw this.notBound();
     const granted: Channel[] = [];
     try {
       for (let k = 0; k < count; k++) granted.push(this.requestOne(dir, mode));

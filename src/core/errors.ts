@@ -1,7 +1,11 @@
-/** Errno-style error codes, as upstream returns them, plus EXPECT for a failed expect-error / expect-pool. */
-export type ErrCode = 'ENOSPC' | 'EINVAL' | 'ENOENT' | 'EBUSY' | 'EEXIST' | 'ENODEV' | 'EUSAGE' | 'EXPECT';
+/**
+ * Errno-style error codes, as upstream returns them (EPROBE_DEFER is the kernel-internal 517 a
+ * lookup of a supplier that has not registered returns), plus EUSAGE for bad syntax and EXPECT for
+ * a failed expect-error / expect-pool.
+ */
+export type ErrCode = 'ENOSPC' | 'EINVAL' | 'ENOENT' | 'EBUSY' | 'EEXIST' | 'ENODEV' | 'EPROBE_DEFER' | 'EUSAGE' | 'EXPECT';
 
-export const ERR_CODES: readonly ErrCode[] = ['ENOSPC', 'EINVAL', 'ENOENT', 'EBUSY', 'EEXIST', 'ENODEV', 'EUSAGE', 'EXPECT'];
+export const ERR_CODES: readonly ErrCode[] = ['ENOSPC', 'EINVAL', 'ENOENT', 'EBUSY', 'EEXIST', 'ENODEV', 'EPROBE_DEFER', 'EUSAGE', 'EXPECT'];
 
 export interface PoolUsage {
   id: string;
@@ -81,15 +85,37 @@ export const failedPartWay = (e: CoreError, item: string, before: number, of: nu
 };
 
 /**
- * A probe that returned -EPROBE_DEFER: its supplier is not bound yet. Not a failed probe: Linux
- * puts the device on the deferred-probe list and retries it when another driver binds. Its code
- * is the one a later use of the unbound driver fails with (ENODEV).
+ * A probe that returned -EPROBE_DEFER: its supplier is not bound yet (udma_probe returns what
+ * of_k3_ringacc_get_by_phandle does, -EPROBE_DEFER while ringacc is not on k3_ringacc_list). Not a
+ * failed probe: Linux puts the device on the deferred-probe list and retries it when another
+ * driver binds. Its message, the boot line's, names the code; `reason` is the same without it.
  */
 export class ProbeDeferred extends CoreError {
+  readonly reason: string;
+
   constructor(readonly supplier: string) {
-    super('ENODEV', `probe deferred: ${supplier} is not bound (EPROBE_DEFER)`);
+    const reason = `probe deferred: ${supplier} is not bound`;
+    super('EPROBE_DEFER', `${reason} (EPROBE_DEFER)`);
+    this.reason = reason;
   }
 }
+
+/**
+ * The error a use of a driver that is not bound gets, saying why from what its probe returned
+ * (`probeError`; undefined: it never ran, not being in the boot list). Always -EPROBE_DEFER: the
+ * user finds no registered provider, and Linux cannot tell one still to come from one whose probe
+ * failed or never ran. dma_request_chan returns what of_dma_request_slave_channel does,
+ * -EPROBE_DEFER when of_dma_find_controller finds no controller (drivers/dma/dmaengine.c,
+ * drivers/dma/of-dma.c); a ring user's of_k3_ringacc_get_by_phandle returns it when ringacc is
+ * not on k3_ringacc_list (drivers/soc/ti/k3-ringacc.c), a glue user's of_xudma_dev_get when the
+ * UDMA "has not been probed" (drivers/dma/ti/k3-udma-private.c). The user's own probe then
+ * defers in turn.
+ */
+export const driverNotBound = (id: string, probeError: { code: ErrCode } | undefined): CoreError => {
+  const why =
+    probeError === undefined ? "it is not in the topology's boot list" : probeError instanceof ProbeDeferred ? probeError.reason : `its probe failed with ${probeError.code} (see boot)`;
+  return new CoreError('EPROBE_DEFER', `${id}: driver not bound: ${why}`);
+};
 
 export const fail = (code: ErrCode, message: string, pool?: PoolUsage): never => {
   throw new CoreError(code, message, pool);

@@ -7,7 +7,7 @@ import { SPI_BASE, type ParentDomain } from './domains/domain.js';
 import { GicDomain } from './domains/gic.js';
 import { hasPendingEnabled, IntaDomain, type EventDesc, type VintDesc } from './domains/inta.js';
 import { IntrDomain } from './domains/intr.js';
-import { CoreError, noSuchCpu, ProbeDeferred, quote } from './errors.js';
+import { CoreError, driverNotBound, noSuchCpu, ProbeDeferred, quote } from './errors.js';
 import { IrqDescs, type IrqDesc } from './irq-descs.js';
 import { Mutex, NoLock } from './lock.js';
 import { Mapper } from './mapper.js';
@@ -347,7 +347,7 @@ export class System {
    */
   allocIrq(deviceId: string, index: number | 'any'): MsiRecord {
     const dev = this.msiDevice(deviceId);
-    if (!dev.bound) throw this.notBound(dev);
+    if (!dev.bound) throw this.notBound(dev.id);
     if (index !== 'any') this.checkShareIndex(dev, index);
     const idx = this.takeIndex(dev, index);
     // Given back in reverse order if a later step throws: the MSI this call allocated, then the ring.
@@ -401,10 +401,14 @@ export class System {
   // The errors of alloc-irq, built apart from it: an operation run a million times is inlined by
   // V8 only while it is small, and the text of an error it rarely raises would count against it.
 
-  private notBound(dev: MsiDevice): CoreError {
-    // A DMA's own event device has the DMA's id, so one lookup finds either's failed probe.
-    const why = this.bootLog.find((e) => e.device === dev.id && !e.ok)?.message;
-    return new CoreError('ENODEV', `${dev.id}: driver not bound${why ? ` (${why})` : ''}`);
+  /**
+   * What a user of an unbound driver (a DMA, or an MSI device: ringacc, a DMA's own events) gets:
+   * -EPROBE_DEFER whatever the reason, saying why (driverNotBound). A DMA's event device has the
+   * DMA's id, and its probe is the DMA's.
+   */
+  notBound(id: string): CoreError {
+    const dma = this.dmas.get(id);
+    return dma ? dma.notBound() : driverNotBound(id, this.bootLog.find((e) => e.device === id && !e.ok)?.error);
   }
 
   private checkShareIndex(dev: MsiDevice, index: number): void {

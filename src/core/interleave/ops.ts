@@ -219,7 +219,7 @@ export const allocIrqOp = (deviceId: string, index: number | 'any'): OpSpec => (
   label: `alloc-irq ${deviceId} ${index}`,
   *start(sys, ctx) {
     const dev = sys.msiDevice(deviceId);
-    if (!dev.bound) throw new CoreError('ENODEV', `${dev.id}: driver not bound (see boot)`);
+    if (!dev.bound) throw sys.notBound(dev.id);
     if (index !== 'any') {
       dev.checkIndex(index);
       if (!dev.inShare(index)) throw new CoreError('EINVAL', `${dev.id} ${index} is not in this host's share (${dev.describeShare()})`);
@@ -292,7 +292,7 @@ export const requestChannelOp = (dmaId: string, dir: Direction): OpSpec => ({
 
 function* requestChannel(sys: System, ctx: OpContext, dmaId: string, dir: Direction): Steps<OpValue> {
   const dma = sys.dma(dmaId);
-  if (!dma.bound) throw new CoreError('ENODEV', `${dma.id}: driver not bound (see boot)`);
+  if (!dma.bound) throw dma.notBound();
   const pool = dma.pools[dir];
   const n = pool.allocFrom(dma.spec[dir].firstNormal);
   if (n === undefined) throw new CoreError('ENOENT', `${pool.id}: no free normal-capacity ${dir} channel`, pool.usage());
