@@ -330,7 +330,7 @@ describe('the REPL in a pseudo-terminal', () => {
     await t.waitFor('(Y/n)');
     t.type('\r');
     // Now one column from dynamic (coalesced, demand, hardware request, lock inta): nearer than rfc-v4.
-    expect(await t.waitFor('msi(dynamic+hardware alloc)> ')).toContain('re-booted with design dynamic+hardware alloc (policy coalesced,');
+    expect(await t.waitFor('msi(dynamic+hardware alloc)> ')).toContain('re-booted with design dynamic+hardware alloc (what-if; policy coalesced,');
 
     // Ctrl-D leaves with status 0.
     t.type('\x04');

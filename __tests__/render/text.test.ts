@@ -312,6 +312,10 @@ describe('exact text for small outputs', () => {
       'boot with design dynamic (what-if; policy coalesced, mode demand, hardware request, lock inta, failure unwind)',
     );
     expect(lines(text(['design dynamic', 'design'])).filter((l) => l.startsWith('now: '))).toEqual(['now: design dynamic (what-if; policy coalesced, mode demand, hardware request,']);
+    // ...and so does a design changed by hand from it: still no kernel's.
+    expect(lines(text(['design dynamic', 'policy dedicated'], WIDE))[0]).toBe(
+      're-booted with design dynamic+dedicated (what-if; policy dedicated, mode demand, hardware request, lock inta, failure unwind)',
+    );
     expect(lines(text(['hardware alloc', 'lock list', 'failure upstream'], WIDE))[0]).toBe(
       're-booted with design merged+hardware alloc,lock list,failure upstream (policy coalesced, mode probe, hardware alloc, lock list, failure upstream)',
     );
@@ -335,7 +339,7 @@ describe('exact text for small outputs', () => {
     expect(longest(t.join('\n'))).toBeLessThanOrEqual(80);
     const now = lines(text(['mode demand', 'lock none', 'design'])).filter((l) => /^(\* |now: )/.test(l));
     // no preset is marked once a column was changed by hand; it is named as the prompt names it
-    expect(now).toEqual(['now: design dynamic+lock none (policy coalesced, mode demand, hardware request,']);
+    expect(now).toEqual(['now: design dynamic+lock none (what-if; policy coalesced, mode demand, hardware']);
   });
 
   test('the boot log marks a failed probe and a deferred one: probe-all runs out of INTR outputs in ringacc, so main_udmap waits', () => {

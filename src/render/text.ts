@@ -21,8 +21,12 @@ import { plural } from '../core/words.js';
  * "design merged (policy coalesced, ...)"; "design dynamic (what-if; policy coalesced, ...)";
  * "design merged+dedicated (policy dedicated, ...)", named as the REPL's prompt names it.
  */
-export const settingsLine = (s: Settings, design?: DesignName | 'custom'): string =>
-  `${design === undefined ? '' : `design ${design === 'custom' ? designShown(s) : design} (${isWhatIf(design) ? `${WHAT_IF}; ` : ''}`}policy ${s.policy}, mode ${s.mode}, hardware ${s.hardware}, lock ${s.lock}, failure ${s.failure}${design === undefined ? '' : ')'}`;
+export const settingsLine = (s: Settings, design?: DesignName | 'custom'): string => {
+  const columns = `policy ${s.policy}, mode ${s.mode}, hardware ${s.hardware}, lock ${s.lock}, failure ${s.failure}`;
+  if (design === undefined) return columns;
+  const shown = design === 'custom' ? designShown(s) : design;
+  return `design ${shown} (${isWhatIf(shown) ? `${WHAT_IF}; ` : ''}${columns})`;
+};
 
 const renderDesigns = (style: Style, designs: Design[], current: DesignName | 'custom', s: Settings): string => {
   const out: string[] = [];
