@@ -142,6 +142,8 @@ describe('workloads', () => {
       [['compare', 'a.msi b.msi'], "compare takes one workload: a script file, or commands separated by ; (got 2: 'a.msi', 'b.msi'; to run them as one workload: \"source a.msi; source b.msi\")"],
       // A file and something that is no file: no hint to source it.
       [['compare', 'fixtures/tour.msi', 'extra'], "compare takes one workload: a script file, or commands separated by ; (got 2: 'fixtures/tour.msi', 'extra')"],
+      // A quoted ';' joins no commands (as -e reads it, and the workload would): still two words, the first a script.
+      [['compare', "a.msi 'b;c.msi'"], "compare takes one workload: a script file, or commands separated by ; (got 2: 'a.msi', ''b;c.msi'')"],
     ];
     for (const [words, message] of cases) {
       const r = runWords(s, words);

@@ -8,6 +8,7 @@ import { commandOf, findCommand, runWords, startWords, type RunningCommand } fro
 import type { Result } from '../commands/result.js';
 import type { CommandSpec } from '../commands/spec.js';
 import type { Session } from '../commands/session.js';
+import { joinedError, joinsCommands } from '../commands/split.js';
 import { showsState } from '../commands/spec.js';
 import { codePoints, commandWords, lineTooLong, MAX_LINE } from '../commands/tokenize.js';
 import { renderJson, renderJsonStop } from '../render/json.js';
@@ -16,7 +17,6 @@ import { renderError, renderText } from '../render/text.js';
 import { EXIT } from './exit.js';
 import type { Sink } from './output.js';
 import { chunksOf, closeQuietly, includedName, openTextFile, ReadError } from './script-file.js';
-import { joinedLine, joinsCommands } from './split-exec.js';
 
 export const MAX_SOURCE_DEPTH = 8;
 /**
@@ -114,7 +114,7 @@ interface Where {
  * A failed line that joins commands with `;` (joinsCommands): said as that, not as what its words
  * made of it (`unknown verb 'pools;'`), and of no verb: the line is at fault, not a command.
  */
-const joined: Result = { ok: false, error: { code: 'EUSAGE', message: joinedLine('in a script line') } };
+const joined: Result = { ok: false, error: joinedError('script line') };
 
 const shortCommand = (line: string): string => (line.length > 200 ? `${line.slice(0, 197)}...` : line);
 
