@@ -50,7 +50,7 @@ export interface BatchOptions {
  * (BatchOptions.sliced), to be sent back its Result once run, or undefined if it was stopped
  * part-way (RunningCommand.stop), which stops the run there.
  */
-export type Steps = Generator<RunningCommand, void, Result | undefined>;
+export type RunSteps = Generator<RunningCommand, void, Result | undefined>;
 
 /** What a line leaves to the run's generator: a script it sources, or a command to run in slices. */
 type Deferred =
@@ -58,7 +58,7 @@ type Deferred =
   | { kind: 'sliced'; running: RunningCommand; words: string[]; where: Where; command: string };
 
 /** A run's steps driven here, where nothing reads the keyboard: every command runs whole. */
-const drain = (steps: Steps): void => {
+const drain = (steps: RunSteps): void => {
   for (let r = steps.next(); !r.done; r = steps.next(wholly(r.value)));
 };
 
@@ -164,8 +164,8 @@ export class BatchRunner {
     drain(this.steps(script, stack));
   }
 
-  /** Runs a script given as text, for a caller that runs what is sliced (see Steps). */
-  *steps(script: Script, stack: string[] = []): Steps {
+  /** Runs a script given as text, for a caller that runs what is sliced (see RunSteps). */
+  *steps(script: Script, stack: string[] = []): RunSteps {
     const feed = this.open(script, stack);
     yield* this.textSteps(feed, script.text);
     yield* this.endSteps(feed);
@@ -184,7 +184,7 @@ export class BatchRunner {
     drain(this.bytesSteps(feed, chunk));
   }
 
-  private *bytesSteps(feed: Feed, chunk: Buffer): Steps {
+  private *bytesSteps(feed: Feed, chunk: Buffer): RunSteps {
     const nul = chunk.indexOf(0);
     feed.decoder ??= new StringDecoder('utf8');
     yield* this.textSteps(feed, feed.decoder.write(nul < 0 ? chunk : chunk.subarray(0, nul)));
@@ -200,7 +200,7 @@ export class BatchRunner {
     drain(this.endSteps(feed));
   }
 
-  private *endSteps(feed: Feed): Steps {
+  private *endSteps(feed: Feed): RunSteps {
     if (feed.decoder) yield* this.textSteps(feed, feed.decoder.end());
     if (this.stopped) return;
     const { partial, long } = feed;
@@ -214,7 +214,7 @@ export class BatchRunner {
   }
 
   /** Runs the complete lines of `text` and keeps the rest for the next chunk. */
-  private *textSteps(feed: Feed, text: string): Steps {
+  private *textSteps(feed: Feed, text: string): RunSteps {
     for (let at = this.text(feed, text, 0); at >= 0; at = this.text(feed, text, at)) yield* this.follow();
   }
 
@@ -265,7 +265,7 @@ export class BatchRunner {
   }
 
   /** The work a line left (see text()): the script it sources, or its command run by the caller of steps(). */
-  private *follow(): Steps {
+  private *follow(): RunSteps {
     const d = this.deferred!;
     this.deferred = undefined;
     if (d.kind === 'source') {
@@ -332,22 +332,19 @@ export class BatchRunner {
     return undefined;
   }
 
-  /** A command's result, reported; `exit` ends the run. */
+  /** A command's result, reported; `exit` ends the run (after its own line, reported all the same). */
   private ran(where: Where, command: string, words: string[], result: Result): void {
     if (!result.ok) {
-      if (joinsCommands(command)) this.report(where, command, undefined, joined);
-      else this.report(where, command, commandOf(words), result);
-      return;
-    }
-    this.report(where, command, commandOf(words), result);
-    if (result.output.kind === 'exit') {
+      if (joinsCommands(command)) return this.report(where, command, undefined, joined);
+    } else if (result.output.kind === 'exit') {
       this.stopped = true;
       this.exited = { status: result.output.status };
     }
+    this.report(where, command, commandOf(words), result);
   }
 
   /** `source`: reported once, as a failure if the file cannot be included, else as done before its lines run. */
-  private *include(path: string, from: ScriptSource, where: Where, command: string, stack: string[]): Steps {
+  private *include(path: string, from: ScriptSource, where: Where, command: string, stack: string[]): RunSteps {
     const fail = (code: ErrorInfo['code'], message: string) =>
       joinsCommands(command) ? this.report(where, command, undefined, joined) : this.report(where, command, findCommand('source'), { ok: false, error: { code, message: oneLine(message) } });
     const abs = isAbsolute(path) ? path : resolve(from.dir, path);
@@ -376,7 +373,7 @@ export class BatchRunner {
     drain(this.fileSteps(fd, script, stack));
   }
 
-  private *fileSteps(fd: number, script: ScriptSource, stack: string[]): Steps {
+  private *fileSteps(fd: number, script: ScriptSource, stack: string[]): RunSteps {
     const feed = this.open(script, stack);
     try {
       for (const chunk of chunksOf(fd, script.name, 'script')) {
