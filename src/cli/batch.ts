@@ -324,9 +324,12 @@ export class BatchRunner {
     this.ran(where, command, words, result);
   }
 
-  /** A command run whole, or undefined when it runs in slices: left to the caller of steps() (see follow()). */
+  /**
+   * A command run whole, or undefined when it runs in slices: left to the caller of steps() (see
+   * follow()). Quiet as runWords would be (the REPL's sourced scripts are never quiet).
+   */
   private startSliced(raw: string, words: string[], where: Where): Result | undefined {
-    const running = startWords(this.session, words);
+    const running = startWords(this.session, words, this.opts.quiet && !this.opts.json);
     if (!running.sliced) return wholly(running);
     this.deferred = { kind: 'sliced', running, words, where, command: raw.trim() };
     return undefined;
