@@ -129,6 +129,33 @@ export class InternalError extends Error {
   }
 }
 
+/** A defect (any throw but a CoreError's) met running the command `words` at `where`, said with its place. */
+const defect = (where: Where, words: string[], e: unknown): InternalError =>
+  new InternalError(`${where.file}:${where.line}: ${oneLine(shortCommand(words.join(' ')))}: ${e instanceof Error ? e.message : String(e)}`, e);
+
+/**
+ * `running` as the caller of steps() is handed it (see follow()): stepped there, outside line()'s
+ * catch, so a defect in a step, or in stopping it, is thrown here as defect() says it.
+ */
+const located = (running: RunningCommand, where: Where, words: string[]): RunningCommand => ({
+  sliced: running.sliced,
+  step: (budget) => {
+    try {
+      return running.step(budget);
+    } catch (e) {
+      throw defect(where, words, e);
+    }
+  },
+  progress: () => running.progress(),
+  stop: () => {
+    try {
+      running.stop();
+    } catch (e) {
+      throw defect(where, words, e);
+    }
+  },
+});
+
 /**
  * Runs scripts line by line on one session: errors compiler-style on stderr, output or JSON on
  * stdout. Counts failures; `exit`, --bail or too many errors stops it.
@@ -272,7 +299,8 @@ export class BatchRunner {
       yield* this.include(d.path, d.from, d.where, d.command, d.stack);
       return;
     }
-    const result = yield d.running;
+    // A defect in one of its steps says where, as line() says one in a command run whole.
+    const result = yield located(d.running, d.where, d.words);
     if (result === undefined) {
       this.stopped = true;
       const { file, line } = d.where;
@@ -312,8 +340,7 @@ export class BatchRunner {
     try {
       result = this.opts.sliced ? this.startSliced(raw, words, where) : runWords(this.session, words, this.opts.quiet && !this.opts.json);
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      throw new InternalError(`${where.file}:${where.line}: ${oneLine(shortCommand(words.join(' ')))}: ${message}`, e);
+      throw defect(where, words, e);
     }
     if (result === undefined) return;
     const command = raw.trim();
