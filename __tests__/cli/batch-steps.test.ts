@@ -2,8 +2,9 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchRunner, type Script } from '../../src/cli/batch.js';
+import { BatchRunner, InternalError, type Script } from '../../src/cli/batch.js';
 import type { Sink } from '../../src/cli/output.js';
+import { findCommand } from '../../src/commands/registry.js';
 import type { Result } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
 import { DEFAULT_SETTINGS } from '../../src/core/designs.js';
@@ -86,5 +87,30 @@ describe('BatchRunner.steps', () => {
     expect(all).toContain('ringacc 320');
     expect(all).not.toMatch(/ringacc 3(21|30)/);
     expect(open()).toBe(before);
+  });
+
+  test('a defect in a step of a command run in slices is an InternalError with its place, as one in a command run whole is', () => {
+    // A bug of ours in the search, met where the caller of steps() (the REPL) steps it.
+    const spec = findCommand('interleave')!;
+    const start = spec.start!;
+    const bug = new TypeError('a bug');
+    spec.start = (ctx, words) => {
+      const task = start(ctx, words);
+      return { step: () => { throw bug; }, progress: () => task.progress(), stop: () => task.stop() };
+    };
+    try {
+      const { r } = runner(true);
+      let thrown: unknown;
+      try {
+        drive(r, script('.'), toEnd);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(InternalError);
+      expect((thrown as InternalError).message).toBe('race.msi:2: interleave alloc-irq ringacc 310 alloc-irq ringacc 311 --lock none: a bug');
+      expect((thrown as InternalError).cause).toBe(bug);
+    } finally {
+      spec.start = start;
+    }
   });
 });

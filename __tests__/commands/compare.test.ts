@@ -10,6 +10,7 @@ import type { Output, Result } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
 import { splitFlags } from '../../src/commands/verbs/compare.js';
 import { loadWorkload, workloadOf } from '../../src/commands/workload.js';
+import { DEFAULT_CHANNEL_MODE } from '../../src/core/dma.js';
 import { CoreError } from '../../src/core/errors.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import { renderCapacity, renderCompare } from '../../src/render/compare.js';
@@ -142,6 +143,8 @@ describe('workloads', () => {
       [['compare', 'a.msi b.msi'], "compare takes one workload: a script file, or commands separated by ; (got 2: 'a.msi', 'b.msi'; to run them as one workload: \"source a.msi; source b.msi\")"],
       // A file and something that is no file: no hint to source it.
       [['compare', 'fixtures/tour.msi', 'extra'], "compare takes one workload: a script file, or commands separated by ; (got 2: 'fixtures/tour.msi', 'extra')"],
+      // A quoted ';' joins no commands (as -e reads it, and the workload would): still two words, the first a script.
+      [['compare', "a.msi 'b;c.msi'"], "compare takes one workload: a script file, or commands separated by ; (got 2: 'a.msi', ''b;c.msi'')"],
     ];
     for (const [words, message] of cases) {
       const r = runWords(s, words);
@@ -384,7 +387,8 @@ describe('capacity', () => {
     requestOneChannel(s, 'main_udmap', 'tx', 'tr');
     expect([held(), events()]).toEqual([['main_udmap:tx8 tr', 'main_udmap:rx8 pkt'], 3]);
     // No type is what request-channel does by default: packet mode.
-    requestOneChannel(s, 'main_udmap', 'tx', null);
+    expect(DEFAULT_CHANNEL_MODE).toBe('pkt');
+    requestOneChannel(s, 'main_udmap', 'tx', DEFAULT_CHANNEL_MODE);
     expect([held()[1], events()]).toEqual(['main_udmap:tx9 pkt', 4]);
   });
 });

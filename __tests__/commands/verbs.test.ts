@@ -5,7 +5,7 @@ import { COMMANDS, runWords } from '../../src/commands/registry.js';
 import type { Output, Result } from '../../src/commands/result.js';
 import { Session } from '../../src/commands/session.js';
 import { isUnicodeSpace, tokenize } from '../../src/commands/tokenize.js';
-import type { ErrCode } from '../../src/core/errors.js';
+import { printable, type ErrCode } from '../../src/core/errors.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import { parseTopology } from '../../src/topology/validate.js';
 import type { Settings } from '../../src/core/system.js';
@@ -1257,6 +1257,18 @@ describe('parsing', () => {
     const zs = Array.from({ length: 0x10000 - 0x80 }, (_, i) => i + 0x80).filter((code) => /\p{Zs}/u.test(String.fromCharCode(code)));
     expect(zs.filter((code) => !isUnicodeSpace(code))).toEqual([]);
     expect(Array.from({ length: 0x10000 - 0x80 }, (_, i) => i + 0x80).filter(isUnicodeSpace)).toEqual(zs);
+  });
+
+  test("messages echo as '?' exactly the spaces tokenize splits at (errors.ts's regex and isUnicodeSpace agree over the BMP)", () => {
+    // Lone surrogates aside (always '?'): what printable() replaces that is no control, format
+    // character or line or paragraph separator must be the Unicode spaces, and all of them.
+    const bmp = Array.from({ length: 0x10000 }, (_, code) => code).filter((code) => code < 0xd800 || code > 0xdfff);
+    const spaces = bmp.filter((code) => {
+      const c = String.fromCharCode(code);
+      return printable(c) !== c && !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(c);
+    });
+    expect(spaces).toEqual(bmp.filter(isUnicodeSpace));
+    expect(printable(' ')).toBe(' ');
   });
 
   test('a failed command leaves the model exactly as it was', () => {

@@ -573,6 +573,12 @@ describe('validateTopology: the schema check', () => {
       I('$.dmas[0].rxEventOfset', "unknown key 'rxEventOfset': did you mean 'rxEventOffset'?"),
     ]],
     ['an unknown key with no close one names the known keys', (j) => (j.virq.extra = 1), [I('$.virq.extra', "unknown key 'extra'; known here: first, count")]],
+    // As for verbs (maxEdits): one edit up to 5 characters, two from 6. `const` is two from
+    // `count`, another word rather than a typo of it; `sorcee` is two from `source`.
+    ['a five-letter key two edits from a known one is not taken for it', (j) => (j.virq.const = 1), [I('$.virq.const', "unknown key 'const'; known here: first, count")]],
+    ['a six-letter key two edits from a known one is', (j) => (j.intas[0].hardware.vints = { count: 256, sorcee: 'sysfw' }), [
+      I('$.intas[0].hardware.vints.sorcee', "unknown key 'sorcee': did you mean 'source'?"),
+    ]],
     ['an unknown source label', (j) => (j.sources.board = 'x'), [
       I('$.sources.board', "unknown key 'board'; known here: dt, rm, sysfw, driver, illustrative"),
     ]],

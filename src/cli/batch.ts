@@ -8,6 +8,7 @@ import { commandOf, findCommand, runWords, startWords, type RunningCommand } fro
 import type { Result } from '../commands/result.js';
 import type { CommandSpec } from '../commands/spec.js';
 import type { Session } from '../commands/session.js';
+import { joinedError, joinsCommands } from '../commands/split.js';
 import { showsState } from '../commands/spec.js';
 import { codePoints, commandWords, lineTooLong, MAX_LINE } from '../commands/tokenize.js';
 import { renderJson, renderJsonStop } from '../render/json.js';
@@ -16,7 +17,6 @@ import { renderError, renderText } from '../render/text.js';
 import { EXIT } from './exit.js';
 import type { Sink } from './output.js';
 import { chunksOf, closeQuietly, includedName, openTextFile, ReadError } from './script-file.js';
-import { joinedLine, joinsCommands } from './split-exec.js';
 
 export const MAX_SOURCE_DEPTH = 8;
 /**
@@ -50,7 +50,7 @@ export interface BatchOptions {
  * (BatchOptions.sliced), to be sent back its Result once run, or undefined if it was stopped
  * part-way (RunningCommand.stop), which stops the run there.
  */
-export type Steps = Generator<RunningCommand, void, Result | undefined>;
+export type RunSteps = Generator<RunningCommand, void, Result | undefined>;
 
 /** What a line leaves to the run's generator: a script it sources, or a command to run in slices. */
 type Deferred =
@@ -58,7 +58,7 @@ type Deferred =
   | { kind: 'sliced'; running: RunningCommand; words: string[]; where: Where; command: string };
 
 /** A run's steps driven here, where nothing reads the keyboard: every command runs whole. */
-const drain = (steps: Steps): void => {
+const drain = (steps: RunSteps): void => {
   for (let r = steps.next(); !r.done; r = steps.next(wholly(r.value)));
 };
 
@@ -114,7 +114,7 @@ interface Where {
  * A failed line that joins commands with `;` (joinsCommands): said as that, not as what its words
  * made of it (`unknown verb 'pools;'`), and of no verb: the line is at fault, not a command.
  */
-const joined: Result = { ok: false, error: { code: 'EUSAGE', message: joinedLine('in a script line') } };
+const joined: Result = { ok: false, error: joinedError('script line') };
 
 const shortCommand = (line: string): string => (line.length > 200 ? `${line.slice(0, 197)}...` : line);
 
@@ -128,6 +128,33 @@ export class InternalError extends Error {
     this.name = 'InternalError';
   }
 }
+
+/** A defect (any throw but a CoreError's) met running the command `words` at `where`, said with its place. */
+const defect = (where: Where, words: string[], e: unknown): InternalError =>
+  new InternalError(`${where.file}:${where.line}: ${oneLine(shortCommand(words.join(' ')))}: ${e instanceof Error ? e.message : String(e)}`, e);
+
+/**
+ * `running` as the caller of steps() is handed it (see follow()): stepped there, outside line()'s
+ * catch, so a defect in a step, or in stopping it, is thrown here as defect() says it.
+ */
+const located = (running: RunningCommand, where: Where, words: string[]): RunningCommand => ({
+  sliced: running.sliced,
+  step: (budget) => {
+    try {
+      return running.step(budget);
+    } catch (e) {
+      throw defect(where, words, e);
+    }
+  },
+  progress: () => running.progress(),
+  stop: () => {
+    try {
+      running.stop();
+    } catch (e) {
+      throw defect(where, words, e);
+    }
+  },
+});
 
 /**
  * Runs scripts line by line on one session: errors compiler-style on stderr, output or JSON on
@@ -164,8 +191,8 @@ export class BatchRunner {
     drain(this.steps(script, stack));
   }
 
-  /** Runs a script given as text, for a caller that runs what is sliced (see Steps). */
-  *steps(script: Script, stack: string[] = []): Steps {
+  /** Runs a script given as text, for a caller that runs what is sliced (see RunSteps). */
+  *steps(script: Script, stack: string[] = []): RunSteps {
     const feed = this.open(script, stack);
     yield* this.textSteps(feed, script.text);
     yield* this.endSteps(feed);
@@ -184,7 +211,7 @@ export class BatchRunner {
     drain(this.bytesSteps(feed, chunk));
   }
 
-  private *bytesSteps(feed: Feed, chunk: Buffer): Steps {
+  private *bytesSteps(feed: Feed, chunk: Buffer): RunSteps {
     const nul = chunk.indexOf(0);
     feed.decoder ??= new StringDecoder('utf8');
     yield* this.textSteps(feed, feed.decoder.write(nul < 0 ? chunk : chunk.subarray(0, nul)));
@@ -200,7 +227,7 @@ export class BatchRunner {
     drain(this.endSteps(feed));
   }
 
-  private *endSteps(feed: Feed): Steps {
+  private *endSteps(feed: Feed): RunSteps {
     if (feed.decoder) yield* this.textSteps(feed, feed.decoder.end());
     if (this.stopped) return;
     const { partial, long } = feed;
@@ -214,7 +241,7 @@ export class BatchRunner {
   }
 
   /** Runs the complete lines of `text` and keeps the rest for the next chunk. */
-  private *textSteps(feed: Feed, text: string): Steps {
+  private *textSteps(feed: Feed, text: string): RunSteps {
     for (let at = this.text(feed, text, 0); at >= 0; at = this.text(feed, text, at)) yield* this.follow();
   }
 
@@ -265,14 +292,15 @@ export class BatchRunner {
   }
 
   /** The work a line left (see text()): the script it sources, or its command run by the caller of steps(). */
-  private *follow(): Steps {
+  private *follow(): RunSteps {
     const d = this.deferred!;
     this.deferred = undefined;
     if (d.kind === 'source') {
       yield* this.include(d.path, d.from, d.where, d.command, d.stack);
       return;
     }
-    const result = yield d.running;
+    // A defect in one of its steps says where, as line() says one in a command run whole.
+    const result = yield located(d.running, d.where, d.words);
     if (result === undefined) {
       this.stopped = true;
       const { file, line } = d.where;
@@ -312,8 +340,7 @@ export class BatchRunner {
     try {
       result = this.opts.sliced ? this.startSliced(raw, words, where) : runWords(this.session, words, this.opts.quiet && !this.opts.json);
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      throw new InternalError(`${where.file}:${where.line}: ${oneLine(shortCommand(words.join(' ')))}: ${message}`, e);
+      throw defect(where, words, e);
     }
     if (result === undefined) return;
     const command = raw.trim();
@@ -324,30 +351,30 @@ export class BatchRunner {
     this.ran(where, command, words, result);
   }
 
-  /** A command run whole, or undefined when it runs in slices: left to the caller of steps() (see follow()). */
+  /**
+   * A command run whole, or undefined when it runs in slices: left to the caller of steps() (see
+   * follow()). Quiet as runWords would be (the REPL's sourced scripts are never quiet).
+   */
   private startSliced(raw: string, words: string[], where: Where): Result | undefined {
-    const running = startWords(this.session, words);
+    const running = startWords(this.session, words, this.opts.quiet && !this.opts.json);
     if (!running.sliced) return wholly(running);
     this.deferred = { kind: 'sliced', running, words, where, command: raw.trim() };
     return undefined;
   }
 
-  /** A command's result, reported; `exit` ends the run. */
+  /** A command's result, reported; `exit` ends the run (after its own line, reported all the same). */
   private ran(where: Where, command: string, words: string[], result: Result): void {
     if (!result.ok) {
-      if (joinsCommands(command)) this.report(where, command, undefined, joined);
-      else this.report(where, command, commandOf(words), result);
-      return;
-    }
-    this.report(where, command, commandOf(words), result);
-    if (result.output.kind === 'exit') {
+      if (joinsCommands(command)) return this.report(where, command, undefined, joined);
+    } else if (result.output.kind === 'exit') {
       this.stopped = true;
       this.exited = { status: result.output.status };
     }
+    this.report(where, command, commandOf(words), result);
   }
 
   /** `source`: reported once, as a failure if the file cannot be included, else as done before its lines run. */
-  private *include(path: string, from: ScriptSource, where: Where, command: string, stack: string[]): Steps {
+  private *include(path: string, from: ScriptSource, where: Where, command: string, stack: string[]): RunSteps {
     const fail = (code: ErrorInfo['code'], message: string) =>
       joinsCommands(command) ? this.report(where, command, undefined, joined) : this.report(where, command, findCommand('source'), { ok: false, error: { code, message: oneLine(message) } });
     const abs = isAbsolute(path) ? path : resolve(from.dir, path);
@@ -376,7 +403,7 @@ export class BatchRunner {
     drain(this.fileSteps(fd, script, stack));
   }
 
-  private *fileSteps(fd: number, script: ScriptSource, stack: string[]): Steps {
+  private *fileSteps(fd: number, script: ScriptSource, stack: string[]): RunSteps {
     const feed = this.open(script, stack);
     try {
       for (const chunk of chunksOf(fd, script.name, 'script')) {

@@ -13,7 +13,7 @@ import { EXIT } from './exit.js';
 import type { Options } from './program.js';
 import { refuse } from './refuse.js';
 import { BoundedReader } from './script-file.js';
-import { splitExec } from './split-exec.js';
+import { splitExec } from '../commands/split.js';
 
 /** The workload piped in (`-`), checked as a script piped to a batch run is (no NUL byte, at most 16 MiB). */
 const readStdin = async (): Promise<WorkloadText> => {

@@ -98,7 +98,7 @@ export class History {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') this.warnIfUnwritable(false);
       // Not readable: do not overwrite what we could not read.
-      else this.disable(`history: cannot read ${this.path}: ${why(e)}; history is not saved this session`);
+      else this.disable('read', why(e));
       return [];
     }
     this.warnIfUnwritable(true);
@@ -112,7 +112,7 @@ export class History {
     try {
       writeFileSync(this.path, lines.length === 0 ? '' : `${lines.join('\n')}\n`, { mode: 0o600 });
     } catch (e) {
-      this.disable(`history: cannot write ${this.path}: ${why(e)}; history is not saved this session`);
+      this.disable('write', why(e));
     }
   }
 
@@ -122,13 +122,14 @@ export class History {
    */
   private warnIfUnwritable(exists: boolean): void {
     const reason = this.path === undefined ? undefined : unwritable(this.path, exists);
-    if (reason !== undefined) this.disable(`history: cannot write ${this.path}: ${reason}; history is not saved this session`);
+    if (reason !== undefined) this.disable('write', reason);
   }
 
-  private disable(message: string): void {
+  /** Stops saving for the rest of the session, saying why once: the file could not be read or written, for `reason`. */
+  private disable(failed: 'read' | 'write', reason: string): void {
     this.enabled = false;
     if (this.warned) return;
     this.warned = true;
-    this.warn(message);
+    this.warn(`history: cannot ${failed} ${this.path}: ${reason}; history is not saved this session`);
   }
 }

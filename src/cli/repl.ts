@@ -19,7 +19,7 @@ import { processSink, type Sink } from './output.js';
 import { page, pagerCommand, tallerThan } from './pager.js';
 import { askPrompts, inquirerPrompter, planPrompts, type Prompter } from './prompts.js';
 import { readTextFile } from './script-file.js';
-import { joinedLine, joinsCommands } from './split-exec.js';
+import { joinedError, joinsCommands } from '../commands/split.js';
 import { VERSION } from './version.js';
 
 export interface ReplOptions {
@@ -371,7 +371,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
     }
     if (!result.ok && joinsCommands(line)) {
       // Said as a script says it (batch.ts): the line is at fault, not its first word as a verb.
-      report(command, undefined, { ok: false, error: { code: 'EUSAGE', message: joinedLine('at the prompt') } });
+      report(command, undefined, { ok: false, error: joinedError('prompt') });
       return undefined;
     }
     report(command, words[0], result);

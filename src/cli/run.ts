@@ -12,7 +12,7 @@ import { exitQuietlyOnEpipe, processSink, type Sink } from './output.js';
 import type { Options } from './program.js';
 import { refuse } from './refuse.js';
 import { closeQuietly, openTextFile } from './script-file.js';
-import { splitExec } from './split-exec.js';
+import { splitExec } from '../commands/split.js';
 import { loadTopology } from '../topology/load.js';
 
 /**

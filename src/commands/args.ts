@@ -1,5 +1,5 @@
 import { CoreError, noSuchCpu, printable, quote, shorten } from '../core/errors.js';
-import { distance } from '../core/words.js';
+import { distance, maxEdits } from '../core/words.js';
 import type { Direction } from '../core/dma.js';
 
 /** Shown in place of a word too long or too strange to echo back whole. */
@@ -122,19 +122,12 @@ export const oneOf = <T extends string>(word: string, what: string | null, optio
 };
 
 /**
- * The most edits a suggestion may be from the word: one up to 5 characters, two from 6, as
- * rustc's len/3 (capped at the two this always allowed). Two edits turn most short words into
- * some verb or device (`foo` into `boot`), and a guess that far off misleads more than none.
- */
-const maxEdits = (word: string): number => (word.length < 6 ? 1 : 2);
-
-/**
  * The candidate `word` most likely meant: one it begins (3 characters at least: `pool` for
  * `pools`), else the nearest within maxEdits; the first of equals. Undefined when none is near.
  */
 export const nearest = (word: string, candidates: Iterable<string>): string | undefined => {
   let best: string | undefined;
-  let bestD = maxEdits(word) + 1;
+  let bestD = maxEdits(word.length) + 1;
   for (const c of candidates) {
     const d = c.startsWith(word) && word.length >= 3 ? 1 : distance(word, c);
     if (d < bestD) {

@@ -1,4 +1,4 @@
-import type { Direction } from '../core/dma.js';
+import { DEFAULT_CHANNEL_MODE, type ChannelMode, type Direction } from '../core/dma.js';
 import { CoreError } from '../core/errors.js';
 import type { Settings } from '../core/system.js';
 import type { Topology } from '../core/topology.js';
@@ -347,18 +347,16 @@ export const runCompare = (topology: Topology, designs: readonly NamedDesign[], 
 // ---- capacity -------------------------------------------------------------------------------
 
 export type CapacityDir = Direction | 'both';
-/** Packet or TR mode channels (request-channel ... pkt|tr). */
-export type ChannelType = 'pkt' | 'tr';
-/** What request-channel and capacity take when no type is given. */
-export const DEFAULT_CHANNEL_TYPE: ChannelType = 'pkt';
+/** Packet or TR mode channels (request-channel ... pkt|tr): capacity calls the mode its type. */
+export type ChannelType = ChannelMode;
 
 /**
  * The one place a capacity probe requests a channel: what `request-channel <dma> <dir>` does,
- * without building the routes it would print, in packet mode unless `type` says TR. Throws the
- * CoreError of a refusal.
+ * without building the routes it would print, in the mode `type` names (runCapacity gives the
+ * default for none). Throws the CoreError of a refusal.
  */
-export const requestOneChannel = (session: Session, dma: string, dir: Direction, type: ChannelType | null): void => {
-  session.system.requestChannel(dma, dir, 1, type ?? DEFAULT_CHANNEL_TYPE);
+export const requestOneChannel = (session: Session, dma: string, dir: Direction, type: ChannelType): void => {
+  session.system.requestChannel(dma, dir, 1, type);
 };
 
 export interface CapacityRow {
@@ -398,7 +396,7 @@ export interface CapacityData {
  * is packet mode, as request-channel's default.
  */
 export const runCapacity = (topology: Topology, designs: readonly NamedDesign[], dma: string, dir: CapacityDir, given: ChannelType | null): CapacityData => {
-  const type = given ?? DEFAULT_CHANNEL_TYPE;
+  const type = given ?? DEFAULT_CHANNEL_MODE;
   if (designs.length === 0) throw new CoreError('EUSAGE', 'no design to compare');
   const spec = topology.dmas.find((d) => d.id === dma);
   if (!spec) throw new CoreError('ENOENT', `unknown DMA controller ${shown(dma)} (have: ${topology.dmas.map((d) => d.id).join(', ') || 'none'})`);

@@ -1,4 +1,4 @@
-import type { Direction } from '../core/dma.js';
+import { DEFAULT_CHANNEL_MODE, type Direction } from '../core/dma.js';
 import { CoreError } from '../core/errors.js';
 import type { Session } from './session.js';
 
@@ -22,7 +22,7 @@ export const grantableChannels = (session: Session, dma: string, dir: Direction)
   const limit = sys.dma(dma).pools[dir].total + 1;
   for (let count = 0; count < limit; count++) {
     try {
-      sys.requestChannel(dma, dir, 1, 'pkt');
+      sys.requestChannel(dma, dir, 1, DEFAULT_CHANNEL_MODE);
     } catch (e) {
       if (e instanceof CoreError) return { count, stop: e };
       throw e;

@@ -141,14 +141,16 @@ export interface RunningCommand {
 /**
  * Runs one command as runWords does, but a command with a Task (interleave) a slice at a time,
  * for a front end that reads the keyboard between slices; any other runs whole at its first step.
- * Run to its end it gives the Result runWords gives.
+ * Run to its end it gives the Result runWords gives. Its words are checked once, here.
  */
-export const startWords = (session: Session, words: string[]): RunningCommand => {
+export const startWords = (session: Session, words: string[], quiet = false): RunningCommand => {
+  const ctx = contextOf(session, quiet);
+  let spec: CommandSpec | undefined;
   let task: Task | undefined;
   let ended: Result | undefined;
   try {
-    const spec = checked(words);
-    if (spec.start) task = spec.start(contextOf(session, false), words.slice(1));
+    spec = checked(words);
+    if (spec.start) task = spec.start(ctx, words.slice(1));
   } catch (e) {
     ended = asResult(e);
   }
@@ -156,9 +158,9 @@ export const startWords = (session: Session, words: string[]): RunningCommand =>
     sliced: task !== undefined,
     step: (budget) => {
       if (ended !== undefined) return ended;
-      if (task === undefined) return (ended = runWords(session, words));
       try {
-        const output = task.step(budget);
+        // No task: the checked verb runs whole (not runWords, which would check the words again).
+        const output = task === undefined ? spec!.run(ctx, words.slice(1)) : task.step(budget);
         if (output !== undefined) ended = { ok: true, output };
       } catch (e) {
         ended = asResult(e);

@@ -27,8 +27,15 @@ const SPACES = /[ \t]+/;
 export const isUnicodeSpace = (code: number): boolean =>
   code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x202f || code === 0x205f || code === 0x3000;
 
-/** Whether the character `c` (one code unit or a pair) separates words outside quotes: space, tab, or a Unicode space. */
-export const isWordSpace = (c: string): boolean => c === ' ' || c === '\t' || (c.charCodeAt(0) > 0x7f && isUnicodeSpace(c.charCodeAt(0)));
+/**
+ * Whether the code unit `code` separates words outside quotes: space, tab, or a Unicode space.
+ * The one definition: tokenize, splitExec and completion all ask it (core/errors.ts's UNPRINTABLE
+ * says the same set as a regex, and a test holds the two together).
+ */
+export const isSpaceCode = (code: number): boolean => code === 0x20 || code === 0x09 || (code > 0x7f && isUnicodeSpace(code));
+
+/** Whether the character `c` (one code unit or a pair) separates words outside quotes (isSpaceCode). */
+export const isWordSpace = (c: string): boolean => isSpaceCode(c.charCodeAt(0));
 
 const u = (code: number): string => `U+${code.toString(16).padStart(4, '0').toUpperCase()}`;
 
@@ -121,7 +128,7 @@ export const tokenize = (line: string): string[] => {
       inWord = true;
     } else if (c === '#' && !inWord) {
       break;
-    } else if (c === ' ' || c === '\t' || (code > 0x7f && isUnicodeSpace(code))) {
+    } else if (isSpaceCode(code)) {
       if (inWord) words.push(word);
       word = '';
       inWord = false;

@@ -1,12 +1,12 @@
 import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
 // A workload reads exactly as a batch script does, so it shares the batch runner's file reader
-// and `-e` splitter (both plain functions with no state of the front end).
+// (a plain function with no state of the front end) and `-e` splitter (split.ts).
 import { includedName, readTextFile } from '../cli/script-file.js';
-import { joinedLine, joinsCommands, splitExec } from '../cli/split-exec.js';
 import { CoreError, type ErrCode } from '../core/errors.js';
 import { oneLine, shown } from './args.js';
 import { findCommand, resolve } from './registry.js';
+import { joinedError, joinsCommands, splitExec } from './split.js';
 import { commandWords } from './tokenize.js';
 
 /** One command of a workload, with where it came from. */
@@ -93,7 +93,7 @@ export const workloadOf = (words: string[]): { file: string } | { commands: stri
   // `compare a.msi b.msi` is two workloads, not the command `a.msi b.msi`: say so, as --compare
   // does, rather than call the first path an unknown verb.
   const parts = words.length > 1 ? words : commands.trim().split(/\s+/);
-  if (!commands.includes(';') && parts.length > 1 && looksLikeScript(parts[0])) {
+  if (!joinsCommands(commands) && parts.length > 1 && looksLikeScript(parts[0])) {
     // Scripts all (and plain words): one workload can source them in turn.
     const hint = parts.every((p) => looksLikeScript(p) && /^[^\s'"]+$/.test(p)) ? `; to run them as one workload: "${parts.map((p) => `source ${p}`).join('; ')}"` : '';
     throw new CoreError('EUSAGE', `compare takes one workload: a script file, or commands separated by ; (got ${parts.length}: ${parts.map(shown).join(', ')}${hint})`);
@@ -121,7 +121,7 @@ export const loadWorkload = (spec: { file: string } | { commands: string } | Wor
     } catch (e) {
       if (!(e instanceof CoreError)) throw e;
       // A line that is no command for a ';' that joins two is said as that, of no verb, as the batch runner says it.
-      if (w.length > 0 && joinsCommands(text)) return fail({ file, line, text: text.trim() }, joinedLine('in a script line'));
+      if (w.length > 0 && joinsCommands(text)) return fail({ file, line, text: text.trim() }, joinedError('script line').message);
       // Named by its verb when it has a known one, as the batch runner names it.
       return fail({ file, line, text: text.trim(), verb: findCommand(w[0])?.name }, e.message);
     }

@@ -11,6 +11,9 @@ export type { Mode } from './designs.js';
 /** Packet mode completes on the ring only; TR mode also raises the channel's own UDMA event. */
 export type ChannelMode = 'pkt' | 'tr';
 
+/** What request-channel (and capacity, and a count of grantable channels) takes when no mode is given. */
+export const DEFAULT_CHANNEL_MODE: ChannelMode = 'pkt';
+
 export interface Channel {
   dma: string;
   dir: Direction;
@@ -99,7 +102,7 @@ export class DmaController {
   }
 
   /** Requests the lowest free channels, all or nothing. */
-  request(dir: Direction, count: number, mode: ChannelMode = 'pkt'): Channel[] {
+  request(dir: Direction, count: number, mode: ChannelMode = DEFAULT_CHANNEL_MODE): Channel[] {
     if (this.boundState.state !== 'bound') throw this.notBound();
     const granted: Channel[] = [];
     try {

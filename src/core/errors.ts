@@ -47,7 +47,8 @@ export class CoreError extends Error {
  * contract), format characters (bidirectional controls and the zero-width ones make text display
  * as other than it is), unpaired surrogates, and every space separator but the space itself (a
  * no-break space kept inside quotes would show as a space, and 'a b' read as two words).
- * Printable non-ASCII (ü, 宽, an emoji) stays as typed.
+ * Printable non-ASCII (ü, 宽, an emoji) stays as typed. `[^\P{Zs} ]` is the set tokenize splits
+ * words at (isUnicodeSpace, which core may not import), as a regex: a test holds the two together.
  */
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|[^\P{Zs} ]/gu;
 

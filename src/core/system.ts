@@ -306,7 +306,7 @@ export class System {
 
   // ---- operations --------------------------------------------------------------------------
 
-  requestChannel(dmaId: string, dir: Direction, count = 1, mode: ChannelMode = 'pkt'): Channel[] {
+  requestChannel(dmaId: string, dir: Direction, count = 1, mode?: ChannelMode): Channel[] {
     const dma = this.dma(dmaId);
     if (!Number.isInteger(count) || count < 1) throw new CoreError('EINVAL', `channel count must be at least 1, got ${count}`);
     const channels = dma.request(dir, count, mode);

@@ -2,6 +2,14 @@
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /**
+ * The most edits a "did you mean" suggestion may be from a word of `length` characters: one up
+ * to 5 characters, two from 6, as rustc's len/3 (capped at two). Two edits turn most short words
+ * into some verb, device or key (`foo` into `boot`), and a guess that far off misleads more than
+ * none. Commands' names and topology files' keys both go by it.
+ */
+export const maxEdits = (length: number): number => (length < 6 ? 1 : 2);
+
+/**
  * Edit distance with adjacent transpositions (optimal string alignment), for "did you mean"
  * (commands' names, topology files' keys): `mdoe` is one slip from `mode`, as a typist makes
  * it, not two. 99 for lengths more than 3 apart, which no suggestion is. Three rows of the

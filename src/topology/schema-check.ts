@@ -9,7 +9,7 @@
  * node's type and limits ("an integer 0-65535", "an array of at least 1 entry").
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { distance } from '../core/words.js';
+import { distance, maxEdits } from '../core/words.js';
 import { quote } from './json-syntax.js';
 import { describe, isPlainObject, MAX_ISSUES, pathOf, type TopologyIssue } from './issues.js';
 import { schema as topologySchema, splits, validators } from './schema-validator.js';
@@ -167,14 +167,13 @@ interface Found {
   message: string;
 }
 
-/** The known key a misspelt one most likely meant: same letters in another case, or a typo or two away. */
+/** The known key a misspelt one most likely meant: same letters in another case, or a typo or two away (maxEdits). */
 export const closest = (key: string, known: string[]): string | undefined => {
   const lower = key.toLowerCase();
   const sameCase = known.find((k) => k.toLowerCase() === lower);
   if (sameCase) return sameCase;
-  const limit = key.length <= 4 ? 1 : 2;
   let best: string | undefined;
-  let bestD = limit + 1;
+  let bestD = maxEdits(key.length) + 1;
   for (const k of known) {
     const d = distance(lower, k.toLowerCase());
     if (d < bestD) [best, bestD] = [k, d];

@@ -1,4 +1,4 @@
-import type { Channel } from '../../core/dma.js';
+import { DEFAULT_CHANNEL_MODE, type Channel } from '../../core/dma.js';
 import type { Route } from '../../core/types.js';
 import { oneOf, parseChannel, parseCount, parseDir } from '../args.js';
 import type { ChannelView } from '../result.js';
@@ -25,7 +25,7 @@ export const requestChannel: CommandSpec = {
     // The count may be left out before the mode: `request-channel main_udmap tx tr`.
     const [count, mode] = third !== undefined && fourth === undefined && /^(pkt|tr)$/.test(third) ? [undefined, third] : [third, fourth];
     const n = count === undefined ? 1 : parseCount(count, 'count', 65536);
-    const m = mode === undefined ? 'pkt' : oneOf(mode, 'mode', ['pkt', 'tr'] as const);
+    const m = mode === undefined ? DEFAULT_CHANNEL_MODE : oneOf(mode, 'mode', ['pkt', 'tr'] as const);
     const sys = session.system;
     const channels = sys.requestChannel(dma, d, n, m);
     // A loop, not flatMap over a spread: the spread goes through the iterator protocol.

@@ -1,4 +1,3 @@
-import { splitExec } from '../../cli/split-exec.js';
 import { CoreError } from '../../core/errors.js';
 import { DEFAULT_MAX_SCHEDULES, Explorer, MAX_OPS, type ExploreMode, type InterleaveReport } from '../../core/interleave/explore.js';
 import { channelName } from '../../core/dma.js';
@@ -10,6 +9,7 @@ import { oneOf, parseChannel, parseCount, parseDir, parseUint, shown } from '../
 import { resolve } from '../registry.js';
 import { Failed, type Output } from '../result.js';
 import type { CommandContext, CommandSpec, Task } from '../spec.js';
+import { joinedError, joinsCommands } from '../split.js';
 import { tokenize } from '../tokenize.js';
 import { plural } from '../../core/words.js';
 
@@ -33,7 +33,9 @@ export const designLock = (settings: Settings): LockMode => {
  * (outside quotes, before a comment).
  */
 const refuseJoined = (text: string, which: string): void => {
-  if (splitExec(text).length > 1) throw new CoreError('EUSAGE', `operation ${which}: ';' cannot join commands inside an operation: one command per operation`);
+  if (!joinsCommands(text)) return;
+  const { code, message } = joinedError({ operation: which });
+  throw new CoreError(code, message);
 };
 
 /**
