@@ -57,6 +57,9 @@ type Deferred =
   | { kind: 'source'; path: string; from: ScriptSource; where: Where; command: string; stack: string[] }
   | { kind: 'sliced'; running: RunningCommand; words: string[]; where: Where; command: string };
 
+/** What a command stopped part-way says (the REPL's prompt, a sourced script's line): how far it got. */
+export const interrupted = (verb: string, running: RunningCommand): string => `${verb}: interrupted after ${running.progress()}; nothing changed`;
+
 /** A run's steps driven here, where nothing reads the keyboard: every command runs whole. */
 const drain = (steps: RunSteps): void => {
   for (let r = steps.next(); !r.done; r = steps.next(wholly(r.value)));
@@ -304,7 +307,7 @@ export class BatchRunner {
     if (result === undefined) {
       this.stopped = true;
       const { file, line } = d.where;
-      this.opts.sink.err(`${file}:${line}: ${d.words[0]}: interrupted after ${d.running.progress()}; nothing changed; the script stopped there\n`);
+      this.opts.sink.err(`${file}:${line}: ${interrupted(d.words[0], d.running)}; the script stopped there\n`);
       return;
     }
     this.ran(d.where, d.command, d.words, result);

@@ -11,7 +11,7 @@ import { renderJson } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
 import { wrap, wrapAll } from '../render/wrap.js';
-import { BatchRunner, sourcedName } from './batch.js';
+import { BatchRunner, interrupted, sourcedName } from './batch.js';
 import { complete, type FileLister } from './completion.js';
 import { History, HISTORY_MAX, historyPath } from './history.js';
 import { addReverseSearch } from './history-search.js';
@@ -366,7 +366,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
     const running = startWords(session, words);
     const result = await runInSlices(running);
     if (result === undefined) {
-      chrome.write(`${wrap(`${words[0]}: interrupted after ${running.progress()}; nothing changed`, style.width)}\n`);
+      chrome.write(`${wrap(interrupted(words[0], running), style.width)}\n`);
       return undefined;
     }
     if (!result.ok && joinsCommands(line)) {
