@@ -1,6 +1,5 @@
 import { isEmpty64, popcount64, type Bits64 } from '../bits64.js';
-import type { IntaDomain } from '../domains/inta.js';
-import { translate } from '../ranges.js';
+import type { IntaDomain, ParentReuse } from '../domains/inta.js';
 import type { Steps } from '../steps.js';
 import type { System } from '../system.js';
 import { Ledger } from './ledger.js';
@@ -26,9 +25,12 @@ export class SystemWorld implements World<OpValue> {
   /** What the operations of the running schedule took and freed, for one another (cleared with the state). */
   private readonly ledger = new Ledger();
   private readonly intas: IntaDomain[];
-  /** By INTA: its parentReuses when last looked at (a reuse since is a step's doing). */
-  private readonly reusesSeen: number[];
-  /** The parent virqs this schedule's allocations got from an existing mapping (see sharedParents). */
+  /**
+   * The INTAs' reuse log (IntaDomain.reuseLog): the parent virqs this schedule's allocations got
+   * from an existing mapping. Outside the snapshot, as the ledger is: cleared with the state.
+   */
+  private readonly reuses: ParentReuse[] = [];
+  /** By entry of `reuses` (once a step's check has seen it): who reused it, who disposed it (see sharedParents). */
   private readonly shared: SharedParent[] = [];
 
   constructor(
@@ -39,11 +41,11 @@ export class SystemWorld implements World<OpValue> {
     this.opCount = ops.length;
     this.locks = makeLocks(lock);
     this.intas = [...sys.intas.values()];
-    this.reusesSeen = this.intas.map((inta) => inta.parentReuses);
+    for (const inta of this.intas) inta.reuseLog = this.reuses;
     // Every lock exists before the snapshot, so that restoring it frees them all.
     for (const inta of this.intas) this.locks.inta(inta.id);
     for (const id of sys.msiDevices.keys()) this.locks.device(id);
-    this.snapshot = Snapshot.take([sys, this.locks.all()], [sys.topology]);
+    this.snapshot = Snapshot.take([sys, this.locks.all()], [sys.topology, this.reuses]);
   }
 
   /** Every restore a full one, the footprint not trusted (a search run again after a missed object). */
@@ -84,8 +86,10 @@ export class SystemWorld implements World<OpValue> {
   /** What the world notes of a schedule, forgotten with its state. */
   private cleared(): void {
     this.ledger.clear();
-    if (this.shared.length > 0) this.shared.length = 0;
-    for (let j = 0; j < this.intas.length; j++) this.reusesSeen[j] = this.intas[j].parentReuses;
+    if (this.reuses.length > 0) {
+      this.reuses.length = 0;
+      this.shared.length = 0;
+    }
   }
 
   start(i: number, trace: boolean): Steps<OpValue> {
@@ -99,13 +103,9 @@ export class SystemWorld implements World<OpValue> {
   checkStep(op: number): string | undefined {
     const lost = this.ledger.lost;
     if (lost !== undefined) return `${lost.cpus.map(letterOf).sort().join(' and ')} both took ${lost.what}: a lost descriptor`;
-    for (let j = 0; j < this.intas.length; j++) {
-      const inta = this.intas[j];
-      if (inta.parentReuses !== this.reusesSeen[j]) {
-        this.reusesSeen[j] = inta.parentReuses;
-        const vint = inta.lastReusedVint;
-        this.shared.push({ inta, vint, input: translate(inta.vintRanges, vint)!, virq: inta.lastReusedVirq, by: op, disposedBy: -1 });
-      }
+    // A reuse since the last check is this step's doing.
+    while (this.shared.length < this.reuses.length) this.shared.push({ reuse: this.reuses[this.shared.length], by: op, disposedBy: -1 });
+    for (const inta of this.intas) {
       const list = inta.vints;
       for (let i = 0; i < list.length; i++) {
         const v = list[i];
@@ -127,13 +127,14 @@ export class SystemWorld implements World<OpValue> {
    */
   private sharedParents(op: number): string | undefined {
     for (const s of this.shared) {
-      const d = this.sys.descs.get(s.virq);
-      if (d !== undefined && d.kind === 'vint-parent' && d.chip === s.inta.parent.id && d.hwirq === s.input) continue;
+      const { inta, vint, intrInput, virq } = s.reuse;
+      const d = this.sys.descs.get(virq);
+      if (d !== undefined && d.kind === 'vint-parent' && d.chip === inta.parent.id && d.hwirq === intrInput) continue;
       if (s.disposedBy < 0) s.disposedBy = op;
-      const v = s.inta.vintOf(s.vint);
-      if (v !== undefined && v.parentVirq === s.virq) {
+      const v = inta.vintOf(vint);
+      if (v !== undefined && v.parentVirq === virq) {
         const by = letter(s.disposedBy);
-        return `${letter(s.by)}'s VINT ${s.vint} has parent virq ${s.virq}, which ${by} disposed: a dead VINT (irq_create_fwspec_mapping returned ${by}'s mapping)`;
+        return `${letter(s.by)}'s VINT ${vint} has parent virq ${virq}, which ${by} disposed: a dead VINT (irq_create_fwspec_mapping returned ${by}'s mapping)`;
       }
     }
     return undefined;
@@ -245,11 +246,7 @@ export class SystemWorld implements World<OpValue> {
 
 /** A parent virq that an allocation of this schedule got from an existing mapping: by whom, and who disposed it (-1: nobody yet). */
 interface SharedParent {
-  inta: IntaDomain;
-  vint: number;
-  /** The VINT's INTR input: what the virq maps while it is alive. */
-  input: number;
-  virq: number;
+  reuse: ParentReuse;
   by: number;
   disposedBy: number;
 }
