@@ -244,7 +244,7 @@ export class SystemWorld implements World<OpValue> {
     // The one lock taken with no step of its own (a channel operation's first step takes it):
     // shown where it changes hands, or a wait for it would name a holder no row showed taking it.
     const dma = this.locks.dmaList();
-    m.set(dma.name, dma.holder() ?? '');
+    m.set(LOCK_KEY + dma.name, dma.holder() ?? '');
     return m;
   }
 }
@@ -258,6 +258,9 @@ interface SharedParent {
 
 const mapHex = (b: Bits64): string => (b[1] === 0 ? hex(b[0] >>> 0) : `0x${(b[1] >>> 0).toString(16)}${(b[0] >>> 0).toString(16).padStart(8, '0')}`);
 
+/** A view's key of a lock: this, then the lock's name; its value, the holder ('' when free). */
+const LOCK_KEY = 'lock ';
+
 /** What changed between two views, one short line each. */
 export const viewDiff = (before: Map<string, string>, after: Map<string, string>): string[] => {
   const out: string[] = [];
@@ -270,8 +273,10 @@ export const viewDiff = (before: Map<string, string>, after: Map<string, string>
       const added = [...b].filter((x) => x !== '' && !a.has(x)).map((x) => `+${x}`);
       const removed = [...a].filter((x) => x !== '' && !b.has(x)).map((x) => `-${x}`);
       out.push(`vint_list ${[...added, ...removed].join(' ')}`);
-    } else if (k.endsWith('_mutex')) out.push(v === '' ? `${k} released` : `${k} taken by ${v}`);
-    else if (old === undefined) out.push(`${k} ${v} (new)`);
+    } else if (k.startsWith(LOCK_KEY)) {
+      const name = k.slice(LOCK_KEY.length);
+      out.push(v === '' ? `${name} released` : `${name} taken by ${v}`);
+    } else if (old === undefined) out.push(`${k} ${v} (new)`);
     else out.push(`${k} ${old} -> ${v}`);
   }
   for (const [k, old] of before) if (!after.has(k) && !k.endsWith('vint_list')) out.push(`${k} ${old} -> gone`);
