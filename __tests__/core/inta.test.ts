@@ -10,7 +10,7 @@ import { CoreError } from '../../src/core/errors.js';
 import { IrqDescs } from '../../src/core/irq-descs.js';
 import { Mutex, NoLock, type Lock } from '../../src/core/lock.js';
 import { Mapper } from '../../src/core/mapper.js';
-import { runAlone, type StepName, type Steps } from '../../src/core/steps.js';
+import { runAlone, type Step, type StepName, type Steps } from '../../src/core/steps.js';
 
 const DEV = 7;
 const hw = (index: number): number => (DEV << 16) | index;
@@ -306,7 +306,9 @@ describe('the INTA lock', () => {
     expect(r.inta.lock.holder()).toBe('cpu0');
     step('cpu1', b); // lock
     const waiting = b.next();
-    expect(waiting.value).toEqual({ op: 'alloc 0x70001', name: 'wait-lock', detail: 'inta.vint_mutex held by cpu0' });
+    expect(waiting.value).toEqual({ op: 'alloc 0x70001', name: 'wait-lock', detail: 'inta.vint_mutex' });
+    // The lock waited on, whose holder the scheduler notes.
+    expect((waiting.value as Step).lock?.holder()).toBe('cpu0');
     // cpu0 runs to completion while cpu1 keeps spinning
     while (!step('cpu0', a).done) expect(step('cpu1', b).value).toMatchObject({ name: 'wait-lock' });
     expect(r.inta.lock.holder()).toBeUndefined();

@@ -148,6 +148,33 @@ describe('the footprint restore', () => {
     expect(ex.world.missed).toBe(0);
   });
 
+  test('a search that finds dead VINTs (a parent virq reused, schedules stopped while another holds vint_mutex) misses nothing and runs once', () => {
+    const s = onAm65x('merged', undefined, 'alloc-irq ringacc 304');
+    const ring = s.system.msi.find(s.system.msiDevice('ringacc'), 304)!;
+    const ops = [allocIrqOp('ringacc', 306), allocIrqOp('ringacc', 307), freeIrqOp(ring.virq, { device: 'ringacc', index: 304 }), allocIrqOp('ringacc', 305)];
+    const ex = new Explorer(s.system, ops, 'list');
+    const ref = reference(ex);
+    const reset = ex.world.reset.bind(ex.world);
+    let restores = 0;
+    let stops = 0;
+    ex.world.reset = () => {
+      reset();
+      restores++;
+    };
+    const stopped = ex.world.stopped.bind(ex.world);
+    ex.world.stopped = () => {
+      stops++;
+      stopped();
+    };
+    // The whole search: its first schedule stopped holding vint_mutex past the learning comes late (past 10,000).
+    const report = ex.run({ lock: 'list', mode: { kind: 'all', bound: 2 } });
+    expect(report.outcomes.some((o) => o.description.includes('a dead VINT'))).toBe(true);
+    expect(stops).toBeGreaterThan(0);
+    // Once: a restore a schedule, the serial orders', and a few more (preflight's, the closing check's).
+    expect({ missed: ex.world.missed, once: restores < report.explored + 100 }).toEqual({ missed: 0, once: true });
+    expect(ref.restore()).toBe(0);
+  });
+
   test('a search that fails inside over footprint restores is run again with full ones; with full ones a failure is thrown', () => {
     const exact = (() => {
       const ex = new Explorer(onAm65x('merged', 'none').system, [allocIrqOp('ringacc', 304), allocIrqOp('ringacc', 305)], 'none');

@@ -300,6 +300,14 @@ describe('boot on am65x under every design', () => {
     }
   });
 
+  test('an MSI device whose probe was deferred (none is today: only a DMA defers) is described as deferred, not as left out of the boot list', () => {
+    const s = boot();
+    const i = s.bootLog.findIndex((e) => e.device === 'ringacc');
+    s.bootLog[i] = { device: 'ringacc', ok: false, deferred: true, message: 'probe deferred: a supplier is not bound (EPROBE_DEFER)' };
+    const e = s.notBound('ringacc');
+    expect([e.code, e.message]).toEqual(['EPROBE_DEFER', 'ringacc: driver not bound: its probe was deferred (see boot)']);
+  });
+
   test('every boot with the same settings is the same', () => {
     for (const design of DESIGNS) expect(boot(design.settings).fingerprint()).toBe(boot(design.settings).fingerprint());
   });

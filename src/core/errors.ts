@@ -94,7 +94,7 @@ export const failedPartWay = (e: CoreError, item: string, before: number, of: nu
 export class ProbeDeferred extends CoreError {
   readonly reason: string;
 
-  constructor(readonly supplier: string) {
+  constructor(supplier: string) {
     const reason = `probe deferred: ${supplier} is not bound`;
     super('EPROBE_DEFER', `${reason} (EPROBE_DEFER)`);
     this.reason = reason;
@@ -103,7 +103,8 @@ export class ProbeDeferred extends CoreError {
 
 /**
  * The error a use of a driver that is not bound gets, saying why from what its probe returned
- * (`probeError`; undefined: it never ran, not being in the boot list). Always -EPROBE_DEFER: the
+ * (`probeError`; undefined: it never ran, not being in the boot list; an EPROBE_DEFER that is no
+ * ProbeDeferred, a deferral known from the boot log only, which does not name the supplier). Always -EPROBE_DEFER: the
  * user finds no registered provider, and Linux cannot tell one still to come from one whose probe
  * failed or never ran. dma_request_chan returns what of_dma_request_slave_channel does,
  * -EPROBE_DEFER when of_dma_find_controller finds no controller (drivers/dma/dmaengine.c,
@@ -114,7 +115,13 @@ export class ProbeDeferred extends CoreError {
  */
 export const driverNotBound = (id: string, probeError: { code: ErrCode } | undefined): CoreError => {
   const why =
-    probeError === undefined ? "it is not in the topology's boot list" : probeError instanceof ProbeDeferred ? probeError.reason : `its probe failed with ${probeError.code} (see boot)`;
+    probeError === undefined
+      ? "it is not in the topology's boot list"
+      : probeError instanceof ProbeDeferred
+        ? probeError.reason
+        : probeError.code === 'EPROBE_DEFER'
+          ? 'its probe was deferred (see boot)'
+          : `its probe failed with ${probeError.code} (see boot)`;
   return new CoreError('EPROBE_DEFER', `${id}: driver not bound: ${why}`);
 };
 

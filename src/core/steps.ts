@@ -64,11 +64,12 @@ export function* acquire(lock: Lock, op: string, cpu: string): Steps<void> {
 
 /**
  * Acquire `lock` for `cpu` with no step of its own (a lock taken with the step that follows),
- * yielding `wait-lock` for as long as another CPU holds it.
+ * yielding `wait-lock` for as long as another CPU holds it. Its detail is the lock's name: who
+ * holds it is the scheduler's to note (RunState.heldBy), at no cost of a string per retry.
  */
 export function* waitFor(lock: Lock, op: string, cpu: string): Steps<void> {
   while (!lock.tryAcquire(cpu)) {
-    const wait: Step = { op, name: 'wait-lock', detail: `${lock.name} held by ${lock.holder()}` };
+    const wait: Step = { op, name: 'wait-lock', detail: lock.name };
     // Not enumerable: a step stays plain data when printed or compared; a scheduler reads it.
     Object.defineProperty(wait, 'lock', { value: lock });
     yield wait;
@@ -80,7 +81,7 @@ export const runAlone = <T>(steps: Steps<T>): T => {
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
-    if (r.value.name === 'wait-lock') throw new Error(`internal: ${r.value.op} would wait forever: ${r.value.detail}`);
+    if (r.value.name === 'wait-lock') throw waitsForever(r.value.lock!, r.value.op);
   }
 };
 

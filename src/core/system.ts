@@ -408,7 +408,10 @@ export class System {
    */
   notBound(id: string): CoreError {
     const dma = this.dmas.get(id);
-    return dma ? dma.notBound() : driverNotBound(id, this.bootLog.find((e) => e.device === id && !e.ok)?.error);
+    if (dma) return dma.notBound();
+    // A deferred probe's entry has no error (no failure): its code says it.
+    const entry = this.bootLog.find((e) => e.device === id && !e.ok);
+    return driverNotBound(id, entry?.deferred ? { code: 'EPROBE_DEFER' } : entry?.error);
   }
 
   private checkShareIndex(dev: MsiDevice, index: number): void {

@@ -86,14 +86,15 @@ const outcomeTable = (style: Style, r: InterleaveReport): string => {
 export const stepText = (s: ShownStep): string => {
   let t: string;
   if (s.wasHeldBy !== undefined) t = `lock ${s.lock} (was held by ${s.wasHeldBy})`;
+  // Only a lock's try or retry is ever blocked: a lock is waited for (steps.ts waitFor) right
+  // after acquire()'s `lock` step, or at an operation's start (ops.ts underDmaList), whose row is
+  // that lock's try (scheduler.ts lockTry); no other step runs on into a wait.
   else if (s.blockedBy !== undefined && (s.name === 'lock' || s.name === 'wait-lock'))
     t = `lock ${s.lock}: blocked${s.name === 'wait-lock' ? ' again' : ''} (held by ${s.blockedBy})`;
   else {
     t = s.name;
     if (s.result !== undefined) t += `: ${s.result}`;
     else if (s.detail !== undefined) t += ` ${s.detail}`;
-    // A step that runs on into a lock taken with no step of its own, and finds it held (none does today).
-    if (s.blockedBy !== undefined) t += `; lock ${s.lock}: blocked (held by ${s.blockedBy})`;
   }
   if (s.end === 'failed' || s.end === 'crashed') t += ` -> ${s.end === 'failed' ? s.error!.split(':')[0] : 'THROWS'}`;
   return t;

@@ -69,6 +69,20 @@ export interface ParentMapper {
   disposeMapping(virq: number): void;
 }
 
+/**
+ * A parent virq ti_sci_inta_alloc_parent_irq got back mapped already: irq_create_fwspec_mapping
+ * found the VINT's INTR input mapped, as another CPU released the VINT and has not yet disposed
+ * its mapping. The interleave's checks watch that virq: once its first owner disposes it, the
+ * VINT that took it is dead.
+ */
+export interface ParentReuse {
+  readonly inta: IntaDomain;
+  readonly vint: number;
+  /** The VINT's INTR input: what the virq maps while it is alive. */
+  readonly intrInput: number;
+  readonly virq: number;
+}
+
 /** What raising one global event did inside the INTA. */
 export interface RaiseResult {
   event: EventDesc;
@@ -106,15 +120,13 @@ export class IntaDomain {
   /** policy, as a flag for allocAlone (see MsiDomain's hardware flags). */
   private readonly coalesced: boolean;
   /**
-   * How many times ti_sci_inta_alloc_parent_irq got back a parent virq that was mapped already
-   * (irq_create_fwspec_mapping found the VINT's INTR input mapped: another CPU released the VINT
-   * and has not yet disposed its mapping), and the last such VINT and virq. The interleave's
-   * checks watch that virq: once its first owner disposes it, the VINT that took it is dead.
-   * Never counted run alone (see Mapper.createMapping).
+   * Where ti_sci_inta_alloc_parent_irq notes a parent virq it got back mapped already (see
+   * ParentReuse): the interleave's world hands its INTAs one log, which it keeps out of its
+   * snapshot (the entries are no state of the model; restored, they would count as missed), and
+   * empties with every reset. Undefined, nothing is noted: run alone, nothing reuses a mapping
+   * (see Mapper.createMapping).
    */
-  parentReuses = 0;
-  lastReusedVint = -1;
-  lastReusedVirq = -1;
+  reuseLog: ParentReuse[] | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -397,7 +409,7 @@ export class IntaDomain {
   private allocateParent(id: number, intrInput: number, owner: string): { virq: number; path: ParentPath; reused?: true } {
     try {
       const m = this.mapper.createMapping(this.parent, intrInput, `${this.id} VINT ${id}`, owner);
-      if (m.reused) this.noteReuse(id, m.virq);
+      if (m.reused) this.noteReuse(id, intrInput, m.virq);
       return m;
     } catch (e) {
       // irq_create_fwspec_mapping returning 0 for any reason is "Parent IRQ allocation failed", -EINVAL.
@@ -407,10 +419,8 @@ export class IntaDomain {
   }
 
   /** Apart from allocateParent, as rarely run. */
-  private noteReuse(vint: number, virq: number): void {
-    this.parentReuses++;
-    this.lastReusedVint = vint;
-    this.lastReusedVirq = virq;
+  private noteReuse(vint: number, intrInput: number, virq: number): void {
+    this.reuseLog?.push({ inta: this, vint, intrInput, virq });
   }
 
   private addVint(desc: VintDesc): void {

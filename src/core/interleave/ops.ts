@@ -285,12 +285,19 @@ export const freeIrqOp = (virq: number, by?: { device: string; index: number }):
  * (dmaengine's and ringacc's, each drawn atomically: no choice point), then the ring's MSI and
  * its hardware.
  */
-export const requestChannelOp = (dmaId: string, dir: Direction): OpSpec => ({
-  label: `request-channel ${dmaId} ${dir}`,
-  start: (sys, ctx) => underDmaList(ctx, ctx.trace ? `request-channel ${dmaId} ${dir}` : 'request-channel', requestChannel(sys, ctx, dmaId, dir)),
-});
+export const requestChannelOp = (dmaId: string, dir: Direction): OpSpec => {
+  const label = `request-channel ${dmaId} ${dir}`;
+  return {
+    label,
+    start(sys, ctx) {
+      const op = ctx.trace ? label : 'request-channel';
+      return underDmaList(ctx, op, requestChannel(sys, ctx, dmaId, dir, op));
+    },
+  };
+};
 
-function* requestChannel(sys: System, ctx: OpContext, dmaId: string, dir: Direction): Steps<OpValue> {
+/** requestChannelOp's steps, of operation `op` (its label when traced, as underDmaList's). */
+function* requestChannel(sys: System, ctx: OpContext, dmaId: string, dir: Direction, op: string): Steps<OpValue> {
   const dma = sys.dma(dmaId);
   if (!dma.bound) throw dma.notBound();
   const pool = dma.pools[dir];
@@ -306,7 +313,7 @@ function* requestChannel(sys: System, ctx: OpContext, dmaId: string, dir: Direct
   let done = false;
   try {
     const dev = dma.ringDevice;
-    const step = stepper(ctx.trace ? `request-channel ${dmaId} ${dir}` : 'request-channel', ctx.trace);
+    const step = stepper(op, ctx.trace);
     const msi = yield* takeMsi(sys, dev, ring, name, true, ctx, step);
     try {
       const ev = yield* takeHardware(sys, dev, msi, name, ctx);
@@ -331,12 +338,19 @@ function* requestChannel(sys: System, ctx: OpContext, dmaId: string, dir: Direct
  * channel. A second release of one channel finds it gone when it starts, as dma_release_channel
  * does under dma_list_mutex.
  */
-export const releaseChannelOp = (dmaId: string, dir: Direction, n: number): OpSpec => ({
-  label: `release-channel ${channelName(dmaId, dir, n)}`,
-  start: (sys, ctx) => underDmaList(ctx, ctx.trace ? `release-channel ${channelName(dmaId, dir, n)}` : 'release-channel', releaseChannel(sys, ctx, dmaId, dir, n)),
-});
+export const releaseChannelOp = (dmaId: string, dir: Direction, n: number): OpSpec => {
+  const label = `release-channel ${channelName(dmaId, dir, n)}`;
+  return {
+    label,
+    start(sys, ctx) {
+      const op = ctx.trace ? label : 'release-channel';
+      return underDmaList(ctx, op, releaseChannel(sys, ctx, dmaId, dir, n, op));
+    },
+  };
+};
 
-function* releaseChannel(sys: System, ctx: OpContext, dmaId: string, dir: Direction, n: number): Steps<OpValue> {
+/** releaseChannelOp's steps, of operation `op` (its label when traced, as underDmaList's). */
+function* releaseChannel(sys: System, ctx: OpContext, dmaId: string, dir: Direction, n: number, op: string): Steps<OpValue> {
   const dma = sys.dma(dmaId);
   dma.checkChannel(dir, n);
   const name = channelName(dma.id, dir, n);
@@ -345,7 +359,7 @@ function* releaseChannel(sys: System, ctx: OpContext, dmaId: string, dir: Direct
   // Refused before the ledger hears of it: a failed operation leaves no trace for the others.
   if (ch.event) throw new CoreError('EINVAL', `${name} is a TR-mode channel: interleave runs packet-mode channels only`);
   if (!ctx.ledger.beginRelease(name)) throw new CoreError('ENOENT', `${name} is not requested`);
-  const step = stepper(ctx.trace ? `release-channel ${name}` : 'release-channel', ctx.trace);
+  const step = stepper(op, ctx.trace);
   const dev = dma.ringDevice;
   const hwirq = ch.msi.hwirq;
   const freed = yield* dropHardware(sys, dev, hwirq, ctx);

@@ -222,8 +222,6 @@ export const execute = <R>(world: World<R>, choose: Chooser, trace = false, obse
       if (keep && performed.name === 'wait-lock') {
         retried = run[pick].lock;
         heldBefore = run[pick].heldBy;
-        // Its detail said who held the lock when it was announced: the row says what its try found.
-        if (trace) performed = { op: performed.op, name: 'wait-lock', detail: retried!.name };
       }
       ok = advance(pick, k);
     } else {

@@ -233,7 +233,7 @@ export class Snapshot {
   private hotDirty: Uint8Array;
   private missedCells = 0;
 
-  private constructor(roots: readonly object[], skip: readonly object[]) {
+  private constructor(roots: readonly object[], skip: readonly object[], footprint: ReadonlySet<object>) {
     const seen = new Set<object>(skip);
     // Its shape (the arrays' restorers are run on the snapshot's arrays by position): every
     // object's key list, and the arrays, in order.
@@ -267,7 +267,7 @@ export class Snapshot {
         const values = keys.map((k) => obj[k]);
         if (!Object.isFrozen(obj)) {
           const list = keyListOf(obj, keys);
-          this.objects.push({ obj, keys, values, id: this.objects.length, hot: false, restore: list.restore });
+          this.objects.push({ obj, keys, values, id: this.objects.length, hot: footprint.has(obj), restore: list.restore });
           signature.push(list.id);
         }
         stack.push(...values);
@@ -293,10 +293,13 @@ export class Snapshot {
 
   /**
    * Records the graph reachable from `roots` as it is now, except what is reachable only through
-   * `skip` (data known never to change, such as the SoC's description).
+   * `skip` (data known never to change, such as the SoC's description). The fields of the objects
+   * in `footprint` are in the footprint from the start: objects every finished schedule leaves as
+   * it found them, which the learning would not see change, but one stopped part-way may not (a
+   * lock still held), so that its restore is no miss.
    */
-  static take(roots: readonly object[], skip: readonly object[] = []): Snapshot {
-    return new Snapshot(roots, skip);
+  static take(roots: readonly object[], skip: readonly object[] = [], footprint: readonly object[] = []): Snapshot {
+    return new Snapshot(roots, skip, new Set(footprint));
   }
 
   /** How many objects it restores (for the benchmark and tests). */

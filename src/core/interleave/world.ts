@@ -1,6 +1,5 @@
 import { isEmpty64, popcount64, type Bits64 } from '../bits64.js';
-import type { IntaDomain } from '../domains/inta.js';
-import { translate } from '../ranges.js';
+import type { IntaDomain, ParentReuse } from '../domains/inta.js';
 import type { Steps } from '../steps.js';
 import type { System } from '../system.js';
 import { Ledger } from './ledger.js';
@@ -26,9 +25,12 @@ export class SystemWorld implements World<OpValue> {
   /** What the operations of the running schedule took and freed, for one another (cleared with the state). */
   private readonly ledger = new Ledger();
   private readonly intas: IntaDomain[];
-  /** By INTA: its parentReuses when last looked at (a reuse since is a step's doing). */
-  private readonly reusesSeen: number[];
-  /** The parent virqs this schedule's allocations got from an existing mapping (see sharedParents). */
+  /**
+   * The INTAs' reuse log (IntaDomain.reuseLog): the parent virqs this schedule's allocations got
+   * from an existing mapping. Outside the snapshot, as the ledger is: cleared with the state.
+   */
+  private readonly reuses: ParentReuse[] = [];
+  /** By entry of `reuses` (once a step's check has seen it): who reused it, who disposed it (see sharedParents). */
   private readonly shared: SharedParent[] = [];
 
   constructor(
@@ -39,11 +41,16 @@ export class SystemWorld implements World<OpValue> {
     this.opCount = ops.length;
     this.locks = makeLocks(lock);
     this.intas = [...sys.intas.values()];
-    this.reusesSeen = this.intas.map((inta) => inta.parentReuses);
-    // Every lock exists before the snapshot, so that restoring it frees them all.
+    for (const inta of this.intas) inta.reuseLog = this.reuses;
+    // Every lock exists before the snapshot, so that restoring it frees them all. In the footprint
+    // from the start: a schedule stopped at a violation may leave one held (a dead VINT found
+    // while another operation holds vint_mutex), which no finished schedule does, so the learning
+    // may never see one change; the check at the next reset would count it missed, and the search
+    // would run again, every restore a full one.
     for (const inta of this.intas) this.locks.inta(inta.id);
     for (const id of sys.msiDevices.keys()) this.locks.device(id);
-    this.snapshot = Snapshot.take([sys, this.locks.all()], [sys.topology]);
+    const locks = this.locks.all();
+    this.snapshot = Snapshot.take([sys, locks], [sys.topology, this.reuses], locks);
   }
 
   /** Every restore a full one, the footprint not trusted (a search run again after a missed object). */
@@ -84,8 +91,10 @@ export class SystemWorld implements World<OpValue> {
   /** What the world notes of a schedule, forgotten with its state. */
   private cleared(): void {
     this.ledger.clear();
-    if (this.shared.length > 0) this.shared.length = 0;
-    for (let j = 0; j < this.intas.length; j++) this.reusesSeen[j] = this.intas[j].parentReuses;
+    if (this.reuses.length > 0) {
+      this.reuses.length = 0;
+      this.shared.length = 0;
+    }
   }
 
   start(i: number, trace: boolean): Steps<OpValue> {
@@ -99,13 +108,9 @@ export class SystemWorld implements World<OpValue> {
   checkStep(op: number): string | undefined {
     const lost = this.ledger.lost;
     if (lost !== undefined) return `${lost.cpus.map(letterOf).sort().join(' and ')} both took ${lost.what}: a lost descriptor`;
-    for (let j = 0; j < this.intas.length; j++) {
-      const inta = this.intas[j];
-      if (inta.parentReuses !== this.reusesSeen[j]) {
-        this.reusesSeen[j] = inta.parentReuses;
-        const vint = inta.lastReusedVint;
-        this.shared.push({ inta, vint, input: translate(inta.vintRanges, vint)!, virq: inta.lastReusedVirq, by: op, disposedBy: -1 });
-      }
+    // A reuse since the last check is this step's doing.
+    while (this.shared.length < this.reuses.length) this.shared.push({ reuse: this.reuses[this.shared.length], by: op, disposedBy: -1 });
+    for (const inta of this.intas) {
       const list = inta.vints;
       for (let i = 0; i < list.length; i++) {
         const v = list[i];
@@ -127,13 +132,14 @@ export class SystemWorld implements World<OpValue> {
    */
   private sharedParents(op: number): string | undefined {
     for (const s of this.shared) {
-      const d = this.sys.descs.get(s.virq);
-      if (d !== undefined && d.kind === 'vint-parent' && d.chip === s.inta.parent.id && d.hwirq === s.input) continue;
+      const { inta, vint, intrInput, virq } = s.reuse;
+      const d = this.sys.descs.get(virq);
+      if (d !== undefined && d.kind === 'vint-parent' && d.chip === inta.parent.id && d.hwirq === intrInput) continue;
       if (s.disposedBy < 0) s.disposedBy = op;
-      const v = s.inta.vintOf(s.vint);
-      if (v !== undefined && v.parentVirq === s.virq) {
+      const v = inta.vintOf(vint);
+      if (v !== undefined && v.parentVirq === virq) {
         const by = letter(s.disposedBy);
-        return `${letter(s.by)}'s VINT ${s.vint} has parent virq ${s.virq}, which ${by} disposed: a dead VINT (irq_create_fwspec_mapping returned ${by}'s mapping)`;
+        return `${letter(s.by)}'s VINT ${vint} has parent virq ${virq}, which ${by} disposed: a dead VINT (irq_create_fwspec_mapping returned ${by}'s mapping)`;
       }
     }
     return undefined;
@@ -238,23 +244,22 @@ export class SystemWorld implements World<OpValue> {
     // The one lock taken with no step of its own (a channel operation's first step takes it):
     // shown where it changes hands, or a wait for it would name a holder no row showed taking it.
     const dma = this.locks.dmaList();
-    m.set(dma.name, dma.holder() ?? '');
+    m.set(LOCK_KEY + dma.name, dma.holder() ?? '');
     return m;
   }
 }
 
 /** A parent virq that an allocation of this schedule got from an existing mapping: by whom, and who disposed it (-1: nobody yet). */
 interface SharedParent {
-  inta: IntaDomain;
-  vint: number;
-  /** The VINT's INTR input: what the virq maps while it is alive. */
-  input: number;
-  virq: number;
+  reuse: ParentReuse;
   by: number;
   disposedBy: number;
 }
 
 const mapHex = (b: Bits64): string => (b[1] === 0 ? hex(b[0] >>> 0) : `0x${(b[1] >>> 0).toString(16)}${(b[0] >>> 0).toString(16).padStart(8, '0')}`);
+
+/** A view's key of a lock: this, then the lock's name; its value, the holder ('' when free). */
+const LOCK_KEY = 'lock ';
 
 /** What changed between two views, one short line each. */
 export const viewDiff = (before: Map<string, string>, after: Map<string, string>): string[] => {
@@ -268,8 +273,10 @@ export const viewDiff = (before: Map<string, string>, after: Map<string, string>
       const added = [...b].filter((x) => x !== '' && !a.has(x)).map((x) => `+${x}`);
       const removed = [...a].filter((x) => x !== '' && !b.has(x)).map((x) => `-${x}`);
       out.push(`vint_list ${[...added, ...removed].join(' ')}`);
-    } else if (k.endsWith('_mutex')) out.push(v === '' ? `${k} released` : `${k} taken by ${v}`);
-    else if (old === undefined) out.push(`${k} ${v} (new)`);
+    } else if (k.startsWith(LOCK_KEY)) {
+      const name = k.slice(LOCK_KEY.length);
+      out.push(v === '' ? `${name} released` : `${name} taken by ${v}`);
+    } else if (old === undefined) out.push(`${k} ${v} (new)`);
     else out.push(`${k} ${old} -> ${v}`);
   }
   for (const [k, old] of before) if (!after.has(k) && !k.endsWith('vint_list')) out.push(`${k} ${old} -> gone`);
