@@ -1,5 +1,5 @@
 import { DEFAULT_CHANNEL_MODE, type ChannelMode, type Direction } from '../core/dma.js';
-import { CoreError } from '../core/errors.js';
+import { CoreError, probeCode } from '../core/errors.js';
 import type { Settings } from '../core/system.js';
 import type { Topology } from '../core/topology.js';
 import type { ErrorInfo } from '../core/types.js';
@@ -145,8 +145,7 @@ const requester = (words: string[]): string => {
 const bootOf = (session: Session, poolRef: (e: ErrorInfo | undefined) => PoolRef | null) => {
   const failed = session.system.bootLog
     .filter((e) => !e.ok)
-    // A deferred probe is named by what the probe returned, as a failed one is by its error.
-    .map((e): BootFailure => ({ device: e.device, code: e.error?.code ?? (e.deferred ? 'EPROBE_DEFER' : null), message: e.message, pool: poolRef(e.error) }));
+    .map((e): BootFailure => ({ device: e.device, code: probeCode(e) ?? null, message: e.message, pool: poolRef(e.error) }));
   return { ok: failed.length === 0, failed };
 };
 

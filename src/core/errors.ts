@@ -1,3 +1,5 @@
+import type { BootEntry } from './types.js';
+
 /**
  * Errno-style error codes, as upstream returns them (EPROBE_DEFER is the kernel-internal 517 a
  * lookup of a supplier that has not registered returns), plus EUSAGE for bad syntax and EXPECT for
@@ -102,11 +104,11 @@ export class ProbeDeferred extends CoreError {
 }
 
 /**
- * The error a use of a driver that is not bound gets, saying why from what its probe returned
- * (`probeError`; undefined: it never ran, not being in the boot list; an EPROBE_DEFER that is no
- * ProbeDeferred, a deferral known from the boot log only, which does not name the supplier). Always -EPROBE_DEFER: the
- * user finds no registered provider, and Linux cannot tell one still to come from one whose probe
- * failed or never ran. dma_request_chan returns what of_dma_request_slave_channel does,
+ * The error a use of a driver that is not bound gets, saying why from what its probe returned:
+ * `probeError`, undefined when it never ran (not in the boot list); an EPROBE_DEFER that is no
+ * ProbeDeferred is a deferral known from the boot log only, which does not name the supplier.
+ * Always -EPROBE_DEFER: the user finds no registered provider, and Linux cannot tell one still to
+ * come from one whose probe failed or never ran. dma_request_chan returns what of_dma_request_slave_channel does,
  * -EPROBE_DEFER when of_dma_find_controller finds no controller (drivers/dma/dmaengine.c,
  * drivers/dma/of-dma.c); a ring user's of_k3_ringacc_get_by_phandle returns it when ringacc is
  * not on k3_ringacc_list (drivers/soc/ti/k3-ringacc.c), a glue user's of_xudma_dev_get when the
@@ -124,6 +126,9 @@ export const driverNotBound = (id: string, probeError: { code: ErrCode } | undef
           : `its probe failed with ${probeError.code} (see boot)`;
   return new CoreError('EPROBE_DEFER', `${id}: driver not bound: ${why}`);
 };
+
+/** What a probe that did not bind returned: its error's code, or EPROBE_DEFER for a deferral (logged with no error). */
+export const probeCode = (e: BootEntry): ErrCode | undefined => e.error?.code ?? (e.deferred ? 'EPROBE_DEFER' : undefined);
 
 export const fail = (code: ErrCode, message: string, pool?: PoolUsage): never => {
   throw new CoreError(code, message, pool);

@@ -1,15 +1,7 @@
 import type { ParentDomain, ParentPath } from './domains/domain.js';
-import type { ParentMapper } from './domains/inta.js';
+import type { ParentMapper, ParentMapping } from './domains/inta.js';
 import { CoreError } from './errors.js';
 import type { IrqDescs, IrqKind } from './irq-descs.js';
-
-/** What createMapping gives: the virq and its path; `reused` when the hwirq was mapped already. */
-export interface Mapping {
-  virq: number;
-  path: ParentPath;
-  /** irq_find_mapping found the hwirq mapped: this is that mapping's virq, nothing was allocated. */
-  reused?: true;
-}
 
 /**
  * irq_create_fwspec_mapping / irq_dispose_mapping: a virq first, then the hierarchy below it;
@@ -38,7 +30,7 @@ export class Mapper implements ParentMapper {
    * two CPUs do, when one takes a VINT another has released but not yet disposed the mapping of
    * (ti_sci_inta_free_parent_irq releases the VINT, then disposes).
    */
-  createMapping(domain: ParentDomain, hwirq: number, name: string, owner: string, chained?: string): Mapping {
+  createMapping(domain: ParentDomain, hwirq: number, name: string, owner: string, chained?: string): ParentMapping {
     // path() of a hwirq not allocated is one lookup (a route, a GIC line): the search for its
     // virq runs only when it is.
     const taken = domain.path(hwirq);

@@ -7,7 +7,7 @@ import { SPI_BASE, type ParentDomain } from './domains/domain.js';
 import { GicDomain } from './domains/gic.js';
 import { hasPendingEnabled, IntaDomain, type EventDesc, type VintDesc } from './domains/inta.js';
 import { IntrDomain } from './domains/intr.js';
-import { CoreError, driverNotBound, noSuchCpu, ProbeDeferred, quote } from './errors.js';
+import { CoreError, driverNotBound, noSuchCpu, ProbeDeferred, probeCode, quote } from './errors.js';
 import { IrqDescs, type IrqDesc } from './irq-descs.js';
 import { Mutex, NoLock } from './lock.js';
 import { Mapper } from './mapper.js';
@@ -409,9 +409,9 @@ export class System {
   notBound(id: string): CoreError {
     const dma = this.dmas.get(id);
     if (dma) return dma.notBound();
-    // A deferred probe's entry has no error (no failure): its code says it.
     const entry = this.bootLog.find((e) => e.device === id && !e.ok);
-    return driverNotBound(id, entry?.deferred ? { code: 'EPROBE_DEFER' } : entry?.error);
+    const code = entry === undefined ? undefined : probeCode(entry);
+    return driverNotBound(id, code === undefined ? undefined : { code });
   }
 
   private checkShareIndex(dev: MsiDevice, index: number): void {

@@ -41,11 +41,19 @@ const renderDesigns = (style: Style, designs: Design[], current: DesignName | 'c
   return out.join('\n');
 };
 
-/** A probe's line: bound, deferred (-EPROBE_DEFER: waiting on the deferred list, no failure) or failed. */
-const bootTag = (style: Style, e: BootEntry): string => (e.ok ? style.c.green('[ ok ]') : e.deferred ? style.c.yellow('[DEFER]') : style.c.red.bold('[FAIL]'));
+/** A probe's tag: bound, deferred (-EPROBE_DEFER: waiting on the deferred list, no failure) or failed. */
+const bootTag = (e: BootEntry): string => (e.ok ? '[ ok ]' : e.deferred ? '[DEFER]' : '[FAIL]');
+
+const bootColour = (style: Style, e: BootEntry): ((text: string) => string) => (e.ok ? style.c.green : e.deferred ? style.c.yellow : style.c.red.bold);
 
 const renderBoot = (style: Style, boot: BootEntry[]): string =>
-  boot.map((e) => wrap(`${bootTag(style, e)} ${style.c.bold(e.device)}: ${e.message}`, style.width, e.deferred ? 8 : 7)).join('\n');
+  boot
+    .map((e) => {
+      // Continued lines start under the device, past the tag and its space.
+      const tag = bootTag(e);
+      return wrap(`${bootColour(style, e)(tag)} ${style.c.bold(e.device)}: ${e.message}`, style.width, tag.length + 1);
+    })
+    .join('\n');
 
 /** One command on the example line; several (a verb that needs state first), one a line below it. */
 const exampleLines = (style: Style, example: string): string =>

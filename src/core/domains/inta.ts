@@ -65,8 +65,16 @@ export interface EventDesc {
  * already mapped gives that mapping's virq back, `reused` (irq_find_mapping; see Mapper).
  */
 export interface ParentMapper {
-  createMapping(domain: ParentDomain, hwirq: number, name: string, owner: string): { virq: number; path: ParentPath; reused?: true };
+  createMapping(domain: ParentDomain, hwirq: number, name: string, owner: string): ParentMapping;
   disposeMapping(virq: number): void;
+}
+
+/** What createMapping gives: the virq and its path; `reused` when the hwirq was mapped already. */
+export interface ParentMapping {
+  virq: number;
+  path: ParentPath;
+  /** irq_find_mapping found the hwirq mapped: this is that mapping's virq, nothing was allocated. */
+  reused?: true;
 }
 
 /**
@@ -406,7 +414,7 @@ export class IntaDomain {
   }
 
   /** ti_sci_inta_alloc_parent_irq: the parent virq for VINT `id` on INTR input `intrInput`. */
-  private allocateParent(id: number, intrInput: number, owner: string): { virq: number; path: ParentPath; reused?: true } {
+  private allocateParent(id: number, intrInput: number, owner: string): ParentMapping {
     try {
       const m = this.mapper.createMapping(this.parent, intrInput, `${this.id} VINT ${id}`, owner);
       if (m.reused) this.noteReuse(id, intrInput, m.virq);
