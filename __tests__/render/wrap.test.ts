@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { Chalk } from 'chalk';
 import fc from 'fast-check';
 import { makeStyle, visibleLength } from '../../src/render/style.js';
-import { wrap, wrapParts } from '../../src/render/wrap.js';
+import { wrap, wrapParts, wrapWords } from '../../src/render/wrap.js';
 import { seeded } from '../seed.js';
 
 // wrapParts keeps the current line's length as it grows, and wrap decides short lines by their
@@ -34,6 +34,18 @@ describe('wrapping', () => {
       }),
       { seed: seeded(7), numRuns: 500 },
     );
+  });
+
+  test('a line without colour wraps as measuring each word does: lead, runs of spaces, words wider than the room', () => {
+    const line = fc.string({ unit: fc.constantFrom('a', 'bb', 'cccccc', ' ', '  '), maxLength: 40 });
+    fc.assert(
+      fc.property(line, fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 9 }), (l, width, indent) => {
+        expect(wrap(l, width, indent)).toBe(wrapWords(l, width, indent));
+      }),
+      { seed: seeded(11), numRuns: 2000 },
+    );
+    expect(wrap('  10. virq 70: count now 30000 (+3 on CPU0); parent not counted', 30, 6)).toBe('  10. virq 70: count now 30000\n      (+3 on CPU0); parent not\n      counted');
+    expect(wrap('a bbbbbbbb c', 4, 2)).toBe('a\n  bbbbbbbb\n  c');
   });
 
   test('a line as long as the width stays whole; a coloured one is measured without its colour', () => {

@@ -10,7 +10,46 @@ export const wrap = (line: string, width: number, indent = 4): string =>
   line.length <= width ? line : wrapLong(line, width, indent);
 
 // Apart from wrap, so that the many call sites that inline wrap's check do not also inline this.
-const wrapLong = (line: string, width: number, indent: number): string => {
+const wrapLong = (line: string, width: number, indent: number): string => (line.indexOf('\x1b') < 0 ? wrapPlain(line, width, indent) : wrapWords(line, width, indent));
+
+/**
+ * wrapWords for a line without colour, where a word's length is what shows: each line it gives
+ * is a slice of `line` (words rejoined by the one space that split them), so it is cut out once
+ * rather than built a word at a time. A long text run wraps a trace's last line every time.
+ */
+const wrapPlain = (line: string, width: number, indent: number): string => {
+  if (line.length <= width) return line;
+  let pos = 0;
+  while (line.charCodeAt(pos) === 0x20) pos++;
+  let out = '';
+  // The current output line: from `from` (the line's start, or its first word after a break) to `end`.
+  let from = 0;
+  let end = pos;
+  let curLen = pos;
+  let fresh = true;
+  for (;;) {
+    const space = line.indexOf(' ', pos);
+    const wordEnd = space < 0 ? line.length : space;
+    const len = wordEnd - pos;
+    if (!fresh && curLen + 1 + len > width) {
+      out += from === 0 ? line.slice(0, end) : `\n${spaces(indent)}${line.slice(from, end)}`;
+      from = pos;
+      curLen = indent + len;
+    } else curLen += fresh ? len : 1 + len;
+    fresh = false;
+    end = wordEnd;
+    if (space < 0) break;
+    pos = space + 1;
+  }
+  return out + (from === 0 ? line.slice(0, end) : `\n${spaces(indent)}${line.slice(from, end)}`);
+};
+
+// Indents, made once.
+const PADS: string[] = [''];
+const spaces = (n: number): string => PADS[n] ?? (PADS[n] = ' '.repeat(n));
+
+/** The general case: words measured without their colour. */
+export const wrapWords = (line: string, width: number, indent: number): string => {
   if (visibleLength(line) <= width) return line;
   const pad = ' '.repeat(indent);
   const lead = /^ */.exec(line)![0];
