@@ -107,7 +107,15 @@ export const resolve = (words: string[]): CommandSpec => {
 /** Runs one command given as words. Never throws for a user's mistake: that is a failed Result. */
 const contexts = new WeakMap<Session, CommandContext>();
 const quietContexts = new WeakMap<Session, CommandContext>();
+// The last context given: a batch run asks for the same one on every line, and a WeakMap lookup
+// hashes the session each time.
+let lastContext: CommandContext | undefined;
 const contextOf = (session: Session, quiet: boolean): CommandContext => {
+  if (lastContext !== undefined && lastContext.session === session && lastContext.quiet === quiet) return lastContext;
+  lastContext = contextFor(session, quiet);
+  return lastContext;
+};
+const contextFor = (session: Session, quiet: boolean): CommandContext => {
   const cache = quiet ? quietContexts : contexts;
   let ctx = cache.get(session);
   if (!ctx) cache.set(session, (ctx = { session, quiet, run: (w) => runWords(session, w, quiet) }));
