@@ -633,6 +633,22 @@ describe('scripts: files, CRLF, BOM, source', () => {
     expect(dev.errLines.at(-1)).toMatch(/^\/dev\/urandom:\d+: EUSAGE: not a text script \(NUL byte at offset \d+\)$/);
     for (const l of dev.errLines) expect(l).toMatch(ERROR_LINE);
   });
+
+  test('stdin redirected from a directory is refused as a directory named as a script is: one line, exit 2, nothing run', () => {
+    // Node reads such a stdin as an empty stream; only a real process has one.
+    for (const args of ['', '-q -', '-e pools', '-e pools -', "-e 'exit 0' -"]) {
+      const r = runShell(`msi ${args} < '${tmp}'`);
+      expect([args, r.status, r.stdout, r.stderr]).toEqual([args, 2, '', 'msi-explorer: <stdin>: is a directory, not a script\n']);
+    }
+    const json = runShell(`msi --json -e pools < '${tmp}'`);
+    expect([json.status, json.outLines, json.errLines]).toEqual([
+      2,
+      ['{"file":"<stdin>","line":null,"command":null,"ok":false,"error":{"code":"EINVAL","message":"is a directory, not a script"}}'],
+      ['msi-explorer: <stdin>: is a directory, not a script'],
+    ]);
+    const compare = runShell(`msi --compare all - < '${tmp}'`);
+    expect([compare.status, compare.stdout, compare.stderr]).toEqual([2, '', 'msi-explorer: compare: EINVAL: <stdin>: is a directory, not a workload\n']);
+  });
 });
 
 describe('output: closed stdout, full disk, narrow and dumb terminals, colour', () => {

@@ -11,7 +11,7 @@ import type { Input } from './inputs.js';
 import { exitQuietlyOnEpipe, processSink, type Sink } from './output.js';
 import type { Options } from './program.js';
 import { refuse } from './refuse.js';
-import { closeQuietly, openTextFile } from './script-file.js';
+import { closeQuietly, notA, openTextFile, STDIN, stdinIsDirectory } from './script-file.js';
 import { splitExec } from '../commands/split.js';
 import { loadTopology } from '../topology/load.js';
 
@@ -21,7 +21,7 @@ import { loadTopology } from '../topology/load.js';
  * script of any length runs in memory that does not grow with it.
  */
 const runStdin = async (runner: BatchRunner, sink: Sink, dir: string): Promise<void> => {
-  const feed = runner.open({ name: '<stdin>', dir });
+  const feed = runner.open({ name: STDIN, dir });
   for await (const chunk of process.stdin) {
     runner.bytes(feed, chunk as Buffer);
     sink.flush();
@@ -142,6 +142,12 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
   const closeAll = () => {
     for (const item of queue) if (typeof item === 'object' && 'fd' in item) closeQuietly(item.fd);
   };
+  // stdin redirected from a directory would read as an empty script: refused as a directory
+  // named as a script is, whether named (-) or read because it is redirected.
+  const stdinDirectory = (): Promise<number> => {
+    closeAll();
+    return fail(notA(STDIN, 'directory', 'script'), 'EINVAL', STDIN);
+  };
   // -e texts are numbered as one script, wherever they stand: -e:5 is the fifth -e command.
   let execLines = 0;
   for (const input of inputs) {
@@ -153,6 +159,7 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
     }
     const path = input.script;
     if (path === '-') {
+      if (stdinIsDirectory()) return stdinDirectory();
       queue.push('stdin');
       continue;
     }
@@ -169,7 +176,10 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
     const abs = resolve(cwd, path);
     queue.push({ fd: opened.fd, script: { name: path, dir: dirname(abs), real: realPath(abs) } });
   }
-  if (!opts.interactive && !queue.includes('stdin') && (queue.length === 0 || stdinIsPiped())) queue.push('stdin');
+  if (!opts.interactive && !queue.includes('stdin')) {
+    if (stdinIsDirectory()) return stdinDirectory();
+    if (queue.length === 0 || stdinIsPiped()) queue.push('stdin');
+  }
 
   const sink = processSink();
   const runner = new BatchRunner(session, { json: Boolean(opts.json), quiet: Boolean(opts.quiet), bail: Boolean(opts.bail), style, errStyle, sink, longRun: tuneForLongRun });
