@@ -277,6 +277,20 @@ describe('--bail, -q, -e', () => {
     expect(r.stdout).toMatch(/^main_udmap\.tx_chan +1 /m);
   });
 
+  test('routes <virq> of a virq allocated without a route is an answer, as routes <device> with none is: exit 0; a virq not allocated is ENOENT', async () => {
+    const r = await runCli(['-q', '-e', 'routes ringacc; routes 170']);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.outLines).toEqual([
+      'no routes for ringacc',
+      'virq 170 (main_udmap 1) has no route: allocated by main_udmap, not requested: no',
+      "    hardware until request_irq; it is main_udmap:tx1's TR event, but",
+      '    request-channel takes tx8 up (normal capacity), so only alloc-irq main_udmap',
+      '    1 requests it',
+    ]);
+    const gone = await runCli(['-e', 'routes 5']);
+    expect([gone.status, gone.stdout, gone.errLines]).toEqual([1, '', ['-e:1: routes: ENOENT: virq 5 has no route: not allocated']]);
+  });
+
   test('-e with an unterminated quote is one error', async () => {
     const r = await runCli(['-e', "alloc-irq 'ringacc any; pools"]);
     expect(r.status).toBe(1);

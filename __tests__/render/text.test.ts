@@ -255,6 +255,17 @@ describe('exact text for small outputs', () => {
     expect(renderText(PLAIN80, { kind: 'routes', routes: [] })).toBe('no routes');
   });
 
+  test('routes <virq> of a virq allocated without a route: the reason, wrapped, instead of a table', () => {
+    expect(text(['routes 170'])).toBe(
+      [
+        'virq 170 (main_udmap 1) has no route: allocated by main_udmap, not requested: no',
+        '    hardware until request_irq; it is main_udmap:tx1\'s TR event, but',
+        '    request-channel takes tx8 up (normal capacity), so only alloc-irq main_udmap',
+        '    1 requests it',
+      ].join('\n'),
+    );
+  });
+
   test('interrupts after boot: the 219 MSIs nobody requested are left out', () => {
     expect(text(['interrupts'])).toBe(
       [

@@ -114,7 +114,7 @@ export const renderText = (style: Style, o: Output): string => {
       return `virq ${r.virq} ${r.masked ? 'masked' : 'unmasked'}${pending}`;
     }
     case 'routes':
-      return renderRoutes(style, o.routes, o.filter);
+      return renderRoutes(style, o.routes, o.filter, o.reason);
     case 'pools':
       return renderPools(style, o.pools);
     case 'interrupts':
