@@ -444,6 +444,47 @@ describe('--json', () => {
   });
 });
 
+describe('a probe that failed at boot', () => {
+  const HOST13 = ['--rm-cfg', 'fixtures/rm-cfg/am65x-host12.yaml', '--host', '13'];
+  const GPIO = 'msi-explorer: boot: main_gpio0: probe failed: EINVAL: intr_main_gpio.out exhausted (4/4 used) (see boot)';
+
+  test('is said once on stderr before the first command\'s output, as a warning: the status stays the commands\'', async () => {
+    // A real process, 2>&1: the order is the order it was written in.
+    const both = runShell(`msi ${HOST13.join(' ')} -e 'expect-pool virq used=67; pools; bogus' 2>&1`);
+    expect(both.status).toBe(1);
+    expect(both.outLines.slice(0, 3)).toEqual([GPIO, 'virq: used=67 (67/1024 used, peak 67)', 'POOL                           USED  TOTAL  FREE  PEAK  USAGE']);
+    expect(both.outLines.at(-1)).toBe("-e:3: EUSAGE: unknown verb 'bogus'; try help");
+    expect(both.outLines.filter((l) => l.includes('boot:'))).toEqual([GPIO]);
+    for (const args of [['-e', 'pools'], ['-q', '-e', 'pools'], ['--bail', '-e', 'pools; pools']]) {
+      const r = await runCli([...HOST13, ...args]);
+      expect([args, r.status, r.errLines]).toEqual([args, 0, [GPIO]]);
+    }
+    // Nothing failed: nothing said.
+    expect((await runCli(['-e', 'pools'])).stderr).toBe('');
+  });
+
+  test('--json: on stderr only; stdout holds the commands\' objects', async () => {
+    const r = await runCli([...HOST13, '--json', '-e', 'pools; bogus']);
+    expect(r.status).toBe(1);
+    expect(r.errLines).toEqual([GPIO, "-e:2: EUSAGE: unknown verb 'bogus'; try help"]);
+    expect(r.outLines.map((l) => JSON.parse(l)).map((o) => [o.command, o.ok])).toEqual([
+      ['pools', true],
+      ['bogus', false],
+    ]);
+  });
+
+  test('a deferred probe is not said (retried; debug level in Linux), nor is anything when the run is refused', async () => {
+    // probe-all: ringacc fails, main_udmap waits for it: one line, ringacc's.
+    const r = await runCli(['--design', 'probe-all', '-e', 'expect-error EPROBE_DEFER request-channel main_udmap tx']);
+    expect([r.status, r.errLines]).toEqual([
+      0,
+      ['msi-explorer: boot: ringacc: probe failed: EINVAL: intr_main_navss.out exhausted (64/64 used), at MSI 65 of 100; the 64 allocated before were freed (see boot)'],
+    ]);
+    const refused = await runCli([...HOST13, 'missing.msi', '-e', 'pools']);
+    expect([refused.status, refused.errLines]).toEqual([2, ['msi-explorer: missing.msi: cannot read script: no such file']]);
+  });
+});
+
 describe('scripts: files, CRLF, BOM, source', () => {
   test('CRLF line ends and a UTF-8 BOM are accepted, in a file and on stdin', async () => {
     const text = '\ufeffrequest-channel main_udmap tx\r\nexpect-pool main_udmap.tx_chan used=1\r\nbogus\r\n';

@@ -5,6 +5,7 @@ import { Session } from '../commands/session.js';
 import { designNamed } from '../core/designs.js';
 import type { ErrCode } from '../core/errors.js';
 import { loadStyle } from '../render/style.js';
+import { bootFailures } from '../render/text.js';
 import { BatchRunner, type Script, type ScriptSource } from './batch.js';
 import { colorLevel, terminalWidth } from './color.js';
 import type { Input } from './inputs.js';
@@ -126,14 +127,19 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
     return runCompareCli(opts, scripts, session, style, errStyle, tuneForLongRun);
   }
 
-  const repl = async (): Promise<number> => {
+  // A probe that failed at boot is said once, on stderr, before the first command runs (the
+  // REPL: under its banner), as a board's kernel log says it: a batch run would otherwise learn
+  // of it only when a command touches the device. A warning: the exit status is the commands'.
+  // (--json: stderr only, so that every object on stdout stays a command's or a stop's.)
+  const bootNotices = (): string[] => bootFailures(session.system.bootLog).map((line) => `msi-explorer: ${line}`);
+  const repl = async (notices: string[] = []): Promise<number> => {
     exitQuietlyOnEpipe();
     const { runRepl } = await import('./repl.js');
-    return runRepl(session, { style, json: Boolean(opts.json) });
+    return runRepl(session, { style, json: Boolean(opts.json), notices });
   };
   if (opts.interactive && !process.stdin.isTTY) return fail('-i: the REPL needs a terminal on stdin (pipe the commands without -i)');
   if (opts.interactive && inputs.some((i) => 'script' in i && i.script === '-')) return fail("-i: stdin is the REPL's terminal, so - cannot be a script");
-  if (inputs.length === 0 && process.stdin.isTTY) return repl();
+  if (inputs.length === 0 && process.stdin.isTTY) return repl(bootNotices());
 
   // Every script is opened before any runs, so an unreadable one is a usage error with nothing
   // done; each is read as it runs.
@@ -183,6 +189,8 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
 
   const sink = processSink();
   const runner = new BatchRunner(session, { json: Boolean(opts.json), quiet: Boolean(opts.quiet), bail: Boolean(opts.bail), style, errStyle, sink, longRun: tuneForLongRun });
+  // -i: said here, not again when the REPL opens.
+  for (const notice of bootNotices()) sink.err(`${notice}\n`);
   try {
     for (const item of queue) {
       if (runner.stopped) {
