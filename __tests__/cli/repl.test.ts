@@ -559,6 +559,20 @@ describe('the REPL in a pseudo-terminal', () => {
     await t.waitExit();
   }, 20000);
 
+  test('a probe that failed at boot is said once under the banner, before the history\'s warning; with -i once, before the inputs run', async () => {
+    const host13 = ['--rm-cfg', 'fixtures/rm-cfg/am65x-host12.yaml', '--host', '13'];
+    const gpio = 'msi-explorer: boot: main_gpio0: probe failed: EINVAL: intr_main_gpio.out exhausted (4/4 used) (see boot)';
+    const noHistory = `msi-explorer: history: cannot write ${join(tmp, 'no-such-folder', 'h')}: no such folder; history is not saved this session`;
+    const t = open(host13, ROOT, replEnv({ MSI_EXPLORER_HISTORY: join(tmp, 'no-such-folder', 'h') }));
+    expect((await t.waitFor(PROMPT)).split('\n').slice(1)).toEqual([gpio, noHistory, PROMPT]);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+    const i = open([...host13, '-i', '-e', 'expect-pool virq used=67'], ROOT, replEnv());
+    expect((await i.waitFor(PROMPT)).split('\n').filter((l) => !l.startsWith('msi-explorer 0.'))).toEqual([gpio, 'virq: used=67 (67/1024 used, peak 67)', PROMPT]);
+    i.type('exit\r');
+    expect((await i.waitExit()).exitCode).toBe(0);
+  }, 20000);
+
   test('a command whose prompts were cancelled is kept neither for the up arrow nor in the file', async () => {
     const { t, historyFile } = openWithHistory();
     await t.waitFor(PROMPT);

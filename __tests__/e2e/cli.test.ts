@@ -277,6 +277,20 @@ describe('--bail, -q, -e', () => {
     expect(r.stdout).toMatch(/^main_udmap\.tx_chan +1 /m);
   });
 
+  test('routes <virq> of a virq allocated without a route is an answer, as routes <device> with none is: exit 0; a virq not allocated is ENOENT', async () => {
+    const r = await runCli(['-q', '-e', 'routes ringacc; routes 170']);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.outLines).toEqual([
+      'no routes for ringacc',
+      'virq 170 (main_udmap 1) has no route: allocated by main_udmap, not requested: no',
+      "    hardware until request_irq; it is main_udmap:tx1's TR event, but",
+      '    request-channel takes tx8 up (normal capacity), so only alloc-irq main_udmap',
+      '    1 requests it',
+    ]);
+    const gone = await runCli(['-e', 'routes 5']);
+    expect([gone.status, gone.stdout, gone.errLines]).toEqual([1, '', ['-e:1: routes: ENOENT: virq 5 has no route: not allocated']]);
+  });
+
   test('-e with an unterminated quote is one error', async () => {
     const r = await runCli(['-e', "alloc-irq 'ringacc any; pools"]);
     expect(r.status).toBe(1);
@@ -427,6 +441,47 @@ describe('--json', () => {
       [outer, 2, false],
     ]);
     expect(objects[3].error.code).toBe('ENOENT');
+  });
+});
+
+describe('a probe that failed at boot', () => {
+  const HOST13 = ['--rm-cfg', 'fixtures/rm-cfg/am65x-host12.yaml', '--host', '13'];
+  const GPIO = 'msi-explorer: boot: main_gpio0: probe failed: EINVAL: intr_main_gpio.out exhausted (4/4 used) (see boot)';
+
+  test('is said once on stderr before the first command\'s output, as a warning: the status stays the commands\'', async () => {
+    // A real process, 2>&1: the order is the order it was written in.
+    const both = runShell(`msi ${HOST13.join(' ')} -e 'expect-pool virq used=67; pools; bogus' 2>&1`);
+    expect(both.status).toBe(1);
+    expect(both.outLines.slice(0, 3)).toEqual([GPIO, 'virq: used=67 (67/1024 used, peak 67)', 'POOL                           USED  TOTAL  FREE  PEAK  USAGE']);
+    expect(both.outLines.at(-1)).toBe("-e:3: EUSAGE: unknown verb 'bogus'; try help");
+    expect(both.outLines.filter((l) => l.includes('boot:'))).toEqual([GPIO]);
+    for (const args of [['-e', 'pools'], ['-q', '-e', 'pools'], ['--bail', '-e', 'pools; pools']]) {
+      const r = await runCli([...HOST13, ...args]);
+      expect([args, r.status, r.errLines]).toEqual([args, 0, [GPIO]]);
+    }
+    // Nothing failed: nothing said.
+    expect((await runCli(['-e', 'pools'])).stderr).toBe('');
+  });
+
+  test('--json: on stderr only; stdout holds the commands\' objects', async () => {
+    const r = await runCli([...HOST13, '--json', '-e', 'pools; bogus']);
+    expect(r.status).toBe(1);
+    expect(r.errLines).toEqual([GPIO, "-e:2: EUSAGE: unknown verb 'bogus'; try help"]);
+    expect(r.outLines.map((l) => JSON.parse(l)).map((o) => [o.command, o.ok])).toEqual([
+      ['pools', true],
+      ['bogus', false],
+    ]);
+  });
+
+  test('a deferred probe is not said (retried; debug level in Linux), nor is anything when the run is refused', async () => {
+    // probe-all: ringacc fails, main_udmap waits for it: one line, ringacc's.
+    const r = await runCli(['--design', 'probe-all', '-e', 'expect-error EPROBE_DEFER request-channel main_udmap tx']);
+    expect([r.status, r.errLines]).toEqual([
+      0,
+      ['msi-explorer: boot: ringacc: probe failed: EINVAL: intr_main_navss.out exhausted (64/64 used), at MSI 65 of 100; the 64 allocated before were freed (see boot)'],
+    ]);
+    const refused = await runCli([...HOST13, 'missing.msi', '-e', 'pools']);
+    expect([refused.status, refused.errLines]).toEqual([2, ['msi-explorer: missing.msi: cannot read script: no such file']]);
   });
 });
 
@@ -632,6 +687,22 @@ describe('scripts: files, CRLF, BOM, source', () => {
     // Lines before the first NUL may run (random bytes are bad commands), then the refusal.
     expect(dev.errLines.at(-1)).toMatch(/^\/dev\/urandom:\d+: EUSAGE: not a text script \(NUL byte at offset \d+\)$/);
     for (const l of dev.errLines) expect(l).toMatch(ERROR_LINE);
+  });
+
+  test('stdin redirected from a directory is refused as a directory named as a script is: one line, exit 2, nothing run', () => {
+    // Node reads such a stdin as an empty stream; only a real process has one.
+    for (const args of ['', '-q -', '-e pools', '-e pools -', "-e 'exit 0' -"]) {
+      const r = runShell(`msi ${args} < '${tmp}'`);
+      expect([args, r.status, r.stdout, r.stderr]).toEqual([args, 2, '', 'msi-explorer: <stdin>: is a directory, not a script\n']);
+    }
+    const json = runShell(`msi --json -e pools < '${tmp}'`);
+    expect([json.status, json.outLines, json.errLines]).toEqual([
+      2,
+      ['{"file":"<stdin>","line":null,"command":null,"ok":false,"error":{"code":"EINVAL","message":"is a directory, not a script"}}'],
+      ['msi-explorer: <stdin>: is a directory, not a script'],
+    ]);
+    const compare = runShell(`msi --compare all - < '${tmp}'`);
+    expect([compare.status, compare.stdout, compare.stderr]).toEqual([2, '', 'msi-explorer: compare: EINVAL: <stdin>: is a directory, not a workload\n']);
   });
 });
 

@@ -114,6 +114,7 @@ describe('the JSON line', () => {
       'release-channel all',
       'routes',
       'routes cpts',
+      'routes 70',
       'pools',
       'interrupts',
       'domains',
@@ -191,6 +192,23 @@ describe('data', () => {
       count: 0,
       owner: 'main_udmap:tx9',
     });
+  });
+
+  test('routes <virq> of a virq allocated without a route: ok, no routes, and the reason; one not allocated fails', () => {
+    const s = fresh();
+    expect(json(s, 'routes 70')).toEqual({
+      ...WHERE,
+      command: 'routes 70',
+      ok: true,
+      data: {
+        routes: [],
+        reason:
+          'virq 70 (ringacc 304) has no route: allocated by ringacc, not requested: no hardware until request_irq; a channel completing on ring 304, or alloc-irq ringacc 304, requests it',
+      },
+    });
+    // a device with none: the list alone, as before
+    expect(json(s, 'routes ringacc').data).toEqual({ routes: [] });
+    expect(json(s, 'routes 999')).toEqual({ ...WHERE, command: 'routes 999', ok: false, error: { code: 'ENOENT', message: 'virq 999 has no route: not allocated' } });
   });
 
   test('jsonRoute drops the internal fields', () => {

@@ -9,7 +9,7 @@ import type { Settings } from '../../src/core/system.js';
 import type { DomainNode } from '../../src/core/types.js';
 import { TREE_ITEMS } from '../../src/render/domains.js';
 import { makeStyle, visibleLength, type Style } from '../../src/render/style.js';
-import { renderError, renderText } from '../../src/render/text.js';
+import { bootFailures, renderError, renderText } from '../../src/render/text.js';
 import { wrapParts } from '../../src/render/wrap.js';
 
 const PLAIN80 = makeStyle(0, 80);
@@ -255,6 +255,17 @@ describe('exact text for small outputs', () => {
     expect(renderText(PLAIN80, { kind: 'routes', routes: [] })).toBe('no routes');
   });
 
+  test('routes <virq> of a virq allocated without a route: the reason, wrapped, instead of a table', () => {
+    expect(text(['routes 170'])).toBe(
+      [
+        'virq 170 (main_udmap 1) has no route: allocated by main_udmap, not requested: no',
+        '    hardware until request_irq; it is main_udmap:tx1\'s TR event, but',
+        '    request-channel takes tx8 up (normal capacity), so only alloc-irq main_udmap',
+        '    1 requests it',
+      ].join('\n'),
+    );
+  });
+
   test('interrupts after boot: the 219 MSIs nobody requested are left out', () => {
     expect(text(['interrupts'])).toBe(
       [
@@ -319,6 +330,21 @@ describe('exact text for small outputs', () => {
     expect(lines(text(['hardware alloc', 'lock list', 'failure upstream'], WIDE))[0]).toBe(
       're-booted with design merged+hardware alloc,lock list,failure upstream (policy coalesced, mode probe, hardware alloc, lock list, failure upstream)',
     );
+  });
+
+  test('bootFailures: a line for each probe that failed, none for a deferred one, a device left out of the boot list or one bound', () => {
+    expect(bootFailures(fresh().system.bootLog)).toEqual([]);
+    // probe-all: ringacc fails on the INTR outputs; main_udmap, its consumer, is deferred for good.
+    const probeAll = new Session(am65x, designNamed('probe-all')!.settings).system.bootLog;
+    expect(probeAll.filter((e) => !e.ok).map((e) => [e.device, e.deferred ?? false])).toEqual([
+      ['ringacc', false],
+      ['main_udmap', true],
+    ]);
+    expect(bootFailures(probeAll)).toEqual([
+      'boot: ringacc: probe failed: EINVAL: intr_main_navss.out exhausted (64/64 used), at MSI 65 of 100; the 64 allocated before were freed (see boot)',
+    ]);
+    const unlisted = { device: 'cpts', ok: false, message: 'not probed: not in the boot list' };
+    expect(bootFailures([...probeAll.filter((e) => e.device !== 'ringacc'), unlisted])).toEqual([]);
   });
 
   test('design lists the presets with their settings and marks the one in force', () => {

@@ -12,11 +12,13 @@ import { LONG_RUN } from './batch.js';
 import { EXIT } from './exit.js';
 import type { Options } from './program.js';
 import { refuse } from './refuse.js';
-import { BoundedReader } from './script-file.js';
+import { BoundedReader, notA, STDIN, stdinIsDirectory } from './script-file.js';
 import { splitExec } from '../commands/split.js';
 
 /** The workload piped in (`-`), checked as a script piped to a batch run is (no NUL byte, at most 16 MiB). */
 const readStdin = async (): Promise<WorkloadText> => {
+  // Node reads a directory as an empty stream: said as a directory named as the workload is.
+  if (stdinIsDirectory()) throw new CoreError('EINVAL', notA(STDIN, 'directory', 'workload'));
   const reader = new BoundedReader(STDIN, 'workload');
   for await (const chunk of process.stdin) {
     if (!reader.add(chunk as Buffer)) {
@@ -28,8 +30,6 @@ const readStdin = async (): Promise<WorkloadText> => {
   if (!read.ok) throw new CoreError(read.code, read.message);
   return { name: STDIN, text: read.text };
 };
-
-const STDIN = '<stdin>';
 
 /**
  * `msi-explorer --compare a,b,... script.msi` (or `-` for stdin, or `-e "cmd; cmd"` as the

@@ -25,6 +25,8 @@ import { VERSION } from './version.js';
 export interface ReplOptions {
   style: Style;
   json: boolean;
+  /** Lines said on stderr under the banner (a probe that failed at boot). */
+  notices?: string[];
 }
 
 /** Folders and files for `source` completion, relative to the current folder. */
@@ -215,6 +217,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   // Before the history is read: a history that cannot be kept is said under the banner.
   const { topology } = session;
   chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designLabel(designShown(session.settings))}; ${style.c.bold('help')} lists the verbs\n`);
+  for (const notice of opts.notices ?? []) process.stderr.write(`${notice}\n`);
   const editor = new LineEditor({ input, output: chrome, terminal }, replCompleter(session), new History(historyPath()));
   let prompter: Prompter | undefined;
   let lineNo = 0;

@@ -5,13 +5,14 @@ import { Session } from '../commands/session.js';
 import { designNamed } from '../core/designs.js';
 import type { ErrCode } from '../core/errors.js';
 import { loadStyle } from '../render/style.js';
+import { bootFailures } from '../render/text.js';
 import { BatchRunner, type Script, type ScriptSource } from './batch.js';
 import { colorLevel, terminalWidth } from './color.js';
 import type { Input } from './inputs.js';
 import { exitQuietlyOnEpipe, processSink, type Sink } from './output.js';
 import type { Options } from './program.js';
 import { refuse } from './refuse.js';
-import { closeQuietly, openTextFile } from './script-file.js';
+import { closeQuietly, notA, openTextFile, STDIN, stdinIsDirectory } from './script-file.js';
 import { splitExec } from '../commands/split.js';
 import { loadTopology } from '../topology/load.js';
 
@@ -21,7 +22,7 @@ import { loadTopology } from '../topology/load.js';
  * script of any length runs in memory that does not grow with it.
  */
 const runStdin = async (runner: BatchRunner, sink: Sink, dir: string): Promise<void> => {
-  const feed = runner.open({ name: '<stdin>', dir });
+  const feed = runner.open({ name: STDIN, dir });
   for await (const chunk of process.stdin) {
     runner.bytes(feed, chunk as Buffer);
     sink.flush();
@@ -126,14 +127,19 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
     return runCompareCli(opts, scripts, session, style, errStyle, tuneForLongRun);
   }
 
-  const repl = async (): Promise<number> => {
+  // A probe that failed at boot is said once, on stderr, before the first command runs (the
+  // REPL: under its banner), as a board's kernel log says it: a batch run would otherwise learn
+  // of it only when a command touches the device. A warning: the exit status is the commands'.
+  // (--json: stderr only, so that every object on stdout stays a command's or a stop's.)
+  const bootNotices = (): string[] => bootFailures(session.system.bootLog).map((line) => `msi-explorer: ${line}`);
+  const repl = async (notices: string[] = []): Promise<number> => {
     exitQuietlyOnEpipe();
     const { runRepl } = await import('./repl.js');
-    return runRepl(session, { style, json: Boolean(opts.json) });
+    return runRepl(session, { style, json: Boolean(opts.json), notices });
   };
   if (opts.interactive && !process.stdin.isTTY) return fail('-i: the REPL needs a terminal on stdin (pipe the commands without -i)');
   if (opts.interactive && inputs.some((i) => 'script' in i && i.script === '-')) return fail("-i: stdin is the REPL's terminal, so - cannot be a script");
-  if (inputs.length === 0 && process.stdin.isTTY) return repl();
+  if (inputs.length === 0 && process.stdin.isTTY) return repl(bootNotices());
 
   // Every script is opened before any runs, so an unreadable one is a usage error with nothing
   // done; each is read as it runs.
@@ -141,6 +147,12 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
   const queue: Array<{ fd: number; script: ScriptSource } | Script | 'stdin'> = [];
   const closeAll = () => {
     for (const item of queue) if (typeof item === 'object' && 'fd' in item) closeQuietly(item.fd);
+  };
+  // stdin redirected from a directory would read as an empty script: refused as a directory
+  // named as a script is, whether named (-) or read because it is redirected.
+  const stdinDirectory = (): Promise<number> => {
+    closeAll();
+    return fail(notA(STDIN, 'directory', 'script'), 'EINVAL', STDIN);
   };
   // -e texts are numbered as one script, wherever they stand: -e:5 is the fifth -e command.
   let execLines = 0;
@@ -153,6 +165,7 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
     }
     const path = input.script;
     if (path === '-') {
+      if (stdinIsDirectory()) return stdinDirectory();
       queue.push('stdin');
       continue;
     }
@@ -169,10 +182,15 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
     const abs = resolve(cwd, path);
     queue.push({ fd: opened.fd, script: { name: path, dir: dirname(abs), real: realPath(abs) } });
   }
-  if (!opts.interactive && !queue.includes('stdin') && (queue.length === 0 || stdinIsPiped())) queue.push('stdin');
+  if (!opts.interactive && !queue.includes('stdin')) {
+    if (stdinIsDirectory()) return stdinDirectory();
+    if (queue.length === 0 || stdinIsPiped()) queue.push('stdin');
+  }
 
   const sink = processSink();
   const runner = new BatchRunner(session, { json: Boolean(opts.json), quiet: Boolean(opts.quiet), bail: Boolean(opts.bail), style, errStyle, sink, longRun: tuneForLongRun });
+  // -i: said here, not again when the REPL opens.
+  for (const notice of bootNotices()) sink.err(`${notice}\n`);
   try {
     for (const item of queue) {
       if (runner.stopped) {

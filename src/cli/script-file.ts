@@ -90,6 +90,24 @@ const why = (err: NodeJS.ErrnoException): string => {
   }
 };
 
+/** The sentence for input that is no file to read: `/tmp: is a directory, not a script`. */
+export const notA = (name: string, kind: 'directory' | 'socket', what: string): string => `${name}: is a ${kind}, not a ${what}`;
+
+/** How error lines name standard input. */
+export const STDIN = '<stdin>';
+
+/**
+ * Whether stdin is redirected from a directory (`< /tmp`). Node hands such a stdin over as an empty
+ * stream, with no EISDIR to catch, so only asking fstat tells it from an empty script.
+ */
+export const stdinIsDirectory = (): boolean => {
+  try {
+    return fstatSync(0).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
 export type OpenResult = { ok: true; fd: number } | { ok: false; code: 'ENOENT' | 'EINVAL'; message: string };
 
 /**
@@ -104,13 +122,13 @@ export const openTextFile = (path: string, what: string): OpenResult => {
     const st = fstatSync(fd);
     if (st.isDirectory() || st.isSocket()) {
       closeQuietly(fd);
-      return { ok: false, code: 'EINVAL', message: `${path}: is a ${st.isDirectory() ? 'directory' : 'socket'}, not a ${what}` };
+      return { ok: false, code: 'EINVAL', message: notA(path, st.isDirectory() ? 'directory' : 'socket', what) };
     }
     return { ok: true, fd };
   } catch (e) {
     if (fd !== undefined) closeQuietly(fd);
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EISDIR') return { ok: false, code: 'EINVAL', message: `${path}: is a directory, not a ${what}` };
+    if (err.code === 'EISDIR') return { ok: false, code: 'EINVAL', message: notA(path, 'directory', what) };
     return { ok: false, code: err.code === 'ENOENT' ? 'ENOENT' : 'EINVAL', message: `${path}: cannot read ${what}: ${why(err)}` };
   }
 };

@@ -39,7 +39,8 @@ export type Output =
   | { kind: 'fire'; trace: FireTrace }
   | { kind: 'affinity'; result: AffinityResult }
   | { kind: 'mask'; result: MaskResult }
-  | { kind: 'routes'; routes: Route[]; filter?: string }
+  /** `reason`: why a virq that exists (`routes <virq>`) has no route, as `irq` words its state. */
+  | { kind: 'routes'; routes: Route[]; filter?: string; reason?: string }
   | { kind: 'pools'; pools: PoolStats[] }
   | { kind: 'interrupts'; cpus: number; irqs: IrqView[]; unmapped: number }
   | { kind: 'irq'; detail: IrqDetail }

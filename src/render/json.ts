@@ -44,7 +44,7 @@ const data = (o: Output): unknown => {
     case 'mask':
       return o.result;
     case 'routes':
-      return { routes: o.routes.map(jsonRoute) };
+      return o.reason === undefined ? { routes: o.routes.map(jsonRoute) } : { routes: o.routes.map(jsonRoute), reason: o.reason };
     case 'pools':
       return { pools: o.pools.map(({ id, owner, total, used, free, peak }) => ({ id, owner, total, used, free, peak })) };
     case 'interrupts':

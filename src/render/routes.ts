@@ -2,7 +2,7 @@ import type { Route } from '../core/types.js';
 import type { ChannelView } from '../commands/result.js';
 import type { Style } from './style.js';
 import { dash, tableOrRecords, type Column } from './table.js';
-import { wrapParts } from './wrap.js';
+import { wrap, wrapParts } from './wrap.js';
 
 export const hex = (n: number): string => `0x${n.toString(16)}`;
 
@@ -41,8 +41,9 @@ const routeRow = (r: Route): string[] => [
   r.owner,
 ];
 
-export const renderRoutes = (style: Style, routes: Route[], filter?: string): string => {
-  if (routes.length === 0) return filter === undefined ? 'no routes' : `no routes for ${filter}`;
+/** `reason`: why the virq asked for has none, said instead of `no routes for virq N`. */
+export const renderRoutes = (style: Style, routes: Route[], filter?: string, reason?: string): string => {
+  if (routes.length === 0) return reason !== undefined ? wrap(reason, style.width) : filter === undefined ? 'no routes' : `no routes for ${filter}`;
   return tableOrRecords(style, ROUTE_COLUMNS, routes.map(routeRow));
 };
 

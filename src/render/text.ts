@@ -55,6 +55,14 @@ const renderBoot = (style: Style, boot: BootEntry[]): string =>
     })
     .join('\n');
 
+/**
+ * The probes that returned an error at boot, one line each, as a board's kernel log says them
+ * (dev_err; "probe of X failed with error -22"): `boot: main_gpio0: probe failed: EINVAL: ...
+ * (see boot)`. Not a deferred probe (-EPROBE_DEFER: retried, logged at debug level), nor a device
+ * left out of the boot list (nothing probed it).
+ */
+export const bootFailures = (boot: readonly BootEntry[]): string[] => boot.filter((e) => e.error !== undefined).map((e) => `boot: ${e.device}: ${e.message} (see boot)`);
+
 /** One command on the example line; several (a verb that needs state first), one a line below it. */
 const exampleLines = (style: Style, example: string): string =>
   example.includes('\n') ? `${style.c.bold('example:')}\n${example.replace(/^/gm, '  ')}` : `${style.c.bold('example:')} ${example}`;
@@ -114,7 +122,7 @@ export const renderText = (style: Style, o: Output): string => {
       return `virq ${r.virq} ${r.masked ? 'masked' : 'unmasked'}${pending}`;
     }
     case 'routes':
-      return renderRoutes(style, o.routes, o.filter);
+      return renderRoutes(style, o.routes, o.filter, o.reason);
     case 'pools':
       return renderPools(style, o.pools);
     case 'interrupts':

@@ -5,7 +5,7 @@ import type { MsiRecord } from '../../core/msi.js';
 import type { System } from '../../core/system.js';
 import type { Route } from '../../core/types.js';
 import { nearest, oneOf, parseChannel, parseUint } from '../args.js';
-import { DOMAIN_FORMATS, type DomainFormat } from '../result.js';
+import { DOMAIN_FORMATS, type DomainFormat, type Output } from '../result.js';
 import { schemaRef, stdoutFolder, topologyFile } from '../../topology/export.js';
 import type { CommandSpec } from '../spec.js';
 
@@ -26,10 +26,9 @@ const requesterOf = (sys: System, rec: MsiRecord): string => {
   return `${channelName(dma.id, dir, n)} in TR mode, or ${alloc}, requests it`;
 };
 
-/** Why a virq has no route, in the words `irq <virq>` uses for its state. */
+/** Why an allocated virq has no route, in the words `irq <virq>` uses for its state. */
 const noRoute = (sys: System, virq: number): string => {
-  const desc = sys.descs.get(virq);
-  if (!desc) return `virq ${virq} has no route: not allocated`;
+  const desc = sys.descs.get(virq)!;
   const rec = sys.msi.byVirqNumber(virq);
   if (rec && !rec.event) {
     return `virq ${virq} (${rec.device.id} ${rec.index}) has no route: allocated by ${rec.allocatedBy}, not requested: no hardware until request_irq; ${requesterOf(sys, rec)}`;
@@ -39,12 +38,19 @@ const noRoute = (sys: System, virq: number): string => {
   return `virq ${virq} has no route`;
 };
 
-/** `routes <virq>`: that virq's route, or for a VINT's parent virq the routes of its events. */
-const routesOfVirq = (sys: System, word: string): Route[] => {
+/**
+ * `routes <virq>`: that virq's route, or for a VINT's parent virq the routes of its events. A virq
+ * that is allocated but has none (an MSI not requested, a parent whose VINT holds no events) is
+ * an empty answer with the reason, as `routes <device>` with none is; only one not allocated is
+ * ENOENT.
+ */
+const routesOfVirq = (sys: System, word: string): Output => {
   const virq = parseUint(word, 'virq');
+  const filter = `virq ${word}`;
   const found = sys.routes().filter((r) => r.virq === virq || r.parentVirq === virq);
-  if (found.length === 0) throw new CoreError('ENOENT', noRoute(sys, virq));
-  return found;
+  if (found.length > 0) return { kind: 'routes', routes: found, filter };
+  if (sys.descs.get(virq) === undefined) throw new CoreError('ENOENT', `virq ${virq} has no route: not allocated`);
+  return { kind: 'routes', routes: found, filter, reason: noRoute(sys, virq) };
 };
 
 /** `routes <dma>:<tx|rx><n>`: the routes of a requested channel's ring MSI and, in TR mode, its UDMA event. */
@@ -65,13 +71,13 @@ export const routes: CommandSpec = {
   example: 'request-channel main_udmap tx\nalloc-irq ringacc any\nroutes ringacc',
   details:
     'The filter names a source device (ringacc, cpts) or a DMA controller; a virq (a VINT parent ' +
-    'shows its events); a channel (main_udmap:tx8); or alloc-irq, for the MSIs taken with alloc-irq.',
+    'shows its events; one allocated without a route says why); a channel (main_udmap:tx8); or alloc-irq, for the MSIs taken with alloc-irq.',
   args: [{ name: 'filter', kind: 'device', optional: true }],
   view: true,
   run({ session }, [filter]) {
     const sys = session.system;
     if (filter === undefined || filter === 'alloc-irq') return { kind: 'routes', routes: sys.routes(filter), filter };
-    if (/^(\d+|0x[0-9a-f]+)$/i.test(filter)) return { kind: 'routes', routes: routesOfVirq(sys, filter), filter: `virq ${filter}` };
+    if (/^(\d+|0x[0-9a-f]+)$/i.test(filter)) return routesOfVirq(sys, filter);
     if (/^[^:]+:(tx|rx)/i.test(filter)) return { kind: 'routes', routes: routesOfChannel(sys, filter), filter };
     const devices = routeDevices(sys);
     if (!devices.includes(filter)) {
