@@ -5,8 +5,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { Chalk, type ChalkInstance } from 'chalk';
 import fc from 'fast-check';
+import { createRequire } from 'node:module';
 import { cliTableLayout, plainLayout, table as table_, type Column } from '../../src/render/table.js';
 import { makeStyle, visibleLength } from '../../src/render/style.js';
+import { cliKeeps } from '../../src/render/table-wrap.js';
 import { seeded } from '../seed.js';
 
 const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 12 });
@@ -43,6 +45,35 @@ describe('plain table layout', () => {
     const style = makeStyle(0, 80);
     const cols: Column[] = [{ head: 'A' }, { head: 'B' }];
     for (const cell of ['two\nlines', '\u5bbd', 'caf\u00e9', 'tab\there']) expect(plainLayout(style, cols, [['x', cell]])).toBeUndefined();
+  });
+
+  test('leaves to cli-table3 a cell whose colour it would change: one left on, which it turns off, or SGR it does not read', () => {
+    const style = makeStyle(0, 80);
+    const cols: Column[] = [{ head: 'A' }, { head: 'B' }];
+    for (const cell of ['\x1b[31mred', '\x1b[1mbold', '\x1b[44mon blue', '\x1b[1;2;3;4;5;6;7mseven']) {
+      expect(plainLayout(style, cols, [[cell, 'x']])).toBeUndefined();
+      expect(table_(style, cols, [[cell, 'x']])).toBe(cliTableLayout(style, cols, [[cell, 'x']]));
+    }
+    // cli-table3 turns off what a cell leaves on.
+    expect(cliTableLayout(style, cols, [['\x1b[31mred', 'x']])).toBe('A    B\n\x1b[31mred\x1b[39m  x');
+    // Chalk's own output is closed: the direct layout keeps it.
+    expect(plainLayout(style, cols, [['\x1b[31mred\x1b[39m', '\x1b[2mdim\x1b[22m']])).toBe('A    B\n\x1b[31mred\x1b[39m  \x1b[2mdim\x1b[22m');
+  });
+
+  test('cliKeeps says what cli-table3 0.6.5 does to a cell: reads its SGR sequences, and adds none at its end', () => {
+    const utils = createRequire(import.meta.url)('cli-table3/src/utils') as { colorizeLines: (lines: string[]) => string[] };
+    // Parameters as parseInt and cli-table3's whole-sequence comparisons read them: resets, leading
+    // zeros, no digits, attributes on and off, colours set and reset, too many parameters.
+    const param = fc.constantFrom('', '0', '00', '1', '01', '2', '3', '4', '7', '9', '22', '23', '24', '27', '29', '31', '39', '039', '38', '5', '196', '44', '49', '90', '97', '100', '107', '53');
+    const sgr = fc.oneof({ weight: 3, arbitrary: param.map((p) => [p]) }, fc.array(param, { minLength: 2, maxLength: 8 })).map((ps) => `\x1b[${ps.join(';')}m`);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(sgr, fc.constantFrom('x', ' ', 'ab')), { maxLength: 6 }), (parts) => {
+        const cell = parts.join('');
+        const readable = (cell.match(/\x1b/g) ?? []).length === (cell.match(/\x1b\[(?:\d*;){0,5}\d*m/g) ?? []).length;
+        expect(cliKeeps(cell)).toBe(readable && utils.colorizeLines([cell])[0] === cell);
+      }),
+      { seed: seeded(14), numRuns: 2000 },
+    );
   });
 });
 

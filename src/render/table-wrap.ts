@@ -137,15 +137,52 @@ const wordWrap = (width: number, input: string): string[] => {
   return lines;
 };
 
-/** Whether cli-table3 takes every escape in `cell` (ESC [ ... m, as plainWidth has it) for an SGR sequence. */
-const readable = (cell: string): boolean => cell.split('\x1b').length - 1 === (cell.match(CODE)?.length ?? 0);
+/** The attributes' bits in what `scan` keeps of a cell's state, by the SGR sequence that sets or clears them. */
+const ATTRIBUTE_ON = new Map(ATTRIBUTES.map(([, on], i) => [on, 1 << i]));
+const ATTRIBUTE_OFF = new Map(ATTRIBUTES.map(([, , off], i) => [off, 1 << i]));
+
+/**
+ * How cli-table3 reads the SGR sequences (ESC [ digits and semicolons m, as plainWidth has them)
+ * of a cell: -1 where it does not take one for a sequence (more than five semicolons), 1 where
+ * something is left on at the end for it to turn off (colorizeLines), 0 where nothing is. read()
+ * and unwind() say the same; this is their answer without a RegExp, for every coloured cell of a
+ * table, wrapped or not.
+ */
+const scan = (cell: string): number => {
+  let attrs = 0;
+  let fg = false;
+  let bg = false;
+  for (let i = cell.indexOf('\x1b'); i >= 0; i = cell.indexOf('\x1b', i)) {
+    i += 2;
+    // The first parameter as parseInt reads it (NaN where it has no digits), and whether it is
+    // all the parameters, written without leading zeros: the sequences cli-table3 compares whole.
+    let n = 0;
+    let digits = 0;
+    for (let d = cell.charCodeAt(i); d >= 0x30 && d <= 0x39; d = cell.charCodeAt(++i), digits++) n = n * 10 + d - 0x30;
+    const whole = cell.charCodeAt(i) === 0x6d && digits > 0 && (digits === 1 || cell.charCodeAt(i - digits) !== 0x30);
+    if (digits === 0 && cell.charCodeAt(i) !== 0x6d) n = NaN;
+    let semicolons = 0;
+    for (; cell.charCodeAt(i) !== 0x6d; i++) if (cell.charCodeAt(i) === 0x3b) semicolons++;
+    if (semicolons > 5) return -1;
+    if ((n >= 30 && n <= 39) || (n >= 90 && n <= 97)) fg = !(whole && n === 39);
+    else if ((n >= 40 && n <= 49) || (n >= 100 && n <= 107)) bg = !(whole && n === 49);
+    else if (n === 0) {
+      attrs = 0;
+      fg = bg = false;
+    } else if (whole) {
+      attrs |= ATTRIBUTE_ON.get(n) ?? 0;
+      attrs &= ~(ATTRIBUTE_OFF.get(n) ?? 0);
+    }
+  }
+  return attrs !== 0 || fg || bg ? 1 : 0;
+};
 
 /**
  * Whether cli-table3 draws a one-line cell with SGR sequences in it as it is, in a column not
  * wrapped: it reads each sequence, and nothing is left on at its end for it to turn off (Chalk's
  * output never is).
  */
-export const cliKeeps = (cell: string): boolean => readable(cell) && unwind(read(cell), '') === '';
+export const cliKeeps = (cell: string): boolean => scan(cell) === 0;
 
 /**
  * The lines cli-table3 draws of `cell`, one line of printable ASCII with SGR sequences (plainWidth
@@ -156,7 +193,7 @@ export const cliKeeps = (cell: string): boolean => readable(cell) && unwind(read
 export const cliWrap = (cell: string, visible: number, width: number): string[] | undefined => {
   const coloured = visible !== cell.length;
   if (!coloured && visible <= width) return /[^ ]/.test(cell) ? [cell] : [];
-  if (coloured && !readable(cell)) return undefined;
+  if (coloured && scan(cell) < 0) return undefined;
   const lines = coloured ? colorize(wordWrap(width, cell)) : wordWrap(width, cell);
   for (let i = 0; i < lines.length; i++) {
     if (visibleLength(lines[i]) > width) lines[i] = `${coloured ? cut(lines[i], width - 1) : lines[i].slice(0, width - 1)}…`;

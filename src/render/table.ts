@@ -60,7 +60,8 @@ interface Laid {
 /**
  * The columns a cell of one line of printable ASCII, with SGR colour sequences around it, takes
  * (what visibleLength would say); -1 for anything else (a second line, a wide or control character).
- * Whether cli-table3 draws a cell with SGR sequences unchanged is cliKeeps' question.
+ * Whether cli-table3 draws a cell with SGR sequences unchanged is cliKeeps' question: the direct
+ * layouts ask it of every such cell they do not wrap.
  */
 const plainWidth = (cell: string): number => {
   let w = 0;
@@ -170,7 +171,7 @@ const plainLines = (style: Style, columns: Column[], rows: string[][], tight = f
     const cells = r === 0 ? heads : rows[r - 1];
     for (let i = 0; i < n; i++) {
       const w = plainWidth(cells[i]);
-      if (w < 0) return undefined;
+      if (w < 0 || (w !== cells[i].length && !cliKeeps(cells[i]))) return undefined;
       lens.push(w);
       if (w > widths[i]) widths[i] = w;
     }
