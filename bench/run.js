@@ -11,6 +11,7 @@
 //                  *_per_line_ratio: the cost of 200k more lines over the floor's, without what
 //                  a run pays once (loading the bundle, compiling the hot paths);
 //   startup.*      the binary over `node -e 0`;
+//   render.*       bench/render.mjs: CPU ms to render large tables whose last column wraps;
 //   rss.*          peak resident memory of a 1M-line run over the floor's on the same file, and of
 //                  a 4M-line run over a 2M-line one (1.0 is memory flat in the script's length).
 //
@@ -240,6 +241,19 @@ try {
   }
 
   await benchCompare(dir);
+
+  // Large tables whose last column wraps (issue 12): bench/render.mjs in a process of its own, so
+  // that its first render is cold, as a command's is; the build is the one --bin names.
+  const renders = Array.from({ length: REPS }, () => {
+    const r = spawnSync(process.execPath, [join(root, 'bench', 'render.mjs'), join(dirname(bin), '..', 'dist')], { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bench: bench/render.mjs exited ${r.status}: ${r.stderr.split('\n')[0]}`);
+    return JSON.parse(r.stdout);
+  });
+  const at = (f) => median(renders.map(f));
+  const o = renders[0].outcomes;
+  report('render.outcomes_cold_ms', at((r) => r.outcomes.cold).toFixed(1), 'ms', `interleave's ${o.rows} outcome rows and trace at 80 columns (${o.lines} lines), the first render in a process, CPU time`);
+  report('render.outcomes_warm_ms', at((r) => r.outcomes.warm).toFixed(1), 'ms', 'the same, rendered again');
+  report('render.interrupts_60_ms', at((r) => r.interrupts.warm).toFixed(1), 'ms', `interrupts of 80 channels at 60 columns in colour (${renders[0].interrupts.lines} lines), warm`);
 
   // An interleave search as a user runs one, start-up and the engine's warm-up included, which the
   // in-process rows below leave out: fixtures/scripts/21 (three free-irq searches on race2, 6,472

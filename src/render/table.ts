@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type TableType from 'cli-table3';
 import { visibleLength, type Style } from './style.js';
+import { cliKeeps, cliWrap } from './table-wrap.js';
 import { wrap, wrapParts } from './wrap.js';
 
 // Loaded on the first table, not at start-up: many runs print none.
@@ -32,7 +33,7 @@ const NO_BORDERS = {
 /** The narrowest a wrapped last column may become before records are clearer. */
 const MIN_WRAP = 16;
 
-/** cli-table3's layout: any cells (wide characters, several lines), and the wrapped last column. */
+/** cli-table3's layout: any cells (wide characters, several lines), the last column wrapped or not. */
 export const cliTableLayout = (style: Style, columns: Column[], rows: string[][], lastWidth?: number): string => {
   const t = new (Table())({
     head: columns.map((col) => style.c.bold(col.head)),
@@ -59,6 +60,8 @@ interface Laid {
 /**
  * The columns a cell of one line of printable ASCII, with SGR colour sequences around it, takes
  * (what visibleLength would say); -1 for anything else (a second line, a wide or control character).
+ * Whether cli-table3 draws a cell with SGR sequences unchanged is cliKeeps' question: the direct
+ * layouts ask it of every such cell they do not wrap.
  */
 const plainWidth = (cell: string): number => {
   let w = 0;
@@ -95,33 +98,71 @@ let headsFor: Column[] | undefined;
 let headsStyle: Style['c'] | undefined;
 let heads: string[] = [];
 let right: boolean[] = [];
-/** The blanks before each column when laid out tight: 1 for a tight column after a right-aligned one, else 2. */
+/** The blanks before each column: 2, and when laid out tight, 1 for a tight column after a right-aligned one. */
+let gaps: number[] = [];
 let tightGaps: number[] = [];
+
+/** Reads heads, right and the gaps of `columns`, unless they are the columns last read. */
+const readColumns = (style: Style, columns: Column[]): void => {
+  if (columns === headsFor && style.c === headsStyle) return;
+  headsFor = columns;
+  headsStyle = style.c;
+  heads = [];
+  right = [];
+  gaps = [];
+  tightGaps = [];
+  for (let i = 0; i < columns.length; i++) {
+    const col = columns[i];
+    heads.push(style.c.bold(col.head));
+    right.push(col.align === 'right');
+    gaps.push(2);
+    tightGaps.push(i > 0 && col.tight === true && right[i] && right[i - 1] ? 1 : 2);
+  }
+};
+
+/** The visible width of the line lineOf last made. */
+let lineWidth = 0;
+
+/**
+ * One line of a table: `cells` (their visible lengths at lens[at + i]) in columns `widths` wide,
+ * `blanks[i]` before column i, aligned as the columns last read. Blanks are written only when
+ * something visible follows them, so that a line never needs its end trimmed (cli-table3's lines
+ * are trimmed, here and in cliTableLayout); only a cell ending in spaces of its own is cut back.
+ */
+const lineOf = (cells: readonly string[], lens: readonly number[], at: number, widths: readonly number[], blanks: readonly number[]): string => {
+  let line = '';
+  let visible = 0;
+  // Blanks owed before the next visible piece, and the spaces the line so far ends with.
+  let owed = 0;
+  let trail = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    const len = lens[at + i];
+    const gap = widths[i] - len;
+    if (i > 0) owed += blanks[i];
+    if (right[i]) owed += gap;
+    const t = trailingSpaces(cell);
+    if (t === cell.length) owed += len;
+    else {
+      line += spaces(owed) + cell;
+      visible += owed + len;
+      owed = 0;
+      trail = t;
+    }
+    if (!right[i]) owed += gap;
+  }
+  lineWidth = visible - trail;
+  return trail > 0 ? line.slice(0, line.length - trail) : line;
+};
 
 /**
  * The same layout as cliTableLayout for the common case, one line of printable ASCII per cell,
  * done directly: cli-table3 measures every cell with a fresh RegExp and several passes, which was
  * 70% of a run printing tables. Undefined when a cell is anything else.
- *
- * Blanks are written only when something visible follows them, so that a line never needs its end
- * trimmed (cli-table3's lines are trimmed, here and in cliTableLayout); only a cell ending in
- * spaces of its own is cut back.
  */
 const plainLines = (style: Style, columns: Column[], rows: string[][], tight = false): Laid | undefined => {
   const n = columns.length;
-  if (columns !== headsFor || style.c !== headsStyle) {
-    headsFor = columns;
-    headsStyle = style.c;
-    heads = [];
-    right = [];
-    tightGaps = [];
-    for (let i = 0; i < columns.length; i++) {
-      const col = columns[i];
-      heads.push(style.c.bold(col.head));
-      right.push(col.align === 'right');
-      tightGaps.push(i > 0 && col.tight === true && right[i] && right[i - 1] ? 1 : 2);
-    }
-  }
+  readColumns(style, columns);
   // Visible lengths, row by row (the heads are row 0); cli-table3 gives an empty column one character.
   const lens: number[] = [];
   const widths: number[] = [];
@@ -130,51 +171,93 @@ const plainLines = (style: Style, columns: Column[], rows: string[][], tight = f
     const cells = r === 0 ? heads : rows[r - 1];
     for (let i = 0; i < n; i++) {
       const w = plainWidth(cells[i]);
-      if (w < 0) return undefined;
+      if (w < 0 || (w !== cells[i].length && !cliKeeps(cells[i]))) return undefined;
       lens.push(w);
       if (w > widths[i]) widths[i] = w;
     }
   }
+  const blanks = tight ? tightGaps : gaps;
   let text = '';
   let width = 0;
   for (let r = 0; r <= rows.length; r++) {
-    const cells = r === 0 ? heads : rows[r - 1];
-    let line = '';
-    let visible = 0;
-    // Blanks owed before the next visible piece, and the spaces the line so far ends with.
-    let owed = 0;
-    let trail = 0;
-    for (let i = 0; i < n; i++) {
-      const cell = cells[i];
-      const len = lens[r * n + i];
-      const gap = widths[i] - len;
-      if (i > 0) owed += tight ? tightGaps[i] : 2;
-      if (right[i]) owed += gap;
-      const t = trailingSpaces(cell);
-      if (t === cell.length) owed += len;
-      else {
-        line += spaces(owed) + cell;
-        visible += owed + len;
-        owed = 0;
-        trail = t;
-      }
-      if (!right[i]) owed += gap;
-    }
-    if (trail > 0) {
-      line = line.slice(0, line.length - trail);
-      visible -= trail;
-    }
-    if (visible > width) width = visible;
+    const line = lineOf(r === 0 ? heads : rows[r - 1], lens, r * n, widths, blanks);
+    if (lineWidth > width) width = lineWidth;
     text += r === 0 ? line : `\n${line}`;
   }
   return { text, width };
 };
 
-/** plainLayout's text, for comparing with cliTableLayout. */
-export const plainLayout = (style: Style, columns: Column[], rows: string[][]): string | undefined => plainLines(style, columns, rows)?.text;
+/**
+ * The same layout as cliTableLayout with the last column wrapped to `lastWidth` (cli-table3's
+ * wordWrap), for one line of printable ASCII per cell, done directly: a table of a few hundred
+ * rows took cli-table3 a quarter of a second. The other columns are as wide as their widest cell
+ * and the last exactly lastWidth; a row takes as many lines as its last cell wraps to (cliWrap).
+ * Undefined when a cell is anything else, or its lines are not matched here.
+ */
+const wrappedLines = (style: Style, columns: Column[], rows: string[][], lastWidth: number): Laid | undefined => {
+  // cli-table3 wraps nothing in a column of width 0.
+  if (!Number.isInteger(lastWidth) || lastWidth < 1) return undefined;
+  const n = columns.length;
+  const last = n - 1;
+  readColumns(style, columns);
+  const lens: number[] = [];
+  const widths: number[] = [];
+  for (let i = 0; i < last; i++) widths.push(1);
+  widths.push(lastWidth);
+  const wrapped: string[][] = [];
+  for (let r = 0; r <= rows.length; r++) {
+    const cells = r === 0 ? heads : rows[r - 1];
+    for (let i = 0; i < last; i++) {
+      const w = plainWidth(cells[i]);
+      if (w < 0 || (w !== cells[i].length && !cliKeeps(cells[i]))) return undefined;
+      lens.push(w);
+      if (w > widths[i]) widths[i] = w;
+    }
+    const w = plainWidth(cells[last]);
+    const lines = w < 0 ? undefined : cliWrap(cells[last], w, lastWidth);
+    if (lines === undefined) return undefined;
+    wrapped.push(lines);
+    lens.push(0);
+  }
+  // A row's cells, and under them the rest of its last cell: blank cells, then one line of it.
+  const cells: string[] = [];
+  const blank: string[] = [];
+  const blankLens: number[] = [];
+  for (let i = 0; i < n; i++) {
+    blank.push('');
+    blankLens.push(0);
+  }
+  let text = '';
+  let width = 0;
+  for (let r = 0; r <= rows.length; r++) {
+    const row = r === 0 ? heads : rows[r - 1];
+    const lines = wrapped[r];
+    for (let k = 0; k === 0 || k < lines.length; k++) {
+      let line: string;
+      const piece = k < lines.length ? lines[k] : '';
+      if (k === 0) {
+        for (let i = 0; i < last; i++) cells[i] = row[i];
+        cells[last] = piece;
+        lens[r * n + last] = visibleLength(piece);
+        line = lineOf(cells, lens, r * n, widths, gaps);
+      } else {
+        blank[last] = piece;
+        blankLens[last] = visibleLength(piece);
+        line = lineOf(blank, blankLens, 0, widths, gaps);
+      }
+      if (lineWidth > width) width = lineWidth;
+      text += r === 0 && k === 0 ? line : `\n${line}`;
+    }
+  }
+  return { text, width };
+};
+
+/** The direct layout's text (with the last column wrapped to lastWidth if given), for comparing with cliTableLayout. */
+export const plainLayout = (style: Style, columns: Column[], rows: string[][], lastWidth?: number): string | undefined =>
+  (lastWidth === undefined ? plainLines(style, columns, rows) : wrappedLines(style, columns, rows, lastWidth))?.text;
 
 const render = (style: Style, columns: Column[], rows: string[][], lastWidth?: number): Laid => {
-  const plain = lastWidth === undefined ? plainLines(style, columns, rows) : undefined;
+  const plain = lastWidth === undefined ? plainLines(style, columns, rows) : wrappedLines(style, columns, rows, lastWidth);
   if (plain) return plain;
   const text = cliTableLayout(style, columns, rows, lastWidth);
   return { text, width: widest(text) };
