@@ -2,18 +2,16 @@ import { visibleLength } from './style.js';
 
 /*
  * What cli-table3 0.6.5 draws of a cell in a column with a fixed width and `wordWrap: true`
- * (utils.js wordWrap, colorizeLines and truncate, as Cell.computeLines and drawLine apply them),
+ * (utils.js wordWrap and colorizeLines, as Cell.computeLines and drawLine apply them),
  * for one line of printable ASCII with SGR sequences in it: the same lines, byte for byte,
  * without its string-width and ansi-regex measuring every word and line. The functions follow
  * cli-table3's, quirks included (a line's leading blanks are not counted where it decides to
- * break; a word longer than the column is cut to one character less, then `…`).
+ * break), but one: a word longer than the column is broken across lines, not cut to `…` (pieces).
  */
 
 /** cli-table3's SGR pattern (codeRegex): at most five semicolons; the parameters captured. */
 // eslint-disable-next-line no-control-regex
 const CODE = /\x1b\[((?:\d*;){0,5}\d*)m/g;
-// eslint-disable-next-line no-control-regex
-const SPLIT = /\x1b\[(?:\d*;){0,5}\d*m/;
 
 /** The attributes cli-table3 carries across lines (addToCodeCache): name, on, off. */
 const ATTRIBUTES: [string, number, number][] = [
@@ -89,27 +87,44 @@ const colorize = (lines: string[]): string[] => {
 };
 
 /**
- * truncateWidthWithAnsi: the first `width` visible characters of a coloured line with the
- * sequences among them, and what those leave on turned off.
+ * A line longer than the column (a word longer than it, or blanks cli-table3 did not count) in
+ * pieces of `width` visible characters, its SGR sequences kept where they stand, onto `out`;
+ * blanks that would start a piece of their own are dropped, as a line's end is trimmed.
+ * cli-table3 cuts such a line to `…`, which lost the end of an identifier (`irq_create_fwspe…`).
  */
-const cut = (line: string, width: number): string => {
-  const texts = line.split(SPLIT);
-  const state: State = { attrs: new Map() };
-  let out = '';
-  let len = 0;
-  CODE.lastIndex = 0;
-  for (let k = 0; len < width; k++) {
-    const m = CODE.exec(line);
-    const text = len + texts[k].length > width ? texts[k].slice(0, width - len) : texts[k];
-    out += text;
-    len += text.length;
-    if (len < width) {
-      if (m === null) break;
-      out += m[0];
-      update(state, m[0], m[1]);
+const pieces = (line: string, width: number, out: string[]): void => {
+  let piece = '';
+  let visible = 0;
+  for (let i = 0; i < line.length; ) {
+    if (line.charCodeAt(i) === 0x1b) {
+      const end = line.indexOf('m', i) + 1;
+      piece += line.slice(i, end);
+      i = end;
+      continue;
     }
+    if (visible === width) {
+      if (blankToEnd(line, i)) {
+        piece += line.slice(i).replace(/ /g, '');
+        break;
+      }
+      out.push(piece);
+      piece = '';
+      visible = 0;
+    }
+    piece += line[i++];
+    visible++;
   }
-  return unwind(state, out);
+  out.push(piece);
+};
+
+/** Whether `line` from `i` on is blanks and SGR sequences only. */
+const blankToEnd = (line: string, i: number): boolean => {
+  for (; i < line.length; i++) {
+    const ch = line.charCodeAt(i);
+    if (ch === 0x1b) i = line.indexOf('m', i);
+    else if (ch !== 0x20) return false;
+  }
+  return true;
 };
 
 /** wordWrap: words (runs of non-blanks) onto lines of at most `width` as cli-table3 counts them. */
@@ -188,15 +203,18 @@ export const cliKeeps = (cell: string): boolean => scan(cell) === 0;
  * The lines cli-table3 draws of `cell`, one line of printable ASCII with SGR sequences (plainWidth
  * in table.ts) `visible` columns wide, in a column `width` wide (at least 1), before padding;
  * undefined where they are not matched here: an SGR sequence cli-table3 does not take for one
- * (more than six parameters). A line longer than the column (a long word) is cut to `…`.
+ * (more than six parameters). A line longer than the column (a long word) is broken into pieces
+ * as wide as the column (see pieces), where cli-table3 cuts it to `…`.
  */
 export const cliWrap = (cell: string, visible: number, width: number): string[] | undefined => {
   const coloured = visible !== cell.length;
   if (!coloured && visible <= width) return /[^ ]/.test(cell) ? [cell] : [];
   if (coloured && scan(cell) < 0) return undefined;
-  const lines = coloured ? colorize(wordWrap(width, cell)) : wordWrap(width, cell);
-  for (let i = 0; i < lines.length; i++) {
-    if (visibleLength(lines[i]) > width) lines[i] = `${coloured ? cut(lines[i], width - 1) : lines[i].slice(0, width - 1)}…`;
+  const wrapped = wordWrap(width, cell);
+  const lines: string[] = [];
+  for (let i = 0; i < wrapped.length; i++) {
+    if (visibleLength(wrapped[i]) > width) pieces(wrapped[i], width, lines);
+    else lines.push(wrapped[i]);
   }
-  return lines;
+  return coloured ? colorize(lines) : lines;
 };
