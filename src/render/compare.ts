@@ -82,7 +82,7 @@ const wrapLine = (line: string, width: number, indent = 4): string => {
 };
 
 /**
- * A borderless table (cli-table3, through table()) whose cells wrap so that the whole fits the
+ * A borderless table (through table()) whose cells wrap so that the whole fits the
  * width: every column starts as wide as its longest line, and the widest one narrows, one
  * character at a time, down to its longest word (so short columns and their heads stay whole);
  * only if that is not enough do words break, at dots first. When even that does not fit, one "head: value" block per row.
