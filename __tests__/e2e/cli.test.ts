@@ -715,6 +715,14 @@ describe('output: closed stdout, full disk, narrow and dumb terminals, colour', 
     expect(r.stderr).toBe('status=0\n');
   });
 
+  test('a closed stdout keeps the status of a failure that came before it: 1, its error on stderr', () => {
+    const many = Array.from({ length: 300 }, () => 'topology').join('; ');
+    const r = runShell(`{ msi -e 'bogus; ${many}'; echo "status=$?" >&2; } | head -1`);
+    expect(r.stdout).toMatch(/^am65x: /);
+    expect(r.outLines).toHaveLength(1);
+    expect(r.stderr).toBe("-e:1: EUSAGE: unknown verb 'bogus'; try help\nstatus=1\n");
+  });
+
   test('2>&1 keeps output and errors in the order they happened', () => {
     const r = runShell(`msi -e 'pools; bogus; help alloc-irq; alloc-irq nosuch 1' 2>&1`);
     expect(r.status).toBe(1);

@@ -59,7 +59,7 @@ const GATHER = 1 << 9;
  * instructions, with 512 here 30M; 2 KiB gave 67M); encoding each output on its own cost a call
  * into C++ and a flattening for every line.
  */
-export const processSink = (): Sink => {
+export const processSink = (statusSoFar: () => number = () => 0): Sink => {
   const block = Buffer.allocUnsafe(BLOCK_UNITS * 3);
   let size = 0;
   let gathered = '';
@@ -70,7 +70,7 @@ export const processSink = (): Sink => {
     try {
       writeBytes(1, bytes);
     } catch (e) {
-      stdoutFailed(e as NodeJS.ErrnoException);
+      stdoutFailed(e as NodeJS.ErrnoException, statusSoFar);
     }
   };
   // Into the block (UTF-8 takes at most 3 bytes a UTF-16 unit): what might not fit goes after
@@ -84,7 +84,7 @@ export const processSink = (): Sink => {
         try {
           writeAll(1, text);
         } catch (e) {
-          stdoutFailed(e as NodeJS.ErrnoException);
+          stdoutFailed(e as NodeJS.ErrnoException, statusSoFar);
         }
         return;
       }
@@ -120,9 +120,13 @@ export const EXIT_OUTPUT_FAILED = 1;
 const describe = (e: NodeJS.ErrnoException): string =>
   e.code === 'ENOSPC' ? 'no space left on device' : e.code === 'EIO' ? 'input/output error' : (e.code ?? e.message.split('\n')[0]);
 
-/** A closed stdout ends the program quietly; any other failure is said once (see below). */
-const stdoutFailed = (e: NodeJS.ErrnoException): never => {
-  if (e.code === 'EPIPE') process.exit(0);
+/**
+ * A closed stdout ends the program quietly, with the status of what ran before it closed (a
+ * failure already said on stderr stays a failure; 0 where nothing failed); any other failure is
+ * said once (see below).
+ */
+const stdoutFailed = (e: NodeJS.ErrnoException, statusSoFar: () => number = () => 0): never => {
+  if (e.code === 'EPIPE') process.exit(statusSoFar());
   try {
     writeSync(2, `msi-explorer: cannot write to stdout: ${describe(e)}\n`);
   } catch {

@@ -187,7 +187,8 @@ export const run = async (opts: Options, inputs: Input[]): Promise<number> => {
     if (queue.length === 0 || stdinIsPiped()) queue.push('stdin');
   }
 
-  const sink = processSink();
+  // A closed stdout (`| head`) ends the run with the status of the commands run until then.
+  const sink = processSink(() => runner.status);
   const runner = new BatchRunner(session, { json: Boolean(opts.json), quiet: Boolean(opts.quiet), bail: Boolean(opts.bail), style, errStyle, sink, longRun: tuneForLongRun });
   // -i: said here, not again when the REPL opens.
   for (const notice of bootNotices()) sink.err(`${notice}\n`);
