@@ -475,6 +475,16 @@ describe('validateTopology: rules', () => {
       // today's path names `rx.count`, a field the channels format does not have
       I('$.dmas[0].rx.count', 'rxEventOffset + start 65526 + count 52 - 1 = 65577 passes 65535: TR event indices (rxEventOffset + rchan) are 16-bit numbers'),
     ]],
+    // k3-udma numbers a tchan's TR event by its id and an rchan's from oes.udma_rchan up: one MSI index space.
+    ['TR events of tx channels do not collide with rxEventOffset + rx channels', (j) => (j.dmas[0].rxEventOffset = 60), [
+      I('$.dmas[0].tx.channels[2]', "TR event indices 62-63 (tx channels 62-63) collide with TR event indices 62-63 (rx channels 2-3 + rxEventOffset 60) at $.dmas[0].rx.channels[0]; k3-udma numbers a tchan's TR event by its id and an rchan's from rxEventOffset up (oes.udma_rchan, 0x200 on AM65x), in one MSI index space"),
+    ]],
+    ['TR events: tx channels that reach the default rxEventOffset', (j) => { delete j.dmas[0].rxEventOffset; j.dmas[0].tx.channels.push({ start: 515, count: 4 }); }, [
+      I('$.dmas[0].tx.channels[3]', "TR event index 515 (tx channel 515) collides with TR event index 515 (rx channel 3 + the default rxEventOffset 512) at $.dmas[0].rx.channels[0]; k3-udma numbers a tchan's TR event by its id and an rchan's from rxEventOffset up (oes.udma_rchan, 0x200 on AM65x), in one MSI index space"),
+    ]],
+    ['TR events: the older count form too', (j) => { j.dmas[0].rxEventOffset = 4; j.dmas[0].tx = { count: 8 }; }, [
+      I('$.dmas[0].tx.count', "TR event indices 6-7 (tx channels 6-7) collide with TR event indices 6-7 (rx channels 2-3 + rxEventOffset 4) at $.dmas[0].rx.channels[0]; k3-udma numbers a tchan's TR event by its id and an rchan's from rxEventOffset up (oes.udma_rchan, 0x200 on AM65x), in one MSI index space"),
+    ]],
     ['direct client parent is an INTR', (j) => (j.directClients[1].parent = 'gic500'), [
       I('$.directClients[1].parent', "expected the id of an INTR, got 'gic500', which is the GIC ($.gic.id)"),
     ]],

@@ -67,8 +67,8 @@ export interface Where {
   intrs: Array<{ path: string; share: string; shareGiven: boolean }>;
   intas: Array<{ path: string; vintShare: string; vintShareGiven: boolean }>;
   msiDevices: Array<{ path: string; share: string }>;
-  /** A direction's channel list, or undefined for the older `count` form. */
-  dmas: Array<{ path: string; tx: string | undefined; rx: string | undefined }>;
+  /** A direction's channel list, or undefined for the older `count` form; whether the file gives rxEventOffset. */
+  dmas: Array<{ path: string; tx: string | undefined; rx: string | undefined; rxEventOffsetGiven: boolean }>;
   directClients: Array<{ path: string }>;
 }
 
@@ -134,7 +134,7 @@ export const buildTopology = (f: TopologyFile): { topology: Topology; where: Whe
     const path = `$.dmas[${i}]`;
     const tx = channels(m.tx, `${path}.tx`);
     const rx = channels(m.rx, `${path}.rx`);
-    where.dmas.push({ path, tx: tx.list, rx: rx.list });
+    where.dmas.push({ path, tx: tx.list, rx: rx.list, rxEventOffsetGiven: m.rxEventOffset !== undefined });
     return { id: m.id, sciId: m.sciId, name: m.name, ringDevice: m.ringDevice, tx: tx.spec, rx: rx.spec, rxEventOffset: m.rxEventOffset ?? 0x200 };
   });
   const directClients = f.directClients.map((c, i) => {

@@ -2,7 +2,8 @@
  * What a topology must satisfy beyond its shape, which a JSON Schema cannot say: unique ids and
  * sciIds, references to elements of the right kind, INTR parents that lead to the GIC, number
  * ranges that stay 16-bit and inside what they index (the hardware's counts, where the file gives
- * them), no two users of one number, Linux's shares inside what the hardware wires, and the boot
+ * them), no two users of one number (a DMA's tx and rx TR events included), Linux's shares inside
+ * what the hardware wires, and the boot
  * list. Runs on a topology that passed the schema
  * check, with defaults filled in (build.ts). An entry refused here is left out of the later
  * checks, and a share is checked against its ranges only when they are all sound, so one mistake
@@ -69,6 +70,7 @@ const VINTS: Noun = { one: 'VINT', many: 'VINTs' };
 const EVENTS: Noun = { one: 'global event', many: 'global events' };
 const INDICES: Noun = { one: 'index', many: 'indices' };
 const CHANNELS: Noun = { one: 'channel', many: 'channels' };
+const TR_EVENTS: Noun = { one: 'TR event index', many: 'TR event indices' };
 const GIC_HWIRQS: Noun = { one: 'GIC hwirq', many: 'GIC hwirqs' };
 
 /** A list entry with its path. */
@@ -185,6 +187,31 @@ class Checker {
     }
   }
 
+  /**
+   * A DMA controller's TR events are one MSI index space: k3-udma's udma_setup_resources gives the
+   * MSI layer the tchan ranges at their ids and the rchan ranges from oes.udma_rchan (0x200 on
+   * AM65x; here rxEventOffset) up, so a tx channel id that is also rxEventOffset + an rx channel id
+   * would be allocated twice and the probe fail (EEXIST). Reported at the tx range, once each.
+   */
+  private trEvents(offset: number, offsetGiven: boolean, tx: At<{ start: number; count: number }>[], rx: At<{ start: number; count: number }>[]): void {
+    const named = (noun: Noun, first: number, count: number) => `${count === 1 ? noun.one : noun.many} ${formatRange(first, count)}`;
+    for (const t of tx) {
+      const end = t.value.start + t.value.count - 1;
+      for (const r of rx) {
+        const first = Math.max(t.value.start, offset + r.value.start);
+        const count = Math.min(end, offset + r.value.start + r.value.count - 1) - first + 1;
+        if (count <= 0) continue;
+        const rxOf = `${named(CHANNELS, first - offset, count)} + ${offsetGiven ? '' : 'the default '}rxEventOffset ${offset}`;
+        this.add(
+          t.path,
+          `${named(TR_EVENTS, first, count)} (tx ${named(CHANNELS, first, count)}) ${count === 1 ? 'collides' : 'collide'} with ${named(TR_EVENTS, first, count)} (rx ${rxOf}) at ${r.path}; ` +
+            "k3-udma numbers a tchan's TR event by its id and an rchan's from rxEventOffset up (oes.udma_rchan, 0x200 on AM65x), in one MSI index space",
+        );
+        break;
+      }
+    }
+  }
+
   /** Resolves a reference to an element of one of `kinds`, or reports why it does not. */
   private resolve(refId: string, path: string, kinds: Kind[], expected: string): Registered | undefined {
     const target = this.ids.get(refId);
@@ -241,15 +268,22 @@ class Checker {
       this.noOverlap(this.spans(sound, INDICES));
     });
     t.dmas.forEach((m, i) => {
-      const { path } = w.dmas[i];
+      const { path, rxEventOffsetGiven } = w.dmas[i];
       this.id(m.id, path, 'dma', i);
       this.sciId(m.sciId, path);
-      for (const dir of ['tx', 'rx'] as const) {
+      const [tx, rx] = (['tx', 'rx'] as const).map((dir) => {
         const list = w.dmas[i][dir];
-        if (list !== undefined) this.noOverlap(this.spans(this.ranges(located(m[dir].share, list), 'channel ids'), CHANNELS));
-      }
+        // The older form, channels 0..count-1, is one range that a count of at most 65536 keeps 16-bit.
+        if (list === undefined) return [{ path: `${path}.${dir}.count`, value: m[dir].share[0] }];
+        const sound = this.ranges(located(m[dir].share, list), 'channel ids');
+        this.noOverlap(this.spans(sound, CHANNELS));
+        return sound;
+      });
       // Today's path names `rx.count` whichever form the channels take.
-      for (const r of m.rx.share) this.endWithin(`${path}.rx`, 'rxEventOffset + start', m.rxEventOffset + r.start, r.count, U16, 'TR event indices (rxEventOffset + rchan) are 16-bit numbers');
+      const rxEvents = rx.filter(({ value: r }) =>
+        this.endWithin(`${path}.rx`, 'rxEventOffset + start', m.rxEventOffset + r.start, r.count, U16, 'TR event indices (rxEventOffset + rchan) are 16-bit numbers'),
+      );
+      this.trEvents(m.rxEventOffset, rxEventOffsetGiven, tx, rxEvents);
     });
     t.directClients.forEach((c, i) => this.id(c.id, w.directClients[i].path, 'directClient', i));
 
