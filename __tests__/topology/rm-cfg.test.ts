@@ -9,6 +9,7 @@ import { BINARY_UNIT } from '../binary-unit.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import type { Topology } from '../../src/core/topology.js';
 import { applyRmCfg } from '../../src/topology/rm-cfg.js';
+import { TR_EVENT_SPACE } from '../../src/topology/semantics.js';
 import { parseTopology } from '../../src/topology/validate.js';
 import { runCli } from '../e2e/cli-in-process.js';
 import { BIN, childEnv } from '../e2e/harness.js';
@@ -150,6 +151,15 @@ describe('--rm-cfg: bad input is one line and exit 2', () => {
     expect(r.status).toBe(2);
   });
 
+  test("an rx channel whose TR event is one of the topology's tx share: said at the rx entry", () => {
+    const topology: Topology = { ...am65x, dmas: [{ ...am65x.dmas[0], tx: { ...am65x.dmas[0].tx, share: [...am65x.dmas[0].tx.share, { start: 520, count: 2, source: 'dt' }] } }] };
+    const yaml = board(HOST12.filter(([type]) => type !== 12045 && type !== 12047));
+    const r = applyRmCfg(yaml, 'rm.yaml', 12, topology);
+    expect(r.ok ? 'no error' : r.error).toBe(
+      `rm.yaml:${lineOfEntry(5)}: main_udmap RX_CHAN 8-19 for host 12: TR event indices 520-521 (rx channels 8-9 + rxEventOffset 512) collide with TR event indices 520-521 (tx channels 520-521) of the topology's tx share; ${TR_EVENT_SPACE}`,
+    );
+  });
+
   test('a YAML syntax error names its line', () => {
     const broken = text.replace('            host_id: 13\n', '            host_id: [13\n');
     const line = text.slice(0, text.indexOf('            host_id: 13\n')).split('\n').length;
@@ -171,7 +181,17 @@ describe('--rm-cfg: bad input is one line and exit 2', () => {
     ['INTR outputs that route nowhere', board([...HOST12.slice(0, 3), [11648, 12, 120, 16], ...HOST12.slice(4)]), `rm.yaml:${lineOfEntry(3)}: intr_main_navss IR_OUTPUT 120-135 for host 12 is outside the hardware: output 128 routes nowhere (intr_main_navss wires outputs 0-63, 64-127)`],
     ['rings past the ring accelerator', board([...HOST12.slice(0, 4), [11969, 12, 800, 100], ...HOST12.slice(5)]), `rm.yaml:${lineOfEntry(4)}: ringacc GP rings 800-899 for host 12 is outside the hardware: ringacc has rings 0-817`],
     ['a pool the host is not given', board([...HOST12.filter(([type]) => type !== 11969), [11969, 13, 404, 50]]), 'rm.yaml: host 12 has no ringacc GP rings entry: ringacc.gp_ring would be empty'],
-    ['overlapping primary and secondary ranges', board([...HOST12, [12047, 12, 10, 4]]), 'rm.yaml: host 12: the share does not fit topology am65x: $.dmas[0].tx.share[2]: channels 10-13 overlap channels 8-19 at $.dmas[0].tx.share[1]'],
+    // Said at the later entry's line, naming the earlier one's: not at the sorted share's JSON path.
+    ['overlapping ranges of one pool, across its two types', board([...HOST12, [12047, 12, 10, 4]]), `rm.yaml:${lineOfEntry(11)}: main_udmap TX_HCHAN 10-13 for host 12 overlaps the entry at line ${lineOfEntry(8)} (main_udmap TX_CHAN 8-19)`],
+    ['overlapping primary and secondary ranges of one type', board([...HOST12.slice(0, 2), [11466, 12, 90, 6], ...HOST12.slice(2)]), `rm.yaml:${lineOfEntry(2)}: inta_main_udmass IA_VINT 90-95 for host 12 overlaps the entry at line ${lineOfEntry(1)} (inta_main_udmass IA_VINT 16-95)`],
+    ['one range given twice, flow style', 'rm-cfg:\n  resasg_entries:\n    - {start_resource: 16, num_resource: 8, type: 11466, host_id: 12}\n    - {start_resource: 16, num_resource: 8, type: 11466, host_id: 12}\n',
+      'rm.yaml:4: inta_main_udmass IA_VINT 16-23 for host 12 overlaps the entry at line 3 (inta_main_udmass IA_VINT 16-23)'],
+    ['a tx channel whose TR event is an rx channel\'s', board([...HOST12.slice(0, 9), [12045, 12, 512, 4], ...HOST12.slice(10)]),
+      `rm.yaml:${lineOfEntry(9)}: main_udmap TX_CHAN 512-515 for host 12: TR event indices 514-515 (tx channels 514-515) collide with TR event indices 514-515 (rx channels 2-3 + rxEventOffset 512) of the entry at line ${lineOfEntry(7)} (main_udmap RX_HCHAN 2-3); ${TR_EVENT_SPACE}`],
+    ['a tx channel whose TR event is one of the topology\'s rx share', board([...HOST12.filter(([type]) => type !== 12042 && type !== 12043).slice(0, 5), [12045, 12, 512, 4]]),
+      `rm.yaml:${lineOfEntry(5)}: main_udmap TX_CHAN 512-515 for host 12: TR event indices 514-515 (tx channels 514-515) collide with TR event indices 514-515 (rx channels 2-3 + rxEventOffset 512) of the topology's rx share; ${TR_EVENT_SPACE}`],
+    ['rx channels whose TR events pass 16 bits', board([...HOST12.slice(0, 5), [12042, 12, 65100, 100], ...HOST12.slice(6)]),
+      `rm.yaml:${lineOfEntry(5)}: main_udmap RX_CHAN 65100-65199 for host 12: rxEventOffset 512 + rchan 65199 = 65711 passes 65535: TR event indices (rxEventOffset + rchan) are 16-bit numbers`],
   ])('%s', (_what, yaml, error) => {
     expect(errorOf(yaml)).toBe(error);
   });

@@ -13,8 +13,9 @@
  */
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { formatRange, type Translation } from '../core/ranges.js';
-import type { IntaSpec, IntrSpec, MsiDeviceSpec, SourcedRange, Topology } from '../core/topology.js';
+import type { DmaSpec, IntaSpec, IntrSpec, MsiDeviceSpec, SourcedRange, Topology } from '../core/topology.js';
 import { validateTopology } from './validate.js';
+import { TR_EVENT_SPACE, trEventCollisions, trEventsOf } from './semantics.js';
 import { quote } from './json-syntax.js';
 import { readTextFile } from '../cli/script-file.js';
 
@@ -50,8 +51,8 @@ interface Entry {
 interface Target {
   /** "inta_main_udmass IA_VINT" */
   what: string;
-  /** The pool's entries for the host, in file order. */
-  ranges: Array<{ range: SourcedRange; line: number }>;
+  /** The pool's entries for the host, in file order, each with its type's `what`. */
+  ranges: Array<{ range: SourcedRange; line: number; what: string }>;
   /** Why `start..end` is not in the hardware, or undefined when it is. */
   outside(start: number, end: number): string | undefined;
 }
@@ -207,7 +208,13 @@ const apply = (entries: Entry[], name: string, host: number, topology: Topology)
     const end = e.start + e.num - 1;
     const why = target.outside(e.start, end);
     if (why !== undefined) throw new RmError(`${name}:${e.line}: ${target.what} ${formatRange(e.start, end - e.start + 1)} for host ${host} is outside the hardware: ${why}`);
-    target.ranges.push({ range: { start: e.start, count: e.num, source: 'rm' }, line: e.line });
+    // A pool's entries (both channel types of a direction are one pool) may not overlap: the
+    // topology's check would say so of the sorted share, at a JSON path neither file has.
+    const clash = target.ranges.find(({ range: r }) => e.start < r.start + r.count && r.start <= end);
+    if (clash !== undefined) {
+      throw new RmError(`${name}:${e.line}: ${target.what} ${formatRange(e.start, e.num)} for host ${host} overlaps the entry at line ${clash.line} (${clash.what} ${formatRange(clash.range.start, clash.range.count)})`);
+    }
+    target.ranges.push({ range: { start: e.start, count: e.num, source: 'rm' }, line: e.line, what: target.what });
   }
 
   /** The pool's new share, or the topology's when the file says nothing of its types. */
@@ -229,19 +236,63 @@ const apply = (entries: Entry[], name: string, host: number, topology: Topology)
     m.tx.share = share(p.tx, [targetOf(m.sciId, SUBTYPE.TX_HCHAN), targetOf(m.sciId, SUBTYPE.TX_CHAN)], m.tx.share, `${m.id}.tx_chan`);
     m.rx.share = share(p.rx, [targetOf(m.sciId, SUBTYPE.RX_HCHAN), targetOf(m.sciId, SUBTYPE.RX_CHAN)], m.rx.share, `${m.id}.rx_chan`);
   }
+  for (const m of t.dmas) checkTrEvents(m, dmaPools.get(m.id)!, name, host);
   t.sources = { ...t.sources, rm: `${name}, host_id ${host}` };
   // The description may name the host whose share the topology carried ("Linux's resource share
   // (TISCI host 12)"): it now carries this host's, so it names this one (topology, --export).
   t.description = t.description.replace(/\bTISCI host \d+\b/g, `TISCI host ${host}`);
 
-  // The file's ranges may still overlap each other or starve a DMA of GP rings: the topology's
-  // own checks say so, naming the pool.
+  // What the file grants is checked above, at its lines; the topology's own checks, whose paths
+  // name the topology made (not the file), are a safety net.
   const checked = validateTopology(t);
   if (!checked.ok) {
     const first = checked.issues[0];
     throw new RmError(`${name}: host ${host}: the share does not fit topology ${t.name}: ${first.path}: ${first.message}`);
   }
   return checked.topology;
+};
+
+/**
+ * A DMA's TR events as its new shares make them (topology files get the same check in
+ * semantics.ts): rxEventOffset + every rx channel stays 16-bit, and no tx channel meets
+ * rxEventOffset + an rx channel. Said at the line of an entry the file grants; the side the file
+ * does not name is the topology's share.
+ */
+const checkTrEvents = (m: DmaSpec, pools: { tx: Target['ranges']; rx: Target['ranges'] }, name: string, host: number): void => {
+  const offset = m.rxEventOffset;
+  interface Side {
+    start: number;
+    count: number;
+    /** The entry's line; undefined for the topology's share. */
+    line: number | undefined;
+    granted: string;
+    of: string;
+  }
+  const side = (dir: 'tx' | 'rx'): Side[] =>
+    pools[dir].length > 0
+      ? pools[dir].map(({ range, line, what }) => {
+          const granted = `${what} ${formatRange(range.start, range.count)}`;
+          return { start: range.start, count: range.count, line, granted: `${granted} for host ${host}`, of: `the entry at line ${line} (${granted})` };
+        })
+      : m[dir].share.map((r) => ({ start: r.start, count: r.count, line: undefined, granted: '', of: `the topology's ${dir} share` }));
+  const tx = side('tx');
+  const rx = side('rx');
+  for (const r of rx) {
+    const last = offset + r.start + r.count - 1;
+    if (r.line !== undefined && last > U16) {
+      throw new RmError(`${name}:${r.line}: ${r.granted}: rxEventOffset ${offset} + rchan ${r.start + r.count - 1} = ${last} passes ${U16}: TR event indices (rxEventOffset + rchan) are 16-bit numbers`);
+    }
+  }
+  const words = `rxEventOffset ${offset}`;
+  const verb = (count: number) => (count === 1 ? 'collides' : 'collide');
+  const said = trEventCollisions(offset, tx, rx).map((c) =>
+    c.tx.line !== undefined
+      ? { line: c.tx.line, text: `${c.tx.granted}: ${trEventsOf('tx', c, offset, words)} ${verb(c.count)} with ${trEventsOf('rx', c, offset, words)} of ${c.rx.of}` }
+      : { line: c.rx.line, text: `${c.rx.granted}: ${trEventsOf('rx', c, offset, words)} ${verb(c.count)} with ${trEventsOf('tx', c, offset, words)} of ${c.tx.of}` },
+  );
+  // The topology alone was sound, so every collision has a side from the file; the first in it is said.
+  const first = said.filter((x) => x.line !== undefined).sort((a, b) => a.line! - b.line!)[0];
+  if (first !== undefined) throw new RmError(`${name}:${first.line}: ${first.text}; ${TR_EVENT_SPACE}`);
 };
 
 /** `--host`: a TISCI host id, 0-255. */

@@ -71,6 +71,44 @@ const EVENTS: Noun = { one: 'global event', many: 'global events' };
 const INDICES: Noun = { one: 'index', many: 'indices' };
 const CHANNELS: Noun = { one: 'channel', many: 'channels' };
 const TR_EVENTS: Noun = { one: 'TR event index', many: 'TR event indices' };
+
+/** `count` numbers from `first`, named as one or many: `channel 7`, `channels 0-7`. */
+const named = (noun: Noun, first: number, count: number): string => `${count === 1 ? noun.one : noun.many} ${formatRange(first, count)}`;
+
+interface IdRange {
+  start: number;
+  count: number;
+}
+
+/** Why a DMA's tx and rx TR events may not meet (topology files and --rm-cfg say it alike). */
+export const TR_EVENT_SPACE = "k3-udma numbers a tchan's TR event by its id and an rchan's from rxEventOffset up (oes.udma_rchan, 0x200 on AM65x), in one MSI index space";
+
+/**
+ * A DMA controller's TR events are one MSI index space: k3-udma's udma_setup_resources gives the
+ * MSI layer the tchan ranges at their ids and the rchan ranges from oes.udma_rchan (0x200 on
+ * AM65x; here rxEventOffset) up, so a tx channel id that is also rxEventOffset + an rx channel id
+ * would be allocated twice and the probe fail (EEXIST). The first rx range each tx range meets,
+ * with the indices they share (`first`, `count`).
+ */
+export const trEventCollisions = <T extends IdRange, R extends IdRange>(offset: number, tx: T[], rx: R[]): Array<{ tx: T; rx: R; first: number; count: number }> => {
+  const found: Array<{ tx: T; rx: R; first: number; count: number }> = [];
+  for (const t of tx) {
+    const end = t.start + t.count - 1;
+    for (const r of rx) {
+      const first = Math.max(t.start, offset + r.start);
+      const count = Math.min(end, offset + r.start + r.count - 1) - first + 1;
+      if (count > 0) {
+        found.push({ tx: t, rx: r, first, count });
+        break;
+      }
+    }
+  }
+  return found;
+};
+
+/** `TR event indices 4-7 (tx channels 4-7)`, or for rx `(rx channels 0-3 + rxEventOffset 4)`: `offsetWords` names the offset. */
+export const trEventsOf = (dir: 'tx' | 'rx', c: { first: number; count: number }, offset: number, offsetWords: string): string =>
+  `${named(TR_EVENTS, c.first, c.count)} (${dir === 'tx' ? `tx ${named(CHANNELS, c.first, c.count)}` : `rx ${named(CHANNELS, c.first - offset, c.count)} + ${offsetWords}`})`;
 const GIC_HWIRQS: Noun = { one: 'GIC hwirq', many: 'GIC hwirqs' };
 
 /** A list entry with its path. */
@@ -187,28 +225,12 @@ class Checker {
     }
   }
 
-  /**
-   * A DMA controller's TR events are one MSI index space: k3-udma's udma_setup_resources gives the
-   * MSI layer the tchan ranges at their ids and the rchan ranges from oes.udma_rchan (0x200 on
-   * AM65x; here rxEventOffset) up, so a tx channel id that is also rxEventOffset + an rx channel id
-   * would be allocated twice and the probe fail (EEXIST). Reported at the tx range, once each.
-   */
-  private trEvents(offset: number, offsetGiven: boolean, tx: At<{ start: number; count: number }>[], rx: At<{ start: number; count: number }>[]): void {
-    const named = (noun: Noun, first: number, count: number) => `${count === 1 ? noun.one : noun.many} ${formatRange(first, count)}`;
-    for (const t of tx) {
-      const end = t.value.start + t.value.count - 1;
-      for (const r of rx) {
-        const first = Math.max(t.value.start, offset + r.value.start);
-        const count = Math.min(end, offset + r.value.start + r.value.count - 1) - first + 1;
-        if (count <= 0) continue;
-        const rxOf = `${named(CHANNELS, first - offset, count)} + ${offsetGiven ? '' : 'the default '}rxEventOffset ${offset}`;
-        this.add(
-          t.path,
-          `${named(TR_EVENTS, first, count)} (tx ${named(CHANNELS, first, count)}) ${count === 1 ? 'collides' : 'collide'} with ${named(TR_EVENTS, first, count)} (rx ${rxOf}) at ${r.path}; ` +
-            "k3-udma numbers a tchan's TR event by its id and an rchan's from rxEventOffset up (oes.udma_rchan, 0x200 on AM65x), in one MSI index space",
-        );
-        break;
-      }
+  /** A DMA's tx ranges against rxEventOffset + its rx ranges (trEventCollisions), reported at the tx range. */
+  private trEvents(offset: number, offsetGiven: boolean, tx: At<IdRange>[], rx: At<IdRange>[]): void {
+    const offsetWords = `${offsetGiven ? '' : 'the default '}rxEventOffset ${offset}`;
+    const flat = (list: At<IdRange>[]) => list.map(({ path, value }) => ({ path, start: value.start, count: value.count }));
+    for (const c of trEventCollisions(offset, flat(tx), flat(rx))) {
+      this.add(c.tx.path, `${trEventsOf('tx', c, offset, offsetWords)} ${c.count === 1 ? 'collides' : 'collide'} with ${trEventsOf('rx', c, offset, offsetWords)} at ${c.rx.path}; ${TR_EVENT_SPACE}`);
     }
   }
 
