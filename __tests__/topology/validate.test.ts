@@ -509,6 +509,10 @@ describe('validateTopology: rules', () => {
     // A structural issue stops the semantic checks: 'nope' is not looked up until 5 is fixed.
     ['boot entries are ids', (j) => (j.boot = ['main_gpio0', 'nope', 5]), [I('$.boot[2]', 'expected the id of an MSI device, a DMA controller or a direct client, got 5')]],
     ['boot has no duplicates', (j) => (j.boot = ['cpts', 'main_udmap', 'cpts']), [I('$.boot[2]', "'cpts' is already listed at $.boot[0]; each driver probes once")]],
+    // Without a boot key the default order is derived from the ids: a duplicate id is said once, where it stands.
+    ['a duplicate id with no boot key: no phantom $.boot issue', (j) => { delete j.boot; j.dmas[0].id = 'ringacc'; }, [
+      I('$.dmas[0].id', "duplicate id 'ringacc': already used by an MSI device at $.msiDevices[0].id"),
+    ]],
     ['lists are capped', (j) => (j.intrs[1].ranges = new Array(MAX_LIST + 1).fill({ from: 0, to: 392, count: 1 })), [
       I('$.intrs[1].ranges', 'expected at most 4096 entries, got 4097'),
     ]],

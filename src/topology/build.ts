@@ -70,6 +70,8 @@ export interface Where {
   /** A direction's channel list, or undefined for the older `count` form; whether the file gives rxEventOffset. */
   dmas: Array<{ path: string; tx: string | undefined; rx: string | undefined; rxEventOffsetGiven: boolean }>;
   directClients: Array<{ path: string }>;
+  /** Whether the file gives `boot` (else the default order is derived from the ids). */
+  bootGiven: boolean;
 }
 
 const src = (s: Source | undefined): Source => s ?? 'illustrative';
@@ -91,7 +93,7 @@ const channels = (c: FileChannels, path: string): { spec: ChannelSpec; list: str
 const address = (a: number | string): number => (typeof a === 'number' ? a : parseInt(a.slice(2), 16));
 
 export const buildTopology = (f: TopologyFile): { topology: Topology; where: Where } => {
-  const where: Where = { intrs: [], intas: [], msiDevices: [], dmas: [], directClients: [] };
+  const where: Where = { intrs: [], intas: [], msiDevices: [], dmas: [], directClients: [], bootGiven: f.boot !== undefined };
   const intrs = f.intrs.map((r, i) => {
     const path = `$.intrs[${i}]`;
     const ranges = r.ranges.map(translation);

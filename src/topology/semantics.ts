@@ -420,7 +420,12 @@ class Checker {
     });
   }
 
+  /**
+   * The file's boot list. The default one (no `boot` key) is every probing element's id once, so
+   * it can only repeat an id that is itself a duplicate, which is said where the id stands.
+   */
   private checkBoot(): void {
+    if (!this.w.bootGiven) return;
     const seen = new Map<string, string>();
     const probes = (k: Kind) => k === 'dma' || k === 'directClient' || k === 'msiDevice';
     const expected = 'the id of an MSI device, a DMA controller or a direct client';
