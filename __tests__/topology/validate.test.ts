@@ -471,9 +471,15 @@ describe('validateTopology: rules', () => {
     ]],
     ['older channel count: 1-65536', (j) => (j.dmas[0].tx = { count: 0 }), [I('$.dmas[0].tx.count', 'expected an integer 1-65536, got 0')]],
     ['firstNormal an integer', (j) => (j.dmas[0].tx.firstNormal = -1), [I('$.dmas[0].tx.firstNormal', 'expected an integer 0-65535, got -1')]],
+    // Said at the range's count, naming each key with its value (the offset is not a range's start).
     ['TR event indices of rx channels are 16-bit', (j) => (j.dmas[0].rxEventOffset = 65500), [
-      // today's path names `rx.count`, a field the channels format does not have
-      I('$.dmas[0].rx.count', 'rxEventOffset + start 65526 + count 52 - 1 = 65577 passes 65535: TR event indices (rxEventOffset + rchan) are 16-bit numbers'),
+      I('$.dmas[0].rx.channels[2].count', 'rxEventOffset 65500 + start 26 + count 52 - 1 = 65577 passes 65535: TR event indices (rxEventOffset + rchan) are 16-bit numbers'),
+    ]],
+    ['TR event indices of rx channels are 16-bit: the older count form', (j) => { j.dmas[0].rxEventOffset = 65530; j.dmas[0].rx = { count: 8 }; }, [
+      I('$.dmas[0].rx.count', 'rxEventOffset 65530 + count 8 - 1 = 65537 passes 65535: TR event indices (rxEventOffset + rchan) are 16-bit numbers'),
+    ]],
+    ['TR event indices of rx channels are 16-bit: the default offset', (j) => { delete j.dmas[0].rxEventOffset; j.dmas[0].rx.channels.push({ start: 65100, count: 100 }); }, [
+      I('$.dmas[0].rx.channels[3].count', 'the default rxEventOffset 512 + start 65100 + count 100 - 1 = 65711 passes 65535: TR event indices (rxEventOffset + rchan) are 16-bit numbers'),
     ]],
     // k3-udma numbers a tchan's TR event by its id and an rchan's from oes.udma_rchan up: one MSI index space.
     ['TR events of tx channels do not collide with rxEventOffset + rx channels', (j) => (j.dmas[0].rxEventOffset = 60), [

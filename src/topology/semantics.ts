@@ -226,8 +226,7 @@ class Checker {
   }
 
   /** A DMA's tx ranges against rxEventOffset + its rx ranges (trEventCollisions), reported at the tx range. */
-  private trEvents(offset: number, offsetGiven: boolean, tx: At<IdRange>[], rx: At<IdRange>[]): void {
-    const offsetWords = `${offsetGiven ? '' : 'the default '}rxEventOffset ${offset}`;
+  private trEvents(offset: number, offsetWords: string, tx: At<IdRange>[], rx: At<IdRange>[]): void {
     const flat = (list: At<IdRange>[]) => list.map(({ path, value }) => ({ path, start: value.start, count: value.count }));
     for (const c of trEventCollisions(offset, flat(tx), flat(rx))) {
       this.add(c.tx.path, `${trEventsOf('tx', c, offset, offsetWords)} ${c.count === 1 ? 'collides' : 'collide'} with ${trEventsOf('rx', c, offset, offsetWords)} at ${c.rx.path}; ${TR_EVENT_SPACE}`);
@@ -301,11 +300,18 @@ class Checker {
         this.noOverlap(this.spans(sound, CHANNELS));
         return sound;
       });
-      // Today's path names `rx.count` whichever form the channels take.
-      const rxEvents = rx.filter(({ value: r }) =>
-        this.endWithin(`${path}.rx`, 'rxEventOffset + start', m.rxEventOffset + r.start, r.count, U16, 'TR event indices (rxEventOffset + rchan) are 16-bit numbers'),
-      );
-      this.trEvents(m.rxEventOffset, rxEventOffsetGiven, tx, rxEvents);
+      // rxEventOffset + every rx channel stays 16-bit: said at the range's count (the older form's
+      // `rx.count`), naming the keys the file has, with their values.
+      const offsetWords = `${rxEventOffsetGiven ? '' : 'the default '}rxEventOffset ${m.rxEventOffset}`;
+      const listed = w.dmas[i].rx !== undefined;
+      const rxEvents = rx.filter(({ path: at, value: r }) => {
+        const end = m.rxEventOffset + r.start + r.count - 1;
+        if (end <= U16) return true;
+        const terms = listed ? `start ${r.start} + count ${r.count}` : `count ${r.count}`;
+        this.add(listed ? `${at}.count` : at, `${offsetWords} + ${terms} - 1 = ${end} passes ${U16}: TR event indices (rxEventOffset + rchan) are 16-bit numbers`);
+        return false;
+      });
+      this.trEvents(m.rxEventOffset, offsetWords, tx, rxEvents);
     });
     t.directClients.forEach((c, i) => this.id(c.id, w.directClients[i].path, 'directClient', i));
 
