@@ -174,6 +174,14 @@ describe('--rm-cfg: bad input is one line and exit 2', () => {
     ['a negative start', board(HOST12).replace('start_resource: 16', 'start_resource: -16'), `rm.yaml:${lineOfEntry(1)}: start_resource: expected an integer 0-65535, got -16`],
     ['a missing host_id', board(HOST12).replace('            host_id: 12\n            reserved: 0\n        -\n            start_resource: 304', '            reserved: 0\n        -\n            start_resource: 304'), `rm.yaml:${lineOfEntry(3)}: host_id: expected an integer 0-255, got nothing`],
     ['a type that is text', board(HOST12).replace('type: 11466', 'type: IA_VINT'), `rm.yaml:${lineOfEntry(1) + 2}: type: expected an integer 0-65535, got 'IA_VINT'`],
+    // A YAML null (`~`, or no value at all) is said as null, a list or a mapping as such.
+    ['a null count', board(HOST12).replace('num_resource: 80', 'num_resource: ~'), `rm.yaml:${lineOfEntry(1) + 1}: num_resource: expected an integer 0-65536, got null`],
+    ['a count with no value', board(HOST12).replace('num_resource: 80', 'num_resource:'), `rm.yaml:${lineOfEntry(1) + 1}: num_resource: expected an integer 0-65536, got null`],
+    ['a count that is a list', board(HOST12).replace('num_resource: 80', 'num_resource: [80]'), `rm.yaml:${lineOfEntry(1) + 1}: num_resource: expected an integer 0-65536, got a list`],
+    ['a type that is a mapping', board(HOST12).replace('type: 11466', 'type: {dev: 179}'), `rm.yaml:${lineOfEntry(1) + 2}: type: expected an integer 0-65535, got a mapping`],
+    // A resasg entry has the fields of struct tisci_boardcfg_rm_resasg_entry, no others: a misspelt one is named, as in topology files.
+    ['a misspelt key', board(HOST12).replace('num_resource: 80', 'num_resourse: 80'), `rm.yaml:${lineOfEntry(1) + 1}: unknown key 'num_resourse': did you mean 'num_resource'?`],
+    ['an unknown key', board(HOST12).replace('type: 11466', 'type: 11466\n            owner: linux'), `rm.yaml:${lineOfEntry(1) + 3}: unknown key 'owner'; known here: start_resource, num_resource, type, host_id, reserved`],
     ['a range past 16 bits', board([[11469, 12, 65000, 1000]]), `rm.yaml:${lineOfEntry(0)}: start_resource 65000 + num_resource 1000 - 1 passes 65535: resource numbers are 16-bit`],
     ['only devices of another SoC', board([[192, 12, 0, 12], [6208, 12, 0, 32]]), 'rm.yaml: no entry names a device of topology am65x (TISCI device ids 100, 179, 182, 187, 188): is it this SoC\'s board config?'],
     ['VINTs the INTA does not have', board([...HOST12.slice(0, 1), [11466, 12, 240, 20], ...HOST12.slice(2)]), `rm.yaml:${lineOfEntry(1)}: inta_main_udmass IA_VINT 240-259 for host 12 is outside the hardware: VINT 256 is not wired (inta_main_udmass has VINT 0-255)`],

@@ -11,11 +11,12 @@
  * Only this module imports `yaml`, and only the CLI's --rm-cfg path imports this module, so
  * runs without --rm-cfg never load the YAML parser.
  */
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { formatRange, type Translation } from '../core/ranges.js';
 import type { DmaSpec, IntaSpec, IntrSpec, MsiDeviceSpec, SourcedRange, Topology } from '../core/topology.js';
 import { validateTopology } from './validate.js';
 import { TR_EVENT_SPACE, trEventCollisions, trEventsOf } from './semantics.js';
+import { unknownKey } from './issues.js';
 import { quote } from './json-syntax.js';
 import { readTextFile } from '../cli/script-file.js';
 
@@ -58,6 +59,18 @@ interface Target {
 }
 
 class RmError extends Error {}
+
+/** The fields of struct tisci_boardcfg_rm_resasg_entry, as U-Boot's rm-cfg.yaml names them; no others. */
+const ENTRY_KEYS = ['start_resource', 'num_resource', 'type', 'host_id', 'reserved'];
+
+/** A value as the "got ..." half of a message: YAML's null (`~`, or no value), a list, a mapping. */
+const shown = (v: unknown): string => {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (typeof v === 'string') return quote(v);
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'a mapping' : String(v);
+};
 
 /** Where the entries are: U-Boot puts `resasg_entries` beside `rm_boardcfg`; accept it inside `resasg` too. */
 const ENTRY_PATHS: Array<Array<string>> = [
@@ -112,12 +125,16 @@ const readEntries = (text: string, name: string): Entry[] => {
       return fail('expected a resasg entry { start_resource, num_resource, type, host_id }', line);
     }
     const o = item as Record<string, unknown>;
-    const node = nodes[i] as { get(key: string, keepScalar: true): unknown };
+    const node = nodes[i] as YAMLMap;
+    // A misspelt key would otherwise be said as the key it stands for, missing ("got nothing").
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (!ENTRY_KEYS.includes(key)) fail(unknownKey(key, ENTRY_KEYS), lineOf(pair.key) ?? line);
+    }
     const int = (key: string, max: number): number => {
       const v = o[key];
       if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max) return v;
-      const shown = v === undefined ? 'nothing' : typeof v === 'string' ? quote(v) : typeof v === 'object' ? 'a collection' : String(v);
-      return fail(`${key}: expected an integer 0-${max}, got ${shown}`, lineOf(node.get(key, true)) ?? line);
+      return fail(`${key}: expected an integer 0-${max}, got ${shown(v)}`, lineOf(node.get(key, true)) ?? line);
     };
     const entry = { start: int('start_resource', U16), num: int('num_resource', U16 + 1), type: int('type', U16), host: int('host_id', MAX_HOST), line: line ?? 0 };
     if (entry.num > 0 && entry.start + entry.num - 1 > U16) {
