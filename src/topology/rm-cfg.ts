@@ -217,11 +217,17 @@ const apply = (entries: Entry[], name: string, host: number, topology: Topology)
     throw new RmError(`${name}: host ${host} has no entries (hosts in the file: ${hosts.join(', ')})`);
   }
   const mentioned = new Set<Target>();
+  /** Each type's first entry for the host that grants 0 numbers: its line. */
+  const grantsNothing = new Map<Target, number>();
   for (const e of entries) {
     const target = targets.get(e.type);
     if (target === undefined) continue;
     mentioned.add(target);
-    if (e.host !== host || e.num === 0) continue;
+    if (e.host !== host) continue;
+    if (e.num === 0) {
+      if (!grantsNothing.has(target)) grantsNothing.set(target, e.line);
+      continue;
+    }
     const end = e.start + e.num - 1;
     const why = target.outside(e.start, end);
     if (why !== undefined) throw new RmError(`${name}:${e.line}: ${target.what} ${formatRange(e.start, end - e.start + 1)} for host ${host} is outside the hardware: ${why}`);
@@ -237,7 +243,12 @@ const apply = (entries: Entry[], name: string, host: number, topology: Topology)
   /** The pool's new share, or the topology's when the file says nothing of its types. */
   const share = (pool: Target['ranges'], types: Target[], old: SourcedRange[], poolName: string): SourcedRange[] => {
     if (!types.some((x) => mentioned.has(x))) return old;
-    if (pool.length === 0) throw new RmError(`${name}: host ${host} has no ${types.map((x) => x.what).join(' or ')} entry: ${poolName} would be empty`);
+    if (pool.length === 0) {
+      // An entry of 0 numbers is there but grants nothing (Linux's ti_sci_get_resource_range: -ENODEV).
+      const zero = types.filter((x) => grantsNothing.has(x)).sort((a, b) => grantsNothing.get(a)! - grantsNothing.get(b)!)[0];
+      if (zero !== undefined) throw new RmError(`${name}:${grantsNothing.get(zero)}: the ${zero.what} entry for host ${host} grants nothing (num_resource: 0): ${poolName} would be empty`);
+      throw new RmError(`${name}: host ${host} has no ${types.map((x) => x.what).join(' or ')} entry: ${poolName} would be empty`);
+    }
     return pool.map((p) => p.range).sort((a, b) => a.start - b.start);
   };
   const targetOf = (sciId: number, subtype: number) => targets.get((sciId << 6) | subtype)!;
