@@ -80,6 +80,11 @@ describe('--rm-cfg: the share from a board config', () => {
     expect(t.dmas[0].rx.share).toEqual([rm(2, 2), rm(8, 60)]);
   });
 
+  test('entries of 0 before the primary take no place: upstream\'s host-13 layout, and a third entry of 0 is no range', () => {
+    const t = apply(board([...HOST12.slice(0, 1), [11466, 12, 0, 0], [11466, 12, 0, 0], ...HOST12.slice(1), [11466, 12, 100, 4], [11466, 12, 120, 0]]), 12);
+    expect(t.intas[0].vintShare).toEqual([rm(16, 80), rm(100, 4)]);
+  });
+
   test('devices the topology does not model, and subtypes it does not use (rflows), are left alone', () => {
     const t = apply(board([[192, 12, 0, 12], [12032, 12, 150, 64], ...HOST12]), 12);
     expect(t).toEqual({ ...am65x, sources: { ...am65x.sources, rm: 'rm.yaml, host_id 12' } });
@@ -188,6 +193,11 @@ describe('--rm-cfg: bad input is one line and exit 2', () => {
     ['global events past the hardware', board([...HOST12.slice(0, 2), [11469, 12, 4600, 16], ...HOST12.slice(3)]), `rm.yaml:${lineOfEntry(2)}: inta_main_udmass GLOBAL_EVENT_SEVT 4600-4615 for host 12 is outside the hardware: inta_main_udmass has global events 0-4607`],
     ['INTR outputs that route nowhere', board([...HOST12.slice(0, 3), [11648, 12, 120, 16], ...HOST12.slice(4)]), `rm.yaml:${lineOfEntry(3)}: intr_main_navss IR_OUTPUT 120-135 for host 12 is outside the hardware: output 128 routes nowhere (intr_main_navss wires outputs 0-63, 64-127)`],
     ['rings past the ring accelerator', board([...HOST12.slice(0, 4), [11969, 12, 800, 100], ...HOST12.slice(5)]), `rm.yaml:${lineOfEntry(4)}: ringacc GP rings 800-899 for host 12 is outside the hardware: ringacc has rings 0-817`],
+    // SYSFW (rm_core.c core_resasg_get_range) answers a host's range query with the first two entries of the type, and Linux reads those two.
+    ['a third range of one type for the host', board([...HOST12, [11466, 12, 100, 4], [11466, 12, 110, 4]]),
+      `rm.yaml:${lineOfEntry(12)}: inta_main_udmass IA_VINT 110-113 for host 12 is a third range of its type: SYSFW gives a host two at most (primary and secondary: the entries at lines ${lineOfEntry(1)} and ${lineOfEntry(11)}), which Linux reads into ti_sci_resource_desc start/num and start_sec/num_sec, and ignores the rest`],
+    ['a third range after a secondary of 0', board([...HOST12, [11466, 12, 100, 0], [11466, 12, 110, 4]]),
+      `rm.yaml:${lineOfEntry(12)}: inta_main_udmass IA_VINT 110-113 for host 12 is a third range of its type: SYSFW gives a host two at most (primary and secondary: the entries at lines ${lineOfEntry(1)} and ${lineOfEntry(11)}, the second granting 0), which Linux reads into ti_sci_resource_desc start/num and start_sec/num_sec, and ignores the rest`],
     ['a pool the host is not given', board([...HOST12.filter(([type]) => type !== 11969), [11969, 13, 404, 50]]), 'rm.yaml: host 12 has no ringacc GP rings entry: ringacc.gp_ring would be empty'],
     // The host has an entry; it grants nothing (upstream ti_sci_get_resource_range: -ENODEV for a range of 0 and 0).
     ['a pool whose only entry grants 0', board([...HOST12.filter(([type]) => type !== 6400), [6400, 12, 0, 0]]), `rm.yaml:${lineOfEntry(10)}: the intr_main_gpio IR_OUTPUT entry for host 12 grants nothing (num_resource: 0): intr_main_gpio.out would be empty`],

@@ -7,6 +7,7 @@
  * `start_resource + num_resource - 1` of one resource `type` = (TISCI device id << 6) | subtype.
  * Two entries for one (type, host) are the primary and secondary ranges
  * (ti_sci_resource_desc start/num and start_sec/num_sec); an entry of 0 numbers grants nothing.
+ * SYSFW reads no third range (rm_core.c core_resasg_get_range), so one that grants numbers is refused.
  *
  * Only this module imports `yaml`, and only the CLI's --rm-cfg path imports this module, so
  * runs without --rm-cfg never load the YAML parser.
@@ -219,11 +220,31 @@ const apply = (entries: Entry[], name: string, host: number, topology: Topology)
   const mentioned = new Set<Target>();
   /** Each type's first entry for the host that grants 0 numbers: its line. */
   const grantsNothing = new Map<Target, number>();
+  /** Each type's primary and secondary range for the host, as SYSFW fills them (see below). */
+  const slots = new Map<Target, { primary?: Entry; secondary?: Entry }>();
   for (const e of entries) {
     const target = targets.get(e.type);
     if (target === undefined) continue;
     mentioned.add(target);
     if (e.host !== host) continue;
+    // SYSFW answers TISCI_MSG_GET_RESOURCE_RANGE with two ranges at most (rm_core.c
+    // core_resasg_get_range): the type's entries for the host in file order, the first that grants
+    // numbers as the primary (one of 0 before it takes no place), the next one, whatever it
+    // grants, as the secondary; it reads no further. Linux keeps those two in ti_sci_resource_desc
+    // (start/num, start_sec/num_sec), so a later entry that grants numbers would never reach it.
+    const slot = slots.get(target) ?? {};
+    slots.set(target, slot);
+    if (slot.secondary !== undefined) {
+      if (e.num === 0) continue;
+      const { primary, secondary } = slot;
+      throw new RmError(
+        `${name}:${e.line}: ${target.what} ${formatRange(e.start, e.num)} for host ${host} is a third range of its type: SYSFW gives a host two at most ` +
+          `(primary and secondary: the entries at lines ${primary!.line} and ${secondary.line}${secondary.num === 0 ? ', the second granting 0' : ''}), ` +
+          'which Linux reads into ti_sci_resource_desc start/num and start_sec/num_sec, and ignores the rest',
+      );
+    }
+    if (slot.primary !== undefined) slot.secondary = e;
+    else if (e.num > 0) slot.primary = e;
     if (e.num === 0) {
       if (!grantsNothing.has(target)) grantsNothing.set(target, e.line);
       continue;
