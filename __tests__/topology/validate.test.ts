@@ -514,6 +514,13 @@ describe('validateTopology: rules', () => {
     ]],
     // A structural issue stops the semantic checks: 'nope' is not looked up until 5 is fixed.
     ['boot entries are ids', (j) => (j.boot = ['main_gpio0', 'nope', 5]), [I('$.boot[2]', 'expected the id of an MSI device, a DMA controller or a direct client, got 5')]],
+    // The virq space's numbers are those `first` may take: its last is at most 65535 too.
+    ['the virq space ends by 65535', (j) => (j.virq = { first: 65000, count: 65536 }), [
+      I('$.virq.count', 'first 65000 + count 65536 - 1 = 130535 passes 65535: virqs are numbered 1-65535 here'),
+    ]],
+    ['the virq space ends by 65535: one past', (j) => (j.virq = { first: 2, count: 65535 }), [
+      I('$.virq.count', 'first 2 + count 65535 - 1 = 65536 passes 65535: virqs are numbered 1-65535 here'),
+    ]],
     ['boot has no duplicates', (j) => (j.boot = ['cpts', 'main_udmap', 'cpts']), [I('$.boot[2]', "'cpts' is already listed at $.boot[0]; each driver probes once")]],
     // Without a boot key the default order is derived from the ids: a duplicate id is said once, where it stands.
     ['a duplicate id with no boot key: no phantom $.boot issue', (j) => { delete j.boot; j.dmas[0].id = 'ringacc'; }, [
@@ -524,6 +531,12 @@ describe('validateTopology: rules', () => {
     ]],
   ])('%s', (_name, mutate, expected) => {
     expect(issuesAfter(mutate)).toEqual(expected);
+  });
+
+  test('a virq space up to virq 65535 is fine', () => {
+    const j = am65xJson();
+    j.virq = { first: 1, count: 65535 };
+    expect(ok(parseTopology(JSON.stringify(j))).virq).toEqual({ first: 1, count: 65535 });
   });
 
   test('ranges up to the last number the hardware has are fine; without a hardware count, nothing bounds them', () => {

@@ -251,6 +251,8 @@ class Checker {
   run(): void {
     const { t, w } = this;
     this.ids.set(t.gic.id, { kind: 'gic', path: '$.gic.id', index: 0 });
+    // The schema bounds `first` by 65535 and `count` by 65536; the space they make ends by 65535 too.
+    this.endWithin('$.virq', 'first', t.virq.first, t.virq.count, U16, `virqs are numbered 1-${U16} here`);
 
     // Each element on its own, in file order.
     const intrRanges = t.intrs.map((r, i) => {
