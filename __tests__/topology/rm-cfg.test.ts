@@ -9,6 +9,7 @@ import { BINARY_UNIT } from '../binary-unit.js';
 import { am65x } from '../../src/core/topologies/am65x.js';
 import type { Topology } from '../../src/core/topology.js';
 import { applyRmCfg } from '../../src/topology/rm-cfg.js';
+import { TR_EVENT_SPACE } from '../../src/topology/semantics.js';
 import { parseTopology } from '../../src/topology/validate.js';
 import { runCli } from '../e2e/cli-in-process.js';
 import { BIN, childEnv } from '../e2e/harness.js';
@@ -77,6 +78,11 @@ describe('--rm-cfg: the share from a board config', () => {
     const t = apply(board([...HOST12.slice(0, 5), [12045, 12, 26, 38], [12047, 12, 1, 3], [12045, 12, 8, 12], [12042, 12, 8, 60], [12043, 12, 2, 2]]), 12);
     expect(t.dmas[0].tx.share).toEqual([rm(1, 3), rm(8, 12), rm(26, 38)]);
     expect(t.dmas[0].rx.share).toEqual([rm(2, 2), rm(8, 60)]);
+  });
+
+  test('entries of 0 before the primary take no place: upstream\'s host-13 layout, and a third entry of 0 is no range', () => {
+    const t = apply(board([...HOST12.slice(0, 1), [11466, 12, 0, 0], [11466, 12, 0, 0], ...HOST12.slice(1), [11466, 12, 100, 4], [11466, 12, 120, 0]]), 12);
+    expect(t.intas[0].vintShare).toEqual([rm(16, 80), rm(100, 4)]);
   });
 
   test('devices the topology does not model, and subtypes it does not use (rflows), are left alone', () => {
@@ -153,6 +159,15 @@ describe('--rm-cfg: bad input is one line and exit 2', () => {
     expect(r.status).toBe(2);
   });
 
+  test("an rx channel whose TR event is one of the topology's tx share: said at the rx entry", () => {
+    const topology: Topology = { ...am65x, dmas: [{ ...am65x.dmas[0], tx: { ...am65x.dmas[0].tx, share: [...am65x.dmas[0].tx.share, { start: 520, count: 2, source: 'dt' }] } }] };
+    const yaml = board(HOST12.filter(([type]) => type !== 12045 && type !== 12047));
+    const r = applyRmCfg(yaml, 'rm.yaml', 12, topology);
+    expect(r.ok ? 'no error' : r.error).toBe(
+      `rm.yaml:${lineOfEntry(5)}: main_udmap RX_CHAN 8-19 for host 12: TR event indices 520-521 (rx channels 8-9 + rxEventOffset 512) collide with TR event indices 520-521 (tx channels 520-521) of the topology's tx share; ${TR_EVENT_SPACE}`,
+    );
+  });
+
   test('a YAML syntax error names its line', () => {
     const broken = text.replace('            host_id: 13\n', '            host_id: [13\n');
     const line = text.slice(0, text.indexOf('            host_id: 13\n')).split('\n').length;
@@ -167,14 +182,39 @@ describe('--rm-cfg: bad input is one line and exit 2', () => {
     ['a negative start', board(HOST12).replace('start_resource: 16', 'start_resource: -16'), `rm.yaml:${lineOfEntry(1)}: start_resource: expected an integer 0-65535, got -16`],
     ['a missing host_id', board(HOST12).replace('            host_id: 12\n            reserved: 0\n        -\n            start_resource: 304', '            reserved: 0\n        -\n            start_resource: 304'), `rm.yaml:${lineOfEntry(3)}: host_id: expected an integer 0-255, got nothing`],
     ['a type that is text', board(HOST12).replace('type: 11466', 'type: IA_VINT'), `rm.yaml:${lineOfEntry(1) + 2}: type: expected an integer 0-65535, got 'IA_VINT'`],
+    // A YAML null (`~`, or no value at all) is said as null, a list or a mapping as such.
+    ['a null count', board(HOST12).replace('num_resource: 80', 'num_resource: ~'), `rm.yaml:${lineOfEntry(1) + 1}: num_resource: expected an integer 0-65536, got null`],
+    ['a count with no value', board(HOST12).replace('num_resource: 80', 'num_resource:'), `rm.yaml:${lineOfEntry(1) + 1}: num_resource: expected an integer 0-65536, got null`],
+    ['a count that is a list', board(HOST12).replace('num_resource: 80', 'num_resource: [80]'), `rm.yaml:${lineOfEntry(1) + 1}: num_resource: expected an integer 0-65536, got a list`],
+    ['a type that is a mapping', board(HOST12).replace('type: 11466', 'type: {dev: 179}'), `rm.yaml:${lineOfEntry(1) + 2}: type: expected an integer 0-65535, got a mapping`],
+    // A resasg entry has the fields of struct tisci_boardcfg_rm_resasg_entry, no others: a misspelt one is named, as in topology files.
+    ['a misspelt key', board(HOST12).replace('num_resource: 80', 'num_resourse: 80'), `rm.yaml:${lineOfEntry(1) + 1}: unknown key 'num_resourse': did you mean 'num_resource'?`],
+    ['an unknown key', board(HOST12).replace('type: 11466', 'type: 11466\n            owner: linux'), `rm.yaml:${lineOfEntry(1) + 3}: unknown key 'owner'; known here: start_resource, num_resource, type, host_id, reserved`],
     ['a range past 16 bits', board([[11469, 12, 65000, 1000]]), `rm.yaml:${lineOfEntry(0)}: start_resource 65000 + num_resource 1000 - 1 passes 65535: resource numbers are 16-bit`],
     ['only devices of another SoC', board([[192, 12, 0, 12], [6208, 12, 0, 32]]), 'rm.yaml: no entry names a device of topology am65x (TISCI device ids 100, 179, 182, 187, 188): is it this SoC\'s board config?'],
     ['VINTs the INTA does not have', board([...HOST12.slice(0, 1), [11466, 12, 240, 20], ...HOST12.slice(2)]), `rm.yaml:${lineOfEntry(1)}: inta_main_udmass IA_VINT 240-259 for host 12 is outside the hardware: VINT 256 is not wired (inta_main_udmass has VINT 0-255)`],
     ['global events past the hardware', board([...HOST12.slice(0, 2), [11469, 12, 4600, 16], ...HOST12.slice(3)]), `rm.yaml:${lineOfEntry(2)}: inta_main_udmass GLOBAL_EVENT_SEVT 4600-4615 for host 12 is outside the hardware: inta_main_udmass has global events 0-4607`],
     ['INTR outputs that route nowhere', board([...HOST12.slice(0, 3), [11648, 12, 120, 16], ...HOST12.slice(4)]), `rm.yaml:${lineOfEntry(3)}: intr_main_navss IR_OUTPUT 120-135 for host 12 is outside the hardware: output 128 routes nowhere (intr_main_navss wires outputs 0-63, 64-127)`],
     ['rings past the ring accelerator', board([...HOST12.slice(0, 4), [11969, 12, 800, 100], ...HOST12.slice(5)]), `rm.yaml:${lineOfEntry(4)}: ringacc GP rings 800-899 for host 12 is outside the hardware: ringacc has rings 0-817`],
+    // SYSFW (rm_core.c core_resasg_get_range) answers a host's range query with the first two entries of the type, and Linux reads those two.
+    ['a third range of one type for the host', board([...HOST12, [11466, 12, 100, 4], [11466, 12, 110, 4]]),
+      `rm.yaml:${lineOfEntry(12)}: inta_main_udmass IA_VINT 110-113 for host 12 is a third range of its type: SYSFW gives a host two at most (primary and secondary: the entries at lines ${lineOfEntry(1)} and ${lineOfEntry(11)}), which Linux reads into ti_sci_resource_desc start/num and start_sec/num_sec, and ignores the rest`],
+    ['a third range after a secondary of 0', board([...HOST12, [11466, 12, 100, 0], [11466, 12, 110, 4]]),
+      `rm.yaml:${lineOfEntry(12)}: inta_main_udmass IA_VINT 110-113 for host 12 is a third range of its type: SYSFW gives a host two at most (primary and secondary: the entries at lines ${lineOfEntry(1)} and ${lineOfEntry(11)}, the second granting 0), which Linux reads into ti_sci_resource_desc start/num and start_sec/num_sec, and ignores the rest`],
     ['a pool the host is not given', board([...HOST12.filter(([type]) => type !== 11969), [11969, 13, 404, 50]]), 'rm.yaml: host 12 has no ringacc GP rings entry: ringacc.gp_ring would be empty'],
-    ['overlapping primary and secondary ranges', board([...HOST12, [12047, 12, 10, 4]]), 'rm.yaml: host 12: the share does not fit topology am65x: $.dmas[0].tx.share[2]: channels 10-13 overlap channels 8-19 at $.dmas[0].tx.share[1]'],
+    // The host has an entry; it grants nothing (upstream ti_sci_get_resource_range: -ENODEV for a range of 0 and 0).
+    ['a pool whose only entry grants 0', board([...HOST12.filter(([type]) => type !== 6400), [6400, 12, 0, 0]]), `rm.yaml:${lineOfEntry(10)}: the intr_main_gpio IR_OUTPUT entry for host 12 grants nothing (num_resource: 0): intr_main_gpio.out would be empty`],
+    // Said at the later entry's line, naming the earlier one's: not at the sorted share's JSON path.
+    ['overlapping ranges of one pool, across its two types', board([...HOST12, [12047, 12, 10, 4]]), `rm.yaml:${lineOfEntry(11)}: main_udmap TX_HCHAN 10-13 for host 12 overlaps the entry at line ${lineOfEntry(8)} (main_udmap TX_CHAN 8-19)`],
+    ['overlapping primary and secondary ranges of one type', board([...HOST12.slice(0, 2), [11466, 12, 90, 6], ...HOST12.slice(2)]), `rm.yaml:${lineOfEntry(2)}: inta_main_udmass IA_VINT 90-95 for host 12 overlaps the entry at line ${lineOfEntry(1)} (inta_main_udmass IA_VINT 16-95)`],
+    ['one range given twice, flow style', 'rm-cfg:\n  resasg_entries:\n    - {start_resource: 16, num_resource: 8, type: 11466, host_id: 12}\n    - {start_resource: 16, num_resource: 8, type: 11466, host_id: 12}\n',
+      'rm.yaml:4: inta_main_udmass IA_VINT 16-23 for host 12 overlaps the entry at line 3 (inta_main_udmass IA_VINT 16-23)'],
+    ['a tx channel whose TR event is an rx channel\'s', board([...HOST12.slice(0, 9), [12045, 12, 512, 4], ...HOST12.slice(10)]),
+      `rm.yaml:${lineOfEntry(9)}: main_udmap TX_CHAN 512-515 for host 12: TR event indices 514-515 (tx channels 514-515) collide with TR event indices 514-515 (rx channels 2-3 + rxEventOffset 512) of the entry at line ${lineOfEntry(7)} (main_udmap RX_HCHAN 2-3); ${TR_EVENT_SPACE}`],
+    ['a tx channel whose TR event is one of the topology\'s rx share', board([...HOST12.filter(([type]) => type !== 12042 && type !== 12043).slice(0, 5), [12045, 12, 512, 4]]),
+      `rm.yaml:${lineOfEntry(5)}: main_udmap TX_CHAN 512-515 for host 12: TR event indices 514-515 (tx channels 514-515) collide with TR event indices 514-515 (rx channels 2-3 + rxEventOffset 512) of the topology's rx share; ${TR_EVENT_SPACE}`],
+    ['rx channels whose TR events pass 16 bits', board([...HOST12.slice(0, 5), [12042, 12, 65100, 100], ...HOST12.slice(6)]),
+      `rm.yaml:${lineOfEntry(5)}: main_udmap RX_CHAN 65100-65199 for host 12: rxEventOffset 512 + rchan 65199 = 65711 passes 65535: TR event indices (rxEventOffset + rchan) are 16-bit numbers`],
   ])('%s', (_what, yaml, error) => {
     expect(errorOf(yaml)).toBe(error);
   });

@@ -471,9 +471,25 @@ describe('validateTopology: rules', () => {
     ]],
     ['older channel count: 1-65536', (j) => (j.dmas[0].tx = { count: 0 }), [I('$.dmas[0].tx.count', 'expected an integer 1-65536, got 0')]],
     ['firstNormal an integer', (j) => (j.dmas[0].tx.firstNormal = -1), [I('$.dmas[0].tx.firstNormal', 'expected an integer 0-65535, got -1')]],
+    // Said at the range's count, naming each key with its value (the offset is not a range's start).
     ['TR event indices of rx channels are 16-bit', (j) => (j.dmas[0].rxEventOffset = 65500), [
-      // today's path names `rx.count`, a field the channels format does not have
-      I('$.dmas[0].rx.count', 'rxEventOffset + start 65526 + count 52 - 1 = 65577 passes 65535: TR event indices (rxEventOffset + rchan) are 16-bit numbers'),
+      I('$.dmas[0].rx.channels[2].count', 'rxEventOffset 65500 + start 26 + count 52 - 1 = 65577 passes 65535: TR event indices (rxEventOffset + rchan) are 16-bit numbers'),
+    ]],
+    ['TR event indices of rx channels are 16-bit: the older count form', (j) => { j.dmas[0].rxEventOffset = 65530; j.dmas[0].rx = { count: 8 }; }, [
+      I('$.dmas[0].rx.count', 'rxEventOffset 65530 + count 8 - 1 = 65537 passes 65535: TR event indices (rxEventOffset + rchan) are 16-bit numbers'),
+    ]],
+    ['TR event indices of rx channels are 16-bit: the default offset', (j) => { delete j.dmas[0].rxEventOffset; j.dmas[0].rx.channels.push({ start: 65100, count: 100 }); }, [
+      I('$.dmas[0].rx.channels[3].count', 'the default rxEventOffset 512 + start 65100 + count 100 - 1 = 65711 passes 65535: TR event indices (rxEventOffset + rchan) are 16-bit numbers'),
+    ]],
+    // k3-udma numbers a tchan's TR event by its id and an rchan's from oes.udma_rchan up: one MSI index space.
+    ['TR events of tx channels do not collide with rxEventOffset + rx channels', (j) => (j.dmas[0].rxEventOffset = 60), [
+      I('$.dmas[0].tx.channels[2]', "TR event indices 62-63 (tx channels 62-63) collide with TR event indices 62-63 (rx channels 2-3 + rxEventOffset 60) at $.dmas[0].rx.channels[0]; k3-udma numbers a tchan's TR event by its id and an rchan's from rxEventOffset up (oes.udma_rchan, 0x200 on AM65x), in one MSI index space"),
+    ]],
+    ['TR events: tx channels that reach the default rxEventOffset', (j) => { delete j.dmas[0].rxEventOffset; j.dmas[0].tx.channels.push({ start: 515, count: 4 }); }, [
+      I('$.dmas[0].tx.channels[3]', "TR event index 515 (tx channel 515) collides with TR event index 515 (rx channel 3 + the default rxEventOffset 512) at $.dmas[0].rx.channels[0]; k3-udma numbers a tchan's TR event by its id and an rchan's from rxEventOffset up (oes.udma_rchan, 0x200 on AM65x), in one MSI index space"),
+    ]],
+    ['TR events: the older count form too', (j) => { j.dmas[0].rxEventOffset = 4; j.dmas[0].tx = { count: 8 }; }, [
+      I('$.dmas[0].tx.count', "TR event indices 6-7 (tx channels 6-7) collide with TR event indices 6-7 (rx channels 2-3 + rxEventOffset 4) at $.dmas[0].rx.channels[0]; k3-udma numbers a tchan's TR event by its id and an rchan's from rxEventOffset up (oes.udma_rchan, 0x200 on AM65x), in one MSI index space"),
     ]],
     ['direct client parent is an INTR', (j) => (j.directClients[1].parent = 'gic500'), [
       I('$.directClients[1].parent', "expected the id of an INTR, got 'gic500', which is the GIC ($.gic.id)"),
@@ -498,12 +514,29 @@ describe('validateTopology: rules', () => {
     ]],
     // A structural issue stops the semantic checks: 'nope' is not looked up until 5 is fixed.
     ['boot entries are ids', (j) => (j.boot = ['main_gpio0', 'nope', 5]), [I('$.boot[2]', 'expected the id of an MSI device, a DMA controller or a direct client, got 5')]],
+    // The virq space's numbers are those `first` may take: its last is at most 65535 too.
+    ['the virq space ends by 65535', (j) => (j.virq = { first: 65000, count: 65536 }), [
+      I('$.virq.count', 'first 65000 + count 65536 - 1 = 130535 passes 65535: virqs are numbered 1-65535 here'),
+    ]],
+    ['the virq space ends by 65535: one past', (j) => (j.virq = { first: 2, count: 65535 }), [
+      I('$.virq.count', 'first 2 + count 65535 - 1 = 65536 passes 65535: virqs are numbered 1-65535 here'),
+    ]],
     ['boot has no duplicates', (j) => (j.boot = ['cpts', 'main_udmap', 'cpts']), [I('$.boot[2]', "'cpts' is already listed at $.boot[0]; each driver probes once")]],
+    // Without a boot key the default order is derived from the ids: a duplicate id is said once, where it stands.
+    ['a duplicate id with no boot key: no phantom $.boot issue', (j) => { delete j.boot; j.dmas[0].id = 'ringacc'; }, [
+      I('$.dmas[0].id', "duplicate id 'ringacc': already used by an MSI device at $.msiDevices[0].id"),
+    ]],
     ['lists are capped', (j) => (j.intrs[1].ranges = new Array(MAX_LIST + 1).fill({ from: 0, to: 392, count: 1 })), [
       I('$.intrs[1].ranges', 'expected at most 4096 entries, got 4097'),
     ]],
   ])('%s', (_name, mutate, expected) => {
     expect(issuesAfter(mutate)).toEqual(expected);
+  });
+
+  test('a virq space up to virq 65535 is fine', () => {
+    const j = am65xJson();
+    j.virq = { first: 1, count: 65535 };
+    expect(ok(parseTopology(JSON.stringify(j))).virq).toEqual({ first: 1, count: 65535 });
   });
 
   test('ranges up to the last number the hardware has are fine; without a hardware count, nothing bounds them', () => {

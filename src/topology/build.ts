@@ -67,9 +67,11 @@ export interface Where {
   intrs: Array<{ path: string; share: string; shareGiven: boolean }>;
   intas: Array<{ path: string; vintShare: string; vintShareGiven: boolean }>;
   msiDevices: Array<{ path: string; share: string }>;
-  /** A direction's channel list, or undefined for the older `count` form. */
-  dmas: Array<{ path: string; tx: string | undefined; rx: string | undefined }>;
+  /** A direction's channel list, or undefined for the older `count` form; whether the file gives rxEventOffset. */
+  dmas: Array<{ path: string; tx: string | undefined; rx: string | undefined; rxEventOffsetGiven: boolean }>;
   directClients: Array<{ path: string }>;
+  /** Whether the file gives `boot` (else the default order is derived from the ids). */
+  bootGiven: boolean;
 }
 
 const src = (s: Source | undefined): Source => s ?? 'illustrative';
@@ -91,7 +93,7 @@ const channels = (c: FileChannels, path: string): { spec: ChannelSpec; list: str
 const address = (a: number | string): number => (typeof a === 'number' ? a : parseInt(a.slice(2), 16));
 
 export const buildTopology = (f: TopologyFile): { topology: Topology; where: Where } => {
-  const where: Where = { intrs: [], intas: [], msiDevices: [], dmas: [], directClients: [] };
+  const where: Where = { intrs: [], intas: [], msiDevices: [], dmas: [], directClients: [], bootGiven: f.boot !== undefined };
   const intrs = f.intrs.map((r, i) => {
     const path = `$.intrs[${i}]`;
     const ranges = r.ranges.map(translation);
@@ -134,7 +136,7 @@ export const buildTopology = (f: TopologyFile): { topology: Topology; where: Whe
     const path = `$.dmas[${i}]`;
     const tx = channels(m.tx, `${path}.tx`);
     const rx = channels(m.rx, `${path}.rx`);
-    where.dmas.push({ path, tx: tx.list, rx: rx.list });
+    where.dmas.push({ path, tx: tx.list, rx: rx.list, rxEventOffsetGiven: m.rxEventOffset !== undefined });
     return { id: m.id, sciId: m.sciId, name: m.name, ringDevice: m.ringDevice, tx: tx.spec, rx: rx.spec, rxEventOffset: m.rxEventOffset ?? 0x200 };
   });
   const directClients = f.directClients.map((c, i) => {

@@ -2,6 +2,7 @@
  * What the topology checks report: an issue is a JSON path and a sentence, at most MAX_ISSUES of
  * them. Also the phrases every check shares, so one value is described the same way everywhere.
  */
+import { distance, maxEdits } from '../core/words.js';
 import { quote } from './json-syntax.js';
 
 export interface TopologyIssue {
@@ -60,4 +61,26 @@ export const have = (ids: string[]): string => {
   if (ids.length === 0) return 'there are none';
   const shown = ids.slice(0, 8).join(', ');
   return `have: ${shown}${ids.length > 8 ? `, ... (${ids.length} in all)` : ''}`;
+};
+
+/** The known key a misspelt one most likely meant: same letters in another case, or a typo or two away (maxEdits). */
+export const closest = (key: string, known: string[]): string | undefined => {
+  const lower = key.toLowerCase();
+  const sameCase = known.find((k) => k.toLowerCase() === lower);
+  if (sameCase) return sameCase;
+  let best: string | undefined;
+  let bestD = maxEdits(key.length) + 1;
+  for (const k of known) {
+    const d = distance(lower, k.toLowerCase());
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best;
+};
+
+/** `unknown key 'x': did you mean 'y'?`, or the keys known here: topology files' and --rm-cfg's words. */
+export const unknownKey = (key: string, known: string[]): string => {
+  const guess = closest(key, known);
+  if (guess !== undefined) return `unknown key ${quote(key)}: did you mean ${quote(guess)}?`;
+  const list = known.filter((k) => k !== '$schema');
+  return `unknown key ${quote(key)}; known here: ${list.slice(0, 8).join(', ')}${list.length > 8 ? `, ... (${list.length} in all)` : ''}`;
 };

@@ -9,9 +9,7 @@
  * node's type and limits ("an integer 0-65535", "an array of at least 1 entry").
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { distance, maxEdits } from '../core/words.js';
-import { quote } from './json-syntax.js';
-import { describe, isPlainObject, MAX_ISSUES, pathOf, type TopologyIssue } from './issues.js';
+import { describe, isPlainObject, MAX_ISSUES, pathOf, unknownKey, type TopologyIssue } from './issues.js';
 import { schema as topologySchema, splits, validators } from './schema-validator.js';
 
 /* A JSON Schema node, tagged with its JSON pointer (`x-at`) by the generator. */
@@ -166,27 +164,6 @@ interface Found {
   rank: number;
   message: string;
 }
-
-/** The known key a misspelt one most likely meant: same letters in another case, or a typo or two away (maxEdits). */
-export const closest = (key: string, known: string[]): string | undefined => {
-  const lower = key.toLowerCase();
-  const sameCase = known.find((k) => k.toLowerCase() === lower);
-  if (sameCase) return sameCase;
-  let best: string | undefined;
-  let bestD = maxEdits(key.length) + 1;
-  for (const k of known) {
-    const d = distance(lower, k.toLowerCase());
-    if (d < bestD) [best, bestD] = [k, d];
-  }
-  return best;
-};
-
-const unknownKey = (key: string, known: string[]): string => {
-  const guess = closest(key, known);
-  if (guess !== undefined) return `unknown key ${quote(key)}: did you mean ${quote(guess)}?`;
-  const list = known.filter((k) => k !== '$schema');
-  return `unknown key ${quote(key)}; known here: ${list.slice(0, 8).join(', ')}${list.length > 8 ? `, ... (${list.length} in all)` : ''}`;
-};
 
 /** What went wrong with `data` for one failing keyword, in the tool's words. */
 const message = (e: ErrorObject, nodes: Node[], data: unknown): string => {

@@ -2,7 +2,8 @@
  * What a topology must satisfy beyond its shape, which a JSON Schema cannot say: unique ids and
  * sciIds, references to elements of the right kind, INTR parents that lead to the GIC, number
  * ranges that stay 16-bit and inside what they index (the hardware's counts, where the file gives
- * them), no two users of one number, Linux's shares inside what the hardware wires, and the boot
+ * them), no two users of one number (a DMA's tx and rx TR events included), Linux's shares inside
+ * what the hardware wires, and the boot
  * list. Runs on a topology that passed the schema
  * check, with defaults filled in (build.ts). An entry refused here is left out of the later
  * checks, and a share is checked against its ranges only when they are all sound, so one mistake
@@ -69,6 +70,45 @@ const VINTS: Noun = { one: 'VINT', many: 'VINTs' };
 const EVENTS: Noun = { one: 'global event', many: 'global events' };
 const INDICES: Noun = { one: 'index', many: 'indices' };
 const CHANNELS: Noun = { one: 'channel', many: 'channels' };
+const TR_EVENTS: Noun = { one: 'TR event index', many: 'TR event indices' };
+
+/** `count` numbers from `first`, named as one or many: `channel 7`, `channels 0-7`. */
+const named = (noun: Noun, first: number, count: number): string => `${count === 1 ? noun.one : noun.many} ${formatRange(first, count)}`;
+
+interface IdRange {
+  start: number;
+  count: number;
+}
+
+/** Why a DMA's tx and rx TR events may not meet (topology files and --rm-cfg say it alike). */
+export const TR_EVENT_SPACE = "k3-udma numbers a tchan's TR event by its id and an rchan's from rxEventOffset up (oes.udma_rchan, 0x200 on AM65x), in one MSI index space";
+
+/**
+ * A DMA controller's TR events are one MSI index space: k3-udma's udma_setup_resources gives the
+ * MSI layer the tchan ranges at their ids and the rchan ranges from oes.udma_rchan (0x200 on
+ * AM65x; here rxEventOffset) up, so a tx channel id that is also rxEventOffset + an rx channel id
+ * would be allocated twice and the probe fail (EEXIST). The first rx range each tx range meets,
+ * with the indices they share (`first`, `count`).
+ */
+export const trEventCollisions = <T extends IdRange, R extends IdRange>(offset: number, tx: T[], rx: R[]): Array<{ tx: T; rx: R; first: number; count: number }> => {
+  const found: Array<{ tx: T; rx: R; first: number; count: number }> = [];
+  for (const t of tx) {
+    const end = t.start + t.count - 1;
+    for (const r of rx) {
+      const first = Math.max(t.start, offset + r.start);
+      const count = Math.min(end, offset + r.start + r.count - 1) - first + 1;
+      if (count > 0) {
+        found.push({ tx: t, rx: r, first, count });
+        break;
+      }
+    }
+  }
+  return found;
+};
+
+/** `TR event indices 4-7 (tx channels 4-7)`, or for rx `(rx channels 0-3 + rxEventOffset 4)`: `offsetWords` names the offset. */
+export const trEventsOf = (dir: 'tx' | 'rx', c: { first: number; count: number }, offset: number, offsetWords: string): string =>
+  `${named(TR_EVENTS, c.first, c.count)} (${dir === 'tx' ? `tx ${named(CHANNELS, c.first, c.count)}` : `rx ${named(CHANNELS, c.first - offset, c.count)} + ${offsetWords}`})`;
 const GIC_HWIRQS: Noun = { one: 'GIC hwirq', many: 'GIC hwirqs' };
 
 /** A list entry with its path. */
@@ -185,6 +225,14 @@ class Checker {
     }
   }
 
+  /** A DMA's tx ranges against rxEventOffset + its rx ranges (trEventCollisions), reported at the tx range. */
+  private trEvents(offset: number, offsetWords: string, tx: At<IdRange>[], rx: At<IdRange>[]): void {
+    const flat = (list: At<IdRange>[]) => list.map(({ path, value }) => ({ path, start: value.start, count: value.count }));
+    for (const c of trEventCollisions(offset, flat(tx), flat(rx))) {
+      this.add(c.tx.path, `${trEventsOf('tx', c, offset, offsetWords)} ${c.count === 1 ? 'collides' : 'collide'} with ${trEventsOf('rx', c, offset, offsetWords)} at ${c.rx.path}; ${TR_EVENT_SPACE}`);
+    }
+  }
+
   /** Resolves a reference to an element of one of `kinds`, or reports why it does not. */
   private resolve(refId: string, path: string, kinds: Kind[], expected: string): Registered | undefined {
     const target = this.ids.get(refId);
@@ -203,6 +251,8 @@ class Checker {
   run(): void {
     const { t, w } = this;
     this.ids.set(t.gic.id, { kind: 'gic', path: '$.gic.id', index: 0 });
+    // The schema bounds `first` by 65535 and `count` by 65536; the space they make ends by 65535 too.
+    this.endWithin('$.virq', 'first', t.virq.first, t.virq.count, U16, `virqs are numbered 1-${U16} here`);
 
     // Each element on its own, in file order.
     const intrRanges = t.intrs.map((r, i) => {
@@ -241,15 +291,29 @@ class Checker {
       this.noOverlap(this.spans(sound, INDICES));
     });
     t.dmas.forEach((m, i) => {
-      const { path } = w.dmas[i];
+      const { path, rxEventOffsetGiven } = w.dmas[i];
       this.id(m.id, path, 'dma', i);
       this.sciId(m.sciId, path);
-      for (const dir of ['tx', 'rx'] as const) {
+      const [tx, rx] = (['tx', 'rx'] as const).map((dir) => {
         const list = w.dmas[i][dir];
-        if (list !== undefined) this.noOverlap(this.spans(this.ranges(located(m[dir].share, list), 'channel ids'), CHANNELS));
-      }
-      // Today's path names `rx.count` whichever form the channels take.
-      for (const r of m.rx.share) this.endWithin(`${path}.rx`, 'rxEventOffset + start', m.rxEventOffset + r.start, r.count, U16, 'TR event indices (rxEventOffset + rchan) are 16-bit numbers');
+        // The older form, channels 0..count-1, is one range that a count of at most 65536 keeps 16-bit.
+        if (list === undefined) return [{ path: `${path}.${dir}.count`, value: m[dir].share[0] }];
+        const sound = this.ranges(located(m[dir].share, list), 'channel ids');
+        this.noOverlap(this.spans(sound, CHANNELS));
+        return sound;
+      });
+      // rxEventOffset + every rx channel stays 16-bit: said at the range's count (the older form's
+      // `rx.count`), naming the keys the file has, with their values.
+      const offsetWords = `${rxEventOffsetGiven ? '' : 'the default '}rxEventOffset ${m.rxEventOffset}`;
+      const listed = w.dmas[i].rx !== undefined;
+      const rxEvents = rx.filter(({ path: at, value: r }) => {
+        const end = m.rxEventOffset + r.start + r.count - 1;
+        if (end <= U16) return true;
+        const terms = listed ? `start ${r.start} + count ${r.count}` : `count ${r.count}`;
+        this.add(listed ? `${at}.count` : at, `${offsetWords} + ${terms} - 1 = ${end} passes ${U16}: TR event indices (rxEventOffset + rchan) are 16-bit numbers`);
+        return false;
+      });
+      this.trEvents(m.rxEventOffset, offsetWords, tx, rxEvents);
     });
     t.directClients.forEach((c, i) => this.id(c.id, w.directClients[i].path, 'directClient', i));
 
@@ -364,7 +428,12 @@ class Checker {
     });
   }
 
+  /**
+   * The file's boot list. The default one (no `boot` key) is every probing element's id once, so
+   * it can only repeat an id that is itself a duplicate, which is said where the id stands.
+   */
   private checkBoot(): void {
+    if (!this.w.bootGiven) return;
     const seen = new Map<string, string>();
     const probes = (k: Kind) => k === 'dma' || k === 'directClient' || k === 'msiDevice';
     const expected = 'the id of an MSI device, a DMA controller or a direct client';
