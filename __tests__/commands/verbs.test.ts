@@ -556,6 +556,19 @@ test('a CPU past a 2-CPU topology is refused naming its CPUs, even past any mach
   fails(s, 'set-affinity 64 123456789012345678901234567890123456789012345', 'EINVAL', 'CPU 1234567890123456789012345678901234567... does not exist (CPUs 0-1)');
 });
 
+test('a TR event is named by the channel whose event it is, a tx id above rxEventOffset too', () => {
+  // k3-udma: a tchan's event is MSI index tchan id, an rchan's rxEventOffset + rchan id; nothing
+  // keeps tx ids below the offset. Here tx 20-21 and rx 0-1 at offset 10: events 20-21 and 10-11.
+  const file = JSON.parse(readFileSync(new URL('../../fixtures/topologies/small8.json', import.meta.url), 'utf8'));
+  file.dmas[0] = { ...file.dmas[0], tx: { channels: [{ start: 20, count: 2 }] }, rx: { channels: [{ start: 0, count: 2 }] }, rxEventOffset: 10 };
+  const parsed = parseTopology(JSON.stringify(file));
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('; '));
+  const s = new Session(parsed.topology, MERGED);
+  const idle = 'has no route: allocated by udma, not requested: no hardware until request_irq;';
+  noRoute(s, 'routes 65', `virq 65 (udma 20) ${idle} udma:tx20 in TR mode, or alloc-irq udma 20, requests it`);
+  noRoute(s, 'routes 67', `virq 67 (udma 10) ${idle} udma:rx0 in TR mode, or alloc-irq udma 10, requests it`);
+});
+
 describe('mask-irq and unmask-irq', () => {
   test('a masked event stays pending and is delivered on unmask', () => {
     const s = fresh();

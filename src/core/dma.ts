@@ -71,6 +71,15 @@ export class DmaController {
     return dir === 'tx' ? n : this.rxEventOffset + n;
   }
 
+  /**
+   * The channel whose UDMA event has MSI index `index` (eventIndex's inverse): a tchan of the share
+   * if it is one, else rxEventOffset + an rchan. A tx id may lie above the offset (upstream does
+   * not forbid it; the topology's validation keeps the two sets of indices apart).
+   */
+  eventChannel(index: number): { dir: Direction; n: number } {
+    return this.pools.tx.contains(index) ? { dir: 'tx', n: index } : { dir: 'rx', n: index - this.rxEventOffset };
+  }
+
   /** Driver probe: in designs that allocate MSIs at probe, one per channel of the share, all or nothing. */
   probe(): MsiRecord[] {
     if (!this.ringDevice.bound) {

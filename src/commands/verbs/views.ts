@@ -18,8 +18,7 @@ const requesterOf = (sys: System, rec: MsiRecord): string => {
   if (rec.device.indexPool) return `a channel completing on ring ${rec.index}, or ${alloc}, requests it`;
   const dma = [...sys.dmas.values()].find((d) => d.events === rec.device);
   if (!dma) return `${alloc} requests it`;
-  const dir = rec.index >= dma.rxEventOffset ? 'rx' : 'tx';
-  const n = dir === 'rx' ? rec.index - dma.rxEventOffset : rec.index;
+  const { dir, n } = dma.eventChannel(rec.index);
   const first = dma.spec[dir].firstNormal;
   // __udma_reserve_tchan/rchan search from the normal-capacity start: the channels below it are never handed out.
   if (n < first) return `it is ${channelName(dma.id, dir, n)}'s TR event, but request-channel takes ${dir}${first} up (normal capacity), so only ${alloc} requests it`;
