@@ -540,6 +540,55 @@ describe('the REPL in a pseudo-terminal', () => {
     expect(t.text.endsWith(`${PROMPT}\n`)).toBe(true);
   }, 20000);
 
+  test('a re-boot is answered only by y, yes, n, no or Enter typed at its question: keys typed before it are dropped, other words asked again', async () => {
+    // Holds up the first load of @inquirer/prompts for a second, as a loaded machine may: keys
+    // typed then come before the question is on the screen, whatever this machine's speed.
+    const slow = join(tmp, 'slow-prompts.cjs');
+    writeFileSync(
+      slow,
+      `const Module = require('node:module');
+const load = Module.prototype.require;
+Module.prototype.require = function (id) {
+  if (id === '@inquirer/prompts') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+  return load.apply(this, arguments);
+};
+`,
+    );
+    const t = open([], ROOT, replEnv({ NODE_OPTIONS: `--require ${slow}` }));
+    await t.waitFor(PROMPT);
+    t.type('request-channel main_udmap tx\r');
+    await t.waitFor(PROMPT);
+    // y and Enter typed ahead, once the command is read (the REPL echoed it): not the answer.
+    // (The terminal echoes the y when it comes after the REPL has let go of the keyboard.)
+    t.type('policy dedicated\r');
+    await t.waitFor('policy dedicated');
+    t.type('y\r');
+    expect(await t.waitFor('(y/N)')).toMatch(/^\n(y\n)?keys typed before this question were dropped\n\? re-boot with policy dedicated \(discards 1 channel\)\? \(y\/N\)$/);
+    // A command typed at the question, a word that only starts with y: refused, the line cleared,
+    // and asked again. (Each word is seen on the line before its Enter: keys typed while an
+    // answer is being checked are dropped by the prompt, and a refusal is drawn twice.)
+    const answer = async (word: string) => {
+      t.type(word);
+      await t.waitFor(`(y/N) ${word}`);
+      t.type('\r');
+    };
+    await answer('pools');
+    expect(await t.waitFor('answer y or n (Enter alone: no)')).toMatch(/\? re-boot with policy dedicated \(discards 1 channel\)\? \(y\/N\)\n> answer y or n \(Enter alone: no\)$/);
+    await answer('yellow');
+    await t.waitFor('answer y or n (Enter alone: no)');
+    await answer('No');
+    expect(await t.waitFor(PROMPT)).toContain('cancelled; nothing done');
+    // Any case; the channel went with the re-boot.
+    t.type('policy dedicated\r');
+    await t.waitFor('(y/N)');
+    await answer('YES');
+    expect(await t.waitFor('msi(merged+dedicated)> ')).toContain('re-booted with design merged+dedicated (policy dedicated,');
+    t.type('expect-pool main_udmap.tx_chan used=0\r');
+    expect(await t.waitFor('msi(merged+dedicated)> ')).toMatch(/^main_udmap\.tx_chan: used=0 /m);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 30000);
+
   test('a history that cannot be kept is said under the banner; one lost later, on a line of its own after the command', async () => {
     const start = open([], ROOT, replEnv({ MSI_EXPLORER_HISTORY: join(tmp, 'no-such-folder', 'h') }));
     const said = `msi-explorer: history: cannot write ${join(tmp, 'no-such-folder', 'h')}: no such folder; history is not saved this session`;
