@@ -572,15 +572,15 @@ const TYPED_AHEAD_MS = 20;
 /**
  * Reads and drops the keys waiting on the terminal: typed while a command was read and the
  * prompt was being made (the first loads @inquirer), before the question was on the screen, so
- * no answer to it. Raw, as the prompt reads, so that an unfinished line goes too (the terminal
- * echoed it: the note says why it did nothing). Whether anything was dropped.
+ * no answer to it. Raw, as the prompt reads (and as the REPL leaves the terminal meanwhile), so
+ * that an unfinished line goes too. What was dropped.
  */
-const discardTypedAhead = async (input: NodeJS.ReadStream): Promise<boolean> => {
-  if (!input.isTTY) return false;
+const discardTypedAhead = async (input: NodeJS.ReadStream): Promise<string> => {
+  if (!input.isTTY) return '';
   const wasRaw = input.isRaw;
-  let dropped = false;
-  const drop = () => {
-    dropped = true;
+  let dropped = '';
+  const drop = (chunk: Buffer | string) => {
+    dropped += chunk.toString();
   };
   input.setRawMode(true);
   input.on('data', drop);
@@ -615,7 +615,10 @@ export const inquirerPrompter = async (style: Style): Promise<Prompter> => {
     // meaning no: what was typed was plainly not meant for this question (a command typed
     // ahead, say), and the question is still the one the user asked for.
     confirm: async (q) => {
-      if (await discardTypedAhead(process.stdin)) process.stdout.write(`${style.c.dim('keys typed before this question were dropped')}\n`);
+      const ahead = await discardTypedAhead(process.stdin);
+      // Ctrl-C among them still means stop, as it does in any prompt: the command is not run.
+      if (ahead.includes('\x03')) throw Object.assign(new Error('Ctrl-C before the question'), { name: 'AbortPromptError' });
+      if (ahead !== '') process.stdout.write(`${style.c.dim('keys typed before this question were dropped')}\n`);
       const shown = style.c.dim(q.default ? '(Y/n)' : '(y/N)');
       const answer = await cancellable((context) =>
         input(

@@ -344,6 +344,10 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
     }
     if (questions.length > 0) {
       editor.suspend();
+      // Raw until the prompt reads the keyboard (the first loads @inquirer): keys typed meanwhile
+      // wait for it as keys. Closing readline had put the terminal back to cooked, where Ctrl-C
+      // typed then was SIGINT and ended the session, state and all.
+      input.setRawMode(true);
       let answered: string[] | undefined;
       try {
         prompter ??= await inquirerPrompter(style);
