@@ -18,7 +18,7 @@ import { addReverseSearch } from './history-search.js';
 import { processSink, type Sink } from './output.js';
 import { page, pagerCommand, tallerThan } from './pager.js';
 import { askPrompts, inquirerPrompter, planPrompts, type Prompter } from './prompts.js';
-import { readTextFile } from './script-file.js';
+import { readTextFile } from '../io/text-file.js';
 import { joinedError, joinsCommands } from '../commands/split.js';
 import { VERSION } from './version.js';
 

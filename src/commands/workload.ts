@@ -1,8 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
 // A workload reads exactly as a batch script does, so it shares the batch runner's file reader
-// (a plain function with no state of the front end) and `-e` splitter (split.ts).
-import { includedName, readTextFile } from '../cli/script-file.js';
+// (io/text-file.ts) and `-e` splitter (split.ts).
+import { includedName, readTextFile } from '../io/text-file.js';
 import { CoreError, type ErrCode } from '../core/errors.js';
 import { oneLine, shown } from './args.js';
 import { findCommand, resolve } from './registry.js';
