@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { Chalk } from 'chalk';
-import { askPrompts, filterChoices, isCancel, MENU_PAGE, wantsSearch, planPrompts, rebootLosses, themeFor, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
+import { askPrompts, confirmAnswer, confirmHint, filterChoices, isCancel, MENU_PAGE, wantsSearch, planPrompts, rebootLosses, themeFor, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
 import { makeStyle, PLAIN } from '../../src/render/style.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/system.js';
 import { DESIGNS, designNamed } from '../../src/core/designs.js';
@@ -506,6 +506,27 @@ describe('askPrompts', () => {
     expect(isCancel(Object.assign(new Error('x'), { name: 'CancelPromptError' }))).toBe(true);
     expect(isCancel(new Error('x'))).toBe(false);
     expect(isCancel('ExitPromptError')).toBe(false);
+  });
+});
+
+describe('confirmAnswer: what a re-boot question takes', () => {
+  test('y, yes, n and no in any case, spaces around them ignored; Enter alone is the default', () => {
+    for (const yes of ['y', 'Y', 'yes', 'YES', 'Yes', ' y ']) expect(confirmAnswer(yes, false)).toBe(true);
+    for (const no of ['n', 'N', 'no', 'NO', 'No', ' no']) expect(confirmAnswer(no, true)).toBe(false);
+    expect(confirmAnswer('', true)).toBe(true);
+    expect(confirmAnswer('  ', false)).toBe(false);
+  });
+
+  test('anything else is no answer, whatever the default: a command typed ahead, a word that starts with y or n', () => {
+    for (const other of ['pools', 'yellow', 'nope', 'yes please', 'y n', 'ja', '1']) {
+      expect(confirmAnswer(other, true)).toBeUndefined();
+      expect(confirmAnswer(other, false)).toBeUndefined();
+    }
+  });
+
+  test('the hint a refused answer shows names the default', () => {
+    expect(confirmHint(true)).toBe('answer y or n (Enter alone: yes)');
+    expect(confirmHint(false)).toBe('answer y or n (Enter alone: no)');
   });
 });
 

@@ -540,6 +540,80 @@ describe('the REPL in a pseudo-terminal', () => {
     expect(t.text.endsWith(`${PROMPT}\n`)).toBe(true);
   }, 20000);
 
+  /**
+   * A REPL whose first load of @inquirer/prompts is held up a second, as on a loaded machine,
+   * after it says LOADING: keys typed then come after the REPL has let go of the keyboard and
+   * before the prompt is on the screen, whatever this machine's speed.
+   */
+  const LOADING = '[loading @inquirer/prompts]';
+  const openSlowPrompts = (): Terminal => {
+    const slow = join(tmp, 'slow-prompts.cjs');
+    writeFileSync(
+      slow,
+      `const Module = require('node:module');
+const load = Module.prototype.require;
+Module.prototype.require = function (id) {
+  if (id === '@inquirer/prompts') {
+    process.stderr.write(${JSON.stringify(`${LOADING}
+`)});
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+  }
+  return load.apply(this, arguments);
+};
+`,
+    );
+    return open([], ROOT, replEnv({ NODE_OPTIONS: `--require ${slow}` }));
+  };
+
+  test('a re-boot is answered only by y, yes, n, no or Enter typed at its question: keys typed before it are dropped, other words asked again', async () => {
+    const t = openSlowPrompts();
+    await t.waitFor(PROMPT);
+    t.type('request-channel main_udmap tx\r');
+    await t.waitFor(PROMPT);
+    // y and Enter typed ahead, while the question is being made: not the answer.
+    t.type('policy dedicated\r');
+    await t.waitFor(LOADING);
+    t.type('y\r');
+    expect(await t.waitFor('(y/N)')).toBe('\nkeys typed before this question were dropped\n? re-boot with policy dedicated (discards 1 channel)? (y/N)');
+    // A command typed at the question, a word that only starts with y: refused, the line cleared,
+    // and asked again. (Each word is seen on the line before its Enter: keys typed while an
+    // answer is being checked are dropped by the prompt, and a refusal is drawn twice.)
+    const answer = async (word: string) => {
+      t.type(word);
+      await t.waitFor(`(y/N) ${word}`);
+      t.type('\r');
+    };
+    await answer('pools');
+    expect(await t.waitFor('answer y or n (Enter alone: no)')).toMatch(/\? re-boot with policy dedicated \(discards 1 channel\)\? \(y\/N\)\n> answer y or n \(Enter alone: no\)$/);
+    await answer('yellow');
+    await t.waitFor('answer y or n (Enter alone: no)');
+    await answer('No');
+    expect(await t.waitFor(PROMPT)).toContain('cancelled; nothing done');
+    // Any case; the channel went with the re-boot.
+    t.type('policy dedicated\r');
+    await t.waitFor('(y/N)');
+    await answer('YES');
+    expect(await t.waitFor('msi(merged+dedicated)> ')).toContain('re-booted with design merged+dedicated (policy dedicated,');
+    t.type('expect-pool main_udmap.tx_chan used=0\r');
+    expect(await t.waitFor('msi(merged+dedicated)> ')).toMatch(/^main_udmap\.tx_chan: used=0 /m);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 30000);
+
+  test('Ctrl-C typed while a prompt is being made cancels the command, a menu or a re-boot question alike; the session goes on', async () => {
+    for (const command of ['request-channel', 'policy dedicated']) {
+      const t = openSlowPrompts();
+      await t.waitFor(PROMPT);
+      t.type(`${command}\r`);
+      await t.waitFor(LOADING);
+      t.type('\x03');
+      // (The menu is drawn, then cancelled by the key waiting for it; the question is not drawn.)
+      expect(await t.waitFor(PROMPT)).toMatch(/cancelled; nothing done\nmsi\(merged\)> $/);
+      t.type('exit\r');
+      expect(await t.waitExit()).toEqual({ exitCode: 0, signal: 0 });
+    }
+  }, 40000);
+
   test('a history that cannot be kept is said under the banner; one lost later, on a line of its own after the command', async () => {
     const start = open([], ROOT, replEnv({ MSI_EXPLORER_HISTORY: join(tmp, 'no-such-folder', 'h') }));
     const said = `msi-explorer: history: cannot write ${join(tmp, 'no-such-folder', 'h')}: no such folder; history is not saved this session`;

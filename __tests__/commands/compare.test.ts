@@ -145,6 +145,10 @@ describe('workloads', () => {
       [['compare', 'fixtures/tour.msi', 'extra'], "compare takes one workload: a script file, or commands separated by ; (got 2: 'fixtures/tour.msi', 'extra')"],
       // A quoted ';' joins no commands (as -e reads it, and the workload would): still two words, the first a script.
       [['compare', "a.msi 'b;c.msi'"], "compare takes one workload: a script file, or commands separated by ; (got 2: 'a.msi', ''b;c.msi'')"],
+      // A '#' starting a word starts a comment, as on a script line: its words (and its ';') are no workloads.
+      [['compare', 'a.msi b.msi # then; x'], "compare takes one workload: a script file, or commands separated by ; (got 2: 'a.msi', 'b.msi'; to run them as one workload: \"source a.msi; source b.msi\")"],
+      // ...only there: inside quotes or a word, a '#' is the word's.
+      [['compare', "a.msi '#x' b#c.msi"], "compare takes one workload: a script file, or commands separated by ; (got 3: 'a.msi', ''#x'', 'b#c.msi')"],
     ];
     for (const [words, message] of cases) {
       const r = runWords(s, words);

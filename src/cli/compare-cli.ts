@@ -12,7 +12,7 @@ import { LONG_RUN } from './batch.js';
 import { EXIT } from './exit.js';
 import type { Options } from './program.js';
 import { refuse } from './refuse.js';
-import { BoundedReader, notA, STDIN, stdinIsDirectory } from './script-file.js';
+import { BoundedReader, notA, STDIN, stdinIsDirectory } from '../io/text-file.js';
 import { splitExec } from '../commands/split.js';
 
 /** The workload piped in (`-`), checked as a script piped to a batch run is (no NUL byte, at most 16 MiB). */

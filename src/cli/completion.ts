@@ -4,9 +4,9 @@ import type { Session } from '../commands/session.js';
 import type { ArgSpec } from '../commands/spec.js';
 import { isWordSpace } from '../commands/tokenize.js';
 import { NAMED_DESIGNS } from '../commands/designs-catalog.js';
-import { CHANNEL_TYPES } from '../commands/verbs/compare.js';
 import { INTERLEAVE_OPTIONS } from '../commands/verbs/interleave.js';
 import { routeDevices } from '../commands/verbs/views.js';
+import { CHANNEL_MODES } from '../core/dma.js';
 import { LOCK_MODES } from '../core/interleave/locks.js';
 
 /**
@@ -252,7 +252,7 @@ const compareCandidates = (session: Session, kind: ArgSpec['kind'], before: stri
   if (flag === '--pool') return session.system.allPools().map((p) => p.id);
   const given = new Set(before.filter((w) => w.startsWith('--')));
   const flags = (kind === 'compare-arg' ? ['--designs', '--pool'] : ['--designs']).filter((f) => !given.has(f));
-  if (kind === 'capacity-arg') return [...(before.length === 3 ? CHANNEL_TYPES : []), ...flags];
+  if (kind === 'capacity-arg') return [...(before.length === 3 ? CHANNEL_MODES : []), ...flags];
   return [...flags, ...fileCandidates(fragment, opts.files)];
 };
 

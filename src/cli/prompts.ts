@@ -550,10 +550,55 @@ export const themeFor = (style: Style) => {
   };
 };
 
+/**
+ * A yes-or-no answer as typed: y, yes, n or no in any case, or nothing (Enter alone) for the
+ * default; undefined for anything else. @inquirer's own confirm took any other text for the
+ * default (a command typed ahead, `pools`, said yes) and any word starting with y or n as that.
+ */
+export const confirmAnswer = (typed: string, fallback: boolean): boolean | undefined => {
+  const t = typed.trim().toLowerCase();
+  if (t === '') return fallback;
+  if (t === 'y' || t === 'yes') return true;
+  if (t === 'n' || t === 'no') return false;
+  return undefined;
+};
+
+/** What a confirmation says to an answer it does not take, before asking again. */
+export const confirmHint = (fallback: boolean): string => `answer y or n (Enter alone: ${fallback ? 'yes' : 'no'})`;
+
+/** How long discardTypedAhead reads the terminal: the keys waiting there arrive on its first read. */
+const TYPED_AHEAD_MS = 20;
+
+/**
+ * Reads and drops the keys waiting on the terminal: typed while a command was read and the
+ * prompt was being made (the first loads @inquirer), before the question was on the screen, so
+ * no answer to it. Raw, as the prompt reads (and as the REPL leaves the terminal meanwhile), so
+ * that an unfinished line goes too. What was dropped.
+ */
+const discardTypedAhead = async (input: NodeJS.ReadStream): Promise<string> => {
+  if (!input.isTTY) return '';
+  const wasRaw = input.isRaw;
+  let dropped = '';
+  const drop = (chunk: Buffer | string) => {
+    dropped += chunk.toString();
+  };
+  input.setRawMode(true);
+  input.on('data', drop);
+  input.resume();
+  try {
+    await new Promise((resolve) => setTimeout(resolve, TYPED_AHEAD_MS));
+  } finally {
+    input.off('data', drop);
+    input.pause();
+    input.setRawMode(wasRaw);
+  }
+  return dropped;
+};
+
 /** The real prompts: @inquirer/prompts, loaded on first use so that start-up never pays for it. */
 export const inquirerPrompter = async (style: Style): Promise<Prompter> => {
   // @inquirer/search comes with @inquirer/prompts 7.10.1 (search 3.2, Node 18+): no new dependency.
-  const { select, search, input, confirm } = await import('@inquirer/prompts');
+  const { select, search, input } = await import('@inquirer/prompts');
   const theme = themeFor(style);
   return {
     select: (q) => cancellable((context) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme }, context)),
@@ -564,7 +609,30 @@ export const inquirerPrompter = async (style: Style): Promise<Prompter> => {
       const validate = q.validate && ((v: string) => wrappedReason(q.validate!(v), style.width - 2));
       return cancellable((context) => input({ message: q.message, default: q.default, validate, theme }, context));
     },
-    confirm: (q) => cancellable((context) => confirm({ message: q.message, default: q.default, theme }, context)),
+    // A re-boot's question: an input prompt that takes only confirmAnswer's words (a typed line
+    // is cleared, with the hint, and asked again), shown as @inquirer's confirm is; keys typed
+    // before it was on the screen are dropped first. A refused answer asks again rather than
+    // meaning no: what was typed was plainly not meant for this question (a command typed
+    // ahead, say), and the question is still the one the user asked for.
+    confirm: async (q) => {
+      const ahead = await discardTypedAhead(process.stdin);
+      // Ctrl-C among them still means stop, as it does in any prompt: the command is not run.
+      if (ahead.includes('\x03')) throw Object.assign(new Error('Ctrl-C before the question'), { name: 'AbortPromptError' });
+      if (ahead !== '') process.stdout.write(`${style.c.dim('keys typed before this question were dropped')}\n`);
+      const shown = style.c.dim(q.default ? '(Y/n)' : '(y/N)');
+      const answer = await cancellable((context) =>
+        input(
+          {
+            message: q.message,
+            transformer: (typed, { isFinal }) => (isFinal ? (confirmAnswer(typed, q.default) ? 'Yes' : 'No') : `${shown} ${typed}`),
+            validate: (typed) => (confirmAnswer(typed, q.default) === undefined ? confirmHint(q.default) : true),
+            theme: { ...theme, validationFailureMode: 'clear' },
+          },
+          context,
+        ),
+      );
+      return confirmAnswer(answer, q.default)!;
+    },
   };
 };
 

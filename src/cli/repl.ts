@@ -18,7 +18,7 @@ import { addReverseSearch } from './history-search.js';
 import { processSink, type Sink } from './output.js';
 import { page, pagerCommand, tallerThan } from './pager.js';
 import { askPrompts, inquirerPrompter, planPrompts, type Prompter } from './prompts.js';
-import { readTextFile } from './script-file.js';
+import { readTextFile } from '../io/text-file.js';
 import { joinedError, joinsCommands } from '../commands/split.js';
 import { VERSION } from './version.js';
 
@@ -344,6 +344,10 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
     }
     if (questions.length > 0) {
       editor.suspend();
+      // Raw until the prompt reads the keyboard (the first loads @inquirer): keys typed meanwhile
+      // wait for it as keys. Closing readline had put the terminal back to cooked, where Ctrl-C
+      // typed then was SIGINT and ended the session, state and all.
+      input.setRawMode(true);
       let answered: string[] | undefined;
       try {
         prompter ??= await inquirerPrompter(style);

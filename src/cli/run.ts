@@ -12,7 +12,7 @@ import type { Input } from './inputs.js';
 import { exitQuietlyOnEpipe, processSink, type Sink } from './output.js';
 import type { Options } from './program.js';
 import { refuse } from './refuse.js';
-import { closeQuietly, notA, openTextFile, STDIN, stdinIsDirectory } from './script-file.js';
+import { closeQuietly, notA, openTextFile, STDIN, stdinIsDirectory } from '../io/text-file.js';
 import { splitExec } from '../commands/split.js';
 import { loadTopology } from '../topology/load.js';
 

@@ -2,6 +2,7 @@ import { ERR_CODES } from '../core/errors.js';
 import type { Session } from './session.js';
 import type { ArgKind } from './spec.js';
 import { DESIGNS, FAILURES, HARDWARE, LOCKS, MODES, POLICIES } from '../core/designs.js';
+import { CHANNEL_MODES } from '../core/dma.js';
 import { CAPACITY_DIRS } from './verbs/compare.js';
 import { DOMAIN_FORMATS } from './result.js';
 
@@ -36,7 +37,7 @@ export const fixedChoices = (session: Session, kind: ArgKind): string[] | undefi
     case 'design':
       return DESIGNS.map((d) => d.name);
     case 'chmode':
-      return ['pkt', 'tr'];
+      return [...CHANNEL_MODES];
     case 'capacity-dir':
       return [...CAPACITY_DIRS];
     case 'format-option':

@@ -1,5 +1,6 @@
 import type { PoolStats } from '../core/bitmap-pool.js';
 import type { Design, DesignName, Settings } from '../core/designs.js';
+import type { ChannelMode } from '../core/dma.js';
 import { CoreError, type ErrCode } from '../core/errors.js';
 import type { InterleaveReport } from '../core/interleave/explore.js';
 import type { Topology } from '../core/topology.js';
@@ -14,7 +15,7 @@ export type DomainFormat = (typeof DOMAIN_FORMATS)[number];
 /** A channel as shown to the user. */
 export interface ChannelView {
   name: string;
-  mode: 'pkt' | 'tr';
+  mode: ChannelMode;
   ring: number;
   virq: number;
   /** TR mode: the channel's UDMA event virq. */

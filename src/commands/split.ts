@@ -6,9 +6,15 @@ import { isWordSpace } from './tokenize.js';
  * at the start of a word (outside quotes) starts a comment that runs to the end of the line, as
  * in a shell, so `-e 'pools # then; bogus'` is one command. A word starts after whatever the
  * tokenizer separates words with (a no-break space too), so both agree on where a comment
- * starts. Quotes are only tracked here; the tokenizer reports an unterminated one.
+ * starts. Quotes are only tracked here; the tokenizer reports an unterminated one. A comment stays
+ * in its command (the tokenizer drops it).
  */
-export const splitExec = (text: string): string[] => {
+export const splitExec = (text: string): string[] => split(text, true);
+
+/** splitExec's commands without their comments: `a.msi b.msi # then; x` is `a.msi b.msi `. */
+export const splitUncommented = (text: string): string[] => split(text, false);
+
+const split = (text: string, comments: boolean): string[] => {
   const out: string[] = [];
   let cur = '';
   let quote: string | undefined;
@@ -24,14 +30,16 @@ export const splitExec = (text: string): string[] => {
       continue;
     }
     if (comment) {
-      cur += c;
+      if (comments) cur += c;
       continue;
     }
     if (quote) {
       if (c === quote) quote = undefined;
     } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#' && wordStart) comment = true;
-    else if (c === ';') {
+    else if (c === '#' && wordStart) {
+      comment = true;
+      if (!comments) continue;
+    } else if (c === ';') {
       out.push(cur);
       cur = '';
       wordStart = true;

@@ -1,12 +1,12 @@
 import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve as resolvePath } from 'node:path';
 // A workload reads exactly as a batch script does, so it shares the batch runner's file reader
-// (a plain function with no state of the front end) and `-e` splitter (split.ts).
-import { includedName, readTextFile } from '../cli/script-file.js';
+// (io/text-file.ts) and `-e` splitter (split.ts).
+import { includedName, readTextFile } from '../io/text-file.js';
 import { CoreError, type ErrCode } from '../core/errors.js';
 import { oneLine, shown } from './args.js';
 import { findCommand, resolve } from './registry.js';
-import { joinedError, joinsCommands, splitExec } from './split.js';
+import { joinedError, joinsCommands, splitExec, splitUncommented } from './split.js';
 import { commandWords } from './tokenize.js';
 
 /** One command of a workload, with where it came from. */
@@ -91,8 +91,9 @@ export const workloadOf = (words: string[]): { file: string } | { commands: stri
   if (isWorkloadFile(words)) return { file: words[0] };
   const commands = words.join(' ');
   // `compare a.msi b.msi` is two workloads, not the command `a.msi b.msi`: say so, as --compare
-  // does, rather than call the first path an unknown verb.
-  const parts = words.length > 1 ? words : commands.trim().split(/\s+/);
+  // does, rather than call the first path an unknown verb. Words after a `#` are a comment, as on
+  // a script line (split.ts's rule): `"a.msi b.msi # then; x"` names two.
+  const parts = words.length > 1 ? words : splitUncommented(commands)[0].trim().split(/\s+/);
   if (!joinsCommands(commands) && parts.length > 1 && looksLikeScript(parts[0])) {
     // Scripts all (and plain words): one workload can source them in turn.
     const hint = parts.every((p) => looksLikeScript(p) && /^[^\s'"]+$/.test(p)) ? `; to run them as one workload: "${parts.map((p) => `source ${p}`).join('; ')}"` : '';

@@ -8,8 +8,12 @@ import type { ChannelSpec } from './topology.js';
 export type Direction = 'tx' | 'rx';
 export type { Mode } from './designs.js';
 
-/** Packet mode completes on the ring only; TR mode also raises the channel's own UDMA event. */
-export type ChannelMode = 'pkt' | 'tr';
+/**
+ * The channel modes, as request-channel and capacity take them and menus offer them: packet mode
+ * completes on the ring only; TR mode also raises the channel's own UDMA event.
+ */
+export const CHANNEL_MODES = ['pkt', 'tr'] as const;
+export type ChannelMode = (typeof CHANNEL_MODES)[number];
 
 /** What request-channel (and capacity, and a count of grantable channels) takes when no mode is given. */
 export const DEFAULT_CHANNEL_MODE: ChannelMode = 'pkt';

@@ -1,6 +1,6 @@
 import { am65x } from '../core/topologies/am65x.js';
 import type { Topology } from '../core/topology.js';
-import { readTextFile } from '../cli/script-file.js';
+import { readTextFile } from '../io/text-file.js';
 
 export const BUILT_IN: Record<string, Topology> = { am65x };
 

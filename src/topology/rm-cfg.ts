@@ -19,7 +19,7 @@ import { validateTopology } from './validate.js';
 import { TR_EVENT_SPACE, trEventCollisions, trEventsOf } from './semantics.js';
 import { unknownKey } from './issues.js';
 import { quote } from './json-syntax.js';
-import { readTextFile } from '../cli/script-file.js';
+import { readTextFile } from '../io/text-file.js';
 
 /** `line`: the file's line, where `error` names it without opening with it (invalid UTF-8 at 3:5). */
 export type RmCfgResult = { ok: true; topology: Topology } | { ok: false; code: 'ENOENT' | 'EINVAL'; error: string; line?: number };

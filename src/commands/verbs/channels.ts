@@ -1,4 +1,4 @@
-import { DEFAULT_CHANNEL_MODE, type Channel } from '../../core/dma.js';
+import { CHANNEL_MODES, DEFAULT_CHANNEL_MODE, type Channel } from '../../core/dma.js';
 import type { Route } from '../../core/types.js';
 import { oneOf, parseChannel, parseCount, parseDir } from '../args.js';
 import type { ChannelView } from '../result.js';
@@ -23,9 +23,9 @@ export const requestChannel: CommandSpec = {
   run({ session, quiet }, [dma, dir, third, fourth]) {
     const d = parseDir(dir);
     // The count may be left out before the mode: `request-channel main_udmap tx tr`.
-    const [count, mode] = third !== undefined && fourth === undefined && /^(pkt|tr)$/.test(third) ? [undefined, third] : [third, fourth];
+    const [count, mode] = third !== undefined && fourth === undefined && (CHANNEL_MODES as readonly string[]).includes(third) ? [undefined, third] : [third, fourth];
     const n = count === undefined ? 1 : parseCount(count, 'count', 65536);
-    const m = mode === undefined ? DEFAULT_CHANNEL_MODE : oneOf(mode, 'mode', ['pkt', 'tr'] as const);
+    const m = mode === undefined ? DEFAULT_CHANNEL_MODE : oneOf(mode, 'mode', CHANNEL_MODES);
     const sys = session.system;
     const channels = sys.requestChannel(dma, d, n, m);
     // A loop, not flatMap over a spread: the spread goes through the iterator protocol.

@@ -1,12 +1,12 @@
+import { CHANNEL_MODES } from '../../core/dma.js';
 import { CoreError } from '../../core/errors.js';
 import { oneOf, shown } from '../args.js';
-import { runCapacity, runCompare, type CapacityDir, type ChannelType } from '../compare-run.js';
+import { runCapacity, runCompare, type CapacityDir } from '../compare-run.js';
 import { NAMED_DESIGNS, parseDesignList, type NamedDesign } from '../designs-catalog.js';
 import type { CommandSpec } from '../spec.js';
 import { loadWorkload, workloadOf } from '../workload.js';
 
 export const CAPACITY_DIRS = ['tx', 'rx', 'both'] as const satisfies readonly CapacityDir[];
-export const CHANNEL_TYPES = ['pkt', 'tr'] as const satisfies readonly ChannelType[];
 
 type Flag = '--designs' | '--pool';
 
@@ -73,7 +73,7 @@ export const capacity: CommandSpec = {
     if (dma === undefined || dir === undefined) throw new CoreError('EUSAGE', `missing ${dma === undefined ? '<dma> ' : ''}<tx|rx|both>; usage: ${capacity.usage}`);
     if (extra.length > 0) throw new CoreError('EUSAGE', `too many arguments (${shown(extra[0])}); usage: ${capacity.usage}`);
     const d = oneOf(dir, 'direction', CAPACITY_DIRS);
-    const t = type === undefined ? null : oneOf(type, 'channel type', CHANNEL_TYPES);
+    const t = type === undefined ? null : oneOf(type, 'channel type', CHANNEL_MODES);
     const designs = designsOf(flags['--designs']);
     session.system.dma(dma);
     return { kind: 'capacity', capacity: runCapacity(session.topology, designs, dma, d, t) };
