@@ -16,7 +16,7 @@ import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
 import { EXIT } from './exit.js';
 import type { Sink } from './output.js';
-import { chunksOf, closeQuietly, includedName, openTextFile, ReadError } from './script-file.js';
+import { chunksOf, closeQuietly, includedName, openTextFile, ReadError } from '../io/text-file.js';
 
 export const MAX_SOURCE_DEPTH = 8;
 /**
