@@ -45,7 +45,7 @@ describe('msi-explorer --compare', () => {
   test('bad input: one line, status 2, nothing on stdout', async () => {
     const cases: Array<[string[], string]> = [
       [['--compare', 'merged,nope', WORKLOAD], "msi-explorer: --compare: unknown design 'nope'; designs: merged, rfc-v4, probe-all, dynamic"],
-      [['--compare', 'all', 'no-such.msi'], 'msi-explorer: compare: ENOENT: no-such.msi: cannot read workload: no such file'],
+      [['--compare', 'all', 'no-such.msi'], 'msi-explorer: no-such.msi: cannot read workload: no such file'],
       [['--compare', 'all', ''], 'msi-explorer: compare: EUSAGE: empty workload: give a script file, or commands separated by ;'],
       [['--compare', 'all', '--pool', 'nope', WORKLOAD], "msi-explorer: compare: ENOENT: unknown pool 'nope'"],
       [['--compare', 'all'], 'msi-explorer: --compare takes one workload: a script file, - for stdin, or commands with -e'],
@@ -78,7 +78,18 @@ describe('msi-explorer --compare', () => {
     expect([r.status, r.stderr]).toEqual([0, '']);
     expect(r.outLines[0]).toBe('compare <stdin>: 2 commands from a fresh boot under merged, rfc-v4');
     const bin = await runCli(['--compare', 'all', '-'], { input: 'pools\nfoo\u0000\n' });
-    expect([bin.status, bin.stdout, bin.errLines]).toEqual([2, '', ['msi-explorer: compare: EINVAL: <stdin>: not a text workload (NUL byte at offset 9)']]);
+    // A workload that cannot be read is said as a batch run says a script it cannot read: at the
+    // NUL byte's line, EUSAGE; --json as an object of no command naming the file and its line.
+    expect([bin.status, bin.stdout, bin.errLines]).toEqual([2, '', ['<stdin>:2: EUSAGE: not a text workload (NUL byte at offset 9)']]);
+    const json = await runCli(['--json', '--compare', 'all', '-'], { input: 'pools\nfoo\u0000\n' });
+    expect([json.status, json.outLines.map((l) => JSON.parse(l))]).toEqual([
+      2,
+      [{ file: '<stdin>', line: 2, command: null, ok: false, error: { code: 'EUSAGE', message: 'not a text workload (NUL byte at offset 9)' } }],
+    ]);
+    const missing = await runCli(['--json', '--compare', 'all', 'no-such.msi']);
+    expect(missing.outLines.map((l) => JSON.parse(l))).toEqual([
+      { file: 'no-such.msi', line: null, command: null, ok: false, error: { code: 'ENOENT', message: 'cannot read workload: no such file' } },
+    ]);
   });
 
   test('a workload line that is not a command: said at its file:line as a batch run says it, status 2, no design run', async () => {

@@ -3,9 +3,9 @@ import { runCompare } from '../commands/compare-run.js';
 import { parseDesignList } from '../commands/designs-catalog.js';
 import type { Result } from '../commands/result.js';
 import type { Session } from '../commands/session.js';
-import { loadWorkload, WorkloadLineError, type WorkloadText } from '../commands/workload.js';
+import { loadWorkload, WorkloadFileError, WorkloadLineError, type WorkloadText } from '../commands/workload.js';
 import { CoreError } from '../core/errors.js';
-import { renderJson } from '../render/json.js';
+import { renderJson, renderJsonStop } from '../render/json.js';
 import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
 import { LONG_RUN } from './batch.js';
@@ -18,7 +18,7 @@ import { splitExec } from '../commands/split.js';
 /** The workload piped in (`-`), checked as a script piped to a batch run is (no NUL byte, at most 16 MiB). */
 const readStdin = async (): Promise<WorkloadText> => {
   // Node reads a directory as an empty stream: said as a directory named as the workload is.
-  if (stdinIsDirectory()) throw new CoreError('EINVAL', notA(STDIN, 'directory', 'workload'));
+  if (stdinIsDirectory()) throw WorkloadFileError.of({ code: 'EINVAL', message: notA(STDIN, 'directory', 'workload') }, STDIN);
   const reader = new BoundedReader(STDIN, 'workload');
   for await (const chunk of process.stdin) {
     if (!reader.add(chunk as Buffer)) {
@@ -27,7 +27,7 @@ const readStdin = async (): Promise<WorkloadText> => {
     }
   }
   const read = reader.result();
-  if (!read.ok) throw new CoreError(read.code, read.message);
+  if (!read.ok) throw WorkloadFileError.of(read, STDIN);
   return { name: STDIN, text: read.text };
 };
 
@@ -64,6 +64,14 @@ export const runCompareCli = async (opts: Options, scripts: string[], session: S
     result = { ok: true, output: { kind: 'compare', compare: runCompare(session.topology, designs, workload, { pool: opts.pool }) } };
   } catch (e) {
     if (!(e instanceof CoreError)) throw e;
+    if (e instanceof WorkloadFileError) {
+      // The workload could not be read: said as a batch run says a script it cannot read (--json:
+      // an object of no command, naming the file and the line where there is one).
+      const error = { code: e.code, message: e.reason };
+      if (opts.json) process.stdout.write(`${renderJsonStop({ file: e.file, line: e.line }, error)}\n`);
+      process.stderr.write(`${e.line === null ? `msi-explorer: ${e.file}: ${e.reason}` : renderError(errStyle, `${e.file}:${e.line}`, undefined, error)}\n`);
+      return EXIT.USAGE;
+    }
     if (e instanceof WorkloadLineError) {
       // The line at fault, as a batch run of the workload reports it (--json: that line's object).
       const error = { code: e.code, message: e.reason };

@@ -72,6 +72,28 @@ export class WorkloadLineError extends CoreError {
   }
 }
 
+/**
+ * The workload itself cannot be read as text, as a batch run cannot read a script: said by its
+ * name and, where there is one, its line (a NUL byte), as a batch run says it.
+ */
+export class WorkloadFileError extends CoreError {
+  constructor(
+    code: ErrCode,
+    readonly file: string,
+    readonly line: number | null,
+    /** The message without the name. */
+    readonly reason: string,
+  ) {
+    super(code, `${file}: ${reason}`);
+  }
+
+  /** From a failed read of `file`, whose message starts with `name: `. */
+  static of(read: { code: ErrCode; message: string; line?: number }, name: string, hint = ''): WorkloadFileError {
+    const reason = read.message.startsWith(`${name}: `) ? read.message.slice(name.length + 2) : read.message;
+    return new WorkloadFileError(read.code, name, read.line ?? null, oneLine(reason + hint));
+  }
+}
+
 const fail = (at: At, message: string): never => {
   throw new WorkloadLineError('EUSAGE', at, oneLine(message));
 };
@@ -173,7 +195,7 @@ export const loadWorkload = (spec: { file: string } | { commands: string } | Wor
     if (!read.ok) {
       // `compare pools` means a file named pools; say how to give the command instead.
       const hint = read.code === 'ENOENT' && findCommand(name) ? ` (to run the command ${name} as the workload, write "${name};")` : '';
-      throw new CoreError(read.code, oneLine(read.message.replace(abs, name) + hint));
+      throw WorkloadFileError.of({ ...read, message: read.message.replace(abs, name) }, name, hint);
     }
     let real = abs;
     try {

@@ -12,8 +12,11 @@ import { lineColumn } from '../topology/json-syntax.js';
  */
 export const MAX_SCRIPT_BYTES = 16 << 20;
 
-/** `line`: the file's line at fault, where the message names one (invalid UTF-8 in a file read strictly). */
-export type ReadResult = { ok: true; text: string } | { ok: false; code: 'ENOENT' | 'EINVAL'; message: string; line?: number };
+/**
+ * `line`: the file's line at fault, where there is one (a NUL byte; invalid UTF-8 in a file read
+ * strictly). `message` starts with the name the reader was given and `: `.
+ */
+export type ReadResult = { ok: true; text: string } | { ok: false; code: 'ENOENT' | 'EINVAL' | 'EUSAGE'; message: string; line?: number };
 
 /**
  * How a file read whole is decoded: `lossy` (scripts) turns invalid UTF-8 into U+FFFD, which the
@@ -30,11 +33,20 @@ const tooLarge = (name: string, what: string, size?: number): ReadResult => ({
   message: `${name}: ${size === undefined ? `more than ${MAX_SCRIPT_BYTES}` : size} bytes is too large for a ${what} (at most ${MAX_SCRIPT_BYTES})`,
 });
 
-const binary = (name: string, what: string, offset: number): ReadResult => ({
+/** A NUL byte at `offset`, on line `line`: EUSAGE, as a batch run refuses a script holding one at its line. */
+const binary = (name: string, what: string, offset: number, line: number): ReadResult => ({
   ok: false,
-  code: 'EINVAL',
+  code: 'EUSAGE',
   message: `${name}: not a text ${what} (NUL byte at offset ${offset})`,
+  line,
 });
+
+/** How many newlines `bytes` holds before `end`. */
+const newlines = (bytes: Uint8Array, end = bytes.length): number => {
+  let n = 0;
+  for (let i = bytes.indexOf(0x0a); i >= 0 && i < end; i = bytes.indexOf(0x0a, i + 1)) n++;
+  return n;
+};
 
 /**
  * Collects input chunk by chunk, refusing it as soon as it holds a NUL byte or passes the size
@@ -43,6 +55,8 @@ const binary = (name: string, what: string, offset: number): ReadResult => ({
 export class BoundedReader {
   private readonly chunks: Buffer[] = [];
   private size = 0;
+  /** Newlines in the chunks taken so far: the line of a NUL byte in a later one. */
+  private lines = 0;
   failed: ReadResult | undefined;
 
   constructor(
@@ -55,7 +69,7 @@ export class BoundedReader {
   add(chunk: Buffer): boolean {
     const nul = chunk.indexOf(0);
     if (nul >= 0) {
-      this.failed = binary(this.name, this.what, this.size + nul);
+      this.failed = binary(this.name, this.what, this.size + nul, this.lines + newlines(chunk, nul) + 1);
       return false;
     }
     if (this.size + chunk.length > MAX_SCRIPT_BYTES) {
@@ -64,6 +78,7 @@ export class BoundedReader {
     }
     this.chunks.push(chunk);
     this.size += chunk.length;
+    this.lines += newlines(chunk);
     return true;
   }
 
@@ -246,7 +261,7 @@ const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
  */
 export const checkText = (bytes: Buffer, name: string, what: string, utf8: Utf8 = 'lossy'): ReadResult => {
   const nul = bytes.indexOf(0);
-  if (nul >= 0) return binary(name, what, nul);
+  if (nul >= 0) return binary(name, what, nul, newlines(bytes, nul) + 1);
   let text: string;
   if (utf8 === 'lossy') text = bytes.toString('utf8');
   else {

@@ -25,7 +25,8 @@ export const loadTopology = async (
   if (!read.ok && read.code === 'ENOENT' && !namesOnlyAFile(nameOrPath)) {
     return { ok: false, code: 'ENOENT', errors: [`unknown topology '${nameOrPath}': not built in (${Object.keys(BUILT_IN).join(', ')}) and no such file`] };
   }
-  if (!read.ok) return { ok: false, code: read.code, file: nameOrPath, errors: [read.message], ...(read.line === undefined ? {} : { line: read.line }) };
+  // Any fault of a data file's content is EINVAL, a NUL byte too (a script's is EUSAGE).
+  if (!read.ok) return { ok: false, code: read.code === 'ENOENT' ? 'ENOENT' : 'EINVAL', file: nameOrPath, errors: [read.message], ...(read.line === undefined ? {} : { line: read.line }) };
   const { parseTopology } = await import('./validate.js');
   const parsed = parseTopology(read.text);
   if (parsed.ok) return { ok: true, topology: parsed.topology };

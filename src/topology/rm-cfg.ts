@@ -350,5 +350,6 @@ export const parseHost = (word: string): number | undefined => (/^\d{1,3}$/.test
 /** Reads `path` and applies it; an unreadable file is one error line like a bad one. */
 export const loadRmCfg = (path: string, host: number, topology: Topology): RmCfgResult => {
   const read = readTextFile(path, 'rm-cfg file', 'strict');
-  return read.ok ? applyRmCfg(read.text, path, host, topology) : { ok: false, code: read.code, error: read.message, ...(read.line === undefined ? {} : { line: read.line }) };
+  // As for a topology file: any fault of its content is EINVAL, a NUL byte too.
+  return read.ok ? applyRmCfg(read.text, path, host, topology) : { ok: false, code: read.code === 'ENOENT' ? 'ENOENT' : 'EINVAL', error: read.message, ...(read.line === undefined ? {} : { line: read.line }) };
 };
