@@ -104,8 +104,8 @@ describe('the chart', () => {
     const axis = (total: number, ...ends: number[]) =>
       rowsOf(renderChart(makeStyle(0, 40), { ...chart, total, series: ends.map((e, i) => ({ design: ['merged', 'rfc-v4'][i], used: [0, e] })) }));
     expect(axis(64, 0).map((r) => r.label)).toEqual([1, 0]);
-    expect(axis(64, 64, 3).map((r) => r.label)).toEqual([64, 58, 51, 45, 38, 32, 26, 19, 13, 6, 0]);
-    expect(axis(1024, 1024).map((r) => r.label)).toEqual([1024, 922, 819, 717, 614, 512, 410, 307, 205, 102, 0]);
+    expect(axis(64, 64, 3).map((r) => r.label)).toEqual([64, 56, 48, 40, 32, 24, 16, 8, 0]);
+    expect(axis(1024, 1024).map((r) => r.label)).toEqual([1024, 896, 768, 640, 512, 384, 256, 128, 0]);
     expect(axis(1024, 228).map((r) => r.label)).toEqual([228, 205, 182, 160, 137, 114, 91, 68, 46, 23, 0]);
     for (const rows of [axis(64, 3), axis(1024, 1024), axis(1024, 228)]) expect(new Set(rows.map((r) => r.width)).size).toBe(1);
   });

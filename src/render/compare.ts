@@ -224,8 +224,16 @@ export const resample = (series: number[], points: number): number[] => {
 const HEIGHT = 10;
 const SERIES_COLORS = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'] as const;
 
-/** Rows above the 0 row for an axis from 0 to `top`: one per unit up to HEIGHT, else HEIGHT with rounded labels. */
-const chartRows = (top: number): number => Math.min(top, HEIGHT);
+/**
+ * Rows above the 0 row for an axis from 0 to `top`: one per unit up to HEIGHT; else HEIGHT, 9 or
+ * 8 when one of them divides `top` (64 in rows of 8), so every label is exact; else HEIGHT rows
+ * with rounded labels.
+ */
+const chartRows = (top: number): number => {
+  if (top <= HEIGHT) return top;
+  for (let h = HEIGHT; h >= 8; h--) if (top % h === 0) return h;
+  return HEIGHT;
+};
 
 /**
  * How many of the pool each design used along the workload, one line per design, on an axis from
