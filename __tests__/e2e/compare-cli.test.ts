@@ -37,9 +37,9 @@ describe('msi-explorer --compare', () => {
   test('a small workload charts the pool whose growth sets the designs furthest apart, not a flat line from boot, and says so', async () => {
     const r = await runCli(['--compare', 'merged,rfc-v4', '-e', 'request-channel main_udmap tx 3; pools']);
     expect([r.status, r.stderr]).toEqual([0, '']);
-    expect(r.outLines).toContain('intr_main_navss.out, % of 64 used after each command (designs differ most):');
+    expect(r.outLines).toContain('intr_main_navss.out, used of 64 after each command (designs differ most):');
     const still = await runCli(['--compare', 'merged', '-e', 'pools']);
-    expect(still.outLines).toContain('intr_main_gpio.out, % of 20 used after each command (busiest):');
+    expect(still.outLines).toContain('intr_main_gpio.out, used of 20 after each command (busiest):');
   });
 
   test('bad input: one line, status 2, nothing on stdout', async () => {

@@ -40,25 +40,74 @@ describe('the chart', () => {
 
   test('each design is drawn in its letter, shared cells are *, the axes are plain ASCII without colour', () => {
     const lines = renderChart(makeStyle(0, 30), chart).split('\n');
-    // Two commands over 24 columns: the rise is in the middle; m and r climb in the same column.
+    // Two commands over 26 columns: the rise is in the middle; m and r climb in the same column.
+    // The axis counts from 0 to the most used, here the pool's total: a row per unit.
     expect(lines).toEqual([
-      'p, % of 10 used after each',
+      'p, used of 10 after each',
       '    command:',
-      ' 100%|           mmmmmmmmmmmmm',
-      '  90%|           m',
-      '  80%|           m',
-      '  70%|           m',
-      '  60%|           m',
-      '  50%|           *rrrrrrrrrrrr',
-      '  40%|           *',
-      '  30%|           *',
-      '  20%|           *',
-      '  10%|           *',
-      '   0%+************',
-      '      0       command        1',
+      ' 10|            mmmmmmmmmmmmmm',
+      '  9|            m',
+      '  8|            m',
+      '  7|            m',
+      '  6|            m',
+      '  5|            *rrrrrrrrrrrrr',
+      '  4|            *',
+      '  3|            *',
+      '  2|            *',
+      '  1|            *',
+      '  0+*************',
+      '    0        command         1',
       'm merged  r rfc-v4  * lines',
       '    overlap',
     ]);
+  });
+
+  /** The chart's rows, top first: each row's label, its width with the axis, and what is drawn in the chart's last column. */
+  const rowsOf = (text: string) => {
+    const rows = text
+      .split('\n')
+      .map((l) => /^( *\d+)[|+](.*)$/.exec(l))
+      .filter((m) => m !== null);
+    const end = Math.max(...rows.map((m) => m[2].length));
+    return rows.map((m) => ({ label: Number(m[1]), width: m[1].length, last: m[2].padEnd(end).at(-1) }));
+  };
+
+  test('designs a few units apart in a large pool are drawn on rows of their own, not on one row', () => {
+    // merged ends at 2 of 64, rfc-v4 at 3: at a 0-100% axis both were on the 0% row, drawn `*`.
+    const few = renderChart(makeStyle(0, 80), {
+      pool: 'intr_main_navss.out',
+      total: 64,
+      why: 'designs differ most',
+      series: [
+        { design: 'merged', used: [1, 2, 2, 2] },
+        { design: 'rfc-v4', used: [1, 3, 3, 3] },
+      ],
+    });
+    expect(few.split('\n')[0]).toBe('intr_main_navss.out, used of 64 after each command (designs differ most):');
+    expect(rowsOf(few).map((r) => `${r.label}${r.last}`)).toEqual(['3r', '2m', '1 ', '0 ']);
+    // Past ten units, ten rows: 50 and 53 of 1024 still end on rows of their own.
+    const large: ChartData = {
+      ...chart,
+      total: 1024,
+      series: [
+        { design: 'merged', used: [0, 50] },
+        { design: 'rfc-v4', used: [0, 53] },
+      ],
+    };
+    const rows = rowsOf(renderChart(makeStyle(0, 80), large));
+    expect(rows).toHaveLength(11);
+    const at = (c: string) => rows.findIndex((r) => r.last === c);
+    expect([at('r'), at('m'), at('*')]).toEqual([0, 1, -1]);
+  });
+
+  test('the axis: 0 to the most used (at least 1), whole labels within their width, the total on top of a pool that fills', () => {
+    const axis = (total: number, ...ends: number[]) =>
+      rowsOf(renderChart(makeStyle(0, 40), { ...chart, total, series: ends.map((e, i) => ({ design: ['merged', 'rfc-v4'][i], used: [0, e] })) }));
+    expect(axis(64, 0).map((r) => r.label)).toEqual([1, 0]);
+    expect(axis(64, 64, 3).map((r) => r.label)).toEqual([64, 56, 48, 40, 32, 24, 16, 8, 0]);
+    expect(axis(1024, 1024).map((r) => r.label)).toEqual([1024, 896, 768, 640, 512, 384, 256, 128, 0]);
+    expect(axis(1024, 228).map((r) => r.label)).toEqual([228, 205, 182, 160, 137, 114, 91, 68, 46, 23, 0]);
+    for (const rows of [axis(64, 3), axis(1024, 1024), axis(1024, 228)]) expect(new Set(rows.map((r) => r.width)).size).toBe(1);
   });
 
   test('designs whose initials clash are numbered', () => {
@@ -100,7 +149,7 @@ describe('compare and capacity as text', () => {
     ]);
     expect(text).toMatch(/intr_main_navss\.out\s+3\/64\s+64\/64\*\s+64\/64\*\s+3\/64\n/);
     expect(text).toContain('* exhausted: reached its total, or refused a request');
-    expect(text).toContain('intr_main_navss.out, % of 64 used after each command (first to run out):');
+    expect(text).toContain('intr_main_navss.out, used of 64 after each command (first to run out):');
   });
 
   test('capacity: the rows and what is left, the stopping pool marked', () => {

@@ -221,30 +221,44 @@ export const resample = (series: number[], points: number): number[] => {
   return out;
 };
 
-const LABEL = 5; // " 100%"
 const HEIGHT = 10;
 const SERIES_COLORS = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'] as const;
 
 /**
- * Percent used along the workload, one line per design, drawn by asciichart one design at a
- * time on the same scale and laid over each other: each line is drawn in its design's letter,
- * so it reads without colour, and a cell two lines share shows `*`.
+ * Rows above the 0 row for an axis from 0 to `top`: one per unit up to HEIGHT; else HEIGHT, 9 or
+ * 8 when one of them divides `top` (64 in rows of 8), so every label is exact; else HEIGHT rows
+ * with rounded labels.
+ */
+const chartRows = (top: number): number => {
+  if (top <= HEIGHT) return top;
+  for (let h = HEIGHT; h >= 8; h--) if (top % h === 0) return h;
+  return HEIGHT;
+};
+
+/**
+ * How many of the pool each design used along the workload, one line per design, on an axis from
+ * 0 to the most any of them used (so a few units of a large pool still show apart; a pool that
+ * fills has its total at the top). asciichart draws one design at a time on that scale and they
+ * are laid over each other: each line is drawn in its design's letter, so it reads without colour,
+ * and a cell two lines share shows `*`.
  */
 export const renderChart = (style: Style, chart: ChartData): string => {
   const lib = asciichart();
   const names = chart.series.map((s) => s.design);
   const marks = markers(names);
-  const points = Math.max(2, style.width - LABEL);
-  const pct = (u: number) => (chart.total === 0 ? 0 : (100 * u) / chart.total);
+  let top = 1;
+  for (const s of chart.series) for (const u of s.used) if (u > top) top = u;
+  const labelWidth = `${top}`.length + 1;
+  const points = Math.max(2, style.width - labelWidth);
   const [axis, zero] = style.unicode ? ['┤', '┼'] : ['|', '+'];
   const plots = chart.series.map((s, i) => {
     const m = marks[i];
-    const text = lib.plot(resample(s.used, points).map(pct), {
+    const text = lib.plot(resample(s.used, points), {
       min: 0,
-      max: 100,
-      height: HEIGHT,
+      max: top,
+      height: chartRows(top),
       offset: 2,
-      format: (x: number) => `${Math.round(x)}%`.padStart(LABEL),
+      format: (x: number) => `${Math.round(x)}`.padStart(labelWidth),
       symbols: [zero, axis, m, m, m, m, m, m, m, m],
     });
     return text.split('\n');
@@ -252,8 +266,8 @@ export const renderChart = (style: Style, chart: ChartData): string => {
   const rows = plots[0].length;
   const lines: string[] = [];
   for (let r = 0; r < rows; r++) {
-    let line = plots[0][r].slice(0, LABEL) + (r === rows - 1 ? zero : axis);
-    for (let c = LABEL + 1; c < LABEL + points; c++) {
+    let line = plots[0][r].slice(0, labelWidth) + (r === rows - 1 ? zero : axis);
+    for (let c = labelWidth + 1; c < labelWidth + points; c++) {
       const drawn = plots.map((p, i) => (p[r][c] !== undefined && p[r][c] !== ' ' ? i : -1)).filter((i) => i >= 0);
       if (drawn.length === 0) line += ' ';
       else if (drawn.length > 1) line += '*';
@@ -267,9 +281,9 @@ export const renderChart = (style: Style, chart: ChartData): string => {
   const mid = 'command';
   const left = Math.max(1, Math.floor((room - mid.length) / 2) - 1);
   const right = Math.max(1, room - 1 - left - mid.length - last.length);
-  lines.push(`${' '.repeat(LABEL + 1)}0${' '.repeat(left)}${mid}${' '.repeat(right)}${last}`);
+  lines.push(`${' '.repeat(labelWidth + 1)}0${' '.repeat(left)}${mid}${' '.repeat(right)}${last}`);
   const why = chart.why === 'chosen' ? '' : ` (${chart.why})`;
-  const title = wrap(`${chart.pool}, % of ${chart.total} used after each command${why}:`, style.width);
+  const title = wrap(`${chart.pool}, used of ${chart.total} after each command${why}:`, style.width);
   const legend = wrap(`${names.map((d, i) => `${style.c[SERIES_COLORS[i % SERIES_COLORS.length]](marks[i])} ${designLabel(d)}`).join('  ')}  * lines overlap`, style.width);
   return [title, ...lines, legend].join('\n');
 };
