@@ -262,6 +262,8 @@ describe('runCompare', () => {
   test('the chart follows the first pool to run out (boot counts as command 0), one series per design', () => {
     expect(data.chart.pool).toBe('intr_main_navss.out');
     expect(data.chart.why).toBe('first to run out');
+    // probe-all's boot ran it out first: the chart, which starts after boot, says whose.
+    expect(data.chart.atBoot).toBe('probe-all');
     expect(data.chart.total).toBe(64);
     expect(data.chart.series.map((s) => [s.design, s.used])).toEqual([
       // Hardware is taken at request_irq: boot holds only CPTS's output; a VINT's opens with its first event.

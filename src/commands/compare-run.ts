@@ -112,6 +112,8 @@ export interface ChartData {
    * workload grew most, or, when it changed none, the busiest.
    */
   why: 'chosen' | 'first to run out' | 'first to fill' | 'designs differ most' | 'grew most' | 'busiest';
+  /** The design at whose boot the pool ran out or filled, when that was first: the chart, after boot, does not show it. */
+  atBoot?: string;
   /** Used after boot (index 0) and after each command, by design. */
   series: { design: string; used: number[] }[];
 }
@@ -186,14 +188,22 @@ const unknownPool = (id: string, ids: string[]): CoreError => {
  * not what boot left busy: merged boots with 22% of its virqs used, and a few more hardly move
  * that line. Else, when it changed none, the busiest of all.
  */
-const chooseChart = (asked: string | undefined, rows: DesignRow[], pools: PoolRow[], samples: Int32Array[]): Pick<ChartData, 'pool' | 'why'> => {
+const chooseChart = (asked: string | undefined, rows: DesignRow[], pools: PoolRow[], samples: Int32Array[]): Pick<ChartData, 'pool' | 'why' | 'atBoot'> => {
   if (asked !== undefined) return { pool: asked, why: 'chosen' };
+  type First = { pool: string; command: number; design: string };
   const earliest = (pick: (r: DesignRow) => { pool: string; command: number } | null) =>
-    rows.map(pick).reduce<{ pool: string; command: number } | null>((best, x) => (x && (!best || x.command < best.command) ? x : best), null);
+    rows
+      .map((r): First | null => {
+        const x = pick(r);
+        return x && { ...x, design: r.design };
+      })
+      .reduce<First | null>((best, x) => (x && (!best || x.command < best.command) ? x : best), null);
+  // At boot (command 0) the chart, which starts after boot, does not show it: said as such.
+  const first = (x: First, why: 'first to run out' | 'first to fill') => (x.command === 0 ? { pool: x.pool, why, atBoot: x.design } : { pool: x.pool, why });
   const out = earliest((r) => r.firstOut);
-  if (out) return { pool: out.pool, why: 'first to run out' };
+  if (out) return first(out, 'first to run out');
   const full = earliest((r) => r.firstFull);
-  if (full) return { pool: full.pool, why: 'first to fill' };
+  if (full) return first(full, 'first to fill');
   const ratio = (p: PoolRow) => Math.max(...Object.values(p.peak)) / Math.max(1, p.total);
   const P = pools.length;
   // By pool, the most each design's use rose over its use after boot.

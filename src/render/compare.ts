@@ -282,7 +282,7 @@ export const renderChart = (style: Style, chart: ChartData): string => {
   const left = Math.max(1, Math.floor((room - mid.length) / 2) - 1);
   const right = Math.max(1, room - 1 - left - mid.length - last.length);
   lines.push(`${' '.repeat(labelWidth + 1)}0${' '.repeat(left)}${mid}${' '.repeat(right)}${last}`);
-  const why = chart.why === 'chosen' ? '' : ` (${chart.why})`;
+  const why = chart.why === 'chosen' ? '' : ` (${chart.why}${chart.atBoot === undefined ? '' : `, at ${designLabel(chart.atBoot)}'s boot`})`;
   const title = wrap(`${chart.pool}, used of ${chart.total} after each command${why}:`, style.width);
   const legend = wrap(`${names.map((d, i) => `${style.c[SERIES_COLORS[i % SERIES_COLORS.length]](marks[i])} ${designLabel(d)}`).join('  ')}  * lines overlap`, style.width);
   return [title, ...lines, legend].join('\n');
