@@ -600,6 +600,42 @@ Module.prototype.require = function (id) {
     expect((await t.waitExit()).exitCode).toBe(0);
   }, 30000);
 
+  test('keys typed before a menu or an input is on the screen are dropped, never taken as its answer', async () => {
+    // A menu: Enter twice typed ahead would have released the top channel, never chosen.
+    const menu = openSlowPrompts();
+    await menu.waitFor(PROMPT);
+    menu.type('request-channel main_udmap tx 2\r');
+    await menu.waitFor(PROMPT);
+    menu.type('release-channel\r');
+    await menu.waitFor(LOADING);
+    menu.type('\r\r');
+    expect(await menu.waitFor('(type to filter)')).toBe('\nkeys typed before this question were dropped\n? channel to release (type to filter)');
+    // Keys typed once it is drawn are its own.
+    await menu.waitFor('esc: cancel');
+    menu.type('\x1b');
+    expect(await menu.waitFor(PROMPT)).toContain('cancelled; nothing done');
+    menu.type('expect-pool main_udmap.tx_chan used=2\r');
+    expect(await menu.waitFor(PROMPT)).toMatch(/^main_udmap\.tx_chan: used=2 /m);
+    menu.type('exit\r');
+    expect((await menu.waitExit()).exitCode).toBe(0);
+
+    // An input: an index typed ahead is not taken either; one typed at the question is.
+    const input = openSlowPrompts();
+    await input.waitFor(PROMPT);
+    input.type('alloc-irq ringacc\r');
+    await input.waitFor(LOADING);
+    input.type('330\r');
+    expect(await input.waitFor('? index')).toBe('\nkeys typed before this question were dropped\n? index');
+    input.type('340\r');
+    expect(await input.waitFor(PROMPT)).toMatch(/-> alloc-irq ringacc 340\n/);
+    input.type('routes ringacc\r');
+    const routes = await input.waitFor(PROMPT);
+    expect(routes).toMatch(/ringacc 340 /);
+    expect(routes).not.toMatch(/ringacc 330 /);
+    input.type('exit\r');
+    expect((await input.waitExit()).exitCode).toBe(0);
+  }, 40000);
+
   test('Ctrl-C typed while a prompt is being made cancels the command, a menu or a re-boot question alike; the session goes on', async () => {
     for (const command of ['request-channel', 'policy dedicated']) {
       const t = openSlowPrompts();
@@ -607,7 +643,7 @@ Module.prototype.require = function (id) {
       t.type(`${command}\r`);
       await t.waitFor(LOADING);
       t.type('\x03');
-      // (The menu is drawn, then cancelled by the key waiting for it; the question is not drawn.)
+      // (Neither the menu nor the question is drawn: the key waiting for it cancels it first.)
       expect(await t.waitFor(PROMPT)).toMatch(/cancelled; nothing done\nmsi\(merged\)> $/);
       t.type('exit\r');
       expect(await t.waitExit()).toEqual({ exitCode: 0, signal: 0 });

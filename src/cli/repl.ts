@@ -17,7 +17,7 @@ import { History, HISTORY_MAX, historyPath } from './history.js';
 import { addReverseSearch } from './history-search.js';
 import { processSink, type Sink } from './output.js';
 import { page, pagerCommand, tallerThan } from './pager.js';
-import { askPrompts, inquirerPrompter, planPrompts, type Prompter } from './prompts.js';
+import { askPrompts, inquirerPrompter, planPrompts } from './prompts.js';
 import { readTextFile } from '../io/text-file.js';
 import { joinedError, joinsCommands } from '../commands/split.js';
 import { VERSION } from './version.js';
@@ -219,7 +219,6 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designLabel(designShown(session.settings))}; ${style.c.bold('help')} lists the verbs\n`);
   for (const notice of opts.notices ?? []) process.stderr.write(`${notice}\n`);
   const editor = new LineEditor({ input, output: chrome, terminal }, replCompleter(session), new History(historyPath()));
-  let prompter: Prompter | undefined;
   let lineNo = 0;
 
   const report = (command: string, verb: string | undefined, result: Result): void => {
@@ -350,7 +349,8 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
       input.setRawMode(true);
       let answered: string[] | undefined;
       try {
-        prompter ??= await inquirerPrompter(style);
+        // One a command: what it drops is said once for all its prompts, and at today's width.
+        const prompter = await inquirerPrompter(style);
         answered = await askPrompts(questions, words, prompter);
         // Before the editor re-opens with a copy of the history: keep the whole command there, or
         // nothing when the prompts were cancelled.
