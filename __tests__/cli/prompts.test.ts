@@ -514,10 +514,10 @@ describe('askPrompts', () => {
 const fakeTerminal = () => Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(raw: boolean) { this.isRaw = raw; return this; } });
 
 describe('typedAheadGuard: keys typed before a prompt is drawn', () => {
-  const guarded = () => {
+  const guarded = (earlier?: string) => {
     const input = fakeTerminal();
     const said: string[] = [];
-    const guard = typedAheadGuard(input as unknown as NodeJS.ReadStream, (line) => said.push(line));
+    const guard = typedAheadGuard(input as unknown as NodeJS.ReadStream, (line) => said.push(line), earlier);
     return { input, said, guard };
   };
 
@@ -535,6 +535,15 @@ describe('typedAheadGuard: keys typed before a prompt is drawn', () => {
     expect(input.read()).toBeNull();
     expect(input.isRaw).toBe(true);
     expect(TYPED_AHEAD_DROPPED).toBe('keys typed before this question were dropped');
+  });
+
+  test("what the REPL read past the command line (a pasted block's lines) counts as typed ahead, before the first prompt only", async () => {
+    const { said, guard } = guarded('\n');
+    await guard();
+    expect(said).toEqual([TYPED_AHEAD_DROPPED]);
+    const quiet = guarded('');
+    await quiet.guard();
+    expect(quiet.said).toEqual([]);
   });
 
   test('Ctrl-C among them cancels, as in a prompt, and says nothing', async () => {

@@ -636,6 +636,32 @@ Module.prototype.require = function (id) {
     expect((await input.waitExit()).exitCode).toBe(0);
   }, 40000);
 
+  test('a pasted block whose first line asks for an argument: the lines after it answer nothing, run nothing, and are said dropped', async () => {
+    const { t, historyFile } = openWithHistory();
+    await t.waitFor(PROMPT);
+    t.type('request-channel main_udmap tx 2\r');
+    await t.waitFor(PROMPT);
+    // One write, as a paste arrives: readline has cut the empty line before the menu is asked for.
+    t.type('release-channel\r\r');
+    expect(await t.waitFor('(type to filter)')).toMatch(/\nkeys typed before this question were dropped\n\? channel to release \(type to filter\)$/);
+    await t.waitFor('esc: cancel');
+    t.type('\x1b');
+    expect(await t.waitFor(PROMPT)).toMatch(/cancelled; nothing done\nmsi\(merged\)> $/);
+    // A re-boot's question, with a y and a command pasted under it: neither answers nor runs.
+    t.type('policy dedicated\ry\rrelease-channel all\r');
+    expect(await t.waitFor('(y/N)')).toMatch(/\nkeys typed before this question were dropped\n\? re-boot with policy dedicated \(discards 2 channels\)\? \(y\/N\)$/);
+    t.type('n');
+    await t.waitFor('(y/N) n');
+    t.type('\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/cancelled; nothing done\nmsi\(merged\)> $/);
+    t.type('expect-pool main_udmap.tx_chan used=2\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/^main_udmap\.tx_chan: used=2 /m);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+    // The dropped lines never ran: history has none of them (the cancelled menu's verb goes too).
+    expect(readFileSync(historyFile, 'utf8')).toBe('request-channel main_udmap tx 2\npolicy dedicated\nexpect-pool main_udmap.tx_chan used=2\nexit\n');
+  }, 20000);
+
   test('Ctrl-C typed while a prompt is being made cancels the command, a menu or a re-boot question alike; the session goes on', async () => {
     for (const command of ['request-channel', 'policy dedicated']) {
       const t = openSlowPrompts();

@@ -601,13 +601,17 @@ export const TYPED_AHEAD_DROPPED = 'keys typed before this question were dropped
 /**
  * Keeps what was typed before a prompt was on the screen from answering it: run before each of a
  * command's prompts (menus, inputs, a re-boot's question), it drops the keys waiting on the
- * terminal (discardTypedAhead). The first time anything is dropped it says so, through `say`;
- * Ctrl-C among the keys cancels the command, as it does in any prompt.
+ * terminal (discardTypedAhead) and, before the first, `earlier`: what the REPL had already read
+ * past the command line (the rest of a pasted block, which readline cut into lines). The first
+ * time anything is dropped it says so, through `say`; Ctrl-C among the keys cancels the command,
+ * as it does in any prompt.
  */
-export const typedAheadGuard = (input: NodeJS.ReadStream, say: (line: string) => void): (() => Promise<void>) => {
+export const typedAheadGuard = (input: NodeJS.ReadStream, say: (line: string) => void, earlier = ''): (() => Promise<void>) => {
+  let pending = earlier;
   let said = false;
   return async () => {
-    const ahead = await discardTypedAhead(input);
+    const ahead = pending + (await discardTypedAhead(input));
+    pending = '';
     if (ahead.includes('\x03')) throw Object.assign(new Error('Ctrl-C before the question'), { name: 'AbortPromptError' });
     if (ahead !== '' && !said) {
       said = true;
@@ -618,14 +622,15 @@ export const typedAheadGuard = (input: NodeJS.ReadStream, say: (line: string) =>
 
 /**
  * The real prompts for one command line: @inquirer/prompts, loaded on first use so that start-up
- * never pays for it (import() keeps it after).
+ * never pays for it (import() keeps it after). `typedAhead`: what the REPL read past the command
+ * line, dropped with the keys waiting on the terminal before the first prompt is drawn.
  */
-export const inquirerPrompter = async (style: Style): Promise<Prompter> => {
+export const inquirerPrompter = async (style: Style, typedAhead = ''): Promise<Prompter> => {
   // @inquirer/search comes with @inquirer/prompts 7.10.1 (search 3.2, Node 18+): no new dependency.
   const { select, search, input } = await import('@inquirer/prompts');
   const theme = themeFor(style);
   // Before every prompt, whatever its kind: keys typed before it was drawn are not its answer.
-  const guard = typedAheadGuard(process.stdin, (line) => process.stdout.write(`${style.c.dim(line)}\n`));
+  const guard = typedAheadGuard(process.stdin, (line) => process.stdout.write(`${style.c.dim(line)}\n`), typedAhead);
   const ask = async <T>(run: PromptRun<T>): Promise<T> => {
     await guard();
     return cancellable(run);

@@ -65,8 +65,11 @@ type Part = { err: boolean; text: string };
  */
 class LineEditor {
   private rl?: Readline;
-  private readonly queue: Array<string | null> = [];
+  /** Lines readline has cut but next() has not handed out yet, each with the history as of it. */
+  private readonly queue: Array<{ line: string | null; history: string[] }> = [];
   private waiter?: (line: string | null) => void;
+  /** The history as of the line handed out last: what it goes back to when the lines after are dropped. */
+  private handed: string[] = [];
   private suspending = false;
   private history: string[];
   private prompt = '> ';
@@ -114,7 +117,11 @@ class LineEditor {
   /** The next line, or null at end of input (Ctrl-D). */
   next(prompt: string): Promise<string | null> {
     this.prompt = prompt;
-    if (this.queue.length > 0) return Promise.resolve(this.queue.shift()!);
+    const queued = this.queue.shift();
+    if (queued) {
+      this.handed = queued.history;
+      return Promise.resolve(queued.line);
+    }
     if (!this.rl) return Promise.resolve(null);
     this.rl.setPrompt(prompt);
     // With the cursor where it was in what was typed ahead while a command ran (see typedAhead).
@@ -134,6 +141,19 @@ class LineEditor {
 
   close(): void {
     this.suspend();
+  }
+
+  /**
+   * What readline read past the line being handled, as it was typed: whole lines it has already
+   * cut (a pasted block), and Ctrl-D as \x04. Taken out: they will not run as commands, and leave
+   * the history (readline put them there as it cut them), the up arrow's and the file's alike.
+   */
+  takeQueued(): string {
+    const dropped = this.queue.splice(0);
+    if (dropped.length === 0) return '';
+    this.history = [...this.handed];
+    this.store.save(this.history);
+    return dropped.map(({ line }) => (line === null ? '\x04' : `${line}\n`)).join('');
   }
 
   /** Keys typed ahead while a command ran, which readline echoed where the cursor was: not yet a whole line. */
@@ -164,12 +184,14 @@ class LineEditor {
   }
 
   private push(line: string | null): void {
+    // readline has put the line in the history (its 'history' event comes first).
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = undefined;
+      this.handed = [...this.history];
       w(line);
     } else {
-      this.queue.push(line);
+      this.queue.push({ line, history: [...this.history] });
     }
   }
 
@@ -343,6 +365,9 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
     }
     if (questions.length > 0) {
       editor.suspend();
+      // The rest of a pasted block, cut into lines before the prompts were asked for: typed
+      // before they were drawn, so dropped with the keys still waiting (see typedAheadGuard).
+      const ahead = editor.takeQueued();
       // Raw until the prompt reads the keyboard (the first loads @inquirer): keys typed meanwhile
       // wait for it as keys. Closing readline had put the terminal back to cooked, where Ctrl-C
       // typed then was SIGINT and ended the session, state and all.
@@ -350,7 +375,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
       let answered: string[] | undefined;
       try {
         // One a command: what it drops is said once for all its prompts, and at today's width.
-        const prompter = await inquirerPrompter(style);
+        const prompter = await inquirerPrompter(style, ahead);
         answered = await askPrompts(questions, words, prompter);
         // Before the editor re-opens with a copy of the history: keep the whole command there, or
         // nothing when the prompts were cancelled.
