@@ -662,6 +662,23 @@ Module.prototype.require = function (id) {
     expect(readFileSync(historyFile, 'utf8')).toBe('request-channel main_udmap tx 2\npolicy dedicated\nexpect-pool main_udmap.tx_chan used=2\nexit\n');
   }, 20000);
 
+  test('Ctrl-C in the same read as the Enter of a command that asks (a paste, a quick typist) cancels what it asks', async () => {
+    const t = open([], ROOT, replEnv());
+    await t.waitFor(PROMPT);
+    t.type('request-channel main_udmap tx 2\r');
+    await t.waitFor(PROMPT);
+    // readline sees the key before the command starts: the command's menu is cancelled, never drawn.
+    t.type('release-channel\r\x03');
+    expect(await t.waitFor(PROMPT)).toBe(`release-channel\n^C\ncancelled; nothing done\n${PROMPT}`);
+    // What was typed after the Enter goes with it; a command that asks nothing runs, below the ^C.
+    t.type('release-channel\rmain\x03');
+    expect(await t.waitFor(PROMPT)).toBe(`release-channel\nmain^C\ncancelled; nothing done\n${PROMPT}`);
+    t.type('expect-pool main_udmap.tx_chan used=2\r\x03');
+    expect(await t.waitFor(PROMPT)).toMatch(/^expect-pool main_udmap\.tx_chan used=2\n\^C\nmain_udmap\.tx_chan: used=2 .*\nmsi\(merged\)> $/);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 20000);
+
   test('Ctrl-C typed while a prompt is being made cancels the command, a menu or a re-boot question alike; the session goes on', async () => {
     for (const command of ['request-channel', 'policy dedicated']) {
       const t = openSlowPrompts();

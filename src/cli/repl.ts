@@ -65,8 +65,11 @@ type Part = { err: boolean; text: string };
  */
 class LineEditor {
   private rl?: Readline;
-  /** Lines readline has cut but next() has not handed out yet, each with the history as of it. */
-  private readonly queue: Array<{ line: string | null; history: string[] }> = [];
+  /**
+   * Lines readline has cut but next() has not handed out yet, each with the history as of it,
+   * and Ctrl-C typed after the line being handled, before it started anything (see interrupt).
+   */
+  private readonly queue: Array<{ line: string | null; history: string[] } | 'interrupt'> = [];
   private waiter?: (line: string | null) => void;
   /** The history as of the line handed out last: what it goes back to when the lines after are dropped. */
   private handed: string[] = [];
@@ -117,7 +120,9 @@ class LineEditor {
   /** The next line, or null at end of input (Ctrl-D). */
   next(prompt: string): Promise<string | null> {
     this.prompt = prompt;
-    const queued = this.queue.shift();
+    let queued = this.queue.shift();
+    // A Ctrl-C after a line that asked nothing: its ^C was shown; no line was in progress.
+    while (queued === 'interrupt') queued = this.queue.shift();
     if (queued) {
       this.handed = queued.history;
       return Promise.resolve(queued.line);
@@ -153,7 +158,7 @@ class LineEditor {
     if (dropped.length === 0) return '';
     this.history = [...this.handed];
     this.store.save(this.history);
-    return dropped.map(({ line }) => (line === null ? '\x04' : `${line}\n`)).join('');
+    return dropped.map((q) => (q === 'interrupt' ? '\x03' : q.line === null ? '\x04' : `${q.line}\n`)).join('');
   }
 
   /** Keys typed ahead while a command ran, which readline echoed where the cursor was: not yet a whole line. */
@@ -200,6 +205,11 @@ class LineEditor {
       this.onInterrupt();
       return;
     }
+    // No line asked for: typed in the same read as the Enter of a line not yet started (a paste),
+    // the key is for what that line starts, a prompt it asks for being cancelled by it (see
+    // takeQueued); the prompt comes back once that line is done.
+    const handed = !this.waiter;
+    if (handed) this.queue.push('interrupt');
     const rl = this.rl;
     if (!rl) return;
     rl.write(null, { ctrl: true, name: 'e' });
@@ -207,13 +217,13 @@ class LineEditor {
     if (typeof rl.clearLine === 'function') {
       // Moves past the line, starts a new one and forgets what was typed (Node's own REPL does this).
       rl.clearLine();
-      rl.prompt();
+      if (!handed) rl.prompt();
       return;
     }
     this.io.output.write('\n');
     this.suspend();
     this.open();
-    this.rl?.prompt();
+    if (!handed) this.rl?.prompt();
   }
 }
 
