@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { Chalk } from 'chalk';
-import { askPrompts, confirmAnswer, confirmHint, filterChoices, isCancel, MENU_PAGE, wantsSearch, planPrompts, rebootLosses, themeFor, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
+import { PassThrough } from 'node:stream';
+import { askPrompts, confirmAnswer, confirmHint, filterChoices, isCancel, MENU_PAGE, wantsSearch, planPrompts, rebootLosses, themeFor, TYPED_AHEAD_DROPPED, typedAheadGuard, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
 import { makeStyle, PLAIN } from '../../src/render/style.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/system.js';
 import { DESIGNS, designNamed } from '../../src/core/designs.js';
@@ -506,6 +507,54 @@ describe('askPrompts', () => {
     expect(isCancel(Object.assign(new Error('x'), { name: 'CancelPromptError' }))).toBe(true);
     expect(isCancel(new Error('x'))).toBe(false);
     expect(isCancel('ExitPromptError')).toBe(false);
+  });
+});
+
+/** A terminal's input as typedAheadGuard sees it: keys written to it wait until it is read. */
+const fakeTerminal = () => Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(raw: boolean) { this.isRaw = raw; return this; } });
+
+describe('typedAheadGuard: keys typed before a prompt is drawn', () => {
+  const guarded = (earlier?: string) => {
+    const input = fakeTerminal();
+    const said: string[] = [];
+    const guard = typedAheadGuard(input as unknown as NodeJS.ReadStream, (line) => said.push(line), earlier);
+    return { input, said, guard };
+  };
+
+  test('dropped before every prompt of a command, said once; left raw for the prompt', async () => {
+    const { input, said, guard } = guarded();
+    await guard();
+    expect(said).toEqual([]);
+    input.write('\r\r');
+    await guard();
+    expect(said).toEqual([TYPED_AHEAD_DROPPED]);
+    // Keys waiting before a later prompt go too, without saying so again.
+    input.write('tx\r');
+    await guard();
+    expect(said).toEqual([TYPED_AHEAD_DROPPED]);
+    expect(input.read()).toBeNull();
+    expect(input.isRaw).toBe(true);
+    expect(TYPED_AHEAD_DROPPED).toBe('keys typed before this question were dropped');
+  });
+
+  test("what the REPL read past the command line (a pasted block's lines) counts as typed ahead, before the first prompt only", async () => {
+    const { said, guard } = guarded('\n');
+    await guard();
+    expect(said).toEqual([TYPED_AHEAD_DROPPED]);
+    const quiet = guarded('');
+    await quiet.guard();
+    expect(quiet.said).toEqual([]);
+  });
+
+  test('Ctrl-C among them cancels, as in a prompt, and says nothing', async () => {
+    const { input, said, guard } = guarded();
+    input.write('y\x03');
+    const e = await guard().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(isCancel(e)).toBe(true);
+    expect(said).toEqual([]);
   });
 });
 

@@ -600,6 +600,85 @@ Module.prototype.require = function (id) {
     expect((await t.waitExit()).exitCode).toBe(0);
   }, 30000);
 
+  test('keys typed before a menu or an input is on the screen are dropped, never taken as its answer', async () => {
+    // A menu: Enter twice typed ahead would have released the top channel, never chosen.
+    const menu = openSlowPrompts();
+    await menu.waitFor(PROMPT);
+    menu.type('request-channel main_udmap tx 2\r');
+    await menu.waitFor(PROMPT);
+    menu.type('release-channel\r');
+    await menu.waitFor(LOADING);
+    menu.type('\r\r');
+    expect(await menu.waitFor('(type to filter)')).toBe('\nkeys typed before this question were dropped\n? channel to release (type to filter)');
+    // Keys typed once it is drawn are its own.
+    await menu.waitFor('esc: cancel');
+    menu.type('\x1b');
+    expect(await menu.waitFor(PROMPT)).toContain('cancelled; nothing done');
+    menu.type('expect-pool main_udmap.tx_chan used=2\r');
+    expect(await menu.waitFor(PROMPT)).toMatch(/^main_udmap\.tx_chan: used=2 /m);
+    menu.type('exit\r');
+    expect((await menu.waitExit()).exitCode).toBe(0);
+
+    // An input: an index typed ahead is not taken either; one typed at the question is.
+    const input = openSlowPrompts();
+    await input.waitFor(PROMPT);
+    input.type('alloc-irq ringacc\r');
+    await input.waitFor(LOADING);
+    input.type('330\r');
+    expect(await input.waitFor('? index')).toBe('\nkeys typed before this question were dropped\n? index');
+    input.type('340\r');
+    expect(await input.waitFor(PROMPT)).toMatch(/-> alloc-irq ringacc 340\n/);
+    input.type('routes ringacc\r');
+    const routes = await input.waitFor(PROMPT);
+    expect(routes).toMatch(/ringacc 340 /);
+    expect(routes).not.toMatch(/ringacc 330 /);
+    input.type('exit\r');
+    expect((await input.waitExit()).exitCode).toBe(0);
+  }, 40000);
+
+  test('a pasted block whose first line asks for an argument: the lines after it answer nothing, run nothing, and are said dropped', async () => {
+    const { t, historyFile } = openWithHistory();
+    await t.waitFor(PROMPT);
+    t.type('request-channel main_udmap tx 2\r');
+    await t.waitFor(PROMPT);
+    // One write, as a paste arrives: readline has cut the empty line before the menu is asked for.
+    t.type('release-channel\r\r');
+    expect(await t.waitFor('(type to filter)')).toMatch(/\nkeys typed before this question were dropped\n\? channel to release \(type to filter\)$/);
+    await t.waitFor('esc: cancel');
+    t.type('\x1b');
+    expect(await t.waitFor(PROMPT)).toMatch(/cancelled; nothing done\nmsi\(merged\)> $/);
+    // A re-boot's question, with a y and a command pasted under it: neither answers nor runs.
+    t.type('policy dedicated\ry\rrelease-channel all\r');
+    expect(await t.waitFor('(y/N)')).toMatch(/\nkeys typed before this question were dropped\n\? re-boot with policy dedicated \(discards 2 channels\)\? \(y\/N\)$/);
+    t.type('n');
+    await t.waitFor('(y/N) n');
+    t.type('\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/cancelled; nothing done\nmsi\(merged\)> $/);
+    t.type('expect-pool main_udmap.tx_chan used=2\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/^main_udmap\.tx_chan: used=2 /m);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+    // The dropped lines never ran: history has none of them (the cancelled menu's verb goes too).
+    expect(readFileSync(historyFile, 'utf8')).toBe('request-channel main_udmap tx 2\npolicy dedicated\nexpect-pool main_udmap.tx_chan used=2\nexit\n');
+  }, 20000);
+
+  test('Ctrl-C in the same read as the Enter of a command that asks (a paste, a quick typist) cancels what it asks', async () => {
+    const t = open([], ROOT, replEnv());
+    await t.waitFor(PROMPT);
+    t.type('request-channel main_udmap tx 2\r');
+    await t.waitFor(PROMPT);
+    // readline sees the key before the command starts: the command's menu is cancelled, never drawn.
+    t.type('release-channel\r\x03');
+    expect(await t.waitFor(PROMPT)).toBe(`release-channel\n^C\ncancelled; nothing done\n${PROMPT}`);
+    // What was typed after the Enter goes with it; a command that asks nothing runs, below the ^C.
+    t.type('release-channel\rmain\x03');
+    expect(await t.waitFor(PROMPT)).toBe(`release-channel\nmain^C\ncancelled; nothing done\n${PROMPT}`);
+    t.type('expect-pool main_udmap.tx_chan used=2\r\x03');
+    expect(await t.waitFor(PROMPT)).toMatch(/^expect-pool main_udmap\.tx_chan used=2\n\^C\nmain_udmap\.tx_chan: used=2 .*\nmsi\(merged\)> $/);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 20000);
+
   test('Ctrl-C typed while a prompt is being made cancels the command, a menu or a re-boot question alike; the session goes on', async () => {
     for (const command of ['request-channel', 'policy dedicated']) {
       const t = openSlowPrompts();
@@ -607,7 +686,7 @@ Module.prototype.require = function (id) {
       t.type(`${command}\r`);
       await t.waitFor(LOADING);
       t.type('\x03');
-      // (The menu is drawn, then cancelled by the key waiting for it; the question is not drawn.)
+      // (Neither the menu nor the question is drawn: the key waiting for it cancels it first.)
       expect(await t.waitFor(PROMPT)).toMatch(/cancelled; nothing done\nmsi\(merged\)> $/);
       t.type('exit\r');
       expect(await t.waitExit()).toEqual({ exitCode: 0, signal: 0 });

@@ -573,11 +573,12 @@ const TYPED_AHEAD_MS = 20;
  * Reads and drops the keys waiting on the terminal: typed while a command was read and the
  * prompt was being made (the first loads @inquirer), before the question was on the screen, so
  * no answer to it. Raw, as the prompt reads (and as the REPL leaves the terminal meanwhile), so
- * that an unfinished line goes too. What was dropped.
+ * that an unfinished line goes too; left raw, for the prompt that reads it next (cooked, a Ctrl-C
+ * typed before that prompt had its readline would be a SIGINT, ending the session). What was
+ * dropped.
  */
 const discardTypedAhead = async (input: NodeJS.ReadStream): Promise<string> => {
   if (!input.isTTY) return '';
-  const wasRaw = input.isRaw;
   let dropped = '';
   const drop = (chunk: Buffer | string) => {
     dropped += chunk.toString();
@@ -590,37 +591,66 @@ const discardTypedAhead = async (input: NodeJS.ReadStream): Promise<string> => {
   } finally {
     input.off('data', drop);
     input.pause();
-    input.setRawMode(wasRaw);
   }
   return dropped;
 };
 
-/** The real prompts: @inquirer/prompts, loaded on first use so that start-up never pays for it. */
-export const inquirerPrompter = async (style: Style): Promise<Prompter> => {
+/** What a command's prompts say when keys typed before one of them were dropped (once a command). */
+export const TYPED_AHEAD_DROPPED = 'keys typed before this question were dropped';
+
+/**
+ * Keeps what was typed before a prompt was on the screen from answering it: run before each of a
+ * command's prompts (menus, inputs, a re-boot's question), it drops the keys waiting on the
+ * terminal (discardTypedAhead) and, before the first, `earlier`: what the REPL had already read
+ * past the command line (the rest of a pasted block, which readline cut into lines). The first
+ * time anything is dropped it says so, through `say`; Ctrl-C among the keys cancels the command,
+ * as it does in any prompt.
+ */
+export const typedAheadGuard = (input: NodeJS.ReadStream, say: (line: string) => void, earlier = ''): (() => Promise<void>) => {
+  let pending = earlier;
+  let said = false;
+  return async () => {
+    const ahead = pending + (await discardTypedAhead(input));
+    pending = '';
+    if (ahead.includes('\x03')) throw Object.assign(new Error('Ctrl-C before the question'), { name: 'AbortPromptError' });
+    if (ahead !== '' && !said) {
+      said = true;
+      say(TYPED_AHEAD_DROPPED);
+    }
+  };
+};
+
+/**
+ * The real prompts for one command line: @inquirer/prompts, loaded on first use so that start-up
+ * never pays for it (import() keeps it after). `typedAhead`: what the REPL read past the command
+ * line, dropped with the keys waiting on the terminal before the first prompt is drawn.
+ */
+export const inquirerPrompter = async (style: Style, typedAhead = ''): Promise<Prompter> => {
   // @inquirer/search comes with @inquirer/prompts 7.10.1 (search 3.2, Node 18+): no new dependency.
   const { select, search, input } = await import('@inquirer/prompts');
   const theme = themeFor(style);
+  // Before every prompt, whatever its kind: keys typed before it was drawn are not its answer.
+  const guard = typedAheadGuard(process.stdin, (line) => process.stdout.write(`${style.c.dim(line)}\n`), typedAhead);
+  const ask = async <T>(run: PromptRun<T>): Promise<T> => {
+    await guard();
+    return cancellable(run);
+  };
   return {
-    select: (q) => cancellable((context) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme }, context)),
+    select: (q) => ask((context) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme }, context)),
     search: (q) =>
-      cancellable((context) => search({ message: `${q.message} (type to filter)`, source: async (term) => filterChoices(q.choices, term), pageSize: MENU_PAGE, theme }, context)),
+      ask((context) => search({ message: `${q.message} (type to filter)`, source: async (term) => filterChoices(q.choices, term), pageSize: MENU_PAGE, theme }, context)),
     input: (q) => {
       // A reason shows under the line after '> ': wrapped, as the REPL's error lines are.
       const validate = q.validate && ((v: string) => wrappedReason(q.validate!(v), style.width - 2));
-      return cancellable((context) => input({ message: q.message, default: q.default, validate, theme }, context));
+      return ask((context) => input({ message: q.message, default: q.default, validate, theme }, context));
     },
     // A re-boot's question: an input prompt that takes only confirmAnswer's words (a typed line
-    // is cleared, with the hint, and asked again), shown as @inquirer's confirm is; keys typed
-    // before it was on the screen are dropped first. A refused answer asks again rather than
-    // meaning no: what was typed was plainly not meant for this question (a command typed
-    // ahead, say), and the question is still the one the user asked for.
+    // is cleared, with the hint, and asked again), shown as @inquirer's confirm is. A refused
+    // answer asks again rather than meaning no: what was typed was plainly not meant for this
+    // question (a command typed ahead, say), and the question is still the one the user asked for.
     confirm: async (q) => {
-      const ahead = await discardTypedAhead(process.stdin);
-      // Ctrl-C among them still means stop, as it does in any prompt: the command is not run.
-      if (ahead.includes('\x03')) throw Object.assign(new Error('Ctrl-C before the question'), { name: 'AbortPromptError' });
-      if (ahead !== '') process.stdout.write(`${style.c.dim('keys typed before this question were dropped')}\n`);
       const shown = style.c.dim(q.default ? '(Y/n)' : '(y/N)');
-      const answer = await cancellable((context) =>
+      const answer = await ask((context) =>
         input(
           {
             message: q.message,
@@ -636,6 +666,9 @@ export const inquirerPrompter = async (style: Style): Promise<Prompter> => {
   };
 };
 
+/** One @inquirer prompt, given the context that ends it (see cancellable). */
+type PromptRun<T> = (context: { clearPromptOnDone: boolean; signal: AbortSignal }) => Promise<T>;
+
 const wrappedReason = (ok: true | string, width: number): true | string => (ok === true ? ok : wrap(ok, width, 2));
 
 /**
@@ -646,7 +679,7 @@ const wrappedReason = (ok: true | string, width: number): true | string => (ok =
  * listener runs first (it was added first); the abort then ends the prompt with an
  * AbortPromptError, which isCancel counts as a cancel.
  */
-const cancellable = <T>(ask: (context: { clearPromptOnDone: boolean; signal: AbortSignal }) => Promise<T>): Promise<T> => {
+const cancellable = <T>(ask: PromptRun<T>): Promise<T> => {
   const controller = new AbortController();
   const onKey = (_: unknown, key: { ctrl?: boolean; name?: string } | undefined) => {
     if ((key?.ctrl && key.name === 'd') || key?.name === 'escape') controller.abort();

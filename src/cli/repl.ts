@@ -17,7 +17,7 @@ import { History, HISTORY_MAX, historyPath } from './history.js';
 import { addReverseSearch } from './history-search.js';
 import { processSink, type Sink } from './output.js';
 import { page, pagerCommand, tallerThan } from './pager.js';
-import { askPrompts, inquirerPrompter, planPrompts, type Prompter } from './prompts.js';
+import { askPrompts, inquirerPrompter, planPrompts } from './prompts.js';
 import { readTextFile } from '../io/text-file.js';
 import { joinedError, joinsCommands } from '../commands/split.js';
 import { VERSION } from './version.js';
@@ -65,8 +65,14 @@ type Part = { err: boolean; text: string };
  */
 class LineEditor {
   private rl?: Readline;
-  private readonly queue: Array<string | null> = [];
+  /**
+   * Lines readline has cut but next() has not handed out yet, each with the history as of it,
+   * and Ctrl-C typed after the line being handled, before it started anything (see interrupt).
+   */
+  private readonly queue: Array<{ line: string | null; history: string[] } | 'interrupt'> = [];
   private waiter?: (line: string | null) => void;
+  /** The history as of the line handed out last: what it goes back to when the lines after are dropped. */
+  private handed: string[] = [];
   private suspending = false;
   private history: string[];
   private prompt = '> ';
@@ -114,7 +120,13 @@ class LineEditor {
   /** The next line, or null at end of input (Ctrl-D). */
   next(prompt: string): Promise<string | null> {
     this.prompt = prompt;
-    if (this.queue.length > 0) return Promise.resolve(this.queue.shift()!);
+    let queued = this.queue.shift();
+    // A Ctrl-C after a line that asked nothing: its ^C was shown; no line was in progress.
+    while (queued === 'interrupt') queued = this.queue.shift();
+    if (queued) {
+      this.handed = queued.history;
+      return Promise.resolve(queued.line);
+    }
     if (!this.rl) return Promise.resolve(null);
     this.rl.setPrompt(prompt);
     // With the cursor where it was in what was typed ahead while a command ran (see typedAhead).
@@ -134,6 +146,19 @@ class LineEditor {
 
   close(): void {
     this.suspend();
+  }
+
+  /**
+   * What readline read past the line being handled, as it was typed: whole lines it has already
+   * cut (a pasted block), and Ctrl-D as \x04. Taken out: they will not run as commands, and leave
+   * the history (readline put them there as it cut them), the up arrow's and the file's alike.
+   */
+  takeQueued(): string {
+    const dropped = this.queue.splice(0);
+    if (dropped.length === 0) return '';
+    this.history = [...this.handed];
+    this.store.save(this.history);
+    return dropped.map((q) => (q === 'interrupt' ? '\x03' : q.line === null ? '\x04' : `${q.line}\n`)).join('');
   }
 
   /** Keys typed ahead while a command ran, which readline echoed where the cursor was: not yet a whole line. */
@@ -164,12 +189,14 @@ class LineEditor {
   }
 
   private push(line: string | null): void {
+    // readline has put the line in the history (its 'history' event comes first).
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = undefined;
+      this.handed = [...this.history];
       w(line);
     } else {
-      this.queue.push(line);
+      this.queue.push({ line, history: [...this.history] });
     }
   }
 
@@ -178,6 +205,11 @@ class LineEditor {
       this.onInterrupt();
       return;
     }
+    // No line asked for: typed in the same read as the Enter of a line not yet started (a paste),
+    // the key is for what that line starts, a prompt it asks for being cancelled by it (see
+    // takeQueued); the prompt comes back once that line is done.
+    const handed = !this.waiter;
+    if (handed) this.queue.push('interrupt');
     const rl = this.rl;
     if (!rl) return;
     rl.write(null, { ctrl: true, name: 'e' });
@@ -185,13 +217,13 @@ class LineEditor {
     if (typeof rl.clearLine === 'function') {
       // Moves past the line, starts a new one and forgets what was typed (Node's own REPL does this).
       rl.clearLine();
-      rl.prompt();
+      if (!handed) rl.prompt();
       return;
     }
     this.io.output.write('\n');
     this.suspend();
     this.open();
-    this.rl?.prompt();
+    if (!handed) this.rl?.prompt();
   }
 }
 
@@ -219,7 +251,6 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designLabel(designShown(session.settings))}; ${style.c.bold('help')} lists the verbs\n`);
   for (const notice of opts.notices ?? []) process.stderr.write(`${notice}\n`);
   const editor = new LineEditor({ input, output: chrome, terminal }, replCompleter(session), new History(historyPath()));
-  let prompter: Prompter | undefined;
   let lineNo = 0;
 
   const report = (command: string, verb: string | undefined, result: Result): void => {
@@ -344,13 +375,17 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
     }
     if (questions.length > 0) {
       editor.suspend();
+      // The rest of a pasted block, cut into lines before the prompts were asked for: typed
+      // before they were drawn, so dropped with the keys still waiting (see typedAheadGuard).
+      const ahead = editor.takeQueued();
       // Raw until the prompt reads the keyboard (the first loads @inquirer): keys typed meanwhile
       // wait for it as keys. Closing readline had put the terminal back to cooked, where Ctrl-C
       // typed then was SIGINT and ended the session, state and all.
       input.setRawMode(true);
       let answered: string[] | undefined;
       try {
-        prompter ??= await inquirerPrompter(style);
+        // One a command: what it drops is said once for all its prompts, and at today's width.
+        const prompter = await inquirerPrompter(style, ahead);
         answered = await askPrompts(questions, words, prompter);
         // Before the editor re-opens with a copy of the history: keep the whole command there, or
         // nothing when the prompts were cancelled.
