@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import * as pty from 'node-pty';
 import { quoteWord } from '../../src/cli/repl.js';
 import { History, HISTORY_MAX, historyPath, parseHistory } from '../../src/cli/history.js';
+import { wrap } from '../../src/render/wrap.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/msi-explorer.js');
@@ -696,7 +697,8 @@ Module.prototype.require = function (id) {
   test('a history that cannot be kept is said under the banner; one lost later, on a line of its own after the command', async () => {
     const start = open([], ROOT, replEnv({ MSI_EXPLORER_HISTORY: join(tmp, 'no-such-folder', 'h') }));
     const said = `msi-explorer: history: cannot write ${join(tmp, 'no-such-folder', 'h')}: no such folder; history is not saved this session`;
-    expect(await start.waitFor(PROMPT)).toMatch(new RegExp(`help lists the verbs\n${said.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`));
+    // Wrapped at the terminal's 100 columns, as the REPL's error lines are.
+    expect(await start.waitFor(PROMPT)).toContain(`help lists the verbs\n${wrap(said, 100)}\n`);
     start.type('pools\r');
     expect(await start.waitFor(PROMPT)).not.toContain('history');
     start.type('\x04');
@@ -707,21 +709,24 @@ Module.prototype.require = function (id) {
     await t.waitFor(PROMPT);
     rmSync(join(historyFile, '..'), { recursive: true });
     t.type('pools\r');
-    expect(await t.waitFor(PROMPT)).toMatch(/^pools\nmsi-explorer: history: cannot write .*; history is not saved this session\n/);
+    expect(await t.waitFor(PROMPT)).toMatch(new RegExp(`^pools\n${wrap(`msi-explorer: history: cannot write ${historyFile}: no such folder; history is not saved this session`, 100).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`));
     t.type('\x04');
     await t.waitExit();
   }, 20000);
 
   test('a probe that failed at boot is said once under the banner, before the history\'s warning; with -i once, before the inputs run', async () => {
     const host13 = ['--rm-cfg', 'fixtures/rm-cfg/am65x-host12.yaml', '--host', '13'];
-    const gpio = 'msi-explorer: boot: main_gpio0: probe failed: EINVAL: intr_main_gpio.out exhausted (4/4 used) (see boot)';
-    const noHistory = `msi-explorer: history: cannot write ${join(tmp, 'no-such-folder', 'h')}: no such folder; history is not saved this session`;
+    // Each wrapped at the terminal's 100 columns, as the REPL's error lines are.
+    const gpio = ['msi-explorer: boot: main_gpio0: probe failed: EINVAL: intr_main_gpio.out exhausted (4/4 used) (see', '    boot)'];
+    const noHistory = wrap(`msi-explorer: history: cannot write ${join(tmp, 'no-such-folder', 'h')}: no such folder; history is not saved this session`, 100).split('\n');
+    expect(noHistory.length).toBe(2);
     const t = open(host13, ROOT, replEnv({ MSI_EXPLORER_HISTORY: join(tmp, 'no-such-folder', 'h') }));
-    expect((await t.waitFor(PROMPT)).split('\n').slice(1)).toEqual([gpio, noHistory, PROMPT]);
+    expect((await t.waitFor(PROMPT)).split('\n').slice(1)).toEqual([...gpio, ...noHistory, PROMPT]);
     t.type('exit\r');
     expect((await t.waitExit()).exitCode).toBe(0);
     const i = open([...host13, '-i', '-e', 'expect-pool virq used=67'], ROOT, replEnv());
-    expect((await i.waitFor(PROMPT)).split('\n').filter((l) => !l.startsWith('msi-explorer 0.'))).toEqual([gpio, 'virq: used=67 (67/1024 used, peak 67)', PROMPT]);
+    // -i: said by the run of the inputs, whose lines are not wrapped (as their errors are not).
+    expect((await i.waitFor(PROMPT)).split('\n').filter((l) => !l.startsWith('msi-explorer 0.'))).toEqual([gpio.join('').replace('    ', ' '), 'virq: used=67 (67/1024 used, peak 67)', PROMPT]);
     i.type('exit\r');
     expect((await i.waitExit()).exitCode).toBe(0);
   }, 20000);

@@ -249,8 +249,14 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
   // Before the history is read: a history that cannot be kept is said under the banner.
   const { topology } = session;
   chrome.write(`msi-explorer ${VERSION}: ${topology.name}, design ${designLabel(designShown(session.settings))}; ${style.c.bold('help')} lists the verbs\n`);
-  for (const notice of opts.notices ?? []) process.stderr.write(`${notice}\n`);
-  const editor = new LineEditor({ input, output: chrome, terminal }, replCompleter(session), new History(historyPath()));
+  // Wrapped at a terminal as the REPL's error lines are: a failed probe's line, or the history's
+  // warning with its path, is longer than 80 columns.
+  const notice = (line: string): void => {
+    process.stderr.write(`${terminal ? wrap(line, style.width) : line}\n`);
+  };
+  for (const n of opts.notices ?? []) notice(n);
+  const history = new History(historyPath(), (m) => notice(`msi-explorer: ${m}`));
+  const editor = new LineEditor({ input, output: chrome, terminal }, replCompleter(session), history);
   let lineNo = 0;
 
   const report = (command: string, verb: string | undefined, result: Result): void => {
