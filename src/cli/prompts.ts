@@ -551,6 +551,26 @@ export const themeFor = (style: Style) => {
 };
 
 /**
+ * The search menu's look (search-prompt.ts): @inquirer/search's, the typed text and the entry's
+ * description in cyan, keys in bold and what they do dim, painted with the REPL's colours; then
+ * themeFor's, which takes the colours away, and the Unicode with them, where the terminal has none.
+ */
+export const searchThemeFor = (style: Style) => {
+  const c = style.c;
+  const plain = themeFor(style);
+  return {
+    ...plain,
+    icon: { cursor: style.unicode ? '❯' : '>', ...plain?.icon },
+    style: {
+      searchTerm: (text: string) => c.cyan(text),
+      description: (text: string) => c.cyan(text),
+      keysHelpTip: (keys: [key: string, action: string][]) => keys.map(([key, action]) => `${c.bold(key)} ${c.dim(action)}`).join(c.dim(' • ')),
+      ...plain?.style,
+    },
+  };
+};
+
+/**
  * A yes-or-no answer as typed: y, yes, n or no in any case, or nothing (Enter alone) for the
  * default; undefined for anything else. @inquirer's own confirm took any other text for the
  * default (a command typed ahead, `pools`, said yes) and any word starting with y or n as that.
