@@ -55,7 +55,7 @@ const bundle = (entry, outfile, options = {}) =>
 // tsc build, rejected or not, so it then runs the tsc build instead.
 try {
   await bundle('cli/main.js', 'main.cjs', {
-    external: ['@inquirer/prompts', 'yaml', 'cli-table3', 'asciichart'],
+    external: ['@inquirer/prompts', '@inquirer/core', 'yaml', 'cli-table3', 'asciichart'],
     // import() of those becomes require(): code run from V8's cache has no dynamic-import callback.
     supported: { 'dynamic-import': false },
     // Modules that find files beside themselves (the schema, cli-table3) read import.meta.url, made

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { Chalk } from 'chalk';
-import { PassThrough } from 'node:stream';
-import { askPrompts, confirmAnswer, confirmHint, filterChoices, isCancel, MENU_PAGE, wantsSearch, planPrompts, rebootLosses, themeFor, TYPED_AHEAD_DROPPED, typedAheadGuard, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
+import { PassThrough, Writable } from 'node:stream';
+import { askPrompts, confirmAnswer, confirmHint, filterChoices, isCancel, MENU_PAGE, wantsSearch, planPrompts, rebootLosses, searchThemeFor, themeFor, TYPED_AHEAD_DROPPED, typedAheadGuard, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
 import { makeStyle, PLAIN } from '../../src/render/style.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/system.js';
 import { DESIGNS, designNamed } from '../../src/core/designs.js';
@@ -9,6 +9,7 @@ import { am65x } from '../../src/core/topologies/am65x.js';
 import { runWords } from '../../src/commands/registry.js';
 import { Session } from '../../src/commands/session.js';
 import { renderText } from '../../src/render/text.js';
+import { chosen, menuFor, moved, retyped, searchPrompt } from '../../src/cli/search-prompt.js';
 
 const session = (settings: Settings = DEFAULT_SETTINGS): Session => new Session(am65x, settings);
 
@@ -596,5 +597,128 @@ describe('themeFor', () => {
     const theme = themeFor(makeStyle(0, 80, true))!;
     expect(theme).not.toHaveProperty('prefix');
     expect(theme.style.message('m')).toBe('m');
+  });
+});
+
+describe('the search menu (search-prompt.ts): Enter takes the list for the text on the line', () => {
+  /** release-channel's menu with tx8, tx9 and tx10 requested: values, names and descriptions as the REPL has them. */
+  const channels = (): Choice[] => {
+    const q = plan(given(session(), 'request-channel main_udmap tx 3'), 'release-channel')[0];
+    return q?.type === 'select' ? q.choices : [];
+  };
+  const filterOf = (choices: Choice[]) => (term: string) => filterChoices(choices, term);
+
+  test('the menu for a text, the cursor moved, the entry chosen', () => {
+    const filter = filterOf(channels());
+    const all = menuFor(filter, '');
+    expect(all.results.map((c) => c.value)).toEqual(['main_udmap:tx8', 'main_udmap:tx9', 'main_udmap:tx10', 'all']);
+    expect(chosen(all)?.value).toBe('main_udmap:tx8');
+    // Down stops at the last entry, up at the first.
+    const last = moved(moved(moved(moved(all, 1), 1), 1), 1);
+    expect(chosen(last)?.value).toBe('all');
+    expect(moved(all, -1)).toBe(all);
+    // A new text: its list, the cursor on its first entry; the same text keeps the cursor.
+    expect(retyped(last, filter, '')).toBe(last);
+    const zero = retyped(last, filter, '0');
+    expect(zero.results.map((c) => c.value)).toEqual(['main_udmap:tx10', 'main_udmap:tx8', 'main_udmap:tx9']);
+    expect(chosen(zero)?.value).toBe('main_udmap:tx10');
+    // Nothing found: nothing to choose, whichever way the cursor goes.
+    const none = retyped(zero, filter, 'zz');
+    expect(none.results).toEqual([]);
+    expect(chosen(moved(none, 1))).toBeUndefined();
+  });
+
+  /**
+   * The menu on a fake terminal, each of `reads` arriving in one read (as a quick typist's keys
+   * or a paste do); its answer, or undefined if none came, and what it drew last (escape
+   * sequences taken out).
+   */
+  const drive = async (reads: string[], style = PLAIN): Promise<{ answer?: string; screen: string }> => {
+    const input = fakeTerminal();
+    // One write a drawing; the last is the cursor put below the menu as it ends.
+    const frames: string[] = [];
+    const output = new Writable({
+      write(chunk, _encoding, next) {
+        frames.push(String(chunk));
+        next();
+      },
+    });
+    const controller = new AbortController();
+    const choices = channels();
+    const asked = searchPrompt(
+      { message: 'channel to release (type to filter)', filter: filterOf(choices), pageSize: MENU_PAGE, theme: searchThemeFor(style) },
+      { input, output, signal: controller.signal },
+    );
+    let answer: string | undefined;
+    const settled = asked.then(
+      (a) => {
+        answer = a;
+      },
+      (e: unknown) => {
+        if (!isCancel(e)) throw e;
+      },
+    );
+    for (const keys of reads) {
+      input.write(keys);
+      await new Promise((r) => setImmediate(r));
+    }
+    // done() answers on the next turn; a menu still open after that is left with nothing chosen.
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    await settled;
+    // eslint-disable-next-line no-control-regex
+    const drawn = frames.map((f) => f.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '')).filter((f) => f.trim() !== '');
+    return { answer, screen: drawn[drawn.length - 1] };
+  };
+
+  test('a filter and its Enter in one read: the entry the filter found, not the top of the list before it', async () => {
+    expect((await drive(['tx10\r'])).answer).toBe('main_udmap:tx10');
+    expect((await drive(['al\r'])).answer).toBe('all');
+    // Typed a key at a time, the same.
+    expect((await drive(['t', 'x', '1', '0', '\r'])).answer).toBe('main_udmap:tx10');
+  });
+
+  test('keys after a filter in the same read act on its list: Down, Tab, Backspace', async () => {
+    // '0' finds tx10 (by name), then tx8 and tx9 (ring 304, ring 305): Down is tx8.
+    expect((await drive(['0\x1b[B\r'])).answer).toBe('main_udmap:tx8');
+    // Tab puts the highlighted entry's name on the line.
+    const tab = await drive(['x1\t']);
+    expect(tab.answer).toBeUndefined();
+    expect(tab.screen).toMatch(/^\? channel to release \(type to filter\) main_udmap:tx10\n> main_udmap:tx10\n/);
+    expect((await drive(['x1\t\r'])).answer).toBe('main_udmap:tx10');
+    // Backspace: the list for what is left.
+    expect((await drive(['tx10\x7f\x7f\x7f\x7f0\x1b[B\r'])).answer).toBe('main_udmap:tx8');
+  });
+
+  test('nothing found: Enter takes nothing and the line keeps the text; the menu goes on from there', async () => {
+    const none = await drive(['zz\r']);
+    expect(none.answer).toBeUndefined();
+    expect(none.screen).toBe('? channel to release (type to filter) zz\n> No results found\n\nup/down: move, enter: choose, esc: cancel');
+    // Backspace after it takes one letter off the text: it is back on the line.
+    expect((await drive(['zz\r', '\x7f'])).screen).toMatch(/^\? channel to release \(type to filter\) z\n> No results found\n/);
+    expect((await drive(['zz\r', '\x7f\x7ftx9\r'])).answer).toBe('main_udmap:tx9');
+  });
+
+  test('drawn as @inquirer/search drew it: the list, the entry\'s description, the keys', async () => {
+    const { screen } = await drive([]);
+    expect(screen).toBe(
+      [
+        '? channel to release (type to filter)',
+        '> main_udmap:tx8',
+        '  main_udmap:tx9',
+        '  main_udmap:tx10',
+        '  all',
+        '',
+        'ring 304, virq 70',
+        'up/down: move, enter: choose, esc: cancel',
+      ].join('\n'),
+    );
+    // Colour: the text typed and the description cyan, keys bold and what they do dim.
+    const c = new Chalk({ level: 1 });
+    const look = searchThemeFor(makeStyle(1, 80, true, Chalk));
+    expect(look.icon.cursor).toBe('\u276f');
+    expect(look.style.searchTerm('tx')).toBe(c.cyan('tx'));
+    expect(look.style.description('ring 304')).toBe(c.cyan('ring 304'));
+    expect(look.style.keysHelpTip([['\u2191\u2193', 'navigate'], ['\u23ce', 'select']])).toBe(`${c.bold('\u2191\u2193')} ${c.dim('navigate')}${c.dim(' \u2022 ')}${c.bold('\u23ce')} ${c.dim('select')}`);
   });
 });

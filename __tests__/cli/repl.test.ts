@@ -542,29 +542,36 @@ describe('the REPL in a pseudo-terminal', () => {
   }, 20000);
 
   /**
+   * A REPL in which a call of `owner.method` (`owner` a JavaScript expression) whose first
+   * argument matches `when` runs, then says `said` on stderr and holds the REPL still for `ms`:
+   * keys typed once it is said arrive meanwhile, all in one read after it.
+   */
+  const openHolding = (name: string, owner: string, method: string, when: RegExp, said: string, ms: number): Terminal => {
+    const hook = join(tmp, `${name}.cjs`);
+    writeFileSync(
+      hook,
+      `const owner = ${owner};
+const call = owner.${method};
+owner.${method} = function (first) {
+  const result = call.apply(this, arguments);
+  if (${String(when)}.test(String(first))) {
+    process.stderr.write(${JSON.stringify(`${said}\n`)});
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${ms});
+  }
+  return result;
+};
+`,
+    );
+    return open([], ROOT, replEnv({ NODE_OPTIONS: `--require ${hook}` }));
+  };
+
+  /**
    * A REPL whose first load of @inquirer/prompts is held up a second, as on a loaded machine,
    * after it says LOADING: keys typed then come after the REPL has let go of the keyboard and
    * before the prompt is on the screen, whatever this machine's speed.
    */
   const LOADING = '[loading @inquirer/prompts]';
-  const openSlowPrompts = (): Terminal => {
-    const slow = join(tmp, 'slow-prompts.cjs');
-    writeFileSync(
-      slow,
-      `const Module = require('node:module');
-const load = Module.prototype.require;
-Module.prototype.require = function (id) {
-  if (id === '@inquirer/prompts') {
-    process.stderr.write(${JSON.stringify(`${LOADING}
-`)});
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
-  }
-  return load.apply(this, arguments);
-};
-`,
-    );
-    return open([], ROOT, replEnv({ NODE_OPTIONS: `--require ${slow}` }));
-  };
+  const openSlowPrompts = (): Terminal => openHolding('slow-prompts', "require('node:module').prototype", 'require', /^@inquirer\/prompts$/, LOADING, 1000);
 
   test('a re-boot is answered only by y, yes, n, no or Enter typed at its question: keys typed before it are dropped, other words asked again', async () => {
     const t = openSlowPrompts();
@@ -636,6 +643,48 @@ Module.prototype.require = function (id) {
     input.type('exit\r');
     expect((await input.waitExit()).exitCode).toBe(0);
   }, 40000);
+
+  /**
+   * A REPL that holds still for half a second each time it draws a search menu with nothing
+   * typed in it yet, after saying HELD: keys typed then reach the menu in one read, as a quick
+   * typist's or a paste's do (a filter and its Enter together), whatever this machine's speed.
+   * (Keys that came later, in reads of their own, would be answered as well: the hold only
+   * makes sure the test asks the hard case.)
+   */
+  const HELD = '[search menu held]';
+  const openHeldMenus = (): Terminal => openHolding('hold-menus', 'process.stdout', 'write', /\(type to filter\) ?\n/, HELD, 500);
+
+  test('Enter in a search menu takes the list for the text on its line, however quickly the two were typed', async () => {
+    const t = openHeldMenus();
+    await t.waitFor(PROMPT);
+    t.type('request-channel main_udmap tx 3\r');
+    await t.waitFor(PROMPT);
+    // A filter and its Enter in one read: tx10, not tx8, the top of the list before the filter.
+    t.type('release-channel\r');
+    await t.waitFor(HELD);
+    t.type('tx10\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/-> release-channel main_udmap:tx10\nreleased main_udmap:tx10 /);
+    // virq 289, not virq 64.
+    t.type('mask-irq\r');
+    await t.waitFor(HELD);
+    t.type('289\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/-> mask-irq 289\nvirq 289 masked\n/);
+    // A filter that finds nothing: Enter chooses nothing; the menu stays, with what was typed.
+    t.type('release-channel\r');
+    await t.waitFor(HELD);
+    t.type('zz\r');
+    await t.waitFor(/\? channel to release \(type to filter\) zz\n> No results found\n/);
+    await t.waitFor('esc: cancel');
+    t.type('\x1b');
+    expect(await t.waitFor(PROMPT)).toContain('cancelled; nothing done');
+    // Only what was chosen changed.
+    t.type('expect-pool main_udmap.tx_chan used=2\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/^main_udmap\.tx_chan: used=2 /m);
+    t.type('irq 64\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/^state: +allocated, chained \(/m);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 30000);
 
   test('a pasted block whose first line asks for an argument: the lines after it answer nothing, run nothing, and are said dropped', async () => {
     const { t, historyFile } = openWithHistory();

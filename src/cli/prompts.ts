@@ -551,6 +551,26 @@ export const themeFor = (style: Style) => {
 };
 
 /**
+ * The search menu's look (search-prompt.ts): @inquirer/search's, the typed text and the entry's
+ * description in cyan, keys in bold and what they do dim, painted with the REPL's colours; then
+ * themeFor's, which takes the colours away, and the Unicode with them, where the terminal has none.
+ */
+export const searchThemeFor = (style: Style) => {
+  const c = style.c;
+  const plain = themeFor(style);
+  return {
+    ...plain,
+    icon: { cursor: style.unicode ? '❯' : '>', ...plain?.icon },
+    style: {
+      searchTerm: (text: string) => c.cyan(text),
+      description: (text: string) => c.cyan(text),
+      keysHelpTip: (keys: [key: string, action: string][]) => keys.map(([key, action]) => `${c.bold(key)} ${c.dim(action)}`).join(c.dim(' • ')),
+      ...plain?.style,
+    },
+  };
+};
+
+/**
  * A yes-or-no answer as typed: y, yes, n or no in any case, or nothing (Enter alone) for the
  * default; undefined for anything else. @inquirer's own confirm took any other text for the
  * default (a command typed ahead, `pools`, said yes) and any word starting with y or n as that.
@@ -626,9 +646,11 @@ export const typedAheadGuard = (input: NodeJS.ReadStream, say: (line: string) =>
  * line, dropped with the keys waiting on the terminal before the first prompt is drawn.
  */
 export const inquirerPrompter = async (style: Style, typedAhead = ''): Promise<Prompter> => {
-  // @inquirer/search comes with @inquirer/prompts 7.10.1 (search 3.2, Node 18+): no new dependency.
-  const { select, search, input } = await import('@inquirer/prompts');
+  const { select, input } = await import('@inquirer/prompts');
+  // Our own search menu, on @inquirer/core (see search-prompt.ts for why not @inquirer/search).
+  const { searchPrompt } = await import('./search-prompt.js');
   const theme = themeFor(style);
+  const searchTheme = searchThemeFor(style);
   // Before every prompt, whatever its kind: keys typed before it was drawn are not its answer.
   const guard = typedAheadGuard(process.stdin, (line) => process.stdout.write(`${style.c.dim(line)}\n`), typedAhead);
   const ask = async <T>(run: PromptRun<T>): Promise<T> => {
@@ -638,7 +660,7 @@ export const inquirerPrompter = async (style: Style, typedAhead = ''): Promise<P
   return {
     select: (q) => ask((context) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme }, context)),
     search: (q) =>
-      ask((context) => search({ message: `${q.message} (type to filter)`, source: async (term) => filterChoices(q.choices, term), pageSize: MENU_PAGE, theme }, context)),
+      ask((context) => searchPrompt({ message: `${q.message} (type to filter)`, filter: (term) => filterChoices(q.choices, term), pageSize: MENU_PAGE, theme: searchTheme }, context)),
     input: (q) => {
       // A reason shows under the line after '> ': wrapped, as the REPL's error lines are.
       const validate = q.validate && ((v: string) => wrappedReason(q.validate!(v), style.width - 2));

@@ -1,0 +1,143 @@
+import { createPrompt, isDownKey, isEnterKey, isTabKey, isUpKey, makeTheme, useKeypress, usePagination, usePrefix, useRef, useState, type Status, type Theme } from '@inquirer/core';
+import type { Choice } from './prompts.js';
+
+/**
+ * The REPL's search menu: a list filtered by what is typed, drawn and driven as @inquirer/search
+ * 3.2's was, but filtered in the key handler itself. @inquirer/search fetched a term's results in
+ * an effect that awaited its source, so keys that arrived in one read (a filter and its Enter,
+ * typed quickly or pasted) were all handled before the new results landed: Enter took the entry
+ * at the cursor of the list for the text before (`tx10` Enter released tx8). Here every key that
+ * changes the line makes the list for the new line before the next key is read, and the menu's
+ * state is kept where the next key sees it whether or not the screen was drawn in between.
+ *
+ * Loaded with @inquirer on first use (prompts.ts imports this module lazily): start-up never
+ * pays for it.
+ */
+
+/** What the menu shows: the text on its line, the entries for it, best first, and the cursor. */
+export interface SearchMenu {
+  readonly term: string;
+  readonly results: readonly Choice[];
+  /** Index into results; 0 when there are none. */
+  readonly active: number;
+}
+
+/** The menu for `term`, the cursor on its first entry. */
+export const menuFor = (filter: (term: string) => readonly Choice[], term: string): SearchMenu => ({ term, results: filter(term), active: 0 });
+
+/**
+ * The menu once the line reads `line`: the same menu (cursor and all) when the text did not change
+ * (a cursor key along the line, Esc), else the list for the new text.
+ */
+export const retyped = (menu: SearchMenu, filter: (term: string) => readonly Choice[], line: string): SearchMenu =>
+  line === menu.term ? menu : menuFor(filter, line);
+
+/** The cursor moved `by` entries, stopping at either end as @inquirer/search's did (no wrapping). */
+export const moved = (menu: SearchMenu, by: number): SearchMenu => {
+  const active = Math.min(Math.max(menu.active + by, 0), Math.max(menu.results.length - 1, 0));
+  return active === menu.active ? menu : { ...menu, active };
+};
+
+/** The entry Enter takes: the one at the cursor, or none when nothing fits the text. */
+export const chosen = (menu: SearchMenu): Choice | undefined => menu.results[menu.active];
+
+/** An entry's line in the menu; its name, else its value. */
+const nameOf = (c: Choice): string => c.name ?? c.value;
+
+/** The parts of the look that are the search menu's own, beside @inquirer's common ones. */
+export interface SearchLook {
+  icon: { cursor: string };
+  style: {
+    searchTerm: (text: string) => string;
+    description: (text: string) => string;
+    keysHelpTip: (keys: [key: string, action: string][]) => string | undefined;
+  };
+}
+
+/** Plain: the REPL gives its colours (searchThemeFor in prompts.ts). */
+const plainLook: SearchLook = {
+  icon: { cursor: '>' },
+  style: {
+    searchTerm: (text) => text,
+    description: (text) => text,
+    keysHelpTip: (keys) => keys.map(([key, action]) => `${key} ${action}`).join(' • '),
+  },
+};
+
+type PartialDeep<T> = T extends (...args: never[]) => unknown ? T : T extends object ? { [K in keyof T]?: PartialDeep<T[K]> } : T;
+
+export interface SearchConfig {
+  message: string;
+  /** The entries for a typed text, best first: called as the text changes, and must return at once. */
+  filter: (term: string) => readonly Choice[];
+  pageSize?: number;
+  theme?: PartialDeep<Theme<SearchLook>>;
+}
+
+/** Resolves to the value of the entry chosen. */
+export const searchPrompt = createPrompt<string, SearchConfig>((config, done) => {
+  const { filter, pageSize = 7 } = config;
+  const theme = makeTheme<SearchLook>(plainLook, config.theme);
+  const [status, setStatus] = useState<Status>('idle');
+  // The menu the next key acts on. A ref, not only state: a key's handler reads it as the key
+  // before it left it, drawn or not (state is read from the render before).
+  const current = useRef<SearchMenu | undefined>(undefined);
+  current.current ??= menuFor(filter, '');
+  const [menu, setMenu] = useState<SearchMenu>(current.current);
+  const prefix = usePrefix({ status, theme });
+  const show = (next: SearchMenu) => {
+    current.current = next;
+    setMenu(next);
+  };
+
+  useKeypress((key, rl) => {
+    const now = current.current!;
+    if (isEnterKey(key)) {
+      const choice = chosen(now);
+      if (choice) {
+        setStatus('done');
+        done(choice.value);
+      } else {
+        // Readline emptied its line on Enter: put the text back, to be fixed rather than retyped,
+        // and draw again, so that the cursor goes back after it (a copy of the menu redraws).
+        rl.write(now.term);
+        show({ ...now });
+      }
+    } else if (isTabKey(key)) {
+      // Readline put a tab in the line: the highlighted entry's name (its alignment padding
+      // aside) takes the line's place; with nothing highlighted the line stays as it was.
+      const choice = chosen(now);
+      rl.clearLine(0);
+      rl.write(choice ? nameOf(choice).trim() : now.term);
+      show(retyped(now, filter, rl.line));
+    } else if (isUpKey(key) || isDownKey(key)) {
+      show(moved(now, isUpKey(key) ? -1 : 1));
+    } else {
+      show(retyped(now, filter, rl.line));
+    }
+  });
+
+  const active = chosen(menu);
+  const page = usePagination({
+    items: menu.results,
+    active: menu.active,
+    renderItem: ({ item, isActive }) => {
+      const colour = isActive ? theme.style.highlight : (text: string) => text;
+      return colour(`${isActive ? theme.icon.cursor : ' '} ${nameOf(item)}`);
+    },
+    pageSize,
+    loop: false,
+  });
+  const message = theme.style.message(config.message, status);
+  if (status === 'done' && active) return [prefix, message, theme.style.answer(active.short ?? nameOf(active))].filter(Boolean).join(' ').trimEnd();
+  const error = menu.results.length === 0 && menu.term !== '' ? theme.style.error('No results found') : undefined;
+  const helpLine = theme.style.keysHelpTip([
+    ['↑↓', 'navigate'],
+    ['⏎', 'select'],
+  ]);
+  // The line as it is, trailing blanks too (@inquirer places the cursor by the line's length),
+  // after a blank also when it is empty, as an input prompt's is.
+  const header = `${[prefix, message].filter(Boolean).join(' ')} ${theme.style.searchTerm(menu.term)}`;
+  const body = [error ?? page, ' ', active?.description ? theme.style.description(active.description) : '', helpLine].filter(Boolean).join('\n').trimEnd();
+  return [header, body];
+});
