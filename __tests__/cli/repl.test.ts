@@ -232,8 +232,13 @@ class Terminal {
     }
   }
 
+  /** SIGHUP, as a closed terminal sends; SIGKILL if that has not ended it half a second later. */
   kill(): void {
-    if (!this.exit) this.proc.kill();
+    if (this.exit) return;
+    this.proc.kill();
+    setTimeout(() => {
+      if (!this.exit) this.proc.kill('SIGKILL');
+    }, 500).unref();
   }
 }
 
@@ -546,32 +551,51 @@ describe('the REPL in a pseudo-terminal', () => {
    * argument matches `when` runs, then says `said` on stderr and holds the REPL still for `ms`:
    * keys typed once it is said arrive meanwhile, all in one read after it.
    */
-  const openHolding = (name: string, owner: string, method: string, when: RegExp, said: string, ms: number): Terminal => {
+  /**
+   * A REPL held still, after saying `said`, each time `owner.method` is called with a first
+   * argument `when` matches: until the test lets it go (release(), once the keys it means to slip
+   * in are written), or `ms` at most. The hold's end is the test's signal, not a guess at this
+   * machine's speed: the keys are in the terminal before the REPL goes on.
+   */
+  const openHolding = (name: string, owner: string, method: string, when: RegExp, said: string, ms: number): Terminal & { release(): Promise<void> } => {
     const hook = join(tmp, `${name}.cjs`);
+    const go = join(tmp, `${name}.go`);
+    rmSync(go, { force: true });
     writeFileSync(
       hook,
-      `const owner = ${owner};
+      `const { existsSync, rmSync } = require('node:fs');
+const owner = ${owner};
 const call = owner.${method};
 owner.${method} = function (first) {
   const result = call.apply(this, arguments);
   if (${String(when)}.test(String(first))) {
-    process.stderr.write(${JSON.stringify(`${said}\n`)});
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${ms});
+    process.stderr.write(${JSON.stringify(`${said}
+`)});
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (const end = Date.now() + ${ms}; !existsSync(${JSON.stringify(go)}) && Date.now() < end; ) Atomics.wait(pause, 0, 0, 2);
+    rmSync(${JSON.stringify(go)}, { force: true });
   }
   return result;
 };
 `,
     );
-    return open([], ROOT, replEnv({ NODE_OPTIONS: `--require ${hook}` }));
+    const t = open([], ROOT, replEnv({ NODE_OPTIONS: `--require ${hook}` }));
+    return Object.assign(t, {
+      // A moment for what was typed to reach the terminal, then the hold ends.
+      release: async () => {
+        await new Promise((done) => setTimeout(done, 20));
+        writeFileSync(go, '');
+      },
+    });
   };
 
   /**
-   * A REPL whose first load of @inquirer/prompts is held up a second, as on a loaded machine,
+   * A REPL whose first load of @inquirer/prompts is held up (until released, a second at most), as on a loaded machine,
    * after it says LOADING: keys typed then come after the REPL has let go of the keyboard and
    * before the prompt is on the screen, whatever this machine's speed.
    */
   const LOADING = '[loading @inquirer/prompts]';
-  const openSlowPrompts = (): Terminal => openHolding('slow-prompts', "require('node:module').prototype", 'require', /^@inquirer\/prompts$/, LOADING, 1000);
+  const openSlowPrompts = () => openHolding('slow-prompts', "require('node:module').prototype", 'require', /^@inquirer\/prompts$/, LOADING, 1000);
 
   test('a re-boot is answered only by y, yes, n, no or Enter typed at its question: keys typed before it are dropped, other words asked again', async () => {
     const t = openSlowPrompts();
@@ -582,6 +606,7 @@ owner.${method} = function (first) {
     t.type('policy dedicated\r');
     await t.waitFor(LOADING);
     t.type('y\r');
+    await t.release();
     expect(await t.waitFor('(y/N)')).toBe('\nkeys typed before this question were dropped\n? re-boot with policy dedicated (discards 1 channel)? (y/N)');
     // A command typed at the question, a word that only starts with y: refused, the line cleared,
     // and asked again. (Each word is seen on the line before its Enter: keys typed while an
@@ -617,6 +642,7 @@ owner.${method} = function (first) {
     menu.type('release-channel\r');
     await menu.waitFor(LOADING);
     menu.type('\r\r');
+    await menu.release();
     expect(await menu.waitFor('(type to filter)')).toBe('\nkeys typed before this question were dropped\n? channel to release (type to filter)');
     // Keys typed once it is drawn are its own.
     await menu.waitFor('esc: cancel');
@@ -633,6 +659,7 @@ owner.${method} = function (first) {
     input.type('alloc-irq ringacc\r');
     await input.waitFor(LOADING);
     input.type('330\r');
+    await input.release();
     expect(await input.waitFor('? index')).toBe('\nkeys typed before this question were dropped\n? index');
     input.type('340\r');
     expect(await input.waitFor(PROMPT)).toMatch(/-> alloc-irq ringacc 340\n/);
@@ -645,14 +672,14 @@ owner.${method} = function (first) {
   }, 40000);
 
   /**
-   * A REPL that holds still for half a second each time it draws a search menu with nothing
+   * A REPL that holds still (until released, half a second at most) each time it draws a search menu with nothing
    * typed in it yet, after saying HELD: keys typed then reach the menu in one read, as a quick
    * typist's or a paste's do (a filter and its Enter together), whatever this machine's speed.
    * (Keys that came later, in reads of their own, would be answered as well: the hold only
    * makes sure the test asks the hard case.)
    */
   const HELD = '[search menu held]';
-  const openHeldMenus = (): Terminal => openHolding('hold-menus', 'process.stdout', 'write', /\(type to filter\) ?\n/, HELD, 500);
+  const openHeldMenus = () => openHolding('hold-menus', 'process.stdout', 'write', /\(type to filter\) ?\n/, HELD, 500);
 
   test('Enter in a search menu takes the list for the text on its line, however quickly the two were typed', async () => {
     const t = openHeldMenus();
@@ -663,16 +690,19 @@ owner.${method} = function (first) {
     t.type('release-channel\r');
     await t.waitFor(HELD);
     t.type('tx10\r');
+    await t.release();
     expect(await t.waitFor(PROMPT)).toMatch(/-> release-channel main_udmap:tx10\nreleased main_udmap:tx10 /);
     // virq 289, not virq 64.
     t.type('mask-irq\r');
     await t.waitFor(HELD);
     t.type('289\r');
+    await t.release();
     expect(await t.waitFor(PROMPT)).toMatch(/-> mask-irq 289\nvirq 289 masked\n/);
     // A filter that finds nothing: Enter chooses nothing; the menu stays, with what was typed.
     t.type('release-channel\r');
     await t.waitFor(HELD);
     t.type('zz\r');
+    await t.release();
     await t.waitFor(/\? channel to release \(type to filter\) zz\n> No results found\n/);
     await t.waitFor('esc: cancel');
     t.type('\x1b');
@@ -736,6 +766,7 @@ owner.${method} = function (first) {
       t.type(`${command}\r`);
       await t.waitFor(LOADING);
       t.type('\x03');
+      await t.release();
       // (Neither the menu nor the question is drawn: the key waiting for it cancels it first.)
       expect(await t.waitFor(PROMPT)).toMatch(/cancelled; nothing done\nmsi\(merged\)> $/);
       t.type('exit\r');
