@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type TableType from 'cli-table3';
 import { visibleLength, type Style } from './style.js';
 import { cliKeeps, cliWrap } from './table-wrap.js';
-import { wrap, wrapParts } from './wrap.js';
+import { spaces, wrap, wrapParts } from './wrap.js';
 
 // Loaded on the first table, not at start-up: many runs print none.
 let TableCtor: typeof TableType | undefined;
@@ -60,8 +60,7 @@ interface Laid {
 /**
  * The columns a cell of one line of printable ASCII, with SGR colour sequences around it, takes
  * (what visibleLength would say); -1 for anything else (a second line, a wide or control character).
- * Whether cli-table3 draws a cell with SGR sequences unchanged is cliKeeps' question: the direct
- * layouts ask it of every such cell they do not wrap.
+ * Whether cli-table3 draws a cell with SGR sequences unchanged is cliKeeps' question (directWidth).
  */
 const plainWidth = (cell: string): number => {
   let w = 0;
@@ -79,6 +78,15 @@ const plainWidth = (cell: string): number => {
   return w;
 };
 
+/**
+ * plainWidth of a cell the direct layouts draw as cli-table3 would: one line of printable ASCII,
+ * its SGR sequences (if any) ones cli-table3 leaves as they are (cliKeeps); -1 for any other.
+ */
+const directWidth = (cell: string): number => {
+  const w = plainWidth(cell);
+  return w < 0 || (w !== cell.length && !cliKeeps(cell)) ? -1 : w;
+};
+
 /** How many spaces `cell` ends with. */
 const trailingSpaces = (cell: string): number => {
   let i = cell.length;
@@ -86,9 +94,6 @@ const trailingSpaces = (cell: string): number => {
   return cell.length - i;
 };
 
-// Runs of spaces, made once: padding is most of a table's pieces.
-const PADS: string[] = [''];
-const spaces = (n: number): string => PADS[n] ?? (PADS[n] = ' '.repeat(n));
 
 // The heads of the columns last laid out, in their style, and which align right (read once: the
 // columns' objects come in several shapes, with and without align or drop). A long run lays out
@@ -170,8 +175,8 @@ const plainLines = (style: Style, columns: Column[], rows: string[][], tight = f
   for (let r = 0; r <= rows.length; r++) {
     const cells = r === 0 ? heads : rows[r - 1];
     for (let i = 0; i < n; i++) {
-      const w = plainWidth(cells[i]);
-      if (w < 0 || (w !== cells[i].length && !cliKeeps(cells[i]))) return undefined;
+      const w = directWidth(cells[i]);
+      if (w < 0) return undefined;
       lens.push(w);
       if (w > widths[i]) widths[i] = w;
     }
@@ -208,8 +213,8 @@ const wrappedLines = (style: Style, columns: Column[], rows: string[][], lastWid
   for (let r = 0; r <= rows.length; r++) {
     const cells = r === 0 ? heads : rows[r - 1];
     for (let i = 0; i < last; i++) {
-      const w = plainWidth(cells[i]);
-      if (w < 0 || (w !== cells[i].length && !cliKeeps(cells[i]))) return undefined;
+      const w = directWidth(cells[i]);
+      if (w < 0) return undefined;
       lens.push(w);
       if (w > widths[i]) widths[i] = w;
     }

@@ -44,14 +44,14 @@ const wrapPlain = (line: string, width: number, indent: number): string => {
   return out + (from === 0 ? line.slice(0, end) : `\n${spaces(indent)}${line.slice(from, end)}`);
 };
 
-// Indents, made once.
+/** Runs of spaces, each made once: indents here, and padding, most of a table's pieces (table.ts). */
 const PADS: string[] = [''];
-const spaces = (n: number): string => PADS[n] ?? (PADS[n] = ' '.repeat(n));
+export const spaces = (n: number): string => PADS[n] ?? (PADS[n] = ' '.repeat(n));
 
 /** The general case: words measured without their colour. */
 export const wrapWords = (line: string, width: number, indent: number): string => {
   if (visibleLength(line) <= width) return line;
-  const pad = ' '.repeat(indent);
+  const pad = spaces(indent);
   const lead = /^ */.exec(line)![0];
   const words = line.slice(lead.length).split(' ');
   const out: string[] = [];
@@ -94,7 +94,7 @@ export const wrapParts = (head: string, parts: string[], sep: string, width: num
     const need = (i === 0 ? len : sepLen + len) + (i < parts.length - 1 ? end.length : 0);
     if (i > 0 && curLen + need > width) {
       text += `${cur}${end}\n`;
-      cur = ' '.repeat(indent) + part;
+      cur = spaces(indent) + part;
       curLen = indent + len;
     } else {
       cur += i === 0 ? part : sep + part;

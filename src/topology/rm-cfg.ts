@@ -16,7 +16,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import { formatRange, type Translation } from '../core/ranges.js';
 import type { DmaSpec, IntaSpec, IntrSpec, MsiDeviceSpec, SourcedRange, Topology } from '../core/topology.js';
 import { validateTopology } from './validate.js';
-import { TR_EVENT_SPACE, trEventCollisions, trEventsOf } from './semantics.js';
+import { collide, TR_EVENT_SPACE, trEventCollisions, trEventsOf } from './semantics.js';
 import { unknownKey } from './issues.js';
 import { quote } from './json-syntax.js';
 import { readTextFile } from '../io/text-file.js';
@@ -333,11 +333,10 @@ const checkTrEvents = (m: DmaSpec, pools: { tx: Target['ranges']; rx: Target['ra
     }
   }
   const words = `rxEventOffset ${offset}`;
-  const verb = (count: number) => (count === 1 ? 'collides' : 'collide');
   const said = trEventCollisions(offset, tx, rx).map((c) =>
     c.tx.line !== undefined
-      ? { line: c.tx.line, text: `${c.tx.granted}: ${trEventsOf('tx', c, offset, words)} ${verb(c.count)} with ${trEventsOf('rx', c, offset, words)} of ${c.rx.of}` }
-      : { line: c.rx.line, text: `${c.rx.granted}: ${trEventsOf('rx', c, offset, words)} ${verb(c.count)} with ${trEventsOf('tx', c, offset, words)} of ${c.tx.of}` },
+      ? { line: c.tx.line, text: `${c.tx.granted}: ${trEventsOf('tx', c, offset, words)} ${collide(c.count)} with ${trEventsOf('rx', c, offset, words)} of ${c.rx.of}` }
+      : { line: c.rx.line, text: `${c.rx.granted}: ${trEventsOf('rx', c, offset, words)} ${collide(c.count)} with ${trEventsOf('tx', c, offset, words)} of ${c.tx.of}` },
   );
   // The topology alone was sound, so every collision has a side from the file; the first in it is said.
   const first = said.filter((x) => x.line !== undefined).sort((a, b) => a.line! - b.line!)[0];

@@ -106,6 +106,9 @@ export const trEventCollisions = <T extends IdRange, R extends IdRange>(offset: 
   return found;
 };
 
+/** The verb for `count` TR events meeting others: `collides`, `collide`. */
+export const collide = (count: number): string => (count === 1 ? 'collides' : 'collide');
+
 /** `TR event indices 4-7 (tx channels 4-7)`, or for rx `(rx channels 0-3 + rxEventOffset 4)`: `offsetWords` names the offset. */
 export const trEventsOf = (dir: 'tx' | 'rx', c: { first: number; count: number }, offset: number, offsetWords: string): string =>
   `${named(TR_EVENTS, c.first, c.count)} (${dir === 'tx' ? `tx ${named(CHANNELS, c.first, c.count)}` : `rx ${named(CHANNELS, c.first - offset, c.count)} + ${offsetWords}`})`;
@@ -229,7 +232,7 @@ class Checker {
   private trEvents(offset: number, offsetWords: string, tx: At<IdRange>[], rx: At<IdRange>[]): void {
     const flat = (list: At<IdRange>[]) => list.map(({ path, value }) => ({ path, start: value.start, count: value.count }));
     for (const c of trEventCollisions(offset, flat(tx), flat(rx))) {
-      this.add(c.tx.path, `${trEventsOf('tx', c, offset, offsetWords)} ${c.count === 1 ? 'collides' : 'collide'} with ${trEventsOf('rx', c, offset, offsetWords)} at ${c.rx.path}; ${TR_EVENT_SPACE}`);
+      this.add(c.tx.path, `${trEventsOf('tx', c, offset, offsetWords)} ${collide(c.count)} with ${trEventsOf('rx', c, offset, offsetWords)} at ${c.rx.path}; ${TR_EVENT_SPACE}`);
     }
   }
 
