@@ -571,7 +571,7 @@ describe('scripts: files, CRLF, BOM, source', () => {
     expect(inFile.errLines).toEqual([`${relative(ROOT, join(tmp, 'nul.msi'))}:2: EUSAGE: not a text script (NUL byte at offset 22)`]);
     const latin1 = await runCli(['-q'], { input: Buffer.concat([Buffer.from('alloc-irq caf'), Buffer.from([0xe9]), Buffer.from(' 1\npools\n')]) });
     expect(latin1.status).toBe(1);
-    expect(latin1.errLines).toEqual(['<stdin>:1: EUSAGE: invalid UTF-8 at column 14 (read as U+FFFD)']);
+    expect(latin1.errLines).toEqual(['<stdin>:1: EUSAGE: invalid UTF-8 at column 14 (byte 0xe9)']);
     expect(latin1.stdout).toMatch(/^POOL/);
   });
 
@@ -599,6 +599,28 @@ describe('scripts: files, CRLF, BOM, source', () => {
     const name = file('split.msi', text);
     const named = runBin(['-q', name]);
     expect([named.stdout, named.stderr]).toEqual([expected.out, expected.err.replace('<stdin>', name)]);
+  });
+
+  test('invalid UTF-8 in a script is named by its line, column and byte: files, stdin, sourced scripts, workloads, across reads', async () => {
+    const bad = file('utf8/bad.msi', Buffer.concat([Buffer.from('pools\nalloc-irq ringacc '), Buffer.from([0xff]), Buffer.from('05\n')]));
+    const named = await runCli(['-q', bad]);
+    expect([named.status, named.errLines]).toEqual([1, [`${bad}:2: EUSAGE: invalid UTF-8 at column 19 (byte 0xff)`]]);
+    const piped = runBin(['-q'], { input: readFileSync(join(ROOT, bad)) });
+    expect(piped.errLines).toEqual(['<stdin>:2: EUSAGE: invalid UTF-8 at column 19 (byte 0xff)']);
+    const sourcing = file('utf8/top.msi', 'source bad.msi\nexpect-pool virq used=226\n');
+    const sourced = await runCli(['-q', sourcing]);
+    expect([sourced.status, sourced.errLines]).toEqual([1, [`${bad}:2: EUSAGE: invalid UTF-8 at column 19 (byte 0xff)`]]);
+    const compared = await runCli(['-q', '-e', `compare ${bad}`]);
+    expect(compared.errLines).toEqual([`-e:1: compare: EUSAGE: ${bad}:2: invalid UTF-8 at column 19 (byte 0xff)`]);
+    // --json echoes the line with U+FFFD where the byte stood, as a UTF-8 decoder shows it (no lone surrogate).
+    const json = await runCli(['-q', '--json', bad]);
+    expect(json.outLines[1]).toBe(`{"file":"${bad}","line":2,"command":"alloc-irq ringacc \ufffd05","ok":false,"error":{"code":"EUSAGE","message":"invalid UTF-8 at column 19 (byte 0xff)"}}`);
+    // A byte at the end of the first 64 KiB read, and a sequence cut short by the end of the file.
+    const pad = `${'#'.repeat(99)}\n`.repeat(655) + '#'.repeat(28) + '\n';
+    const edges = Buffer.concat([Buffer.from(`${pad}pools `), Buffer.from([0xe9]), Buffer.from('\nalloc-irq caf'), Buffer.from([0xe2, 0x82])]);
+    expect(edges.indexOf(0xe9)).toBe(65_535);
+    const split = runBin(['-q', file('utf8/edges.msi', edges)]);
+    expect(split.errLines).toEqual([`${bad.replace('bad.msi', 'edges.msi')}:657: EUSAGE: invalid UTF-8 at column 7 (byte 0xe9)`, `${bad.replace('bad.msi', 'edges.msi')}:658: EUSAGE: invalid UTF-8 at column 14 (byte 0xe2)`]);
   });
 
   test('piped stdin runs each line as it arrives: a program can drive the tool line by line', async () => {

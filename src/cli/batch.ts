@@ -1,5 +1,4 @@
 import { realpathSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { CoreError } from '../core/errors.js';
 import type { ErrorInfo } from '../core/types.js';
@@ -17,6 +16,7 @@ import { renderError, renderText } from '../render/text.js';
 import { EXIT } from './exit.js';
 import type { Sink } from './output.js';
 import { chunksOf, closeQuietly, includedName, openTextFile, ReadError } from '../io/text-file.js';
+import { ScriptDecoder } from '../io/utf8.js';
 
 export const MAX_SOURCE_DEPTH = 8;
 /**
@@ -105,7 +105,7 @@ export interface Feed {
   /** Bytes of the script before the current chunk, for the NUL byte's offset. */
   offset: number;
   started: boolean;
-  decoder?: StringDecoder;
+  decoder?: ScriptDecoder;
 }
 
 interface Where {
@@ -216,7 +216,7 @@ export class BatchRunner {
 
   private *bytesSteps(feed: Feed, chunk: Buffer): RunSteps {
     const nul = chunk.indexOf(0);
-    feed.decoder ??= new StringDecoder('utf8');
+    feed.decoder ??= new ScriptDecoder();
     yield* this.textSteps(feed, feed.decoder.write(nul < 0 ? chunk : chunk.subarray(0, nul)));
     if (nul >= 0 && !this.stopped) {
       this.binary = true;
