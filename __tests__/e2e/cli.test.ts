@@ -517,14 +517,15 @@ describe('scripts: files, CRLF, BOM, source', () => {
     const s = await runCli(['-q', self]);
     expect(s.errLines).toEqual([`${self}:2: source: EINVAL: source loop: ${self} -> ${self}`]);
 
-    // A NUL byte in a sourced script stops the whole run, as in any script: exit 2.
+    // A sourced device holding a NUL byte is refused at its source line as the others are (the
+    // device is read, as it cannot be read twice), and the run goes on: the last line holds.
     const h = await runCli(['-q', holes]);
     const dir = relative(ROOT, join(tmp, 'src'));
-    expect(h.status).toBe(2);
+    expect(h.status).toBe(1);
     expect(h.errLines).toEqual([
       `${holes}:1: source: ENOENT: ${dir}/nope.msi: cannot read script: no such file`,
       `${holes}:2: source: EINVAL: ${dir}/lib: is a directory, not a script`,
-      '/dev/zero:1: EUSAGE: not a text script (NUL byte at offset 0)',
+      `${holes}:3: source: EUSAGE: /dev/zero: not a text script (NUL byte at offset 0)`,
     ]);
 
     // One rule for names at every depth: the path as written, joined to the including script's
@@ -539,6 +540,28 @@ describe('scripts: files, CRLF, BOM, source', () => {
     const deep = await runCli([join(dir, 'deep/d0.msi')]);
     expect(deep.status).toBe(1);
     expect(deep.errLines).toEqual([`${dir}/deep/d${MAX_SOURCE_DEPTH}.msi:1: source: EINVAL: ${dir}/deep/d${MAX_SOURCE_DEPTH + 1}.msi: source nested deeper than ${MAX_SOURCE_DEPTH} scripts`]);
+  });
+
+  test('a sourced binary script is refused whole at its source line: none of its lines runs, exit 1, the run goes on', async () => {
+    // Lines that would change the model come before the NUL byte: none of them may run.
+    const bin = file('srcbin/lib/bin.msi', Buffer.from('alloc-irq ringacc 305\nrequest-channel main_udmap tx\n\u0000junk\n'));
+    const top = file('srcbin/top.msi', 'pools\nsource lib/bin.msi\nexpect-pool virq used=226\nexpect-pool main_udmap.tx_chan used=0\n');
+    const r = await runCli(['-q', top]);
+    expect(r.status).toBe(1);
+    expect(r.errLines).toEqual([`${top}:2: source: EUSAGE: ${bin}: not a text script (NUL byte at offset 52)`]);
+    expect(r.stdout).toMatch(/^POOL/);
+    // --json: the source line's own object, failed; nothing under the sourced file's name.
+    const json = await runCli(['-q', '--json', top]);
+    expect(json.outLines.map((l) => JSON.parse(l).file)).toEqual([top, top, top, top]);
+    expect(json.outLines[1]).toBe(`{"file":"${top}","line":2,"command":"source lib/bin.msi","ok":false,"error":{"code":"EUSAGE","message":"${bin}: not a text script (NUL byte at offset 52)"}}`);
+    // --bail stops there, as at any failed command.
+    const bail = await runCli(['-q', '--bail', top, '-e', 'routes']);
+    expect([bail.status, bail.errLines.length]).toEqual([1, 1]);
+    // From stdin and from a pipe (read whole, as it cannot be read twice), the same.
+    const piped = runBin(['-q'], { input: `source ${bin}\nexpect-pool virq used=226\n` });
+    expect([piped.status, piped.errLines]).toEqual([1, [`<stdin>:1: source: EUSAGE: ${bin}: not a text script (NUL byte at offset 52)`]]);
+    const fifo = runShell(`cat ${bin} | msi -q -e 'source /dev/fd/3' -e 'expect-pool virq used=226' 3<&0 </dev/null`);
+    expect([fifo.status, fifo.errLines]).toEqual([1, ['-e:1: source: EUSAGE: /dev/fd/3: not a text script (NUL byte at offset 52)']]);
   });
 
   test('a symlinked script is found through its link; a loop through a link is still a loop', async () => {

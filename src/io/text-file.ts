@@ -204,6 +204,41 @@ export function* chunksOf(fd: number, path: string, what: string): Generator<Buf
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
+/**
+ * A script that is to run only if it is text throughout (a sourced one: none of its lines runs if
+ * a NUL byte stands anywhere in it), checked before it runs: a regular file is searched for a NUL
+ * byte (reading at offsets, so the open file still streams from its start, whatever its length):
+ * `{ ok: true }`; anything else (a pipe, a device) cannot be read twice, and is read whole as
+ * readTextFile reads (at most MAX_SCRIPT_BYTES), closing `fd`: `{ ok: true, text }`.
+ */
+export const prereadScript = (fd: number, name: string, what: string): ReadResult | { ok: true; text?: undefined } => {
+  if (!fstatSync(fd).isFile()) {
+    const reader = new BoundedReader(name, what);
+    try {
+      for (const bytes of chunksOf(fd, name, what)) if (!reader.add(Buffer.from(bytes))) break;
+    } catch (e) {
+      return { ok: false, code: 'EINVAL', message: (e as Error).message };
+    }
+    return reader.result();
+  }
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let lines = 0;
+  for (let at = 0; ; ) {
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, CHUNK, at);
+    } catch (e) {
+      return { ok: false, code: 'EINVAL', message: `${name}: cannot read ${what}: ${why(e as NodeJS.ErrnoException)}` };
+    }
+    if (n === 0) return { ok: true };
+    const chunk = buf.subarray(0, n);
+    const nul = chunk.indexOf(0);
+    if (nul >= 0) return binary(name, what, at + nul, lines + newlines(chunk, nul) + 1);
+    lines += newlines(chunk);
+    at += n;
+  }
+};
+
 /** Reads a whole topology file (at most MAX_SCRIPT_BYTES), turning every way it can fail into one sentence. */
 export const readTextFile = (path: string, what: string, utf8: Utf8 = 'lossy'): ReadResult => {
   const opened = openTextFile(path, what);
