@@ -289,6 +289,15 @@ describe('--bail, -q, -e', () => {
     ]);
     const gone = await runCli(['-e', 'routes 5']);
     expect([gone.status, gone.stdout, gone.errLines]).toEqual([1, '', ['-e:1: routes: ENOENT: virq 5 has no route: not allocated']]);
+    // A channel of the host's not requested is answered the same way; one the host has not is an error.
+    const idle = await runCli(['-q', '-e', 'routes main_udmap:tx3']);
+    expect([idle.status, idle.stderr, idle.outLines]).toEqual([
+      0,
+      '',
+      ['channel main_udmap:tx3 has no route: not requested; request-channel takes tx8 up', '    (normal capacity), so it never takes tx3'],
+    ]);
+    const none = await runCli(['-e', 'routes main_udmap:tx5']);
+    expect([none.status, none.stdout, none.errLines]).toEqual([1, '', ["-e:1: routes: EINVAL: main_udmap: tx channel 5 is not one of this host's (1-3, 8-19, 26-63)"]]);
   });
 
   test('-e with an unterminated quote is one error', async () => {
