@@ -693,7 +693,7 @@ describe('the search menu (search-prompt.ts): Enter takes the list for the text 
   test('nothing found: Enter takes nothing and the line keeps the text; the menu goes on from there', async () => {
     const none = await drive(['zz\r']);
     expect(none.answer).toBeUndefined();
-    expect(none.screen).toBe('? channel to release (type to filter) zz\n> No results found\n\nup/down: move, enter: choose, esc: cancel');
+    expect(none.screen).toBe('? channel to release (type to filter) zz\n> No results found\n\nup/down: move, tab: complete, enter: choose, esc: cancel');
     // Backspace after it takes one letter off the text: it is back on the line.
     expect((await drive(['zz\r', '\x7f'])).screen).toMatch(/^\? channel to release \(type to filter\) z\n> No results found\n/);
     expect((await drive(['zz\r', '\x7f\x7ftx9\r'])).answer).toBe('main_udmap:tx9');
@@ -710,7 +710,7 @@ describe('the search menu (search-prompt.ts): Enter takes the list for the text 
         '  all',
         '',
         'ring 304, virq 70',
-        'up/down: move, enter: choose, esc: cancel',
+        'up/down: move, tab: complete, enter: choose, esc: cancel',
       ].join('\n'),
     );
     // Colour: the text typed and the description cyan, keys bold and what they do dim.
@@ -720,5 +720,18 @@ describe('the search menu (search-prompt.ts): Enter takes the list for the text 
     expect(look.style.searchTerm('tx')).toBe(c.cyan('tx'));
     expect(look.style.description('ring 304')).toBe(c.cyan('ring 304'));
     expect(look.style.keysHelpTip([['\u2191\u2193', 'navigate'], ['\u23ce', 'select']])).toBe(`${c.bold('\u2191\u2193')} ${c.dim('navigate')}${c.dim(' \u2022 ')}${c.bold('\u23ce')} ${c.dim('select')}`);
+  });
+
+  test('the keys line says every key the menu honours (Tab, Esc too), in each look, within 80 columns', async () => {
+    const keys = async (style: Parameters<typeof searchThemeFor>[0]) => (await drive([], style)).screen.split('\n').at(-1)!;
+    // Unicode without colour (NO_COLOR on a UTF-8 terminal), and with colour, whose SGR drive() strips.
+    const unicode = '\u2191\u2193 navigate \u2022 \u23ce select \u2022 tab complete \u2022 esc cancel';
+    expect(await keys(makeStyle(0, 80, true))).toBe(unicode);
+    expect(await keys(makeStyle(1, 80, true, Chalk))).toBe(unicode);
+    // No Unicode (TERM=linux, a C locale): the keys spelled out.
+    const ascii = await keys(PLAIN);
+    expect(ascii).toBe('up/down: move, tab: complete, enter: choose, esc: cancel');
+    for (const line of [unicode, ascii]) expect(line.length).toBeLessThanOrEqual(80);
+    // Each key does what the line says: Tab completes (above), Esc is the REPL's cancel (repl.test.ts).
   });
 });

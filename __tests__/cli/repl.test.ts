@@ -529,7 +529,7 @@ describe('the REPL in a pseudo-terminal', () => {
     // Esc, in a menu that filters as it is typed (readline reports a lone ESC once its wait for
     // the rest of an escape sequence has run out).
     t.type('mask-irq\r');
-    expect(await t.waitFor('up/down: move, enter: choose, esc: cancel')).toContain('virq (type to filter)');
+    expect(await t.waitFor('up/down: move, tab: complete, enter: choose, esc: cancel')).toContain('virq (type to filter)');
     t.type('\x1b');
     expect(await t.waitFor(PROMPT)).toContain('cancelled; nothing done');
     // In the index prompt too, after a device was chosen.

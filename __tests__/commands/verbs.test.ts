@@ -662,8 +662,18 @@ describe('views', () => {
     // a channel: its completion ring (packet mode)
     ok(s, 'request-channel main_udmap rx', 'channels');
     expect(ok(s, 'routes main_udmap:rx8', 'routes').routes.map((r) => r.virq)).toEqual([72]);
-    fails(s, 'routes main_udmap:tx10', 'ENOENT', 'channel main_udmap:tx10 is not requested');
+    // a channel of the host's that is not requested: an answer with the reason, as a virq with none
+    const idle = ok(s, 'routes main_udmap:tx10', 'routes');
+    expect([idle.routes, idle.filter, idle.reason]).toEqual([
+      [],
+      'main_udmap:tx10',
+      'channel main_udmap:tx10 has no route: not requested; no ring and no irq until request-channel main_udmap tx takes it (the lowest free from tx8 up)',
+    ]);
+    // below the normal-capacity start (tchan_tpl.start_idx[0] = 8): request-channel never takes it
+    expect(ok(s, 'routes main_udmap:rx3', 'routes').reason).toBe('channel main_udmap:rx3 has no route: not requested; request-channel takes rx8 up (normal capacity), so it never takes rx3');
+    // no such channel on this host, no such controller: still errors
     fails(s, 'routes main_udmap:tx99', 'EINVAL', /tx channel 99 /);
+    fails(s, 'routes udma:tx8', 'ENOENT', /unknown DMA controller 'udma'/);
     fails(s, 'routes 999', 'ENOENT', 'virq 999 has no route: not allocated');
   });
 

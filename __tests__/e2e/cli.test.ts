@@ -289,6 +289,15 @@ describe('--bail, -q, -e', () => {
     ]);
     const gone = await runCli(['-e', 'routes 5']);
     expect([gone.status, gone.stdout, gone.errLines]).toEqual([1, '', ['-e:1: routes: ENOENT: virq 5 has no route: not allocated']]);
+    // A channel of the host's not requested is answered the same way; one the host has not is an error.
+    const idle = await runCli(['-q', '-e', 'routes main_udmap:tx3']);
+    expect([idle.status, idle.stderr, idle.outLines]).toEqual([
+      0,
+      '',
+      ['channel main_udmap:tx3 has no route: not requested; request-channel takes tx8 up', '    (normal capacity), so it never takes tx3'],
+    ]);
+    const none = await runCli(['-e', 'routes main_udmap:tx5']);
+    expect([none.status, none.stdout, none.errLines]).toEqual([1, '', ["-e:1: routes: EINVAL: main_udmap: tx channel 5 is not one of this host's (1-3, 8-19, 26-63)"]]);
   });
 
   test('-e with an unterminated quote is one error', async () => {
@@ -517,14 +526,15 @@ describe('scripts: files, CRLF, BOM, source', () => {
     const s = await runCli(['-q', self]);
     expect(s.errLines).toEqual([`${self}:2: source: EINVAL: source loop: ${self} -> ${self}`]);
 
-    // A NUL byte in a sourced script stops the whole run, as in any script: exit 2.
+    // A sourced device holding a NUL byte is refused at its source line as the others are (the
+    // device is read, as it cannot be read twice), and the run goes on: the last line holds.
     const h = await runCli(['-q', holes]);
     const dir = relative(ROOT, join(tmp, 'src'));
-    expect(h.status).toBe(2);
+    expect(h.status).toBe(1);
     expect(h.errLines).toEqual([
       `${holes}:1: source: ENOENT: ${dir}/nope.msi: cannot read script: no such file`,
       `${holes}:2: source: EINVAL: ${dir}/lib: is a directory, not a script`,
-      '/dev/zero:1: EUSAGE: not a text script (NUL byte at offset 0)',
+      `${holes}:3: source: EUSAGE: /dev/zero: not a text script (NUL byte at offset 0)`,
     ]);
 
     // One rule for names at every depth: the path as written, joined to the including script's
@@ -539,6 +549,28 @@ describe('scripts: files, CRLF, BOM, source', () => {
     const deep = await runCli([join(dir, 'deep/d0.msi')]);
     expect(deep.status).toBe(1);
     expect(deep.errLines).toEqual([`${dir}/deep/d${MAX_SOURCE_DEPTH}.msi:1: source: EINVAL: ${dir}/deep/d${MAX_SOURCE_DEPTH + 1}.msi: source nested deeper than ${MAX_SOURCE_DEPTH} scripts`]);
+  });
+
+  test('a sourced binary script is refused whole at its source line: none of its lines runs, exit 1, the run goes on', async () => {
+    // Lines that would change the model come before the NUL byte: none of them may run.
+    const bin = file('srcbin/lib/bin.msi', Buffer.from('alloc-irq ringacc 305\nrequest-channel main_udmap tx\n\u0000junk\n'));
+    const top = file('srcbin/top.msi', 'pools\nsource lib/bin.msi\nexpect-pool virq used=226\nexpect-pool main_udmap.tx_chan used=0\n');
+    const r = await runCli(['-q', top]);
+    expect(r.status).toBe(1);
+    expect(r.errLines).toEqual([`${top}:2: source: EUSAGE: ${bin}: not a text script (NUL byte at offset 52)`]);
+    expect(r.stdout).toMatch(/^POOL/);
+    // --json: the source line's own object, failed; nothing under the sourced file's name.
+    const json = await runCli(['-q', '--json', top]);
+    expect(json.outLines.map((l) => JSON.parse(l).file)).toEqual([top, top, top, top]);
+    expect(json.outLines[1]).toBe(`{"file":"${top}","line":2,"command":"source lib/bin.msi","ok":false,"error":{"code":"EUSAGE","message":"${bin}: not a text script (NUL byte at offset 52)"}}`);
+    // --bail stops there, as at any failed command.
+    const bail = await runCli(['-q', '--bail', top, '-e', 'routes']);
+    expect([bail.status, bail.errLines.length]).toEqual([1, 1]);
+    // From stdin and from a pipe (read whole, as it cannot be read twice), the same.
+    const piped = runBin(['-q'], { input: `source ${bin}\nexpect-pool virq used=226\n` });
+    expect([piped.status, piped.errLines]).toEqual([1, [`<stdin>:1: source: EUSAGE: ${bin}: not a text script (NUL byte at offset 52)`]]);
+    const fifo = runShell(`cat ${bin} | msi -q -e 'source /dev/fd/3' -e 'expect-pool virq used=226' 3<&0 </dev/null`);
+    expect([fifo.status, fifo.errLines]).toEqual([1, ['-e:1: source: EUSAGE: /dev/fd/3: not a text script (NUL byte at offset 52)']]);
   });
 
   test('a symlinked script is found through its link; a loop through a link is still a loop', async () => {
@@ -571,7 +603,7 @@ describe('scripts: files, CRLF, BOM, source', () => {
     expect(inFile.errLines).toEqual([`${relative(ROOT, join(tmp, 'nul.msi'))}:2: EUSAGE: not a text script (NUL byte at offset 22)`]);
     const latin1 = await runCli(['-q'], { input: Buffer.concat([Buffer.from('alloc-irq caf'), Buffer.from([0xe9]), Buffer.from(' 1\npools\n')]) });
     expect(latin1.status).toBe(1);
-    expect(latin1.errLines).toEqual(['<stdin>:1: EUSAGE: invalid UTF-8 at column 14 (read as U+FFFD)']);
+    expect(latin1.errLines).toEqual(['<stdin>:1: EUSAGE: invalid UTF-8 at column 14 (byte 0xe9)']);
     expect(latin1.stdout).toMatch(/^POOL/);
   });
 
@@ -599,6 +631,28 @@ describe('scripts: files, CRLF, BOM, source', () => {
     const name = file('split.msi', text);
     const named = runBin(['-q', name]);
     expect([named.stdout, named.stderr]).toEqual([expected.out, expected.err.replace('<stdin>', name)]);
+  });
+
+  test('invalid UTF-8 in a script is named by its line, column and byte: files, stdin, sourced scripts, workloads, across reads', async () => {
+    const bad = file('utf8/bad.msi', Buffer.concat([Buffer.from('pools\nalloc-irq ringacc '), Buffer.from([0xff]), Buffer.from('05\n')]));
+    const named = await runCli(['-q', bad]);
+    expect([named.status, named.errLines]).toEqual([1, [`${bad}:2: EUSAGE: invalid UTF-8 at column 19 (byte 0xff)`]]);
+    const piped = runBin(['-q'], { input: readFileSync(join(ROOT, bad)) });
+    expect(piped.errLines).toEqual(['<stdin>:2: EUSAGE: invalid UTF-8 at column 19 (byte 0xff)']);
+    const sourcing = file('utf8/top.msi', 'source bad.msi\nexpect-pool virq used=226\n');
+    const sourced = await runCli(['-q', sourcing]);
+    expect([sourced.status, sourced.errLines]).toEqual([1, [`${bad}:2: EUSAGE: invalid UTF-8 at column 19 (byte 0xff)`]]);
+    const compared = await runCli(['-q', '-e', `compare ${bad}`]);
+    expect(compared.errLines).toEqual([`-e:1: compare: EUSAGE: ${bad}:2: invalid UTF-8 at column 19 (byte 0xff)`]);
+    // --json echoes the line with U+FFFD where the byte stood, as a UTF-8 decoder shows it (no lone surrogate).
+    const json = await runCli(['-q', '--json', bad]);
+    expect(json.outLines[1]).toBe(`{"file":"${bad}","line":2,"command":"alloc-irq ringacc \ufffd05","ok":false,"error":{"code":"EUSAGE","message":"invalid UTF-8 at column 19 (byte 0xff)"}}`);
+    // A byte at the end of the first 64 KiB read, and a sequence cut short by the end of the file.
+    const pad = `${'#'.repeat(99)}\n`.repeat(655) + '#'.repeat(28) + '\n';
+    const edges = Buffer.concat([Buffer.from(`${pad}pools `), Buffer.from([0xe9]), Buffer.from('\nalloc-irq caf'), Buffer.from([0xe2, 0x82])]);
+    expect(edges.indexOf(0xe9)).toBe(65_535);
+    const split = runBin(['-q', file('utf8/edges.msi', edges)]);
+    expect(split.errLines).toEqual([`${bad.replace('bad.msi', 'edges.msi')}:657: EUSAGE: invalid UTF-8 at column 7 (byte 0xe9)`, `${bad.replace('bad.msi', 'edges.msi')}:658: EUSAGE: invalid UTF-8 at column 14 (byte 0xe2)`]);
   });
 
   test('piped stdin runs each line as it arrives: a program can drive the tool line by line', async () => {

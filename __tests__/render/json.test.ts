@@ -208,6 +208,13 @@ describe('data', () => {
     });
     // a device with none: the list alone, as before
     expect(json(s, 'routes ringacc').data).toEqual({ routes: [] });
+    // a channel not requested: ok, no routes, and the reason
+    expect(json(s, 'routes main_udmap:tx8')).toEqual({
+      ...WHERE,
+      command: 'routes main_udmap:tx8',
+      ok: true,
+      data: { routes: [], reason: 'channel main_udmap:tx8 has no route: not requested; no ring and no irq until request-channel main_udmap tx takes it (the lowest free from tx8 up)' },
+    });
     expect(json(s, 'routes 999')).toEqual({ ...WHERE, command: 'routes 999', ok: false, error: { code: 'ENOENT', message: 'virq 999 has no route: not allocated' } });
   });
 

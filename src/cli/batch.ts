@@ -1,5 +1,4 @@
 import { realpathSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { CoreError } from '../core/errors.js';
 import type { ErrorInfo } from '../core/types.js';
@@ -16,7 +15,8 @@ import type { Style } from '../render/style.js';
 import { renderError, renderText } from '../render/text.js';
 import { EXIT } from './exit.js';
 import type { Sink } from './output.js';
-import { chunksOf, closeQuietly, includedName, openTextFile, ReadError } from '../io/text-file.js';
+import { chunksOf, closeQuietly, includedName, openTextFile, prereadScript, ReadError } from '../io/text-file.js';
+import { ScriptDecoder } from '../io/utf8.js';
 
 export const MAX_SOURCE_DEPTH = 8;
 /**
@@ -105,7 +105,7 @@ export interface Feed {
   /** Bytes of the script before the current chunk, for the NUL byte's offset. */
   offset: number;
   started: boolean;
-  decoder?: StringDecoder;
+  decoder?: ScriptDecoder;
 }
 
 interface Where {
@@ -216,7 +216,7 @@ export class BatchRunner {
 
   private *bytesSteps(feed: Feed, chunk: Buffer): RunSteps {
     const nul = chunk.indexOf(0);
-    feed.decoder ??= new StringDecoder('utf8');
+    feed.decoder ??= new ScriptDecoder();
     yield* this.textSteps(feed, feed.decoder.write(nul < 0 ? chunk : chunk.subarray(0, nul)));
     if (nul >= 0 && !this.stopped) {
       this.binary = true;
@@ -397,8 +397,17 @@ export class BatchRunner {
       const names = [...chain.slice(chain.indexOf(real)), real].map((p) => relative(process.cwd(), p) || p);
       return fail('EINVAL', `source loop: ${names.join(' -> ')}`);
     }
+    // A binary file is refused whole, before any of its lines runs, as the REPL refuses it:
+    // nothing of it half-run, and the error at the `source` line, which is where the fault is.
+    const pre = prereadScript(opened.fd, shown, 'script');
+    if (!pre.ok) {
+      closeQuietly(opened.fd);
+      return fail(pre.code, pre.message);
+    }
     this.report(where, command, findCommand('source'), { ok: true, output: { kind: 'source', path } });
-    yield* this.fileSteps(opened.fd, { name: shown, dir: dirname(abs), real }, chain);
+    const script = { name: shown, dir: dirname(abs), real };
+    if (pre.text === undefined) yield* this.fileSteps(opened.fd, script, chain);
+    else yield* this.steps({ ...script, text: pre.text }, chain);
   }
 
   /** Streams an open script file (closing it): lines run as they are read, in memory that does not grow with its length. */

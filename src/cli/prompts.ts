@@ -566,6 +566,8 @@ export const searchThemeFor = (style: Style) => {
       description: (text: string) => c.cyan(text),
       keysHelpTip: (keys: [key: string, action: string][]) => keys.map(([key, action]) => `${c.bold(key)} ${c.dim(action)}`).join(c.dim(' • ')),
       ...plain?.style,
+      // Where themeFor spells the keys out (no Unicode), the search menu's Tab too.
+      ...(plain !== undefined && !style.unicode ? { keysHelpTip: () => 'up/down: move, tab: complete, enter: choose, esc: cancel' } : {}),
     },
   };
 };

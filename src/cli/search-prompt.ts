@@ -54,6 +54,14 @@ export interface SearchLook {
   };
 }
 
+/** The keys line's keys and what each does, in the order @inquirer's menus list theirs. */
+export const SEARCH_KEYS: [key: string, action: string][] = [
+  ['↑↓', 'navigate'],
+  ['⏎', 'select'],
+  ['tab', 'complete'],
+  ['esc', 'cancel'],
+];
+
 /** Plain: the REPL gives its colours (searchThemeFor in prompts.ts). */
 const plainLook: SearchLook = {
   icon: { cursor: '>' },
@@ -131,10 +139,8 @@ export const searchPrompt = createPrompt<string, SearchConfig>((config, done) =>
   const message = theme.style.message(config.message, status);
   if (status === 'done' && active) return [prefix, message, theme.style.answer(active.short ?? nameOf(active))].filter(Boolean).join(' ').trimEnd();
   const error = menu.results.length === 0 && menu.term !== '' ? theme.style.error('No results found') : undefined;
-  const helpLine = theme.style.keysHelpTip([
-    ['↑↓', 'navigate'],
-    ['⏎', 'select'],
-  ]);
+  // Every key the menu honours: Esc is the REPL's (prompts.ts's cancellable), which wraps every menu.
+  const helpLine = theme.style.keysHelpTip(SEARCH_KEYS);
   // The line as it is, trailing blanks too (@inquirer places the cursor by the line's length),
   // after a blank also when it is empty, as an input prompt's is.
   const header = `${[prefix, message].filter(Boolean).join(' ')} ${theme.style.searchTerm(menu.term)}`;

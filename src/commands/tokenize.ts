@@ -1,10 +1,13 @@
 import { CoreError } from '../core/errors.js';
+import { escapedByteAt } from '../io/utf8.js';
 
 /**
  * Characters no command word may hold, with the reason given to the user: C0 and C1 controls
  * (tab excepted) and DEL, which a terminal would act on; line and paragraph separators, which
  * would break the one-line error contract; bidirectional overrides, which make a line display
- * differently from what it holds; and U+FFFD, which is what invalid UTF-8 decodes to.
+ * differently from what it holds; and invalid UTF-8: a byte a script's reader kept (io/utf8.ts),
+ * or U+FFFD, which is what other text's invalid UTF-8 was decoded to before it reached us (`-e`
+ * in argv, the REPL's line).
  */
 const refused = (code: number): string | undefined => {
   if ((code < 0x20 && code !== 0x09) || (code >= 0x7f && code <= 0x9f)) return 'control character';
@@ -87,7 +90,7 @@ export const isGarbledLine = (line: string): boolean => {
   if (PLAIN.test(line)) return false;
   for (let i = 0; i < line.length; i++) {
     const code = line.charCodeAt(i);
-    if (code === 0xfffd || ((code < 0x20 || code >= 0x7f) && refused(code))) return true;
+    if (code === 0xfffd || ((code < 0x20 || code >= 0x7f) && (refused(code) || escapedByteAt(line, i) >= 0))) return true;
   }
   return false;
 };
@@ -115,6 +118,8 @@ export const tokenize = (line: string): string[] => {
     const code = c.charCodeAt(0);
     if (code === 0xfffd) throw new CoreError('EUSAGE', `invalid UTF-8 at column ${codePoints(line, 0, i) + 1} (read as U+FFFD)`);
     if (code < 0x20 || code >= 0x7f) {
+      const byte = escapedByteAt(line, i);
+      if (byte >= 0) throw new CoreError('EUSAGE', `invalid UTF-8 at column ${codePoints(line, 0, i) + 1} (byte 0x${byte.toString(16)})`);
       const why = refused(code);
       if (why) throw new CoreError('EUSAGE', `${why} ${u(code)} at column ${codePoints(line, 0, i) + 1}`);
     }

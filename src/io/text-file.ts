@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { lineColumn } from '../topology/json-syntax.js';
+import { decodeScript, firstInvalidUtf8 } from './utf8.js';
 
 // Reading the text files a user names: scripts (the batch runner's, the REPL's source, compare's
 // workloads), topology and rm-cfg files. Below every layer that reads one (front ends, commands,
@@ -19,8 +20,8 @@ export const MAX_SCRIPT_BYTES = 16 << 20;
 export type ReadResult = { ok: true; text: string } | { ok: false; code: 'ENOENT' | 'EINVAL' | 'EUSAGE'; message: string; line?: number };
 
 /**
- * How a file read whole is decoded: `lossy` (scripts) turns invalid UTF-8 into U+FFFD, which the
- * tokenizer refuses on its line; `strict` (topology and rm-cfg files, whose text is data that
+ * How a file read whole is decoded: `lossy` (scripts) keeps each byte that is not UTF-8 as an
+ * escape (utf8.ts), which the tokenizer refuses on its line, naming the byte; `strict` (topology and rm-cfg files, whose text is data that
  * would otherwise carry U+FFFD into names and --export) refuses the file, naming where.
  */
 export type Utf8 = 'lossy' | 'strict';
@@ -203,6 +204,41 @@ export function* chunksOf(fd: number, path: string, what: string): Generator<Buf
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
+/**
+ * A script that is to run only if it is text throughout (a sourced one: none of its lines runs if
+ * a NUL byte stands anywhere in it), checked before it runs: a regular file is searched for a NUL
+ * byte (reading at offsets, so the open file still streams from its start, whatever its length):
+ * `{ ok: true }`; anything else (a pipe, a device) cannot be read twice, and is read whole as
+ * readTextFile reads (at most MAX_SCRIPT_BYTES), closing `fd`: `{ ok: true, text }`.
+ */
+export const prereadScript = (fd: number, name: string, what: string): ReadResult | { ok: true; text?: undefined } => {
+  if (!fstatSync(fd).isFile()) {
+    const reader = new BoundedReader(name, what);
+    try {
+      for (const bytes of chunksOf(fd, name, what)) if (!reader.add(Buffer.from(bytes))) break;
+    } catch (e) {
+      return { ok: false, code: 'EINVAL', message: (e as Error).message };
+    }
+    return reader.result();
+  }
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let lines = 0;
+  for (let at = 0; ; ) {
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, CHUNK, at);
+    } catch (e) {
+      return { ok: false, code: 'EINVAL', message: `${name}: cannot read ${what}: ${why(e as NodeJS.ErrnoException)}` };
+    }
+    if (n === 0) return { ok: true };
+    const chunk = buf.subarray(0, n);
+    const nul = chunk.indexOf(0);
+    if (nul >= 0) return binary(name, what, at + nul, lines + newlines(chunk, nul) + 1);
+    lines += newlines(chunk);
+    at += n;
+  }
+};
+
 /** Reads a whole topology file (at most MAX_SCRIPT_BYTES), turning every way it can fail into one sentence. */
 export const readTextFile = (path: string, what: string, utf8: Utf8 = 'lossy'): ReadResult => {
   const opened = openTextFile(path, what);
@@ -221,38 +257,6 @@ export const readTextFile = (path: string, what: string, utf8: Utf8 = 'lossy'): 
   return reader.result();
 };
 
-/**
- * Offset of the first byte that does not begin a well-formed UTF-8 sequence (Unicode table 3-7:
- * no overlong forms, no surrogates, nothing past U+10FFFF, no sequence cut short), or -1.
- */
-const firstInvalidUtf8 = (bytes: Uint8Array): number => {
-  for (let i = 0; i < bytes.length; ) {
-    const c = bytes[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    // How many continuation bytes follow, and the range the first of them must fall in.
-    let more: number;
-    let lo = 0x80;
-    let hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) more = 1;
-    else if (c >= 0xe0 && c <= 0xef) {
-      more = 2;
-      if (c === 0xe0) lo = 0xa0;
-      else if (c === 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      more = 3;
-      if (c === 0xf0) lo = 0x90;
-      else if (c === 0xf4) hi = 0x8f;
-    } else return i;
-    if (i + more >= bytes.length || bytes[i + 1] < lo || bytes[i + 1] > hi) return i;
-    for (let k = 2; k <= more; k++) if (bytes[i + k] < 0x80 || bytes[i + k] > 0xbf) return i;
-    i += more + 1;
-  }
-  return -1;
-};
-
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
@@ -263,7 +267,7 @@ export const checkText = (bytes: Buffer, name: string, what: string, utf8: Utf8 
   const nul = bytes.indexOf(0);
   if (nul >= 0) return binary(name, what, nul, newlines(bytes, nul) + 1);
   let text: string;
-  if (utf8 === 'lossy') text = bytes.toString('utf8');
+  if (utf8 === 'lossy') text = decodeScript(bytes);
   else {
     try {
       text = strictDecoder.decode(bytes);

@@ -3,6 +3,7 @@ import type { BootEntry, ErrorInfo, FireTrace, Route } from '../core/types.js';
 import type { InterleaveReport } from '../core/interleave/explore.js';
 import type { Output, Result } from '../commands/result.js';
 import { renderGraph } from './graph.js';
+import { unescapeBytes } from '../io/utf8.js';
 
 /** The route fields of the JSON contract (the JSON contract in the README), plus who owns it. */
 export const jsonRoute = (r: Route) => ({
@@ -102,7 +103,8 @@ const interleaveJson = (r: InterleaveReport, expect: 'ok' | 'race') => {
  * times as much until the optimizing compiler has caught up, most of a 100,000-line run).
  * Failures (at most MAX_ERRORS a run) take the reference path.
  */
-export const renderJson = (where: { file: string; line: number }, command: string, result: Result): string => {
+export const renderJson = (where: { file: string; line: number }, echoed: string, result: Result): string => {
+  const command = unescapeBytes(echoed);
   if (!result.ok) return renderJsonReference(where, command, result);
   const o = result.output;
   return JSON.stringify({ file: where.file, line: where.line, command, ok: true, data: o.kind === 'fire' ? fireJson(o.trace) : data(o) });
@@ -110,7 +112,8 @@ export const renderJson = (where: { file: string; line: number }, command: strin
 
 /** The definition of a --json line: what renderJson must equal, byte for byte. */
 export const renderJsonReference = (where: { file: string; line: number | null }, command: string | null, result: Result): string => {
-  const head = { file: where.file, line: where.line, command };
+  // A script's byte that is not UTF-8 is echoed as U+FFFD (io/utf8.ts), as a decoder would show it.
+  const head = { file: where.file, line: where.line, command: command === null ? null : unescapeBytes(command) };
   if (result.ok) return JSON.stringify({ ...head, ok: true, data: data(result.output) });
   const { code, message, pool } = result.error;
   const failed = { ...head, ok: false, error: pool ? { code, message, pool: pool.id } : { code, message } };

@@ -3,7 +3,6 @@ import { CoreError, quote } from '../../core/errors.js';
 import { channelName } from '../../core/dma.js';
 import type { MsiRecord } from '../../core/msi.js';
 import type { System } from '../../core/system.js';
-import type { Route } from '../../core/types.js';
 import { nearest, oneOf, parseChannel, parseUint } from '../args.js';
 import { DOMAIN_FORMATS, type DomainFormat, type Output } from '../result.js';
 import { schemaRef, stdoutFolder, topologyFile } from '../../topology/export.js';
@@ -52,15 +51,26 @@ const routesOfVirq = (sys: System, word: string): Output => {
   return { kind: 'routes', routes: found, filter, reason: noRoute(sys, virq) };
 };
 
-/** `routes <dma>:<tx|rx><n>`: the routes of a requested channel's ring MSI and, in TR mode, its UDMA event. */
-const routesOfChannel = (sys: System, word: string): Route[] => {
+/**
+ * `routes <dma>:<tx|rx><n>`: the routes of a requested channel's ring MSI and, in TR mode, its
+ * UDMA event. A channel of the host's share that is not requested is an empty answer with the
+ * reason, as a virq allocated without a route is: a view answers for what exists. Only one
+ * that is not the host's (or of no DMA controller) is an error.
+ */
+const routesOfChannel = (sys: System, word: string): Output => {
   const { dma, dir, n } = parseChannel(word);
+  const filter = channelName(dma, dir, n);
   const channel = sys.channels().find((c) => c.dma === dma && c.dir === dir && c.n === n);
-  if (!channel) {
-    sys.dma(dma).checkChannel(dir, n);
-    throw new CoreError('ENOENT', `channel ${dma}:${dir}${n} is not requested`);
-  }
-  return [channel.msi, ...(channel.event ? [channel.event] : [])].map((r) => sys.routeOf(r.virq)!);
+  if (channel) return { kind: 'routes', routes: [channel.msi, ...(channel.event ? [channel.event] : [])].map((r) => sys.routeOf(r.virq)!), filter };
+  const controller = sys.dma(dma);
+  controller.checkChannel(dir, n);
+  const first = controller.spec[dir].firstNormal;
+  // __udma_reserve_tchan/rchan search from the normal-capacity start: the channels below it are never handed out.
+  const why =
+    n < first
+      ? `request-channel takes ${dir}${first} up (normal capacity), so it never takes ${dir}${n}`
+      : `no ring and no irq until request-channel ${dma} ${dir} takes it (the lowest free from ${dir}${first} up)`;
+  return { kind: 'routes', routes: [], filter, reason: `channel ${filter} has no route: not requested; ${why}` };
 };
 
 export const routes: CommandSpec = {
@@ -70,14 +80,14 @@ export const routes: CommandSpec = {
   example: 'request-channel main_udmap tx\nalloc-irq ringacc any\nroutes ringacc',
   details:
     'The filter names a source device (ringacc, cpts) or a DMA controller; a virq (a VINT parent ' +
-    'shows its events; one allocated without a route says why); a channel (main_udmap:tx8); or alloc-irq, for the MSIs taken with alloc-irq.',
+    'shows its events; one allocated without a route says why); a channel (main_udmap:tx8; one not requested says why); or alloc-irq, for the MSIs taken with alloc-irq.',
   args: [{ name: 'filter', kind: 'device', optional: true }],
   view: true,
   run({ session }, [filter]) {
     const sys = session.system;
     if (filter === undefined || filter === 'alloc-irq') return { kind: 'routes', routes: sys.routes(filter), filter };
     if (/^(\d+|0x[0-9a-f]+)$/i.test(filter)) return routesOfVirq(sys, filter);
-    if (/^[^:]+:(tx|rx)/i.test(filter)) return { kind: 'routes', routes: routesOfChannel(sys, filter), filter };
+    if (/^[^:]+:(tx|rx)/i.test(filter)) return routesOfChannel(sys, filter);
     const devices = routeDevices(sys);
     if (!devices.includes(filter)) {
       const near = nearest(filter, devices);
