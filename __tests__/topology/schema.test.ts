@@ -21,7 +21,7 @@ const builtIn = (): Json => JSON.parse(JSON.stringify(am65x));
 
 describe('the published JSON Schema', () => {
   test('there are shipped topologies to check', () => {
-    expect(shipped.sort()).toEqual(['am65x-64events.json', 'chained.json', 'race2.json', 'small8.json']);
+    expect(shipped.sort()).toEqual(['am65x-64events.json', 'am65x-64rings.json', 'chained.json', 'race2.json', 'small8.json']);
   });
 
   test.each(shipped)('%s names the schema, validates against it, and loads', (file) => {
