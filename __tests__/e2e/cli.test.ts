@@ -655,6 +655,14 @@ describe('scripts: files, CRLF, BOM, source', () => {
     expect(split.errLines).toEqual([`${bad.replace('bad.msi', 'edges.msi')}:657: EUSAGE: invalid UTF-8 at column 7 (byte 0xe9)`, `${bad.replace('bad.msi', 'edges.msi')}:658: EUSAGE: invalid UTF-8 at column 14 (byte 0xe2)`]);
   });
 
+  test('a U+FFFD that is in the text is called what it is, not invalid UTF-8: a script holding its valid bytes, -e', async () => {
+    const held = file('utf8/fffd.msi', Buffer.concat([Buffer.from('pools '), Buffer.from([0xef, 0xbf, 0xbd]), Buffer.from('\n')]));
+    const r = await runCli(['-q', held]);
+    expect([r.status, r.errLines]).toEqual([1, [`${held}:1: EUSAGE: replacement character U+FFFD at column 7 (what invalid UTF-8 is decoded to)`]]);
+    const e = await runCli(['-q', '-e', 'alloc-irq caf\ufffd 1']);
+    expect(e.errLines).toEqual(['-e:1: EUSAGE: replacement character U+FFFD at column 14 (what invalid UTF-8 is decoded to)']);
+  });
+
   test('piped stdin runs each line as it arrives: a program can drive the tool line by line', async () => {
     const child = spawn(process.execPath, [BIN, '-q'], { cwd: ROOT, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';

@@ -116,7 +116,9 @@ export const tokenize = (line: string): string[] => {
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
     const code = c.charCodeAt(0);
-    if (code === 0xfffd) throw new CoreError('EUSAGE', `invalid UTF-8 at column ${codePoints(line, 0, i) + 1} (read as U+FFFD)`);
+    // Not called invalid UTF-8: a script's bad bytes arrive as escapes (io/utf8.ts), so a U+FFFD here
+    // is either in a script's text (valid bytes EF BF BD) or was decoded from argv or a terminal.
+    if (code === 0xfffd) throw new CoreError('EUSAGE', `replacement character U+FFFD at column ${codePoints(line, 0, i) + 1} (what invalid UTF-8 is decoded to)`);
     if (code < 0x20 || code >= 0x7f) {
       const byte = escapedByteAt(line, i);
       if (byte >= 0) throw new CoreError('EUSAGE', `invalid UTF-8 at column ${codePoints(line, 0, i) + 1} (byte 0x${byte.toString(16)})`);
