@@ -192,6 +192,17 @@ class Terminal {
     this.proc.write(keys);
   }
 
+  /**
+   * Resolves once every key typed so far has been written to the terminal: node-pty writes from
+   * a queue of its own, asynchronously, so a test that must know its keys are in (before it lets
+   * a held REPL go on) waits for the queue to drain, however loaded the machine.
+   */
+  async typed(): Promise<void> {
+    const queue = (this.proc as unknown as { _writeStream?: { _writeQueue?: unknown } })._writeStream?._writeQueue;
+    if (!Array.isArray(queue)) throw new Error('node-pty no longer keeps _writeStream._writeQueue: Terminal.typed() needs another way to know the keys are written');
+    while (queue.length > 0) await new Promise((done) => setTimeout(done, 2));
+  }
+
   /** Waits until `what` appears after the last thing waited for; returns the text from there to it.
    *  The limits only catch a hang: the machine may be loaded, so they are generous. */
   async waitFor(what: string | RegExp, timeoutMs = 15000): Promise<string> {
@@ -581,8 +592,10 @@ owner.${method} = function (first) {
     );
     const t = open([], ROOT, replEnv({ NODE_OPTIONS: `--require ${hook}` }));
     return Object.assign(t, {
-      // A moment for what was typed to reach the terminal, then the hold ends.
+      // Once what was typed is written to the terminal, and a moment for the terminal to pass
+      // it on to the REPL's side, the hold ends.
       release: async () => {
+        await t.typed();
         await new Promise((done) => setTimeout(done, 20));
         writeFileSync(go, '');
       },
@@ -590,12 +603,12 @@ owner.${method} = function (first) {
   };
 
   /**
-   * A REPL whose first load of @inquirer/prompts is held up (until released, a second at most), as on a loaded machine,
+   * A REPL whose first load of @inquirer/prompts is held up (until released, ten seconds at most: a backstop, never reached unless a test fails to release it), as on a loaded machine,
    * after it says LOADING: keys typed then come after the REPL has let go of the keyboard and
    * before the prompt is on the screen, whatever this machine's speed.
    */
   const LOADING = '[loading @inquirer/prompts]';
-  const openSlowPrompts = () => openHolding('slow-prompts', "require('node:module').prototype", 'require', /^@inquirer\/prompts$/, LOADING, 1000);
+  const openSlowPrompts = () => openHolding('slow-prompts', "require('node:module').prototype", 'require', /^@inquirer\/prompts$/, LOADING, 10_000);
 
   test('a re-boot is answered only by y, yes, n, no or Enter typed at its question: keys typed before it are dropped, other words asked again', async () => {
     const t = openSlowPrompts();
@@ -622,8 +635,10 @@ owner.${method} = function (first) {
     await t.waitFor('answer y or n (Enter alone: no)');
     await answer('No');
     expect(await t.waitFor(PROMPT)).toContain('cancelled; nothing done');
-    // Any case; the channel went with the re-boot.
+    // Any case; the channel went with the re-boot. (The prompts are held as they load again.)
     t.type('policy dedicated\r');
+    await t.waitFor(LOADING);
+    await t.release();
     await t.waitFor('(y/N)');
     await answer('YES');
     expect(await t.waitFor('msi(merged+dedicated)> ')).toContain('re-booted with design merged+dedicated (policy dedicated,');
@@ -672,14 +687,14 @@ owner.${method} = function (first) {
   }, 40000);
 
   /**
-   * A REPL that holds still (until released, half a second at most) each time it draws a search menu with nothing
+   * A REPL that holds still (until released, ten seconds at most) each time it draws a search menu with nothing
    * typed in it yet, after saying HELD: keys typed then reach the menu in one read, as a quick
    * typist's or a paste's do (a filter and its Enter together), whatever this machine's speed.
    * (Keys that came later, in reads of their own, would be answered as well: the hold only
    * makes sure the test asks the hard case.)
    */
   const HELD = '[search menu held]';
-  const openHeldMenus = () => openHolding('hold-menus', 'process.stdout', 'write', /\(type to filter\) ?\n/, HELD, 500);
+  const openHeldMenus = () => openHolding('hold-menus', 'process.stdout', 'write', /\(type to filter\) ?\n/, HELD, 10_000);
 
   test('Enter in a search menu takes the list for the text on its line, however quickly the two were typed', async () => {
     const t = openHeldMenus();
