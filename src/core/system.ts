@@ -157,7 +157,7 @@ export class System {
       const indices = Math.max(0, ...eventShare.map((r) => r.start + r.count));
       const events = new MsiDevice(spec.id, spec.sciId, spec.name, indices, ringDevice.inta, eventShare, 'edge', undefined);
       this.msiDevices.set(spec.id, events);
-      const dma = new DmaController(spec.id, spec.sciId, spec.name, ringDevice, events, { tx: spec.tx, rx: spec.rx }, spec.rxEventOffset, settings.mode, this.msi);
+      const dma = new DmaController(spec.id, spec.sciId, spec.name, ringDevice, events, { tx: spec.tx, rx: spec.rx }, spec.rxEventOffset, settings.mode, this.msi, this.pools);
       this.dmas.set(spec.id, dma);
       this.pools.push(dma.pools.tx, dma.pools.rx);
     }
