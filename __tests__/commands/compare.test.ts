@@ -425,6 +425,20 @@ describe('the verbs', () => {
     expect([c.type, c.rows[0].channels, c.rows[0].tx, c.rows[0].rx, c.rows[0].stop?.dir, c.rows[0].stop?.code]).toEqual(['tr', 31, 16, 15, 'rx', 'EINVAL']);
   });
 
+  test("capacity: a figure the failed request itself made is explained under the table, in the error's words", () => {
+    const c = output(run(fresh(), 'capacity main_udmap both tr --designs merged,rfc-v4'), 'capacity').capacity;
+    const text = renderCapacity(makeStyle(0, 80), c);
+    const lines = text.split('\n');
+    // rfc-v4 stopped at 64/64 and ends with one output free: its rx channel's ring MSI held it.
+    expect(lines.filter((l) => /^rfc-v4\s/.test(l))[0]).toMatch(/rx EINVAL\s+intr_main_navss\.out \(INTR\) 64\/64$/);
+    const at = lines.indexOf('rfc-v4, next rx channel: EINVAL: intr_main_navss.out exhausted (64/64 used, 1 of');
+    expect(lines.slice(at, at + 2)).toEqual(['rfc-v4, next rx channel: EINVAL: intr_main_navss.out exhausted (64/64 used, 1 of', "    them this channel's ring MSI, released)"]);
+    expect(lines.find((l) => l.startsWith('intr_main_navss.out'))).toMatch(/ 1\/64\*$/);
+    // merged stopped at 50/53 and holds 50 after: nothing to explain, no line.
+    expect(lines.filter((l) => l.startsWith('merged,'))).toEqual([]);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
+  });
+
   test('bad input is one failed result', () => {
     const s = fresh();
     const cases: Array<[string[], string, string]> = [

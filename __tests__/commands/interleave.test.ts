@@ -791,18 +791,18 @@ describe('a lock found held, in the trace (reference/interleaving.md 5.2)', () =
     const r = replayed(s, 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock list --schedule A1,B*,A2,B*,A* --expect race');
     const at = r.lines.findIndex((l) => l.startsWith('  2 '));
     expect(r.lines.slice(at, at + 12)).toEqual([
-      '  2                                       lock inta0.vint_mutex: blocked',
-      '                                            (held by cpu0)',
+      '  2                                 lock inta0.vint_mutex: blocked',
+      '                                      (held by cpu0)',
       '    -- switch --',
       '  3 find-free-bit: none free <',
       '  4 unlock inta0.vint_mutex',
       '    -- switch --',
-      '  5                                       lock inta0.vint_mutex',
-      '                                            (was held by cpu0)',
-      '  6                                       find-free-bit: none free',
-      '  7                                       unlock inta0.vint_mutex',
-      '  8                                       take-vint: VINT 1',
-      '                                            inta0.vint free 1 -> 0',
+      '  5                                 lock inta0.vint_mutex',
+      '                                      (was held by cpu0)',
+      '  6                                 find-free-bit: none free',
+      '  7                                 unlock inta0.vint_mutex',
+      '  8                                 take-vint: VINT 1',
+      '                                      inta0.vint free 1 -> 0',
     ]);
     expect(r.lines.join('\n')).not.toMatch(/wait/);
     // --json says the same: the try that found it held (lock, blockedBy), the retry that took it

@@ -866,9 +866,9 @@ describe('design and its settings, reset and boot', () => {
     const o = ok(s, 'hardware alloc', 'settings');
     expect(o).toMatchObject({ settings: { ...MERGED, hardware: 'alloc' }, design: 'custom', changed: true });
     const ring = o.boot.find((e) => e.device === 'ringacc')!;
-    expect(ring.message).toBe('ring accelerator: probed; 100 MSIs for GP rings 304-403 (virqs 70-171, with hardware: 2 VINTs)');
+    expect(ring.message).toBe('ring accelerator: probed; 100 MSIs for GP rings 304-403 (virqs 70-171, with hardware: 2 VINTs opened)');
     expect(o.boot.find((e) => e.device === 'main_udmap')!.message).toBe(
-      'UDMA-P: probed; 119 MSIs for 53 tx and 66 rx channel events (virqs 172-292, with hardware: 3 VINTs)',
+      'UDMA-P: probed; 119 MSIs for 53 tx and 66 rx channel events (virqs 172-292, with hardware: 2 VINTs opened, 1 shared)',
     );
     expect(poolUsed(s, 'inta_main_udmass.global_event')).toBe(219);
     expect(poolUsed(s, 'inta_main_udmass.vint')).toBe(4);

@@ -89,6 +89,24 @@ describe('exit codes and error lines', () => {
     ]);
   });
 
+  test("a pool's figure counts what the failed channel itself held and gave back, and says so", async () => {
+    // rfc-v4: the 32nd TR channel's ring MSI takes the last INTR output, its TR event finds none,
+    // the ring MSI goes back: 64/64 when it ran out, 63 after.
+    const r = await runCli(['-q', '--design', 'rfc-v4', '-e', 'request-channel main_udmap tx 16 tr; request-channel main_udmap rx 15 tr; request-channel main_udmap rx 1 tr; expect-pool intr_main_navss.out used=63']);
+    expect(r.status).toBe(1);
+    expect(r.errLines).toEqual(["-e:3: request-channel: EINVAL: intr_main_navss.out exhausted (64/64 used, 1 of them this channel's ring MSI, released)"]);
+    // With a count, the note of the failed channel comes first, then those granted before it.
+    const n = await runCli(['-q', '--design', 'rfc-v4', '-e', 'request-channel main_udmap tx 16 tr; request-channel main_udmap rx 14 tr; request-channel main_udmap rx 2 tr; expect-pool intr_main_navss.out used=61']);
+    expect(n.status).toBe(1);
+    expect(n.errLines).toEqual([
+      "-e:3: request-channel: EINVAL: intr_main_navss.out exhausted (64/64 used, 1 of them this channel's ring MSI, released), at channel 2 of 2; the 1 granted before was released",
+    ]);
+    // merged: the ring MSI shares a VINT, so of the 64 global events it held one, nothing else.
+    const m = await runCli(['-q', '-t', 'fixtures/topologies/am65x-64events.json', '-e', 'request-channel main_udmap tx 31 tr; alloc-irq ringacc any; request-channel main_udmap tx 1 tr; expect-pool inta_main_udmass.global_event used=63']);
+    expect(m.status).toBe(1);
+    expect(m.errLines).toEqual(["-e:3: request-channel: EINVAL: inta_main_udmass.global_event exhausted (64/64 used, 1 of them this channel's ring MSI, released)"]);
+  });
+
   test('expect-error turns the expected failure into success: exit 0', async () => {
     const r = await runCli(['-e', 'expect-error ENOENT request-channel main_udmap tx 51; expect-pool main_udmap.tx_chan used=0']);
     expect(r.status).toBe(0);

@@ -55,3 +55,20 @@ describe('the printed replay line, appended to the very command that printed it'
     expect(block(again.stdout)).toBe(block(found.stdout));
   });
 });
+
+describe('a wide terminal', () => {
+  const line = 'interleave "alloc-irq ringacc 160" "alloc-irq ringacc 161" --lock none --schedule A5,B*,A*';
+  const at = (columns: number) => runCli(RACE2, { input: `${line}\n`, env: { ...ENV, COLUMNS: `${columns}` } });
+
+  test("each CPU's column is as wide as its lines, not its share of the width: the trace does not grow with the terminal", async () => {
+    const wide = await at(200);
+    // A's widest line is its step 14, uncut (50 characters); B's column starts one space after it,
+    // at column 55, not at 102 (4 + 196 / 2).
+    expect(wide.outLines).toContain(' 14 program-map 0x1e00a0 -> event 1025 -> VINT 0 bit 0');
+    expect(wide.outLines).toContain(`  # A cpu0 alloc-irq ringacc 160${' '.repeat(23)}B cpu1 alloc-irq ringacc 161`);
+    expect(wide.outLines).toContain(` 10 ${' '.repeat(51)}program-map 0x1e00a1 -> event 1024 -> VINT 0 bit 0`);
+    expect(Math.max(...wide.outLines.map((l) => l.length))).toBe(105);
+    const wider = await at(100000);
+    expect(wider.stdout).toBe(wide.stdout);
+  });
+});

@@ -1,6 +1,6 @@
 import { BitmapPool } from './bitmap-pool.js';
 import type { Mode } from './designs.js';
-import { CoreError, driverNotBound, failedPartWay, ProbeDeferred } from './errors.js';
+import { CoreError, driverNotBound, failedPartWay, heldOfPool, ProbeDeferred } from './errors.js';
 import { formatRanges } from './ranges.js';
 import type { MsiDevice, MsiDomain, MsiRecord } from './msi.js';
 import type { ChannelSpec } from './topology.js';
@@ -59,6 +59,11 @@ export class DmaController {
     readonly rxEventOffset: number,
     readonly mode: Mode,
     private readonly msi: MsiDomain,
+    /**
+     * The system's pools (the first of an id wins), read when a request fails: to tell how much
+     * of the pool that ran out the request itself gave back.
+     */
+    private readonly allPools: readonly BitmapPool[],
   ) {
     this.pools = {
       tx: new BitmapPool(`${id}.tx_chan`, id, spec.tx.share),
@@ -178,10 +183,18 @@ export class DmaController {
       this.channels.set(name, ch);
       return ch;
     } catch (e) {
-      if (msi !== undefined) this.freeIrq(msi);
+      let held = 0;
+      if (msi !== undefined) {
+        // The ring MSI may hold some of the pool its TR event found empty (on demand, its own
+        // virq; with a VINT of its own, an INTR output, a SPI, a parent virq): counted as it goes.
+        const ranOut = e instanceof CoreError && e.pool !== undefined ? this.allPools.find((p) => p.id === e.pool!.id) : undefined;
+        const before = ranOut?.used ?? 0;
+        this.freeIrq(msi);
+        held = before - (ranOut?.used ?? 0);
+      }
       if (ring !== undefined) rings.release(ring);
       pool.release(n);
-      throw e;
+      throw e instanceof CoreError ? heldOfPool(e, held, "this channel's ring MSI", 'released') : e;
     }
   }
 

@@ -79,6 +79,27 @@ export const noSuchCpu = (cpu: number | string, cpus: number): CoreError =>
   new CoreError('EINVAL', `CPU ${typeof cpu === 'number' ? cpu : shorten(cpu, 40)} does not exist (${cpus === 1 ? 'CPU 0 only' : `CPUs 0-${cpus - 1}`})`);
 
 /**
+ * What an all-or-nothing request that failed undid, told in its error: `e` with its code and
+ * pool, and a note. Two notes, one for each level of a request: heldOfPool, what the failed item
+ * itself held of the pool that ran out; failedPartWay, the items granted before it.
+ */
+
+/**
+ * `e`, whose pool ran out while the failed item itself held `held` of it (taken by an earlier
+ * step of the same item, given back as it unwound), with that told beside the pool's figure:
+ * `(64/64 used, 1 of them this channel's ring MSI, released)`. The figure is the pool when it
+ * ran out; without the note it reads as wrong next to the pool after, `held` emptier. `e` itself
+ * when nothing was held or its message shows no figure.
+ */
+export const heldOfPool = (e: CoreError, held: number, holder: string, undone: string): CoreError => {
+  const figure = e.pool === undefined ? undefined : `(${e.pool.used}/${e.pool.total} used`;
+  const at = figure === undefined || held <= 0 ? -1 : e.message.indexOf(figure);
+  if (at < 0) return e;
+  const end = at + figure!.length;
+  return new CoreError(e.code, `${e.message.slice(0, end)}, ${held} of them ${holder}, ${undone}${e.message.slice(end)}`, e.pool);
+};
+
+/**
  * An all-or-nothing request that failed part way, said where (`at channel 2 of 2`) and what was
  * undone (`; the 1 granted before was released`; nothing when nothing was): `e` with its code and pool.
  */

@@ -81,6 +81,20 @@ const routersParentFirst = (topology: Topology) => {
 };
 
 /**
+ * The VINTs a probe's MSIs landed on, as "2 VINTs opened, 1 shared": opened by this probe (each
+ * with its own INTR output and parent virq), or shared with MSIs before it (coalesced, the first
+ * bits go to the last VINT another device left part full). A VINT is shared when it holds an
+ * event not of this probe: at boot nothing is freed, and a VINT goes when its last event does.
+ */
+const probeVints = (taken: readonly MsiRecord[]): string => {
+  const ours = new Set(taken.flatMap((r) => (r.event ? [r.event] : [])));
+  const vints = new Set([...ours].map((e) => e.vint));
+  let shared = 0;
+  for (const v of vints) if (v.events.some((e) => e !== undefined && !ours.has(e))) shared++;
+  return `${plural(vints.size - shared, 'VINT')} opened${shared === 0 ? '' : `, ${shared} shared`}`;
+};
+
+/**
  * The whole SoC's interrupt hierarchy after boot, and the operations a user can run on it.
  * Every operation either completes or throws a CoreError with the model exactly as before.
  */
@@ -157,7 +171,7 @@ export class System {
       const indices = Math.max(0, ...eventShare.map((r) => r.start + r.count));
       const events = new MsiDevice(spec.id, spec.sciId, spec.name, indices, ringDevice.inta, eventShare, 'edge', undefined);
       this.msiDevices.set(spec.id, events);
-      const dma = new DmaController(spec.id, spec.sciId, spec.name, ringDevice, events, { tx: spec.tx, rx: spec.rx }, spec.rxEventOffset, settings.mode, this.msi);
+      const dma = new DmaController(spec.id, spec.sciId, spec.name, ringDevice, events, { tx: spec.tx, rx: spec.rx }, spec.rxEventOffset, settings.mode, this.msi, this.pools);
       this.dmas.set(spec.id, dma);
       this.pools.push(dma.pools.tx, dma.pools.rx);
     }
@@ -255,8 +269,7 @@ export class System {
 
   private describeProbe(name: string, taken: MsiRecord[], virqs: number[], what: string): string {
     if (this.settings.mode === 'demand') return `${name}: probed; MSIs are allocated on demand`;
-    const vints = new Set(taken.flatMap((r) => (r.event ? [r.event.vint.vint] : [])));
-    const hw = this.settings.hardware === 'alloc' ? `, with hardware: ${plural(vints.size, 'VINT')}` : '; no hardware until request_irq';
+    const hw = this.settings.hardware === 'alloc' ? `, with hardware: ${probeVints(taken)}` : '; no hardware until request_irq';
     return `${name}: probed; ${plural(taken.length, 'MSI')} for ${what} (virqs ${spanList(virqs)}${hw})`;
   }
 

@@ -332,5 +332,21 @@ export const renderCapacity = (style: Style, data: CapacityData): string => {
     (i, n) => ({ n: data.pools[i].free[n], marked: data.pools[i].stopped.includes(n) }),
     '* the pool that stopped the next channel',
   );
-  return [head, summary, '', free].join('\n');
+  return [head, summary, ...capacityReasons(style, data), '', free].join('\n');
+};
+
+/**
+ * The error of a design whose STOPPED BY figure is not what the pool holds after, which only the
+ * error can say: the pool when it ran out counts what the failed request itself held of it and
+ * gave back (rfc-v4's ring MSI took the last INTR output, its TR event found none).
+ */
+const capacityReasons = (style: Style, data: CapacityData): string[] => {
+  const lines: string[] = [];
+  for (const r of data.rows) {
+    const ran = r.stop?.pool;
+    const after = ran && data.pools.find((p) => p.id === ran.id);
+    if (!ran || !after || ran.used === after.total - after.free[r.design]) continue;
+    lines.push(wrapLine(`${designLabel(r.design)}, next ${r.stop!.dir} channel: ${r.stop!.code}: ${r.stop!.message}`, style.width));
+  }
+  return lines.length === 0 ? [] : ['', ...lines];
 };

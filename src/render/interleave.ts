@@ -123,8 +123,22 @@ const cut = (text: string, width: number): string[] => {
 
 const NUM = 4;
 
+/**
+ * What one column of the trace would fill uncut, one more for the gap after it: the widest of its
+ * head and every line drawn in it (starts, steps with their marks, changed lines).
+ */
+const columnNeed = (head: string, steps: ShownStep[]): number => {
+  let need = head.length;
+  for (const s of steps) {
+    if (s.startChanged !== undefined) need = Math.max(need, `start (in step ${s.n}):`.length, ...s.startChanged.map((c) => c.length + 2));
+    need = Math.max(need, stepText(s).length + (s.marker === undefined ? 0 : 2), ...s.changed.map((c) => c.length + 2));
+  }
+  return need + 1;
+};
+
 const traceLines = (style: Style, r: InterleaveReport, shown: ShownSchedule): string[] => {
   const n = r.ops.length;
+  // Each CPU's share of the width, at most: a column narrower than 24 cannot hold a step.
   const colWidth = Math.floor((style.width - NUM) / n);
   const lines: string[] = [];
   const mark = (m: ShownStep['marker']) => (m === '<' ? ` ${style.c.red.bold('<')}` : m === '!' ? ` ${style.c.yellow.bold('!')}` : '');
@@ -146,24 +160,29 @@ const traceLines = (style: Style, r: InterleaveReport, shown: ShownSchedule): st
     return lines;
   }
   const at = (op: string) => op.charCodeAt(0) - 65;
-  const put = (col: number, first: string, text: string) => `${first.padStart(NUM - 1)} ${''.padEnd(col * colWidth)}${text}`.trimEnd();
   // Each column is headed by its operation; when one does not fit its column, a legend names
   // them above, and the columns are headed by letter and CPU alone.
   const heads = r.ops.map((o) => `${o.letter} ${o.cpu} ${o.label}`);
-  if (heads.some((h) => h.length > colWidth - 1)) {
+  // A column is as wide as its share of the width or what it holds uncut, whichever is less: a
+  // wide terminal does not spread the trace, and a column whose lines all fit takes no more.
+  const widths = heads.map((h, i) => Math.min(colWidth, columnNeed(h, shown.steps.filter((s) => at(s.op) === i))));
+  const starts = widths.map((_, i) => widths.slice(0, i).reduce((a, b) => a + b, 0));
+  const put = (col: number, first: string, text: string) => `${first.padStart(NUM - 1)} ${''.padEnd(starts[col])}${text}`.trimEnd();
+  if (heads.some((h, i) => h.length > widths[i] - 1)) {
     for (const o of r.ops) lines.push(wrap(`${''.padStart(NUM)}${o.letter} = ${o.label}`, style.width, NUM + 4));
     for (let i = 0; i < n; i++) heads[i] = `${r.ops[i].letter} ${r.ops[i].cpu}`;
   }
-  lines.push(style.c.bold(` ${'#'.padStart(NUM - 2)} ${heads.map((h, i) => h.padEnd(i === n - 1 ? 0 : colWidth)).join('')}`.trimEnd()));
+  lines.push(style.c.bold(` ${'#'.padStart(NUM - 2)} ${heads.map((h, i) => h.padEnd(i === n - 1 ? 0 : widths[i])).join('')}`.trimEnd()));
   let prev: string | undefined;
   for (const s of shown.steps) {
     if (prev !== undefined && prev !== s.op) lines.push(style.c.dim(`${''.padStart(NUM)}-- switch --`));
     prev = s.op;
     const col = at(s.op);
-    for (const l of startLines(s, colWidth - 1)) lines.push(put(col, '', style.c.dim(l)));
-    const body = cut(stepText(s), colWidth - 1 - markLen(s.marker));
+    const w = widths[col];
+    for (const l of startLines(s, w - 1)) lines.push(put(col, '', style.c.dim(l)));
+    const body = cut(stepText(s), w - 1 - markLen(s.marker));
     body.forEach((b, i) => lines.push(put(col, i === 0 ? `${s.n}` : '', `${i === 0 ? '' : '  '}${b}${i === body.length - 1 ? mark(s.marker) : ''}`)));
-    for (const c of s.changed) for (const l of cut(c, colWidth - 3)) lines.push(put(col, '', `  ${style.c.dim(l)}`));
+    for (const c of s.changed) for (const l of cut(c, w - 3)) lines.push(put(col, '', `  ${style.c.dim(l)}`));
     if (s.end !== undefined) {
       lines.push(style.c.dim(`${''.padStart(NUM)}-- ${s.op} ${s.end === 'done' ? 'finished' : s.end} --`));
       prev = undefined;
