@@ -809,6 +809,31 @@ owner.${method} = function (first) {
     expect((await t.waitExit()).exitCode).toBe(0);
   }, 40000);
 
+  test("expect-error's menu of verbs takes the whole command typed at it: help expect-error's example, count and all", async () => {
+    const t = open([], ROOT, replEnv());
+    await t.waitFor(PROMPT);
+    t.type('expect-error\r');
+    await t.waitFor('? error code');
+    await t.waitFor('> ENOSPC');
+    t.type('\x1b[B\x1b[B');
+    await t.waitFor('> ENOENT');
+    t.type('\r');
+    await t.waitFor('? command expected to fail (type a verb to filter, or the whole command)');
+    await t.waitFor('esc: cancel');
+    // The menu shows the verb typed, its summary under it; Enter takes the line, not the entry.
+    t.type('request-channel main_udmap tx 51');
+    await t.waitFor('tx 51');
+    await t.waitFor('> request-channel');
+    await t.waitFor('take the lowest free');
+    t.type('\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/-> expect-error ENOENT request-channel main_udmap tx 51\nENOENT as expected: main_udmap\.tx_chan: no free /);
+    // Undone: the pool is as it was.
+    t.type('expect-pool main_udmap.tx_chan used=0\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/^main_udmap\.tx_chan: used=0 /m);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 20000);
+
   test('a history that cannot be kept is said under the banner; one lost later, on a line of its own after the command', async () => {
     const start = open([], ROOT, replEnv({ MSI_EXPLORER_HISTORY: join(tmp, 'no-such-folder', 'h') }));
     const said = `msi-explorer: history: cannot write ${join(tmp, 'no-such-folder', 'h')}: no such folder; history is not saved this session`;
