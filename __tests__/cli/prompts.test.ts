@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { Chalk } from 'chalk';
 import { PassThrough, Writable } from 'node:stream';
-import { askPrompts, confirmAnswer, confirmHint, filterChoices, isCancel, MENU_PAGE, wantsSearch, planPrompts, rebootLosses, searchThemeFor, themeFor, TYPED_AHEAD_DROPPED, typedAheadGuard, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
+import { askPrompts, confirmAnswer, typedCommand, confirmHint, filterChoices, isCancel, MENU_PAGE, wantsSearch, planPrompts, rebootLosses, searchThemeFor, themeFor, TYPED_AHEAD_DROPPED, typedAheadGuard, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
 import { makeStyle, PLAIN } from '../../src/render/style.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/system.js';
 import { DESIGNS, designNamed } from '../../src/core/designs.js';
@@ -45,10 +45,11 @@ class FakePrompter implements Prompter {
     return a;
   }
 
-  async search(q: { message: string; choices: Choice[] }): Promise<string> {
+  async search(q: { message: string; choices: Choice[]; asTyped?: (term: string) => true | string | undefined }): Promise<string> {
     this.asked.push({ type: 'search', message: q.message, choices: q.choices.map((c) => c.value) });
     const a = this.next();
-    if (typeof a !== 'string' || !q.choices.some((c) => c.value === a)) throw new Error(`bad scripted choice ${String(a)}`);
+    // An entry, or a text the menu takes as typed.
+    if (typeof a !== 'string' || !(q.choices.some((c) => c.value === a) || q.asTyped?.(a) === true)) throw new Error(`bad scripted choice ${String(a)}`);
     return a;
   }
 
@@ -442,6 +443,23 @@ describe('askPrompts', () => {
     expect(pools).toEqual(['expect-error', 'ENOENT', 'pools']);
   });
 
+  test("expect-error's command may be typed whole at its menu of verbs, optional arguments and all: it runs as typed", async () => {
+    const s = session();
+    // help expect-error's example: its count (51) is an optional argument, which no question asks for.
+    const fake = new FakePrompter(['request-channel main_udmap tx 51']);
+    const words = await askPrompts(plan(s, 'expect-error ENOENT'), ['expect-error', 'ENOENT'], fake);
+    expect(words).toEqual(['expect-error', 'ENOENT', 'request-channel', 'main_udmap', 'tx', '51']);
+    expect(fake.asked.map((a) => a.type)).toEqual(['search']);
+    expect(runWords(s, words!).ok).toBe(true);
+    // More than one word is a command line, quotes as in a script; an open quote is refused with its reason; one word filters.
+    expect(typedCommand('request-channel main_udmap tx 51')).toBe(true);
+    expect(typedCommand("  source 'my file.msi' ")).toBe(true);
+    expect(typedCommand("source 'my file")).toMatch(/quote/);
+    expect(typedCommand('request-channel')).toBeUndefined();
+    expect(typedCommand(' request-channel ')).toBeUndefined();
+    expect(typedCommand("'two words'")).toBeUndefined();
+  });
+
   test('alloc-irq: an index the device menu did not offer is asked for again, with the reason; the model is untouched', async () => {
     const s = given(session(), 'request-channel main_udmap tx');
     const pools = JSON.stringify(s.system.poolStats());
@@ -633,7 +651,7 @@ describe('the search menu (search-prompt.ts): Enter takes the list for the text 
    * or a paste do); its answer, or undefined if none came, and what it drew last (escape
    * sequences taken out).
    */
-  const drive = async (reads: string[], style = PLAIN): Promise<{ answer?: string; screen: string }> => {
+  const drive = async (reads: string[], style = PLAIN, asTyped?: (term: string) => true | string | undefined): Promise<{ answer?: string; screen: string }> => {
     const input = fakeTerminal();
     // One write a drawing; the last is the cursor put below the menu as it ends.
     const frames: string[] = [];
@@ -646,7 +664,7 @@ describe('the search menu (search-prompt.ts): Enter takes the list for the text 
     const controller = new AbortController();
     const choices = channels();
     const asked = searchPrompt(
-      { message: 'channel to release (type to filter)', filter: filterOf(choices), pageSize: MENU_PAGE, theme: searchThemeFor(style) },
+      { message: 'channel to release (type to filter)', filter: filterOf(choices), asTyped, pageSize: MENU_PAGE, theme: searchThemeFor(style) },
       { input, output, signal: controller.signal },
     );
     let answer: string | undefined;
@@ -688,6 +706,18 @@ describe('the search menu (search-prompt.ts): Enter takes the list for the text 
     expect((await drive(['x1\t\r'])).answer).toBe('main_udmap:tx10');
     // Backspace: the list for what is left.
     expect((await drive(['tx10\x7f\x7f\x7f\x7f0\x1b[B\r'])).answer).toBe('main_udmap:tx8');
+  });
+
+  test('a menu that takes a text as typed (asTyped): Enter takes the line; one it refuses says why and takes nothing; Tab keeps it', async () => {
+    expect((await drive(['tx8 now\r'], PLAIN, typedCommand)).answer).toBe('tx8 now');
+    // A single word still picks from the list.
+    expect((await drive(['tx10\r'], PLAIN, typedCommand)).answer).toBe('main_udmap:tx10');
+    const open = await drive(["tx8 'now\r"], PLAIN, typedCommand);
+    expect(open.answer).toBeUndefined();
+    expect(open.screen).toMatch(/^\? channel to release \(type to filter\) tx8 'now\n> .*quote/);
+    const tab = await drive(['tx8 now\t'], PLAIN, typedCommand);
+    expect(tab.answer).toBeUndefined();
+    expect(tab.screen).toMatch(/^\? channel to release \(type to filter\) tx8 now\n/);
   });
 
   test('nothing found: Enter takes nothing and the line keeps the text; the menu goes on from there', async () => {

@@ -217,7 +217,9 @@ class Terminal {
         return rest.slice(0, at + len);
       }
       if (this.exit || Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${String(what)}; the screen since the last match:\n${rest}`);
+        // The end of it: a paste echoed line by line is megabytes.
+        const shown = rest.length > 4000 ? `...${rest.slice(-4000)}` : rest;
+        throw new Error(`timed out waiting for ${String(what)}; the screen since the last match:\n${shown}`);
       }
       // The next data, the program's exit, or the deadline, whichever comes first.
       await new Promise<void>((r) => {
@@ -788,6 +790,64 @@ owner.${method} = function (first) {
       expect(await t.waitExit()).toEqual({ exitCode: 0, signal: 0 });
     }
   }, 40000);
+
+  test('after answered prompts a paste is taken as at first: a long line refused at once, Ctrl-C heard after one, a pasted Tab kept', async () => {
+    const t = open([], ROOT, replEnv());
+    await t.waitFor(PROMPT);
+    // A question and a menu answered: the line editor is made anew after each.
+    t.type('reset\r');
+    await t.waitFor('(Y/n)');
+    t.type('\r');
+    await t.waitFor(PROMPT);
+    t.type('request-channel\r');
+    await t.waitFor('UDMA-P: 50 tx and 64 rx channels free to request');
+    t.type('\r');
+    await t.waitFor('transmit: 50 channels free to request');
+    t.type('\r');
+    expect(await t.waitFor(PROMPT)).toContain('-> request-channel main_udmap tx');
+    // Pasted: each key had measured and redrawn the whole line, a 20,000-character paste taking
+    // 17 s and this one minutes. (The limit only catches that: here it takes well under a second.)
+    const long = `pools ${'w'.repeat(50000)}`;
+    t.type(`${long}\r`);
+    await t.waitFor(/^EUSAGE: line too long \(50006 characters, at most 4096\)$/m, 10000);
+    await t.waitFor(PROMPT);
+    // Ctrl-C after a paste abandons the pasted line, as a typed one; the session answers.
+    t.type(`${long}\x03`);
+    await t.waitFor(/w\^C\n/, 10000);
+    await t.waitFor(PROMPT);
+    t.type('expect-pool main_udmap.tx_chan used=1\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/^main_udmap\.tx_chan: used=1 /m);
+    // A Tab in a paste is a character of the line, as in a fresh session, not a completion (of ringacc).
+    t.type('routes ring\t\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/^routes ring\t\nroutes: ENOENT: unknown device 'ring' \(did you mean ringacc\?/m);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 40000);
+
+  test("expect-error's menu of verbs takes the whole command typed at it: help expect-error's example, count and all", async () => {
+    const t = open([], ROOT, replEnv());
+    await t.waitFor(PROMPT);
+    t.type('expect-error\r');
+    await t.waitFor('? error code');
+    await t.waitFor('> ENOSPC');
+    t.type('\x1b[B\x1b[B');
+    await t.waitFor('> ENOENT');
+    t.type('\r');
+    await t.waitFor('? command expected to fail (type a verb to filter, or the whole command)');
+    await t.waitFor('esc: cancel');
+    // The menu shows the verb typed, its summary under it; Enter takes the line, not the entry.
+    t.type('request-channel main_udmap tx 51');
+    await t.waitFor('tx 51');
+    await t.waitFor('> request-channel');
+    await t.waitFor('take the lowest free');
+    t.type('\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/-> expect-error ENOENT request-channel main_udmap tx 51\nENOENT as expected: main_udmap\.tx_chan: no free /);
+    // Undone: the pool is as it was.
+    t.type('expect-pool main_udmap.tx_chan used=0\r');
+    expect(await t.waitFor(PROMPT)).toMatch(/^main_udmap\.tx_chan: used=0 /m);
+    t.type('exit\r');
+    expect((await t.waitExit()).exitCode).toBe(0);
+  }, 20000);
 
   test('a history that cannot be kept is said under the banner; one lost later, on a line of its own after the command', async () => {
     const start = open([], ROOT, replEnv({ MSI_EXPLORER_HISTORY: join(tmp, 'no-such-folder', 'h') }));

@@ -51,11 +51,30 @@ export type Question =
 /** The prompt shapes the REPL uses; tests pass fakes. A cancelled prompt throws (see isCancel). */
 export interface Prompter {
   select(q: { message: string; choices: Choice[]; default?: string }): Promise<string>;
-  /** A menu filtered by what is typed (see filterChoices). */
-  search(q: { message: string; choices: Choice[] }): Promise<string>;
+  /**
+   * A menu filtered by what is typed (see filterChoices). With asTyped, a text it takes (true)
+   * is the answer as typed, the menu filtered by its first word meanwhile (see typedCommand).
+   */
+  search(q: { message: string; choices: Choice[]; asTyped?: (term: string) => true | string | undefined }): Promise<string>;
   input(q: { message: string; default?: string; validate?: (value: string) => true | string }): Promise<string>;
   confirm(q: { message: string; default: boolean }): Promise<boolean>;
 }
+
+/**
+ * expect-error's command typed whole at its menu of verbs (`request-channel main_udmap tx 51`,
+ * help expect-error's example, whose count no question asks for): a text of more than one word
+ * is taken as the command line, to run as typed, as after `expect-error CODE` at the prompt
+ * (true), or refused with the tokenizer's reason (an open quote); a single word only filters.
+ */
+export const typedCommand = (term: string): true | string | undefined => {
+  if (!/\S\s+\S/.test(term)) return undefined;
+  try {
+    return tokenize(term).length > 1 ? true : undefined;
+  } catch (e) {
+    if (e instanceof CoreError) return e.message;
+    throw e;
+  }
+};
 
 /** Ctrl-C in an @inquirer prompt (ExitPromptError), or a prompt cancelled or aborted. */
 export const isCancel = (e: unknown): boolean =>
@@ -495,7 +514,11 @@ export const askPrompts = async (questions: Question[], words: string[], prompte
     for (const q of questions) {
       if (q.type === 'none') return undefined;
       if (q.type === 'command') {
-        const verb = await prompter.search({ message: q.message, choices: q.choices });
+        const verb = await prompter.search({ message: q.message, choices: q.choices, asTyped: typedCommand });
+        if (typedCommand(verb) === true) {
+          out.push(...tokenize(verb));
+          continue;
+        }
         const rest = q.then([verb]);
         const command = rest.length === 0 ? [verb] : await askPrompts(rest, [verb], prompter);
         if (!command) return undefined;
@@ -661,8 +684,13 @@ export const inquirerPrompter = async (style: Style, typedAhead = ''): Promise<P
   };
   return {
     select: (q) => ask((context) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme }, context)),
-    search: (q) =>
-      ask((context) => searchPrompt({ message: `${q.message} (type to filter)`, filter: (term) => filterChoices(q.choices, term), pageSize: MENU_PAGE, theme: searchTheme }, context)),
+    search: (q) => {
+      const { asTyped } = q;
+      // A line that is more than a verb shows that verb's entry, its summary under the menu.
+      const filter = (term: string) => filterChoices(q.choices, asTyped?.(term) === undefined ? term : term.trim().split(/\s+/)[0]);
+      const hint = asTyped ? 'type a verb to filter, or the whole command' : 'type to filter';
+      return ask((context) => searchPrompt({ message: `${q.message} (${hint})`, filter, asTyped, pageSize: MENU_PAGE, theme: searchTheme }, context));
+    },
     input: (q) => {
       // A reason shows under the line after '> ': wrapped, as the REPL's error lines are.
       const validate = q.validate && ((v: string) => wrappedReason(q.validate!(v), style.width - 2));

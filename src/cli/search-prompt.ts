@@ -78,6 +78,12 @@ export interface SearchConfig {
   message: string;
   /** The entries for a typed text, best first: called as the text changes, and must return at once. */
   filter: (term: string) => readonly Choice[];
+  /**
+   * Whether Enter takes the text on the line itself rather than an entry (a whole command line
+   * typed at a menu of verbs): true to take it, a reason to refuse it (shown where `No results
+   * found` is), or undefined when the text only filters.
+   */
+  asTyped?: (term: string) => true | string | undefined;
   pageSize?: number;
   theme?: PartialDeep<Theme<SearchLook>>;
 }
@@ -98,11 +104,20 @@ export const searchPrompt = createPrompt<string, SearchConfig>((config, done) =>
     setMenu(next);
   };
 
+  // The text Enter took as the answer, when it took the text (asTyped).
+  const [typed, setTyped] = useState<string | undefined>(undefined);
+  const asTyped = (term: string) => config.asTyped?.(term);
+
   useKeypress((key, rl) => {
     const now = current.current!;
     if (isEnterKey(key)) {
       const choice = chosen(now);
-      if (choice) {
+      const whole = asTyped(now.term);
+      if (whole === true) {
+        setTyped(now.term.trim());
+        setStatus('done');
+        done(now.term.trim());
+      } else if (choice && whole === undefined) {
         setStatus('done');
         done(choice.value);
       } else {
@@ -114,7 +129,8 @@ export const searchPrompt = createPrompt<string, SearchConfig>((config, done) =>
     } else if (isTabKey(key)) {
       // Readline put a tab in the line: the highlighted entry's name (its alignment padding
       // aside) takes the line's place; with nothing highlighted the line stays as it was.
-      const choice = chosen(now);
+      // (A line taken as typed stays: the entry's name would put its verb in place of it all.)
+      const choice = asTyped(now.term) === undefined ? chosen(now) : undefined;
       rl.clearLine(0);
       rl.write(choice ? nameOf(choice).trim() : now.term);
       show(retyped(now, filter, rl.line));
@@ -137,8 +153,11 @@ export const searchPrompt = createPrompt<string, SearchConfig>((config, done) =>
     loop: false,
   });
   const message = theme.style.message(config.message, status);
+  if (status === 'done' && typed !== undefined) return [prefix, message, theme.style.answer(typed)].filter(Boolean).join(' ').trimEnd();
   if (status === 'done' && active) return [prefix, message, theme.style.answer(active.short ?? nameOf(active))].filter(Boolean).join(' ').trimEnd();
-  const error = menu.results.length === 0 && menu.term !== '' ? theme.style.error('No results found') : undefined;
+  const whole = asTyped(menu.term);
+  const refused = typeof whole === 'string' ? whole : menu.results.length === 0 && menu.term !== '' && whole === undefined ? 'No results found' : undefined;
+  const error = refused === undefined ? undefined : theme.style.error(refused);
   // Every key the menu honours: Esc is the REPL's (prompts.ts's cancellable), which wraps every menu.
   const helpLine = theme.style.keysHelpTip(SEARCH_KEYS);
   // The line as it is, trailing blanks too (@inquirer places the cursor by the line's length),
