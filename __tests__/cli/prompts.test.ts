@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { Chalk } from 'chalk';
 import { PassThrough, Writable } from 'node:stream';
-import { askPrompts, confirmAnswer, typedCommand, confirmHint, filterChoices, isCancel, MENU_PAGE, wantsSearch, planPrompts, rebootLosses, searchThemeFor, themeFor, TYPED_AHEAD_DROPPED, typedAheadGuard, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
+import { askPrompts, confirmAnswer, typedCommand, confirmHint, filterChoices, isCancel, MENU_PAGE, wantsSearch, planPrompts, rebootLosses, menuThemeFor, searchThemeFor, themeFor, TYPED_AHEAD_DROPPED, typedAheadGuard, type Choice, type Prompter, type Question } from '../../src/cli/prompts.js';
 import { makeStyle, PLAIN } from '../../src/render/style.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/system.js';
 import { DESIGNS, designNamed } from '../../src/core/designs.js';
@@ -615,6 +615,18 @@ describe('themeFor', () => {
     const theme = themeFor(makeStyle(0, 80, true))!;
     expect(theme).not.toHaveProperty('prefix');
     expect(theme.style.message('m')).toBe('m');
+  });
+
+  test("a menu's keys line names Esc, the REPL's cancel, in every look", () => {
+    const keys: [string, string][] = [['\u2191\u2193', 'navigate'], ['\u23ce', 'select']];
+    expect(menuThemeFor(makeStyle(0, 80, true)).style.keysHelpTip(keys)).toBe('\u2191\u2193 navigate \u2022 \u23ce select \u2022 esc cancel');
+    const c = new Chalk({ level: 1 });
+    expect(menuThemeFor(makeStyle(1, 80, true, Chalk)).style.keysHelpTip(keys)).toBe(
+      `${c.bold('\u2191\u2193')} ${c.dim('navigate')}${c.dim(' \u2022 ')}${c.bold('\u23ce')} ${c.dim('select')}${c.dim(' \u2022 ')}${c.bold('esc')} ${c.dim('cancel')}`,
+    );
+    expect(menuThemeFor(PLAIN).style.keysHelpTip(keys)).toBe('up/down: move, enter: choose, esc: cancel');
+    // The rest of the look is themeFor's.
+    expect(menuThemeFor(PLAIN)).toMatchObject({ prefix: { idle: '?', done: '*' } });
   });
 });
 

@@ -574,6 +574,19 @@ export const themeFor = (style: Style) => {
 };
 
 /**
+ * A menu's look (select): themeFor's, with Esc on its keys line, which @inquirer's own keys
+ * line leaves out: the REPL's cancel (cancellable) wraps every prompt, and is no key of @inquirer's.
+ * (Spelled out, as themeFor has it, where the terminal has no Unicode.)
+ */
+export const menuThemeFor = (style: Style) => {
+  const plain = themeFor(style);
+  const c = style.c;
+  const keysHelpTip = (keys: [key: string, action: string][]) =>
+    style.unicode ? [...keys, ['esc', 'cancel']].map(([key, action]) => `${c.bold(key)} ${c.dim(action)}`).join(c.dim(' \u2022 ')) : 'up/down: move, enter: choose, esc: cancel';
+  return { ...plain, style: { ...plain?.style, keysHelpTip } };
+};
+
+/**
  * The search menu's look (search-prompt.ts): @inquirer/search's, the typed text and the entry's
  * description in cyan, keys in bold and what they do dim, painted with the REPL's colours; then
  * themeFor's, which takes the colours away, and the Unicode with them, where the terminal has none.
@@ -675,6 +688,7 @@ export const inquirerPrompter = async (style: Style, typedAhead = ''): Promise<P
   // Our own search menu, on @inquirer/core (see search-prompt.ts for why not @inquirer/search).
   const { searchPrompt } = await import('./search-prompt.js');
   const theme = themeFor(style);
+  const menuTheme = menuThemeFor(style);
   const searchTheme = searchThemeFor(style);
   // Before every prompt, whatever its kind: keys typed before it was drawn are not its answer.
   const guard = typedAheadGuard(process.stdin, (line) => process.stdout.write(`${style.c.dim(line)}\n`), typedAhead);
@@ -683,7 +697,7 @@ export const inquirerPrompter = async (style: Style, typedAhead = ''): Promise<P
     return cancellable(run);
   };
   return {
-    select: (q) => ask((context) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme }, context)),
+    select: (q) => ask((context) => select({ message: q.message, choices: q.choices, default: q.default, pageSize: MENU_PAGE, theme: menuTheme }, context)),
     search: (q) => {
       const { asTyped } = q;
       // A line that is more than a verb shows that verb's entry, its summary under the menu.
