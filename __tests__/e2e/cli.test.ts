@@ -316,6 +316,19 @@ describe('--bail, -q, -e', () => {
     ]);
     const none = await runCli(['-e', 'routes main_udmap:tx5']);
     expect([none.status, none.stdout, none.errLines]).toEqual([1, '', ["-e:1: routes: EINVAL: main_udmap: tx channel 5 is not one of this host's (1-3, 8-19, 26-63)"]]);
+    // A probe whose events all land on a VINT another device opened opens none: '1 VINT shared'.
+    const small = await runCli(['-q', '-t', 'fixtures/topologies/small8.json', '-e', 'hardware alloc', '-e', 'boot']);
+    expect(small.outLines.filter((l) => l.includes('with hardware')).map((l) => l.replace(/.*with hardware: /, ''))).toEqual(['1 VINT opened)', '1 VINT shared)']);
+    // A driver not bound (probe-all: ringacc's probe failed) hands out no channel: said so, not promised.
+    const unbound = await runCli(['-q', '--design', 'probe-all', '-e', 'routes main_udmap:tx8']);
+    expect([unbound.status, unbound.outLines]).toEqual([
+      0,
+      [
+        'channel main_udmap:tx8 has no route: not requested, and request-channel cannot',
+        '    take it (EPROBE_DEFER): main_udmap: driver not bound: probe deferred:',
+        '    ringacc is not bound',
+      ],
+    ]);
   });
 
   test('-e with an unterminated quote is one error', async () => {

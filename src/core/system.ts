@@ -91,7 +91,9 @@ const probeVints = (taken: readonly MsiRecord[]): string => {
   const vints = new Set([...ours].map((e) => e.vint));
   let shared = 0;
   for (const v of vints) if (v.events.some((e) => e !== undefined && !ours.has(e))) shared++;
-  return `${plural(vints.size - shared, 'VINT')} opened${shared === 0 ? '' : `, ${shared} shared`}`;
+  const opened = vints.size - shared;
+  if (opened === 0) return `${plural(shared, 'VINT')} shared`;
+  return `${plural(opened, 'VINT')} opened${shared === 0 ? '' : `, ${shared} shared`}`;
 };
 
 /**

@@ -64,6 +64,8 @@ const routesOfChannel = (sys: System, word: string): Output => {
   if (channel) return { kind: 'routes', routes: [channel.msi, ...(channel.event ? [channel.event] : [])].map((r) => sys.routeOf(r.virq)!), filter };
   const controller = sys.dma(dma);
   controller.checkChannel(dir, n);
+  // A driver that is not bound hands out no channel at all (dma_request_chan: -EPROBE_DEFER).
+  if (!controller.bound) return { kind: 'routes', routes: [], filter, reason: `channel ${filter} has no route: not requested, and request-channel cannot take it (EPROBE_DEFER): ${controller.notBound().message}` };
   const first = controller.spec[dir].firstNormal;
   // __udma_reserve_tchan/rchan search from the normal-capacity start: the channels below it are never handed out.
   const why =
