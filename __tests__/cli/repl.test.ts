@@ -820,6 +820,13 @@ owner.${method} = function (first) {
     // A Tab in a paste is a character of the line, as in a fresh session, not a completion (of ringacc).
     t.type('routes ring\t\r');
     expect(await t.waitFor(PROMPT)).toMatch(/^routes ring\t\nroutes: ENOENT: unknown device 'ring' \(did you mean ringacc\?/m);
+    // Pasted at a menu that draws itself (expect-error's command), the same: drawn once, at the
+    // paste's last key (drawn at each key, 2,000 characters took 4 s, 6,000 25 s), a Tab in it
+    // kept; its Enter takes the whole line, its comment aside (a line of at most 4096).
+    t.type('expect-error EUSAGE\r');
+    await t.waitFor('or the whole command)');
+    t.type(`request-channel\tmain_udmap tx 1 #${'w'.repeat(4000)}\r`);
+    expect(await t.waitFor(PROMPT, 10000)).toMatch(/-> expect-error EUSAGE request-channel main_udmap tx 1\nexpect-error: EXPECT: expected EUSAGE from 'request-channel main_udmap tx 1', but it succeeded/);
     t.type('exit\r');
     expect((await t.waitExit()).exitCode).toBe(0);
   }, 40000);

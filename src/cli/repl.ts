@@ -1,6 +1,7 @@
 import { designLabel, designShown } from '../core/designs.js';
 import { readdirSync, realpathSync } from 'node:fs';
 import { createInterface, emitKeypressEvents, type Completer, type Interface } from 'node:readline';
+import { followPastes, pasteRelay } from './paste-relay.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { CoreError } from '../core/errors.js';
 import { findCommand, startWords, type RunningCommand } from '../commands/registry.js';
@@ -85,32 +86,8 @@ class LineEditor {
     private readonly store: History,
   ) {
     this.history = store.load();
-    if (io.terminal) emitKeypressEvents(io.input, this.burstRelay());
-  }
-
-  /**
-   * Node decodes a stream's keys once for every readline ever made on it (emitKeypressEvents),
-   * and says which keys came in one read (a paste) to the readline it was first made for alone:
-   * it sets isCompletionEnabled false until the read's last key. That readline appends such a key
-   * as it is; any other one measures the whole line for every key and redraws it at each wrap,
-   * so that, the editor making a new readline after each prompt, a paste after a prompt cost the
-   * square of its length (20,000 characters: 15 s; 200,000: never done, Ctrl-C queued behind
-   * it) and a pasted Tab completed. Made first, with this stand-in, which passes what it is told
-   * on to the editor's readline of the moment.
-   */
-  private burstRelay(): Interface {
-    // Node only sets flags on it (and reads escapeCodeTimeout: unset, so its default).
-    const relay = new Proxy(
-      {},
-      {
-        set: (said, key, value) => {
-          Reflect.set(said, key, value);
-          if (this.rl) Reflect.set(this.rl, key, value);
-          return true;
-        },
-      },
-    );
-    return relay as unknown as Interface;
+    // Made first, so that what Node says of pastes reaches every readline after (paste-relay.ts).
+    if (io.terminal) emitKeypressEvents(io.input, pasteRelay);
   }
 
   open(): void {
@@ -136,7 +113,9 @@ class LineEditor {
     });
     // Ctrl-C abandons the line being typed, as a shell does; the session goes on.
     rl.on('SIGINT', () => this.interrupt());
+    const unfollow = followPastes(rl);
     rl.on('close', () => {
+      unfollow();
       if (this.rl === rl) this.rl = undefined;
       if (!this.suspending) this.push(null);
     });

@@ -1,4 +1,5 @@
-import { createPrompt, isDownKey, isEnterKey, isTabKey, isUpKey, makeTheme, useKeypress, usePagination, usePrefix, useRef, useState, type Status, type Theme } from '@inquirer/core';
+import { createPrompt, isDownKey, isEnterKey, isTabKey, isUpKey, makeTheme, useEffect, useKeypress, usePagination, usePrefix, useRef, useState, type Status, type Theme } from '@inquirer/core';
+import { followPastes, midPaste } from './paste-relay.js';
 import type { Choice } from './prompts.js';
 
 /**
@@ -108,8 +109,23 @@ export const searchPrompt = createPrompt<string, SearchConfig>((config, done) =>
   const [typed, setTyped] = useState<string | undefined>(undefined);
   const asTyped = (term: string) => config.asTyped?.(term);
 
+  // A paste is drawn once, at its last key: its keys before are left in readline's line, and
+  // neither filtered nor drawn (each draw measures the whole line: a paste cost the square of its
+  // length). Readline is told of pastes too, so that it appends their keys and takes a Tab as text.
+  useEffect((rl) => followPastes(rl), []);
+  const pasted = useRef<string | undefined>(undefined);
+
   useKeypress((key, rl) => {
-    const now = current.current!;
+    if (midPaste() && !isEnterKey(key) && !isUpKey(key) && !isDownKey(key)) {
+      pasted.current = rl.line;
+      return;
+    }
+    let now = current.current!;
+    if (pasted.current !== undefined) {
+      // The line as the paste left it (readline has emptied it if this key is Enter).
+      now = current.current = retyped(now, filter, pasted.current);
+      pasted.current = undefined;
+    }
     if (isEnterKey(key)) {
       const choice = chosen(now);
       const whole = asTyped(now.term);
