@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as pty from 'node-pty';
-import { quoteWord } from '../../src/cli/repl.js';
+import { quoteWord } from '../../src/commands/tokenize.js';
 import { History, HISTORY_MAX, historyPath, parseHistory } from '../../src/cli/history.js';
 import { wrap } from '../../src/render/wrap.js';
 
@@ -118,6 +118,9 @@ test('quoteWord: what the tokenizer would need to read the word back', () => {
   expect(quoteWord("it's")).toBe(`"it's"`);
   expect(quoteWord('a#b')).toBe("'a#b'");
   expect(quoteWord('')).toBe("''");
+  // Shown inside '...' (expect-error's message): a word's quotes are "...", unless it holds one.
+  expect(quoteWord('alloc-irq ringacc 304', '"')).toBe('"alloc-irq ringacc 304"');
+  expect(quoteWord('say "hi"', '"')).toBe(`'say "hi"'`);
 });
 
 test('batch mode never prompts: a missing argument is EUSAGE', () => {

@@ -316,6 +316,9 @@ describe('--bail, -q, -e', () => {
     ]);
     const none = await runCli(['-e', 'routes main_udmap:tx5']);
     expect([none.status, none.stdout, none.errLines]).toEqual([1, '', ["-e:1: routes: EINVAL: main_udmap: tx channel 5 is not one of this host's (1-3, 8-19, 26-63)"]]);
+    // expect-error says the command as typed, quotes and all.
+    const quoted = await runCli(['-e', 'expect-error EINVAL compare "pools; pools"']);
+    expect(quoted.errLines).toEqual([`-e:1: expect-error: EXPECT: expected EINVAL from 'compare "pools; pools"', but it succeeded (undone)`]);
     // A probe whose events all land on a VINT another device opened opens none: '1 VINT shared'.
     const small = await runCli(['-q', '-t', 'fixtures/topologies/small8.json', '-e', 'hardware alloc', '-e', 'boot']);
     expect(small.outLines.filter((l) => l.includes('with hardware')).map((l) => l.replace(/.*with hardware: /, ''))).toEqual(['1 VINT opened)', '1 VINT shared)']);

@@ -2,6 +2,7 @@ import { designLabel, designShown } from '../core/designs.js';
 import { readdirSync, realpathSync } from 'node:fs';
 import { createInterface, emitKeypressEvents, type Completer, type Interface } from 'node:readline';
 import { followPastes, pasteRelay } from './paste-relay.js';
+import { quoteWord } from '../commands/tokenize.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { CoreError } from '../core/errors.js';
 import { findCommand, startWords, type RunningCommand } from '../commands/registry.js';
@@ -44,12 +45,6 @@ export const replCompleter =
     if (candidates.length === 1 && !/[=/]$/.test(candidates[0])) return [[`${candidates[0]} `], fragment];
     return [candidates, fragment];
   };
-
-/** A word as a command line would need it typed: quoted when it holds a space, quote or `#`. */
-export const quoteWord = (w: string): string => {
-  if (w !== '' && !/[\s'"#]/.test(w)) return w;
-  return w.includes("'") ? `"${w}"` : `'${w}'`;
-};
 
 /** How long the REPL runs a long command (interleave's search) before it reads the keyboard again. */
 const SLICE_MS = 30;
@@ -400,7 +395,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
         answered = await askPrompts(questions, words, prompter);
         // Before the editor re-opens with a copy of the history: keep the whole command there, or
         // nothing when the prompts were cancelled.
-        if (answered && answered.length !== words.length) editor.replaceNewest(line, answered.map(quoteWord).join(' '));
+        if (answered && answered.length !== words.length) editor.replaceNewest(line, answered.map((w) => quoteWord(w)).join(' '));
         if (!answered && questions.some((q) => q.type !== 'confirm')) editor.forgetNewest(line);
       } finally {
         editor.open();
@@ -410,7 +405,7 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
         return undefined;
       }
       if (answered.length !== words.length) {
-        command = answered.map(quoteWord).join(' ');
+        command = answered.map((w) => quoteWord(w)).join(' ');
         chrome.write(`${style.c.dim(`${style.unicode ? '→' : '->'} ${command}`)}\n`);
       }
       words = answered;

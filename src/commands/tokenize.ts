@@ -148,3 +148,14 @@ export const tokenize = (line: string): string[] => {
   if (inWord) words.push(word);
   return words;
 };
+
+/**
+ * A word as a command line would need it typed, tokenize's inverse: quoted when it holds a space,
+ * a quote or `#`, in `quote` unless the word holds that quote (a command shown inside '...'
+ * reads better with its words in "...").
+ */
+export const quoteWord = (w: string, quote: "'" | '"' = "'"): string => {
+  if (w !== '' && !/[\s'"#]/.test(w)) return w;
+  const other = quote === "'" ? '"' : "'";
+  return w.includes(quote) ? `${other}${w}${other}` : `${quote}${w}${quote}`;
+};

@@ -1,6 +1,7 @@
 import { CoreError, ERR_CODES, type ErrCode } from '../../core/errors.js';
 import { nearest, parseUint, shown } from '../args.js';
 import type { CommandSpec } from '../spec.js';
+import { quoteWord } from '../tokenize.js';
 
 const RUNNER_VERBS = new Set(['source', 'exit', 'quit']);
 
@@ -26,7 +27,8 @@ export const expectError: CommandSpec = {
     }
     const before = ctx.session.checkpoint();
     const result = ctx.run(command);
-    const cmd = command.join(' ');
+    // As typed, quotes and all (within the message's own '...', a word's in "...").
+    const cmd = command.map((w) => quoteWord(w, '"')).join(' ');
     if (result.ok) {
       // The expectation failed, so as any failed command it leaves the model as it found it.
       ctx.session.restore(before);
