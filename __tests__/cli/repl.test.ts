@@ -830,6 +830,11 @@ owner.${method} = function (first) {
     await t.waitFor('or the whole command)');
     t.type(`request-channel\tmain_udmap tx 1 #${'w'.repeat(4000)}\r`);
     expect(await t.waitFor(PROMPT, 10000)).toMatch(/-> expect-error EUSAGE request-channel main_udmap tx 1\nexpect-error: EXPECT: expected EUSAGE from 'request-channel main_udmap tx 1', but it succeeded/);
+    // The command echoed as it will run is wrapped at spaces, as the REPL's other lines are.
+    t.type('expect-error EINVAL\r');
+    await t.waitFor('or the whole command)');
+    t.type(`compare "${Array(12).fill('pools').join('; ')}"\r`);
+    expect(await t.waitFor(PROMPT)).toContain(`-> expect-error EINVAL compare 'pools; pools; pools; pools; pools; pools; pools; pools; pools;\n    pools; pools; pools'\n`);
     t.type('exit\r');
     expect((await t.waitExit()).exitCode).toBe(0);
   }, 40000);

@@ -406,7 +406,8 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
       }
       if (answered.length !== words.length) {
         command = answered.map((w) => quoteWord(w)).join(' ');
-        chrome.write(`${style.c.dim(`${style.unicode ? '→' : '->'} ${command}`)}\n`);
+        // Wrapped at spaces, as the REPL's other lines are (a terminal would cut a quoted word).
+        chrome.write(`${style.c.dim(wrap(`${style.unicode ? '→' : '->'} ${command}`, style.width))}\n`);
       }
       words = answered;
     }
