@@ -727,6 +727,12 @@ describe('the search menu (search-prompt.ts): Enter takes the list for the text 
     const open = await drive(["tx8 'now\r"], PLAIN, typedCommand);
     expect(open.answer).toBeUndefined();
     expect(open.screen).toMatch(/^\? channel to release \(type to filter\) tx8 'now\n> .*quote/);
+    // Refused, it says why alone: no entry's description under it, as if Enter would take one.
+    expect(open.screen).not.toContain('ring 304');
+    expect((await drive(['tx8'], PLAIN, typedCommand)).screen).toContain('ring 304');
+    // A word that is no entry is taken as typed (expect-error EUSAGE of an unknown verb), and said so first.
+    expect((await drive(['zz'], PLAIN, typedCommand)).screen).toMatch(/^\? channel to release \(type to filter\) zz\n> nothing matches: Enter takes it as typed\n/);
+    expect((await drive(['zz\r'], PLAIN, typedCommand)).answer).toBe('zz');
     const tab = await drive(['tx8 now\t'], PLAIN, typedCommand);
     expect(tab.answer).toBeUndefined();
     expect(tab.screen).toMatch(/^\? channel to release \(type to filter\) tx8 now\n/);

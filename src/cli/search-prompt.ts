@@ -136,6 +136,12 @@ export const searchPrompt = createPrompt<string, SearchConfig>((config, done) =>
       } else if (choice && whole === undefined) {
         setStatus('done');
         done(choice.value);
+      } else if (whole === undefined && config.asTyped && now.results.length === 0 && now.term.trim() !== '') {
+        // A word that is no entry, where the text may be taken as typed (an unknown verb, whose
+        // EUSAGE is what an expect-error may want): taken, as a line of more words would be.
+        setTyped(now.term.trim());
+        setStatus('done');
+        done(now.term.trim());
       } else {
         // Readline emptied its line on Enter: put the text back, to be fixed rather than retyped,
         // and draw again, so that the cursor goes back after it (a copy of the menu redraws).
@@ -172,13 +178,16 @@ export const searchPrompt = createPrompt<string, SearchConfig>((config, done) =>
   if (status === 'done' && typed !== undefined) return [prefix, message, theme.style.answer(typed)].filter(Boolean).join(' ').trimEnd();
   if (status === 'done' && active) return [prefix, message, theme.style.answer(active.short ?? nameOf(active))].filter(Boolean).join(' ').trimEnd();
   const whole = asTyped(menu.term);
-  const refused = typeof whole === 'string' ? whole : menu.results.length === 0 && menu.term !== '' && whole === undefined ? 'No results found' : undefined;
+  const nothing = config.asTyped ? 'nothing matches: Enter takes it as typed' : 'No results found';
+  const refused = typeof whole === 'string' ? whole : menu.results.length === 0 && menu.term !== '' && whole === undefined ? nothing : undefined;
   const error = refused === undefined ? undefined : theme.style.error(refused);
   // Every key the menu honours: Esc is the REPL's (prompts.ts's cancellable), which wraps every menu.
   const helpLine = theme.style.keysHelpTip(SEARCH_KEYS);
   // The line as it is, trailing blanks too (@inquirer places the cursor by the line's length),
   // after a blank also when it is empty, as an input prompt's is.
   const header = `${[prefix, message].filter(Boolean).join(' ')} ${theme.style.searchTerm(menu.term)}`;
-  const body = [error ?? page, ' ', active?.description ? theme.style.description(active.description) : '', helpLine].filter(Boolean).join('\n').trimEnd();
+  // A text refused says why alone: no entry is what Enter would take, so no entry's description.
+  const description = active?.description && typeof whole !== 'string' ? theme.style.description(active.description) : '';
+  const body = [error ?? page, ' ', description, helpLine].filter(Boolean).join('\n').trimEnd();
   return [header, body];
 });
