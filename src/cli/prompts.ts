@@ -580,11 +580,14 @@ export const themeFor = (style: Style) => {
  */
 export const menuThemeFor = (style: Style) => {
   const plain = themeFor(style);
-  const c = style.c;
-  const keysHelpTip = (keys: [key: string, action: string][]) =>
-    style.unicode ? [...keys, ['esc', 'cancel']].map(([key, action]) => `${c.bold(key)} ${c.dim(action)}`).join(c.dim(' \u2022 ')) : 'up/down: move, enter: choose, esc: cancel';
+  const keysHelpTip = (keys: Keys) => (style.unicode ? keysLine(style.c, [...keys, ['esc', 'cancel']]) : 'up/down: move, enter: choose, esc: cancel');
   return { ...plain, style: { ...plain?.style, keysHelpTip } };
 };
+
+type Keys = [key: string, action: string][];
+
+/** A menu's keys line as @inquirer draws it: each key bold, what it does dim. */
+const keysLine = (c: Style['c'], keys: Keys): string => keys.map(([key, action]) => `${c.bold(key)} ${c.dim(action)}`).join(c.dim(' \u2022 '));
 
 /**
  * The search menu's look (search-prompt.ts): @inquirer/search's, the typed text and the entry's
@@ -600,7 +603,7 @@ export const searchThemeFor = (style: Style) => {
     style: {
       searchTerm: (text: string) => c.cyan(text),
       description: (text: string) => c.cyan(text),
-      keysHelpTip: (keys: [key: string, action: string][]) => keys.map(([key, action]) => `${c.bold(key)} ${c.dim(action)}`).join(c.dim(' • ')),
+      keysHelpTip: (keys: Keys) => keysLine(c, keys),
       ...plain?.style,
       // Where themeFor spells the keys out (no Unicode), the search menu's Tab too.
       ...(plain !== undefined && !style.unicode ? { keysHelpTip: () => 'up/down: move, tab: complete, enter: choose, esc: cancel' } : {}),

@@ -129,19 +129,16 @@ export const searchPrompt = createPrompt<string, SearchConfig>((config, done) =>
     if (isEnterKey(key)) {
       const choice = chosen(now);
       const whole = asTyped(now.term);
-      if (whole === true) {
+      // Taken as typed: a text the menu takes so (true), or, where it may take one, a word that
+      // is no entry (an unknown verb, whose EUSAGE is what an expect-error may want).
+      const unmatched = whole === undefined && config.asTyped !== undefined && now.results.length === 0 && now.term.trim() !== '';
+      if (whole === true || unmatched) {
         setTyped(now.term.trim());
         setStatus('done');
         done(now.term.trim());
       } else if (choice && whole === undefined) {
         setStatus('done');
         done(choice.value);
-      } else if (whole === undefined && config.asTyped && now.results.length === 0 && now.term.trim() !== '') {
-        // A word that is no entry, where the text may be taken as typed (an unknown verb, whose
-        // EUSAGE is what an expect-error may want): taken, as a line of more words would be.
-        setTyped(now.term.trim());
-        setStatus('done');
-        done(now.term.trim());
       } else {
         // Readline emptied its line on Enter: put the text back, to be fixed rather than retyped,
         // and draw again, so that the cursor goes back after it (a copy of the menu redraws).
