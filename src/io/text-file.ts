@@ -21,8 +21,9 @@ export type ReadResult = { ok: true; text: string } | { ok: false; code: 'ENOENT
 
 /**
  * How a file read whole is decoded: `lossy` (scripts) keeps each byte that is not UTF-8 as an
- * escape (utf8.ts), which the tokenizer refuses on its line, naming the byte; `strict` (topology and rm-cfg files, whose text is data that
- * would otherwise carry U+FFFD into names and --export) refuses the file, naming where.
+ * escape (utf8.ts), which the tokenizer refuses on its line, naming the byte; `strict` (topology
+ * and rm-cfg files, whose text is data that would otherwise carry U+FFFD into names and --export)
+ * refuses the file, naming where.
  */
 export type Utf8 = 'lossy' | 'strict';
 
