@@ -72,3 +72,13 @@ describe('a wide terminal', () => {
     expect(wider.stdout).toBe(wide.stdout);
   });
 });
+
+describe('a narrow terminal', () => {
+  test("no line is wider than the terminal: a step's indented lines are cut to what is left of the column, a long name after its '.'", async () => {
+    const r = await runCli(['-q', '-e', 'lock none', '-e', 'interleave "alloc-irq ringacc 304" "alloc-irq ringacc 305" --expect race'], { env: { ...ENV, COLUMNS: '60' } });
+    expect(Math.max(...r.outLines.map((l) => l.length))).toBeLessThanOrEqual(60);
+    // B's column starts at 32 and is 28 wide: `lock inta_main_udmass.vint_mutex (no lock)`.
+    const lock = r.outLines.findIndex((l) => /^  6 +lock$/.test(l));
+    expect(r.outLines.slice(lock, lock + 3).map((l) => l.trim())).toEqual(['6                             lock', 'inta_main_udmass.', 'vint_mutex (no lock)']);
+  });
+});

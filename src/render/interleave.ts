@@ -101,16 +101,23 @@ export const stepText = (s: ShownStep): string => {
 };
 
 /**
- * Splits text into lines of at most `width`, at spaces when it can, and not inside a
- * parenthesis that would fit on the next line: `lock X: blocked` over `(held by cpu0)`, not
- * `lock X: blocked (held` over `by cpu0)`.
+ * Splits text into lines of at most `width` (`next` for the lines after the first, which a
+ * column indents), at spaces when it can, and not inside a parenthesis that would fit on the next
+ * line: `lock X: blocked` over `(held by cpu0)`, not `lock X: blocked (held` over `by cpu0)`. A
+ * word longer than a line breaks after a `.` or `_` of its name where it has one
+ * (`inta_main_udmass.` over `vint_mutex`), else at the width.
  */
-const cut = (text: string, width: number): string[] => {
+const cut = (text: string, first: number, next = first): string[] => {
   const out: string[] = [];
   let rest = text;
-  while (rest.length > width) {
+  for (let width = first; rest.length > width; width = next) {
     let at = rest.lastIndexOf(' ', width);
-    if (at <= 0) at = width;
+    if (at <= 0) {
+      // After the name's last `.` (the pool or lock after its owner), else its last `_`.
+      let soft = rest.lastIndexOf('.', width - 1);
+      if (soft <= 0) soft = rest.lastIndexOf('_', width - 1);
+      at = soft > 0 ? soft + 1 : width;
+    }
     const open = rest.lastIndexOf('(', at);
     const close = open < 0 ? -1 : rest.indexOf(')', open);
     if (open > 1 && rest[open - 1] === ' ' && close > at && close - open < width) at = open - 1;
@@ -180,7 +187,8 @@ const traceLines = (style: Style, r: InterleaveReport, shown: ShownSchedule): st
     const col = at(s.op);
     const w = widths[col];
     for (const l of startLines(s, w - 1)) lines.push(put(col, '', style.c.dim(l)));
-    const body = cut(stepText(s), w - 1 - markLen(s.marker));
+    // A step's lines after its first are indented by two.
+    const body = cut(stepText(s), w - 1 - markLen(s.marker), w - 3 - markLen(s.marker));
     body.forEach((b, i) => lines.push(put(col, i === 0 ? `${s.n}` : '', `${i === 0 ? '' : '  '}${b}${i === body.length - 1 ? mark(s.marker) : ''}`)));
     for (const c of s.changed) for (const l of cut(c, w - 3)) lines.push(put(col, '', `  ${style.c.dim(l)}`));
     if (s.end !== undefined) {
