@@ -395,7 +395,10 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
         answered = await askPrompts(questions, words, prompter);
         // Before the editor re-opens with a copy of the history: keep the whole command there, or
         // nothing when the prompts were cancelled.
-        if (answered && answered.length !== words.length) editor.replaceNewest(line, answered.map((w) => quoteWord(w)).join(' '));
+        if (answered && answered.length !== words.length) {
+          command = answered.map((w) => quoteWord(w)).join(' ');
+          editor.replaceNewest(line, command);
+        }
         if (!answered && questions.some((q) => q.type !== 'confirm')) editor.forgetNewest(line);
       } finally {
         editor.open();
@@ -405,7 +408,6 @@ export const runRepl = async (session: Session, opts: ReplOptions): Promise<numb
         return undefined;
       }
       if (answered.length !== words.length) {
-        command = answered.map((w) => quoteWord(w)).join(' ');
         // Wrapped at spaces, as the REPL's other lines are (a terminal would cut a quoted word).
         chrome.write(`${style.c.dim(wrap(`${style.unicode ? '→' : '->'} ${command}`, style.width))}\n`);
       }

@@ -213,15 +213,7 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * readTextFile reads (at most MAX_SCRIPT_BYTES), closing `fd`: `{ ok: true, text }`.
  */
 export const prereadScript = (fd: number, name: string, what: string): ReadResult | { ok: true; text?: undefined } => {
-  if (!fstatSync(fd).isFile()) {
-    const reader = new BoundedReader(name, what);
-    try {
-      for (const bytes of chunksOf(fd, name, what)) if (!reader.add(Buffer.from(bytes))) break;
-    } catch (e) {
-      return { ok: false, code: 'EINVAL', message: (e as Error).message };
-    }
-    return reader.result();
-  }
+  if (!fstatSync(fd).isFile()) return readOpened(fd, name, what);
   const buf = Buffer.allocUnsafe(CHUNK);
   let lines = 0;
   for (let at = 0; ; ) {
@@ -249,9 +241,14 @@ export const readTextFile = (path: string, what: string, utf8: Utf8 = 'lossy'): 
     closeQuietly(opened.fd);
     return tooLarge(path, what, st.size);
   }
-  const reader = new BoundedReader(path, what, utf8);
+  return readOpened(opened.fd, path, what, utf8);
+};
+
+/** Reads an open file whole (at most MAX_SCRIPT_BYTES), closing it: readTextFile's and prereadScript's read. */
+const readOpened = (fd: number, name: string, what: string, utf8: Utf8 = 'lossy'): ReadResult => {
+  const reader = new BoundedReader(name, what, utf8);
   try {
-    for (const bytes of chunksOf(opened.fd, path, what)) if (!reader.add(Buffer.from(bytes))) break;
+    for (const bytes of chunksOf(fd, name, what)) if (!reader.add(Buffer.from(bytes))) break;
   } catch (e) {
     return { ok: false, code: 'EINVAL', message: (e as Error).message };
   }

@@ -104,10 +104,10 @@ const interleaveJson = (r: InterleaveReport, expect: 'ok' | 'race') => {
  * Failures (at most MAX_ERRORS a run) take the reference path.
  */
 export const renderJson = (where: { file: string; line: number }, echoed: string, result: Result): string => {
-  const command = unescapeBytes(echoed);
-  if (!result.ok) return renderJsonReference(where, command, result);
+  // (The reference unescapes the command itself.)
+  if (!result.ok) return renderJsonReference(where, echoed, result);
   const o = result.output;
-  return JSON.stringify({ file: where.file, line: where.line, command, ok: true, data: o.kind === 'fire' ? fireJson(o.trace) : data(o) });
+  return JSON.stringify({ file: where.file, line: where.line, command: unescapeBytes(echoed), ok: true, data: o.kind === 'fire' ? fireJson(o.trace) : data(o) });
 };
 
 /** The definition of a --json line: what renderJson must equal, byte for byte. */
